@@ -1,0 +1,36 @@
+"""Every django-guardian write lives here (STYLE rule 13). Grants are exceptions to territory: a paired
+assistance cadre (帮扶责任人) from another area gets view and visit rights on the households assigned to them
+(SPEC §1.6). ``visible_to`` reads the ``view_household`` grants."""
+
+from typing import Any, Final
+
+from django.db import transaction
+from guardian.shortcuts import assign_perm, get_perms, remove_perm
+
+from accounts.roles import Role
+from revitalization.errors import DomainError
+
+# What a pairing opens on one household.
+PAIRING_PERMISSIONS: Final = ("households.view_household", "households.visit_household")
+
+
+@transaction.atomic
+def household_grant_to_cadre(*, household: Any, cadre: Any) -> None:
+    """Open one household to a paired assistance cadre; idempotent."""
+    if not cadre.is_active:
+        raise DomainError(f"用户“{cadre.username}”已停用，不能结对", field="cadre")
+    if not cadre.has_role(Role.ASSISTANCE_CADRE):
+        raise DomainError(f"用户“{cadre.username}”不是帮扶责任人，不能结对", field="cadre")
+    for permission in PAIRING_PERMISSIONS:
+        assign_perm(permission, cadre, household)
+
+
+@transaction.atomic
+def household_revoke_from_cadre(*, household: Any, cadre: Any) -> None:
+    """Close a household to a cadre when the pairing ends; idempotent."""
+    for permission in PAIRING_PERMISSIONS:
+        remove_perm(permission, cadre, household)
+
+
+def household_grants_of(*, household: Any, cadre: Any) -> list[str]:
+    return list(get_perms(cadre, household))

@@ -1,0 +1,55 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from geo.codes import PREFIX_LENGTH, AreaLevel
+from geo.querysets import AdminAreaQuerySet
+
+
+class AdminArea(models.Model):
+    """An administrative area (行政区划, SPEC §0 #1, §1.1). Areas are versioned, never deleted: a renamed area keeps
+    its history, a merged one gets ``valid_to`` and ``replaced_by`` and keeps the records that point to it (§15 C-20).
+    """
+
+    code = models.CharField(_("区划代码"), max_length=15, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=10, choices=AreaLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级区划"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    valid_from = models.DateField(_("启用日期"), null=True, blank=True)
+    valid_to = models.DateField(_("停用日期"), null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self", verbose_name=_("并入区划"), on_delete=models.PROTECT, null=True, blank=True, related_name="replaces"
+    )
+    history = HistoricalRecords()
+
+    objects = AdminAreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["level", "code"]),
+            # ``code LIKE '6403%'`` uses this index on PostgreSQL whatever the database collation (STYLE §5.1).
+            models.Index(fields=["code"], name="geo_area_code_prefix_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=False) | models.Q(level=AreaLevel.PROVINCE),
+                name="geo_area_parent_required_below_province",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @property
+    def prefix(self) -> str:
+        """Every code inside this area starts with these digits (county 6, township 9, village 12)."""
+        return self.code[: PREFIX_LENGTH[self.level]]
+
+    @property
+    def is_active(self) -> bool:
+        return self.valid_to is None

@@ -1,0 +1,95 @@
+"""The one implementation of visibility (STYLE rule 9, §5.1). Every place-bound queryset derives from
+``JurisdictionQuerySet``; ``visible_to(user)`` alone decides which rows a user may see."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+def jurisdiction_prefixes(user: Any) -> list[str]:
+    """The code prefixes a user's territory covers: the prefix of their one area, or none (deny by default)."""
+    area = getattr(user, "area", None)
+    if area is None:
+        return []
+    return [area.prefix]
+
+
+class JurisdictionQuerySet(models.QuerySet[_M]):
+    """Base of every place-bound queryset.
+
+    Territory is a code prefix on ``jurisdiction_fields`` (SPEC §1.3 scoping rule 1, §1.5 dual management).
+    It opens only for users whose roles carry ``territory_capability`` (SPEC §1.3: a department screener does not
+    browse households). Guardian grants open single rows beyond the territory (a paired assistance cadre, §1.6).
+    """
+
+    # Lookup paths to area codes, e.g. ("managing_area__code", "co_managing_area__code").
+    jurisdiction_fields: ClassVar[tuple[str, ...]] = ()
+    # The capability (``app_label.codename``) a role needs to see these rows across its territory;
+    # empty: any user with an area does.
+    territory_capability: ClassVar[str] = ""
+    # Whose guardian grants also open the row: None = no grants, "" = the row itself, "household" = its household.
+    grant_path: ClassVar[str | None] = None
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> Self:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        allowed = Q(pk__in=[])  # deny by default: no area, no capability, no grant, no rows
+        if not self.territory_capability or user.has_perm(self.territory_capability):
+            for prefix in jurisdiction_prefixes(user):
+                for field in self.jurisdiction_fields:
+                    allowed |= Q(**{f"{field}__startswith": prefix})
+        granted = self._granted_to(user)
+        if granted is not None:
+            allowed |= granted
+        return self.filter(allowed)
+
+    def in_area(self, area: Any) -> Self:
+        """The same prefix test without a user, for system jobs such as sweeps."""
+        allowed = Q(pk__in=[])
+        for field in self.jurisdiction_fields:
+            allowed |= Q(**{f"{field}__startswith": area.prefix})
+        return self.filter(allowed)
+
+    def _granted_to(self, user: Any) -> Q | None:
+        """The rows opened by the user's guardian ``view_`` grants, as a short ``pk__in`` list (keeps the main
+        query indexable)."""
+        if self.grant_path is None:
+            return None
+        from guardian.utils import get_user_obj_perms_model  # guardian imports auth models: load lazily
+
+        target = self.model
+        path = ""
+        if self.grant_path:
+            path = f"{self.grant_path}__"
+            for part in self.grant_path.split("__"):
+                target = target._meta.get_field(part).related_model  # type: ignore[assignment]
+        perm_model = get_user_obj_perms_model(target)
+        codename = f"view_{target._meta.model_name}"
+        ids = list(
+            perm_model._default_manager.filter(user=user, permission__codename=codename).values_list(
+                "content_object_id" if hasattr(perm_model, "content_object_id") else "object_pk", flat=True
+            )
+        )
+        if not ids:
+            return None
+        return Q(**{f"{path}pk__in": ids})
+
+
+class AdminAreaQuerySet(JurisdictionQuerySet["AdminArea"]):  # type: ignore[name-defined] # noqa: F821
+    jurisdiction_fields = ("code",)
+
+    def active(self) -> Self:
+        return self.filter(valid_to__isnull=True)
+
+    def of_level(self, level: str) -> Self:
+        return self.filter(level=level)

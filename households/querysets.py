@@ -1,0 +1,21 @@
+from typing import Self
+
+from geo.querysets import JurisdictionQuerySet
+
+
+class HouseholdQuerySet(JurisdictionQuerySet["Household"]):  # type: ignore[name-defined] # noqa: F821
+    # A self-migrant household is seen from its residence (managing) and its hukou (co-managing) area (SPEC §1.5).
+    jurisdiction_fields = ("managing_area__code", "co_managing_area__code")
+    territory_capability = "accounts.browse_households"
+    grant_path = ""
+
+    def active(self) -> Self:
+        return self.filter(closed_on__isnull=True)
+
+
+class HouseholdPartQuerySet(JurisdictionQuerySet["HouseholdMember"]):  # type: ignore[name-defined] # noqa: F821
+    """Rows that belong to one household (members, incomes): visible exactly when their household is."""
+
+    jurisdiction_fields = ("household__managing_area__code", "household__co_managing_area__code")
+    territory_capability = "accounts.browse_households"
+    grant_path = "household"

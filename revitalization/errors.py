@@ -1,0 +1,14 @@
+"""Domain errors raised by services. Messages are Chinese sentences shown to users as they are."""
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the request; nothing was saved."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class TransitionNotAllowed(DomainError):
+    """A workflow step that the state machine does not allow from the current state."""

@@ -1,0 +1,48 @@
+"""The menu by role: an entry appears only when one of the user's roles carries its capability (SPEC §1.3)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import has_capability
+from accounts.roles import Capability
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    capability: Capability | None = None
+    staff_only: bool = False
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+MENU: tuple[NavItem, ...] = (
+    NavItem(_("工作台"), "home", "house"),
+    NavItem(_("农户档案"), "households:household-list", "people", Capability.BROWSE_HOUSEHOLDS),
+    NavItem(_("结对农户"), "households:household-list", "person-heart", Capability.RECORD_VISIT),
+    NavItem(_("接口文档"), "api-docs", "braces", None, staff_only=True),
+)
+
+
+def menu_for(user: Any) -> list[NavItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items: list[NavItem] = []
+    seen: set[str] = set()
+    for item in MENU:
+        if item.staff_only and not user.is_staff:
+            continue
+        if item.capability is not None and not has_capability(user, item.capability):
+            continue
+        if item.url_name in seen:  # an assistance cadre's "结对农户" and a cadre's "农户档案" are the same page
+            continue
+        seen.add(item.url_name)
+        items.append(item)
+    return items

@@ -1,0 +1,62 @@
+"""The home page work queue: what is waiting for this user. Each app contributes providers; each provider counts
+from ``visible_to(user)`` so the queue never shows what lies outside the user's jurisdiction."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import has_capability
+from accounts.roles import Capability
+from households.models import Household
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    title: str
+    count: int
+    url: str
+    hint: str = ""
+
+
+Provider = Callable[[Any], QueueItem | None]
+
+
+def _households_without_income(user: Any) -> QueueItem | None:
+    if not has_capability(user, Capability.EDIT_HOUSEHOLD):
+        return None
+    year = timezone.localdate().year - 1
+    count = Household.objects.visible_to(user).active().exclude(incomes__year=year).count()
+    if not count:
+        return None
+    return QueueItem(
+        title=_("%(year)s 年度收入未录入的农户") % {"year": year},
+        count=count,
+        url="/households/",
+        hint=_("收入是识别监测对象的依据（SPEC §3），请在走访时核实录入。"),
+    )
+
+
+def _households_without_head(user: Any) -> QueueItem | None:
+    if not has_capability(user, Capability.EDIT_HOUSEHOLD):
+        return None
+    count = Household.objects.visible_to(user).active().filter(head__isnull=True).count()
+    if not count:
+        return None
+    return QueueItem(title=_("未指定户主的农户"), count=count, url="/households/", hint=_("每户须有且只有一名户主。"))
+
+
+def _paired_households(user: Any) -> QueueItem | None:
+    if has_capability(user, Capability.BROWSE_HOUSEHOLDS) or not has_capability(user, Capability.RECORD_VISIT):
+        return None
+    count = Household.objects.visible_to(user).active().count()
+    return QueueItem(title=_("我的结对帮扶农户"), count=count, url="/households/", hint=_("请按期入户走访。"))
+
+
+PROVIDERS: list[Provider] = [_paired_households, _households_without_head, _households_without_income]
+
+
+def queue_for(user: Any) -> list[QueueItem]:
+    return [item for item in (provider(user) for provider in PROVIDERS) if item is not None]

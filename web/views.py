@@ -1,0 +1,29 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from geo.codes import AreaLevel
+from geo.models import AdminArea
+from geo.shortcuts import scoped_view
+from households.models import Household, HouseholdMember, MemberStatus
+from web.queues import queue_for
+
+
+@scoped_view
+def home(request: HttpRequest) -> HttpResponse:
+    """The user's own home page: their area, their roles, the numbers of their jurisdiction and their queue."""
+    user = request.user
+    households = Household.objects.visible_to(user).active()
+    areas = AdminArea.objects.visible_to(user).active()
+    context = {
+        "queue": queue_for(user),
+        "stats": {
+            "households": households.count(),
+            "people": HouseholdMember.objects.visible_to(user)
+            .filter(member_status=MemberStatus.PRESENT, household__closed_on__isnull=True)
+            .count(),
+            "townships": areas.filter(level=AreaLevel.TOWNSHIP).count(),
+            "villages": areas.filter(level=AreaLevel.VILLAGE).count(),
+        },
+        "roles": sorted(getattr(user, "roles", []), key=str),
+    }
+    return render(request, "web/home.html", context)
