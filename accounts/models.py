@@ -48,3 +48,6 @@ class Capability(models.Model):
         default_permissions = ()
         permissions = roles.Capability.choices
         verbose_name = _("功能权限")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

@@ -85,38 +85,110 @@ R, C = Role, Capability
 
 # SPEC §1.3, one line per role. "read" columns become VIEW_* capabilities; "own" rows are narrowed by grants.
 MATRIX: Final[dict[Role, frozenset[Capability]]] = {
-    R.VILLAGE_WORKER: frozenset({
-        C.BROWSE_HOUSEHOLDS, C.VIEW_IDENTITY, C.EDIT_HOUSEHOLD, C.RECORD_VISIT, C.OPEN_ENTRY,
-        C.VILLAGE_PROCEDURE, C.MANAGE_MEASURES, C.VIEW_WARNINGS, C.DISPOSE_WARNING, C.VIEW_RECTIFICATION,
-        C.SUBMIT_RECTIFICATION, C.PROPOSE_PROJECT, C.VIEW_ASSETS, C.MANAGE_ASSETS,
-    }),
-    R.ASSISTANCE_CADRE: frozenset({
-        C.VIEW_IDENTITY, C.RECORD_VISIT, C.OPEN_ENTRY, C.MANAGE_MEASURES,
-    }),
-    R.TOWNSHIP_CADRE: frozenset({
-        C.BROWSE_HOUSEHOLDS, C.VIEW_IDENTITY, C.EDIT_HOUSEHOLD, C.RECORD_VISIT, C.OPEN_ENTRY,
-        C.VILLAGE_PROCEDURE, C.TOWNSHIP_REVIEW, C.MANAGE_MEASURES, C.VIEW_WARNINGS, C.DISPOSE_WARNING,
-        C.VIEW_RECTIFICATION, C.SUBMIT_RECTIFICATION, C.VERIFY_RECTIFICATION, C.PROPOSE_PROJECT, C.REVIEW_PROJECT,
-        C.VIEW_ASSETS, C.MANAGE_ASSETS, C.EXPORT_LEDGERS,
-    }),
-    R.COUNTY_REVIEWER: frozenset({
-        C.BROWSE_HOUSEHOLDS, C.VIEW_IDENTITY, C.EDIT_HOUSEHOLD, C.RECORD_VISIT, C.OPEN_ENTRY,
-        C.COUNTY_APPROVAL, C.OVERRIDE_NEGATIVE_LIST, C.MANAGE_MEASURES, C.VIEW_WARNINGS, C.DISPOSE_WARNING,
-        C.START_SWEEP, C.VIEW_RECTIFICATION, C.SUBMIT_RECTIFICATION, C.VERIFY_RECTIFICATION, C.PROPOSE_PROJECT,
-        C.APPROVE_PROJECT, C.VIEW_FUNDS, C.VIEW_ASSETS, C.MANAGE_ASSETS, C.EXPORT_LEDGERS,
-    }),
+    R.VILLAGE_WORKER: frozenset(
+        {
+            C.BROWSE_HOUSEHOLDS,
+            C.VIEW_IDENTITY,
+            C.EDIT_HOUSEHOLD,
+            C.RECORD_VISIT,
+            C.OPEN_ENTRY,
+            C.VILLAGE_PROCEDURE,
+            C.MANAGE_MEASURES,
+            C.VIEW_WARNINGS,
+            C.DISPOSE_WARNING,
+            C.VIEW_RECTIFICATION,
+            C.SUBMIT_RECTIFICATION,
+            C.PROPOSE_PROJECT,
+            C.VIEW_ASSETS,
+            C.MANAGE_ASSETS,
+        }
+    ),
+    R.ASSISTANCE_CADRE: frozenset(
+        {
+            C.VIEW_IDENTITY,
+            C.RECORD_VISIT,
+            C.OPEN_ENTRY,
+            C.MANAGE_MEASURES,
+        }
+    ),
+    R.TOWNSHIP_CADRE: frozenset(
+        {
+            C.BROWSE_HOUSEHOLDS,
+            C.VIEW_IDENTITY,
+            C.EDIT_HOUSEHOLD,
+            C.RECORD_VISIT,
+            C.OPEN_ENTRY,
+            C.VILLAGE_PROCEDURE,
+            C.TOWNSHIP_REVIEW,
+            C.MANAGE_MEASURES,
+            C.VIEW_WARNINGS,
+            C.DISPOSE_WARNING,
+            C.VIEW_RECTIFICATION,
+            C.SUBMIT_RECTIFICATION,
+            C.VERIFY_RECTIFICATION,
+            C.PROPOSE_PROJECT,
+            C.REVIEW_PROJECT,
+            C.VIEW_ASSETS,
+            C.MANAGE_ASSETS,
+            C.EXPORT_LEDGERS,
+        }
+    ),
+    R.COUNTY_REVIEWER: frozenset(
+        {
+            C.BROWSE_HOUSEHOLDS,
+            C.VIEW_IDENTITY,
+            C.EDIT_HOUSEHOLD,
+            C.RECORD_VISIT,
+            C.OPEN_ENTRY,
+            C.COUNTY_APPROVAL,
+            C.OVERRIDE_NEGATIVE_LIST,
+            C.MANAGE_MEASURES,
+            C.VIEW_WARNINGS,
+            C.DISPOSE_WARNING,
+            C.START_SWEEP,
+            C.VIEW_RECTIFICATION,
+            C.SUBMIT_RECTIFICATION,
+            C.VERIFY_RECTIFICATION,
+            C.PROPOSE_PROJECT,
+            C.APPROVE_PROJECT,
+            C.VIEW_FUNDS,
+            C.VIEW_ASSETS,
+            C.MANAGE_ASSETS,
+            C.EXPORT_LEDGERS,
+        }
+    ),
     R.DEPARTMENT_SCREENER: frozenset({C.UPLOAD_SCREENING, C.VIEW_WARNINGS}),
     R.COUNTY_FINANCE: frozenset({C.VIEW_FUNDS, C.RECORD_FUNDS, C.RECORD_PAYMENTS, C.EXPORT_LEDGERS}),
     R.PROJECT_UNIT: frozenset({C.PROPOSE_PROJECT, C.VIEW_FUNDS, C.RECORD_PAYMENTS, C.VIEW_ASSETS, C.MANAGE_ASSETS}),
-    R.REPORTING_OFFICER: frozenset({
-        C.BROWSE_HOUSEHOLDS, C.VIEW_WARNINGS, C.VIEW_RECTIFICATION, C.VIEW_FUNDS, C.VIEW_ASSETS, C.EXPORT_LEDGERS,
-    }),
-    R.SUPERVISOR: frozenset({
-        C.BROWSE_HOUSEHOLDS, C.VIEW_WARNINGS, C.VIEW_RECTIFICATION, C.VIEW_FUNDS, C.VIEW_ASSETS, C.EXPORT_LEDGERS,
-    }),
-    R.SYSTEM_ADMIN: frozenset({
-        C.BROWSE_HOUSEHOLDS, C.VIEW_IDENTITY, C.START_SWEEP, C.EXPORT_LEDGERS, C.EDIT_PARAMETERS,
-    }),
+    R.REPORTING_OFFICER: frozenset(
+        {
+            C.BROWSE_HOUSEHOLDS,
+            C.VIEW_WARNINGS,
+            C.VIEW_RECTIFICATION,
+            C.VIEW_FUNDS,
+            C.VIEW_ASSETS,
+            C.EXPORT_LEDGERS,
+        }
+    ),
+    R.SUPERVISOR: frozenset(
+        {
+            C.BROWSE_HOUSEHOLDS,
+            C.VIEW_WARNINGS,
+            C.VIEW_RECTIFICATION,
+            C.VIEW_FUNDS,
+            C.VIEW_ASSETS,
+            C.EXPORT_LEDGERS,
+        }
+    ),
+    R.SYSTEM_ADMIN: frozenset(
+        {
+            C.BROWSE_HOUSEHOLDS,
+            C.VIEW_IDENTITY,
+            C.START_SWEEP,
+            C.EXPORT_LEDGERS,
+            C.EDIT_PARAMETERS,
+        }
+    ),
 }
 
 # The levels each role may be bound to (SPEC §1.2 "Bound to").

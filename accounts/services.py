@@ -50,9 +50,12 @@ def user_create(
         raise DomainError(f"区划“{area.name}”已停用，不能绑定用户", field="area")
     for role in roles:
         if area.level not in ROLE_LEVELS[role]:
-            allowed = "、".join(str(label) for value, label in area._meta.get_field("level").choices if value in ROLE_LEVELS[role])
+            allowed = "、".join(
+                str(label) for value, label in area._meta.get_field("level").choices if value in ROLE_LEVELS[role]
+            )
             raise DomainError(
-                f"角色“{role.label}”只能绑定到{allowed}级区划，“{area.name}”是{area.get_level_display()}级", field="area"
+                f"角色“{role.label}”只能绑定到{allowed}级区划，“{area.name}”是{area.get_level_display()}级",
+                field="area",
             )
     if Role.DEPARTMENT_SCREENER in roles and department not in Department.values:
         raise DomainError("行业部门筛查人员必须指定所属部门（如 health、civil_affairs）", field="department")

@@ -49,6 +49,8 @@ def level_of(code: str) -> str:
     """The level a well-formed code denotes, from where its trailing zeros start."""
     if not _CODE.match(code):
         raise AreaCodeError(f"区划代码“{code}”格式不正确：应为 12 位数字（村民小组为 15 位）")
+    if code[:2] == "00":
+        raise AreaCodeError(f"区划代码“{code}”的省级代码不能为 00")
     if len(code) == 15:
         return AreaLevel.GROUP
     for level in (AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP):

@@ -85,7 +85,7 @@ class JurisdictionQuerySet(models.QuerySet[_M]):
         return Q(**{f"{path}pk__in": ids})
 
 
-class AdminAreaQuerySet(JurisdictionQuerySet["AdminArea"]):  # type: ignore[name-defined] # noqa: F821
+class AdminAreaQuerySet(JurisdictionQuerySet["AdminArea"]):  # type: ignore[name-defined]
     jurisdiction_fields = ("code",)
 
     def active(self) -> Self:

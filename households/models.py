@@ -161,13 +161,17 @@ class Household(models.Model):
     @property
     def hukou_residence_split(self) -> bool:
         """人户分离 (SPEC §0 #12)."""
-        return bool(self.hukou_area_text) or (self.hukou_area_id is not None and self.hukou_area_id != self.residence_area_id)
+        return bool(self.hukou_area_text) or (
+            self.hukou_area_id is not None and self.hukou_area_id != self.residence_area_id
+        )
 
 
 class HouseholdMember(models.Model):
     """A household member (家庭成员, SPEC §2.2): identity, health, labour and schooling."""
 
-    household = models.ForeignKey(Household, verbose_name=_("所属农户"), on_delete=models.PROTECT, related_name="members")
+    household = models.ForeignKey(
+        Household, verbose_name=_("所属农户"), on_delete=models.PROTECT, related_name="members"
+    )
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
     id_number = models.CharField(_("身份证号"), max_length=18, db_index=True)
     gender = models.CharField(_("性别"), max_length=6, choices=Gender.choices)

@@ -3,7 +3,7 @@ from typing import Self
 from geo.querysets import JurisdictionQuerySet
 
 
-class HouseholdQuerySet(JurisdictionQuerySet["Household"]):  # type: ignore[name-defined] # noqa: F821
+class HouseholdQuerySet(JurisdictionQuerySet["Household"]):  # type: ignore[name-defined]
     # A self-migrant household is seen from its residence (managing) and its hukou (co-managing) area (SPEC §1.5).
     jurisdiction_fields = ("managing_area__code", "co_managing_area__code")
     territory_capability = "accounts.browse_households"
@@ -13,7 +13,7 @@ class HouseholdQuerySet(JurisdictionQuerySet["Household"]):  # type: ignore[name
         return self.filter(closed_on__isnull=True)
 
 
-class HouseholdPartQuerySet(JurisdictionQuerySet["HouseholdMember"]):  # type: ignore[name-defined] # noqa: F821
+class HouseholdPartQuerySet(JurisdictionQuerySet["HouseholdMember"]):  # type: ignore[name-defined]
     """Rows that belong to one household (members, incomes): visible exactly when their household is."""
 
     jurisdiction_fields = ("household__managing_area__code", "household__co_managing_area__code")

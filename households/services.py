@@ -87,7 +87,10 @@ def household_register(
     if not AdminArea.objects.visible_to(actor).filter(pk=residence_area.pk).exists():
         raise PermissionDenied
     if residence_area.level not in (AreaLevel.VILLAGE, AreaLevel.GROUP):
-        raise DomainError(f"居住地须为村或村民小组，“{residence_area.name}”是{residence_area.get_level_display()}", field="residence_area")
+        raise DomainError(
+            f"居住地须为村或村民小组，“{residence_area.name}”是{residence_area.get_level_display()}",
+            field="residence_area",
+        )
     household_no = household_no.strip()
     if not household_no:
         raise DomainError("户编号不能为空", field="household_no")
@@ -113,8 +116,9 @@ def household_register(
     )
     built = [_member_from_input(m, household=household, position=i) for i, m in enumerate(members, start=1)]
     taken = set(
-        HouseholdMember.objects.filter(id_number__in=[m.id_number for m in built], member_status=MemberStatus.PRESENT)
-        .values_list("id_number", flat=True)
+        HouseholdMember.objects.filter(
+            id_number__in=[m.id_number for m in built], member_status=MemberStatus.PRESENT
+        ).values_list("id_number", flat=True)
     )
     if taken:
         raise DomainError(f"身份证号已在其他农户中登记：{'、'.join(sorted(taken))}", field="id_number")

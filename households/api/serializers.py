@@ -15,9 +15,21 @@ class MemberOutputSerializer(serializers.ModelSerializer[HouseholdMember]):
     class Meta:
         model = HouseholdMember
         fields = [
-            "id", "name", "id_number", "gender", "gender_display", "birth_date", "ethnicity", "relationship",
-            "relationship_display", "member_status", "member_status_display", "counts_in_household",
-            "health_status", "labour_capacity", "schooling_status",
+            "id",
+            "name",
+            "id_number",
+            "gender",
+            "gender_display",
+            "birth_date",
+            "ethnicity",
+            "relationship",
+            "relationship_display",
+            "member_status",
+            "member_status_display",
+            "counts_in_household",
+            "health_status",
+            "labour_capacity",
+            "schooling_status",
         ]
 
     def get_id_number(self, member: HouseholdMember) -> str:
@@ -28,7 +40,12 @@ class IncomeOutputSerializer(serializers.ModelSerializer[IncomeRecord]):
     class Meta:
         model = IncomeRecord
         fields = [
-            "year", "wage_income", "business_income", "business_expense", "property_income", "transfer_income",
+            "year",
+            "wage_income",
+            "business_income",
+            "business_expense",
+            "property_income",
+            "transfer_income",
         ]
 
 
@@ -44,8 +61,15 @@ class HouseholdListSerializer(serializers.ModelSerializer[Household]):
     class Meta:
         model = Household
         fields = [
-            "id", "household_no", "head_name", "village_code", "village_name", "township_name", "phone",
-            "present_members", "closed_on",
+            "id",
+            "household_no",
+            "head_name",
+            "village_code",
+            "village_name",
+            "township_name",
+            "phone",
+            "present_members",
+            "closed_on",
         ]
 
     def get_phone(self, household: Household) -> str:
@@ -65,9 +89,22 @@ class HouseholdDetailSerializer(serializers.ModelSerializer[Household]):
     class Meta:
         model = Household
         fields = [
-            "id", "household_no", "head_name", "managing_area", "residence_area", "hukou_area", "hukou_area_text",
-            "co_managing_area", "hukou_residence_split", "address", "phone", "closed_on", "closed_reason",
-            "identity_masked", "members", "incomes",
+            "id",
+            "household_no",
+            "head_name",
+            "managing_area",
+            "residence_area",
+            "hukou_area",
+            "hukou_area_text",
+            "co_managing_area",
+            "hukou_residence_split",
+            "address",
+            "phone",
+            "closed_on",
+            "closed_reason",
+            "identity_masked",
+            "members",
+            "incomes",
         ]
 
     def get_phone(self, household: Household) -> str:

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.db.models import Count, Prefetch, Q
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
@@ -10,7 +11,6 @@ from geo.mixins import JurisdictionScopedMixin
 from households.api.serializers import HouseholdDetailSerializer, HouseholdListSerializer
 from households.models import Household, HouseholdMember, IncomeRecord, MemberStatus
 from households.services import identity_disclose
-from django.db.models import Count, Prefetch, Q
 
 
 class HouseholdFilter(filters.FilterSet):

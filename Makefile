@@ -1,0 +1,63 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test` (see README).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint install assets browser migrate demo serve worker beat bench clean
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.package-lock.json
+
+install: $(BIN)/activate node_modules/.package-lock.json
+
+assets: node_modules/.package-lock.json
+
+# Debian's Chromium for the browser journeys (Playwright drives it through executablePath; no browser download).
+browser:
+	@test -x $(CHROMIUM) || { echo "Installing Debian chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "Could not install chromium: browser tests will fail"; }
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+# The demo county is loaded once: `load_demo --once` only prints the logins when it is already there.
+demo: migrate
+	$(PY) manage.py load_demo --once
+
+run: demo
+	@echo ""
+	@echo "  Open http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/mypy .
+
+worker: install
+	$(BIN)/celery -A revitalization worker -l info
+
+beat: install
+	$(BIN)/celery -A revitalization beat -l info
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,158 @@
+"""Factories shared by every test package. Areas get valid statistical codes under their parent's prefix."""
+
+import datetime
+import itertools
+
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from geo.codes import AreaLevel
+from geo.models import AdminArea
+from households import idnumbers
+from households.models import (
+    Gender,
+    HealthStatus,
+    Household,
+    HouseholdMember,
+    IncomeRecord,
+    LabourCapacity,
+    Relationship,
+    SchoolingStatus,
+)
+
+_province_seq = itertools.count(11)
+_child_seq: dict[str, itertools.count] = {}
+
+
+def _child_code(parent: AdminArea, level: str) -> str:
+    counter = _child_seq.setdefault(parent.code, itertools.count(1))
+    number = next(counter)
+    if level == AreaLevel.CITY:
+        return f"{parent.code[:2]}{number:02d}".ljust(12, "0")
+    if level == AreaLevel.COUNTY:
+        return f"{parent.code[:4]}{number:02d}".ljust(12, "0")
+    if level == AreaLevel.TOWNSHIP:
+        return f"{parent.code[:6]}{number:03d}".ljust(12, "0")
+    if level == AreaLevel.VILLAGE:
+        return f"{parent.code[:9]}{200 + number:03d}"
+    return f"{parent.code}{number:03d}"
+
+
+class ProvinceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdminArea
+
+    code = factory.LazyFunction(lambda: f"{next(_province_seq) % 100:02d}".ljust(12, "0"))
+    name = factory.Sequence(lambda n: f"测试省{n}")
+    level = AreaLevel.PROVINCE
+    parent = None
+
+
+class CityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdminArea
+
+    parent = factory.SubFactory(ProvinceFactory)
+    code = factory.LazyAttribute(lambda o: _child_code(o.parent, AreaLevel.CITY))
+    name = factory.Sequence(lambda n: f"测试市{n}")
+    level = AreaLevel.CITY
+
+
+class CountyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdminArea
+
+    parent = factory.SubFactory(CityFactory)
+    code = factory.LazyAttribute(lambda o: _child_code(o.parent, AreaLevel.COUNTY))
+    name = factory.Sequence(lambda n: f"测试县{n}")
+    level = AreaLevel.COUNTY
+
+
+class TownshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdminArea
+
+    parent = factory.SubFactory(CountyFactory)
+    code = factory.LazyAttribute(lambda o: _child_code(o.parent, AreaLevel.TOWNSHIP))
+    name = factory.Sequence(lambda n: f"测试镇{n}")
+    level = AreaLevel.TOWNSHIP
+
+
+class VillageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdminArea
+
+    parent = factory.SubFactory(TownshipFactory)
+    code = factory.LazyAttribute(lambda o: _child_code(o.parent, AreaLevel.VILLAGE))
+    name = factory.Sequence(lambda n: f"测试村{n}")
+    level = AreaLevel.VILLAGE
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    area = factory.SubFactory(VillageFactory)
+    password = factory.PostGenerationMethodCall("set_password", "pw-Secret-123")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.set(Group.objects.filter(name__in=[str(r) for r in extracted]))
+        self.save()
+
+
+_id_seq = itertools.count(1)
+
+
+def valid_id_number(
+    birth: datetime.date = datetime.date(1980, 5, 17), *, male: bool = True, area6: str = "640324"
+) -> str:
+    return idnumbers.build(area6, birth, next(_id_seq) * 2, male=male)
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+        skip_postgeneration_save = True
+
+    household_no = factory.Sequence(lambda n: f"6403{n:010d}")
+    managing_area = factory.SubFactory(VillageFactory)
+    residence_area = factory.SelfAttribute("managing_area")
+    head_name = factory.Sequence(lambda n: f"户主{n}")
+    phone = "13912345678"
+
+    @factory.post_generation
+    def with_head(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        head = MemberFactory(household=self, name=self.head_name, relationship=Relationship.HEAD)
+        self.head = head
+        self.save(update_fields=["head"])
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HouseholdMember
+
+    household = factory.SubFactory(HouseholdFactory, with_head=False)
+    name = factory.Sequence(lambda n: f"成员{n}")
+    birth_date = datetime.date(1980, 5, 17)
+    gender = Gender.MALE
+    id_number = factory.LazyAttribute(lambda o: valid_id_number(o.birth_date, male=o.gender == Gender.MALE))
+    relationship = Relationship.SPOUSE
+    labour_capacity = LabourCapacity.ORDINARY
+    schooling_status = SchoolingStatus.LEFT_SCHOOL
+    health_status = HealthStatus.HEALTHY
+
+
+class IncomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IncomeRecord
+
+    household = factory.SubFactory(HouseholdFactory)
+    year = 2025
+    wage_income = 20000

@@ -1,0 +1,117 @@
+import pytest
+from django.urls import reverse
+
+from accounts.grants import household_grant_to_cadre
+from accounts.roles import Role
+from households.models import IdentityDisclosure
+from tests.factories import HouseholdFactory, MemberFactory, TownshipFactory, UserFactory, VillageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def township():
+    return TownshipFactory()
+
+
+def test_a_token_is_issued_for_valid_credentials_only(api_client, township):
+    UserFactory(username="wang", roles=[Role.TOWNSHIP_CADRE], area=township)
+    url = reverse("api:auth-token")
+    bad = api_client.post(url, {"username": "wang", "password": "wrong"}, format="json")
+    assert bad.status_code == 400
+    good = api_client.post(url, {"username": "wang", "password": "pw-Secret-123"}, format="json")
+    assert good.status_code == 200
+    token = good.json()["token"]
+
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = api_client.get(reverse("api:household-list"))
+    assert response.status_code == 200
+
+
+def test_the_api_refuses_anonymous_callers(api_client):
+    assert api_client.get(reverse("api:household-list")).status_code in (401, 403)
+
+
+def test_areas_are_the_callers_subtree(api_client, township):
+    villages = [VillageFactory(parent=township) for _ in range(3)]
+    VillageFactory()  # elsewhere
+    api_client.force_authenticate(UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township))
+    response = api_client.get(reverse("api:area-list"), {"level": "village"})
+    assert sorted(row["code"] for row in response.json()["results"]) == sorted(v.code for v in villages)
+
+
+def test_list_rows_are_masked_and_detail_is_unmasked_and_audited_for_cadres(api_client, township):
+    household = HouseholdFactory(managing_area=VillageFactory(parent=township), phone="13912345678")
+    head = household.head
+    cadre = UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township)
+    api_client.force_authenticate(cadre)
+
+    listed = api_client.get(reverse("api:household-list")).json()["results"][0]
+    assert listed["phone"] == "139****5678"
+    assert "members" not in listed
+
+    detail = api_client.get(reverse("api:household-detail", args=[household.pk])).json()
+    assert detail["members"][0]["id_number"] == head.id_number
+    assert detail["phone"] == "13912345678"
+    assert IdentityDisclosure.objects.filter(user=cadre, household=household, channel="api").count() == 1
+
+
+def test_reporting_officers_see_masked_numbers_and_leave_no_disclosure(api_client, township):
+    household = HouseholdFactory(managing_area=VillageFactory(parent=township))
+    officer = UserFactory(roles=[Role.REPORTING_OFFICER], area=township.parent)
+    api_client.force_authenticate(officer)
+    detail = api_client.get(reverse("api:household-detail", args=[household.pk])).json()
+    number = household.head.id_number
+    assert detail["members"][0]["id_number"] == number[:4] + "*" * 10 + number[-4:]
+    assert detail["identity_masked"] is True
+    assert not IdentityDisclosure.objects.exists()
+
+
+def test_a_paired_cadre_reads_only_their_households(api_client, township):
+    mine = HouseholdFactory(managing_area=VillageFactory(parent=township))
+    HouseholdFactory(managing_area=mine.managing_area)
+    cadre = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=VillageFactory())
+    household_grant_to_cadre(household=mine, cadre=cadre)
+    api_client.force_authenticate(cadre)
+    rows = api_client.get(reverse("api:household-list")).json()["results"]
+    assert [row["household_no"] for row in rows] == [mine.household_no]
+
+
+def test_filters_search_and_id_lookup(api_client, township):
+    village = VillageFactory(parent=township)
+    target = HouseholdFactory(managing_area=village, head_name="马文海")
+    HouseholdFactory(managing_area=VillageFactory(parent=township), head_name="李春花")
+    member = MemberFactory(household=target)
+    api_client.force_authenticate(UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township))
+    url = reverse("api:household-list")
+    assert [r["head_name"] for r in api_client.get(url, {"search": "马"}).json()["results"]] == ["马文海"]
+    assert [r["head_name"] for r in api_client.get(url, {"area": village.code}).json()["results"]] == ["马文海"]
+    assert [r["head_name"] for r in api_client.get(url, {"id_number": member.id_number}).json()["results"]] == [
+        "马文海"
+    ]
+
+
+@pytest.mark.parametrize("page_size", [5, 40])
+def test_the_household_list_issues_a_bounded_number_of_queries(
+    api_client, client, township, page_size, settings, django_assert_max_num_queries
+):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "PAGE_SIZE": page_size}
+    for _ in range(page_size):
+        household = HouseholdFactory(managing_area=VillageFactory(parent=township))
+        MemberFactory(household=household)
+    user = UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township)
+    api_client.force_authenticate(user)
+    with django_assert_max_num_queries(8):
+        assert len(api_client.get(reverse("api:household-list")).json()["results"]) == page_size
+    client.force_login(user)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("households:household-list"))
+    assert response.status_code == 200
+
+
+def test_the_openapi_schema_documents_the_first_resources(api_client, township):
+    api_client.force_authenticate(UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township))
+    response = api_client.get(reverse("api-schema"), {"format": "json"})
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert {"/api/v1/areas/", "/api/v1/households/", "/api/v1/households/{id}/", "/api/v1/auth/token/"} <= set(paths)

@@ -1,0 +1,243 @@
+"""Every route is checked automatically (STYLE §5.5, issue "Foundation" acceptance).
+
+1. Every view declares its scoping: the sealed ``JurisdictionScopedMixin`` or ``@scoped_view``/``@not_place_bound``.
+2. The access matrix: for every role and every route, a user of the owning area gets in (when their role carries
+   the capability the data needs) and a user of the sibling area gets 404 and sees no foreign data in lists,
+   counts or search results. A new route is covered without editing this file; one the audit cannot exercise
+   (an unknown URL parameter, a model without objects here) fails the test until it is taught.
+"""
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.grants import household_grant_to_cadre
+from accounts.roles import ROLE_LEVELS, Role
+from geo.codes import AreaLevel
+from geo.mixins import JurisdictionScopedMixin
+from geo.models import AdminArea
+from households.models import Household, HouseholdMember
+from tests.factories import (
+    CityFactory,
+    CountyFactory,
+    HouseholdFactory,
+    IncomeFactory,
+    MemberFactory,
+    ProvinceFactory,
+    TownshipFactory,
+    UserFactory,
+    VillageFactory,
+)
+
+# Adding a name here is a reviewed decision: these routes show nothing tied to a place.
+NOT_PLACE_BOUND = {"login", "logout", "set_language", "api:api-root", "api:auth-token", "api-schema", "api-docs"}
+
+
+def _routes(resolver: URLResolver, namespace: str = "", prefix: str = "") -> Iterator[tuple[str, Any, str]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _routes(entry, ns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry.callback, prefix + str(entry.pattern)
+
+
+def _app_routes() -> list[tuple[str, Any, str]]:
+    return [
+        (name, view, pattern)
+        for name, view, pattern in _routes(get_resolver())
+        if not name.startswith("admin:") and "format" not in pattern  # DRF's ".json" twins of the same views
+    ]
+
+
+def _view_class(view: Callable[..., Any]) -> Any:
+    return getattr(view, "cls", None) or getattr(view, "view_class", None)
+
+
+def test_every_view_declares_its_scoping():
+    undeclared = set()
+    for name, view, _pattern in _app_routes():
+        view_class = _view_class(view)
+        if name in NOT_PLACE_BOUND:
+            continue
+        if view_class is not None and issubclass(view_class, JurisdictionScopedMixin):
+            continue
+        if getattr(view, "jurisdiction_scoped", False):
+            continue
+        undeclared.add(name)
+    assert undeclared == set(), "views without declared jurisdiction scoping"
+
+
+def test_the_sealed_mixin_refuses_a_get_queryset_override():
+    with pytest.raises(TypeError, match="scope_queryset"):
+
+        class Leaky(JurisdictionScopedMixin):
+            def get_queryset(self):
+                return Household.objects.all()
+
+
+# ---------------------------------------------------------------------------------------------- the access matrix
+
+
+class World:
+    """Two complete chains province → village, one household in each village. Everything of chain A is "own",
+    everything of chain B is "foreign"; every role is placed at its level in chain A."""
+
+    def __init__(self) -> None:
+        self.chain_a = self._chain("甲")
+        self.chain_b = self._chain("乙")
+        self.household_a = HouseholdFactory(managing_area=self.chain_a[AreaLevel.VILLAGE], head_name="甲本户主")
+        self.household_b = HouseholdFactory(managing_area=self.chain_b[AreaLevel.VILLAGE], head_name="乙外户主")
+        self.member_a = MemberFactory(household=self.household_a, name="甲本成员")
+        self.member_b = MemberFactory(household=self.household_b, name="乙外成员")
+        IncomeFactory(household=self.household_a)
+        IncomeFactory(household=self.household_b)
+        self.objects: dict[type, tuple[Any, Any]] = {
+            Household: (self.household_a, self.household_b),
+            HouseholdMember: (self.member_a, self.member_b),
+            AdminArea: (self.chain_a[AreaLevel.VILLAGE], self.chain_b[AreaLevel.VILLAGE]),
+        }
+        b = self.chain_b[AreaLevel.VILLAGE]
+        self.foreign_markers = [
+            self.household_b.household_no,
+            "乙外户主",
+            "乙外成员",
+            b.code,
+            b.name,
+            b.parent.name,
+        ]
+
+    @staticmethod
+    def _chain(mark: str) -> dict[str, AdminArea]:
+        province = ProvinceFactory(name=f"{mark}省")
+        city = CityFactory(parent=province, name=f"{mark}市")
+        county = CountyFactory(parent=city, name=f"{mark}县")
+        township = TownshipFactory(parent=county, name=f"{mark}镇")
+        village = VillageFactory(parent=township, name=f"{mark}村")
+        return {
+            AreaLevel.PROVINCE: province,
+            AreaLevel.CITY: city,
+            AreaLevel.COUNTY: county,
+            AreaLevel.TOWNSHIP: township,
+            AreaLevel.VILLAGE: village,
+        }
+
+    def user(self, role: Role, chain: dict[str, AdminArea]) -> Any:
+        level = next(
+            lvl
+            for lvl in (AreaLevel.VILLAGE, AreaLevel.TOWNSHIP, AreaLevel.COUNTY, AreaLevel.CITY, AreaLevel.PROVINCE)
+            if lvl in ROLE_LEVELS[role]
+        )
+        user = UserFactory(roles=[role], area=chain[level], department="health")
+        if role == Role.ASSISTANCE_CADRE and chain is self.chain_a:
+            household_grant_to_cadre(household=self.household_a, cadre=user)
+        return user
+
+
+def _model_of(view_class: Any) -> type | None:
+    queryset = getattr(view_class, "queryset", None)
+    if queryset is not None:
+        return queryset.model
+    return getattr(view_class, "model", None)
+
+
+def _expects_access(user: Any, model: type) -> bool:
+    """Whether the user's role opens this model's rows in their own area (the territorial capability, or a grant)."""
+    return model._default_manager.all().visible_to(user).exists()
+
+
+def _get(client: Any, url: str) -> tuple[int, str]:
+    response = client.get(url, HTTP_ACCEPT="application/json" if url.startswith("/api/") else "text/html")
+    body = response.content.decode() if hasattr(response, "content") else ""
+    return response.status_code, body
+
+
+def _unescaped(body: str) -> str:
+    try:
+        return json.dumps(json.loads(body), ensure_ascii=False)
+    except ValueError:
+        return body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+def test_access_matrix_own_area_and_sibling_area(role, client):
+    world = World()
+    own_user = world.user(role, world.chain_a)
+    sibling_user = world.user(role, world.chain_b)
+    problems: list[str] = []
+
+    for name, view, pattern in _app_routes():
+        if name in NOT_PLACE_BOUND:
+            continue
+        view_class = _view_class(view)
+        params = [p.split(">")[0].split(":")[-1] for p in pattern.split("<")[1:]]
+        model = _model_of(view_class) if view_class is not None else None
+
+        if params:  # a detail route: own object for the own user, the foreign object for the sibling user
+            if params != ["pk"] or model not in world.objects:
+                problems.append(f"{name}: the audit cannot build {params} for {model}; teach World about it")
+                continue
+            own_obj, foreign_obj = world.objects[model]
+            client.force_login(own_user)
+            status, _ = _get(client, reverse(name, kwargs={"pk": own_obj.pk}))
+            expected = 200 if _expects_access(own_user, model) else 404
+            if status != expected:
+                problems.append(f"{name} own object: {status}, expected {expected}")
+            client.force_login(sibling_user)
+            # The sibling-area user asks for the *other* chain's object: chain A's object is foreign to them.
+            status, body = _get(client, reverse(name, kwargs={"pk": own_obj.pk}))
+            if status not in (403, 404):
+                problems.append(f"{name} foreign object: {status}, expected 404")
+            client.force_login(own_user)
+            status, body = _get(client, reverse(name, kwargs={"pk": foreign_obj.pk}))
+            if status not in (403, 404):
+                problems.append(f"{name} foreign object: {status}, expected 404")
+            continue
+
+        # A list or page: the own user gets it without any trace of the foreign chain, also when searching.
+        client.force_login(own_user)
+        base = reverse(name)
+        for query in (
+            "",
+            "?q=乙外户主",
+            "?search=乙外户主",
+            f"?area={world.chain_b[AreaLevel.VILLAGE].code}",
+            f"?household_no={world.household_b.household_no}",
+        ):
+            status, body = _get(client, base + query)
+            if status >= 500 or status in (301, 302):
+                problems.append(f"{name}{query}: status {status}")
+                continue
+            text = _unescaped(body)
+            for echoed in ("乙外户主", world.household_b.household_no):  # the search box shows what was typed
+                text = text.replace(f'value="{echoed}"', "")
+            leaked = [marker for marker in world.foreign_markers if marker in text]
+            if leaked:
+                problems.append(f"{name}{query}: shows foreign data {leaked}")
+            if model is not None and status == 200 and text.startswith("{") and '"count"' in text:
+                count = json.loads(body)["count"]
+                visible = model._default_manager.all().visible_to(own_user)
+                if query == "" and count != visible.count():
+                    problems.append(f"{name}: count {count} != visible {visible.count()}")
+
+    assert problems == [], f"role {role}"
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_get_the_login_page_or_401(client):
+    world = World()
+    for name, _view, pattern in _app_routes():
+        if name in NOT_PLACE_BOUND:
+            continue
+        kwargs = {"pk": world.household_a.pk} if "<int:pk>" in pattern or "<pk>" in pattern else {}
+        url = reverse(name, kwargs=kwargs)
+        response = client.get(url)
+        if url.startswith("/api/"):
+            assert response.status_code in (401, 403), url
+        else:
+            assert response.status_code == 302, url
+            assert "/accounts/login/" in response["Location"], url
