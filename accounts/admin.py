@@ -8,7 +8,7 @@ from accounts.models import User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("辖区与部门"), {"fields": ("area", "department", "unit_name", "phone")}),
     )
     list_display = ("username", "last_name", "area", "department", "is_active")

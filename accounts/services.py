@@ -11,6 +11,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import ROLE_LEVELS, Department, Role
+from geo.codes import AreaLevel
 from geo.services import area_get_by_code
 from revitalization.errors import DomainError
 
@@ -50,9 +51,7 @@ def user_create(
         raise DomainError(f"区划“{area.name}”已停用，不能绑定用户", field="area")
     for role in roles:
         if area.level not in ROLE_LEVELS[role]:
-            allowed = "、".join(
-                str(label) for value, label in area._meta.get_field("level").choices if value in ROLE_LEVELS[role]
-            )
+            allowed = "、".join(str(label) for value, label in AreaLevel.choices if value in ROLE_LEVELS[role])
             raise DomainError(
                 f"角色“{role.label}”只能绑定到{allowed}级区划，“{area.name}”是{area.get_level_display()}级",
                 field="area",

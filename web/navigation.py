@@ -5,6 +5,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
@@ -12,7 +13,7 @@ from accounts.roles import Capability
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: StrOrPromise
     url_name: str
     icon: str
     capability: Capability | None = None

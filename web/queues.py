@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +35,7 @@ def _households_without_income(user: Any) -> QueueItem | None:
     return QueueItem(
         title=_("%(year)s 年度收入未录入的农户") % {"year": year},
         count=count,
-        url="/households/",
+        url=reverse("households:household-list"),
         hint=_("收入是识别监测对象的依据（SPEC §3），请在走访时核实录入。"),
     )
 
@@ -45,14 +46,21 @@ def _households_without_head(user: Any) -> QueueItem | None:
     count = Household.objects.visible_to(user).active().filter(head__isnull=True).count()
     if not count:
         return None
-    return QueueItem(title=_("未指定户主的农户"), count=count, url="/households/", hint=_("每户须有且只有一名户主。"))
+    return QueueItem(
+        title=_("未指定户主的农户"),
+        count=count,
+        url=reverse("households:household-list"),
+        hint=_("每户须有且只有一名户主。"),
+    )
 
 
 def _paired_households(user: Any) -> QueueItem | None:
     if has_capability(user, Capability.BROWSE_HOUSEHOLDS) or not has_capability(user, Capability.RECORD_VISIT):
         return None
     count = Household.objects.visible_to(user).active().count()
-    return QueueItem(title=_("我的结对帮扶农户"), count=count, url="/households/", hint=_("请按期入户走访。"))
+    return QueueItem(
+        title=_("我的结对帮扶农户"), count=count, url=reverse("households:household-list"), hint=_("请按期入户走访。")
+    )
 
 
 PROVIDERS: list[Provider] = [_paired_households, _households_without_head, _households_without_income]
