@@ -1,12 +1,31 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from geo.models import AdminArea
 
 
+class JurisdictionScopedAdminMixin:
+    """The admin obeys the same jurisdiction as pages and API: a staff user bound to a province sees that
+    province, not the whole country (superusers see everything, as in ``visible_to``)."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).visible_to(request.user)  # type: ignore[misc]
+
+
 @admin.register(AdminArea)
-class AdminAreaAdmin(SimpleHistoryAdmin):
+class AdminAreaAdmin(JurisdictionScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "level", "parent", "valid_to")
     list_filter = ("level",)
     search_fields = ("code", "name")
     raw_id_fields = ("parent", "replaced_by")
+    readonly_fields = ("code", "level", "parent", "valid_to", "replaced_by")  # changed through geo.services only
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # areas are created by code (geo.services.area_create), which validates the code tree
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # areas are never deleted (SPEC §15 C-20)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from geo.admin import JurisdictionScopedAdminMixin
 from households.models import Household, HouseholdMember, IdentityDisclosure, IncomeRecord
 
 
@@ -14,7 +15,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
+class HouseholdAdmin(JurisdictionScopedAdminMixin, GuardedModelAdmin, SimpleHistoryAdmin):
     list_display = ("household_no", "head_name", "managing_area", "closed_on")
     search_fields = ("=household_no", "head_name")
     raw_id_fields = ("managing_area", "residence_area", "hukou_area", "co_managing_area", "head")
@@ -25,7 +26,7 @@ class HouseholdAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(HouseholdMember)
-class HouseholdMemberAdmin(SimpleHistoryAdmin):
+class HouseholdMemberAdmin(JurisdictionScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "household", "relationship", "member_status")
     search_fields = ("=id_number", "name")
     raw_id_fields = ("household",)
@@ -35,7 +36,7 @@ class HouseholdMemberAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IncomeRecord)
-class IncomeRecordAdmin(SimpleHistoryAdmin):
+class IncomeRecordAdmin(JurisdictionScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("household", "year")
     raw_id_fields = ("household",)
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.grants import household_grant_to_cadre
@@ -241,3 +242,20 @@ def test_anonymous_visitors_get_the_login_page_or_401(client):
         else:
             assert response.status_code == 302, url
             assert "/accounts/login/" in response["Location"], url
+
+
+@pytest.mark.django_db
+def test_the_admin_obeys_jurisdiction_for_staff_who_are_not_superusers(client):
+    world = World()
+    admin_user = world.user(Role.SYSTEM_ADMIN, world.chain_a)
+    admin_user.is_staff = True
+    admin_user.save()
+    admin_user.user_permissions.add(*Permission.objects.filter(codename__in=["view_household", "view_adminarea"]))
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:households_household_changelist")).content.decode()
+    assert world.household_a.household_no in page
+    assert world.household_b.household_no not in page
+    assert client.get(reverse("admin:households_household_change", args=[world.household_b.pk])).status_code in (
+        302,
+        404,
+    )
