@@ -24,8 +24,8 @@ assets: node_modules/.package-lock.json
 
 # Debian's Chromium for the browser journeys (Playwright drives it through executablePath; no browser download).
 browser:
-	@test -x $(CHROMIUM) || { echo "Installing Debian chromium for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	@{ test -x $(CHROMIUM) && fc-list | grep -qi wenquanyi; } || { echo "Installing Debian chromium and a CJK font"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
 	  || echo "Could not install chromium: browser tests will fail"; }
 
 migrate: install

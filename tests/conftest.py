@@ -4,6 +4,8 @@ import pytest
 from django.conf import settings as django_settings
 from rest_framework.test import APIClient
 
+pytest_plugins = ["tests.browser"]
+
 
 def _services_available() -> bool:
     engine = django_settings.DATABASES["default"]["ENGINE"]

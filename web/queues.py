@@ -36,7 +36,7 @@ def _households_without_income(user: Any) -> QueueItem | None:
         title=_("%(year)s 年度收入未录入的农户") % {"year": year},
         count=count,
         url=reverse("households:household-list"),
-        hint=_("收入是识别监测对象的依据（SPEC §3），请在走访时核实录入。"),
+        hint=_("收入是识别监测对象的依据，请在走访时核实录入。"),
     )
 
 
