@@ -19,7 +19,7 @@ def household_grant_to_cadre(*, household: Any, cadre: Any) -> None:
     """Open one household to a paired assistance cadre; idempotent."""
     if not cadre.is_active:
         raise DomainError(f"用户“{cadre.username}”已停用，不能结对", field="cadre")
-    if not cadre.has_role(Role.ASSISTANCE_CADRE):
+    if not cadre.groups.filter(name=Role.ASSISTANCE_CADRE.value).exists():  # fresh, not the cached roles
         raise DomainError(f"用户“{cadre.username}”不是帮扶责任人，不能结对", field="cadre")
     for permission in PAIRING_PERMISSIONS:
         assign_perm(permission, cadre, household)

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from django.utils import timezone
+
 _WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK: Final = "10X98765432"
 _SHAPE: Final = re.compile(r"^\d{17}[\dX]$")
@@ -44,7 +46,7 @@ def parse(raw: str, *, today: datetime.date | None = None) -> IdFacts:
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
         raise IdNumberError(f"身份证号中的出生日期“{number[6:14]}”不是有效日期") from exc
-    if birth.year < 1890 or birth > (today or datetime.date.today()):  # noqa: DTZ011 - a calendar date
+    if birth.year < 1890 or birth > (today or timezone.localdate()):
         raise IdNumberError(f"身份证号中的出生日期“{birth:%Y-%m-%d}”不合理")
     if check_character(number[:17]) != number[17]:
         raise IdNumberError("身份证号校验位错误，请核对号码")
@@ -53,8 +55,8 @@ def parse(raw: str, *, today: datetime.date | None = None) -> IdFacts:
 
 def build(area6: str, birth: datetime.date, sequence: int, *, male: bool) -> str:
     """A well-formed number (for demo data and tests): the sequence's last digit is made odd for men."""
-    seq = sequence % 1000
+    seq = sequence % 998 + 1  # 001…998: real numbers never use 000
     if (seq % 2 == 1) != male:
-        seq = (seq + 1) % 1000
+        seq += 1
     first17 = f"{area6}{birth:%Y%m%d}{seq:03d}"
     return first17 + check_character(first17)

@@ -1,0 +1,88 @@
+"""``manage.py load_demo [--households N] [--seed S] [--once]``: the demo county 同心县 with one login per role.
+The work is in ``demo.builders``; this command parses options and prints."""
+
+import time
+import unicodedata
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from demo import builders
+from revitalization.errors import DomainError
+
+
+def _width(text: str) -> int:
+    """Terminal columns: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, columns: int) -> str:
+    return text + " " * max(0, columns - _width(text))
+
+
+class Command(BaseCommand):
+    help = "加载演示数据：同心县 10 个乡镇、约 120 个村、农户、成员、收入，以及每个角色的演示账号。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--households", type=int, default=builders.DEFAULT_HOUSEHOLDS, help="农户数（默认 %(default)s）"
+        )
+        parser.add_argument("--seed", type=int, default=builders.DEFAULT_SEED, help="随机种子（默认 %(default)s）")
+        parser.add_argument("--once", action="store_true", help="演示县已存在时不再加载，只列出演示账号")
+
+    def handle(self, *args: Any, households: int, seed: int, once: bool, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("生产环境（DJANGO_ENV=production）不能加载演示数据：演示账号的密码是公开的。")
+        if builders.demo_is_loaded():
+            if not once:
+                raise CommandError(
+                    f"演示数据已加载：{builders.COUNTY[1]}（{builders.COUNTY_CODE}）已存在，未做任何更改。"
+                    "如只需查看演示账号，请加 --once。"
+                )
+            self.stdout.write(f"演示数据已存在（{builders.COUNTY[1]}），跳过加载。")
+            self._print_logins()
+            return
+        started = time.perf_counter()
+        try:
+            plan = builders.plan_build(seed=seed, households=households, today=timezone.localdate())
+            planned = time.perf_counter() - started
+            result = builders.demo_load(plan)
+        except DomainError as exc:
+            raise CommandError(f"演示数据未加载，未做任何更改：{exc.message}") from exc
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已加载演示数据（种子 {seed}）：{result.townships} 个乡镇、{result.villages} 个村、"
+                f"{result.households} 户、{result.members} 名成员、{result.incomes} 条年度收入。"
+            )
+        )
+        self.stdout.write(f"用时 {elapsed:.1f} 秒。")
+        if options["verbosity"] >= 2:
+            phases = {"plan": planned, **result.seconds}
+            self.stdout.write("  " + "，".join(f"{name} {seconds:.2f} 秒" for name, seconds in phases.items()))
+        if result.kept_existing_admin:
+            self.stdout.write(self.style.WARNING(f"用户 {builders.ADMIN_USERNAME} 已存在，未修改其密码。"))
+        self._print_logins(kept_admin=result.kept_existing_admin)
+
+    def _print_logins(self, *, kept_admin: bool = False) -> None:
+        logins = builders.demo_logins()
+        if not logins:
+            self.stdout.write("没有找到演示账号。")
+            return
+        headers = ("用户名", "角色", "所属区划", "密码")
+        rows = [
+            (
+                login.username,
+                login.role_label,
+                login.area_name,
+                "（原密码）" if kept_admin and login.username == builders.ADMIN_USERNAME else builders.DEMO_PASSWORD,
+            )
+            for login in logins
+        ]
+        widths = [max(_width(row[i]) for row in (headers, *rows)) for i in range(len(headers))]
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING(f"演示账号（密码均为 {builders.DEMO_PASSWORD}）"))
+        for row in (headers, *rows):
+            self.stdout.write("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip())

@@ -1,0 +1,278 @@
+"""The demo loader: a valid county tree, consistent households, one login per role, and jurisdiction that works
+on the demo data exactly as on real data (SPEC §1.1, §1.2, §1.5, §1.6, §2, §3)."""
+
+import datetime
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import ROLE_LEVELS, Role
+from demo import builders
+from geo.codes import AreaLevel, level_of
+from geo.models import AdminArea
+from households import idnumbers
+from households.models import Gender, Household, HouseholdMember, IncomeRecord, MemberStatus, Relationship
+
+pytestmark = pytest.mark.django_db
+
+SIZE, SEED = 200, 7
+ROLE_OF = {
+    "village": Role.VILLAGE_WORKER,
+    "cadre": Role.ASSISTANCE_CADRE,
+    "township": Role.TOWNSHIP_CADRE,
+    "county": Role.COUNTY_REVIEWER,
+    "screener": Role.DEPARTMENT_SCREENER,
+    "finance": Role.COUNTY_FINANCE,
+    "projunit": Role.PROJECT_UNIT,
+    "report": Role.REPORTING_OFFICER,
+    "supervisor": Role.SUPERVISOR,
+    "sysadmin": Role.SYSTEM_ADMIN,
+} | {f"township{n:02d}": Role.TOWNSHIP_CADRE for n in range(1, 11)}
+
+
+def _load(**options) -> str:
+    out = io.StringIO()
+    call_command("load_demo", households=SIZE, seed=SEED, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="class")
+def loaded(django_db_setup, django_db_blocker):
+    """One load of the demo county, shared by the tests of a class and rolled back after them: the tests only read,
+    and loading per test would take most of this file's time. Each test still runs in its own savepoint."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        yield _load()
+        transaction.set_rollback(True)
+
+
+def _row_counts() -> tuple[int, ...]:
+    return tuple(m.objects.count() for m in (AdminArea, Household, HouseholdMember, IncomeRecord, User))
+
+
+def _age(birth: datetime.date, today: datetime.date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+# --- the plan ---------------------------------------------------------------------------------------------------------
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+def test_the_same_seed_gives_the_same_plan_and_another_seed_another():
+    first = builders.plan_build(seed=SEED, households=120, today=TODAY)
+    assert builders.plan_build(seed=SEED, households=120, today=TODAY) == first
+    assert builders.plan_build(seed=SEED + 1, households=120, today=TODAY) != first
+
+
+def test_family_ages_fit_the_relationships():
+    plan = builders.plan_build(seed=SEED, households=600, today=TODAY)
+    sizes = Counter(len(h.members) for h in plan.households)
+    assert set(sizes) <= set(range(1, 8))
+    assert 3.2 <= plan.member_count / len(plan.households) <= 4.0
+    younger_by = {
+        Relationship.SON: (20, 35),
+        Relationship.DAUGHTER: (20, 35),
+        Relationship.GRANDSON: (40, 60),
+        Relationship.GRANDDAUGHTER: (40, 60),
+        Relationship.SPOUSE: (-5, 5),
+        Relationship.FATHER: (-35, -20),
+        Relationship.MOTHER: (-35, -20),
+    }
+    for household in plan.households:
+        head = household.members[0]
+        assert head.relationship == Relationship.HEAD
+        for member in household.members[1:]:
+            if member.relationship in younger_by:
+                low, high = younger_by[member.relationship]
+                gap = _age(head.birth_date, TODAY) - _age(member.birth_date, TODAY)
+                assert low <= gap <= high, (household.household_no, member)
+            if member.relationship == Relationship.SPOUSE:
+                assert member.gender != head.gender
+            if member.member_status != MemberStatus.PRESENT:
+                assert member.status_changed_on is not None
+                assert not member.counts_in_household
+
+
+def test_incomes_straddle_the_monitoring_line_like_a_real_county():
+    plan = builders.plan_build(seed=SEED, households=1000, today=TODAY)
+    per_capita = []
+    for household in plan.households:
+        last = [i for i in household.incomes if i.year == TODAY.year - 1]
+        if last:
+            counted = sum(1 for m in household.members if m.counts_in_household)
+            per_capita.append(last[0].net_income / counted)
+    under = sum(1 for x in per_capita if x < 6000) / len(per_capita)
+    between = sum(1 for x in per_capita if 6000 <= x < 6600) / len(per_capita)
+    assert 0.02 <= under <= 0.10
+    assert 0.005 <= between <= 0.06
+    assert all(
+        i.wage_income >= 0 and i.wage_income.as_tuple().exponent == -2 for h in plan.households for i in h.incomes
+    )
+
+
+def test_self_migrants_are_co_managed_by_their_hukou_village_in_another_township():
+    plan = builders.plan_build(seed=SEED, households=1000, today=TODAY)
+    migrants = [h for h in plan.households if h.is_self_migrant]
+    assert 5 <= len(migrants) <= 40
+    assert all(h.hukou_village_code[:9] != h.village_code[:9] for h in migrants)
+
+
+# --- a fresh database -------------------------------------------------------------------------------------------------
+
+
+def test_a_failure_half_way_leaves_nothing_behind():
+    User.objects.create_user("county", password="x")  # makes the loader's user step refuse
+    before = _row_counts()
+    with pytest.raises(CommandError, match="用户名“county”已存在"):
+        _load()
+    assert _row_counts() == before
+    assert not builders.demo_is_loaded()
+
+
+def test_a_household_count_out_of_range_is_refused():
+    with pytest.raises(CommandError, match="农户数应在 1 到"):
+        call_command("load_demo", households=0, stdout=io.StringIO())
+    assert not builders.demo_is_loaded()
+
+
+def test_production_refuses_the_demo_with_its_public_passwords(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="生产环境"):
+        _load()
+    assert not builders.demo_is_loaded()
+
+
+class TestTheLoadedCounty:
+    """Read-only checks of one load with ``--households 200 --seed 7``."""
+
+    # --- areas --------------------------------------------------------------------------------------------------------
+
+    def test_the_county_has_ten_townships_and_about_120_villages_with_valid_codes(self, loaded):
+        county = AdminArea.objects.get(code=builders.COUNTY_CODE)
+        townships = list(AdminArea.objects.filter(parent=county))
+        villages = list(AdminArea.objects.filter(parent__in=townships))
+        assert len(townships) == 10
+        assert 100 <= len(villages) <= 140
+        assert county.parent.code == "640300000000"
+        assert county.parent.parent.code == "640000000000"
+        for area in [county, *townships, *villages]:
+            assert level_of(area.code) == area.level
+        for village in villages:
+            assert village.level == AreaLevel.VILLAGE
+            assert village.code.startswith(village.parent.prefix)
+            assert 200 <= int(village.code[9:]) <= 399  # NBS: 200–399 are villages, not urban communities
+        for township in townships:
+            names = [v.name for v in villages if v.parent_id == township.pk]
+            assert 10 <= len(names) <= 14
+            assert len(set(names)) == len(names)
+
+    # --- households and members ---------------------------------------------------------------------------------------
+
+    def test_every_household_has_exactly_one_head_whose_name_it_carries(self, loaded):
+        households = Household.objects.select_related("head").prefetch_related("members")
+        assert households.count() == SIZE
+        for household in households:
+            heads = [m for m in household.members.all() if m.relationship == Relationship.HEAD]
+            assert heads == [household.head]
+            assert household.head_name == household.head.name
+            assert household.head.member_status == MemberStatus.PRESENT
+            assert household.managing_area_id == household.residence_area_id
+            assert household.managing_area.level == AreaLevel.VILLAGE
+            assert household.household_no.startswith(household.managing_area.code)
+
+    def test_member_id_numbers_are_valid_unique_and_agree_with_birth_date_and_sex(self, loaded):
+        members = list(HouseholdMember.objects.all())
+        assert SIZE <= len(members) <= 7 * SIZE
+        assert len({m.id_number for m in members}) == len(members)
+        for member in members:
+            facts = idnumbers.parse(member.id_number)
+            assert facts.birth_date == member.birth_date
+            assert (Gender.MALE if facts.is_male else Gender.FEMALE) == member.gender
+            assert member.id_number.startswith(builders.AREA6)
+
+    def test_two_income_years_per_household_except_a_few_without_last_year(self, loaded):
+        last_year = timezone.localdate().year - 1
+        years: dict[int, set[int]] = {}
+        for household_id, year in IncomeRecord.objects.values_list("household_id", "year"):
+            years.setdefault(household_id, set()).add(year)
+        assert len(years) == SIZE
+        missing = [h for h, y in years.items() if y != {last_year - 1, last_year}]
+        assert all(years[h] == {last_year - 1} for h in missing)
+        assert 0 < len(missing) <= SIZE * 0.08  # the home work queue has something to show
+
+    # --- --once and repeated runs -------------------------------------------------------------------------------------
+
+    def test_once_prints_the_logins_and_loads_nothing_more(self, loaded):
+        before = _row_counts()
+        output = _load(once=True)
+        assert _row_counts() == before
+        assert "演示账号（密码均为 demo12345）" in output
+        assert "township10" in output
+        assert "已加载演示数据" not in output
+
+    def test_loading_again_without_once_fails_and_changes_nothing(self, loaded):
+        before = _row_counts()
+        with pytest.raises(CommandError, match="演示数据已加载"):
+            _load()
+        assert _row_counts() == before
+
+    def test_the_output_reports_counts_time_and_logins(self, loaded):
+        assert f"{SIZE} 户" in loaded
+        assert "10 个乡镇" in loaded
+        assert "用时" in loaded
+        for username in ROLE_OF:
+            assert username in loaded
+
+    # --- users and jurisdiction ---------------------------------------------------------------------------------------
+
+    def test_every_role_has_a_demo_user_in_its_group_at_an_allowed_level(self, loaded):
+        for username, role in ROLE_OF.items():
+            user = User.objects.get(username=username)
+            assert user.roles == frozenset({role}), username
+            assert user.area.level in ROLE_LEVELS[role], username
+            assert user.last_name, username
+            assert user.check_password(builders.DEMO_PASSWORD), username
+        assert set(ROLE_OF.values()) == set(Role)
+        assert User.objects.get(username="screener").department == "health"
+        assert User.objects.get(username="supervisor").area.code == "640300000000"
+        assert User.objects.get(username="sysadmin").is_staff
+        admin = User.objects.get(username="admin")
+        assert admin.is_superuser
+        assert admin.is_staff
+
+    def test_the_township_cadre_is_bound_to_the_first_township(self, loaded):
+        user = User.objects.get(username="township")
+        assert user.area.level == AreaLevel.TOWNSHIP
+        assert user.area.code == "640324100000"
+
+    def test_the_assistance_cadre_sees_exactly_the_eight_paired_households(self, loaded):
+        cadre = User.objects.get(username="cadre")
+        visible = list(Household.objects.visible_to(cadre).select_related("managing_area"))
+        assert len(visible) == 8
+        assert len({h.managing_area.code[:9] for h in visible}) == 2
+
+    def test_a_township_cadre_sees_only_households_of_their_township(self, loaded):
+        cadre = User.objects.get(username="township")
+        prefix = cadre.area.prefix
+        visible = set(Household.objects.visible_to(cadre))
+        expected = {
+            h
+            for h in Household.objects.select_related("managing_area", "co_managing_area")
+            if h.managing_area.code.startswith(prefix)
+            or (h.co_managing_area is not None and h.co_managing_area.code.startswith(prefix))
+        }
+        assert visible
+        assert visible == expected
+
+    def test_the_village_worker_sees_their_village(self, loaded):
+        worker = User.objects.get(username="village")
+        visible = list(Household.objects.visible_to(worker))
+        assert visible
+        assert all(worker.area.code in (h.managing_area.code, getattr(h.co_managing_area, "code", "")) for h in visible)
