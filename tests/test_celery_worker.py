@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from accounts.tasks import sessions_cleanup_task
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: its flush must not re-run post_migrate, or later serialized tests collide on content types.
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROOT = Path(__file__).resolve().parent.parent
 
