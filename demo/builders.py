@@ -28,17 +28,8 @@ from geo.codes import level_of, parent_code
 from geo.models import AdminArea
 from geo.services import area_create
 from households import idnumbers
-from households.models import (
-    Gender,
-    HealthStatus,
-    Household,
-    HouseholdMember,
-    IncomeRecord,
-    LabourCapacity,
-    MemberStatus,
-    Relationship,
-    SchoolingStatus,
-)
+from households.choices import Gender, HealthStatus, LabourCapacity, MemberStatus, Relationship, SchoolingStatus
+from households.models import Household, HouseholdMember, IncomeRecord
 from revitalization.errors import DomainError
 
 # Short on purpose: typed by hand in demos. Every demo login shares it, the superuser too: never load real data next

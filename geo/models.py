@@ -53,3 +53,30 @@ class AdminArea(models.Model):
     @property
     def is_active(self) -> bool:
         return self.valid_to is None
+
+
+class PolicyParameter(models.Model):
+    """An effective-dated setting of SPEC §15.2 (``key``, value, area scope, validity, basis). The most specific
+    area wins: a county row before its province's, a province row before the national default (no area code).
+    Numbers of the policy are read from here, never written as literals (STYLE rule 5)."""
+
+    key = models.CharField(_("参数"), max_length=64, db_index=True)
+    area_code = models.CharField(
+        _("适用区划代码"), max_length=15, blank=True, help_text=_("留空表示全国默认；填写省、市或县的区划代码")
+    )
+    value = models.JSONField(_("取值"))
+    valid_from = models.DateField(_("生效日期"))
+    valid_to = models.DateField(_("失效日期"), null=True, blank=True)
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("政策参数")
+        verbose_name_plural = _("政策参数")
+        ordering = ["key", "area_code", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "area_code", "valid_from"], name="geo_parameter_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value} ({self.area_code or '全国'} {self.valid_from}起)"

@@ -1,97 +1,45 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from households.choices import (
+    ChildStatus,
+    ClosedReason,
+    ConsentChannel,
+    DestituteMode,
+    DisabilityCategory,
+    EducationLevel,
+    EmploymentPlace,
+    EmploymentStatus,
+    Gender,
+    GuaranteeSource,
+    HealthStatus,
+    HouseholdFlagKind,
+    HousingRemedy,
+    HousingSafety,
+    LabourCapacity,
+    MemberStatus,
+    MigrantType,
+    PremiumSubsidy,
+    Relationship,
+    RelocationBatch,
+    RigidExpenseKind,
+    SchoolingStatus,
+    SelfCare,
+    ToiletType,
+    VisitKind,
+    WaterSupplyType,
+)
 from households.querysets import HouseholdPartQuerySet, HouseholdQuerySet
 
-
-class Gender(models.TextChoices):
-    MALE = "male", _("男")
-    FEMALE = "female", _("女")
-
-
-class Relationship(models.TextChoices):
-    """SPEC §2.3 ``Relationship``."""
-
-    HEAD = "head", _("户主")
-    SPOUSE = "spouse", _("配偶")
-    SON = "son", _("之子")
-    DAUGHTER = "daughter", _("之女")
-    SON_IN_LAW = "son_in_law", _("之女婿")
-    DAUGHTER_IN_LAW = "daughter_in_law", _("之儿媳")
-    GRANDSON = "grandson", _("之孙子")
-    GRANDDAUGHTER = "granddaughter", _("之孙女")
-    GRANDCHILD_VIA_DAUGHTER = "grandchild_via_daughter", _("之外孙子女")
-    FATHER = "father", _("之父")
-    MOTHER = "mother", _("之母")
-    PARENT_IN_LAW = "parent_in_law", _("之岳父母/公婆")
-    GRANDPARENT = "grandparent", _("之祖父母")
-    SIBLING = "sibling", _("之兄弟姐妹")
-    OTHER = "other", _("其他")
-
-
-class MemberStatus(models.TextChoices):
-    """SPEC §2.3 ``MemberStatus``."""
-
-    PRESENT = "present", _("在户")
-    MOVED_OUT = "moved_out", _("迁出/分户")
-    MARRIED_OUT = "married_out", _("嫁出")
-    DECEASED = "deceased", _("死亡")
-    ENLISTED = "enlisted", _("服兵役")
-    IMPRISONED = "imprisoned", _("服刑")
-
-
-class HealthStatus(models.TextChoices):
-    """SPEC §2.3 ``HealthStatus``."""
-
-    HEALTHY = "healthy", _("健康")
-    CHRONIC_DISEASE = "chronic_disease", _("长期慢性病")
-    SERIOUS_ILLNESS = "serious_illness", _("大病重病")
-    DISABLED = "disabled", _("残疾")
-
-
-class LabourCapacity(models.TextChoices):
-    """SPEC §2.3 ``LabourCapacity``."""
-
-    SKILLED = "skilled", _("技能劳动力")
-    ORDINARY = "ordinary", _("普通劳动力")
-    WEAK_OR_PARTIAL = "weak_or_partial", _("弱劳动力/部分丧失劳动能力")
-    LOST = "lost", _("完全丧失劳动能力")
-    NONE_AGE = "none_age", _("无劳动力")
-
-
-class SchoolingStatus(models.TextChoices):
-    """SPEC §2.3 ``SchoolingStatus``."""
-
-    NOT_SCHOOL_AGE = "not_school_age", _("未到学龄")
-    PRESCHOOL = "preschool", _("学前教育")
-    PRIMARY = "primary", _("小学")
-    JUNIOR = "junior", _("初中")
-    SENIOR = "senior", _("普通高中")
-    SECONDARY_VOCATIONAL = "secondary_vocational", _("中职")
-    HIGHER_VOCATIONAL = "higher_vocational", _("高职/大专")
-    UNDERGRADUATE_PLUS = "undergraduate_plus", _("本科及以上")
-    HOME_TEACHING = "home_teaching", _("送教上门")
-    SPECIAL_SCHOOL = "special_school", _("特教学校")
-    DROPOUT = "dropout", _("失学辍学")
-    EXEMPT_PHYSICAL = "exempt_physical", _("因身体原因不具备学习条件")
-    LEFT_SCHOOL = "left_school", _("已离校")
-
-
-class ClosedReason(models.TextChoices):
-    """Why a household left the registry; it is never deleted (SPEC §2.6)."""
-
-    ALL_DECEASED = "all_deceased", _("全户死亡")
-    MOVED_OUT = "moved_out", _("整户迁出")
-    MERGED = "merged", _("并户")
-    SPLIT = "split", _("分户注销")
-    REGISTRATION_ERROR = "registration_error", _("登记错误")
+MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class Household(models.Model):
-    """A household (户, SPEC §2.1). The issue "households" completes the registry fields."""
+    """A household (户, SPEC §2.1). Never deleted: it leaves the registry with a reason and a date (§2.6)."""
 
     household_no = models.CharField(_("户编号"), max_length=32, unique=True)
     managing_area = models.ForeignKey(
@@ -128,6 +76,37 @@ class Household(models.Model):
     head_name = models.CharField(_("户主姓名"), max_length=50, db_index=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    bank_name = models.CharField(_("开户银行"), max_length=100, blank=True)
+    bank_account = models.CharField(_("银行账号"), max_length=40, blank=True)
+    account_holder_name = models.CharField(_("账户户名"), max_length=50, blank=True)
+    registered_poor_since = models.PositiveSmallIntegerField(_("建档立卡年度"), null=True, blank=True)
+    exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True, blank=True)
+    destitute_mode = models.CharField(_("特困供养方式"), max_length=16, choices=DestituteMode.choices, blank=True)
+    relocation_batch = models.CharField(_("搬迁批次"), max_length=8, choices=RelocationBatch.choices, blank=True)
+    resettlement_site = models.CharField(_("安置点"), max_length=100, blank=True)
+    migrant_type = models.CharField(_("移民类型"), max_length=24, choices=MigrantType.choices, default=MigrantType.NONE)
+    hukou_moved = models.BooleanField(_("户籍已迁入"), default=False)
+    has_residence_permit = models.BooleanField(_("持有居住证"), default=False)
+    land_rights_confirmed = models.BooleanField(_("原籍承包地已确权"), default=False)
+    contracted_land_mu = models.DecimalField(_("承包地（亩）"), max_digits=8, decimal_places=2, null=True, blank=True)
+    forest_land_mu = models.DecimalField(_("林地（亩）"), max_digits=8, decimal_places=2, null=True, blank=True)
+    housing_safety = models.CharField(
+        _("住房安全"), max_length=24, choices=HousingSafety.choices, default=HousingSafety.SAFE
+    )
+    housing_remedy = models.CharField(_("住房保障方式"), max_length=24, choices=HousingRemedy.choices, blank=True)
+    water_supply_type = models.CharField(_("供水方式"), max_length=16, choices=WaterSupplyType.choices, blank=True)
+    toilet_type = models.CharField(_("厕所类型"), max_length=32, choices=ToiletType.choices, blank=True)
+    cooperative_member = models.BooleanField(_("加入合作社"), default=False)
+    consent_authorized_at = models.DateTimeField(_("授权查询时间"), null=True, blank=True)
+    consent_channel = models.CharField(_("授权方式"), max_length=16, choices=ConsentChannel.choices, blank=True)
+    relatives_well_off_note = models.TextField(_("赡养人/亲属经济情况"), blank=True)
+    dishonest_listed = models.BooleanField(_("列入失信名单"), default=False)
+    dishonest_listed_on = models.DateField(_("列入失信日期"), null=True, blank=True)
+    dishonest_reason = models.CharField(_("失信原因"), max_length=200, blank=True)
+    risk_flagged_on = models.DateField(
+        _("发现风险日期"), null=True, blank=True, help_text=_("走访发现返贫致贫风险，待监测识别处理")
+    )
+    risk_note = models.TextField(_("风险情况"), blank=True)
     closed_on = models.DateField(_("注销日期"), null=True, blank=True)
     closed_reason = models.CharField(_("注销原因"), max_length=32, choices=ClosedReason.choices, blank=True)
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
@@ -161,13 +140,13 @@ class Household(models.Model):
     @property
     def hukou_residence_split(self) -> bool:
         """人户分离 (SPEC §0 #12)."""
-        return bool(self.hukou_area_text) or (
-            self.hukou_area_id is not None and self.hukou_area_id != self.residence_area_id
-        )
+        if self.hukou_area_text:
+            return True
+        return self.hukou_area_id is not None and self.hukou_area_id != self.residence_area_id
 
 
 class HouseholdMember(models.Model):
-    """A household member (家庭成员, SPEC §2.2): identity, health, labour and schooling."""
+    """A household member (家庭成员, SPEC §2.2). Never deleted: a member leaves with a status and a date."""
 
     household = models.ForeignKey(
         Household, verbose_name=_("所属农户"), on_delete=models.PROTECT, related_name="members"
@@ -183,11 +162,45 @@ class HouseholdMember(models.Model):
     )
     status_changed_on = models.DateField(_("状态变更日期"), null=True, blank=True)
     counts_in_household = models.BooleanField(_("计入家庭人口"), default=True)
+    education_level = models.CharField(_("文化程度"), max_length=24, choices=EducationLevel.choices, blank=True)
+    schooling_status = models.CharField(_("在校生状况"), max_length=24, choices=SchoolingStatus.choices)
+    school_name = models.CharField(_("就读学校"), max_length=100, blank=True)
     health_status = models.CharField(
         _("健康状况"), max_length=20, choices=HealthStatus.choices, default=HealthStatus.HEALTHY
     )
+    illness_confirmed_by_institution = models.BooleanField(_("经医疗机构确诊"), default=False)
+    chronic_conditions = models.JSONField(_("慢性病种"), default=list, blank=True)
+    in_37_disease_scheme = models.BooleanField(_("属37种大病"), default=False)
+    disability_category = models.CharField(_("残疾类别"), max_length=16, choices=DisabilityCategory.choices, blank=True)
+    disability_grade = models.PositiveSmallIntegerField(
+        _("残疾等级"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    disability_certificate_no = models.CharField(_("残疾证号"), max_length=30, blank=True)
+    self_care = models.CharField(_("自理能力"), max_length=16, choices=SelfCare.choices, default=SelfCare.INDEPENDENT)
     labour_capacity = models.CharField(_("劳动能力"), max_length=20, choices=LabourCapacity.choices)
-    schooling_status = models.CharField(_("在校生状况"), max_length=24, choices=SchoolingStatus.choices)
+    is_main_labourer = models.BooleanField(_("家庭主要劳动力"), default=False)
+    employment_status = models.CharField(_("就业状况"), max_length=24, choices=EmploymentStatus.choices, blank=True)
+    employment_place = models.CharField(_("务工地点"), max_length=32, choices=EmploymentPlace.choices, blank=True)
+    employment_months_this_year = models.PositiveSmallIntegerField(
+        _("本年务工月数"), default=0, validators=[MaxValueValidator(12)]
+    )
+    labour_contract = models.BooleanField(_("签订劳动合同"), default=False)
+    social_insurance_paid = models.BooleanField(_("缴纳社保"), default=False)
+    employment_difficulty = models.BooleanField(_("就业困难人员"), default=False)
+    skills_certificate = models.CharField(_("技能证书"), max_length=100, blank=True)
+    medical_insurance_enrolled = models.BooleanField(_("参加基本医疗保险"), default=True)
+    medical_premium_subsidy = models.CharField(
+        _("医保参保资助"), max_length=16, choices=PremiumSubsidy.choices, blank=True
+    )
+    critical_illness_insurance = models.BooleanField(_("参加大病保险"), default=True)
+    medical_assistance_eligible = models.BooleanField(_("享受医疗救助"), default=False)
+    pension_enrolled = models.BooleanField(_("参加城乡居民养老保险"), default=False)
+    pension_grade = models.PositiveIntegerField(_("养老保险缴费档次（元）"), null=True, blank=True)
+    pension_paid_by_government = models.BooleanField(_("政府代缴养老保险"), default=False)
+    anti_poverty_insurance_year = models.PositiveSmallIntegerField(_("参加防贫保年度"), null=True, blank=True)
+    is_post_school_youth = models.BooleanField(_("两后生"), default=False)
+    child_status = models.CharField(_("儿童类别"), max_length=24, choices=ChildStatus.choices, default=ChildStatus.NONE)
+    left_behind = models.BooleanField(_("留守人员"), default=False)
     history = HistoricalRecords()
 
     objects = HouseholdPartQuerySet.as_manager()
@@ -204,35 +217,277 @@ class HouseholdMember(models.Model):
                 condition=models.Q(member_status="present"),
                 name="households_member_unique_present_id",
             ),
+            models.CheckConstraint(
+                condition=models.Q(disability_grade__isnull=True)
+                | models.Q(disability_grade__gte=1, disability_grade__lte=4),
+                name="households_member_disability_grade_1_4",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(employment_months_this_year__lte=12), name="households_member_months_le_12"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_present(self) -> bool:
+        return self.member_status == MemberStatus.PRESENT
+
+
+class HouseholdFlag(models.Model):
+    """An effective-dated flag (SPEC §2.4): several at once, each with its own period; ending one keeps the row."""
+
+    household = models.ForeignKey(Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="flags")
+    kind = models.CharField(_("标识"), max_length=32, choices=HouseholdFlagKind.choices)
+    valid_from = models.DateField(_("起始日期"))
+    valid_to = models.DateField(_("终止日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = HouseholdPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("农户标识")
+        verbose_name_plural = _("农户标识")
+        ordering = ["household", "kind", "-valid_from"]
+        default_permissions = ("add", "change", "view")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "kind"], condition=models.Q(valid_to__isnull=True), name="households_flag_one_open"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="households_flag_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.valid_from}–{self.valid_to or ''}"
+
 
 class IncomeRecord(models.Model):
-    """Yearly income components of a household (SPEC §3.1); the income issue adds the computations."""
+    """Income components of a household for a year, or for one month of it (SPEC §3.1). Per-capita income is
+    computed in ``households.rules``, never stored."""
 
     household = models.ForeignKey(Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="incomes")
     year = models.PositiveSmallIntegerField(_("年度"))
-    wage_income = models.DecimalField(_("工资性收入"), max_digits=12, decimal_places=2, default=0)
-    business_income = models.DecimalField(_("生产经营性收入"), max_digits=12, decimal_places=2, default=0)
-    business_expense = models.DecimalField(_("生产经营性支出"), max_digits=12, decimal_places=2, default=0)
-    property_income = models.DecimalField(_("财产性收入"), max_digits=12, decimal_places=2, default=0)
-    transfer_income = models.DecimalField(_("转移性收入"), max_digits=12, decimal_places=2, default=0)
-    history = HistoricalRecords()
+    month = models.PositiveSmallIntegerField(
+        _("月份"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("留空表示全年合计"),
+    )
+    wage_income = models.DecimalField(_("工资性收入"), **MONEY, default=0)
+    business_income = models.DecimalField(_("生产经营性收入"), **MONEY, default=0)
+    business_expense = models.DecimalField(_("生产经营性支出"), **MONEY, default=0)
+    property_income = models.DecimalField(_("财产性收入"), **MONEY, default=0)
+    transfer_income = models.DecimalField(_("转移性收入"), **MONEY, default=0)
+    policy_transfer_income = models.DecimalField(
+        _("其中：政策性转移收入"), **MONEY, default=0, help_text=_("低保金、特困供养金、养老金等")
+    )
+    medical_self_pay = models.DecimalField(_("医疗自付支出"), **MONEY, default=0)
+    schooling_expense = models.DecimalField(_("教育支出"), **MONEY, default=0)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["recorded_at"])
 
     objects = HouseholdPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("家庭收入")
         verbose_name_plural = _("家庭收入")
-        ordering = ["household", "-year"]
+        ordering = ["household", "-year", "-month"]
         default_permissions = ("add", "change", "view")
-        constraints = [models.UniqueConstraint(fields=["household", "year"], name="households_income_one_per_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "year"],
+                condition=models.Q(month__isnull=True),
+                name="households_income_one_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["household", "year", "month"],
+                condition=models.Q(month__isnull=False),
+                name="households_income_one_per_month",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__isnull=True) | models.Q(month__gte=1, month__lte=12),
+                name="households_income_month_1_12",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.household_id} {self.year}"
+        suffix = f"-{self.month:02d}" if self.month else ""
+        return f"{self.household_id} {self.year}{suffix}"
+
+
+class RigidExpense(models.Model):
+    """A rigid expenditure (刚性支出, SPEC §3.3): net = gross − reimbursed."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="rigid_expenses"
+    )
+    incurred_on = models.DateField(_("发生日期"))
+    kind = models.CharField(_("类别"), max_length=32, choices=RigidExpenseKind.choices)
+    gross_amount = models.DecimalField(_("总金额"), **MONEY)
+    reimbursed_amount = models.DecimalField(_("报销/补偿金额"), **MONEY, default=0)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    objects = HouseholdPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("刚性支出")
+        verbose_name_plural = _("刚性支出")
+        ordering = ["household", "-incurred_on"]
+        default_permissions = ("add", "change", "view")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reimbursed_amount__lte=models.F("gross_amount")),
+                name="households_rigid_reimbursed_le_gross",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.gross_amount}"
+
+    @property
+    def net_amount(self):  # type: ignore[no-untyped-def]
+        return self.gross_amount - self.reimbursed_amount
+
+
+class MonitoringThreshold(models.Model):
+    """The monitoring line (监测标准, SPEC §3.4) per area and year; the most specific area wins (county before
+    province). 2021 Ningxia = 6000 yuan (003 L216). An administrator enters later years."""
+
+    area_code = models.CharField(_("区划代码"), max_length=12, help_text=_("省或县的 12 位区划代码"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    amount = models.DecimalField(_("监测标准（元/人·年）"), **MONEY)
+    national_line = models.DecimalField(_("国家扶贫标准（元）"), **MONEY, null=True, blank=True)
+    basis_text = models.CharField(_("依据"), max_length=200, blank=True)
+    document_ref = models.CharField(_("文号"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("监测标准")
+        verbose_name_plural = _("监测标准")
+        ordering = ["area_code", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["area_code", "year"], name="households_threshold_one_per_area_year"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="households_threshold_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_code} {self.year}: {self.amount}"
+
+
+class Visit(models.Model):
+    """A household visit (走访, SPEC §4.13), recorded in the field, often from a phone."""
+
+    household = models.ForeignKey(Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="visits")
+    visited_on = models.DateField(_("走访日期"))
+    kind = models.CharField(_("走访类型"), max_length=24, choices=VisitKind.choices, default=VisitKind.ROUTINE)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="visits"
+    )
+    companions = models.CharField(_("同行人员"), max_length=200, blank=True)
+    income_change = models.TextField(_("收入变化"), blank=True)
+    member_change = models.TextField(_("家庭成员变化"), blank=True)
+    needs = models.TextField(_("群众诉求"), blank=True)
+    notes = models.TextField(_("走访情况"), blank=True)
+    risk_found = models.BooleanField(_("发现返贫致贫风险"), default=False)
+    risk_note = models.TextField(_("风险说明"), blank=True)
+    next_visit_on = models.DateField(_("下次走访日期"), null=True, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = HouseholdPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-visited_on", "-pk"]
+        default_permissions = ("add", "view")  # a visit is a record of what was seen: corrections are new visits
+        indexes = [models.Index(fields=["household", "-visited_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(risk_found=False) | ~models.Q(risk_note=""), name="households_visit_risk_needs_note"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on} {self.get_kind_display()}"
+
+
+def visit_photo_path(photo: "VisitPhoto", filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"visits/{photo.visit.visited_on:%Y/%m}/{photo.visit_id}-{photo.sha256[:16]}.{extension}"
+
+
+class VisitPhoto(models.Model):
+    visit = models.ForeignKey(Visit, verbose_name=_("走访"), on_delete=models.PROTECT, related_name="photos")
+    image = models.FileField(_("照片"), upload_to=visit_photo_path)
+    content_type = models.CharField(_("类型"), max_length=32)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("校验值"), max_length=64)
+
+    objects = HouseholdPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("走访照片")
+        verbose_name_plural = _("走访照片")
+        default_permissions = ("add", "view")
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class GuaranteeCheck(models.Model):
+    """ "Two assurances, three guarantees" and drinking water (SPEC §2.5), as checked on one day."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="guarantee_checks"
+    )
+    visit = models.OneToOneField(
+        Visit, verbose_name=_("走访"), on_delete=models.PROTECT, null=True, blank=True, related_name="guarantee_check"
+    )
+    checked_on = models.DateField(_("核查日期"))
+    source = models.CharField(_("来源"), max_length=16, choices=GuaranteeSource.choices, default=GuaranteeSource.VISIT)
+    food_ok = models.BooleanField(_("不愁吃"), default=True)
+    clothing_ok = models.BooleanField(_("不愁穿"), default=True)
+    education_ok = models.BooleanField(_("义务教育有保障"), default=True)
+    medical_ok = models.BooleanField(_("基本医疗有保障"), default=True)
+    housing_ok = models.BooleanField(_("住房安全有保障"), default=True)
+    water_quantity_ok = models.BooleanField(_("水量达标"), default=True)
+    water_quality_ok = models.BooleanField(_("水质达标"), default=True)
+    water_access_ok = models.BooleanField(_("用水方便"), default=True)
+    water_reliability_ok = models.BooleanField(_("供水保证率达标"), default=True)
+    water_ok = models.BooleanField(_("饮水安全有保障"), default=True)
+    note = models.TextField(_("未达标情况说明"), blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("核查人"), on_delete=models.PROTECT)
+
+    objects = HouseholdPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("两不愁三保障及饮水安全核查")
+        verbose_name_plural = _("两不愁三保障及饮水安全核查")
+        ordering = ["household", "-checked_on"]
+        default_permissions = ("add", "view")
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.checked_on}"
+
+    @property
+    def all_ok(self) -> bool:
+        return all((self.food_ok, self.clothing_ok, self.education_ok, self.medical_ok, self.housing_ok, self.water_ok))
 
 
 class IdentityDisclosure(models.Model):

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from households.choices import MemberStatus
 from households.idnumbers import normalize
-from households.models import Household, HouseholdMember, MemberStatus
+from households.models import Household, HouseholdMember
 
 SORTS = {
     "household_no": "household_no",

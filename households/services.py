@@ -11,17 +11,8 @@ from accounts.permissions import can_edit_households, can_view_identity
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from households import idnumbers
-from households.models import (
-    Gender,
-    HealthStatus,
-    Household,
-    HouseholdMember,
-    IdentityDisclosure,
-    LabourCapacity,
-    MemberStatus,
-    Relationship,
-    SchoolingStatus,
-)
+from households.choices import Gender, HealthStatus, LabourCapacity, MemberStatus, Relationship, SchoolingStatus
+from households.models import Household, HouseholdMember, IdentityDisclosure
 from revitalization.errors import DomainError
 
 

@@ -10,16 +10,8 @@ from accounts.models import User
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from households import idnumbers
-from households.models import (
-    Gender,
-    HealthStatus,
-    Household,
-    HouseholdMember,
-    IncomeRecord,
-    LabourCapacity,
-    Relationship,
-    SchoolingStatus,
-)
+from households.choices import Gender, HealthStatus, LabourCapacity, Relationship, SchoolingStatus
+from households.models import Household, HouseholdMember, IncomeRecord
 
 _province_seq = itertools.count(11)
 _child_seq: dict[str, itertools.count] = {}

@@ -4,7 +4,8 @@ from django.shortcuts import render
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.shortcuts import scoped_view
-from households.models import Household, HouseholdMember, MemberStatus
+from households.choices import MemberStatus
+from households.models import Household, HouseholdMember
 from web.queues import queue_for
 
 

@@ -9,7 +9,8 @@ from rest_framework.response import Response
 
 from geo.mixins import JurisdictionScopedMixin
 from households.api.serializers import HouseholdDetailSerializer, HouseholdListSerializer
-from households.models import Household, HouseholdMember, IncomeRecord, MemberStatus
+from households.choices import MemberStatus
+from households.models import Household, HouseholdMember, IncomeRecord
 from households.services import identity_disclose
 
 

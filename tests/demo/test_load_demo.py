@@ -17,7 +17,8 @@ from demo import builders
 from geo.codes import AreaLevel, level_of
 from geo.models import AdminArea
 from households import idnumbers
-from households.models import Gender, Household, HouseholdMember, IncomeRecord, MemberStatus, Relationship
+from households.choices import Gender, MemberStatus, Relationship
+from households.models import Household, HouseholdMember, IncomeRecord
 
 pytestmark = pytest.mark.django_db
 
