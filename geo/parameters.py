@@ -11,7 +11,7 @@ from geo.models import PolicyParameter
 from revitalization.errors import DomainError
 
 
-def _codes_up(code: str) -> list[str]:
+def area_codes_up(code: str) -> list[str]:
     """The area and all its ancestors, most specific first."""
     codes = []
     current: str | None = code
@@ -23,7 +23,7 @@ def _codes_up(code: str) -> list[str]:
 
 def parameter(key: str, *, area_code: str, on: datetime.date) -> Any:
     """The value of ``key`` for an area on a date; the most specific area with a row valid that day wins."""
-    scopes = [*_codes_up(area_code), ""] if area_code else [""]
+    scopes = [*area_codes_up(area_code), ""] if area_code else [""]
     rows = {
         row.area_code: row.value
         for row in PolicyParameter.objects.filter(key=key, area_code__in=scopes, valid_from__lte=on)

@@ -1,12 +1,19 @@
 """Reads of the registry; every one starts from ``visible_to(user)`` (STYLE rule 2)."""
 
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from households.choices import MemberStatus
+from geo.parameters import area_codes_up, parameter
+from households import rules
+from households.choices import IN_SCHOOL, HouseholdFlagKind, HousingSafety, MemberStatus
 from households.idnumbers import normalize
-from households.models import Household, HouseholdMember
+from households.models import GuaranteeCheck, Household, HouseholdMember, MonitoringThreshold
+from revitalization.errors import DomainError
 
 SORTS = {
     "household_no": "household_no",
@@ -57,3 +64,169 @@ def household_detail(*, user: Any, pk: int) -> Household:
         .prefetch_related(Prefetch("members", queryset=members), "incomes")
         .get()
     )
+
+
+# ------------------------------------------------------------------------------------------- income and the line
+
+
+@dataclass(frozen=True)
+class ThresholdChoice:
+    amount: Decimal
+    year: int
+    area_code: str
+    carried_forward: bool  # no row for the requested year: the latest earlier year is used, and the page says so
+
+
+def threshold_for(*, area_code: str, year: int) -> ThresholdChoice:
+    """SPEC §3.4: the line of the decision year for the most specific area (county before province). A year an
+    administrator has not entered yet carries the latest earlier year forward, visibly."""
+    scopes = area_codes_up(area_code)
+    depth = {code: index for index, code in enumerate(scopes)}
+    rows = list(MonitoringThreshold.objects.filter(area_code__in=scopes, year__lte=year))
+    if not rows:
+        raise DomainError(f"{year} 年及以前的监测标准均未设置，请系统管理员在“监测标准”中录入", field="threshold")
+    best = max(rows, key=lambda row: (row.year, -depth[row.area_code]))
+    return ThresholdChoice(
+        amount=best.amount, year=best.year, area_code=best.area_code, carried_forward=best.year != year
+    )
+
+
+@dataclass(frozen=True)
+class IncomeSummary:
+    window: rules.Window
+    months_covered: int
+    prorated: bool
+    components: rules.IncomeComponents
+    net_income: Decimal
+    household_size: int
+    per_capita: Decimal | None
+    threshold: ThresholdChoice
+    exit_line: Decimal
+    position: rules.LinePosition
+
+
+def household_size(household: Household) -> int:
+    """SPEC §2.1 ``household_size``: present members who count in the household."""
+    return sum(1 for m in household.members.all() if m.member_status == MemberStatus.PRESENT and m.counts_in_household)
+
+
+def household_income_summary(household: Household, *, on: datetime.date) -> IncomeSummary:
+    """The household's income in the rolling 12-month window ending before ``on`` (SPEC §3.5) and its position
+    against that year's line (§3.6). Members and incomes should be prefetched by the caller."""
+    window = rules.rolling_window(on)
+    records = [
+        rules.PeriodIncome(
+            r.year,
+            r.month,
+            rules.IncomeComponents(
+                wage_income=r.wage_income,
+                business_income=r.business_income,
+                business_expense=r.business_expense,
+                property_income=r.property_income,
+                transfer_income=r.transfer_income,
+            ),
+        )
+        for r in household.incomes.all()
+    ]
+    in_window = rules.income_in_window(records, window)
+    size = household_size(household)
+    net = rules.net_income(in_window.components)
+    per_capita = rules.per_capita_income(net, size) if in_window.months_covered else None
+    area_code = household.managing_area.code
+    threshold = threshold_for(area_code=area_code, year=on.year)
+    margin = Decimal(str(parameter("exit.income_margin_pct", area_code=area_code, on=on)))
+    inclusive = bool(parameter("exit.margin_inclusive", area_code=area_code, on=on))
+    return IncomeSummary(
+        window=window,
+        months_covered=in_window.months_covered,
+        prorated=in_window.prorated,
+        components=in_window.components,
+        net_income=net,
+        household_size=size,
+        per_capita=per_capita,
+        threshold=threshold,
+        exit_line=rules.exit_line(threshold.amount, margin),
+        position=rules.line_position(per_capita, threshold.amount, margin, inclusive=inclusive),
+    )
+
+
+@dataclass(frozen=True)
+class GuaranteeStatus:
+    """SPEC §2.5: what the data says (derived) beside what the latest check recorded."""
+
+    education_risk: bool
+    medical_risk: bool
+    housing_risk: bool
+    latest_check: GuaranteeCheck | None
+
+    @property
+    def risks(self) -> list[str]:
+        found = []
+        if self.education_risk:
+            found.append(str(_("义务教育（有适龄未入学或辍学成员）")))
+        if self.medical_risk:
+            found.append(str(_("基本医疗（有成员未参加基本医疗保险）")))
+        if self.housing_risk:
+            found.append(str(_("住房安全（住房未评定为安全）")))
+        check = self.latest_check
+        if check is not None:
+            for ok, label in (
+                (check.food_ok, _("不愁吃")),
+                (check.clothing_ok, _("不愁穿")),
+                (check.water_ok, _("饮水安全")),
+            ):
+                if not ok:
+                    found.append(str(label) + str(_("（走访核查未达标）")))
+        return found
+
+
+def household_guarantee_status(household: Household, *, on: datetime.date) -> GuaranteeStatus:
+    present = [m for m in household.members.all() if m.member_status == MemberStatus.PRESENT]
+    area_code = household.managing_area.code
+    low, high = parameter("school.compulsory_age", area_code=area_code, on=on)
+    return GuaranteeStatus(
+        education_risk=rules.education_at_risk(
+            [(m.birth_date, m.schooling_status) for m in present],
+            today=on,
+            compulsory_age=(low, high),
+            in_school=IN_SCHOOL,
+        ),
+        medical_risk=rules.medical_at_risk(m.medical_insurance_enrolled for m in present),
+        housing_risk=rules.housing_at_risk(household.housing_safety, safe_value=HousingSafety.SAFE),
+        latest_check=household.guarantee_checks.order_by("-checked_on", "-pk").first(),
+    )
+
+
+# ------------------------------------------------------------------------------------------------------- visits
+
+
+def household_visit_class(household: Household, open_flags: set[str]) -> str | None:
+    """Which ``visit.interval_days`` entry applies (SPEC §4.13). Monitoring classes arrive with the monitoring
+    issue; until then a household with a risk found on a visit is visited like a monitored one."""
+    if household.risk_flagged_on is not None:
+        return "risk_flagged"
+    if HouseholdFlagKind.EXITED_POOR in open_flags:
+        return "exited"
+    return None
+
+
+def overdue_visits(*, user: Any, on: datetime.date) -> QuerySet[Household]:
+    """Households the user may see whose visit is overdue: a planned next visit has passed, or the last visit is
+    older than the interval of their class (SPEC §4.13). Set-based: one query, whatever the county's size."""
+    intervals = parameter("visit.interval_days", area_code=getattr(getattr(user, "area", None), "code", ""), on=on)
+    exited_days = intervals.get("exited")
+    risk_days = intervals.get("risk_flagged")
+    queryset = (
+        Household.objects.visible_to(user)
+        .active()
+        .annotate(last_visit=Max("visits__visited_on"), planned=Max("visits__next_visit_on"))
+    )
+    overdue = Q(planned__lt=on, last_visit__lt=F("planned"))  # the planned date passed with no visit since
+    if risk_days is not None:
+        limit = on - datetime.timedelta(days=risk_days)
+        overdue |= Q(risk_flagged_on__isnull=False) & (Q(last_visit__isnull=True) | Q(last_visit__lt=limit))
+    if exited_days is not None:
+        limit = on - datetime.timedelta(days=exited_days)
+        exited = Q(flags__kind=HouseholdFlagKind.EXITED_POOR, flags__valid_to__isnull=True)
+        overdue |= exited & (Q(last_visit__isnull=True) | Q(last_visit__lt=limit))
+    return queryset.filter(overdue).distinct()

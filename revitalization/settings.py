@@ -203,3 +203,10 @@ if PRODUCTION:  # the hardened profile: `manage.py check --deploy` is clean
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SESSION_COOKIE_HTTPONLY = True
     X_FRAME_OPTIONS = "DENY"
+
+# Visits recorded from a phone (issue "households"): photo limits and how far back a visit may be entered.
+VISIT_PHOTO_MAX_BYTES = env.int("VISIT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+VISIT_PHOTO_MAX_COUNT = env.int("VISIT_PHOTO_MAX_COUNT", default=6)
+VISIT_BACKDATE_MAX_DAYS = env.int("VISIT_BACKDATE_MAX_DAYS", default=90)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

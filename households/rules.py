@@ -1,0 +1,239 @@
+"""Policy rules of the registry: income, the monitoring line, and the derived guarantee risks.
+
+Every rule is one small typed function citing the SPEC rule it implements. Numbers are never literals here:
+thresholds and margins arrive as arguments, read by the caller from ``MonitoringThreshold`` and
+``geo.parameters`` (STYLE rule 5).
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class IncomeComponents:
+    """The components of SPEC §3.1 for one period (a year, a month, or a rolling window)."""
+
+    wage_income: Decimal = ZERO
+    business_income: Decimal = ZERO
+    business_expense: Decimal = ZERO
+    property_income: Decimal = ZERO
+    transfer_income: Decimal = ZERO
+
+    def __add__(self, other: "IncomeComponents") -> "IncomeComponents":
+        return IncomeComponents(
+            wage_income=self.wage_income + other.wage_income,
+            business_income=self.business_income + other.business_income,
+            business_expense=self.business_expense + other.business_expense,
+            property_income=self.property_income + other.property_income,
+            transfer_income=self.transfer_income + other.transfer_income,
+        )
+
+    def scaled(self, factor: Decimal) -> "IncomeComponents":
+        return IncomeComponents(
+            wage_income=self.wage_income * factor,
+            business_income=self.business_income * factor,
+            business_expense=self.business_expense * factor,
+            property_income=self.property_income * factor,
+            transfer_income=self.transfer_income * factor,
+        )
+
+
+def net_income(components: IncomeComponents) -> Decimal:
+    """SPEC §3.2: wage + (business − business expense) + property + transfer, to the fen."""
+    total = (
+        components.wage_income
+        + (components.business_income - components.business_expense)
+        + components.property_income
+        + components.transfer_income
+    )
+    return total.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def per_capita_income(net: Decimal, household_size: int) -> Decimal | None:
+    """SPEC §3.2: net income ÷ members who count in the household, 2 decimals, ROUND_HALF_UP.
+    None when nobody counts (the household cannot be compared with the line)."""
+    if household_size <= 0:
+        return None
+    return (net / Decimal(household_size)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def is_below_line(per_capita: Decimal, threshold: Decimal) -> bool:
+    """NR-INC-01 (SPEC §3.6): strictly below the line ("低于"); exactly the line is not below (§3.7 example 4)."""
+    return per_capita < threshold
+
+
+def exit_line(threshold: Decimal, margin_pct: Decimal) -> Decimal:
+    """NR-INC-04: the line raised by the exit margin, 6000 × 1.10 = 6600 in Ningxia 2021 (003 L238)."""
+    return (threshold * (Decimal(100) + margin_pct) / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def meets_exit_income(per_capita: Decimal, threshold: Decimal, margin_pct: Decimal, *, inclusive: bool) -> bool:
+    """NR-INC-04 (SPEC §3.6): "超过…10%以上" is inclusive by default (setting ``exit.margin_inclusive``)."""
+    line = exit_line(threshold, margin_pct)
+    return per_capita >= line if inclusive else per_capita > line
+
+
+class LinePosition(StrEnum):
+    """Where a household stands against the line (issue "households": below / within 10 % above / safe)."""
+
+    BELOW = "below"
+    NEAR = "near"
+    SAFE = "safe"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        return str(_LINE_LABELS[self])
+
+
+_LINE_LABELS = {
+    LinePosition.BELOW: _("低于监测标准"),
+    LinePosition.NEAR: _("高于监测标准但未达 10%"),
+    LinePosition.SAFE: _("高于监测标准 10% 以上"),
+    LinePosition.UNKNOWN: _("收入未录入"),
+}
+
+
+def line_position(
+    per_capita: Decimal | None, threshold: Decimal, margin_pct: Decimal, *, inclusive: bool
+) -> LinePosition:
+    """BELOW under the line (NR-INC-01); SAFE once the exit income is met (NR-INC-04); NEAR in between."""
+    if per_capita is None:
+        return LinePosition.UNKNOWN
+    if is_below_line(per_capita, threshold):
+        return LinePosition.BELOW
+    if meets_exit_income(per_capita, threshold, margin_pct, inclusive=inclusive):
+        return LinePosition.SAFE
+    return LinePosition.NEAR
+
+
+# ------------------------------------------------------------------------------------------------ the income window
+
+
+@dataclass(frozen=True)
+class Window:
+    """Twelve months, first and last inclusive, as (year, month) pairs."""
+
+    first: tuple[int, int]
+    last: tuple[int, int]
+
+    def months(self) -> list[tuple[int, int]]:
+        year, month = self.first
+        out = []
+        while (year, month) <= self.last:
+            out.append((year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return out
+
+    @property
+    def label(self) -> str:
+        return f"{self.first[0]}-{self.first[1]:02d} … {self.last[0]}-{self.last[1]:02d}"
+
+
+def rolling_window(decision_date: datetime.date) -> Window:
+    """SPEC §3.5 (002 L295): for a decision in month M of year Y, month M of Y−1 to month M−1 of Y.
+    Example: 2021-06 → 2020-06 … 2021-05."""
+    year, month = decision_date.year, decision_date.month
+    last = (year, month - 1) if month > 1 else (year - 1, 12)
+    return Window(first=(year - 1, month), last=last)
+
+
+def calendar_year_window(year: int) -> Window:
+    return Window(first=(year, 1), last=(year, 12))
+
+
+@dataclass(frozen=True)
+class PeriodIncome:
+    """One income record: a whole year (month None) or one month."""
+
+    year: int
+    month: int | None
+    components: IncomeComponents
+
+
+@dataclass(frozen=True)
+class WindowIncome:
+    components: IncomeComponents
+    months_covered: int  # how many of the 12 months the records cover
+    prorated: bool  # yearly records were spread evenly over their months
+
+
+def income_in_window(records: Iterable[PeriodIncome], window: Window) -> WindowIncome:
+    """The income of a 12-month window [design, SPEC §3.5]: a monthly record counts for its month; a yearly record
+    counts for the window months of its year that no monthly record covers, at one twelfth each."""
+    months = set(window.months())
+    monthly = {(r.year, r.month): r.components for r in records if r.month is not None}
+    yearly = {r.year: r.components for r in records if r.month is None}
+    total = IncomeComponents()
+    covered = 0
+    prorated = False
+    for year, month in sorted(months):
+        if (year, month) in monthly:
+            total = total + monthly[(year, month)]
+            covered += 1
+        elif year in yearly:
+            total = total + yearly[year].scaled(Decimal(1) / Decimal(12))
+            covered += 1
+            prorated = True
+    return WindowIncome(components=total, months_covered=covered, prorated=prorated)
+
+
+# ----------------------------------------------------------------------------------- "two assurances, 3 guarantees"
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def education_at_risk(
+    members: Iterable[tuple[datetime.date, str]],
+    *,
+    today: datetime.date,
+    compulsory_age: tuple[int, int],
+    in_school: frozenset[str],
+) -> bool:
+    """SPEC §2.5 computed default and FC-GAP-MISSED-ITEM-01: a present member of compulsory-school age
+    (setting ``school.compulsory_age``, 6–15) who is neither in school nor lawfully exempt or home-taught."""
+    low, high = compulsory_age
+    return any(low <= age_on(birth, today) <= high and status not in in_school for birth, status in members)
+
+
+def medical_at_risk(enrolled_flags: Iterable[bool]) -> bool:
+    """SPEC §2.5 computed default: any present member not enrolled in basic medical insurance."""
+    return not all(enrolled_flags)
+
+
+def housing_at_risk(housing_safety: str, *, safe_value: str) -> bool:
+    """SPEC §2.5 computed default: the house is not graded safe."""
+    return housing_safety != safe_value
+
+
+def water_ok(*, quantity: bool, quality: bool, access: bool, reliability: bool) -> bool:
+    """SPEC §2.5: drinking water is safe only when all four national criteria hold."""
+    return quantity and quality and access and reliability
+
+
+def visit_overdue(
+    last_visit: datetime.date | None,
+    interval_days: int | None,
+    *,
+    today: datetime.date,
+    planned: datetime.date | None = None,
+) -> bool:
+    """SPEC §4.13: overdue when the planned next visit has passed, or when the last visit is older than the
+    household class's ``visit.interval_days``; a household never visited is overdue once it has an interval."""
+    if planned is not None and planned < today:
+        return True
+    if interval_days is None:
+        return False
+    if last_visit is None:
+        return True
+    return (today - last_visit).days > interval_days

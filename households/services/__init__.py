@@ -1,0 +1,37 @@
+"""Writes to the registry (STYLE rule 1): keyword-only, typed, atomic; refusals are DomainError (Chinese, naming
+the field) or PermissionDenied."""
+
+from households.services.income import income_record_save, rigid_expense_add
+from households.services.registry import (
+    MemberInput,
+    household_change_head,
+    household_close,
+    household_flag_end,
+    household_flag_set,
+    household_register,
+    household_update,
+    identity_disclose,
+    member_add,
+    member_leave,
+    member_update,
+)
+from households.services.visits import PhotoUpload, VisitInput, visit_record
+
+__all__ = [
+    "MemberInput",
+    "PhotoUpload",
+    "VisitInput",
+    "household_change_head",
+    "household_close",
+    "household_flag_end",
+    "household_flag_set",
+    "household_register",
+    "household_update",
+    "identity_disclose",
+    "income_record_save",
+    "member_add",
+    "member_leave",
+    "member_update",
+    "rigid_expense_add",
+    "visit_record",
+]

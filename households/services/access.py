@@ -1,0 +1,25 @@
+"""The permission checks every registry write starts with: a capability of the actor's role (SPEC §1.3) and the
+household inside what ``visible_to`` opens for the actor. Out of jurisdiction is PermissionDenied here; views
+never get that far because they fetch through ``get_visible_or_404``."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from accounts.permissions import has_capability
+from accounts.roles import Capability
+from households.models import Household
+
+
+def require_household(actor: Any, household: Household, capability: Capability) -> None:
+    if not has_capability(actor, capability):
+        raise PermissionDenied
+    if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
+        raise PermissionDenied
+
+
+def require_open(household: Household) -> None:
+    from revitalization.errors import DomainError
+
+    if household.closed_on is not None:
+        raise DomainError(f"该户已于 {household.closed_on} 注销，不能再修改", field="household")

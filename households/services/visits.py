@@ -1,0 +1,181 @@
+"""Recording a household visit from the field (SPEC §4.13, §2.5): what was seen, the guarantee checklist, photos,
+and a risk found, which flags the household for monitoring identification."""
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.permissions import has_capability
+from accounts.roles import Capability
+from geo.parameters import parameter
+from households import rules
+from households.choices import IN_SCHOOL, HousingSafety, MemberStatus, VisitKind
+from households.models import GuaranteeCheck, Household, Visit, VisitPhoto
+from households.services.access import require_household, require_open
+from revitalization.errors import DomainError
+
+# Photo types are recognised by their first bytes, never by the name or the browser's claim.
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+)
+
+
+@dataclass
+class PhotoUpload:
+    name: str
+    content: bytes
+
+
+@dataclass
+class VisitInput:
+    visited_on: datetime.date
+    kind: str = VisitKind.ROUTINE
+    companions: str = ""
+    food_ok: bool = True
+    clothing_ok: bool = True
+    housing_safety: str | None = None  # the grade seen today; None leaves the registry's grade
+    water_quantity_ok: bool = True
+    water_quality_ok: bool = True
+    water_access_ok: bool = True
+    water_reliability_ok: bool = True
+    guarantee_note: str = ""
+    income_change: str = ""
+    member_change: str = ""
+    needs: str = ""
+    notes: str = ""
+    risk_found: bool = False
+    risk_note: str = ""
+    next_visit_on: datetime.date | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+def _photo_type(content: bytes) -> tuple[str, str] | None:
+    for signature, mime, extension in _SIGNATURES:
+        if content.startswith(signature):
+            return mime, extension
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp", "webp"
+    return None
+
+
+def _check_photos(photos: list[PhotoUpload]) -> list[tuple[PhotoUpload, str, str]]:
+    limit = settings.VISIT_PHOTO_MAX_COUNT
+    if len(photos) > limit:
+        raise DomainError(f"每次走访最多上传 {limit} 张照片，本次为 {len(photos)} 张", field="photos")
+    checked = []
+    max_mb = settings.VISIT_PHOTO_MAX_BYTES / 1024 / 1024
+    for photo in photos:
+        if len(photo.content) > settings.VISIT_PHOTO_MAX_BYTES:
+            raise DomainError(f"照片“{photo.name}”超过 {max_mb:.0f} MB，请压缩后上传", field="photos")
+        kind = _photo_type(photo.content)
+        if kind is None:
+            raise DomainError(f"照片“{photo.name}”不是 JPEG、PNG 或 WebP 图片", field="photos")
+        checked.append((photo, *kind))
+    return checked
+
+
+def _require_visit_right(actor: Any, household: Household) -> None:
+    require_household(actor, household, Capability.RECORD_VISIT)
+    # A paired cadre sees the household through a grant; visiting needs the grant's visit right too (SPEC §1.6).
+    if not has_capability(actor, Capability.BROWSE_HOUSEHOLDS) and not actor.has_perm(
+        "households.visit_household", household
+    ):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def visit_record(*, actor: Any, household: Household, data: VisitInput, photos: list[PhotoUpload]) -> Visit:
+    """Record a visit with its guarantee check and photos, all or nothing."""
+    _require_visit_right(actor, household)
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    require_open(household)
+    today = timezone.localdate()
+    if data.kind not in VisitKind.values:
+        raise DomainError("请选择走访类型", field="kind")
+    if data.visited_on > today:
+        raise DomainError("走访日期不能晚于今天", field="visited_on")
+    if data.visited_on < today - datetime.timedelta(days=settings.VISIT_BACKDATE_MAX_DAYS):
+        raise DomainError(f"只能补录 {settings.VISIT_BACKDATE_MAX_DAYS} 天以内的走访", field="visited_on")
+    if data.next_visit_on is not None and data.next_visit_on <= data.visited_on:
+        raise DomainError("下次走访日期须晚于本次走访日期", field="next_visit_on")
+    if data.risk_found and not data.risk_note.strip():
+        raise DomainError("发现风险时须说明风险情况", field="risk_note")
+    if data.housing_safety is not None and data.housing_safety not in HousingSafety.values:
+        raise DomainError("请选择住房安全等级", field="housing_safety")
+    if (data.latitude is None) != (data.longitude is None):
+        raise DomainError("经纬度须同时填写", field="latitude")
+    checked_photos = _check_photos(photos)
+
+    visit = Visit.objects.create(
+        household=household,
+        visited_on=data.visited_on,
+        kind=data.kind,
+        recorded_by=actor,
+        companions=data.companions.strip(),
+        income_change=data.income_change.strip(),
+        member_change=data.member_change.strip(),
+        needs=data.needs.strip(),
+        notes=data.notes.strip(),
+        risk_found=data.risk_found,
+        risk_note=data.risk_note.strip(),
+        next_visit_on=data.next_visit_on,
+        latitude=data.latitude,
+        longitude=data.longitude,
+    )
+    changed = []
+    if data.housing_safety is not None and data.housing_safety != household.housing_safety:
+        household.housing_safety = data.housing_safety
+        changed.append("housing_safety")
+    if data.risk_found and household.risk_flagged_on is None:
+        household.risk_flagged_on = data.visited_on
+        household.risk_note = data.risk_note.strip()
+        changed += ["risk_flagged_on", "risk_note"]
+    if changed:
+        household._change_reason = f"{data.visited_on} 走访核查"  # type: ignore[attr-defined]
+        household.save(update_fields=[*changed, "updated_at"])
+
+    present = list(household.members.filter(member_status=MemberStatus.PRESENT))
+    low, high = parameter("school.compulsory_age", area_code=household.managing_area.code, on=data.visited_on)
+    GuaranteeCheck.objects.create(
+        household=household,
+        visit=visit,
+        checked_on=data.visited_on,
+        food_ok=data.food_ok,
+        clothing_ok=data.clothing_ok,
+        education_ok=not rules.education_at_risk(
+            [(m.birth_date, m.schooling_status) for m in present],
+            today=data.visited_on,
+            compulsory_age=(low, high),
+            in_school=IN_SCHOOL,
+        ),
+        medical_ok=not rules.medical_at_risk(m.medical_insurance_enrolled for m in present),
+        housing_ok=not rules.housing_at_risk(household.housing_safety, safe_value=HousingSafety.SAFE),
+        water_quantity_ok=data.water_quantity_ok,
+        water_quality_ok=data.water_quality_ok,
+        water_access_ok=data.water_access_ok,
+        water_reliability_ok=data.water_reliability_ok,
+        water_ok=rules.water_ok(
+            quantity=data.water_quantity_ok,
+            quality=data.water_quality_ok,
+            access=data.water_access_ok,
+            reliability=data.water_reliability_ok,
+        ),
+        note=data.guarantee_note.strip(),
+        checked_by=actor,
+    )
+    for photo, mime, extension in checked_photos:
+        digest = hashlib.sha256(photo.content).hexdigest()
+        record = VisitPhoto(visit=visit, content_type=mime, size=len(photo.content), sha256=digest)
+        record.image.save(f"photo.{extension}", ContentFile(photo.content), save=False)
+        record.save()
+    return visit
