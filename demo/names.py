@@ -1,5 +1,6 @@
-"""Name lists for the demo county 同心县 (Tongxin, Wuzhong, Ningxia). Invented but plausible: the people and most
-villages do not exist. Tongxin is a mainly Hui county, so the surnames lean to 马, 杨, 李, 海, 金, 虎 (SPEC §1.1).
+"""Name lists and stock phrases for the demo county 同心县 (Tongxin, Wuzhong, Ningxia). Invented but plausible: the
+people, most villages, the resettlement sites and the account numbers do not exist. Tongxin is a mainly Hui county,
+so the surnames lean to 马, 杨, 李, 海, 金, 虎 (SPEC §1.1).
 """
 
 from typing import Final
@@ -57,3 +58,72 @@ FEMALE_GIVEN: Final = (
 
 # (ethnicity, weight) for a household; members share it, spouses occasionally differ.
 ETHNICITIES: Final = (("回族", 80), ("汉族", 18), ("东乡族", 1), ("蒙古族", 1))
+
+# (bank, invented six-digit card prefix, weight): the rural commercial bank pays most subsidies in Ningxia.
+BANKS: Final = (
+    ("宁夏黄河农村商业银行", "623095", 70),
+    ("中国邮政储蓄银行", "621799", 15),
+    ("中国农业银行", "622848", 10),
+    ("宁夏银行", "622906", 5),
+)
+
+# One resettlement site (易地扶贫搬迁安置点) per township, in township order; the township name goes in front.
+RESETTLEMENT_SITES: Final = (
+    "同德移民新村",
+    "旱天岭移民安置区",
+    "惠安移民新村",
+    "福兴移民安置点",
+    "利民移民安置区",
+    "幸福移民新村",
+    "民和移民安置点",
+    "康乐移民新村",
+    "丰泽移民安置区",
+    "和顺移民安置点",
+)
+
+# What a cadre writes under 走访情况 (SPEC §4.13): one of these per visit.
+VISIT_NOTES: Final = (
+    "了解家庭收入情况，宣传防返贫政策",
+    "入户核查“两不愁三保障”及饮水安全情况，未发现问题",
+    "了解务工就业情况，宣传稳岗就业和技能培训政策",
+    "了解家庭成员健康状况，宣传医保参保和大病救助政策",
+    "了解子女上学情况，宣传教育资助政策",
+    "查看住房和饮水情况，宣传农村危房改造政策",
+    "了解种植养殖情况，宣传产业奖补政策",
+    "核实家庭人口变化情况，宣传防返贫监测申报渠道",
+    "走访了解生产生活情况，群众对帮扶工作满意",
+)
+COMPANIONS: Final = ("驻村第一书记", "驻村工作队员", "村党支部书记", "村委会主任", "村会计", "帮扶责任人")
+INCOME_CHANGES: Final = (
+    "务工收入较去年有所增加",
+    "养殖收入与去年基本持平",
+    "种植收入因干旱略有减少",
+    "新增土地流转收入",
+    "家庭收入与去年基本持平",
+)
+NEEDS: Final = (
+    "希望提供就近务工信息",
+    "希望申请产业奖补资金扩大养殖",
+    "希望参加技能培训",
+    "希望协调解决农机具购置补贴",
+)
+WATER_NOTES: Final = {
+    "quantity": "水窖蓄水不足，旱季需拉水补充",
+    "quality": "饮用水浑浊，已报乡镇水务站检测",
+    "access": "取水点较远，取水不便",
+    "reliability": "供水时断时续，已报水务部门维修",
+}
+
+# Risks found on a visit, by the situation they fit (SPEC §4.13): a note about the head's illness goes only to a
+# household whose head is seriously ill, and so on.
+RISK_NOTES: Final = {
+    "head_illness": ("户主突发脑梗住院，医疗费用较高", "户主确诊恶性肿瘤，需长期治疗，自付费用较高"),
+    "illness": ("家庭成员患重病住院治疗，自付医疗费用较高，家庭收入明显下降",),
+    "no_labour": ("家中无劳动力，收入主要依靠转移性收入，生活较为困难",),
+    "tuition": ("子女就读大学，教育支出较大，家庭负担较重",),
+    "any": (
+        "主要劳动力务工时受伤，暂时无法外出务工",
+        "因冰雹灾害农作物大面积减产，全年收入预计明显下降",
+        "养殖的肉牛因病死亡，经营性收入大幅减少",
+    ),
+}

@@ -1,5 +1,6 @@
-"""The demo loader: a valid county tree, consistent households, one login per role, and jurisdiction that works
-on the demo data exactly as on real data (SPEC §1.1, §1.2, §1.5, §1.6, §2, §3)."""
+"""The demo loader: a valid county tree, consistent households with flags and member details, visits whose
+guarantee checks agree with the registry, one login per role, and jurisdiction and work queues that work on the demo
+data exactly as on real data (SPEC §1.1, §1.2, §1.5, §1.6, §2, §3, §4.13)."""
 
 import datetime
 import io
@@ -13,12 +14,24 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import ROLE_LEVELS, Role
-from demo import builders
+from demo import load
+from demo import plan as demo_plan
 from geo.codes import AreaLevel, level_of
 from geo.models import AdminArea
 from households import idnumbers
-from households.choices import Gender, MemberStatus, Relationship
-from households.models import Household, HouseholdMember, IncomeRecord
+from households.choices import (
+    IN_SCHOOL,
+    ChronicCondition,
+    Gender,
+    HealthStatus,
+    HouseholdFlagKind,
+    HousingSafety,
+    MemberStatus,
+    MigrantType,
+    Relationship,
+)
+from households.models import GuaranteeCheck, Household, HouseholdFlag, HouseholdMember, IncomeRecord, Visit
+from households.selectors import overdue_visits
 
 pytestmark = pytest.mark.django_db
 
@@ -54,11 +67,15 @@ def loaded(django_db_setup, django_db_blocker):
 
 
 def _row_counts() -> tuple[int, ...]:
-    return tuple(m.objects.count() for m in (AdminArea, Household, HouseholdMember, IncomeRecord, User))
+    models = (AdminArea, Household, HouseholdMember, IncomeRecord, HouseholdFlag, Visit, GuaranteeCheck, User)
+    return tuple(m.objects.count() for m in models)
 
 
 def _age(birth: datetime.date, today: datetime.date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+F = HouseholdFlagKind
 
 
 # --- the plan ---------------------------------------------------------------------------------------------------------
@@ -67,13 +84,13 @@ TODAY = datetime.date(2026, 11, 23)
 
 
 def test_the_same_seed_gives_the_same_plan_and_another_seed_another():
-    first = builders.plan_build(seed=SEED, households=120, today=TODAY)
-    assert builders.plan_build(seed=SEED, households=120, today=TODAY) == first
-    assert builders.plan_build(seed=SEED + 1, households=120, today=TODAY) != first
+    first = demo_plan.plan_build(seed=SEED, households=120, today=TODAY)
+    assert demo_plan.plan_build(seed=SEED, households=120, today=TODAY) == first
+    assert demo_plan.plan_build(seed=SEED + 1, households=120, today=TODAY) != first
 
 
 def test_family_ages_fit_the_relationships():
-    plan = builders.plan_build(seed=SEED, households=600, today=TODAY)
+    plan = demo_plan.plan_build(seed=SEED, households=600, today=TODAY)
     sizes = Counter(len(h.members) for h in plan.households)
     assert set(sizes) <= set(range(1, 8))
     assert 3.2 <= plan.member_count / len(plan.households) <= 4.0
@@ -102,7 +119,7 @@ def test_family_ages_fit_the_relationships():
 
 
 def test_incomes_straddle_the_monitoring_line_like_a_real_county():
-    plan = builders.plan_build(seed=SEED, households=1000, today=TODAY)
+    plan = demo_plan.plan_build(seed=SEED, households=1000, today=TODAY)
     per_capita = []
     for household in plan.households:
         last = [i for i in household.incomes if i.year == TODAY.year - 1]
@@ -119,13 +136,95 @@ def test_incomes_straddle_the_monitoring_line_like_a_real_county():
 
 
 def test_self_migrants_are_co_managed_by_their_hukou_village_in_another_township():
-    plan = builders.plan_build(seed=SEED, households=1000, today=TODAY)
+    plan = demo_plan.plan_build(seed=SEED, households=1000, today=TODAY)
     migrants = [h for h in plan.households if h.is_self_migrant]
     assert 5 <= len(migrants) <= 40
     assert all(h.hukou_village_code[:9] != h.village_code[:9] for h in migrants)
 
 
+@pytest.fixture(scope="module")
+def county() -> demo_plan.DemoPlan:
+    """A plan big enough for shares to be stable; plans are pure, so the tests of this module can share one."""
+    return demo_plan.plan_build(seed=SEED, households=1500, today=TODAY)
+
+
+def test_flags_have_the_shares_of_a_former_poverty_county(county):
+    households = county.households
+    share = Counter(kind for h in households for kind in h.flag_kinds)
+    assert 0.30 <= share[F.EXITED_POOR] / len(households) <= 0.40
+    assert 0.05 <= share[F.SUBSISTENCE_ALLOWANCE] / len(households) <= 0.11
+    assert 0.002 <= share[F.DESTITUTE_SUPPORT] / len(households) <= 0.025
+    assert 0.07 <= share[F.RELOCATED] / len(households) <= 0.13
+    for household in households:
+        kinds, details = household.flag_kinds, household.details
+        assert len(kinds) == len(household.flags)  # one open flag per kind
+        assert all(f.valid_from <= TODAY for f in household.flags)
+        disabled = any(m.health_status == HealthStatus.DISABLED for m in household.present_members)
+        assert (F.DISABLED_HOUSEHOLD in kinds) == disabled
+        assert (F.SELF_MIGRANT in kinds) == household.is_self_migrant
+        assert (details.migrant_type == MigrantType.SELF_MIGRANT) == household.is_self_migrant
+        assert not {F.SUBSISTENCE_ALLOWANCE, F.DESTITUTE_SUPPORT} <= kinds
+        assert bool(details.destitute_mode) == (F.DESTITUTE_SUPPORT in kinds)
+        assert bool(details.relocation_batch) == bool(details.resettlement_site) == (F.RELOCATED in kinds)
+        assert (details.exit_year is not None) == (F.EXITED_POOR in kinds)
+        if details.bank_account:
+            assert details.account_holder_name == household.head_name
+            assert len(details.bank_account) == 19
+    banked = sum(1 for h in households if h.details.bank_account) / len(households)
+    assert 0.7 <= banked <= 0.9
+    unsafe = sum(1 for h in households if h.details.housing_safety != HousingSafety.SAFE) / len(households)
+    assert 0.002 <= unsafe <= 0.03
+
+
+def test_member_details_fit_health_age_and_work(county):
+    present = [(h, m) for h in county.households for m in h.present_members]
+    disabled = [m for _, m in present if m.health_status == HealthStatus.DISABLED]
+    assert all(m.disability_category and m.disability_grade in (1, 2, 3, 4) for m in disabled)
+    assert all(m.disability_certificate_no.startswith(m.id_number) for m in disabled)
+    assert 0.25 <= sum(1 for m in disabled if m.disability_grade <= 2) / len(disabled) <= 0.55
+    for _, member in present:
+        assert (member.disability_grade is not None) == (member.health_status == HealthStatus.DISABLED)
+        assert bool(member.chronic_conditions) == (member.health_status == HealthStatus.CHRONIC_DISEASE)
+        assert set(member.chronic_conditions) <= set(ChronicCondition.values)
+        if member.health_status == HealthStatus.SERIOUS_ILLNESS:
+            assert member.illness_confirmed_by_institution
+        assert 0 <= member.employment_months_this_year <= TODAY.month
+        if member.employment_months_this_year:
+            assert member.employment_status
+    not_enrolled = sum(1 for _, m in present if not m.medical_insurance_enrolled) / len(present)
+    assert 0.001 <= not_enrolled <= 0.015
+    adults = [m for _, m in present if 16 <= _age(m.birth_date, TODAY) <= 59 and m.employment_status != "student"]
+    assert sum(1 for m in adults if m.pension_enrolled) / len(adults) >= 0.8
+    assert sum(1 for m in adults if m.employment_status == "employed") / len(adults) >= 0.3
+    for household in county.households:
+        main = [m for m in household.members if m.is_main_labourer]
+        assert len(main) <= 1
+        for member in main:
+            assert 16 <= _age(member.birth_date, TODAY) <= 59
+            assert member.member_status == MemberStatus.PRESENT
+
+
+def test_exited_households_are_mostly_visited_within_the_last_six_months(county):
+    exited = [h for h in county.households if F.EXITED_POOR in h.flag_kinds]
+    half_year = TODAY - datetime.timedelta(days=183)
+    recent = [h for h in exited if any(v.visited_on >= half_year for v in h.visits)]
+    assert 0.7 <= len(recent) / len(exited) <= 0.95
+    visits = [v for h in county.households for v in h.visits]
+    assert all(v.visited_on <= TODAY for v in visits)
+    assert all(v.next_visit_on is None or v.next_visit_on > v.visited_on for v in visits)
+    assert 0.002 <= sum(1 for v in visits if v.risk_found) / len(visits) <= 0.025
+    assert 0.2 <= sum(1 for v in visits if v.next_visit_on) / len(visits) <= 0.4
+
+
 # --- a fresh database -------------------------------------------------------------------------------------------------
+
+
+def test_the_same_seed_gives_the_same_registry_details_visits_and_risks(county):
+    again = demo_plan.plan_build(seed=SEED, households=len(county.households), today=TODAY)
+    assert [(h.details, h.flags, h.visits) for h in again.households] == [
+        (h.details, h.flags, h.visits) for h in county.households
+    ]
+    assert any(h.details.risk_flagged_on for h in county.households)
 
 
 def test_a_failure_half_way_leaves_nothing_behind():
@@ -134,20 +233,20 @@ def test_a_failure_half_way_leaves_nothing_behind():
     with pytest.raises(CommandError, match="用户名“county”已存在"):
         _load()
     assert _row_counts() == before
-    assert not builders.demo_is_loaded()
+    assert not load.demo_is_loaded()
 
 
 def test_a_household_count_out_of_range_is_refused():
     with pytest.raises(CommandError, match="农户数应在 1 到"):
         call_command("load_demo", households=0, stdout=io.StringIO())
-    assert not builders.demo_is_loaded()
+    assert not load.demo_is_loaded()
 
 
 def test_production_refuses_the_demo_with_its_public_passwords(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="生产环境"):
         _load()
-    assert not builders.demo_is_loaded()
+    assert not load.demo_is_loaded()
 
 
 class TestTheLoadedCounty:
@@ -156,7 +255,7 @@ class TestTheLoadedCounty:
     # --- areas --------------------------------------------------------------------------------------------------------
 
     def test_the_county_has_ten_townships_and_about_120_villages_with_valid_codes(self, loaded):
-        county = AdminArea.objects.get(code=builders.COUNTY_CODE)
+        county = AdminArea.objects.get(code=demo_plan.COUNTY_CODE)
         townships = list(AdminArea.objects.filter(parent=county))
         villages = list(AdminArea.objects.filter(parent__in=townships))
         assert len(townships) == 10
@@ -196,7 +295,7 @@ class TestTheLoadedCounty:
             facts = idnumbers.parse(member.id_number)
             assert facts.birth_date == member.birth_date
             assert (Gender.MALE if facts.is_male else Gender.FEMALE) == member.gender
-            assert member.id_number.startswith(builders.AREA6)
+            assert member.id_number.startswith(demo_plan.AREA6)
 
     def test_two_income_years_per_household_except_a_few_without_last_year(self, loaded):
         last_year = timezone.localdate().year - 1
@@ -227,6 +326,8 @@ class TestTheLoadedCounty:
     def test_the_output_reports_counts_time_and_logins(self, loaded):
         assert f"{SIZE} 户" in loaded
         assert "10 个乡镇" in loaded
+        assert f"{Visit.objects.count()} 次走访" in loaded
+        assert f"脱贫户 {HouseholdFlag.objects.filter(kind=F.EXITED_POOR).count()}" in loaded
         assert "用时" in loaded
         for username in ROLE_OF:
             assert username in loaded
@@ -239,7 +340,7 @@ class TestTheLoadedCounty:
             assert user.roles == frozenset({role}), username
             assert user.area.level in ROLE_LEVELS[role], username
             assert user.last_name, username
-            assert user.check_password(builders.DEMO_PASSWORD), username
+            assert user.check_password(demo_plan.DEMO_PASSWORD), username
         assert set(ROLE_OF.values()) == set(Role)
         assert User.objects.get(username="screener").department == "health"
         assert User.objects.get(username="supervisor").area.code == "640300000000"
@@ -277,3 +378,75 @@ class TestTheLoadedCounty:
         visible = list(Household.objects.visible_to(worker))
         assert visible
         assert all(worker.area.code in (h.managing_area.code, getattr(h.co_managing_area, "code", "")) for h in visible)
+
+    # --- flags, visits and guarantee checks ---------------------------------------------------------------------------
+
+    def test_flags_are_loaded_with_history_and_exit_years_inside_the_poverty_campaign(self, loaded):
+        flags = list(HouseholdFlag.objects.select_related("household"))
+        kinds = Counter(f.kind for f in flags)
+        assert 0.25 * SIZE <= kinds[F.EXITED_POOR] <= 0.45 * SIZE
+        assert all(kinds[kind] for kind in (F.SUBSISTENCE_ALLOWANCE, F.RELOCATED, F.DISABLED_HOUSEHOLD))
+        assert HouseholdFlag.history.count() == len(flags)
+        for flag in flags:
+            household = flag.household
+            assert flag.valid_to is None
+            if flag.kind == F.EXITED_POOR:
+                assert 2014 <= household.registered_poor_since <= household.exit_year <= demo_plan.LAST_EXIT_YEAR
+                assert flag.valid_from == datetime.date(household.exit_year, 12, 31)
+
+    def test_every_guarantee_check_agrees_with_the_registry_on_its_day(self, loaded):
+        checks = list(
+            GuaranteeCheck.objects.select_related("visit", "household").prefetch_related("household__members")
+        )
+        assert len(checks) == Visit.objects.count() > 0
+        derived_failures = 0
+        for check in checks:
+            present = [m for m in check.household.members.all() if m.member_status == MemberStatus.PRESENT]
+            out_of_school = any(
+                6 <= _age(m.birth_date, check.checked_on) <= 15 and m.schooling_status not in IN_SCHOOL for m in present
+            )
+            assert check.education_ok == (not out_of_school)
+            assert check.medical_ok == all(m.medical_insurance_enrolled for m in present)
+            assert check.housing_ok == (check.household.housing_safety == HousingSafety.SAFE)
+            water = (check.water_quantity_ok, check.water_quality_ok, check.water_access_ok, check.water_reliability_ok)
+            assert check.water_ok == all(water)
+            assert check.checked_on == check.visit.visited_on
+            assert check.checked_by_id == check.visit.recorded_by_id
+            assert check.source == "visit"
+            assert bool(check.note) == (not check.all_ok)
+            derived_failures += not (check.education_ok and check.medical_ok and check.housing_ok)
+        assert derived_failures  # the demo shows what a failed check looks like
+
+    def test_visits_are_in_the_past_and_recorded_by_the_cadre_of_the_place(self, loaded):
+        today = timezone.localdate()
+        village_worker = User.objects.get(username="village")
+        visits = list(Visit.objects.select_related("household__managing_area", "recorded_by__area"))
+        assert visits
+        for visit in visits:
+            assert visit.visited_on <= today
+            village = visit.household.managing_area
+            if village == village_worker.area:
+                assert visit.recorded_by == village_worker
+            else:
+                assert visit.recorded_by.username.startswith("township")
+                assert visit.recorded_by.area == village.parent
+
+    def test_township_cadres_have_some_but_not_all_households_overdue_for_a_visit(self, loaded):
+        # About 20 households per township in this small load: a township may have none overdue, most have some.
+        today = timezone.localdate()
+        with_overdue = 0
+        for cadre in User.objects.filter(username__in=demo_plan.TOWNSHIP_USERNAMES):
+            overdue = overdue_visits(user=cadre, on=today).count()
+            assert overdue < Household.objects.visible_to(cadre).count(), cadre.username
+            with_overdue += overdue > 0
+        assert with_overdue >= 5
+
+    def test_a_risk_flagged_household_has_the_visit_that_found_the_risk(self, loaded):
+        flagged = list(Household.objects.filter(risk_flagged_on__isnull=False))
+        assert flagged
+        for household in flagged:
+            assert household.risk_note
+            found = household.visits.get(risk_found=True)
+            assert found.visited_on == household.risk_flagged_on
+            assert found.risk_note == household.risk_note
+        assert Visit.objects.filter(risk_found=True).count() == len(flagged)

@@ -1,5 +1,5 @@
 """``manage.py load_demo [--households N] [--seed S] [--once]``: the demo county 同心县 with one login per role.
-The work is in ``demo.builders``; this command parses options and prints."""
+The work is in ``demo.plan`` (what to load) and ``demo.load`` (writing it); this command parses options and prints."""
 
 import time
 import unicodedata
@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from demo import builders
+from demo import load, plan
+from households.choices import HouseholdFlagKind
 from revitalization.errors import DomainError
 
 
@@ -23,51 +24,54 @@ def _pad(text: str, columns: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "加载演示数据：同心县 10 个乡镇、约 120 个村、农户、成员、收入，以及每个角色的演示账号。"
+    help = "加载演示数据：同心县 10 个乡镇、约 120 个村、农户、成员、收入、标识、走访，以及每个角色的演示账号。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--households", type=int, default=builders.DEFAULT_HOUSEHOLDS, help="农户数（默认 %(default)s）"
+            "--households", type=int, default=plan.DEFAULT_HOUSEHOLDS, help="农户数（默认 %(default)s）"
         )
-        parser.add_argument("--seed", type=int, default=builders.DEFAULT_SEED, help="随机种子（默认 %(default)s）")
+        parser.add_argument("--seed", type=int, default=plan.DEFAULT_SEED, help="随机种子（默认 %(default)s）")
         parser.add_argument("--once", action="store_true", help="演示县已存在时不再加载，只列出演示账号")
 
     def handle(self, *args: Any, households: int, seed: int, once: bool, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("生产环境（DJANGO_ENV=production）不能加载演示数据：演示账号的密码是公开的。")
-        if builders.demo_is_loaded():
+        if load.demo_is_loaded():
             if not once:
                 raise CommandError(
-                    f"演示数据已加载：{builders.COUNTY[1]}（{builders.COUNTY_CODE}）已存在，未做任何更改。"
+                    f"演示数据已加载：{plan.COUNTY[1]}（{plan.COUNTY_CODE}）已存在，未做任何更改。"
                     "如只需查看演示账号，请加 --once。"
                 )
-            self.stdout.write(f"演示数据已存在（{builders.COUNTY[1]}），跳过加载。")
+            self.stdout.write(f"演示数据已存在（{plan.COUNTY[1]}），跳过加载。")
             self._print_logins()
             return
         started = time.perf_counter()
         try:
-            plan = builders.plan_build(seed=seed, households=households, today=timezone.localdate())
+            county = plan.plan_build(seed=seed, households=households, today=timezone.localdate())
             planned = time.perf_counter() - started
-            result = builders.demo_load(plan)
+            result = load.demo_load(county)
         except DomainError as exc:
             raise CommandError(f"演示数据未加载，未做任何更改：{exc.message}") from exc
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"已加载演示数据（种子 {seed}）：{result.townships} 个乡镇、{result.villages} 个村、"
-                f"{result.households} 户、{result.members} 名成员、{result.incomes} 条年度收入。"
+                f"{result.households} 户、{result.members} 名成员、{result.incomes} 条年度收入、"
+                f"{result.visits} 次走访（{result.risk_flagged} 户发现风险）。"
             )
         )
+        flags = "、".join(f"{HouseholdFlagKind(kind).label} {count}" for kind, count in result.flags.items())
+        self.stdout.write(f"农户标识：{flags or '无'}。")
         self.stdout.write(f"用时 {elapsed:.1f} 秒。")
         if options["verbosity"] >= 2:
             phases = {"plan": planned, **result.seconds}
             self.stdout.write("  " + "，".join(f"{name} {seconds:.2f} 秒" for name, seconds in phases.items()))
         if result.kept_existing_admin:
-            self.stdout.write(self.style.WARNING(f"用户 {builders.ADMIN_USERNAME} 已存在，未修改其密码。"))
+            self.stdout.write(self.style.WARNING(f"用户 {plan.ADMIN_USERNAME} 已存在，未修改其密码。"))
         self._print_logins(kept_admin=result.kept_existing_admin)
 
     def _print_logins(self, *, kept_admin: bool = False) -> None:
-        logins = builders.demo_logins()
+        logins = load.demo_logins()
         if not logins:
             self.stdout.write("没有找到演示账号。")
             return
@@ -77,12 +81,12 @@ class Command(BaseCommand):
                 login.username,
                 login.role_label,
                 login.area_name,
-                "（原密码）" if kept_admin and login.username == builders.ADMIN_USERNAME else builders.DEMO_PASSWORD,
+                "（原密码）" if kept_admin and login.username == plan.ADMIN_USERNAME else plan.DEMO_PASSWORD,
             )
             for login in logins
         ]
         widths = [max(_width(row[i]) for row in (headers, *rows)) for i in range(len(headers))]
         self.stdout.write("")
-        self.stdout.write(self.style.MIGRATE_HEADING(f"演示账号（密码均为 {builders.DEMO_PASSWORD}）"))
+        self.stdout.write(self.style.MIGRATE_HEADING(f"演示账号（密码均为 {plan.DEMO_PASSWORD}）"))
         for row in (headers, *rows):
             self.stdout.write("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip())
