@@ -22,11 +22,13 @@ install: $(BIN)/activate node_modules/.package-lock.json
 
 assets: node_modules/.package-lock.json
 
-# Debian's Chromium for the browser journeys (Playwright drives it through executablePath; no browser download).
+# Debian's Chromium for the browser journeys (Playwright drives it through executablePath; no browser download),
+# and LibreOffice Calc, which writes the .xlsx files the import must accept.
 browser:
-	@{ test -x $(CHROMIUM) && fc-list | grep -qi wenquanyi; } || { echo "Installing Debian chromium and a CJK font"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
-	  || echo "Could not install chromium: browser tests will fail"; }
+	@{ test -x $(CHROMIUM) && fc-list | grep -qi wenquanyi && command -v soffice >/dev/null; } || { \
+	  echo "Installing Debian chromium, a CJK font and LibreOffice Calc (the import test converts with it)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei \
+	    libreoffice-calc-nogui >/dev/null) || echo "Could not install them: browser and LibreOffice tests will fail"; }
 
 migrate: install
 	$(PY) manage.py migrate --noinput

@@ -16,11 +16,20 @@ def get_visible_or_404(model: type[_M], user: Any, **lookup: Any) -> _M:
     return get_object_or_404(queryset.visible_to(user), **lookup)
 
 
-def scoped_view(view: _F) -> _F:
+def scoped_view(
+    view: _F | None = None, *, model: type[Model] | None = None, post_only: bool = False
+) -> Any:
     """Declares that a function view fetches place-bound rows only through ``get_visible_or_404`` or
-    ``visible_to``; the URL audit (tests/test_url_audit.py) accepts only declared views."""
-    view.jurisdiction_scoped = True  # type: ignore[attr-defined]
-    return view
+    ``visible_to``. ``model`` names the model its ``pk`` argument refers to and ``post_only`` marks a command, so
+    the URL audit (tests/test_url_audit.py) can exercise it; the audit accepts only declared views."""
+
+    def mark(function: _F) -> _F:
+        function.jurisdiction_scoped = True  # type: ignore[attr-defined]
+        function.audit_model = model  # type: ignore[attr-defined]
+        function.post_only = post_only  # type: ignore[attr-defined]
+        return function
+
+    return mark(view) if view is not None else mark
 
 
 def not_place_bound(view: _F) -> _F:

@@ -15,7 +15,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(JurisdictionScopedAdminMixin, GuardedModelAdmin, SimpleHistoryAdmin):
+class HouseholdAdmin(JurisdictionScopedAdminMixin, GuardedModelAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ("household_no", "head_name", "managing_area", "closed_on")
     search_fields = ("=household_no", "head_name")
     raw_id_fields = ("managing_area", "residence_area", "hukou_area", "co_managing_area", "head")

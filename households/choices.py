@@ -281,3 +281,15 @@ class GuaranteeSource(models.TextChoices):
     SWEEP = "sweep", _("排查")
     DEPARTMENT = "department", _("部门比对")
     APPLICATION = "application", _("申报")
+
+
+class ImportJobStatus(models.TextChoices):
+    """uploaded → validating → validated | invalid; validated → committing → committed | failed | invalid."""
+
+    UPLOADED = "uploaded", _("已上传")
+    VALIDATING = "validating", _("校验中")
+    VALIDATED = "validated", _("校验通过")
+    INVALID = "invalid", _("校验未通过")
+    COMMITTING = "committing", _("导入中")
+    COMMITTED = "committed", _("已导入")
+    FAILED = "failed", _("导入失败")

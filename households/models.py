@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -20,6 +22,7 @@ from households.choices import (
     HouseholdFlagKind,
     HousingRemedy,
     HousingSafety,
+    ImportJobStatus,
     LabourCapacity,
     MemberStatus,
     MigrantType,
@@ -33,9 +36,7 @@ from households.choices import (
     VisitKind,
     WaterSupplyType,
 )
-from households.querysets import HouseholdPartQuerySet, HouseholdQuerySet
-
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from households.querysets import HouseholdPartQuerySet, HouseholdQuerySet, ImportJobQuerySet, VisitPhotoQuerySet
 
 
 class Household(models.Model):
@@ -279,16 +280,20 @@ class IncomeRecord(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=_("留空表示全年合计"),
     )
-    wage_income = models.DecimalField(_("工资性收入"), **MONEY, default=0)
-    business_income = models.DecimalField(_("生产经营性收入"), **MONEY, default=0)
-    business_expense = models.DecimalField(_("生产经营性支出"), **MONEY, default=0)
-    property_income = models.DecimalField(_("财产性收入"), **MONEY, default=0)
-    transfer_income = models.DecimalField(_("转移性收入"), **MONEY, default=0)
+    wage_income = models.DecimalField(_("工资性收入"), max_digits=12, decimal_places=2, default=0)
+    business_income = models.DecimalField(_("生产经营性收入"), max_digits=12, decimal_places=2, default=0)
+    business_expense = models.DecimalField(_("生产经营性支出"), max_digits=12, decimal_places=2, default=0)
+    property_income = models.DecimalField(_("财产性收入"), max_digits=12, decimal_places=2, default=0)
+    transfer_income = models.DecimalField(_("转移性收入"), max_digits=12, decimal_places=2, default=0)
     policy_transfer_income = models.DecimalField(
-        _("其中：政策性转移收入"), **MONEY, default=0, help_text=_("低保金、特困供养金、养老金等")
+        _("其中：政策性转移收入"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        help_text=_("低保金、特困供养金、养老金等"),
     )
-    medical_self_pay = models.DecimalField(_("医疗自付支出"), **MONEY, default=0)
-    schooling_expense = models.DecimalField(_("教育支出"), **MONEY, default=0)
+    medical_self_pay = models.DecimalField(_("医疗自付支出"), max_digits=12, decimal_places=2, default=0)
+    schooling_expense = models.DecimalField(_("教育支出"), max_digits=12, decimal_places=2, default=0)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, null=True, blank=True
@@ -333,8 +338,8 @@ class RigidExpense(models.Model):
     )
     incurred_on = models.DateField(_("发生日期"))
     kind = models.CharField(_("类别"), max_length=32, choices=RigidExpenseKind.choices)
-    gross_amount = models.DecimalField(_("总金额"), **MONEY)
-    reimbursed_amount = models.DecimalField(_("报销/补偿金额"), **MONEY, default=0)
+    gross_amount = models.DecimalField(_("总金额"), max_digits=12, decimal_places=2)
+    reimbursed_amount = models.DecimalField(_("报销/补偿金额"), max_digits=12, decimal_places=2, default=0)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, null=True, blank=True
@@ -369,8 +374,8 @@ class MonitoringThreshold(models.Model):
 
     area_code = models.CharField(_("区划代码"), max_length=12, help_text=_("省或县的 12 位区划代码"))
     year = models.PositiveSmallIntegerField(_("年度"))
-    amount = models.DecimalField(_("监测标准（元/人·年）"), **MONEY)
-    national_line = models.DecimalField(_("国家扶贫标准（元）"), **MONEY, null=True, blank=True)
+    amount = models.DecimalField(_("监测标准（元/人·年）"), max_digits=12, decimal_places=2)
+    national_line = models.DecimalField(_("国家扶贫标准（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
     basis_text = models.CharField(_("依据"), max_length=200, blank=True)
     document_ref = models.CharField(_("文号"), max_length=100, blank=True)
     history = HistoricalRecords()
@@ -439,7 +444,7 @@ class VisitPhoto(models.Model):
     size = models.PositiveIntegerField(_("大小（字节）"))
     sha256 = models.CharField(_("校验值"), max_length=64)
 
-    objects = HouseholdPartQuerySet.as_manager()
+    objects = VisitPhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("走访照片")
@@ -514,3 +519,49 @@ class HouseholdUserObjectPermission(UserObjectPermissionBase):
 
 class HouseholdGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Household, on_delete=models.CASCADE)
+
+
+# ------------------------------------------------------------------------------------------- Excel import jobs
+
+
+def import_job_path(job: "ImportJob", filename: str) -> str:
+    # A random name: the original (often Chinese) file name is kept in ``original_name`` only.
+    return f"imports/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportJob(models.Model):
+    """One upload of the household Excel template (docs/import-template.md): validated, previewed, then committed
+    all or nothing by ``households.imports.services``."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="household_imports"
+    )
+    area = models.ForeignKey(
+        "geo.AdminArea", verbose_name=_("导入区划"), on_delete=models.PROTECT, related_name="household_imports"
+    )
+    file = models.FileField(_("文件"), upload_to=import_job_path)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ImportJobStatus.choices, default=ImportJobStatus.UPLOADED
+    )
+    total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)  # [{"row": 17, "column": "身份证号", "message": …}]
+    summary = models.JSONField(_("统计"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("农户导入")
+        verbose_name_plural = _("农户导入")
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ("add", "view")
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportJobStatus.UPLOADED, ImportJobStatus.VALIDATING, ImportJobStatus.COMMITTING)

@@ -19,3 +19,17 @@ class HouseholdPartQuerySet(JurisdictionQuerySet["HouseholdMember"]):  # type: i
     jurisdiction_fields = ("household__managing_area__code", "household__co_managing_area__code")
     territory_capability = "accounts.browse_households"
     grant_path = "household"
+
+
+class VisitPhotoQuerySet(JurisdictionQuerySet["VisitPhoto"]):  # type: ignore[name-defined]
+    """A photo is visible exactly when its visit's household is."""
+
+    jurisdiction_fields = ("visit__household__managing_area__code", "visit__household__co_managing_area__code")
+    territory_capability = "accounts.browse_households"
+    grant_path = "visit__household"
+
+
+class ImportJobQuerySet(JurisdictionQuerySet["ImportJob"]):  # type: ignore[name-defined]
+    # The area the rows are imported into; only roles that may edit households see import jobs at all.
+    jurisdiction_fields = ("area__code",)
+    territory_capability = "accounts.edit_household"

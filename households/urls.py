@@ -1,9 +1,21 @@
-from django.urls import path
+from django.urls import include, path
 
 from households import views
 
 app_name = "households"
 urlpatterns = [
     path("", views.HouseholdListView.as_view(), name="household-list"),
+    path("new/", views.household_create, name="household-create"),
     path("<int:pk>/", views.HouseholdDetailView.as_view(), name="household-detail"),
+    path("import/", include("households.urls_import")),
+    path("<int:pk>/edit/", views.household_edit, name="household-edit"),
+    path("<int:pk>/close/", views.household_close_view, name="household-close"),
+    path("<int:pk>/members/new/", views.member_create, name="member-create"),
+    path("<int:pk>/income/", views.income_edit, name="income-edit"),
+    path("<int:pk>/flags/new/", views.flag_create, name="flag-create"),
+    path("<int:pk>/visits/new/", views.visit_create, name="visit-create"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member-edit"),
+    path("members/<int:pk>/leave/", views.member_leave_view, name="member-leave"),
+    path("flags/<int:pk>/end/", views.flag_end, name="flag-end"),
+    path("photos/<int:pk>/", views.visit_photo, name="visit-photo"),
 ]

@@ -1,30 +1,95 @@
+"""Registry pages: thin views over selectors and services (STYLE rule 18). Place-bound rows are fetched only
+through the sealed mixin or ``get_visible_or_404``; outside the jurisdiction is 404, a missing capability 403."""
+
+import datetime
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from accounts.permissions import has_capability
+from accounts.roles import Capability
 from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
+from geo.shortcuts import get_visible_or_404, scoped_view
 from households import selectors
+from households.choices import HouseholdFlagKind, Relationship
+from households.forms import (
+    CloseForm,
+    FlagForm,
+    HouseholdCreateForm,
+    HouseholdForm,
+    IncomeForm,
+    MemberAddForm,
+    MemberFields,
+    MemberLeaveForm,
+    VisitForm,
+)
 from households.masking import mask_id_number, mask_phone
-from households.models import Household, HouseholdMember
-from households.services import identity_disclose
+from households.models import Household, HouseholdFlag, HouseholdMember, Visit, VisitPhoto
+from households.services import (
+    MemberInput,
+    PhotoUpload,
+    VisitInput,
+    household_close,
+    household_flag_end,
+    household_flag_set,
+    household_register,
+    household_update,
+    identity_disclose,
+    income_record_save,
+    member_add,
+    member_leave,
+    member_update,
+    visit_record,
+)
+from households.services.income import COMPONENTS
+from revitalization.errors import DomainError
+
+
+def _apply_error(form: Any, exc: DomainError) -> None:
+    """A service's refusal shown on the field it names, or above the form."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+def _require(request: HttpRequest, capability: Capability) -> None:
+    if not has_capability(request.user, capability):
+        raise PermissionDenied
 
 
 class HouseholdListView(JurisdictionScopedMixin, ListView[Household]):
-    """Search and browse the registry (name, ID number, household number; village filter; sortable)."""
+    """Search and browse the registry (name, ID number, household number; village, flag, risk; sortable)."""
 
     model = Household
     paginate_by = 25
     template_name = "households/household_list.html"
 
     def scope_queryset(self, queryset: QuerySet[Household]) -> QuerySet[Household]:
-        # The selector narrows the sealed, already scoped queryset: search, village filter, sort.
         params = self.request.GET
-        return selectors.household_search(
+        found = selectors.household_search(
             queryset, q=params.get("q", ""), area_code=params.get("area", ""), sort=params.get("sort", "")
         )
+        flag = params.get("flag", "")
+        if flag in HouseholdFlagKind.values:
+            found = found.filter(flags__kind=flag, flags__valid_to__isnull=True)
+        risk = params.get("risk", "")
+        if risk == "flagged":
+            found = found.filter(risk_flagged_on__isnull=False)
+        elif risk == "overdue":
+            found = found.filter(pk__in=selectors.overdue_visits(user=self.request.user, on=timezone.localdate()))
+        if params.get("closed") != "1":
+            found = found.filter(closed_on__isnull=True)
+        return found
 
     def get_template_names(self) -> list[str]:
         if self.request.htmx:
@@ -33,12 +98,26 @@ class HouseholdListView(JurisdictionScopedMixin, ListView[Household]):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        params = self.request.GET
         context["villages"] = (
             AdminArea.objects.visible_to(self.request.user).filter(level=AreaLevel.VILLAGE).select_related("parent")
         )
-        context["q"] = self.request.GET.get("q", "")
-        context["area"] = self.request.GET.get("area", "")
-        context["sort"] = self.request.GET.get("sort", "")
+        context.update(
+            q=params.get("q", ""),
+            area=params.get("area", ""),
+            sort=params.get("sort", ""),
+            flag=params.get("flag", ""),
+            risk=params.get("risk", ""),
+            flag_choices=HouseholdFlagKind.choices,
+            can_create=has_capability(self.request.user, Capability.EDIT_HOUSEHOLD),
+        )
+        query = params.copy()
+        query.pop("page", None)
+        query.pop("sort", None)
+        context["query_no_sort"] = query.urlencode()
+        query = params.copy()
+        query.pop("page", None)
+        context["query_no_page"] = query.urlencode()
         for household in context["object_list"]:
             household.phone_display = mask_phone(household.phone)
         return context
@@ -51,17 +130,282 @@ class HouseholdDetailView(JurisdictionScopedMixin, DetailView[Household]):
     def scope_queryset(self, queryset: QuerySet[Household]) -> QuerySet[Household]:
         return queryset.select_related(
             "managing_area__parent__parent", "residence_area", "hukou_area", "co_managing_area"
-        ).prefetch_related("incomes")
+        ).prefetch_related(
+            Prefetch("members", queryset=HouseholdMember.objects.order_by("member_status", "birth_date")),
+            "incomes",
+            Prefetch("flags", queryset=HouseholdFlag.objects.order_by("valid_to", "kind")),
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         household: Household = self.object
-        unmasked = identity_disclose(user=self.request.user, household=household, channel="page")
-        members = list(HouseholdMember.objects.filter(household=household).order_by("member_status", "birth_date"))
+        user = self.request.user
+        today = timezone.localdate()
+        unmasked = identity_disclose(user=user, household=household, channel="page")
+        members = list(household.members.all())
         for member in members:
             member.id_display = member.id_number if unmasked else mask_id_number(member.id_number)
-        context["members"] = members
-        context["phone_display"] = household.phone if unmasked else mask_phone(household.phone)
-        context["unmasked"] = unmasked
-        context["history"] = household.history.select_related("history_user").order_by("-history_date")[:20]
+        try:
+            income = selectors.household_income_summary(household, on=today)
+            income_error = ""
+        except DomainError as exc:
+            income, income_error = None, exc.message
+        visits = (
+            Visit.objects.filter(household=household)
+            .select_related("recorded_by", "guarantee_check")
+            .prefetch_related("photos")[:30]
+        )
+        can_edit = has_capability(user, Capability.EDIT_HOUSEHOLD) and household.closed_on is None
+        context.update(
+            members=members,
+            phone_display=household.phone if unmasked else mask_phone(household.phone),
+            unmasked=unmasked,
+            income=income,
+            income_error=income_error,
+            guarantee=selectors.household_guarantee_status(household, on=today),
+            visits=visits,
+            history=selectors.household_changes(household),
+            can_edit=can_edit,
+            can_visit=has_capability(user, Capability.RECORD_VISIT) and household.closed_on is None,
+            open_flags=[f for f in household.flags.all() if f.valid_to is None],
+            past_flags=[f for f in household.flags.all() if f.valid_to is not None],
+        )
         return context
+
+
+@scoped_view
+def household_create(request: HttpRequest) -> HttpResponse:
+    _require(request, Capability.EDIT_HOUSEHOLD)
+    villages = AdminArea.objects.visible_to(request.user).filter(level=AreaLevel.VILLAGE, valid_to__isnull=True)
+    villages = villages.select_related("parent")
+    form = HouseholdCreateForm(request.POST or None, villages=villages)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        village = villages.filter(pk=data["village"]).first()
+        flags: list[tuple[str, datetime.date]] = []
+        if data["exited_poor_year"]:
+            flags.append((HouseholdFlagKind.EXITED_POOR, datetime.date(data["exited_poor_year"], 12, 31)))
+        try:
+            household = household_register(
+                actor=request.user,
+                household_no=data["household_no"],
+                residence_area=village,  # type: ignore[arg-type]
+                address=data["address"],
+                phone=data["phone"],
+                members=[
+                    MemberInput(
+                        name=data["head_name"],
+                        id_number=data["head_id_number"],
+                        relationship=Relationship.HEAD,
+                        labour_capacity=data["head_labour_capacity"],
+                        schooling_status=data["head_schooling_status"],
+                    )
+                ],
+                flags=flags,
+            )
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("已建档：%(household)s") % {"household": household})
+            return redirect(household)
+    return render(request, "households/form_page.html", {"form": form, "title": _("新建农户档案")})
+
+
+@scoped_view(model=Household)
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_visible_or_404(Household, request.user, pk=pk)
+    _require(request, Capability.EDIT_HOUSEHOLD)
+    form = HouseholdForm(request.POST or None, instance=household)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            household_update(actor=request.user, household=household, changes=changes)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect(household)
+    return render(request, "households/form_page.html", {"form": form, "title": _("编辑农户信息"), "back": household})
+
+
+@scoped_view(model=Household)
+def member_create(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_visible_or_404(Household, request.user, pk=pk)
+    _require(request, Capability.EDIT_HOUSEHOLD)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        extra = {
+            name: data[name]
+            for name in MemberFields.Meta.fields
+            if name in data
+            and name
+            not in ("name", "relationship", "labour_capacity", "schooling_status", "health_status", "ethnicity")
+        }
+        try:
+            member_add(
+                actor=request.user,
+                household=household,
+                data=MemberInput(
+                    name=data["name"],
+                    id_number=data["id_number"],
+                    relationship=data["relationship"],
+                    labour_capacity=data["labour_capacity"],
+                    schooling_status=data["schooling_status"],
+                    health_status=data["health_status"],
+                    ethnicity=data["ethnicity"],
+                    extra=extra,
+                ),
+            )
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("已添加成员 %(name)s") % {"name": data["name"]})
+            return redirect(household)
+    return render(request, "households/form_page.html", {"form": form, "title": _("添加家庭成员"), "back": household})
+
+
+@scoped_view(model=HouseholdMember)
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_visible_or_404(HouseholdMember, request.user, pk=pk)
+    _require(request, Capability.EDIT_HOUSEHOLD)
+    form = MemberFields(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        member = HouseholdMember.objects.get(pk=member.pk)  # the form changed the instance in memory
+        try:
+            member_update(actor=request.user, member=member, changes=changes)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect(member.household)
+    return render(
+        request,
+        "households/form_page.html",
+        {"form": form, "title": _("编辑成员：%s") % member.name, "back": member.household},
+    )
+
+
+@scoped_view(model=HouseholdMember)
+def member_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_visible_or_404(HouseholdMember, request.user, pk=pk)
+    _require(request, Capability.EDIT_HOUSEHOLD)
+    form = MemberLeaveForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member_leave(
+                actor=request.user, member=member, status=data["status"], on=data["on"], new_head=data.get("new_head")
+            )
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("已办理 %(name)s 离户") % {"name": member.name})
+            return redirect(member.household)
+    return render(
+        request,
+        "households/form_page.html",
+        {"form": form, "title": _("成员离户：%s") % member.name, "back": member.household},
+    )
+
+
+@scoped_view(model=Household)
+def income_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_visible_or_404(Household, request.user, pk=pk)
+    _require(request, Capability.EDIT_HOUSEHOLD)
+    form = IncomeForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _record, created = income_record_save(
+                actor=request.user,
+                household=household,
+                year=data["year"],
+                month=data["month"],
+                amounts={name: data[name] or Decimal(0) for name in COMPONENTS},
+                note=data["note"],
+            )
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("收入已录入") if created else _("收入已更正，原数据保留在变更记录中"))
+            return redirect(household)
+    return render(request, "households/form_page.html", {"form": form, "title": _("录入家庭收入"), "back": household})
+
+
+@scoped_view(model=Household)
+def flag_create(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_visible_or_404(Household, request.user, pk=pk)
+    _require(request, Capability.EDIT_HOUSEHOLD)
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household_flag_set(actor=request.user, household=household, **form.cleaned_data)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            return redirect(household)
+    return render(request, "households/form_page.html", {"form": form, "title": _("添加农户标识"), "back": household})
+
+
+@require_POST
+@scoped_view(model=HouseholdFlag, post_only=True)
+def flag_end(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = get_visible_or_404(HouseholdFlag, request.user, pk=pk)
+    _require(request, Capability.EDIT_HOUSEHOLD)
+    try:
+        household_flag_end(actor=request.user, flag=flag, valid_to=timezone.localdate())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("“%(flag)s”标识已终止") % {"flag": flag.get_kind_display()})
+    return HttpResponseRedirect(flag.household.get_absolute_url())
+
+
+@scoped_view(model=Household)
+def household_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_visible_or_404(Household, request.user, pk=pk)
+    _require(request, Capability.EDIT_HOUSEHOLD)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household_close(actor=request.user, household=household, **form.cleaned_data)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("该户已注销，档案和历史记录保留"))
+            return redirect(household)
+    return render(request, "households/form_page.html", {"form": form, "title": _("注销农户"), "back": household})
+
+
+@scoped_view(model=Household)
+def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """The phone form: one screen, large controls, the checklist first."""
+    household = get_visible_or_404(Household, request.user, pk=pk)
+    _require(request, Capability.RECORD_VISIT)
+    form = VisitForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"visited_on": timezone.localdate(), "housing_safety": household.housing_safety},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
+        photos = [PhotoUpload(f.name or "photo", f.read()) for f in request.FILES.getlist("photos")]
+        try:
+            visit_record(actor=request.user, household=household, data=VisitInput(**data), photos=photos)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        except PermissionDenied:
+            raise
+        else:
+            messages.success(request, _("走访已登记"))
+            return redirect(f"{household.get_absolute_url()}#visits")
+    return render(request, "households/visit_form.html", {"form": form, "household": household})
+
+
+@scoped_view(model=VisitPhoto)
+def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """Photos are served only to users who may see the household (never as public media files)."""
+    photo = get_visible_or_404(VisitPhoto, request.user, pk=pk)
+    return FileResponse(photo.image.open("rb"), content_type=photo.content_type)

@@ -5,7 +5,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from geo.api import AdminAreaViewSet
-from households.api.views import HouseholdViewSet
+from households.api.views import HouseholdViewSet, IncomeRecordViewSet, MemberViewSet, VisitViewSet
 
 
 class TokenView(ObtainAuthToken):
@@ -17,6 +17,9 @@ class TokenView(ObtainAuthToken):
 router = DefaultRouter()
 router.register("areas", AdminAreaViewSet, basename="area")
 router.register("households", HouseholdViewSet, basename="household")
+router.register("members", MemberViewSet, basename="member")
+router.register("incomes", IncomeRecordViewSet, basename="income")
+router.register("visits", VisitViewSet, basename="visit")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from geo.parameters import parameter
 from households.models import Household
+from households.selectors import overdue_visits
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,44 @@ def _paired_households(user: Any) -> QueueItem | None:
     )
 
 
-PROVIDERS: list[Provider] = [_paired_households, _households_without_head, _households_without_income]
+def _overdue_visits(user: Any) -> QueueItem | None:
+    if not has_capability(user, Capability.RECORD_VISIT):
+        return None
+    today = timezone.localdate()
+    count = overdue_visits(user=user, on=today).count()
+    if not count:
+        return None
+    intervals = parameter("visit.interval_days", area_code=user.area.code if user.area else "", on=today)
+    return QueueItem(
+        title=_("逾期未走访的农户"),
+        count=count,
+        url=reverse("households:household-list") + "?risk=overdue",
+        hint=_("超过走访周期或已过计划走访日期（脱贫户 %(exited)s 天，发现风险户 %(risk)s 天）。")
+        % {"exited": intervals.get("exited", "—"), "risk": intervals.get("risk_flagged", "—")},
+    )
+
+
+def _risk_flagged(user: Any) -> QueueItem | None:
+    if not has_capability(user, Capability.OPEN_ENTRY):
+        return None
+    count = Household.objects.visible_to(user).active().filter(risk_flagged_on__isnull=False).count()
+    if not count:
+        return None
+    return QueueItem(
+        title=_("走访发现风险、待识别的农户"),
+        count=count,
+        url=reverse("households:household-list") + "?risk=flagged",
+        hint=_("请核实情况，符合条件的按程序申报纳入监测。"),
+    )
+
+
+PROVIDERS: list[Provider] = [
+    _paired_households,
+    _risk_flagged,
+    _overdue_visits,
+    _households_without_head,
+    _households_without_income,
+]
 
 
 def queue_for(user: Any) -> list[QueueItem]:

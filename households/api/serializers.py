@@ -2,8 +2,9 @@ from typing import Any
 
 from rest_framework import serializers
 
+from households.choices import HousingSafety, VisitKind
 from households.masking import mask_id_number, mask_phone
-from households.models import Household, HouseholdMember, IncomeRecord
+from households.models import GuaranteeCheck, Household, HouseholdMember, IncomeRecord, Visit
 
 
 class MemberOutputSerializer(serializers.ModelSerializer[HouseholdMember]):
@@ -115,3 +116,131 @@ class HouseholdDetailSerializer(serializers.ModelSerializer[Household]):
 
     def get_members(self, household: Household) -> list[dict[str, Any]]:
         return MemberOutputSerializer(household.members.all(), many=True, context=self.context).data  # type: ignore[return-value]
+
+
+class MemberListSerializer(serializers.ModelSerializer[HouseholdMember]):
+    """A member row without the unmasked ID (lists are never audited views of identity)."""
+
+    id_number = serializers.SerializerMethodField()
+    household_no = serializers.CharField(source="household.household_no")
+
+    class Meta:
+        model = HouseholdMember
+        fields = [
+            "id",
+            "household",
+            "household_no",
+            "name",
+            "id_number",
+            "gender",
+            "birth_date",
+            "relationship",
+            "member_status",
+            "health_status",
+            "labour_capacity",
+            "schooling_status",
+            "medical_insurance_enrolled",
+        ]
+
+    def get_id_number(self, member: HouseholdMember) -> str:
+        return mask_id_number(member.id_number)
+
+
+class IncomeRecordSerializer(serializers.ModelSerializer[IncomeRecord]):
+    class Meta:
+        model = IncomeRecord
+        fields = [
+            "id",
+            "household",
+            "year",
+            "month",
+            "wage_income",
+            "business_income",
+            "business_expense",
+            "property_income",
+            "transfer_income",
+            "policy_transfer_income",
+            "medical_self_pay",
+            "schooling_expense",
+            "note",
+            "recorded_at",
+        ]
+        read_only_fields = ["id", "household", "recorded_at"]
+        validators: list[Any] = []  # the service upserts one record per year or month
+
+
+class GuaranteeCheckSerializer(serializers.ModelSerializer[GuaranteeCheck]):
+    class Meta:
+        model = GuaranteeCheck
+        fields = [
+            "checked_on",
+            "food_ok",
+            "clothing_ok",
+            "education_ok",
+            "medical_ok",
+            "housing_ok",
+            "water_ok",
+            "water_quantity_ok",
+            "water_quality_ok",
+            "water_access_ok",
+            "water_reliability_ok",
+            "note",
+        ]
+
+
+class VisitOutputSerializer(serializers.ModelSerializer[Visit]):
+    recorded_by = serializers.CharField(source="recorded_by.__str__")
+    guarantee_check = GuaranteeCheckSerializer(read_only=True)
+    photos = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "household",
+            "visited_on",
+            "kind",
+            "recorded_by",
+            "companions",
+            "income_change",
+            "member_change",
+            "needs",
+            "notes",
+            "risk_found",
+            "risk_note",
+            "next_visit_on",
+            "guarantee_check",
+            "photos",
+        ]
+
+    def get_photos(self, visit: Visit) -> list[str]:
+        from django.urls import reverse
+
+        return [reverse("households:visit-photo", args=[photo.pk]) for photo in visit.photos.all()]
+
+
+class VisitInputSerializer(serializers.Serializer[Any]):
+    """What a field app posts for a visit; photos come as multipart files named ``photos``."""
+
+    visited_on = serializers.DateField()
+    kind = serializers.ChoiceField(choices=VisitKind.choices, default=VisitKind.ROUTINE)
+    companions = serializers.CharField(required=False, allow_blank=True, default="")
+    food_ok = serializers.BooleanField(default=True)
+    clothing_ok = serializers.BooleanField(default=True)
+    housing_safety = serializers.ChoiceField(
+        choices=HousingSafety.choices, required=False, allow_null=True, default=None
+    )
+    water_quantity_ok = serializers.BooleanField(default=True)
+    water_quality_ok = serializers.BooleanField(default=True)
+    water_access_ok = serializers.BooleanField(default=True)
+    water_reliability_ok = serializers.BooleanField(default=True)
+    guarantee_note = serializers.CharField(required=False, allow_blank=True, default="")
+    income_change = serializers.CharField(required=False, allow_blank=True, default="")
+    member_change = serializers.CharField(required=False, allow_blank=True, default="")
+    needs = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    risk_found = serializers.BooleanField(default=False)
+    risk_note = serializers.CharField(required=False, allow_blank=True, default="")
+    next_visit_on = serializers.DateField(required=False, allow_null=True, default=None)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)

@@ -1,17 +1,29 @@
+"""The registry API (issue "households" §7): sealed, scoped viewsets; writes are actions that call services."""
+
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from geo.mixins import JurisdictionScopedMixin
-from households.api.serializers import HouseholdDetailSerializer, HouseholdListSerializer
+from households.api.serializers import (
+    HouseholdDetailSerializer,
+    HouseholdListSerializer,
+    IncomeRecordSerializer,
+    MemberListSerializer,
+    VisitInputSerializer,
+    VisitOutputSerializer,
+)
 from households.choices import MemberStatus
-from households.models import Household, HouseholdMember, IncomeRecord
-from households.services import identity_disclose
+from households.models import Household, HouseholdMember, IncomeRecord, Visit
+from households.services import PhotoUpload, VisitInput, identity_disclose, income_record_save, visit_record
+from households.services.income import COMPONENTS
 
 
 class HouseholdFilter(filters.FilterSet):
@@ -19,10 +31,17 @@ class HouseholdFilter(filters.FilterSet):
     household_no = filters.CharFilter(label="户编号")
     id_number = filters.CharFilter(field_name="members__id_number", label="成员身份证号", distinct=True)
     closed = filters.BooleanFilter(field_name="closed_on", lookup_expr="isnull", exclude=True, label="已注销")
+    flag = filters.CharFilter(method="filter_flag", label="有效标识")
+    risk_flagged = filters.BooleanFilter(
+        field_name="risk_flagged_on", lookup_expr="isnull", exclude=True, label="走访发现风险"
+    )
 
     class Meta:
         model = Household
-        fields = ["area", "household_no", "id_number", "closed"]
+        fields = ["area", "household_no", "id_number", "closed", "flag", "risk_flagged"]
+
+    def filter_flag(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.filter(flags__kind=value, flags__valid_to__isnull=True).distinct()
 
 
 class HouseholdViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Household]):
@@ -36,6 +55,7 @@ class HouseholdViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Ho
     search_fields = ["=household_no", "^head_name"]
     ordering_fields = ["household_no", "head_name", "managing_area__code"]
     ordering = ["household_no"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def scope_queryset(self, queryset: Any) -> Any:
         if self.action == "list":
@@ -48,10 +68,95 @@ class HouseholdViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Ho
         )
 
     def get_serializer_class(self) -> Any:
-        return HouseholdListSerializer if self.action == "list" else HouseholdDetailSerializer
+        if self.action == "list":
+            return HouseholdListSerializer
+        if self.action == "visits":
+            return VisitInputSerializer
+        if self.action == "incomes":
+            return IncomeRecordSerializer
+        return HouseholdDetailSerializer
 
     @extend_schema(responses=HouseholdDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         household = self.get_object()
         unmasked = identity_disclose(user=request.user, household=household, channel="api")
         return Response(HouseholdDetailSerializer(household, context={"unmasked": unmasked}).data)
+
+    @extend_schema(request=VisitInputSerializer, responses=VisitOutputSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def visits(self, request: Request, pk: str | None = None) -> Response:
+        """GET: the household's visits, newest first. POST: record a visit (multipart with ``photos`` files, or
+        JSON without photos)."""
+        household = self.get_object()
+        if request.method == "GET":
+            visits = household.visits.select_related("recorded_by", "guarantee_check").prefetch_related("photos")
+            return Response(VisitOutputSerializer(visits, many=True).data)
+        payload = VisitInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        photos = [PhotoUpload(f.name or "photo", f.read()) for f in request.FILES.getlist("photos")]
+        visit = visit_record(
+            actor=request.user, household=household, data=VisitInput(**payload.validated_data), photos=photos
+        )
+        return Response(VisitOutputSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=IncomeRecordSerializer, responses=IncomeRecordSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def incomes(self, request: Request, pk: str | None = None) -> Response:
+        """GET: the household's income records. POST: record or correct the income of a year or a month."""
+        household = self.get_object()
+        if request.method == "GET":
+            return Response(IncomeRecordSerializer(household.incomes.all(), many=True).data)
+        payload = IncomeRecordSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        record, created = income_record_save(
+            actor=request.user,
+            household=household,
+            year=data["year"],
+            month=data.get("month"),
+            amounts={name: data[name] for name in COMPONENTS if name in data},
+            note=data.get("note", ""),
+        )
+        return Response(
+            IncomeRecordSerializer(record).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class MemberFilter(filters.FilterSet):
+    area = filters.CharFilter(
+        field_name="household__managing_area__code", lookup_expr="startswith", label="区划代码前缀"
+    )
+    id_number = filters.CharFilter(label="身份证号")
+
+    class Meta:
+        model = HouseholdMember
+        fields = ["area", "id_number", "member_status", "health_status", "labour_capacity", "schooling_status"]
+
+
+class MemberViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[HouseholdMember]):
+    """Members of the households the caller may see; ID numbers masked (the household detail shows them full)."""
+
+    queryset = HouseholdMember.objects.select_related("household")
+    serializer_class = MemberListSerializer
+    filterset_class = MemberFilter
+    search_fields = ["^name"]
+    ordering = ["household_id", "pk"]
+
+
+class IncomeRecordViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[IncomeRecord]):
+    queryset = IncomeRecord.objects.all()
+    serializer_class = IncomeRecordSerializer
+    filterset_fields = ["household", "year", "month"]
+    ordering = ["household_id", "-year", "-month"]
+
+
+class VisitViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Visit]):
+    queryset = Visit.objects.select_related("recorded_by", "guarantee_check").prefetch_related("photos")
+    serializer_class = VisitOutputSerializer
+    filterset_fields = {
+        "household": ["exact"],
+        "visited_on": ["gte", "lte"],
+        "kind": ["exact"],
+        "risk_found": ["exact"],
+    }
+    ordering = ["-visited_on", "-pk"]

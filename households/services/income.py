@@ -23,7 +23,7 @@ COMPONENTS = (
     "medical_self_pay",
     "schooling_expense",
 )
-LABELS = {field: str(IncomeRecord._meta.get_field(field).verbose_name) for field in COMPONENTS}
+LABELS = {field: str(getattr(IncomeRecord._meta.get_field(field), "verbose_name", field)) for field in COMPONENTS}
 FIRST_YEAR = 2014  # 建档立卡 began in 2014 (SPEC §0 #29); no registry income is older
 
 
@@ -69,7 +69,7 @@ def income_record_save(
         setattr(record, field, clean.get(field, Decimal(0)))
     record.note = note
     record.recorded_by = actor
-    record._change_reason = "录入收入" if created else "更正收入"  # type: ignore[attr-defined]
+    record._change_reason = "录入收入" if created else "更正收入"  # type: ignore[attr-defined,union-attr]
     record.save()
     return record, created
 

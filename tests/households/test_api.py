@@ -1,12 +1,18 @@
+import datetime
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.grants import household_grant_to_cadre
 from accounts.roles import Role
+from households.masking import mask_id_number
 from households.models import IdentityDisclosure
 from tests.factories import HouseholdFactory, MemberFactory, TownshipFactory, UserFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
+YEAR = timezone.localdate().year - 1
 
 
 @pytest.fixture
@@ -115,3 +121,52 @@ def test_the_openapi_schema_documents_the_first_resources(api_client, township):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert {"/api/v1/areas/", "/api/v1/households/", "/api/v1/households/{id}/", "/api/v1/auth/token/"} <= set(paths)
+
+
+def test_a_visit_is_recorded_through_the_api_with_a_photo(api_client, township):
+    household = HouseholdFactory(managing_area=VillageFactory(parent=township))
+    api_client.force_authenticate(UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township))
+    url = reverse("api:household-visits", args=[household.pk])
+    photo = SimpleUploadedFile("a.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, content_type="image/jpeg")
+    day = (timezone.localdate() - datetime.timedelta(days=3)).isoformat()
+    response = api_client.post(
+        url,
+        {"visited_on": day, "notes": "入户走访", "water_quality_ok": "false", "photos": [photo]},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["guarantee_check"]["water_ok"] is False
+    assert len(body["photos"]) == 1
+    assert [v["notes"] for v in api_client.get(url).json()] == ["入户走访"]
+    refused = api_client.post(url, {"visited_on": day, "risk_found": True}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["risk_note"] == ["发现风险时须说明风险情况"]
+
+
+def test_income_is_recorded_and_corrected_through_the_api(api_client, township):
+    household = HouseholdFactory(managing_area=VillageFactory(parent=township))
+    api_client.force_authenticate(UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township))
+    url = reverse("api:household-incomes", args=[household.pk])
+    first = api_client.post(url, {"year": YEAR, "wage_income": "12000.00"}, format="json")
+    assert first.status_code == 201
+    again = api_client.post(url, {"year": YEAR, "wage_income": "12500.00"}, format="json")
+    assert again.status_code == 200
+    assert [r["wage_income"] for r in api_client.get(url).json()] == ["12500.00"]
+    bad = api_client.post(url, {"year": YEAR, "wage_income": "-5"}, format="json")
+    assert bad.status_code == 400
+
+
+def test_a_reporting_officer_cannot_write_through_the_api(api_client, township):
+    household = HouseholdFactory(managing_area=VillageFactory(parent=township))
+    api_client.force_authenticate(UserFactory(roles=[Role.REPORTING_OFFICER], area=township.parent))
+    response = api_client.post(reverse("api:household-incomes", args=[household.pk]), {"year": YEAR}, format="json")
+    assert response.status_code == 403
+    assert not household.incomes.exists()
+
+
+def test_member_rows_are_masked(api_client, township):
+    household = HouseholdFactory(managing_area=VillageFactory(parent=township))
+    api_client.force_authenticate(UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township))
+    rows = api_client.get(reverse("api:member-list")).json()["results"]
+    assert rows[0]["id_number"] == mask_id_number(household.head.id_number)

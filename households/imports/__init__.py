@@ -1,0 +1,11 @@
+"""Excel import of households and members (docs/import-template.md).
+
+``columns``  the template: Chinese headers, required flags, allowed values, and how one cell is read
+``template`` the blank workbook served for download
+``reading``  the uploaded workbook → checked rows (row-level errors only; no database)
+``plan``     cross-row and database checks, the preview counts, and the atomic write
+``services`` the ImportJob lifecycle (upload → validate → commit), called by ``households.tasks``
+``selectors``, ``forms``: what the pages in ``households.views_import`` read and accept
+
+This package stays free of imports at package level: ``households.models`` is loaded before it.
+"""

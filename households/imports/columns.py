@@ -1,0 +1,272 @@
+"""The import template (docs/import-template.md): the layout the national system exports, one row per member with
+the household columns repeated on every member row of the household.
+
+Headers, allowed values and messages are Chinese and are not translated: they are a file format, and an English
+user interface must still read a Chinese file.
+"""
+
+import datetime
+import enum
+import functools
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from django.db import models
+from django.utils import timezone, translation
+
+from households import idnumbers
+from households.choices import HealthStatus, LabourCapacity, MemberStatus, Relationship, SchoolingStatus
+
+
+class Kind(enum.StrEnum):
+    TEXT = "text"
+    AREA_CODE = "area_code"
+    PHONE = "phone"
+    ID_NUMBER = "id_number"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+    DISABILITY_GRADE = "disability_grade"
+    YEAR = "year"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    household: bool  # a household column: it must agree on every row of the same 户编号
+    kind: Kind
+    required: bool = False
+    choices: type[models.TextChoices] | None = None
+    default: object = ""  # what a blank cell means
+    max_length: int = 0
+    note: str = ""
+    example: object = ""
+    aliases: tuple[str, ...] = ()  # other headers accepted for this column
+
+    @property
+    def allowed(self) -> str:
+        """The allowed values as the instructions sheet shows them."""
+        if self.choices is not None:
+            return "、".join(choice_labels(self.choices))
+        return {
+            Kind.AREA_CODE: "12 位数字统计用区划代码",
+            Kind.PHONE: "11 位数字",
+            Kind.ID_NUMBER: "18 位公民身份号码，末位可为 X",
+            Kind.YES_NO: "是、否",
+            Kind.DISABILITY_GRADE: "1、2、3、4（或一级、二级、三级、四级）",
+            Kind.YEAR: "四位年份，如 2019",
+        }.get(self.kind, f"不超过 {self.max_length} 个字" if self.max_length else "文字")
+
+
+class CellError(ValueError):
+    """The message is a Chinese sentence about one cell; the caller adds the row and the column."""
+
+
+EXAMPLE_ID: Final = idnumbers.build("640324", datetime.date(1975, 3, 8), 11, male=True)
+
+# fmt: off
+COLUMNS: Final[tuple[Column, ...]] = (
+    Column("household_no", "户编号", True, Kind.TEXT, required=True, max_length=32, example="640324100201001",
+           note="国家系统的户编号；同一户的每一行填写相同的户编号。再次导入时按户编号更新，不会重复建户。",
+           aliases=("户码", "家庭编号")),
+    Column("village_code", "村代码", True, Kind.AREA_CODE, required=True, example="640324100201",
+           note="户所在（居住地）行政村的 12 位统计用区划代码，须在您的管辖范围内。见“本辖区村代码”工作表。",
+           aliases=("行政村代码", "村级区划代码")),
+    Column("hukou_code", "户籍地代码", True, Kind.AREA_CODE, default=None,
+           note="户籍所在村的 12 位区划代码；与村代码不同时按人户分离、双重管理登记。留空表示未登记户籍地。"),
+    Column("address", "住址", True, Kind.TEXT, max_length=200, example="某某村一组 12 号", aliases=("家庭住址",)),
+    Column("phone", "联系电话", True, Kind.PHONE, example="13912345678", aliases=("联系方式", "手机号码")),
+    Column("name", "姓名", False, Kind.TEXT, required=True, max_length=50, example="张三"),
+    Column("id_number", "身份证号", False, Kind.ID_NUMBER, required=True, example=EXAMPLE_ID,
+           note="性别和出生日期由身份证号自动得出，无需填写。请将此列设为“文本”格式，"
+           "否则 Excel 只保留 15 位有效数字，号码会失真。",
+           aliases=("身份证号码", "公民身份号码", "证件号码")),
+    Column("relationship", "与户主关系", False, Kind.CHOICE, required=True, choices=Relationship, example="户主",
+           note="每户有且只有一名户主，户主须为在户成员。", aliases=("与户主的关系", "家庭关系")),
+    Column("ethnicity", "民族", False, Kind.TEXT, default="汉族", max_length=20, example="汉族"),
+    Column("health_status", "健康状况", False, Kind.CHOICE, choices=HealthStatus, default=HealthStatus.HEALTHY,
+           example="健康"),
+    Column("labour_capacity", "劳动能力", False, Kind.CHOICE, required=True, choices=LabourCapacity,
+           example="普通劳动力", aliases=("劳动技能",)),
+    Column("schooling_status", "在校生状况", False, Kind.CHOICE, required=True, choices=SchoolingStatus,
+           example="已离校", aliases=("在校生情况",)),
+    Column("disability_grade", "残疾等级", False, Kind.DISABILITY_GRADE, default=None, note="无残疾留空。"),
+    Column("medical_insurance_enrolled", "参加基本医疗保险", False, Kind.YES_NO, default=True, example="是",
+           aliases=("是否参加基本医疗保险", "参加城乡居民基本医疗保险")),
+    Column("member_status", "成员状态", False, Kind.CHOICE, choices=MemberStatus, default=MemberStatus.PRESENT,
+           example="在户", note="留空按“在户”。"),
+    Column("exited_poor", "脱贫户", True, Kind.YES_NO, default=False, example="是",
+           note="填“是”时登记脱贫户标识，自脱贫年度 1 月 1 日起（未填年度时自导入当年 1 月 1 日起）；"
+           "填“否”或留空时结束已有的标识。",
+           aliases=("是否脱贫户",)),
+    Column("subsistence_allowance", "低保户", True, Kind.YES_NO, default=False, example="否",
+           note="填“是”时登记低保户标识（自导入当年 1 月 1 日起）；填“否”或留空时结束已有的标识。",
+           aliases=("是否低保户",)),
+    Column("destitute_support", "特困供养户", True, Kind.YES_NO, default=False, example="否",
+           note="同低保户。", aliases=("是否特困供养户", "特困户")),
+    Column("exit_year", "脱贫年度", True, Kind.YEAR, default=None, example=2019, note="脱贫户填写，如 2019。"),
+)
+# fmt: on
+BY_KEY: Final[Mapping[str, Column]] = {column.key: column for column in COLUMNS}
+REQUIRED: Final = tuple(column for column in COLUMNS if column.required)
+HOUSEHOLD_COLUMNS: Final = tuple(column for column in COLUMNS if column.household)
+FLAG_KEYS: Final = ("exited_poor", "subsistence_allowance", "destitute_support")  # HouseholdFlagKind values
+
+# Spellings other systems use for our values (SPEC §2.3 keeps one label per value).
+_EXTRA_ALIASES: Final[Mapping[type[models.TextChoices], Mapping[str, str]]] = {
+    Relationship: {
+        "本人": Relationship.HEAD,
+        "妻": Relationship.SPOUSE,
+        "妻子": Relationship.SPOUSE,
+        "夫": Relationship.SPOUSE,
+        "丈夫": Relationship.SPOUSE,
+        "儿子": Relationship.SON,
+        "女儿": Relationship.DAUGHTER,
+        "父亲": Relationship.FATHER,
+        "母亲": Relationship.MOTHER,
+        "岳父": Relationship.PARENT_IN_LAW,
+        "岳母": Relationship.PARENT_IN_LAW,
+        "公公": Relationship.PARENT_IN_LAW,
+        "婆婆": Relationship.PARENT_IN_LAW,
+        "祖父": Relationship.GRANDPARENT,
+        "祖母": Relationship.GRANDPARENT,
+        "外孙子": Relationship.GRANDCHILD_VIA_DAUGHTER,
+        "外孙女": Relationship.GRANDCHILD_VIA_DAUGHTER,
+    },
+    HealthStatus: {"大病": HealthStatus.SERIOUS_ILLNESS, "慢性病": HealthStatus.CHRONIC_DISEASE},
+    LabourCapacity: {"丧失劳动力": LabourCapacity.LOST},
+}
+_YES: Final = frozenset({"是", "y", "yes", "true", "1", "√", "✓"})
+_NO: Final = frozenset({"否", "n", "no", "false", "0", "×", "✗"})
+_GRADES: Final = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
+_INVISIBLE: Final = dict.fromkeys(map(ord, "\u00a0\u200b\ufeff\u3000"), " ")
+EARLIEST_EXIT_YEAR: Final = 2000  # a plausibility bound for typing errors, not a policy number
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def header_key(text: object) -> str:
+    """A header as matched against the template: no spaces, no required-marker asterisk."""
+    return _key(str(text or "")).strip("*")
+
+
+@functools.cache
+def columns_by_header() -> Mapping[str, Column]:
+    table: dict[str, Column] = {}
+    for column in COLUMNS:
+        for header in (column.header, *column.aliases):
+            table[header_key(header)] = column
+    return table
+
+
+@functools.cache
+def choice_labels(choices: type[models.TextChoices]) -> tuple[str, ...]:
+    """The Chinese labels whatever the active language (they are the gettext source)."""
+    with translation.override(None):
+        return tuple(str(label) for label in choices.labels)
+
+
+@functools.cache
+def _choice_table(choices: type[models.TextChoices]) -> Mapping[str, str]:
+    """Every accepted spelling → value: the code, the Chinese label, each part of a label such as "迁出/分户",
+    the label without its leading "之" ("之子" → "子"), and the extra aliases; a spelling that could mean two values
+    is left out."""
+    candidates: dict[str, set[str]] = {}
+    for value, label in zip(choices.values, choice_labels(choices), strict=True):
+        names = {value, label}
+        for part in label.split("/"):
+            names.update({part, part.removeprefix("之")})
+        for name in names:
+            candidates.setdefault(_key(name), set()).add(value)
+    for name, value in _EXTRA_ALIASES.get(choices, {}).items():
+        candidates.setdefault(_key(name), set()).add(value)
+    return {name: next(iter(values)) for name, values in candidates.items() if len(values) == 1 and name}
+
+
+def cell_text(value: object) -> str:
+    """What a cell says, as text: whole numbers without ".0", no leading apostrophe (Excel's text marker when
+    copied from elsewhere), no invisible or full-width spaces at the ends."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    text = str(value).translate(_INVISIBLE).strip()
+    return text.removeprefix("'").removeprefix("’").strip()
+
+
+def read_cell(column: Column, value: object) -> object:
+    """The cleaned value of one cell, or ``column.default`` for a blank one; raises CellError."""
+    if column.kind is Kind.ID_NUMBER:
+        return _read_id_number(value)
+    text = cell_text(value)
+    if not text:
+        if column.required:
+            raise CellError("不能为空")
+        return column.default
+    if column.kind is Kind.TEXT:
+        if column.max_length and len(text) > column.max_length:
+            raise CellError(f"不能超过 {column.max_length} 个字，实际 {len(text)} 个字")
+        return text
+    if column.kind is Kind.AREA_CODE:
+        code = _key(text)
+        if not re.fullmatch(r"\d{12}", code):
+            raise CellError(f"“{text}”不是 12 位数字的统计用区划代码")
+        return code
+    if column.kind is Kind.PHONE:
+        phone = re.sub(r"[\s\-]", "", _key(text))
+        if not re.fullmatch(r"\d{11}", phone):
+            raise CellError(f"“{text}”应为 11 位数字")
+        return phone
+    if column.kind is Kind.CHOICE:
+        assert column.choices is not None
+        found = _choice_table(column.choices).get(_key(text))
+        if found is None:
+            raise CellError(f"“{text}”不是可选值，可填：{column.allowed}")
+        return found
+    if column.kind is Kind.YES_NO:
+        word = _key(text)
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+        raise CellError(f"“{text}”应填“是”或“否”")
+    if column.kind is Kind.DISABILITY_GRADE:
+        grade = _GRADES.get(_key(text).removesuffix("级"))
+        if grade is None:
+            raise CellError(f"“{text}”应为 1–4 级，无残疾留空")
+        return grade
+    if column.kind is Kind.YEAR:
+        year = _key(text).removesuffix("年")
+        this_year = timezone.localdate().year
+        if not year.isdigit() or not EARLIEST_EXIT_YEAR <= int(year) <= this_year:
+            raise CellError(f"“{text}”应为 {EARLIEST_EXIT_YEAR}–{this_year} 之间的四位年份")
+        return int(year)
+    raise AssertionError(column.kind)
+
+
+def _read_id_number(value: object) -> str:
+    """A valid, normalized ID number. Numbers are accepted when they carry all 18 digits; a float written by
+    Excel keeps only 15 significant digits, and a checksum that happens to fit must not let a wrong person in."""
+    if isinstance(value, float):
+        mantissa = repr(value).split("e")[0].replace(".", "").lstrip("0")
+        if not value.is_integer() or len(mantissa.rstrip("0")) < 16:
+            raise CellError(
+                "身份证号以数字格式保存，Excel 只保留 15 位有效数字，号码已失真；请将此列设为“文本”格式后重新填写"
+            )
+    text = _key(cell_text(value)).upper()
+    if not text:
+        raise CellError("不能为空")
+    try:
+        idnumbers.parse(text)
+    except idnumbers.IdNumberError as exc:
+        raise CellError(str(exc)) from exc
+    return idnumbers.normalize(text)

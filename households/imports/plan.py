@@ -1,0 +1,478 @@
+"""From checked rows to a plan: cross-row checks, checks against the database, the preview counts, and the write.
+
+The same ``plan_build`` feeds the preview (outside a transaction) and the commit (inside one, with the matched
+households locked), so the preview counts are what the commit does. A plan never merges: an ID number already
+present in another household is an error, never a move.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, TypeVar
+
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from geo.codes import AreaLevel
+from geo.models import AdminArea
+from households import idnumbers
+from households.choices import Gender, HouseholdFlagKind, MemberStatus, Relationship
+from households.imports.columns import BY_KEY, FLAG_KEYS, HOUSEHOLD_COLUMNS
+from households.imports.reading import Row, RowError, Sheet, row_error
+from households.models import Household, HouseholdFlag, HouseholdMember
+
+CHANGE_REASON: Final = "Excel 导入"
+BATCH: Final = 500  # rows per INSERT/UPDATE and per IN (…) list; within SQLite's and PostgreSQL's limits
+
+# What an update may rewrite. Fields of columns missing from the file are left as they are.
+HOUSEHOLD_FIELDS: Final = (
+    "managing_area",
+    "residence_area",
+    "hukou_area",
+    "co_managing_area",
+    "address",
+    "phone",
+    "exit_year",
+    "head",
+    "head_name",
+    "updated_at",
+)
+MEMBER_FIELDS: Final = (
+    "name",
+    "gender",
+    "birth_date",
+    "relationship",
+    "ethnicity",
+    "health_status",
+    "labour_capacity",
+    "schooling_status",
+    "disability_grade",
+    "medical_insurance_enrolled",
+    "member_status",
+    "status_changed_on",
+)
+# Member columns that map one to one onto a HouseholdMember field.
+_MEMBER_COLUMNS: Final = (
+    "name",
+    "relationship",
+    "ethnicity",
+    "health_status",
+    "labour_capacity",
+    "schooling_status",
+    "disability_grade",
+    "medical_insurance_enrolled",
+    "member_status",
+)
+
+_T = TypeVar("_T")
+
+
+def _chunks(items: Iterable[_T], size: int = BATCH) -> Iterator[list[_T]]:
+    batch: list[_T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass
+class HouseholdRows:
+    household_no: str
+    rows: list[Row]
+
+    @property
+    def first(self) -> Row:
+        return self.rows[0]
+
+    @property
+    def head(self) -> Row | None:
+        heads = [row for row in self.rows if row["relationship"] == Relationship.HEAD]
+        return heads[0] if len(heads) == 1 else None
+
+
+@dataclass
+class Plan:
+    """What a commit writes. Objects are unsaved (new) or changed in memory (updates); nothing is written until
+    ``plan_apply``."""
+
+    errors: list[RowError] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    new_households: list[Household] = field(default_factory=list)
+    changed_households: list[Household] = field(default_factory=list)
+    new_members: list[HouseholdMember] = field(default_factory=list)
+    changed_members: list[HouseholdMember] = field(default_factory=list)
+    heads: dict[str, HouseholdMember] = field(default_factory=dict)  # household_no → head, for new and changed heads
+    new_flags: list[HouseholdFlag] = field(default_factory=list)
+    closed_flags: list[HouseholdFlag] = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        keys = (
+            "households_created",
+            "households_updated",
+            "households_unchanged",
+            "members_created",
+            "members_updated",
+            "members_unchanged",
+            "flags_opened",
+            "flags_closed",
+        )
+        return {key: self.counts[key] for key in keys}
+
+
+# ------------------------------------------------------------------------------------------------ file-only checks
+
+
+def group_households(sheet: Sheet) -> tuple[dict[str, HouseholdRows], list[RowError]]:
+    """Group member rows by 户编号 and check what the file alone can show: household columns agree on every row of
+    a household, exactly one present 户主 per household, and no ID number twice in the file."""
+    errors: list[RowError] = []
+    groups: dict[str, HouseholdRows] = {}
+    for row in sheet.rows:
+        if row.ok("household_no"):
+            groups.setdefault(row["household_no"], HouseholdRows(row["household_no"], [])).rows.append(row)
+
+    present = [column for column in HOUSEHOLD_COLUMNS if sheet.has(column.key) and column.key != "household_no"]
+    for group in groups.values():
+        first = group.first
+        for row in group.rows[1:]:
+            for column in present:
+                if row.ok(column.key) and first.ok(column.key) and row[column.key] != first[column.key]:
+                    errors.append(
+                        row_error(
+                            row.number,
+                            column,
+                            f"与第 {first.number} 行不一致：同一户编号“{group.household_no}”的“{column.header}”"
+                            f"分别为“{_shown(first[column.key])}”和“{_shown(row[column.key])}”",
+                        )
+                    )
+        errors.extend(_head_errors(group))
+
+    first_seen: dict[str, int] = {}
+    for row in sheet.rows:
+        if not row.ok("id_number"):
+            continue
+        number = row["id_number"]
+        if number in first_seen:
+            errors.append(row_error(row.number, BY_KEY["id_number"], f"与第 {first_seen[number]} 行的身份证号重复"))
+        else:
+            first_seen[number] = row.number
+    return groups, errors
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "空"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _head_errors(group: HouseholdRows) -> list[RowError]:
+    column = BY_KEY["relationship"]
+    if not all(row.ok("relationship") for row in group.rows):
+        return []  # the bad cell is reported already; counting heads now would only add noise
+    heads = [row for row in group.rows if row["relationship"] == Relationship.HEAD]
+    if not heads:
+        rows = "、".join(str(row.number) for row in group.rows)
+        return [row_error(group.first.number, column, f"户编号“{group.household_no}”没有户主（第 {rows} 行）")]
+    errors = [
+        row_error(
+            row.number, column, f"户编号“{group.household_no}”有 {len(heads)} 名户主（另见第 {heads[0].number} 行）"
+        )
+        for row in heads[1:]
+    ]
+    head = heads[0]
+    if head.ok("member_status") and head["member_status"] not in (None, MemberStatus.PRESENT):  # None: no column
+        errors.append(row_error(head.number, BY_KEY["member_status"], "户主须为在户成员"))
+    return errors
+
+
+# ------------------------------------------------------------------------------------------- the database, the plan
+
+
+def importable_villages(*, actor: Any, area: AdminArea) -> dict[str, AdminArea]:
+    """The villages rows may name: inside the job's area and visible to the importing user, still in use."""
+    villages = (
+        AdminArea.objects.visible_to(actor)
+        .filter(code__startswith=area.prefix, level=AreaLevel.VILLAGE)
+        .active()
+        .select_related("parent")
+    )
+    return {village.code: village for village in villages}
+
+
+def plan_build(sheet: Sheet, *, actor: Any, area: AdminArea, lock: bool = False) -> Plan:
+    """Check the rows against the database and work out what to create, update or leave alone (SPEC §2.6:
+    one head, one household per person). ``lock`` (inside the commit's transaction) locks matched households."""
+    plan = Plan(errors=list(sheet.errors))
+    groups, errors = group_households(sheet)
+    plan.errors.extend(errors)
+    if not groups:
+        return plan
+    today = timezone.localdate()
+    villages = importable_villages(actor=actor, area=area)
+    hukou_codes = {g.first["hukou_code"] for g in groups.values() if g.first.ok("hukou_code")} - {None}
+    hukou_areas = {a.code: a for a in AdminArea.objects.filter(code__in=hukou_codes)}
+    existing = _existing_households(list(groups), actor=actor, area=area, lock=lock)
+    members = _members_of(existing.values())
+    open_flags = _open_flags(existing.values())
+    present_elsewhere = _present_households(sheet)
+
+    rows_with_errors = {error.row for error in plan.errors}
+    for number, group in groups.items():
+        household = existing.get(number)
+        household_errors = _household_errors(group, household, villages, hukou_areas)
+        household_errors.extend(_id_errors(group, present_elsewhere))
+        plan.errors.extend(household_errors)
+        if household_errors or any(row.number in rows_with_errors for row in group.rows):
+            continue  # not planned: a file with errors is never committed, and the counts would mislead
+        _plan_household(
+            plan,
+            sheet,
+            group,
+            household if isinstance(household, Household) else None,
+            village=villages[group.first["village_code"]],
+            hukou_areas=hukou_areas,
+            members=members.get(household.pk, {}) if isinstance(household, Household) else {},
+            open_flags=open_flags,
+            today=today,
+        )
+    plan.errors.sort()
+    return plan
+
+
+def _existing_households(numbers: Sequence[str], *, actor: Any, area: AdminArea, lock: bool) -> dict[str, Any]:
+    """Households already registered under these numbers. The value is the Household when the user may update it
+    (visible to them and managed inside the job's area), else the string "elsewhere"."""
+    found: dict[str, Any] = {}
+    for batch in _chunks(numbers):
+        for number in Household.objects.filter(household_no__in=batch).values_list("household_no", flat=True):
+            found[number] = "elsewhere"
+        editable = (
+            Household.objects.visible_to(actor)
+            .filter(household_no__in=batch, managing_area__code__startswith=area.prefix)
+            .select_related("managing_area", "residence_area", "head")
+        )
+        if lock:
+            editable = editable.select_for_update(of=("self",))
+        for household in editable:
+            found[household.household_no] = household
+    return found
+
+
+def _members_of(households: Iterable[Any]) -> dict[int, dict[str, HouseholdMember]]:
+    """Members by household and ID number; of two records with one number, the present one (then the newest)."""
+    ids = [h.pk for h in households if isinstance(h, Household)]
+    by_household: dict[int, dict[str, HouseholdMember]] = defaultdict(dict)
+    for batch in _chunks(ids):
+        for member in HouseholdMember.objects.filter(household_id__in=batch).order_by("pk"):
+            known = by_household[member.household_id].get(member.id_number)
+            if known is None or member.is_present or not known.is_present:
+                by_household[member.household_id][member.id_number] = member
+    return by_household
+
+
+def _open_flags(households: Iterable[Any]) -> dict[tuple[int, str], HouseholdFlag]:
+    ids = [h.pk for h in households if isinstance(h, Household)]
+    flags: dict[tuple[int, str], HouseholdFlag] = {}
+    for batch in _chunks(ids):
+        for flag in HouseholdFlag.objects.filter(household_id__in=batch, kind__in=FLAG_KEYS, valid_to__isnull=True):
+            flags[(flag.household_id, flag.kind)] = flag
+    return flags
+
+
+def _present_households(sheet: Sheet) -> dict[str, str]:
+    """ID number → 户编号 of the household where it is a present member today (SPEC §2.6: one at a time)."""
+    numbers = [row["id_number"] for row in sheet.rows if row.ok("id_number")]
+    found: dict[str, str] = {}
+    for batch in _chunks(numbers):
+        found.update(
+            HouseholdMember.objects.filter(id_number__in=batch, member_status=MemberStatus.PRESENT).values_list(
+                "id_number", "household__household_no"
+            )
+        )
+    return found
+
+
+def _household_errors(
+    group: HouseholdRows, household: Any, villages: dict[str, AdminArea], hukou_areas: dict[str, AdminArea]
+) -> list[RowError]:
+    """Errors of the household columns against the database, reported once, on the household's first row."""
+    first = group.first
+    errors = []
+    if household == "elsewhere":
+        errors.append(
+            row_error(first.number, BY_KEY["household_no"], "该户编号已在本次导入范围以外登记，不能在此导入或修改")
+        )
+    elif isinstance(household, Household) and household.closed_on is not None:
+        errors.append(row_error(first.number, BY_KEY["household_no"], f"该户已于 {household.closed_on} 注销，不能导入"))
+    code = first["village_code"]
+    if first.ok("village_code") and code not in villages:
+        errors.append(row_error(first.number, BY_KEY["village_code"], f"“{code}”不是您本次导入范围内的行政村"))
+    code = first["hukou_code"]
+    if first.ok("hukou_code") and code is not None and code not in hukou_areas:
+        errors.append(row_error(first.number, BY_KEY["hukou_code"], f"“{code}”不是系统中的区划代码"))
+    return errors
+
+
+def _id_errors(group: HouseholdRows, present_elsewhere: dict[str, str]) -> list[RowError]:
+    """A person present in another household is reported, never moved (SPEC §2.6). Rows that register someone as
+    no longer present (死亡, 迁出 …) do not claim the person and pass."""
+    errors = []
+    for row in group.rows:
+        if not row.ok("id_number", "member_status") or row["member_status"] not in (None, MemberStatus.PRESENT):
+            continue
+        other = present_elsewhere.get(row["id_number"])
+        if other is not None and other != group.household_no:
+            errors.append(
+                row_error(row.number, BY_KEY["id_number"], f"该身份证号已在户 {other} 登记为在户成员，不能重复登记")
+            )
+    return errors
+
+
+def _plan_household(
+    plan: Plan,
+    sheet: Sheet,
+    group: HouseholdRows,
+    household: Household | None,
+    *,
+    village: AdminArea,
+    hukou_areas: dict[str, AdminArea],
+    members: dict[str, HouseholdMember],
+    open_flags: dict[tuple[int, str], HouseholdFlag],
+    today: datetime.date,
+) -> None:
+    first = group.first
+    head_row = group.head
+    assert head_row is not None  # _head_errors passed
+    wanted: dict[str, Any] = {"head_name": head_row["name"]}
+    if household is None or not household.managing_area.code.startswith(village.code):
+        # A household managed by a group (村民小组) of this village stays where it is.
+        wanted.update(managing_area_id=village.pk, residence_area_id=village.pk)
+    if sheet.has("hukou_code"):
+        hukou = hukou_areas.get(first["hukou_code"] or "")
+        wanted["hukou_area_id"] = hukou.pk if hukou else None
+        wanted["co_managing_area_id"] = hukou.pk if hukou and hukou.pk != village.pk else None
+    for key in ("address", "phone", "exit_year"):
+        if sheet.has(key):
+            wanted[key] = first[key]
+
+    if household is None:
+        household = Household(household_no=group.household_no, **wanted)
+        plan.new_households.append(household)
+        plan.counts["households_created"] += 1
+        household_changed = True
+    else:
+        changed = {name for name, value in wanted.items() if getattr(household, name) != value}
+        for name in changed:
+            setattr(household, name, wanted[name])
+        household_changed = bool(changed)
+
+    head: HouseholdMember | None = None
+    for row in group.rows:
+        member = _plan_member(plan, sheet, row, household, members.get(row["id_number"]), today)
+        if row is head_row:
+            head = member
+    assert head is not None
+    if household.pk is None or household.head_id != head.pk or head.pk is None:
+        plan.heads[group.household_no] = head
+        household_changed = True
+
+    flags_changed = _plan_flags(plan, sheet, first, household, open_flags, today)
+    if household.pk is not None:
+        if household_changed:
+            plan.changed_households.append(household)
+        key = "households_updated" if household_changed or flags_changed else "households_unchanged"
+        plan.counts[key] += 1
+
+
+def _plan_member(
+    plan: Plan,
+    sheet: Sheet,
+    row: Row,
+    household: Household,
+    member: HouseholdMember | None,
+    today: datetime.date,
+) -> HouseholdMember:
+    facts = idnumbers.parse(row["id_number"])
+    wanted: dict[str, Any] = {
+        "gender": Gender.MALE if facts.is_male else Gender.FEMALE,  # derived from the ID, never read (SPEC §2.2)
+        "birth_date": facts.birth_date,
+    }
+    for key in _MEMBER_COLUMNS:
+        if sheet.has(key):
+            wanted[key] = row[key]
+    if member is None:
+        member = HouseholdMember(household=household, id_number=row["id_number"], **wanted)
+        plan.new_members.append(member)
+        plan.counts["members_created"] += 1
+        return member
+    changed = {name for name, value in wanted.items() if getattr(member, name) != value}
+    if "member_status" in changed:
+        member.status_changed_on = today
+    for name in changed:
+        setattr(member, name, wanted[name])
+    if changed:
+        plan.changed_members.append(member)
+    plan.counts["members_updated" if changed else "members_unchanged"] += 1
+    return member
+
+
+def _plan_flags(
+    plan: Plan,
+    sheet: Sheet,
+    first: Row,
+    household: Household,
+    open_flags: dict[tuple[int, str], HouseholdFlag],
+    today: datetime.date,
+) -> bool:
+    """是 opens the flag if it is not open (SPEC §2.4, effective-dated); 否 or blank ends an open one."""
+    changed = False
+    for kind in FLAG_KEYS:
+        if not sheet.has(kind):
+            continue
+        flag = open_flags.get((household.pk, kind)) if household.pk is not None else None
+        if first[kind] and flag is None:
+            year = first["exit_year"] if kind == HouseholdFlagKind.EXITED_POOR and first["exit_year"] else today.year
+            plan.new_flags.append(
+                HouseholdFlag(household=household, kind=kind, valid_from=datetime.date(year, 1, 1), note=CHANGE_REASON)
+            )
+            plan.counts["flags_opened"] += 1
+            changed = True
+        elif not first[kind] and flag is not None:
+            flag.valid_to = max(today, flag.valid_from)
+            plan.closed_flags.append(flag)
+            plan.counts["flags_closed"] += 1
+            changed = True
+    return changed
+
+
+def plan_apply(plan: Plan, *, actor: Any) -> None:
+    """Write a plan without errors. Call inside ``transaction.atomic``: households and their heads point at each
+    other, so new households are inserted, then members, then the heads are set. Every write leaves a
+    django-simple-history row by ``actor`` with the reason "Excel 导入"; unchanged rows are not touched."""
+    assert not plan.errors
+    history = {"default_user": actor, "default_change_reason": CHANGE_REASON, "batch_size": BATCH}
+    Household.objects.bulk_create(plan.new_households, batch_size=BATCH)  # history once the head is known
+    bulk_create_with_history(plan.new_members, HouseholdMember, **history)
+    for household in [*plan.new_households, *plan.changed_households]:
+        head = plan.heads.get(household.household_no)
+        if head is not None:
+            household.head = head
+    Household.objects.bulk_update(plan.new_households, ["head"], batch_size=BATCH)
+    Household.history.bulk_history_create(plan.new_households, **history)  # type: ignore[attr-defined]
+    if plan.changed_members:
+        bulk_update_with_history(plan.changed_members, HouseholdMember, list(MEMBER_FIELDS), **history)
+    if plan.changed_households:
+        now = timezone.now()
+        for household in plan.changed_households:
+            household.updated_at = now
+        bulk_update_with_history(plan.changed_households, Household, list(HOUSEHOLD_FIELDS), **history)
+    if plan.new_flags:
+        bulk_create_with_history(plan.new_flags, HouseholdFlag, **history)
+    if plan.closed_flags:
+        bulk_update_with_history(plan.closed_flags, HouseholdFlag, ["valid_to"], **history)

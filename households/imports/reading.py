@@ -1,0 +1,166 @@
+"""Read an uploaded workbook into checked rows. Row-level checks only: this module never touches the database, so
+it runs outside any transaction and can report progress as it goes."""
+
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any, Final
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from households.imports.columns import (
+    COLUMNS,
+    REQUIRED,
+    CellError,
+    Column,
+    cell_text,
+    columns_by_header,
+    header_key,
+    read_cell,
+)
+from revitalization.errors import DomainError
+
+MAX_ROWS: Final = 100_000  # about 27,000 households: one county per file; larger files go township by township
+PROGRESS_EVERY: Final = 200
+
+
+class ImportFileError(DomainError):
+    """The file cannot be read as the template at all (not an xlsx, no header row, too many rows)."""
+
+
+@dataclass(frozen=True, order=True)
+class RowError:
+    """One problem, located as the user sees it in Excel: row 1 is the header; ``row`` None is the whole file."""
+
+    row: int
+    column_index: int  # position in COLUMNS, so that errors sort in the template's column order
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row or None, "column": self.column, "message": self.message}
+
+    def __str__(self) -> str:
+        if not self.row:
+            return self.message
+        return f"第 {self.row} 行“{self.column}”：{self.message}"
+
+
+def row_error(row: int, column: Column | None, message: str) -> RowError:
+    if column is None:
+        return RowError(row, -1, "", message)
+    return RowError(row, COLUMNS.index(column), column.header, message)
+
+
+@dataclass
+class Row:
+    """One member row: the cleaned value of every template column present in the file (``column.default`` for a
+    blank cell); ``bad`` holds the keys whose cells were rejected, which later checks skip."""
+
+    number: int
+    values: dict[str, Any]
+    bad: set[str] = field(default_factory=set)
+
+    def ok(self, *keys: str) -> bool:
+        return not self.bad.intersection(keys)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values.get(key)
+
+
+@dataclass
+class Sheet:
+    columns: tuple[Column, ...]  # the template columns found in the header, in template order
+    rows: list[Row]
+    errors: list[RowError]
+
+    def has(self, key: str) -> bool:
+        return any(column.key == key for column in self.columns)
+
+
+def read_workbook(source: IO[bytes], *, on_progress: Callable[[int, int], None] | None = None) -> Sheet:
+    """Parse the first sheet whose header has 户编号 and 身份证号 (else the first sheet) with openpyxl in read-only,
+    values-only mode. ``on_progress(rows_read, estimated_total)`` is called every PROGRESS_EVERY rows."""
+    try:
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError("文件无法读取：请上传用 Excel、WPS 或 LibreOffice 保存的 .xlsx 文件") from exc
+    try:
+        worksheet = _data_sheet(workbook)
+        # The <dimension> element gives an estimate for the progress bar; it is not trusted for reading, since
+        # some writers leave it wrong, and openpyxl stops at it.
+        estimate = max((worksheet.max_row or 1) - 1, 0)
+        worksheet.reset_dimensions()
+        cells = worksheet.iter_rows(values_only=True)
+        header = next(cells, ())
+        by_position, errors = _match_header(header)
+        if errors:
+            return Sheet(columns=(), rows=[], errors=errors)
+        columns = tuple(column for column in COLUMNS if column in by_position.values())
+        rows = list(_read_rows(cells, by_position, errors, estimate, on_progress))
+        return Sheet(columns=columns, rows=rows, errors=errors)
+    finally:
+        workbook.close()
+
+
+def _data_sheet(workbook: Any) -> Any:
+    wanted = {header_key("户编号"), header_key("身份证号")}
+    for worksheet in workbook.worksheets:
+        first = next(worksheet.iter_rows(max_row=1, values_only=True), ())
+        found = {columns_by_header().get(header_key(value)) for value in first}
+        if wanted <= {header_key(column.header) for column in found if column is not None}:
+            return worksheet
+    if not workbook.worksheets:
+        raise ImportFileError("文件中没有工作表")
+    return workbook.worksheets[0]
+
+
+def _match_header(header: Iterable[object]) -> tuple[dict[int, Column], list[RowError]]:
+    by_position: dict[int, Column] = {}
+    seen: dict[Column, int] = {}
+    errors: list[RowError] = []
+    for position, value in enumerate(header):
+        column = columns_by_header().get(header_key(value))
+        if column is None:
+            continue  # the national export has many more columns; they are ignored
+        if column in seen:
+            first, this = get_column_letter(seen[column] + 1), get_column_letter(position + 1)
+            errors.append(row_error(1, column, f"该列出现了两次（第 {first} 列和第 {this} 列），请删除其中一列"))
+            continue
+        seen[column] = position
+        by_position[position] = column
+    for column in REQUIRED:
+        if column not in seen:
+            errors.append(row_error(1, column, "缺少必填列；请使用导入模板，第 1 行为列标题"))
+    return by_position, errors
+
+
+def _read_rows(
+    cells: Iterable[tuple[object, ...]],
+    by_position: dict[int, Column],
+    errors: list[RowError],
+    estimate: int,
+    on_progress: Callable[[int, int], None] | None,
+) -> Iterable[Row]:
+    read = 0
+    for number, values in enumerate(cells, start=2):
+        if not any(cell_text(value) for value in values):
+            continue  # blank rows between households are harmless
+        read += 1
+        if read > MAX_ROWS:
+            raise ImportFileError(f"文件超过 {MAX_ROWS} 行成员数据，请按乡镇分成几个文件导入")
+        row = Row(number=number, values={})
+        for position, column in by_position.items():
+            raw = values[position] if position < len(values) else None
+            try:
+                row.values[column.key] = read_cell(column, raw)
+            except CellError as exc:
+                row.bad.add(column.key)
+                errors.append(row_error(number, column, str(exc)))
+        yield row
+        if on_progress is not None and read % PROGRESS_EVERY == 0:
+            on_progress(read, max(estimate, read))
+    if on_progress is not None:
+        on_progress(read, read)

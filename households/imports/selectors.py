@@ -1,0 +1,42 @@
+"""Reads for the import pages; every one starts from ``visible_to(user)`` (STYLE rule 2)."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from geo.codes import AreaLevel
+from geo.models import AdminArea
+from geo.shortcuts import get_visible_or_404
+from households.models import ImportJob
+
+
+def import_job_list(*, user: Any) -> QuerySet[ImportJob]:
+    """The user's own import jobs: an upload holds personal data of whole villages, so even colleagues of the
+    same area do not see each other's files."""
+    return ImportJob.objects.visible_to(user).filter(created_by=user).select_related("area")
+
+
+def import_job_get(*, user: Any, pk: int) -> ImportJob:
+    """One of the user's own jobs. Outside the jurisdiction: 404; a colleague's job inside it: 403, since it is
+    visible but not theirs to open (STYLE rule 11)."""
+    job = get_visible_or_404(ImportJob, user, pk=pk)
+    if job.created_by_id != user.pk:
+        raise PermissionDenied
+    return job
+
+
+def import_area_choices(*, user: Any) -> QuerySet[AdminArea]:
+    """Where the user may import: their own area, or one village within it."""
+    return (
+        AdminArea.objects.visible_to(user)
+        .filter(Q(pk=user.area_id) | Q(level=AreaLevel.VILLAGE))
+        .active()
+        .select_related("parent")
+        .order_by("code")
+    )
+
+
+def import_template_villages(*, user: Any) -> QuerySet[AdminArea]:
+    """The village codes listed in the template the user downloads."""
+    return AdminArea.objects.visible_to(user).filter(level=AreaLevel.VILLAGE).active().select_related("parent")

@@ -1,0 +1,173 @@
+"""The household import job (docs/import-template.md): upload → validate → preview → commit, all or nothing.
+
+Validation and commit run in ``households.tasks.household_import_task``. Progress: reading the file and checking
+each row happens outside any transaction, and ``processed_rows`` is written every 200 rows, so the progress bar
+moves. The commit reads and checks the file again the same way (the bar runs a second time), then does the
+database checks and every write in one transaction; a progress UPDATE from inside it would be invisible until the
+end, so the page shows "正在写入" for that last step instead of a moving bar.
+"""
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.permissions import can_edit_households
+from geo.models import AdminArea
+from households.choices import ImportJobStatus
+from households.imports.plan import plan_apply, plan_build
+from households.imports.reading import ImportFileError, RowError, Sheet, read_workbook, row_error
+from households.models import ImportJob
+from households.tasks import household_import_task
+from revitalization.errors import DomainError, TransitionNotAllowed
+
+MAX_UPLOAD_BYTES: Final = 20 * 1024 * 1024
+MAX_STORED_ERRORS: Final = 1000  # the preview shows these and the total; the rest repeat the same mistakes
+_ZIP_MAGIC: Final = b"PK\x03\x04"  # an .xlsx is a zip archive
+
+S = ImportJobStatus
+# Every legal move of an import job; the worker may re-run a step it was interrupted in (acks_late).
+TRANSITIONS: Final[Mapping[ImportJobStatus, frozenset[ImportJobStatus]]] = {
+    S.UPLOADED: frozenset({S.VALIDATING, S.FAILED}),
+    S.VALIDATING: frozenset({S.VALIDATING, S.VALIDATED, S.INVALID, S.FAILED}),
+    S.VALIDATED: frozenset({S.COMMITTING}),
+    S.INVALID: frozenset(),
+    S.COMMITTING: frozenset({S.COMMITTED, S.INVALID, S.FAILED}),
+    S.COMMITTED: frozenset(),
+    S.FAILED: frozenset(),
+}
+
+
+def import_upload_check(upload: UploadedFile) -> None:
+    """The upload rules the form shows and the service enforces: an .xlsx of at most 20 MB."""
+    name = upload.name or ""
+    if not name.lower().endswith(".xlsx"):
+        message = "请上传 .xlsx 格式的 Excel 文件（可在 Excel、WPS 或 LibreOffice 中“另存为 .xlsx”）"
+        raise DomainError(message, field="file")
+    if (upload.size or 0) > MAX_UPLOAD_BYTES:
+        message = f"文件不能超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请按乡镇分成几个文件导入"
+        raise DomainError(message, field="file")
+    head = upload.read(len(_ZIP_MAGIC))
+    upload.seek(0)
+    if head != _ZIP_MAGIC:
+        raise DomainError("文件内容不是 .xlsx 工作簿，请确认没有只改了扩展名", field="file")
+
+
+def import_job_create(*, actor: Any, upload: UploadedFile, area: AdminArea | None = None) -> ImportJob:
+    """Store an upload for import into ``area`` (the user's area or a village within it) and schedule its
+    validation once the upload is saved."""
+    if not can_edit_households(actor):
+        raise PermissionDenied
+    area = area or actor.area
+    if area is None:
+        raise DomainError("您的账号未绑定行政区划，不能导入农户", field="area")
+    if not AdminArea.objects.visible_to(actor).filter(pk=area.pk).exists():
+        raise PermissionDenied
+    import_upload_check(upload)
+    job = ImportJob.objects.create(created_by=actor, area=area, original_name=(upload.name or "")[-255:], file=upload)
+    transaction.on_commit(lambda: household_import_task.delay(job.pk))
+    return job
+
+
+def import_job_run(*, job: ImportJob) -> str:
+    """The task's one call: validate an uploaded job, commit one whose commit was requested; other states are
+    finished, and a repeated delivery of the task does nothing."""
+    if job.status in (S.UPLOADED, S.VALIDATING):
+        import_job_validate(job=job)
+    elif job.status == S.COMMITTING:
+        import_job_commit(job=job)
+    return job.status
+
+
+def import_job_validate(*, job: ImportJob) -> ImportJob:
+    """Check every row and count what a commit would create, update or leave alone; nothing is written."""
+    _move(job, S.VALIDATING)
+    job.processed_rows = 0
+    job.save(update_fields=["status", "processed_rows"])
+    try:
+        sheet = _read(job)
+    except ImportFileError as exc:
+        return _finish(job, S.INVALID, errors=[row_error(0, None, exc.message)])
+    if not can_edit_households(job.created_by):
+        return _finish(job, S.INVALID, errors=[row_error(0, None, "导入人已没有修改农户的权限")])
+    plan = plan_build(sheet, actor=job.created_by, area=job.area)
+    return _finish(job, S.INVALID if plan.errors else S.VALIDATED, errors=plan.errors, summary=plan.summary())
+
+
+@transaction.atomic
+def import_job_commit_request(*, job: ImportJob, actor: Any) -> ImportJob:
+    """The user confirms the preview: the commit runs in the background once this is saved."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if actor.pk != job.created_by_id or not can_edit_households(actor):
+        raise PermissionDenied
+    _move(job, S.COMMITTING)
+    job.processed_rows = 0
+    job.save(update_fields=["status", "processed_rows"])
+    transaction.on_commit(lambda: household_import_task.delay(job.pk))
+    return job
+
+
+def import_job_commit(*, job: ImportJob) -> ImportJob:
+    """Read and check the file again, then write every household and member in one transaction, or nothing.
+    Idempotent: households match by 户编号, members by ID number within their household, and unchanged rows are
+    not written, so importing the same file twice changes nothing the second time."""
+    if job.status != S.COMMITTING:
+        raise TransitionNotAllowed(f"导入当前为“{job.get_status_display()}”，不能写入")
+    try:
+        sheet = _read(job)
+    except ImportFileError as exc:
+        return _finish(job, S.INVALID, errors=[row_error(0, None, exc.message)])
+    if not can_edit_households(job.created_by):
+        return _finish(job, S.FAILED, errors=[row_error(0, None, "导入人已没有修改农户的权限，未保存任何数据")])
+    try:
+        with transaction.atomic():
+            # The database checks run again here, on locked rows: someone may have changed them since the preview.
+            plan = plan_build(sheet, actor=job.created_by, area=job.area, lock=True)
+            if plan.errors:
+                return _finish(job, S.INVALID, errors=plan.errors, summary=plan.summary())
+            plan_apply(plan, actor=job.created_by)
+            return _finish(job, S.COMMITTED, errors=[], summary=plan.summary())
+    except IntegrityError:
+        # A concurrent edit took an ID number or a 户编号 between our checks and our writes; all was rolled back.
+        message = "保存时与他人同时进行的修改冲突，未保存任何数据；请重新上传该文件"
+        return _finish(job, S.FAILED, errors=[row_error(0, None, message)])
+
+
+def import_job_fail(*, job_id: int, message: str) -> None:
+    """Mark a job failed after an unexpected error in the worker, so the page stops waiting."""
+    job = ImportJob.objects.get(pk=job_id)
+    if S.FAILED in TRANSITIONS[S(job.status)]:
+        _finish(job, S.FAILED, errors=[row_error(0, None, message)])
+
+
+def _move(job: ImportJob, to: ImportJobStatus) -> None:
+    current = S(job.status)
+    if to not in TRANSITIONS[current]:
+        raise TransitionNotAllowed(f"导入当前为“{current.label}”，不能变为“{to.label}”")
+    job.status = to
+
+
+def _read(job: ImportJob) -> Sheet:
+    def progress(read: int, total: int) -> None:
+        # A short UPDATE of two columns, outside any transaction, so the page sees it at once.
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=read, total_rows=total)
+
+    with job.file.open("rb") as source:
+        sheet = read_workbook(source, on_progress=progress)
+    job.total_rows = job.processed_rows = len(sheet.rows)
+    return sheet
+
+
+def _finish(
+    job: ImportJob, status: ImportJobStatus, *, errors: list[RowError], summary: dict[str, int] | None = None
+) -> ImportJob:
+    _move(job, status)
+    ordered = sorted(errors)
+    job.errors = [error.as_dict() for error in ordered[:MAX_STORED_ERRORS]]
+    job.summary = {**(summary or {}), "error_count": len(ordered)}
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "errors", "summary", "total_rows", "processed_rows", "finished_at"])
+    return job

@@ -1,0 +1,157 @@
+"""The registry pages through HTTP: field-level Chinese errors, nothing half saved, history shown."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from households.choices import HouseholdFlagKind
+from households.models import Household, HouseholdFlag
+from tests.factories import HouseholdFactory, MemberFactory, UserFactory, VillageFactory, valid_id_number
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def village():
+    return VillageFactory(
+        code="640324100201",
+        parent__code="640324100000",
+        parent__parent__code="640324000000",
+        parent__parent__parent__code="640300000000",
+        parent__parent__parent__parent__code="640000000000",
+    )
+
+
+@pytest.fixture
+def cadre_client(client, village):
+    client.force_login(UserFactory(roles=[Role.TOWNSHIP_CADRE], area=village.parent))
+    return client
+
+
+def test_creating_a_household_names_the_bad_field(cadre_client, village):
+    url = reverse("households:household-create")
+    good_id = valid_id_number()
+    bad_id = good_id[:-1] + ("0" if good_id[-1] != "0" else "1")
+    form = {
+        "household_no": "640324100201-0009",
+        "village": village.pk,
+        "head_name": "马福海",
+        "head_id_number": bad_id,
+        "head_labour_capacity": "ordinary",
+        "head_schooling_status": "left_school",
+        "phone": "1391234",
+    }
+    response = cadre_client.post(url, form)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-field="head_id_number">身份证号校验位错误，请核对号码' in page
+    assert 'data-field="phone">手机号应为 11 位数字' in page
+    assert not Household.objects.exists()
+
+    response = cadre_client.post(
+        url, {**form, "head_id_number": good_id, "phone": "13912345678", "exited_poor_year": 2019}
+    )
+    household = Household.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == household.get_absolute_url()
+    assert HouseholdFlag.objects.get(household=household).kind == HouseholdFlagKind.EXITED_POOR
+
+
+def test_a_duplicate_household_number_is_a_field_error(cadre_client, village):
+    existing = HouseholdFactory(managing_area=village)
+    response = cadre_client.post(
+        reverse("households:household-create"),
+        {
+            "household_no": existing.household_no,
+            "village": village.pk,
+            "head_name": "马",
+            "head_id_number": valid_id_number(),
+            "head_labour_capacity": "ordinary",
+            "head_schooling_status": "left_school",
+        },
+    )
+    assert f'data-field="household_no">户编号“{existing.household_no}”已存在' in response.content.decode()
+
+
+def test_edits_show_in_the_change_history_with_before_and_after(cadre_client, village):
+    household = HouseholdFactory(managing_area=village, address="旧址")
+    form = {
+        "address": "同心县豫海镇南关村3组",
+        "phone": household.phone,
+        "housing_safety": "safe",
+        "migrant_type": "none",
+    }
+    response = cadre_client.post(reverse("households:household-edit", args=[household.pk]), form)
+    assert response.status_code == 302
+    page = cadre_client.get(household.get_absolute_url()).content.decode()
+    assert "住址：旧址 → 同心县豫海镇南关村3组" in page
+
+
+def test_a_member_is_added_and_leaves_with_a_date(cadre_client, village):
+    household = HouseholdFactory(managing_area=village)
+    response = cadre_client.post(
+        reverse("households:member-create", args=[household.pk]),
+        {
+            "name": "马小花",
+            "id_number": valid_id_number(male=False),
+            "relationship": "daughter",
+            "labour_capacity": "none_age",
+            "schooling_status": "primary",
+            "health_status": "healthy",
+            "self_care": "independent",
+            "child_status": "none",
+            "employment_months_this_year": 0,
+            "counts_in_household": "on",
+            "medical_insurance_enrolled": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    member = household.members.get(name="马小花")
+    response = cadre_client.post(
+        reverse("households:member-leave", args=[member.pk]),
+        {"status": "married_out", "on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.member_status == "married_out"
+
+
+def test_income_form_records_and_shows_the_line(cadre_client, village):
+    household = HouseholdFactory(managing_area=village)
+    year = timezone.localdate().year - 1
+    amounts = {
+        "wage_income": "12000",
+        "business_income": "8000",
+        "business_expense": "2500",
+        "property_income": "300",
+        "transfer_income": "3600",
+        "policy_transfer_income": "0",
+        "medical_self_pay": "0",
+        "schooling_expense": "0",
+    }
+    response = cadre_client.post(
+        reverse("households:income-edit", args=[household.pk]), {"year": year, **amounts, "wage_income": "-1"}
+    )
+    assert 'data-field="wage_income">不能为负数' in response.content.decode()
+    cadre_client.post(reverse("households:income-edit", args=[household.pk]), {"year": year, **amounts})
+    assert household.incomes.get().wage_income == 12000
+    page = cadre_client.get(household.get_absolute_url()).content.decode()
+    assert "人均纯收入" in page
+
+
+def test_a_reporting_officer_reads_but_cannot_open_the_forms(client, village):
+    household = HouseholdFactory(managing_area=village)
+    client.force_login(UserFactory(roles=[Role.REPORTING_OFFICER], area=village.parent.parent))
+    assert client.get(household.get_absolute_url()).status_code == 200
+    assert client.get(reverse("households:household-edit", args=[household.pk])).status_code == 403
+    assert client.get(reverse("households:visit-create", args=[household.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_list_page_issues_a_bounded_number_of_queries(cadre_client, village, size, django_assert_max_num_queries):
+    for _ in range(size):
+        MemberFactory(household=HouseholdFactory(managing_area=village))
+    with django_assert_max_num_queries(16):
+        response = cadre_client.get(reverse("households:household-list"), {"flag": "", "risk": "overdue"})
+    assert response.status_code == 200
