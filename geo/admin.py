@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from geo.models import AdminArea
+from geo.models import AdminArea, PolicyParameter
 
 
 class JurisdictionScopedAdminMixin:
@@ -29,3 +29,15 @@ class AdminAreaAdmin(JurisdictionScopedAdminMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # areas are never deleted (SPEC §15 C-20)
+
+
+@admin.register(PolicyParameter)
+class PolicyParameterAdmin(SimpleHistoryAdmin):
+    """System administrators override the SPEC §15.2 defaults per province or county and per period."""
+
+    list_display = ("key", "area_code", "value", "valid_from", "valid_to", "basis")
+    list_filter = ("key",)
+    search_fields = ("key", "area_code")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # end a value with valid_to instead, so past decisions stay explainable

@@ -16,9 +16,7 @@ def get_visible_or_404(model: type[_M], user: Any, **lookup: Any) -> _M:
     return get_object_or_404(queryset.visible_to(user), **lookup)
 
 
-def scoped_view(
-    view: _F | None = None, *, model: type[Model] | None = None, post_only: bool = False
-) -> Any:
+def scoped_view(view: _F | None = None, *, model: type[Model] | None = None, post_only: bool = False) -> Any:
     """Declares that a function view fetches place-bound rows only through ``get_visible_or_404`` or
     ``visible_to``. ``model`` names the model its ``pk`` argument refers to and ``post_only`` marks a command, so
     the URL audit (tests/test_url_audit.py) can exercise it; the audit accepts only declared views."""

@@ -1,9 +1,16 @@
+import datetime
+from decimal import Decimal
+
+from django import forms
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from geo.admin import JurisdictionScopedAdminMixin
-from households.models import Household, HouseholdMember, IdentityDisclosure, IncomeRecord
+from geo.codes import AreaCodeError, level_of
+from geo.parameters import parameter
+from households import rules
+from households.models import Household, HouseholdMember, IdentityDisclosure, IncomeRecord, MonitoringThreshold
 
 
 class MemberInline(admin.TabularInline):
@@ -51,6 +58,40 @@ class IdentityDisclosureAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class MonitoringThresholdForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = MonitoringThreshold
+        fields = ["area_code", "year", "amount", "national_line", "basis_text", "document_ref"]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        code, amount, line = data.get("area_code", ""), data.get("amount"), data.get("national_line")
+        try:
+            level_of(code)
+        except AreaCodeError as exc:
+            self.add_error("area_code", str(exc))
+            return data
+        if amount is not None and data.get("year"):
+            day = datetime.date(data["year"], 1, 1)
+            factor = Decimal(str(parameter("threshold.floor_factor", area_code=code, on=day)))
+            if not rules.threshold_respects_floor(amount, line, factor):
+                self.add_error("amount", f"监测标准不得低于国家扶贫标准的 {factor} 倍（{line * factor:.2f} 元）")
+        return data
+
+
+@admin.register(MonitoringThreshold)
+class MonitoringThresholdAdmin(SimpleHistoryAdmin):
+    """The monitoring line per area and year (SPEC §3.4); the most specific area of the decision year wins."""
+
+    form = MonitoringThresholdForm
+    list_display = ("area_code", "year", "amount", "national_line", "document_ref")
+    list_filter = ("year",)
+    search_fields = ("area_code",)
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

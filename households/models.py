@@ -120,6 +120,9 @@ class Household(models.Model):
         verbose_name = _("农户")
         verbose_name_plural = _("农户")
         ordering = ["household_no"]
+        indexes = [  # name search is a prefix LIKE; on PostgreSQL it needs pattern operator classes to use an index
+            models.Index(fields=["head_name"], name="households_head_name_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
         default_permissions = ("add", "change", "view")  # never deleted (SPEC §2.6)
         permissions = [("visit_household", _("走访登记（结对帮扶）"))]
         constraints = [
@@ -211,6 +214,9 @@ class HouseholdMember(models.Model):
         verbose_name_plural = _("家庭成员")
         ordering = ["household", "pk"]
         default_permissions = ("add", "change", "view")
+        indexes = [
+            models.Index(fields=["name"], name="households_member_name_prefix", opclasses=["varchar_pattern_ops"])
+        ]
         constraints = [
             # A person belongs to one household at a time (SPEC §2.6).
             models.UniqueConstraint(

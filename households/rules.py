@@ -237,3 +237,9 @@ def visit_overdue(
     if last_visit is None:
         return True
     return (today - last_visit).days > interval_days
+
+
+def threshold_respects_floor(amount: Decimal, national_line: Decimal | None, floor_factor: Decimal) -> bool:
+    """SPEC §3.4 (003 L216): the monitoring line is at least 1.5 × the national poverty line of the
+    poverty-alleviation period ("以…国家扶贫标准的1.5倍为底线"); without a national line there is nothing to check."""
+    return national_line is None or amount >= national_line * floor_factor

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from geo.codes import AreaCodeError, level_of, prefix_of
 from geo.parameters import area_codes_up, parameter
 from households import rules
 from households.choices import IN_SCHOOL, HouseholdFlagKind, HousingSafety, MemberStatus
@@ -48,29 +49,22 @@ def household_search(
     )
     q = q.strip()
     if q:
+        # Each branch is its own indexed lookup (unique household number, ID number, name prefixes with pattern
+        # operator classes); pk__in subqueries avoid a join that would multiply rows and the member count.
         number = normalize(q)
         if number.isdigit() or (number[:-1].isdigit() and number.endswith("X")):
-            # An exact number: household number or ID number, both indexed; no LIKE over the table.
-            queryset = queryset.filter(Q(household_no=q) | Q(members__id_number=number)).distinct()
+            by_member = HouseholdMember.objects.filter(id_number=number).values("household_id")
+            queryset = queryset.filter(Q(household_no=q) | Q(pk__in=by_member))
         else:
-            queryset = queryset.filter(Q(head_name__startswith=q) | Q(members__name__startswith=q)).distinct()
+            by_member = HouseholdMember.objects.filter(name__startswith=q).values("household_id")
+            queryset = queryset.filter(Q(head_name__startswith=q) | Q(pk__in=by_member))
     if area_code:
-        queryset = queryset.filter(managing_area__code__startswith=area_code.rstrip("0") or area_code)
+        try:
+            prefix = prefix_of(area_code, level_of(area_code))
+        except AreaCodeError:
+            return queryset.none()
+        queryset = queryset.filter(managing_area__code__startswith=prefix)
     return queryset.order_by(SORTS.get(sort, "household_no"), "pk")
-
-
-def household_detail(*, user: Any, pk: int) -> Household:
-    """One visible household with its members and incomes prefetched; 404 outside the jurisdiction."""
-    from geo.shortcuts import get_visible_or_404
-
-    household = get_visible_or_404(Household, user, pk=pk)
-    members = HouseholdMember.objects.filter(household=household).order_by("member_status", "birth_date")
-    return (
-        Household.objects.filter(pk=household.pk)
-        .select_related("managing_area__parent__parent", "residence_area", "hukou_area", "co_managing_area", "head")
-        .prefetch_related(Prefetch("members", queryset=members), "incomes")
-        .get()
-    )
 
 
 # ------------------------------------------------------------------------------------------- income and the line

@@ -155,3 +155,28 @@ def test_the_list_page_issues_a_bounded_number_of_queries(cadre_client, village,
     with django_assert_max_num_queries(16):
         response = cadre_client.get(reverse("households:household-list"), {"flag": "", "risk": "overdue"})
     assert response.status_code == 200
+
+
+def test_search_by_member_name_counts_members_once(cadre_client, village):
+    household = HouseholdFactory(managing_area=village, head_name="马福海")
+    MemberFactory(household=household, name="马小军")
+    MemberFactory(household=household, name="马小花")
+    response = cadre_client.get(reverse("households:household-list"), {"q": "马"})
+    rows = list(response.context["object_list"])
+    assert [h.pk for h in rows] == [household.pk]
+    assert rows[0].present_members == 3
+    by_id = cadre_client.get(reverse("households:household-list"), {"q": household.head.id_number})
+    assert [h.pk for h in by_id.context["object_list"]] == [household.pk]
+    other_village = cadre_client.get(reverse("households:household-list"), {"area": "640324100299"})
+    assert list(other_village.context["object_list"]) == []
+
+
+def test_an_admin_cannot_set_a_line_below_the_floor(client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("root", password="x"))
+    url = reverse("admin:households_monitoringthreshold_add")
+    response = client.post(url, {"area_code": "640000000000", "year": 2026, "amount": "5999", "national_line": "4000"})
+    assert "监测标准不得低于国家扶贫标准的 1.5 倍（6000.00 元）" in response.content.decode()
+    response = client.post(url, {"area_code": "640000000000", "year": 2026, "amount": "7000", "national_line": "4000"})
+    assert response.status_code == 302

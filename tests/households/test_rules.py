@@ -156,3 +156,11 @@ def test_guarantee_defaults_for_medical_housing_and_water():
 )
 def test_visit_overdue(last, interval, planned, overdue):
     assert rules.visit_overdue(last, interval, today=datetime.date(2026, 11, 23), planned=planned) is overdue
+
+
+@pytest.mark.parametrize(
+    ("amount", "national", "ok"),
+    [(D("6000"), D("4000"), True), (D("5999.99"), D("4000"), False), (D("5000"), None, True)],
+)
+def test_the_line_is_at_least_one_and_a_half_national_lines(amount, national, ok):
+    assert rules.threshold_respects_floor(amount, national, D("1.5")) is ok
