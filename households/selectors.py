@@ -97,6 +97,7 @@ class IncomeSummary:
     window: rules.Window
     months_covered: int
     prorated: bool
+    calendar_year_fallback: bool  # the rolling window was incomplete; the latest complete year is shown
     components: rules.IncomeComponents
     net_income: Decimal
     household_size: int
@@ -114,7 +115,6 @@ def household_size(household: Household) -> int:
 def household_income_summary(household: Household, *, on: datetime.date) -> IncomeSummary:
     """The household's income in the rolling 12-month window ending before ``on`` (SPEC §3.5) and its position
     against that year's line (§3.6). Members and incomes should be prefetched by the caller."""
-    window = rules.rolling_window(on)
     records = [
         rules.PeriodIncome(
             r.year,
@@ -129,10 +129,20 @@ def household_income_summary(household: Household, *, on: datetime.date) -> Inco
         )
         for r in household.incomes.all()
     ]
+    window = rules.rolling_window(on)
     in_window = rules.income_in_window(records, window)
+    fallback = False
+    if in_window.months_covered < 12:
+        # The rolling window is not fully recorded: use the latest fully recorded calendar year instead, as the
+        # Ningxia rules do for "上年度收入" (SPEC §3.5, 003 L218), and say so on the page.
+        for year in sorted({r.year for r in records}, reverse=True):
+            candidate = rules.income_in_window(records, rules.calendar_year_window(year))
+            if candidate.months_covered == 12:
+                window, in_window, fallback = rules.calendar_year_window(year), candidate, True
+                break
     size = household_size(household)
     net = rules.net_income(in_window.components)
-    per_capita = rules.per_capita_income(net, size) if in_window.months_covered else None
+    per_capita = rules.per_capita_income(net, size) if in_window.months_covered == 12 else None
     area_code = household.managing_area.code
     threshold = threshold_for(area_code=area_code, year=on.year)
     margin = Decimal(str(parameter("exit.income_margin_pct", area_code=area_code, on=on)))
@@ -141,6 +151,7 @@ def household_income_summary(household: Household, *, on: datetime.date) -> Inco
         window=window,
         months_covered=in_window.months_covered,
         prorated=in_window.prorated,
+        calendar_year_fallback=fallback,
         components=in_window.components,
         net_income=net,
         household_size=size,

@@ -410,3 +410,24 @@ def test_overdue_visits_follow_the_interval_of_each_class(cadre, village):
     later = set(selectors.overdue_visits(user=cadre, on=TODAY + datetime.timedelta(days=2)))
     assert exited_old in later  # 91 days since its last visit (exited: 90)
     assert plain not in later  # no class, no interval
+
+
+def test_an_incomplete_window_falls_back_to_the_latest_complete_year(cadre, village):
+    household = HouseholdFactory(managing_area=village)
+    income_record_save(
+        actor=cadre, household=household, year=2025, month=None, amounts={"wage_income": Decimal("9000")}
+    )
+    summary = selectors.household_income_summary(Household.objects.get(pk=household.pk), on=TODAY)
+    assert summary.calendar_year_fallback
+    assert summary.window.label == "2025-01 … 2025-12"
+    assert summary.per_capita == Decimal("9000.00")
+    assert summary.position is LinePosition.SAFE
+
+
+def test_without_any_complete_period_the_household_is_not_compared(cadre, village):
+    household = HouseholdFactory(managing_area=village)
+    income_record_save(actor=cadre, household=household, year=2026, month=10, amounts={"wage_income": Decimal("900")})
+    summary = selectors.household_income_summary(Household.objects.get(pk=household.pk), on=TODAY)
+    assert summary.months_covered == 1
+    assert summary.per_capita is None
+    assert summary.position is LinePosition.UNKNOWN
