@@ -1,5 +1,6 @@
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib import admin
@@ -68,8 +69,8 @@ class MonitoringThresholdForm(forms.ModelForm):  # type: ignore[type-arg]
         model = MonitoringThreshold
         fields = ["area_code", "year", "amount", "national_line", "basis_text", "document_ref"]
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         code, amount, line = data.get("area_code", ""), data.get("amount"), data.get("national_line")
         try:
             level_of(code)
@@ -79,7 +80,7 @@ class MonitoringThresholdForm(forms.ModelForm):  # type: ignore[type-arg]
         if amount is not None and data.get("year"):
             day = datetime.date(data["year"], 1, 1)
             factor = Decimal(str(parameter("threshold.floor_factor", area_code=code, on=day)))
-            if not rules.threshold_respects_floor(amount, line, factor):
+            if line is not None and not rules.threshold_respects_floor(amount, line, factor):
                 self.add_error("amount", f"监测标准不得低于国家扶贫标准的 {factor} 倍（{line * factor:.2f} 元）")
         return data
 

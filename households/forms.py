@@ -22,7 +22,7 @@ from households.choices import (
 )
 from households.models import Household, HouseholdMember, IncomeRecord
 from households.services.income import COMPONENTS
-from households.services.registry import HOUSEHOLD_EDITABLE, MEMBER_EDITABLE
+from households.services.registry import HOUSEHOLD_EDITABLE, MEMBER_EDITABLE_FIELDS
 
 
 class BootstrapMixin:
@@ -107,46 +107,7 @@ class MemberFields(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = HouseholdMember
-        fields = [
-            "name",
-            "relationship",
-            "ethnicity",
-            "counts_in_household",
-            "education_level",
-            "schooling_status",
-            "school_name",
-            "health_status",
-            "illness_confirmed_by_institution",
-            "chronic_conditions",
-            "in_37_disease_scheme",
-            "disability_category",
-            "disability_grade",
-            "disability_certificate_no",
-            "self_care",
-            "labour_capacity",
-            "is_main_labourer",
-            "employment_status",
-            "employment_place",
-            "employment_months_this_year",
-            "labour_contract",
-            "social_insurance_paid",
-            "employment_difficulty",
-            "skills_certificate",
-            "medical_insurance_enrolled",
-            "medical_premium_subsidy",
-            "critical_illness_insurance",
-            "medical_assistance_eligible",
-            "pension_enrolled",
-            "pension_grade",
-            "pension_paid_by_government",
-            "anti_poverty_insurance_year",
-            "is_post_school_youth",
-            "child_status",
-            "left_behind",
-        ]
-
-
-assert set(MemberFields.Meta.fields) <= MEMBER_EDITABLE
+        fields = list(MEMBER_EDITABLE_FIELDS)
 
 
 class MemberAddForm(MemberFields):

@@ -2,6 +2,7 @@
 through the sealed mixin or ``get_visible_or_404``; outside the jurisdiction is 404, a missing capability 403."""
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -211,58 +212,66 @@ def household_create(request: HttpRequest) -> HttpResponse:
     return render(request, "households/form_page.html", {"form": form, "title": _("新建农户档案")})
 
 
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    title: str,
+    back: Any,
+    success: str | Callable[[Any], str],
+) -> HttpResponse:
+    """The one shape of every registry form: validate, call the service, show its refusal on the field it
+    names, or redirect back with a message."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(back)
+    return render(request, "households/form_page.html", {"form": form, "title": title, "back": back})
+
+
 @scoped_view(model=Household)
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
     form = HouseholdForm(request.POST or None, instance=household)
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            household_update(actor=request.user, household=household, changes=changes)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect(household)
-    return render(request, "households/form_page.html", {"form": form, "title": _("编辑农户信息"), "back": household})
+    return _form_page(
+        request,
+        form,
+        lambda data: household_update(
+            actor=request.user,
+            household=Household.objects.get(pk=household.pk),  # the form changed the instance in memory
+            changes={name: data[name] for name in form.changed_data},
+        ),
+        title=_("编辑农户信息"),
+        back=household,
+        success=_("已保存"),
+    )
 
 
 @scoped_view(model=Household)
 def member_create(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
-    form = MemberAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        extra = {
-            name: data[name]
-            for name in MemberFields.Meta.fields
-            if name in data
-            and name
-            not in ("name", "relationship", "labour_capacity", "schooling_status", "health_status", "ethnicity")
-        }
-        try:
-            member_add(
-                actor=request.user,
-                household=household,
-                data=MemberInput(
-                    name=data["name"],
-                    id_number=data["id_number"],
-                    relationship=data["relationship"],
-                    labour_capacity=data["labour_capacity"],
-                    schooling_status=data["schooling_status"],
-                    health_status=data["health_status"],
-                    ethnicity=data["ethnicity"],
-                    extra=extra,
-                ),
-            )
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, _("已添加成员 %(name)s") % {"name": data["name"]})
-            return redirect(household)
-    return render(request, "households/form_page.html", {"form": form, "title": _("添加家庭成员"), "back": household})
+    named = ("name", "relationship", "labour_capacity", "schooling_status", "health_status", "ethnicity")
+
+    def save(data: dict[str, Any]) -> Any:
+        extra = {name: data[name] for name in MemberFields.Meta.fields if name in data and name not in named}
+        member_input = MemberInput(id_number=data["id_number"], extra=extra, **{name: data[name] for name in named})
+        return member_add(actor=request.user, household=household, data=member_input)
+
+    return _form_page(
+        request,
+        MemberAddForm(request.POST or None),
+        save,
+        title=_("添加家庭成员"),
+        back=household,
+        success=lambda member: _("已添加成员 %(name)s") % {"name": member.name},
+    )
 
 
 @scoped_view(model=HouseholdMember)
@@ -270,20 +279,17 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(HouseholdMember, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
     form = MemberFields(request.POST or None, instance=member)
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        member = HouseholdMember.objects.get(pk=member.pk)  # the form changed the instance in memory
-        try:
-            member_update(actor=request.user, member=member, changes=changes)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect(member.household)
-    return render(
+    return _form_page(
         request,
-        "households/form_page.html",
-        {"form": form, "title": _("编辑成员：%s") % member.name, "back": member.household},
+        form,
+        lambda data: member_update(
+            actor=request.user,
+            member=HouseholdMember.objects.get(pk=member.pk),  # the form changed the instance in memory
+            changes={name: data[name] for name in form.changed_data},
+        ),
+        title=_("编辑成员：%s") % member.name,
+        back=member.household,
+        success=_("已保存"),
     )
 
 
@@ -291,22 +297,15 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def member_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(HouseholdMember, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
-    form = MemberLeaveForm(request.POST or None, member=member)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            member_leave(
-                actor=request.user, member=member, status=data["status"], on=data["on"], new_head=data.get("new_head")
-            )
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, _("已办理 %(name)s 离户") % {"name": member.name})
-            return redirect(member.household)
-    return render(
+    return _form_page(
         request,
-        "households/form_page.html",
-        {"form": form, "title": _("成员离户：%s") % member.name, "back": member.household},
+        MemberLeaveForm(request.POST or None, member=member),
+        lambda data: member_leave(
+            actor=request.user, member=member, status=data["status"], on=data["on"], new_head=data.get("new_head")
+        ),
+        title=_("成员离户：%s") % member.name,
+        back=member.household,
+        success=_("已办理 %(name)s 离户") % {"name": member.name},
     )
 
 
@@ -314,39 +313,35 @@ def member_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
 def income_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
-    form = IncomeForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            _record, created = income_record_save(
-                actor=request.user,
-                household=household,
-                year=data["year"],
-                month=data["month"],
-                amounts={name: data[name] or Decimal(0) for name in COMPONENTS},
-                note=data["note"],
-            )
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, _("收入已录入") if created else _("收入已更正，原数据保留在变更记录中"))
-            return redirect(household)
-    return render(request, "households/form_page.html", {"form": form, "title": _("录入家庭收入"), "back": household})
+    return _form_page(
+        request,
+        IncomeForm(request.POST or None, initial={"year": timezone.localdate().year - 1}),
+        lambda data: income_record_save(
+            actor=request.user,
+            household=household,
+            year=data["year"],
+            month=data["month"],
+            amounts={name: data[name] or Decimal(0) for name in COMPONENTS},
+            note=data["note"],
+        ),
+        title=_("录入家庭收入"),
+        back=household,
+        success=lambda saved: _("收入已录入") if saved[1] else _("收入已更正，原数据保留在变更记录中"),
+    )
 
 
 @scoped_view(model=Household)
 def flag_create(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
-    form = FlagForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            household_flag_set(actor=request.user, household=household, **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            return redirect(household)
-    return render(request, "households/form_page.html", {"form": form, "title": _("添加农户标识"), "back": household})
+    return _form_page(
+        request,
+        FlagForm(request.POST or None),
+        lambda data: household_flag_set(actor=request.user, household=household, **data),
+        title=_("添加农户标识"),
+        back=household,
+        success=lambda flag: _("已添加“%(flag)s”标识") % {"flag": flag.get_kind_display()},
+    )
 
 
 @require_POST
@@ -367,16 +362,14 @@ def flag_end(request: HttpRequest, pk: int) -> HttpResponse:
 def household_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
-    form = CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            household_close(actor=request.user, household=household, **form.cleaned_data)
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, _("该户已注销，档案和历史记录保留"))
-            return redirect(household)
-    return render(request, "households/form_page.html", {"form": form, "title": _("注销农户"), "back": household})
+    return _form_page(
+        request,
+        CloseForm(request.POST or None),
+        lambda data: household_close(actor=request.user, household=household, **data),
+        title=_("注销农户"),
+        back=household,
+        success=_("该户已注销，档案和历史记录保留"),
+    )
 
 
 @scoped_view(model=Household)
