@@ -1,0 +1,47 @@
+"""Monitoring in the admin is read-only: states change only through the transition services (SPEC §4.6), so no
+admin form can make an illegal move."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from geo.admin import JurisdictionScopedAdminMixin
+from monitoring.models import EntryApplication, EntryEvent, MonitoringSubject
+
+
+class ReadOnlyAdmin(JurisdictionScopedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class EventInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = EntryEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("at", "from_state", "to_state", "actor", "comment")
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(EntryApplication)
+class EntryApplicationAdmin(ReadOnlyAdmin):
+    list_display = ("household", "state", "proposed_category", "channel", "reported_on")
+    list_filter = ("state", "proposed_category", "channel")
+    raw_id_fields = ("household",)
+    inlines = [EventInline]
+
+
+@admin.register(MonitoringSubject)
+class MonitoringSubjectAdmin(ReadOnlyAdmin):
+    list_display = ("household", "category", "status", "entered_on")
+    list_filter = ("status", "category")
+    raw_id_fields = ("household",)

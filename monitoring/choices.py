@@ -1,0 +1,97 @@
+"""Enumerations of monitoring (SPEC §4). Members are the SPEC values upper-cased; labels Chinese."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SubjectCategory(models.TextChoices):
+    """SPEC §4.1, the three categories (三类户)."""
+
+    UNSTABLE_EXITED = "unstable_exited", _("脱贫不稳定户")
+    MARGINAL_AT_RISK = "marginal_at_risk", _("边缘易致贫户")
+    SUDDEN_HARDSHIP = "sudden_hardship", _("突发严重困难户")
+
+
+class RiskType(models.TextChoices):
+    """SPEC §4.3."""
+
+    ILLNESS = "illness", _("因病")
+    DISABILITY = "disability", _("因残")
+    EDUCATION = "education", _("因学")
+    DISASTER = "disaster", _("因灾")
+    ACCIDENT = "accident", _("因意外事故")
+    EPIDEMIC = "epidemic", _("因疫")
+    MAJOR_CHANGE = "major_change", _("突发重大变故")
+    BUSINESS_FAILURE = "business_failure", _("因经营亏损")
+    UNSTABLE_EMPLOYMENT = "unstable_employment", _("因务工就业不稳")
+    WEAK_MOTIVATION = "weak_motivation", _("内生动力不足")
+    MARKET_FLUCTUATION = "market_fluctuation", _("因市场波动")
+    LACK_OF_LABOUR = "lack_of_labour", _("因缺劳动力")
+    HOUSING = "housing", _("因住房安全问题")
+    DRINKING_WATER = "drinking_water", _("因饮水安全问题")
+    COMPULSORY_EDUCATION = "compulsory_education", _("因义务教育保障问题")
+    MEDICAL_SECURITY = "medical_security", _("医疗保障风险")
+    OTHER = "other", _("其他")
+
+
+class IdentificationChannel(models.TextChoices):
+    """SPEC §4.5."""
+
+    SELF_DECLARATION = "self_declaration", _("农户自主申报")
+    CADRE_SCREENING = "cadre_screening", _("基层干部排查")
+    DEPARTMENT_WARNING = "department_warning", _("部门筛查预警")
+    PETITION_WARNING = "petition_warning", _("舆情信访预警")
+    PAIRING_WARNING = "pairing_warning", _("帮扶结对预警")
+    LOOKBACK = "lookback", _("回头看")
+    HISTORICAL = "historical", _("历史数据")
+
+
+class EntryState(models.TextChoices):
+    """SPEC §4.6, EN-0 … EN-6 and the terminal states. A state names the last step completed."""
+
+    REPORTED = "reported", _("已申报，待入户核实")
+    HOME_VERIFIED = "home_verified", _("已入户核实，待民主评议")
+    DEMOCRATICALLY_REVIEWED = "democratically_reviewed", _("已民主评议，待公示")
+    NOTICE_COMPLETED = "notice_completed", _("公示期满，待乡镇审核")
+    TOWNSHIP_REVIEWED = "township_reviewed", _("乡镇已审核，待县级批准")
+    APPROVED = "approved", _("县级已批准，待纳入监测")
+    REGISTERED = "registered", _("已纳入监测")
+    REJECTED = "rejected", _("未通过")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    MERGED = "merged", _("已合并")
+
+
+OPEN_ENTRY_STATES = frozenset(
+    {
+        EntryState.REPORTED,
+        EntryState.HOME_VERIFIED,
+        EntryState.DEMOCRATICALLY_REVIEWED,
+        EntryState.NOTICE_COMPLETED,
+        EntryState.TOWNSHIP_REVIEWED,
+        EntryState.APPROVED,
+    }
+)
+
+
+class SubjectStatus(models.TextChoices):
+    """SPEC §4.11."""
+
+    MONITORED = "monitored", _("监测中")
+    ELIMINATION_IN_PROGRESS = "elimination_in_progress", _("风险消除办理中")
+    RISK_ELIMINATED = "risk_eliminated", _("风险已消除")
+    ELIMINATION_HOLD = "elimination_hold", _("暂不标注风险消除")
+    CLOSED_OTHER = "closed_other", _("其他原因退出")
+
+
+OPEN_SUBJECT_STATUSES = frozenset(
+    {
+        SubjectStatus.MONITORED,
+        SubjectStatus.ELIMINATION_IN_PROGRESS,
+        SubjectStatus.ELIMINATION_HOLD,
+    }
+)
+
+
+class ReviewBody(models.TextChoices):
+    REPRESENTATIVES = "representatives", _("村民代表会议")
+    REVIEW_GROUP = "review_group", _("民主评议小组")

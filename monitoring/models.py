@@ -1,0 +1,225 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from monitoring.choices import (
+    OPEN_ENTRY_STATES,
+    OPEN_SUBJECT_STATUSES,
+    EntryState,
+    IdentificationChannel,
+    ReviewBody,
+    SubjectCategory,
+    SubjectStatus,
+)
+from monitoring.querysets import CaseQuerySet, CaseRecordQuerySet
+
+
+class EntryApplication(models.Model):
+    """An application or warning for entry into monitoring (纳入监测, SPEC §4.6). Its ``state`` changes only in
+    ``monitoring.services.entry``; every change leaves an ``EntryEvent``."""
+
+    household = models.ForeignKey(
+        "households.Household", verbose_name=_("农户"), on_delete=models.PROTECT, related_name="entry_applications"
+    )
+    channel = models.CharField(_("识别渠道"), max_length=24, choices=IdentificationChannel.choices)
+    sub_channel = models.CharField(_("具体方式"), max_length=32, blank=True)
+    state = models.CharField(_("状态"), max_length=32, choices=EntryState.choices, default=EntryState.REPORTED)
+    proposed_category = models.CharField(_("拟定类别"), max_length=24, choices=SubjectCategory.choices)
+    category = models.CharField(_("批准类别"), max_length=24, choices=SubjectCategory.choices, blank=True)
+    risk_types = models.JSONField(_("风险类型"), default=list)
+    reason = models.TextField(_("申报理由"))
+    consent_given = models.BooleanField(_("已承诺授权查询家庭情况"), default=False)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    reported_on = models.DateField(_("申报日期"))
+    # Income at identification (SPEC §4.6 EN-0 "snapshot"): what the reviewers saw, whatever changes later.
+    income_window = models.CharField(_("收入计算期"), max_length=40, blank=True)
+    per_capita_income = models.DecimalField(_("人均纯收入"), max_digits=12, decimal_places=2, null=True, blank=True)
+    threshold = models.DecimalField(_("监测标准"), max_digits=12, decimal_places=2, null=True, blank=True)
+    township_opinion = models.TextField(_("乡镇审核意见"), blank=True)
+    decision_no = models.CharField(_("批准文号"), max_length=100, blank=True)
+    decided_on = models.DateField(_("批准日期"), null=True, blank=True)
+    closing_reason = models.TextField(_("未通过/撤回原因"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("纳入监测申请")
+        verbose_name_plural = _("纳入监测申请")
+        ordering = ["-reported_on", "-pk"]
+        default_permissions = ("view",)  # written by services only
+        constraints = [
+            # One open application per household (SPEC §4.6 EN-0: a duplicate is merged, not opened twice).
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(state__in=sorted(OPEN_ENTRY_STATES)),
+                name="monitoring_one_open_application",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.get_state_display()}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("monitoring:entry-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_ENTRY_STATES
+
+
+class EntryEvent(models.Model):
+    """Append-only: who moved the application from which state to which, when and why (STYLE rule 6)."""
+
+    application = models.ForeignKey(
+        EntryApplication, verbose_name=_("申请"), on_delete=models.PROTECT, related_name="events"
+    )
+    from_state = models.CharField(_("原状态"), max_length=32, choices=EntryState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=32, choices=EntryState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("为空表示系统自动办理"),
+    )
+    comment = models.TextField(_("意见"), blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["application", "at", "pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+
+class DemocraticReview(models.Model):
+    """民主评议 (SPEC §4.6 EN-2): a record of its own, with the meeting, attendance and votes."""
+
+    application = models.ForeignKey(  # a returned case is reviewed again
+        EntryApplication, verbose_name=_("申请"), on_delete=models.PROTECT, related_name="democratic_reviews"
+    )
+    held_on = models.DateField(_("评议日期"))
+    body = models.CharField(_("评议组织"), max_length=24, choices=ReviewBody.choices)
+    participants_count = models.PositiveSmallIntegerField(_("参会人数"))
+    representatives_present = models.PositiveSmallIntegerField(_("到会村民代表数"))
+    attendees = models.TextField(_("参会人员及身份"), help_text=_("每行一人：姓名、身份（村干部/村民代表/驻村队员…）"))
+    votes_for = models.PositiveSmallIntegerField(_("赞成票"))
+    votes_against = models.PositiveSmallIntegerField(_("反对票"))
+    objections = models.TextField(_("主要意见"), blank=True)
+    minutes_file = models.FileField(_("会议记录"), upload_to="monitoring/minutes/%Y/", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("民主评议")
+        verbose_name_plural = _("民主评议")
+        default_permissions = ("view",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(votes_for__lte=models.F("participants_count"))
+                & models.Q(votes_against__lte=models.F("participants_count")),
+                name="monitoring_review_votes_le_participants",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.votes_for}:{self.votes_against}"
+
+
+class PublicNotice(models.Model):
+    """公示 (SPEC §4.6 EN-3): a timed state. Objections received during it pause the clock until resolved."""
+
+    application = models.ForeignKey(
+        EntryApplication, verbose_name=_("申请"), on_delete=models.PROTECT, related_name="public_notices"
+    )
+    places = models.CharField(_("公示地点"), max_length=200)
+    starts_on = models.DateField(_("公示开始"))
+    ends_on = models.DateField(_("公示结束"))
+    photo = models.FileField(_("公示照片"), upload_to="monitoring/notices/%Y/", blank=True)
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("张贴人"), on_delete=models.PROTECT)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("公示")
+        verbose_name_plural = _("公示")
+        default_permissions = ("view",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="monitoring_notice_period_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on} – {self.ends_on}"
+
+
+class NoticeObjection(models.Model):
+    """异议 received during a notice; while unresolved it pauses the notice clock."""
+
+    notice = models.ForeignKey(
+        PublicNotice, verbose_name=_("公示"), on_delete=models.PROTECT, related_name="objections"
+    )
+    received_on = models.DateField(_("收到日期"))
+    content = models.TextField(_("异议内容"))
+    resolved_on = models.DateField(_("处理日期"), null=True, blank=True)
+    handling = models.TextField(_("处理情况"), blank=True)
+    upheld = models.BooleanField(_("异议成立"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["notice", "received_on", "pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.received_on}: {self.content[:20]}"
+
+
+class MonitoringSubject(models.Model):
+    """监测对象 (SPEC §4.1): one household for one episode; at most one open episode per household."""
+
+    household = models.ForeignKey(
+        "households.Household", verbose_name=_("农户"), on_delete=models.PROTECT, related_name="monitoring_subjects"
+    )
+    application = models.OneToOneField(
+        EntryApplication, verbose_name=_("纳入申请"), on_delete=models.PROTECT, related_name="subject"
+    )
+    category = models.CharField(_("监测类别"), max_length=24, choices=SubjectCategory.choices)
+    risk_types = models.JSONField(_("风险类型"), default=list)
+    status = models.CharField(_("状态"), max_length=24, choices=SubjectStatus.choices, default=SubjectStatus.MONITORED)
+    entered_on = models.DateField(_("纳入日期"))
+    eliminated_on = models.DateField(_("风险消除日期"), null=True, blank=True)
+    national_system_synced_at = models.DateTimeField(_("录入全国系统时间"), null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("监测对象")
+        verbose_name_plural = _("监测对象")
+        ordering = ["-entered_on", "-pk"]
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(status__in=sorted(OPEN_SUBJECT_STATUSES)),
+                name="monitoring_one_open_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.get_category_display()}"

@@ -1,0 +1,41 @@
+"""Who may take which entry step (SPEC §1.3 matrix, scoping rule 2): the step's capability, inside the chain of the
+household's **managing** area (a co-managing area reads but does not decide, SPEC §1.5)."""
+
+from typing import Any
+
+from accounts.permissions import has_capability
+from accounts.roles import Capability
+from monitoring.models import EntryApplication
+
+
+def in_managing_chain(user: Any, application: EntryApplication) -> bool:
+    if user.is_superuser:
+        return True
+    area = getattr(user, "area", None)
+    return area is not None and application.household.managing_area.code.startswith(area.prefix)
+
+
+def can_take_village_steps(user: Any, application: EntryApplication) -> bool:
+    """EN-1 home verification, EN-2 democratic review, EN-3 village notice."""
+    return has_capability(user, Capability.VILLAGE_PROCEDURE) and in_managing_chain(user, application)
+
+
+def can_review_as_township(user: Any, application: EntryApplication) -> bool:
+    """EN-4."""
+    return has_capability(user, Capability.TOWNSHIP_REVIEW) and in_managing_chain(user, application)
+
+
+def can_approve_as_county(user: Any, application: EntryApplication) -> bool:
+    """EN-5 (setting ``entry.final_approver_level`` = county)."""
+    return has_capability(user, Capability.COUNTY_APPROVAL) and in_managing_chain(user, application)
+
+
+def can_register(user: Any, application: EntryApplication) -> bool:
+    """EN-6: county or township staff enter the approved subject."""
+    return can_approve_as_county(user, application) or can_review_as_township(user, application)
+
+
+def can_withdraw(user: Any, application: EntryApplication) -> bool:
+    return has_capability(user, Capability.OPEN_ENTRY) and (
+        application.reported_by_id == user.pk or in_managing_chain(user, application)
+    )

@@ -1,0 +1,20 @@
+from geo.querysets import JurisdictionQuerySet
+
+
+class CaseQuerySet(JurisdictionQuerySet["EntryApplication"]):  # type: ignore[name-defined]
+    """Monitoring records belong to a household: visible where the household is (SPEC §1.3 rule 1, §1.5)."""
+
+    jurisdiction_fields = ("household__managing_area__code", "household__co_managing_area__code")
+    territory_capability = "accounts.browse_households"
+    grant_path = "household"
+
+
+class CaseRecordQuerySet(JurisdictionQuerySet["DemocraticReview"]):  # type: ignore[name-defined]
+    """Records of one application (reviews, notices, events): visible where the application's household is."""
+
+    jurisdiction_fields = (
+        "application__household__managing_area__code",
+        "application__household__co_managing_area__code",
+    )
+    territory_capability = "accounts.browse_households"
+    grant_path = "application__household"

@@ -1,0 +1,51 @@
+"""Policy rules of monitoring entry (SPEC §4). Numbers arrive as arguments (STYLE rule 5)."""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from households import rules as household_rules
+from monitoring.choices import SubjectCategory
+
+
+def entry_income_in_scope(category: str, per_capita: Decimal | None, threshold: Decimal) -> bool:
+    """NR-INC-01: unstable-exited and marginal households must be strictly below the line (6000 is not below);
+    NR-INC-02: a sudden-hardship household may be above it (003 L224)."""
+    if category == SubjectCategory.SUDDEN_HARDSHIP:
+        return True
+    return per_capita is not None and household_rules.is_below_line(per_capita, threshold)
+
+
+def category_fits_household(category: str, *, exited_poor: bool, marginal_excludes_exited: bool) -> bool:
+    """SPEC §4.1: unstable-exited only for exited-poverty households (002 L295); marginal only for households that
+    are not, while setting ``monitoring.marginal_excludes_exited`` holds (§15 C-23)."""
+    if category == SubjectCategory.UNSTABLE_EXITED:
+        return exited_poor
+    if category == SubjectCategory.MARGINAL_AT_RISK and marginal_excludes_exited:
+        return not exited_poor
+    return True
+
+
+def notice_long_enough(starts_on: datetime.date, ends_on: datetime.date, min_days: int) -> bool:
+    """SPEC §4.6 EN-3: the notice lasts at least ``notice.entry_days`` calendar days, both ends included."""
+    return (ends_on - starts_on).days + 1 >= min_days
+
+
+def notice_effective_end(
+    ends_on: datetime.date, objections: Iterable[tuple[datetime.date, datetime.date | None]], *, today: datetime.date
+) -> datetime.date:
+    """Objections pause the notice clock until resolved (issue "monitoring" §2): the end moves by the days during
+    which at least one objection was open (overlapping objections count once)."""
+    paused: set[datetime.date] = set()
+    for received, resolved in objections:
+        last = resolved or today
+        day = received
+        while day < last:
+            paused.add(day)
+            day += datetime.timedelta(days=1)
+    return ends_on + datetime.timedelta(days=len(paused))
+
+
+def notice_period_over(effective_end: datetime.date, *, today: datetime.date) -> bool:
+    """The case moves on the day after the (effective) last notice day."""
+    return today > effective_end

@@ -1,0 +1,536 @@
+"""The entry workflow (纳入监测, SPEC §4.6): EN-0 report → EN-1 home verification → EN-2 democratic review →
+EN-3 public notice → EN-4 township review → EN-5 county approval → EN-6 registered.
+
+Every state change is one transaction that locks the application row, re-checks the actor's right, checks the
+transition table, writes an append-only ``EntryEvent`` and saves the new state (STYLE rule 6). Two reviewers
+acting at once produce one transition: the second waits on the lock and then finds the state moved on.
+"""
+
+import datetime
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.permissions import has_capability
+from accounts.roles import Capability
+from geo.parameters import parameter
+from households.choices import HouseholdFlagKind, VisitKind
+from households.models import Household
+from households.selectors import household_income_summary
+from households.services import household_risk_flag_clear
+from monitoring import permissions, rules
+from monitoring.choices import (
+    OPEN_SUBJECT_STATUSES,
+    EntryState,
+    IdentificationChannel,
+    ReviewBody,
+    RiskType,
+    SubjectCategory,
+)
+from monitoring.models import (
+    DemocraticReview,
+    EntryApplication,
+    EntryEvent,
+    MonitoringSubject,
+    NoticeObjection,
+    PublicNotice,
+)
+from revitalization.errors import DomainError, TransitionNotAllowed
+
+S = EntryState
+
+# Every legal move of the entry workflow (SPEC §4.6) in one reviewable table; anything else is refused.
+TRANSITIONS: Final[Mapping[EntryState, frozenset[EntryState]]] = {
+    S.REPORTED: frozenset({S.HOME_VERIFIED, S.REJECTED, S.WITHDRAWN}),
+    S.HOME_VERIFIED: frozenset({S.DEMOCRATICALLY_REVIEWED, S.REJECTED, S.WITHDRAWN}),
+    # During the notice: it completes, or an upheld objection sends the case back to EN-1 or ends it.
+    S.DEMOCRATICALLY_REVIEWED: frozenset({S.NOTICE_COMPLETED, S.REPORTED, S.REJECTED, S.WITHDRAWN}),
+    S.NOTICE_COMPLETED: frozenset({S.TOWNSHIP_REVIEWED, S.REPORTED, S.REJECTED}),  # EN-4 may return to EN-1
+    S.TOWNSHIP_REVIEWED: frozenset({S.APPROVED, S.NOTICE_COMPLETED, S.REJECTED}),  # EN-5 may return to EN-4
+    S.APPROVED: frozenset({S.REGISTERED}),
+    S.REGISTERED: frozenset(),
+    S.REJECTED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+    S.MERGED: frozenset(),
+}
+
+# Which check decides who may end or return a case in each state: the level whose step is pending.
+_DECIDER: Final[Mapping[EntryState, Callable[[Any, EntryApplication], bool]]] = {
+    S.REPORTED: permissions.can_take_village_steps,
+    S.HOME_VERIFIED: permissions.can_take_village_steps,
+    S.DEMOCRATICALLY_REVIEWED: permissions.can_take_village_steps,
+    S.NOTICE_COMPLETED: permissions.can_review_as_township,
+    S.TOWNSHIP_REVIEWED: permissions.can_approve_as_county,
+}
+
+
+def _lock(application: EntryApplication) -> EntryApplication:
+    return (
+        EntryApplication.objects.select_for_update(of=("self",))
+        .select_related("household__managing_area")
+        .get(pk=application.pk)
+    )
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _move(application: EntryApplication, *, to: EntryState, actor: Any, comment: str) -> None:
+    current = EntryState(application.state)
+    if to not in TRANSITIONS[current]:
+        raise TransitionNotAllowed(f"申请当前为“{current.label}”，不能变为“{to.label}”")
+    EntryEvent.objects.create(application=application, from_state=current, to_state=to, actor=actor, comment=comment)
+    application.state = to
+
+
+def _in_state(application: EntryApplication, *states: EntryState) -> None:
+    if application.state not in states:
+        expected = "、".join(str(state.label) for state in states)
+        raise TransitionNotAllowed(f"申请当前为“{application.get_state_display()}”，此步骤只能在“{expected}”时办理")
+
+
+def _required_text(value: str, field: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(f"请填写{label}", field=field)
+    return value
+
+
+def _is_exited_poor(household: Household, on: datetime.date) -> bool:
+    return household.flags.filter(
+        kind=HouseholdFlagKind.EXITED_POOR, valid_from__lte=on, valid_to__isnull=True
+    ).exists()
+
+
+# ------------------------------------------------------------------------------------------------------- EN-0
+
+
+@transaction.atomic
+def entry_report(
+    *,
+    actor: Any,
+    household: Household,
+    channel: str,
+    proposed_category: str,
+    risk_types: list[str],
+    reason: str,
+    sub_channel: str = "",
+    consent_given: bool = False,
+) -> EntryApplication:
+    """EN-0: a self-declaration, a cadre's screening or a warning opens an application. A household that already
+    has an open application or an open monitoring episode gets a ``merged`` record instead (SPEC §4.6)."""
+    _require(has_capability(actor, Capability.OPEN_ENTRY))
+    _require(Household.objects.visible_to(actor).filter(pk=household.pk).exists())
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.closed_on is not None:
+        raise DomainError(f"该户已于 {household.closed_on} 注销", field="household")
+    if channel not in IdentificationChannel.values:
+        raise DomainError("请选择识别渠道", field="channel")
+    if proposed_category not in SubjectCategory.values:
+        raise DomainError("请选择拟定监测类别", field="proposed_category")
+    if not risk_types or any(risk not in RiskType.values for risk in risk_types):
+        raise DomainError("请至少选择一种风险类型", field="risk_types")
+    reason = _required_text(reason, "reason", "申报理由")
+    if channel == IdentificationChannel.SELF_DECLARATION and not consent_given:
+        raise DomainError("农户自主申报须承诺授权查询家庭情况（003 L230）", field="consent_given")
+    today = timezone.localdate()
+    application = EntryApplication(
+        household=household,
+        channel=channel,
+        sub_channel=sub_channel,
+        proposed_category=proposed_category,
+        risk_types=sorted(set(risk_types)),
+        reason=reason,
+        consent_given=consent_given,
+        reported_by=actor,
+        reported_on=today,
+    )
+    try:
+        summary = household_income_summary(household, on=today)
+    except DomainError:
+        summary = None  # no monitoring line for the area yet: the reviewers see the gap on the checklist
+    if summary is not None:
+        application.income_window = summary.window.label
+        application.per_capita_income = summary.per_capita
+        application.threshold = summary.threshold.amount
+    open_application = (
+        EntryApplication.objects.filter(household=household, state__in=TRANSITIONS.keys())
+        .exclude(state__in=[S.REGISTERED, S.REJECTED, S.WITHDRAWN, S.MERGED])
+        .first()
+    )
+    open_subject = MonitoringSubject.objects.filter(household=household, status__in=OPEN_SUBJECT_STATUSES).first()
+    if open_application is not None or open_subject is not None:
+        application.state = S.MERGED
+        application.closing_reason = (
+            f"该户已有办理中的纳入申请（{open_application.get_state_display()}）"
+            if open_application is not None
+            else "该户已是监测对象"
+        )
+        application.save()
+        EntryEvent.objects.create(
+            application=application, from_state="", to_state=S.MERGED, actor=actor, comment=application.closing_reason
+        )
+        return application
+    application.save()
+    EntryEvent.objects.create(application=application, from_state="", to_state=S.REPORTED, actor=actor, comment=reason)
+    household_risk_flag_clear(household=household, reason="已申报纳入监测")
+    return application
+
+
+# ------------------------------------------------------------------------------------------------ EN-1 … EN-3
+
+
+@transaction.atomic
+def entry_verify(*, application: EntryApplication, actor: Any, comment: str = "") -> EntryApplication:
+    """EN-1: home verification, which is a recorded visit of kind 入户核实 since the report (SPEC §4.6)."""
+    application = _lock(application)
+    _require(permissions.can_take_village_steps(actor, application))
+    _in_state(application, S.REPORTED)
+    if not application.household.visits.filter(
+        kind=VisitKind.VERIFICATION, visited_on__gte=application.reported_on
+    ).exists():
+        raise DomainError("请先登记一次“入户核实”走访（收入、两不愁三保障核查），再完成入户核实", field="visit")
+    _move(application, to=S.HOME_VERIFIED, actor=actor, comment=comment)
+    application.save(update_fields=["state", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def entry_review(
+    *,
+    application: EntryApplication,
+    actor: Any,
+    held_on: datetime.date,
+    body: str,
+    participants_count: int,
+    representatives_present: int,
+    attendees: str,
+    votes_for: int,
+    votes_against: int,
+    objections: str = "",
+    minutes_file: UploadedFile | None = None,
+) -> DemocraticReview:
+    """EN-2: the democratic review is a record of its own (meeting, attendees and roles, votes, minutes)."""
+    application = _lock(application)
+    _require(permissions.can_take_village_steps(actor, application))
+    _in_state(application, S.HOME_VERIFIED)
+    if body not in ReviewBody.values:
+        raise DomainError("请选择评议组织", field="body")
+    if held_on > timezone.localdate() or held_on < application.reported_on:
+        raise DomainError("评议日期须在申报日期与今天之间", field="held_on")
+    attendees = _required_text(attendees, "attendees", "参会人员及身份")
+    if participants_count <= 0:
+        raise DomainError("参会人数须大于 0", field="participants_count")
+    if representatives_present > participants_count:
+        raise DomainError("到会村民代表数不能多于参会人数", field="representatives_present")
+    if votes_for + votes_against > participants_count:
+        raise DomainError(
+            f"赞成票与反对票之和（{votes_for + votes_against}）不能多于参会人数（{participants_count}）",
+            field="votes_for",
+        )
+    review = DemocraticReview(
+        application=application,
+        held_on=held_on,
+        body=body,
+        participants_count=participants_count,
+        representatives_present=representatives_present,
+        attendees=attendees,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        objections=objections.strip(),
+        recorded_by=actor,
+    )
+    if minutes_file is not None:
+        review.minutes_file.save(minutes_file.name or "minutes", minutes_file, save=False)
+    review.save()
+    _move(
+        application,
+        to=S.DEMOCRATICALLY_REVIEWED,
+        actor=actor,
+        comment=f"{review.get_body_display()}：赞成 {votes_for}，反对 {votes_against}",
+    )
+    application.save(update_fields=["state", "updated_at"])
+    return review
+
+
+@transaction.atomic
+def entry_notice_post(
+    *,
+    application: EntryApplication,
+    actor: Any,
+    places: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    photo: UploadedFile | None = None,
+) -> PublicNotice:
+    """EN-3 begins: the village posts the notice for at least ``notice.entry_days`` days (SPEC §4.6, §4.14)."""
+    application = _lock(application)
+    _require(permissions.can_take_village_steps(actor, application))
+    _in_state(application, S.DEMOCRATICALLY_REVIEWED)
+    places = _required_text(places, "places", "公示地点")
+    review = application.democratic_reviews.order_by("-pk").first()
+    if review is not None and starts_on < review.held_on:
+        raise DomainError("公示不能早于民主评议", field="starts_on")
+    if ends_on < starts_on:
+        raise DomainError("公示结束日期不能早于开始日期", field="ends_on")
+    min_days = int(parameter("notice.entry_days", area_code=application.household.managing_area.code, on=starts_on))
+    if not rules.notice_long_enough(starts_on, ends_on, min_days):
+        raise DomainError(f"公示期不得少于 {min_days} 天", field="ends_on")
+    running = application.public_notices.filter(starts_on__gte=review.held_on if review else starts_on).exists()
+    if running:
+        raise DomainError("本次评议后已张贴公示", field="starts_on")
+    notice = PublicNotice(application=application, places=places, starts_on=starts_on, ends_on=ends_on, posted_by=actor)
+    if photo is not None:
+        notice.photo.save(photo.name or "notice", photo, save=False)
+    notice.save()
+    EntryEvent.objects.create(
+        application=application,
+        from_state=application.state,
+        to_state=application.state,
+        actor=actor,
+        comment=f"张贴公示：{places}，{starts_on} 至 {ends_on}",
+    )
+    return notice
+
+
+def _current_notice(application: EntryApplication) -> PublicNotice:
+    notice = application.public_notices.order_by("-pk").first()
+    if notice is None:
+        raise DomainError("尚未张贴公示", field="notice")
+    return notice
+
+
+@transaction.atomic
+def entry_notice_object(
+    *, application: EntryApplication, actor: Any, received_on: datetime.date, content: str
+) -> NoticeObjection:
+    """An objection (异议) received during the notice; it pauses the clock until resolved."""
+    application = _lock(application)
+    _require(permissions.can_take_village_steps(actor, application))
+    _in_state(application, S.DEMOCRATICALLY_REVIEWED)
+    notice = _current_notice(application)
+    if not notice.starts_on <= received_on <= timezone.localdate():
+        raise DomainError("异议须在公示开始之后、今天及以前收到", field="received_on")
+    return NoticeObjection.objects.create(
+        notice=notice,
+        received_on=received_on,
+        content=_required_text(content, "content", "异议内容"),
+        recorded_by=actor,
+    )
+
+
+@transaction.atomic
+def entry_notice_resolve(
+    *, objection: NoticeObjection, actor: Any, handling: str, upheld: bool, resolved_on: datetime.date | None = None
+) -> NoticeObjection:
+    """Record how an objection was handled. An upheld objection stops the notice: the case must then be returned
+    to home verification or rejected (NL-4, SPEC §4.7)."""
+    application = _lock(objection.notice.application)
+    _require(permissions.can_take_village_steps(actor, application))
+    objection = NoticeObjection.objects.select_for_update().get(pk=objection.pk)
+    if objection.resolved_on is not None:
+        raise DomainError(f"该异议已于 {objection.resolved_on} 处理", field="handling")
+    resolved_on = resolved_on or timezone.localdate()
+    if resolved_on < objection.received_on:
+        raise DomainError("处理日期不能早于收到日期", field="resolved_on")
+    objection.handling = _required_text(handling, "handling", "处理情况")
+    objection.upheld = upheld
+    objection.resolved_on = resolved_on
+    objection.save(update_fields=["handling", "upheld", "resolved_on"])
+    return objection
+
+
+def _notice_complete(application: EntryApplication, *, actor: Any, today: datetime.date, comment: str) -> None:
+    notice = _current_notice(application)
+    objections = list(notice.objections.all())
+    if any(o.resolved_on is None for o in objections):
+        raise DomainError("公示期内有未处理的异议，处理后方可结束公示", field="notice")
+    if any(o.upheld for o in objections):
+        raise DomainError("有异议成立：请退回入户核实或作未通过处理", field="notice")
+    end = rules.notice_effective_end(notice.ends_on, [(o.received_on, o.resolved_on) for o in objections], today=today)
+    if not rules.notice_period_over(end, today=today):
+        raise DomainError(f"公示期至 {end} 结束，期满后方可报乡镇审核", field="notice")
+    _move(
+        application, to=S.NOTICE_COMPLETED, actor=actor, comment=comment or f"公示期满（{notice.starts_on} 至 {end}）"
+    )
+    application.save(update_fields=["state", "updated_at"])
+
+
+@transaction.atomic
+def entry_notice_complete(*, application: EntryApplication, actor: Any, comment: str = "") -> EntryApplication:
+    """EN-3 ends: the period is over (objections paused it) and every objection is handled, none upheld."""
+    application = _lock(application)
+    _require(permissions.can_take_village_steps(actor, application))
+    _in_state(application, S.DEMOCRATICALLY_REVIEWED)
+    _notice_complete(application, actor=actor, today=timezone.localdate(), comment=comment)
+    return application
+
+
+def notices_complete_due(*, today: datetime.date) -> int:
+    """The daily job: every notice whose period ended without open or upheld objections moves its case to the
+    township queue, with the system as actor. Idempotent; one transaction per case."""
+    moved = 0
+    waiting = EntryApplication.objects.filter(state=S.DEMOCRATICALLY_REVIEWED, public_notices__ends_on__lt=today)
+    for pk in waiting.values_list("pk", flat=True).distinct():
+        with transaction.atomic():
+            application = _lock(EntryApplication(pk=pk))
+            if application.state != S.DEMOCRATICALLY_REVIEWED:
+                continue
+            try:
+                _notice_complete(application, actor=None, today=today, comment="")
+            except DomainError:
+                continue  # open objections, upheld objections or a paused clock: a person decides
+            moved += 1
+    return moved
+
+
+# ------------------------------------------------------------------------------------------------ EN-4 … EN-6
+
+
+@transaction.atomic
+def entry_township_review(*, application: EntryApplication, actor: Any, comment: str) -> EntryApplication:
+    """EN-4: the township reviews the file and forwards it to the county with its opinion."""
+    application = _lock(application)
+    _require(permissions.can_review_as_township(actor, application))
+    _in_state(application, S.NOTICE_COMPLETED)
+    application.township_opinion = _required_text(comment, "comment", "乡镇审核意见")
+    _move(application, to=S.TOWNSHIP_REVIEWED, actor=actor, comment=application.township_opinion)
+    application.save(update_fields=["state", "township_opinion", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def entry_approve(
+    *,
+    application: EntryApplication,
+    actor: Any,
+    category: str,
+    risk_types: list[str],
+    decision_no: str = "",
+    comment: str = "",
+) -> EntryApplication:
+    """EN-5: the county approves and fixes the category. The category must fit the household (SPEC §4.1) and, for
+    unstable-exited and marginal households, the income must be below the year's line (NR-INC-01)."""
+    application = _lock(application)
+    _require(permissions.can_approve_as_county(actor, application))
+    _in_state(application, S.TOWNSHIP_REVIEWED)
+    if category not in SubjectCategory.values:
+        raise DomainError("请选择监测类别", field="category")
+    if not risk_types or any(risk not in RiskType.values for risk in risk_types):
+        raise DomainError("请至少选择一种风险类型", field="risk_types")
+    household = application.household
+    today = timezone.localdate()
+    area_code = household.managing_area.code
+    excludes = bool(parameter("monitoring.marginal_excludes_exited", area_code=area_code, on=today))
+    if not rules.category_fits_household(
+        category, exited_poor=_is_exited_poor(household, today), marginal_excludes_exited=excludes
+    ):
+        raise DomainError(
+            "脱贫不稳定户须为脱贫户" if category == SubjectCategory.UNSTABLE_EXITED else "边缘易致贫户不能是脱贫户",
+            field="category",
+        )
+    summary = household_income_summary(household, on=today)
+    if not rules.entry_income_in_scope(category, summary.per_capita, summary.threshold.amount):
+        shown = "未录入" if summary.per_capita is None else f"{summary.per_capita} 元"
+        raise DomainError(
+            f"人均纯收入 {shown}，不低于 {summary.threshold.year} 年监测标准 {summary.threshold.amount} 元，"
+            f"不能按“{SubjectCategory(category).label}”纳入（突发严重困难户不受此限）",
+            field="category",
+        )
+    application.category = category
+    application.risk_types = sorted(set(risk_types))
+    application.decision_no = decision_no.strip()
+    application.decided_on = today
+    application.per_capita_income = summary.per_capita
+    application.threshold = summary.threshold.amount
+    application.income_window = summary.window.label
+    _move(application, to=S.APPROVED, actor=actor, comment=comment)
+    application.save()
+    return application
+
+
+@transaction.atomic
+def entry_register(*, application: EntryApplication, actor: Any, comment: str = "") -> MonitoringSubject:
+    """EN-6: the approved household becomes a monitoring subject."""
+    application = _lock(application)
+    _require(permissions.can_register(actor, application))
+    _in_state(application, S.APPROVED)
+    if MonitoringSubject.objects.filter(household=application.household, status__in=OPEN_SUBJECT_STATUSES).exists():
+        raise DomainError("该户已是监测对象", field="household")
+    subject = MonitoringSubject.objects.create(
+        household=application.household,
+        application=application,
+        category=application.category,
+        risk_types=application.risk_types,
+        entered_on=timezone.localdate(),
+    )
+    _move(application, to=S.REGISTERED, actor=actor, comment=comment)
+    application.save(update_fields=["state", "updated_at"])
+    return subject
+
+
+# ---------------------------------------------------------------------------------------- return, reject, withdraw
+
+
+_RETURN_TO: Final[Mapping[EntryState, EntryState]] = {
+    S.DEMOCRATICALLY_REVIEWED: S.REPORTED,  # an objection upheld during the notice: verify again
+    S.NOTICE_COMPLETED: S.REPORTED,  # the township returns the case to EN-1
+    S.TOWNSHIP_REVIEWED: S.NOTICE_COMPLETED,  # the county returns it to EN-4
+}
+
+
+@transaction.atomic
+def entry_return(*, application: EntryApplication, actor: Any, comment: str) -> EntryApplication:
+    """Send a case back one level with comments (SPEC §4.6 rejection columns)."""
+    application = _lock(application)
+    state = EntryState(application.state)
+    if state not in _RETURN_TO:
+        raise TransitionNotAllowed(f"申请当前为“{state.label}”，不能退回")
+    _require(_DECIDER[state](actor, application))
+    _move(application, to=_RETURN_TO[state], actor=actor, comment=_required_text(comment, "comment", "退回意见"))
+    application.save(update_fields=["state", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def entry_reject(*, application: EntryApplication, actor: Any, comment: str) -> EntryApplication:
+    """End the case as not included; it stays visible with its reason, and the household may be reported again
+    when facts change (SPEC §4.6)."""
+    application = _lock(application)
+    state = EntryState(application.state)
+    if state not in _DECIDER:
+        raise TransitionNotAllowed(f"申请当前为“{state.label}”，不能作未通过处理")
+    _require(_DECIDER[state](actor, application))
+    application.closing_reason = _required_text(comment, "comment", "未通过原因")
+    _move(application, to=S.REJECTED, actor=actor, comment=application.closing_reason)
+    application.save(update_fields=["state", "closing_reason", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def entry_withdraw(*, application: EntryApplication, actor: Any, comment: str) -> EntryApplication:
+    """The applicant withdraws before the village steps are over."""
+    application = _lock(application)
+    _require(permissions.can_withdraw(actor, application))
+    application.closing_reason = _required_text(comment, "comment", "撤回原因")
+    _move(application, to=S.WITHDRAWN, actor=actor, comment=application.closing_reason)
+    application.save(update_fields=["state", "closing_reason", "updated_at"])
+    return application
+
+
+# The commands the API exposes as ``POST …/transitions/`` {"action": …, "comment": …}.
+ENTRY_STEPS: Final[Mapping[str, Callable[..., Any]]] = {
+    "verify": entry_verify,
+    "complete_notice": entry_notice_complete,
+    "township_review": entry_township_review,
+    "register": entry_register,
+    "return": entry_return,
+    "reject": entry_reject,
+    "withdraw": entry_withdraw,
+}

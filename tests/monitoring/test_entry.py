@@ -1,0 +1,392 @@
+"""The entry workflow of SPEC §4.6, walked by the roles SPEC §1.3 assigns, with every refusal."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from accounts.roles import Role
+from households.choices import HouseholdFlagKind, VisitKind
+from households.models import HouseholdFlag, IncomeRecord, Visit
+from monitoring import rules
+from monitoring.choices import EntryState, SubjectCategory, SubjectStatus
+from monitoring.models import EntryApplication, MonitoringSubject
+from monitoring.services import (
+    entry_approve,
+    entry_notice_complete,
+    entry_notice_object,
+    entry_notice_post,
+    entry_notice_resolve,
+    entry_register,
+    entry_reject,
+    entry_report,
+    entry_return,
+    entry_review,
+    entry_township_review,
+    entry_verify,
+    notices_complete_due,
+)
+from revitalization.errors import DomainError, TransitionNotAllowed
+from tests.factories import HouseholdFactory, MemberFactory, TownshipFactory, UserFactory, VillageFactory
+
+pytestmark = pytest.mark.django_db
+S = EntryState
+TODAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+
+
+class County:
+    """Ningxia codes, so the seeded 6000-yuan line of 2021 applies (carried forward to 2026)."""
+
+    def __init__(self) -> None:
+        self.village = VillageFactory(
+            code="640324100201",
+            parent__code="640324100000",
+            parent__parent__code="640324000000",
+            parent__parent__parent__code="640300000000",
+            parent__parent__parent__parent__code="640000000000",
+        )
+        self.township = self.village.parent
+        self.county = self.township.parent
+        self.village_worker = UserFactory(roles=[Role.VILLAGE_WORKER], area=self.village)
+        self.township_cadre = UserFactory(roles=[Role.TOWNSHIP_CADRE], area=self.township)
+        self.county_reviewer = UserFactory(roles=[Role.COUNTY_REVIEWER], area=self.county)
+
+    def household(self, *, per_capita: Decimal, size: int = 4, exited: bool = False):
+        household = HouseholdFactory(managing_area=self.village)
+        for _ in range(size - 1):
+            MemberFactory(household=household)
+        for year in (2025, 2026):
+            IncomeRecord.objects.create(household=household, year=year, wage_income=per_capita * size)
+        if exited:
+            HouseholdFlag.objects.create(
+                household=household, kind=HouseholdFlagKind.EXITED_POOR, valid_from=datetime.date(2019, 12, 31)
+            )
+        return household
+
+
+@pytest.fixture
+def county():
+    return County()
+
+
+def _report(county, household, category=SubjectCategory.MARGINAL_AT_RISK):
+    return entry_report(
+        actor=county.village_worker,
+        household=household,
+        channel="cadre_screening",
+        proposed_category=category,
+        risk_types=["illness"],
+        reason="户主患病住院，医疗支出大",
+    )
+
+
+def _through_village(county, application, *, notice_start=TODAY - datetime.timedelta(days=6)):
+    Visit.objects.create(
+        household=application.household,
+        visited_on=TODAY,
+        kind=VisitKind.VERIFICATION,
+        recorded_by=county.village_worker,
+    )
+    entry_verify(application=application, actor=county.village_worker)
+    entry_review(
+        application=application,
+        actor=county.village_worker,
+        held_on=TODAY,
+        body="representatives",
+        participants_count=15,
+        representatives_present=12,
+        attendees="马某 村民代表\n李某 村干部",
+        votes_for=14,
+        votes_against=1,
+    )
+    notice = entry_notice_post(
+        application=application,
+        actor=county.village_worker,
+        places="村委会公示栏",
+        starts_on=TODAY,
+        ends_on=TODAY + datetime.timedelta(days=4),
+    )
+    type(notice).objects.filter(pk=notice.pk).update(
+        starts_on=notice_start, ends_on=notice_start + datetime.timedelta(days=4)
+    )
+    return notice
+
+
+def _walk_to_county(county, household, category=SubjectCategory.MARGINAL_AT_RISK):
+    application = _report(county, household, category)
+    _through_village(county, application)
+    entry_notice_complete(application=application, actor=county.village_worker)
+    entry_township_review(application=application, actor=county.township_cadre, comment="情况属实，同意上报")
+    return application
+
+
+def test_the_whole_entry_path_by_four_users(county):
+    household = county.household(per_capita=Decimal("5350"))
+    application = _walk_to_county(county, household)
+    entry_approve(
+        application=application,
+        actor=county.county_reviewer,
+        category=SubjectCategory.MARGINAL_AT_RISK,
+        risk_types=["illness", "medical_security"],
+        decision_no="同乡振发〔2026〕12号",
+    )
+    subject = entry_register(application=application, actor=county.county_reviewer)
+    application.refresh_from_db()
+    assert application.state == S.REGISTERED
+    assert subject.status == SubjectStatus.MONITORED
+    assert subject.category == SubjectCategory.MARGINAL_AT_RISK
+    trail = [(e.from_state, e.to_state, e.actor) for e in application.events.all()]
+    assert [t[1] for t in trail] == [
+        S.REPORTED,
+        S.HOME_VERIFIED,
+        S.DEMOCRATICALLY_REVIEWED,
+        S.DEMOCRATICALLY_REVIEWED,
+        S.NOTICE_COMPLETED,
+        S.TOWNSHIP_REVIEWED,
+        S.APPROVED,
+        S.REGISTERED,
+    ]
+    assert trail[-3][2] == county.township_cadre
+    assert application.per_capita_income == Decimal("5350.00")
+
+
+@pytest.mark.parametrize(
+    ("per_capita", "category", "exited", "message"),
+    [
+        (Decimal("6000"), SubjectCategory.MARGINAL_AT_RISK, False, "不低于 2021 年监测标准 6000.00 元"),
+        (Decimal("5999.99"), SubjectCategory.MARGINAL_AT_RISK, True, "边缘易致贫户不能是脱贫户"),
+        (Decimal("5000"), SubjectCategory.UNSTABLE_EXITED, False, "脱贫不稳定户须为脱贫户"),
+    ],
+)
+def test_county_approval_refuses_income_at_the_line_and_wrong_categories(county, per_capita, category, exited, message):
+    application = _walk_to_county(county, county.household(per_capita=per_capita, exited=exited), category)
+    with pytest.raises(DomainError, match=message):
+        entry_approve(application=application, actor=county.county_reviewer, category=category, risk_types=["illness"])
+    application.refresh_from_db()
+    assert application.state == S.TOWNSHIP_REVIEWED
+
+
+def test_just_below_the_line_and_sudden_hardship_above_it_are_approved(county):
+    below = _walk_to_county(county, county.household(per_capita=Decimal("5999.99")))
+    entry_approve(
+        application=below,
+        actor=county.county_reviewer,
+        category=SubjectCategory.MARGINAL_AT_RISK,
+        risk_types=["illness"],
+    )
+    # SPEC §3.7 example 5: 12,000 per capita, a fire: income above the line is allowed for sudden hardship.
+    fire = _walk_to_county(
+        county, county.household(per_capita=Decimal("12000"), size=3), SubjectCategory.SUDDEN_HARDSHIP
+    )
+    entry_approve(
+        application=fire,
+        actor=county.county_reviewer,
+        category=SubjectCategory.SUDDEN_HARDSHIP,
+        risk_types=["disaster"],
+    )
+    below.refresh_from_db()
+    fire.refresh_from_db()
+    assert {below.state, fire.state} == {S.APPROVED}
+
+
+@pytest.mark.parametrize(
+    ("role", "area_of", "error"),
+    [
+        (Role.TOWNSHIP_CADRE, lambda c: c.township, PermissionDenied),  # not the county's step
+        (Role.VILLAGE_WORKER, lambda c: c.village, PermissionDenied),
+        (Role.COUNTY_REVIEWER, lambda c: TownshipFactory().parent, PermissionDenied),  # another county
+        (Role.REPORTING_OFFICER, lambda c: c.county, PermissionDenied),
+    ],
+)
+def test_only_the_county_of_the_managing_area_approves(county, role, area_of, error):
+    application = _walk_to_county(county, county.household(per_capita=Decimal("5000")))
+    actor = UserFactory(roles=[role], area=area_of(county))
+    with pytest.raises(error):
+        entry_approve(
+            application=application, actor=actor, category=SubjectCategory.MARGINAL_AT_RISK, risk_types=["illness"]
+        )
+    application.refresh_from_db()
+    assert application.state == S.TOWNSHIP_REVIEWED
+    assert application.events.filter(to_state=S.APPROVED).count() == 0
+
+
+def test_steps_out_of_order_are_refused_and_leave_no_trace(county):
+    application = _report(county, county.household(per_capita=Decimal("5000")))
+    with pytest.raises(TransitionNotAllowed):
+        entry_township_review(application=application, actor=county.township_cadre, comment="同意")
+    with pytest.raises(DomainError, match="请先登记一次“入户核实”走访"):
+        entry_verify(application=application, actor=county.village_worker)
+    assert application.events.count() == 1
+
+
+def test_a_second_report_is_merged_not_opened_twice(county):
+    household = county.household(per_capita=Decimal("5000"))
+    first = _report(county, household)
+    second = _report(county, household)
+    assert second.state == S.MERGED
+    assert "已有办理中的纳入申请" in second.closing_reason
+    assert EntryApplication.objects.filter(household=household, state=S.REPORTED).get() == first
+
+
+def test_self_declaration_needs_consent(county):
+    with pytest.raises(DomainError, match="承诺授权查询家庭情况"):
+        entry_report(
+            actor=county.village_worker,
+            household=county.household(per_capita=Decimal("5000")),
+            channel="self_declaration",
+            proposed_category="marginal_at_risk",
+            risk_types=["illness"],
+            reason="申请",
+        )
+
+
+def test_the_notice_must_last_five_days_and_objections_pause_it(county):
+    application = _report(county, county.household(per_capita=Decimal("5000")))
+    Visit.objects.create(
+        household=application.household,
+        visited_on=TODAY,
+        kind=VisitKind.VERIFICATION,
+        recorded_by=county.village_worker,
+    )
+    entry_verify(application=application, actor=county.village_worker)
+    entry_review(
+        application=application,
+        actor=county.village_worker,
+        held_on=TODAY,
+        body="representatives",
+        participants_count=9,
+        representatives_present=7,
+        attendees="马某",
+        votes_for=8,
+        votes_against=0,
+    )
+    with pytest.raises(DomainError, match="公示期不得少于 5 天"):
+        entry_notice_post(
+            application=application,
+            actor=county.village_worker,
+            places="公示栏",
+            starts_on=TODAY,
+            ends_on=TODAY + datetime.timedelta(days=3),
+        )
+    entry_notice_post(
+        application=application,
+        actor=county.village_worker,
+        places="公示栏",
+        starts_on=TODAY,
+        ends_on=TODAY + datetime.timedelta(days=4),
+    )
+    with pytest.raises(DomainError, match="公示期至 2026-11-27 结束"):
+        entry_notice_complete(application=application, actor=county.village_worker)
+    objection = entry_notice_object(
+        application=application, actor=county.village_worker, received_on=TODAY, content="该户有车辆"
+    )
+    with pytest.raises(DomainError, match="未处理的异议"):
+        entry_notice_complete(application=application, actor=county.village_worker)
+    entry_notice_resolve(
+        objection=objection,
+        actor=county.village_worker,
+        handling="经核实为亲属借用车辆",
+        upheld=False,
+        resolved_on=TODAY + datetime.timedelta(days=2),
+    )
+    assert notices_complete_due(today=TODAY + datetime.timedelta(days=5)) == 0  # paused two days: ends 11-29
+    assert notices_complete_due(today=TODAY + datetime.timedelta(days=7)) == 1
+    application.refresh_from_db()
+    assert application.state == S.NOTICE_COMPLETED
+    assert application.events.last().actor is None  # the system moved it
+
+
+def test_an_upheld_objection_sends_the_case_back(county):
+    application = _report(county, county.household(per_capita=Decimal("5000")))
+    notice = _through_village(county, application)
+    objection = entry_notice_object(
+        application=application, actor=county.village_worker, received_on=notice.starts_on, content="该户隐瞒经营收入"
+    )
+    entry_notice_resolve(objection=objection, actor=county.village_worker, handling="核实属实", upheld=True)
+    with pytest.raises(DomainError, match="有异议成立"):
+        entry_notice_complete(application=application, actor=county.village_worker)
+    entry_return(application=application, actor=county.village_worker, comment="重新入户核实收入")
+    application.refresh_from_db()
+    assert application.state == S.REPORTED
+
+
+def test_township_returns_and_county_rejects_with_reasons(county):
+    application = _report(county, county.household(per_capita=Decimal("5000")))
+    _through_village(county, application)
+    entry_notice_complete(application=application, actor=county.village_worker)
+    with pytest.raises(DomainError, match="请填写退回意见"):
+        entry_return(application=application, actor=county.township_cadre, comment=" ")
+    entry_return(application=application, actor=county.township_cadre, comment="收入核算有误")
+    application.refresh_from_db()
+    assert application.state == S.REPORTED
+    application = _walk_to_county(county, county.household(per_capita=Decimal("5000")))
+    entry_reject(application=application, actor=county.county_reviewer, comment="经抽查不符合条件")
+    application.refresh_from_db()
+    assert (application.state, application.closing_reason) == (S.REJECTED, "经抽查不符合条件")
+    with pytest.raises(TransitionNotAllowed):
+        entry_return(application=application, actor=county.county_reviewer, comment="x")
+
+
+def test_a_registered_household_is_merged_on_a_new_report_and_has_one_subject(county):
+    household = county.household(per_capita=Decimal("5000"))
+    application = _walk_to_county(county, household)
+    entry_approve(
+        application=application, actor=county.county_reviewer, category="marginal_at_risk", risk_types=["illness"]
+    )
+    entry_register(application=application, actor=county.township_cadre)
+    assert _report(county, household).closing_reason == "该户已是监测对象"
+    assert MonitoringSubject.objects.filter(household=household).count() == 1
+
+
+def test_reporting_lowers_the_risk_flag_of_the_visit(county):
+    household = county.household(per_capita=Decimal("5000"))
+    household.risk_flagged_on = TODAY
+    household.save()
+    _report(county, household)
+    household.refresh_from_db()
+    assert household.risk_flagged_on is None
+
+
+@pytest.mark.parametrize(
+    ("ends_on", "objections", "expected"),
+    [
+        (datetime.date(2026, 11, 27), [], datetime.date(2026, 11, 27)),
+        (
+            datetime.date(2026, 11, 27),
+            [(datetime.date(2026, 11, 24), datetime.date(2026, 11, 26))],
+            datetime.date(2026, 11, 29),
+        ),
+        # overlapping objections count once: 24–26 and 25–27 pause 24, 25, 26 = 3 days
+        (
+            datetime.date(2026, 11, 27),
+            [
+                (datetime.date(2026, 11, 24), datetime.date(2026, 11, 26)),
+                (datetime.date(2026, 11, 25), datetime.date(2026, 11, 27)),
+            ],
+            datetime.date(2026, 11, 30),
+        ),
+    ],
+)
+def test_the_notice_clock(ends_on, objections, expected):
+    assert rules.notice_effective_end(ends_on, objections, today=TODAY) == expected
+    assert rules.notice_long_enough(datetime.date(2026, 11, 23), datetime.date(2026, 11, 27), 5)
+    assert not rules.notice_long_enough(datetime.date(2026, 11, 23), datetime.date(2026, 11, 26), 5)
+
+
+def test_the_admin_cannot_change_a_state(client, county):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    application = _report(county, county.household(per_capita=Decimal("5000")))
+    client.force_login(get_user_model().objects.create_superuser("root", password="x"))
+    url = reverse("admin:monitoring_entryapplication_change", args=[application.pk])
+    client.post(url, {"state": "approved"})
+    application.refresh_from_db()
+    assert application.state == S.REPORTED
+    assert client.get(reverse("admin:monitoring_entryapplication_add")).status_code == 403
