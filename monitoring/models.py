@@ -8,6 +8,7 @@ from monitoring.choices import (
     EntryState,
     IdentificationChannel,
     ReviewBody,
+    RiskType,
     SubjectCategory,
     SubjectStatus,
 )
@@ -71,6 +72,10 @@ class EntryApplication(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_ENTRY_STATES
+
+    @property
+    def risk_type_labels(self) -> list[str]:
+        return [str(RiskType(value).label) for value in self.risk_types if value in RiskType.values]
 
 
 class EntryEvent(models.Model):

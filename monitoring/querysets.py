@@ -1,7 +1,9 @@
+from typing import Any
+
 from geo.querysets import JurisdictionQuerySet
 
 
-class CaseQuerySet(JurisdictionQuerySet["EntryApplication"]):  # type: ignore[name-defined]
+class CaseQuerySet(JurisdictionQuerySet[Any]):
     """Monitoring records belong to a household: visible where the household is (SPEC §1.3 rule 1, §1.5)."""
 
     jurisdiction_fields = ("household__managing_area__code", "household__co_managing_area__code")
@@ -9,7 +11,7 @@ class CaseQuerySet(JurisdictionQuerySet["EntryApplication"]):  # type: ignore[na
     grant_path = "household"
 
 
-class CaseRecordQuerySet(JurisdictionQuerySet["DemocraticReview"]):  # type: ignore[name-defined]
+class CaseRecordQuerySet(JurisdictionQuerySet[Any]):
     """Records of one application (reviews, notices, events): visible where the application's household is."""
 
     jurisdiction_fields = (

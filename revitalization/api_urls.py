@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from geo.api import AdminAreaViewSet
 from households.api.views import HouseholdViewSet, IncomeRecordViewSet, MemberViewSet, VisitViewSet
+from monitoring.api.views import EntryApplicationViewSet, MonitoringSubjectViewSet
 
 
 class TokenView(ObtainAuthToken):
@@ -20,6 +21,8 @@ router.register("households", HouseholdViewSet, basename="household")
 router.register("members", MemberViewSet, basename="member")
 router.register("incomes", IncomeRecordViewSet, basename="income")
 router.register("visits", VisitViewSet, basename="visit")
+router.register("entries", EntryApplicationViewSet, basename="entry")
+router.register("subjects", MonitoringSubjectViewSet, basename="subject")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

@@ -112,6 +112,8 @@ def _open_page(
             problems.bad_responses.append(f"{response.status} {response.request.method} {response.url}")
 
     def on_request_failed(failed: Request) -> None:
+        if failed.failure == "net::ERR_ABORTED":
+            return  # the page navigated on before this request finished: not a defect of the page
         problems.failed_requests.append(f"{failed.failure} {failed.method} {failed.url}")
 
     page.on("response", on_response)

@@ -68,7 +68,11 @@ def test_a_township_cadre_records_a_visit_from_a_phone(page: Page, page_problems
     expect(timeline).to_contain_text("两不愁三保障或饮水安全有未达标项")
     photo = timeline.get_by_role("img", name="走访照片")
     expect(photo).to_be_visible()
-    assert page.evaluate("document.querySelector('[data-testid=visit-timeline] img').naturalWidth") == 1
+    # the photo is served (scoped view) and decodes: wait for it rather than racing the image load
+    page.wait_for_function(
+        "(() => { const i = document.querySelector('[data-testid=visit-timeline] img');"
+        " return i && i.complete && i.naturalWidth === 1; })()"
+    )
     household = Household.objects.get(pk=household.pk)
     assert household.risk_flagged_on is not None
     assert_no_page_problems(page_problems)

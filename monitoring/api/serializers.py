@@ -1,0 +1,84 @@
+from typing import Any
+
+from rest_framework import serializers
+
+from monitoring.choices import RiskType, SubjectCategory
+from monitoring.models import EntryApplication, EntryEvent, MonitoringSubject
+from monitoring.services.entry import ENTRY_STEPS
+
+
+class EntryEventSerializer(serializers.ModelSerializer[EntryEvent]):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = EntryEvent
+        fields = ["at", "from_state", "to_state", "actor", "comment"]
+
+
+class EntryApplicationOutputSerializer(serializers.ModelSerializer[EntryApplication]):
+    household_no = serializers.CharField(source="household.household_no")
+    events = EntryEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = EntryApplication
+        fields = [
+            "id",
+            "household",
+            "household_no",
+            "state",
+            "channel",
+            "sub_channel",
+            "proposed_category",
+            "category",
+            "risk_types",
+            "reason",
+            "reported_on",
+            "income_window",
+            "per_capita_income",
+            "threshold",
+            "township_opinion",
+            "decision_no",
+            "decided_on",
+            "closing_reason",
+            "events",
+        ]
+
+
+class EntryReportInputSerializer(serializers.Serializer[Any]):
+    household = serializers.IntegerField()
+    channel = serializers.CharField()
+    sub_channel = serializers.CharField(required=False, allow_blank=True, default="")
+    proposed_category = serializers.ChoiceField(choices=SubjectCategory.choices)
+    risk_types = serializers.ListField(child=serializers.ChoiceField(choices=RiskType.choices), min_length=1)
+    reason = serializers.CharField()
+    consent_given = serializers.BooleanField(default=False)
+
+
+class TransitionInputSerializer(serializers.Serializer[Any]):
+    action = serializers.ChoiceField(choices=sorted(ENTRY_STEPS))
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ApproveInputSerializer(serializers.Serializer[Any]):
+    category = serializers.ChoiceField(choices=SubjectCategory.choices)
+    risk_types = serializers.ListField(child=serializers.ChoiceField(choices=RiskType.choices), min_length=1)
+    decision_no = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MonitoringSubjectSerializer(serializers.ModelSerializer[MonitoringSubject]):
+    household_no = serializers.CharField(source="household.household_no")
+
+    class Meta:
+        model = MonitoringSubject
+        fields = [
+            "id",
+            "household",
+            "household_no",
+            "application",
+            "category",
+            "risk_types",
+            "status",
+            "entered_on",
+            "eliminated_on",
+        ]

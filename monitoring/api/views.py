@@ -1,0 +1,69 @@
+"""Monitoring API: read-only viewsets; each command is one ``@action`` calling one service (STYLE rule 18)."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from geo.mixins import JurisdictionScopedMixin
+from geo.shortcuts import get_visible_or_404
+from households.models import Household
+from monitoring import services
+from monitoring.api.serializers import (
+    ApproveInputSerializer,
+    EntryApplicationOutputSerializer,
+    EntryReportInputSerializer,
+    MonitoringSubjectSerializer,
+    TransitionInputSerializer,
+)
+from monitoring.models import EntryApplication, MonitoringSubject
+
+
+class EntryApplicationViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[EntryApplication]):
+    """Entry applications (SPEC §4.6) the caller may see. ``POST /transitions/`` takes a step by name."""
+
+    queryset = EntryApplication.objects.select_related("household").prefetch_related("events__actor")
+    serializer_class = EntryApplicationOutputSerializer
+    filterset_fields = ["state", "proposed_category", "channel", "household"]
+    ordering = ["-reported_on", "-pk"]
+
+    @extend_schema(request=EntryReportInputSerializer, responses=EntryApplicationOutputSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """EN-0: report a household (a duplicate of an open case comes back as ``merged``)."""
+        payload = EntryReportInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        household = get_visible_or_404(Household, request.user, pk=data.pop("household"))
+        application = services.entry_report(actor=request.user, household=household, **data)
+        return Response(EntryApplicationOutputSerializer(application).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TransitionInputSerializer, responses=EntryApplicationOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def transitions(self, request: Request, pk: str | None = None) -> Response:
+        """Take a step: verify, complete_notice, township_review, register, return, reject, withdraw."""
+        application = self.get_object()  # first: outside the jurisdiction is 404 whatever the payload
+        payload = TransitionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        step = services.ENTRY_STEPS[payload.validated_data["action"]]
+        step(application=application, actor=request.user, comment=payload.validated_data["comment"])
+        return Response(EntryApplicationOutputSerializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=ApproveInputSerializer, responses=EntryApplicationOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        """EN-5, county approval with the category and risk types."""
+        application = self.get_object()
+        payload = ApproveInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.entry_approve(application=application, actor=request.user, **payload.validated_data)
+        return Response(EntryApplicationOutputSerializer(self.get_queryset().get(pk=pk)).data)
+
+
+class MonitoringSubjectViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[MonitoringSubject]):
+    queryset = MonitoringSubject.objects.select_related("household")
+    serializer_class = MonitoringSubjectSerializer
+    filterset_fields = ["status", "category", "household"]
+    ordering = ["-entered_on", "-pk"]

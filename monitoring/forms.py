@@ -1,0 +1,66 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from households.forms import DATE, BootstrapMixin
+from monitoring.choices import IdentificationChannel, ReviewBody, RiskType, SubjectCategory
+
+
+class ReportForm(BootstrapMixin, forms.Form):
+    channel = forms.ChoiceField(label=_("识别渠道"), choices=IdentificationChannel.choices)
+    sub_channel = forms.CharField(label=_("具体方式"), max_length=32, required=False)
+    proposed_category = forms.ChoiceField(label=_("拟定类别"), choices=SubjectCategory.choices)
+    risk_types = forms.MultipleChoiceField(
+        label=_("风险类型"), choices=RiskType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(label=_("申报理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    consent_given = forms.BooleanField(label=_("农户已承诺授权查询家庭情况"), required=False)
+
+
+class CommentForm(BootstrapMixin, forms.Form):
+    comment = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ReviewForm(BootstrapMixin, forms.Form):
+    held_on = forms.DateField(label=_("评议日期"), widget=DATE)
+    body = forms.ChoiceField(label=_("评议组织"), choices=ReviewBody.choices)
+    participants_count = forms.IntegerField(label=_("参会人数"), min_value=1)
+    representatives_present = forms.IntegerField(label=_("到会村民代表数"), min_value=0)
+    votes_for = forms.IntegerField(label=_("赞成票"), min_value=0)
+    votes_against = forms.IntegerField(label=_("反对票"), min_value=0)
+    attendees = forms.CharField(label=_("参会人员及身份（每行一人）"), widget=forms.Textarea(attrs={"rows": 3}))
+    objections = forms.CharField(label=_("主要意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    minutes_file = forms.FileField(label=_("会议记录"), required=False)
+
+
+class NoticeForm(BootstrapMixin, forms.Form):
+    places = forms.CharField(label=_("公示地点"), max_length=200)
+    starts_on = forms.DateField(label=_("公示开始"), widget=DATE)
+    ends_on = forms.DateField(label=_("公示结束"), widget=DATE)
+    photo = forms.FileField(label=_("公示照片"), required=False)
+
+
+class ObjectionForm(BootstrapMixin, forms.Form):
+    received_on = forms.DateField(label=_("收到日期"), widget=DATE)
+    content = forms.CharField(label=_("异议内容"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolveForm(BootstrapMixin, forms.Form):
+    objection = forms.IntegerField(widget=forms.HiddenInput)
+    handling = forms.CharField(label=_("处理情况"), widget=forms.Textarea(attrs={"rows": 2}))
+    upheld = forms.BooleanField(label=_("异议成立"), required=False)
+
+
+class ApproveForm(BootstrapMixin, forms.Form):
+    category = forms.ChoiceField(label=_("监测类别"), choices=SubjectCategory.choices)
+    risk_types = forms.MultipleChoiceField(
+        label=_("风险类型"), choices=RiskType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    decision_no = forms.CharField(label=_("批准文号"), max_length=100, required=False)
+    comment = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, application: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if application is not None and not self.is_bound:
+            self.initial.update(category=application.proposed_category, risk_types=application.risk_types)

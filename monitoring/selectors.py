@@ -1,0 +1,158 @@
+"""Reads of monitoring, always from ``visible_to(user)`` (STYLE rule 2)."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from accounts.permissions import has_capability
+from accounts.roles import Capability
+from geo.parameters import parameter
+from households.choices import HouseholdFlagKind
+from households.selectors import household_income_summary
+from monitoring import permissions, rules
+from monitoring.choices import EntryState, SubjectCategory
+from monitoring.models import EntryApplication
+from revitalization.errors import DomainError
+
+S = EntryState
+
+# Who takes the pending step of each state (SPEC §4.6) and the setting holding its time limit (SPEC §4.14).
+PENDING_STEP: dict[str, tuple[Capability, str]] = {
+    S.REPORTED: (Capability.VILLAGE_PROCEDURE, "entry.verify_within_days"),
+    S.HOME_VERIFIED: (Capability.VILLAGE_PROCEDURE, "entry.review_within_days"),
+    S.DEMOCRATICALLY_REVIEWED: (Capability.VILLAGE_PROCEDURE, "entry.notice_post_within_days"),
+    S.NOTICE_COMPLETED: (Capability.TOWNSHIP_REVIEW, "entry.township_review_days"),
+    S.TOWNSHIP_REVIEWED: (Capability.COUNTY_APPROVAL, "entry.county_approval_days"),
+    S.APPROVED: (Capability.COUNTY_APPROVAL, "entry.register_within_days"),
+}
+
+
+def entry_queue(*, user: Any, mine: bool = False, state: str = "") -> QuerySet[EntryApplication]:
+    """Applications the user may see, oldest waiting first; ``mine`` keeps those whose next step is theirs."""
+    return entry_queue_narrow(EntryApplication.objects.visible_to(user), user=user, mine=mine, state=state)
+
+
+def entry_queue_narrow(
+    queryset: QuerySet[EntryApplication], *, user: Any, mine: bool = False, state: str = ""
+) -> QuerySet[EntryApplication]:
+    """Narrow an already scoped queryset (``visible_to`` ran) to a queue."""
+    queryset = queryset.select_related("household__managing_area__parent", "reported_by").annotate(
+        waiting_since=Max("events__at")
+    )
+    if state in EntryState.values:
+        queryset = queryset.filter(state=state)
+    if mine:
+        states = {s for s, (capability, _setting) in PENDING_STEP.items() if has_capability(user, capability)}
+        if has_capability(user, Capability.TOWNSHIP_REVIEW):
+            states.add(S.APPROVED)  # EN-6 may be taken by township staff too
+        queryset = queryset.filter(state__in=states)
+        if not user.is_superuser:  # steps are taken in the managing area's chain only (SPEC §1.3 rule 2)
+            area = getattr(user, "area", None)
+            queryset = (
+                queryset.filter(household__managing_area__code__startswith=area.prefix) if area else (queryset.none())
+            )
+    return queryset.order_by("waiting_since", "pk")
+
+
+@dataclass(frozen=True)
+class Waiting:
+    days: int
+    limit: int | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.limit is not None and self.days > self.limit
+
+    @property
+    def near(self) -> bool:
+        return self.limit is not None and not self.overdue and self.days >= max(self.limit - 1, 0)
+
+
+def waiting(
+    application: EntryApplication,
+    *,
+    today: datetime.date | None = None,
+    limits: dict[tuple[str, str], int | None] | None = None,
+) -> Waiting:
+    """How long the pending step has waited, against its limit (calendar days; SPEC §4.14 design defaults).
+    ``limits`` caches the parameter per (state, county) across a list, so a queue costs a handful of queries."""
+    today = today or timezone.localdate()
+    since = getattr(application, "waiting_since", None) or application.created_at
+    days = (today - timezone.localtime(since).date()).days
+    step = PENDING_STEP.get(application.state)
+    if step is None:
+        return Waiting(days=days, limit=None)
+    county = application.household.managing_area.code[:6].ljust(12, "0")
+    cache = limits if limits is not None else {}
+    key = (application.state, county)
+    if key not in cache:
+        try:
+            cache[key] = int(parameter(step[1], area_code=county, on=today))
+        except DomainError:
+            cache[key] = None
+    return Waiting(days=days, limit=cache[key])
+
+
+def available_actions(user: Any, application: EntryApplication) -> list[str]:
+    """The commands this user may take on this application now (templates make no decisions)."""
+    state = EntryState(application.state)
+    actions: list[str] = []
+    if state in (S.REPORTED, S.HOME_VERIFIED, S.DEMOCRATICALLY_REVIEWED) and permissions.can_take_village_steps(
+        user, application
+    ):
+        actions += {
+            S.REPORTED: ["verify", "reject"],
+            S.HOME_VERIFIED: ["review", "reject"],
+            S.DEMOCRATICALLY_REVIEWED: ["notice", "object", "resolve", "complete_notice", "return", "reject"],
+        }[state]
+    if state == S.NOTICE_COMPLETED and permissions.can_review_as_township(user, application):
+        actions += ["township_review", "return", "reject"]
+    if state == S.TOWNSHIP_REVIEWED and permissions.can_approve_as_county(user, application):
+        actions += ["approve", "return", "reject"]
+    if state == S.APPROVED and permissions.can_register(user, application):
+        actions.append("register")
+    if application.is_open and state != S.APPROVED and permissions.can_withdraw(user, application):
+        actions.append("withdraw")
+    return actions
+
+
+@dataclass(frozen=True)
+class Check:
+    label: str
+    ok: bool | None  # None: cannot be judged from the data
+    detail: str
+
+
+def eligibility(application: EntryApplication, *, today: datetime.date | None = None) -> list[Check]:
+    """The checklist the reviewers see (issue "monitoring" §3): income against the line, category fit."""
+    today = today or timezone.localdate()
+    household = application.household
+    category = application.category or application.proposed_category
+    checks = []
+    try:
+        summary = household_income_summary(household, on=today)
+    except DomainError as exc:
+        checks.append(Check("收入测算", None, exc.message))
+    else:
+        in_scope = rules.entry_income_in_scope(category, summary.per_capita, summary.threshold.amount)
+        shown = "未录入完整" if summary.per_capita is None else f"{summary.per_capita} 元"
+        checks.append(
+            Check(
+                "收入低于监测标准" if category != SubjectCategory.SUDDEN_HARDSHIP else "收入（突发严重困难户不设上限）",
+                in_scope,
+                f"人均纯收入 {shown}（{summary.window.label}），监测标准 {summary.threshold.amount} 元",
+            )
+        )
+    exited = household.flags.filter(kind=HouseholdFlagKind.EXITED_POOR, valid_to__isnull=True).exists()
+    excludes = bool(parameter("monitoring.marginal_excludes_exited", area_code=household.managing_area.code, on=today))
+    checks.append(
+        Check(
+            "类别与农户身份相符",
+            rules.category_fits_household(category, exited_poor=exited, marginal_excludes_exited=excludes),
+            "脱贫户" if exited else "非脱贫户",
+        )
+    )
+    return checks

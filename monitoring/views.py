@@ -1,0 +1,167 @@
+"""Monitoring pages: the reviewer queues, the application file with its step forms, and the report form.
+Commands are POST-only views that parse, call one service and redirect (STYLE rule 18)."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+
+from accounts.permissions import has_capability
+from accounts.roles import Capability
+from geo.mixins import JurisdictionScopedMixin
+from geo.shortcuts import get_visible_or_404, scoped_view
+from households.models import Household
+from monitoring import selectors, services
+from monitoring.choices import EntryState
+from monitoring.forms import ApproveForm, CommentForm, NoticeForm, ObjectionForm, ReportForm, ResolveForm, ReviewForm
+from monitoring.models import EntryApplication, NoticeObjection
+from revitalization.errors import DomainError
+
+
+class EntryQueueView(JurisdictionScopedMixin, ListView[EntryApplication]):
+    """The reviewer queue: what waits for this user (default), or everything they may see."""
+
+    model = EntryApplication
+    paginate_by = 30
+    template_name = "monitoring/entry_queue.html"
+
+    def scope_queryset(self, queryset: QuerySet[EntryApplication]) -> QuerySet[EntryApplication]:
+        mine = self.request.GET.get("all") != "1"
+        state = self.request.GET.get("state", "")
+        return selectors.entry_queue_narrow(queryset, user=self.request.user, mine=mine, state=state)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        limits: dict[tuple[str, str], int | None] = {}
+        for application in context["object_list"]:
+            application.waiting = selectors.waiting(application, limits=limits)
+        context.update(
+            showing_all=self.request.GET.get("all") == "1",
+            state=self.request.GET.get("state", ""),
+            states=EntryState.choices,
+        )
+        return context
+
+
+class EntryDetailView(JurisdictionScopedMixin, DetailView[EntryApplication]):
+    model = EntryApplication
+    template_name = "monitoring/entry_detail.html"
+
+    def scope_queryset(self, queryset: QuerySet[EntryApplication]) -> QuerySet[EntryApplication]:
+        return queryset.select_related("household__managing_area__parent", "reported_by")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        application: EntryApplication = self.object
+        actions = selectors.available_actions(self.request.user, application)
+        notice = application.public_notices.order_by("-pk").first()
+        context.update(
+            actions=actions,
+            events=application.events.select_related("actor"),
+            reviews=application.democratic_reviews.order_by("-pk"),
+            notice=notice,
+            objections=list(notice.objections.all()) if notice else [],
+            checks=selectors.eligibility(application),
+            waiting=selectors.waiting(application),
+            forms={
+                "review": ReviewForm(),
+                "notice": NoticeForm(),
+                "object": ObjectionForm(),
+                "approve": ApproveForm(application=application),
+                "comment": CommentForm(),
+            },
+        )
+        return context
+
+
+@scoped_view(model=Household)
+def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report a household for entry (EN-0), from its registry page."""
+    household = get_visible_or_404(Household, request.user, pk=pk)
+    if not has_capability(request.user, Capability.OPEN_ENTRY):
+        raise PermissionDenied
+    form = ReportForm(request.POST or None, initial={"channel": "cadre_screening", "reason": household.risk_note})
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.entry_report(actor=request.user, household=household, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            if application.state == EntryState.MERGED:
+                messages.warning(request, _("未重复登记：%(reason)s") % {"reason": application.closing_reason})
+            else:
+                messages.success(request, _("已申报纳入监测，等待入户核实"))
+            return redirect(application)
+    return render(request, "households/form_page.html", {"form": form, "title": _("申报纳入监测"), "back": household})
+
+
+def _comment_step(service: Callable[..., Any]) -> Callable[[HttpRequest, EntryApplication], Any]:
+    def run(request: HttpRequest, application: EntryApplication) -> Any:
+        form = CommentForm(request.POST)
+        form.is_valid()
+        return service(application=application, actor=request.user, comment=form.cleaned_data.get("comment", ""))
+
+    return run
+
+
+def _form_step(form_class: type, service: Callable[..., Any]) -> Callable[[HttpRequest, EntryApplication], Any]:
+    def run(request: HttpRequest, application: EntryApplication) -> Any:
+        form = form_class(request.POST, request.FILES)
+        if not form.is_valid():
+            first = next(iter(form.errors.items()))
+            label = form.fields[first[0]].label if first[0] in form.fields else ""
+            raise DomainError(f"{label}：{first[1][0]}" if label else str(first[1][0]), field=first[0])
+        return service(application=application, actor=request.user, **form.cleaned_data)
+
+    return run
+
+
+def _resolve(request: HttpRequest, application: EntryApplication) -> Any:
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        raise DomainError("请填写处理情况", field="handling")
+    objection = NoticeObjection.objects.filter(notice__application=application, pk=form.cleaned_data["objection"])
+    target = objection.first()
+    if target is None:
+        raise DomainError("异议不存在", field="objection")
+    return services.entry_notice_resolve(
+        objection=target, actor=request.user, handling=form.cleaned_data["handling"], upheld=form.cleaned_data["upheld"]
+    )
+
+
+# One POST route per command (monitoring/urls.py); each answers with the application page.
+COMMANDS: dict[str, tuple[Callable[[HttpRequest, EntryApplication], Any], str]] = {
+    "verify": (_comment_step(services.entry_verify), _("已完成入户核实")),
+    "review": (_form_step(ReviewForm, services.entry_review), _("已记录民主评议")),
+    "notice": (_form_step(NoticeForm, services.entry_notice_post), _("已张贴公示")),
+    "object": (_form_step(ObjectionForm, services.entry_notice_object), _("已登记异议，公示计时暂停")),
+    "resolve": (_resolve, _("已记录异议处理情况")),
+    "complete_notice": (_comment_step(services.entry_notice_complete), _("公示期满，已报乡镇审核")),
+    "township_review": (_comment_step(services.entry_township_review), _("乡镇审核通过，已报县级批准")),
+    "approve": (_form_step(ApproveForm, services.entry_approve), _("已批准纳入监测")),
+    "register": (_comment_step(services.entry_register), _("已纳入监测对象")),
+    "return": (_comment_step(services.entry_return), _("已退回")),
+    "reject": (_comment_step(services.entry_reject), _("已作未通过处理")),
+    "withdraw": (_comment_step(services.entry_withdraw), _("已撤回")),
+}
+
+
+@require_POST
+@scoped_view(model=EntryApplication, post_only=True)
+def entry_command(request: HttpRequest, pk: int, command: str) -> HttpResponse:
+    application = get_visible_or_404(EntryApplication, request.user, pk=pk)
+    run, done = COMMANDS[command]
+    try:
+        run(request, application)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(application)
