@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from geo.models import AdminArea, PolicyParameter
+from geo.models import AdminArea, CalendarOverride, PolicyParameter
 
 
 class JurisdictionScopedAdminMixin:
@@ -41,3 +41,12 @@ class PolicyParameterAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # end a value with valid_to instead, so past decisions stay explainable
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Enter each coming year's holidays and make-up working days here once the State Council publishes them."""
+
+    list_display = ("day", "is_workday", "note")
+    list_filter = ("is_workday",)
+    date_hierarchy = "day"

@@ -80,3 +80,20 @@ class PolicyParameter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value} ({self.area_code or '全国'} {self.valid_from}起)"
+
+
+class CalendarOverride(models.Model):
+    """A day whose working status the administrator sets: the State Council's holiday and make-up working days of
+    a year the ``chinesecalendar`` package does not know yet (it stops at 2026), or a local exception."""
+
+    day = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    note = models.CharField(_("说明"), max_length=100, blank=True, help_text=_("如：春节放假、国庆调休上班"))
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'上班' if self.is_workday else '放假'}"

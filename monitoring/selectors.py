@@ -1,7 +1,7 @@
 """Reads of monitoring, always from ``visible_to(user)`` (STYLE rule 2)."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Max, QuerySet
@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from geo.parameters import parameter
+from geo.workdays import WorkdayCalendar
 from households.choices import HouseholdFlagKind
 from households.selectors import household_income_summary
 from monitoring import permissions, rules
@@ -59,41 +60,57 @@ def entry_queue_narrow(
 
 @dataclass(frozen=True)
 class Waiting:
+    """Working days the pending step has waited against its limit (issue "monitoring" §2)."""
+
     days: int
     limit: int | None
 
     @property
-    def overdue(self) -> bool:
-        return self.limit is not None and self.days > self.limit
+    def level(self) -> str:
+        """yellow: one working day left; orange: due today; red: past the limit."""
+        if self.limit is None:
+            return ""
+        if self.days > self.limit:
+            return "red"
+        if self.days == self.limit:
+            return "orange"
+        if self.days == self.limit - 1:
+            return "yellow"
+        return ""
 
     @property
-    def near(self) -> bool:
-        return self.limit is not None and not self.overdue and self.days >= max(self.limit - 1, 0)
+    def overdue(self) -> bool:
+        return self.level == "red"
+
+
+@dataclass
+class WaitingContext:
+    """What a list of cases shares: the calendar and the limits per (state, county)."""
+
+    calendar: WorkdayCalendar = field(default_factory=WorkdayCalendar)
+    limits: dict[tuple[str, str], int | None] = field(default_factory=dict)
 
 
 def waiting(
-    application: EntryApplication,
-    *,
-    today: datetime.date | None = None,
-    limits: dict[tuple[str, str], int | None] | None = None,
+    application: EntryApplication, *, today: datetime.date | None = None, context: WaitingContext | None = None
 ) -> Waiting:
-    """How long the pending step has waited, against its limit (calendar days; SPEC §4.14 design defaults).
-    ``limits`` caches the parameter per (state, county) across a list, so a queue costs a handful of queries."""
+    """How long the pending step has waited, in working days on the Chinese calendar, against its limit
+    (SPEC §4.14 design defaults, settable per province or county). Reuse ``context`` across a queue."""
     today = today or timezone.localdate()
+    context = context or WaitingContext()
     since = getattr(application, "waiting_since", None) or application.created_at
-    days = (today - timezone.localtime(since).date()).days
+    days = context.calendar.workdays_between(timezone.localtime(since).date(), today)
     step = PENDING_STEP.get(application.state)
     if step is None:
         return Waiting(days=days, limit=None)
     county = application.household.managing_area.code[:6].ljust(12, "0")
-    cache = limits if limits is not None else {}
     key = (application.state, county)
-    if key not in cache:
+    if key not in context.limits:
         try:
-            cache[key] = int(parameter(step[1], area_code=county, on=today))
+            context.limits[key] = int(parameter(step[1], area_code=county, on=today))
         except DomainError:
-            cache[key] = None
-    return Waiting(days=days, limit=cache[key])
+            context.limits[key] = None
+    return Waiting(days=days, limit=context.limits[key])
 
 
 def available_actions(user: Any, application: EntryApplication) -> list[str]:

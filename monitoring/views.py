@@ -39,9 +39,9 @@ class EntryQueueView(JurisdictionScopedMixin, ListView[EntryApplication]):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        limits: dict[tuple[str, str], int | None] = {}
+        shared = selectors.WaitingContext()
         for application in context["object_list"]:
-            application.waiting = selectors.waiting(application, limits=limits)
+            application.waiting = selectors.waiting(application, context=shared)
         context.update(
             showing_all=self.request.GET.get("all") == "1",
             state=self.request.GET.get("state", ""),

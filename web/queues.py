@@ -14,7 +14,7 @@ from accounts.roles import Capability
 from geo.parameters import parameter
 from households.models import Household
 from households.selectors import overdue_visits
-from monitoring.selectors import entry_queue, waiting
+from monitoring.selectors import WaitingContext, entry_queue, waiting
 
 
 @dataclass(frozen=True)
@@ -102,8 +102,8 @@ def _entry_steps(user: Any) -> QueueItem | None:
     count = queue.count()
     if not count:
         return None
-    limits: dict[tuple[str, str], int | None] = {}
-    overdue = sum(1 for application in queue[:200] if waiting(application, limits=limits).overdue)
+    shared = WaitingContext()
+    overdue = sum(1 for application in queue[:200] if waiting(application, context=shared).overdue)
     hint = _("其中 %(n)s 件已超过办理时限。") % {"n": overdue} if overdue else _("请在办理时限内完成。")
     return QueueItem(title=_("待我办理的纳入监测申请"), count=count, url=reverse("monitoring:entry-queue"), hint=hint)
 

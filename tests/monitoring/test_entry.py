@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 
 from accounts.roles import Role
 from households.choices import HouseholdFlagKind, VisitKind
@@ -390,3 +391,24 @@ def test_the_admin_cannot_change_a_state(client, county):
     application.refresh_from_db()
     assert application.state == S.REPORTED
     assert client.get(reverse("admin:monitoring_entryapplication_add")).status_code == 403
+
+
+@pytest.mark.parametrize(("days", "level"), [(1, ""), (2, "yellow"), (3, "orange"), (4, "red")])
+def test_waiting_turns_yellow_orange_red_against_the_limit(days, level):
+    from monitoring.selectors import Waiting
+
+    assert Waiting(days=days, limit=3).level == level
+
+
+def test_waiting_counts_working_days_across_national_day(county):
+    import zoneinfo
+
+    from monitoring.selectors import waiting
+
+    application = _report(county, county.household(per_capita=Decimal("5000")))
+    reported = datetime.datetime(2026, 9, 30, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    application.events.update(at=reported)
+    application = EntryApplication.objects.annotate(waiting_since=Max("events__at")).get(pk=application.pk)
+    result = waiting(application, today=datetime.date(2026, 10, 9))
+    assert (result.days, result.limit) == (2, 3)  # Oct 8 and 9 only: the holiday week does not count
+    assert result.level == "yellow"

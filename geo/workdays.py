@@ -1,0 +1,46 @@
+"""Working days on the Chinese calendar, with its make-up working days (调休), for the deadlines of workflow
+steps (issue "monitoring" §2). The admin-edited ``CalendarOverride`` table wins; then the ``chinesecalendar``
+package; for a year the package does not know, Monday to Friday (and the page should prompt an administrator to
+enter that year's holidays)."""
+
+import datetime
+from collections.abc import Iterable
+
+import chinese_calendar
+
+from geo.models import CalendarOverride
+
+
+class WorkdayCalendar:
+    """One lookup of the override table per calendar object; reuse it across a list of cases."""
+
+    def __init__(self, overrides: Iterable[CalendarOverride] | None = None) -> None:
+        rows = CalendarOverride.objects.all() if overrides is None else overrides
+        self._overrides = {row.day: row.is_workday for row in rows}
+
+    def is_workday(self, day: datetime.date) -> bool:
+        if day in self._overrides:
+            return self._overrides[day]
+        try:
+            return bool(chinese_calendar.is_workday(day))
+        except NotImplementedError:
+            return day.weekday() < 5
+
+    def known(self, day: datetime.date) -> bool:
+        """Whether the holidays of ``day``'s year are known (package or overrides)."""
+        try:
+            chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            return any(d.year == day.year for d in self._overrides)
+        return True
+
+    def workdays_between(self, start: datetime.date, end: datetime.date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 when ``end`` ≤ ``start``): a step opened on
+        a Friday before a holiday has used no working day until the first working day after it."""
+        count = 0
+        day = start + datetime.timedelta(days=1)
+        while day <= end:
+            if self.is_workday(day):
+                count += 1
+            day += datetime.timedelta(days=1)
+        return count
