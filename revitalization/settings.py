@@ -159,6 +159,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # assets from the drf-spectacular-sidecar wheel: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name per closed list that several fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "EntryStateEnum": "monitoring.choices.EntryState",
+        "SubjectCategoryEnum": "monitoring.choices.SubjectCategory",
+        "RiskTypeEnum": "monitoring.choices.RiskType",
+    },
 }
 
 # Celery: with REDIS_URL a real broker and result backend; without it tasks run in-process (`make run`).
