@@ -95,3 +95,23 @@ OPEN_SUBJECT_STATUSES = frozenset(
 class ReviewBody(models.TextChoices):
     REPRESENTATIVES = "representatives", _("村民代表会议")
     REVIEW_GROUP = "review_group", _("民主评议小组")
+
+
+class NegativeListItem(models.TextChoices):
+    """SPEC §4.7 (003 L236): any of these → not included, unless a county reviewer overrides with a reason."""
+
+    NL_1 = "NL-1", _("虚报家庭开支、隐瞒家庭资产财产、自费出国、高消费")
+    NL_2 = "NL-2", _("单人户、老人户但其直系亲属家庭条件好")
+    NL_3 = "NL-3", _("过度医疗治疗、超范围使用报销目录外营养类、进口类药物和材料")
+    NL_4 = "NL-4", _("民主评议或公示中群众意见较大且当事人不能提供佐证")
+    NL_5 = "NL-5", _("存在违法行为及其家属故意行为造成伤害")
+    NL_6 = "NL-6", _("不按规定使用政策补贴")
+    NL_7 = "NL-7", _("其它不符合国家法律规定和相关政策")
+
+
+class NegativeListMode(models.TextChoices):
+    """Setting ``entry.negative_list_mode`` (SPEC §4.7, §15 C-05)."""
+
+    BLOCK = "block", _("命中即不得批准")
+    OVERRIDE = "override", _("命中须县级说明理由后放行")
+    WARN = "warn", _("仅提示")

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.forms import DATE, BootstrapMixin
-from monitoring.choices import IdentificationChannel, ReviewBody, RiskType, SubjectCategory
+from monitoring.choices import IdentificationChannel, NegativeListItem, ReviewBody, RiskType, SubjectCategory
 
 
 class ReportForm(BootstrapMixin, forms.Form):
@@ -64,3 +64,8 @@ class ApproveForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if application is not None and not self.is_bound:
             self.initial.update(category=application.proposed_category, risk_types=application.risk_types)
+
+
+class NegativeHitForm(BootstrapMixin, forms.Form):
+    item = forms.ChoiceField(label=_("负面清单情形"), choices=NegativeListItem.choices)
+    evidence = forms.CharField(label=_("情况及佐证"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -7,6 +7,7 @@ from monitoring.choices import (
     OPEN_SUBJECT_STATUSES,
     EntryState,
     IdentificationChannel,
+    NegativeListItem,
     ReviewBody,
     RiskType,
     SubjectCategory,
@@ -42,6 +43,16 @@ class EntryApplication(models.Model):
     decision_no = models.CharField(_("批准文号"), max_length=100, blank=True)
     decided_on = models.DateField(_("批准日期"), null=True, blank=True)
     closing_reason = models.TextField(_("未通过/撤回原因"), blank=True)
+    negative_override_reason = models.TextField(_("负面清单放行理由"), blank=True)
+    negative_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("放行人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    negative_override_at = models.DateTimeField(_("放行时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -228,3 +239,29 @@ class MonitoringSubject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} · {self.get_category_display()}"
+
+
+class NegativeListHit(models.Model):
+    """A negative-list item found during the procedure (SPEC §4.7); it never deletes the application."""
+
+    application = models.ForeignKey(
+        EntryApplication, verbose_name=_("申请"), on_delete=models.PROTECT, related_name="negative_hits"
+    )
+    item = models.CharField(_("负面清单情形"), max_length=8, choices=NegativeListItem.choices)
+    evidence = models.TextField(_("情况及佐证"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("负面清单命中")
+        verbose_name_plural = _("负面清单命中")
+        ordering = ["application", "recorded_at"]
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(fields=["application", "item"], name="monitoring_negative_hit_once_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return self.item

@@ -49,3 +49,13 @@ def notice_effective_end(
 def notice_period_over(effective_end: datetime.date, *, today: datetime.date) -> bool:
     """The case moves on the day after the (effective) last notice day."""
     return today > effective_end
+
+
+def negative_list_allows_approval(*, hits: int, mode: str, overridden: bool) -> bool:
+    """SPEC §4.7 and §15 C-05: ``block`` — any hit stops approval (003 L236 literally); ``override`` (default) — a
+    hit stops approval until a county reviewer records a written reason (002 L299); ``warn`` — informational."""
+    if hits == 0 or mode == "warn":
+        return True
+    if mode == "block":
+        return False
+    return overridden

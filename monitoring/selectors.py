@@ -133,6 +133,23 @@ def available_actions(user: Any, application: EntryApplication) -> list[str]:
         actions.append("register")
     if application.is_open and state != S.APPROVED and permissions.can_withdraw(user, application):
         actions.append("withdraw")
+    if (
+        application.is_open
+        and state != S.APPROVED
+        and (
+            permissions.can_take_village_steps(user, application)
+            or permissions.can_review_as_township(user, application)
+        )
+    ):
+        actions.append("negative_hit")
+    if (
+        state == S.TOWNSHIP_REVIEWED
+        and application.negative_override_by_id is None
+        and has_capability(user, Capability.OVERRIDE_NEGATIVE_LIST)
+        and permissions.in_managing_chain(user, application)
+        and application.negative_hits.exists()
+    ):
+        actions.append("negative_override")
     return actions
 
 

@@ -20,7 +20,16 @@ from geo.shortcuts import get_visible_or_404, scoped_view
 from households.models import Household
 from monitoring import selectors, services
 from monitoring.choices import EntryState
-from monitoring.forms import ApproveForm, CommentForm, NoticeForm, ObjectionForm, ReportForm, ResolveForm, ReviewForm
+from monitoring.forms import (
+    ApproveForm,
+    CommentForm,
+    NegativeHitForm,
+    NoticeForm,
+    ObjectionForm,
+    ReportForm,
+    ResolveForm,
+    ReviewForm,
+)
 from monitoring.models import EntryApplication, NoticeObjection
 from revitalization.errors import DomainError
 
@@ -76,7 +85,9 @@ class EntryDetailView(JurisdictionScopedMixin, DetailView[EntryApplication]):
                 "object": ObjectionForm(),
                 "approve": ApproveForm(application=application),
                 "comment": CommentForm(),
+                "negative_hit": NegativeHitForm(),
             },
+            negative_hits=application.negative_hits.select_related("recorded_by"),
         )
         return context
 
@@ -150,6 +161,8 @@ COMMANDS: dict[str, tuple[Callable[[HttpRequest, EntryApplication], Any], str]] 
     "return": (_comment_step(services.entry_return), _("已退回")),
     "reject": (_comment_step(services.entry_reject), _("已作未通过处理")),
     "withdraw": (_comment_step(services.entry_withdraw), _("已撤回")),
+    "negative_hit": (_form_step(NegativeHitForm, services.entry_negative_hit_record), _("已登记负面清单情形")),
+    "negative_override": (_comment_step(services.entry_negative_override), _("已说明理由放行")),
 }
 
 

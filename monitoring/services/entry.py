@@ -27,6 +27,7 @@ from monitoring.choices import (
     OPEN_SUBJECT_STATUSES,
     EntryState,
     IdentificationChannel,
+    NegativeListItem,
     ReviewBody,
     RiskType,
     SubjectCategory,
@@ -36,6 +37,7 @@ from monitoring.models import (
     EntryApplication,
     EntryEvent,
     MonitoringSubject,
+    NegativeListHit,
     NoticeObjection,
     PublicNotice,
 )
@@ -443,6 +445,17 @@ def entry_approve(
             f"不能按“{SubjectCategory(category).label}”纳入（突发严重困难户不受此限）",
             field="category",
         )
+    hits = application.negative_hits.count()
+    mode = str(parameter("entry.negative_list_mode", area_code=area_code, on=today))
+    if not rules.negative_list_allows_approval(
+        hits=hits, mode=mode, overridden=bool(application.negative_override_by_id)
+    ):
+        raise DomainError(
+            "负面清单有命中情形：须由县级审核人员说明理由放行后方可批准"
+            if mode == "override"
+            else "负面清单有命中情形，按本地规定不得批准",
+            field="negative_list",
+        )
     application.category = category
     application.risk_types = sorted(set(risk_types))
     application.decision_no = decision_no.strip()
@@ -473,6 +486,70 @@ def entry_register(*, application: EntryApplication, actor: Any, comment: str = 
     _move(application, to=S.REGISTERED, actor=actor, comment=comment)
     application.save(update_fields=["state", "updated_at"])
     return subject
+
+
+# ---------------------------------------------------------------------------------------------- negative list
+
+
+@transaction.atomic
+def entry_negative_hit_record(
+    *, application: EntryApplication, actor: Any, item: str, evidence: str
+) -> NegativeListHit:
+    """Record a negative-list situation found at home verification, the review or the notice (village) or the
+    township review (SPEC §4.7 "checked at" column)."""
+    application = _lock(application)
+    _require(
+        permissions.can_take_village_steps(actor, application) or permissions.can_review_as_township(actor, application)
+    )
+    if not application.is_open or application.state == S.APPROVED:
+        raise TransitionNotAllowed(f"申请当前为“{application.get_state_display()}”，不能再登记负面清单情形")
+    if item not in NegativeListItem.values:
+        raise DomainError("请选择负面清单情形", field="item")
+    if application.negative_hits.filter(item=item).exists():
+        raise DomainError(f"已登记过 {item}", field="item")
+    hit = NegativeListHit.objects.create(
+        application=application,
+        item=item,
+        recorded_by=actor,
+        evidence=_required_text(evidence, "evidence", "情况及佐证"),
+    )
+    EntryEvent.objects.create(
+        application=application,
+        from_state=application.state,
+        to_state=application.state,
+        actor=actor,
+        comment=f"负面清单 {item}：{hit.evidence}",
+    )
+    return hit
+
+
+@transaction.atomic
+def entry_negative_override(*, application: EntryApplication, actor: Any, comment: str) -> EntryApplication:
+    """A county reviewer lets the case go on despite negative-list hits, with a written justification that stays
+    on the file (SPEC §1.3 "override a negative-list hit", §4.7 mode ``override``)."""
+    application = _lock(application)
+    _require(
+        has_capability(actor, Capability.OVERRIDE_NEGATIVE_LIST) and permissions.in_managing_chain(actor, application)
+    )
+    if not application.negative_hits.exists():
+        raise DomainError("没有负面清单命中情形，无需放行", field="comment")
+    reason = _required_text(comment, "comment", "放行理由")
+    if len(reason) < 10:
+        raise DomainError("放行理由须具体说明（不少于 10 个字）", field="comment")
+    application.negative_override_reason = reason
+    application.negative_override_by = actor
+    application.negative_override_at = timezone.now()
+    EntryEvent.objects.create(
+        application=application,
+        from_state=application.state,
+        to_state=application.state,
+        actor=actor,
+        comment=f"负面清单放行：{reason}",
+    )
+    application.save(
+        update_fields=["negative_override_reason", "negative_override_by", "negative_override_at", "updated_at"]
+    )
+    return application
 
 
 # ---------------------------------------------------------------------------------------- return, reject, withdraw

@@ -412,3 +412,45 @@ def test_waiting_counts_working_days_across_national_day(county):
     result = waiting(application, today=datetime.date(2026, 10, 9))
     assert (result.days, result.limit) == (2, 3)  # Oct 8 and 9 only: the holiday week does not count
     assert result.level == "yellow"
+
+
+def test_a_negative_list_hit_blocks_approval_until_the_county_overrides_with_a_reason(county):
+    from monitoring.services import entry_negative_hit_record, entry_negative_override
+
+    application = _walk_to_county(county, county.household(per_capita=Decimal("5000")))
+    entry_negative_hit_record(
+        application=application, actor=county.township_cadre, item="NL-2", evidence="老人户，其子在银川有稳定工作和住房"
+    )
+    with pytest.raises(DomainError, match="须由县级审核人员说明理由放行"):
+        entry_approve(
+            application=application, actor=county.county_reviewer, category="marginal_at_risk", risk_types=["illness"]
+        )
+    with pytest.raises(PermissionDenied):
+        entry_negative_override(application=application, actor=county.township_cadre, comment="理由" * 10)
+    with pytest.raises(DomainError, match="不少于 10 个字"):
+        entry_negative_override(application=application, actor=county.county_reviewer, comment="同意")
+    entry_negative_override(
+        application=application,
+        actor=county.county_reviewer,
+        comment="其子长期患病无力赡养，经入户核实两不愁三保障实际水平低（002 L299）",
+    )
+    entry_approve(
+        application=application, actor=county.county_reviewer, category="marginal_at_risk", risk_types=["illness"]
+    )
+    application.refresh_from_db()
+    assert application.state == S.APPROVED
+    assert application.negative_hits.count() == 1  # the hit stays on the file
+
+
+@pytest.mark.parametrize(
+    ("hits", "mode", "overridden", "allowed"),
+    [
+        (0, "block", False, True),
+        (1, "block", True, False),
+        (1, "override", False, False),
+        (1, "override", True, True),
+        (1, "warn", False, True),
+    ],
+)
+def test_negative_list_modes(hits, mode, overridden, allowed):
+    assert rules.negative_list_allows_approval(hits=hits, mode=mode, overridden=overridden) is allowed
