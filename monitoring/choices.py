@@ -115,3 +115,130 @@ class NegativeListMode(models.TextChoices):
     BLOCK = "block", _("命中即不得批准")
     OVERRIDE = "override", _("命中须县级说明理由后放行")
     WARN = "warn", _("仅提示")
+
+
+class MeasureType(models.TextChoices):
+    """SPEC §5.1."""
+
+    INDUSTRY = "industry", _("产业帮扶")
+    EMPLOYMENT = "employment", _("就业帮扶")
+    PUBLIC_WELFARE_POST = "public_welfare_post", _("公益岗位帮扶")
+    EDUCATION = "education", _("教育帮扶")
+    HEALTH = "health", _("健康帮扶")
+    HOUSING = "housing", _("住房安全保障")
+    DRINKING_WATER = "drinking_water", _("饮水安全保障")
+    SOCIAL_SECURITY = "social_security", _("综合保障")
+    FINANCE = "finance", _("金融帮扶")
+    CONSUMPTION = "consumption", _("消费帮扶")
+    SOCIAL_INTEGRATION = "social_integration", _("社会融入")
+    RELOCATION_FOLLOWUP = "relocation_followup", _("搬迁后扶")
+    SOCIAL_SUPPORT = "social_support", _("社会帮扶")
+    OTHER = "other", _("其他")
+
+
+# SPEC §5.1 subtypes per type (design codes); a type without subtypes takes none.
+MEASURE_SUBTYPES: dict[str, dict[str, str]] = {
+    MeasureType.INDUSTRY: {
+        "production_support": "产业支持",
+        "reward_subsidy": "以奖代补/生产经营奖补",
+        "livestock_feed_subsidy": "饲草料补贴/见犊补母",
+        "benefit_linkage": "利益联结",
+        "asset_income_share": "资产收益帮扶",
+    },
+    MeasureType.EMPLOYMENT: {
+        "transfer_employment": "外出务工",
+        "local_employment": "就近就业",
+        "work_relief": "以工代赈",
+        "workshop": "帮扶车间",
+        "entrepreneurship": "创业",
+        "skills_training": "技能培训",
+        "transport_subsidy": "交通补贴",
+        "job_retention_subsidy": "稳岗补助",
+        "job_services": "职业指导/岗位信息",
+    },
+    MeasureType.PUBLIC_WELFARE_POST: {
+        "rural_post": "乡村公益性岗位",
+        "forest_ranger": "生态护林员",
+        "other_post": "其他岗位",
+    },
+    MeasureType.EDUCATION: {
+        "boarding_subsidy": "寄宿生生活补助",
+        "preschool_aid": "学前教育资助",
+        "two_exemptions_one_subsidy": "两免一补",
+        "senior_high_aid": "普通高中资助",
+        "vocational_tuition_waiver": "中职免学费",
+        "national_grant": "国家助学金",
+        "student_loan": "助学贷款",
+        "nutrition": "营养改善计划",
+        "rain_dew": "雨露计划",
+        "new_undergraduate_aid": "本科新生资助",
+        "home_teaching": "送教上门",
+    },
+    MeasureType.HEALTH: {
+        "premium_subsidy": "资助参保",
+        "critical_illness_tilt": "大病保险倾斜",
+        "medical_assistance": "医疗救助",
+        "family_doctor": "家庭医生签约",
+        "special_treatment_37": "大病专项救治",
+        "treat_first_pay_later": "先诊疗后付费",
+    },
+    MeasureType.HOUSING: {
+        "dangerous_house_renovation": "危房改造",
+        "seismic_renovation": "抗震宜居改造",
+        "public_rental": "公租房",
+    },
+    MeasureType.DRINKING_WATER: {
+        "supply_connection": "供水入户",
+        "facility_repair": "设施维修",
+        "cistern": "水窖",
+    },
+    MeasureType.SOCIAL_SECURITY: {
+        "subsistence_allowance": "低保",
+        "destitute_support": "特困供养",
+        "temporary_assistance": "临时救助",
+        "special_assistance": "专项救助",
+        "pension_premium_paid": "养老保险代缴",
+        "disability_two_subsidies": "残疾人两项补贴",
+        "orphan_allowance": "孤儿生活补助",
+        "elderly_allowance": "高龄/失能老人补贴",
+        "care_service": "访视照料",
+    },
+    MeasureType.FINANCE: {
+        "microcredit": "小额信贷",
+        "interest_subsidy": "贴息",
+        "guarantee_loan": "创业担保贷款",
+        "anti_poverty_insurance": "防贫保",
+        "industry_insurance": "产业保险",
+    },
+    MeasureType.CONSUMPTION: {
+        "purchase": "消费帮扶采购",
+    },
+}
+
+
+class MeasureTiming(models.TextChoices):
+    """SPEC §5.2 (003 L242)."""
+
+    PREVENTIVE = "preventive", _("预防性措施")
+    REMEDIAL = "remedial", _("事后帮扶")
+
+
+class MeasureFunding(models.TextChoices):
+    """SPEC §5.3."""
+
+    SECTOR_POLICY = "sector_policy", _("行业政策")
+    LINKAGE_FUND = "linkage_fund", _("衔接资金")
+    INTEGRATED_AGRI = "integrated_agri", _("整合涉农资金")
+    OTHER_FISCAL = "other_fiscal", _("其他财政资金")
+    EAST_WEST = "east_west", _("东西部协作")
+    SOCIAL = "social", _("社会帮扶")
+    BANK_CREDIT = "bank_credit", _("银行信贷")
+    HOUSEHOLD_OWN = "household_own", _("农户自筹")
+
+
+class MeasureStatus(models.TextChoices):
+    PLANNED = "planned", _("计划")
+    IN_PROGRESS = "in_progress", _("实施中")
+    DELIVERED = "delivered", _("已落实")
+    ADJUSTED = "adjusted", _("已调整")
+    STOPPED = "stopped", _("已停止")

@@ -3,8 +3,20 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Department
 from households.forms import DATE, BootstrapMixin
-from monitoring.choices import IdentificationChannel, NegativeListItem, ReviewBody, RiskType, SubjectCategory
+from monitoring.choices import (
+    MEASURE_SUBTYPES,
+    IdentificationChannel,
+    MeasureFunding,
+    MeasureStatus,
+    MeasureTiming,
+    MeasureType,
+    NegativeListItem,
+    ReviewBody,
+    RiskType,
+    SubjectCategory,
+)
 
 
 class ReportForm(BootstrapMixin, forms.Form):
@@ -69,3 +81,31 @@ class ApproveForm(BootstrapMixin, forms.Form):
 class NegativeHitForm(BootstrapMixin, forms.Form):
     item = forms.ChoiceField(label=_("负面清单情形"), choices=NegativeListItem.choices)
     evidence = forms.CharField(label=_("情况及佐证"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MeasureForm(BootstrapMixin, forms.Form):
+    measure_type = forms.ChoiceField(label=_("措施类型"), choices=MeasureType.choices)
+    subtype = forms.ChoiceField(label=_("具体措施"), required=False)
+    timing = forms.ChoiceField(label=_("性质"), choices=MeasureTiming.choices)
+    funding_source = forms.ChoiceField(label=_("资金来源"), choices=MeasureFunding.choices)
+    responsible_department = forms.ChoiceField(label=_("责任部门"), choices=Department.choices)
+    responsible_person = forms.CharField(label=_("责任人"), max_length=50, required=False)
+    description = forms.CharField(label=_("措施内容"), max_length=200)
+    started_on = forms.DateField(label=_("开始日期"), widget=DATE)
+    amount_yuan = forms.DecimalField(label=_("金额（元）"), max_digits=12, decimal_places=2, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        subtype: Any = self.fields["subtype"]
+        subtype.choices = [("", "—")] + [
+            (code, f"{MeasureType(kind).label} · {label}")
+            for kind, options in MEASURE_SUBTYPES.items()
+            for code, label in options.items()
+        ]
+
+
+class MeasureStatusForm(BootstrapMixin, forms.Form):
+    measure = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("状态"), choices=MeasureStatus.choices)
+    outcome_note = forms.CharField(label=_("帮扶成效/原因"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    ended_on = forms.DateField(label=_("结束日期"), widget=DATE, required=False)

@@ -1,19 +1,26 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from accounts.roles import Department
 from monitoring.choices import (
+    MEASURE_SUBTYPES,
     OPEN_ENTRY_STATES,
     OPEN_SUBJECT_STATUSES,
     EntryState,
     IdentificationChannel,
+    MeasureFunding,
+    MeasureStatus,
+    MeasureTiming,
+    MeasureType,
     NegativeListItem,
     ReviewBody,
     RiskType,
     SubjectCategory,
     SubjectStatus,
 )
-from monitoring.querysets import CaseQuerySet, CaseRecordQuerySet
+from monitoring.querysets import CaseQuerySet, CaseRecordQuerySet, MeasureQuerySet
 
 
 class EntryApplication(models.Model):
@@ -240,6 +247,11 @@ class MonitoringSubject(models.Model):
     def __str__(self) -> str:
         return f"{self.household} · {self.get_category_display()}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("monitoring:subject-detail", args=[self.pk])
+
 
 class NegativeListHit(models.Model):
     """A negative-list item found during the procedure (SPEC §4.7); it never deletes the application."""
@@ -265,3 +277,46 @@ class NegativeListHit(models.Model):
 
     def __str__(self) -> str:
         return self.item
+
+
+class AssistanceMeasure(models.Model):
+    """An assistance measure for a monitoring subject (帮扶措施, SPEC §5.2)."""
+
+    subject = models.ForeignKey(
+        MonitoringSubject, verbose_name=_("监测对象"), on_delete=models.PROTECT, related_name="measures"
+    )
+    measure_type = models.CharField(_("措施类型"), max_length=24, choices=MeasureType.choices)
+    subtype = models.CharField(_("具体措施"), max_length=32, blank=True)
+    timing = models.CharField(_("性质"), max_length=12, choices=MeasureTiming.choices)
+    funding_source = models.CharField(_("资金来源"), max_length=20, choices=MeasureFunding.choices)
+    responsible_department = models.CharField(_("责任部门"), max_length=32, choices=Department.choices)
+    responsible_person = models.CharField(_("责任人"), max_length=50, blank=True)
+    started_on = models.DateField(_("开始日期"))
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    amount_yuan = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    description = models.CharField(_("措施内容"), max_length=200)
+    status = models.CharField(_("状态"), max_length=12, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
+    outcome_note = models.TextField(_("帮扶成效"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT)
+    history = HistoricalRecords()
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("帮扶措施")
+        verbose_name_plural = _("帮扶措施")
+        ordering = ["subject", "started_on", "pk"]
+        default_permissions = ("view",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                name="monitoring_measure_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_measure_type_display()} {self.description}"
+
+    @property
+    def subtype_label(self) -> str:
+        return MEASURE_SUBTYPES.get(self.measure_type, {}).get(self.subtype, "")

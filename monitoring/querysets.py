@@ -20,3 +20,14 @@ class CaseRecordQuerySet(JurisdictionQuerySet[Any]):
     )
     territory_capability = "accounts.browse_households"
     grant_path = "application__household"
+
+
+class MeasureQuerySet(JurisdictionQuerySet[Any]):
+    """A measure is visible where its subject's household is."""
+
+    jurisdiction_fields = (
+        "subject__household__managing_area__code",
+        "subject__household__co_managing_area__code",
+    )
+    territory_capability = "accounts.browse_households"
+    grant_path = "subject__household"

@@ -59,3 +59,34 @@ def negative_list_allows_approval(*, hits: int, mode: str, overridden: bool) -> 
     if mode == "block":
         return False
     return overridden
+
+
+# NR-MEAS-01 (SPEC §5.3, 003 L1392, L1400): these are paid from their original channels, never linkage funds.
+ORIGINAL_CHANNEL_ONLY = frozenset(
+    {
+        "subsistence_allowance",
+        "temporary_assistance",
+        "premium_subsidy",
+        "pension_premium_paid",
+        "anti_poverty_insurance",
+        "industry_insurance",
+    }
+)
+
+
+def linkage_fund_allowed(funding_source: str, subtype: str) -> bool:
+    """NR-MEAS-01: 低保, temporary assistance, medical and pension premiums and any insurance purchase must not be
+    paid from the linkage fund (衔接资金)."""
+    return not (funding_source == "linkage_fund" and subtype in ORIGINAL_CHANNEL_ONLY)
+
+
+def only_safety_net_for_able_household(has_labour_capacity: bool, measure_types: list[str]) -> bool:
+    """NR-MEAS-02 (SPEC §5.5, FC-GAP-MISSED-AID-09): a household that can work whose only measures are safety-net
+    ones is at risk of welfare dependency — a warning, not a block."""
+    return has_labour_capacity and bool(measure_types) and set(measure_types) == {"social_security"}
+
+
+def measure_plan_overdue(entered_on: datetime.date, measures: int, *, today: datetime.date, due_days: int) -> bool:
+    """A subject without any measure ``measure.plan_due_days`` (15) days after entry (SPEC §4.14): the 漏扶 signal
+    the sweeps reuse."""
+    return measures == 0 and (today - entered_on).days > due_days

@@ -14,8 +14,8 @@ from geo.workdays import WorkdayCalendar
 from households.choices import HouseholdFlagKind
 from households.selectors import household_income_summary
 from monitoring import permissions, rules
-from monitoring.choices import EntryState, SubjectCategory
-from monitoring.models import EntryApplication
+from monitoring.choices import OPEN_SUBJECT_STATUSES, EntryState, SubjectCategory
+from monitoring.models import EntryApplication, MonitoringSubject
 from revitalization.errors import DomainError
 
 S = EntryState
@@ -190,3 +190,16 @@ def eligibility(application: EntryApplication, *, today: datetime.date | None = 
         )
     )
     return checks
+
+
+def subjects_without_measures(*, user: Any, today: datetime.date) -> QuerySet[MonitoringSubject]:
+    """Open subjects the user may see with no measure ``measure.plan_due_days`` after entry (漏扶, SPEC §4.14);
+    one query whatever the county's size."""
+    area = getattr(user, "area", None)
+    due_days = int(parameter("measure.plan_due_days", area_code=area.code if area else "", on=today))
+    return (
+        MonitoringSubject.objects.visible_to(user)
+        .filter(status__in=OPEN_SUBJECT_STATUSES, entered_on__lt=today - datetime.timedelta(days=due_days))
+        .filter(measures__isnull=True)
+        .select_related("household__managing_area")
+    )

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
@@ -23,6 +24,8 @@ from monitoring.choices import EntryState
 from monitoring.forms import (
     ApproveForm,
     CommentForm,
+    MeasureForm,
+    MeasureStatusForm,
     NegativeHitForm,
     NoticeForm,
     ObjectionForm,
@@ -30,7 +33,7 @@ from monitoring.forms import (
     ResolveForm,
     ReviewForm,
 )
-from monitoring.models import EntryApplication, NoticeObjection
+from monitoring.models import EntryApplication, MonitoringSubject, NoticeObjection
 from revitalization.errors import DomainError
 
 
@@ -178,3 +181,67 @@ def entry_command(request: HttpRequest, pk: int, command: str) -> HttpResponse:
     else:
         messages.success(request, done)
     return redirect(application)
+
+
+class SubjectDetailView(JurisdictionScopedMixin, DetailView[MonitoringSubject]):
+    """A monitoring subject with its measures (一户一策): add one, record progress and effect."""
+
+    model = MonitoringSubject
+    template_name = "monitoring/subject_detail.html"
+
+    def scope_queryset(self, queryset: QuerySet[MonitoringSubject]) -> QuerySet[MonitoringSubject]:
+        return queryset.select_related("household__managing_area__parent", "application")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        subject: MonitoringSubject = self.object
+        context.update(
+            measures=subject.measures.select_related("recorded_by"),
+            can_manage=has_capability(self.request.user, Capability.MANAGE_MEASURES),
+            measure_form=MeasureForm(initial={"started_on": timezone.localdate()}),
+            status_form=MeasureStatusForm(),
+        )
+        return context
+
+
+@require_POST
+@scoped_view(model=MonitoringSubject, post_only=True)
+def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = get_visible_or_404(MonitoringSubject, request.user, pk=pk)
+    form = MeasureForm(request.POST)
+    try:
+        if not form.is_valid():
+            name, errors = next(iter(form.errors.items()))
+            label = form.fields[name].label if name in form.fields else ""
+            raise DomainError(f"{label}：{errors[0]}", field=name)
+        services.measure_add(actor=request.user, subject=subject, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已新增帮扶措施"))
+    return redirect("monitoring:subject-detail", pk=subject.pk)
+
+
+@require_POST
+@scoped_view(model=MonitoringSubject, post_only=True)
+def measure_status(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = get_visible_or_404(MonitoringSubject, request.user, pk=pk)
+    form = MeasureStatusForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError("请选择状态", field="status")
+        measure = subject.measures.filter(pk=form.cleaned_data["measure"]).first()
+        if measure is None:
+            raise DomainError("措施不存在", field="measure")
+        services.measure_update_status(
+            actor=request.user,
+            measure=measure,
+            status=form.cleaned_data["status"],
+            outcome_note=form.cleaned_data["outcome_note"],
+            ended_on=form.cleaned_data["ended_on"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已更新措施状态"))
+    return redirect("monitoring:subject-detail", pk=subject.pk)

@@ -14,7 +14,7 @@ from accounts.roles import Capability
 from geo.parameters import parameter
 from households.models import Household
 from households.selectors import overdue_visits
-from monitoring.selectors import WaitingContext, entry_queue, waiting
+from monitoring.selectors import WaitingContext, entry_queue, subjects_without_measures, waiting
 
 
 @dataclass(frozen=True)
@@ -108,8 +108,23 @@ def _entry_steps(user: Any) -> QueueItem | None:
     return QueueItem(title=_("待我办理的纳入监测申请"), count=count, url=reverse("monitoring:entry-queue"), hint=hint)
 
 
+def _subjects_without_measures(user: Any) -> QueueItem | None:
+    if not has_capability(user, Capability.MANAGE_MEASURES):
+        return None
+    count = subjects_without_measures(user=user, today=timezone.localdate()).count()
+    if not count:
+        return None
+    return QueueItem(
+        title=_("纳入监测后尚未制定帮扶措施的对象"),
+        count=count,
+        url=reverse("monitoring:entry-queue") + "?all=1&state=registered",
+        hint=_("应帮尽帮：请尽快制定“一户一策”帮扶措施。"),
+    )
+
+
 PROVIDERS: list[Provider] = [
     _entry_steps,
+    _subjects_without_measures,
     _paired_households,
     _risk_flagged,
     _overdue_visits,

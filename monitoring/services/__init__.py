@@ -18,6 +18,7 @@ from monitoring.services.entry import (
     entry_withdraw,
     notices_complete_due,
 )
+from monitoring.services.measures import measure_add, measure_update_status
 
 __all__ = [
     "ENTRY_STEPS",
@@ -37,5 +38,7 @@ __all__ = [
     "entry_township_review",
     "entry_verify",
     "entry_withdraw",
+    "measure_add",
+    "measure_update_status",
     "notices_complete_due",
 ]

@@ -1,0 +1,124 @@
+"""Assistance measures for monitoring subjects (帮扶措施, SPEC §5)."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.permissions import has_capability
+from accounts.roles import Capability, Department
+from monitoring import rules
+from monitoring.choices import (
+    MEASURE_SUBTYPES,
+    OPEN_SUBJECT_STATUSES,
+    MeasureFunding,
+    MeasureStatus,
+    MeasureTiming,
+    MeasureType,
+)
+from monitoring.models import AssistanceMeasure, MonitoringSubject
+from revitalization.errors import DomainError
+
+# The statuses a measure may move to from each status; a stopped measure stays stopped.
+MEASURE_TRANSITIONS = {
+    MeasureStatus.PLANNED: {
+        MeasureStatus.IN_PROGRESS,
+        MeasureStatus.DELIVERED,
+        MeasureStatus.ADJUSTED,
+        MeasureStatus.STOPPED,
+    },
+    MeasureStatus.IN_PROGRESS: {MeasureStatus.DELIVERED, MeasureStatus.ADJUSTED, MeasureStatus.STOPPED},
+    MeasureStatus.ADJUSTED: {MeasureStatus.IN_PROGRESS, MeasureStatus.DELIVERED, MeasureStatus.STOPPED},
+    MeasureStatus.DELIVERED: {MeasureStatus.ADJUSTED},
+    MeasureStatus.STOPPED: set(),
+}
+
+
+def _require_measures_right(actor: Any, subject: MonitoringSubject) -> None:
+    if not has_capability(actor, Capability.MANAGE_MEASURES):
+        raise PermissionDenied
+    if not MonitoringSubject.objects.visible_to(actor).filter(pk=subject.pk).exists():
+        raise PermissionDenied
+
+
+@transaction.atomic
+def measure_add(
+    *,
+    actor: Any,
+    subject: MonitoringSubject,
+    measure_type: str,
+    subtype: str,
+    timing: str,
+    funding_source: str,
+    responsible_department: str,
+    description: str,
+    started_on: datetime.date,
+    responsible_person: str = "",
+    amount_yuan: Decimal | None = None,
+) -> AssistanceMeasure:
+    """Add a measure to an open subject; NR-MEAS-01 refuses linkage funds for original-channel benefits."""
+    _require_measures_right(actor, subject)
+    if subject.status not in OPEN_SUBJECT_STATUSES:
+        raise DomainError(f"监测对象状态为“{subject.get_status_display()}”，不能新增措施", field="subject")
+    if measure_type not in MeasureType.values:
+        raise DomainError("请选择措施类型", field="measure_type")
+    allowed = MEASURE_SUBTYPES.get(measure_type, {})
+    if subtype and subtype not in allowed:
+        raise DomainError(f"“{MeasureType(measure_type).label}”下没有“{subtype}”这项措施", field="subtype")
+    if allowed and not subtype:
+        raise DomainError("请选择具体措施", field="subtype")
+    if timing not in MeasureTiming.values:
+        raise DomainError("请选择措施性质（预防性/事后帮扶）", field="timing")
+    if funding_source not in MeasureFunding.values:
+        raise DomainError("请选择资金来源", field="funding_source")
+    if responsible_department not in Department.values:
+        raise DomainError("请选择责任部门", field="responsible_department")
+    if not rules.linkage_fund_allowed(funding_source, subtype):
+        raise DomainError(
+            f"“{allowed.get(subtype, subtype)}”须从原渠道解决，不能使用衔接资金（宁财（农）发〔2021〕268号）",
+            field="funding_source",
+        )
+    if started_on > timezone.localdate() + datetime.timedelta(days=366):
+        raise DomainError("开始日期不合理", field="started_on")
+    if amount_yuan is not None and amount_yuan < 0:
+        raise DomainError("金额不能为负数", field="amount_yuan")
+    if not description.strip():
+        raise DomainError("请填写措施内容", field="description")
+    return AssistanceMeasure.objects.create(
+        subject=subject,
+        measure_type=measure_type,
+        subtype=subtype,
+        timing=timing,
+        funding_source=funding_source,
+        responsible_department=responsible_department,
+        responsible_person=responsible_person.strip(),
+        description=description.strip(),
+        started_on=started_on,
+        amount_yuan=amount_yuan,
+        recorded_by=actor,
+    )
+
+
+@transaction.atomic
+def measure_update_status(
+    *, actor: Any, measure: AssistanceMeasure, status: str, outcome_note: str, ended_on: datetime.date | None = None
+) -> AssistanceMeasure:
+    """Record progress and effect; the former values stay in the measure's history."""
+    _require_measures_right(actor, measure.subject)
+    measure = AssistanceMeasure.objects.select_for_update().get(pk=measure.pk)
+    current = MeasureStatus(measure.status)
+    if status not in MeasureStatus.values or MeasureStatus(status) not in MEASURE_TRANSITIONS[current]:
+        raise DomainError(f"措施当前为“{current.label}”，不能改为“{status}”", field="status")
+    if status in (MeasureStatus.DELIVERED, MeasureStatus.STOPPED, MeasureStatus.ADJUSTED) and not outcome_note.strip():
+        raise DomainError("请填写帮扶成效或调整、停止的原因", field="outcome_note")
+    if ended_on is not None and ended_on < measure.started_on:
+        raise DomainError("结束日期不能早于开始日期", field="ended_on")
+    measure.status = status
+    measure.outcome_note = outcome_note.strip()
+    if ended_on is not None:
+        measure.ended_on = ended_on
+    measure.save(update_fields=["status", "outcome_note", "ended_on"])
+    return measure

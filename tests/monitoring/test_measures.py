@@ -1,0 +1,147 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from accounts.roles import Role
+from monitoring import rules
+from monitoring.models import AssistanceMeasure, EntryApplication, MonitoringSubject
+from monitoring.selectors import subjects_without_measures
+from monitoring.services import measure_add, measure_update_status
+from revitalization.errors import DomainError
+from tests.factories import UserFactory
+from tests.monitoring.test_entry import TODAY, County
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+
+
+def _subject(county, entered_on=TODAY):
+    household = county.household(per_capita=Decimal("5000"))
+    application = EntryApplication.objects.create(
+        household=household,
+        channel="cadre_screening",
+        proposed_category="marginal_at_risk",
+        risk_types=["illness"],
+        reason="因病",
+        reported_by=county.village_worker,
+        reported_on=entered_on,
+        state="registered",
+        category="marginal_at_risk",
+    )
+    return MonitoringSubject.objects.create(
+        household=household, application=application, category="marginal_at_risk", entered_on=entered_on
+    )
+
+
+def _add(county, subject, **change):
+    data = {
+        "measure_type": "health",
+        "subtype": "medical_assistance",
+        "timing": "remedial",
+        "funding_source": "sector_policy",
+        "responsible_department": "medical_security",
+        "description": "申请医疗救助",
+        "started_on": TODAY,
+    }
+    return measure_add(actor=county.village_worker, subject=subject, **{**data, **change})
+
+
+def test_a_measure_is_added_progressed_and_keeps_its_history():
+    county = County()
+    subject = _subject(county)
+    measure = _add(county, subject)
+    with pytest.raises(DomainError, match="请填写帮扶成效"):
+        measure_update_status(actor=county.village_worker, measure=measure, status="delivered", outcome_note="")
+    measure_update_status(
+        actor=county.village_worker, measure=measure, status="delivered", outcome_note="报销 8,000 元", ended_on=TODAY
+    )
+    measure.refresh_from_db()
+    assert measure.status == "delivered"
+    assert measure.history.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"subtype": "subsistence_allowance", "measure_type": "social_security", "funding_source": "linkage_fund"},
+            "须从原渠道解决，不能使用衔接资金",
+        ),
+        ({"subtype": "premium_subsidy", "funding_source": "linkage_fund"}, "不能使用衔接资金"),
+        ({"subtype": "rain_dew"}, "“健康帮扶”下没有“rain_dew”"),
+        ({"subtype": ""}, "请选择具体措施"),
+    ],
+)
+def test_bad_measures_are_refused(change, message):
+    county = County()
+    with pytest.raises(DomainError, match=message):
+        _add(county, _subject(county), **change)
+    assert not AssistanceMeasure.objects.exists()
+
+
+def test_linkage_funds_may_pay_industry():
+    assert rules.linkage_fund_allowed("linkage_fund", "production_support")
+    assert not rules.linkage_fund_allowed("linkage_fund", "pension_premium_paid")
+
+
+def test_roles_without_the_capability_cannot_add_measures():
+    county = County()
+    officer = UserFactory(roles=[Role.REPORTING_OFFICER], area=county.county)
+    with pytest.raises(PermissionDenied):
+        measure_add(
+            actor=officer,
+            subject=_subject(county),
+            measure_type="other",
+            subtype="",
+            timing="remedial",
+            funding_source="social",
+            responsible_department="civil_affairs",
+            description="x",
+            started_on=TODAY,
+        )
+
+
+def test_subjects_without_measures_after_fifteen_days_are_listed():
+    county = County()
+    late = _subject(county, entered_on=TODAY - datetime.timedelta(days=16))
+    _subject(county, entered_on=TODAY - datetime.timedelta(days=15))  # still within the 15 days
+    done = _subject(county, entered_on=TODAY - datetime.timedelta(days=30))
+    _add(county, done)
+    assert list(subjects_without_measures(user=county.township_cadre, today=TODAY)) == [late]
+    assert rules.measure_plan_overdue(TODAY - datetime.timedelta(days=16), 0, today=TODAY, due_days=15)
+
+
+def test_only_safety_net_measures_for_a_household_that_can_work_is_a_warning():
+    assert rules.only_safety_net_for_able_household(True, ["social_security", "social_security"])
+    assert not rules.only_safety_net_for_able_household(False, ["social_security"])
+    assert not rules.only_safety_net_for_able_household(True, ["social_security", "employment"])
+
+
+def test_the_subject_page_adds_a_measure_and_shows_errors(client):
+    county = County()
+    subject = _subject(county)
+    client.force_login(county.village_worker)
+    url = reverse("monitoring:measure-create", args=[subject.pk])
+    form = {
+        "measure_type": "employment",
+        "subtype": "skills_training",
+        "timing": "preventive",
+        "funding_source": "linkage_fund",
+        "responsible_department": "human_resources",
+        "description": "参加电焊技能培训",
+        "started_on": TODAY.isoformat(),
+    }
+    response = client.post(url, form, follow=True)
+    assert "已新增帮扶措施" in response.content.decode()
+    response = client.post(
+        url, {**form, "measure_type": "social_security", "subtype": "temporary_assistance"}, follow=True
+    )
+    assert "不能使用衔接资金" in response.content.decode()
+    assert subject.measures.count() == 1
