@@ -3,7 +3,7 @@ from typing import Any
 from rest_framework import serializers
 
 from monitoring.choices import RiskType, SubjectCategory
-from monitoring.models import EntryApplication, EntryEvent, MonitoringSubject
+from monitoring.models import AssistanceMeasure, EntryApplication, EntryEvent, MonitoringSubject
 from monitoring.services.entry import ENTRY_STEPS
 
 
@@ -82,3 +82,25 @@ class MonitoringSubjectSerializer(serializers.ModelSerializer[MonitoringSubject]
             "entered_on",
             "eliminated_on",
         ]
+
+
+class MeasureSerializer(serializers.ModelSerializer[AssistanceMeasure]):
+    class Meta:
+        model = AssistanceMeasure
+        fields = [
+            "id",
+            "subject",
+            "measure_type",
+            "subtype",
+            "timing",
+            "funding_source",
+            "responsible_department",
+            "responsible_person",
+            "description",
+            "started_on",
+            "ended_on",
+            "amount_yuan",
+            "status",
+            "outcome_note",
+        ]
+        read_only_fields = ["id", "subject", "ended_on", "status", "outcome_note"]

@@ -16,6 +16,7 @@ from monitoring.api.serializers import (
     ApproveInputSerializer,
     EntryApplicationOutputSerializer,
     EntryReportInputSerializer,
+    MeasureSerializer,
     MonitoringSubjectSerializer,
     TransitionInputSerializer,
 )
@@ -67,3 +68,15 @@ class MonitoringSubjectViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelVi
     serializer_class = MonitoringSubjectSerializer
     filterset_fields = ["status", "category", "household"]
     ordering = ["-entered_on", "-pk"]
+
+    @extend_schema(request=MeasureSerializer, responses=MeasureSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def measures(self, request: Request, pk: str | None = None) -> Response:
+        """GET: the subject's measures. POST: add one (SPEC §5; NR-MEAS-01 applies)."""
+        subject = self.get_object()
+        if request.method == "GET":
+            return Response(MeasureSerializer(subject.measures.all(), many=True).data)
+        payload = MeasureSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        measure = services.measure_add(actor=request.user, subject=subject, **payload.validated_data)
+        return Response(MeasureSerializer(measure).data, status=status.HTTP_201_CREATED)

@@ -145,3 +145,26 @@ def test_the_subject_page_adds_a_measure_and_shows_errors(client):
     )
     assert "不能使用衔接资金" in response.content.decode()
     assert subject.measures.count() == 1
+
+
+def test_measures_through_the_api(api_client):
+    county = County()
+    subject = _subject(county)
+    api_client.force_authenticate(county.village_worker)
+    url = reverse("api:subject-measures", args=[subject.pk])
+    body = {
+        "measure_type": "employment",
+        "subtype": "skills_training",
+        "timing": "preventive",
+        "funding_source": "linkage_fund",
+        "responsible_department": "human_resources",
+        "description": "电焊培训",
+        "started_on": TODAY.isoformat(),
+    }
+    assert api_client.post(url, body, format="json").status_code == 201
+    refused = api_client.post(
+        url, {**body, "measure_type": "social_security", "subtype": "subsistence_allowance"}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "不能使用衔接资金" in refused.json()["detail"]
+    assert [m["description"] for m in api_client.get(url).json()] == ["电焊培训"]
