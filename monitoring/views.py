@@ -116,6 +116,15 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "households/form_page.html", {"form": form, "title": _("申报纳入监测"), "back": household})
 
 
+def _raise_first_error(form: Any) -> None:
+    """Commands answer with the application page and a message: the first invalid field, named."""
+    if form.is_valid():
+        return
+    name, errors = next(iter(form.errors.items()))
+    label = form.fields[name].label if name in form.fields else ""
+    raise DomainError(f"{label}：{errors[0]}" if label else str(errors[0]), field=name)
+
+
 def _comment_step(service: Callable[..., Any]) -> Callable[[HttpRequest, EntryApplication], Any]:
     def run(request: HttpRequest, application: EntryApplication) -> Any:
         form = CommentForm(request.POST)
@@ -128,10 +137,7 @@ def _comment_step(service: Callable[..., Any]) -> Callable[[HttpRequest, EntryAp
 def _form_step(form_class: type, service: Callable[..., Any]) -> Callable[[HttpRequest, EntryApplication], Any]:
     def run(request: HttpRequest, application: EntryApplication) -> Any:
         form = form_class(request.POST, request.FILES)
-        if not form.is_valid():
-            first = next(iter(form.errors.items()))
-            label = form.fields[first[0]].label if first[0] in form.fields else ""
-            raise DomainError(f"{label}：{first[1][0]}" if label else str(first[1][0]), field=first[0])
+        _raise_first_error(form)
         return service(application=application, actor=request.user, **form.cleaned_data)
 
     return run
@@ -210,10 +216,7 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
     subject = get_visible_or_404(MonitoringSubject, request.user, pk=pk)
     form = MeasureForm(request.POST)
     try:
-        if not form.is_valid():
-            name, errors = next(iter(form.errors.items()))
-            label = form.fields[name].label if name in form.fields else ""
-            raise DomainError(f"{label}：{errors[0]}", field=name)
+        _raise_first_error(form)
         services.measure_add(actor=request.user, subject=subject, **form.cleaned_data)
     except DomainError as exc:
         messages.error(request, exc.message)
