@@ -107,6 +107,15 @@ class IncomeSummary:
     position: rules.LinePosition
 
 
+def has_open_flag(household: Household, kind: str, *, on: datetime.date) -> bool:
+    """Whether the household carries flag ``kind`` on day ``on`` (SPEC §2.4, effective-dated)."""
+    return (
+        household.flags.filter(kind=kind, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .exists()
+    )
+
+
 def household_size(household: Household) -> int:
     """SPEC §2.1 ``household_size``: present members who count in the household."""
     return sum(1 for m in household.members.all() if m.member_status == MemberStatus.PRESENT and m.counts_in_household)
@@ -210,16 +219,6 @@ def household_guarantee_status(household: Household, *, on: datetime.date) -> Gu
 
 
 # ------------------------------------------------------------------------------------------------------- visits
-
-
-def household_visit_class(household: Household, open_flags: set[str]) -> str | None:
-    """Which ``visit.interval_days`` entry applies (SPEC §4.13). Monitoring classes arrive with the monitoring
-    issue; until then a household with a risk found on a visit is visited like a monitored one."""
-    if household.risk_flagged_on is not None:
-        return "risk_flagged"
-    if HouseholdFlagKind.EXITED_POOR in open_flags:
-        return "exited"
-    return None
 
 
 def overdue_visits(*, user: Any, on: datetime.date) -> QuerySet[Household]:

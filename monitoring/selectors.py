@@ -12,7 +12,8 @@ from accounts.roles import Capability
 from geo.parameters import parameter
 from geo.workdays import WorkdayCalendar
 from households.choices import HouseholdFlagKind
-from households.selectors import household_income_summary
+from households.models import Household
+from households.selectors import IncomeSummary, has_open_flag, household_income_summary
 from monitoring import permissions, rules
 from monitoring.choices import OPEN_SUBJECT_STATUSES, EntryState, SubjectCategory
 from monitoring.models import EntryApplication, MonitoringSubject
@@ -158,19 +159,29 @@ class Check:
     label: str
     ok: bool | None  # None: cannot be judged from the data
     detail: str
+    refusal: str = ""  # what county approval answers when this check does not pass
 
 
-def eligibility(application: EntryApplication, *, today: datetime.date | None = None) -> list[Check]:
-    """The checklist the reviewers see (issue "monitoring" §3): income against the line, category fit."""
-    today = today or timezone.localdate()
-    household = application.household
-    category = application.category or application.proposed_category
+@dataclass(frozen=True)
+class EntryChecks:
+    checks: list[Check]
+    summary: IncomeSummary | None
+
+    @property
+    def first_failure(self) -> Check | None:
+        return next((check for check in self.checks if check.ok is not True), None)
+
+
+def entry_checks(household: Household, category: str, *, on: datetime.date) -> EntryChecks:
+    """The entry conditions of one household for one category, in one place: the reviewers' checklist shows them
+    and county approval refuses on the first that fails (SPEC §4.1 category fit, NR-INC-01/02 income)."""
     checks = []
     try:
-        summary = household_income_summary(household, on=today)
+        summary: IncomeSummary | None = household_income_summary(household, on=on)
     except DomainError as exc:
-        checks.append(Check("收入测算", None, exc.message))
-    else:
+        summary = None
+        checks.append(Check("收入测算", None, exc.message, refusal=exc.message))
+    if summary is not None:
         in_scope = rules.entry_income_in_scope(category, summary.per_capita, summary.threshold.amount)
         shown = "未录入完整" if summary.per_capita is None else f"{summary.per_capita} 元"
         checks.append(
@@ -178,18 +189,31 @@ def eligibility(application: EntryApplication, *, today: datetime.date | None = 
                 "收入低于监测标准" if category != SubjectCategory.SUDDEN_HARDSHIP else "收入（突发严重困难户不设上限）",
                 in_scope,
                 f"人均纯收入 {shown}（{summary.window.label}），监测标准 {summary.threshold.amount} 元",
+                refusal=(
+                    f"人均纯收入 {shown}，不低于 {summary.threshold.year} 年监测标准 {summary.threshold.amount} 元，"
+                    f"不能按“{SubjectCategory(category).label}”纳入（突发严重困难户不受此限）"
+                ),
             )
         )
-    exited = household.flags.filter(kind=HouseholdFlagKind.EXITED_POOR, valid_to__isnull=True).exists()
-    excludes = bool(parameter("monitoring.marginal_excludes_exited", area_code=household.managing_area.code, on=today))
+    exited = has_open_flag(household, HouseholdFlagKind.EXITED_POOR, on=on)
+    excludes = bool(parameter("monitoring.marginal_excludes_exited", area_code=household.managing_area.code, on=on))
     checks.append(
         Check(
             "类别与农户身份相符",
             rules.category_fits_household(category, exited_poor=exited, marginal_excludes_exited=excludes),
             "脱贫户" if exited else "非脱贫户",
+            refusal="脱贫不稳定户须为脱贫户"
+            if category == SubjectCategory.UNSTABLE_EXITED
+            else "边缘易致贫户不能是脱贫户",
         )
     )
-    return checks
+    return EntryChecks(checks=checks, summary=summary)
+
+
+def eligibility(application: EntryApplication, *, today: datetime.date | None = None) -> list[Check]:
+    """The checklist the reviewers see (issue "monitoring" §3)."""
+    category = application.category or application.proposed_category
+    return entry_checks(application.household, category, on=today or timezone.localdate()).checks
 
 
 def subjects_without_measures(*, user: Any, today: datetime.date) -> QuerySet[MonitoringSubject]:

@@ -18,11 +18,11 @@ from django.utils import timezone
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from geo.parameters import parameter
-from households.choices import HouseholdFlagKind, VisitKind
+from households.choices import VisitKind
 from households.models import Household
 from households.selectors import household_income_summary
 from households.services import household_risk_flag_clear
-from monitoring import permissions, rules
+from monitoring import permissions, rules, selectors
 from monitoring.choices import (
     OPEN_SUBJECT_STATUSES,
     EntryState,
@@ -102,12 +102,6 @@ def _required_text(value: str, field: str, label: str) -> str:
     if not value:
         raise DomainError(f"请填写{label}", field=field)
     return value
-
-
-def _is_exited_poor(household: Household, on: datetime.date) -> bool:
-    return household.flags.filter(
-        kind=HouseholdFlagKind.EXITED_POOR, valid_from__lte=on, valid_to__isnull=True
-    ).exists()
 
 
 # ------------------------------------------------------------------------------------------------------- EN-0
@@ -429,22 +423,12 @@ def entry_approve(
     household = application.household
     today = timezone.localdate()
     area_code = household.managing_area.code
-    excludes = bool(parameter("monitoring.marginal_excludes_exited", area_code=area_code, on=today))
-    if not rules.category_fits_household(
-        category, exited_poor=_is_exited_poor(household, today), marginal_excludes_exited=excludes
-    ):
-        raise DomainError(
-            "脱贫不稳定户须为脱贫户" if category == SubjectCategory.UNSTABLE_EXITED else "边缘易致贫户不能是脱贫户",
-            field="category",
-        )
-    summary = household_income_summary(household, on=today)
-    if not rules.entry_income_in_scope(category, summary.per_capita, summary.threshold.amount):
-        shown = "未录入" if summary.per_capita is None else f"{summary.per_capita} 元"
-        raise DomainError(
-            f"人均纯收入 {shown}，不低于 {summary.threshold.year} 年监测标准 {summary.threshold.amount} 元，"
-            f"不能按“{SubjectCategory(category).label}”纳入（突发严重困难户不受此限）",
-            field="category",
-        )
+    found = selectors.entry_checks(household, category, on=today)
+    failure = found.first_failure
+    if failure is not None:
+        raise DomainError(failure.refusal, field="category")
+    summary = found.summary
+    assert summary is not None  # a missing line is a failed check above
     hits = application.negative_hits.count()
     mode = str(parameter("entry.negative_list_mode", area_code=area_code, on=today))
     if not rules.negative_list_allows_approval(
