@@ -36,7 +36,7 @@ from geo.models import AdminArea, PolicyParameter
 from geo.parameters import parameter
 from geo.services import area_create
 from households import rules
-from households.choices import IN_SCHOOL, GuaranteeSource, HouseholdFlagKind, HousingSafety
+from households.choices import GuaranteeSource, HouseholdFlagKind, HousingSafety
 from households.models import GuaranteeCheck, Household, HouseholdFlag, HouseholdMember, IncomeRecord, Visit
 from revitalization.errors import DomainError
 
@@ -270,16 +270,11 @@ def _load_visits(plan: DemoPlan, households: dict[str, Household]) -> int:
 
 
 def _check(seed: HouseholdSeed, planned: VisitSeed, visit: Visit, compulsory_age: tuple[int, int]) -> GuaranteeCheck:
-    present = seed.present_members
-    education_ok = not rules.education_at_risk(
-        [(m.birth_date, m.schooling_status) for m in present],
-        today=visit.visited_on,
-        compulsory_age=compulsory_age,
-        in_school=IN_SCHOOL,
+    derived = rules.derived_guarantee(
+        seed.present_members, seed.details.housing_safety, on=visit.visited_on, compulsory_age=compulsory_age
     )
-    medical_ok = not rules.medical_at_risk(m.medical_insurance_enrolled for m in present)
+    education_ok, medical_ok, housing_ok = derived.education_ok, derived.medical_ok, derived.housing_ok
     housing = seed.details.housing_safety
-    housing_ok = not rules.housing_at_risk(housing, safe_value=HousingSafety.SAFE)
     notes = [
         *([] if education_ok else [_EDUCATION_NOTE]),
         *([] if medical_ok else [_MEDICAL_NOTE]),

@@ -41,6 +41,7 @@ from households.choices import (
     VisitKind,
     WaterSupplyType,
 )
+from households.rules import age_on
 from revitalization.errors import DomainError
 
 # Short on purpose: typed by hand in demos. Every demo login shares it, the superuser too: never load real data next
@@ -354,10 +355,6 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _age_on(birth: datetime.date, day: datetime.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 @dataclass
 class _Person:
     """A member before the details are drawn: who they are in the family and how old."""
@@ -511,7 +508,7 @@ def _member(people: _People, person: _Person, ethnicity: str, taken: set[str]) -
         name = people.name(person.surname, male=person.male)
     taken.add(name)
     birth = people.birth(person.age)
-    age = _age_on(birth, people.today)
+    age = age_on(birth, people.today)
     health = _health(rng, age)
     schooling = _schooling(rng, age, health)
     status, changed_on = MemberStatus.PRESENT, None
@@ -545,7 +542,7 @@ def _incomes(rng: random.Random, members: Sequence[MemberSeed], today: datetime.
     households fall under the 6,000 monitoring line and about 3 % between it and the 6,600 exit line (SPEC §3.7),
     more often when nobody can work. About 3 % have no record for last year yet: work for the home queue."""
     counted = [m for m in members if m.counts_in_household]
-    elderly = sum(1 for m in counted if _age_on(m.birth_date, today) >= 60)
+    elderly = sum(1 for m in counted if age_on(m.birth_date, today) >= 60)
     workers = sum(1 for m in counted if m.labour_capacity not in (LabourCapacity.NONE_AGE, LabourCapacity.LOST))
     roll = rng.random()
     low_share = 0.04 if workers else 0.15
@@ -715,7 +712,7 @@ _DISABILITY_CODES: Final = {  # the digit after the ID number on a second-genera
 def _registry(rng: random.Random, household: HouseholdSeed, *, site: str, today: datetime.date) -> HouseholdSeed:
     """Flags, registry fields and member details of one household, consistent with its family and income."""
     present = household.present_members
-    ages = [_age_on(m.birth_date, today) for m in present]
+    ages = [age_on(m.birth_date, today) for m in present]
     can_work = any(a in _WORKING_AGE and m.labour_capacity in _CAN_WORK for m, a in zip(present, ages, strict=True))
     ill = any(m.health_status in (HealthStatus.SERIOUS_ILLNESS, HealthStatus.DISABLED) for m in present)
     per_capita = household.incomes[-1].net_income / len(present)
@@ -844,7 +841,7 @@ def _member_details(
     """Health details, work and insurance of one member, consistent with the fields drawn with the family."""
     if member.member_status != MemberStatus.PRESENT:
         return member  # nobody updates a departed member's work or insurance
-    age = _age_on(member.birth_date, today)
+    age = age_on(member.birth_date, today)
     details: dict[str, object] = {}
     if member.health_status == HealthStatus.DISABLED:
         details.update(_disability(rng, member))
@@ -1011,7 +1008,7 @@ def _main_labourer(members: Sequence[MemberSeed], today: datetime.date) -> int |
         (rank[LabourCapacity(m.labour_capacity)], m.employment_status == EmploymentStatus.EMPLOYED, index == 0, -index)
         for index, m in enumerate(members)
         if m.member_status == MemberStatus.PRESENT
-        and _age_on(m.birth_date, today) in _WORKING_AGE
+        and age_on(m.birth_date, today) in _WORKING_AGE
         and m.labour_capacity in _CAN_WORK
         and m.schooling_status not in _STUDYING
     ]
@@ -1045,7 +1042,7 @@ def _visit_days(rng: random.Random, household: HouseholdSeed, today: datetime.da
     details = household.details
     gap = details.housing_safety != HousingSafety.SAFE or any(
         not m.medical_insurance_enrolled
-        or (6 <= _age_on(m.birth_date, today) <= 15 and m.schooling_status == SchoolingStatus.DROPOUT)
+        or (6 <= age_on(m.birth_date, today) <= 15 and m.schooling_status == SchoolingStatus.DROPOUT)
         for m in household.present_members
     )
     roll = rng.random()
@@ -1102,7 +1099,7 @@ def _with_visits(rng: random.Random, household: HouseholdSeed, *, visitor: str, 
         return household
     kinds = household.flag_kinds
     present = household.present_members
-    elderly = any(_age_on(m.birth_date, today) >= 65 for m in present)
+    elderly = any(age_on(m.birth_date, today) >= 65 for m in present)
     water = household.details.water_supply_type
     # Problems seen at the tap (SPEC §2.5 water items), by the kind of supply.
     fails = {

@@ -10,8 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from households.choices import IN_SCHOOL, HousingSafety
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -219,6 +222,31 @@ def housing_at_risk(housing_safety: str, *, safe_value: str) -> bool:
 def water_ok(*, quantity: bool, quality: bool, access: bool, reliability: bool) -> bool:
     """SPEC §2.5: drinking water is safe only when all four national criteria hold."""
     return quantity and quality and access and reliability
+
+
+@dataclass(frozen=True)
+class DerivedGuarantee:
+    education_ok: bool
+    medical_ok: bool
+    housing_ok: bool
+
+
+def derived_guarantee(
+    present_members: Iterable[Any], housing_safety: str, *, on: datetime.date, compulsory_age: tuple[int, int]
+) -> DerivedGuarantee:
+    """SPEC §2.5: the guarantee items the registry data decides, composed once for visits, the household page and
+    the demo loader. Members need ``birth_date``, ``schooling_status`` and ``medical_insurance_enrolled``."""
+    members = list(present_members)
+    return DerivedGuarantee(
+        education_ok=not education_at_risk(
+            [(m.birth_date, m.schooling_status) for m in members],
+            today=on,
+            compulsory_age=compulsory_age,
+            in_school=IN_SCHOOL,
+        ),
+        medical_ok=not medical_at_risk(m.medical_insurance_enrolled for m in members),
+        housing_ok=not housing_at_risk(housing_safety, safe_value=HousingSafety.SAFE),
+    )
 
 
 def visit_overdue(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from geo.codes import AreaCodeError, level_of, prefix_of
 from geo.parameters import area_codes_up, parameter
 from households import rules
-from households.choices import IN_SCHOOL, HouseholdFlagKind, HousingSafety, MemberStatus
+from households.choices import HouseholdFlagKind, MemberStatus
 from households.idnumbers import normalize
 from households.models import (
     GuaranteeCheck,
@@ -203,17 +203,12 @@ class GuaranteeStatus:
 
 def household_guarantee_status(household: Household, *, on: datetime.date) -> GuaranteeStatus:
     present = [m for m in household.members.all() if m.member_status == MemberStatus.PRESENT]
-    area_code = household.managing_area.code
-    low, high = parameter("school.compulsory_age", area_code=area_code, on=on)
+    low, high = parameter("school.compulsory_age", area_code=household.managing_area.code, on=on)
+    derived = rules.derived_guarantee(present, household.housing_safety, on=on, compulsory_age=(low, high))
     return GuaranteeStatus(
-        education_risk=rules.education_at_risk(
-            [(m.birth_date, m.schooling_status) for m in present],
-            today=on,
-            compulsory_age=(low, high),
-            in_school=IN_SCHOOL,
-        ),
-        medical_risk=rules.medical_at_risk(m.medical_insurance_enrolled for m in present),
-        housing_risk=rules.housing_at_risk(household.housing_safety, safe_value=HousingSafety.SAFE),
+        education_risk=not derived.education_ok,
+        medical_risk=not derived.medical_ok,
+        housing_risk=not derived.housing_ok,
         latest_check=household.guarantee_checks.order_by("-checked_on", "-pk").first(),
     )
 

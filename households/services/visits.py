@@ -17,7 +17,7 @@ from accounts.permissions import has_capability
 from accounts.roles import Capability
 from geo.parameters import parameter
 from households import rules
-from households.choices import IN_SCHOOL, HousingSafety, MemberStatus, VisitKind
+from households.choices import HousingSafety, MemberStatus, VisitKind
 from households.models import GuaranteeCheck, Household, Visit, VisitPhoto
 from households.services.access import require_household, require_open
 from revitalization.errors import DomainError
@@ -146,20 +146,16 @@ def visit_record(*, actor: Any, household: Household, data: VisitInput, photos: 
 
     present = list(household.members.filter(member_status=MemberStatus.PRESENT))
     low, high = parameter("school.compulsory_age", area_code=household.managing_area.code, on=data.visited_on)
+    derived = rules.derived_guarantee(present, household.housing_safety, on=data.visited_on, compulsory_age=(low, high))
     GuaranteeCheck.objects.create(
         household=household,
         visit=visit,
         checked_on=data.visited_on,
         food_ok=data.food_ok,
         clothing_ok=data.clothing_ok,
-        education_ok=not rules.education_at_risk(
-            [(m.birth_date, m.schooling_status) for m in present],
-            today=data.visited_on,
-            compulsory_age=(low, high),
-            in_school=IN_SCHOOL,
-        ),
-        medical_ok=not rules.medical_at_risk(m.medical_insurance_enrolled for m in present),
-        housing_ok=not rules.housing_at_risk(household.housing_safety, safe_value=HousingSafety.SAFE),
+        education_ok=derived.education_ok,
+        medical_ok=derived.medical_ok,
+        housing_ok=derived.housing_ok,
         water_quantity_ok=data.water_quantity_ok,
         water_quality_ok=data.water_quality_ok,
         water_access_ok=data.water_access_ok,
