@@ -1,6 +1,8 @@
-from typing import Any
+from typing import Any, Self
 
-from geo.querysets import JurisdictionQuerySet
+from django.db.models import Q
+
+from geo.querysets import JurisdictionQuerySet, jurisdiction_prefixes
 
 
 class CaseQuerySet(JurisdictionQuerySet[Any]):
@@ -9,6 +11,16 @@ class CaseQuerySet(JurisdictionQuerySet[Any]):
     jurisdiction_fields = ("household__managing_area__code", "household__co_managing_area__code")
     territory_capability = "accounts.browse_households"
     grant_path = "household"
+
+    def managed_by(self, user: Any) -> Self:
+        """The cases whose household's **managing** area lies in the user's area: where the user may take workflow
+        steps (SPEC §1.3 rule 2; a co-managing area reads but does not decide, §1.5)."""
+        if user.is_superuser:
+            return self
+        allowed = Q(pk__in=[])
+        for prefix in jurisdiction_prefixes(user):
+            allowed |= Q(household__managing_area__code__startswith=prefix)
+        return self.filter(allowed)
 
 
 class CaseRecordQuerySet(JurisdictionQuerySet[Any]):

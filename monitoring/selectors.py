@@ -2,7 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Max, QuerySet
 from django.utils import timezone
@@ -17,6 +17,7 @@ from households.selectors import IncomeSummary, has_open_flag, household_income_
 from monitoring import permissions, rules
 from monitoring.choices import OPEN_SUBJECT_STATUSES, EntryState, SubjectCategory
 from monitoring.models import EntryApplication, MonitoringSubject
+from monitoring.querysets import CaseQuerySet
 from revitalization.errors import DomainError
 
 S = EntryState
@@ -50,12 +51,7 @@ def entry_queue_narrow(
         states = {s for s, (capability, _setting) in PENDING_STEP.items() if has_capability(user, capability)}
         if has_capability(user, Capability.TOWNSHIP_REVIEW):
             states.add(S.APPROVED)  # EN-6 may be taken by township staff too
-        queryset = queryset.filter(state__in=states)
-        if not user.is_superuser:  # steps are taken in the managing area's chain only (SPEC §1.3 rule 2)
-            area = getattr(user, "area", None)
-            queryset = (
-                queryset.filter(household__managing_area__code__startswith=area.prefix) if area else (queryset.none())
-            )
+        queryset = cast(CaseQuerySet, queryset.filter(state__in=states)).managed_by(user)
     return queryset.order_by("waiting_since", "pk")
 
 
