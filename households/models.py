@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -134,7 +135,7 @@ class Household(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.head_name}户（{self.household_no}）"
+        return gettext("%(head)s户（%(no)s）") % {"head": self.head_name, "no": self.household_no}
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
