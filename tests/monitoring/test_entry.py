@@ -454,3 +454,14 @@ def test_a_negative_list_hit_blocks_approval_until_the_county_overrides_with_a_r
 )
 def test_negative_list_modes(hits, mode, overridden, allowed):
     assert rules.negative_list_allows_approval(hits=hits, mode=mode, overridden=overridden) is allowed
+
+
+@pytest.mark.parametrize("size", [2, 15])
+def test_the_queue_page_issues_a_bounded_number_of_queries(client, county, size, django_assert_max_num_queries):
+    for _ in range(size):
+        _report(county, county.household(per_capita=Decimal("5000")))
+    client.force_login(county.village_worker)
+    with django_assert_max_num_queries(20):
+        response = client.get("/monitoring/")
+    assert response.status_code == 200
+    assert len(response.context["object_list"]) == size
