@@ -1,11 +1,9 @@
 """National defaults of the settings of SPEC §15.2 that the code reads today. Administrators override them per
 province or county and per period in the admin ("政策参数"); this migration never overwrites an existing row."""
 
-import datetime
-
 from django.db import migrations
 
-START = datetime.date(2021, 1, 1)  # the transition period begins (000 L183)
+from geo.seeding import seed_parameters
 
 DEFAULTS = [
     ("income.measure", "net", "SPEC §3.2, §15 C-02 (design)"),
@@ -21,11 +19,7 @@ DEFAULTS = [
 
 
 def seed(apps, schema_editor):
-    parameter_model = apps.get_model("geo", "PolicyParameter")
-    for key, value, basis in DEFAULTS:
-        parameter_model.objects.get_or_create(
-            key=key, area_code="", valid_from=START, defaults={"value": value, "basis": basis}
-        )
+    seed_parameters(apps, DEFAULTS)
 
 
 class Migration(migrations.Migration):

@@ -1,10 +1,8 @@
 """The settings of SPEC §15.2 that monitoring entry reads, as national defaults (design values, §4.14)."""
 
-import datetime
-
 from django.db import migrations
 
-START = datetime.date(2021, 1, 1)
+from geo.seeding import seed_parameters
 
 DEFAULTS = [
     ("notice.entry_days", 5, "SPEC §4.14 (design): minimum entry notice, calendar days"),
@@ -14,11 +12,7 @@ DEFAULTS = [
 
 
 def seed(apps, schema_editor):
-    parameter_model = apps.get_model("geo", "PolicyParameter")
-    for key, value, basis in DEFAULTS:
-        parameter_model.objects.get_or_create(
-            key=key, area_code="", valid_from=START, defaults={"value": value, "basis": basis}
-        )
+    seed_parameters(apps, DEFAULTS)
 
 
 class Migration(migrations.Migration):

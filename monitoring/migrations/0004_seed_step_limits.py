@@ -2,11 +2,9 @@
 province or county. EN-2, the notice posting and EN-6 have no SPEC figure: the defaults keep the whole procedure
 within ``entry.total_target_days``."""
 
-import datetime
-
 from django.db import migrations
 
-START = datetime.date(2021, 1, 1)
+from geo.seeding import seed_parameters
 
 DEFAULTS = [
     ("entry.verify_within_days", 3, "SPEC §4.14 (design)"),
@@ -20,11 +18,7 @@ DEFAULTS = [
 
 
 def seed(apps, schema_editor):
-    parameter_model = apps.get_model("geo", "PolicyParameter")
-    for key, value, basis in DEFAULTS:
-        parameter_model.objects.get_or_create(
-            key=key, area_code="", valid_from=START, defaults={"value": value, "basis": basis}
-        )
+    seed_parameters(apps, DEFAULTS)
 
 
 class Migration(migrations.Migration):

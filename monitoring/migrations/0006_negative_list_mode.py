@@ -1,15 +1,10 @@
-import datetime
-
 from django.db import migrations
+
+from geo.seeding import seed_parameters
 
 
 def seed(apps, schema_editor):
-    apps.get_model("geo", "PolicyParameter").objects.get_or_create(
-        key="entry.negative_list_mode",
-        area_code="",
-        valid_from=datetime.date(2021, 1, 1),
-        defaults={"value": "override", "basis": "003 L236; 002 L299; SPEC §15 C-05"},
-    )
+    seed_parameters(apps, [("entry.negative_list_mode", "override", "003 L236; 002 L299; SPEC §15 C-05")])
 
 
 class Migration(migrations.Migration):

@@ -1,15 +1,10 @@
-import datetime
-
 from django.db import migrations
+
+from geo.seeding import seed_parameters
 
 
 def seed(apps, schema_editor):
-    apps.get_model("geo", "PolicyParameter").objects.get_or_create(
-        key="measure.plan_due_days",
-        area_code="",
-        valid_from=datetime.date(2021, 1, 1),
-        defaults={"value": 15, "basis": "SPEC §4.14 (design): first measure within 15 days of entry"},
-    )
+    seed_parameters(apps, [("measure.plan_due_days", 15, "SPEC §4.14 (design): first measure within 15 days of entry")])
 
 
 class Migration(migrations.Migration):
