@@ -272,6 +272,7 @@ class VisitKind(models.TextChoices):
     CENTRALIZED_SWEEP = "centralized_sweep", _("集中排查")
     LOOKBACK = "lookback", _("回头看")
     VERIFICATION = "verification", _("入户核实")
+    ELIMINATION = "elimination", _("风险消除入户核实")
     SPOT_CHECK = "spot_check", _("抽查")
     LEFT_BEHIND_CARE = "left_behind_care", _("三留守关爱")
 

@@ -242,3 +242,55 @@ class MeasureStatus(models.TextChoices):
     DELIVERED = "delivered", _("已落实")
     ADJUSTED = "adjusted", _("已调整")
     STOPPED = "stopped", _("已停止")
+
+
+class EliminationState(models.TextChoices):
+    """SPEC §4.8, EL-0 … EL-7 (Ningxia six steps, 003 L238) and the endings. A state names the last step done."""
+
+    OPENED = "opened", _("已发起，待村级入户核实")
+    VILLAGE_VERIFIED = "village_verified", _("村级已入户核实，待村民代表评议公示")
+    VILLAGE_REVIEWED_NOTICED = "village_reviewed_noticed", _("村级评议公示期满，待乡级综合研判")
+    TOWNSHIP_ASSESSED = "township_assessed", _("乡级已研判，待乡镇会议审核公示")
+    TOWNSHIP_REVIEWED_NOTICED = "township_reviewed_noticed", _("乡镇审核公示期满，待县级筛查抽验")
+    COUNTY_SCREENED = "county_screened", _("县级已筛查抽验，待专题会议审定")
+    COUNTY_DECIDED = "county_decided", _("县级已审定公告，待标注风险消除")
+    MARKED = "marked", _("已标注风险消除")
+    HELD = "held", _("无劳动能力，暂不标注风险消除")
+    NOT_ELIMINATED = "not_eliminated", _("未消除，继续监测")
+
+
+OPEN_ELIMINATION_STATES = frozenset(
+    {
+        EliminationState.OPENED,
+        EliminationState.VILLAGE_VERIFIED,
+        EliminationState.VILLAGE_REVIEWED_NOTICED,
+        EliminationState.TOWNSHIP_ASSESSED,
+        EliminationState.TOWNSHIP_REVIEWED_NOTICED,
+        EliminationState.COUNTY_SCREENED,
+        EliminationState.COUNTY_DECIDED,
+    }
+)
+
+
+class NoticeStage(models.TextChoices):
+    """Which step a public notice belongs to (SPEC §4.6 EN-3, §4.8 EL-2/EL-4/EL-6)."""
+
+    ENTRY = "entry", _("纳入监测村级公示")
+    ELIMINATION_VILLAGE = "elimination_village", _("风险消除村级公示")
+    ELIMINATION_TOWNSHIP = "elimination_township", _("风险消除乡镇公示")
+    ELIMINATION_COUNTY = "elimination_county", _("风险消除县级公告")
+
+
+class HoldScope(models.TextChoices):
+    """Setting ``exit.hold_scope`` (SPEC §4.9)."""
+
+    WHOLE_HOUSEHOLD = "whole_household", _("整户无劳动力")
+    MAIN_LABOURER = "main_labourer", _("主要劳动力无劳动能力")
+
+
+class LookbackOutcome(models.TextChoices):
+    """SPEC §4.10: the outcome of a look-back (回头看)."""
+
+    STABLE = "stable", _("稳定")
+    HELP_AGAIN = "help_again", _("回头帮：补充措施，保持风险消除")
+    RETURN_TO_MONITORING = "return_to_monitoring", _("风险未稳定消除：重新纳入监测")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -6,21 +8,31 @@ from simple_history.models import HistoricalRecords
 from accounts.roles import Department
 from monitoring.choices import (
     MEASURE_SUBTYPES,
+    OPEN_ELIMINATION_STATES,
     OPEN_ENTRY_STATES,
     OPEN_SUBJECT_STATUSES,
+    EliminationState,
     EntryState,
     IdentificationChannel,
+    LookbackOutcome,
     MeasureFunding,
     MeasureStatus,
     MeasureTiming,
     MeasureType,
     NegativeListItem,
+    NoticeStage,
     ReviewBody,
     RiskType,
     SubjectCategory,
     SubjectStatus,
 )
-from monitoring.querysets import CaseQuerySet, CaseRecordQuerySet, MeasureQuerySet
+from monitoring.querysets import (
+    CaseQuerySet,
+    CaseRecordQuerySet,
+    EliminationRecordQuerySet,
+    HouseholdRecordQuerySet,
+    MeasureQuerySet,
+)
 
 
 class EntryApplication(models.Model):
@@ -128,10 +140,27 @@ class EntryEvent(models.Model):
 
 
 class DemocraticReview(models.Model):
-    """民主评议 (SPEC §4.6 EN-2): a record of its own, with the meeting, attendance and votes."""
+    """民主评议 (SPEC §4.6 EN-2, §4.8 EL-2): a record of its own, with the meeting, attendance and votes. It belongs
+    to exactly one case: an entry application or a risk-elimination case (SPEC §4.6 "shared records")."""
 
+    household = models.ForeignKey(
+        "households.Household", verbose_name=_("农户"), on_delete=models.PROTECT, related_name="+"
+    )
     application = models.ForeignKey(  # a returned case is reviewed again
-        EntryApplication, verbose_name=_("申请"), on_delete=models.PROTECT, related_name="democratic_reviews"
+        EntryApplication,
+        verbose_name=_("申请"),
+        on_delete=models.PROTECT,
+        related_name="democratic_reviews",
+        null=True,
+        blank=True,
+    )
+    elimination = models.ForeignKey(
+        "EliminationCase",
+        verbose_name=_("风险消除"),
+        on_delete=models.PROTECT,
+        related_name="democratic_reviews",
+        null=True,
+        blank=True,
     )
     held_on = models.DateField(_("评议日期"))
     body = models.CharField(_("评议组织"), max_length=24, choices=ReviewBody.choices)
@@ -144,13 +173,17 @@ class DemocraticReview(models.Model):
     minutes_file = models.FileField(_("会议记录"), upload_to="monitoring/minutes/%Y/", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT)
 
-    objects = CaseRecordQuerySet.as_manager()
+    objects = HouseholdRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("民主评议")
         verbose_name_plural = _("民主评议")
         default_permissions = ("view",)
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(application__isnull=True) ^ models.Q(elimination__isnull=True),
+                name="monitoring_review_one_case",
+            ),
             models.CheckConstraint(
                 condition=models.Q(votes_for__lte=models.F("participants_count"))
                 & models.Q(votes_against__lte=models.F("participants_count")),
@@ -163,24 +196,46 @@ class DemocraticReview(models.Model):
 
 
 class PublicNotice(models.Model):
-    """公示 (SPEC §4.6 EN-3): a timed state. Objections received during it pause the clock until resolved."""
+    """公示/公告 (SPEC §4.6 EN-3, §4.8 EL-2/EL-4/EL-6): a timed state. Objections received during it pause the clock
+    until resolved. It belongs to exactly one case."""
 
-    application = models.ForeignKey(
-        EntryApplication, verbose_name=_("申请"), on_delete=models.PROTECT, related_name="public_notices"
+    household = models.ForeignKey(
+        "households.Household", verbose_name=_("农户"), on_delete=models.PROTECT, related_name="+"
     )
+    application = models.ForeignKey(
+        EntryApplication,
+        verbose_name=_("申请"),
+        on_delete=models.PROTECT,
+        related_name="public_notices",
+        null=True,
+        blank=True,
+    )
+    elimination = models.ForeignKey(
+        "EliminationCase",
+        verbose_name=_("风险消除"),
+        on_delete=models.PROTECT,
+        related_name="public_notices",
+        null=True,
+        blank=True,
+    )
+    stage = models.CharField(_("环节"), max_length=24, choices=NoticeStage.choices, default=NoticeStage.ENTRY)
     places = models.CharField(_("公示地点"), max_length=200)
     starts_on = models.DateField(_("公示开始"))
     ends_on = models.DateField(_("公示结束"))
     photo = models.FileField(_("公示照片"), upload_to="monitoring/notices/%Y/", blank=True)
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("张贴人"), on_delete=models.PROTECT)
 
-    objects = CaseRecordQuerySet.as_manager()
+    objects = HouseholdRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("公示")
         verbose_name_plural = _("公示")
         default_permissions = ("view",)
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(application__isnull=True) ^ models.Q(elimination__isnull=True),
+                name="monitoring_notice_one_case",
+            ),
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")), name="monitoring_notice_period_ordered"
             ),
@@ -226,6 +281,14 @@ class MonitoringSubject(models.Model):
     risk_types = models.JSONField(_("风险类型"), default=list)
     status = models.CharField(_("状态"), max_length=24, choices=SubjectStatus.choices, default=SubjectStatus.MONITORED)
     entered_on = models.DateField(_("纳入日期"))
+    previous_subject = models.ForeignKey(  # SPEC §4.10: a household back in monitoring links to its last episode
+        "self",
+        verbose_name=_("上次监测记录"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     eliminated_on = models.DateField(_("风险消除日期"), null=True, blank=True)
     national_system_synced_at = models.DateTimeField(_("录入全国系统时间"), null=True, blank=True)
 
@@ -320,3 +383,143 @@ class AssistanceMeasure(models.Model):
     @property
     def subtype_label(self) -> str:
         return MEASURE_SUBTYPES.get(self.measure_type, {}).get(self.subtype, "")
+
+
+class EliminationCase(models.Model):
+    """A risk-elimination case (风险消除, SPEC §4.8, EL-0 … EL-7). Its ``state`` changes only in
+    ``monitoring.services.elimination``; every change leaves an ``EliminationEvent``."""
+
+    subject = models.ForeignKey(
+        MonitoringSubject, verbose_name=_("监测对象"), on_delete=models.PROTECT, related_name="elimination_cases"
+    )
+    state = models.CharField(
+        _("状态"), max_length=32, choices=EliminationState.choices, default=EliminationState.OPENED
+    )
+    proposal = models.TextField(_("发起理由"))
+    prior_subject_status = models.CharField(  # where the subject returns if the case ends as not eliminated
+        _("发起前监测状态"), max_length=24, choices=SubjectStatus.choices, default=SubjectStatus.MONITORED
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+"
+    )
+    opened_on = models.DateField(_("发起日期"))
+    assessment = models.TextField(_("乡级综合研判意见"), blank=True)
+    township_meeting_on = models.DateField(_("乡镇会议日期"), null=True, blank=True)
+    township_minutes = models.FileField(_("乡镇会议记录"), upload_to="monitoring/elimination/%Y/", blank=True)
+    township_opinion = models.TextField(_("乡镇会议审核意见"), blank=True)
+    spot_check_required = models.BooleanField(_("抽中县级抽验"), default=False)
+    screening = models.JSONField(_("县级信息筛查结果"), default=list, blank=True)
+    per_capita_income = models.DecimalField(_("人均纯收入"), max_digits=12, decimal_places=2, null=True, blank=True)
+    exit_line = models.DecimalField(_("风险消除收入标准"), max_digits=12, decimal_places=2, null=True, blank=True)
+    county_meeting_on = models.DateField(_("专题会议日期"), null=True, blank=True)
+    decision_no = models.CharField(_("审定文号"), max_length=100, blank=True)
+    decided_on = models.DateField(_("审定日期"), null=True, blank=True)
+    marked_on = models.DateField(_("标注日期"), null=True, blank=True)
+    closing_reason = models.TextField(_("未消除原因"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = EliminationRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("风险消除")
+        verbose_name_plural = _("风险消除")
+        ordering = ["-opened_on", "-pk"]
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject"],
+                condition=models.Q(state__in=sorted(OPEN_ELIMINATION_STATES)),
+                name="monitoring_one_open_elimination",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject.household} · {self.get_state_display()}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("monitoring:elimination-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_ELIMINATION_STATES
+
+    @property
+    def household(self) -> Any:
+        return self.subject.household
+
+
+class EliminationEvent(models.Model):
+    """Append-only trail of an elimination case (STYLE rule 6)."""
+
+    case = models.ForeignKey(
+        EliminationCase, verbose_name=_("风险消除"), on_delete=models.PROTECT, related_name="events"
+    )
+    from_state = models.CharField(_("原状态"), max_length=32, choices=EliminationState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=32, choices=EliminationState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("为空表示系统自动办理"),
+    )
+    comment = models.TextField(_("意见"), blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("风险消除办理记录")
+        verbose_name_plural = _("风险消除办理记录")
+        ordering = ["case", "at", "pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+
+class LookbackReview(models.Model):
+    """回头看 (SPEC §4.10): scheduled ``exit.lookback_months`` after marking; its outcome keeps the household
+    eliminated, helps it again, or returns it to monitoring through a new entry application."""
+
+    subject = models.ForeignKey(
+        MonitoringSubject, verbose_name=_("监测对象"), on_delete=models.PROTECT, related_name="lookbacks"
+    )
+    due_on = models.DateField(_("应核查日期"))
+    done_on = models.DateField(_("核查日期"), null=True, blank=True)
+    outcome = models.CharField(_("核查结论"), max_length=24, choices=LookbackOutcome.choices, blank=True)
+    note = models.TextField(_("核查情况"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核查人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    new_application = models.OneToOneField(
+        EntryApplication,
+        verbose_name=_("重新纳入申请"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lookback",
+    )
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("回头看")
+        verbose_name_plural = _("回头看")
+        ordering = ["due_on", "pk"]
+        default_permissions = ("view",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(done_on__isnull=True) | ~models.Q(outcome=""), name="monitoring_lookback_outcome"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} · {self.due_on}"

@@ -1,15 +1,21 @@
 """Who may take which entry step (SPEC §1.3 matrix, scoping rule 2): the step's capability, inside the chain of the
 household's **managing** area (a co-managing area reads but does not decide, SPEC §1.5)."""
 
-from typing import Any
+from typing import Any, Protocol
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from geo.querysets import jurisdiction_prefixes
-from monitoring.models import EntryApplication
 
 
-def in_managing_chain(user: Any, application: EntryApplication) -> bool:
+class Case(Protocol):
+    """An entry application or an elimination case: both belong to one household."""
+
+    @property
+    def household(self) -> Any: ...
+
+
+def in_managing_chain(user: Any, application: Case) -> bool:
     """The object form of ``CaseQuerySet.managed_by`` (same prefixes, no query)."""
     if user.is_superuser:
         return True
@@ -17,27 +23,27 @@ def in_managing_chain(user: Any, application: EntryApplication) -> bool:
     return any(code.startswith(prefix) for prefix in jurisdiction_prefixes(user))
 
 
-def can_take_village_steps(user: Any, application: EntryApplication) -> bool:
-    """EN-1 home verification, EN-2 democratic review, EN-3 village notice."""
+def can_take_village_steps(user: Any, application: Case) -> bool:
+    """EN-1 home verification, EN-2 democratic review, EN-3 village notice; EL-1 and EL-2 (SPEC §4.8)."""
     return has_capability(user, Capability.VILLAGE_PROCEDURE) and in_managing_chain(user, application)
 
 
-def can_review_as_township(user: Any, application: EntryApplication) -> bool:
-    """EN-4."""
+def can_review_as_township(user: Any, application: Case) -> bool:
+    """EN-4; EL-3 and EL-4."""
     return has_capability(user, Capability.TOWNSHIP_REVIEW) and in_managing_chain(user, application)
 
 
-def can_approve_as_county(user: Any, application: EntryApplication) -> bool:
-    """EN-5 (setting ``entry.final_approver_level`` = county)."""
+def can_approve_as_county(user: Any, application: Case) -> bool:
+    """EN-5 (setting ``entry.final_approver_level`` = county); EL-5 … EL-7."""
     return has_capability(user, Capability.COUNTY_APPROVAL) and in_managing_chain(user, application)
 
 
-def can_register(user: Any, application: EntryApplication) -> bool:
+def can_register(user: Any, application: Case) -> bool:
     """EN-6: county or township staff enter the approved subject."""
     return can_approve_as_county(user, application) or can_review_as_township(user, application)
 
 
-def can_withdraw(user: Any, application: EntryApplication) -> bool:
+def can_withdraw(user: Any, application: Any) -> bool:
     return has_capability(user, Capability.OPEN_ENTRY) and (
         application.reported_by_id == user.pk or in_managing_chain(user, application)
     )

@@ -43,3 +43,24 @@ class MeasureQuerySet(JurisdictionQuerySet[Any]):
     )
     territory_capability = "accounts.browse_households"
     grant_path = "subject__household"
+
+
+class HouseholdRecordQuerySet(JurisdictionQuerySet[Any]):
+    """Records shared by entry and elimination cases (reviews, notices): they carry their household."""
+
+    jurisdiction_fields = ("household__managing_area__code", "household__co_managing_area__code")
+    territory_capability = "accounts.browse_households"
+    grant_path = "household"
+
+
+class EliminationRecordQuerySet(MeasureQuerySet):
+    """Elimination cases: visible where their subject's household is."""
+
+    def managed_by(self, user: Any) -> Self:
+        """Cases whose household's managing area lies in the user's area (SPEC §1.3 rule 2, §1.5)."""
+        if user.is_superuser:
+            return self
+        allowed = Q(pk__in=[])
+        for prefix in jurisdiction_prefixes(user):
+            allowed |= Q(subject__household__managing_area__code__startswith=prefix)
+        return self.filter(allowed)

@@ -1,5 +1,6 @@
 """Policy rules of monitoring entry (SPEC §4). Numbers arrive as arguments (STYLE rule 5)."""
 
+import calendar
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
@@ -90,3 +91,62 @@ def measure_plan_overdue(entered_on: datetime.date, measures: int, *, today: dat
     """A subject without any measure ``measure.plan_due_days`` (15) days after entry (SPEC §4.14): the 漏扶 signal
     the sweeps reuse."""
     return measures == 0 and (today - entered_on).days > due_days
+
+
+# ------------------------------------------------------------------------------------------ risk elimination
+
+
+def labour_capacity_present(members: Iterable[tuple[str, bool]], *, scope: str, weak_counts_as_labour: bool) -> bool:
+    """SPEC §4.9 (003 L238–L240; 004 L211 "整户无劳动力"): ``members`` are (labour_capacity, is_main_labourer) of the
+    present members. ``whole_household`` (default): some member can work; ``main_labourer``: the main labourer can.
+    Weak or partial capacity counts as labour while ``exit.weak_counts_as_labour`` holds."""
+    able = {"skilled", "ordinary"} | ({"weak_or_partial"} if weak_counts_as_labour else set())
+    rows = list(members)
+    if scope == "main_labourer":
+        return any(capacity in able for capacity, main in rows if main)
+    return any(capacity in able for capacity, _main in rows)
+
+
+def guarantee_check_current(checked_on: datetime.date | None, *, today: datetime.date, max_age_days: int) -> bool:
+    """SPEC §4.8 precondition 2: the latest 两不愁三保障 check is not older than ``exit.guarantee_check_max_age_days``
+    (90)."""
+    return checked_on is not None and (today - checked_on).days <= max_age_days
+
+
+def measures_complete(measures: Iterable[tuple[str, str]]) -> bool:
+    """SPEC §4.8 precondition 4 (003 L238 "录入完善帮扶措施数据后标注"): at least one measure, and every measure has
+    its effect (``outcome_note``) recorded. ``measures`` are (status, outcome_note)."""
+    rows = list(measures)
+    return bool(rows) and all(note.strip() for _status, note in rows)
+
+
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole months from ``start`` to ``end`` (a month counts once its day is reached)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def monitored_long_enough(entered_on: datetime.date, *, today: datetime.date, min_months: int) -> bool:
+    """SPEC §4.8 precondition 6: ``exit.min_months_in_monitoring`` (default 0: the seeds give none)."""
+    return months_between(entered_on, today) >= min_months
+
+
+def spot_check_drawn(draw: float, pct: int) -> bool:
+    """SPEC §4.8 EL-5: a case falls into the county's spot-check sample with probability ``exit.spot_check_pct``;
+    ``draw`` is uniform in [0, 1)."""
+    return draw < pct / 100
+
+
+def elimination_outcome(*, has_labour: bool, has_social_security_measure: bool) -> str | None:
+    """SPEC §4.9: a household that can work is marked 风险消除; one that cannot is held (暂不标注) once a social-
+    security measure is in place, and cannot be closed at all before (``None``)."""
+    if has_labour:
+        return "marked"
+    return "held" if has_social_security_measure else None
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus ``months`` calendar months, clamped to the month's end."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, cast
 
 from django.db.models import Max, QuerySet
@@ -11,13 +12,29 @@ from accounts.permissions import has_capability
 from accounts.roles import Capability
 from geo.parameters import parameter
 from geo.workdays import WorkdayCalendar
-from households.choices import HouseholdFlagKind
+from households import rules as household_rules
+from households.choices import HouseholdFlagKind, MemberStatus
 from households.models import Household
-from households.selectors import IncomeSummary, has_open_flag, household_income_summary
+from households.selectors import (
+    IncomeSummary,
+    has_open_flag,
+    household_guarantee_status,
+    household_income_summary,
+)
 from monitoring import permissions, rules
-from monitoring.choices import OPEN_SUBJECT_STATUSES, EntryState, SubjectCategory
-from monitoring.models import EntryApplication, MonitoringSubject
-from monitoring.querysets import CaseQuerySet
+from monitoring.choices import (
+    OPEN_ELIMINATION_STATES,
+    OPEN_SUBJECT_STATUSES,
+    EliminationState,
+    EntryState,
+    LookbackOutcome,
+    MeasureStatus,
+    MeasureType,
+    SubjectCategory,
+    SubjectStatus,
+)
+from monitoring.models import EliminationCase, EntryApplication, LookbackReview, MonitoringSubject
+from monitoring.querysets import CaseQuerySet, EliminationRecordQuerySet
 from revitalization.errors import DomainError
 
 S = EntryState
@@ -223,3 +240,224 @@ def subjects_without_measures(*, user: Any, today: datetime.date) -> QuerySet[Mo
         .filter(measures__isnull=True)
         .select_related("household__managing_area")
     )
+
+
+# --------------------------------------------------------------------------------------------- risk elimination
+
+E = EliminationState
+
+
+@dataclass(frozen=True)
+class ExitChecks:
+    """SPEC §4.8 preconditions for one subject, in one place: the reviewers' checklist shows them, county screening
+    (EL-5) and marking (EL-7) refuse on the first that fails. Labour capacity decides the outcome (§4.9)."""
+
+    checks: list[Check]
+    summary: IncomeSummary | None
+    has_labour: bool
+    has_social_security_measure: bool
+
+    @property
+    def first_failure(self) -> Check | None:
+        return next((check for check in self.checks if check.ok is not True), None)
+
+
+def _exit_parameter(key: str, household: Household, on: datetime.date) -> Any:
+    return parameter(key, area_code=household.managing_area.code, on=on)
+
+
+def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> ExitChecks:
+    household = subject.household
+    checks: list[Check] = []
+    # 1. NR-INC-04/05: this year's income at least the line × 1.10 (6000 → 6600 in Ningxia 2021, inclusive).
+    try:
+        summary: IncomeSummary | None = household_income_summary(household, on=on)
+    except DomainError as exc:
+        summary = None
+        checks.append(Check("收入测算", None, exc.message, refusal=exc.message))
+    if summary is not None:
+        margin = Decimal(str(_exit_parameter("exit.income_margin_pct", household, on)))
+        inclusive = bool(_exit_parameter("exit.margin_inclusive", household, on))
+        income_ok = summary.per_capita is not None and household_rules.meets_exit_income(
+            summary.per_capita, summary.threshold.amount, margin, inclusive=inclusive
+        )
+        shown = "未录入完整" if summary.per_capita is None else f"{summary.per_capita} 元"
+        checks.append(
+            Check(
+                "收入稳定超过监测标准 10% 以上",
+                income_ok and not household.risk_flagged_on,
+                f"人均纯收入 {shown}（{summary.window.label}），风险消除标准 {summary.exit_line} 元"
+                f"（监测标准 {summary.threshold.amount} 元 × {100 + margin}%）",
+                refusal=f"人均纯收入 {shown}，未达到风险消除标准 {summary.exit_line} 元（NR-INC-04）",
+            )
+        )
+    # 2. The latest 两不愁三保障 and water check is recent and all OK, and the registry shows no guarantee risk.
+    guarantee = household_guarantee_status(household, on=on)
+    check = guarantee.latest_check
+    max_age = int(_exit_parameter("exit.guarantee_check_max_age_days", household, on))
+    current = rules.guarantee_check_current(check.checked_on if check else None, today=on, max_age_days=max_age)
+    all_ok = check is not None and check.all_ok
+    risks = guarantee.risks
+    checks.append(
+        Check(
+            "“两不愁三保障”及饮水安全持续巩固",
+            current and all_ok and not risks,
+            (f"最近核查 {check.checked_on}" if check else "尚无核查记录") + (f"；{'、'.join(risks)}" if risks else ""),
+            refusal=(
+                f"须有 {max_age} 天内的“两不愁三保障”核查且全部达标"
+                if not (current and all_ok)
+                else f"两不愁三保障未达标：{'、'.join(risks)}"
+            ),
+        )
+    )
+    # 3. No open risk (RiskFlag).
+    checks.append(
+        Check(
+            "无未消除的风险",
+            household.risk_flagged_on is None,
+            f"{household.risk_flagged_on} 标记风险：{household.risk_note}" if household.risk_flagged_on else "无",
+            refusal="农户有未处理的风险标记，须先处置",
+        )
+    )
+    # 4. Measures recorded, each with its effect (003 L238).
+    measures = list(subject.measures.values_list("measure_type", "status", "outcome_note"))
+    complete = rules.measures_complete((status, note) for _type, status, note in measures)
+    missing = sum(1 for _type, _status, note in measures if not note.strip())
+    checks.append(
+        Check(
+            "帮扶措施已录入并有成效",
+            complete,
+            f"{len(measures)} 项措施" + (f"，{missing} 项未填写成效" if missing else ""),
+            refusal="须先录入帮扶措施并填写每项措施的帮扶成效（003 L238）",
+        )
+    )
+    # 6. Optional minimum time in monitoring.
+    min_months = int(_exit_parameter("exit.min_months_in_monitoring", household, on))
+    if min_months:
+        checks.append(
+            Check(
+                f"纳入监测满 {min_months} 个月",
+                rules.monitored_long_enough(subject.entered_on, today=on, min_months=min_months),
+                f"{subject.entered_on} 纳入",
+                refusal=f"纳入监测未满 {min_months} 个月",
+            )
+        )
+    # 5. Labour capacity decides between 风险消除 and 暂不标注 (SPEC §4.9).
+    present = [m for m in household.members.all() if m.member_status == MemberStatus.PRESENT]
+    has_labour = rules.labour_capacity_present(
+        [(m.labour_capacity, m.is_main_labourer) for m in present],
+        scope=str(_exit_parameter("exit.hold_scope", household, on)),
+        weak_counts_as_labour=bool(_exit_parameter("exit.weak_counts_as_labour", household, on)),
+    )
+    has_social_security = any(
+        measure_type == MeasureType.SOCIAL_SECURITY and status != MeasureStatus.STOPPED
+        for measure_type, status, _note in measures
+    )
+    return ExitChecks(
+        checks=checks,
+        summary=summary,
+        has_labour=has_labour,
+        has_social_security_measure=has_social_security,
+    )
+
+
+# Who takes the pending step of each elimination state (SPEC §4.8).
+ELIMINATION_PENDING: dict[str, Capability] = {
+    E.OPENED: Capability.VILLAGE_PROCEDURE,
+    E.VILLAGE_VERIFIED: Capability.VILLAGE_PROCEDURE,
+    E.VILLAGE_REVIEWED_NOTICED: Capability.TOWNSHIP_REVIEW,
+    E.TOWNSHIP_ASSESSED: Capability.TOWNSHIP_REVIEW,
+    E.TOWNSHIP_REVIEWED_NOTICED: Capability.COUNTY_APPROVAL,
+    E.COUNTY_SCREENED: Capability.COUNTY_APPROVAL,
+    E.COUNTY_DECIDED: Capability.COUNTY_APPROVAL,
+}
+
+
+def elimination_queue(
+    queryset: QuerySet[EliminationCase], *, user: Any, mine: bool = False, state: str = ""
+) -> QuerySet[EliminationCase]:
+    """Narrow scoped elimination cases to a queue, oldest waiting first."""
+    queryset = queryset.select_related("subject__household__managing_area__parent", "opened_by").annotate(
+        waiting_since=Max("events__at")
+    )
+    if state in EliminationState.values:
+        queryset = queryset.filter(state=state)
+    if mine:
+        states = {s for s, capability in ELIMINATION_PENDING.items() if has_capability(user, capability)}
+        queryset = cast(EliminationRecordQuerySet, queryset.filter(state__in=states)).managed_by(user)
+    return queryset.order_by("waiting_since", "pk")
+
+
+def elimination_waiting(case: EliminationCase, *, context: WaitingContext | None = None) -> Waiting:
+    """Working days the pending step has waited against ``elimination.step_days``."""
+    context = context or WaitingContext()
+    today = timezone.localdate()
+    since = getattr(case, "waiting_since", None) or case.created_at
+    days = context.calendar.workdays_between(timezone.localtime(since).date(), today)
+    if not case.is_open:
+        return Waiting(days=days, limit=None)
+    county = case.subject.household.managing_area.code[:6].ljust(12, "0")
+    key = ("elimination", county)
+    if key not in context.limits:
+        try:
+            context.limits[key] = int(parameter("elimination.step_days", area_code=county, on=today))
+        except DomainError:
+            context.limits[key] = None
+    return Waiting(days=days, limit=context.limits[key])
+
+
+def elimination_actions(user: Any, case: EliminationCase) -> list[str]:
+    """The commands this user may take on this elimination case now."""
+    state = EliminationState(case.state)
+    if not case.is_open:
+        return []
+    actions: list[str] = []
+    village = permissions.can_take_village_steps(user, case)
+    township = permissions.can_review_as_township(user, case)
+    county = permissions.can_approve_as_county(user, case)
+    if state == E.OPENED and village:
+        actions += ["verify"]
+    if state == E.VILLAGE_VERIFIED and village:
+        actions += ["review", "notice", "object", "resolve", "complete_village_notice"]
+    if state == E.VILLAGE_REVIEWED_NOTICED and township:
+        actions += ["assess"]
+    if state == E.TOWNSHIP_ASSESSED and township:
+        actions += ["township_meeting", "notice", "object", "resolve", "complete_township_notice"]
+    if state == E.TOWNSHIP_REVIEWED_NOTICED and county:
+        actions += ["screen"]
+    if state == E.COUNTY_SCREENED and county:
+        actions += ["decide"]
+    if state == E.COUNTY_DECIDED and county:
+        actions += ["object", "resolve", "mark"]
+    pending = ELIMINATION_PENDING.get(state)
+    if pending is not None and has_capability(user, pending) and permissions.in_managing_chain(user, case):
+        actions.append("not_eliminated")
+    return actions
+
+
+def elimination_candidates(*, user: Any, today: datetime.date) -> QuerySet[MonitoringSubject]:
+    """Monitored subjects without an open elimination case whose household shows no open risk and whose income is
+    recorded at or above the exit line for last year: the system's suggestions for EL-0 (SPEC §4.8, preconditions
+    1–3 hold). Set-based; the full checklist is evaluated on the case."""
+    return (
+        MonitoringSubject.objects.visible_to(user)
+        .filter(status=SubjectStatus.MONITORED, household__risk_flagged_on__isnull=True, measures__isnull=False)
+        .exclude(elimination_cases__state__in=sorted(OPEN_ELIMINATION_STATES))
+        .select_related("household__managing_area")
+        .distinct()
+    )
+
+
+def lookbacks_due(*, user: Any, today: datetime.date) -> QuerySet[LookbackReview]:
+    """Look-backs (回头看) due by today and not yet done (SPEC §4.10)."""
+    return (
+        LookbackReview.objects.visible_to(user)
+        .filter(done_on__isnull=True, due_on__lte=today)
+        .select_related("subject__household__managing_area")
+    )
+
+
+def helping_again(subject: MonitoringSubject) -> bool:
+    """An eliminated subject whose latest look-back asked to help again (回头帮, SPEC §4.10) takes new measures."""
+    latest = subject.lookbacks.filter(done_on__isnull=False).order_by("-done_on", "-pk").first()
+    return latest is not None and latest.outcome == LookbackOutcome.HELP_AGAIN

@@ -9,9 +9,12 @@ logger = logging.getLogger(__name__)
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
 def entry_notices_complete_task() -> int:
-    """Daily: cases whose public notice ended without open objections move to the township queue."""
-    from monitoring.services import notices_complete_due
+    """Daily: entry cases whose public notice ended without open objections move to the township queue, and
+    elimination cases whose village or township notice ended move to the next level."""
+    from monitoring.services import elimination_notices_complete_due, notices_complete_due
 
-    moved = notices_complete_due(today=timezone.localdate())
-    logger.info("entry notices completed: %d", moved)
-    return moved
+    today = timezone.localdate()
+    moved = notices_complete_due(today=today)
+    moved_elimination = elimination_notices_complete_due(today=today)
+    logger.info("notices completed: %d entry, %d elimination", moved, moved_elimination)
+    return moved + moved_elimination

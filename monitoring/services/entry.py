@@ -28,6 +28,7 @@ from monitoring.choices import (
     EntryState,
     IdentificationChannel,
     NegativeListItem,
+    NoticeStage,
     ReviewBody,
     RiskType,
     SubjectCategory,
@@ -41,6 +42,7 @@ from monitoring.models import (
     NoticeObjection,
     PublicNotice,
 )
+from monitoring.services import notices
 from revitalization.errors import DomainError, TransitionNotAllowed
 
 S = EntryState
@@ -97,11 +99,7 @@ def _in_state(application: EntryApplication, *states: EntryState) -> None:
         raise TransitionNotAllowed(f"申请当前为“{application.get_state_display()}”，此步骤只能在“{expected}”时办理")
 
 
-def _required_text(value: str, field: str, label: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(f"请填写{label}", field=field)
-    return value
+_required_text = notices.required_text
 
 
 # ------------------------------------------------------------------------------------------------------- EN-0
@@ -231,6 +229,7 @@ def entry_review(
             field="votes_for",
         )
     review = DemocraticReview(
+        household=application.household,
         application=application,
         held_on=held_on,
         body=body,
@@ -269,36 +268,27 @@ def entry_notice_post(
     application = _lock(application)
     _require(permissions.can_take_village_steps(actor, application))
     _in_state(application, S.DEMOCRATICALLY_REVIEWED)
-    places = _required_text(places, "places", "公示地点")
     review = application.democratic_reviews.order_by("-pk").first()
-    if review is not None and starts_on < review.held_on:
-        raise DomainError("公示不能早于民主评议", field="starts_on")
-    if ends_on < starts_on:
-        raise DomainError("公示结束日期不能早于开始日期", field="ends_on")
     min_days = int(parameter("notice.entry_days", area_code=application.household.managing_area.code, on=starts_on))
-    if not rules.notice_long_enough(starts_on, ends_on, min_days):
-        raise DomainError(f"公示期不得少于 {min_days} 天", field="ends_on")
-    running = application.public_notices.filter(starts_on__gte=review.held_on if review else starts_on).exists()
-    if running:
-        raise DomainError("本次评议后已张贴公示", field="starts_on")
-    notice = PublicNotice(application=application, places=places, starts_on=starts_on, ends_on=ends_on, posted_by=actor)
-    if photo is not None:
-        notice.photo.save(photo.name or "notice", photo, save=False)
-    notice.save()
+    notice = notices.notice_post(
+        case=application,
+        stage=NoticeStage.ENTRY,
+        actor=actor,
+        places=places,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        min_days=min_days,
+        not_before=review.held_on if review else None,
+        not_before_label="民主评议",
+        photo=photo,
+    )
     EntryEvent.objects.create(
         application=application,
         from_state=application.state,
         to_state=application.state,
         actor=actor,
-        comment=f"张贴公示：{places}，{starts_on} 至 {ends_on}",
+        comment=f"张贴公示：{notice.places}，{starts_on} 至 {ends_on}",
     )
-    return notice
-
-
-def _current_notice(application: EntryApplication) -> PublicNotice:
-    notice = application.public_notices.order_by("-pk").first()
-    if notice is None:
-        raise DomainError("尚未张贴公示", field="notice")
     return notice
 
 
@@ -310,15 +300,8 @@ def entry_notice_object(
     application = _lock(application)
     _require(permissions.can_take_village_steps(actor, application))
     _in_state(application, S.DEMOCRATICALLY_REVIEWED)
-    notice = _current_notice(application)
-    if not notice.starts_on <= received_on <= timezone.localdate():
-        raise DomainError("异议须在公示开始之后、今天及以前收到", field="received_on")
-    return NoticeObjection.objects.create(
-        notice=notice,
-        received_on=received_on,
-        content=_required_text(content, "content", "异议内容"),
-        recorded_by=actor,
-    )
+    notice = notices.current_notice(application, NoticeStage.ENTRY)
+    return notices.notice_object(notice=notice, actor=actor, received_on=received_on, content=content)
 
 
 @transaction.atomic
@@ -327,31 +310,17 @@ def entry_notice_resolve(
 ) -> NoticeObjection:
     """Record how an objection was handled. An upheld objection stops the notice: the case must then be returned
     to home verification or rejected (NL-4, SPEC §4.7)."""
-    application = _lock(objection.notice.application)
+    application = objection.notice.application
+    if application is None:
+        raise DomainError("该异议不属于纳入监测公示", field="objection")
+    application = _lock(application)
     _require(permissions.can_take_village_steps(actor, application))
-    objection = NoticeObjection.objects.select_for_update().get(pk=objection.pk)
-    if objection.resolved_on is not None:
-        raise DomainError(f"该异议已于 {objection.resolved_on} 处理", field="handling")
-    resolved_on = resolved_on or timezone.localdate()
-    if resolved_on < objection.received_on:
-        raise DomainError("处理日期不能早于收到日期", field="resolved_on")
-    objection.handling = _required_text(handling, "handling", "处理情况")
-    objection.upheld = upheld
-    objection.resolved_on = resolved_on
-    objection.save(update_fields=["handling", "upheld", "resolved_on"])
-    return objection
+    return notices.notice_resolve(objection=objection, handling=handling, upheld=upheld, resolved_on=resolved_on)
 
 
 def _notice_complete(application: EntryApplication, *, actor: Any, today: datetime.date, comment: str) -> None:
-    notice = _current_notice(application)
-    objections = list(notice.objections.all())
-    if any(o.resolved_on is None for o in objections):
-        raise DomainError("公示期内有未处理的异议，处理后方可结束公示", field="notice")
-    if any(o.upheld for o in objections):
-        raise DomainError("有异议成立：请退回入户核实或作未通过处理", field="notice")
-    end = rules.notice_effective_end(notice.ends_on, [(o.received_on, o.resolved_on) for o in objections], today=today)
-    if not rules.notice_period_over(end, today=today):
-        raise DomainError(f"公示期至 {end} 结束，期满后方可报乡镇审核", field="notice")
+    notice = notices.current_notice(application, NoticeStage.ENTRY)
+    end = notices.notice_finished(notice, today=today, next_step="报乡镇审核")
     _move(
         application, to=S.NOTICE_COMPLETED, actor=actor, comment=comment or f"公示期满（{notice.starts_on} 至 {end}）"
     )
@@ -460,9 +429,11 @@ def entry_register(*, application: EntryApplication, actor: Any, comment: str = 
     _in_state(application, S.APPROVED)
     if MonitoringSubject.objects.filter(household=application.household, status__in=OPEN_SUBJECT_STATUSES).exists():
         raise DomainError("该户已是监测对象", field="household")
+    previous = MonitoringSubject.objects.filter(household=application.household).order_by("-entered_on", "-pk")
     subject = MonitoringSubject.objects.create(
         household=application.household,
         application=application,
+        previous_subject=previous.first(),  # SPEC §4.10: the household history links every episode
         category=application.category,
         risk_types=application.risk_types,
         entered_on=timezone.localdate(),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability, Department
-from monitoring import rules
+from monitoring import rules, selectors
 from monitoring.choices import (
     MEASURE_SUBTYPES,
     OPEN_SUBJECT_STATUSES,
@@ -61,7 +61,7 @@ def measure_add(
 ) -> AssistanceMeasure:
     """Add a measure to an open subject; NR-MEAS-01 refuses linkage funds for original-channel benefits."""
     _require_measures_right(actor, subject)
-    if subject.status not in OPEN_SUBJECT_STATUSES:
+    if subject.status not in OPEN_SUBJECT_STATUSES and not selectors.helping_again(subject):
         raise DomainError(f"监测对象状态为“{subject.get_status_display()}”，不能新增措施", field="subject")
     if measure_type not in MeasureType.values:
         raise DomainError("请选择措施类型", field="measure_type")
