@@ -8,6 +8,7 @@ from households.forms import DATE, BootstrapMixin
 from monitoring.choices import (
     MEASURE_SUBTYPES,
     IdentificationChannel,
+    LookbackOutcome,
     MeasureFunding,
     MeasureStatus,
     MeasureTiming,
@@ -109,3 +110,28 @@ class MeasureStatusForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(label=_("状态"), choices=MeasureStatus.choices)
     outcome_note = forms.CharField(label=_("帮扶成效/原因"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     ended_on = forms.DateField(label=_("结束日期"), widget=DATE, required=False)
+
+
+class ProposalForm(BootstrapMixin, forms.Form):
+    proposal = forms.CharField(label=_("发起理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TownshipMeetingForm(BootstrapMixin, forms.Form):
+    meeting_on = forms.DateField(label=_("会议日期"), widget=DATE)
+    opinion = forms.CharField(label=_("会议审核意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    minutes_file = forms.FileField(label=_("会议记录"), required=False)
+
+
+class DecideForm(BootstrapMixin, forms.Form):
+    meeting_on = forms.DateField(label=_("专题会议日期"), widget=DATE)
+    decision_no = forms.CharField(label=_("审定文号"), max_length=100)
+    places = forms.CharField(label=_("公告地点"), max_length=200)
+    starts_on = forms.DateField(label=_("公告开始"), widget=DATE)
+    ends_on = forms.DateField(label=_("公告结束"), widget=DATE)
+    photo = forms.FileField(label=_("公告照片"), required=False)
+
+
+class LookbackForm(BootstrapMixin, forms.Form):
+    review = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label=_("核查结论"), choices=LookbackOutcome.choices)
+    note = forms.CharField(label=_("核查情况"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -14,12 +14,14 @@ from geo.parameters import parameter
 from geo.workdays import WorkdayCalendar
 from households import rules as household_rules
 from households.choices import HouseholdFlagKind, MemberStatus
+from households.masking import mask_id_number
 from households.models import Household
 from households.selectors import (
     IncomeSummary,
     has_open_flag,
     household_guarantee_status,
     household_income_summary,
+    household_size,
 )
 from monitoring import permissions, rules
 from monitoring.choices import (
@@ -30,10 +32,11 @@ from monitoring.choices import (
     LookbackOutcome,
     MeasureStatus,
     MeasureType,
+    NoticeStage,
     SubjectCategory,
     SubjectStatus,
 )
-from monitoring.models import EliminationCase, EntryApplication, LookbackReview, MonitoringSubject
+from monitoring.models import EliminationCase, EntryApplication, LookbackReview, MonitoringSubject, PublicNotice
 from monitoring.querysets import CaseQuerySet, EliminationRecordQuerySet
 from revitalization.errors import DomainError
 
@@ -461,3 +464,113 @@ def helping_again(subject: MonitoringSubject) -> bool:
     """An eliminated subject whose latest look-back asked to help again (回头帮, SPEC §4.10) takes new measures."""
     latest = subject.lookbacks.filter(done_on__isnull=False).order_by("-done_on", "-pk").first()
     return latest is not None and latest.outcome == LookbackOutcome.HELP_AGAIN
+
+
+def can_open_elimination(user: Any, subject: MonitoringSubject) -> bool:
+    """EL-0 is opened by the village or the township, for a monitored or held subject without an open case."""
+    return (
+        subject.status in (SubjectStatus.MONITORED, SubjectStatus.ELIMINATION_HOLD)
+        and (permissions.can_take_village_steps(user, subject) or permissions.can_review_as_township(user, subject))
+        and not subject.elimination_cases.filter(state__in=sorted(OPEN_ELIMINATION_STATES)).exists()
+    )
+
+
+def can_record_lookback(user: Any, subject: MonitoringSubject) -> bool:
+    return subject.lookbacks.filter(done_on__isnull=True).exists() and (
+        permissions.can_take_village_steps(user, subject) or permissions.can_review_as_township(user, subject)
+    )
+
+
+# ------------------------------------------------------------------------------------------ public notice sheets
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    head_name: str
+    id_number_masked: str  # a public notice always masks, whoever prints it (SPEC §4.6 "text with masked IDs")
+    size: int
+    category: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class NoticeSheet:
+    title: str
+    stage: str
+    village: str
+    township: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    places: str
+    rows: list[NoticeRow]
+
+    @property
+    def where_to_object(self) -> str:
+        return f"公示期间如有异议，请向{self.village}村民委员会或{self.township}人民政府反映（实名或书面均可）。"
+
+
+def notice_batch(notice: PublicNotice, *, user: Any) -> NoticeSheet:
+    """The printable sheet of a notice batch: every notice the user may see of the same village, stage and period
+    (SPEC §4.6 "printable sheet"; issue "monitoring" §6). ID numbers are always masked."""
+    village = notice.household.managing_area
+    batch = (
+        PublicNotice.objects.visible_to(user)
+        .filter(
+            household__managing_area=village, stage=notice.stage, starts_on=notice.starts_on, ends_on=notice.ends_on
+        )
+        .select_related("household__head", "application", "elimination__subject")
+        .prefetch_related("household__members")
+        .order_by("household__household_no")
+    )
+    rows = []
+    for item in batch:
+        household = item.household
+        if item.application is not None:
+            category = item.application.get_category_display() or item.application.get_proposed_category_display()
+            reason = item.application.reason
+        else:
+            assert item.elimination is not None
+            category = item.elimination.subject.get_category_display()
+            reason = item.elimination.proposal
+        rows.append(
+            NoticeRow(
+                head_name=household.head_name,
+                id_number_masked=mask_id_number(household.head.id_number) if household.head else "",
+                size=household_size(household),
+                category=str(category),
+                reason=reason,
+            )
+        )
+    stage = NoticeStage(notice.stage)
+    return NoticeSheet(
+        title=f"{village.parent.name if village.parent else ''}{village.name}{stage.label}",
+        stage=str(stage.label),
+        village=village.name,
+        township=village.parent.name if village.parent else "",
+        starts_on=notice.starts_on,
+        ends_on=notice.ends_on,
+        places=notice.places,
+        rows=rows,
+    )
+
+
+def subject_list_narrow(
+    queryset: QuerySet[MonitoringSubject],
+    *,
+    user: Any,
+    today: datetime.date,
+    status: str = "",
+    candidates: bool = False,
+    lookback_due: bool = False,
+    without_measures: bool = False,
+) -> QuerySet[MonitoringSubject]:
+    """Narrow the scoped subjects (``visible_to`` ran) by the home queue's filters."""
+    if status in SubjectStatus.values:
+        queryset = queryset.filter(status=status)
+    if candidates:
+        queryset = queryset.filter(pk__in=elimination_candidates(user=user, today=today).values("pk"))
+    if lookback_due:
+        queryset = queryset.filter(pk__in=lookbacks_due(user=user, today=today).values("subject_id"))
+    if without_measures:
+        queryset = queryset.filter(pk__in=subjects_without_measures(user=user, today=today).values("pk"))
+    return queryset.select_related("household__managing_area__parent").order_by("-entered_on", "-pk")

@@ -3,6 +3,7 @@ Commands are POST-only views that parse, call one service and redirect (STYLE ru
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -20,20 +21,32 @@ from geo.mixins import JurisdictionScopedMixin
 from geo.shortcuts import get_visible_or_404, scoped_view
 from households.models import Household
 from monitoring import selectors, services
-from monitoring.choices import EntryState
+from monitoring.choices import OPEN_SUBJECT_STATUSES, EliminationState, EntryState, SubjectStatus
+from monitoring.exports import notice_sheet_xlsx
 from monitoring.forms import (
     ApproveForm,
     CommentForm,
+    DecideForm,
+    LookbackForm,
     MeasureForm,
     MeasureStatusForm,
     NegativeHitForm,
     NoticeForm,
     ObjectionForm,
+    ProposalForm,
     ReportForm,
     ResolveForm,
     ReviewForm,
+    TownshipMeetingForm,
 )
-from monitoring.models import EntryApplication, MonitoringSubject, NoticeObjection
+from monitoring.models import (
+    EliminationCase,
+    EntryApplication,
+    LookbackReview,
+    MonitoringSubject,
+    NoticeObjection,
+    PublicNotice,
+)
 from revitalization.errors import DomainError
 
 
@@ -201,11 +214,24 @@ class SubjectDetailView(JurisdictionScopedMixin, DetailView[MonitoringSubject]):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         subject: MonitoringSubject = self.object
+        user = self.request.user
+        lookbacks = list(subject.lookbacks.select_related("reviewed_by", "new_application"))
+        for review in lookbacks:
+            review.form = LookbackForm(initial={"review": review.pk})  # type: ignore[attr-defined]
         context.update(
             measures=subject.measures.select_related("recorded_by"),
-            can_manage=has_capability(self.request.user, Capability.MANAGE_MEASURES),
+            can_manage=has_capability(user, Capability.MANAGE_MEASURES)
+            and (subject.status in OPEN_SUBJECT_STATUSES or selectors.helping_again(subject)),
             measure_form=MeasureForm(initial={"started_on": timezone.localdate()}),
             status_form=MeasureStatusForm(),
+            exit_checks=selectors.elimination_checks(subject, on=timezone.localdate())
+            if subject.status in OPEN_SUBJECT_STATUSES
+            else None,
+            eliminations=subject.elimination_cases.order_by("-pk"),
+            can_open_elimination=selectors.can_open_elimination(user, subject),
+            proposal_form=ProposalForm(),
+            lookbacks=lookbacks,
+            can_record_lookback=selectors.can_record_lookback(user, subject),
         )
         return context
 
@@ -248,3 +274,222 @@ def measure_status(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已更新措施状态"))
     return redirect("monitoring:subject-detail", pk=subject.pk)
+
+
+# ----------------------------------------------------------------------------------------- risk elimination
+
+
+class EliminationQueueView(JurisdictionScopedMixin, ListView[EliminationCase]):
+    """Risk-elimination cases waiting for this user (default) or all they may see, oldest waiting first."""
+
+    model = EliminationCase
+    paginate_by = 30
+    template_name = "monitoring/elimination_queue.html"
+
+    def scope_queryset(self, queryset: QuerySet[EliminationCase]) -> QuerySet[EliminationCase]:
+        mine = self.request.GET.get("all") != "1"
+        state = self.request.GET.get("state", "")
+        return selectors.elimination_queue(queryset, user=self.request.user, mine=mine, state=state)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        shared = selectors.WaitingContext()
+        for case in context["object_list"]:
+            case.waiting = selectors.elimination_waiting(case, context=shared)
+        context.update(
+            showing_all=self.request.GET.get("all") == "1",
+            state=self.request.GET.get("state", ""),
+            states=EliminationState.choices,
+        )
+        return context
+
+
+class EliminationDetailView(JurisdictionScopedMixin, DetailView[EliminationCase]):
+    model = EliminationCase
+    template_name = "monitoring/elimination_detail.html"
+
+    def scope_queryset(self, queryset: QuerySet[EliminationCase]) -> QuerySet[EliminationCase]:
+        return queryset.select_related("subject__household__managing_area__parent", "opened_by")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        case: EliminationCase = self.object
+        notice_list = list(case.public_notices.order_by("pk").prefetch_related("objections"))
+        context.update(
+            actions=selectors.elimination_actions(self.request.user, case),
+            events=case.events.select_related("actor"),
+            reviews=case.democratic_reviews.order_by("-pk"),
+            notices=notice_list,
+            current_notice=next(
+                (n for n in reversed(notice_list) if n.stage == services.ELIMINATION_NOTICE_STAGE.get(case.state)),
+                None,
+            ),
+            checks=selectors.elimination_checks(case.subject, on=timezone.localdate()) if case.is_open else None,
+            measures=case.subject.measures.all(),
+            waiting=selectors.elimination_waiting(case),
+            forms={
+                "comment": CommentForm(),
+                "review": ReviewForm(),
+                "notice": NoticeForm(),
+                "object": ObjectionForm(),
+                "meeting": TownshipMeetingForm(),
+                "decide": DecideForm(),
+            },
+        )
+        return context
+
+
+@require_POST
+@scoped_view(model=MonitoringSubject, post_only=True)
+def elimination_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """EL-0, from the subject page."""
+    subject = get_visible_or_404(MonitoringSubject, request.user, pk=pk)
+    form = ProposalForm(request.POST)
+    try:
+        _raise_first_error(form)
+        case = services.elimination_open(subject=subject, actor=request.user, proposal=form.cleaned_data["proposal"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(subject)
+    messages.success(request, _("已发起风险消除，等待村级入户核实"))
+    return redirect(case)
+
+
+def _case_comment_step(service: Callable[..., Any]) -> Callable[[HttpRequest, EliminationCase], Any]:
+    def run(request: HttpRequest, case: EliminationCase) -> Any:
+        form = CommentForm(request.POST)
+        form.is_valid()
+        return service(case=case, actor=request.user, comment=form.cleaned_data.get("comment", ""))
+
+    return run
+
+
+def _case_form_step(form_class: type, service: Callable[..., Any]) -> Callable[[HttpRequest, EliminationCase], Any]:
+    def run(request: HttpRequest, case: EliminationCase) -> Any:
+        form = form_class(request.POST, request.FILES)
+        _raise_first_error(form)
+        return service(case=case, actor=request.user, **form.cleaned_data)
+
+    return run
+
+
+def _case_resolve(request: HttpRequest, case: EliminationCase) -> Any:
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        raise DomainError("请填写处理情况", field="handling")
+    target = NoticeObjection.objects.filter(notice__elimination=case, pk=form.cleaned_data["objection"]).first()
+    if target is None:
+        raise DomainError("异议不存在", field="objection")
+    return services.elimination_notice_resolve(
+        objection=target, actor=request.user, handling=form.cleaned_data["handling"], upheld=form.cleaned_data["upheld"]
+    )
+
+
+ELIMINATION_COMMANDS: dict[str, tuple[Callable[[HttpRequest, EliminationCase], Any], str]] = {
+    "verify": (_case_comment_step(services.elimination_verify), _("已完成村级入户核实")),
+    "review": (_case_form_step(ReviewForm, services.elimination_review), _("已记录村民代表评议")),
+    "notice": (_case_form_step(NoticeForm, services.elimination_notice_post), _("已张贴公示")),
+    "object": (_case_form_step(ObjectionForm, services.elimination_notice_object), _("已登记异议，公示计时暂停")),
+    "resolve": (_case_resolve, _("已记录异议处理情况")),
+    "complete_village_notice": (
+        _case_comment_step(services.elimination_village_notice_complete),
+        _("村级公示期满，已报乡镇研判"),
+    ),
+    "assess": (_case_comment_step(services.elimination_assess), _("已记录乡级综合研判")),
+    "township_meeting": (
+        _case_form_step(TownshipMeetingForm, services.elimination_township_meeting),
+        _("已记录乡镇会议审核"),
+    ),
+    "complete_township_notice": (
+        _case_comment_step(services.elimination_township_notice_complete),
+        _("乡镇公示期满，已报县级筛查抽验"),
+    ),
+    "screen": (_case_comment_step(services.elimination_screen), _("县级信息筛查抽验通过")),
+    "decide": (_case_form_step(DecideForm, services.elimination_decide), _("已审定并发布公告")),
+    "mark": (_case_comment_step(services.elimination_mark), _("已办结")),
+    "not_eliminated": (_case_comment_step(services.elimination_end), _("已作未消除处理，继续监测")),
+}
+
+
+@require_POST
+@scoped_view(model=EliminationCase, post_only=True)
+def elimination_command(request: HttpRequest, pk: int, command: str) -> HttpResponse:
+    case = get_visible_or_404(EliminationCase, request.user, pk=pk)
+    run, done = ELIMINATION_COMMANDS[command]
+    try:
+        run(request, case)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(case)
+
+
+@require_POST
+@scoped_view(model=MonitoringSubject, post_only=True)
+def lookback_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a look-back (回头看) from the subject page."""
+    subject = get_visible_or_404(MonitoringSubject, request.user, pk=pk)
+    form = LookbackForm(request.POST)
+    try:
+        _raise_first_error(form)
+        review = LookbackReview.objects.filter(subject=subject, pk=form.cleaned_data["review"]).first()
+        if review is None:
+            raise DomainError("回头看记录不存在", field="review")
+        review = services.lookback_record(
+            review=review, actor=request.user, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(subject)
+    if review.new_application is not None:
+        messages.success(request, _("已记录回头看，并重新申报纳入监测"))
+        return redirect(review.new_application)
+    messages.success(request, _("已记录回头看"))
+    return redirect(subject)
+
+
+# ------------------------------------------------------------------------------------------ public notice sheets
+
+
+@scoped_view(model=PublicNotice)
+def notice_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable notice sheet of a batch (same village, stage and period), or its Excel with ``?format=xlsx``.
+    The page prints to paper or PDF from the browser; ID numbers are always masked."""
+    notice = get_visible_or_404(PublicNotice, request.user, pk=pk)
+    sheet = selectors.notice_batch(notice, user=request.user)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            notice_sheet_xlsx(sheet),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = quote(f"{sheet.title}{sheet.starts_on:%Y%m%d}.xlsx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+        return response
+    return render(request, "monitoring/notice_sheet.html", {"sheet": sheet, "notice": notice})
+
+
+class SubjectListView(JurisdictionScopedMixin, ListView[MonitoringSubject]):
+    """Monitoring subjects the user may see, with the home queue's filters (candidates for elimination, look-backs
+    due, subjects without measures)."""
+
+    model = MonitoringSubject
+    paginate_by = 30
+    template_name = "monitoring/subject_list.html"
+
+    def scope_queryset(self, queryset: QuerySet[MonitoringSubject]) -> QuerySet[MonitoringSubject]:
+        get = self.request.GET
+        return selectors.subject_list_narrow(
+            queryset,
+            user=self.request.user,
+            today=timezone.localdate(),
+            status=get.get("status", ""),
+            candidates=get.get("candidates") == "1",
+            lookback_due=get.get("lookback_due") == "1",
+            without_measures=get.get("without_measures") == "1",
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(statuses=SubjectStatus.choices, status=self.request.GET.get("status", ""))
+        return context

@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from geo.api import AdminAreaViewSet
 from households.api.views import HouseholdViewSet, IncomeRecordViewSet, MemberViewSet, VisitViewSet
-from monitoring.api.views import EntryApplicationViewSet, MonitoringSubjectViewSet
+from monitoring.api.views import EliminationCaseViewSet, EntryApplicationViewSet, MonitoringSubjectViewSet
 
 
 class TokenView(ObtainAuthToken):
@@ -23,6 +23,7 @@ router.register("incomes", IncomeRecordViewSet, basename="income")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("entries", EntryApplicationViewSet, basename="entry")
 router.register("subjects", MonitoringSubjectViewSet, basename="subject")
+router.register("eliminations", EliminationCaseViewSet, basename="elimination")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

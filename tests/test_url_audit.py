@@ -32,7 +32,7 @@ from households.models import (
     Visit,
     VisitPhoto,
 )
-from monitoring.models import EntryApplication, MonitoringSubject
+from monitoring.models import EliminationCase, EntryApplication, MonitoringSubject, PublicNotice
 from tests.factories import (
     CityFactory,
     CountyFactory,
@@ -124,6 +124,8 @@ class World:
             EntryApplication: tuple(self._application(h) for h in (self.household_a, self.household_b)),
             MonitoringSubject: tuple(self._subject(h) for h in (self.household_a, self.household_b)),
         }
+        self.objects[EliminationCase] = tuple(self._elimination(s) for s in self.objects[MonitoringSubject])
+        self.objects[PublicNotice] = tuple(self._notice(c) for c in self.objects[EliminationCase])
         b = self.chain_b[AreaLevel.VILLAGE]
         self.foreign_markers = [
             self.household_b.household_no,
@@ -172,6 +174,24 @@ class World:
             application=application,
             category="marginal_at_risk",
             entered_on=datetime.date(2026, 11, 2),
+        )
+
+    @staticmethod
+    def _elimination(subject: MonitoringSubject) -> EliminationCase:
+        return EliminationCase.objects.create(
+            subject=subject, proposal="收入稳定", opened_by=UserFactory(area=None), opened_on=datetime.date(2026, 11, 3)
+        )
+
+    @staticmethod
+    def _notice(case: EliminationCase) -> PublicNotice:
+        return PublicNotice.objects.create(
+            household=case.subject.household,
+            elimination=case,
+            stage="elimination_village",
+            places="公示栏",
+            starts_on=datetime.date(2026, 11, 4),
+            ends_on=datetime.date(2026, 11, 8),
+            posted_by=UserFactory(area=None),
         )
 
     @staticmethod

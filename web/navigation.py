@@ -29,6 +29,10 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("农户档案"), "households:household-list", "people", Capability.BROWSE_HOUSEHOLDS),
     NavItem(_("结对农户"), "households:household-list", "person-heart", Capability.RECORD_VISIT),
     NavItem(_("纳入监测"), "monitoring:entry-queue", "clipboard-pulse", Capability.OPEN_ENTRY),
+    NavItem(_("监测对象"), "monitoring:subject-list", "person-lines-fill", Capability.BROWSE_HOUSEHOLDS),
+    NavItem(_("风险消除"), "monitoring:elimination-queue", "clipboard-check", Capability.VILLAGE_PROCEDURE),
+    NavItem(_("风险消除"), "monitoring:elimination-queue", "clipboard-check", Capability.TOWNSHIP_REVIEW),
+    NavItem(_("风险消除"), "monitoring:elimination-queue", "clipboard-check", Capability.COUNTY_APPROVAL),
     NavItem(_("导入农户"), "households:household-import-upload", "upload", Capability.EDIT_HOUSEHOLD),
     NavItem(_("接口文档"), "api-docs", "braces", None, staff_only=True),
 )

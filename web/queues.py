@@ -14,7 +14,17 @@ from accounts.roles import Capability
 from geo.parameters import parameter
 from households.models import Household
 from households.selectors import overdue_visits
-from monitoring.selectors import WaitingContext, entry_queue, subjects_without_measures, waiting
+from monitoring.models import EliminationCase
+from monitoring.selectors import (
+    WaitingContext,
+    elimination_candidates,
+    elimination_queue,
+    elimination_waiting,
+    entry_queue,
+    lookbacks_due,
+    subjects_without_measures,
+    waiting,
+)
 
 
 @dataclass(frozen=True)
@@ -117,13 +127,55 @@ def _subjects_without_measures(user: Any) -> QueueItem | None:
     return QueueItem(
         title=_("纳入监测后尚未制定帮扶措施的对象"),
         count=count,
-        url=reverse("monitoring:entry-queue") + "?all=1&state=registered",
+        url=reverse("monitoring:subject-list") + "?without_measures=1",
         hint=_("应帮尽帮：请尽快制定“一户一策”帮扶措施。"),
+    )
+
+
+def _elimination_steps(user: Any) -> QueueItem | None:
+    queue = elimination_queue(EliminationCase.objects.visible_to(user), user=user, mine=True)
+    count = queue.count()
+    if not count:
+        return None
+    shared = WaitingContext()
+    overdue = sum(1 for case in queue[:200] if elimination_waiting(case, context=shared).overdue)
+    hint = _("其中 %(n)s 件已超过办理时限。") % {"n": overdue} if overdue else _("请在办理时限内完成。")
+    return QueueItem(title=_("待我办理的风险消除"), count=count, url=reverse("monitoring:elimination-queue"), hint=hint)
+
+
+def _elimination_candidates(user: Any) -> QueueItem | None:
+    if not (has_capability(user, Capability.VILLAGE_PROCEDURE) or has_capability(user, Capability.TOWNSHIP_REVIEW)):
+        return None
+    count = elimination_candidates(user=user, today=timezone.localdate()).count()
+    if not count:
+        return None
+    return QueueItem(
+        title=_("可研判风险消除的监测对象"),
+        count=count,
+        url=reverse("monitoring:subject-list") + "?candidates=1",
+        hint=_("已有帮扶措施且无未处理风险：请核对收入和两不愁三保障，符合条件的发起风险消除。"),
+    )
+
+
+def _lookbacks_due(user: Any) -> QueueItem | None:
+    if not has_capability(user, Capability.RECORD_VISIT):
+        return None
+    count = lookbacks_due(user=user, today=timezone.localdate()).count()
+    if not count:
+        return None
+    return QueueItem(
+        title=_("到期的风险消除回头看"),
+        count=count,
+        url=reverse("monitoring:subject-list") + "?lookback_due=1",
+        hint=_("请入户回头看，风险消除不稳定的重新纳入监测。"),
     )
 
 
 PROVIDERS: list[Provider] = [
     _entry_steps,
+    _elimination_steps,
+    _lookbacks_due,
+    _elimination_candidates,
     _subjects_without_measures,
     _paired_households,
     _risk_flagged,

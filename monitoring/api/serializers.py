@@ -3,7 +3,15 @@ from typing import Any
 from rest_framework import serializers
 
 from monitoring.choices import RiskType, SubjectCategory
-from monitoring.models import AssistanceMeasure, EntryApplication, EntryEvent, MonitoringSubject
+from monitoring.models import (
+    AssistanceMeasure,
+    EliminationCase,
+    EliminationEvent,
+    EntryApplication,
+    EntryEvent,
+    MonitoringSubject,
+)
+from monitoring.services.elimination import ELIMINATION_STEPS
 from monitoring.services.entry import ENTRY_STEPS
 
 
@@ -104,3 +112,49 @@ class MeasureSerializer(serializers.ModelSerializer[AssistanceMeasure]):
             "outcome_note",
         ]
         read_only_fields = ["id", "subject", "ended_on", "status", "outcome_note"]
+
+
+class EliminationEventSerializer(serializers.ModelSerializer[EliminationEvent]):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = EliminationEvent
+        fields = ["from_state", "to_state", "actor", "comment", "at"]
+
+
+class EliminationCaseSerializer(serializers.ModelSerializer[EliminationCase]):
+    household = serializers.IntegerField(source="subject.household_id", read_only=True)
+    events = EliminationEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = EliminationCase
+        fields = [
+            "id",
+            "subject",
+            "household",
+            "state",
+            "proposal",
+            "opened_on",
+            "assessment",
+            "township_meeting_on",
+            "township_opinion",
+            "spot_check_required",
+            "screening",
+            "per_capita_income",
+            "exit_line",
+            "county_meeting_on",
+            "decision_no",
+            "decided_on",
+            "marked_on",
+            "closing_reason",
+            "events",
+        ]
+
+
+class EliminationOpenSerializer(serializers.Serializer[Any]):
+    proposal = serializers.CharField()
+
+
+class EliminationTransitionSerializer(serializers.Serializer[Any]):
+    action = serializers.ChoiceField(choices=sorted(ELIMINATION_STEPS))
+    comment = serializers.CharField(required=False, allow_blank=True, default="")

@@ -14,13 +14,16 @@ from households.models import Household
 from monitoring import services
 from monitoring.api.serializers import (
     ApproveInputSerializer,
+    EliminationCaseSerializer,
+    EliminationOpenSerializer,
+    EliminationTransitionSerializer,
     EntryApplicationOutputSerializer,
     EntryReportInputSerializer,
     MeasureSerializer,
     MonitoringSubjectSerializer,
     TransitionInputSerializer,
 )
-from monitoring.models import EntryApplication, MonitoringSubject
+from monitoring.models import EliminationCase, EntryApplication, MonitoringSubject
 
 
 class EntryApplicationViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[EntryApplication]):
@@ -80,3 +83,37 @@ class MonitoringSubjectViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelVi
         payload.is_valid(raise_exception=True)
         measure = services.measure_add(actor=request.user, subject=subject, **payload.validated_data)
         return Response(MeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=EliminationOpenSerializer, responses=EliminationCaseSerializer)
+    @action(detail=True, methods=["post"])
+    def eliminate(self, request: Request, pk: str | None = None) -> Response:
+        """EL-0: open a risk-elimination case for this subject (SPEC §4.8)."""
+        subject = self.get_object()
+        payload = EliminationOpenSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        case = services.elimination_open(
+            subject=subject, actor=request.user, proposal=payload.validated_data["proposal"]
+        )
+        return Response(EliminationCaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
+class EliminationCaseViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[EliminationCase]):
+    """Risk-elimination cases (SPEC §4.8). ``POST /transitions/`` takes a comment-only step by name; steps with
+    meeting records and notices are taken on the case page."""
+
+    queryset = EliminationCase.objects.select_related("subject").prefetch_related("events__actor")
+    serializer_class = EliminationCaseSerializer
+    filterset_fields = ["state", "subject"]
+    ordering = ["-opened_on", "-pk"]
+
+    @extend_schema(request=EliminationTransitionSerializer, responses=EliminationCaseSerializer)
+    @action(detail=True, methods=["post"])
+    def transitions(self, request: Request, pk: str | None = None) -> Response:
+        """Take a step: verify, complete_village_notice, assess, complete_township_notice, screen, mark,
+        not_eliminated."""
+        case = self.get_object()
+        payload = EliminationTransitionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        step = services.ELIMINATION_STEPS[payload.validated_data["action"]]
+        step(case=case, actor=request.user, comment=payload.validated_data["comment"])
+        return Response(EliminationCaseSerializer(self.get_queryset().get(pk=pk)).data)

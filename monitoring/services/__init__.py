@@ -17,6 +17,7 @@ from monitoring.services.elimination import (
     elimination_village_notice_complete,
     lookback_record,
 )
+from monitoring.services.elimination import NOTICE_STAGE as ELIMINATION_NOTICE_STAGE
 from monitoring.services.entry import (
     ENTRY_STEPS,
     TRANSITIONS,
@@ -40,6 +41,7 @@ from monitoring.services.entry import (
 from monitoring.services.measures import measure_add, measure_update_status
 
 __all__ = [
+    "ELIMINATION_NOTICE_STAGE",
     "ELIMINATION_STEPS",
     "ENTRY_STEPS",
     "TRANSITIONS",

@@ -130,19 +130,17 @@ def _village(county, case):
         votes_for=15,
         votes_against=0,
     )
-    notice = elimination_notice_post(
+    return elimination_notice_post(
         case=case, actor=county.village_worker, places="村委会公示栏", starts_on=TODAY, ends_on=TODAY + 4 * DAY
     )
-    return notice
 
 
 def _township(county, case):
     elimination_assess(case=case, actor=county.township_cadre, comment="收入稳定，措施到位，建议消除")
     elimination_township_meeting(case=case, actor=county.township_cadre, meeting_on=TODAY, opinion="同意")
-    notice = elimination_notice_post(
+    return elimination_notice_post(
         case=case, actor=county.township_cadre, places="乡政府公示栏", starts_on=TODAY, ends_on=TODAY + 4 * DAY
     )
-    return notice
 
 
 def _to_county(county, subject):
@@ -198,9 +196,11 @@ def test_the_whole_elimination_path_by_village_township_and_county(county):
     case.refresh_from_db()
     subject.refresh_from_db()
     assert case.state == E.MARKED
-    assert subject.status == SubjectStatus.RISK_ELIMINATED and subject.eliminated_on == TODAY
+    assert subject.status == SubjectStatus.RISK_ELIMINATED
+    assert subject.eliminated_on == TODAY
     assert subject.national_system_synced_at is not None
-    assert case.per_capita_income == Decimal("7000.00") and case.exit_line == Decimal("6600.00")
+    assert case.per_capita_income == Decimal("7000.00")
+    assert case.exit_line == Decimal("6600.00")
     assert [row["ok"] for row in case.screening] == [True, True, True, True]
     # Every step left its event, in the order of SPEC §4.8, and nothing is rewritten.
     moves = [e.to_state for e in case.events.order_by("at", "pk") if e.from_state != e.to_state]
@@ -244,10 +244,11 @@ def test_the_exit_income_in_2021_is_the_line_times_1_10_inclusive(county, per_ca
 def test_screening_refuses_6599_99_and_accepts_6600(county):
     low = _subject(county, per_capita=Decimal("6599.99"))
     case = _to_county(county, low)
-    with pytest.raises(DomainError, match="未达到风险消除标准 6600.00 元"):
+    with pytest.raises(DomainError, match=r"未达到风险消除标准 6600\.00 元"):
         elimination_screen(case=case, actor=county.county_reviewer)
     case.refresh_from_db()
-    assert case.state == E.TOWNSHIP_REVIEWED_NOTICED and case.screening == []
+    assert case.state == E.TOWNSHIP_REVIEWED_NOTICED
+    assert case.screening == []
 
     exact = _subject(county, per_capita=Decimal("6600"))
     case = _to_county(county, exact)
@@ -395,7 +396,8 @@ def test_an_upheld_objection_can_only_end_the_case(county):
     elimination_end(case=case, actor=county.village_worker, comment="群众反映收入不实，核实属实")
     case.refresh_from_db()
     subject.refresh_from_db()
-    assert case.state == E.NOT_ELIMINATED and case.closing_reason.startswith("群众反映")
+    assert case.state == E.NOT_ELIMINATED
+    assert case.closing_reason.startswith("群众反映")
     assert subject.status == SubjectStatus.MONITORED
     with pytest.raises(TransitionNotAllowed):
         elimination_end(case=case, actor=county.village_worker, comment="again")
@@ -420,8 +422,10 @@ def test_a_spot_checked_case_needs_a_spot_check_visit(county):
 
 
 def test_the_spot_check_draw_follows_the_percentage():
-    assert rules.spot_check_drawn(0.099, 10) and not rules.spot_check_drawn(0.10, 10)
-    assert not rules.spot_check_drawn(0.0, 0) and rules.spot_check_drawn(0.999, 100)
+    assert rules.spot_check_drawn(0.099, 10)
+    assert not rules.spot_check_drawn(0.10, 10)
+    assert not rules.spot_check_drawn(0.0, 0)
+    assert rules.spot_check_drawn(0.999, 100)
 
 
 def test_marking_waits_for_the_announcement_and_checks_again(county):
@@ -471,7 +475,8 @@ def test_a_household_without_labour_is_held_not_eliminated(county):
     case.refresh_from_db()
     subject.refresh_from_db()
     assert case.state == E.HELD
-    assert subject.status == SubjectStatus.ELIMINATION_HOLD and subject.eliminated_on is None
+    assert subject.status == SubjectStatus.ELIMINATION_HOLD
+    assert subject.eliminated_on is None
     assert not LookbackReview.objects.filter(subject=subject).exists()
     # Exit from hold: once someone can work, a normal case may be opened (SPEC §4.9).
     subject.household.members.update(labour_capacity=LabourCapacity.ORDINARY)
@@ -520,7 +525,8 @@ def test_a_lookback_can_return_the_household_to_monitoring(county):
     )
     lookback.refresh_from_db()
     application = lookback.new_application
-    assert application.channel == "lookback" and application.state == EntryState.REPORTED
+    assert application.channel == "lookback"
+    assert application.state == EntryState.REPORTED
     with pytest.raises(DomainError, match="已于"):
         lookback_record(review=lookback, actor=county.village_worker, outcome="stable", note="again")
     # The new episode, once through the normal steps, links to the previous one (SPEC §4.10).
