@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from geo.admin import JurisdictionScopedAdminMixin
-from monitoring.models import EntryApplication, EntryEvent, MonitoringSubject
+from monitoring.models import EliminationCase, EntryApplication, EntryEvent, MeasureTemplate, MonitoringSubject
 
 
 class ReadOnlyAdmin(JurisdictionScopedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
@@ -45,3 +45,19 @@ class MonitoringSubjectAdmin(ReadOnlyAdmin):
     list_display = ("household", "category", "status", "entered_on")
     list_filter = ("status", "category")
     raw_id_fields = ("household",)
+
+
+@admin.register(EliminationCase)
+class EliminationCaseAdmin(ReadOnlyAdmin):
+    list_display = ("subject", "state", "opened_on", "marked_on")
+    list_filter = ("state",)
+    raw_id_fields = ("subject",)
+
+
+@admin.register(MeasureTemplate)
+class MeasureTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The 一户一策 catalogue is reference data administrators maintain per area (SPEC §5.4)."""
+
+    list_display = ("risk_type", "measure_type", "subtype", "responsible_department", "due_days", "area_code", "active")
+    list_filter = ("risk_type", "measure_type", "active")
+    search_fields = ("description", "area_code")

@@ -523,3 +523,37 @@ class LookbackReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} · {self.due_on}"
+
+
+class MeasureTemplate(models.Model):
+    """一户一策 catalogue (issue "monitoring" §7; SPEC §5.1, §5.4): the measures suggested for a risk type, each
+    with its responsible department and a target date. National rows have no area code; a county or province adds
+    or replaces rows for its area (the most specific area wins, SPEC §5.4 "a table an administrator can edit")."""
+
+    area_code = models.CharField(_("适用地区代码"), max_length=12, blank=True, db_index=True)
+    risk_type = models.CharField(_("风险类型"), max_length=32, choices=RiskType.choices)
+    measure_type = models.CharField(_("措施类型"), max_length=24, choices=MeasureType.choices)
+    subtype = models.CharField(_("具体措施"), max_length=32, blank=True)
+    timing = models.CharField(_("性质"), max_length=12, choices=MeasureTiming.choices, default=MeasureTiming.REMEDIAL)
+    funding_source = models.CharField(_("资金来源"), max_length=20, choices=MeasureFunding.choices)
+    responsible_department = models.CharField(_("责任部门"), max_length=32, choices=Department.choices)
+    description = models.CharField(_("措施内容"), max_length=200)
+    due_days = models.PositiveSmallIntegerField(_("落实时限（天）"), default=15)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("帮扶措施推荐目录")
+        verbose_name_plural = _("帮扶措施推荐目录")
+        ordering = ["risk_type", "measure_type", "subtype"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area_code", "risk_type", "measure_type", "subtype"], name="monitoring_template_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_risk_type_display()} → {self.description}"
+
+    @property
+    def subtype_label(self) -> str:
+        return MEASURE_SUBTYPES.get(self.measure_type, {}).get(self.subtype, "")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
-from geo.parameters import parameter
+from geo.parameters import area_codes_up, parameter
 from geo.workdays import WorkdayCalendar
 from households import rules as household_rules
 from households.choices import HouseholdFlagKind, MemberStatus
@@ -33,10 +33,18 @@ from monitoring.choices import (
     MeasureStatus,
     MeasureType,
     NoticeStage,
+    RiskType,
     SubjectCategory,
     SubjectStatus,
 )
-from monitoring.models import EliminationCase, EntryApplication, LookbackReview, MonitoringSubject, PublicNotice
+from monitoring.models import (
+    EliminationCase,
+    EntryApplication,
+    LookbackReview,
+    MeasureTemplate,
+    MonitoringSubject,
+    PublicNotice,
+)
 from monitoring.querysets import CaseQuerySet, EliminationRecordQuerySet
 from revitalization.errors import DomainError
 
@@ -574,3 +582,42 @@ def subject_list_narrow(
     if without_measures:
         queryset = queryset.filter(pk__in=subjects_without_measures(user=user, today=today).values("pk"))
     return queryset.select_related("household__managing_area__parent").order_by("-entered_on", "-pk")
+
+
+# ------------------------------------------------------------------------------------------- 一户一策 suggestions
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    template: MeasureTemplate
+    risk_label: str
+    target_on: datetime.date
+
+
+def measure_suggestions(subject: MonitoringSubject, *, on: datetime.date) -> list[Suggestion]:
+    """The catalogue's measures for the subject's risk types (一户一策, issue "monitoring" §7), the most specific
+    area's row winning (a county may replace or switch off a national row), without those already recorded. The
+    target date counts from entry into monitoring, or from today when that has passed."""
+    scopes = [*area_codes_up(subject.household.managing_area.code), ""]
+    rank = {code: index for index, code in enumerate(scopes)}
+    chosen: dict[tuple[str, str, str], MeasureTemplate] = {}
+    rows = MeasureTemplate.objects.filter(risk_type__in=subject.risk_types, area_code__in=scopes)
+    for row in sorted(rows, key=lambda r: rank[r.area_code]):
+        chosen.setdefault((row.risk_type, row.measure_type, row.subtype), row)
+    recorded = set(subject.measures.exclude(status=MeasureStatus.STOPPED).values_list("measure_type", "subtype"))
+    start = max(subject.entered_on, on)
+    suggestions = []
+    seen: set[tuple[str, str]] = set()
+    for (risk, kind, subtype), row in chosen.items():
+        if not row.active or (kind, subtype) in recorded or (kind, subtype) in seen:
+            continue
+        seen.add((kind, subtype))
+        suggestions.append(
+            Suggestion(
+                template=row,
+                risk_label=str(RiskType(risk).label),
+                target_on=start + datetime.timedelta(days=row.due_days),
+            )
+        )
+    order = {risk: index for index, risk in enumerate(subject.risk_types)}
+    return sorted(suggestions, key=lambda s: (order.get(s.template.risk_type, 99), s.template.pk))

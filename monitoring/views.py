@@ -224,6 +224,9 @@ class SubjectDetailView(JurisdictionScopedMixin, DetailView[MonitoringSubject]):
             and (subject.status in OPEN_SUBJECT_STATUSES or selectors.helping_again(subject)),
             measure_form=MeasureForm(initial={"started_on": timezone.localdate()}),
             status_form=MeasureStatusForm(),
+            suggestions=selectors.measure_suggestions(subject, on=timezone.localdate())
+            if subject.status in OPEN_SUBJECT_STATUSES
+            else [],
             exit_checks=selectors.elimination_checks(subject, on=timezone.localdate())
             if subject.status in OPEN_SUBJECT_STATUSES
             else None,
