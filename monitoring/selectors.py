@@ -138,6 +138,29 @@ def waiting(
     return Waiting(days=days, limit=context.limits[key])
 
 
+def procedure_waiting(
+    application: EntryApplication, *, today: datetime.date | None = None, context: WaitingContext | None = None
+) -> Waiting:
+    """Working days since the report against ``entry.total_target_days`` for the whole procedure EN-0 → EN-6
+    (SPEC §4.14); a closed application shows how long it took, without a limit."""
+    today = today or timezone.localdate()
+    context = context or WaitingContext()
+    if not application.is_open:
+        ended = getattr(application, "waiting_since", None) or application.updated_at
+        today = timezone.localtime(ended).date()
+    days = context.calendar.workdays_between(application.reported_on, today)
+    if not application.is_open:
+        return Waiting(days=days, limit=None)
+    county = application.household.managing_area.code[:6].ljust(12, "0")
+    key = ("entry.total_target_days", county)
+    if key not in context.limits:
+        try:
+            context.limits[key] = int(parameter("entry.total_target_days", area_code=county, on=today))
+        except DomainError:
+            context.limits[key] = None
+    return Waiting(days=days, limit=context.limits[key])
+
+
 def available_actions(user: Any, application: EntryApplication) -> list[str]:
     """The commands this user may take on this application now (templates make no decisions)."""
     state = EntryState(application.state)

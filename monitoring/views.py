@@ -67,6 +67,7 @@ class EntryQueueView(JurisdictionScopedMixin, ListView[EntryApplication]):
         shared = selectors.WaitingContext()
         for application in context["object_list"]:
             application.waiting = selectors.waiting(application, context=shared)
+            application.procedure = selectors.procedure_waiting(application, context=shared)
         context.update(
             showing_all=self.request.GET.get("all") == "1",
             state=self.request.GET.get("state", ""),
@@ -95,6 +96,7 @@ class EntryDetailView(JurisdictionScopedMixin, DetailView[EntryApplication]):
             objections=list(notice.objections.all()) if notice else [],
             checks=selectors.eligibility(application),
             waiting=selectors.waiting(application),
+            procedure=selectors.procedure_waiting(application),
             forms={
                 "review": ReviewForm(),
                 "notice": NoticeForm(),

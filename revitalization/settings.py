@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     # Our apps, in dependency order (STYLE §2): geo ← accounts ← households ← monitoring/projects/funds.
     "geo",
     "accounts",
+    "notifications",
     "households",
     "monitoring",
     "projects",
@@ -187,6 +188,17 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# E-mail copies of in-app notifications, only where an SMTP server is configured
+# (EMAIL_URL=smtp+tls://user:password@mail.example.org:587); intranets without one keep the in-app inbox only.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+NOTIFICATION_EMAIL = bool(EMAIL_URL)
+if EMAIL_URL:
+    globals().update(env.email_url("EMAIL_URL"))  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT …
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address of the site as users reach it, for links in e-mails (https://fpjc.example.gov.cn).
+SITE_URL = env.str("SITE_URL", default="")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

@@ -33,6 +33,8 @@ from households.models import (
     VisitPhoto,
 )
 from monitoring.models import EliminationCase, EntryApplication, MonitoringSubject, PublicNotice
+from notifications.models import Notification
+from notifications.services import notify
 from tests.factories import (
     CityFactory,
     CountyFactory,
@@ -218,6 +220,18 @@ class World:
         user = UserFactory(roles=[role], area=chain[level], department="health")
         if role == Role.ASSISTANCE_CADRE and chain is self.chain_a:
             household_grant_to_cadre(household=self.household_a, cadre=user)
+        # Every user has a notification about their own chain's household: the own user opens theirs, never the
+        # other's (a notification is its recipient's only).
+        household = self.household_a if chain is self.chain_a else self.household_b
+        (notification,) = notify(
+            recipients=[user],
+            topic="entry",
+            title=str(household),
+            url=household.get_absolute_url(),
+            area_code=household.managing_area.code,
+        )
+        own, foreign = self.objects.get(Notification, (None, None))
+        self.objects[Notification] = (notification, foreign) if chain is self.chain_a else (own, notification)
         return user
 
 

@@ -41,7 +41,7 @@ from monitoring.models import (
     NoticeObjection,
     PublicNotice,
 )
-from monitoring.services import notices
+from monitoring.services import alerts, notices
 from monitoring.services.entry import entry_report
 from revitalization.errors import DomainError, TransitionNotAllowed
 
@@ -111,6 +111,7 @@ def _move(case: EliminationCase, *, to: EliminationState, actor: Any, comment: s
         raise TransitionNotAllowed(f"风险消除当前为“{current.label}”，不能变为“{to.label}”")
     EliminationEvent.objects.create(case=case, from_state=current, to_state=to, actor=actor, comment=comment)
     case.state = to
+    alerts.elimination_alert(case, actor=actor, comment=comment)
 
 
 def _note(case: EliminationCase, *, actor: Any, comment: str) -> None:
@@ -150,6 +151,7 @@ def elimination_open(*, subject: MonitoringSubject, actor: Any, proposal: str) -
         opened_on=timezone.localdate(),
     )
     EliminationEvent.objects.create(case=case, from_state="", to_state=E.OPENED, actor=actor, comment=case.proposal)
+    alerts.elimination_alert(case, actor=actor, comment=case.proposal)
     _subject_status(subject, SubjectStatus.ELIMINATION_IN_PROGRESS)
     return case
 

@@ -42,7 +42,7 @@ from monitoring.models import (
     NoticeObjection,
     PublicNotice,
 )
-from monitoring.services import notices
+from monitoring.services import alerts, notices
 from revitalization.errors import DomainError, TransitionNotAllowed
 
 S = EntryState
@@ -91,6 +91,7 @@ def _move(application: EntryApplication, *, to: EntryState, actor: Any, comment:
         raise TransitionNotAllowed(f"申请当前为“{current.label}”，不能变为“{to.label}”")
     EntryEvent.objects.create(application=application, from_state=current, to_state=to, actor=actor, comment=comment)
     application.state = to
+    alerts.entry_alert(application, actor=actor, comment=comment)
 
 
 def _in_state(application: EntryApplication, *states: EntryState) -> None:
@@ -173,6 +174,7 @@ def entry_report(
         return application
     application.save()
     EntryEvent.objects.create(application=application, from_state="", to_state=S.REPORTED, actor=actor, comment=reason)
+    alerts.entry_alert(application, actor=actor, comment=reason)
     household_risk_flag_clear(household=household, reason="已申报纳入监测")
     return application
 

@@ -414,6 +414,27 @@ def test_waiting_counts_working_days_across_national_day(county):
     assert result.level == "yellow"
 
 
+@pytest.mark.parametrize(
+    ("today", "days", "level"),
+    [
+        (datetime.date(2026, 11, 13), 15, "orange"),  # reported Fri Oct 23: 15 working days on Fri Nov 13
+        (datetime.date(2026, 11, 16), 16, "red"),
+        (datetime.date(2026, 11, 12), 14, "yellow"),
+    ],
+)
+def test_the_whole_procedure_is_measured_against_the_total_target(county, today, days, level):
+    """SPEC §4.14 ``entry.total_target_days`` = 15, in working days from the report (EN-0 → EN-6)."""
+    from monitoring.selectors import procedure_waiting
+
+    application = _report(county, county.household(per_capita=Decimal("5000")))
+    EntryApplication.objects.filter(pk=application.pk).update(reported_on=datetime.date(2026, 10, 23))
+    application.refresh_from_db()
+
+    result = procedure_waiting(application, today=today)
+
+    assert (result.days, result.limit, result.level) == (days, 15, level)
+
+
 def test_a_negative_list_hit_blocks_approval_until_the_county_overrides_with_a_reason(county):
     from monitoring.services import entry_negative_hit_record, entry_negative_override
 

@@ -1,0 +1,39 @@
+"""Reads of notifications: the user's own inbox (``visible_to``) and who should hear of a step."""
+
+from collections.abc import Collection
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from accounts.roles import Capability
+from geo.parameters import area_codes_up
+from notifications.models import Notification
+
+
+def notification_list(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's notifications, newest first."""
+    notifications = Notification.objects.visible_to(user)
+    return notifications.unread() if unread_only else notifications
+
+
+def unread_count(user: Any) -> int:
+    """The number on the bell in the top bar."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.visible_to(user).unread().count()
+
+
+def users_who_take(*, capability: Capability, area_code: str, levels: Collection[str]) -> QuerySet[User]:
+    """Active users whose role carries ``capability`` and whose one area, of one of ``levels``, contains
+    ``area_code``: those whose step it is in the managing chain of a case there (SPEC §1.3 rule 2). The level
+    matters because capabilities overlap (a township cadre may also take village steps) while a queue belongs to
+    one level. Superusers are not addressed: they are administrators, not cadres."""
+    granted = Q(groups__permissions__codename=capability.value) | Q(user_permissions__codename=capability.value)
+    return (
+        User.objects.filter(
+            is_active=True, is_superuser=False, area__code__in=area_codes_up(area_code), area__level__in=levels
+        )
+        .filter(granted)
+        .distinct()
+    )
