@@ -17,6 +17,7 @@ from households.choices import (
     LabourCapacity,
     MemberStatus,
     Relationship,
+    RigidExpenseKind,
     SchoolingStatus,
     VisitKind,
 )
@@ -179,6 +180,18 @@ class MemberLeaveForm(BootstrapMixin, forms.Form):
         new_head.queryset = member.household.members.filter(member_status=MemberStatus.PRESENT).exclude(pk=member.pk)
         if member.relationship != Relationship.HEAD:
             del self.fields["new_head"]
+
+
+class RigidExpenseForm(BootstrapMixin, forms.Form):
+    """A rigid expenditure (刚性支出, SPEC §3.3), usually recorded at home verification (EN-1)."""
+
+    incurred_on = forms.DateField(label=_("发生日期"), widget=DATE)
+    kind = forms.ChoiceField(label=_("类别"), choices=RigidExpenseKind.choices)
+    gross_amount = forms.DecimalField(label=_("总金额（元）"), max_digits=12, decimal_places=2)
+    reimbursed_amount = forms.DecimalField(
+        label=_("报销/补偿金额（元）"), max_digits=12, decimal_places=2, required=False, initial=0
+    )
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
 class IncomeForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]

@@ -189,6 +189,74 @@ def income_in_window(records: Iterable[PeriodIncome], window: Window) -> WindowI
     return WindowIncome(components=total, months_covered=covered, prorated=prorated)
 
 
+def amount_in_window(records: Iterable[tuple[int, int | None, Decimal]], window: Window) -> Decimal:
+    """One amount recorded per year or month (year, month or None, amount) over a window, counted like income:
+    a monthly figure for its month, a yearly one at a twelfth for each window month of its year not covered by a
+    monthly figure."""
+    months = set(window.months())
+    monthly = {(year, month): amount for year, month, amount in records if month is not None}
+    yearly = {year: amount for year, month, amount in records if month is None}
+    total = ZERO
+    for year, month in sorted(months):
+        if (year, month) in monthly:
+            total += monthly[(year, month)]
+        elif year in yearly:
+            total += yearly[year] / Decimal(12)
+    return total.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def previous_window(window: Window) -> Window:
+    """The twelve months before ``window``."""
+    (first_year, first_month), (last_year, last_month) = window.first, window.last
+    return Window(first=(first_year - 1, first_month), last=(last_year - 1, last_month))
+
+
+def rigid_exceeds_income(rigid: Decimal, last_year_net: Decimal | None) -> bool | None:
+    """SPEC §3.3 ``rigid_exceeds_income``: rigid expenditure in the window is above (strictly, "超过") last year's
+    household net income (003 L218, L222). None when last year's income is not recorded."""
+    if last_year_net is None:
+        return None
+    return rigid > last_year_net
+
+
+def sharp_income_drop(current_net: Decimal | None, previous_net: Decimal | None, drop_pct: Decimal) -> bool | None:
+    """SPEC §3.3 ``sharp_income_drop``: this window's net income is at most (1 − ``income.sharp_drop_pct``) of the
+    previous window's (收入大幅缩减, 003 L214; 30 % by design). None when either window is not fully recorded;
+    never a drop from a previous income of zero or less."""
+    if current_net is None or previous_net is None:
+        return None
+    if previous_net <= 0:
+        return False
+    return current_net <= previous_net * (1 - drop_pct / 100)
+
+
+def large_medical_oop(medical: Decimal, last_year_net: Decimal | None, ratio: Decimal) -> bool | None:
+    """SPEC §3.3 ``large_medical_oop``: compliant medical self-pay in the window is at least
+    ``income.large_medical_oop_ratio`` (0.5) × last year's household net income ("个人自费开支较大", 003 L222)."""
+    if last_year_net is None:
+        return None
+    if last_year_net <= 0:
+        return medical > 0
+    return medical >= last_year_net * ratio
+
+
+def rigid_test(rigid_exceeds: bool | None, sharp_drop: bool | None, *, require_both: bool) -> bool | None:
+    """NR-INC-06: the trigger must lead to rigid spending above last year's income **or** a sharp income drop
+    (Ningxia, 003 L218) — **and** in the Longde profile (002 L295, SPEC §15 C-08). None when the data cannot
+    say."""
+    if require_both:
+        if rigid_exceeds is False or sharp_drop is False:
+            return False
+        if rigid_exceeds is None or sharp_drop is None:
+            return None
+        return True
+    if rigid_exceeds or sharp_drop:
+        return True
+    if rigid_exceeds is None or sharp_drop is None:
+        return None
+    return False
+
+
 # ----------------------------------------------------------------------------------- "two assurances, 3 guarantees"
 
 

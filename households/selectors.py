@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from geo.codes import AreaCodeError, level_of, prefix_of
 from geo.parameters import area_codes_up, parameter
 from households import rules
-from households.choices import HouseholdFlagKind, MemberStatus
+from households.choices import HouseholdFlagKind, MemberStatus, RigidExpenseKind
 from households.idnumbers import normalize
 from households.models import (
     GuaranteeCheck,
@@ -21,6 +21,7 @@ from households.models import (
     IncomeRecord,
     MonitoringThreshold,
 )
+from households.rules import ZERO
 from revitalization.errors import DomainError
 
 SORTS = {
@@ -168,6 +169,100 @@ def household_income_summary(household: Household, *, on: datetime.date) -> Inco
         threshold=threshold,
         exit_line=rules.exit_line(threshold.amount, margin),
         position=rules.line_position(per_capita, threshold.amount, margin, inclusive=inclusive),
+    )
+
+
+@dataclass(frozen=True)
+class Hardship:
+    """The derived hardship flags of SPEC §3.3 on one decision date: what the trigger conditions of §4.2 and the
+    rigid test NR-INC-06 read. ``None`` means the records cannot say (an income year not fully recorded)."""
+
+    window: rules.Window
+    rigid_total: Decimal
+    medical_out_of_pocket: Decimal
+    expense_kinds: frozenset[str]
+    last_year: int
+    last_year_net: Decimal | None
+    current_net: Decimal | None
+    previous_net: Decimal | None
+    rigid_exceeds_income: bool | None
+    sharp_income_drop: bool | None
+    large_medical_oop: bool | None
+    business_loss: bool | None  # net business income fell by at least ``income.sharp_drop_pct`` (UE-5)
+
+
+def _window_nets(records: list[rules.PeriodIncome], window: rules.Window) -> tuple[Decimal, Decimal] | None:
+    """(net income, net business income) of a fully recorded window, else None."""
+    income = rules.income_in_window(records, window)
+    if income.months_covered < 12:
+        return None
+    business = income.components.business_income - income.components.business_expense
+    return rules.net_income(income.components), business
+
+
+def household_hardship(household: Household, *, on: datetime.date) -> Hardship:
+    """Rigid spending and income drops of the household for a decision on ``on`` (SPEC §3.3). Rigid expenses are
+    those incurred in the rolling window of §3.5; "last year" is the calendar year before (003 L218). Bills
+    (``RigidExpense``) and the yearly medical and schooling totals kept with the income are two records of the
+    same spending: the larger counts, so nothing entered both ways counts twice [design]. Incomes and rigid
+    expenses should be prefetched by the caller."""
+    records = [
+        rules.PeriodIncome(
+            r.year,
+            r.month,
+            rules.IncomeComponents(
+                wage_income=r.wage_income,
+                business_income=r.business_income,
+                business_expense=r.business_expense,
+                property_income=r.property_income,
+                transfer_income=r.transfer_income,
+            ),
+        )
+        for r in household.incomes.all()
+    ]
+    window = rules.rolling_window(on)
+    months = set(window.months())
+    bills = [e for e in household.rigid_expenses.all() if (e.incurred_on.year, e.incurred_on.month) in months]
+    net_bill = [(e.kind, e.gross_amount - e.reimbursed_amount) for e in bills]
+    medical_bills = sum((amount for kind, amount in net_bill if kind == RigidExpenseKind.MEDICAL_OUT_OF_POCKET), ZERO)
+    kept_medical = rules.amount_in_window(
+        [(r.year, r.month, r.medical_self_pay) for r in household.incomes.all()], window
+    )
+    kept_rigid = rules.amount_in_window(
+        [(r.year, r.month, r.medical_self_pay + r.schooling_expense) for r in household.incomes.all()], window
+    )
+    rigid_total = max(sum((amount for _kind, amount in net_bill), ZERO), kept_rigid)
+    medical = max(medical_bills, kept_medical)
+
+    last_year = on.year - 1
+    last = _window_nets(records, rules.calendar_year_window(last_year))
+    current_window = window
+    current = _window_nets(records, window)
+    if current is None and last is not None:
+        current_window, current = rules.calendar_year_window(last_year), last  # as the income summary falls back
+    previous = _window_nets(records, rules.previous_window(current_window)) if current is not None else None
+
+    area_code = household.managing_area.code
+    drop_pct = Decimal(str(parameter("income.sharp_drop_pct", area_code=area_code, on=on)))
+    ratio = Decimal(str(parameter("income.large_medical_oop_ratio", area_code=area_code, on=on)))
+    last_year_net = last[0] if last else None
+    return Hardship(
+        window=window,
+        rigid_total=rigid_total,
+        medical_out_of_pocket=medical,
+        expense_kinds=frozenset(kind for kind, _amount in net_bill),
+        last_year=last_year,
+        last_year_net=last_year_net,
+        current_net=current[0] if current else None,
+        previous_net=previous[0] if previous else None,
+        rigid_exceeds_income=rules.rigid_exceeds_income(rigid_total, last_year_net),
+        sharp_income_drop=rules.sharp_income_drop(
+            current[0] if current else None, previous[0] if previous else None, drop_pct
+        ),
+        large_medical_oop=rules.large_medical_oop(medical, last_year_net, ratio),
+        business_loss=rules.sharp_income_drop(
+            current[1] if current else None, previous[1] if previous else None, drop_pct
+        ),
     )
 
 

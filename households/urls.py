@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/close/", views.household_close_view, name="household-close"),
     path("<int:pk>/members/new/", views.member_create, name="member-create"),
     path("<int:pk>/income/", views.income_edit, name="income-edit"),
+    path("<int:pk>/rigid-expenses/new/", views.rigid_expense_create, name="rigid-expense-create"),
     path("<int:pk>/flags/new/", views.flag_create, name="flag-create"),
     path("<int:pk>/visits/new/", views.visit_create, name="visit-create"),
     path("members/<int:pk>/edit/", views.member_edit, name="member-edit"),

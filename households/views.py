@@ -33,10 +33,11 @@ from households.forms import (
     MemberAddForm,
     MemberFields,
     MemberLeaveForm,
+    RigidExpenseForm,
     VisitForm,
 )
 from households.masking import mask_id_number, mask_phone
-from households.models import Household, HouseholdFlag, HouseholdMember, Visit, VisitPhoto
+from households.models import Household, HouseholdFlag, HouseholdMember, RigidExpense, Visit, VisitPhoto
 from households.services import (
     MemberInput,
     PhotoUpload,
@@ -51,6 +52,7 @@ from households.services import (
     member_add,
     member_leave,
     member_update,
+    rigid_expense_add,
     visit_record,
 )
 from households.services.income import COMPONENTS
@@ -135,6 +137,7 @@ class HouseholdDetailView(JurisdictionScopedMixin, DetailView[Household]):
             Prefetch("members", queryset=HouseholdMember.objects.order_by("member_status", "birth_date")),
             "incomes",
             Prefetch("flags", queryset=HouseholdFlag.objects.order_by("valid_to", "kind")),
+            Prefetch("rigid_expenses", queryset=RigidExpense.objects.order_by("-incurred_on", "-pk")),
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -164,6 +167,7 @@ class HouseholdDetailView(JurisdictionScopedMixin, DetailView[Household]):
             income=income,
             income_error=income_error,
             guarantee=selectors.household_guarantee_status(household, on=today),
+            hardship=selectors.household_hardship(household, on=today) if income is not None else None,
             visits=visits,
             history=selectors.household_changes(household),
             can_edit=can_edit,
@@ -327,6 +331,28 @@ def income_edit(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("录入家庭收入"),
         back=household,
         success=lambda saved: _("收入已录入") if saved[1] else _("收入已更正，原数据保留在变更记录中"),
+    )
+
+
+@scoped_view(model=Household)
+def rigid_expense_create(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_visible_or_404(Household, request.user, pk=pk)
+    _require(request, Capability.EDIT_HOUSEHOLD)
+    return _form_page(
+        request,
+        RigidExpenseForm(request.POST or None, initial={"incurred_on": timezone.localdate()}),
+        lambda data: rigid_expense_add(
+            actor=request.user,
+            household=household,
+            incurred_on=data["incurred_on"],
+            kind=data["kind"],
+            gross_amount=data["gross_amount"],
+            reimbursed_amount=data["reimbursed_amount"] or Decimal(0),
+            note=data["note"],
+        ),
+        title=_("登记刚性支出"),
+        back=household,
+        success=_("刚性支出已登记"),
     )
 
 

@@ -12,6 +12,51 @@ class SubjectCategory(models.TextChoices):
     SUDDEN_HARDSHIP = "sudden_hardship", _("突发严重困难户")
 
 
+class TriggerCondition(models.TextChoices):
+    """SPEC §4.2 trigger conditions (界定条件). Codes are fixed; a region profile (setting
+    ``monitoring.trigger_profile``) enables its set per category (``TRIGGER_SETS``)."""
+
+    UE_1 = "UE-1", _("UE-1 因大病重病（以医疗机构确诊为准）")
+    UE_2 = "UE-2", _("UE-2 因灾")
+    UE_3 = "UE-3", _("UE-3 因突发事件（重大变故、疫情影响）")
+    UE_4 = "UE-4", _("UE-4 家庭主要劳动力因残完全或部分丧失劳动力")
+    UE_5 = "UE-5", _("UE-5 因经营亏损（产业失败）")
+    MA_1 = "MA-1", _("MA-1 患大病重病或长期慢性病，合规自费开支较大")
+    MA_2 = "MA-2", _("MA-2 供养 2 个及以上全日制高校在校生，常规开支较大")
+    MA_3 = "MA-3", _("MA-3 遇重大灾害、突发事件（意外事故、疫情影响）")
+    MA_4 = "MA-4", _("MA-4 家庭主要劳动力因残完全或部分丧失劳动力")
+    SH_1 = "SH-1", _("SH-1 因病因灾因意外事故等刚性支出较大或收入大幅缩减，基本生活出现严重困难")
+    UE_L1 = "UE-L1", _("UE-L1 内生动力不足、就业不稳增收乏力")
+    UE_L2 = "UE-L2", _("UE-L2 因大病重病")
+    UE_L3 = "UE-L3", _("UE-L3 因突发事件")
+    UE_L4 = "UE-L4", _("UE-L4 因重大灾害")
+    UE_L5 = "UE-L5", _("UE-L5 因经营亏损（产业失败）")
+    UE_L6 = "UE-L6", _("UE-L6 家庭主要劳动力因残完全或部分丧失劳动力")
+    MA_L1 = "MA-L1", _("MA-L1 大病重病或长期慢性病，合规自费开支较大")
+    MA_L2 = "MA-L2", _("MA-L2 供养 2 个及以上全日制高校在校生，未享受助学政策或花费较大")
+    MA_L3 = "MA-L3", _("MA-L3 重大灾害、突发事件引发刚性支出超过上年度收入和收入大幅缩减")
+    MA_L4 = "MA-L4", _("MA-L4 家庭主要劳动力因残丧失劳动能力，就业或收入来源不稳定")
+    MA_L5 = "MA-L5", _("MA-L5 出现负面清单个别现象但“两不愁三保障”实现程度不高")
+
+
+_T, _C = TriggerCondition, SubjectCategory
+# SPEC §4.2: the triggers each profile enables per category (Ningxia 003 L218–L224; Longde 002 L295–L299).
+TRIGGER_SETS: dict[str, dict[str, tuple[TriggerCondition, ...]]] = {
+    "ningxia": {
+        _C.UNSTABLE_EXITED: (_T.UE_1, _T.UE_2, _T.UE_3, _T.UE_4, _T.UE_5),
+        _C.MARGINAL_AT_RISK: (_T.MA_1, _T.MA_2, _T.MA_3, _T.MA_4),
+        _C.SUDDEN_HARDSHIP: (_T.SH_1,),
+    },
+    "longde": {
+        _C.UNSTABLE_EXITED: (_T.UE_L1, _T.UE_L2, _T.UE_L3, _T.UE_L4, _T.UE_L5, _T.UE_L6),
+        _C.MARGINAL_AT_RISK: (_T.MA_L1, _T.MA_L2, _T.MA_L3, _T.MA_L4, _T.MA_L5),
+        _C.SUDDEN_HARDSHIP: (_T.SH_1,),
+    },
+}
+# NR-INC-06 / SPEC §15 C-08: Ningxia asks rigid spending above last year's income OR a sharp drop; Longde AND.
+RIGID_TEST_REQUIRES_BOTH: dict[str, bool] = {"ningxia": False, "longde": True}
+
+
 class RiskType(models.TextChoices):
     """SPEC §4.3."""
 

@@ -17,7 +17,21 @@ from monitoring.choices import (
     ReviewBody,
     RiskType,
     SubjectCategory,
+    TriggerCondition,
 )
+
+TriggerChoices = list[tuple[str, str, str, bool]]  # (code, label, category, suggested by the data)
+
+
+def _offer_triggers(form: forms.Form, choices: TriggerChoices, *, ticked: list[str]) -> None:
+    """Show only the region profile's trigger conditions (SPEC §4.2, ``selectors.trigger_choices``), mark those the
+    household's data suggests, and tick ``ticked`` on an unbound form."""
+    hint = _("（数据提示）")
+    field = form.fields["triggers"]
+    assert isinstance(field, forms.MultipleChoiceField)
+    field.choices = [(code, f"{label}{hint}" if suggested else label) for code, label, _of, suggested in choices]
+    if not form.is_bound:
+        form.initial["triggers"] = ticked
 
 
 class ReportForm(BootstrapMixin, forms.Form):
@@ -27,8 +41,27 @@ class ReportForm(BootstrapMixin, forms.Form):
     risk_types = forms.MultipleChoiceField(
         label=_("风险类型"), choices=RiskType.choices, widget=forms.CheckboxSelectMultiple
     )
+    triggers = forms.MultipleChoiceField(
+        label=_("界定条件"),
+        choices=TriggerCondition.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("UE：脱贫不稳定户；MA：边缘易致贫户；SH：突发严重困难户。标“数据提示”的由档案数据推出，请核实。"),
+    )
+    trigger_evidence = forms.CharField(
+        label=_("界定条件佐证"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("如：医院诊断证明、灾情核定、经营亏损情况。"),
+    )
     reason = forms.CharField(label=_("申报理由"), widget=forms.Textarea(attrs={"rows": 3}))
     consent_given = forms.BooleanField(label=_("农户已承诺授权查询家庭情况"), required=False)
+
+    def __init__(self, *args: Any, trigger_choices: TriggerChoices | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if trigger_choices is not None:
+            category = self.initial.get("proposed_category")
+            suggested = [code for code, _label, of, hint in trigger_choices if hint and of == category]
+            _offer_triggers(self, trigger_choices, ticked=suggested)
 
 
 class CommentForm(BootstrapMixin, forms.Form):
@@ -65,18 +98,47 @@ class ResolveForm(BootstrapMixin, forms.Form):
     upheld = forms.BooleanField(label=_("异议成立"), required=False)
 
 
+class VerifyForm(BootstrapMixin, forms.Form):
+    """EN-1: the village confirms or corrects the trigger conditions with their evidence (SPEC §4.6)."""
+
+    triggers = forms.MultipleChoiceField(
+        label=_("核实的界定条件"), choices=TriggerCondition.choices, widget=forms.CheckboxSelectMultiple
+    )
+    trigger_evidence = forms.CharField(
+        label=_("界定条件佐证"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    comment = forms.CharField(label=_("核实意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(
+        self, *args: Any, application: Any = None, trigger_choices: TriggerChoices | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if application is not None and not self.is_bound:
+            self.initial["trigger_evidence"] = application.trigger_evidence
+        if trigger_choices is not None and application is not None:
+            allowed = [row for row in trigger_choices if row[2] == application.proposed_category]
+            _offer_triggers(self, allowed, ticked=list(application.triggers))
+
+
 class ApproveForm(BootstrapMixin, forms.Form):
     category = forms.ChoiceField(label=_("监测类别"), choices=SubjectCategory.choices)
     risk_types = forms.MultipleChoiceField(
         label=_("风险类型"), choices=RiskType.choices, widget=forms.CheckboxSelectMultiple
     )
+    triggers = forms.MultipleChoiceField(
+        label=_("界定条件"), choices=TriggerCondition.choices, widget=forms.CheckboxSelectMultiple
+    )
     decision_no = forms.CharField(label=_("批准文号"), max_length=100, required=False)
     comment = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args: Any, application: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, application: Any = None, trigger_choices: TriggerChoices | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if application is not None and not self.is_bound:
             self.initial.update(category=application.proposed_category, risk_types=application.risk_types)
+        if trigger_choices is not None and application is not None:
+            _offer_triggers(self, trigger_choices, ticked=list(application.triggers))
 
 
 class NegativeHitForm(BootstrapMixin, forms.Form):
@@ -135,3 +197,10 @@ class LookbackForm(BootstrapMixin, forms.Form):
     review = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label=_("核查结论"), choices=LookbackOutcome.choices)
     note = forms.CharField(label=_("核查情况"), widget=forms.Textarea(attrs={"rows": 2}))
+    triggers = forms.MultipleChoiceField(
+        label=_("重新纳入的界定条件"),
+        choices=TriggerCondition.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("仅“返回监测”时需要；不选则沿用上次监测的界定条件。"),
+    )

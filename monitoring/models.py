@@ -25,6 +25,7 @@ from monitoring.choices import (
     RiskType,
     SubjectCategory,
     SubjectStatus,
+    TriggerCondition,
 )
 from monitoring.querysets import (
     CaseQuerySet,
@@ -48,6 +49,9 @@ class EntryApplication(models.Model):
     proposed_category = models.CharField(_("拟定类别"), max_length=24, choices=SubjectCategory.choices)
     category = models.CharField(_("批准类别"), max_length=24, choices=SubjectCategory.choices, blank=True)
     risk_types = models.JSONField(_("风险类型"), default=list)
+    # SPEC §4.2: the trigger conditions cited (codes of TriggerCondition) and the evidence for them.
+    triggers = models.JSONField(_("界定条件"), default=list)
+    trigger_evidence = models.TextField(_("界定条件佐证"), blank=True)
     reason = models.TextField(_("申报理由"))
     consent_given = models.BooleanField(_("已承诺授权查询家庭情况"), default=False)
     reported_by = models.ForeignKey(
@@ -106,6 +110,10 @@ class EntryApplication(models.Model):
     @property
     def risk_type_labels(self) -> list[str]:
         return [str(RiskType(value).label) for value in self.risk_types if value in RiskType.values]
+
+    @property
+    def trigger_labels(self) -> list[str]:
+        return [str(TriggerCondition(code).label) for code in self.triggers if code in TriggerCondition.values]
 
 
 class EntryEvent(models.Model):
@@ -279,6 +287,7 @@ class MonitoringSubject(models.Model):
     )
     category = models.CharField(_("监测类别"), max_length=24, choices=SubjectCategory.choices)
     risk_types = models.JSONField(_("风险类型"), default=list)
+    triggers = models.JSONField(_("界定条件"), default=list)  # as approved (SPEC §4.2)
     status = models.CharField(_("状态"), max_length=24, choices=SubjectStatus.choices, default=SubjectStatus.MONITORED)
     entered_on = models.DateField(_("纳入日期"))
     previous_subject = models.ForeignKey(  # SPEC §4.10: a household back in monitoring links to its last episode

@@ -2,11 +2,12 @@
 
 import calendar
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from households import rules as household_rules
-from monitoring.choices import SubjectCategory
+from monitoring.choices import TRIGGER_SETS, SubjectCategory, TriggerCondition
 
 
 def entry_income_in_scope(category: str, per_capita: Decimal | None, threshold: Decimal) -> bool:
@@ -25,6 +26,112 @@ def category_fits_household(category: str, *, exited_poor: bool, marginal_exclud
     if category == SubjectCategory.MARGINAL_AT_RISK and marginal_excludes_exited:
         return not exited_poor
     return True
+
+
+# ------------------------------------------------------------------------------------ trigger conditions (§4.2)
+
+
+@dataclass(frozen=True)
+class TriggerFacts:
+    """What the registry says about the household, for suggesting trigger conditions (SPEC §4.2, last column)."""
+
+    confirmed_serious_illness: bool  # a present member with a serious illness confirmed by a medical institution
+    serious_or_chronic_illness: bool
+    large_medical_oop: bool | None  # SPEC §3.3
+    disaster: bool  # a disaster loss in the window, or a disaster-damaged house
+    sudden_event: bool  # an accident, major change or epidemic expense in the window
+    main_labourer_disabled: bool  # a main labourer with a disability and weak, partial or lost labour capacity
+    business_loss: bool | None  # net business income fell by at least income.sharp_drop_pct
+    college_students: int  # members in higher vocational or undergraduate schooling
+    rigid_exceeds_income: bool | None
+    sharp_income_drop: bool | None
+
+
+def _illness(f: TriggerFacts) -> bool:
+    """UE-1, UE-L2: ①因大病重病（以医疗机构确诊为准）(003 L218)."""
+    return f.confirmed_serious_illness
+
+
+def _disaster(f: TriggerFacts) -> bool:
+    """UE-2, UE-L4: ②因灾."""
+    return f.disaster
+
+
+def _sudden_event(f: TriggerFacts) -> bool:
+    """UE-3, UE-L3: ③因突发事件（重大变故、疫情影响）."""
+    return f.sudden_event
+
+
+def _disabled_labourer(f: TriggerFacts) -> bool:
+    """UE-4, UE-L6, MA-4, MA-L4: 家庭主要劳动力因残完全或部分丧失劳动力 (003 L218, L222)."""
+    return f.main_labourer_disabled
+
+
+def _business_loss(f: TriggerFacts) -> bool:
+    """UE-5, UE-L5: ⑤因经营亏损（产业失败）, read as net business income down by the sharp-drop share."""
+    return f.business_loss is True
+
+
+def _medical_costs(f: TriggerFacts) -> bool:
+    """MA-1, MA-L1: serious or chronic illness with large compliant out-of-pocket costs (003 L222)."""
+    return f.serious_or_chronic_illness and f.large_medical_oop is True
+
+
+def _college_students(f: TriggerFacts) -> bool:
+    """MA-2, MA-L2: 供养2个及以上全日制普通高校在校生（含高职学生）(003 L222)."""
+    return f.college_students >= 2
+
+
+def _disaster_or_event(f: TriggerFacts) -> bool:
+    """MA-3, MA-L3: 重大灾害、突发事件（意外事故、疫情影响）."""
+    return f.disaster or f.sudden_event
+
+
+def _sudden_hardship(f: TriggerFacts) -> bool:
+    """SH-1: illness, disaster or accident causes large rigid spending or a sharp income drop (003 L224)."""
+    cause = f.serious_or_chronic_illness or f.disaster or f.sudden_event
+    return cause and bool(f.rigid_exceeds_income or f.sharp_income_drop)
+
+
+# Which facts suggest which trigger. UE-L1 (weak motivation) and MA-L5 (negative-list items with low attainment)
+# are judgements no data can make: a person cites them.
+TRIGGER_SUGGESTERS: dict[TriggerCondition, Callable[[TriggerFacts], bool]] = {
+    TriggerCondition.UE_1: _illness,
+    TriggerCondition.UE_2: _disaster,
+    TriggerCondition.UE_3: _sudden_event,
+    TriggerCondition.UE_4: _disabled_labourer,
+    TriggerCondition.UE_5: _business_loss,
+    TriggerCondition.MA_1: _medical_costs,
+    TriggerCondition.MA_2: _college_students,
+    TriggerCondition.MA_3: _disaster_or_event,
+    TriggerCondition.MA_4: _disabled_labourer,
+    TriggerCondition.SH_1: _sudden_hardship,
+    TriggerCondition.UE_L2: _illness,
+    TriggerCondition.UE_L3: _sudden_event,
+    TriggerCondition.UE_L4: _disaster,
+    TriggerCondition.UE_L5: _business_loss,
+    TriggerCondition.UE_L6: _disabled_labourer,
+    TriggerCondition.MA_L1: _medical_costs,
+    TriggerCondition.MA_L2: _college_students,
+    TriggerCondition.MA_L3: _disaster_or_event,
+    TriggerCondition.MA_L4: _disabled_labourer,
+}
+
+
+def triggers_of(category: str, profile: str) -> tuple[TriggerCondition, ...]:
+    """The trigger conditions the region profile enables for a category (SPEC §4.2)."""
+    return TRIGGER_SETS.get(profile, TRIGGER_SETS["ningxia"]).get(category, ())
+
+
+def suggested_triggers(facts: TriggerFacts, *, category: str, profile: str) -> list[TriggerCondition]:
+    """SPEC §4.2: the system suggests the triggers the data supports; a person confirms them."""
+    return [code for code in triggers_of(category, profile) if TRIGGER_SUGGESTERS.get(code, lambda f: False)(facts)]
+
+
+def triggers_fit_category(cited: Iterable[str], *, category: str, profile: str) -> bool:
+    """SPEC §4.2: an application must cite at least one trigger of its category."""
+    allowed = {str(code) for code in triggers_of(category, profile)}
+    return any(code in allowed for code in cited)
 
 
 def notice_long_enough(starts_on: datetime.date, ends_on: datetime.date, min_days: int) -> bool:

@@ -1,6 +1,7 @@
 """Reads of monitoring, always from ``visible_to(user)`` (STYLE rule 2)."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
@@ -13,13 +14,23 @@ from accounts.roles import Capability
 from geo.parameters import area_codes_up, parameter
 from geo.workdays import WorkdayCalendar
 from households import rules as household_rules
-from households.choices import HouseholdFlagKind, MemberStatus
+from households.choices import (
+    HealthStatus,
+    HouseholdFlagKind,
+    HousingSafety,
+    LabourCapacity,
+    MemberStatus,
+    RigidExpenseKind,
+    SchoolingStatus,
+)
 from households.masking import mask_id_number
 from households.models import Household
 from households.selectors import (
+    Hardship,
     IncomeSummary,
     has_open_flag,
     household_guarantee_status,
+    household_hardship,
     household_income_summary,
     household_size,
 )
@@ -27,6 +38,7 @@ from monitoring import permissions, rules
 from monitoring.choices import (
     OPEN_ELIMINATION_STATES,
     OPEN_SUBJECT_STATUSES,
+    RIGID_TEST_REQUIRES_BOTH,
     EliminationState,
     EntryState,
     LookbackOutcome,
@@ -36,6 +48,7 @@ from monitoring.choices import (
     RiskType,
     SubjectCategory,
     SubjectStatus,
+    TriggerCondition,
 )
 from monitoring.models import (
     EliminationCase,
@@ -207,22 +220,105 @@ class Check:
     ok: bool | None  # None: cannot be judged from the data
     detail: str
     refusal: str = ""  # what county approval answers when this check does not pass
+    blocking: bool = True  # False: shown to the reviewer, who judges; approval does not refuse on it
+    field: str = "category"  # the input a refusal names
 
 
 @dataclass(frozen=True)
 class EntryChecks:
     checks: list[Check]
     summary: IncomeSummary | None
+    suggested_triggers: list[TriggerCondition] = field(default_factory=list)
 
     @property
     def first_failure(self) -> Check | None:
-        return next((check for check in self.checks if check.ok is not True), None)
+        return next((check for check in self.checks if check.blocking and check.ok is not True), None)
 
 
-def entry_checks(household: Household, category: str, *, on: datetime.date) -> EntryChecks:
+def trigger_profile(household: Household, *, on: datetime.date) -> str:
+    """Setting ``monitoring.trigger_profile`` (SPEC §4.2: ``ningxia`` by default, ``longde`` where enabled)."""
+    return str(parameter("monitoring.trigger_profile", area_code=household.managing_area.code, on=on))
+
+
+def trigger_facts(household: Household, *, on: datetime.date) -> tuple[rules.TriggerFacts, Hardship]:
+    """The registry facts the trigger conditions of SPEC §4.2 are suggested from, and the hardship flags of §3.3."""
+    hardship = household_hardship(household, on=on)
+    present = [m for m in household.members.all() if m.member_status == MemberStatus.PRESENT]
+    disabled_labour = {LabourCapacity.WEAK_OR_PARTIAL, LabourCapacity.LOST}
+    facts = rules.TriggerFacts(
+        confirmed_serious_illness=any(
+            m.health_status == HealthStatus.SERIOUS_ILLNESS and m.illness_confirmed_by_institution for m in present
+        ),
+        serious_or_chronic_illness=any(
+            m.health_status in (HealthStatus.SERIOUS_ILLNESS, HealthStatus.CHRONIC_DISEASE) for m in present
+        ),
+        large_medical_oop=hardship.large_medical_oop,
+        disaster=RigidExpenseKind.DISASTER_LOSS in hardship.expense_kinds
+        or household.housing_safety == HousingSafety.DISASTER_DAMAGED,
+        sudden_event=bool(
+            hardship.expense_kinds
+            & {RigidExpenseKind.ACCIDENT, RigidExpenseKind.MAJOR_CHANGE, RigidExpenseKind.EPIDEMIC}
+        ),
+        main_labourer_disabled=any(
+            m.is_main_labourer and m.labour_capacity in disabled_labour and bool(m.disability_category) for m in present
+        ),
+        business_loss=hardship.business_loss,
+        college_students=sum(
+            1
+            for m in present
+            if m.schooling_status in (SchoolingStatus.HIGHER_VOCATIONAL, SchoolingStatus.UNDERGRADUATE_PLUS)
+        ),
+        rigid_exceeds_income=hardship.rigid_exceeds_income,
+        sharp_income_drop=hardship.sharp_income_drop,
+    )
+    return facts, hardship
+
+
+def _yes_no(value: bool | None) -> str:
+    return "无法判断" if value is None else ("是" if value else "否")
+
+
+def entry_checks(
+    household: Household, category: str, *, on: datetime.date, triggers: Iterable[str] = ()
+) -> EntryChecks:
     """The entry conditions of one household for one category, in one place: the reviewers' checklist shows them
-    and county approval refuses on the first that fails (SPEC §4.1 category fit, NR-INC-01/02 income)."""
+    and county approval refuses on the first blocking one that fails (SPEC §4.2 triggers, §4.1 category fit,
+    NR-INC-01/02 income). The rigid test NR-INC-06 is shown beside them for the reviewer to judge: the seeds word
+    it as what the trigger "leads to", which the records of expenses at entry can rarely prove alone."""
     checks = []
+    cited = [str(code) for code in triggers]
+    profile = trigger_profile(household, on=on)
+    facts, hardship = trigger_facts(household, on=on)
+    suggested = rules.suggested_triggers(facts, category=category, profile=profile)
+    label = SubjectCategory(category).label if category in SubjectCategory.values else category
+    fits = rules.triggers_fit_category(cited, category=category, profile=profile)
+    cited_labels = "、".join(str(TriggerCondition(code).label) for code in cited if code in TriggerCondition.values)
+    suggested_labels = "、".join(code.value for code in suggested) or "无"
+    checks.append(
+        Check(
+            "界定条件",
+            fits,
+            f"已引用：{cited_labels or '无'}；数据提示：{suggested_labels}",
+            refusal=f"须至少引用一项“{label}”的界定条件（SPEC §4.2）",
+            field="triggers",
+        )
+    )
+    last_year = "未录入完整" if hardship.last_year_net is None else f"{hardship.last_year_net} 元"
+    rigid_ok = household_rules.rigid_test(
+        hardship.rigid_exceeds_income,
+        hardship.sharp_income_drop,
+        require_both=RIGID_TEST_REQUIRES_BOTH.get(profile, False),
+    )
+    checks.append(
+        Check(
+            "刚性支出超过上年度收入或收入大幅缩减",
+            rigid_ok,
+            f"刚性支出 {hardship.rigid_total} 元（{hardship.window.label}），{hardship.last_year} 年家庭纯收入 "
+            f"{last_year}；刚性支出超过上年度收入：{_yes_no(hardship.rigid_exceeds_income)}；收入大幅缩减："
+            f"{_yes_no(hardship.sharp_income_drop)}",
+            blocking=False,
+        )
+    )
     try:
         summary: IncomeSummary | None = household_income_summary(household, on=on)
     except DomainError as exc:
@@ -254,13 +350,27 @@ def entry_checks(household: Household, category: str, *, on: datetime.date) -> E
             else "边缘易致贫户不能是脱贫户",
         )
     )
-    return EntryChecks(checks=checks, summary=summary)
+    return EntryChecks(checks=checks, summary=summary, suggested_triggers=suggested)
 
 
 def eligibility(application: EntryApplication, *, today: datetime.date | None = None) -> list[Check]:
     """The checklist the reviewers see (issue "monitoring" §3)."""
     category = application.category or application.proposed_category
-    return entry_checks(application.household, category, on=today or timezone.localdate()).checks
+    on = today or timezone.localdate()
+    return entry_checks(application.household, category, on=on, triggers=application.triggers).checks
+
+
+def trigger_choices(household: Household, *, on: datetime.date) -> list[tuple[str, str, str, bool]]:
+    """The triggers a report may cite under the household's profile: (code, label, category, suggested), for the
+    report form to pre-tick what the data supports (SPEC §4.2)."""
+    profile = trigger_profile(household, on=on)
+    facts, _hardship = trigger_facts(household, on=on)
+    rows = []
+    for category in SubjectCategory.values:
+        suggested = set(rules.suggested_triggers(facts, category=category, profile=profile))
+        for code in rules.triggers_of(category, profile):
+            rows.append((code.value, str(code.label), category, code in suggested))
+    return rows
 
 
 def subjects_without_measures(*, user: Any, today: datetime.date) -> QuerySet[MonitoringSubject]:

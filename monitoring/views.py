@@ -19,9 +19,11 @@ from accounts.permissions import has_capability
 from accounts.roles import Capability
 from geo.mixins import JurisdictionScopedMixin
 from geo.shortcuts import get_visible_or_404, scoped_view
+from households.choices import HouseholdFlagKind
 from households.models import Household
+from households.selectors import has_open_flag
 from monitoring import selectors, services
-from monitoring.choices import OPEN_SUBJECT_STATUSES, EliminationState, EntryState, SubjectStatus
+from monitoring.choices import OPEN_SUBJECT_STATUSES, EliminationState, EntryState, SubjectCategory, SubjectStatus
 from monitoring.exports import notice_sheet_xlsx
 from monitoring.forms import (
     ApproveForm,
@@ -38,6 +40,7 @@ from monitoring.forms import (
     ResolveForm,
     ReviewForm,
     TownshipMeetingForm,
+    VerifyForm,
 )
 from monitoring.models import (
     EliminationCase,
@@ -88,6 +91,7 @@ class EntryDetailView(JurisdictionScopedMixin, DetailView[EntryApplication]):
         application: EntryApplication = self.object
         actions = selectors.available_actions(self.request.user, application)
         notice = application.public_notices.order_by("-pk").first()
+        trigger_choices = selectors.trigger_choices(application.household, on=timezone.localdate())
         context.update(
             actions=actions,
             events=application.events.select_related("actor"),
@@ -101,7 +105,8 @@ class EntryDetailView(JurisdictionScopedMixin, DetailView[EntryApplication]):
                 "review": ReviewForm(),
                 "notice": NoticeForm(),
                 "object": ObjectionForm(),
-                "approve": ApproveForm(application=application),
+                "approve": ApproveForm(application=application, trigger_choices=trigger_choices),
+                "verify": VerifyForm(application=application, trigger_choices=trigger_choices),
                 "comment": CommentForm(),
                 "negative_hit": NegativeHitForm(),
             },
@@ -116,7 +121,16 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household, request.user, pk=pk)
     if not has_capability(request.user, Capability.OPEN_ENTRY):
         raise PermissionDenied
-    form = ReportForm(request.POST or None, initial={"channel": "cadre_screening", "reason": household.risk_note})
+    today = timezone.localdate()
+    exited = has_open_flag(household, HouseholdFlagKind.EXITED_POOR, on=today)
+    initial = {
+        "channel": "cadre_screening",
+        "reason": household.risk_note,
+        "proposed_category": SubjectCategory.UNSTABLE_EXITED if exited else SubjectCategory.MARGINAL_AT_RISK,
+    }
+    form = ReportForm(
+        request.POST or None, initial=initial, trigger_choices=selectors.trigger_choices(household, on=today)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             application = services.entry_report(actor=request.user, household=household, **form.cleaned_data)
@@ -173,7 +187,7 @@ def _resolve(request: HttpRequest, application: EntryApplication) -> Any:
 
 # One POST route per command (monitoring/urls.py); each answers with the application page.
 COMMANDS: dict[str, tuple[Callable[[HttpRequest, EntryApplication], Any], str]] = {
-    "verify": (_comment_step(services.entry_verify), _("已完成入户核实")),
+    "verify": (_form_step(VerifyForm, services.entry_verify), _("已完成入户核实")),
     "review": (_form_step(ReviewForm, services.entry_review), _("已记录民主评议")),
     "notice": (_form_step(NoticeForm, services.entry_notice_post), _("已张贴公示")),
     "object": (_form_step(ObjectionForm, services.entry_notice_object), _("已登记异议，公示计时暂停")),
@@ -442,7 +456,11 @@ def lookback_create(request: HttpRequest, pk: int) -> HttpResponse:
         if review is None:
             raise DomainError("回头看记录不存在", field="review")
         review = services.lookback_record(
-            review=review, actor=request.user, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
+            review=review,
+            actor=request.user,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+            triggers=form.cleaned_data["triggers"] or None,
         )
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -2,7 +2,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from monitoring.choices import RiskType, SubjectCategory
+from monitoring.choices import RiskType, SubjectCategory, TriggerCondition
 from monitoring.models import (
     AssistanceMeasure,
     EliminationCase,
@@ -39,6 +39,8 @@ class EntryApplicationOutputSerializer(serializers.ModelSerializer[EntryApplicat
             "proposed_category",
             "category",
             "risk_types",
+            "triggers",
+            "trigger_evidence",
             "reason",
             "reported_on",
             "income_window",
@@ -58,6 +60,8 @@ class EntryReportInputSerializer(serializers.Serializer[Any]):
     sub_channel = serializers.CharField(required=False, allow_blank=True, default="")
     proposed_category = serializers.ChoiceField(choices=SubjectCategory.choices)
     risk_types = serializers.ListField(child=serializers.ChoiceField(choices=RiskType.choices), min_length=1)
+    triggers = serializers.ListField(child=serializers.ChoiceField(choices=TriggerCondition.choices), min_length=1)
+    trigger_evidence = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField()
     consent_given = serializers.BooleanField(default=False)
 
@@ -70,6 +74,10 @@ class TransitionInputSerializer(serializers.Serializer[Any]):
 class ApproveInputSerializer(serializers.Serializer[Any]):
     category = serializers.ChoiceField(choices=SubjectCategory.choices)
     risk_types = serializers.ListField(child=serializers.ChoiceField(choices=RiskType.choices), min_length=1)
+    # Omitted: the triggers cited so far stand; given: they replace them (a changed category needs its own).
+    triggers = serializers.ListField(
+        child=serializers.ChoiceField(choices=TriggerCondition.choices), min_length=1, required=False
+    )
     decision_no = serializers.CharField(required=False, allow_blank=True, default="")
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -86,6 +94,7 @@ class MonitoringSubjectSerializer(serializers.ModelSerializer[MonitoringSubject]
             "application",
             "category",
             "risk_types",
+            "triggers",
             "status",
             "entered_on",
             "eliminated_on",

@@ -529,10 +529,13 @@ def elimination_notices_complete_due(*, today: datetime.date) -> int:
 
 
 @transaction.atomic
-def lookback_record(*, review: LookbackReview, actor: Any, outcome: str, note: str) -> LookbackReview:
+def lookback_record(
+    *, review: LookbackReview, actor: Any, outcome: str, note: str, triggers: list[str] | None = None
+) -> LookbackReview:
     """Record a look-back after a 回头看 visit (SPEC §4.10): ``stable``; ``help_again`` (measures may be added again,
     the household stays eliminated and is looked at again after ``exit.lookback_months``); or
-    ``return_to_monitoring``, which opens a new entry application with channel 回头看 running the normal steps."""
+    ``return_to_monitoring``, which opens a new entry application with channel 回头看 running the normal steps,
+    citing ``triggers`` (by default those of the last episode, SPEC §4.2)."""
     review = (
         LookbackReview.objects.select_for_update().select_related("subject__household__managing_area").get(pk=review.pk)
     )
@@ -556,6 +559,7 @@ def lookback_record(*, review: LookbackReview, actor: Any, outcome: str, note: s
             sub_channel="风险消除后回头看",
             proposed_category=subject.category,
             risk_types=list(subject.risk_types),
+            triggers=list(triggers or subject.triggers),
             reason=note,
         )
     review.save()

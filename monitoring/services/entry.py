@@ -32,6 +32,7 @@ from monitoring.choices import (
     ReviewBody,
     RiskType,
     SubjectCategory,
+    TriggerCondition,
 )
 from monitoring.models import (
     DemocraticReview,
@@ -103,6 +104,21 @@ def _in_state(application: EntryApplication, *states: EntryState) -> None:
 _required_text = notices.required_text
 
 
+def _valid_triggers(household: Household, triggers: list[str], *, category: str, on: datetime.date) -> list[str]:
+    """The cited trigger conditions, each one the region profile enables for the category (SPEC §4.2)."""
+    profile = selectors.trigger_profile(household, on=on)
+    allowed = {code.value: code for code in rules.triggers_of(category, profile)}
+    cited = sorted(set(triggers))
+    for code in cited:
+        if code not in allowed:
+            name = TriggerCondition(code).label if code in TriggerCondition.values else code
+            label = SubjectCategory(category).label
+            raise DomainError(f"界定条件“{name}”不适用于“{label}”（本地区界定条件版本：{profile}）", field="triggers")
+    if not cited:
+        raise DomainError(f"请至少选择一项“{SubjectCategory(category).label}”的界定条件", field="triggers")
+    return cited
+
+
 # ------------------------------------------------------------------------------------------------------- EN-0
 
 
@@ -115,11 +131,14 @@ def entry_report(
     proposed_category: str,
     risk_types: list[str],
     reason: str,
+    triggers: list[str],
+    trigger_evidence: str = "",
     sub_channel: str = "",
     consent_given: bool = False,
 ) -> EntryApplication:
-    """EN-0: a self-declaration, a cadre's screening or a warning opens an application. A household that already
-    has an open application or an open monitoring episode gets a ``merged`` record instead (SPEC §4.6)."""
+    """EN-0: a self-declaration, a cadre's screening or a warning opens an application citing at least one trigger
+    condition of its category (SPEC §4.2). A household that already has an open application or an open monitoring
+    episode gets a ``merged`` record instead (SPEC §4.6)."""
     _require(has_capability(actor, Capability.OPEN_ENTRY))
     _require(Household.objects.visible_to(actor).filter(pk=household.pk).exists())
     household = Household.objects.select_for_update().get(pk=household.pk)
@@ -132,15 +151,18 @@ def entry_report(
     if not risk_types or any(risk not in RiskType.values for risk in risk_types):
         raise DomainError("请至少选择一种风险类型", field="risk_types")
     reason = _required_text(reason, "reason", "申报理由")
+    today = timezone.localdate()
+    triggers = _valid_triggers(household, triggers, category=proposed_category, on=today)
     if channel == IdentificationChannel.SELF_DECLARATION and not consent_given:
         raise DomainError("农户自主申报须承诺授权查询家庭情况（003 L230）", field="consent_given")
-    today = timezone.localdate()
     application = EntryApplication(
         household=household,
         channel=channel,
         sub_channel=sub_channel,
         proposed_category=proposed_category,
         risk_types=sorted(set(risk_types)),
+        triggers=triggers,
+        trigger_evidence=trigger_evidence.strip(),
         reason=reason,
         consent_given=consent_given,
         reported_by=actor,
@@ -183,8 +205,17 @@ def entry_report(
 
 
 @transaction.atomic
-def entry_verify(*, application: EntryApplication, actor: Any, comment: str = "") -> EntryApplication:
-    """EN-1: home verification, which is a recorded visit of kind 入户核实 since the report (SPEC §4.6)."""
+def entry_verify(
+    *,
+    application: EntryApplication,
+    actor: Any,
+    comment: str = "",
+    triggers: list[str] | None = None,
+    trigger_evidence: str | None = None,
+) -> EntryApplication:
+    """EN-1: home verification, which is a recorded visit of kind 入户核实 since the report (SPEC §4.6); the
+    village confirms or corrects the cited trigger conditions and their evidence (§4.2, EN-1 "confirmed
+    triggers with evidence")."""
     application = _lock(application)
     _require(permissions.can_take_village_steps(actor, application))
     _in_state(application, S.REPORTED)
@@ -192,8 +223,14 @@ def entry_verify(*, application: EntryApplication, actor: Any, comment: str = ""
         kind=VisitKind.VERIFICATION, visited_on__gte=application.reported_on
     ).exists():
         raise DomainError("请先登记一次“入户核实”走访（收入、两不愁三保障核查），再完成入户核实", field="visit")
+    if triggers is not None:
+        application.triggers = _valid_triggers(
+            application.household, triggers, category=application.proposed_category, on=timezone.localdate()
+        )
+    if trigger_evidence is not None:
+        application.trigger_evidence = trigger_evidence.strip()
     _move(application, to=S.HOME_VERIFIED, actor=actor, comment=comment)
-    application.save(update_fields=["state", "updated_at"])
+    application.save(update_fields=["state", "triggers", "trigger_evidence", "updated_at"])
     return application
 
 
@@ -379,11 +416,14 @@ def entry_approve(
     actor: Any,
     category: str,
     risk_types: list[str],
+    triggers: list[str] | None = None,
     decision_no: str = "",
     comment: str = "",
 ) -> EntryApplication:
-    """EN-5: the county approves and fixes the category. The category must fit the household (SPEC §4.1) and, for
-    unstable-exited and marginal households, the income must be below the year's line (NR-INC-01)."""
+    """EN-5: the county approves and fixes the category. The cited triggers must include one of the category
+    (SPEC §4.2; the county may re-cite them when it changes the category), the category must fit the household
+    (§4.1) and, for unstable-exited and marginal households, the income must be below the year's line
+    (NR-INC-01)."""
     application = _lock(application)
     _require(permissions.can_approve_as_county(actor, application))
     _in_state(application, S.TOWNSHIP_REVIEWED)
@@ -394,10 +434,13 @@ def entry_approve(
     household = application.household
     today = timezone.localdate()
     area_code = household.managing_area.code
-    found = selectors.entry_checks(household, category, on=today)
+    cited = application.triggers
+    if triggers is not None:
+        cited = _valid_triggers(household, triggers, category=category, on=today)
+    found = selectors.entry_checks(household, category, on=today, triggers=cited)
     failure = found.first_failure
     if failure is not None:
-        raise DomainError(failure.refusal, field="category")
+        raise DomainError(failure.refusal, field=failure.field)
     summary = found.summary
     assert summary is not None  # a missing line is a failed check above
     hits = application.negative_hits.count()
@@ -412,6 +455,7 @@ def entry_approve(
             field="negative_list",
         )
     application.category = category
+    application.triggers = cited
     application.risk_types = sorted(set(risk_types))
     application.decision_no = decision_no.strip()
     application.decided_on = today
@@ -438,6 +482,7 @@ def entry_register(*, application: EntryApplication, actor: Any, comment: str = 
         previous_subject=previous.first(),  # SPEC §4.10: the household history links every episode
         category=application.category,
         risk_types=application.risk_types,
+        triggers=application.triggers,
         entered_on=timezone.localdate(),
     )
     _move(application, to=S.REGISTERED, actor=actor, comment=comment)

@@ -180,3 +180,33 @@ def test_an_admin_cannot_set_a_line_below_the_floor(client):
     assert "监测标准不得低于国家扶贫标准的 1.5 倍（6000.00 元）" in response.content.decode()
     response = client.post(url, {"area_code": "640000000000", "year": 2026, "amount": "7000", "national_line": "4000"})
     assert response.status_code == 302
+
+
+def test_rigid_expenses_are_recorded_and_compared_with_last_years_income(cadre_client, village):
+    from decimal import Decimal
+
+    from households.models import IncomeRecord
+
+    household = HouseholdFactory(managing_area=village)
+    last_year = timezone.localdate().year - 1
+    IncomeRecord.objects.create(household=household, year=last_year, wage_income=20000)
+    IncomeRecord.objects.create(household=household, year=last_year + 1, wage_income=20000)
+    url = reverse("households:rigid-expense-create", args=[household.pk])
+    today = timezone.localdate().isoformat()
+
+    refused = cadre_client.post(
+        url, {"incurred_on": today, "kind": "medical_out_of_pocket", "gross_amount": "100", "reimbursed_amount": "200"}
+    )
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["reimbursed_amount"] == ["报销金额须在 0 与总金额之间"]
+    assert not household.rigid_expenses.exists()
+
+    cadre_client.post(
+        url,
+        {"incurred_on": today, "kind": "medical_out_of_pocket", "gross_amount": "30000", "reimbursed_amount": "9000"},
+    )
+
+    expense = household.rigid_expenses.get()
+    assert expense.gross_amount - expense.reimbursed_amount == Decimal("21000")
+    page = cadre_client.get(household.get_absolute_url()).content.decode()
+    assert "超过上年度家庭纯收入" in page  # 21,000 > 20,000 (SPEC §3.3 rigid_exceeds_income)

@@ -35,6 +35,7 @@ def test_two_reviewers_approving_at_once_make_one_transition():
         channel="cadre_screening",
         proposed_category="marginal_at_risk",
         risk_types=["illness"],
+        triggers=["MA-1"],
         reason="因病",
         reported_by=reviewers[0],
         reported_on="2026-11-01",

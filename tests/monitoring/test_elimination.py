@@ -64,6 +64,7 @@ def _subject(county, *, per_capita=Decimal("7000"), labour=LabourCapacity.ORDINA
         channel="cadre_screening",
         proposed_category="marginal_at_risk",
         risk_types=["illness"],
+        triggers=["MA-1"],
         reason="因病",
         reported_by=county.village_worker,
         reported_on=TODAY - 200 * DAY,
@@ -75,6 +76,7 @@ def _subject(county, *, per_capita=Decimal("7000"), labour=LabourCapacity.ORDINA
         application=application,
         category="marginal_at_risk",
         risk_types=["illness"],
+        triggers=["MA-1"],
         entered_on=TODAY - 190 * DAY,
     )
     if outcome is not None:

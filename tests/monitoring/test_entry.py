@@ -76,6 +76,14 @@ def county():
     return County()
 
 
+# One trigger of each category (SPEC §4.2, Ningxia profile).
+TRIGGER = {
+    SubjectCategory.UNSTABLE_EXITED: "UE-1",
+    SubjectCategory.MARGINAL_AT_RISK: "MA-1",
+    SubjectCategory.SUDDEN_HARDSHIP: "SH-1",
+}
+
+
 def _report(county, household, category=SubjectCategory.MARGINAL_AT_RISK):
     return entry_report(
         actor=county.village_worker,
@@ -83,6 +91,7 @@ def _report(county, household, category=SubjectCategory.MARGINAL_AT_RISK):
         channel="cadre_screening",
         proposed_category=category,
         risk_types=["illness"],
+        triggers=[TRIGGER[category]],
         reason="户主患病住院，医疗支出大",
     )
 
@@ -243,6 +252,7 @@ def test_self_declaration_needs_consent(county):
             channel="self_declaration",
             proposed_category="marginal_at_risk",
             risk_types=["illness"],
+            triggers=["MA-1"],
             reason="申请",
         )
 

@@ -2,6 +2,7 @@
 reviews and posts the notice, the township reviews and the county approves: four users, one application."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.grants import household_grant_to_cadre
 from accounts.roles import Role
+from households.choices import HealthStatus
 from households.models import IncomeRecord
 from monitoring.choices import EntryState
 from monitoring.models import EntryApplication, MonitoringSubject, PublicNotice
@@ -47,10 +49,13 @@ def test_a_village_application_reaches_county_approval_through_four_users(page: 
         parent__parent__parent__parent__code="640000000000",
     )
     household = HouseholdFactory(managing_area=village, head_name="马福海")
-    for _ in range(3):
+    MemberFactory(household=household, health_status=HealthStatus.CHRONIC_DISEASE)
+    for _ in range(2):
         MemberFactory(household=household)
-    for year in (2025, 2026):
-        IncomeRecord.objects.create(household=household, year=year, wage_income=Decimal("21400"))  # 5,350 each
+    for year in (2025, 2026):  # 5,350 each; self-paid medical costs above half of last year's income (MA-1)
+        IncomeRecord.objects.create(
+            household=household, year=year, wage_income=Decimal("21400"), medical_self_pay=Decimal("15000")
+        )
     cadre = UserFactory(username="bangfu", roles=[Role.ASSISTANCE_CADRE], area=village.parent.parent)
     household_grant_to_cadre(household=household, cadre=cadre)
     UserFactory(username="cunganbu", roles=[Role.VILLAGE_WORKER], area=village)
@@ -61,7 +66,10 @@ def test_a_village_application_reaches_county_approval_through_four_users(page: 
     _as(page, "bangfu", household.get_absolute_url())
     page.get_by_role("link", name="申报纳入监测").click()
     page.get_by_label("拟定类别").select_option("marginal_at_risk")
-    page.get_by_label("因病").check()
+    page.get_by_role("checkbox", name="因病", exact=True).check()
+    ma_1 = page.get_by_role("checkbox", name=re.compile(r"^MA-1 .*（数据提示）$"))
+    expect(ma_1).to_be_checked()  # suggested from the registry (SPEC §4.2), ticked for the cadre to confirm
+    page.get_by_label("界定条件佐证").fill("县医院慢性病诊断证明，医疗费用票据")
     page.get_by_label("申报理由").fill("户主突发脑梗住院，自付医疗费用高")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_test_id("entry-state")).to_have_text("已申报，待入户核实")
@@ -123,6 +131,7 @@ def test_a_village_application_reaches_county_approval_through_four_users(page: 
     _as(page, "xianju", "/monitoring/")
     page.get_by_test_id("entry-queue").get_by_role("link").first.click()
     expect(page.get_by_test_id("eligibility")).to_contain_text("人均纯收入 5350.00 元")
+    expect(page.get_by_test_id("triggers")).to_contain_text("MA-1")
     form = page.locator("form", has=page.get_by_text("县级批准", exact=True))
     form.get_by_label("批准文号").fill("同乡振发〔2026〕12号")
     form.get_by_role("button", name="批准纳入监测").click()
@@ -132,7 +141,8 @@ def test_a_village_application_reaches_county_approval_through_four_users(page: 
 
     application.refresh_from_db()
     assert application.state == EntryState.REGISTERED
-    assert MonitoringSubject.objects.get(household=household).category == "marginal_at_risk"
+    subject = MonitoringSubject.objects.get(household=household)
+    assert (subject.category, subject.triggers) == ("marginal_at_risk", ["MA-1"])
     actors = [e.actor.username for e in application.events.exclude(actor=None)]
     assert {"bangfu", "cunganbu", "xiangzhen", "xianju"} <= set(actors)
     assert_no_page_problems(page_problems)

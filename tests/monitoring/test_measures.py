@@ -29,6 +29,7 @@ def _subject(county, entered_on=TODAY):
         channel="cadre_screening",
         proposed_category="marginal_at_risk",
         risk_types=["illness"],
+        triggers=["MA-1"],
         reason="因病",
         reported_by=county.village_worker,
         reported_on=entered_on,
