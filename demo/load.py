@@ -18,6 +18,7 @@ from accounts.grants import household_grant_to_cadre
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
+from demo.monitoring import MonitoringResult, demo_monitoring_load
 from demo.plan import (
     AREA6,
     CHANGE_REASON,
@@ -38,6 +39,7 @@ from geo.services import area_create
 from households import rules
 from households.choices import GuaranteeSource, HouseholdFlagKind, HousingSafety
 from households.models import GuaranteeCheck, Household, HouseholdFlag, HouseholdMember, IncomeRecord, Visit
+from households.selectors import threshold_for
 from revitalization.errors import DomainError
 
 _COMPULSORY_AGE: Final = "school.compulsory_age"
@@ -61,6 +63,7 @@ class LoadResult:
     visits: int
     risk_flagged: int
     kept_existing_admin: bool
+    monitoring: MonitoringResult
     seconds: dict[str, float]  # per phase, for ``-v 2``
 
 
@@ -94,6 +97,10 @@ def demo_load(plan: DemoPlan) -> LoadResult:
     started = time.perf_counter()
     visits = _load_visits(plan, households)
     seconds["visits"] = time.perf_counter() - started
+    started = time.perf_counter()
+    line = threshold_for(area_code=COUNTY_CODE, year=plan.today.year).amount
+    monitoring = demo_monitoring_load(plan, line=line)
+    seconds["monitoring"] = time.perf_counter() - started
     flags = Counter(f.kind for h in plan.households for f in h.flags)
     return LoadResult(
         townships=len(plan.townships),
@@ -102,9 +109,10 @@ def demo_load(plan: DemoPlan) -> LoadResult:
         members=plan.member_count,
         incomes=sum(len(h.incomes) for h in plan.households),
         flags={kind: flags[kind] for kind in HouseholdFlagKind.values if flags[kind]},
-        visits=visits,
+        visits=visits + monitoring.visits,
         risk_flagged=sum(1 for h in plan.households if h.details.risk_flagged_on is not None),
         kept_existing_admin=kept_admin,
+        monitoring=monitoring,
         seconds=seconds,
     )
 

@@ -300,7 +300,12 @@ class TestTheLoadedCounty:
     def test_two_income_years_per_household_except_a_few_without_last_year(self, loaded):
         last_year = timezone.localdate().year - 1
         years: dict[int, set[int]] = {}
-        for household_id, year in IncomeRecord.objects.values_list("household_id", "year"):
+        # This year's income is recorded only where it came back above the exit line (a risk-elimination case).
+        recovered = IncomeRecord.objects.filter(
+            year=last_year + 1, household__monitoring_subjects__elimination_cases__isnull=False
+        )
+        assert IncomeRecord.objects.filter(year=last_year + 1).count() == recovered.count()
+        for household_id, year in IncomeRecord.objects.exclude(year=last_year + 1).values_list("household_id", "year"):
             years.setdefault(household_id, set()).add(year)
         assert len(years) == SIZE
         missing = [h for h, y in years.items() if y != {last_year - 1, last_year}]
@@ -425,7 +430,9 @@ class TestTheLoadedCounty:
         for visit in visits:
             assert visit.visited_on <= today
             village = visit.household.managing_area
-            if village == village_worker.area:
+            if visit.recorded_by.username == "county":  # SPEC §4.8 EL-5: the county's spot-check visit
+                assert visit.kind == "spot_check"
+            elif village == village_worker.area:
                 assert visit.recorded_by == village_worker
             else:
                 assert visit.recorded_by.username.startswith("township")
@@ -441,6 +448,27 @@ class TestTheLoadedCounty:
             with_overdue += overdue > 0
         assert with_overdue >= 5
 
+    # --- monitoring ----------------------------------------------------------------------------------------------
+
+    def test_households_below_the_line_went_through_the_real_workflow(self, loaded):
+        from monitoring.models import EliminationCase, EntryApplication, MonitoringSubject
+        from notifications.models import Notification
+
+        states = Counter(EntryApplication.objects.values_list("state", flat=True))
+        assert states["registered"] >= 3
+        assert len(states) >= 3  # some stop on the way: the queues have work
+        for application in EntryApplication.objects.prefetch_related("events"):
+            assert application.triggers  # SPEC §4.2: every report cites a trigger
+            moves = [e.to_state for e in application.events.all() if e.from_state != e.to_state]
+            assert moves[0] == "reported"
+            assert moves[-1] == application.state
+        subjects = MonitoringSubject.objects.all()
+        assert subjects.count() == states["registered"]
+        assert subjects.filter(measures__isnull=False).exists()
+        assert all(s.entered_on < timezone.localdate() for s in subjects)  # entry dates spread over the past
+        assert EliminationCase.objects.exists()
+        assert Notification.objects.filter(recipient__username="county").exists()
+
     def test_a_risk_flagged_household_has_the_visit_that_found_the_risk(self, loaded):
         flagged = list(Household.objects.filter(risk_flagged_on__isnull=False))
         assert flagged
@@ -449,4 +477,6 @@ class TestTheLoadedCounty:
             found = household.visits.get(risk_found=True)
             assert found.visited_on == household.risk_flagged_on
             assert found.risk_note == household.risk_note
-        assert Visit.objects.filter(risk_found=True).count() == len(flagged)
+        # A reported household's flag is lowered by the report (the risk is now in the entry workflow).
+        reported = Visit.objects.filter(risk_found=True, household__entry_applications__isnull=False).distinct()
+        assert Visit.objects.filter(risk_found=True).count() == len(flagged) + reported.count()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from demo import load, plan
 from households.choices import HouseholdFlagKind
+from monitoring.choices import EliminationState, EntryState
 from revitalization.errors import DomainError
 
 
@@ -62,6 +63,15 @@ class Command(BaseCommand):
         )
         flags = "、".join(f"{HouseholdFlagKind(kind).label} {count}" for kind, count in result.flags.items())
         self.stdout.write(f"农户标识：{flags or '无'}。")
+        watched = result.monitoring
+        stages = "、".join(
+            f"{EntryState(state).label} {count}" for state, count in sorted(watched.applications.items())
+        )
+        self.stdout.write(
+            f"纳入监测：{stages}；监测对象 {watched.subjects} 户，帮扶措施 {watched.measures} 条；风险消除 "
+            + "、".join(f"{EliminationState(s).label} {n}" for s, n in sorted(watched.eliminations.items()))
+            + "。"
+        )
         self.stdout.write(f"用时 {elapsed:.1f} 秒。")
         if options["verbosity"] >= 2:
             phases = {"plan": planned, **result.seconds}
