@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from geo.codes import PREFIX_LENGTH, AreaLevel
+from geo.models import AdminArea
 from geo.parameters import area_codes_up, parameter
 from geo.workdays import WorkdayCalendar
 from households import rules as household_rules
@@ -74,15 +76,49 @@ PENDING_STEP: dict[str, tuple[Capability, str]] = {
 }
 
 
+@dataclass(frozen=True)
+class QueueFilter:
+    """What a reviewer narrows a queue to (issue "monitoring" §8): the cases whose step is theirs or all they may
+    see, one state, one township of their territory, and the order of waiting time."""
+
+    mine: bool = True
+    state: str = ""
+    township: str = ""  # a township code the user may see
+    newest_first: bool = False
+
+
+def queue_townships(user: Any) -> QuerySet[AdminArea]:
+    """The townships a reviewer above the township level may narrow a queue to (empty for village and township
+    users: their queue is one township already)."""
+    area = getattr(user, "area", None)
+    if area is None or area.level in (AreaLevel.TOWNSHIP, AreaLevel.VILLAGE, AreaLevel.GROUP):
+        return AdminArea.objects.none()
+    return AdminArea.objects.visible_to(user).active().of_level(AreaLevel.TOWNSHIP).order_by("code")
+
+
+def _narrow(queryset: QuerySet[Any], *, user: Any, chosen: QueueFilter, household: str) -> QuerySet[Any]:
+    """The township and order of a queue; ``household`` is the path to the case's household."""
+    if chosen.township and queue_townships(user).filter(code=chosen.township).exists():
+        queryset = queryset.filter(
+            **{f"{household}__managing_area__code__startswith": chosen.township[: PREFIX_LENGTH[AreaLevel.TOWNSHIP]]}
+        )
+    if chosen.newest_first:
+        return queryset.order_by("-waiting_since", "-pk")
+    return queryset.order_by("waiting_since", "pk")
+
+
 def entry_queue(*, user: Any, mine: bool = False, state: str = "") -> QuerySet[EntryApplication]:
     """Applications the user may see, oldest waiting first; ``mine`` keeps those whose next step is theirs."""
-    return entry_queue_narrow(EntryApplication.objects.visible_to(user), user=user, mine=mine, state=state)
+    return entry_queue_narrow(
+        EntryApplication.objects.visible_to(user), user=user, chosen=QueueFilter(mine=mine, state=state)
+    )
 
 
 def entry_queue_narrow(
-    queryset: QuerySet[EntryApplication], *, user: Any, mine: bool = False, state: str = ""
+    queryset: QuerySet[EntryApplication], *, user: Any, chosen: QueueFilter
 ) -> QuerySet[EntryApplication]:
     """Narrow an already scoped queryset (``visible_to`` ran) to a queue."""
+    mine, state = chosen.mine, chosen.state
     queryset = queryset.select_related("household__managing_area__parent", "reported_by").annotate(
         waiting_since=Max("events__at")
     )
@@ -93,7 +129,7 @@ def entry_queue_narrow(
         if has_capability(user, Capability.TOWNSHIP_REVIEW):
             states.add(S.APPROVED)  # EN-6 may be taken by township staff too
         queryset = cast(CaseQuerySet, queryset.filter(state__in=states)).managed_by(user)
-    return queryset.order_by("waiting_since", "pk")
+    return _narrow(queryset, user=user, chosen=chosen, household="household")
 
 
 @dataclass(frozen=True)
@@ -518,9 +554,10 @@ ELIMINATION_PENDING: dict[str, Capability] = {
 
 
 def elimination_queue(
-    queryset: QuerySet[EliminationCase], *, user: Any, mine: bool = False, state: str = ""
+    queryset: QuerySet[EliminationCase], *, user: Any, chosen: QueueFilter
 ) -> QuerySet[EliminationCase]:
     """Narrow scoped elimination cases to a queue, oldest waiting first."""
+    mine, state = chosen.mine, chosen.state
     queryset = queryset.select_related("subject__household__managing_area__parent", "opened_by").annotate(
         waiting_since=Max("events__at")
     )
@@ -529,7 +566,7 @@ def elimination_queue(
     if mine:
         states = {s for s, capability in ELIMINATION_PENDING.items() if has_capability(user, capability)}
         queryset = cast(EliminationRecordQuerySet, queryset.filter(state__in=states)).managed_by(user)
-    return queryset.order_by("waiting_since", "pk")
+    return _narrow(queryset, user=user, chosen=chosen, household="subject__household")
 
 
 def elimination_waiting(case: EliminationCase, *, context: WaitingContext | None = None) -> Waiting:

@@ -53,6 +53,27 @@ from monitoring.models import (
 from revitalization.errors import DomainError
 
 
+def _queue_filter(request: HttpRequest) -> selectors.QueueFilter:
+    return selectors.QueueFilter(
+        mine=request.GET.get("all") != "1",
+        state=request.GET.get("state", ""),
+        township=request.GET.get("township", ""),
+        newest_first=request.GET.get("order") == "newest",
+    )
+
+
+def _queue_context(request: HttpRequest, states: Any) -> dict[str, Any]:
+    chosen = _queue_filter(request)
+    return {
+        "showing_all": not chosen.mine,
+        "state": chosen.state,
+        "states": states,
+        "township": chosen.township,
+        "townships": selectors.queue_townships(request.user),
+        "newest_first": chosen.newest_first,
+    }
+
+
 class EntryQueueView(JurisdictionScopedMixin, ListView[EntryApplication]):
     """The reviewer queue: what waits for this user (default), or everything they may see."""
 
@@ -61,9 +82,7 @@ class EntryQueueView(JurisdictionScopedMixin, ListView[EntryApplication]):
     template_name = "monitoring/entry_queue.html"
 
     def scope_queryset(self, queryset: QuerySet[EntryApplication]) -> QuerySet[EntryApplication]:
-        mine = self.request.GET.get("all") != "1"
-        state = self.request.GET.get("state", "")
-        return selectors.entry_queue_narrow(queryset, user=self.request.user, mine=mine, state=state)
+        return selectors.entry_queue_narrow(queryset, user=self.request.user, chosen=_queue_filter(self.request))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -71,11 +90,7 @@ class EntryQueueView(JurisdictionScopedMixin, ListView[EntryApplication]):
         for application in context["object_list"]:
             application.waiting = selectors.waiting(application, context=shared)
             application.procedure = selectors.procedure_waiting(application, context=shared)
-        context.update(
-            showing_all=self.request.GET.get("all") == "1",
-            state=self.request.GET.get("state", ""),
-            states=EntryState.choices,
-        )
+        context.update(_queue_context(self.request, EntryState.choices))
         return context
 
 
@@ -306,20 +321,14 @@ class EliminationQueueView(JurisdictionScopedMixin, ListView[EliminationCase]):
     template_name = "monitoring/elimination_queue.html"
 
     def scope_queryset(self, queryset: QuerySet[EliminationCase]) -> QuerySet[EliminationCase]:
-        mine = self.request.GET.get("all") != "1"
-        state = self.request.GET.get("state", "")
-        return selectors.elimination_queue(queryset, user=self.request.user, mine=mine, state=state)
+        return selectors.elimination_queue(queryset, user=self.request.user, chosen=_queue_filter(self.request))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         shared = selectors.WaitingContext()
         for case in context["object_list"]:
             case.waiting = selectors.elimination_waiting(case, context=shared)
-        context.update(
-            showing_all=self.request.GET.get("all") == "1",
-            state=self.request.GET.get("state", ""),
-            states=EliminationState.choices,
-        )
+        context.update(_queue_context(self.request, EliminationState.choices))
         return context
 
 

@@ -16,6 +16,7 @@ from households.models import Household
 from households.selectors import overdue_visits
 from monitoring.models import EliminationCase
 from monitoring.selectors import (
+    QueueFilter,
     WaitingContext,
     elimination_candidates,
     elimination_queue,
@@ -133,7 +134,7 @@ def _subjects_without_measures(user: Any) -> QueueItem | None:
 
 
 def _elimination_steps(user: Any) -> QueueItem | None:
-    queue = elimination_queue(EliminationCase.objects.visible_to(user), user=user, mine=True)
+    queue = elimination_queue(EliminationCase.objects.visible_to(user), user=user, chosen=QueueFilter(mine=True))
     count = queue.count()
     if not count:
         return None

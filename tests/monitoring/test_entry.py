@@ -496,3 +496,30 @@ def test_the_queue_page_issues_a_bounded_number_of_queries(client, county, size,
         response = client.get("/monitoring/")
     assert response.status_code == 200
     assert len(response.context["object_list"]) == size
+
+
+def test_the_county_narrows_its_queue_to_a_township_and_orders_it_by_waiting_time(client, county):
+    # given: two applications waiting at the county, one from a sibling township, reported on different days
+    other = VillageFactory(
+        code="640324101201", parent__code="640324101000", parent__parent=county.county, parent__name="河西镇"
+    )
+    UserFactory(roles=[Role.TOWNSHIP_CADRE], area=other.parent)
+    ours = _walk_to_county(county, county.household(per_capita=Decimal("5000")))
+    household = county.household(per_capita=Decimal("5000"))
+    household.managing_area = other
+    household.save()
+    theirs = _report(county, county.household(per_capita=Decimal("5000")))
+    EntryApplication.objects.filter(pk=theirs.pk).update(state=S.TOWNSHIP_REVIEWED, household=household)
+    ours.events.update(at=datetime.datetime(2026, 11, 2, tzinfo=datetime.UTC))
+    client.force_login(county.county_reviewer)
+
+    # when / then
+    default = list(client.get("/monitoring/").context["object_list"])
+    newest = list(client.get("/monitoring/?order=newest").context["object_list"])
+    one_township = client.get(f"/monitoring/?township={other.parent.code}")
+    assert [a.pk for a in default] == [ours.pk, theirs.pk]  # ours has waited longest
+    assert [a.pk for a in newest] == [theirs.pk, ours.pk]
+    assert [a.pk for a in one_township.context["object_list"]] == [theirs.pk]
+    assert "河西镇" in one_township.content.decode()
+    # a code outside the territory narrows nothing
+    assert len(client.get("/monitoring/?township=110101001000").context["object_list"]) == 2
