@@ -163,6 +163,7 @@ SPECTACULAR_SETTINGS = {
     # One schema name per closed list that several fields share.
     "ENUM_NAME_OVERRIDES": {
         "EntryStateEnum": "monitoring.choices.EntryState",
+        "EliminationStateEnum": "monitoring.choices.EliminationState",
         "SubjectCategoryEnum": "monitoring.choices.SubjectCategory",
         "RiskTypeEnum": "monitoring.choices.RiskType",
     },
