@@ -32,6 +32,7 @@ from demo.plan import (
     HouseholdSeed,
     VisitSeed,
 )
+from demo.sweeps import SweepResult, demo_sweep_load
 from geo.codes import level_of, parent_code
 from geo.models import AdminArea, PolicyParameter
 from geo.parameters import parameter
@@ -64,6 +65,7 @@ class LoadResult:
     risk_flagged: int
     kept_existing_admin: bool
     monitoring: MonitoringResult
+    sweep: SweepResult
     seconds: dict[str, float]  # per phase, for ``-v 2``
 
 
@@ -101,6 +103,9 @@ def demo_load(plan: DemoPlan) -> LoadResult:
     line = threshold_for(area_code=COUNTY_CODE, year=plan.today.year).amount
     monitoring = demo_monitoring_load(plan, line=line)
     seconds["monitoring"] = time.perf_counter() - started
+    started = time.perf_counter()
+    sweep = demo_sweep_load()
+    seconds["sweep"] = time.perf_counter() - started
     flags = Counter(f.kind for h in plan.households for f in h.flags)
     return LoadResult(
         townships=len(plan.townships),
@@ -113,6 +118,7 @@ def demo_load(plan: DemoPlan) -> LoadResult:
         risk_flagged=sum(1 for h in plan.households if h.details.risk_flagged_on is not None),
         kept_existing_admin=kept_admin,
         monitoring=monitoring,
+        sweep=sweep,
         seconds=seconds,
     )
 

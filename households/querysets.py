@@ -1,4 +1,4 @@
-from typing import Self
+from typing import Any, Self
 
 from geo.querysets import JurisdictionQuerySet
 
@@ -11,6 +11,12 @@ class HouseholdQuerySet(JurisdictionQuerySet["Household"]):  # type: ignore[name
 
     def active(self) -> Self:
         return self.filter(closed_on__isnull=True)
+
+    def managed_in(self, area: Any) -> Self:
+        """Households whose **managing** area lies in ``area``: those it answers for in workflows, sweeps and
+        rectification (SPEC §1.3 rule 2; the co-managing area reads but does not decide, §1.5). For system jobs,
+        not for what a user may see (that is ``visible_to``)."""
+        return self.filter(managing_area__code__startswith=area.prefix)
 
 
 class HouseholdPartQuerySet(JurisdictionQuerySet["HouseholdMember"]):  # type: ignore[name-defined]

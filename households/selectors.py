@@ -201,11 +201,11 @@ def _window_nets(records: list[rules.PeriodIncome], window: rules.Window) -> tup
 
 
 def household_hardship(household: Household, *, on: datetime.date) -> Hardship:
-    """Rigid spending and income drops of the household for a decision on ``on`` (SPEC §3.3). Rigid expenses are
-    those incurred in the rolling window of §3.5; "last year" is the calendar year before (003 L218). Bills
-    (``RigidExpense``) and the yearly medical and schooling totals kept with the income are two records of the
-    same spending: the larger counts, so nothing entered both ways counts twice [design]. Incomes and rigid
-    expenses should be prefetched by the caller."""
+    """Rigid spending and income drops of the household for a decision on ``on`` (SPEC §3.3). Bills
+    (``RigidExpense``) count when incurred in the rolling window of §3.5; "last year" is the calendar year before
+    (003 L218), and the medical and schooling totals kept with last year's income are a second record of the same
+    spending: the larger counts, so nothing entered both ways counts twice [design]. The sweeps read the same
+    definition set-based (``sweeps.rules.base.with_rigid``). Incomes and rigid expenses should be prefetched."""
     records = [
         rules.PeriodIncome(
             r.year,
@@ -225,16 +225,18 @@ def household_hardship(household: Household, *, on: datetime.date) -> Hardship:
     bills = [e for e in household.rigid_expenses.all() if (e.incurred_on.year, e.incurred_on.month) in months]
     net_bill = [(e.kind, e.gross_amount - e.reimbursed_amount) for e in bills]
     medical_bills = sum((amount for kind, amount in net_bill if kind == RigidExpenseKind.MEDICAL_OUT_OF_POCKET), ZERO)
+    last_year = on.year - 1
+    last_calendar_year = rules.calendar_year_window(last_year)
     kept_medical = rules.amount_in_window(
-        [(r.year, r.month, r.medical_self_pay) for r in household.incomes.all()], window
+        [(r.year, r.month, r.medical_self_pay) for r in household.incomes.all()], last_calendar_year
     )
     kept_rigid = rules.amount_in_window(
-        [(r.year, r.month, r.medical_self_pay + r.schooling_expense) for r in household.incomes.all()], window
+        [(r.year, r.month, r.medical_self_pay + r.schooling_expense) for r in household.incomes.all()],
+        last_calendar_year,
     )
     rigid_total = max(sum((amount for _kind, amount in net_bill), ZERO), kept_rigid)
     medical = max(medical_bills, kept_medical)
 
-    last_year = on.year - 1
     last = _window_nets(records, rules.calendar_year_window(last_year))
     current_window = window
     current = _window_nets(records, window)

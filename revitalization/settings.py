@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "notifications",
     "households",
     "monitoring",
+    "sweeps",
     "projects",
     "funds",
     "web",
@@ -189,6 +190,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Fault injection for the sweep tests: a worker sleeps this long before each township chunk (0 in real use).
+SWEEP_CHUNK_PAUSE_SECONDS = env.float("SWEEP_CHUNK_PAUSE_SECONDS", default=0)
 
 # E-mail copies of in-app notifications, only where an SMTP server is configured
 # (EMAIL_URL=smtp+tls://user:password@mail.example.org:587); intranets without one keep the in-app inbox only.

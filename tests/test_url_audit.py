@@ -35,6 +35,7 @@ from households.models import (
 from monitoring.models import EliminationCase, EntryApplication, MonitoringSubject, PublicNotice
 from notifications.models import Notification
 from notifications.services import notify
+from sweeps.models import Problem, SweepRun
 from tests.factories import (
     CityFactory,
     CountyFactory,
@@ -48,7 +49,16 @@ from tests.factories import (
 )
 
 # Adding a name here is a reviewed decision: these routes show nothing tied to a place.
-NOT_PLACE_BOUND = {"login", "logout", "set_language", "api:api-root", "api:auth-token", "api-schema", "api-docs"}
+NOT_PLACE_BOUND = {
+    "login",
+    "logout",
+    "set_language",
+    "api:api-root",
+    "api:auth-token",
+    "api-schema",
+    "api-docs",
+    "sweeps:rule-catalogue",  # the rule catalogue is the same for everyone
+}
 
 
 def _routes(resolver: URLResolver, namespace: str = "", prefix: str = "") -> Iterator[tuple[str, Any, str]]:
@@ -128,6 +138,11 @@ class World:
         }
         self.objects[EliminationCase] = tuple(self._elimination(s) for s in self.objects[MonitoringSubject])
         self.objects[PublicNotice] = tuple(self._notice(c) for c in self.objects[EliminationCase])
+        self.objects[SweepRun] = tuple(self._run(chain[AreaLevel.COUNTY]) for chain in (self.chain_a, self.chain_b))
+        self.objects[Problem] = tuple(
+            self._problem(h, run)
+            for h, run in zip((self.household_a, self.household_b), self.objects[SweepRun], strict=True)
+        )
         b = self.chain_b[AreaLevel.VILLAGE]
         self.foreign_markers = [
             self.household_b.household_no,
@@ -194,6 +209,32 @@ class World:
             starts_on=datetime.date(2026, 11, 4),
             ends_on=datetime.date(2026, 11, 8),
             posted_by=UserFactory(area=None),
+        )
+
+    @staticmethod
+    def _run(county: AdminArea) -> SweepRun:
+        return SweepRun.objects.create(kind="centralized", county=county, run_on=datetime.date(2026, 11, 5))
+
+    @staticmethod
+    def _problem(household: Household, run: SweepRun) -> Problem:
+        village = household.managing_area
+        return Problem.objects.create(
+            rule_id="FC-GAP-MISSED-REG-01",
+            rule_version=1,
+            category="gap_filling",
+            gap_type="missed_registration",
+            title="收入低于监测标准但未纳入监测",
+            subject_kind="household",
+            subject_key=f"household:{household.pk}",
+            household=household,
+            area=village,
+            township=village.parent,
+            area_code=village.code,
+            detected_on=run.run_on,
+            first_run=run,
+            last_seen_run=run,
+            last_seen_on=run.run_on,
+            deadline=datetime.date(2026, 12, 5),
         )
 
     @staticmethod

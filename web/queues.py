@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,8 @@ from monitoring.selectors import (
     subjects_without_measures,
     waiting,
 )
+from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus
+from sweeps.models import Problem
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,75 @@ def _lookbacks_due(user: Any) -> QueueItem | None:
     )
 
 
+def _problems(user: Any) -> QuerySet[Problem]:
+    return Problem.objects.visible_to(user)
+
+
+def _problems_to_assign(user: Any) -> QueueItem | None:
+    if not has_capability(user, Capability.VERIFY_RECTIFICATION):
+        return None
+    count = _problems(user).filter(status=ProblemStatus.OPEN).count()
+    if not count:
+        return None
+    return QueueItem(
+        title=_("排查发现、待交办的问题"),
+        count=count,
+        url=reverse("sweeps:problem-list") + "?status=open",
+        hint=_("明确责任单位、责任人和整改期限（四查四补）。"),
+    )
+
+
+def _problems_to_verify(user: Any) -> QueueItem | None:
+    if not has_capability(user, Capability.VERIFY_RECTIFICATION):
+        return None
+    count = _problems(user).filter(status=ProblemStatus.SUBMITTED).count()
+    if not count:
+        return None
+    return QueueItem(
+        title=_("已提交、待核验销号的整改"),
+        count=count,
+        url=reverse("sweeps:problem-list") + "?status=submitted",
+        hint=_("核验整改成效，对账销号。"),
+    )
+
+
+def _problems_to_rectify(user: Any) -> QueueItem | None:
+    if not has_capability(user, Capability.SUBMIT_RECTIFICATION):
+        return None
+    working = [ProblemStatus.ASSIGNED, ProblemStatus.IN_PROGRESS, ProblemStatus.RETURNED]
+    mine = _problems(user).filter(status__in=working)
+    if has_capability(user, Capability.VERIFY_RECTIFICATION):
+        mine = mine.filter(responsible_person=user)  # a reviewer's own assignments only
+    count = mine.count()
+    if not count:
+        return None
+    return QueueItem(
+        title=_("交办给我的整改任务"),
+        count=count,
+        url=reverse("sweeps:problem-list") + "?status=open",
+        hint=_("按期整改，提交整改措施和佐证材料。"),
+    )
+
+
+def _problems_overdue(user: Any) -> QueueItem | None:
+    if not has_capability(user, Capability.VIEW_RECTIFICATION):
+        return None
+    count = _problems(user).filter(status__in=sorted(OPEN_PROBLEM_STATUSES), deadline__lt=timezone.localdate()).count()
+    if not count:
+        return None
+    return QueueItem(
+        title=_("逾期未销号的排查问题"),
+        count=count,
+        url=reverse("sweeps:problem-list") + "?overdue=1",
+        hint=_("整改期限内见底清零：逾期问题须督办。"),
+    )
+
+
 PROVIDERS: list[Provider] = [
+    _problems_to_verify,
+    _problems_to_assign,
+    _problems_to_rectify,
+    _problems_overdue,
     _entry_steps,
     _elimination_steps,
     _lookbacks_due,

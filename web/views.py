@@ -1,11 +1,13 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.shortcuts import scoped_view
 from households.choices import MemberStatus
 from households.models import Household, HouseholdMember
+from sweeps.selectors import centralized_sweep_missing
 from web.queues import queue_for
 
 
@@ -26,5 +28,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "villages": areas.filter(level=AreaLevel.VILLAGE).count(),
         },
         "roles": sorted(getattr(user, "roles", []), key=str),
+        "sweep_missing": centralized_sweep_missing(user=user, today=timezone.localdate()),
     }
     return render(request, "web/home.html", context)

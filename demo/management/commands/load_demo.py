@@ -72,6 +72,10 @@ class Command(BaseCommand):
             + "、".join(f"{EliminationState(s).label} {n}" for s, n in sorted(watched.eliminations.items()))
             + "。"
         )
+        self.stdout.write(
+            f"四查四补集中排查：发现问题 {result.sweep.problems} 个，已交办 {result.sweep.assigned} 个，"
+            f"已提交待核验 {result.sweep.submitted} 个。"
+        )
         self.stdout.write(f"用时 {elapsed:.1f} 秒。")
         if options["verbosity"] >= 2:
             phases = {"plan": planned, **result.seconds}

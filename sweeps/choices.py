@@ -1,0 +1,78 @@
+"""Enumerations of the four checks, four supplements (SPEC §7) and department screening (SPEC §6)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FourChecksCategory(models.TextChoices):
+    """SPEC §7.1; ``data_quality`` holds the numbered 疑点数据 rules the national system asks counties to clear."""
+
+    LOSS_RECOVERY = "loss_recovery", _("查损补失")
+    GAP_FILLING = "gap_filling", _("查漏补缺")
+    SHORTFALL = "shortfall", _("查短补齐")
+    WEAKNESS = "weakness", _("查弱补强")
+    DATA_QUALITY = "data_quality", _("疑点数据")
+
+
+class GapType(models.TextChoices):
+    """SPEC §0.5 the four omissions (四漏)."""
+
+    MISSED_REGISTRATION = "missed_registration", _("漏统")
+    MISSED_ITEM = "missed_item", _("漏项")
+    MISSED_ASSISTANCE = "missed_assistance", _("漏扶")
+    MISSED_MANAGEMENT = "missed_management", _("漏管")
+
+
+class SubjectKind(models.TextChoices):
+    """What a problem is about (SPEC §7.5)."""
+
+    HOUSEHOLD = "household", _("农户")
+    MEMBER = "member", _("家庭成员")
+    SUBJECT = "subject", _("监测对象")
+    VILLAGE = "village", _("村")
+
+
+class RuleMode(models.TextChoices):
+    """SPEC §7.3: ``auto`` a query only; ``semi`` a query proposes, a person confirms; ``manual`` a checklist
+    question answered during a campaign."""
+
+    AUTO = "auto", _("自动")
+    SEMI = "semi", _("半自动")
+    MANUAL = "manual", _("人工核查")
+
+
+class SweepKind(models.TextChoices):
+    """SPEC §7.4."""
+
+    ROUTINE = "routine", _("常态化排查")
+    CENTRALIZED = "centralized", _("集中全面排查")
+    FOCUSED = "focused", _("重点排查")
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("运行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ProblemStatus(models.TextChoices):
+    """SPEC §7.5: open → assigned → in_progress → submitted → closed (销号); submitted → returned → in_progress."""
+
+    OPEN = "open", _("待交办")
+    ASSIGNED = "assigned", _("已交办")
+    IN_PROGRESS = "in_progress", _("整改中")
+    SUBMITTED = "submitted", _("已提交待核验")
+    RETURNED = "returned", _("退回重改")
+    CLOSED = "closed", _("已销号")
+
+
+OPEN_PROBLEM_STATUSES = frozenset(
+    {
+        ProblemStatus.OPEN,
+        ProblemStatus.ASSIGNED,
+        ProblemStatus.IN_PROGRESS,
+        ProblemStatus.SUBMITTED,
+        ProblemStatus.RETURNED,
+    }
+)

@@ -1,0 +1,94 @@
+"""The problem ledger (问题清单台账, issue "four checks" §4): a summary per township and category and the problems
+themselves, streamed by openpyxl write-only so memory stays flat (STYLE §5.6). Dates are real dates."""
+
+import datetime
+import io
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from sweeps.choices import FourChecksCategory, GapType, ProblemStatus
+from sweeps.models import Problem
+from sweeps.selectors import SummaryRow
+
+SUMMARY = (("乡镇", 16), ("类别", 12), ("未销号", 10), ("其中逾期", 10), ("已销号", 10))
+COLUMNS = (
+    ("乡镇", 12),
+    ("村", 12),
+    ("规则编号", 22),
+    ("类别", 10),
+    ("四漏", 8),
+    ("问题", 40),
+    ("户编号", 20),
+    ("户主", 10),
+    ("成员", 10),
+    ("检出日期", 12),
+    ("整改期限", 12),
+    ("状态", 12),
+    ("责任单位", 16),
+    ("逾期", 6),
+    ("不再检出", 12),
+)
+
+
+def _sheet(workbook: Workbook, title: str, columns: Sequence[tuple[str, int]]) -> Any:
+    sheet = workbook.create_sheet(title)
+    for index, (_header, width) in enumerate(columns):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for name, _width in columns:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    return sheet
+
+
+def _rows(problems: QuerySet[Problem], today: datetime.date) -> Iterator[list[Any]]:
+    categories, gaps, statuses = dict(FourChecksCategory.choices), dict(GapType.choices), dict(ProblemStatus.choices)
+    for problem in problems.iterator(chunk_size=2000):
+        household, member = problem.household, problem.member
+        yield [
+            problem.township.name,
+            problem.area.name,
+            problem.rule_id,
+            str(categories[problem.category]),
+            str(gaps.get(problem.gap_type, "")),
+            problem.title,
+            household.household_no if household else "",
+            household.head_name if household else "",
+            member.name if member else "",
+            problem.detected_on,
+            problem.deadline,
+            str(statuses[problem.status]),
+            problem.responsible_unit,
+            "是" if problem.is_open and problem.deadline < today else "",
+            problem.no_longer_detected_on,
+        ]
+
+
+def problems_xlsx(problems: QuerySet[Problem], summary: list[SummaryRow], *, today: datetime.date) -> bytes:
+    workbook = Workbook(write_only=True)
+    totals = _sheet(workbook, "汇总", SUMMARY)
+    for row in summary:
+        totals.append([row.township, row.category, row.open, row.overdue, row.closed])
+    listing = _sheet(workbook, "问题清单", COLUMNS)
+    for values in _rows(problems, today):
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(listing, value=value)
+            if isinstance(value, datetime.date):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(value, str) and value.isdigit():
+                cell.number_format = "@"  # household numbers stay text, never scientific notation
+            cells.append(cell)
+        listing.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

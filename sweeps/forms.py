@@ -1,0 +1,45 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from households.forms import DATE, BootstrapMixin
+from sweeps.choices import SweepKind
+
+
+class StartForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("排查类型"), choices=SweepKind.choices, initial=SweepKind.CENTRALIZED)
+    county = forms.ChoiceField(label=_("县"), choices=())
+
+    def __init__(self, *args: Any, counties: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["county"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(county.code, county.name) for county in counties]
+
+
+class AssignForm(BootstrapMixin, forms.Form):
+    unit = forms.CharField(label=_("责任单位"), max_length=100)
+    person = forms.ChoiceField(label=_("责任人"), required=False, choices=())
+    deadline = forms.DateField(label=_("整改期限"), widget=DATE, required=False)
+    comment = forms.CharField(label=_("交办意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, people: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *((str(p.pk), f"{p}（{p.area.name if p.area else ''}）") for p in people)]
+
+
+class CommentForm(BootstrapMixin, forms.Form):
+    comment = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class SubmitForm(BootstrapMixin, forms.Form):
+    measures_taken = forms.CharField(label=_("整改措施及成效"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(label=_("佐证材料"), required=False)
+
+
+class CloseForm(BootstrapMixin, forms.Form):
+    comment = forms.CharField(label=_("核验意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.FileField(label=_("核验材料"), required=False)

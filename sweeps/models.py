@@ -1,0 +1,224 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sweeps.choices import (
+    OPEN_PROBLEM_STATUSES,
+    FourChecksCategory,
+    GapType,
+    ProblemStatus,
+    RuleMode,
+    RunStatus,
+    SubjectKind,
+    SweepKind,
+)
+from sweeps.querysets import ProblemQuerySet, ProblemRecordQuerySet, RunQuerySet
+
+
+class SweepRun(models.Model):
+    """One run of the automatable rules over a county (SPEC §7.4): who, when, scope, rule versions, counts per
+    rule and per township, duration. The county is cut into one ``SweepChunk`` per township, run by separate
+    tasks; the run is done when every chunk is."""
+
+    kind = models.CharField(_("排查类型"), max_length=16, choices=SweepKind.choices)
+    county = models.ForeignKey("geo.AdminArea", verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    run_on = models.DateField(_("排查日期"))
+    status = models.CharField(_("状态"), max_length=12, choices=RunStatus.choices, default=RunStatus.PENDING)
+    rule_versions = models.JSONField(_("规则版本"), default=dict)  # {"FC-GAP-MISSED-REG-01": 1, …}
+    totals = models.JSONField(_("按规则统计"), default=dict)  # {rule_id: {"hits": n, "new": n, "gone": n}}
+    township_totals = models.JSONField(_("按乡镇统计"), default=dict)  # {code: {"hits": n, "new": n}}
+    started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = RunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("排查运行")
+        verbose_name_plural = _("排查运行")
+        ordering = ["-started_at", "-pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.run_on}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sweeps:run-detail", args=[self.pk])
+
+    @property
+    def seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class SweepChunk(models.Model):
+    """The part of a run for one township; safe to run twice (a redelivered or resumed task finds it done)."""
+
+    run = models.ForeignKey(SweepRun, verbose_name=_("排查运行"), on_delete=models.CASCADE, related_name="chunks")
+    township = models.ForeignKey("geo.AdminArea", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=12, choices=RunStatus.choices, default=RunStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
+    counts = models.JSONField(_("统计"), default=dict)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("排查分块")
+        verbose_name_plural = _("排查分块")
+        ordering = ["run", "township__code"]
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["run", "township"], name="sweeps_one_chunk_per_township")]
+
+    def __str__(self) -> str:
+        return f"{self.run} · {self.township}"
+
+
+class Problem(models.Model):
+    """A four-checks problem (问题清单, SPEC §7.5) found by a rule on one subject. Its ``status`` changes only in
+    ``sweeps.services.problems``; every change leaves a ``ProblemEvent``. While it is open, a second run finds
+    the same row (one open problem per rule and subject); a closed problem that comes back is a new problem
+    linked to the old one."""
+
+    rule_id = models.CharField(_("规则编号"), max_length=40, db_index=True)
+    rule_version = models.PositiveSmallIntegerField(_("规则版本"))
+    category = models.CharField(_("类别"), max_length=16, choices=FourChecksCategory.choices)
+    gap_type = models.CharField(_("四漏类型"), max_length=24, choices=GapType.choices, blank=True)
+    mode = models.CharField(_("检出方式"), max_length=8, choices=RuleMode.choices, default=RuleMode.AUTO)
+    title = models.CharField(_("问题"), max_length=200)
+    subject_kind = models.CharField(_("对象类型"), max_length=12, choices=SubjectKind.choices)
+    subject_key = models.CharField(_("对象"), max_length=40)  # "household:17", "member:402", "village:88"
+    household = models.ForeignKey(
+        "households.Household",
+        verbose_name=_("农户"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+    )
+    member = models.ForeignKey(
+        "households.HouseholdMember",
+        verbose_name=_("成员"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+    )
+    monitoring_subject = models.ForeignKey(
+        "monitoring.MonitoringSubject",
+        verbose_name=_("监测对象"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+    )
+    area = models.ForeignKey(
+        "geo.AdminArea", verbose_name=_("所在村"), on_delete=models.PROTECT, related_name="problems"
+    )
+    township = models.ForeignKey("geo.AdminArea", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    # Codes of the place, for the one jurisdiction filter (a self-migrant household is co-managed, SPEC §1.5).
+    area_code = models.CharField(_("区划代码"), max_length=15, db_index=True)
+    co_area_code = models.CharField(_("共管区划代码"), max_length=15, blank=True)
+    evidence = models.JSONField(_("检出依据"), default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=ProblemStatus.choices, default=ProblemStatus.OPEN)
+    detected_on = models.DateField(_("检出日期"))
+    first_run = models.ForeignKey(
+        SweepRun, verbose_name=_("首次检出"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_seen_run = models.ForeignKey(
+        SweepRun, verbose_name=_("最近检出"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_seen_on = models.DateField(_("最近检出日期"))
+    no_longer_detected_on = models.DateField(_("不再检出日期"), null=True, blank=True)
+    deadline = models.DateField(_("整改期限"))
+    responsible_unit = models.CharField(_("责任单位"), max_length=100, blank=True)
+    responsible_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("责任人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    measures_taken = models.TextField(_("整改措施"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("销号人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    escalated_on = models.DateField(_("督办日期"), null=True, blank=True)
+    previous_problem = models.ForeignKey(
+        "self", verbose_name=_("此前同类问题"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ProblemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("排查问题")
+        verbose_name_plural = _("排查问题")
+        ordering = ["deadline", "pk"]
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["township", "status"], name="sweeps_problem_township_idx"),
+            models.Index(fields=["area_code"], name="sweeps_problem_area_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+        constraints = [
+            # SPEC §7.4: re-running a sweep never opens a second problem for the same rule and subject.
+            models.UniqueConstraint(
+                fields=["rule_id", "subject_key"],
+                condition=models.Q(status__in=sorted(OPEN_PROBLEM_STATUSES)),
+                name="sweeps_one_open_problem_per_rule_and_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} · {self.title}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sweeps:problem-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_PROBLEM_STATUSES
+
+
+class ProblemEvent(models.Model):
+    """Append-only trail of a problem's rectification (SPEC §7.5)."""
+
+    problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(_("原状态"), max_length=12, choices=ProblemStatus.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=12, choices=ProblemStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("办理人"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    comment = models.TextField(_("说明"), blank=True)
+    attachment = models.FileField(_("佐证材料"), upload_to="sweeps/evidence/%Y/%m/", blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    objects = ProblemRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("整改记录")
+        verbose_name_plural = _("整改记录")
+        ordering = ["at", "pk"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} {self.from_status}→{self.to_status}"

@@ -1,0 +1,45 @@
+"""Who may do what with problems, campaigns and runs (SPEC §1.3 matrix): the capability, inside the problem's place
+(scoping rule 2), and for verification a level above the place (SPEC §7.5 "verified by a level above the owner")."""
+
+from typing import Any, Final
+
+from accounts.permissions import has_capability
+from accounts.roles import Capability
+from geo.codes import AreaLevel
+from geo.querysets import jurisdiction_prefixes
+
+VERIFY: Final = Capability.VERIFY_RECTIFICATION
+SUBMIT: Final = Capability.SUBMIT_RECTIFICATION
+# The levels that may verify and close a problem of a place of each level.
+LEVELS_ABOVE: Final[dict[str, tuple[str, ...]]] = {
+    AreaLevel.GROUP: (AreaLevel.TOWNSHIP, AreaLevel.COUNTY),
+    AreaLevel.VILLAGE: (AreaLevel.TOWNSHIP, AreaLevel.COUNTY),
+    AreaLevel.TOWNSHIP: (AreaLevel.COUNTY,),
+    AreaLevel.COUNTY: (AreaLevel.COUNTY,),
+}
+
+
+def in_chain(user: Any, area_code: str) -> bool:
+    """The place lies in the user's territory."""
+    if user.is_superuser:
+        return True
+    return any(area_code.startswith(prefix) for prefix in jurisdiction_prefixes(user))
+
+
+def can_verify(user: Any, problem: Any) -> bool:
+    """交办, 退回, 销号: a township or county reviewer above the problem's place (SPEC §1.3, §7.5)."""
+    if user.is_superuser:
+        return True
+    area = getattr(user, "area", None)
+    above = area is not None and area.level in LEVELS_ABOVE.get(problem.area.level, ())
+    return has_capability(user, VERIFY) and in_chain(user, problem.area_code) and above
+
+
+def can_work_on(user: Any, problem: Any) -> bool:
+    """整改, 提交: the unit of the place (the village submits, SPEC §1.3) or the township for its own problems."""
+    return has_capability(user, SUBMIT) and in_chain(user, problem.area_code)
+
+
+def can_start_sweep(user: Any) -> bool:
+    """A centralized sweep is started by a county reviewer or an administrator (SPEC §1.3)."""
+    return has_capability(user, Capability.START_SWEEP)

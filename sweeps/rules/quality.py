@@ -1,0 +1,132 @@
+"""Data-quality rules (疑点数据): the kind of doubtful records the national system asks counties to clear (issue
+"four checks" §1). They run with the four-checks rules and are rectified the same way. Numbered DQ-01 …; the checks
+mirror the validation of the registry (SPEC §2.6) for data that entered before it or by import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat, ExtractDay, ExtractMonth, ExtractYear, LPad, Substr
+
+from households.choices import EmploymentStatus, Gender, MemberStatus, Relationship, SchoolingStatus
+from households.models import Household, HouseholdMember
+from monitoring.choices import MeasureStatus, MeasureType
+from monitoring.models import AssistanceMeasure, MonitoringSubject
+from sweeps.choices import FourChecksCategory, RuleMode, SubjectKind
+from sweeps.rules.base import Rule, Scope, born_between, member_exists
+
+DQ = FourChecksCategory.DATA_QUALITY
+WORKING = [
+    EmploymentStatus.EMPLOYED,
+    EmploymentStatus.SELF_EMPLOYED,
+    EmploymentStatus.FLEXIBLE,
+    EmploymentStatus.PUBLIC_WELFARE_POST,
+    EmploymentStatus.FARMING,
+]
+
+
+def recorded_deceased(scope: Scope) -> QuerySet[HouseholdMember]:
+    """DQ-01: a present member whose ID number is recorded as deceased in a household (a death not carried to every
+    record of the person; the registry already refuses one ID present twice)."""
+    deceased = HouseholdMember.objects.filter(member_status=MemberStatus.DECEASED).values("id_number")
+    return scope.members().filter(id_number__in=deceased)
+
+
+def schooling_inconsistent_with_age(scope: Scope) -> QuerySet[HouseholdMember]:
+    """DQ-02: a schooling status no one of that age can have: primary school after 18, junior school after 20,
+    college before 15, "not of school age" from 7, preschool from 8."""
+    return scope.members().filter(
+        Q(schooling_status=SchoolingStatus.PRIMARY) & ~born_between(scope, 0, 18)
+        | Q(schooling_status=SchoolingStatus.JUNIOR) & ~born_between(scope, 0, 20)
+        | Q(schooling_status__in=[SchoolingStatus.HIGHER_VOCATIONAL, SchoolingStatus.UNDERGRADUATE_PLUS])
+        & born_between(scope, 0, 14)
+        | Q(schooling_status=SchoolingStatus.NOT_SCHOOL_AGE) & ~born_between(scope, 0, 6)
+        | Q(schooling_status=SchoolingStatus.PRESCHOOL) & ~born_between(scope, 0, 7)
+    )
+
+
+def subject_missing_status(scope: Scope) -> QuerySet[MonitoringSubject]:
+    """DQ-03: a monitored household missing its risk type, its housing safety grade or its water supply."""
+    return scope.subjects().filter(
+        Q(risk_types=[]) | Q(household__housing_safety="") | Q(household__water_supply_type="")
+    )
+
+
+def employment_measure_without_work(scope: Scope) -> QuerySet[MonitoringSubject]:
+    """DQ-04: an employment measure running while no member of the household works."""
+    running = AssistanceMeasure.objects.filter(
+        subject=OuterRef("pk"),
+        measure_type=MeasureType.EMPLOYMENT,
+        status__in=[MeasureStatus.IN_PROGRESS, MeasureStatus.DELIVERED],
+    )
+    return scope.subjects().filter(Exists(running)).exclude(member_exists("household", employment_status__in=WORKING))
+
+
+def phone_not_eleven_digits(scope: Scope) -> QuerySet[Household]:
+    """DQ-05: a household phone that is not an 11-digit mobile number (1XXXXXXXXXX)."""
+    return scope.households().exclude(phone="").exclude(phone__regex=r"^1[0-9]{10}$")
+
+
+def head_missing(scope: Scope) -> QuerySet[Household]:
+    """DQ-06: a household without exactly one present head (户主)."""
+    heads = (
+        HouseholdMember.objects.filter(
+            household=OuterRef("pk"), member_status=MemberStatus.PRESENT, relationship=Relationship.HEAD
+        )
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        scope.households()
+        .annotate(heads=Coalesce(Subquery(heads[:1]), Value(0), output_field=IntegerField()))
+        .exclude(heads=1)
+    )
+
+
+def id_number_disagrees(scope: Scope) -> QuerySet[HouseholdMember]:
+    """DQ-07: the birth date or sex coded in an 18-digit ID number differs from the member's record (GB 11643:
+    digits 7–14 the birth date, digit 17 odd for men)."""
+
+    members = scope.members().annotate(
+        coded_birth=Substr("id_number", 7, 8),
+        recorded_birth=_date_digits(),
+        sex_digit=Substr("id_number", 17, 1),
+    )
+    odd = ["1", "3", "5", "7", "9"]
+    wrong_sex = Q(gender=Gender.MALE) & ~Q(sex_digit__in=odd) | Q(gender=Gender.FEMALE) & Q(sex_digit__in=odd)
+    return members.filter(Q(id_number__regex=r"^[0-9]{17}[0-9Xx]$")).filter(
+        ~Q(coded_birth=F("recorded_birth")) | wrong_sex
+    )
+
+
+def _date_digits() -> Concat:
+    """YYYYMMDD of ``birth_date`` on SQLite and PostgreSQL alike."""
+
+    def padded(part: Any, width: int) -> LPad:
+        return LPad(Cast(part, CharField()), width, Value("0"))
+
+    return Concat(
+        padded(ExtractYear("birth_date"), 4),
+        padded(ExtractMonth("birth_date"), 2),
+        padded(ExtractDay("birth_date"), 2),
+        output_field=CharField(),
+    )
+
+
+RULES = (
+    Rule("DQ-01", 1, DQ, SubjectKind.MEMBER, RuleMode.AUTO, "在户人员身份证号已登记为死亡", "疑点数据（全国系统）",
+         recorded_deceased),
+    Rule("DQ-02", 1, DQ, SubjectKind.MEMBER, RuleMode.AUTO, "在校生状况与年龄不符", "疑点数据（全国系统）",
+         schooling_inconsistent_with_age),
+    Rule("DQ-03", 1, DQ, SubjectKind.SUBJECT, RuleMode.AUTO, "监测户缺少风险类型或住房、饮水状况", "疑点数据（全国系统）",
+         subject_missing_status),
+    Rule("DQ-04", 1, DQ, SubjectKind.SUBJECT, RuleMode.AUTO, "有就业帮扶措施但家庭无务工就业成员", "疑点数据（全国系统）",
+         employment_measure_without_work),
+    Rule("DQ-05", 1, DQ, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "联系电话不是 11 位手机号码", "疑点数据（全国系统）",
+         phone_not_eleven_digits),
+    Rule("DQ-06", 1, DQ, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "户主缺失或重复", "疑点数据（全国系统）", head_missing),
+    Rule("DQ-07", 1, DQ, SubjectKind.MEMBER, RuleMode.AUTO, "身份证号与出生日期或性别不符", "疑点数据（全国系统）",
+         id_number_disagrees, "", ("coded_birth", "recorded_birth")),
+)  # fmt: skip

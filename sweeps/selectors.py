@@ -1,0 +1,171 @@
+"""Reads of the sweeps, always from ``visible_to(user)`` (STYLE rule 2)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.permissions import has_capability
+from accounts.roles import Capability
+from geo.codes import AreaLevel
+from geo.models import AdminArea
+from geo.parameters import parameter
+from sweeps import permissions
+from sweeps.choices import OPEN_PROBLEM_STATUSES, FourChecksCategory, ProblemStatus, RunStatus, SweepKind
+from sweeps.models import Problem, SweepRun
+from sweeps.rules import BY_ID
+
+
+@dataclass(frozen=True)
+class ProblemFilter:
+    """What the problem list narrows to (issue "four checks" §6)."""
+
+    status: str = "open"  # "open" = every status before 销号; "" = all; or one ProblemStatus
+    category: str = ""
+    gap_type: str = ""
+    rule_id: str = ""
+    township: str = ""  # a township code the user may see
+    overdue: bool = False
+    no_longer_detected: bool = False
+    query: str = ""  # household number or head name, prefix
+
+
+def problem_list(*, user: Any, chosen: ProblemFilter, today: datetime.date | None = None) -> QuerySet[Problem]:
+    """The problems the user may see, narrowed; earliest deadline first."""
+    return problem_list_narrow(Problem.objects.visible_to(user), user=user, chosen=chosen, today=today)
+
+
+def problem_list_narrow(
+    queryset: QuerySet[Problem], *, user: Any, chosen: ProblemFilter, today: datetime.date | None = None
+) -> QuerySet[Problem]:
+    today = today or timezone.localdate()
+    queryset = queryset.select_related("area", "township", "household", "member", "responsible_person")
+    if chosen.status == "open":
+        queryset = queryset.filter(status__in=sorted(OPEN_PROBLEM_STATUSES))
+    elif chosen.status in ProblemStatus.values:
+        queryset = queryset.filter(status=chosen.status)
+    if chosen.category in FourChecksCategory.values:
+        queryset = queryset.filter(category=chosen.category)
+    if chosen.gap_type:
+        queryset = queryset.filter(gap_type=chosen.gap_type)
+    if chosen.rule_id in BY_ID:
+        queryset = queryset.filter(rule_id=chosen.rule_id)
+    if chosen.township and townships_of(user).filter(code=chosen.township).exists():
+        queryset = queryset.filter(township__code=chosen.township)
+    if chosen.overdue:
+        queryset = queryset.filter(status__in=sorted(OPEN_PROBLEM_STATUSES), deadline__lt=today)
+    if chosen.no_longer_detected:
+        queryset = queryset.filter(no_longer_detected_on__isnull=False)
+    if chosen.query:
+        queryset = queryset.filter(
+            Q(household__household_no__startswith=chosen.query) | Q(household__head_name__startswith=chosen.query)
+        )
+    return queryset.order_by("deadline", "pk")
+
+
+def townships_of(user: Any) -> QuerySet[AdminArea]:
+    """The townships a user above the township level may narrow lists to."""
+    area = getattr(user, "area", None)
+    if area is None or area.level in (AreaLevel.TOWNSHIP, AreaLevel.VILLAGE, AreaLevel.GROUP):
+        return AdminArea.objects.none()
+    return AdminArea.objects.visible_to(user).active().of_level(AreaLevel.TOWNSHIP).order_by("code")
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    township: str
+    category: str
+    open: int
+    overdue: int
+    closed: int
+
+
+def problem_summary(queryset: QuerySet[Problem], *, today: datetime.date) -> list[SummaryRow]:
+    """Counts per township and category for the ledger (issue "four checks" §4): one grouped query."""
+    open_statuses = sorted(OPEN_PROBLEM_STATUSES)
+    rows = (
+        queryset.order_by()
+        .values("township__name", "township__code", "category")
+        .annotate(
+            open=Count("pk", filter=Q(status__in=open_statuses)),
+            overdue=Count("pk", filter=Q(status__in=open_statuses, deadline__lt=today)),
+            closed=Count("pk", filter=Q(status=ProblemStatus.CLOSED)),
+        )
+        .order_by("township__code", "category")
+    )
+    labels = dict(FourChecksCategory.choices)
+    return [
+        SummaryRow(row["township__name"], str(labels[row["category"]]), row["open"], row["overdue"], row["closed"])
+        for row in rows
+    ]
+
+
+def problem_actions(user: Any, problem: Problem) -> list[str]:
+    """The commands this user may take on this problem now."""
+    if not problem.is_open:
+        return []
+    actions: list[str] = []
+    status = ProblemStatus(problem.status)
+    if permissions.can_verify(user, problem):
+        if status == ProblemStatus.OPEN:
+            actions.append("assign")
+        if status == ProblemStatus.SUBMITTED:
+            actions += ["close", "return"]
+        elif problem.no_longer_detected_on is not None:
+            actions.append("close")
+    if permissions.can_work_on(user, problem):
+        if status in (ProblemStatus.OPEN, ProblemStatus.ASSIGNED, ProblemStatus.RETURNED):
+            actions.append("start")
+        if status == ProblemStatus.IN_PROGRESS:
+            actions.append("submit")
+    return actions
+
+
+def run_progress(run: SweepRun) -> tuple[int, int]:
+    """(townships done, townships) of a run, for the progress bar."""
+    counts = run.chunks.aggregate(done=Count("pk", filter=Q(status=RunStatus.DONE)), total=Count("pk"))
+    return counts["done"], counts["total"]
+
+
+def centralized_sweep_missing(*, user: Any, today: datetime.date) -> AdminArea | None:
+    """NR-FC-01 (003 L268): at least one centralized full sweep a year. The county of a county user (or the user's
+    county) without a finished centralized run in the last 12 months, or — from ``sweep.annual_deadline`` — none
+    this calendar year."""
+    area = getattr(user, "area", None)
+    if area is None or not has_capability(user, Capability.VIEW_RECTIFICATION):
+        return None
+    if area.level not in (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE):
+        return None
+    county = AdminArea.objects.filter(code=area.code[:6].ljust(12, "0"), level=AreaLevel.COUNTY).first()
+    if county is None:
+        return None
+    done = SweepRun.objects.filter(county=county, kind=SweepKind.CENTRALIZED, status=RunStatus.DONE)
+    if not done.filter(run_on__gt=today - datetime.timedelta(days=365)).exists():
+        return county
+    month, day = (
+        int(part) for part in str(parameter("sweep.annual_deadline", area_code=county.code, on=today)).split("-")
+    )
+    if today >= datetime.date(today.year, month, day) and not done.filter(run_on__year=today.year).exists():
+        return county
+    return None
+
+
+def rule_rows(run: SweepRun) -> list[dict[str, Any]]:
+    """The run's counts per rule with the rule's title and category, in catalogue order."""
+    rows = []
+    for rule_id, counts in run.totals.items():
+        rule = BY_ID.get(rule_id)
+        rows.append(
+            {
+                "id": rule_id,
+                "title": rule.title if rule else rule_id,
+                "category": rule.category.label if rule else "",
+                "version": run.rule_versions.get(rule_id),
+                **counts,
+            }
+        )
+    return rows

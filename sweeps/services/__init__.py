@@ -1,0 +1,41 @@
+from sweeps.services.problems import (
+    TRANSITIONS,
+    problem_assign,
+    problem_close,
+    problem_return,
+    problem_start,
+    problem_submit,
+    problems_escalate,
+    still_detected,
+)
+from sweeps.services.runs import (
+    rule_hits,
+    sweep_chunk_failed,
+    sweep_dispatch,
+    sweep_finish,
+    sweep_resume,
+    sweep_run_chunk,
+    sweep_start,
+    sweeps_resume_stalled,
+    sweeps_routine_start,
+)
+
+__all__ = [
+    "TRANSITIONS",
+    "problem_assign",
+    "problem_close",
+    "problem_return",
+    "problem_start",
+    "problem_submit",
+    "problems_escalate",
+    "rule_hits",
+    "still_detected",
+    "sweep_chunk_failed",
+    "sweep_dispatch",
+    "sweep_finish",
+    "sweep_resume",
+    "sweep_run_chunk",
+    "sweep_start",
+    "sweeps_resume_stalled",
+    "sweeps_routine_start",
+]

@@ -1,0 +1,357 @@
+"""Sweep runs (SPEC §7.4): a county is cut into one chunk per township, each chunk applies every automatable rule as
+set-based queries and reconciles the rule's hits with the open problems:
+
+* a hit without an open problem opens one (linked to the last closed problem of the same rule and subject, if the
+  condition came back);
+* a hit with an open problem refreshes its "last seen";
+* an open problem without a hit is marked "no longer detected" — never closed by the machine: a person closes it.
+
+So a re-run on unchanged data opens nothing (one open problem per rule and subject is a database constraint too), a
+chunk run twice (a redelivered or resumed task) finds itself done, and the run finishes when its last chunk does.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Final
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.permissions import has_capability
+from accounts.roles import Capability
+from geo.codes import AreaLevel
+from geo.models import AdminArea
+from geo.parameters import parameter
+from notifications.selectors import users_who_take
+from notifications.services import notify
+from revitalization.errors import DomainError
+from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus, RunStatus, SubjectKind, SweepKind
+from sweeps.models import Problem, SweepChunk, SweepRun
+from sweeps.rules import AUTOMATED, BY_ID, Rule, Scope
+from sweeps.tasks import sweep_chunk_task, sweep_finish_task
+
+logger = logging.getLogger(__name__)
+BATCH: Final = 5000
+OPEN: Final = sorted(OPEN_PROBLEM_STATUSES)
+
+# Where each kind of subject keeps its household, member, monitoring subject and place (values() paths).
+_PATHS: Final[dict[str, dict[str, str | None]]] = {
+    SubjectKind.HOUSEHOLD: {
+        "household": "pk",
+        "member": None,
+        "subject": None,
+        "area": "managing_area_id",
+        "area_code": "managing_area__code",
+        "co_code": "co_managing_area__code",
+    },
+    SubjectKind.MEMBER: {
+        "household": "household_id",
+        "member": "pk",
+        "subject": None,
+        "area": "household__managing_area_id",
+        "area_code": "household__managing_area__code",
+        "co_code": "household__co_managing_area__code",
+    },
+    SubjectKind.SUBJECT: {
+        "household": "household_id",
+        "member": None,
+        "subject": "pk",
+        "area": "household__managing_area_id",
+        "area_code": "household__managing_area__code",
+        "co_code": "household__co_managing_area__code",
+    },
+    SubjectKind.VILLAGE: {
+        "household": None,
+        "member": None,
+        "subject": None,
+        "area": "pk",
+        "area_code": "code",
+        "co_code": None,
+    },
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: str
+    household_id: int | None
+    member_id: int | None
+    subject_id: int | None
+    area_id: int
+    area_code: str
+    co_code: str
+    evidence: dict[str, Any]
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value.quantize(Decimal("0.01")))
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def rule_hits(rule: Rule, scope: Scope) -> dict[str, Hit]:
+    """Evaluate one rule over one township: one query."""
+    assert rule.find is not None
+    paths = _PATHS[rule.subject]
+    names = sorted({path for path in paths.values() if path} | {"pk"})
+    hits: dict[str, Hit] = {}
+    for row in rule.find(scope).values(*names, *rule.evidence).order_by():
+
+        def pick(part: str, row: dict[str, Any] = row) -> Any:
+            path = paths[part]
+            return row[path] if path else None
+
+        key = f"{rule.subject}:{row['pk']}"
+        hits[key] = Hit(
+            key=key,
+            household_id=pick("household"),
+            member_id=pick("member"),
+            subject_id=pick("subject"),
+            area_id=pick("area"),
+            area_code=pick("area_code"),
+            co_code=pick("co_code") or "",
+            evidence={name: _json(row[name]) for name in rule.evidence},
+        )
+    return hits
+
+
+def _batches(items: Iterable[int]) -> Iterator[list[int]]:
+    batch: list[int] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def deadline_for(rule: Rule, *, area_code: str, detected_on: datetime.date) -> datetime.date:
+    """SPEC §7.5 default deadlines: ``rect.deadline_days`` 30 for household and member problems, 90 for villages."""
+    days = parameter("rect.deadline_days", area_code=area_code, on=detected_on)
+    kind = "village" if rule.subject == SubjectKind.VILLAGE else "household"
+    return detected_on + datetime.timedelta(days=int(days[kind]))
+
+
+def _reconcile(rule: Rule, scope: Scope, run: SweepRun) -> dict[str, int]:
+    """Apply one rule to one township (the module docstring's three cases); a bounded number of queries."""
+    hits = rule_hits(rule, scope)
+    township_problems = Problem.objects.filter(rule_id=rule.id, township=scope.township)
+    open_rows = dict(township_problems.filter(status__in=OPEN).values_list("subject_key", "pk"))
+    gone = [pk for key, pk in open_rows.items() if key not in hits]
+    new_keys = [key for key in hits if key not in open_rows]
+    on = scope.on
+    seen_again = township_problems.filter(status__in=OPEN)
+    if gone:
+        seen_again = seen_again.exclude(pk__in=gone)
+    seen_again.update(last_seen_run=run, last_seen_on=on, no_longer_detected_on=None)
+    for batch in _batches(gone):
+        Problem.objects.filter(pk__in=batch, no_longer_detected_on__isnull=True).update(no_longer_detected_on=on)
+    if new_keys:
+        previous = dict(
+            township_problems.filter(status=ProblemStatus.CLOSED).order_by("closed_at").values_list("subject_key", "pk")
+        )
+        deadline = deadline_for(rule, area_code=scope.township.code, detected_on=on)
+        Problem.objects.bulk_create(
+            [
+                Problem(
+                    rule_id=rule.id,
+                    rule_version=rule.version,
+                    category=rule.category,
+                    gap_type=rule.gap_type,
+                    mode=rule.mode,
+                    title=rule.title,
+                    subject_kind=rule.subject,
+                    subject_key=key,
+                    household_id=hit.household_id,
+                    member_id=hit.member_id,
+                    monitoring_subject_id=hit.subject_id,
+                    area_id=hit.area_id,
+                    area_code=hit.area_code,
+                    co_area_code=hit.co_code,
+                    township=scope.township,
+                    evidence=hit.evidence,
+                    detected_on=on,
+                    first_run=run,
+                    last_seen_run=run,
+                    last_seen_on=on,
+                    deadline=deadline,
+                    previous_problem_id=previous.get(key),
+                )
+                for key in new_keys
+                for hit in (hits[key],)
+            ],
+            batch_size=BATCH,
+            ignore_conflicts=True,  # a concurrent run of the same county: the constraint keeps one open problem
+        )
+    return {"hits": len(hits), "new": len(new_keys), "gone": len(gone)}
+
+
+# ------------------------------------------------------------------------------------------------------ the run
+
+
+@transaction.atomic
+def sweep_start(*, county: AdminArea, kind: str, actor: Any = None) -> SweepRun:
+    """Start a run over a county (SPEC §7.4): ``actor`` None is the beat schedule (routine sweeps); a person needs
+    ``start_sweep`` (a county reviewer or an administrator, SPEC §1.3) over the county."""
+    if actor is not None:
+        if not has_capability(actor, Capability.START_SWEEP):
+            raise PermissionDenied
+        if not AdminArea.objects.visible_to(actor).filter(pk=county.pk).exists():
+            raise PermissionDenied
+    if county.level != AreaLevel.COUNTY:
+        raise DomainError(f"“{county.name}”不是县级区划，排查以县为单位发起", field="county")
+    if kind not in SweepKind.values:
+        raise DomainError("请选择排查类型", field="kind")
+    county = AdminArea.objects.select_for_update().get(pk=county.pk)  # one start at a time per county
+    busy = SweepRun.objects.filter(county=county, status__in=[RunStatus.PENDING, RunStatus.RUNNING]).first()
+    if busy is not None:
+        raise DomainError(
+            f"{county.name}已有一次排查正在进行（{busy.started_at:%Y-%m-%d %H:%M} 开始），请等待完成", field="kind"
+        )
+    townships = list(AdminArea.objects.filter(parent=county, level=AreaLevel.TOWNSHIP, valid_to__isnull=True))
+    if not townships:
+        raise DomainError(f"{county.name}下没有乡镇", field="county")
+    run = SweepRun.objects.create(
+        kind=kind,
+        county=county,
+        started_by=actor,
+        run_on=timezone.localdate(),
+        rule_versions={rule.id: rule.version for rule in AUTOMATED},
+    )
+    SweepChunk.objects.bulk_create([SweepChunk(run=run, township=township) for township in townships])
+    transaction.on_commit(lambda: sweep_dispatch(run=run))
+    return run
+
+
+def sweep_dispatch(*, run: SweepRun, only_unfinished: bool = False) -> int:
+    """Send one task per township chunk (a Celery group: the chunks run in parallel on the workers)."""
+    from celery import group
+
+    chunks = SweepChunk.objects.filter(run=run)
+    if only_unfinished:
+        chunks = chunks.exclude(status=RunStatus.DONE)
+    ids = list(chunks.values_list("pk", flat=True))
+    if ids:
+        group(sweep_chunk_task.s(pk) for pk in ids).apply_async()
+    return len(ids)
+
+
+def sweep_run_chunk(*, chunk: SweepChunk) -> dict[str, dict[str, int]]:
+    """Apply the run's rules to one township, all or nothing; a chunk already done returns its counts."""
+    SweepChunk.objects.filter(pk=chunk.pk, status__in=[RunStatus.PENDING, RunStatus.FAILED]).update(
+        status=RunStatus.RUNNING, started_at=timezone.now()
+    )
+    SweepRun.objects.filter(pk=chunk.run_id, status=RunStatus.PENDING).update(status=RunStatus.RUNNING)
+    with transaction.atomic():
+        chunk = SweepChunk.objects.select_for_update().select_related("run", "township").get(pk=chunk.pk)
+        if chunk.status == RunStatus.DONE:
+            return dict(chunk.counts)
+        run = chunk.run
+        scope = Scope.of(chunk.township, on=run.run_on)
+        counts = {rule_id: _reconcile(BY_ID[rule_id], scope, run) for rule_id in run.rule_versions if rule_id in BY_ID}
+        chunk.counts = counts
+        chunk.status = RunStatus.DONE
+        chunk.attempts += 1
+        chunk.finished_at = timezone.now()
+        chunk.save(update_fields=["counts", "status", "attempts", "finished_at"])
+        transaction.on_commit(lambda: sweep_finish_task.delay(run.pk))
+    return counts
+
+
+def sweep_chunk_failed(*, chunk: SweepChunk, error: str) -> None:
+    """A chunk that failed for good (not a transient error): the run shows it, ``sweep_resume`` retries it."""
+    SweepChunk.objects.filter(pk=chunk.pk).exclude(status=RunStatus.DONE).update(status=RunStatus.FAILED)
+    SweepRun.objects.filter(pk=chunk.run_id).exclude(status=RunStatus.DONE).update(status=RunStatus.FAILED)
+    logger.error("sweep chunk %s failed: %s", chunk.pk, error)
+
+
+@transaction.atomic
+def sweep_finish(*, run: SweepRun) -> bool:
+    """Finish the run when its last chunk is done: totals per rule and per township, duration, and notices to
+    the people who act on the new problems. Safe to call after every chunk."""
+    run = SweepRun.objects.select_for_update().select_related("county").get(pk=run.pk)
+    if run.status == RunStatus.DONE:
+        return False
+    chunks = list(run.chunks.select_related("township"))
+    if any(chunk.status != RunStatus.DONE for chunk in chunks):
+        return False
+    totals: dict[str, dict[str, int]] = {}
+    townships: dict[str, dict[str, int]] = {}
+    for chunk in chunks:
+        place = townships.setdefault(chunk.township.code, {"hits": 0, "new": 0, "gone": 0})
+        for rule_id, counts in chunk.counts.items():
+            row = totals.setdefault(rule_id, {"hits": 0, "new": 0, "gone": 0})
+            for name in ("hits", "new", "gone"):
+                row[name] += counts[name]
+                place[name] += counts[name]
+    run.totals, run.township_totals = totals, townships
+    run.status = RunStatus.DONE
+    run.finished_at = timezone.now()
+    run.save(update_fields=["totals", "township_totals", "status", "finished_at"])
+    _tell_about(run, chunks)
+    return True
+
+
+def _tell_about(run: SweepRun, chunks: list[SweepChunk]) -> None:
+    new = sum(counts["new"] for counts in run.totals.values())
+    if run.started_by is not None:
+        notify(
+            recipients=[run.started_by],
+            topic="sweep",
+            title=f"{run.get_kind_display()}已完成：{run.county.name}新发现 {new} 个问题",
+            url=run.get_absolute_url(),
+            area_code=run.county.code,
+        )
+    for chunk in chunks:
+        found = run.township_totals[chunk.township.code]["new"]
+        if not found:
+            continue
+        notify(
+            recipients=users_who_take(
+                capability=Capability.VERIFY_RECTIFICATION, area_code=chunk.township.code, levels=[AreaLevel.TOWNSHIP]
+            ),
+            topic="sweep",
+            title=f"{run.get_kind_display()}：{chunk.township.name}新发现 {found} 个问题待交办",
+            url=f"/sweeps/problems/?township={chunk.township.code}&status=open",
+            area_code=chunk.township.code,
+        )
+
+
+def sweep_resume(*, run: SweepRun) -> int:
+    """Send again the chunks of a run that are not done (a worker died, a chunk failed): they are idempotent, so a
+    chunk that in fact finished meanwhile only returns its counts."""
+    SweepRun.objects.filter(pk=run.pk, status=RunStatus.FAILED).update(status=RunStatus.RUNNING)
+    SweepChunk.objects.filter(run=run, status=RunStatus.FAILED).update(status=RunStatus.PENDING)
+    sent = sweep_dispatch(run=run, only_unfinished=True)
+    if not sent:
+        sweep_finish(run=run)
+    return sent
+
+
+def sweeps_resume_stalled(*, older_than: datetime.timedelta) -> int:
+    """The beat job: runs still unfinished ``older_than`` after they started are resumed."""
+    stalled = SweepRun.objects.filter(
+        status__in=[RunStatus.PENDING, RunStatus.RUNNING, RunStatus.FAILED], started_at__lt=timezone.now() - older_than
+    )
+    return sum(sweep_resume(run=run) for run in stalled)
+
+
+def sweeps_routine_start() -> list[SweepRun]:
+    """The beat job of routine sweeps (SPEC §7.4 ``sweep.routine_schedule``): one run per county with townships."""
+    started = []
+    counties = AdminArea.objects.filter(level=AreaLevel.COUNTY, valid_to__isnull=True, children__isnull=False)
+    for county in counties.distinct():
+        try:
+            started.append(sweep_start(county=county, kind=SweepKind.ROUTINE))
+        except DomainError as exc:
+            logger.info("routine sweep of %s not started: %s", county.code, exc.message)
+    return started

@@ -1,0 +1,70 @@
+"""Celery adapters of the sweeps (STYLE rule 15): ids in, one service call, one log line. Chunks are acknowledged
+late, so a killed worker's chunk is delivered again; a chunk is idempotent, and ``sweeps_resume_stalled_task``
+sends again whatever a lost message left unfinished."""
+
+import datetime
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True, reject_on_worker_lost=True
+)
+def sweep_chunk_task(chunk_id: int) -> int:
+    """One township of a run."""
+    # Imported here: services import tasks to schedule them on commit, so tasks import services late.
+    import time
+
+    from sweeps.models import SweepChunk
+    from sweeps.services import sweep_chunk_failed, sweep_run_chunk
+
+    chunk = SweepChunk.objects.select_related("township").get(pk=chunk_id)
+    pause = settings.SWEEP_CHUNK_PAUSE_SECONDS
+    if pause:  # fault-injection tests kill the worker while a chunk runs
+        time.sleep(pause)
+    try:
+        counts = sweep_run_chunk(chunk=chunk)
+    except OperationalError:
+        raise
+    except Exception as exc:
+        sweep_chunk_failed(chunk=chunk, error=repr(exc))
+        raise
+    new = sum(c["new"] for c in counts.values())
+    logger.info("sweep chunk %s (%s): %d new problems", chunk.pk, chunk.township.code, new)
+    return new
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def sweep_finish_task(run_id: int) -> bool:
+    from sweeps.models import SweepRun
+    from sweeps.services import sweep_finish
+
+    finished = sweep_finish(run=SweepRun.objects.get(pk=run_id))
+    if finished:
+        logger.info("sweep run %s finished", run_id)
+    return finished
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def sweeps_routine_task() -> int:
+    """The routine sweep of every county (django-celery-beat, monthly by default)."""
+    from sweeps.services import sweeps_routine_start
+
+    started = sweeps_routine_start()
+    logger.info("routine sweeps started: %d", len(started))
+    return len(started)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def sweeps_resume_stalled_task() -> int:
+    """Resume runs left unfinished for more than 15 minutes (a worker died and its message was lost)."""
+    from sweeps.services import sweeps_resume_stalled
+
+    sent = sweeps_resume_stalled(older_than=datetime.timedelta(minutes=15))
+    logger.info("stalled sweep chunks sent again: %d", sent)
+    return sent

@@ -1,0 +1,255 @@
+"""Sweep pages: runs with their progress and results, the problem list with filters and its ledger, the problem
+file with its rectification trail and the commands each user may take (STYLE rule 18: thin views)."""
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+
+from accounts.models import User
+from geo.codes import AreaLevel
+from geo.mixins import JurisdictionScopedMixin
+from geo.models import AdminArea
+from geo.shortcuts import get_visible_or_404, not_place_bound, scoped_view
+from revitalization.errors import DomainError
+from sweeps import permissions, selectors, services
+from sweeps.choices import FourChecksCategory, GapType, ProblemStatus, RunStatus
+from sweeps.exports import problems_xlsx
+from sweeps.forms import AssignForm, CloseForm, CommentForm, StartForm, SubmitForm
+from sweeps.models import Problem, SweepRun
+from sweeps.rules import CATALOGUE
+
+
+def _counties(user: Any) -> QuerySet[AdminArea]:
+    return AdminArea.objects.visible_to(user).active().of_level(AreaLevel.COUNTY).order_by("code")
+
+
+class RunListView(JurisdictionScopedMixin, ListView[SweepRun]):
+    """The county's sweep runs, newest first, and the button that starts a centralized sweep."""
+
+    model = SweepRun
+    paginate_by = 20
+    template_name = "sweeps/run_list.html"
+
+    def scope_queryset(self, queryset: QuerySet[SweepRun]) -> QuerySet[SweepRun]:
+        return queryset.select_related("county", "started_by")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        can_start = permissions.can_start_sweep(user)
+        context.update(
+            can_start=can_start,
+            start_form=StartForm(counties=_counties(user)) if can_start else None,
+            missing=selectors.centralized_sweep_missing(user=user, today=timezone.localdate()),
+            rules=CATALOGUE,
+        )
+        return context
+
+
+@require_POST
+@scoped_view(post_only=True)
+def run_start(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_start_sweep(request.user):
+        raise PermissionDenied
+    counties = _counties(request.user)
+    form = StartForm(request.POST, counties=counties)
+    if not form.is_valid():
+        messages.error(request, _("请选择排查类型和县"))
+        return redirect("sweeps:run-list")
+    county = counties.filter(code=form.cleaned_data["county"]).first()
+    if county is None:
+        raise PermissionDenied
+    try:
+        run = services.sweep_start(county=county, kind=form.cleaned_data["kind"], actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("sweeps:run-list")
+    messages.success(request, _("排查已开始，按乡镇分块运行"))
+    return redirect(run)
+
+
+class RunDetailView(JurisdictionScopedMixin, DetailView[SweepRun]):
+    """One run: a progress bar while it runs (htmx polls the partial), then counts per rule and per township."""
+
+    model = SweepRun
+    template_name = "sweeps/run_detail.html"
+
+    def scope_queryset(self, queryset: QuerySet[SweepRun]) -> QuerySet[SweepRun]:
+        return queryset.select_related("county", "started_by")
+
+    def get_template_names(self) -> list[str]:
+        if getattr(self.request, "htmx", False):
+            return ["sweeps/_run_progress.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        run: SweepRun = self.object
+        done, total = selectors.run_progress(run)
+        names = dict(AdminArea.objects.filter(code__in=list(run.township_totals)).values_list("code", "name"))
+        context.update(
+            done=done,
+            total=total,
+            percent=round(100 * done / total) if total else 100,
+            running=run.status in (RunStatus.PENDING, RunStatus.RUNNING),
+            rule_rows=selectors.rule_rows(run),
+            township_rows=[(names.get(code, code), code, counts) for code, counts in run.township_totals.items()],
+        )
+        return context
+
+
+def _problem_filter(request: HttpRequest) -> selectors.ProblemFilter:
+    get = request.GET
+    return selectors.ProblemFilter(
+        status=get.get("status", "open"),
+        category=get.get("category", ""),
+        gap_type=get.get("gap_type", ""),
+        rule_id=get.get("rule", ""),
+        township=get.get("township", ""),
+        overdue=get.get("overdue") == "1",
+        no_longer_detected=get.get("gone") == "1",
+        query=get.get("q", "").strip(),
+    )
+
+
+class ProblemListView(JurisdictionScopedMixin, ListView[Problem]):
+    """The problem list (问题清单) with filters; the same filters export the ledger."""
+
+    model = Problem
+    paginate_by = 30
+    template_name = "sweeps/problem_list.html"
+
+    def scope_queryset(self, queryset: QuerySet[Problem]) -> QuerySet[Problem]:
+        return selectors.problem_list_narrow(queryset, user=self.request.user, chosen=_problem_filter(self.request))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            chosen=_problem_filter(self.request),
+            today=timezone.localdate(),
+            statuses=ProblemStatus.choices,
+            categories=FourChecksCategory.choices,
+            gap_types=GapType.choices,
+            rules=[rule for rule in CATALOGUE if rule.automated],
+            townships=selectors.townships_of(self.request.user),
+        )
+        return context
+
+
+@scoped_view
+def problem_export(request: HttpRequest) -> FileResponse:
+    """The ledger of the filtered problems as Excel: a summary per township and category, then every problem."""
+    today = timezone.localdate()
+    problems = selectors.problem_list(user=request.user, chosen=_problem_filter(request), today=today)
+    content = problems_xlsx(problems, selectors.problem_summary(problems, today=today), today=today)
+    return FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=f"四查四补问题台账{today:%Y%m%d}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+class ProblemDetailView(JurisdictionScopedMixin, DetailView[Problem]):
+    model = Problem
+    template_name = "sweeps/problem_detail.html"
+
+    def scope_queryset(self, queryset: QuerySet[Problem]) -> QuerySet[Problem]:
+        return queryset.select_related(
+            "area", "township", "household", "member", "monitoring_subject", "responsible_person", "previous_problem"
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        problem: Problem = self.object
+        actions = selectors.problem_actions(self.request.user, problem)
+        people = (
+            User.objects.filter(is_active=True, area__code__startswith=problem.area_code[:9])
+            .filter(groups__permissions__codename=permissions.SUBMIT.value)
+            .select_related("area")
+            .distinct()
+            .order_by("username")
+        )
+        context.update(
+            actions=actions,
+            events=problem.events.select_related("actor"),
+            overdue=problem.is_open and problem.deadline < timezone.localdate(),
+            forms={
+                "assign": AssignForm(people=people, initial={"unit": f"{problem.area.name}村委会"}),
+                "comment": CommentForm(),
+                "submit": SubmitForm(initial={"measures_taken": problem.measures_taken}),
+                "close": CloseForm(),
+            },
+        )
+        return context
+
+
+def _first_error(form: Any) -> None:
+    if form.is_valid():
+        return
+    name, errors = next(iter(form.errors.items()))
+    label = form.fields[name].label if name in form.fields else ""
+    raise DomainError(f"{label}：{errors[0]}" if label else str(errors[0]), field=name)
+
+
+def _assign(request: HttpRequest, problem: Problem) -> Any:
+    form = AssignForm(request.POST, people=User.objects.filter(pk=request.POST.get("person") or 0))
+    _first_error(form)
+    data = form.cleaned_data
+    person = User.objects.filter(pk=data["person"]).first() if data["person"] else None
+    return services.problem_assign(
+        problem=problem,
+        actor=request.user,
+        unit=data["unit"],
+        person=person,
+        deadline=data["deadline"],
+        comment=data["comment"],
+    )
+
+
+def _with_form(form_class: type, service: Callable[..., Any]) -> Callable[[HttpRequest, Problem], Any]:
+    def run(request: HttpRequest, problem: Problem) -> Any:
+        form = form_class(request.POST, request.FILES)
+        _first_error(form)
+        return service(problem=problem, actor=request.user, **form.cleaned_data)
+
+    return run
+
+
+COMMANDS: dict[str, tuple[Callable[[HttpRequest, Problem], Any], str]] = {
+    "assign": (_assign, _("已交办")),
+    "start": (_with_form(CommentForm, services.problem_start), _("已开始整改")),
+    "submit": (_with_form(SubmitForm, services.problem_submit), _("已提交核验")),
+    "return": (_with_form(CommentForm, services.problem_return), _("已退回重改")),
+    "close": (_with_form(CloseForm, services.problem_close), _("已销号")),
+}
+
+
+@require_POST
+@scoped_view(model=Problem, post_only=True)
+def problem_command(request: HttpRequest, pk: int, command: str) -> HttpResponse:
+    problem = get_visible_or_404(Problem, request.user, pk=pk)
+    run, done = COMMANDS[command]
+    try:
+        run(request, problem)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(problem)
+
+
+@not_place_bound
+def rule_catalogue(request: HttpRequest) -> HttpResponse:
+    """The rule catalogue: what each rule finds and where it comes from (not place-bound)."""
+    return render(request, "sweeps/rule_catalogue.html", {"rules": CATALOGUE})

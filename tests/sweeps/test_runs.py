@@ -1,0 +1,209 @@
+"""Sweep runs (SPEC §7.4, issue "four checks" §3): fan-out per township, idempotent re-runs, "no longer detected",
+recurrence after closing, bounded queries, who may start one, and resuming what a dead worker left."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.roles import Role
+from households.choices import HealthStatus, SchoolingStatus
+from notifications.models import Notification
+from revitalization.errors import DomainError
+from sweeps.choices import ProblemStatus, RunStatus
+from sweeps.models import Problem, SweepChunk, SweepRun
+from sweeps.rules import AUTOMATED
+from sweeps.services import sweep_resume, sweep_run_chunk, sweep_start, sweeps_routine_start
+from tests.factories import CountyFactory, MemberFactory, TownshipFactory, UserFactory, VillageFactory
+from tests.sweeps.test_rules import LAST, TODAY, World
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+
+
+@pytest.fixture
+def world():
+    world = World()
+    world.second_township = TownshipFactory(parent=world.county, code="640324101000", name="河西镇")
+    world.second_village = VillageFactory(parent=world.second_township, code="640324101201")
+    return world
+
+
+def _run(world, django_capture_on_commit_callbacks, actor=None, kind="routine"):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = sweep_start(county=world.county, kind=kind, actor=actor or world.county_reviewer)
+    run.refresh_from_db()
+    return run
+
+
+def _poor(world, village=None, per_capita=Decimal("5000")):
+    household = world.family(per_capita=per_capita)
+    if village is not None:
+        household.managing_area = household.residence_area = village
+        household.save()
+    return household
+
+
+def test_a_run_covers_every_township_and_counts_per_rule_and_township(world, django_capture_on_commit_callbacks):
+    # given: one household below the line in each township
+    first, second = _poor(world), _poor(world, world.second_village)
+
+    # when
+    run = _run(world, django_capture_on_commit_callbacks)
+
+    # then: two chunks done, the run finished with its rule versions and counts
+    assert run.status == RunStatus.DONE
+    assert set(run.chunks.values_list("status", flat=True)) == {RunStatus.DONE}
+    assert run.rule_versions == {rule.id: rule.version for rule in AUTOMATED}
+    assert run.totals["FC-GAP-MISSED-REG-01"] == {"hits": 2, "new": 2, "gone": 0}
+    assert run.township_totals[world.township.code]["new"] >= 1
+    assert run.township_totals[world.second_township.code]["new"] >= 1
+    assert run.seconds is not None
+    problem = Problem.objects.get(rule_id="FC-GAP-MISSED-REG-01", household=first)
+    assert (problem.status, problem.township, problem.area) == (ProblemStatus.OPEN, world.township, world.village)
+    assert problem.deadline == TODAY + 30 * DAY  # SPEC §7.5 rect.deadline_days for household problems
+    assert problem.first_run == run
+    assert Problem.objects.filter(rule_id="FC-GAP-MISSED-REG-01", household=second, township=world.second_township)
+    # the starter and the township cadres hear of it
+    assert Notification.objects.filter(recipient=world.county_reviewer, topic="sweep").exists()
+    assert Notification.objects.filter(recipient=world.township_cadre, topic="sweep").exists()
+
+
+def test_rerunning_on_unchanged_data_opens_nothing_new(world, django_capture_on_commit_callbacks):
+    _poor(world)
+    MemberFactory(
+        household=_poor(world), schooling_status=SchoolingStatus.DROPOUT, birth_date=datetime.date(2014, 1, 1)
+    )
+    first = _run(world, django_capture_on_commit_callbacks)
+    before = list(Problem.objects.order_by("pk").values_list("pk", "rule_id", "subject_key", "status"))
+
+    second = _run(world, django_capture_on_commit_callbacks)
+
+    assert sum(counts["new"] for counts in second.totals.values()) == 0
+    assert list(Problem.objects.order_by("pk").values_list("pk", "rule_id", "subject_key", "status")) == before
+    assert set(Problem.objects.values_list("last_seen_run", flat=True)) == {second.pk}
+    assert set(Problem.objects.values_list("first_run", flat=True)) == {first.pk}
+
+
+def test_a_problem_that_no_longer_holds_is_marked_not_closed(world, django_capture_on_commit_callbacks):
+    household = _poor(world)
+    _run(world, django_capture_on_commit_callbacks)
+    household.incomes.filter(year=LAST).update(wage_income=40000)  # 10,000 per head now
+
+    run = _run(world, django_capture_on_commit_callbacks)
+
+    problem = Problem.objects.get(rule_id="FC-GAP-MISSED-REG-01", household=household)
+    assert problem.status == ProblemStatus.OPEN  # a person closes it (销号), never the machine
+    assert problem.no_longer_detected_on == TODAY
+    assert run.totals["FC-GAP-MISSED-REG-01"]["gone"] == 1
+
+
+def test_a_closed_problem_that_comes_back_is_a_new_problem_linked_to_the_old(world, django_capture_on_commit_callbacks):
+    household = _poor(world)
+    _run(world, django_capture_on_commit_callbacks)
+    old = Problem.objects.get(rule_id="FC-GAP-MISSED-REG-01", household=household)
+    Problem.objects.filter(pk=old.pk).update(status=ProblemStatus.CLOSED)
+
+    _run(world, django_capture_on_commit_callbacks)
+
+    new = Problem.objects.get(rule_id="FC-GAP-MISSED-REG-01", household=household, status=ProblemStatus.OPEN)
+    assert new.pk != old.pk
+    assert new.previous_problem == old
+
+
+def _township_queries(world, households):
+    """Queries of one township's chunk on its first run and on a re-run over unchanged data."""
+    for _ in range(households):
+        household = _poor(world)
+        household.members.update(health_status=HealthStatus.SERIOUS_ILLNESS)
+        MemberFactory(
+            household=household, schooling_status=SchoolingStatus.DROPOUT, birth_date=datetime.date(2014, 1, 1)
+        )
+    counted = []
+    for _ in range(2):
+        run = SweepRun.objects.create(
+            kind="routine", county=world.county, run_on=TODAY, rule_versions={r.id: r.version for r in AUTOMATED}
+        )
+        chunk = SweepChunk.objects.create(run=run, township=world.township)
+        with CaptureQueriesContext(connection) as queries:
+            sweep_run_chunk(chunk=chunk)
+        counted.append(len(queries))
+    return counted, Problem.objects.count()
+
+
+def test_a_township_costs_a_bounded_number_of_queries_whatever_its_size(world):
+    """Issue "four checks": a sweep runs with a bounded number of queries, independent of the household count. Each
+    rule is one query plus the reconciliation; only inserting new problems goes in batches (SQLite takes about 39
+    rows per INSERT, PostgreSQL 5,000)."""
+    (_first_small, again_small), small_problems = _township_queries(world, 5)
+    Problem.objects.all().delete()
+    (first_large, again_large), large_problems = _township_queries(world, 55)
+
+    assert large_problems == 12 * small_problems  # 3 rules trip on each household: 15 and 180 problems
+    assert again_large == again_small, "a re-run's queries do not grow with the households"
+    bound = 6 * len(AUTOMATED) + 40
+    assert again_small <= bound
+    assert first_large <= bound + large_problems // 30
+
+
+def test_only_a_county_reviewer_of_the_county_starts_a_sweep(world, django_capture_on_commit_callbacks):
+    for actor in (
+        world.township_cadre,
+        world.village_worker,
+        UserFactory(roles=[Role.COUNTY_REVIEWER], area=CountyFactory()),
+    ):
+        with pytest.raises(PermissionDenied):
+            sweep_start(county=world.county, kind="centralized", actor=actor)
+    assert not SweepRun.objects.exists()
+    admin = UserFactory(roles=[Role.SYSTEM_ADMIN], area=world.county.parent.parent)
+    assert _run(world, django_capture_on_commit_callbacks, actor=admin, kind="centralized").status == RunStatus.DONE
+
+
+def test_a_second_start_waits_for_the_first(world):
+    sweep_start(county=world.county, kind="centralized", actor=world.county_reviewer)  # not dispatched: pending
+
+    with pytest.raises(DomainError, match="已有一次排查正在进行"):
+        sweep_start(county=world.county, kind="centralized", actor=world.county_reviewer)
+
+
+def test_a_chunk_run_twice_changes_nothing_the_second_time(world):
+    _poor(world)
+    run = sweep_start(county=world.county, kind="routine", actor=world.county_reviewer)
+    chunk = run.chunks.get(township=world.township)
+    first = sweep_run_chunk(chunk=chunk)
+    problems = Problem.objects.count()
+
+    again = sweep_run_chunk(chunk=chunk)  # a redelivered message
+
+    assert again == first
+    assert Problem.objects.count() == problems
+    assert SweepChunk.objects.get(pk=chunk.pk).attempts == 1
+
+
+def test_resuming_finishes_what_a_lost_worker_left(world, django_capture_on_commit_callbacks):
+    _poor(world)
+    run = sweep_start(county=world.county, kind="routine", actor=world.county_reviewer)  # messages lost
+    sweep_run_chunk(chunk=run.chunks.get(township=world.township))  # one chunk got through
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = sweep_resume(run=run)
+
+    run.refresh_from_db()
+    assert sent == 1
+    assert run.status == RunStatus.DONE
+
+
+def test_the_routine_schedule_starts_one_run_per_county(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        started = sweeps_routine_start()
+
+    assert [run.county for run in started] == [world.county]
+    assert started[0].started_by is None
