@@ -40,17 +40,6 @@ def sweep_chunk_task(chunk_id: int) -> int:
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def sweep_finish_task(run_id: int) -> bool:
-    from sweeps.models import SweepRun
-    from sweeps.services import sweep_finish
-
-    finished = sweep_finish(run=SweepRun.objects.get(pk=run_id))
-    if finished:
-        logger.info("sweep run %s finished", run_id)
-    return finished
-
-
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def sweeps_routine_task() -> int:
     """The routine sweep of every county (django-celery-beat, monthly by default)."""
     from sweeps.services import sweeps_routine_start
@@ -68,3 +57,15 @@ def sweeps_resume_stalled_task() -> int:
     sent = sweeps_resume_stalled(older_than=datetime.timedelta(minutes=15))
     logger.info("stalled sweep chunks sent again: %d", sent)
     return sent
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def problems_escalate_task() -> int:
+    """Daily: overdue problems go to the level above, then to the county (SPEC §7.5 escalation)."""
+    from django.utils import timezone
+
+    from sweeps.services import problems_escalate
+
+    told = problems_escalate(today=timezone.localdate())
+    logger.info("overdue problems escalated: %d", told)
+    return told

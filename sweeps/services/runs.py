@@ -34,7 +34,7 @@ from revitalization.errors import DomainError
 from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus, RunStatus, SubjectKind, SweepKind
 from sweeps.models import Problem, SweepChunk, SweepRun
 from sweeps.rules import AUTOMATED, BY_ID, Rule, Scope
-from sweeps.tasks import sweep_chunk_task, sweep_finish_task
+from sweeps.tasks import sweep_chunk_task
 
 logger = logging.getLogger(__name__)
 BATCH: Final = 5000
@@ -263,7 +263,8 @@ def sweep_run_chunk(*, chunk: SweepChunk) -> dict[str, dict[str, int]]:
         chunk.attempts += 1
         chunk.finished_at = timezone.now()
         chunk.save(update_fields=["counts", "status", "attempts", "finished_at"])
-        transaction.on_commit(lambda: sweep_finish_task.delay(run.pk))
+        # After commit, so the last chunk to commit sees every chunk done (sweep_finish locks the run row).
+        transaction.on_commit(lambda: sweep_finish(run=run))
     return counts
 
 

@@ -229,3 +229,19 @@ def test_a_county_without_a_centralized_sweep_this_year_is_warned(client, world)
 
     assert warned.context["missing"] == world.county
     assert "尚未完成集中全面排查" in client.get(reverse("home")).content.decode()
+
+
+def test_the_beat_schedule_has_the_sweep_jobs():
+    from django_celery_beat.models import PeriodicTask
+
+    tasks = dict(PeriodicTask.objects.values_list("task", "name"))
+    assert {"sweeps.tasks.sweeps_routine_task", "sweeps.tasks.sweeps_resume_stalled_task"} <= set(tasks)
+    assert "sweeps.tasks.problems_escalate_task" in tasks
+
+
+def test_the_escalation_task_calls_the_service(world, problem):
+    from sweeps.tasks import problems_escalate_task
+
+    Problem.objects.filter(pk=problem.pk).update(deadline=TODAY - DAY)
+
+    assert problems_escalate_task() == 1
