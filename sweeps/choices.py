@@ -76,3 +76,37 @@ OPEN_PROBLEM_STATUSES = frozenset(
         ProblemStatus.RETURNED,
     }
 )
+
+
+class MatchKind(models.TextChoices):
+    """SPEC §6.4: what a screened person's household is to the monitoring."""
+
+    MONITORED = "monitored", _("监测对象")
+    CANDIDATE = "candidate", _("未纳入监测")
+    ELIMINATED = "eliminated", _("已风险消除")
+
+
+class WarningStatus(models.TextChoices):
+    """SPEC §6.5: issued and assigned to the household's village and township at once, verified with a disposition,
+    closed when its follow-up is done."""
+
+    ASSIGNED = "assigned", _("待核实")
+    VERIFIED = "verified", _("已核实，待跟进")
+    CLOSED = "closed", _("已办结")
+
+
+class WarningDisposition(models.TextChoices):
+    """SPEC §6.6."""
+
+    POLICY_NOT_DELIVERED = "policy_not_delivered", _("已监测或已覆盖，但政策未落实")
+    START_ENTRY = "start_entry", _("存在风险，启动纳入监测")
+    REFER_TO_DEPARTMENT = "refer_to_department", _("转相关部门（如低保）")
+    SPECIAL_CASE = "special_case", _("特殊困难，无对应政策")
+    NO_RISK = "no_risk", _("经核实无风险")
+    DATA_ERROR = "data_error", _("数据有误（号码错误、迁出、死亡）")
+
+
+# The dispositions that end the warning at once; the others wait for their follow-up (SPEC §6.6 column 3).
+FINAL_DISPOSITIONS = frozenset(
+    {WarningDisposition.START_ENTRY, WarningDisposition.NO_RISK, WarningDisposition.DATA_ERROR}
+)

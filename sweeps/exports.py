@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -89,6 +90,54 @@ def problems_xlsx(problems: QuerySet[Problem], summary: list[SummaryRow], *, tod
                 cell.number_format = "@"  # household numbers stay text, never scientific notation
             cells.append(cell)
         listing.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def screening_template_xlsx(department: str) -> bytes:
+    """The department's screening list template (SPEC §6.3; docs/screening-template.md): the columns with an
+    example row, and the department's event types on a second sheet."""
+    from accounts.roles import Department
+    from sweeps.screening_catalogue import EVENT_TYPES
+    from sweeps.screening_reading import COLUMNS as SCREENING_COLUMNS
+
+    workbook = Workbook(write_only=True)
+    names = [(f"{column.header}{'*' if column.required else ''}", 16) for column in SCREENING_COLUMNS]
+    sheet = _sheet(workbook, "筛查名单", names)
+    first = EVENT_TYPES[department][0]
+    from households.idnumbers import build
+
+    example: list[Any] = [
+        build("640324", datetime.date(1980, 5, 17), 1, male=True),
+        "马某某",
+        "640324100201",
+        first.label,
+        timezone.localdate().replace(day=1),
+        1200,
+        "示例行，请删除",
+        "",
+    ]
+    cells = []
+    for value in example:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, datetime.date):
+            cell.number_format = "yyyy-mm-dd"
+        elif isinstance(value, str) and value.isdigit():
+            cell.number_format = "@"
+        cells.append(cell)
+    sheet.append(cells)
+    types = _sheet(workbook, "预警类型", [("代码", 24), ("预警类型", 30), ("对应风险类型", 20)])
+    for kind in EVENT_TYPES[department]:
+        types.append([kind.code, kind.label, kind.risk_type])
+    notes = _sheet(workbook, "说明", [("说明", 100)])
+    for line in (
+        f"{Department(department).label}季度筛查名单：每人每类一行，带 * 的列必填。",
+        "身份证号填写 18 位（末位 X 大写或小写均可），单元格请设为文本，以免变成科学计数法。",
+        "预警类型填写“预警类型”表中的代码或中文名称；发生日期格式 2026-03-15；金额为元，可留空。",
+        "上传后逐行校验，任何一行有错误则整份名单不导入，并列出出错的行和列。",
+    ):
+        notes.append([line])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.forms import DATE, BootstrapMixin
-from sweeps.choices import SweepKind
+from monitoring.choices import SubjectCategory, TriggerCondition
+from sweeps.choices import SweepKind, WarningDisposition
 
 
 class StartForm(BootstrapMixin, forms.Form):
@@ -43,3 +44,24 @@ class SubmitForm(BootstrapMixin, forms.Form):
 class CloseForm(BootstrapMixin, forms.Form):
     comment = forms.CharField(label=_("核验意见"), widget=forms.Textarea(attrs={"rows": 2}))
     evidence = forms.FileField(label=_("核验材料"), required=False)
+
+
+class UploadForm(BootstrapMixin, forms.Form):
+    period = forms.CharField(label=_("筛查期"), max_length=7, help_text=_("如 2026-Q3（第三季度）"))
+    file = forms.FileField(label=_("筛查名单（.xlsx）"))
+
+
+class DisposeForm(BootstrapMixin, forms.Form):
+    disposition = forms.ChoiceField(label=_("处置结果"), choices=WarningDisposition.choices)
+    note = forms.CharField(label=_("核实情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    category = forms.ChoiceField(
+        label=_("拟定监测类别"), choices=[("", "—"), *SubjectCategory.choices], required=False,
+        help_text=_("仅“启动纳入监测”时填写"),
+    )  # fmt: skip
+    triggers = forms.MultipleChoiceField(
+        label=_("界定条件"), choices=TriggerCondition.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+
+class NoteForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(label=_("跟进情况"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -2,17 +2,21 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Department
 from sweeps.choices import (
     OPEN_PROBLEM_STATUSES,
     FourChecksCategory,
     GapType,
+    MatchKind,
     ProblemStatus,
     RuleMode,
     RunStatus,
     SubjectKind,
     SweepKind,
+    WarningDisposition,
+    WarningStatus,
 )
-from sweeps.querysets import ProblemQuerySet, ProblemRecordQuerySet, RunQuerySet
+from sweeps.querysets import BatchQuerySet, ProblemQuerySet, ProblemRecordQuerySet, RunQuerySet, WarningQuerySet
 
 
 class SweepRun(models.Model):
@@ -222,3 +226,110 @@ class ProblemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem_id} {self.from_status}→{self.to_status}"
+
+
+class ScreeningBatch(models.Model):
+    """A department's quarterly screening list (部门筛查, SPEC §6.2–§6.4), uploaded as Excel and imported all or
+    nothing. Rows outside the registry are kept on the batch for the county to look into; matched rows become
+    ``ScreeningWarning``s."""
+
+    department = models.CharField(_("部门"), max_length=32, choices=Department.choices)
+    area = models.ForeignKey("geo.AdminArea", verbose_name=_("筛查范围"), on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("筛查期"), max_length=7)  # "2026-Q3"
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    file = models.FileField(_("文件"), upload_to="sweeps/screening/%Y/%m/")
+    row_count = models.PositiveIntegerField(_("行数"), default=0)
+    warning_count = models.PositiveIntegerField(_("预警数"), default=0)
+    duplicate_count = models.PositiveIntegerField(_("重复行"), default=0)
+    unmatched = models.JSONField(_("未匹配行"), default=list, blank=True)  # [{"row": 7, "id_number": …, "reason": …}]
+
+    objects = BatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("部门筛查批次")
+        verbose_name_plural = _("部门筛查批次")
+        ordering = ["-uploaded_at", "-pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.get_department_display()} {self.period}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sweeps:batch-detail", args=[self.pk])
+
+
+class ScreeningWarning(models.Model):
+    """One screened person's warning for the household's village and township to verify (SPEC §6.5). The same
+    member, event type and period of a department is one warning with an occurrence count (SPEC §6.4)."""
+
+    batch = models.ForeignKey(ScreeningBatch, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="warnings")
+    department = models.CharField(_("部门"), max_length=32, choices=Department.choices)
+    period = models.CharField(_("筛查期"), max_length=7)
+    member = models.ForeignKey(
+        "households.HouseholdMember", verbose_name=_("成员"), on_delete=models.PROTECT, related_name="warnings"
+    )
+    household = models.ForeignKey(
+        "households.Household", verbose_name=_("农户"), on_delete=models.PROTECT, related_name="warnings"
+    )
+    event_type = models.CharField(_("预警类型"), max_length=32)
+    event_label = models.CharField(_("预警内容"), max_length=60)
+    risk_type = models.CharField(_("风险类型"), max_length=32, blank=True)
+    event_date = models.DateField(_("发生日期"), null=True, blank=True)
+    amount = models.DecimalField(_("金额"), max_digits=12, decimal_places=2, null=True, blank=True)
+    detail = models.CharField(_("详情"), max_length=200, blank=True)
+    department_ref = models.CharField(_("部门编号"), max_length=60, blank=True)
+    occurrences = models.PositiveSmallIntegerField(_("出现次数"), default=1)
+    match_kind = models.CharField(_("匹配结果"), max_length=12, choices=MatchKind.choices)
+    status = models.CharField(_("状态"), max_length=12, choices=WarningStatus.choices, default=WarningStatus.ASSIGNED)
+    issued_on = models.DateField(_("下发日期"))
+    feedback_due_on = models.DateField(_("反馈期限"))
+    disposition = models.CharField(_("处置结果"), max_length=24, choices=WarningDisposition.choices, blank=True)
+    disposition_note = models.TextField(_("核实情况"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核实人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
+    entry_application = models.ForeignKey(
+        "monitoring.EntryApplication",
+        verbose_name=_("纳入申请"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="warnings",
+    )
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    objects = WarningQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("部门筛查预警")
+        verbose_name_plural = _("部门筛查预警")
+        ordering = ["feedback_due_on", "pk"]
+        default_permissions = ("view",)
+        constraints = [
+            # SPEC §6.4 de-duplication: a re-upload of the same period adds nothing.
+            models.UniqueConstraint(
+                fields=["department", "period", "member", "event_type"], name="sweeps_one_warning_per_event_and_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_department_display()} · {self.event_label}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sweeps:warning-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != WarningStatus.CLOSED

@@ -28,3 +28,33 @@ class RunQuerySet(JurisdictionQuerySet[Any]):
 
     jurisdiction_fields = ("county__code",)
     territory_capability = "accounts.view_rectification"
+
+
+class BatchQuerySet(JurisdictionQuerySet[Any]):
+    """A screening batch covers the uploader's area; department staff see their own department's batches only."""
+
+    jurisdiction_fields = ("area__code",)
+    territory_capability = "accounts.view_warnings"
+
+    def visible_to(self, user: Any) -> Self:
+        visible = super().visible_to(user)
+        return _own_department(visible, user, "department")
+
+
+class WarningQuerySet(JurisdictionQuerySet[Any]):
+    """A warning belongs to its household's place (SPEC §6.5); the department that raised it sees its status and
+    disposition (SPEC §1.3 "read own"), not the household file."""
+
+    jurisdiction_fields = ("household__managing_area__code", "household__co_managing_area__code")
+    territory_capability = "accounts.view_warnings"
+
+    def visible_to(self, user: Any) -> Self:
+        visible = super().visible_to(user)
+        return _own_department(visible, user, "batch__department")
+
+
+def _own_department(queryset: Any, user: Any, path: str) -> Any:
+    """Department screeners (who upload, but do not browse households) see what their department raised only."""
+    if getattr(user, "is_superuser", False) or user.has_perm("accounts.browse_households"):
+        return queryset
+    return queryset.filter(**{path: getattr(user, "department", "") or "-"})

@@ -69,3 +69,15 @@ def problems_escalate_task() -> int:
     told = problems_escalate(today=timezone.localdate())
     logger.info("overdue problems escalated: %d", told)
     return told
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def screening_reminders_task() -> int:
+    """Daily: remind departments whose quarterly screening list is due (SPEC §6.2)."""
+    from django.utils import timezone
+
+    from sweeps.services import screening_reminders
+
+    told = screening_reminders(today=timezone.localdate())
+    logger.info("screening reminders sent: %d", told)
+    return told

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sweeps import views
+from sweeps import views, views_screening
 
 app_name = "sweeps"
 
@@ -16,4 +16,12 @@ urlpatterns = [
         path(f"problems/<int:pk>/{command}/", views.problem_command, {"command": command}, name=f"problem-{command}")
         for command in views.COMMANDS
     ),
+    path("screening/", views_screening.BatchListView.as_view(), name="batch-list"),
+    path("screening/upload/", views_screening.batch_upload, name="batch-upload"),
+    path("screening/template/", views_screening.screening_template, name="screening-template"),
+    path("screening/<int:pk>/", views_screening.BatchDetailView.as_view(), name="batch-detail"),
+    path("warnings/", views_screening.WarningListView.as_view(), name="warning-list"),
+    path("warnings/<int:pk>/", views_screening.WarningDetailView.as_view(), name="warning-detail"),
+    path("warnings/<int:pk>/dispose/", views_screening.warning_dispose, name="warning-dispose"),
+    path("warnings/<int:pk>/close/", views_screening.warning_close, name="warning-close"),
 ]

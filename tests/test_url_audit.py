@@ -35,7 +35,7 @@ from households.models import (
 from monitoring.models import EliminationCase, EntryApplication, MonitoringSubject, PublicNotice
 from notifications.models import Notification
 from notifications.services import notify
-from sweeps.models import Problem, SweepRun
+from sweeps.models import Problem, ScreeningBatch, ScreeningWarning, SweepRun
 from tests.factories import (
     CityFactory,
     CountyFactory,
@@ -58,6 +58,7 @@ NOT_PLACE_BOUND = {
     "api-schema",
     "api-docs",
     "sweeps:rule-catalogue",  # the rule catalogue is the same for everyone
+    "sweeps:screening-template",  # an empty template
 }
 
 
@@ -139,6 +140,13 @@ class World:
         self.objects[EliminationCase] = tuple(self._elimination(s) for s in self.objects[MonitoringSubject])
         self.objects[PublicNotice] = tuple(self._notice(c) for c in self.objects[EliminationCase])
         self.objects[SweepRun] = tuple(self._run(chain[AreaLevel.COUNTY]) for chain in (self.chain_a, self.chain_b))
+        self.objects[ScreeningBatch] = tuple(
+            self._batch(chain[AreaLevel.COUNTY]) for chain in (self.chain_a, self.chain_b)
+        )
+        self.objects[ScreeningWarning] = tuple(
+            self._warning(member, batch)
+            for member, batch in zip((self.member_a, self.member_b), self.objects[ScreeningBatch], strict=True)
+        )
         self.objects[Problem] = tuple(
             self._problem(h, run)
             for h, run in zip((self.household_a, self.household_b), self.objects[SweepRun], strict=True)
@@ -209,6 +217,34 @@ class World:
             starts_on=datetime.date(2026, 11, 4),
             ends_on=datetime.date(2026, 11, 8),
             posted_by=UserFactory(area=None),
+        )
+
+    @staticmethod
+    def _batch(county: AdminArea) -> ScreeningBatch:
+        batch = ScreeningBatch(
+            department="health",
+            area=county,
+            period="2026-Q3",
+            uploaded_by=UserFactory(area=None),
+            original_name="x.xlsx",
+        )
+        batch.file.save("x.xlsx", ContentFile(b"PK\x03\x04"), save=False)
+        batch.save()
+        return batch
+
+    @staticmethod
+    def _warning(member: HouseholdMember, batch: ScreeningBatch) -> ScreeningWarning:
+        return ScreeningWarning.objects.create(
+            batch=batch,
+            department="health",
+            period="2026-Q3",
+            member=member,
+            household=member.household,
+            event_type="serious_illness",
+            event_label="确诊大病重病",
+            match_kind="candidate",
+            issued_on=datetime.date(2026, 11, 5),
+            feedback_due_on=datetime.date(2026, 11, 20),
         )
 
     @staticmethod

@@ -34,6 +34,8 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("风险消除"), "monitoring:elimination-queue", "clipboard-check", Capability.TOWNSHIP_REVIEW),
     NavItem(_("风险消除"), "monitoring:elimination-queue", "clipboard-check", Capability.COUNTY_APPROVAL),
     NavItem(_("四查四补"), "sweeps:problem-list", "search", Capability.VIEW_RECTIFICATION),
+    NavItem(_("部门预警"), "sweeps:warning-list", "broadcast", Capability.DISPOSE_WARNING),
+    NavItem(_("筛查名单"), "sweeps:batch-list", "upload", Capability.UPLOAD_SCREENING),
     NavItem(_("导入农户"), "households:household-import-upload", "upload", Capability.EDIT_HOUSEHOLD),
     NavItem(_("接口文档"), "api-docs", "braces", None, staff_only=True),
 )

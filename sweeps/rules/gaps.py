@@ -142,6 +142,22 @@ def missed_rigid_or_drop(scope: Scope) -> QuerySet[Household]:
     return households.filter(rigid_exceeds_income() | sharp_drop(scope)).filter(not_monitored())
 
 
+def missed_repeatedly_warned(scope: Scope) -> QuerySet[Household]:
+    """FC-GAP-MISSED-REG-07 (SPEC §6.7, 004 L199): warned by departments at least ``warning.repeat_threshold`` times
+    in 12 months, not monitored."""
+    from django.db.models import Sum
+
+    from sweeps.models import ScreeningWarning
+
+    warned = (
+        ScreeningWarning.objects.filter(household=OuterRef("pk"), issued_on__gt=scope.years_ago(1))
+        .values("household")
+        .annotate(times=Sum("occurrences"))
+        .filter(times__gte=scope.repeat_threshold)
+    )
+    return scope.households().filter(Exists(warned), not_monitored())
+
+
 def missed_new_assistance(scope: Scope) -> QuerySet[Household]:
     """FC-GAP-MISSED-REG-08: 低保 or dispersed 特困 support begun this year; not screened this year."""
     first_day = datetime.date(scope.on.year, 1, 1)
@@ -385,6 +401,8 @@ RULES = (
          "SPEC §7.3; 003 L254; 000 L189", missed_migrants, REG, INCOME_EVIDENCE),
     Rule("FC-GAP-MISSED-REG-06", 1, GAP, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "刚性支出超过上年度收入或收入大幅缩减但未纳入监测",
          "SPEC §7.3; 003 L218, L222", missed_rigid_or_drop, REG, ("net_last", "net_before", "bills", "kept")),
+    Rule("FC-GAP-MISSED-REG-07", 1, GAP, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "多次被部门预警但未纳入监测",
+         "SPEC §7.3, §6.7; 004 L199", missed_repeatedly_warned, REG),
     Rule("FC-GAP-MISSED-REG-08", 1, GAP, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "当年新增低保户、分散供养特困户未开展核查",
          "SPEC §7.3; 004 L199", missed_new_assistance, REG),
     Rule("FC-GAP-MISSED-REG-09", 1, GAP, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "具有两种以上特殊身份的农户未开展核查",

@@ -19,9 +19,17 @@ from sweeps.services.runs import (
     sweeps_resume_stalled,
     sweeps_routine_start,
 )
+from sweeps.services.screening import (
+    ScreeningRejected,
+    screening_reminders,
+    screening_upload,
+    warning_close,
+    warning_dispose,
+)
 
 __all__ = [
     "TRANSITIONS",
+    "ScreeningRejected",
     "problem_assign",
     "problem_close",
     "problem_return",
@@ -29,6 +37,8 @@ __all__ = [
     "problem_submit",
     "problems_escalate",
     "rule_hits",
+    "screening_reminders",
+    "screening_upload",
     "still_detected",
     "sweep_chunk_failed",
     "sweep_dispatch",
@@ -38,4 +48,6 @@ __all__ = [
     "sweep_start",
     "sweeps_resume_stalled",
     "sweeps_routine_start",
+    "warning_close",
+    "warning_dispose",
 ]

@@ -1,0 +1,188 @@
+"""Reading a department's screening list (SPEC §6.3; the layout is docs/screening-template.md). Row-level checks
+only, no database: every bad cell is reported with its row and column, and the import saves nothing while any
+remains."""
+
+from __future__ import annotations
+
+import datetime
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any, Final
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from households import idnumbers
+from households.imports.columns import cell_text, header_key
+from revitalization.errors import DomainError
+from sweeps.screening_catalogue import EventType, event_type_by_label
+
+MAX_ROWS: Final = 50_000
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+COLUMNS: Final = (
+    Column("id_number", "身份证号", required=True, aliases=("公民身份号码", "证件号码", "id_number")),
+    Column("name", "姓名", aliases=("name",)),
+    Column("area_code", "区划代码", aliases=("area_code",)),
+    Column("event_type", "预警类型", required=True, aliases=("event_type", "类型")),
+    Column("event_date", "发生日期", aliases=("event_date", "日期")),
+    Column("amount", "金额（元）", aliases=("金额", "amount")),
+    Column("detail", "详情", aliases=("detail", "说明")),
+    Column("department_ref", "部门编号", aliases=("department_ref", "编号")),
+)
+_BY_HEADER: Final = {header_key(name): column for column in COLUMNS for name in (column.header, *column.aliases)}
+
+
+class ScreeningFileError(DomainError):
+    """The file cannot be read as a screening list at all."""
+
+
+@dataclass(frozen=True, order=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"第 {self.row} 行“{self.column}”：{self.message}" if self.column else f"第 {self.row} 行：{self.message}"
+        )
+
+
+@dataclass
+class ScreenedRow:
+    number: int
+    id_number: str
+    name: str
+    area_code: str
+    event: EventType
+    event_date: datetime.date | None
+    amount: Decimal | None
+    detail: str
+    department_ref: str
+
+
+@dataclass
+class ScreeningSheet:
+    rows: list[ScreenedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _date(value: Any) -> datetime.date | None:
+    if value is None or cell_text(value) == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = cell_text(value).replace("/", "-").replace(".", "-")
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError("日期格式应为 2026-03-15") from exc
+
+
+def _amount(value: Any) -> Decimal | None:
+    text = cell_text(value).replace(",", "")
+    if not text:
+        return None
+    try:
+        amount = Decimal(text).quantize(Decimal("0.01"))
+    except InvalidOperation as exc:
+        raise ValueError("金额应为数字") from exc
+    if amount < 0:
+        raise ValueError("金额不能为负数")
+    return amount
+
+
+def read_screening(source: IO[bytes], *, department: str, today: datetime.date) -> ScreeningSheet:
+    """Parse the first sheet (read-only, values only); ``department`` decides which event types are allowed."""
+    try:
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise ScreeningFileError("文件无法读取：请上传用 Excel、WPS 或 LibreOffice 保存的 .xlsx 文件") from exc
+    sheet = ScreeningSheet()
+    try:
+        worksheet = workbook.worksheets[0]
+        worksheet.reset_dimensions()
+        cells = worksheet.iter_rows(values_only=True)
+        positions: dict[int, Column] = {}
+        for position, value in enumerate(next(cells, ())):
+            column = _BY_HEADER.get(header_key(value))
+            if column is not None and column not in positions.values():
+                positions[position] = column
+        missing = [column.header for column in COLUMNS if column.required and column not in positions.values()]
+        if missing:
+            sheet.errors += [
+                RowError(1, header, "缺少必填列；请使用本部门的筛查模板，第 1 行为列标题") for header in missing
+            ]
+            return sheet
+        for number, values in enumerate(cells, start=2):
+            if not any(cell_text(value) for value in values):
+                continue
+            if len(sheet.rows) + len(sheet.errors) >= MAX_ROWS:
+                raise ScreeningFileError(f"文件超过 {MAX_ROWS} 行，请分批上传")
+            raw = {column.key: values[p] if p < len(values) else None for p, column in positions.items()}
+            row = _row(number, raw, department=department, today=today, errors=sheet.errors)
+            if row is not None:
+                sheet.rows.append(row)
+    finally:
+        workbook.close()
+    return sheet
+
+
+def _row(
+    number: int, raw: dict[str, Any], *, department: str, today: datetime.date, errors: list[RowError]
+) -> ScreenedRow | None:
+    headers = {column.key: column.header for column in COLUMNS}
+    found: list[RowError] = []
+    id_number = idnumbers.normalize(cell_text(raw.get("id_number")))
+    try:
+        idnumbers.parse(id_number, today=today)
+    except idnumbers.IdNumberError as exc:
+        found.append(RowError(number, headers["id_number"], str(exc)))
+    event = event_type_by_label(department, cell_text(raw.get("event_type")))
+    if event is None:
+        found.append(
+            RowError(number, headers["event_type"], f"“{cell_text(raw.get('event_type'))}”不是本部门的预警类型")
+        )
+    event_date = amount = None
+    try:
+        event_date = _date(raw.get("event_date"))
+        if event_date is not None and event_date > today:
+            found.append(RowError(number, headers["event_date"], "日期不能晚于今天"))
+    except ValueError as exc:
+        found.append(RowError(number, headers["event_date"], str(exc)))
+    try:
+        amount = _amount(raw.get("amount"))
+    except ValueError as exc:
+        found.append(RowError(number, headers["amount"], str(exc)))
+    area_code = cell_text(raw.get("area_code"))
+    if area_code and not (area_code.isdigit() and len(area_code) in (6, 9, 12)):
+        found.append(RowError(number, headers["area_code"], "区划代码应为 6、9 或 12 位数字"))
+    detail = cell_text(raw.get("detail"))
+    if len(detail) > 200:
+        found.append(RowError(number, headers["detail"], f"不能超过 200 个字，实际 {len(detail)} 个字"))
+    if found or event is None:
+        errors.extend(found)
+        return None
+    return ScreenedRow(
+        number=number,
+        id_number=id_number,
+        name=cell_text(raw.get("name"))[:50],
+        area_code=area_code,
+        event=event,
+        event_date=event_date,
+        amount=amount,
+        detail=detail,
+        department_ref=cell_text(raw.get("department_ref"))[:60],
+    )

@@ -1,0 +1,303 @@
+"""Department screening warnings (部门筛查预警, SPEC §6): a department uploads its quarterly list, rows are matched to
+members by ID number, matched rows become warnings for the household's village and township to verify, and each
+warning is disposed of in one of the classes of SPEC §6.6. Uploads are all or nothing."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.permissions import has_capability
+from accounts.roles import Capability, Department, Role
+from geo.codes import AreaLevel
+from geo.parameters import parameter
+from households.choices import MemberStatus
+from households.masking import mask_id_number
+from households.models import Household, HouseholdMember
+from monitoring.choices import OPEN_SUBJECT_STATUSES, IdentificationChannel, RiskType, SubjectStatus
+from monitoring.models import MonitoringSubject
+from monitoring.services import entry_report
+from notifications.selectors import users_who_take
+from notifications.services import notify
+from revitalization.errors import DomainError, TransitionNotAllowed
+from sweeps import permissions
+from sweeps.choices import FINAL_DISPOSITIONS, MatchKind, WarningDisposition, WarningStatus
+from sweeps.models import ScreeningBatch, ScreeningWarning
+from sweeps.screening_reading import RowError, read_screening
+
+PERIOD: Final = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+class ScreeningRejected(DomainError):
+    """The list has bad rows: nothing was saved; ``errors`` name each row and column."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"筛查名单有 {len(errors)} 处错误，未导入任何数据：请更正后重新上传", field="file")
+        self.errors = sorted(errors)
+
+
+def quarter_end(period: str) -> datetime.date:
+    """The last day of a "YYYY-Qn" period."""
+    match = PERIOD.match(period)
+    if match is None:
+        raise DomainError(f"筛查期“{period}”格式不正确，应为 2026-Q3", field="period")
+    year, quarter = int(match[1]), int(match[2])
+    if quarter == 4:
+        return datetime.date(year, 12, 31)
+    return datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
+
+
+def period_of(day: datetime.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+@dataclass(frozen=True)
+class _Target:
+    member: HouseholdMember
+    kind: str
+
+
+def _match_kinds(household_ids: set[int]) -> dict[int, str]:
+    """SPEC §6.4 match kinds of the households (one query)."""
+    kinds: dict[int, str] = dict.fromkeys(household_ids, MatchKind.CANDIDATE.value)
+    subjects = MonitoringSubject.objects.filter(household_id__in=household_ids).order_by("entered_on", "pk")
+    for household_id, status in subjects.values_list("household_id", "status"):
+        if status in OPEN_SUBJECT_STATUSES:
+            kinds[household_id] = MatchKind.MONITORED
+        elif status == SubjectStatus.RISK_ELIMINATED and kinds[household_id] != MatchKind.MONITORED:
+            kinds[household_id] = MatchKind.ELIMINATED
+    return kinds
+
+
+@transaction.atomic
+def screening_upload(*, actor: User, period: str, upload: UploadedFile) -> ScreeningBatch:
+    """Import a department's list for a quarter (SPEC §6.3, §6.4): every bad row rejects the file with its row
+    and column; matched rows become warnings, one per member, event type and period with its occurrence count;
+    rows already warned this period are duplicates; people not in the registry (or outside the department's area)
+    are listed on the batch for the county to look into."""
+    if not has_capability(actor, Capability.UPLOAD_SCREENING):
+        raise PermissionDenied
+    department, area = actor.department, actor.area
+    if not department or area is None:
+        raise DomainError("您的账号未设置所属部门或区划，不能上传筛查名单，请联系系统管理员", field="department")
+    today = timezone.localdate()
+    if quarter_end(period) > today + datetime.timedelta(days=92):
+        raise DomainError(f"筛查期 {period} 尚未开始", field="period")
+    sheet = read_screening(upload, department=department, today=today)
+    if sheet.errors:
+        raise ScreeningRejected(sheet.errors)
+    if not sheet.rows:
+        raise DomainError("名单中没有数据行", field="file")
+
+    ids = {row.id_number for row in sheet.rows}
+    members = {
+        member.id_number: member
+        for member in HouseholdMember.objects.filter(
+            id_number__in=ids, member_status=MemberStatus.PRESENT, household__closed_on__isnull=True
+        ).select_related("household__managing_area")
+    }
+    inside = set(
+        Household.objects.managed_in(area)
+        .filter(pk__in={m.household_id for m in members.values()})
+        .values_list("pk", flat=True)
+    )
+    already = set(
+        ScreeningWarning.objects.filter(department=department, period=period, member__in=members.values()).values_list(
+            "member_id", "event_type"
+        )
+    )
+    kinds = _match_kinds(inside)
+    grouped: dict[tuple[int, str], list[Any]] = defaultdict(list)
+    unmatched: list[dict[str, Any]] = []
+    duplicates = 0
+    for row in sheet.rows:
+        member = members.get(row.id_number)
+        if member is None or member.household_id not in inside:
+            reason = "不在防返贫监测农户档案中" if member is None else "该户不在本部门筛查范围内"
+            unmatched.append(
+                {"row": row.number, "id_number": mask_id_number(row.id_number), "name": row.name,
+                 "event": row.event.label, "reason": reason}
+            )  # fmt: skip
+            continue
+        key = (member.pk, row.event.code)
+        if key in already:
+            duplicates += 1
+            continue
+        if grouped[key]:
+            duplicates += 1
+        grouped[key].append((member, row))
+
+    batch = ScreeningBatch(
+        department=department,
+        area=area,
+        period=period,
+        uploaded_by=actor,
+        original_name=upload.name or "screening.xlsx",
+        row_count=len(sheet.rows),
+        duplicate_count=duplicates,
+        unmatched=unmatched,
+    )
+    upload.seek(0)
+    batch.file.save(f"{department}-{period}.xlsx", upload, save=False)
+    batch.save()
+    due = today + datetime.timedelta(days=int(parameter("warning.feedback_days", area_code=area.code, on=today)))
+    warnings = []
+    for (_member_id, _code), rows in grouped.items():
+        member, first = rows[0]
+        amounts = [row.amount for _member, row in rows if row.amount is not None]
+        warnings.append(
+            ScreeningWarning(
+                batch=batch,
+                department=department,
+                period=period,
+                member=member,
+                household_id=member.household_id,
+                event_type=first.event.code,
+                event_label=first.event.label,
+                risk_type=first.event.risk_type,
+                event_date=first.event_date,
+                amount=sum(amounts) if amounts else None,
+                detail=first.detail,
+                department_ref=first.department_ref,
+                occurrences=len(rows),
+                match_kind=kinds[member.household_id],
+                issued_on=today,
+                feedback_due_on=due,
+            )
+        )
+    ScreeningWarning.objects.bulk_create(warnings)
+    batch.warning_count = len(warnings)
+    batch.save(update_fields=["warning_count"])
+    _tell_villages(batch, [w.member for w in warnings])
+    return batch
+
+
+def _tell_villages(batch: ScreeningBatch, members: list[HouseholdMember]) -> None:
+    """One notification per village (its workers) and per township (its cadres) with the number of warnings."""
+    by_village: dict[str, int] = defaultdict(int)
+    for member in members:
+        by_village[member.household.managing_area.code] += 1
+    by_township: dict[str, int] = defaultdict(int)
+    for code, count in by_village.items():
+        by_township[code[:9].ljust(12, "0")] += count
+    department = Department(batch.department).label
+    for code, count in [*by_village.items(), *by_township.items()]:
+        level = AreaLevel.TOWNSHIP if code.endswith("000") else AreaLevel.VILLAGE
+        notify(
+            recipients=users_who_take(capability=Capability.DISPOSE_WARNING, area_code=code, levels=[level]),
+            topic="warning",
+            title=f"{department}筛查预警（{batch.period}）{count} 条待核实",
+            url="/sweeps/warnings/?status=assigned",
+            area_code=code,
+        )
+
+
+def _require_dispose(actor: Any, warning: ScreeningWarning) -> None:
+    if not has_capability(actor, Capability.DISPOSE_WARNING):
+        raise PermissionDenied
+    if not permissions.in_chain(actor, warning.household.managing_area.code):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def warning_dispose(
+    *,
+    warning: ScreeningWarning,
+    actor: Any,
+    disposition: str,
+    note: str,
+    category: str = "",
+    triggers: list[str] | None = None,
+) -> ScreeningWarning:
+    """Verify a warning after a visit and choose its class (SPEC §6.5, §6.6). ``start_entry`` opens an entry
+    application with channel 部门筛查预警 (a household already applying is merged, SPEC §4.6 EN-0)."""
+    warning = (
+        ScreeningWarning.objects.select_for_update(of=("self",))
+        .select_related("household__managing_area", "member")
+        .get(pk=warning.pk)
+    )
+    _require_dispose(actor, warning)
+    if warning.status != WarningStatus.ASSIGNED:
+        raise TransitionNotAllowed(f"预警当前为“{warning.get_status_display()}”，已核实过")
+    if disposition not in WarningDisposition.values:
+        raise DomainError("请选择处置结果", field="disposition")
+    note = (note or "").strip()
+    if not note:
+        raise DomainError("请填写核实情况", field="note")
+    if not warning.household.visits.filter(visited_on__gte=warning.issued_on).exists():
+        raise DomainError("请先登记一次入户核实走访，再填写处置结果（SPEC §6.5）", field="visit")
+    if disposition == WarningDisposition.START_ENTRY:
+        risk = warning.risk_type if warning.risk_type in RiskType.values else RiskType.OTHER
+        warning.entry_application = entry_report(
+            actor=actor,
+            household=warning.household,
+            channel=IdentificationChannel.DEPARTMENT_WARNING,
+            sub_channel=f"{Department(warning.department).label}{warning.period}",
+            proposed_category=category,
+            risk_types=[risk],
+            triggers=list(triggers or []),
+            reason=note,
+        )
+    now = timezone.now()
+    warning.disposition, warning.disposition_note = disposition, note
+    warning.verified_by, warning.verified_at = actor, now
+    warning.status = WarningStatus.CLOSED if disposition in FINAL_DISPOSITIONS else WarningStatus.VERIFIED
+    if warning.status == WarningStatus.CLOSED:
+        warning.closed_at = now
+    warning.save()
+    return warning
+
+
+@transaction.atomic
+def warning_close(*, warning: ScreeningWarning, actor: Any, note: str) -> ScreeningWarning:
+    """The follow-up of a verified warning is done (a measure fixed, the department took it over …)."""
+    warning = (
+        ScreeningWarning.objects.select_for_update(of=("self",))
+        .select_related("household__managing_area")
+        .get(pk=warning.pk)
+    )
+    _require_dispose(actor, warning)
+    if warning.status != WarningStatus.VERIFIED:
+        raise TransitionNotAllowed(f"预警当前为“{warning.get_status_display()}”，不能办结")
+    note = (note or "").strip()
+    if not note:
+        raise DomainError("请填写跟进情况", field="note")
+    warning.disposition_note = f"{warning.disposition_note}\n{timezone.localdate():%Y-%m-%d} 办结：{note}"
+    warning.status, warning.closed_at = WarningStatus.CLOSED, timezone.now()
+    warning.save(update_fields=["disposition_note", "status", "closed_at"])
+    return warning
+
+
+def screening_reminders(*, today: datetime.date) -> int:
+    """The quarterly reminder (SPEC §6.2, beat job, daily): ``warning.upload_due_days`` after a quarter ends,
+    every department screener whose department has not uploaded that quarter for their area is reminded once."""
+    previous_end = datetime.date(today.year, ((today.month - 1) // 3) * 3 + 1, 1) - datetime.timedelta(days=1)
+    period = period_of(previous_end)
+    told = 0
+    screeners = User.objects.filter(is_active=True, groups__name=Role.DEPARTMENT_SCREENER.value).exclude(department="")
+    for screener in screeners.select_related("area").distinct():
+        if screener.area is None:
+            continue
+        due_days = int(parameter("warning.upload_due_days", area_code=screener.area.code, on=today))
+        if today != previous_end + datetime.timedelta(days=due_days):
+            continue
+        if ScreeningBatch.objects.filter(department=screener.department, period=period, area=screener.area).exists():
+            continue
+        notify(
+            recipients=[screener],
+            topic="screening",
+            title=f"请上传{Department(screener.department).label}{period}筛查名单（季度部门筛查，已到期）",
+            url="/sweeps/screening/",
+            area_code=screener.area.code,
+        )
+        told += 1
+    return told

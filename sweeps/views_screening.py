@@ -1,0 +1,205 @@
+"""Department screening pages (SPEC §6): batches with their upload and report, the template per department, and the
+warnings the villages and townships verify (STYLE rule 18: thin views)."""
+
+import datetime
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+
+from accounts.models import User
+from accounts.permissions import has_capability
+from accounts.roles import Capability, Department
+from geo.mixins import JurisdictionScopedMixin
+from geo.shortcuts import get_visible_or_404, not_place_bound, scoped_view
+from revitalization.errors import DomainError
+from sweeps import permissions, services
+from sweeps.choices import WarningDisposition, WarningStatus
+from sweeps.exports import screening_template_xlsx
+from sweeps.forms import DisposeForm, NoteForm, UploadForm
+from sweeps.models import ScreeningBatch, ScreeningWarning
+from sweeps.screening_catalogue import EVENT_TYPES
+from sweeps.services.screening import period_of
+
+
+def _upload_form() -> UploadForm:
+    previous_quarter_day = timezone.localdate().replace(day=1) - datetime.timedelta(days=80)
+    return UploadForm(initial={"period": period_of(previous_quarter_day)})
+
+
+class BatchListView(JurisdictionScopedMixin, ListView[ScreeningBatch]):
+    model = ScreeningBatch
+    paginate_by = 20
+    template_name = "sweeps/batch_list.html"
+
+    def scope_queryset(self, queryset: QuerySet[ScreeningBatch]) -> QuerySet[ScreeningBatch]:
+        return queryset.select_related("area", "uploaded_by")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        can_upload = has_capability(user, Capability.UPLOAD_SCREENING) and bool(getattr(user, "department", ""))
+        context.update(can_upload=can_upload, form=_upload_form() if can_upload else None)
+        return context
+
+
+@require_POST
+@scoped_view(post_only=True)
+def batch_upload(request: HttpRequest) -> HttpResponse:
+    if not has_capability(request.user, Capability.UPLOAD_SCREENING):
+        raise PermissionDenied
+    form = UploadForm(request.POST, request.FILES)
+    errors: list[Any] = []
+    if form.is_valid():
+        try:
+            assert isinstance(request.user, User)  # type guard: the login middleware ran
+            batch = services.screening_upload(
+                actor=request.user, period=form.cleaned_data["period"].strip().upper(), upload=form.cleaned_data["file"]
+            )
+        except services.ScreeningRejected as exc:
+            errors = exc.errors
+            form.add_error(None, exc.message)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("已导入：%(rows)d 行，生成预警 %(warnings)d 条，未匹配 %(unmatched)d 行，重复 %(dup)d 行")
+                % {
+                    "rows": batch.row_count,
+                    "warnings": batch.warning_count,
+                    "unmatched": len(batch.unmatched),
+                    "dup": batch.duplicate_count,
+                },
+            )
+            return redirect(batch)
+    return render(request, "sweeps/batch_upload.html", {"form": form, "errors": errors[:500], "total": len(errors)})
+
+
+@not_place_bound
+def screening_template(request: HttpRequest) -> FileResponse:
+    """The list template of the user's department (or ``?department=``), with its event types on a second sheet."""
+    department = request.GET.get("department") or getattr(request.user, "department", "")
+    if department not in EVENT_TYPES:
+        department = next(iter(EVENT_TYPES))
+    return FileResponse(
+        io.BytesIO(screening_template_xlsx(department)),
+        as_attachment=True,
+        filename=f"{Department(department).label}筛查名单模板.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+class BatchDetailView(JurisdictionScopedMixin, DetailView[ScreeningBatch]):
+    model = ScreeningBatch
+    template_name = "sweeps/batch_detail.html"
+
+    def scope_queryset(self, queryset: QuerySet[ScreeningBatch]) -> QuerySet[ScreeningBatch]:
+        return queryset.select_related("area", "uploaded_by")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        warnings = ScreeningWarning.objects.visible_to(self.request.user).filter(batch=self.object)
+        context["warnings"] = warnings.select_related("household__managing_area")[:300]
+        context["unmatched"] = self.object.unmatched[:300]
+        return context
+
+
+class WarningListView(JurisdictionScopedMixin, ListView[ScreeningWarning]):
+    """The warnings to verify (SPEC §6.5), earliest feedback date first."""
+
+    model = ScreeningWarning
+    paginate_by = 30
+    template_name = "sweeps/warning_list.html"
+
+    def scope_queryset(self, queryset: QuerySet[ScreeningWarning]) -> QuerySet[ScreeningWarning]:
+        get = self.request.GET
+        status = get.get("status", WarningStatus.ASSIGNED)  # "all": every status
+        if status in WarningStatus.values:
+            queryset = queryset.filter(status=status)
+        if get.get("department") in Department.values:
+            queryset = queryset.filter(department=get["department"])
+        if get.get("overdue") == "1":
+            queryset = queryset.exclude(status=WarningStatus.CLOSED).filter(feedback_due_on__lt=timezone.localdate())
+        return queryset.select_related("household__managing_area__parent", "member").order_by("feedback_due_on", "pk")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            status=self.request.GET.get("status", WarningStatus.ASSIGNED),
+            statuses=WarningStatus.choices,
+            departments=[(code, Department(code).label) for code in EVENT_TYPES],
+            today=timezone.localdate(),
+        )
+        return context
+
+
+class WarningDetailView(JurisdictionScopedMixin, DetailView[ScreeningWarning]):
+    model = ScreeningWarning
+    template_name = "sweeps/warning_detail.html"
+
+    def scope_queryset(self, queryset: QuerySet[ScreeningWarning]) -> QuerySet[ScreeningWarning]:
+        return queryset.select_related("household__managing_area__parent", "member", "batch", "entry_application")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        warning: ScreeningWarning = self.object
+        user = self.request.user
+        can_dispose = has_capability(user, Capability.DISPOSE_WARNING) and permissions.in_chain(
+            user, warning.household.managing_area.code
+        )
+        context.update(
+            can_dispose=can_dispose and warning.status == WarningStatus.ASSIGNED,
+            can_close=can_dispose and warning.status == WarningStatus.VERIFIED,
+            dispose_form=DisposeForm(initial={"disposition": WarningDisposition.NO_RISK}),
+            note_form=NoteForm(),
+            shows_household=has_capability(user, Capability.BROWSE_HOUSEHOLDS),
+        )
+        return context
+
+
+@require_POST
+@scoped_view(model=ScreeningWarning, post_only=True)
+def warning_dispose(request: HttpRequest, pk: int) -> HttpResponse:
+    warning = get_visible_or_404(ScreeningWarning, request.user, pk=pk)
+    form = DisposeForm(request.POST)
+    try:
+        if not form.is_valid():
+            name, errors = next(iter(form.errors.items()))
+            raise DomainError(f"{form.fields[name].label}：{errors[0]}", field=name)
+        data = form.cleaned_data
+        services.warning_dispose(
+            warning=warning,
+            actor=request.user,
+            disposition=data["disposition"],
+            note=data["note"],
+            category=data["category"],
+            triggers=data["triggers"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已记录核实处置结果"))
+    return redirect(warning)
+
+
+@require_POST
+@scoped_view(model=ScreeningWarning, post_only=True)
+def warning_close(request: HttpRequest, pk: int) -> HttpResponse:
+    warning = get_visible_or_404(ScreeningWarning, request.user, pk=pk)
+    form = NoteForm(request.POST)
+    try:
+        services.warning_close(warning=warning, actor=request.user, note=form.data.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("预警已办结"))
+    return redirect(warning)
