@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from geo.api import AdminAreaViewSet
 from households.api.views import HouseholdViewSet, IncomeRecordViewSet, MemberViewSet, VisitViewSet
 from monitoring.api.views import EliminationCaseViewSet, EntryApplicationViewSet, MonitoringSubjectViewSet
+from sweeps.api.views import ProblemViewSet, ScreeningBatchViewSet, ScreeningWarningViewSet, SweepRunViewSet
 
 
 class TokenView(ObtainAuthToken):
@@ -24,6 +25,10 @@ router.register("visits", VisitViewSet, basename="visit")
 router.register("entries", EntryApplicationViewSet, basename="entry")
 router.register("subjects", MonitoringSubjectViewSet, basename="subject")
 router.register("eliminations", EliminationCaseViewSet, basename="elimination")
+router.register("sweep-runs", SweepRunViewSet, basename="sweep-run")
+router.register("problems", ProblemViewSet, basename="problem")
+router.register("screening-batches", ScreeningBatchViewSet, basename="screening-batch")
+router.register("warnings", ScreeningWarningViewSet, basename="warning")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

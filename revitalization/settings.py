@@ -167,6 +167,12 @@ SPECTACULAR_SETTINGS = {
         "EliminationStateEnum": "monitoring.choices.EliminationState",
         "SubjectCategoryEnum": "monitoring.choices.SubjectCategory",
         "RiskTypeEnum": "monitoring.choices.RiskType",
+        "ProblemStatusEnum": "sweeps.choices.ProblemStatus",
+        "RunStatusEnum": "sweeps.choices.RunStatus",
+        "WarningStatusEnum": "sweeps.choices.WarningStatus",
+        "SweepKindEnum": "sweeps.choices.SweepKind",
+        "VisitKindEnum": "households.choices.VisitKind",
+        "DepartmentEnum": "accounts.roles.Department",
     },
 }
 

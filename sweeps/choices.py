@@ -110,3 +110,16 @@ class WarningDisposition(models.TextChoices):
 FINAL_DISPOSITIONS = frozenset(
     {WarningDisposition.START_ENTRY, WarningDisposition.NO_RISK, WarningDisposition.DATA_ERROR}
 )
+
+
+class CampaignStatus(models.TextChoices):
+    OPEN = "open", _("进行中")
+    CLOSED = "closed", _("已完成")
+
+
+class ChecklistAnswer(models.TextChoices):
+    """A checklist question answered by the village (SPEC §7.4): "否" opens a problem."""
+
+    YES = "yes", _("是")
+    NO = "no", _("否")
+    NOT_APPLICABLE = "na", _("不适用")

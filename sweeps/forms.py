@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.forms import DATE, BootstrapMixin
 from monitoring.choices import SubjectCategory, TriggerCondition
-from sweeps.choices import SweepKind, WarningDisposition
+from sweeps.choices import ChecklistAnswer, SweepKind, WarningDisposition
 
 
 class StartForm(BootstrapMixin, forms.Form):
@@ -65,3 +65,27 @@ class DisposeForm(BootstrapMixin, forms.Form):
 
 class NoteForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label=_("跟进情况"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CampaignForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("排查名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("排查类型"), choices=SweepKind.choices, initial=SweepKind.CENTRALIZED)
+    county = forms.ChoiceField(label=_("县"), choices=())
+    starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
+    ends_on = forms.DateField(label=_("结束日期"), widget=DATE)
+
+    def __init__(self, *args: Any, counties: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["county"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(county.code, county.name) for county in counties]
+
+
+class AnswerForm(BootstrapMixin, forms.Form):
+    answer = forms.ChoiceField(label=_("结论"), choices=ChecklistAnswer.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("情况说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    evidence = forms.FileField(label=_("佐证材料"), required=False)
+
+
+class SignForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(label=_("签收意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

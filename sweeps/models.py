@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Department
 from sweeps.choices import (
     OPEN_PROBLEM_STATUSES,
+    CampaignStatus,
+    ChecklistAnswer,
     FourChecksCategory,
     GapType,
     MatchKind,
@@ -16,7 +18,16 @@ from sweeps.choices import (
     WarningDisposition,
     WarningStatus,
 )
-from sweeps.querysets import BatchQuerySet, ProblemQuerySet, ProblemRecordQuerySet, RunQuerySet, WarningQuerySet
+from sweeps.querysets import (
+    BatchQuerySet,
+    CampaignPartQuerySet,
+    CampaignQuerySet,
+    ChecklistItemQuerySet,
+    ProblemQuerySet,
+    ProblemRecordQuerySet,
+    RunQuerySet,
+    WarningQuerySet,
+)
 
 
 class SweepRun(models.Model):
@@ -333,3 +344,113 @@ class ScreeningWarning(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != WarningStatus.CLOSED
+
+
+class Campaign(models.Model):
+    """A county's campaign (排查, SPEC §7.2, §7.4): the automatic rules run as a sweep, every village answers the
+    checklist questions of the manual rules, and the campaign is signed off village → township → county."""
+
+    county = models.ForeignKey("geo.AdminArea", verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("排查类型"), max_length=16, choices=SweepKind.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    run = models.ForeignKey(
+        SweepRun, verbose_name=_("自动排查"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=8, choices=CampaignStatus.choices, default=CampaignStatus.OPEN)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("县级签收"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    signed_at = models.DateTimeField(_("县级签收时间"), null=True, blank=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("排查活动")
+        verbose_name_plural = _("排查活动")
+        ordering = ["-starts_on", "-pk"]
+        default_permissions = ("view",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="sweeps_campaign_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sweeps:campaign-detail", args=[self.pk])
+
+
+class CampaignPart(models.Model):
+    """A township's or village's part of a campaign, with its sign-off (SPEC §7.4: village → township → county)."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("排查活动"), on_delete=models.CASCADE, related_name="parts")
+    area = models.ForeignKey("geo.AdminArea", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("所属乡镇"), on_delete=models.CASCADE, null=True, blank=True, related_name="villages"
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("签收人"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    note = models.TextField(_("签收意见"), blank=True)
+
+    objects = CampaignPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("排查任务")
+        verbose_name_plural = _("排查任务")
+        ordering = ["campaign", "area__code"]
+        default_permissions = ("view",)
+        constraints = [models.UniqueConstraint(fields=["campaign", "area"], name="sweeps_one_part_per_area")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.area.name}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sweeps:campaign-part", args=[self.pk])
+
+
+class ChecklistItem(models.Model):
+    """One checklist question of a manual rule for one village (SPEC §7.4): yes / no + note + evidence; "否"
+    opens a problem for the village."""
+
+    part = models.ForeignKey(CampaignPart, verbose_name=_("排查任务"), on_delete=models.CASCADE, related_name="items")
+    rule_id = models.CharField(_("规则编号"), max_length=40)
+    question = models.CharField(_("核查事项"), max_length=200)
+    answer = models.CharField(_("结论"), max_length=4, choices=ChecklistAnswer.choices, blank=True)
+    note = models.TextField(_("情况说明"), blank=True)
+    evidence = models.FileField(_("佐证材料"), upload_to="sweeps/checklists/%Y/%m/", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    answered_at = models.DateTimeField(_("填报时间"), null=True, blank=True)
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("问题"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ChecklistItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("核查事项")
+        verbose_name_plural = _("核查事项")
+        ordering = ["part", "rule_id"]
+        default_permissions = ("view",)
+        constraints = [models.UniqueConstraint(fields=["part", "rule_id"], name="sweeps_one_item_per_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} {self.question}"

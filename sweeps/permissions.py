@@ -43,3 +43,9 @@ def can_work_on(user: Any, problem: Any) -> bool:
 def can_start_sweep(user: Any) -> bool:
     """A centralized sweep is started by a county reviewer or an administrator (SPEC §1.3)."""
     return has_capability(user, Capability.START_SWEEP)
+
+
+def can_verify_area(user: Any, area: Any) -> bool:
+    """Sign off an area's part of a campaign: a reviewer of that area or above (a township for itself, the county
+    for the campaign, SPEC §7.4)."""
+    return has_capability(user, VERIFY) and in_chain(user, area.code)

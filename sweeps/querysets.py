@@ -58,3 +58,30 @@ def _own_department(queryset: Any, user: Any, path: str) -> Any:
     if getattr(user, "is_superuser", False) or user.has_perm("accounts.browse_households"):
         return queryset
     return queryset.filter(**{path: getattr(user, "department", "") or "-"})
+
+
+class CampaignQuerySet(JurisdictionQuerySet[Any]):
+    """A campaign covers a county: its users and those above it see it, and so does everyone inside the county who
+    takes part (a township or village sees the campaign its checklists belong to)."""
+
+    jurisdiction_fields = ("county__code",)
+    territory_capability = "accounts.view_rectification"
+
+    def visible_to(self, user: Any) -> Self:
+        visible = super().visible_to(user)
+        area = getattr(user, "area", None)
+        if area is None or not user.has_perm(self.territory_capability) or len(area.prefix) <= 6:
+            return visible
+        return (visible | self.filter(county__code=area.code[:6].ljust(12, "0"))).distinct()
+
+
+class CampaignPartQuerySet(JurisdictionQuerySet[Any]):
+    """A township's or village's part of a campaign: visible where that area is."""
+
+    jurisdiction_fields = ("area__code",)
+    territory_capability = "accounts.view_rectification"
+
+
+class ChecklistItemQuerySet(JurisdictionQuerySet[Any]):
+    jurisdiction_fields = ("part__area__code",)
+    territory_capability = "accounts.view_rectification"

@@ -169,3 +169,47 @@ def rule_rows(run: SweepRun) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+@dataclass(frozen=True)
+class PartProgress:
+    part: Any
+    villages: int
+    villages_signed: int
+    answered: int
+    questions: int
+    problems: int
+
+
+def campaign_progress(campaign: Any, *, user: Any) -> list[PartProgress]:
+    """Per township part the user may see: villages signed and questions answered, in two grouped queries."""
+    from sweeps.models import CampaignPart, ChecklistItem
+
+    townships = list(
+        CampaignPart.objects.visible_to(user)
+        .filter(campaign=campaign, parent__isnull=True)
+        .select_related("area", "signed_by")
+        .annotate(villages_total=Count("villages", distinct=True))
+        .annotate(villages_signed=Count("villages", filter=Q(villages__signed_at__isnull=False), distinct=True))
+    )
+    items = (
+        ChecklistItem.objects.filter(part__campaign=campaign)
+        .values("part__parent")
+        .annotate(
+            total=Count("pk"),
+            answered=Count("pk", filter=~Q(answer="")),
+            problems=Count("pk", filter=Q(answer="no")),
+        )
+    )
+    by_township = {row["part__parent"]: row for row in items}
+    return [
+        PartProgress(
+            part=part,
+            villages=part.villages_total,  # type: ignore[attr-defined]
+            villages_signed=part.villages_signed,  # type: ignore[attr-defined]
+            answered=by_township.get(part.pk, {}).get("answered", 0),
+            questions=by_township.get(part.pk, {}).get("total", 0),
+            problems=by_township.get(part.pk, {}).get("problems", 0),
+        )
+        for part in townships
+    ]

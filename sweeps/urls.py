@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sweeps import views, views_screening
+from sweeps import views, views_campaigns, views_screening
 
 app_name = "sweeps"
 
@@ -16,6 +16,13 @@ urlpatterns = [
         path(f"problems/<int:pk>/{command}/", views.problem_command, {"command": command}, name=f"problem-{command}")
         for command in views.COMMANDS
     ),
+    path("campaigns/", views_campaigns.CampaignListView.as_view(), name="campaign-list"),
+    path("campaigns/new/", views_campaigns.campaign_create, name="campaign-create"),
+    path("campaigns/<int:pk>/", views_campaigns.CampaignDetailView.as_view(), name="campaign-detail"),
+    path("campaigns/<int:pk>/close/", views_campaigns.campaign_close, name="campaign-close"),
+    path("campaigns/parts/<int:pk>/", views_campaigns.CampaignPartView.as_view(), name="campaign-part"),
+    path("campaigns/parts/<int:pk>/sign/", views_campaigns.campaign_part_sign, name="campaign-part-sign"),
+    path("campaigns/items/<int:pk>/answer/", views_campaigns.checklist_answer, name="checklist-answer"),
     path("screening/", views_screening.BatchListView.as_view(), name="batch-list"),
     path("screening/upload/", views_screening.batch_upload, name="batch-upload"),
     path("screening/template/", views_screening.screening_template, name="screening-template"),

@@ -35,7 +35,7 @@ from households.models import (
 from monitoring.models import EliminationCase, EntryApplication, MonitoringSubject, PublicNotice
 from notifications.models import Notification
 from notifications.services import notify
-from sweeps.models import Problem, ScreeningBatch, ScreeningWarning, SweepRun
+from sweeps.models import Campaign, CampaignPart, ChecklistItem, Problem, ScreeningBatch, ScreeningWarning, SweepRun
 from tests.factories import (
     CityFactory,
     CountyFactory,
@@ -147,6 +147,9 @@ class World:
             self._warning(member, batch)
             for member, batch in zip((self.member_a, self.member_b), self.objects[ScreeningBatch], strict=True)
         )
+        self.objects[Campaign] = tuple(self._campaign(chain) for chain in (self.chain_a, self.chain_b))
+        self.objects[CampaignPart] = tuple(c.parts.get(area__level=AreaLevel.VILLAGE) for c in self.objects[Campaign])
+        self.objects[ChecklistItem] = tuple(part.items.get() for part in self.objects[CampaignPart])
         self.objects[Problem] = tuple(
             self._problem(h, run)
             for h, run in zip((self.household_a, self.household_b), self.objects[SweepRun], strict=True)
@@ -246,6 +249,21 @@ class World:
             issued_on=datetime.date(2026, 11, 5),
             feedback_due_on=datetime.date(2026, 11, 20),
         )
+
+    @staticmethod
+    def _campaign(chain: dict[str, AdminArea]) -> Campaign:
+        campaign = Campaign.objects.create(
+            county=chain[AreaLevel.COUNTY],
+            kind="centralized",
+            name="集中排查",
+            starts_on=datetime.date(2026, 11, 1),
+            ends_on=datetime.date(2026, 11, 30),
+            opened_by=UserFactory(area=None),
+        )
+        township = CampaignPart.objects.create(campaign=campaign, area=chain[AreaLevel.TOWNSHIP])
+        village = CampaignPart.objects.create(campaign=campaign, area=chain[AreaLevel.VILLAGE], parent=township)
+        ChecklistItem.objects.create(part=village, rule_id="FC-SHORT-SERVICE-02", question="是否有村卫生室")
+        return campaign
 
     @staticmethod
     def _run(county: AdminArea) -> SweepRun:

@@ -27,8 +27,8 @@ from monitoring.selectors import (
     subjects_without_measures,
     waiting,
 )
-from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus
-from sweeps.models import Problem
+from sweeps.choices import OPEN_PROBLEM_STATUSES, CampaignStatus, ProblemStatus, WarningStatus
+from sweeps.models import CampaignPart, Problem, ScreeningWarning
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,42 @@ def _problems_overdue(user: Any) -> QueueItem | None:
     )
 
 
+def _warnings_to_verify(user: Any) -> QueueItem | None:
+    if not has_capability(user, Capability.DISPOSE_WARNING):
+        return None
+    waiting = ScreeningWarning.objects.visible_to(user).filter(status=WarningStatus.ASSIGNED)
+    count = waiting.count()
+    if not count:
+        return None
+    late = waiting.filter(feedback_due_on__lt=timezone.localdate()).count()
+    hint = _("其中 %(n)s 条已超过反馈期限。") % {"n": late} if late else _("入户核实后填写处置结果。")
+    return QueueItem(title=_("待核实的部门筛查预警"), count=count, url=reverse("sweeps:warning-list"), hint=hint)
+
+
+def _checklists_to_answer(user: Any) -> QueueItem | None:
+    if not has_capability(user, Capability.SUBMIT_RECTIFICATION) or has_capability(
+        user, Capability.VERIFY_RECTIFICATION
+    ):
+        return None  # the villages answer; townships and counties sign
+    open_parts = CampaignPart.objects.visible_to(user).filter(
+        parent__isnull=False, signed_at__isnull=True, campaign__status=CampaignStatus.OPEN
+    )
+    count = open_parts.count()
+    if not count:
+        return None
+    part = open_parts.first()
+    assert part is not None
+    return QueueItem(
+        title=_("排查活动：待填报、签收的核查清单"),
+        count=count,
+        url=part.get_absolute_url(),
+        hint=_("逐项核查，答“否”的列入问题清单限期整改。"),
+    )
+
+
 PROVIDERS: list[Provider] = [
+    _checklists_to_answer,
+    _warnings_to_verify,
     _problems_to_verify,
     _problems_to_assign,
     _problems_to_rectify,

@@ -206,7 +206,8 @@ RULES = (
          "SPEC §7.3; 003 L126; 002 L53", relocation_without_work),
     Rule("FC-WEAK-RELOC-02", 1, WEAK, SubjectKind.HOUSEHOLD, RuleMode.SEMI, "搬迁、移民户确权、落户等遗留问题未解决",
          "SPEC §7.3; 004 L308", relocation_legacy),
-    # What needs people, or village data the system does not record yet: checklist questions of a campaign.
+    # What needs people, or village data the system does not record yet: checklist questions of a campaign, each asked
+# so that "否" is the problem a village records.
     _manual("FC-SHORT-INFRA-01", SHORT, V, "较大人口规模自然村（组）是否通硬化路", "SPEC §7.3; 003 L260"),
     _manual("FC-SHORT-INFRA-02", SHORT, V, "产业配套基础设施是否满足需要", "SPEC §7.3; 003 L260"),
     _manual("FC-SHORT-INFRA-03", SHORT, V, "农村电网、移动网络是否覆盖", "SPEC §7.3; 003 L260"),
@@ -215,13 +216,13 @@ RULES = (
     _manual("FC-SHORT-SERVICE-02", SHORT, V, "是否有标准化村卫生室和合格村医、常用药品", "SPEC §7.3; 003 L540"),
     _manual("FC-SHORT-SERVICE-04", SHORT, V, "养老、公租房等兜底服务设施是否满足需要", "SPEC §7.3; 003 L836"),
     _manual("FC-SHORT-SERVICE-05", SHORT, V, "是否有村级文化体育活动场所", "SPEC §7.3; 003 L262"),
-    _manual("FC-SHORT-GOV-01", SHORT, V, "村党组织是否软弱涣散", "SPEC §7.3; 003 L1152"),
+    _manual("FC-SHORT-GOV-01", SHORT, V, "村党组织是否坚强有力（不存在软弱涣散）", "SPEC §7.3; 003 L1152"),
     _manual("FC-SHORT-GOV-02", SHORT, V, "村集体经济年收入是否达到规定标准", "SPEC §7.3; 001 L348"),
     _manual("FC-SHORT-GOV-03", SHORT, V, "驻村第一书记和工作队是否按要求选派、在岗", "SPEC §7.3; 003 L1220, L1282"),
     _manual("FC-SHORT-GOV-04", SHORT, V, "村级活动场所和便民服务是否完善", "SPEC §7.3; 003 L262"),
     _manual("FC-SHORT-GOV-05", SHORT, V, "网格化管理是否覆盖全部农户", "SPEC §7.3; 003 L1174"),
-    _manual("FC-GAP-MISSED-AID-04", FourChecksCategory.GAP_FILLING, V, "消费帮扶是否过度依赖政府采购", "SPEC §7.3; 003 L256"),
+    _manual("FC-GAP-MISSED-AID-04", FourChecksCategory.GAP_FILLING, V, "消费帮扶是否以市场化方式为主（不过度依赖政府采购）", "SPEC §7.3; 003 L256"),
     _manual("FC-GAP-MISSED-AID-07", FourChecksCategory.GAP_FILLING, V, "东西部协作产业、就业帮扶是否精准到户", "SPEC §7.3; 003 L256"),
     _manual("FC-WEAK-KEYAREA-01", WEAK, V, "重点帮扶村的薄弱环节是否补齐", "SPEC §7.3; 003 L264"),
-    _manual("FC-WEAK-SELFDRIVE-01", WEAK, V, "是否存在高价彩礼、大操大办、超生等陈规陋习", "SPEC §7.3; 003 L264, L450"),
+    _manual("FC-WEAK-SELFDRIVE-01", WEAK, V, "村风民俗是否文明（无高价彩礼、大操大办等陈规陋习）", "SPEC §7.3; 003 L264, L450"),
 )  # fmt: skip

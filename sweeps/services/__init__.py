@@ -1,3 +1,4 @@
+from sweeps.services.campaigns import campaign_close, campaign_open, campaign_part_sign, checklist_answer
 from sweeps.services.problems import (
     TRANSITIONS,
     problem_assign,
@@ -30,6 +31,10 @@ from sweeps.services.screening import (
 __all__ = [
     "TRANSITIONS",
     "ScreeningRejected",
+    "campaign_close",
+    "campaign_open",
+    "campaign_part_sign",
+    "checklist_answer",
     "problem_assign",
     "problem_close",
     "problem_return",

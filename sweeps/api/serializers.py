@@ -1,0 +1,78 @@
+from typing import Any
+
+from rest_framework import serializers
+
+from sweeps.choices import SweepKind, WarningDisposition
+from sweeps.models import Problem, ProblemEvent, ScreeningBatch, ScreeningWarning, SweepRun
+
+
+class SweepRunSerializer(serializers.ModelSerializer[SweepRun]):
+    county_code = serializers.CharField(source="county.code", read_only=True)
+
+    class Meta:
+        model = SweepRun
+        fields = ["id", "kind", "county", "county_code", "run_on", "status", "rule_versions", "totals",
+                  "township_totals", "started_at", "finished_at"]  # fmt: skip
+
+
+class SweepStartSerializer(serializers.Serializer[Any]):
+    county = serializers.CharField(help_text="the county's 12-digit code")
+    kind = serializers.ChoiceField(choices=SweepKind.choices)
+
+
+class ProblemEventSerializer(serializers.ModelSerializer[ProblemEvent]):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = ProblemEvent
+        fields = ["at", "from_status", "to_status", "actor", "comment"]
+
+
+class ProblemSerializer(serializers.ModelSerializer[Problem]):
+    township_code = serializers.CharField(source="township.code", read_only=True)
+    events = ProblemEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Problem
+        fields = ["id", "rule_id", "rule_version", "category", "gap_type", "mode", "title", "subject_kind",
+                  "household", "member", "monitoring_subject", "area_code", "township_code", "evidence", "status",
+                  "detected_on", "last_seen_on", "no_longer_detected_on", "deadline", "responsible_unit",
+                  "responsible_person", "measures_taken", "closed_at", "previous_problem", "events"]  # fmt: skip
+
+
+class ProblemStepSerializer(serializers.Serializer[Any]):
+    """``{"action": "assign", "unit": …}``, ``start``, ``submit`` (measures_taken), ``return`` or ``close``."""
+
+    action = serializers.ChoiceField(choices=["assign", "start", "submit", "return", "close"])
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    unit = serializers.CharField(required=False, allow_blank=True, default="")
+    person = serializers.IntegerField(required=False, allow_null=True, default=None)
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    measures_taken = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ScreeningBatchSerializer(serializers.ModelSerializer[ScreeningBatch]):
+    class Meta:
+        model = ScreeningBatch
+        fields = ["id", "department", "period", "uploaded_at", "original_name", "row_count", "warning_count",
+                  "duplicate_count", "unmatched"]  # fmt: skip
+
+
+class ScreeningUploadSerializer(serializers.Serializer[Any]):
+    period = serializers.RegexField(r"^\d{4}-Q[1-4]$")
+    file = serializers.FileField()
+
+
+class ScreeningWarningSerializer(serializers.ModelSerializer[ScreeningWarning]):
+    class Meta:
+        model = ScreeningWarning
+        fields = ["id", "batch", "department", "period", "event_type", "event_label", "risk_type", "event_date",
+                  "amount", "occurrences", "match_kind", "status", "issued_on", "feedback_due_on", "disposition",
+                  "disposition_note", "verified_at", "entry_application", "closed_at"]  # fmt: skip
+
+
+class DisposeSerializer(serializers.Serializer[Any]):
+    disposition = serializers.ChoiceField(choices=WarningDisposition.choices)
+    note = serializers.CharField()
+    category = serializers.CharField(required=False, allow_blank=True, default="")
+    triggers = serializers.ListField(child=serializers.CharField(), required=False, default=list)

@@ -1,0 +1,130 @@
+"""Sweeps API: read-only viewsets, one ``@action`` per command calling one service (STYLE rule 18)."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import User
+from geo.codes import AreaLevel
+from geo.mixins import JurisdictionScopedMixin
+from geo.models import AdminArea
+from sweeps import permissions, services
+from sweeps.api.serializers import (
+    DisposeSerializer,
+    ProblemSerializer,
+    ProblemStepSerializer,
+    ScreeningBatchSerializer,
+    ScreeningUploadSerializer,
+    ScreeningWarningSerializer,
+    SweepRunSerializer,
+    SweepStartSerializer,
+)
+from sweeps.models import Problem, ScreeningBatch, ScreeningWarning, SweepRun
+
+
+class SweepRunViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[SweepRun]):
+    """Sweep runs of the caller's counties; ``POST`` starts one (``start_sweep``)."""
+
+    queryset = SweepRun.objects.select_related("county")
+    serializer_class = SweepRunSerializer
+    filterset_fields = ["kind", "status"]
+    ordering = ["-started_at"]
+
+    @extend_schema(request=SweepStartSerializer, responses=SweepRunSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not permissions.can_start_sweep(request.user):
+            raise PermissionDenied
+        payload = SweepStartSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        county = (
+            AdminArea.objects.visible_to(request.user)
+            .filter(code=payload.validated_data["county"], level=AreaLevel.COUNTY)
+            .first()
+        )
+        if county is None:
+            raise ValidationError({"county": "没有这个县，或不在您的辖区内"})
+        run = services.sweep_start(county=county, kind=payload.validated_data["kind"], actor=request.user)
+        return Response(SweepRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+class ProblemViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Problem]):
+    """Four-checks problems; ``POST /transitions/`` takes a rectification step."""
+
+    queryset = Problem.objects.select_related("township", "area").prefetch_related("events__actor")
+    serializer_class = ProblemSerializer
+    filterset_fields = ["status", "category", "gap_type", "rule_id", "household"]
+    ordering = ["deadline", "pk"]
+
+    @extend_schema(request=ProblemStepSerializer, responses=ProblemSerializer)
+    @action(detail=True, methods=["post"])
+    def transitions(self, request: Request, pk: str | None = None) -> Response:
+        problem = self.get_object()
+        payload = ProblemStepSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        actor = request.user
+        step = data["action"]
+        if step == "assign":
+            person = User.objects.filter(pk=data["person"]).first() if data["person"] else None
+            services.problem_assign(
+                problem=problem, actor=actor, unit=data["unit"], person=person, deadline=data["deadline"],
+                comment=data["comment"],
+            )  # fmt: skip
+        elif step == "start":
+            services.problem_start(problem=problem, actor=actor, comment=data["comment"])
+        elif step == "submit":
+            services.problem_submit(problem=problem, actor=actor, measures_taken=data["measures_taken"])
+        elif step == "return":
+            services.problem_return(problem=problem, actor=actor, comment=data["comment"])
+        else:
+            services.problem_close(problem=problem, actor=actor, comment=data["comment"])
+        return Response(ProblemSerializer(self.get_queryset().get(pk=pk)).data)
+
+
+class ScreeningBatchViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[ScreeningBatch]):
+    """Department screening lists; ``POST`` (multipart: period, file) uploads one."""
+
+    queryset = ScreeningBatch.objects.all()
+    serializer_class = ScreeningBatchSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["department", "period"]
+    ordering = ["-uploaded_at"]
+
+    @extend_schema(request=ScreeningUploadSerializer, responses=ScreeningBatchSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = ScreeningUploadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        assert isinstance(request.user, User)  # type guard: IsAuthenticated already ran
+        try:
+            batch = services.screening_upload(
+                actor=request.user, period=payload.validated_data["period"], upload=payload.validated_data["file"]
+            )
+        except services.ScreeningRejected as exc:
+            errors = [{"row": e.row, "column": e.column, "message": e.message} for e in exc.errors]
+            return Response({"detail": exc.message, "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(ScreeningBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+
+class ScreeningWarningViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[ScreeningWarning]):
+    """Screening warnings; ``POST /dispose/`` records the verification (SPEC §6.5, §6.6)."""
+
+    queryset = ScreeningWarning.objects.all()
+    serializer_class = ScreeningWarningSerializer
+    filterset_fields = ["status", "department", "period", "match_kind"]
+    ordering = ["feedback_due_on", "pk"]
+
+    @extend_schema(request=DisposeSerializer, responses=ScreeningWarningSerializer)
+    @action(detail=True, methods=["post"])
+    def dispose(self, request: Request, pk: str | None = None) -> Response:
+        warning = self.get_object()
+        payload = DisposeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.warning_dispose(warning=warning, actor=request.user, **payload.validated_data)
+        return Response(ScreeningWarningSerializer(self.get_queryset().get(pk=pk)).data)
