@@ -58,6 +58,8 @@ worker: install
 beat: install
 	$(BIN)/celery -A revitalization beat -l info
 
+# Benchmarks against a floor measured in the same run (BENCH_SWEEP_HOUSEHOLDS=60000,1000000 by default; a
+# database of its own: BENCH_DATABASE_URL, else a temporary SQLite file).
 bench: install
 	$(PY) bench/run.py
 

@@ -74,7 +74,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"四查四补集中排查：发现问题 {result.sweep.problems} 个，已交办 {result.sweep.assigned} 个，"
-            f"已提交待核验 {result.sweep.submitted} 个。"
+            f"已提交待核验 {result.sweep.submitted} 个；卫健部门筛查预警 {result.sweep.warnings} 条待核实。"
         )
         self.stdout.write(f"用时 {elapsed:.1f} 秒。")
         if options["verbosity"] >= 2:
