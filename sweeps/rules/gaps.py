@@ -326,6 +326,18 @@ def exit_ready(scope: Scope) -> QuerySet[MonitoringSubject]:
     )
 
 
+def measures_ended_while_at_risk(scope: Scope) -> QuerySet[MonitoringSubject]:
+    """FC-GAP-MISSED-AID-10 (issue "four checks" §1, design): a subject still monitored whose measures have all ended
+    (delivered or stopped) — the risk persists and nothing is running (应帮尽帮, 004 L199)."""
+    running = AssistanceMeasure.objects.filter(subject=OuterRef("pk"), status__in=OPEN_MEASURE)
+    return (
+        scope.subjects()
+        .filter(status="monitored")
+        .filter(Exists(AssistanceMeasure.objects.filter(subject=OuterRef("pk"))))
+        .exclude(Exists(running))
+    )
+
+
 def unpaired(scope: Scope) -> QuerySet[MonitoringSubject]:
     """FC-GAP-MISSED-AID-08: a subject whose household has no paired assistance cadre (000 L83; the pairing is the
     cadre's guardian grant, SPEC §1.6)."""
@@ -431,6 +443,8 @@ RULES = (
          "SPEC §7.3; 000 L83", unpaired, AID),
     Rule("FC-GAP-MISSED-AID-09", 1, GAP, SubjectKind.SUBJECT, RuleMode.AUTO, "有劳动能力但仅落实兜底保障措施",
          "SPEC §7.3, §5.5; 004 L205", welfare_dependency, AID),
+    Rule("FC-GAP-MISSED-AID-10", 1, GAP, SubjectKind.SUBJECT, RuleMode.AUTO, "帮扶措施均已结束但仍在监测、风险未消除",
+         "SPEC §7.3 (design); 004 L199", measures_ended_while_at_risk, AID),
     Rule("FC-GAP-MISSED-MGMT-01", 1, GAP, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "自主迁徙、人户分离的脱贫户或监测户未落实双重管理",
          "SPEC §7.3, §1.5; 003 L256, L412", self_migrant_unmanaged, MGMT),
     Rule("FC-GAP-MISSED-MGMT-02", 1, GAP, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "外出居住的脱贫户或监测户本年度无收入和三保障信息",

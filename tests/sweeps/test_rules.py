@@ -370,6 +370,17 @@ def test_aid_09_able_to_work_with_only_safety_net_measures(world):
     assert_rule(world, "FC-GAP-MISSED-AID-09", trips=[dependent], passes=[mixed, unable])
 
 
+def test_aid_10_measures_ended_while_still_monitored(world):
+    ended = world.subject(world.family())
+    world.measure(ended, status="delivered")
+    world.measure(ended, "employment", "local_employment", status="stopped")
+    running = world.subject(world.family())
+    world.measure(running, status="delivered")
+    world.measure(running, "employment", "local_employment", status="in_progress")
+    none_yet = world.subject(world.family())  # that is FC-GAP-MISSED-AID-01's case
+    assert_rule(world, "FC-GAP-MISSED-AID-10", trips=[ended], passes=[running, none_yet])
+
+
 # ----------------------------------------------------------------------------------------------------------- 漏管
 
 
