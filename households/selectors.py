@@ -122,10 +122,9 @@ def household_size(household: Household) -> int:
     return sum(1 for m in household.members.all() if m.member_status == MemberStatus.PRESENT and m.counts_in_household)
 
 
-def household_income_summary(household: Household, *, on: datetime.date) -> IncomeSummary:
-    """The household's income in the rolling 12-month window ending before ``on`` (SPEC §3.5) and its position
-    against that year's line (§3.6). Members and incomes should be prefetched by the caller."""
-    records = [
+def _period_incomes(household: Household) -> list[rules.PeriodIncome]:
+    """The household's income records as the income rules read them (SPEC §3.1)."""
+    return [
         rules.PeriodIncome(
             r.year,
             r.month,
@@ -139,6 +138,12 @@ def household_income_summary(household: Household, *, on: datetime.date) -> Inco
         )
         for r in household.incomes.all()
     ]
+
+
+def household_income_summary(household: Household, *, on: datetime.date) -> IncomeSummary:
+    """The household's income in the rolling 12-month window ending before ``on`` (SPEC §3.5) and its position
+    against that year's line (§3.6). Members and incomes should be prefetched by the caller."""
+    records = _period_incomes(household)
     window = rules.rolling_window(on)
     in_window = rules.income_in_window(records, window)
     fallback = False
@@ -206,20 +211,7 @@ def household_hardship(household: Household, *, on: datetime.date) -> Hardship:
     (003 L218), and the medical and schooling totals kept with last year's income are a second record of the same
     spending: the larger counts, so nothing entered both ways counts twice [design]. The sweeps read the same
     definition set-based (``sweeps.rules.base.with_rigid``). Incomes and rigid expenses should be prefetched."""
-    records = [
-        rules.PeriodIncome(
-            r.year,
-            r.month,
-            rules.IncomeComponents(
-                wage_income=r.wage_income,
-                business_income=r.business_income,
-                business_expense=r.business_expense,
-                property_income=r.property_income,
-                transfer_income=r.transfer_income,
-            ),
-        )
-        for r in household.incomes.all()
-    ]
+    records = _period_incomes(household)
     window = rules.rolling_window(on)
     months = set(window.months())
     bills = [e for e in household.rigid_expenses.all() if (e.incurred_on.year, e.incurred_on.month) in months]

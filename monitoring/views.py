@@ -51,6 +51,7 @@ from monitoring.models import (
     PublicNotice,
 )
 from revitalization.errors import DomainError
+from revitalization.forms import raise_first_error
 
 
 def _queue_filter(request: HttpRequest) -> selectors.QueueFilter:
@@ -160,15 +161,6 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "households/form_page.html", {"form": form, "title": _("申报纳入监测"), "back": household})
 
 
-def _raise_first_error(form: Any) -> None:
-    """Commands answer with the application page and a message: the first invalid field, named."""
-    if form.is_valid():
-        return
-    name, errors = next(iter(form.errors.items()))
-    label = form.fields[name].label if name in form.fields else ""
-    raise DomainError(f"{label}：{errors[0]}" if label else str(errors[0]), field=name)
-
-
 def _comment_step(service: Callable[..., Any]) -> Callable[[HttpRequest, EntryApplication], Any]:
     def run(request: HttpRequest, application: EntryApplication) -> Any:
         form = CommentForm(request.POST)
@@ -181,7 +173,7 @@ def _comment_step(service: Callable[..., Any]) -> Callable[[HttpRequest, EntryAp
 def _form_step(form_class: type, service: Callable[..., Any]) -> Callable[[HttpRequest, EntryApplication], Any]:
     def run(request: HttpRequest, application: EntryApplication) -> Any:
         form = form_class(request.POST, request.FILES)
-        _raise_first_error(form)
+        raise_first_error(form)
         return service(application=application, actor=request.user, **form.cleaned_data)
 
     return run
@@ -276,7 +268,7 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
     subject = get_visible_or_404(MonitoringSubject, request.user, pk=pk)
     form = MeasureForm(request.POST)
     try:
-        _raise_first_error(form)
+        raise_first_error(form)
         services.measure_add(actor=request.user, subject=subject, **form.cleaned_data)
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -374,7 +366,7 @@ def elimination_create(request: HttpRequest, pk: int) -> HttpResponse:
     subject = get_visible_or_404(MonitoringSubject, request.user, pk=pk)
     form = ProposalForm(request.POST)
     try:
-        _raise_first_error(form)
+        raise_first_error(form)
         case = services.elimination_open(subject=subject, actor=request.user, proposal=form.cleaned_data["proposal"])
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -395,7 +387,7 @@ def _case_comment_step(service: Callable[..., Any]) -> Callable[[HttpRequest, El
 def _case_form_step(form_class: type, service: Callable[..., Any]) -> Callable[[HttpRequest, EliminationCase], Any]:
     def run(request: HttpRequest, case: EliminationCase) -> Any:
         form = form_class(request.POST, request.FILES)
-        _raise_first_error(form)
+        raise_first_error(form)
         return service(case=case, actor=request.user, **form.cleaned_data)
 
     return run
@@ -460,7 +452,7 @@ def lookback_create(request: HttpRequest, pk: int) -> HttpResponse:
     subject = get_visible_or_404(MonitoringSubject, request.user, pk=pk)
     form = LookbackForm(request.POST)
     try:
-        _raise_first_error(form)
+        raise_first_error(form)
         review = LookbackReview.objects.filter(subject=subject, pk=form.cleaned_data["review"]).first()
         if review is None:
             raise DomainError("回头看记录不存在", field="review")

@@ -67,6 +67,11 @@ def problem_list_narrow(
     return queryset.order_by("deadline", "pk")
 
 
+def counties_of(user: Any) -> QuerySet[AdminArea]:
+    """The counties a user may start sweeps and campaigns in (those of their territory)."""
+    return AdminArea.objects.visible_to(user).active().of_level(AreaLevel.COUNTY).order_by("code")
+
+
 def townships_of(user: Any) -> QuerySet[AdminArea]:
     """The townships a user above the township level may narrow lists to."""
     area = getattr(user, "area", None)

@@ -16,21 +16,17 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from accounts.models import User
-from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
 from geo.shortcuts import get_visible_or_404, not_place_bound, scoped_view
 from revitalization.errors import DomainError
+from revitalization.forms import raise_first_error
 from sweeps import permissions, selectors, services
 from sweeps.choices import FourChecksCategory, GapType, ProblemStatus, RunStatus
 from sweeps.exports import problems_xlsx
 from sweeps.forms import AssignForm, CloseForm, CommentForm, StartForm, SubmitForm
 from sweeps.models import Problem, SweepRun
 from sweeps.rules import CATALOGUE
-
-
-def _counties(user: Any) -> QuerySet[AdminArea]:
-    return AdminArea.objects.visible_to(user).active().of_level(AreaLevel.COUNTY).order_by("code")
 
 
 class RunListView(JurisdictionScopedMixin, ListView[SweepRun]):
@@ -49,7 +45,7 @@ class RunListView(JurisdictionScopedMixin, ListView[SweepRun]):
         can_start = permissions.can_start_sweep(user)
         context.update(
             can_start=can_start,
-            start_form=StartForm(counties=_counties(user)) if can_start else None,
+            start_form=StartForm(counties=selectors.counties_of(user)) if can_start else None,
             missing=selectors.centralized_sweep_missing(user=user, today=timezone.localdate()),
             rules=CATALOGUE,
         )
@@ -61,7 +57,7 @@ class RunListView(JurisdictionScopedMixin, ListView[SweepRun]):
 def run_start(request: HttpRequest) -> HttpResponse:
     if not permissions.can_start_sweep(request.user):
         raise PermissionDenied
-    counties = _counties(request.user)
+    counties = selectors.counties_of(request.user)
     form = StartForm(request.POST, counties=counties)
     if not form.is_valid():
         messages.error(request, _("请选择排查类型和县"))
@@ -194,17 +190,9 @@ class ProblemDetailView(JurisdictionScopedMixin, DetailView[Problem]):
         return context
 
 
-def _first_error(form: Any) -> None:
-    if form.is_valid():
-        return
-    name, errors = next(iter(form.errors.items()))
-    label = form.fields[name].label if name in form.fields else ""
-    raise DomainError(f"{label}：{errors[0]}" if label else str(errors[0]), field=name)
-
-
 def _assign(request: HttpRequest, problem: Problem) -> Any:
     form = AssignForm(request.POST, people=User.objects.filter(pk=request.POST.get("person") or 0))
-    _first_error(form)
+    raise_first_error(form)
     data = form.cleaned_data
     person = User.objects.filter(pk=data["person"]).first() if data["person"] else None
     return services.problem_assign(
@@ -220,7 +208,7 @@ def _assign(request: HttpRequest, problem: Problem) -> Any:
 def _with_form(form_class: type, service: Callable[..., Any]) -> Callable[[HttpRequest, Problem], Any]:
     def run(request: HttpRequest, problem: Problem) -> Any:
         form = form_class(request.POST, request.FILES)
-        _first_error(form)
+        raise_first_error(form)
         return service(problem=problem, actor=request.user, **form.cleaned_data)
 
     return run

@@ -15,19 +15,14 @@ from django.views.generic import DetailView, ListView
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
-from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
-from geo.models import AdminArea
 from geo.shortcuts import get_visible_or_404, scoped_view
 from revitalization.errors import DomainError
+from revitalization.forms import raise_first_error
 from sweeps import permissions, selectors, services
 from sweeps.choices import CampaignStatus
 from sweeps.forms import AnswerForm, CampaignForm, SignForm
 from sweeps.models import Campaign, CampaignPart, ChecklistItem
-
-
-def _counties(user: Any) -> QuerySet[AdminArea]:
-    return AdminArea.objects.visible_to(user).active().of_level(AreaLevel.COUNTY).order_by("code")
 
 
 class CampaignListView(JurisdictionScopedMixin, ListView[Campaign]):
@@ -44,7 +39,7 @@ class CampaignListView(JurisdictionScopedMixin, ListView[Campaign]):
         can_open = permissions.can_start_sweep(user)
         today = timezone.localdate()
         form = CampaignForm(
-            counties=_counties(user),
+            counties=selectors.counties_of(user),
             initial={"name": f"{today.year}年四查四补集中全面排查", "starts_on": today, "ends_on": today},
         )
         context.update(can_open=can_open, form=form if can_open else None)
@@ -56,11 +51,12 @@ class CampaignListView(JurisdictionScopedMixin, ListView[Campaign]):
 def campaign_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_start_sweep(request.user):
         raise PermissionDenied
-    counties = _counties(request.user)
+    counties = selectors.counties_of(request.user)
     form = CampaignForm(request.POST, counties=counties)
-    if not form.is_valid():
-        name, errors = next(iter(form.errors.items()))
-        messages.error(request, f"{form.fields[name].label}：{errors[0]}")
+    try:
+        raise_first_error(form)
+    except DomainError as exc:
+        messages.error(request, exc.message)
         return redirect("sweeps:campaign-list")
     data = form.cleaned_data
     county = counties.filter(code=data["county"]).first()

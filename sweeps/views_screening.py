@@ -21,6 +21,7 @@ from accounts.roles import Capability, Department
 from geo.mixins import JurisdictionScopedMixin
 from geo.shortcuts import get_visible_or_404, not_place_bound, scoped_view
 from revitalization.errors import DomainError
+from revitalization.forms import raise_first_error
 from sweeps import permissions, services
 from sweeps.choices import WarningDisposition, WarningStatus
 from sweeps.exports import screening_template_xlsx
@@ -172,9 +173,7 @@ def warning_dispose(request: HttpRequest, pk: int) -> HttpResponse:
     warning = get_visible_or_404(ScreeningWarning, request.user, pk=pk)
     form = DisposeForm(request.POST)
     try:
-        if not form.is_valid():
-            name, errors = next(iter(form.errors.items()))
-            raise DomainError(f"{form.fields[name].label}：{errors[0]}", field=name)
+        raise_first_error(form)
         data = form.cleaned_data
         services.warning_dispose(
             warning=warning,

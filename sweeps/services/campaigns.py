@@ -20,10 +20,10 @@ from notifications.selectors import users_who_take
 from notifications.services import notify
 from revitalization.errors import DomainError, TransitionNotAllowed
 from sweeps import permissions
-from sweeps.choices import OPEN_PROBLEM_STATUSES, CampaignStatus, ChecklistAnswer, RuleMode, RunStatus, SubjectKind
+from sweeps.choices import OPEN_PROBLEM_STATUSES, CampaignStatus, ChecklistAnswer, RunStatus, SubjectKind
 from sweeps.models import Campaign, CampaignPart, ChecklistItem, Problem
 from sweeps.rules import BY_ID, CHECKLIST
-from sweeps.services.runs import deadline_for, sweep_start
+from sweeps.services.runs import Hit, deadline_for, new_problem, sweep_start
 
 
 @transaction.atomic
@@ -126,25 +126,20 @@ def _village_problem(item: ChecklistItem, village: AdminArea) -> Problem:
     today = timezone.localdate()
     township = village.parent
     assert township is not None
-    return Problem.objects.create(
-        rule_id=rule.id,
-        rule_version=rule.version,
-        category=rule.category,
-        gap_type=rule.gap_type,
-        mode=RuleMode.MANUAL,
-        title=rule.title,
-        subject_kind=SubjectKind.VILLAGE,
-        subject_key=key,
-        area=village,
-        township=township,
+    hit = Hit(
+        key=key,
+        household_id=None,
+        member_id=None,
+        subject_id=None,
+        area_id=village.pk,
         area_code=village.code,
+        co_code="",
         evidence={"核查情况": item.note, "排查活动": campaign.name},
-        detected_on=today,
-        first_run=campaign.run,
-        last_seen_run=campaign.run,
-        last_seen_on=today,
-        deadline=deadline_for(rule, area_code=village.code, detected_on=today),
     )
+    deadline = deadline_for(rule, area_code=village.code, detected_on=today)
+    problem = new_problem(rule, hit=hit, township=township, run=campaign.run, on=today, deadline=deadline)
+    problem.save()
+    return problem
 
 
 @transaction.atomic

@@ -141,6 +141,43 @@ def deadline_for(rule: Rule, *, area_code: str, detected_on: datetime.date) -> d
     return detected_on + datetime.timedelta(days=int(days[kind]))
 
 
+def new_problem(
+    rule: Rule,
+    *,
+    hit: Hit,
+    township: AdminArea,
+    run: SweepRun | None,
+    on: datetime.date,
+    deadline: datetime.date,
+    previous_id: int | None = None,
+) -> Problem:
+    """An unsaved problem of ``rule`` for one subject: what a sweep inserts in bulk and a checklist "否" saves."""
+    return Problem(
+        rule_id=rule.id,
+        rule_version=rule.version,
+        category=rule.category,
+        gap_type=rule.gap_type,
+        mode=rule.mode,
+        title=rule.title,
+        subject_kind=rule.subject,
+        subject_key=hit.key,
+        household_id=hit.household_id,
+        member_id=hit.member_id,
+        monitoring_subject_id=hit.subject_id,
+        area_id=hit.area_id,
+        area_code=hit.area_code,
+        co_area_code=hit.co_code,
+        township=township,
+        evidence=hit.evidence,
+        detected_on=on,
+        first_run=run,
+        last_seen_run=run,
+        last_seen_on=on,
+        deadline=deadline,
+        previous_problem_id=previous_id,
+    )
+
+
 def _reconcile(rule: Rule, scope: Scope, run: SweepRun) -> dict[str, int]:
     """Apply one rule to one township (the module docstring's three cases); a bounded number of queries."""
     hits = rule_hits(rule, scope)
@@ -162,32 +199,16 @@ def _reconcile(rule: Rule, scope: Scope, run: SweepRun) -> dict[str, int]:
         deadline = deadline_for(rule, area_code=scope.township.code, detected_on=on)
         Problem.objects.bulk_create(
             [
-                Problem(
-                    rule_id=rule.id,
-                    rule_version=rule.version,
-                    category=rule.category,
-                    gap_type=rule.gap_type,
-                    mode=rule.mode,
-                    title=rule.title,
-                    subject_kind=rule.subject,
-                    subject_key=key,
-                    household_id=hit.household_id,
-                    member_id=hit.member_id,
-                    monitoring_subject_id=hit.subject_id,
-                    area_id=hit.area_id,
-                    area_code=hit.area_code,
-                    co_area_code=hit.co_code,
+                new_problem(
+                    rule,
+                    hit=hits[key],
                     township=scope.township,
-                    evidence=hit.evidence,
-                    detected_on=on,
-                    first_run=run,
-                    last_seen_run=run,
-                    last_seen_on=on,
+                    run=run,
+                    on=on,
                     deadline=deadline,
-                    previous_problem_id=previous.get(key),
+                    previous_id=previous.get(key),
                 )
                 for key in new_keys
-                for hit in (hits[key],)
             ],
             batch_size=BATCH,
             ignore_conflicts=True,  # a concurrent run of the same county: the constraint keeps one open problem
