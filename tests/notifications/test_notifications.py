@@ -21,6 +21,7 @@ from monitoring.services import (
 from notifications.models import Notification
 from notifications.selectors import unread_count
 from notifications.services import notify
+from notifications.tasks import notification_email_task
 from tests.factories import TownshipFactory, UserFactory, VillageFactory
 from tests.monitoring.test_elimination import (
     _age_notice,
@@ -165,7 +166,9 @@ def test_an_outside_link_is_never_followed(client, county):
     assert response["Location"] == reverse("notifications:notification-list")
 
 
-def test_e_mail_copies_go_out_after_commit_where_configured(settings, county, django_capture_on_commit_callbacks):
+def test_e_mail_copies_go_out_after_commit_where_configured(
+    settings, county, django_capture_on_commit_callbacks, monkeypatch
+):
     settings.NOTIFICATION_EMAIL = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SITE_URL = "https://fpjc.example.gov.cn"
@@ -173,9 +176,14 @@ def test_e_mail_copies_go_out_after_commit_where_configured(settings, county, dj
     county.township_cadre.save()
     application = _report(county, county.household(per_capita=Decimal("5000")))
     _through_village(county, application)
+    queued = []
+    monkeypatch.setattr(notification_email_task, "delay", queued.append)  # the broker, whichever is configured
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         entry_notice_complete(application=application, actor=county.village_worker)
+    assert len(callbacks) == 1  # after commit, never inside the step's transaction
+    for ids in queued:
+        notification_email_task(ids)  # what the worker runs
 
     assert [message.to for message in mail.outbox] == [["township@example.org"]]  # others have no address
     assert "待乡镇审核" in mail.outbox[0].subject

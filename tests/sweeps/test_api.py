@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from households.choices import VisitKind
 from households.models import Visit
-from sweeps.models import Problem, ScreeningWarning
+from sweeps.models import Problem, ScreeningWarning, SweepRun
 from tests.factories import UserFactory
 from tests.sweeps.test_rules import TODAY, World
 from tests.sweeps.test_screening import xlsx
@@ -21,7 +21,7 @@ def _today(monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
 
 
-def test_start_a_sweep_and_rectify_through_the_api(api_client, django_capture_on_commit_callbacks):
+def test_start_a_sweep_and_rectify_through_the_api(api_client, work_off):
     world = World()
     poor = world.family(per_capita=Decimal("5000"))
     api_client.force_authenticate(world.township_cadre)
@@ -29,9 +29,9 @@ def test_start_a_sweep_and_rectify_through_the_api(api_client, django_capture_on
     assert api_client.post(reverse("api:sweep-run-list"), body, format="json").status_code == 403
 
     api_client.force_authenticate(world.county_reviewer)
-    with django_capture_on_commit_callbacks(execute=True):
-        created = api_client.post(reverse("api:sweep-run-list"), body, format="json")
+    created = api_client.post(reverse("api:sweep-run-list"), body, format="json")
     assert created.status_code == 201, created.content
+    work_off(SweepRun.objects.get(pk=created.json()["id"]))
     problem = Problem.objects.get(rule_id="FC-GAP-MISSED-REG-01", household=poor)
     listed = api_client.get(reverse("api:problem-list"), {"rule_id": "FC-GAP-MISSED-REG-01"}).json()
     assert [row["id"] for row in listed["results"]] == [problem.pk]

@@ -29,16 +29,17 @@ def world():
     return World()
 
 
-def _open(world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        return campaign_open(
-            actor=world.county_reviewer,
-            county=world.county,
-            kind="centralized",
-            name="2026年集中全面排查",
-            starts_on=TODAY,
-            ends_on=TODAY + datetime.timedelta(days=30),
-        )
+def _open(world, work_off):
+    campaign = campaign_open(
+        actor=world.county_reviewer,
+        county=world.county,
+        kind="centralized",
+        name="2026年集中全面排查",
+        starts_on=TODAY,
+        ends_on=TODAY + datetime.timedelta(days=30),
+    )
+    work_off(campaign.run)
+    return campaign
 
 
 def _answer_all(world, part, *, no=()):
@@ -49,8 +50,8 @@ def _answer_all(world, part, *, no=()):
         )
 
 
-def test_a_campaign_from_opening_to_the_county_sign_off(world, django_capture_on_commit_callbacks):
-    campaign = _open(world, django_capture_on_commit_callbacks)
+def test_a_campaign_from_opening_to_the_county_sign_off(world, work_off):
+    campaign = _open(world, work_off)
     campaign.run.refresh_from_db()
     assert campaign.run.status == RunStatus.DONE
     village_part = CampaignPart.objects.get(campaign=campaign, area=world.village)
@@ -79,8 +80,8 @@ def test_a_campaign_from_opening_to_the_county_sign_off(world, django_capture_on
     assert (campaign.status, campaign.signed_by) == (CampaignStatus.CLOSED, world.county_reviewer)
 
 
-def test_no_needs_a_note_and_answering_no_twice_keeps_one_problem(world, django_capture_on_commit_callbacks):
-    campaign = _open(world, django_capture_on_commit_callbacks)
+def test_no_needs_a_note_and_answering_no_twice_keeps_one_problem(world, work_off):
+    campaign = _open(world, work_off)
     item = ChecklistItem.objects.get(part__campaign=campaign, part__area=world.village, rule_id="FC-SHORT-GOV-02")
 
     with pytest.raises(DomainError, match="答“否”时请说明"):
@@ -91,7 +92,7 @@ def test_no_needs_a_note_and_answering_no_twice_keeps_one_problem(world, django_
     assert Problem.objects.filter(rule_id="FC-SHORT-GOV-02", area=world.village).count() == 1
 
 
-def test_only_the_county_opens_and_only_the_place_answers(world, django_capture_on_commit_callbacks):
+def test_only_the_county_opens_and_only_the_place_answers(world, work_off):
     with pytest.raises(PermissionDenied):
         campaign_open(
             actor=world.township_cadre,
@@ -101,7 +102,7 @@ def test_only_the_county_opens_and_only_the_place_answers(world, django_capture_
             starts_on=TODAY,
             ends_on=TODAY,
         )
-    campaign = _open(world, django_capture_on_commit_callbacks)
+    campaign = _open(world, work_off)
     item = ChecklistItem.objects.filter(part__campaign=campaign, part__area=world.village).first()
     outsider = UserFactory(roles=[Role.VILLAGE_WORKER], area=VillageFactory(parent=world.township, code="640324100299"))
     with pytest.raises(PermissionDenied):
@@ -110,8 +111,8 @@ def test_only_the_county_opens_and_only_the_place_answers(world, django_capture_
         campaign_close(campaign=campaign, actor=world.township_cadre)
 
 
-def test_the_village_answers_its_checklist_on_the_page(client, world, django_capture_on_commit_callbacks):
-    campaign = _open(world, django_capture_on_commit_callbacks)
+def test_the_village_answers_its_checklist_on_the_page(client, world, work_off):
+    campaign = _open(world, work_off)
     part = CampaignPart.objects.get(campaign=campaign, area=world.village)
     item = part.items.get(rule_id="FC-SHORT-INFRA-03")
     client.force_login(world.village_worker)

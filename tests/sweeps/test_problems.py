@@ -46,11 +46,10 @@ def world():
 
 
 @pytest.fixture
-def problem(world, django_capture_on_commit_callbacks):
+def problem(world, work_off):
     """A household below the line found by a sweep (FC-GAP-MISSED-REG-01)."""
     world.poor = world.family(per_capita=Decimal("5000"))
-    with django_capture_on_commit_callbacks(execute=True):
-        sweep_start(county=world.county, kind="centralized", actor=world.county_reviewer)
+    work_off(sweep_start(county=world.county, kind="centralized", actor=world.county_reviewer))
     return Problem.objects.get(rule_id="FC-GAP-MISSED-REG-01", household=world.poor)
 
 
@@ -100,12 +99,11 @@ def test_a_rule_that_still_holds_cannot_be_closed(world, problem):
     assert Notification.objects.filter(recipient=world.village_worker, title__contains="退回").exists()
 
 
-def test_a_problem_no_longer_detected_closes_without_submission(world, problem, django_capture_on_commit_callbacks):
+def test_a_problem_no_longer_detected_closes_without_submission(world, problem, work_off):
     with pytest.raises(TransitionNotAllowed, match="尚未提交核验"):
         problem_close(problem=problem, actor=world.township_cadre, comment="同意")
     _fix(world)
-    with django_capture_on_commit_callbacks(execute=True):
-        sweep_start(county=world.county, kind="routine", actor=world.county_reviewer)
+    work_off(sweep_start(county=world.county, kind="routine", actor=world.county_reviewer))
     problem.refresh_from_db()
     assert problem.no_longer_detected_on == TODAY
 
