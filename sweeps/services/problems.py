@@ -15,9 +15,11 @@ from typing import Any, Final
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
+from geo.codes import AreaLevel
 from geo.parameters import parameter
 from notifications.selectors import users_who_take
 from notifications.services import notify
@@ -177,35 +179,41 @@ def problem_close(*, problem: Problem, actor: Any, comment: str, evidence: Uploa
 
 
 def problems_escalate(*, today: datetime.date) -> int:
-    """The daily job (SPEC §7.5 escalation): at the deadline the level above hears of an unclosed problem; after
-    ``rect.escalate_after_days`` more it goes to the county (and its dashboard). Each problem once per stage."""
-    told = 0
+    """The daily job (SPEC §7.5 escalation): problems past their deadline go to the level above the place, and
+    after ``rect.escalate_after_days`` more to the county (and its dashboard). Each problem once per stage; one
+    notification per township and per county a day, with the count, so a bad week does not flood an inbox.
+    Returns the problems escalated."""
     open_statuses = sorted(OPEN_PROBLEM_STATUSES)
     due = Problem.objects.filter(status__in=open_statuses, deadline__lt=today, escalated_on__isnull=True)
-    for problem in due.select_related("area", "township").iterator(chunk_size=500):
-        reviewers = users_who_take(
-            capability=permissions.VERIFY,
-            area_code=problem.area_code,
-            levels=permissions.LEVELS_ABOVE[problem.area.level],
-        )
-        _tell(problem, recipients=reviewers, title="整改逾期", actor=None)
-        Problem.objects.filter(pk=problem.pk).update(escalated_on=today)
-        told += 1
-    for county_code in (
+    per_township = dict(due.order_by().values_list("township__code").annotate(n=Count("pk")))
+    told = due.update(escalated_on=today)
+    for code, count in per_township.items():
+        _tell_area(code, AreaLevel.TOWNSHIP, f"{count} 个排查问题已超过整改期限", overdue=True)
+    counties = (
         Problem.objects.filter(status__in=open_statuses, escalated_on__isnull=False)
         .values_list("township__parent__code", flat=True)
         .distinct()
-    ):
+    )
+    for county_code in counties:
         days = int(parameter("rect.escalate_after_days", area_code=county_code, on=today))
         late = Problem.objects.filter(
             status__in=open_statuses,
             township__parent__code=county_code,
             escalated_on=today - datetime.timedelta(days=days),
-        ).select_related("area")
-        for problem in late:
-            county_reviewers = users_who_take(
-                capability=permissions.VERIFY, area_code=problem.area_code, levels=["county"]
+        ).count()
+        if late:
+            _tell_area(
+                county_code, AreaLevel.COUNTY, f"{late} 个排查问题逾期超过 {days} 天，提请县级督办", overdue=True
             )
-            _tell(problem, recipients=county_reviewers, title=f"整改逾期超过 {days} 天，提请县级督办", actor=None)
-            told += 1
+            told += late
     return told
+
+
+def _tell_area(code: str, level: str, title: str, *, overdue: bool) -> None:
+    notify(
+        recipients=users_who_take(capability=permissions.VERIFY, area_code=code, levels=[level]),
+        topic="problem",
+        title=title,
+        url="/sweeps/problems/?overdue=1" if overdue else "/sweeps/problems/",
+        area_code=code,
+    )

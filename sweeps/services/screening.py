@@ -45,6 +45,10 @@ class ScreeningRejected(DomainError):
         self.errors = sorted(errors)
 
 
+def _batches(items: list[str], size: int = 5000) -> list[list[str]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
 def quarter_end(period: str) -> datetime.date:
     """The last day of a "YYYY-Qn" period."""
     match = PERIOD.match(period)
@@ -67,10 +71,14 @@ class _Target:
 
 
 def _match_kinds(household_ids: set[int]) -> dict[int, str]:
-    """SPEC §6.4 match kinds of the households (one query)."""
+    """SPEC §6.4 match kinds of the households (one query per 5,000 households)."""
     kinds: dict[int, str] = dict.fromkeys(household_ids, MatchKind.CANDIDATE.value)
-    subjects = MonitoringSubject.objects.filter(household_id__in=household_ids).order_by("entered_on", "pk")
-    for household_id, status in subjects.values_list("household_id", "status"):
+    ordered = sorted(household_ids)
+    rows = []
+    for start in range(0, len(ordered), 5000):
+        subjects = MonitoringSubject.objects.filter(household_id__in=ordered[start : start + 5000])
+        rows += list(subjects.order_by("entered_on", "pk").values_list("household_id", "status"))
+    for household_id, status in rows:
         if status in OPEN_SUBJECT_STATUSES:
             kinds[household_id] = MatchKind.MONITORED
         elif status == SubjectStatus.RISK_ELIMINATED and kinds[household_id] != MatchKind.MONITORED:
@@ -98,23 +106,22 @@ def screening_upload(*, actor: User, period: str, upload: UploadedFile) -> Scree
     if not sheet.rows:
         raise DomainError("名单中没有数据行", field="file")
 
-    ids = {row.id_number for row in sheet.rows}
-    members = {
-        member.id_number: member
-        for member in HouseholdMember.objects.filter(
-            id_number__in=ids, member_status=MemberStatus.PRESENT, household__closed_on__isnull=True
+    members: dict[str, HouseholdMember] = {}
+    inside: set[int] = set()
+    already: set[tuple[int, str]] = set()
+    for batch_ids in _batches(sorted({row.id_number for row in sheet.rows})):  # IN lists of bounded length
+        found = HouseholdMember.objects.filter(
+            id_number__in=batch_ids, member_status=MemberStatus.PRESENT, household__closed_on__isnull=True
         ).select_related("household__managing_area")
-    }
-    inside = set(
-        Household.objects.managed_in(area)
-        .filter(pk__in={m.household_id for m in members.values()})
-        .values_list("pk", flat=True)
-    )
-    already = set(
-        ScreeningWarning.objects.filter(department=department, period=period, member__in=members.values()).values_list(
-            "member_id", "event_type"
+        found_members = {member.id_number: member for member in found}
+        members.update(found_members)
+        households = {member.household_id for member in found_members.values()}
+        inside |= set(Household.objects.managed_in(area).filter(pk__in=households).values_list("pk", flat=True))
+        already |= set(
+            ScreeningWarning.objects.filter(
+                department=department, period=period, member__in=[m.pk for m in found_members.values()]
+            ).values_list("member_id", "event_type")
         )
-    )
     kinds = _match_kinds(inside)
     grouped: dict[tuple[int, str], list[Any]] = defaultdict(list)
     unmatched: list[dict[str, Any]] = []

@@ -160,10 +160,12 @@ def test_steps_out_of_order_are_refused(world, problem):
 def test_an_overdue_problem_is_told_to_the_township_then_the_county(world, problem):
     Problem.objects.filter(pk=problem.pk).update(deadline=TODAY - DAY)
 
-    problems_escalate(today=TODAY)
+    assert problems_escalate(today=TODAY) >= 1
     problems_escalate(today=TODAY)  # once per stage
 
-    assert Notification.objects.filter(recipient=world.township_cadre, title__contains="整改逾期").count() == 1
+    told = Notification.objects.filter(recipient=world.township_cadre, title__contains="超过整改期限")
+    assert told.count() == 1
+    assert told.get().title.startswith(f"{Problem.objects.filter(escalated_on=TODAY).count()} 个")
     problems_escalate(today=TODAY + 15 * DAY)  # rect.escalate_after_days
     assert Notification.objects.filter(recipient=world.county_reviewer, title__contains="县级督办").count() == 1
 
@@ -242,4 +244,21 @@ def test_the_escalation_task_calls_the_service(world, problem):
 
     Problem.objects.filter(pk=problem.pk).update(deadline=TODAY - DAY)
 
-    assert problems_escalate_task() == 1
+    assert problems_escalate_task() >= 1
+
+
+@pytest.mark.parametrize("households", [2, 12])
+def test_the_problem_and_warning_lists_issue_a_bounded_number_of_queries(
+    client, world, work_off, households, django_assert_max_num_queries
+):
+    for _ in range(households):
+        world.family(per_capita=Decimal("5000"))
+    work_off(sweep_start(county=world.county, kind="centralized", actor=world.county_reviewer))
+    client.force_login(world.county_reviewer)
+
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("sweeps:problem-list")).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("sweeps:warning-list")).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(Problem.objects.first().first_run.get_absolute_url()).status_code == 200
