@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -214,6 +215,6 @@ def _tell_area(code: str, level: str, title: str, *, overdue: bool) -> None:
         recipients=users_who_take(capability=permissions.VERIFY, area_code=code, levels=[level]),
         topic="problem",
         title=title,
-        url="/sweeps/problems/?overdue=1" if overdue else "/sweeps/problems/",
+        url=reverse("sweeps:problem-list") + ("?overdue=1" if overdue else ""),
         area_code=code,
     )

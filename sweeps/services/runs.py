@@ -21,6 +21,7 @@ from typing import Any, Final
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import has_capability
@@ -343,7 +344,7 @@ def _tell_about(run: SweepRun, chunks: list[SweepChunk]) -> None:
             ),
             topic="sweep",
             title=f"{run.get_kind_display()}：{chunk.township.name}新发现 {found} 个问题待交办",
-            url=f"/sweeps/problems/?township={chunk.township.code}&status=open",
+            url=f"{reverse('sweeps:problem-list')}?township={chunk.township.code}&status=open",
             area_code=chunk.township.code,
         )
 

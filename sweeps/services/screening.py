@@ -13,6 +13,7 @@ from typing import Any, Final
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -203,7 +204,7 @@ def _tell_villages(batch: ScreeningBatch, members: list[HouseholdMember]) -> Non
             recipients=users_who_take(capability=Capability.DISPOSE_WARNING, area_code=code, levels=[level]),
             topic="warning",
             title=f"{department}筛查预警（{batch.period}）{count} 条待核实",
-            url="/sweeps/warnings/?status=assigned",
+            url=reverse("sweeps:warning-list") + "?status=assigned",
             area_code=code,
         )
 
@@ -303,7 +304,7 @@ def screening_reminders(*, today: datetime.date) -> int:
             recipients=[screener],
             topic="screening",
             title=f"请上传{Department(screener.department).label}{period}筛查名单（季度部门筛查，已到期）",
-            url="/sweeps/screening/",
+            url=reverse("sweeps:batch-list"),
             area_code=screener.area.code,
         )
         told += 1
