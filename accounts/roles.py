@@ -69,6 +69,7 @@ class Capability(models.TextChoices):
     VIEW_RECTIFICATION = "view_rectification", _("查看问题整改")
     SUBMIT_RECTIFICATION = "submit_rectification", _("提交整改")
     VERIFY_RECTIFICATION = "verify_rectification", _("交办、核验、销号整改")
+    VIEW_PROJECTS = "view_projects", _("查看项目库")
     PROPOSE_PROJECT = "propose_project", _("申报项目")
     REVIEW_PROJECT = "review_project", _("乡镇审核项目")
     APPROVE_PROJECT = "approve_project", _("县级审定项目入库")
@@ -98,6 +99,7 @@ MATRIX: Final[dict[Role, frozenset[Capability]]] = {
             C.DISPOSE_WARNING,
             C.VIEW_RECTIFICATION,
             C.SUBMIT_RECTIFICATION,
+            C.VIEW_PROJECTS,
             C.PROPOSE_PROJECT,
             C.VIEW_ASSETS,
             C.MANAGE_ASSETS,
@@ -126,6 +128,7 @@ MATRIX: Final[dict[Role, frozenset[Capability]]] = {
             C.VIEW_RECTIFICATION,
             C.SUBMIT_RECTIFICATION,
             C.VERIFY_RECTIFICATION,
+            C.VIEW_PROJECTS,
             C.PROPOSE_PROJECT,
             C.REVIEW_PROJECT,
             C.VIEW_ASSETS,
@@ -149,6 +152,7 @@ MATRIX: Final[dict[Role, frozenset[Capability]]] = {
             C.VIEW_RECTIFICATION,
             C.SUBMIT_RECTIFICATION,
             C.VERIFY_RECTIFICATION,
+            C.VIEW_PROJECTS,
             C.PROPOSE_PROJECT,
             C.APPROVE_PROJECT,
             C.VIEW_FUNDS,
@@ -158,11 +162,14 @@ MATRIX: Final[dict[Role, frozenset[Capability]]] = {
         }
     ),
     R.DEPARTMENT_SCREENER: frozenset({C.UPLOAD_SCREENING, C.VIEW_WARNINGS}),
-    R.COUNTY_FINANCE: frozenset({C.VIEW_FUNDS, C.RECORD_FUNDS, C.RECORD_PAYMENTS, C.EXPORT_LEDGERS}),
-    R.PROJECT_UNIT: frozenset({C.PROPOSE_PROJECT, C.VIEW_FUNDS, C.RECORD_PAYMENTS, C.VIEW_ASSETS, C.MANAGE_ASSETS}),
+    R.COUNTY_FINANCE: frozenset({C.VIEW_PROJECTS, C.VIEW_FUNDS, C.RECORD_FUNDS, C.RECORD_PAYMENTS, C.EXPORT_LEDGERS}),
+    R.PROJECT_UNIT: frozenset(
+        {C.VIEW_PROJECTS, C.PROPOSE_PROJECT, C.VIEW_FUNDS, C.RECORD_PAYMENTS, C.VIEW_ASSETS, C.MANAGE_ASSETS}
+    ),
     R.REPORTING_OFFICER: frozenset(
         {
             C.BROWSE_HOUSEHOLDS,
+            C.VIEW_PROJECTS,
             C.VIEW_WARNINGS,
             C.VIEW_RECTIFICATION,
             C.VIEW_FUNDS,
@@ -173,6 +180,7 @@ MATRIX: Final[dict[Role, frozenset[Capability]]] = {
     R.SUPERVISOR: frozenset(
         {
             C.BROWSE_HOUSEHOLDS,
+            C.VIEW_PROJECTS,
             C.VIEW_WARNINGS,
             C.VIEW_RECTIFICATION,
             C.VIEW_FUNDS,
@@ -183,6 +191,7 @@ MATRIX: Final[dict[Role, frozenset[Capability]]] = {
     R.SYSTEM_ADMIN: frozenset(
         {
             C.BROWSE_HOUSEHOLDS,
+            C.VIEW_PROJECTS,
             C.VIEW_IDENTITY,
             C.START_SWEEP,
             C.EXPORT_LEDGERS,

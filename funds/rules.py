@@ -54,9 +54,7 @@ def use_allowed(use: str, *, document_no: str = "") -> bool:
     return True
 
 
-def industry_share_ok(
-    industry: Decimal, total: Decimal, *, min_pct: Decimal, last_year_pct: Decimal | None
-) -> bool:
+def industry_share_ok(industry: Decimal, total: Decimal, *, min_pct: Decimal, last_year_pct: Decimal | None) -> bool:
     """NR-FUND-06/07 (003 L1396, L1488; SPEC §15 C-14): the industry share reaches the year's figure
     (``fund.industry_share_min_pct``, at least 50) and is not below last year's share."""
     if not at_least(industry, total, min_pct):

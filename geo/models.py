@@ -22,6 +22,9 @@ class AdminArea(models.Model):
     replaced_by = models.ForeignKey(
         "self", verbose_name=_("并入区划"), on_delete=models.PROTECT, null=True, blank=True, related_name="replaces"
     )
+    # SPEC §1.1 village attribute: a former poor village (脱贫村) or a non-poor one (非贫困村); the fund caps of
+    # §9.5 (NR-FUND-02) count what goes to non-poor villages.
+    former_poor_village = models.BooleanField(_("脱贫村"), default=False)
     history = HistoricalRecords()
 
     objects = AdminAreaQuerySet.as_manager()

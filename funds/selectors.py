@@ -1,0 +1,321 @@
+"""What the county funds page shows (SPEC §9.5, §8.7): the compliance checks, computed from the rows every time they
+are read (never stored, so they are never stale), and the fund ledger whose totals are the exact sums of its rows.
+
+Sums are taken in Python over the Decimal values: PostgreSQL's numeric is exact, SQLite's is not, and a county-year
+has at most a few thousand rows."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from funds import rules
+from funds.choices import FundLevel, FundUse
+from funds.models import Disbursement, FundAllocation, FundBatch
+from geo.codes import AreaLevel
+from geo.models import AdminArea
+from geo.parameters import parameter
+from projects.choices import FundingSource
+
+ZERO = Decimal(0)
+
+# The linkage funds proper (衔接资金, SPEC §9.1): the base of the shares and caps of §9.5.
+LINKAGE_SOURCES = frozenset(
+    {
+        FundingSource.CENTRAL_LINKAGE,
+        FundingSource.REGIONAL_LINKAGE,
+        FundingSource.CITY_LINKAGE,
+        FundingSource.COUNTY_LINKAGE,
+    }
+)
+# The uses that count as industry development (SPEC §9.3 item 2: 产业发展 and its supporting infrastructure).
+INDUSTRY_USES = frozenset({FundUse.INDUSTRY_DEVELOPMENT, FundUse.INDUSTRY_INFRASTRUCTURE})
+
+
+def _sum(values: Any) -> Decimal:
+    return sum(values, ZERO)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One compliance check: its rule, the measured share, the limit and whether it holds."""
+
+    rule: str
+    label: str
+    basis: str
+    part: Decimal
+    whole: Decimal
+    limit: str
+    ok: bool
+    note: str = ""
+
+    @property
+    def pct(self) -> Decimal | None:
+        return rules.share_pct(self.part, self.whole)
+
+
+@dataclass(frozen=True)
+class ProjectProgress:
+    project_id: int
+    code: str
+    name: str
+    allocated: Decimal
+    paid: Decimal
+    ok: bool
+
+    @property
+    def pct(self) -> Decimal | None:
+        return rules.share_pct(self.paid, self.allocated)
+
+
+@dataclass
+class Compliance:
+    county: AdminArea
+    year: int
+    on: datetime.date
+    issued: Decimal = ZERO
+    allocated: Decimal = ZERO
+    paid: Decimal = ZERO
+    due_pct: Decimal = ZERO
+    checks: list[Check] = field(default_factory=list)
+    behind: list[ProjectProgress] = field(default_factory=list)
+    by_source: list[tuple[str, Decimal, Decimal, Decimal]] = field(default_factory=list)
+
+    @property
+    def all_ok(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+
+def _linkage_batches(county: AdminArea, year: int) -> QuerySet[FundBatch]:
+    return FundBatch.objects.filter(county=county, year=year, source__in=LINKAGE_SOURCES)
+
+
+def industry_share(county: AdminArea, year: int) -> Decimal | None:
+    """The industry share of a county-year's linkage funds in percent (None without funds that year)."""
+    issued = _sum(_linkage_batches(county, year).values_list("amount", flat=True))
+    industry = _sum(
+        FundAllocation.objects.filter(
+            batch__county=county, batch__year=year, batch__source__in=LINKAGE_SOURCES, use__in=INDUSTRY_USES
+        ).values_list("amount", flat=True)
+    )
+    return rules.share_pct(industry, issued)
+
+
+def due_pct(year: int, on: datetime.date, *, area_code: str) -> Decimal:
+    """The cumulative payment share due on ``on`` for the funds of ``year`` (NR-PRJ-09): a past year owes its last
+    milestone, a future year nothing."""
+    if on.year < year:
+        return ZERO
+    day = min(on, datetime.date(year, 12, 31))
+    return rules.milestone_pct(day, parameter("fund.payment_milestones", area_code=area_code, on=day))
+
+
+def county_compliance(county: AdminArea, year: int, *, on: datetime.date) -> Compliance:
+    """The checks of SPEC §9.5 and §8.7 for one county and fund year, as of ``on``."""
+    code = county.code
+    result = Compliance(county=county, year=year, on=on)
+    batches = list(FundBatch.objects.filter(county=county, year=year))
+    linkage = [b for b in batches if b.source in LINKAGE_SOURCES]
+    allocations = list(FundAllocation.objects.filter(batch__in=batches).select_related("project__area", "batch"))
+    paid_by_allocation: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for allocation_id, amount in Disbursement.objects.filter(
+        allocation__batch__in=batches, paid_on__lte=on
+    ).values_list("allocation_id", "amount"):
+        paid_by_allocation[allocation_id] += amount
+
+    for source in FundingSource:
+        rows = [b for b in batches if b.source == source]
+        if rows:
+            mine = [a for a in allocations if a.batch.source == source]
+            result.by_source.append(
+                (
+                    source.label,
+                    _sum(b.amount for b in rows),
+                    _sum(a.amount for a in mine),
+                    _sum(paid_by_allocation[a.pk] for a in mine),
+                )
+            )
+
+    issued = _sum(b.amount for b in linkage)
+    linked = [a for a in allocations if a.batch.source in LINKAGE_SOURCES]
+    result.issued = issued
+    result.allocated = _sum(a.amount for a in linked)
+    result.paid = _sum(paid_by_allocation[a.pk] for a in linked)
+
+    # NR-FUND-06/07: industry share ≥ the year's figure (the setting and any document's own figure) and last year's.
+    min_pct = Decimal(str(parameter("fund.industry_share_min_pct", area_code=code, on=datetime.date(year, 1, 1))))
+    for batch in linkage:
+        if batch.industry_share_required is not None:
+            min_pct = max(min_pct, batch.industry_share_required)
+    last_year = industry_share(county, year - 1)
+    industry = _sum(a.amount for a in linked if a.use in INDUSTRY_USES)
+    limit = f"≥ {min_pct}%" + (f"，且不低于上年 {last_year}%" if last_year is not None else "")
+    result.checks.append(
+        Check(
+            rule="NR-FUND-06/07",
+            label="产业发展资金占比",
+            basis="宁财（农）发〔2021〕268号；宁乡振发〔2021〕34号",
+            part=industry,
+            whole=issued,
+            limit=limit,
+            ok=rules.industry_share_ok(industry, issued, min_pct=min_pct, last_year_pct=last_year),
+        )
+    )
+
+    # NR-FUND-02: ≤ 30 % to non-poor villages.
+    max_pct = Decimal(str(parameter("fund.non_poor_village_max_pct", area_code=code, on=datetime.date(year, 1, 1))))
+    non_poor = _sum(
+        a.amount for a in linked if a.project.area.level == AreaLevel.VILLAGE and not a.project.area.former_poor_village
+    )
+    result.checks.append(
+        Check(
+            rule="NR-FUND-02",
+            label="用于非贫困村的资金占比",
+            basis="宁财（农）发〔2021〕268号",
+            part=non_poor,
+            whole=issued,
+            limit=f"≤ {max_pct}%",
+            ok=rules.non_poor_village_share_ok(non_poor, issued, max_pct=max_pct),
+            note="按项目建设地点所在村是否为脱贫村统计；乡镇级项目不计入",
+        )
+    )
+
+    # NR-FUND-03: the county's management fee ≤ 1 %; NR-FUND-05: the city keeps none.
+    fee_pct = Decimal(str(parameter("fund.management_fee_max_pct", area_code=code, on=datetime.date(year, 1, 1))))
+    fee = _sum(a.amount for a in linked if a.use == FundUse.MANAGEMENT_FEE)
+    result.checks.append(
+        Check(
+            rule="NR-FUND-03",
+            label="县级项目管理费占比",
+            basis="宁财（农）发〔2021〕268号",
+            part=fee,
+            whole=issued,
+            limit=f"≤ {fee_pct}%",
+            ok=rules.management_fee_ok(fee, issued, max_pct=fee_pct, level=FundLevel.COUNTY),
+        )
+    )
+    city_batches = [b for b in linkage if b.level == FundLevel.CITY]
+    city_fee = _sum(b.fee_withheld for b in city_batches)
+    result.checks.append(
+        Check(
+            rule="NR-FUND-05",
+            label="市级提取项目管理费",
+            basis="宁财（农）发〔2021〕268号",
+            part=city_fee,
+            whole=_sum(b.amount for b in city_batches),
+            limit="0 元",
+            ok=rules.management_fee_ok(city_fee, issued, max_pct=ZERO, level=FundLevel.CITY),
+        )
+    )
+
+    # NR-FUND-01: banned uses are refused at entry; any that reached the rows (imports, old data) shows here.
+    banned = _sum(a.amount for a in allocations if a.use in rules.BANNED_USES)
+    result.checks.append(
+        Check(
+            rule="NR-FUND-01",
+            label="用于负面清单用途的资金",
+            basis="宁财（农）发〔2021〕268号",
+            part=banned,
+            whole=_sum(b.amount for b in batches),
+            limit="0 元",
+            ok=banned == 0,
+        )
+    )
+
+    # NR-PRJ-09: payments against the milestones, for the county and per project.
+    result.due_pct = due_pct(year, on, area_code=code)
+    result.checks.append(
+        Check(
+            rule="NR-PRJ-09",
+            label=f"资金支付进度（截至 {on:%Y-%m-%d}）",
+            basis="宁乡振发〔2021〕34号",
+            part=result.paid,
+            whole=result.allocated,
+            limit=f"≥ {result.due_pct}%",
+            ok=rules.payment_progress_ok(result.paid, result.allocated, due_pct=result.due_pct),
+        )
+    )
+    per_project: dict[int, list[FundAllocation]] = defaultdict(list)
+    for allocation in linked:
+        per_project[allocation.project_id].append(allocation)
+    for rows in per_project.values():
+        project = rows[0].project
+        allocated = _sum(a.amount for a in rows)
+        paid = _sum(paid_by_allocation[a.pk] for a in rows)
+        ok = rules.payment_progress_ok(paid, allocated, due_pct=result.due_pct)
+        if not ok:
+            result.behind.append(ProjectProgress(project.pk, project.code, project.name, allocated, paid, ok))
+    result.behind.sort(key=lambda p: (p.pct or ZERO, p.code))
+    return result
+
+
+@dataclass
+class LedgerAllocation:
+    allocation: FundAllocation
+    payments: list[Disbursement]
+
+    @property
+    def paid(self) -> Decimal:
+        return _sum(p.amount for p in self.payments)
+
+    @property
+    def unpaid(self) -> Decimal:
+        return self.allocation.amount - self.paid
+
+
+@dataclass
+class LedgerBatch:
+    batch: FundBatch
+    allocations: list[LedgerAllocation]
+
+    @property
+    def allocated(self) -> Decimal:
+        return _sum(a.allocation.amount for a in self.allocations)
+
+    @property
+    def paid(self) -> Decimal:
+        return _sum(a.paid for a in self.allocations)
+
+    @property
+    def unallocated(self) -> Decimal:
+        return self.batch.amount - self.allocated
+
+
+@dataclass
+class Ledger:
+    batches: list[LedgerBatch]
+
+    @property
+    def issued(self) -> Decimal:
+        return _sum(b.batch.amount for b in self.batches)
+
+    @property
+    def allocated(self) -> Decimal:
+        return _sum(b.allocated for b in self.batches)
+
+    @property
+    def paid(self) -> Decimal:
+        return _sum(b.paid for b in self.batches)
+
+
+def fund_ledger(batches: QuerySet[FundBatch]) -> Ledger:
+    """The fund ledger (资金台账) of the given batches: every allocation under its batch, every payment under its
+    allocation, in three queries; every total is the sum of the rows below it."""
+    batch_list = list(batches.select_related("county").order_by("year", "issued_on", "pk"))
+    allocations = list(
+        FundAllocation.objects.filter(batch__in=batch_list)
+        .select_related("project__area")
+        .order_by("allocated_on", "pk")
+    )
+    payments: dict[int, list[Disbursement]] = defaultdict(list)
+    for payment in Disbursement.objects.filter(allocation__in=allocations).order_by("paid_on", "pk"):
+        payments[payment.allocation_id].append(payment)
+    by_batch: dict[int, list[LedgerAllocation]] = defaultdict(list)
+    for allocation in allocations:
+        by_batch[allocation.batch_id].append(LedgerAllocation(allocation, payments[allocation.pk]))
+    return Ledger([LedgerBatch(batch, by_batch[batch.pk]) for batch in batch_list])

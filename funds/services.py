@@ -1,0 +1,196 @@
+"""Recording linkage funds (SPEC §9): a batch issued to the county, its allocation to library projects, payments
+against an allocation. Each command is one transaction that locks the row it draws on, so two clerks cannot spend the
+same yuan twice; every amount is Decimal to the fen and checked exactly (no floats)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from funds import permissions, rules
+from funds.choices import FundCategory, FundLevel, FundUse
+from funds.models import Disbursement, FundAllocation, FundBatch
+from geo.codes import AreaLevel
+from geo.models import AdminArea
+from projects.choices import FUNDABLE_STATUSES, LIBRARY_ONLY_SOURCES, PAYABLE_STATUSES, FundingSource
+from projects.models import Project
+from revitalization.errors import DomainError
+
+CENT = Decimal("0.01")
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _money(value: Decimal, field: str, label: str) -> Decimal:
+    if value != value.quantize(CENT):
+        raise DomainError(f"{label}最多保留两位小数（分）", field=field)
+    if value <= 0:
+        raise DomainError(f"{label}须大于 0", field=field)
+    return value
+
+
+def _text(value: str, field: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(f"请填写{label}", field=field)
+    return value
+
+
+@dataclass(frozen=True)
+class BatchInput:
+    county: AdminArea
+    year: int
+    level: str
+    source: str
+    category: str
+    document_no: str
+    amount: Decimal
+    issued_on: datetime.date
+    industry_share_required: Decimal | None = None
+    fee_withheld: Decimal = Decimal(0)
+
+
+@transaction.atomic
+def batch_register(*, actor: Any, data: BatchInput) -> FundBatch:
+    """资金下达 (SPEC §9.1, §9.2): money issued to a county by a document."""
+    _require(permissions.can_record_funds(actor, data.county.code))
+    if data.county.level != AreaLevel.COUNTY:
+        raise DomainError("资金下达到县（区）", field="county")
+    if data.level not in FundLevel.values:
+        raise DomainError("请选择下达层级", field="level")
+    if data.source not in FundingSource.values:
+        raise DomainError("请选择资金来源", field="source")
+    if data.category not in FundCategory.values:
+        raise DomainError("请选择资金类别", field="category")
+    document_no = _text(data.document_no, "document_no", "资金文号")
+    amount = _money(data.amount, "amount", "下达金额")
+    if not 2021 <= data.year <= timezone.localdate().year + 1:
+        raise DomainError(f"资金年度 {data.year} 不合理", field="year")
+    if data.issued_on > timezone.localdate():
+        raise DomainError("下达日期不能晚于今天", field="issued_on")
+    required = data.industry_share_required
+    if required is not None and not Decimal(0) <= required <= Decimal(100):
+        raise DomainError("文件要求的产业资金占比应在 0 到 100 之间", field="industry_share_required")
+    if data.fee_withheld < 0:
+        raise DomainError("提取的管理费不能为负数", field="fee_withheld")
+    if data.level == FundLevel.CITY and not rules.management_fee_ok(
+        data.fee_withheld, amount, max_pct=Decimal(0), level=FundLevel.CITY
+    ):
+        raise DomainError("市级不得从分配到县的衔接资金中提取项目管理费（NR-FUND-05）", field="fee_withheld")
+    if FundBatch.objects.filter(county=data.county, document_no=document_no, source=data.source).exists():
+        raise DomainError(f"文号“{document_no}”的{FundingSource(data.source).label}已登记", field="document_no")
+    return FundBatch.objects.create(
+        county=data.county,
+        year=data.year,
+        level=data.level,
+        source=data.source,
+        category=data.category,
+        document_no=document_no,
+        amount=amount,
+        issued_on=data.issued_on,
+        industry_share_required=required,
+        fee_withheld=data.fee_withheld,
+        created_by=actor,
+    )
+
+
+def allocated_total(batch: FundBatch) -> Decimal:
+    return sum(batch.allocations.values_list("amount", flat=True), Decimal(0))
+
+
+def paid_total(allocation: FundAllocation) -> Decimal:
+    return sum(allocation.disbursements.values_list("amount", flat=True), Decimal(0))
+
+
+@transaction.atomic
+def allocation_create(
+    *,
+    actor: Any,
+    batch: FundBatch,
+    project: Project,
+    use: str,
+    amount: Decimal,
+    allocated_on: datetime.date,
+    document_no: str = "",
+) -> FundAllocation:
+    """资金分配: money of a batch to a project for one use. Refused: a project not in the library for the sources that
+    pay library projects only (NR-PRJ-02, "项目先入库再立项实施"), a banned use (NR-FUND-01), a banned project type
+    (NR-PRJ-04), more than the batch has left."""
+    batch = FundBatch.objects.select_for_update(of=("self",)).select_related("county").get(pk=batch.pk)
+    _require(permissions.can_record_funds(actor, batch.county.code))
+    project = Project.objects.select_related("area", "category").get(pk=project.pk)
+    if not project.area.code.startswith(batch.county.code[:6]):
+        raise DomainError("资金只能分配给本县的项目", field="project")
+    if batch.source in LIBRARY_ONLY_SOURCES and project.status not in FUNDABLE_STATUSES:
+        raise DomainError(
+            f"项目“{project.name}”尚未入库（当前：{project.get_status_display()}），不得安排"
+            f"{FundingSource(batch.source).label}（项目先入库再立项实施，NR-PRJ-02）",
+            field="project",
+        )
+    if project.category.banned:
+        raise DomainError(f"“{project.category.name}”属于禁止安排资金的项目类型（NR-PRJ-04）", field="project")
+    if use not in FundUse.values:
+        raise DomainError("请选择资金用途", field="use")
+    if not rules.use_allowed(use, document_no=document_no):
+        if use in rules.BANNED_USES:
+            raise DomainError(f"衔接资金不得用于“{FundUse(use).label}”（NR-FUND-01）", field="use")
+        raise DomainError("偿还“十三五”易地扶贫搬迁债务须填写依据文件文号", field="document_no")
+    amount = _money(amount, "amount", "分配金额")
+    if allocated_on < batch.issued_on:
+        raise DomainError("分配日期不能早于资金下达日期", field="allocated_on")
+    if allocated_on > timezone.localdate():
+        raise DomainError("分配日期不能晚于今天", field="allocated_on")
+    left = batch.amount - allocated_total(batch)
+    if amount > left:
+        raise DomainError(f"分配金额超过该批资金的未分配余额 {left} 元", field="amount")
+    return FundAllocation.objects.create(
+        batch=batch,
+        project=project,
+        use=use,
+        amount=amount,
+        allocated_on=allocated_on,
+        document_no=document_no.strip(),
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def disbursement_record(
+    *, actor: Any, allocation: FundAllocation, paid_on: datetime.date, amount: Decimal, payee: str, voucher_no: str
+) -> Disbursement:
+    """资金支付 (SPEC §9.6): a payment against an allocation, while the project is built and until its assets are
+    handed over; never more than the allocation has left."""
+    allocation = (
+        FundAllocation.objects.select_for_update(of=("self",))
+        .select_related("project__area", "batch")
+        .get(pk=allocation.pk)
+    )
+    project = allocation.project
+    _require(permissions.can_record_payment(actor, project.area.code))
+    if project.status not in PAYABLE_STATUSES:
+        raise DomainError(f"项目当前为“{project.get_status_display()}”，批复实施方案后方可支付资金", field="allocation")
+    amount = _money(amount, "amount", "支付金额")
+    if paid_on < allocation.allocated_on:
+        raise DomainError("支付日期不能早于资金分配日期", field="paid_on")
+    if paid_on > timezone.localdate():
+        raise DomainError("支付日期不能晚于今天", field="paid_on")
+    left = allocation.amount - paid_total(allocation)
+    if amount > left:
+        raise DomainError(f"支付金额超过该笔分配的未支付余额 {left} 元", field="amount")
+    return Disbursement.objects.create(
+        allocation=allocation,
+        paid_on=paid_on,
+        amount=amount,
+        payee=_text(payee, "payee", "收款单位"),
+        voucher_no=_text(voucher_no, "voucher_no", "凭证号"),
+        created_by=actor,
+    )
