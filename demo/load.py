@@ -32,6 +32,7 @@ from demo.plan import (
     HouseholdSeed,
     VisitSeed,
 )
+from demo.projects import ProjectsResult, demo_projects_load
 from demo.sweeps import SweepResult, demo_sweep_load
 from geo.codes import level_of, parent_code
 from geo.models import AdminArea, PolicyParameter
@@ -65,6 +66,7 @@ class LoadResult:
     risk_flagged: int
     kept_existing_admin: bool
     monitoring: MonitoringResult
+    projects: ProjectsResult
     sweep: SweepResult
     seconds: dict[str, float]  # per phase, for ``-v 2``
 
@@ -104,6 +106,9 @@ def demo_load(plan: DemoPlan) -> LoadResult:
     monitoring = demo_monitoring_load(plan, line=line)
     seconds["monitoring"] = time.perf_counter() - started
     started = time.perf_counter()
+    projects = demo_projects_load(today=plan.today)
+    seconds["projects"] = time.perf_counter() - started
+    started = time.perf_counter()
     sweep = demo_sweep_load()
     seconds["sweep"] = time.perf_counter() - started
     flags = Counter(f.kind for h in plan.households for f in h.flags)
@@ -118,6 +123,7 @@ def demo_load(plan: DemoPlan) -> LoadResult:
         risk_flagged=sum(1 for h in plan.households if h.details.risk_flagged_on is not None),
         kept_existing_admin=kept_admin,
         monitoring=monitoring,
+        projects=projects,
         sweep=sweep,
         seconds=seconds,
     )

@@ -84,6 +84,11 @@ class FundAllocation(models.Model):
     def __str__(self) -> str:
         return f"{self.project} · {self.amount}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("funds:allocation-detail", args=[self.pk])
+
 
 class Disbursement(models.Model):
     """A payment against an allocation (资金支付, SPEC §9.6)."""

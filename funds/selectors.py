@@ -115,8 +115,11 @@ def due_pct(year: int, on: datetime.date, *, area_code: str) -> Decimal:
     return rules.milestone_pct(day, parameter("fund.payment_milestones", area_code=area_code, on=day))
 
 
-def county_compliance(county: AdminArea, year: int, *, on: datetime.date) -> Compliance:
-    """The checks of SPEC §9.5 and §8.7 for one county and fund year, as of ``on``."""
+def county_compliance(
+    county: AdminArea, year: int, *, on: datetime.date, against_pct: Decimal | None = None
+) -> Compliance:
+    """The checks of SPEC §9.5 and §8.7 for one county and fund year, as of ``on``; payments are held against the
+    share due that day, or ``against_pct`` (a reminder looks ahead to the next milestone)."""
     code = county.code
     result = Compliance(county=county, year=year, on=on)
     batches = list(FundBatch.objects.filter(county=county, year=year))
@@ -134,7 +137,7 @@ def county_compliance(county: AdminArea, year: int, *, on: datetime.date) -> Com
             mine = [a for a in allocations if a.batch.source == source]
             result.by_source.append(
                 (
-                    source.label,
+                    str(source.label),
                     _sum(b.amount for b in rows),
                     _sum(a.amount for a in mine),
                     _sum(paid_by_allocation[a.pk] for a in mine),
@@ -228,7 +231,7 @@ def county_compliance(county: AdminArea, year: int, *, on: datetime.date) -> Com
     )
 
     # NR-PRJ-09: payments against the milestones, for the county and per project.
-    result.due_pct = due_pct(year, on, area_code=code)
+    result.due_pct = against_pct if against_pct is not None else due_pct(year, on, area_code=code)
     result.checks.append(
         Check(
             rule="NR-PRJ-09",
@@ -319,3 +322,88 @@ def fund_ledger(batches: QuerySet[FundBatch]) -> Ledger:
     for allocation in allocations:
         by_batch[allocation.batch_id].append(LedgerAllocation(allocation, payments[allocation.pk]))
     return Ledger([LedgerBatch(batch, by_batch[batch.pk]) for batch in batch_list])
+
+
+# ----------------------------------------------------------------------------------------------------- disclosure
+
+
+@dataclass
+class DisclosureSheet:
+    """A three-level public notice of projects and funds (项目资金三级公开公示, SPEC §9.7, §8.8): the county lists the
+    funds it received and every funded project; the township its projects and amounts; the village its projects,
+    amounts and beneficiaries."""
+
+    title: str
+    level: str
+    area: AdminArea
+    year: int
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    totals: tuple[Any, ...]
+    batches: list[FundBatch] = field(default_factory=list)
+
+
+def disclosure_sheet(*, area: AdminArea, year: int, user: Any) -> DisclosureSheet:
+    from projects.choices import FUNDABLE_STATUSES
+    from projects.models import Project, ProjectBeneficiary
+    from projects.selectors import beneficiaries_of
+
+    projects = list(
+        Project.objects.visible_to(user)
+        .filter(area__code__startswith=area.prefix, year=year, status__in=FUNDABLE_STATUSES)
+        .select_related("area__parent", "category")
+        .prefetch_related("fundings")
+        .order_by("area__code", "code")
+    )
+    allocated: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for project_id, amount in FundAllocation.objects.filter(project__in=projects).values_list("project_id", "amount"):
+        allocated[project_id] += amount
+    paid: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for project_id, amount in Disbursement.objects.filter(allocation__project__in=projects).values_list(
+        "allocation__project_id", "amount"
+    ):
+        paid[project_id] += amount
+    planned = {p.pk: _sum(f.amount for f in p.fundings.all()) for p in projects}
+    level = area.level
+    if level == AreaLevel.VILLAGE:
+        columns = ["序号", "项目名称", "建设内容", "计划投资（元）", "安排资金（元）", "受益农户（户）", "其中脱贫户",
+                   "其中监测户", "受益农户"]  # fmt: skip
+        rows: list[tuple[Any, ...]] = []
+        households = 0
+        for n, project in enumerate(projects, start=1):
+            people: list[ProjectBeneficiary] = list(beneficiaries_of(project))
+            households += len(people)
+            rows.append(
+                (
+                    n, project.name, project.content, planned[project.pk], allocated[project.pk], len(people),
+                    sum(1 for b in people if getattr(b, "is_exited", False)),
+                    sum(1 for b in people if getattr(b, "is_monitored", False)),
+                    "、".join(b.household.head_name for b in people),
+                )
+            )  # fmt: skip
+        totals: tuple[Any, ...] = ("合计", "", "", _sum(planned.values()), _sum(allocated.values()), households, "", "",
+                                   "")  # fmt: skip
+        title = f"{area.name}{year}年度项目资金公示"
+    else:
+        columns = ["序号", "乡镇", "村", "项目名称", "项目类别", "建设内容", "实施单位", "计划投资（元）",
+                   "安排资金（元）", "已支付（元）", "状态"]  # fmt: skip
+        rows = []
+        for n, project in enumerate(projects, start=1):
+            village = project.area if project.area.level == AreaLevel.VILLAGE else None
+            township = project.area.parent if village else project.area
+            rows.append(
+                (
+                    n, township.name if township else "", village.name if village else "", project.name,
+                    project.category.name, project.content, project.implementing_unit, planned[project.pk],
+                    allocated[project.pk], paid[project.pk], project.get_status_display(),
+                )
+            )  # fmt: skip
+        totals = ("合计", "", "", "", "", "", "", _sum(planned.values()), _sum(allocated.values()), _sum(paid.values()),
+                  "")  # fmt: skip
+        title = f"{area.name}{year}年度衔接资金项目计划及资金安排公告"
+    sheet = DisclosureSheet(title=title, level=level, area=area, year=year, columns=columns, rows=rows, totals=totals)
+    if level == AreaLevel.COUNTY:
+        sheet.batches = list(
+            FundBatch.objects.visible_to(user).filter(county=area, year=year).order_by("issued_on", "pk")
+        )
+    return sheet

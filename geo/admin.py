@@ -16,6 +16,20 @@ class JurisdictionScopedAdminMixin:
         return super().get_queryset(request).visible_to(request.user)  # type: ignore[misc]
 
 
+class ReadOnlyAdmin(JurisdictionScopedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Workflow rows change only through their services (STYLE rule 6): the admin shows them, scoped, and no admin
+    form can make an illegal move or skip a gate."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(AdminArea)
 class AdminAreaAdmin(JurisdictionScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "level", "parent", "valid_to")

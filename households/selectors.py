@@ -352,7 +352,7 @@ def _display(instance: Any, field_name: str) -> str:
     return str(value)
 
 
-def _changes_of(history: QuerySet[Any], describe: Any, skip: frozenset[str]) -> list[Change]:
+def changes_of(history: QuerySet[Any], describe: Any, skip: frozenset[str]) -> list[Change]:
     out: list[Change] = []
     previous: dict[int, Any] = {}
     for record in history.select_related("history_user").order_by("history_date", "history_id"):
@@ -386,18 +386,18 @@ def household_changes(household: Household, *, limit: int = 60) -> list[Change]:
     One query per kind of record, whatever the number of changes."""
     skip = frozenset({"id", "updated_at", "recorded_at", "head", "household", "household_id", "created_at"})
     changes = [
-        *_changes_of(Household.history.filter(id=household.pk), lambda r: str(_("农户信息")), skip),
-        *_changes_of(
+        *changes_of(Household.history.filter(id=household.pk), lambda r: str(_("农户信息")), skip),
+        *changes_of(
             HouseholdMember.history.filter(household_id=household.pk),
             lambda r: str(_("成员 %(name)s")) % {"name": r.name},
             skip,
         ),
-        *_changes_of(
+        *changes_of(
             IncomeRecord.history.filter(household_id=household.pk),
             lambda r: str(_("%(period)s 收入")) % {"period": f"{r.year}-{r.month:02d}" if r.month else r.year},
             skip,
         ),
-        *_changes_of(
+        *changes_of(
             HouseholdFlag.history.filter(household_id=household.pk),
             lambda r: str(_("标识 %(kind)s")) % {"kind": r.get_kind_display()},
             skip,

@@ -6,19 +6,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from geo.admin import JurisdictionScopedAdminMixin
+from geo.admin import ReadOnlyAdmin
 from monitoring.models import EliminationCase, EntryApplication, EntryEvent, MeasureTemplate, MonitoringSubject
-
-
-class ReadOnlyAdmin(JurisdictionScopedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class EventInline(admin.TabularInline):  # type: ignore[type-arg]

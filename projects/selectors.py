@@ -58,7 +58,11 @@ def project_list_narrow(queryset: QuerySet[Project], *, chosen: ProjectFilter) -
         queryset = queryset.filter(category__code__startswith=chosen.category)
     if chosen.query:
         queryset = queryset.filter(Q(name__icontains=chosen.query) | Q(code__icontains=chosen.query))
-    return queryset.select_related("area__parent", "category").annotate(investment=Sum("fundings__amount"))
+    return (
+        queryset.select_related("area__parent", "category")
+        .annotate(investment=Sum("fundings__amount"))
+        .order_by("-year", "code")
+    )
 
 
 def _flags() -> tuple[Exists, Exists]:
@@ -164,7 +168,7 @@ class AssetFilter:
     query: str = ""
 
 
-def asset_attention(on: datetime.date, *, area_code: str = "") -> dict[str, Any]:
+def asset_attention(on: datetime.date, *, area_code: str = "") -> dict[str, Q]:
     """FC-GAP-MISSED-AID-06 (SPEC §7.3, §10): an operating asset idle or without income for 12 months, income not
     distributed within ``asset.distribution_due_days`` (180); NR-ASSET-02: a public-welfare asset with no
     custodian."""
@@ -174,17 +178,17 @@ def asset_attention(on: datetime.date, *, area_code: str = "") -> dict[str, Any]
     )
     recent_income = AssetIncome.objects.filter(asset=OuterRef("pk"), received_on__gte=since)
     old_income = (
-        AssetIncome.objects.filter(asset=OuterRef("pk"), received_on__lte=on - datetime.timedelta(days=due_days))
+        AssetIncome.objects.filter(asset=OuterRef("pk"), received_on__lt=on - datetime.timedelta(days=due_days))
         .annotate(used=Sum("uses__amount"))
         .filter(Q(used__isnull=True) | Q(used__lt=F("amount")))
     )
     return {
         "idle": Q(status=AssetStatus.IDLE)
-        | (
-            Q(nature=AssetNature.OPERATING, status=AssetStatus.IN_USE, transferred_on__lte=since)
-            & ~Exists(recent_income)
+        | Q(
+            Q(nature=AssetNature.OPERATING, status=AssetStatus.IN_USE, transferred_on__lte=since),
+            ~Exists(recent_income),
         ),
-        "undistributed": Exists(old_income),
+        "undistributed": Q(Exists(old_income)),
         "no_custodian": Q(nature=AssetNature.PUBLIC_WELFARE, custodian="") & ~Q(status=AssetStatus.DISPOSED),
     }
 
@@ -221,3 +225,28 @@ def asset_file(asset_id: int, user: Any) -> ProjectAsset:
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def project_changes(project: Project, *, limit: int = 60) -> list[Any]:
+    """Who changed what on a project, its fundings and targets (simple-history), newest first."""
+    from django.utils.translation import gettext as _
+
+    from households.selectors import changes_of
+    from projects.models import PerformanceTarget, ProjectFunding
+
+    skip = frozenset({"id", "updated_at", "created_at", "project", "project_id", "created_by"})
+    changes = [
+        *changes_of(Project.history.filter(id=project.pk), lambda r: _("项目信息"), skip),
+        *changes_of(
+            ProjectFunding.history.filter(project_id=project.pk),
+            lambda r: _("资金来源 %(source)s") % {"source": r.get_source_display()},
+            skip,
+        ),
+        *changes_of(
+            PerformanceTarget.history.filter(project_id=project.pk),
+            lambda r: _("绩效目标 %(name)s") % {"name": r.indicator},
+            skip,
+        ),
+    ]
+    changes.sort(key=lambda change: change.at, reverse=True)
+    return changes[:limit]

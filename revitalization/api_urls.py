@@ -4,9 +4,11 @@ from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
+from funds.api.views import FundAllocationViewSet, FundBatchViewSet
 from geo.api import AdminAreaViewSet
 from households.api.views import HouseholdViewSet, IncomeRecordViewSet, MemberViewSet, VisitViewSet
 from monitoring.api.views import EliminationCaseViewSet, EntryApplicationViewSet, MonitoringSubjectViewSet
+from projects.api.views import AssetViewSet, ProjectViewSet
 from sweeps.api.views import ProblemViewSet, ScreeningBatchViewSet, ScreeningWarningViewSet, SweepRunViewSet
 
 
@@ -29,6 +31,10 @@ router.register("sweep-runs", SweepRunViewSet, basename="sweep-run")
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("screening-batches", ScreeningBatchViewSet, basename="screening-batch")
 router.register("warnings", ScreeningWarningViewSet, basename="warning")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("assets", AssetViewSet, basename="asset")
+router.register("fund-batches", FundBatchViewSet, basename="fund-batch")
+router.register("fund-allocations", FundAllocationViewSet, basename="fund-allocation")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

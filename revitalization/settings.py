@@ -173,6 +173,11 @@ SPECTACULAR_SETTINGS = {
         "SweepKindEnum": "sweeps.choices.SweepKind",
         "VisitKindEnum": "households.choices.VisitKind",
         "DepartmentEnum": "accounts.roles.Department",
+        "ProjectStatusEnum": "projects.choices.ProjectStatus",
+        "AssetStatusEnum": "projects.choices.AssetStatus",
+        "FundLevelEnum": "funds.choices.FundLevel",
+        "FundUseEnum": "funds.choices.FundUse",
+        "FundCategoryEnum": "funds.choices.FundCategory",
     },
 }
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("notifications/", include("notifications.urls")),
     path("sweeps/", include("sweeps.urls")),
+    path("projects/", include("projects.urls")),
+    path("funds/", include("funds.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

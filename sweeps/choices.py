@@ -30,6 +30,8 @@ class SubjectKind(models.TextChoices):
     MEMBER = "member", _("家庭成员")
     SUBJECT = "subject", _("监测对象")
     VILLAGE = "village", _("村")
+    PROJECT = "project", _("项目")
+    ASSET = "asset", _("项目资产")
 
 
 class RuleMode(models.TextChoices):

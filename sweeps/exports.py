@@ -3,15 +3,15 @@ themselves, streamed by openpyxl write-only so memory stays flat (STYLE §5.6). 
 
 import datetime
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from revitalization.xlsx import header_sheet
 from sweeps.choices import FourChecksCategory, GapType, ProblemStatus
 from sweeps.models import Problem
 from sweeps.selectors import SummaryRow
@@ -34,21 +34,6 @@ COLUMNS = (
     ("逾期", 6),
     ("不再检出", 12),
 )
-
-
-def _sheet(workbook: Workbook, title: str, columns: Sequence[tuple[str, int]]) -> Any:
-    sheet = workbook.create_sheet(title)
-    for index, (_header, width) in enumerate(columns):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for name, _width in columns:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    return sheet
 
 
 def _rows(problems: QuerySet[Problem], today: datetime.date) -> Iterator[list[Any]]:
@@ -76,10 +61,10 @@ def _rows(problems: QuerySet[Problem], today: datetime.date) -> Iterator[list[An
 
 def problems_xlsx(problems: QuerySet[Problem], summary: list[SummaryRow], *, today: datetime.date) -> bytes:
     workbook = Workbook(write_only=True)
-    totals = _sheet(workbook, "汇总", SUMMARY)
+    totals = header_sheet(workbook, "汇总", SUMMARY)
     for row in summary:
         totals.append([row.township, row.category, row.open, row.overdue, row.closed])
-    listing = _sheet(workbook, "问题清单", COLUMNS)
+    listing = header_sheet(workbook, "问题清单", COLUMNS)
     for values in _rows(problems, today):
         cells = []
         for value in values:
@@ -104,7 +89,7 @@ def screening_template_xlsx(department: str) -> bytes:
 
     workbook = Workbook(write_only=True)
     names = [(f"{column.header}{'*' if column.required else ''}", 16) for column in SCREENING_COLUMNS]
-    sheet = _sheet(workbook, "筛查名单", names)
+    sheet = header_sheet(workbook, "筛查名单", names)
     first = EVENT_TYPES[department][0]
     from households.idnumbers import build
 
@@ -127,10 +112,10 @@ def screening_template_xlsx(department: str) -> bytes:
             cell.number_format = "@"
         cells.append(cell)
     sheet.append(cells)
-    types = _sheet(workbook, "预警类型", [("代码", 24), ("预警类型", 30), ("对应风险类型", 20)])
+    types = header_sheet(workbook, "预警类型", [("代码", 24), ("预警类型", 30), ("对应风险类型", 20)])
     for kind in EVENT_TYPES[department]:
         types.append([kind.code, kind.label, kind.risk_type])
-    notes = _sheet(workbook, "说明", [("说明", 100)])
+    notes = header_sheet(workbook, "说明", [("说明", 100)])
     for line in (
         f"{Department(department).label}季度筛查名单：每人每类一行，带 * 的列必填。",
         "身份证号填写 18 位（末位 X 大写或小写均可），单元格请设为文本，以免变成科学计数法。",

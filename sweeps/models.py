@@ -210,6 +210,15 @@ class Problem(models.Model):
         return reverse("sweeps:problem-detail", args=[self.pk])
 
     @property
+    def subject_url(self) -> str:
+        """The page of a project or asset a problem is about (their problems carry no household)."""
+        from django.urls import reverse
+
+        kind, _sep, pk = self.subject_key.partition(":")
+        names = {"project": "projects:project-detail", "asset": "projects:asset-detail"}
+        return reverse(names[kind], args=[int(pk)]) if kind in names and pk.isdigit() else ""
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_PROBLEM_STATUSES
 

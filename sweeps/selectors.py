@@ -14,6 +14,7 @@ from accounts.roles import Capability
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.parameters import parameter
+from geo.selectors import townships_of
 from sweeps import permissions
 from sweeps.choices import OPEN_PROBLEM_STATUSES, FourChecksCategory, ProblemStatus, RunStatus, SweepKind
 from sweeps.models import Problem, SweepRun
@@ -65,19 +66,6 @@ def problem_list_narrow(
             Q(household__household_no__startswith=chosen.query) | Q(household__head_name__startswith=chosen.query)
         )
     return queryset.order_by("deadline", "pk")
-
-
-def counties_of(user: Any) -> QuerySet[AdminArea]:
-    """The counties a user may start sweeps and campaigns in (those of their territory)."""
-    return AdminArea.objects.visible_to(user).active().of_level(AreaLevel.COUNTY).order_by("code")
-
-
-def townships_of(user: Any) -> QuerySet[AdminArea]:
-    """The townships a user above the township level may narrow lists to."""
-    area = getattr(user, "area", None)
-    if area is None or area.level in (AreaLevel.TOWNSHIP, AreaLevel.VILLAGE, AreaLevel.GROUP):
-        return AdminArea.objects.none()
-    return AdminArea.objects.visible_to(user).active().of_level(AreaLevel.TOWNSHIP).order_by("code")
 
 
 @dataclass(frozen=True)

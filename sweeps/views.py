@@ -18,6 +18,7 @@ from django.views.generic import DetailView, ListView
 from accounts.models import User
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
+from geo.selectors import counties_of, townships_of
 from geo.shortcuts import get_visible_or_404, not_place_bound, scoped_view
 from revitalization.errors import DomainError
 from revitalization.forms import raise_first_error
@@ -45,7 +46,7 @@ class RunListView(JurisdictionScopedMixin, ListView[SweepRun]):
         can_start = permissions.can_start_sweep(user)
         context.update(
             can_start=can_start,
-            start_form=StartForm(counties=selectors.counties_of(user)) if can_start else None,
+            start_form=StartForm(counties=counties_of(user)) if can_start else None,
             missing=selectors.centralized_sweep_missing(user=user, today=timezone.localdate()),
             rules=CATALOGUE,
         )
@@ -57,7 +58,7 @@ class RunListView(JurisdictionScopedMixin, ListView[SweepRun]):
 def run_start(request: HttpRequest) -> HttpResponse:
     if not permissions.can_start_sweep(request.user):
         raise PermissionDenied
-    counties = selectors.counties_of(request.user)
+    counties = counties_of(request.user)
     form = StartForm(request.POST, counties=counties)
     if not form.is_valid():
         messages.error(request, _("请选择排查类型和县"))
@@ -137,7 +138,7 @@ class ProblemListView(JurisdictionScopedMixin, ListView[Problem]):
             categories=FourChecksCategory.choices,
             gap_types=GapType.choices,
             rules=[rule for rule in CATALOGUE if rule.automated],
-            townships=selectors.townships_of(self.request.user),
+            townships=townships_of(self.request.user),
         )
         return context
 

@@ -16,6 +16,7 @@ from django.views.generic import DetailView, ListView
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from geo.mixins import JurisdictionScopedMixin
+from geo.selectors import counties_of
 from geo.shortcuts import get_visible_or_404, scoped_view
 from revitalization.errors import DomainError
 from revitalization.forms import raise_first_error
@@ -39,7 +40,7 @@ class CampaignListView(JurisdictionScopedMixin, ListView[Campaign]):
         can_open = permissions.can_start_sweep(user)
         today = timezone.localdate()
         form = CampaignForm(
-            counties=selectors.counties_of(user),
+            counties=counties_of(user),
             initial={"name": f"{today.year}年四查四补集中全面排查", "starts_on": today, "ends_on": today},
         )
         context.update(can_open=can_open, form=form if can_open else None)
@@ -51,7 +52,7 @@ class CampaignListView(JurisdictionScopedMixin, ListView[Campaign]):
 def campaign_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_start_sweep(request.user):
         raise PermissionDenied
-    counties = selectors.counties_of(request.user)
+    counties = counties_of(request.user)
     form = CampaignForm(request.POST, counties=counties)
     try:
         raise_first_error(form)

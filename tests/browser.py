@@ -6,6 +6,7 @@ Playwright never downloads a browser here: it drives the system Chromium, which 
 """
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -194,7 +195,9 @@ def open_menu(page: Page) -> None:
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
-        expect(page.locator("#mainnav")).to_be_visible()
+        # Wait for the end of Bootstrap's collapse transition ("collapsing" → "collapse show"): a click during
+        # the animation can land on a link that is still moving.
+        expect(page.locator("#mainnav")).to_have_class(re.compile(r"\bshow\b"))
 
 
 def click_nav(page: Page, label: str) -> None:

@@ -10,6 +10,7 @@
 import datetime
 import json
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, quote_plus
 
@@ -20,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.grants import household_grant_to_cadre
 from accounts.roles import ROLE_LEVELS, Role
+from funds.models import FundAllocation, FundBatch
 from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
@@ -35,6 +37,16 @@ from households.models import (
 from monitoring.models import EliminationCase, EntryApplication, MonitoringSubject, PublicNotice
 from notifications.models import Notification
 from notifications.services import notify
+from projects.models import (
+    AssetIncome,
+    PerformanceTarget,
+    Project,
+    ProjectAsset,
+    ProjectBeneficiary,
+    ProjectCategory,
+    ProjectDisclosure,
+    ProjectFunding,
+)
 from sweeps.models import Campaign, CampaignPart, ChecklistItem, Problem, ScreeningBatch, ScreeningWarning, SweepRun
 from tests.factories import (
     CityFactory,
@@ -154,8 +166,10 @@ class World:
             self._problem(h, run)
             for h, run in zip((self.household_a, self.household_b), self.objects[SweepRun], strict=True)
         )
+        self._projects()
         b = self.chain_b[AreaLevel.VILLAGE]
         self.foreign_markers = [
+            "乙外项目",
             self.household_b.household_no,
             "乙外户主",
             "乙外成员",
@@ -163,6 +177,52 @@ class World:
             b.name,
             b.parent.name,
         ]
+
+    def _projects(self) -> None:
+        """A project of each chain with its file, an asset with an income, a fund batch with an allocation."""
+        rows: dict[type, list[Any]] = {}
+        for mark, chain, household in (
+            ("甲本", self.chain_a, self.household_a),
+            ("乙外", self.chain_b, self.household_b),
+        ):
+            clerk = UserFactory(area=None)
+            project = Project.objects.create(
+                code=f"XM-{mark}", name=f"{mark}项目", year=2026, category=ProjectCategory.objects.get(code="0101"),
+                area=chain[AreaLevel.VILLAGE], implementing_unit="镇政府", content="圈棚",
+                planned_start=datetime.date(2026, 4, 1), planned_end=datetime.date(2026, 10, 1), created_by=clerk,
+                status="evaluated",
+            )  # fmt: skip
+            ProjectFunding.objects.create(project=project, source="central_linkage", amount=Decimal("1000.00"))
+            asset = ProjectAsset.objects.create(
+                project=project, code=f"ZC-{mark}", name=f"{mark}圈棚", asset_class="industry", nature="operating",
+                area=chain[AreaLevel.VILLAGE], owner_kind="village_collective", owner_name="村集体",
+                operating_mode="lease", value=Decimal("1000.00"), transferred_on=datetime.date(2026, 10, 2),
+            )  # fmt: skip
+            batch = FundBatch.objects.create(
+                county=chain[AreaLevel.COUNTY], year=2026, level="central", source="central_linkage",
+                category="consolidation_revitalization", document_no=f"{mark}文", amount=Decimal("5000.00"),
+                issued_on=datetime.date(2026, 1, 5), created_by=clerk,
+            )  # fmt: skip
+            for model, row in (
+                (Project, project),
+                (PerformanceTarget, PerformanceTarget.objects.create(
+                    project=project, indicator="圈棚", target_value="1")),
+                (ProjectBeneficiary, ProjectBeneficiary.objects.create(
+                    project=project, household=household, linkage_mode="employment")),
+                (ProjectDisclosure, ProjectDisclosure.objects.create(
+                    project=project, stage="village_application", places="公示栏", starts_on=datetime.date(2026, 2, 1),
+                    ends_on=datetime.date(2026, 2, 8), posted_by=clerk)),
+                (ProjectAsset, asset),
+                (AssetIncome, AssetIncome.objects.create(
+                    asset=asset, period="2026", amount=Decimal("10.00"), received_on=datetime.date(2026, 11, 1))),
+                (FundBatch, batch),
+                (FundAllocation, FundAllocation.objects.create(
+                    batch=batch, project=project, use="industry_development", amount=Decimal("1000.00"),
+                    allocated_on=datetime.date(2026, 2, 1), created_by=clerk)),
+            ):  # fmt: skip
+                rows.setdefault(model, []).append(row)
+        for model, (own, foreign) in rows.items():
+            self.objects[model] = (own, foreign)
 
     @staticmethod
     def _photo(household: Household) -> VisitPhoto:

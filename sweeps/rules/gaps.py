@@ -9,6 +9,8 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRe
 from django.db.models.functions import Substr
 
 from accounts.roles import Role
+from funds.models import FundAllocation
+from funds.selectors import LINKAGE_SOURCES
 from households.choices import (
     IN_SCHOOL,
     SPECIAL_IDENTITIES,
@@ -26,6 +28,8 @@ from households.models import GuaranteeCheck, Household, HouseholdMember, Househ
 from households.models import Visit as HouseholdVisit
 from monitoring.choices import OPEN_ELIMINATION_STATES, EntryState, IdentificationChannel, MeasureStatus, MeasureType
 from monitoring.models import AssistanceMeasure, EliminationCase, EntryApplication, MonitoringSubject, NegativeListHit
+from projects.choices import AssetStatus, ProjectStatus
+from projects.models import Project, ProjectAsset, ProjectBeneficiary
 from sweeps.choices import FourChecksCategory, GapType, RuleMode, SubjectKind
 from sweeps.rules.base import (
     Rule,
@@ -362,6 +366,38 @@ def welfare_dependency(scope: Scope) -> QuerySet[MonitoringSubject]:
     )
 
 
+def industry_without_linkage(scope: Scope) -> QuerySet[Project]:
+    """FC-GAP-MISSED-AID-03 (003 L1488, NR-PRJ-03/04): an industry project of the township that received linkage
+    funds and has no exited household among its beneficiaries."""
+    funded = FundAllocation.objects.filter(project=OuterRef("pk"), batch__source__in=sorted(LINKAGE_SOURCES))
+    exited = ProjectBeneficiary.objects.filter(
+        project=OuterRef("pk"),
+        household__flags__kind=HouseholdFlagKind.EXITED_POOR,
+        household__flags__valid_to__isnull=True,
+    )
+    return (
+        Project.objects.filter(area__code__startswith=scope.township.prefix, category__is_industry=True)
+        .exclude(status__in=[ProjectStatus.REJECTED, ProjectStatus.WITHDRAWN, ProjectStatus.CANCELLED])
+        .filter(Exists(funded))
+        .exclude(Exists(exited))
+        .annotate(project_code=F("code"), project_name=F("name"))
+    )
+
+
+def idle_or_undistributed(scope: Scope) -> QuerySet[ProjectAsset]:
+    """FC-GAP-MISSED-AID-06 (003 L130, L256; SPEC §10): an asset of the township that is idle, or operating with no
+    income for 12 months, or with income not distributed within ``asset.distribution_due_days`` (180)."""
+    from projects.selectors import asset_attention
+
+    attention = asset_attention(scope.on, area_code=scope.township.code)
+    return (
+        ProjectAsset.objects.filter(area__code__startswith=scope.township.prefix)
+        .exclude(status=AssetStatus.DISPOSED)
+        .filter(attention["idle"] | attention["undistributed"])
+        .annotate(asset_code=F("code"), asset_name=F("name"))
+    )
+
+
 # ------------------------------------------------------------------------------------------------------ 漏管 (MGMT)
 
 
@@ -439,6 +475,10 @@ RULES = (
          "SPEC §7.3, §4.14; 003 L256", without_measures, AID),
     Rule("FC-GAP-MISSED-AID-02", 1, GAP, SubjectKind.SUBJECT, RuleMode.AUTO, "已达风险消除条件但未开展风险消除",
          "SPEC §7.3, §4.8; 003 L256", exit_ready, AID),
+    Rule("FC-GAP-MISSED-AID-03", 1, GAP, SubjectKind.PROJECT, RuleMode.AUTO, "产业项目使用衔接资金但未与脱贫户建立利益联结",
+         "SPEC §7.3, §8.4; 003 L1488", industry_without_linkage, AID, ("project_code", "project_name")),
+    Rule("FC-GAP-MISSED-AID-06", 1, GAP, SubjectKind.ASSET, RuleMode.AUTO, "项目资产闲置或收益未及时分配",
+         "SPEC §7.3, §10; 003 L130", idle_or_undistributed, AID, ("asset_code", "asset_name", "status")),
     Rule("FC-GAP-MISSED-AID-08", 1, GAP, SubjectKind.SUBJECT, RuleMode.AUTO, "监测对象未落实结对帮扶责任人",
          "SPEC §7.3; 000 L83", unpaired, AID),
     Rule("FC-GAP-MISSED-AID-09", 1, GAP, SubjectKind.SUBJECT, RuleMode.AUTO, "有劳动能力但仅落实兜底保障措施",

@@ -75,7 +75,25 @@ _PATHS: Final[dict[str, dict[str, str | None]]] = {
         "area_code": "code",
         "co_code": None,
     },
+    SubjectKind.PROJECT: {
+        "household": None,
+        "member": None,
+        "subject": None,
+        "area": "area_id",
+        "area_code": "area__code",
+        "co_code": None,
+    },
+    SubjectKind.ASSET: {
+        "household": None,
+        "member": None,
+        "subject": None,
+        "area": "area_id",
+        "area_code": "area__code",
+        "co_code": None,
+    },
 }
+# Problems about people are rectified in the household deadline; places, projects and assets in the longer one.
+_PEOPLE: Final = frozenset({SubjectKind.HOUSEHOLD, SubjectKind.MEMBER, SubjectKind.SUBJECT})
 
 
 @dataclass(frozen=True)
@@ -138,7 +156,7 @@ def _batches(items: Iterable[int]) -> Iterator[list[int]]:
 def deadline_for(rule: Rule, *, area_code: str, detected_on: datetime.date) -> datetime.date:
     """SPEC §7.5 default deadlines: ``rect.deadline_days`` 30 for household and member problems, 90 for villages."""
     days = parameter("rect.deadline_days", area_code=area_code, on=detected_on)
-    kind = "village" if rule.subject == SubjectKind.VILLAGE else "household"
+    kind = "household" if rule.subject in _PEOPLE else "village"
     return detected_on + datetime.timedelta(days=int(days[kind]))
 
 

@@ -480,3 +480,28 @@ class TestTheLoadedCounty:
         # A reported household's flag is lowered by the report (the risk is now in the entry workflow).
         reported = Visit.objects.filter(risk_found=True, household__entry_applications__isnull=False).distinct()
         assert Visit.objects.filter(risk_found=True).count() == len(flagged) + reported.count()
+
+    def test_the_project_library_and_funds_went_through_the_real_services(self, loaded):
+        from funds.models import FundAllocation
+        from funds.selectors import county_compliance
+        from projects.models import Project, ProjectAsset
+        from sweeps.models import Problem
+
+        statuses = Counter(Project.objects.values_list("status", flat=True))
+        assert len(statuses) >= 8  # every step of the chain has projects waiting
+        for project in Project.objects.prefetch_related("events"):
+            moves = [e.to_status for e in project.events.all()]
+            assert moves[0] == "proposed"
+            assert moves[-1] == project.status
+        # NR-PRJ-02: every allocation of linkage funds went to a project that had entered the library.
+        assert not FundAllocation.objects.filter(project__status__in=["proposed", "appraised"]).exists()
+        county = AdminArea.objects.get(code="640324000000")
+        year = FundAllocation.objects.order_by("-batch__year").values_list("batch__year", flat=True).first()
+        result = county_compliance(county, year, on=timezone.localdate())
+        checks = {c.rule: c.ok for c in result.checks}
+        assert checks["NR-FUND-02"]
+        assert checks["NR-FUND-03"]
+        assert checks["NR-FUND-05"]
+        assert ProjectAsset.objects.filter(status="idle").exists()
+        assert Problem.objects.filter(rule_id="FC-GAP-MISSED-AID-03").exists()
+        assert Problem.objects.filter(rule_id="FC-GAP-MISSED-AID-06").exists()

@@ -11,6 +11,7 @@ import pytest
 
 from accounts.grants import household_grant_to_cadre
 from accounts.roles import Role
+from funds.models import FundAllocation, FundBatch
 from households.choices import (
     DestituteMode,
     EmploymentStatus,
@@ -28,6 +29,7 @@ from households.choices import (
 )
 from households.models import GuaranteeCheck, HouseholdFlag, IncomeRecord, RigidExpense, Visit
 from monitoring.models import AssistanceMeasure, EliminationCase, EntryApplication, MonitoringSubject
+from projects.models import AssetDistribution, AssetIncome, Project, ProjectAsset, ProjectBeneficiary, ProjectCategory
 from sweeps.rules import AUTOMATED, BY_ID, Scope
 from sweeps.services import rule_hits
 from tests.factories import HouseholdFactory, MemberFactory, UserFactory, VillageFactory, valid_id_number
@@ -121,9 +123,11 @@ def hits(world, rule_id, on=TODAY):
 
 
 def key(obj):
-    kind = {"Household": "household", "HouseholdMember": "member", "MonitoringSubject": "subject"}.get(
-        type(obj).__name__, "village"
-    )
+    kinds = {
+        "Household": "household", "HouseholdMember": "member", "MonitoringSubject": "subject", "Project": "project",
+        "ProjectAsset": "asset",
+    }  # fmt: skip
+    kind = kinds.get(type(obj).__name__, "village")
     return f"{kind}:{obj.pk}"
 
 
@@ -348,6 +352,82 @@ def test_aid_02_ready_for_elimination_without_a_case(world):
     recent = world.subject(world.family(per_capita=Decimal("7000")), entered_on=TODAY - 30 * DAY)
     world.measure(recent)
     assert_rule(world, "FC-GAP-MISSED-AID-02", trips=[ready], passes=[below, on_its_way, recent])
+
+
+def _project(world, name, *, category="0101", status="in_progress"):
+    return Project.objects.create(
+        code=f"XM-{name}", name=name, year=2026, category=ProjectCategory.objects.get(code=category),
+        area=world.village, implementing_unit="镇政府", content="建设", planned_start=datetime.date(2026, 3, 1),
+        planned_end=datetime.date(2026, 10, 1), created_by=world.county_reviewer, status=status,
+    )  # fmt: skip
+
+
+def _fund(world, project, source="central_linkage"):
+    batch, _ = FundBatch.objects.get_or_create(
+        county=world.county, document_no=f"文-{source}", source=source,
+        defaults={"year": 2026, "level": "central", "category": "consolidation_revitalization",
+                  "amount": Decimal("1000000"), "issued_on": datetime.date(2026, 1, 5),
+                  "created_by": world.county_reviewer},
+    )  # fmt: skip
+    FundAllocation.objects.create(
+        batch=batch, project=project, use="industry_development", amount=Decimal("1000.00"),
+        allocated_on=datetime.date(2026, 2, 1), created_by=world.county_reviewer,
+    )  # fmt: skip
+
+
+def test_aid_03_industry_project_with_linkage_funds_and_no_exited_beneficiary(world):
+    unlinked = _project(world, "无联结")
+    _fund(world, unlinked)
+    ProjectBeneficiary.objects.create(project=unlinked, household=world.family(), linkage_mode="employment")
+    linked = _project(world, "有联结")
+    _fund(world, linked)
+    exited = world.family()
+    HouseholdFlag.objects.create(
+        household=exited, kind=HouseholdFlagKind.EXITED_POOR, valid_from=datetime.date(2019, 12, 31)
+    )
+    ProjectBeneficiary.objects.create(project=linked, household=exited, linkage_mode="shares")
+    social = _project(world, "社会资金")
+    _fund(world, social, source="social")
+    road = _project(world, "道路", category="0301")
+    _fund(world, road)
+    unfunded = _project(world, "未安排资金")
+    assert_rule(world, "FC-GAP-MISSED-AID-03", trips=[unlinked], passes=[linked, social, road, unfunded])
+
+
+def _asset(world, name, *, transferred_on=TODAY - 400 * DAY, status="in_use", nature="operating"):
+    return ProjectAsset.objects.create(
+        project=_project(world, f"项目{name}", status="assets_transferred"), code=f"ZC-{name}", name=name,
+        asset_class="industry", nature=nature, area=world.village, owner_kind="village_collective",
+        owner_name="村集体", operating_mode="lease", custodian="村委会", value=Decimal("1000"),
+        transferred_on=transferred_on, status=status,
+    )  # fmt: skip
+
+
+def test_aid_06_idle_assets_and_undistributed_income(world):
+    silent = _asset(world, "一年无收益")
+    earning = _asset(world, "有收益")
+    income = AssetIncome.objects.create(
+        asset=earning, period="2026", amount=Decimal("100"), received_on=TODAY - 364 * DAY
+    )
+    AssetDistribution.objects.create(income=income, use="operation_maintenance", amount=Decimal("100"), paid_on=TODAY)
+    idle = _asset(world, "闲置", transferred_on=TODAY - 30 * DAY, status="idle")
+    new = _asset(world, "新移交", transferred_on=TODAY - 30 * DAY)
+    road = _asset(world, "道路", nature="public_welfare")
+    hoarded = _asset(world, "收益未分配")
+    income = AssetIncome.objects.create(
+        asset=hoarded, period="2025", amount=Decimal("100"), received_on=TODAY - 181 * DAY
+    )
+    AssetDistribution.objects.create(income=income, use="consolidation", amount=Decimal("99.99"), paid_on=TODAY)
+    shared = _asset(world, "已分配")
+    income = AssetIncome.objects.create(
+        asset=shared, period="2025", amount=Decimal("100"), received_on=TODAY - 181 * DAY
+    )
+    AssetDistribution.objects.create(income=income, use="consolidation", amount=Decimal("100"), paid_on=TODAY)
+    recent = _asset(world, "收益刚到账")
+    AssetIncome.objects.create(asset=recent, period="2026", amount=Decimal("100"), received_on=TODAY - 180 * DAY)
+    assert_rule(
+        world, "FC-GAP-MISSED-AID-06", trips=[silent, idle, hoarded], passes=[earning, new, road, shared, recent]
+    )
 
 
 def test_aid_08_subject_without_a_paired_cadre(world):

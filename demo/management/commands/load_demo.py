@@ -12,6 +12,7 @@ from django.utils import timezone
 from demo import load, plan
 from households.choices import HouseholdFlagKind
 from monitoring.choices import EliminationState, EntryState
+from projects.choices import ProjectStatus
 from revitalization.errors import DomainError
 
 
@@ -71,6 +72,13 @@ class Command(BaseCommand):
             f"纳入监测：{stages}；监测对象 {watched.subjects} 户，帮扶措施 {watched.measures} 条；风险消除 "
             + "、".join(f"{EliminationState(s).label} {n}" for s, n in sorted(watched.eliminations.items()))
             + "。"
+        )
+        made = result.projects
+        self.stdout.write(
+            f"项目库：{sum(n for k, n in made.projects.items() if k != 'next_year')} 个本年度项目（"
+            + "、".join(f"{ProjectStatus(k).label} {n}" for k, n in made.projects.items() if k != "next_year" and n)
+            + f"），下年度申报 {made.projects.get('next_year', 0)} 个；衔接资金已分配 {made.allocated} 元、"
+            f"已支付 {made.paid} 元；项目资产 {made.assets} 项。"
         )
         self.stdout.write(
             f"四查四补集中排查：发现问题 {result.sweep.problems} 个，已交办 {result.sweep.assigned} 个，"

@@ -1,0 +1,217 @@
+"""Linkage-fund pages: the county funds page with its compliance checks, batches with their allocations, allocations
+with their payments, the Excel ledger and the three-level disclosure (STYLE rule 18: thin views)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView
+
+from accounts.permissions import has_capability
+from accounts.roles import Capability
+from funds import exports, permissions, selectors, services
+from funds.forms import AllocationForm, BatchForm, PaymentForm
+from funds.models import FundAllocation, FundBatch
+from geo.codes import AreaLevel
+from geo.mixins import JurisdictionScopedMixin
+from geo.models import AdminArea
+from geo.selectors import counties_of
+from geo.shortcuts import get_visible_or_404, scoped_view
+from projects.choices import ProjectStatus
+from projects.models import Project
+from revitalization.errors import DomainError
+from revitalization.forms import raise_first_error
+from revitalization.xlsx import XLSX
+
+
+def _year(request: HttpRequest) -> int:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and 2000 < int(value) < 2100 else timezone.localdate().year
+
+
+def _county(request: HttpRequest) -> AdminArea | None:
+    counties = counties_of(request.user)
+    code = request.GET.get("county", "")
+    return (counties.filter(code=code).first() if code else None) or counties.first()
+
+
+@scoped_view
+def funds_overview(request: HttpRequest) -> HttpResponse:
+    """The county funds page (issue §2): the checks of SPEC §9.5 and §8.7 computed now, money by source, projects
+    behind the payment milestone, and the batches of the year."""
+    if not permissions.can_view(request.user):
+        raise PermissionDenied
+    county = _county(request)
+    year = _year(request)
+    context: dict[str, Any] = {"county": county, "year": year, "counties": counties_of(request.user)}
+    if county is not None:
+        context.update(
+            compliance=selectors.county_compliance(county, year, on=timezone.localdate()),
+            batches=FundBatch.objects.visible_to(request.user).filter(county=county, year=year),
+            can_record=permissions.can_record_funds(request.user, county.code),
+        )
+    return render(request, "funds/overview.html", context)
+
+
+@scoped_view
+def ledger_export(request: HttpRequest) -> FileResponse:
+    """The fund ledger of a county-year as Excel: checks, batches, allocations, payments, each with exact totals."""
+    if not permissions.can_view(request.user):
+        raise PermissionDenied
+    county = _county(request)
+    if county is None:
+        raise PermissionDenied
+    year = _year(request)
+    ledger = selectors.fund_ledger(FundBatch.objects.visible_to(request.user).filter(county=county, year=year))
+    compliance = selectors.county_compliance(county, year, on=timezone.localdate())
+    return FileResponse(
+        io.BytesIO(exports.ledger_xlsx(ledger, compliance)),
+        as_attachment=True,
+        filename=f"{county.name}{year}年衔接资金台账.xlsx",
+        content_type=XLSX,
+    )
+
+
+@scoped_view
+def batch_create(request: HttpRequest) -> HttpResponse:
+    """资金下达: register money issued to the county."""
+    counties = [c for c in counties_of(request.user) if permissions.can_record_funds(request.user, c.code)]
+    if not counties:
+        raise PermissionDenied
+    form = BatchForm(request.POST or None, counties=counties, initial={"issued_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        county = next(c for c in counties if c.code == data.pop("county"))
+        try:
+            batch = services.batch_register(actor=request.user, data=services.BatchInput(county=county, **data))
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("资金下达已登记"))
+            return redirect(batch)
+    return render(request, "funds/batch_form.html", {"form": form})
+
+
+def _fundable_projects(batch: FundBatch) -> QuerySet[Project]:
+    closed = (
+        ProjectStatus.REJECTED,
+        ProjectStatus.WITHDRAWN,
+        ProjectStatus.CANCELLED,
+        ProjectStatus.ASSETS_TRANSFERRED,
+    )
+    return Project.objects.in_county(batch.county.code).exclude(status__in=closed).order_by("-year", "code")
+
+
+class BatchDetailView(JurisdictionScopedMixin, DetailView[FundBatch]):
+    model = FundBatch
+    template_name = "funds/batch_detail.html"
+
+    def scope_queryset(self, queryset: QuerySet[FundBatch]) -> QuerySet[FundBatch]:
+        return queryset.select_related("county", "created_by")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        batch: FundBatch = self.object
+        ledger = selectors.fund_ledger(FundBatch.objects.filter(pk=batch.pk))
+        can_record = permissions.can_record_funds(self.request.user, batch.county.code)
+        context.update(
+            row=ledger.batches[0],
+            can_record=can_record,
+            form=AllocationForm(projects=_fundable_projects(batch), initial={"allocated_on": timezone.localdate()})
+            if can_record
+            else None,
+        )
+        return context
+
+
+@require_POST
+@scoped_view(model=FundBatch, post_only=True)
+def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """资金分配 to a library project (NR-PRJ-02) for an allowed use (NR-FUND-01)."""
+    batch = get_visible_or_404(FundBatch, request.user, pk=pk)
+    projects = _fundable_projects(batch)
+    form = AllocationForm(request.POST, projects=projects)
+    try:
+        raise_first_error(form)
+        data = form.cleaned_data
+        project = projects.filter(pk=data.pop("project")).first()
+        if project is None:
+            raise DomainError("请选择本县的项目", field="project")
+        services.allocation_create(actor=request.user, batch=batch, project=project, **data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("资金已分配"))
+    return redirect(batch)
+
+
+class AllocationDetailView(JurisdictionScopedMixin, DetailView[FundAllocation]):
+    model = FundAllocation
+    template_name = "funds/allocation_detail.html"
+
+    def scope_queryset(self, queryset: QuerySet[FundAllocation]) -> QuerySet[FundAllocation]:
+        return queryset.select_related("batch__county", "project__area")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        allocation: FundAllocation = self.object
+        payments = list(allocation.disbursements.select_related("created_by").order_by("paid_on", "pk"))
+        paid = services.paid_total(allocation)
+        can_pay = permissions.can_record_payment(self.request.user, allocation.project.area.code)
+        context.update(
+            payments=payments,
+            paid=paid,
+            unpaid=allocation.amount - paid,
+            form=PaymentForm(initial={"paid_on": timezone.localdate()}) if can_pay else None,
+        )
+        return context
+
+
+@require_POST
+@scoped_view(model=FundAllocation, post_only=True)
+def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    allocation = get_visible_or_404(FundAllocation, request.user, pk=pk)
+    form = PaymentForm(request.POST)
+    try:
+        raise_first_error(form)
+        services.disbursement_record(actor=request.user, allocation=allocation, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("支付已登记"))
+    return redirect("funds:allocation-detail", pk=allocation.pk)
+
+
+@scoped_view
+def disclosure(request: HttpRequest) -> HttpResponseBase:
+    """Project and fund notices at county, township and village level (SPEC §8.8, §9.7), printable and as Excel."""
+    if not has_capability(request.user, Capability.VIEW_PROJECTS):
+        raise PermissionDenied
+    areas = (
+        AdminArea.objects.visible_to(request.user)
+        .active()
+        .filter(level__in=(AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE))
+        .order_by("code")
+    )
+    code = request.GET.get("area", "")
+    area = (areas.filter(code=code).first() if code else None) or areas.first()
+    year = _year(request)
+    sheet = selectors.disclosure_sheet(area=area, year=year, user=request.user) if area else None
+    if sheet is not None and request.GET.get("format") == "xlsx":
+        return FileResponse(
+            io.BytesIO(exports.disclosure_xlsx(sheet)), as_attachment=True, filename=f"{sheet.title}.xlsx",
+            content_type=XLSX,
+        )  # fmt: skip
+    return render(
+        request, "funds/disclosure.html", {"sheet": sheet, "areas": areas.select_related("parent"), "year": year}
+    )

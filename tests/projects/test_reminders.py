@@ -1,0 +1,68 @@
+"""The calendar reminders (NR-PRJ-10, NR-PRJ-09): the county is told 14 and 3 days before a deadline and the day
+after a missed one, with the count of what is still open; nothing on other days or when all is done."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from funds import services as fund_services
+from notifications.models import Notification
+from projects import services
+from projects.services.reminders import payment_reminders, project_reminders
+from projects.tasks import project_reminders_task
+from tests.funds.test_services import allocate, batch
+
+pytestmark = pytest.mark.django_db
+
+
+def _titles(user):
+    return list(Notification.objects.filter(recipient=user).values_list("title", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (datetime.date(2026, 11, 16), "距 11月30日 还有 14 天，2027 年度还有 1 个项目未列入年度实施计划"),
+        (datetime.date(2026, 11, 27), "距 11月30日 还有 3 天"),
+        (datetime.date(2026, 12, 1), "已超过 11月30日 的时限"),
+        (datetime.date(2026, 12, 28), "距 12月31日 还有 3 天，2027 年度还有 1 个项目尚未入库"),
+        (datetime.date(2027, 1, 1), "已超过 12月31日 的时限，2027 年度还有 1 个项目尚未入库"),
+    ],
+)
+def test_next_years_plan_and_library_deadlines(world, today, expected):
+    world.propose(year=2027, planned_start=datetime.date(2027, 4, 1), planned_end=datetime.date(2027, 9, 1))
+    assert project_reminders(today=today) == 1
+    (title,) = _titles(world.county_reviewer)
+    assert expected in title
+
+
+def test_no_reminder_between_the_reminder_days(world):
+    world.propose(year=2027, planned_start=datetime.date(2027, 4, 1), planned_end=datetime.date(2027, 9, 1))
+    assert project_reminders(today=datetime.date(2026, 11, 20)) == 0
+
+
+def test_implementation_plans_by_thirty_one_march(world):
+    project = world.to_library()
+    services.project_plan(project=project, actor=world.county_reviewer)
+    assert project_reminders(today=datetime.date(2026, 3, 28)) == 1
+    assert "实施方案批复：距 3月31日 还有 3 天，2026 年度还有 1 个项目尚未批复" in _titles(world.county_reviewer)[0]
+
+
+def test_payment_milestone_reminder_names_the_share(world):
+    fund = batch(world, amount=Decimal("1000000.00"))
+    allocation = allocate(world, fund, world.to_implementation(), amount="1000000.00")
+    fund_services.disbursement_record(
+        actor=world.finance, allocation=allocation, paid_on=datetime.date(2026, 6, 10), amount=Decimal("400000.00"),
+        payee="施工单位", voucher_no="1",
+    )  # fmt: skip
+    told = payment_reminders(today=datetime.date(2026, 6, 16))
+    assert told == 2  # county finance and the county reviewer
+    assert "距 6月30日 还有 14 天，现为 40.00%，须达到 50%（1 个项目滞后）" in _titles(world.finance)[0]
+    assert payment_reminders(today=datetime.date(2026, 6, 17)) == 0
+
+
+def test_the_task_runs_both(world, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 11, 16))
+    world.propose(year=2027, planned_start=datetime.date(2027, 4, 1), planned_end=datetime.date(2027, 9, 1))
+    assert project_reminders_task.delay().get() == 1
