@@ -51,7 +51,7 @@ from monitoring.models import (
     PublicNotice,
 )
 from revitalization.errors import DomainError
-from revitalization.forms import raise_first_error
+from revitalization.forms import raise_first_error, run_command
 
 
 def _queue_filter(request: HttpRequest) -> selectors.QueueFilter:
@@ -215,14 +215,7 @@ COMMANDS: dict[str, tuple[Callable[[HttpRequest, EntryApplication], Any], str]] 
 @scoped_view(model=EntryApplication, post_only=True)
 def entry_command(request: HttpRequest, pk: int, command: str) -> HttpResponse:
     application = get_visible_or_404(EntryApplication, request.user, pk=pk)
-    run, done = COMMANDS[command]
-    try:
-        run(request, application)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect(application)
+    return run_command(request, application, COMMANDS[command])
 
 
 class SubjectDetailView(JurisdictionScopedMixin, DetailView[MonitoringSubject]):
@@ -435,14 +428,7 @@ ELIMINATION_COMMANDS: dict[str, tuple[Callable[[HttpRequest, EliminationCase], A
 @scoped_view(model=EliminationCase, post_only=True)
 def elimination_command(request: HttpRequest, pk: int, command: str) -> HttpResponse:
     case = get_visible_or_404(EliminationCase, request.user, pk=pk)
-    run, done = ELIMINATION_COMMANDS[command]
-    try:
-        run(request, case)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect(case)
+    return run_command(request, case, ELIMINATION_COMMANDS[command])
 
 
 @require_POST

@@ -54,7 +54,7 @@ from projects.models import (
     ProjectDisclosure,
 )
 from revitalization.errors import DomainError
-from revitalization.forms import raise_first_error
+from revitalization.forms import raise_first_error, run_command
 
 
 def _apply_error(form: Any, exc: DomainError) -> None:
@@ -303,14 +303,7 @@ COMMANDS: dict[str, tuple[Callable[[HttpRequest, Project], Any], str]] = {
 @scoped_view(model=Project, post_only=True)
 def project_command(request: HttpRequest, pk: int, command: str) -> HttpResponse:
     project = get_visible_or_404(Project, request.user, pk=pk)
-    run, done = COMMANDS[command]
-    try:
-        run(request, project)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect(project)
+    return run_command(request, project, COMMANDS[command])
 
 
 @require_POST
@@ -483,14 +476,7 @@ ASSET_COMMANDS: dict[str, tuple[Callable[[HttpRequest, ProjectAsset], Any], str]
 @scoped_view(model=ProjectAsset, post_only=True)
 def asset_command(request: HttpRequest, pk: int, command: str) -> HttpResponse:
     asset = get_visible_or_404(ProjectAsset, request.user, pk=pk)
-    run, done = ASSET_COMMANDS[command]
-    try:
-        run(request, asset)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect(asset)
+    return run_command(request, asset, ASSET_COMMANDS[command])
 
 
 @require_POST

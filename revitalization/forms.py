@@ -1,6 +1,12 @@
-"""What every command view does with a bound form (STYLE rule 18): refuse with the first invalid field, named."""
+"""What every command view does (STYLE rule 18): refuse with the first invalid field, named; run the service and
+report its outcome."""
 
+from collections.abc import Callable
 from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from revitalization.errors import DomainError
 
@@ -12,3 +18,19 @@ def raise_first_error(form: Any) -> None:
     name, errors = next(iter(form.errors.items()))
     label = form.fields[name].label if name in form.fields else ""
     raise DomainError(f"{label}：{errors[0]}" if label else str(errors[0]), field=name)
+
+
+Command = tuple[Callable[[HttpRequest, Any], Any], str]
+
+
+def run_command(request: HttpRequest, target: Any, command: Command) -> HttpResponse:
+    """What every command view does (STYLE rule 18): run one service through its form, say what happened — the
+    refusal's Chinese sentence, or what was done — and go back to the page of the case."""
+    run, done = command
+    try:
+        run(request, target)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(target)

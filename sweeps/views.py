@@ -21,7 +21,7 @@ from geo.models import AdminArea
 from geo.selectors import counties_of, townships_of
 from geo.shortcuts import get_visible_or_404, not_place_bound, scoped_view
 from revitalization.errors import DomainError
-from revitalization.forms import raise_first_error
+from revitalization.forms import raise_first_error, run_command
 from sweeps import permissions, selectors, services
 from sweeps.choices import FourChecksCategory, GapType, ProblemStatus, RunStatus
 from sweeps.exports import problems_xlsx
@@ -228,14 +228,7 @@ COMMANDS: dict[str, tuple[Callable[[HttpRequest, Problem], Any], str]] = {
 @scoped_view(model=Problem, post_only=True)
 def problem_command(request: HttpRequest, pk: int, command: str) -> HttpResponse:
     problem = get_visible_or_404(Problem, request.user, pk=pk)
-    run, done = COMMANDS[command]
-    try:
-        run(request, problem)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect(problem)
+    return run_command(request, problem, COMMANDS[command])
 
 
 @not_place_bound
