@@ -407,3 +407,28 @@ def disclosure_sheet(*, area: AdminArea, year: int, user: Any) -> DisclosureShee
             FundBatch.objects.visible_to(user).filter(county=area, year=year).order_by("issued_on", "pk")
         )
     return sheet
+
+
+def batch_changes(batch: FundBatch, *, limit: int = 60) -> list[Any]:
+    """Who registered or changed the batch and each of its allocations and payments (simple-history), newest first."""
+    from django.utils.translation import gettext as _
+
+    from households.selectors import changes_of
+
+    skip = frozenset({"id", "created_at", "created_by", "batch", "allocation"})
+    allocations = list(FundAllocation.objects.filter(batch=batch).values_list("pk", flat=True))
+    changes = [
+        *changes_of(FundBatch.history.filter(id=batch.pk), lambda r: _("资金下达"), skip),
+        *changes_of(
+            FundAllocation.history.filter(batch_id=batch.pk),
+            lambda r: _("资金分配 %(amount)s") % {"amount": r.amount},
+            skip,
+        ),
+        *changes_of(
+            Disbursement.history.filter(allocation_id__in=allocations),
+            lambda r: _("资金支付 %(amount)s") % {"amount": r.amount},
+            skip,
+        ),
+    ]
+    changes.sort(key=lambda change: change.at, reverse=True)
+    return changes[:limit]

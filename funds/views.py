@@ -126,6 +126,7 @@ class BatchDetailView(JurisdictionScopedMixin, DetailView[FundBatch]):
         can_record = permissions.can_record_funds(self.request.user, batch.county.code)
         context.update(
             row=ledger.batches[0],
+            history=selectors.batch_changes(batch),
             can_record=can_record,
             form=AllocationForm(projects=_fundable_projects(batch), initial={"allocated_on": timezone.localdate()})
             if can_record

@@ -250,3 +250,29 @@ def project_changes(project: Project, *, limit: int = 60) -> list[Any]:
     ]
     changes.sort(key=lambda change: change.at, reverse=True)
     return changes[:limit]
+
+
+def asset_changes(asset: ProjectAsset, *, limit: int = 60) -> list[Any]:
+    """Who registered, operated or changed the asset, its incomes and their distribution, newest first."""
+    from django.utils.translation import gettext as _
+
+    from households.selectors import changes_of
+    from projects.models import AssetDistribution
+
+    skip = frozenset({"id", "project", "asset", "income"})
+    incomes = list(AssetIncome.objects.filter(asset=asset).values_list("pk", flat=True))
+    changes = [
+        *changes_of(ProjectAsset.history.filter(id=asset.pk), lambda r: _("资产信息"), skip),
+        *changes_of(
+            AssetIncome.history.filter(asset_id=asset.pk),
+            lambda r: _("收益 %(period)s") % {"period": r.period},
+            skip,
+        ),
+        *changes_of(
+            AssetDistribution.history.filter(income_id__in=incomes),
+            lambda r: _("收益分配 %(amount)s") % {"amount": r.amount},
+            skip,
+        ),
+    ]
+    changes.sort(key=lambda change: change.at, reverse=True)
+    return changes[:limit]

@@ -434,6 +434,7 @@ class AssetDetailView(JurisdictionScopedMixin, DetailView[ProjectAsset]):
             can_manage=permissions.can_manage_assets(self.request.user, asset.area.code)
             and asset.status != AssetStatus.DISPOSED,
             incomes=rows,
+            history=selectors.asset_changes(asset),
             total_income=sum((i.amount for i in incomes), Decimal(0)),
             total_undistributed=sum((left for _i, left in rows), Decimal(0)),
             forms={

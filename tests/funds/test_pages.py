@@ -62,6 +62,9 @@ def test_allocation_through_the_page_refuses_what_the_rules_refuse(client, world
     assert not FundAllocation.objects.exists()
     client.post(url, {**form, "project": inside.pk})
     assert FundAllocation.objects.get().amount == Decimal("1000.00")
+    body = client.get(fund.get_absolute_url()).content.decode()
+    assert "资金分配 1000.00" in body  # the change history names the allocation and who made it
+    assert world.finance.username in body
 
 
 def test_payments_through_the_page(client, world):

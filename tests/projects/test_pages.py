@@ -193,6 +193,15 @@ def test_assets_are_registered_and_their_income_distributed_on_the_pages(client,
     assert "累计收益 5000.00 元，未分配 4900.00 元" in body
     listing = client.get(reverse("projects:asset-list") + "?attention=undistributed").content.decode()
     assert "圈棚" not in listing  # received five days ago: not yet overdue
+    client.post(
+        reverse("projects:asset-operation", args=[asset.pk]),
+        {"status": "idle", "custodian": "张树村村委会", "operating_mode": "lease", "operator": ""},
+    )
+    body = client.get(asset.get_absolute_url()).content.decode()
+    assert "状态：正常运营 → 闲置" in body
+    assert "收益分配 100.00" in body
+    listing = client.get(reverse("projects:asset-list") + "?attention=idle").content.decode()
+    assert "圈棚" in listing
 
 
 def test_the_change_history_names_who_changed_what(client, world):
