@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sweeps",
     "projects",
     "funds",
+    "ledgers",
     "web",
     "demo",
 ]
@@ -207,6 +208,10 @@ CACHES = {
 
 # Fault injection for the sweep tests: a worker sleeps this long before each township chunk (0 in real use).
 SWEEP_CHUNK_PAUSE_SECONDS = env.float("SWEEP_CHUNK_PAUSE_SECONDS", default=0)
+# Ledger exports (issue "ledgers" §3): up to this many rows are written in the request, larger ones by a worker
+# with a progress bar; files are kept this many hours for their owner, then deleted (the audit row stays).
+LEDGER_SYNC_MAX_ROWS = env.int("LEDGER_SYNC_MAX_ROWS", default=2000)
+LEDGER_EXPORT_KEEP_HOURS = env.int("LEDGER_EXPORT_KEEP_HOURS", default=72)
 
 # E-mail copies of in-app notifications, only where an SMTP server is configured
 # (EMAIL_URL=smtp+tls://user:password@mail.example.org:587); intranets without one keep the in-app inbox only.

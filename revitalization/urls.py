@@ -16,6 +16,7 @@ urlpatterns = [
     path("sweeps/", include("sweeps.urls")),
     path("projects/", include("projects.urls")),
     path("funds/", include("funds.urls")),
+    path("ledgers/", include("ledgers.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

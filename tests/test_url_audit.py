@@ -34,6 +34,7 @@ from households.models import (
     Visit,
     VisitPhoto,
 )
+from ledgers.models import ExportStatus, LedgerExport
 from monitoring.models import EliminationCase, EntryApplication, MonitoringSubject, PublicNotice
 from notifications.models import Notification
 from notifications.services import notify
@@ -387,6 +388,13 @@ class World:
         )
         own, foreign = self.objects.get(Notification, (None, None))
         self.objects[Notification] = (notification, foreign) if chain is self.chain_a else (own, notification)
+        # And a finished ledger export of their own: only its owner opens and downloads it.
+        export = LedgerExport.objects.create(
+            owner=user, ledger="L-01", title="监测对象台账", area=chain[level], status=ExportStatus.DONE
+        )
+        export.file.save("ledger.xlsx", ContentFile(b"PK\x03\x04"), save=True)
+        own, foreign = self.objects.get(LedgerExport, (None, None))
+        self.objects[LedgerExport] = (export, foreign) if chain is self.chain_a else (own, export)
         return user
 
 

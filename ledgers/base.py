@@ -1,0 +1,121 @@
+"""The shape of a ledger (台账, SPEC §13.1): one definition per ledger — code, title, columns with Chinese headers,
+widths and kinds, the scoped queryset with its filters, the row builder — so every ledger is written the same way
+(``ledgers.writer``) and every new app adds its ledgers by adding definitions."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from django.db.models import QuerySet
+
+from accounts.roles import Capability
+from geo.codes import level_of, prefix_of
+
+
+class Kind(Enum):
+    TEXT = "text"
+    ID = "id"  # an ID number: always text, masked unless the role may see it
+    MONEY = "money"  # yuan with two decimals, totalled
+    INT = "int"  # a count, totalled
+    DATE = "date"
+    PCT = "pct"  # a share in percent, two decimals
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int
+    kind: Kind = Kind.TEXT
+
+    @property
+    def totalled(self) -> bool:
+        return self.kind in (Kind.MONEY, Kind.INT)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user narrowed the ledger to (every field optional): a period, a township or village, a category."""
+
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    area: str = ""  # a township or village code inside the user's territory
+    category: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "start": self.start.isoformat() if self.start else "",
+            "end": self.end.isoformat() if self.end else "",
+            "area": self.area,
+            "category": self.category,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> Filters:
+        def day(value: str) -> datetime.date | None:
+            return datetime.date.fromisoformat(value) if value else None
+
+        return cls(
+            start=day(data.get("start", "")),
+            end=day(data.get("end", "")),
+            area=data.get("area", ""),
+            category=data.get("category", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who exports: decides the masking of ID numbers."""
+
+    user: Any
+    full_ids: bool
+    today: datetime.date
+
+
+@dataclass(frozen=True)
+class LedgerDef:
+    """One ledger of SPEC §13.1.
+
+    ``queryset(user)`` starts from ``visible_to`` (the one jurisdiction filter); ``narrow`` applies the filters;
+    ``township_of(row)`` names the township a row belongs to (one sheet per township for a county export);
+    ``row(obj, ctx)`` gives the cells in column order. ``order`` must sort by township first."""
+
+    code: str
+    title: str
+    basis: str
+    capability: Capability
+    columns: Sequence[Column]
+    queryset: Callable[[Any], QuerySet[Any]]
+    area_path: str  # the 12-digit code of the row's place, as a lookup path ("household__managing_area__code")
+    date_path: str  # the date the period filter reads
+    row: Callable[[Any, Context], list[Any]]
+    categories: Sequence[tuple[str, Any]] = ()
+    category_path: str = ""
+    order: Sequence[str] = field(default_factory=tuple)
+
+    def narrow(self, queryset: QuerySet[Any], filters: Filters) -> QuerySet[Any]:
+        if filters.start:
+            queryset = queryset.filter(**{f"{self.date_path}__gte": filters.start})
+        if filters.end:
+            queryset = queryset.filter(**{f"{self.date_path}__lte": filters.end})
+        if filters.area:
+            prefix = prefix_of(filters.area, level_of(filters.area))
+            queryset = queryset.filter(**{f"{self.area_path}__startswith": prefix})
+        if filters.category and self.category_path:
+            queryset = queryset.filter(**{self.category_path: filters.category})
+        return queryset.order_by(self.area_path, *self.order)
+
+    def rows(self, user: Any, filters: Filters) -> QuerySet[Any]:
+        return self.narrow(self.queryset(user), filters)
+
+
+def township_code(area_code: str) -> str:
+    """The township a 12-digit place code lies in (its first 9 digits)."""
+    return area_code[:9].ljust(12, "0")
+
+
+def iterate(queryset: QuerySet[Any], chunk: int = 2000) -> Iterator[Any]:
+    return queryset.iterator(chunk_size=chunk)

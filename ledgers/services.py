@@ -1,0 +1,137 @@
+"""Exporting a ledger (issue "ledgers" §1–§3): the export is recorded first (the audit: who, which ledger, what
+scope and filters, with or without full ID numbers), then written — in the request when it is small, as a Celery
+task with progress when it is large — and kept for ``LEDGER_EXPORT_KEEP_HOURS``, downloadable by its owner only."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.permissions import can_view_identity, has_capability
+from accounts.roles import Capability
+from geo.codes import AreaLevel
+from geo.models import AdminArea
+from ledgers.base import Context, Filters
+from ledgers.catalogue import LEDGERS
+from ledgers.models import ExportStatus, LedgerExport
+from ledgers.writer import Header, period_label, write_ledger
+from revitalization.errors import DomainError
+
+logger = logging.getLogger(__name__)
+ABOVE_COUNTY = (AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY)
+
+
+def can_export(user: Any, code: str) -> bool:
+    ledger = LEDGERS.get(code)
+    return (
+        ledger is not None
+        and has_capability(user, Capability.EXPORT_LEDGERS)
+        and has_capability(user, ledger.capability)
+    )
+
+
+def export_start(*, actor: Any, code: str, filters: Filters) -> LedgerExport:
+    """Record the export and write it: inline up to ``LEDGER_SYNC_MAX_ROWS`` rows, else in a Celery task."""
+    if not can_export(actor, code):
+        raise PermissionDenied
+    ledger = LEDGERS[code]
+    scope = actor.area
+    if filters.area:
+        scope = AdminArea.objects.visible_to(actor).filter(code=filters.area).first()
+        if scope is None:
+            raise DomainError("所选区划不存在，或不在您的辖区内", field="area")
+    if scope is None:
+        raise DomainError("您的账号未绑定区划，不能导出台账", field="area")
+    if filters.start and filters.end and filters.end < filters.start:
+        raise DomainError("结束日期不能早于开始日期", field="end")
+    if filters.category and filters.category not in dict(ledger.categories):
+        raise DomainError("类别不存在", field="category")
+    total = ledger.rows(actor, filters).count()
+    export = LedgerExport.objects.create(
+        owner=actor,
+        ledger=code,
+        title=ledger.title,
+        area=scope,
+        filters=filters.as_dict(),
+        full_ids=can_view_identity(actor),
+        total=total,
+    )
+    if total <= settings.LEDGER_SYNC_MAX_ROWS:
+        export_run(export=export)
+    else:
+        from ledgers.tasks import ledger_export_task
+
+        transaction.on_commit(lambda: ledger_export_task.delay(export.pk))
+    export.refresh_from_db()
+    return export
+
+
+def export_run(*, export: LedgerExport) -> LedgerExport:
+    """Write the file (idempotent: a delivered-again task of a finished export does nothing)."""
+    if export.status in (ExportStatus.DONE, ExportStatus.EXPIRED):
+        return export
+    ledger = LEDGERS[export.ledger]
+    owner = export.owner
+    filters = Filters.from_dict(export.filters)
+    LedgerExport.objects.filter(pk=export.pk).update(status=ExportStatus.RUNNING, done=0)
+    today = timezone.localdate()
+    scope = export.area
+    header = Header(
+        place=scope.name,
+        unit=owner.unit_name or scope.name,
+        period=period_label(filters.start, filters.end),
+        by=str(owner),
+    )
+
+    def progress(done: int) -> None:
+        LedgerExport.objects.filter(pk=export.pk).update(done=done)
+
+    split = scope.level in ABOVE_COUNTY and ledger.area_path != "county__code"
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"{export.pk}.xlsx"
+            rows = write_ledger(
+                ledger,
+                ledger.rows(owner, filters).iterator(chunk_size=2000),
+                ctx=Context(user=owner, full_ids=export.full_ids, today=today),
+                header=header,
+                split_by_township=split,
+                out=str(path),
+                progress=progress,
+            )
+            with path.open("rb") as handle:
+                export.file.save(f"{ledger.code}-{export.pk}.xlsx", File(handle), save=False)
+            export.size = path.stat().st_size
+    except Exception as exc:
+        LedgerExport.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED, error=repr(exc)[:2000])
+        raise
+    now = timezone.now()
+    export.status = ExportStatus.DONE
+    export.done = rows
+    export.total = rows
+    export.finished_at = now
+    export.expires_at = now + datetime.timedelta(hours=settings.LEDGER_EXPORT_KEEP_HOURS)
+    export.save(update_fields=["file", "size", "status", "done", "total", "finished_at", "expires_at"])
+    logger.info("ledger %s for %s: %d rows", ledger.code, owner.username, rows)
+    return export
+
+
+def exports_expire(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files kept past their time; the audit rows stay (beat job, hourly)."""
+    now = now or timezone.now()
+    expired = 0
+    for export in LedgerExport.objects.filter(status=ExportStatus.DONE, expires_at__lt=now):
+        export.file.delete(save=False)
+        export.status = ExportStatus.EXPIRED
+        export.save(update_fields=["file", "status"])
+        expired += 1
+    return expired

@@ -1,0 +1,26 @@
+"""Celery adapters of the ledgers (STYLE rule 15)."""
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True)
+def ledger_export_task(export_id: int) -> int:
+    from ledgers.models import LedgerExport
+    from ledgers.services import export_run
+
+    export = export_run(export=LedgerExport.objects.select_related("owner", "area").get(pk=export_id))
+    return export.done
+
+
+@shared_task
+def ledger_exports_expire_task() -> int:
+    from ledgers.services import exports_expire
+
+    expired = exports_expire()
+    logger.info("ledger exports expired: %d", expired)
+    return expired

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from ledgers import views
+
+app_name = "ledgers"
+
+urlpatterns = [
+    path("", views.ledger_index, name="index"),
+    path("exports/<int:pk>/", views.ExportDetailView.as_view(), name="export-detail"),
+    path("exports/<int:pk>/download/", views.export_download, name="export-download"),
+    path("export/", views.export_start, name="export-start"),
+]

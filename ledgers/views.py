@@ -1,0 +1,101 @@
+"""Ledger pages: the ledgers a user may export with their filters, the export's progress (htmx), the download
+(its owner only) — STYLE rule 18: thin views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView
+
+from accounts.permissions import has_capability
+from accounts.roles import Capability
+from geo.codes import AreaLevel
+from geo.mixins import JurisdictionScopedMixin
+from geo.models import AdminArea
+from geo.shortcuts import get_visible_or_404, scoped_view
+from ledgers import services
+from ledgers.base import Filters
+from ledgers.catalogue import LEDGERS
+from ledgers.forms import ExportForm
+from ledgers.models import ExportStatus, LedgerExport
+from revitalization.errors import DomainError
+from revitalization.forms import raise_first_error
+from revitalization.xlsx import XLSX
+
+
+def _areas(user: Any) -> QuerySet[AdminArea]:
+    return (
+        AdminArea.objects.visible_to(user)
+        .active()
+        .filter(level__in=(AreaLevel.TOWNSHIP, AreaLevel.VILLAGE))
+        .select_related("parent")
+        .order_by("code")
+    )
+
+
+@scoped_view
+def ledger_index(request: HttpRequest) -> HttpResponse:
+    """Every ledger of SPEC §13.1 the user may export, each with its filters, and the user's recent exports."""
+    if not has_capability(request.user, Capability.EXPORT_LEDGERS):
+        raise PermissionDenied
+    areas = list(_areas(request.user))
+    ledgers = [
+        (ledger, ExportForm(areas=areas, categories=ledger.categories, auto_id=f"id_{ledger.code}_%s"))
+        for ledger in LEDGERS.values()
+        if services.can_export(request.user, ledger.code)
+    ]
+    exports = LedgerExport.objects.visible_to(request.user)[:10]
+    return render(request, "ledgers/index.html", {"ledgers": ledgers, "exports": exports})
+
+
+@require_POST
+@scoped_view(post_only=True)
+def export_start(request: HttpRequest) -> HttpResponse:
+    code = request.POST.get("ledger", "")
+    if code not in LEDGERS or not services.can_export(request.user, code):
+        raise PermissionDenied
+    ledger = LEDGERS[code]
+    form = ExportForm(request.POST, areas=_areas(request.user), categories=ledger.categories)
+    try:
+        raise_first_error(form)
+        data = form.cleaned_data
+        export = services.export_start(
+            actor=request.user,
+            code=code,
+            filters=Filters(start=data["start"], end=data["end"], area=data["area"], category=data["category"]),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("ledgers:index")
+    return redirect(export)
+
+
+class ExportDetailView(JurisdictionScopedMixin, DetailView[LedgerExport]):
+    """An export: a progress bar while a worker writes it (htmx polls the partial), then the download."""
+
+    model = LedgerExport
+    template_name = "ledgers/export_detail.html"
+
+    def get_template_names(self) -> list[str]:
+        if getattr(self.request, "htmx", False):
+            return ["ledgers/_progress.html"]
+        return [self.template_name]
+
+
+@scoped_view(model=LedgerExport)
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    export = get_visible_or_404(LedgerExport, request.user, pk=pk)
+    if export.status != ExportStatus.DONE or not export.file:
+        raise Http404
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=f"{export.area.name}{export.title}{export.created_at:%Y%m%d}.xlsx",
+        content_type=XLSX,
+    )
