@@ -8,11 +8,17 @@ when N grows if the rules are set-based.
 
 The benchmark builds its own database (``BENCH_DATABASE_URL``, default a SQLite file in a temporary folder) and
 never touches the development one. ``BENCH_SWEEP_HOUSEHOLDS=60000,1000000`` sets the sizes.
+
+Ledger export (issue "ledgers" §2): the visits ledger (L-04) of a county with ``BENCH_LEDGER_ROWS`` visits (default
+100,000) is exported as the app does (query, masking, formats, a sheet per township, totals), and the floor is a bare
+openpyxl write-only writer writing the same rows' plain values to one sheet. Each export runs in a child process, so
+its peak memory is its own; the same export of a tenth of the rows shows whether memory stays flat.
 """
 
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import random
 import resource
@@ -199,11 +205,93 @@ def bench_sweep(households: int) -> None:
     print(f"  problems found {problems:,}; peak memory {_peak_mb():.0f} MB")
 
 
+def _in_child(work: Any) -> tuple[float, float]:
+    """Run ``work()`` in a forked process: its wall time (seconds) and its own peak memory (MB)."""
+    connection.close()  # the child opens its own connection
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.close(read)
+        started = time.perf_counter()
+        work()
+        os.write(write, str(time.perf_counter() - started).encode())
+        os._exit(0)
+    os.close(write)
+    _pid, status, usage = os.wait4(pid, 0)
+    seconds = float(os.read(read, 64).decode() or "nan")
+    os.close(read)
+    if status != 0:
+        raise RuntimeError(f"benchmark child failed with status {status}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def bench_ledger(rows: int) -> None:
+    from django.conf import settings
+    from openpyxl import Workbook
+
+    from accounts.models import User
+    from households.models import Visit
+    from ledgers.base import Filters
+    from ledgers.services import export_start
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        county = _county(max(1000, rows // 5))
+        call_command("add_user", "bench-report", role=["reporting_officer"], area=county.code,
+                     password="bench-only", stdout=io.StringIO())  # noqa: S106  # fmt: skip
+        user = User.objects.get(username="bench-report")
+        households = list(
+            Household.objects.filter(managing_area__code__startswith="640399").values_list("pk", flat=True)
+        )
+        first = datetime.date(2024, 1, 1)
+        _insert(
+            Visit,
+            [
+                {"household_id": households[n % len(households)], "visited_on": first + datetime.timedelta(days=n % 1000),
+                 "kind": "routine", "recorded_by_id": user.pk, "companions": "村支书", "notes": f"走访情况正常 {n}",
+                 "income_change": "务工收入稳定", "needs": "" if n % 3 else "申请技能培训"}
+                for n in range(rows)
+            ],
+        )  # fmt: skip
+    built = time.perf_counter() - started
+    settings.LEDGER_SYNC_MAX_ROWS = rows + 1  # written here, not by a worker
+    tenth = Filters(end=first + datetime.timedelta(days=99))
+
+    def export(filters: Filters) -> Any:
+        return lambda: export_start(actor=user, code="L-04", filters=filters)
+
+    def bare() -> None:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("走访台账")
+        values = Visit.objects.filter(household__managing_area__code__startswith="640399").values_list(
+            "household__managing_area__parent__name", "household__managing_area__name", "household__managing_area__code",
+            "visited_on", "recorded_by__username", "companions", "household__household_no", "household__head_name",
+            "kind", "income_change", "member_change", "needs", "notes", "risk_found", "risk_note", "next_visit_on",
+        )  # fmt: skip
+        for row in values.iterator(chunk_size=2000):
+            sheet.append(row)
+        workbook.save(os.path.join(WORKDIR, "bare.xlsx"))
+
+    floor, floor_mb = _in_child(bare)
+    small, small_mb = _in_child(export(tenth))
+    full, full_mb = _in_child(export(Filters()))
+    columns = 17
+    print(f"\nledger export L-04, {rows:,} rows x {columns} columns ({TOWNSHIPS} township sheets)")
+    print(f"  data built in {built:.1f} s; floor (bare write-only writer, same rows) {floor:.2f} s, {floor_mb:.0f} MB")
+    print(f"  {rows // 10:>9,} rows {small:8.2f} s   ratio to floor {small / floor:5.2f}   peak {small_mb:.0f} MB")
+    print(f"  {rows:>9,} rows {full:8.2f} s   ratio to floor {full / floor:5.2f}   peak {full_mb:.0f} MB")
+    print(f"  memory growth from {rows // 10:,} to {rows:,} rows: {full_mb - small_mb:+.0f} MB")
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"benchmarks on {connection.vendor} ({os.environ['DATABASE_URL'].split('@')[-1]})")
+    only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))  # "sweep", "ledger"
+    if not only or "ledger" in only:
+        bench_ledger(int(os.environ.get("BENCH_LEDGER_ROWS", "100000")))
+        _clear()
     sizes = [int(n) for n in os.environ.get("BENCH_SWEEP_HOUSEHOLDS", "60000,1000000").split(",") if n]
-    for size in sizes:
+    for size in sizes if not only or "sweep" in only else ():
         bench_sweep(size)
         _clear()  # the next size starts from an empty county
 
@@ -211,6 +299,8 @@ def main() -> None:
 def _clear() -> None:
     with connection.cursor() as cursor:
         for table in (
+            "ledgers_ledgerexport",
+            "households_visit",
             "sweeps_problem",
             "sweeps_sweepchunk",
             "sweeps_sweeprun",
@@ -221,9 +311,15 @@ def _clear() -> None:
         cursor.execute("UPDATE households_household SET head_id = NULL")
         cursor.execute("DELETE FROM households_householdmember")
         cursor.execute("DELETE FROM households_household")
+        cursor.execute(
+            "DELETE FROM accounts_user_groups WHERE user_id IN (SELECT id FROM accounts_user WHERE username = %s)",
+            ["bench-report"],
+        )
+        cursor.execute("DELETE FROM accounts_user WHERE username = %s", ["bench-report"])
         cursor.execute("DELETE FROM geo_adminarea WHERE code LIKE '640399%' AND level = 'village'")
         cursor.execute("DELETE FROM geo_adminarea WHERE code LIKE '640399%' AND level = 'township'")
         cursor.execute("DELETE FROM geo_adminarea WHERE code = '640399000000'")
+
 
 
 if __name__ == "__main__":

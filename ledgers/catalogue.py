@@ -95,8 +95,8 @@ def _subject_row(s: MonitoringSubject, ctx: Context) -> list[Any]:
         household.head_name,
         _id(head.id_number, ctx) if head else "",
         getattr(s, "size", 0),
-        s.get_category_display(),
-        application.get_channel_display(),
+        ctx.display(s, "category"),
+        ctx.display(application, "channel"),
         _labels(s.triggers, TriggerCondition.choices),
         _labels(s.risk_types, RiskType.choices),
         application.reported_on,
@@ -106,7 +106,7 @@ def _subject_row(s: MonitoringSubject, ctx: Context) -> list[Any]:
         application.threshold,
         getattr(s, "cadre", None) or "",
         getattr(s, "measures_count", 0),
-        s.get_status_display(),
+        ctx.display(s, "status"),
         s.eliminated_on,
         s.national_system_synced_at.date() if s.national_system_synced_at else None,
     ]
@@ -191,7 +191,7 @@ def _elimination_row(c: EliminationCase, ctx: Context) -> list[Any]:
         *_place(household.managing_area),
         household.household_no,
         household.head_name,
-        subject.get_category_display(),
+        ctx.display(subject, "category"),
         subject.entered_on,
         c.opened_on,
         *(reached.get(step) for step in EL_STEPS),
@@ -204,7 +204,7 @@ def _elimination_row(c: EliminationCase, ctx: Context) -> list[Any]:
         c.decided_on,
         c.marked_on,
         "是" if c.state == EliminationState.HELD else "",
-        c.get_state_display(),
+        ctx.display(c, "state"),
         lookback.due_on if lookback else None,
     ]
 
@@ -262,17 +262,17 @@ def _measure_row(m: AssistanceMeasure, ctx: Context) -> list[Any]:
         *_place(household.managing_area),
         household.household_no,
         household.head_name,
-        m.get_measure_type_display(),
+        ctx.display(m, "measure_type"),
         m.subtype_label,
         m.description,
-        m.get_timing_display(),
-        m.get_funding_source_display(),
-        m.get_responsible_department_display(),
+        ctx.display(m, "timing"),
+        ctx.display(m, "funding_source"),
+        ctx.display(m, "responsible_department"),
         m.responsible_person,
         m.started_on,
         m.ended_on,
         m.amount_yuan,
-        m.get_status_display(),
+        ctx.display(m, "status"),
         m.outcome_note,
     ]
 
@@ -324,7 +324,7 @@ def _visit_row(v: Visit, ctx: Context) -> list[Any]:
         v.companions,
         household.household_no,
         household.head_name,
-        v.get_kind_display(),
+        ctx.display(v, "kind"),
         v.income_change,
         v.member_change,
         v.needs,
@@ -379,8 +379,8 @@ def _problem_row(p: Problem, ctx: Context) -> list[Any]:
     return [
         *_place(p.area),
         p.rule_id,
-        p.get_category_display(),
-        p.get_gap_type_display(),
+        ctx.display(p, "category"),
+        ctx.display(p, "gap_type"),
         p.title,
         p.household.household_no if p.household else "",
         p.household.head_name if p.household else "",
@@ -388,7 +388,7 @@ def _problem_row(p: Problem, ctx: Context) -> list[Any]:
         p.detected_on,
         p.responsible_unit,
         p.deadline,
-        p.get_status_display(),
+        ctx.display(p, "status"),
         p.closed_at.date() if p.closed_at else None,
         overdue,
     ]
@@ -441,7 +441,7 @@ def _warning_row(w: ScreeningWarning, ctx: Context) -> list[Any]:
     overdue = max(0, (end - w.feedback_due_on).days)
     return [
         *_place(household.managing_area),
-        w.get_department_display(),
+        ctx.display(w, "department"),
         w.period,
         w.member.name,
         _id(w.member.id_number, ctx),
@@ -451,11 +451,11 @@ def _warning_row(w: ScreeningWarning, ctx: Context) -> list[Any]:
         w.event_date,
         w.amount,
         w.occurrences,
-        w.get_match_kind_display(),
+        ctx.display(w, "match_kind"),
         w.issued_on,
         w.feedback_due_on,
-        w.get_status_display(),
-        w.get_disposition_display(),
+        ctx.display(w, "status"),
+        ctx.display(w, "disposition"),
         feedback,
         overdue,
     ]
@@ -529,10 +529,10 @@ def _project_row(p: Project, ctx: Context) -> list[Any]:
         p.category.name,
         p.year,
         p.implementing_unit,
-        "；".join(f"{f.get_source_display()} {f.amount}" for f in p.fundings.all()),
+        "；".join(f"{ctx.display(f, 'source')} {f.amount}" for f in p.fundings.all()),
         budget,
         "；".join(f"{t.indicator} {t.target_value}{t.unit}" for t in p.targets.all()),
-        p.get_status_display(),
+        ctx.display(p, "status"),
         share_pct(Decimal(p.posts_for_groups), Decimal(p.work_relief_posts)) if p.is_work_relief else None,
         p.labour_pay if p.is_work_relief else None,
         getattr(p, "exited", 0),
@@ -606,8 +606,8 @@ def _batch_row(b: FundBatch, ctx: Context) -> list[Any]:
     fee = sum((a.amount for a in allocations if a.use == "management_fee"), ZERO)
     paid = sum((d.amount for a in allocations for d in a.disbursements.all()), ZERO)
     return [
-        b.county.name, b.county.code, b.year, b.get_level_display(), b.get_source_display(), b.document_no,
-        b.get_category_display(), b.issued_on, b.amount, allocated, industry, share_pct(industry, b.amount),
+        b.county.name, b.county.code, b.year, ctx.display(b, "level"), ctx.display(b, "source"), b.document_no,
+        ctx.display(b, "category"), b.issued_on, b.amount, allocated, industry, share_pct(industry, b.amount),
         non_poor, share_pct(non_poor, b.amount), fee, share_pct(fee, b.amount), paid, share_pct(paid, allocated),
         due_pct(b.year, ctx.today, area_code=b.county.code), b.amount - allocated,
     ]  # fmt: skip
@@ -664,10 +664,10 @@ def _asset_row(a: ProjectAsset, ctx: Context) -> list[Any]:
     income = sum((i.amount for i in incomes), ZERO)
     distributed = sum((u.amount for i in incomes for u in i.uses.all()), ZERO)
     return [
-        *_place(a.area), a.code, a.name, a.get_asset_class_display(), a.get_nature_display(), a.project.code,
-        "；".join(f.get_source_display() for f in a.project.fundings.all()), a.value, a.get_owner_kind_display(),
-        a.owner_name, a.custodian, a.get_operating_mode_display(), a.operator, income, distributed,
-        income - distributed, a.get_status_display(), a.transferred_on,
+        *_place(a.area), a.code, a.name, ctx.display(a, "asset_class"), ctx.display(a, "nature"), a.project.code,
+        "；".join(ctx.display(f, "source") for f in a.project.fundings.all()), a.value, ctx.display(a, "owner_kind"),
+        a.owner_name, a.custodian, ctx.display(a, "operating_mode"), a.operator, income, distributed,
+        income - distributed, ctx.display(a, "status"), a.transferred_on,
     ]  # fmt: skip
 
 

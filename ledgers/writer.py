@@ -15,6 +15,7 @@ from typing import IO, Any
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -85,13 +86,24 @@ class _Sheet:
         self.sheet.append(heads)
         self.totals: list[Any] = [Decimal(0) if c.kind == Kind.MONEY else 0 for c in columns]
         self.rows = 0
+        # One style per formatted column, built once: a styled cell per value copies it (setting number_format on
+        # every cell would look the format up again each time); plain text goes in as a bare value.
+        self.styles = [_cell(self.sheet, None, c)._style if c.kind in FORMATS else None for c in columns]
+        self.ids = [c.kind == Kind.ID for c in columns]
+        self.totalled = [index for index, c in enumerate(columns) if c.totalled]
 
     def append(self, values: list[Any]) -> None:
-        columns = self.ledger.columns
-        self.sheet.append([_cell(self.sheet, v, c) for v, c in zip(values, columns, strict=True)])
-        for index, (value, column) in enumerate(zip(values, columns, strict=True)):
-            if column.totalled and value is not None:
-                self.totals[index] += value
+        sheet = self.sheet
+        cells: list[Any] = []
+        for value, style, is_id in zip(values, self.styles, self.ids, strict=True):
+            if value is None or style is None:
+                cells.append(value)
+            else:
+                cells.append(Cell(sheet, row=1, column=1, value=str(value) if is_id else value, style_array=style))
+        sheet.append(cells)
+        for index in self.totalled:
+            if values[index] is not None:
+                self.totals[index] += values[index]
         self.rows += 1
 
     def close(self) -> None:
