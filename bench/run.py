@@ -321,6 +321,5 @@ def _clear() -> None:
         cursor.execute("DELETE FROM geo_adminarea WHERE code = '640399000000'")
 
 
-
 if __name__ == "__main__":
     main()

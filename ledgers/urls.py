@@ -6,6 +6,8 @@ app_name = "ledgers"
 
 urlpatterns = [
     path("", views.ledger_index, name="index"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/xlsx/", views.dashboard_xlsx, name="dashboard-xlsx"),
     path("exports/<int:pk>/", views.ExportDetailView.as_view(), name="export-detail"),
     path("exports/<int:pk>/download/", views.export_download, name="export-download"),
     path("export/", views.export_start, name="export-start"),

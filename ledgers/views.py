@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -10,8 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.functional import Promise
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
+from openpyxl import Workbook
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
@@ -22,11 +26,14 @@ from geo.shortcuts import get_visible_or_404, scoped_view
 from ledgers import services
 from ledgers.base import Filters
 from ledgers.catalogue import LEDGERS
+from ledgers.dashboard import Dashboard, dashboard_for
 from ledgers.forms import ExportForm
 from ledgers.models import ExportStatus, LedgerExport
 from revitalization.errors import DomainError
 from revitalization.forms import raise_first_error
-from revitalization.xlsx import XLSX
+from revitalization.xlsx import XLSX, header_sheet, workbook_bytes
+
+DASHBOARD_CAPABILITIES = (Capability.BROWSE_HOUSEHOLDS, Capability.VIEW_RECTIFICATION, Capability.VIEW_FUNDS)
 
 
 def _areas(user: Any) -> QuerySet[AdminArea]:
@@ -97,5 +104,37 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
         export.file.open("rb"),
         as_attachment=True,
         filename=f"{export.area.name}{export.title}{export.created_at:%Y%m%d}.xlsx",
+        content_type=XLSX,
+    )
+
+
+def _dashboard(request: HttpRequest) -> Dashboard:
+    if not any(has_capability(request.user, c) for c in DASHBOARD_CAPABILITIES):
+        raise PermissionDenied
+    return dashboard_for(request.user, today=timezone.localdate())
+
+
+@scoped_view
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The level's dashboard (issue "ledgers" §4): each panel a chart, the same numbers as a table, all as Excel."""
+    return render(request, "ledgers/dashboard.html", {"dashboard": _dashboard(request)})
+
+
+@scoped_view
+def dashboard_xlsx(request: HttpRequest) -> FileResponse:
+    """The dashboard's numbers, one sheet per panel, exactly as the tables show them."""
+    board = _dashboard(request)
+    workbook = Workbook(write_only=True)
+    for panel in board.panels:
+        sheet = header_sheet(workbook, panel.title[:31], [(h, max(12, 2 * len(h) + 2)) for h in panel.headers])
+        for row in panel.rows:
+            sheet.append([str(v) if isinstance(v, Promise) else v for v in row])
+    if not board.panels:
+        header_sheet(workbook, "数据看板", [("无可查看的数据", 20)])
+    place = board.area.name if board.area else ""
+    return FileResponse(
+        io.BytesIO(workbook_bytes(workbook)),
+        as_attachment=True,
+        filename=f"{place}数据看板{board.today:%Y%m%d}.xlsx",
         content_type=XLSX,
     )

@@ -38,6 +38,10 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("筛查名单"), "sweeps:batch-list", "upload", Capability.UPLOAD_SCREENING),
     NavItem(_("项目库"), "projects:project-list", "kanban", Capability.VIEW_PROJECTS),
     NavItem(_("衔接资金"), "funds:overview", "cash-coin", Capability.VIEW_FUNDS),
+    # The dashboard of the level: whoever sees households, problems or funds sees their numbers.
+    NavItem(_("数据看板"), "ledgers:dashboard", "bar-chart", Capability.BROWSE_HOUSEHOLDS),
+    NavItem(_("数据看板"), "ledgers:dashboard", "bar-chart", Capability.VIEW_RECTIFICATION),
+    NavItem(_("数据看板"), "ledgers:dashboard", "bar-chart", Capability.VIEW_FUNDS),
     NavItem(_("台账"), "ledgers:index", "file-earmark-spreadsheet", Capability.EXPORT_LEDGERS),
     NavItem(_("导入农户"), "households:household-import-upload", "upload", Capability.EDIT_HOUSEHOLD),
     NavItem(_("接口文档"), "api-docs", "braces", None, staff_only=True),

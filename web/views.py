@@ -2,11 +2,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.permissions import has_capability
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.shortcuts import scoped_view
 from households.choices import MemberStatus
 from households.models import Household, HouseholdMember
+from ledgers.views import DASHBOARD_CAPABILITIES
 from sweeps.selectors import centralized_sweep_missing
 from web.queues import queue_for
 
@@ -29,5 +31,6 @@ def home(request: HttpRequest) -> HttpResponse:
         },
         "roles": sorted(getattr(user, "roles", []), key=str),
         "sweep_missing": centralized_sweep_missing(user=user, today=timezone.localdate()),
+        "dashboard": any(has_capability(user, c) for c in DASHBOARD_CAPABILITIES),
     }
     return render(request, "web/home.html", context)

@@ -1,0 +1,310 @@
+"""The dashboard of a level (issue "ledgers" §4): the numbers leaders look at, each panel a table that the page
+also draws as a chart and the Excel download writes as a sheet — one set of numbers, three views.
+
+Every count starts from ``visible_to`` (the one jurisdiction filter); places are compared one level down from the
+user's area (a county's townships, a township's villages), by the leading digits of the 12-digit codes."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+
+from accounts.permissions import has_capability
+from accounts.roles import Capability
+from funds.rules import share_pct
+from geo.codes import PREFIX_LENGTH, AreaLevel
+from geo.models import AdminArea
+from geo.parameters import area_codes_up, parameter
+from households.choices import IN_SCHOOL, MemberStatus, WaterSupplyType
+from households.models import Household, HouseholdMember, MonitoringThreshold
+from monitoring.choices import OPEN_SUBJECT_STATUSES, MeasureStatus, MeasureType, RiskType, SubjectCategory
+from monitoring.models import AssistanceMeasure, MonitoringSubject
+from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus
+from sweeps.models import Problem
+
+CHILD_LEVEL = {
+    AreaLevel.PROVINCE: AreaLevel.CITY,
+    AreaLevel.CITY: AreaLevel.COUNTY,
+    AreaLevel.COUNTY: AreaLevel.TOWNSHIP,
+    AreaLevel.TOWNSHIP: AreaLevel.VILLAGE,
+}
+
+
+@dataclass
+class Panel:
+    """One table of the dashboard: ``headers[0]`` names the label column; each row is a label and its numbers.
+    ``chart`` is how the page draws it ("bar", "stacked", "line", "doughnut", or "" for a table only)."""
+
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list[Any]]
+    chart: str = "bar"
+    basis: str = ""
+    note: str = ""
+    series: list[int] = field(default_factory=list)  # which columns the chart draws (default: every number)
+    total_row: bool = False  # the last row adds up the others: in the table, not in the chart
+
+    def chart_data(self) -> dict[str, Any]:
+        columns = self.series or list(range(1, len(self.headers)))
+        rows = self.rows[:-1] if self.total_row else self.rows
+        return {
+            "type": self.chart,
+            "labels": [str(row[0]) for row in rows],
+            "datasets": [{"label": self.headers[i], "data": [_number(row[i]) for row in rows]} for i in columns],
+        }
+
+
+def _number(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    return float(value)
+
+
+@dataclass
+class Dashboard:
+    area: AdminArea | None
+    today: datetime.date
+    panels: list[Panel]
+
+
+def _places(user: Any) -> tuple[int, dict[str, str]]:
+    """The prefix length of the places compared and their names, keyed by prefix (a village user: the village)."""
+    area = user.area
+    level = CHILD_LEVEL.get(area.level, area.level) if area else AreaLevel.COUNTY
+    length = PREFIX_LENGTH[level]
+    names = {
+        a.code[:length]: a.name
+        for a in AdminArea.objects.visible_to(user).active().filter(level=level).order_by("code")
+    }
+    return length, names
+
+
+def _by_place(length: int, names: dict[str, str], counts: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    return {names.get(prefix, prefix): value for prefix, value in counts}
+
+
+def _subjects_by_category(user: Any) -> Panel:
+    subjects = MonitoringSubject.objects.visible_to(user).filter(status__in=sorted(OPEN_SUBJECT_STATUSES))
+    households = Counter(dict(subjects.values_list("category").annotate(n=Count("pk")).values_list("category", "n")))
+    people = Counter(
+        dict(
+            HouseholdMember.objects.filter(
+                household__monitoring_subjects__in=subjects,
+                member_status=MemberStatus.PRESENT,
+                counts_in_household=True,
+            )
+            .values_list("household__monitoring_subjects__category")
+            .annotate(n=Count("pk", distinct=True))
+            .values_list("household__monitoring_subjects__category", "n")
+        )
+    )
+    rows = [[str(label), households[value], people[value]] for value, label in SubjectCategory.choices]
+    rows.append([_("合计"), sum(households.values()), sum(people.values())])
+    return Panel(
+        key="subjects", title=_("监测对象（在监测）按类别"), headers=[_("监测类别"), _("户数"), _("人数")],
+        rows=rows, chart="bar", basis="SPEC §4.1", series=[1, 2], total_row=True,
+    )  # fmt: skip
+
+
+def _subjects_by_risk(user: Any) -> Panel:
+    counts: Counter[str] = Counter()
+    for risks in MonitoringSubject.objects.visible_to(user).filter(
+        status__in=sorted(OPEN_SUBJECT_STATUSES)
+    ).values_list("risk_types", flat=True):  # fmt: skip
+        counts.update(set(risks or []))
+    rows = [[str(label), counts[value]] for value, label in RiskType.choices if counts[value]]
+    return Panel(
+        key="risks", title=_("监测对象按风险类型"), headers=[_("风险类型"), _("户数")], rows=rows,
+        chart="doughnut", basis="SPEC §4.3", note=_("一户可有多种风险类型"),
+    )  # fmt: skip
+
+
+def _subjects_by_place(user: Any, length: int, names: dict[str, str]) -> Panel:
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for prefix, category, n in (
+        MonitoringSubject.objects.visible_to(user)
+        .filter(status__in=sorted(OPEN_SUBJECT_STATUSES))
+        .annotate(place=Substr("household__managing_area__code", 1, length))
+        .values_list("place", "category")
+        .annotate(n=Count("pk"))
+    ):
+        counts[prefix][category] += n
+    categories = SubjectCategory.choices
+    rows = [
+        [name, *(counts[prefix][value] for value, _label in categories), sum(counts[prefix].values())]
+        for prefix, name in names.items()
+    ]
+    return Panel(
+        key="places", title=_("各地监测对象（在监测）"),
+        headers=[_("地区"), *(str(label) for _value, label in categories), _("合计")], rows=rows, chart="stacked",
+        series=list(range(1, len(categories) + 1)),
+    )  # fmt: skip
+
+
+def _months(today: datetime.date, count: int = 12) -> list[datetime.date]:
+    first = today.replace(day=1)
+    months = []
+    for _n in range(count):
+        months.append(first)
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    return months[::-1]
+
+
+def _entries_and_eliminations(user: Any, today: datetime.date) -> Panel:
+    months = _months(today)
+    start = months[0]
+    subjects = MonitoringSubject.objects.visible_to(user)
+    entered = Counter(
+        d.replace(day=1) for d in subjects.filter(entered_on__gte=start).values_list("entered_on", flat=True)
+    )
+    eliminated = Counter(
+        d.replace(day=1) for d in subjects.filter(eliminated_on__gte=start).values_list("eliminated_on", flat=True)
+    )
+    rows = [[f"{m:%Y-%m}", entered[m], eliminated[m]] for m in months]
+    return Panel(
+        key="months", title=_("近 12 个月纳入监测和风险消除"),
+        headers=[_("月份"), _("纳入监测户数"), _("风险消除户数")], rows=rows, chart="line", basis="SPEC §4.6, §4.8",
+    )  # fmt: skip
+
+
+def _measures_by_type(user: Any) -> Panel:
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for kind, status, n in (
+        AssistanceMeasure.objects.visible_to(user).values_list("measure_type", "status").annotate(n=Count("pk"))
+    ):
+        counts[kind][status] += n
+    running = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
+    rows = [
+        [str(label), sum(counts[value][s] for s in running), counts[value][MeasureStatus.DELIVERED],
+         sum(counts[value].values())]
+        for value, label in MeasureType.choices
+        if counts[value]
+    ]  # fmt: skip
+    return Panel(
+        key="measures", title=_("帮扶措施按类型"), headers=[_("措施类型"), _("计划和实施中"), _("已落实"), _("合计")],
+        rows=rows, chart="stacked", basis="SPEC §5.1", series=[1, 2],
+    )  # fmt: skip
+
+
+def _problems_by_place(user: Any, today: datetime.date, length: int, names: dict[str, str]) -> Panel:
+    open_ = Q(status__in=sorted(OPEN_PROBLEM_STATUSES))
+    counts = {
+        prefix: (opened, overdue, closed)
+        for prefix, opened, overdue, closed in Problem.objects.visible_to(user)
+        .annotate(place=Substr("area_code", 1, length))
+        .values_list("place")
+        .annotate(
+            opened=Count("pk", filter=open_),
+            overdue=Count("pk", filter=open_ & Q(deadline__lt=today)),
+            closed=Count("pk", filter=Q(status=ProblemStatus.CLOSED, closed_at__year=today.year)),
+        )
+        .values_list("place", "opened", "overdue", "closed")
+    }
+    rows = [[name, *counts.get(prefix, (0, 0, 0))] for prefix, name in names.items()]
+    return Panel(
+        key="problems", title=_("四查四补问题整改"), headers=[_("地区"), _("未销号"), _("其中逾期"), _("本年已销号")],
+        rows=rows, chart="bar", basis="SPEC §7.5",
+    )  # fmt: skip
+
+
+def _funds(user: Any, today: datetime.date) -> Panel:
+    from funds.selectors import county_compliance
+
+    rows = []
+    for county in AdminArea.objects.visible_to(user).active().filter(level=AreaLevel.COUNTY).order_by("code"):
+        result = county_compliance(county, today.year, on=today)
+        if not result.issued:
+            continue
+        rows.append(
+            [county.name, result.issued, result.allocated, result.paid, share_pct(result.paid, result.allocated),
+             result.due_pct, f"{sum(c.ok for c in result.checks)}/{len(result.checks)}"]
+        )  # fmt: skip
+    return Panel(
+        key="funds", title=_("%(year)s 年衔接资金支付进度和合规") % {"year": today.year},
+        headers=[_("县（区）"), _("衔接资金下达（元）"), _("已分配（元）"), _("已支付（元）"), _("支付进度（%）"),
+                 _("应达进度（%）"), _("合规检查通过")],
+        rows=rows, chart="bar", basis="SPEC §9.5, §8.7", series=[4, 5],
+    )  # fmt: skip
+
+
+def _kpis(user: Any, today: datetime.date) -> Panel:
+    """The SPEC §13.3 indicators the registry can compute (004 L155–L187): the others need figures it does not
+    hold (GDP, forest cover …) and are left to the statistical offices."""
+    area_code = user.area.code if user.area else ""
+    rows: list[list[Any]] = []
+    present = HouseholdMember.objects.visible_to(user).filter(
+        member_status=MemberStatus.PRESENT, household__closed_on__isnull=True
+    )
+    low, high = parameter("school.compulsory_age", area_code=area_code, on=today) if area_code else (6, 15)
+    born_after = today.replace(year=today.year - high - 1)
+    born_by = today.replace(year=today.year - low)
+    children = present.filter(birth_date__gt=born_after, birth_date__lte=born_by)
+    in_school = children.filter(schooling_status__in=sorted(IN_SCHOOL)).count()
+    total = children.count()
+    rows.append([_("九年义务教育巩固率（%）"), "100", share_pct(Decimal(in_school), Decimal(total)), in_school, total])
+    insured = present.filter(medical_insurance_enrolled=True).count()
+    people = present.count()
+    rows.append([_("基本医疗保险参保率（%）"), "100", share_pct(Decimal(insured), Decimal(people)), insured, people])
+    households = Household.objects.visible_to(user).active()
+    piped = households.filter(water_supply_type=WaterSupplyType.CENTRALIZED).count()
+    count = households.count()
+    rows.append([_("农村集中供水率（%）"), ">95", share_pct(Decimal(piped), Decimal(count)), piped, count])
+    line = _monitoring_line(area_code, today.year)
+    if line is not None and line.national_line:
+        times = (line.amount / line.national_line).quantize(Decimal("0.01"))
+        rows.append([_("监测标准为国家扶贫标准的倍数"), "≥1.5", times, line.amount, line.national_line])
+    for row in rows:
+        value, target = row[2], row[1]
+        row.insert(3, "" if value is None else (_("是") if _meets(value, target) else _("否")))
+    return Panel(
+        key="kpis", title=_("巩固脱贫成果主要指标"),
+        headers=[_("指标"), _("目标"), _("实际"), _("达标"), _("分子"), _("分母")],
+        rows=rows, chart="", basis="SPEC §13.3; 004 L155–L187",
+    )  # fmt: skip
+
+
+def _meets(value: Decimal, target: str) -> bool:
+    if target.startswith("≥"):
+        return value >= Decimal(target[1:])
+    if target.startswith(">"):
+        return value > Decimal(target[1:])
+    return value >= Decimal(target)
+
+
+def _monitoring_line(area_code: str, year: int) -> MonitoringThreshold | None:
+    if not area_code:
+        return None
+    scopes = area_codes_up(area_code)
+    depth = {code: index for index, code in enumerate(scopes)}
+    rows = list(MonitoringThreshold.objects.filter(area_code__in=scopes, year__lte=year))
+    return max(rows, key=lambda row: (row.year, -depth[row.area_code])) if rows else None
+
+
+def dashboard_for(user: Any, *, today: datetime.date) -> Dashboard:
+    """The panels the user's capabilities open, for their area."""
+    length, names = _places(user)
+    panels: list[Panel] = []
+    if has_capability(user, Capability.BROWSE_HOUSEHOLDS):
+        panels += [
+            _subjects_by_category(user),
+            _subjects_by_place(user, length, names),
+            _subjects_by_risk(user),
+            _entries_and_eliminations(user, today),
+            _measures_by_type(user),
+        ]
+    if has_capability(user, Capability.VIEW_RECTIFICATION):
+        panels.append(_problems_by_place(user, today, length, names))
+    if has_capability(user, Capability.VIEW_FUNDS):
+        panels.append(_funds(user, today))
+    if has_capability(user, Capability.BROWSE_HOUSEHOLDS):
+        panels.append(_kpis(user, today))
+    return Dashboard(area=user.area, today=today, panels=panels)

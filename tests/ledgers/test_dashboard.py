@@ -1,0 +1,164 @@
+"""The dashboard of a level (issue "ledgers" §4) on the demo county: every number is the database's, counted here
+straight from the models; the page draws the same numbers it tabulates, and the Excel holds them again."""
+
+import datetime
+import json
+import re
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from funds.models import FundBatch
+from funds.selectors import LINKAGE_SOURCES
+from geo.codes import PREFIX_LENGTH
+from geo.models import AdminArea
+from households.choices import IN_SCHOOL
+from households.models import Household, HouseholdMember
+from ledgers.dashboard import dashboard_for
+from monitoring.choices import OPEN_SUBJECT_STATUSES, SubjectCategory
+from monitoring.models import AssistanceMeasure, MonitoringSubject
+from sweeps.choices import OPEN_PROBLEM_STATUSES
+from sweeps.models import Problem
+from tests.ledgers.conftest import calamine_sheets
+
+pytestmark = pytest.mark.django_db
+
+
+def _panels(user: User) -> dict:
+    return {p.key: p for p in dashboard_for(user, today=timezone.localdate()).panels}
+
+
+def _open_subjects(area: AdminArea):
+    return MonitoringSubject.objects.filter(
+        status__in=sorted(OPEN_SUBJECT_STATUSES),
+        household__managing_area__code__startswith=area.code[: PREFIX_LENGTH[area.level]],
+    )
+
+
+def test_the_county_dashboard_counts_what_the_database_holds(login):
+    user = login("report")
+    county = user.area
+    panels = _panels(user)
+    assert list(panels) == ["subjects", "places", "risks", "months", "measures", "problems", "funds", "kpis"]
+    subjects = _open_subjects(county)
+
+    by_category = {row[0]: row[1:] for row in panels["subjects"].rows}
+    for value, label in SubjectCategory.choices:
+        chosen = subjects.filter(category=value)
+        people = HouseholdMember.objects.filter(
+            household__in=chosen.values("household"), member_status="present", counts_in_household=True
+        ).count()
+        assert by_category[str(label)] == [chosen.count(), people]
+    assert by_category["合计"][0] == subjects.count() > 0
+
+    townships = AdminArea.objects.filter(parent=county).order_by("code")
+    assert [row[0] for row in panels["places"].rows] == [t.name for t in townships]
+    for township, row in zip(townships, panels["places"].rows, strict=True):
+        assert row[-1] == _open_subjects(township).count()
+        assert sum(row[1:-1]) == row[-1]
+
+    risks = Counter(r for risks in subjects.values_list("risk_types", flat=True) for r in set(risks))
+    assert sum(row[1] for row in panels["risks"].rows) == sum(risks.values())
+
+    months = panels["months"].rows
+    assert len(months) == 12
+    assert months[-1][0] == f"{timezone.localdate():%Y-%m}"
+    start = datetime.date.fromisoformat(months[0][0] + "-01")
+    everyone = MonitoringSubject.objects.filter(household__managing_area__code__startswith=county.code[:6])
+    assert sum(r[1] for r in months) == everyone.filter(entered_on__gte=start).count()
+    assert sum(r[2] for r in months) == everyone.filter(eliminated_on__gte=start).count()
+
+    measures = AssistanceMeasure.objects.filter(subject__household__managing_area__code__startswith=county.code[:6])
+    assert sum(row[-1] for row in panels["measures"].rows) == measures.count()
+    assert sum(row[2] for row in panels["measures"].rows) == measures.filter(status="delivered").count()
+
+    today = timezone.localdate()
+    for township, row in zip(townships, panels["problems"].rows, strict=True):
+        problems = Problem.objects.filter(area_code__startswith=township.code[:9])
+        opened = problems.filter(status__in=sorted(OPEN_PROBLEM_STATUSES))
+        assert row == [township.name, opened.count(), opened.filter(deadline__lt=today).count(),
+                       problems.filter(status="closed", closed_at__year=today.year).count()]  # fmt: skip
+
+    (funds,) = panels["funds"].rows
+    linkage = FundBatch.objects.filter(county=county, year=today.year, source__in=sorted(LINKAGE_SOURCES))
+    issued = sum(linkage.values_list("amount", flat=True), Decimal(0))
+    assert funds[0] == county.name
+    assert funds[1] == issued > 0
+
+
+def test_the_kpis_are_computed_from_the_registry(login):
+    user = login("report")
+    rows = {row[0]: row for row in _panels(user)["kpis"].rows}
+    present = HouseholdMember.objects.filter(
+        household__managing_area__code__startswith=user.area.code[:6], member_status="present",
+        household__closed_on__isnull=True,
+    )  # fmt: skip
+    insured = present.filter(medical_insurance_enrolled=True).count()
+    assert rows["基本医疗保险参保率（%）"][4:] == [insured, present.count()]
+    assert rows["基本医疗保险参保率（%）"][2] == (Decimal(100 * insured) / present.count()).quantize(Decimal("0.01"))
+    today = timezone.localdate()
+    children = present.filter(
+        birth_date__gt=today.replace(year=today.year - 16), birth_date__lte=today.replace(year=today.year - 6)
+    )  # compulsory school age 6–15 (SPEC §15.2)
+    assert rows["九年义务教育巩固率（%）"][4:] == [
+        children.filter(schooling_status__in=IN_SCHOOL).count(),
+        children.count(),
+    ]
+    households = Household.objects.filter(managing_area__code__startswith=user.area.code[:6], closed_on__isnull=True)
+    water = rows["农村集中供水率（%）"]
+    assert water[4:] == [households.filter(water_supply_type="centralized").count(), households.count()]
+    assert water[3] == ("是" if water[2] > 95 else "否")
+    line = rows["监测标准为国家扶贫标准的倍数"]
+    assert line[1:4] == ["≥1.5", Decimal("1.50"), "是"]  # 6000 against the national 4000 (SPEC §3.4)
+
+
+def test_a_township_compares_its_villages_and_sees_only_its_own(login):
+    user = login("township01")
+    panels = _panels(user)
+    villages = AdminArea.objects.filter(parent=user.area).order_by("code")
+    assert [row[0] for row in panels["places"].rows] == [v.name for v in villages]
+    assert panels["subjects"].rows[-1][1] == _open_subjects(user.area).count()
+    assert "funds" not in panels  # township cadres do not see the funds (SPEC §1.3)
+
+
+def test_who_sees_which_panels(login, client):
+    login("finance")
+    page = client.get(reverse("ledgers:dashboard")).content.decode()
+    assert 'data-testid="panel-funds"' in page
+    assert 'data-testid="panel-subjects"' not in page
+    login("screener")  # a department's screener sees no registry, problems or funds
+    assert client.get(reverse("ledgers:dashboard")).status_code == 403
+    assert client.get(reverse("ledgers:dashboard-xlsx")).status_code == 403
+
+
+def test_the_page_draws_what_it_tabulates_and_the_excel_holds_the_same(login, client):
+    user = login("report")
+    panels = _panels(user)
+    page = client.get(reverse("ledgers:dashboard")).content.decode()
+    assert "vendor/chart.js/chart.umd.min.js" in page
+    for key, panel in panels.items():
+        assert f'data-testid="panel-{key}"' in page
+        if not panel.chart:
+            continue
+        data = json.loads(re.search(rf'<script id="chart-{key}" type="application/json">(.*?)</script>', page).group(1))
+        rows = panel.rows[:-1] if panel.total_row else panel.rows
+        assert data["labels"] == [str(r[0]) for r in rows]
+        for dataset in data["datasets"]:
+            column = panel.headers.index(dataset["label"])
+            assert dataset["data"] == [float(r[column]) for r in rows]
+
+    response = client.get(reverse("ledgers:dashboard-xlsx"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheets = calamine_sheets(b"".join(response.streaming_content))
+    assert list(sheets) == [p.title[:31] for p in panels.values()]
+    for panel in panels.values():
+        rows = sheets[panel.title[:31]]
+        assert rows[0] == panel.headers
+        assert [[str(c) for c in r] for r in rows[1:]] == [
+            [str(float(v)) if isinstance(v, Decimal | int) and not isinstance(v, bool) else str(v) for v in r]
+            for r in panel.rows
+        ]
