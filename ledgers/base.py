@@ -107,6 +107,9 @@ class LedgerDef:
     categories: Sequence[tuple[str, Any]] = ()
     category_path: str = ""
     order: Sequence[str] = field(default_factory=tuple)
+    # A stock ledger (subjects, projects, assets) frozen for a period holds everything up to the period's end; a
+    # flow ledger (visits, measures, problems …) what happened within it.
+    stock: bool = False
 
     def narrow(self, queryset: QuerySet[Any], filters: Filters) -> QuerySet[Any]:
         if filters.start:

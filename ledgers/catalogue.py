@@ -114,6 +114,7 @@ def _subject_row(s: MonitoringSubject, ctx: Context) -> list[Any]:
 
 SUBJECTS = LedgerDef(
     code="L-01",
+    stock=True,
     title="监测对象台账",
     basis="SPEC §13.1 L-01; 003 L232; 004 L199",
     capability=Capability.BROWSE_HOUSEHOLDS,
@@ -546,6 +547,7 @@ def _project_row(p: Project, ctx: Context) -> list[Any]:
 
 PROJECTS = LedgerDef(
     code="L-07",
+    stock=True,
     title="项目库台账",
     basis="SPEC §13.1 L-07; 003 L1464–L1521",
     capability=Capability.VIEW_PROJECTS,
@@ -673,6 +675,7 @@ def _asset_row(a: ProjectAsset, ctx: Context) -> list[Any]:
 
 ASSETS = LedgerDef(
     code="L-09",
+    stock=True,
     title="资产管理台账",
     basis="SPEC §13.1 L-09; 004 L344; 003 L130; 002 L61",
     capability=Capability.VIEW_ASSETS,

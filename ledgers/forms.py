@@ -20,3 +20,28 @@ class ExportForm(BootstrapMixin, forms.Form):
         category = self.fields["category"]
         assert isinstance(category, forms.ChoiceField)
         category.choices = [("", _("全部")), *categories]
+
+
+class FreezeForm(BootstrapMixin, forms.Form):
+    ledger = forms.ChoiceField(label=_("台账"), choices=())
+    period = forms.CharField(
+        label=_("统计期"), max_length=7, help_text=_("月度如 2026-11，季度如 2026-Q4；统计期结束后才能冻结")
+    )
+    area = forms.ChoiceField(label=_("村、乡镇或县"), choices=())
+
+    def __init__(self, *args: Any, ledgers: Any = (), areas: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ledger = self.fields["ledger"]
+        assert isinstance(ledger, forms.ChoiceField)
+        ledger.choices = [(d.code, f"{d.code} {d.title}") for d in ledgers]
+        area = self.fields["area"]
+        assert isinstance(area, forms.ChoiceField)
+        area.choices = [
+            (a.code, f"{a.parent.name if a.parent and a.level == 'village' else ''}{a.name}") for a in areas
+        ]
+
+
+class SignForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(
+        label=_("签核意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=500
+    )

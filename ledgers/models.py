@@ -1,7 +1,10 @@
+from typing import Any, Self
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from geo.querysets import JurisdictionQuerySet
 from ledgers.querysets import ExportQuerySet
 
 
@@ -28,6 +31,7 @@ class LedgerExport(models.Model):
     done = models.PositiveIntegerField(_("已写行数"), default=0)
     file = models.FileField(_("文件"), upload_to="ledgers/%Y/%m/", blank=True)
     size = models.PositiveIntegerField(_("文件大小（字节）"), default=0)
+    sha256 = models.CharField(_("文件校验值（SHA-256）"), max_length=64, blank=True)
     error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("导出时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
@@ -58,3 +62,86 @@ class LedgerExport(models.Model):
     @property
     def running(self) -> bool:
         return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+
+class SignLevel(models.TextChoices):
+    VILLAGE = "village", _("村级")
+    TOWNSHIP = "township", _("乡镇")
+    COUNTY = "county", _("县级")
+
+
+class FrozenQuerySet(JurisdictionQuerySet["FrozenLedger"]):
+    """A frozen ledger belongs to its place: whoever's territory holds it sees it (the village that signs first,
+    the township and county above)."""
+
+    jurisdiction_fields = ("area__code",)
+
+    def visible_to(self, user: Any) -> Self:
+        """Within the territory, only the ledgers whose data the user's role sees (a screener sees no visits)."""
+        from accounts.permissions import has_capability
+        from ledgers.catalogue import LEDGERS
+
+        rows = super().visible_to(user)
+        if getattr(user, "is_superuser", False):
+            return rows
+        return rows.filter(ledger__in=[c for c, d in LEDGERS.items() if has_capability(user, d.capability)])
+
+
+class FrozenLedger(models.Model):
+    """A monthly or quarterly ledger frozen as a snapshot (issue "ledgers" §5): its file never changes and never
+    expires (the SHA-256 proves it), and it is signed off from its place up to the county: village → township →
+    county. ID numbers in a frozen ledger are always masked: everyone in the chain downloads it."""
+
+    ledger = models.CharField(_("台账"), max_length=8)
+    title = models.CharField(_("台账名称"), max_length=100)
+    area = models.ForeignKey("geo.AdminArea", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("统计期"), max_length=7)  # "2026-11" or "2026-Q4"
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    export = models.OneToOneField(LedgerExport, verbose_name=_("文件"), on_delete=models.PROTECT, related_name="frozen")
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("冻结人"), on_delete=models.PROTECT, related_name="+"
+    )
+    frozen_at = models.DateTimeField(_("冻结时间"), auto_now_add=True)
+
+    objects = FrozenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("冻结台账")
+        verbose_name_plural = _("冻结台账")
+        ordering = ["-end", "ledger", "area__code"]
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(fields=["ledger", "area", "period"], name="ledgers_one_snapshot_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area.name}{self.title} {self.period}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("ledgers:frozen-detail", args=[self.pk])
+
+
+class SignOff(models.Model):
+    """One level's signature on a frozen ledger (append-only: a signature is never changed or withdrawn)."""
+
+    frozen = models.ForeignKey(
+        FrozenLedger, verbose_name=_("冻结台账"), on_delete=models.PROTECT, related_name="signoffs"
+    )
+    level = models.CharField(_("层级"), max_length=10, choices=SignLevel.choices)
+    area = models.ForeignKey("geo.AdminArea", verbose_name=_("签核单位"), on_delete=models.PROTECT, related_name="+")
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签核人"), on_delete=models.PROTECT)
+    signed_at = models.DateTimeField(_("签核时间"), auto_now_add=True)
+    note = models.TextField(_("签核意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("台账签核")
+        verbose_name_plural = _("台账签核")
+        ordering = ["frozen", "signed_at", "pk"]
+        default_permissions = ("view",)
+        constraints = [models.UniqueConstraint(fields=["frozen", "level"], name="ledgers_one_signature_per_level")]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} {self.signed_by}"

@@ -5,6 +5,7 @@ task with progress when it is large — and kept for ``LEDGER_EXPORT_KEEP_HOURS`
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import tempfile
 from pathlib import Path
@@ -39,8 +40,9 @@ def can_export(user: Any, code: str) -> bool:
     )
 
 
-def export_start(*, actor: Any, code: str, filters: Filters) -> LedgerExport:
-    """Record the export and write it: inline up to ``LEDGER_SYNC_MAX_ROWS`` rows, else in a Celery task."""
+def export_start(*, actor: Any, code: str, filters: Filters, full_ids: bool | None = None) -> LedgerExport:
+    """Record the export and write it: inline up to ``LEDGER_SYNC_MAX_ROWS`` rows, else in a Celery task.
+    ``full_ids=False`` masks ID numbers even for a role that may see them (a frozen ledger is everyone's)."""
     if not can_export(actor, code):
         raise PermissionDenied
     ledger = LEDGERS[code]
@@ -62,7 +64,7 @@ def export_start(*, actor: Any, code: str, filters: Filters) -> LedgerExport:
         title=ledger.title,
         area=scope,
         filters=filters.as_dict(),
-        full_ids=can_view_identity(actor),
+        full_ids=can_view_identity(actor) if full_ids is None else (full_ids and can_view_identity(actor)),
         total=total,
     )
     if total <= settings.LEDGER_SYNC_MAX_ROWS:
@@ -111,6 +113,7 @@ def export_run(*, export: LedgerExport) -> LedgerExport:
             with path.open("rb") as handle:
                 export.file.save(f"{ledger.code}-{export.pk}.xlsx", File(handle), save=False)
             export.size = path.stat().st_size
+            export.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     except Exception as exc:
         LedgerExport.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED, error=repr(exc)[:2000])
         raise
@@ -120,16 +123,17 @@ def export_run(*, export: LedgerExport) -> LedgerExport:
     export.total = rows
     export.finished_at = now
     export.expires_at = now + datetime.timedelta(hours=settings.LEDGER_EXPORT_KEEP_HOURS)
-    export.save(update_fields=["file", "size", "status", "done", "total", "finished_at", "expires_at"])
+    export.save(update_fields=["file", "size", "sha256", "status", "done", "total", "finished_at", "expires_at"])
     logger.info("ledger %s for %s: %d rows", ledger.code, owner.username, rows)
     return export
 
 
 def exports_expire(*, now: datetime.datetime | None = None) -> int:
-    """Delete the files kept past their time; the audit rows stay (beat job, hourly)."""
+    """Delete the files kept past their time; the audit rows stay (beat job, hourly). A frozen ledger's file is
+    never deleted."""
     now = now or timezone.now()
     expired = 0
-    for export in LedgerExport.objects.filter(status=ExportStatus.DONE, expires_at__lt=now):
+    for export in LedgerExport.objects.filter(status=ExportStatus.DONE, expires_at__lt=now, frozen__isnull=True):
         export.file.delete(save=False)
         export.status = ExportStatus.EXPIRED
         export.save(update_fields=["file", "status"])

@@ -11,4 +11,9 @@ urlpatterns = [
     path("exports/<int:pk>/", views.ExportDetailView.as_view(), name="export-detail"),
     path("exports/<int:pk>/download/", views.export_download, name="export-download"),
     path("export/", views.export_start, name="export-start"),
+    path("frozen/", views.frozen_list, name="frozen-list"),
+    path("frozen/new/", views.frozen_create, name="frozen-create"),
+    path("frozen/<int:pk>/", views.FrozenDetailView.as_view(), name="frozen-detail"),
+    path("frozen/<int:pk>/sign/", views.frozen_sign, name="frozen-sign"),
+    path("frozen/<int:pk>/download/", views.frozen_download, name="frozen-download"),
 ]

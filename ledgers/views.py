@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from openpyxl import Workbook
@@ -23,14 +24,14 @@ from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
 from geo.shortcuts import get_visible_or_404, scoped_view
-from ledgers import services
+from ledgers import freezing, services
 from ledgers.base import Filters
 from ledgers.catalogue import LEDGERS
 from ledgers.dashboard import Dashboard, dashboard_for
-from ledgers.forms import ExportForm
-from ledgers.models import ExportStatus, LedgerExport
+from ledgers.forms import ExportForm, FreezeForm, SignForm
+from ledgers.models import ExportStatus, FrozenLedger, LedgerExport
 from revitalization.errors import DomainError
-from revitalization.forms import raise_first_error
+from revitalization.forms import raise_first_error, run_command
 from revitalization.xlsx import XLSX, header_sheet, workbook_bytes
 
 DASHBOARD_CAPABILITIES = (Capability.BROWSE_HOUSEHOLDS, Capability.VIEW_RECTIFICATION, Capability.VIEW_FUNDS)
@@ -136,5 +137,103 @@ def dashboard_xlsx(request: HttpRequest) -> FileResponse:
         io.BytesIO(workbook_bytes(workbook)),
         as_attachment=True,
         filename=f"{place}数据看板{board.today:%Y%m%d}.xlsx",
+        content_type=XLSX,
+    )
+
+
+# ------------------------------------------------------------------------------------------- frozen ledgers (§5)
+
+
+def _freezable_areas(user: Any) -> QuerySet[AdminArea]:
+    return (
+        AdminArea.objects.visible_to(user)
+        .active()
+        .filter(level__in=(AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE))
+        .select_related("parent")
+        .order_by("code")
+    )
+
+
+def _freeze_form(request: HttpRequest, data: Any = None) -> FreezeForm:
+    ledgers = [d for d in LEDGERS.values() if services.can_export(request.user, d.code)]
+    return FreezeForm(data, ledgers=ledgers, areas=_freezable_areas(request.user))
+
+
+@scoped_view
+def frozen_list(request: HttpRequest) -> HttpResponse:
+    """The frozen ledgers of the user's territory, what waits for their signature, and (for those who export) the
+    form that freezes one."""
+    frozen = list(
+        FrozenLedger.objects.visible_to(request.user)
+        .select_related("area__parent__parent", "export", "frozen_by")
+        .prefetch_related("signoffs")[:200]
+    )
+    rows = [(f, freezing.next_signature(f), freezing.may_sign(request.user, f)) for f in frozen]
+    can_freeze = has_capability(request.user, Capability.EXPORT_LEDGERS)
+    return render(
+        request,
+        "ledgers/frozen_list.html",
+        {"rows": rows, "form": _freeze_form(request) if can_freeze else None},
+    )
+
+
+@require_POST
+@scoped_view(post_only=True)
+def frozen_create(request: HttpRequest) -> HttpResponse:
+    if not has_capability(request.user, Capability.EXPORT_LEDGERS):
+        raise PermissionDenied
+    form = _freeze_form(request, request.POST)
+    try:
+        raise_first_error(form)
+        area = _freezable_areas(request.user).get(code=form.cleaned_data["area"])
+        frozen = freezing.freeze(
+            actor=request.user, code=form.cleaned_data["ledger"], period=form.cleaned_data["period"], area=area
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("ledgers:frozen-list")
+    messages.success(request, _("已冻结，等待逐级签核"))
+    return redirect(frozen)
+
+
+class FrozenDetailView(JurisdictionScopedMixin, DetailView[FrozenLedger]):
+    model = FrozenLedger
+    template_name = "ledgers/frozen_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        frozen = self.object
+        signed = {s.level: s for s in frozen.signoffs.select_related("signed_by")}
+        context["chain"] = [(level, area, signed.get(level)) for level, area in freezing.chain_of(frozen.area)]
+        context["may_sign"] = freezing.may_sign(self.request.user, frozen)
+        context["sign_form"] = SignForm()
+        return context
+
+
+def _sign(request: HttpRequest, frozen: FrozenLedger) -> None:
+    form = SignForm(request.POST)
+    raise_first_error(form)
+    freezing.sign(actor=request.user, frozen=frozen, note=form.cleaned_data["note"])
+
+
+@require_POST
+@scoped_view(model=FrozenLedger, post_only=True)
+def frozen_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    frozen = get_visible_or_404(FrozenLedger, request.user, pk=pk)
+    return run_command(request, frozen, (_sign, _("已签核")))
+
+
+@scoped_view(model=FrozenLedger)
+def frozen_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+    frozen = get_visible_or_404(FrozenLedger, request.user, pk=pk)
+    try:
+        content = freezing.frozen_bytes(frozen)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(frozen)
+    return FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=f"{frozen.area.name}{frozen.title}{frozen.period}.xlsx",
         content_type=XLSX,
     )

@@ -8,6 +8,7 @@
 """
 
 import datetime
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -34,7 +35,7 @@ from households.models import (
     Visit,
     VisitPhoto,
 )
-from ledgers.models import ExportStatus, LedgerExport
+from ledgers.models import ExportStatus, FrozenLedger, LedgerExport
 from monitoring.models import EliminationCase, EntryApplication, MonitoringSubject, PublicNotice
 from notifications.models import Notification
 from notifications.services import notify
@@ -168,6 +169,9 @@ class World:
             for h, run in zip((self.household_a, self.household_b), self.objects[SweepRun], strict=True)
         )
         self._projects()
+        self.objects[FrozenLedger] = tuple(
+            self._frozen(chain[AreaLevel.VILLAGE]) for chain in (self.chain_a, self.chain_b)
+        )
         b = self.chain_b[AreaLevel.VILLAGE]
         self.foreign_markers = [
             "乙外项目",
@@ -224,6 +228,20 @@ class World:
                 rows.setdefault(model, []).append(row)
         for model, (own, foreign) in rows.items():
             self.objects[model] = (own, foreign)
+
+    @staticmethod
+    def _frozen(village: AdminArea) -> FrozenLedger:
+        content = b"PK\x03\x04"
+        owner = UserFactory(area=None)
+        export = LedgerExport.objects.create(
+            owner=owner, ledger="L-04", title="走访台账", area=village, status=ExportStatus.DONE,
+            sha256=hashlib.sha256(content).hexdigest(),
+        )  # fmt: skip
+        export.file.save("frozen.xlsx", ContentFile(content), save=True)
+        return FrozenLedger.objects.create(
+            ledger="L-04", title="走访台账", area=village, period="2026-10", start=datetime.date(2026, 10, 1),
+            end=datetime.date(2026, 10, 31), export=export, frozen_by=owner,
+        )  # fmt: skip
 
     @staticmethod
     def _photo(household: Household) -> VisitPhoto:

@@ -42,7 +42,12 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("数据看板"), "ledgers:dashboard", "bar-chart", Capability.BROWSE_HOUSEHOLDS),
     NavItem(_("数据看板"), "ledgers:dashboard", "bar-chart", Capability.VIEW_RECTIFICATION),
     NavItem(_("数据看板"), "ledgers:dashboard", "bar-chart", Capability.VIEW_FUNDS),
-    NavItem(_("台账"), "ledgers:index", "file-earmark-spreadsheet", Capability.EXPORT_LEDGERS),
+    NavItem(_("台账导出"), "ledgers:index", "file-earmark-spreadsheet", Capability.EXPORT_LEDGERS),
+    # Frozen ledgers: those who freeze them and those who sign them off (village → township → county).
+    NavItem(_("台账签核"), "ledgers:frozen-list", "patch-check", Capability.EXPORT_LEDGERS),
+    NavItem(_("台账签核"), "ledgers:frozen-list", "patch-check", Capability.VILLAGE_PROCEDURE),
+    NavItem(_("台账签核"), "ledgers:frozen-list", "patch-check", Capability.TOWNSHIP_REVIEW),
+    NavItem(_("台账签核"), "ledgers:frozen-list", "patch-check", Capability.COUNTY_APPROVAL),
     NavItem(_("导入农户"), "households:household-import-upload", "upload", Capability.EDIT_HOUSEHOLD),
     NavItem(_("接口文档"), "api-docs", "braces", None, staff_only=True),
 )

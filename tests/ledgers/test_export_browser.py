@@ -53,7 +53,7 @@ def test_a_reporting_officer_starts_a_large_export_watches_the_bar_and_downloads
 
     page.goto("/")
     log_in(page, "baobiao")
-    click_nav(page, "台账")
+    click_nav(page, "台账导出")
     expect(page.get_by_role("heading", name="台账导出")).to_be_visible()
     page.get_by_test_id("ledger-L-04").get_by_role("button", name="导出 Excel").click()
 
