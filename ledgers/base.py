@@ -110,6 +110,9 @@ class LedgerDef:
     # A stock ledger (subjects, projects, assets) frozen for a period holds everything up to the period's end; a
     # flow ledger (visits, measures, problems …) what happened within it.
     stock: bool = False
+    # A data-exchange ledger in a fixed file layout (the national system's household roster, which the import
+    # reads back): one sheet, the header on row 1, no title block, no totals.
+    plain: bool = False
 
     def narrow(self, queryset: QuerySet[Any], filters: Filters) -> QuerySet[Any]:
         if filters.start:

@@ -4,6 +4,7 @@ columns; every ledger starts with the place columns (township, village, 12-digit
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any, Final
 
@@ -13,9 +14,19 @@ from django.utils import timezone
 
 from accounts.roles import Capability, Role
 from funds.models import FundBatch
-from households.choices import HouseholdFlagKind, MemberStatus, VisitKind
-from households.masking import mask_id_number
-from households.models import HouseholdMember, HouseholdUserObjectPermission, Visit
+from households.choices import (
+    HealthStatus,
+    HouseholdFlagKind,
+    LabourCapacity,
+    MemberStatus,
+    Relationship,
+    SchoolingStatus,
+    VisitKind,
+)
+from households.imports.columns import COLUMNS as IMPORT_COLUMNS
+from households.imports.columns import FLAG_KEYS, choice_labels
+from households.masking import mask_id_number, mask_phone
+from households.models import HouseholdFlag, HouseholdMember, HouseholdUserObjectPermission, Visit
 from ledgers.base import Column, Context, Kind, LedgerDef
 from monitoring.choices import (
     OPEN_SUBJECT_STATUSES,
@@ -53,6 +64,71 @@ def _id(number: str, ctx: Context) -> str:
 def _labels(values: list[str], choices: Any) -> str:
     names = dict(choices)
     return "、".join(str(names.get(v, v)) for v in values)
+
+
+# ------------------------------------------------------------------------ L-00 农户家庭成员花名册（全国系统格式）
+
+
+def _roster(user: Any) -> QuerySet[HouseholdMember]:
+    open_flags = HouseholdFlag.objects.filter(valid_to__isnull=True, kind__in=FLAG_KEYS)
+    members = HouseholdMember.objects.visible_to(user).filter(household__closed_on__isnull=True)
+    if getattr(user, "area", None) is not None:
+        # The roster is the managing area's (SPEC §1.5): a co-managed household is on its managing area's roster,
+        # which is also where the import takes it back.
+        members = members.filter(household__managing_area__code__startswith=user.area.prefix)
+    return members.select_related("household__managing_area", "household__hukou_area").prefetch_related(
+        Prefetch("household__flags", queryset=open_flags, to_attr="open_flags")
+    )
+
+
+@functools.cache
+def _chinese(choices: Any) -> dict[str, str]:
+    """A choice's Chinese label whatever the interface language: the roster is a file format."""
+    return dict(zip(choices.values, choice_labels(choices), strict=True))
+
+
+def _roster_row(m: HouseholdMember, ctx: Context) -> list[Any]:
+    household = m.household
+    flags = {f.kind for f in getattr(household, "open_flags", [])}
+    yes = {True: "是", False: "否"}
+    return [
+        household.household_no,
+        household.managing_area.code[:12],  # a household managed by a group (村民小组): its village
+        household.hukou_area.code if household.hukou_area else "",
+        household.address,
+        household.phone if ctx.full_ids else mask_phone(household.phone),
+        m.name,
+        _id(m.id_number, ctx),
+        _chinese(Relationship)[m.relationship],
+        m.ethnicity,
+        _chinese(HealthStatus)[m.health_status],
+        _chinese(LabourCapacity)[m.labour_capacity],
+        _chinese(SchoolingStatus)[m.schooling_status],
+        m.disability_grade,
+        yes[m.medical_insurance_enrolled],
+        _chinese(MemberStatus)[m.member_status],
+        *(yes[key in flags] for key in FLAG_KEYS),
+        household.exit_year,
+    ]
+
+
+_ROSTER_KINDS = {"household_no": K.ID, "village_code": K.ID, "hukou_code": K.ID, "phone": K.ID, "id_number": K.ID}
+ROSTER = LedgerDef(
+    code="L-00",
+    title="农户家庭成员花名册",
+    basis="SPEC §2; 全国防返贫监测信息系统的农户导出格式（docs/import-template.md），可原样导回",
+    capability=Capability.BROWSE_HOUSEHOLDS,
+    columns=tuple(
+        C(c.header, 20 if c.kind == "id_number" else 14, _ROSTER_KINDS.get(c.key, K.TEXT)) for c in IMPORT_COLUMNS
+    ),
+    queryset=_roster,
+    area_path="household__managing_area__code",
+    date_path="household__created_at__date",
+    row=_roster_row,
+    order=("household__household_no", "pk"),
+    stock=True,
+    plain=True,
+)
 
 
 # ----------------------------------------------------------------------------------------- L-01 监测对象台账
@@ -709,5 +785,5 @@ ASSETS = LedgerDef(
 )
 
 LEDGERS: Final[dict[str, LedgerDef]] = {
-    d.code: d for d in (SUBJECTS, ELIMINATIONS, MEASURES, VISITS, PROBLEMS, WARNINGS, PROJECTS, FUNDS, ASSETS)
+    d.code: d for d in (ROSTER, SUBJECTS, ELIMINATIONS, MEASURES, VISITS, PROBLEMS, WARNINGS, PROJECTS, FUNDS, ASSETS)
 }

@@ -97,7 +97,7 @@ def export_run(*, export: LedgerExport) -> LedgerExport:
     def progress(done: int) -> None:
         LedgerExport.objects.filter(pk=export.pk).update(done=done)
 
-    split = scope.level in ABOVE_COUNTY and ledger.area_path != "county__code"
+    split = scope.level in ABOVE_COUNTY and ledger.area_path != "county__code" and not ledger.plain
     try:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"{export.pk}.xlsx"

@@ -63,6 +63,17 @@ class _Sheet:
         width = len(columns)
         for index, column in enumerate(columns, start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = column.width
+        self.totals: list[Any] = [Decimal(0) if c.kind == Kind.MONEY else 0 for c in columns]
+        self.rows = 0
+        # One style per formatted column, built once: a styled cell per value copies it (setting number_format on
+        # every cell would look the format up again each time); plain text goes in as a bare value.
+        self.styles = [_cell(self.sheet, None, c)._style if c.kind in FORMATS else None for c in columns]
+        self.ids = [c.kind == Kind.ID for c in columns]
+        self.totalled = [index for index, c in enumerate(columns) if c.totalled]
+        if ledger.plain:
+            self.sheet.freeze_panes = "A2"
+            self.sheet.append([_cell(self.sheet, c.header, bold=True) for c in columns])
+            return
         self.sheet.freeze_panes = "A4"
         last = get_column_letter(width)
         self.sheet.merged_cells.add(f"A1:{last}1")
@@ -84,13 +95,6 @@ class _Sheet:
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             heads.append(cell)
         self.sheet.append(heads)
-        self.totals: list[Any] = [Decimal(0) if c.kind == Kind.MONEY else 0 for c in columns]
-        self.rows = 0
-        # One style per formatted column, built once: a styled cell per value copies it (setting number_format on
-        # every cell would look the format up again each time); plain text goes in as a bare value.
-        self.styles = [_cell(self.sheet, None, c)._style if c.kind in FORMATS else None for c in columns]
-        self.ids = [c.kind == Kind.ID for c in columns]
-        self.totalled = [index for index, c in enumerate(columns) if c.totalled]
 
     def append(self, values: list[Any]) -> None:
         sheet = self.sheet
@@ -107,6 +111,8 @@ class _Sheet:
         self.rows += 1
 
     def close(self) -> None:
+        if self.ledger.plain:
+            return
         columns = self.ledger.columns
         cells = [_cell(self.sheet, "合计", bold=True)]
         for index, column in enumerate(columns[1:], start=1):

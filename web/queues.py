@@ -272,8 +272,31 @@ def _checklists_to_answer(user: Any) -> QueueItem | None:
     )
 
 
+def _ledgers_to_sign(user: Any) -> QueueItem | None:
+    """Frozen ledgers whose next signature is this user's place and level (issue "ledgers" §5)."""
+    from ledgers.freezing import may_sign
+    from ledgers.models import FrozenLedger
+
+    if not any(has_capability(user, c) for c in SIGNING):
+        return None
+    pending = (
+        FrozenLedger.objects.visible_to(user)
+        .exclude(signoffs__level="county")
+        .select_related("area__parent__parent", "export")
+        .prefetch_related("signoffs")
+    )
+    count = sum(1 for frozen in pending if may_sign(user, frozen))
+    if not count:
+        return None
+    return QueueItem(_("待签核的冻结台账"), count, reverse("ledgers:frozen-list"), _("逐级签核：村 → 乡镇 → 县"))
+
+
+SIGNING = (Capability.VILLAGE_PROCEDURE, Capability.TOWNSHIP_REVIEW, Capability.COUNTY_APPROVAL)
+
+
 PROVIDERS: list[Provider] = [
     _checklists_to_answer,
+    _ledgers_to_sign,
     _warnings_to_verify,
     _problems_to_verify,
     _problems_to_assign,

@@ -106,6 +106,8 @@ def test_sign_off_goes_village_then_township_then_county(login, client):
         client.force_login(user)
         return client.post(sign, {"note": note}, follow=True).content.decode()
 
+    client.force_login(worker)
+    assert "待签核的冻结台账" in client.get(reverse("home")).content.decode()  # on the village's work queue
     assert f"当前应由{village.name}（村级）签核" in attempt(cadre)
     assert f"当前应由{village.name}（村级）签核" in attempt(county)
     other = UserFactory(area=AdminArea.objects.filter(parent=village.parent).exclude(pk=village.pk).first(),
@@ -116,6 +118,10 @@ def test_sign_off_goes_village_then_township_then_county(login, client):
 
     assert "已签核" in attempt(worker, "数据已核对")
     assert f"当前应由{village.parent.name}（乡镇）签核" in attempt(worker)
+    client.force_login(worker)
+    assert "待签核的冻结台账" not in client.get(reverse("home")).content.decode()
+    client.force_login(cadre)
+    assert "待签核的冻结台账" in client.get(reverse("home")).content.decode()  # now the township's turn
     assert "已签核" in attempt(cadre)
     assert "已签核" in attempt(county, "同意")
     assert "该台账已完成县级签核" in attempt(county)
