@@ -107,7 +107,9 @@ def sign(*, actor: Any, frozen: FrozenLedger, note: str = "") -> SignOff:
     """The next level's signature; refused out of order, by another place or role, or twice."""
     with transaction.atomic():
         locked = (
-            FrozenLedger.objects.select_for_update().select_related("area__parent__parent", "export").get(pk=frozen.pk)
+            FrozenLedger.objects.select_for_update(of=("self",))
+            .select_related("area__parent__parent", "export")
+            .get(pk=frozen.pk)
         )
         step = next_signature(locked)
         if step is None:
