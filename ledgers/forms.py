@@ -45,3 +45,16 @@ class SignForm(BootstrapMixin, forms.Form):
     note = forms.CharField(
         label=_("签核意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=500
     )
+
+
+class ReconcileForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=_("全国系统导出文件（.xlsx）"), help_text=_("农户和家庭成员格式，与导入模板相同"))
+    area = forms.ChoiceField(label=_("核对范围"), choices=())
+
+    def __init__(self, *args: Any, areas: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area = self.fields["area"]
+        assert isinstance(area, forms.ChoiceField)
+        area.choices = [
+            (a.code, f"{a.parent.name if a.parent and a.level == 'village' else ''}{a.name}") for a in areas
+        ]

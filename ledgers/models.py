@@ -145,3 +145,39 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} {self.signed_by}"
+
+
+class Reconciliation(models.Model):
+    """One comparison of a national-system extract with the registry of an area (账账相符): the counts, the first
+    differences for the page and the full report as Excel. Its owner's alone, like an export."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("核对人"), on_delete=models.PROTECT)
+    area = models.ForeignKey("geo.AdminArea", verbose_name=_("核对范围"), on_delete=models.PROTECT, related_name="+")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    summary = models.JSONField(_("核对结果"), default=dict)
+    listed = models.JSONField(_("差异（前 200 条）"), default=list)
+    errors = models.JSONField(_("文件中有误的行"), default=list)
+    full_ids = models.BooleanField(_("含完整身份证号"), default=False)
+    report = models.FileField(_("差异报告"), upload_to="ledgers/reconcile/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("核对时间"), auto_now_add=True)
+
+    objects = ExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("与全国系统核对")
+        verbose_name_plural = _("与全国系统核对")
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.area.name} · {self.original_name}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("ledgers:reconcile-detail", args=[self.pk])
+
+    @property
+    def matched(self) -> bool:
+        s = self.summary
+        return not (s.get("only_in_file") or s.get("only_in_registry") or s.get("differing") or s.get("errors"))

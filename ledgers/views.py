@@ -24,12 +24,12 @@ from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
 from geo.shortcuts import get_visible_or_404, scoped_view
-from ledgers import freezing, services
+from ledgers import freezing, reconcile, services
 from ledgers.base import Filters
 from ledgers.catalogue import LEDGERS
 from ledgers.dashboard import Dashboard, dashboard_for
-from ledgers.forms import ExportForm, FreezeForm, SignForm
-from ledgers.models import ExportStatus, FrozenLedger, LedgerExport
+from ledgers.forms import ExportForm, FreezeForm, ReconcileForm, SignForm
+from ledgers.models import ExportStatus, FrozenLedger, LedgerExport, Reconciliation
 from revitalization.errors import DomainError
 from revitalization.forms import raise_first_error, run_command
 from revitalization.xlsx import XLSX, header_sheet, workbook_bytes
@@ -235,5 +235,49 @@ def frozen_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespons
         io.BytesIO(content),
         as_attachment=True,
         filename=f"{frozen.area.name}{frozen.title}{frozen.period}.xlsx",
+        content_type=XLSX,
+    )
+
+
+# ------------------------------------------------------------------------- reconciliation with the national system
+
+
+@scoped_view
+def reconcile_page(request: HttpRequest) -> HttpResponse:
+    """Upload a national-system extract; the comparison runs in the request (the import's row limit bounds it)."""
+    if not reconcile.can_reconcile(request.user):
+        raise PermissionDenied
+    areas = _freezable_areas(request.user)
+    form = ReconcileForm(request.POST or None, request.FILES or None, areas=areas)
+    if request.method == "POST":
+        try:
+            raise_first_error(form)
+            upload = form.cleaned_data["file"]
+            record = reconcile.reconcile(
+                actor=request.user, area=areas.get(code=form.cleaned_data["area"]), name=upload.name or "",
+                content=upload.read(),
+            )  # fmt: skip
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect(record)
+    past = Reconciliation.objects.visible_to(request.user).select_related("area")[:10]
+    return render(request, "ledgers/reconcile.html", {"form": form, "past": past})
+
+
+class ReconcileDetailView(JurisdictionScopedMixin, DetailView[Reconciliation]):
+    model = Reconciliation
+    template_name = "ledgers/reconcile_detail.html"
+
+
+@scoped_view(model=Reconciliation)
+def reconcile_report(request: HttpRequest, pk: int) -> FileResponse:
+    record = get_visible_or_404(Reconciliation, request.user, pk=pk)
+    if not record.report:
+        raise Http404
+    return FileResponse(
+        record.report.open("rb"),
+        as_attachment=True,
+        filename=f"{record.area.name}与全国系统核对{record.created_at:%Y%m%d}.xlsx",
         content_type=XLSX,
     )

@@ -35,7 +35,7 @@ from households.models import (
     Visit,
     VisitPhoto,
 )
-from ledgers.models import ExportStatus, FrozenLedger, LedgerExport
+from ledgers.models import ExportStatus, FrozenLedger, LedgerExport, Reconciliation
 from monitoring.models import EliminationCase, EntryApplication, MonitoringSubject, PublicNotice
 from notifications.models import Notification
 from notifications.services import notify
@@ -413,6 +413,11 @@ class World:
         export.file.save("ledger.xlsx", ContentFile(b"PK\x03\x04"), save=True)
         own, foreign = self.objects.get(LedgerExport, (None, None))
         self.objects[LedgerExport] = (export, foreign) if chain is self.chain_a else (own, export)
+        # And a reconciliation with the national system, also its owner's only.
+        record = Reconciliation.objects.create(owner=user, area=chain[level], original_name="全国系统.xlsx")
+        record.report.save("report.xlsx", ContentFile(b"PK\x03\x04"), save=True)
+        own, foreign = self.objects.get(Reconciliation, (None, None))
+        self.objects[Reconciliation] = (record, foreign) if chain is self.chain_a else (own, record)
         return user
 
 

@@ -1,0 +1,121 @@
+"""Reconciliation with the national system (账账相符, issue "ledgers" §6): a national-system extract in its household
+and member layout is compared with the registry; a faithful extract matches, and each kind of difference — a
+household or member on one side only, a field that differs — is reported by name, row and both values."""
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from households.models import Household, HouseholdMember
+from ledgers.models import Reconciliation
+from tests.factories import UserFactory, valid_id_number
+from tests.ledgers.conftest import export
+
+pytestmark = pytest.mark.django_db
+
+
+def _named(content: bytes, name: str = "全国系统导出.xlsx") -> io.BytesIO:
+    handle = io.BytesIO(content)
+    handle.name = name
+    return handle
+
+
+def _post(client, content: bytes, area_code: str):
+    return client.post(reverse("ledgers:reconcile"), {"file": _named(content), "area": area_code}, follow=True)
+
+
+def test_a_faithful_extract_matches(login, client):
+    user = login("township01")
+    _export, roster = export(client, "L-00")
+    page = _post(client, roster, user.area.code).content.decode()
+    record = Reconciliation.objects.get(owner=user)
+    assert 'data-testid="matched"' in page
+    households = Household.objects.filter(managing_area__code__startswith=user.area.code[:9], closed_on__isnull=True)
+    members = HouseholdMember.objects.filter(household__in=households)
+    assert record.summary == {
+        "file_households": households.count(), "file_members": members.count(),
+        "registry_households": households.count(), "registry_members": members.count(),
+        "only_in_file": 0, "only_in_registry": 0, "differing": 0, "errors": 0,
+    }  # fmt: skip
+
+
+def test_each_kind_of_difference_is_reported(login, client):
+    user = login("township01")
+    _export, roster = export(client, "L-00")
+    workbook = openpyxl.load_workbook(io.BytesIO(roster))
+    sheet = workbook.active
+    header = [c.value for c in sheet[1]]
+    col = {name: header.index(name) + 1 for name in header}
+    # row 2: a name spelled differently; row 3: another labour capacity; the last row: dropped from the file
+    registry_name = sheet.cell(2, col["姓名"]).value
+    sheet.cell(2, col["姓名"]).value = registry_name + "某"
+    labour = sheet.cell(3, col["劳动能力"]).value
+    sheet.cell(3, col["劳动能力"]).value = "丧失劳动力" if labour != "丧失劳动力" else "普通劳动力"
+    dropped_id = sheet.cell(sheet.max_row, col["身份证号"]).value
+    dropped_household = sheet.cell(sheet.max_row, col["户编号"]).value
+    single = sum(1 for r in range(2, sheet.max_row + 1) if sheet.cell(r, col["户编号"]).value == dropped_household)
+    sheet.delete_rows(sheet.max_row)
+    # a new household the registry does not have
+    new_row = [sheet.cell(2, c).value for c in range(1, len(header) + 1)]
+    new_row[col["户编号"] - 1] = "6403241009999999"
+    new_row[col["身份证号"] - 1] = newcomer = valid_id_number()
+    new_row[col["与户主关系"] - 1] = "户主"
+    sheet.append(new_row)
+    out = io.BytesIO()
+    workbook.save(out)
+
+    _post(client, out.getvalue(), user.area.code)
+    record = Reconciliation.objects.get(owner=user)
+    listed = [(d["kind"], d["key"], d["field"], d["in_file"], d["in_registry"]) for d in record.listed]
+    assert ("户", "6403241009999999", "", "有", "无") in listed
+    assert ("成员", newcomer, "", "有", "无") in listed
+    assert ("成员", dropped_id, "", "无", "有") in listed
+    if single == 1:
+        assert ("户", dropped_household, "", "无", "有") in listed
+    assert any(d[2] == "姓名" and d[3] == registry_name + "某" and d[4] == registry_name for d in listed)
+    assert any(d[2] == "劳动能力" for d in listed)
+    assert record.summary["differing"] == 2
+    assert record.summary["errors"] == 0
+
+    report = client.get(reverse("ledgers:reconcile-report", args=[record.pk]))
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(report.streaming_content)))
+    assert workbook.sheet_names == ["汇总", "仅文件中有", "仅系统中有", "字段不一致", "文件中有误的行"]
+    assert len(workbook.get_sheet_by_name("字段不一致").to_python()) == 1 + 2
+
+
+def test_rows_outside_the_area_and_bad_files_are_named(login, client):
+    user = login("township01")
+    _export, roster = export(client, "L-00")
+    workbook = openpyxl.load_workbook(io.BytesIO(roster))
+    sheet = workbook.active
+    sheet.cell(2, 2).value = "640324102201"  # a village of another township
+    out = io.BytesIO()
+    workbook.save(out)
+    _post(client, out.getvalue(), user.area.code)
+    record = Reconciliation.objects.get(owner=user)
+    assert record.errors[0].startswith("第 2 行“村代码”：640324102201 不在本次核对的")
+
+    page = _post(client, b"not a workbook", user.area.code).content.decode()
+    assert "文件无法读取" in page
+    assert Reconciliation.objects.count() == 1
+
+
+def test_the_report_is_its_owners_and_masks_ids_for_roles_without_them(login, client):
+    township = login("township01")
+    _export, roster = export(client, "L-00")
+    workbook = openpyxl.load_workbook(io.BytesIO(roster))
+    workbook.active.delete_rows(2)
+    out = io.BytesIO()
+    workbook.save(out)
+    login("report")  # the county reporting officer may reconcile, without full ID numbers
+    _post(client, out.getvalue(), township.area.code)
+    record = Reconciliation.objects.get()
+    assert record.full_ids is False
+    member = next(d for d in record.listed if d["kind"] == "成员")
+    assert "*" * 10 in member["key"]
+    client.force_login(UserFactory(area=township.area.parent, roles=["reporting_officer"]))
+    assert client.get(record.get_absolute_url()).status_code == 404
+    assert client.get(reverse("ledgers:reconcile-report", args=[record.pk])).status_code == 404
