@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.roles import Capability, Role
 from funds.models import FundBatch
 from households.choices import (
+    GuaranteeSource,
     HealthStatus,
     HouseholdFlagKind,
     LabourCapacity,
@@ -26,7 +27,7 @@ from households.choices import (
 from households.imports.columns import COLUMNS as IMPORT_COLUMNS
 from households.imports.columns import FLAG_KEYS, choice_labels
 from households.masking import mask_id_number, mask_phone
-from households.models import HouseholdFlag, HouseholdMember, HouseholdUserObjectPermission, Visit
+from households.models import GuaranteeCheck, HouseholdFlag, HouseholdMember, HouseholdUserObjectPermission, Visit
 from ledgers.base import Column, Context, Kind, LedgerDef
 from monitoring.choices import (
     OPEN_SUBJECT_STATUSES,
@@ -784,6 +785,67 @@ ASSETS = LedgerDef(
     order=("code",),
 )
 
+
+# ----------------------------------------------------------------------------- L-14 三保障和饮水安全排查台账
+
+
+def _guarantees(user: Any) -> QuerySet[GuaranteeCheck]:
+    return GuaranteeCheck.objects.visible_to(user).select_related("household__managing_area__parent", "checked_by")
+
+
+def _guarantee_row(g: GuaranteeCheck, ctx: Context) -> list[Any]:
+    household = g.household
+    ok = {True: "是", False: "否"}
+    checker = g.checked_by
+    return [
+        *_place(household.managing_area),
+        household.household_no,
+        household.head_name,
+        g.checked_on,
+        ctx.display(g, "source"),
+        checker.get_full_name() or checker.username,
+        ok[g.food_ok],
+        ok[g.clothing_ok],
+        ok[g.education_ok],
+        ok[g.medical_ok],
+        ok[g.housing_ok],
+        ok[g.water_ok],
+        ok[g.all_ok],
+        g.note,
+    ]
+
+
+GUARANTEES = LedgerDef(
+    code="L-14",
+    title="三保障和饮水安全排查台账",
+    basis="SPEC §13.1 L-14; §2.5; 004 L268",
+    capability=Capability.BROWSE_HOUSEHOLDS,
+    columns=(
+        *PLACE,
+        C("户编号", 20, K.ID),
+        C("户主", 10),
+        C("核查日期", 12, K.DATE),
+        C("来源", 8),
+        C("核查人", 10),
+        C("不愁吃", 7),
+        C("不愁穿", 7),
+        C("义务教育有保障", 9),
+        C("基本医疗有保障", 9),
+        C("住房安全有保障", 9),
+        C("饮水安全有保障", 9),
+        C("全部达标", 8),
+        C("未达标情况说明", 30),
+    ),
+    queryset=_guarantees,
+    area_path="household__managing_area__code",
+    date_path="checked_on",
+    row=_guarantee_row,
+    categories=GuaranteeSource.choices,
+    category_path="source",
+    order=("checked_on", "household__household_no", "pk"),
+)
+
 LEDGERS: Final[dict[str, LedgerDef]] = {
-    d.code: d for d in (ROSTER, SUBJECTS, ELIMINATIONS, MEASURES, VISITS, PROBLEMS, WARNINGS, PROJECTS, FUNDS, ASSETS)
+    d.code: d
+    for d in (ROSTER, SUBJECTS, ELIMINATIONS, MEASURES, VISITS, PROBLEMS, WARNINGS, PROJECTS, FUNDS, ASSETS, GUARANTEES)
 }

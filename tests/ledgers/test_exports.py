@@ -20,7 +20,7 @@ from accounts.roles import Role
 from funds.models import FundBatch
 from geo.models import AdminArea
 from households.masking import mask_id_number
-from households.models import Visit
+from households.models import GuaranteeCheck, Visit
 from ledgers.base import Kind
 from ledgers.catalogue import LEDGERS
 from ledgers.models import ExportStatus, LedgerExport
@@ -192,11 +192,18 @@ EXPECTED = {
             (a.code, a.name, float(a.value), a.get_status_display()) for a in ProjectAsset.objects.visible_to(user)
         ],
     ),
+    "L-14": (
+        ("户编号", "核查日期", "饮水安全有保障", "全部达标"),
+        lambda user: [
+            (g.household.household_no, g.checked_on, "是" if g.water_ok else "否", "是" if g.all_ok else "否")
+            for g in GuaranteeCheck.objects.visible_to(user).select_related("household")
+        ],
+    ),
 }
 
 
 def test_every_ledger_of_spec_13_1_whose_data_exists_is_defined():
-    assert set(LEDGERS) == {f"L-0{n}" for n in range(10)}  # L-00: the roster, tested in test_roundtrip.py
+    assert set(LEDGERS) == {*(f"L-0{n}" for n in range(10)), "L-14"}  # L-00: the roster, see test_roundtrip.py
     assert set(EXPECTED) == set(LEDGERS) - {"L-00"}
 
 
