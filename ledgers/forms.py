@@ -22,6 +22,11 @@ class ExportForm(BootstrapMixin, forms.Form):
         category.choices = [("", _("全部")), *categories]
 
 
+def _area_choices(areas: Any) -> list[tuple[str, str]]:
+    """A village is named with its township ("豫海镇草湾村"); a township or county by its own name."""
+    return [(a.code, f"{a.parent.name if a.parent and a.level == 'village' else ''}{a.name}") for a in areas]
+
+
 class FreezeForm(BootstrapMixin, forms.Form):
     ledger = forms.ChoiceField(label=_("台账"), choices=())
     period = forms.CharField(
@@ -36,9 +41,7 @@ class FreezeForm(BootstrapMixin, forms.Form):
         ledger.choices = [(d.code, f"{d.code} {d.title}") for d in ledgers]
         area = self.fields["area"]
         assert isinstance(area, forms.ChoiceField)
-        area.choices = [
-            (a.code, f"{a.parent.name if a.parent and a.level == 'village' else ''}{a.name}") for a in areas
-        ]
+        area.choices = _area_choices(areas)
 
 
 class SignForm(BootstrapMixin, forms.Form):
@@ -55,6 +58,4 @@ class ReconcileForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         area = self.fields["area"]
         assert isinstance(area, forms.ChoiceField)
-        area.choices = [
-            (a.code, f"{a.parent.name if a.parent and a.level == 'village' else ''}{a.name}") for a in areas
-        ]
+        area.choices = _area_choices(areas)

@@ -3,10 +3,7 @@ nothing, idempotent by 户编号 and ID number; duplicates are reported, never m
 
 import datetime
 import io
-import shutil
-import subprocess
 import time
-import uuid
 import zipfile
 from pathlib import Path
 
@@ -30,6 +27,7 @@ from households.models import Household, HouseholdFlag, HouseholdMember, ImportJ
 from households.tasks import household_import_task
 from revitalization.errors import TransitionNotAllowed
 from tests.factories import HouseholdFactory, MemberFactory, TownshipFactory, UserFactory, VillageFactory
+from tests.office import soffice_convert
 
 pytestmark = pytest.mark.django_db
 
@@ -629,9 +627,6 @@ def test_3000_households_from_a_libreoffice_written_xlsx_import(
 ):
     """A file saved by LibreOffice Calc (not only by openpyxl) imports. 户编号, codes and phones are numbers, as in a
     spreadsheet user's file; ID numbers are text. Timings go to the JUnit report (``record_property``)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.fail("LibreOffice is not installed: apt-get install -y libreoffice-calc-nogui (provides soffice)")
     rows = []
     for n in range(3000):
         size = (2, 3, 4, 5, 4)[n % 5]  # 3.6 members on average
@@ -642,26 +637,8 @@ def test_3000_households_from_a_libreoffice_written_xlsx_import(
     source.parent.mkdir()
     source.write_bytes(xlsx(rows))
     out = tmp_path / "libreoffice"
-    profile = Path(f"/tmp/lo-profile-{uuid.uuid4().hex}")  # noqa: S108 - a throwaway profile, removed below
     started = time.perf_counter()
-    try:
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "xlsx:Calc MS Excel 2007 XML",
-                "--outdir",
-                str(out),
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    soffice_convert(source, out, "xlsx:Calc MS Excel 2007 XML")
     converted = out / "households.xlsx"
     assert b"LibreOffice" in _app_properties(converted)  # really written by LibreOffice
     record_property("libreoffice_convert_s", round(time.perf_counter() - started, 1))

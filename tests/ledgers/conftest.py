@@ -3,9 +3,6 @@ that export through the pages and read the file back with python-calamine and wi
 
 import csv
 import io
-import shutil
-import subprocess
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +15,7 @@ from python_calamine import CalamineWorkbook
 
 from accounts.models import User
 from ledgers.models import LedgerExport
+from tests.office import soffice_convert
 
 DEMO_HOUSEHOLDS = 300
 
@@ -63,32 +61,11 @@ def calamine_sheets(content: bytes) -> dict[str, list[list[Any]]]:
 
 def libreoffice_sheets(content: bytes, tmp_path: Path) -> dict[str, list[list[str]]]:
     """Every sheet as LibreOffice shows it (``--convert-to csv``, all sheets, cell contents as shown)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.fail("LibreOffice is not installed: apt-get install -y libreoffice-calc-nogui (provides soffice)")
     source = tmp_path / "ledger.xlsx"
     source.write_bytes(content)
     out = tmp_path / "csv"
-    profile = Path(f"/tmp/lo-profile-{uuid.uuid4().hex}")  # noqa: S108 - a throwaway profile, removed below
-    try:
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                # comma, double quote, UTF-8, from line 1, ..., "save cell contents as shown", every sheet (-1)
-                "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1",
-                "--outdir",
-                str(out),
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    # comma, double quote, UTF-8, from line 1, ..., "save cell contents as shown", every sheet (-1)
+    soffice_convert(source, out, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1")
     sheets = {}
     for path in out.glob("ledger-*.csv"):
         with path.open(encoding="utf-8", newline="") as handle:
