@@ -32,12 +32,13 @@ from ledgers.base import Column, Context, Kind, LedgerDef
 from monitoring.choices import (
     OPEN_SUBJECT_STATUSES,
     EliminationState,
+    EntryState,
     NoticeStage,
     RiskType,
     SubjectCategory,
     TriggerCondition,
 )
-from monitoring.models import AssistanceMeasure, EliminationCase, MonitoringSubject
+from monitoring.models import AssistanceMeasure, EliminationCase, EntryApplication, MonitoringSubject
 from projects.choices import AssetClass, ProjectStatus
 from projects.models import Project, ProjectAsset, ProjectBeneficiary
 from sweeps.choices import ProblemStatus, WarningDisposition
@@ -223,6 +224,89 @@ SUBJECTS = LedgerDef(
     categories=SubjectCategory.choices,
     category_path="category",
     order=("household__household_no", "pk"),
+)
+
+
+# ---------------------------------------------------------------------------------- L-01A 纳入监测申报台账
+
+# The steps of SPEC §4.6 whose dates the ledger shows (EN-1 … EN-6).
+EN_STEPS: Final = (
+    EntryState.HOME_VERIFIED,
+    EntryState.DEMOCRATICALLY_REVIEWED,
+    EntryState.NOTICE_COMPLETED,
+    EntryState.TOWNSHIP_REVIEWED,
+    EntryState.APPROVED,
+    EntryState.REGISTERED,
+)
+
+
+def _entries(user: Any) -> QuerySet[EntryApplication]:
+    return (
+        EntryApplication.objects.visible_to(user)
+        .select_related("household__managing_area__parent", "household__head")
+        .prefetch_related("events")
+    )
+
+
+def _entry_row(a: EntryApplication, ctx: Context) -> list[Any]:
+    household = a.household
+    head = household.head
+    reached: dict[str, Any] = {}
+    for event in a.events.all():
+        reached.setdefault(event.to_state, timezone.localdate(event.at))
+    return [
+        *_place(household.managing_area),
+        household.household_no,
+        household.head_name,
+        _id(head.id_number, ctx) if head else "",
+        ctx.display(a, "channel"),
+        ctx.display(a, "proposed_category"),
+        ctx.display(a, "category") if a.category else "",
+        _labels(a.triggers, TriggerCondition.choices),
+        _labels(a.risk_types, RiskType.choices),
+        a.reported_on,
+        *(reached.get(step) for step in EN_STEPS),
+        a.per_capita_income,
+        a.threshold,
+        a.decision_no,
+        ctx.display(a, "state"),
+    ]
+
+
+ENTRIES = LedgerDef(
+    code="L-01A",
+    title="纳入监测申报台账",
+    basis="SPEC §4.6 (EN-0 … EN-6); 003 L232",
+    capability=Capability.BROWSE_HOUSEHOLDS,
+    columns=(
+        *PLACE,
+        C("户编号", 20, K.ID),
+        C("户主", 10),
+        C("身份证号", 20, K.ID),
+        C("识别渠道", 14),
+        C("拟定类别", 14),
+        C("批准类别", 14),
+        C("界定条件", 30),
+        C("风险类型", 20),
+        C("申报日期", 12, K.DATE),
+        C("入户核实", 12, K.DATE),
+        C("民主评议", 12, K.DATE),
+        C("公示期满", 12, K.DATE),
+        C("乡镇审核", 12, K.DATE),
+        C("县级批准", 12, K.DATE),
+        C("纳入监测", 12, K.DATE),
+        C("人均纯收入（元）", 13, K.MONEY),
+        C("监测标准（元）", 12, K.MONEY),
+        C("批准文号", 18),
+        C("状态", 22),
+    ),
+    queryset=_entries,
+    area_path="household__managing_area__code",
+    date_path="reported_on",
+    row=_entry_row,
+    categories=EntryState.choices,
+    category_path="state",
+    order=("household__household_no", "reported_on", "pk"),
 )
 
 
@@ -847,5 +931,18 @@ GUARANTEES = LedgerDef(
 
 LEDGERS: Final[dict[str, LedgerDef]] = {
     d.code: d
-    for d in (ROSTER, SUBJECTS, ELIMINATIONS, MEASURES, VISITS, PROBLEMS, WARNINGS, PROJECTS, FUNDS, ASSETS, GUARANTEES)
+    for d in (
+        ROSTER,
+        SUBJECTS,
+        ENTRIES,
+        ELIMINATIONS,
+        MEASURES,
+        VISITS,
+        PROBLEMS,
+        WARNINGS,
+        PROJECTS,
+        FUNDS,
+        ASSETS,
+        GUARANTEES,
+    )
 }

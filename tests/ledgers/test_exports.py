@@ -26,7 +26,7 @@ from ledgers.catalogue import LEDGERS
 from ledgers.models import ExportStatus, LedgerExport
 from ledgers.services import exports_expire
 from ledgers.tasks import ledger_export_task
-from monitoring.models import AssistanceMeasure, EliminationCase, MonitoringSubject
+from monitoring.models import AssistanceMeasure, EliminationCase, EntryApplication, MonitoringSubject
 from projects.models import Project, ProjectAsset
 from sweeps.models import Problem, ScreeningWarning
 from tests.factories import UserFactory
@@ -103,6 +103,13 @@ EXPECTED = {
             "风险消除日期",
         ),
         _subjects,
+    ),
+    "L-01A": (
+        ("户编号", "申报日期", "识别渠道", "状态", "批准文号"),
+        lambda user: [
+            (a.household.household_no, a.reported_on, a.get_channel_display(), a.get_state_display(), a.decision_no)
+            for a in EntryApplication.objects.visible_to(user).select_related("household")
+        ],
     ),
     "L-02": (
         ("户编号", "发起日期", "状态", "审定文号", "标注日期"),
@@ -203,7 +210,7 @@ EXPECTED = {
 
 
 def test_every_ledger_of_spec_13_1_whose_data_exists_is_defined():
-    assert set(LEDGERS) == {*(f"L-0{n}" for n in range(10)), "L-14"}  # L-00: the roster, see test_roundtrip.py
+    assert set(LEDGERS) == {*(f"L-0{n}" for n in range(10)), "L-01A", "L-14"}  # L-00: the roster, see test_roundtrip.py
     assert set(EXPECTED) == set(LEDGERS) - {"L-00"}
 
 
