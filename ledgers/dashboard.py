@@ -23,13 +23,14 @@ from funds.rules import share_pct
 from geo.codes import PREFIX_LENGTH, AreaLevel
 from geo.models import AdminArea
 from geo.parameters import area_codes_up, parameter
-from households.choices import IN_SCHOOL, MemberStatus, WaterSupplyType
+from households.choices import IN_SCHOOL, HouseholdFlagKind, MemberStatus, WaterSupplyType
 from households.models import Household, HouseholdMember, MonitoringThreshold
 from monitoring.choices import OPEN_SUBJECT_STATUSES, MeasureStatus, MeasureType, RiskType, SubjectCategory
 from monitoring.models import AssistanceMeasure, MonitoringSubject
 from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus
 from sweeps.models import Problem
 
+ZERO_TARGET = "动态清零"  # 004 L155: 返贫人口 dynamically zero
 CHILD_LEVEL = {
     AreaLevel.PROVINCE: AreaLevel.CITY,
     AreaLevel.CITY: AreaLevel.COUNTY,
@@ -244,6 +245,10 @@ def _kpis(user: Any, today: datetime.date) -> Panel:
     present = HouseholdMember.objects.visible_to(user).filter(
         member_status=MemberStatus.PRESENT, household__closed_on__isnull=True
     )
+    returned = present.filter(
+        household__flags__kind=HouseholdFlagKind.RETURNED_TO_POVERTY, household__flags__valid_to__isnull=True
+    ).distinct()
+    rows.append([_("返贫人口（人）"), ZERO_TARGET, Decimal(returned.count()), returned.count(), ""])
     low, high = parameter("school.compulsory_age", area_code=area_code, on=today) if area_code else (6, 15)
     born_after = today.replace(year=today.year - high - 1)
     born_by = today.replace(year=today.year - low)
@@ -273,6 +278,8 @@ def _kpis(user: Any, today: datetime.date) -> Panel:
 
 
 def _meets(value: Decimal, target: str) -> bool:
+    if target == ZERO_TARGET:
+        return value == 0
     if target.startswith("≥"):
         return value >= Decimal(target[1:])
     if target.startswith(">"):

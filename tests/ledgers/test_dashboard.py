@@ -112,6 +112,12 @@ def test_the_kpis_are_computed_from_the_registry(login):
     water = rows["农村集中供水率（%）"]
     assert water[4:] == [households.filter(water_supply_type="centralized").count(), households.count()]
     assert water[3] == ("是" if water[2] > 95 else "否")
+    returned = (
+        present.filter(household__flags__kind="returned_to_poverty", household__flags__valid_to__isnull=True)
+        .distinct()
+        .count()
+    )
+    assert rows["返贫人口（人）"][1:5] == ["动态清零", Decimal(returned), "是" if returned == 0 else "否", returned]
     line = rows["监测标准为国家扶贫标准的倍数"]
     assert line[1:4] == ["≥1.5", Decimal("1.50"), "是"]  # 6000 against the national 4000 (SPEC §3.4)
 
