@@ -77,6 +77,7 @@ class ThresholdChoice:
     year: int
     area_code: str
     carried_forward: bool  # no row for the requested year: the latest earlier year is used, and the page says so
+    national_line: Decimal | None = None  # the national poverty line of that row, where entered (SPEC §3.4 floor)
 
 
 def threshold_for(*, area_code: str, year: int) -> ThresholdChoice:
@@ -89,7 +90,11 @@ def threshold_for(*, area_code: str, year: int) -> ThresholdChoice:
         raise DomainError(f"{year} 年及以前的监测标准均未设置，请系统管理员在“监测标准”中录入", field="threshold")
     best = max(rows, key=lambda row: (row.year, -depth[row.area_code]))
     return ThresholdChoice(
-        amount=best.amount, year=best.year, area_code=best.area_code, carried_forward=best.year != year
+        amount=best.amount,
+        year=best.year,
+        area_code=best.area_code,
+        carried_forward=best.year != year,
+        national_line=best.national_line,
     )
 
 

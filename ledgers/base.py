@@ -75,6 +75,14 @@ class Context:
     full_ids: bool
     today: datetime.date
     labels: dict[tuple[type, str], dict[Any, str]] = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+    def once(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()`` the first time ``key`` is asked for in this export, the kept value after: a lookup that
+        is the same for many rows (a policy parameter) costs one query per export, not one per row."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def display(self, obj: Any, name: str) -> str:
         """The label of ``obj.<name>``'s choice, as ``get_<name>_display()`` gives it."""

@@ -772,7 +772,8 @@ def _batch_row(b: FundBatch, ctx: Context) -> list[Any]:
         b.county.name, b.county.code, b.year, ctx.display(b, "level"), ctx.display(b, "source"), b.document_no,
         ctx.display(b, "category"), b.issued_on, b.amount, allocated, industry, share_pct(industry, b.amount),
         non_poor, share_pct(non_poor, b.amount), fee, share_pct(fee, b.amount), paid, share_pct(paid, allocated),
-        due_pct(b.year, ctx.today, area_code=b.county.code), b.amount - allocated,
+        ctx.once(("due", b.year, b.county.code), lambda: due_pct(b.year, ctx.today, area_code=b.county.code)),
+        b.amount - allocated,
     ]  # fmt: skip
 
 

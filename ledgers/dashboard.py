@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -22,11 +21,13 @@ from accounts.roles import Capability
 from funds.rules import share_pct
 from geo.codes import PREFIX_LENGTH, AreaLevel
 from geo.models import AdminArea
-from geo.parameters import area_codes_up, parameter
+from geo.parameters import parameter
 from households.choices import IN_SCHOOL, HouseholdFlagKind, MemberStatus, WaterSupplyType
-from households.models import Household, HouseholdMember, MonitoringThreshold
+from households.models import Household, HouseholdMember
+from households.selectors import ThresholdChoice, threshold_for
 from monitoring.choices import OPEN_SUBJECT_STATUSES, MeasureStatus, MeasureType, RiskType, SubjectCategory
 from monitoring.models import AssistanceMeasure, MonitoringSubject
+from revitalization.errors import DomainError
 from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus
 from sweeps.models import Problem
 
@@ -87,10 +88,6 @@ def _places(user: Any) -> tuple[int, dict[str, str]]:
         for a in AdminArea.objects.visible_to(user).active().filter(level=level).order_by("code")
     }
     return length, names
-
-
-def _by_place(length: int, names: dict[str, str], counts: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-    return {names.get(prefix, prefix): value for prefix, value in counts}
 
 
 def _subjects_by_category(user: Any) -> Panel:
@@ -277,6 +274,16 @@ def _kpis(user: Any, today: datetime.date) -> Panel:
     )  # fmt: skip
 
 
+def _monitoring_line(area_code: str, year: int) -> ThresholdChoice | None:
+    """The line of the year as the registry applies it (``threshold_for``: the most specific area wins)."""
+    if not area_code:
+        return None
+    try:
+        return threshold_for(area_code=area_code, year=year)
+    except DomainError:
+        return None  # no line entered yet: the indicator is left out
+
+
 def _meets(value: Decimal, target: str) -> bool:
     if target == ZERO_TARGET:
         return value == 0
@@ -285,15 +292,6 @@ def _meets(value: Decimal, target: str) -> bool:
     if target.startswith(">"):
         return value > Decimal(target[1:])
     return value >= Decimal(target)
-
-
-def _monitoring_line(area_code: str, year: int) -> MonitoringThreshold | None:
-    if not area_code:
-        return None
-    scopes = area_codes_up(area_code)
-    depth = {code: index for index, code in enumerate(scopes)}
-    rows = list(MonitoringThreshold.objects.filter(area_code__in=scopes, year__lte=year))
-    return max(rows, key=lambda row: (row.year, -depth[row.area_code])) if rows else None
 
 
 def dashboard_for(user: Any, *, today: datetime.date) -> Dashboard:

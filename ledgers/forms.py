@@ -6,6 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from households.forms import DATE, BootstrapMixin
 
 
+def _area_choices(areas: Any) -> list[tuple[str, str]]:
+    """A village is named with its township ("豫海镇草湾村"); a township or county by its own name."""
+    return [(a.code, f"{a.parent.name if a.parent and a.level == 'village' else ''}{a.name}") for a in areas]
+
+
 class ExportForm(BootstrapMixin, forms.Form):
     start = forms.DateField(label=_("开始日期"), widget=DATE, required=False)
     end = forms.DateField(label=_("结束日期"), widget=DATE, required=False)
@@ -16,15 +21,10 @@ class ExportForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         area = self.fields["area"]
         assert isinstance(area, forms.ChoiceField)
-        area.choices = [("", _("全部")), *((a.code, f"{a.parent.name if a.parent else ''} {a.name}") for a in areas)]
+        area.choices = [("", _("全部")), *_area_choices(areas)]
         category = self.fields["category"]
         assert isinstance(category, forms.ChoiceField)
         category.choices = [("", _("全部")), *categories]
-
-
-def _area_choices(areas: Any) -> list[tuple[str, str]]:
-    """A village is named with its township ("豫海镇草湾村"); a township or county by its own name."""
-    return [(a.code, f"{a.parent.name if a.parent and a.level == 'village' else ''}{a.name}") for a in areas]
 
 
 class FreezeForm(BootstrapMixin, forms.Form):

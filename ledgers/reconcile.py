@@ -85,19 +85,23 @@ def _shown(key: str, value: Any) -> str:
     return str(value)
 
 
-def _registry(area: AdminArea) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-    """The registry of ``area`` in the reader's representation: households by 户编号, members by ID number."""
+def _registry(actor: Any, area: AdminArea) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The registry of ``area`` in the reader's representation: households by 户编号, members by ID number. What
+    the actor sees (``visible_to``), narrowed to the households ``area`` manages — the national system's extract
+    is by managing area too (SPEC §1.5)."""
+    managed = {"household__managing_area__code__startswith": area.prefix}
     members = (
-        HouseholdMember.objects.filter(
-            household__managing_area__code__startswith=area.prefix, household__closed_on__isnull=True
-        )
+        HouseholdMember.objects.visible_to(actor)
+        .filter(**managed, household__closed_on__isnull=True)
         .select_related("household__managing_area", "household__hukou_area")
         .order_by("household__household_no", "pk")
     )
     flags: dict[int, set[str]] = {}
-    for household_id, kind in HouseholdFlag.objects.filter(
-        household__managing_area__code__startswith=area.prefix, valid_to__isnull=True, kind__in=FLAG_KEYS
-    ).values_list("household_id", "kind"):
+    for household_id, kind in (
+        HouseholdFlag.objects.visible_to(actor)
+        .filter(**managed, valid_to__isnull=True, kind__in=FLAG_KEYS)
+        .values_list("household_id", "kind")
+    ):
         flags.setdefault(household_id, set()).add(kind)
     households: dict[str, dict[str, Any]] = {}
     people: dict[str, dict[str, Any]] = {}
@@ -128,7 +132,7 @@ def _registry(area: AdminArea) -> tuple[dict[str, dict[str, Any]], dict[str, dic
     return households, people
 
 
-def compare(content: bytes, *, area: AdminArea, full_ids: bool) -> Report:
+def compare(content: bytes, *, actor: Any, area: AdminArea, full_ids: bool) -> Report:
     try:
         sheet = read_workbook(io.BytesIO(content))
     except ImportFileError as exc:
@@ -137,7 +141,7 @@ def compare(content: bytes, *, area: AdminArea, full_ids: bool) -> Report:
         raise DomainError("；".join(str(e) for e in sheet.errors[:3]) or "文件没有可识别的列标题", field="file")
     show = (lambda n: n) if full_ids else mask_id_number
     report = Report(errors=[str(e) for e in sheet.errors])
-    households, people = _registry(area)
+    households, people = _registry(actor, area)
     report.registry_households, report.registry_members = len(households), len(people)
     seen_households: dict[str, int] = {}
     seen_people: set[str] = set()
@@ -221,7 +225,7 @@ def reconcile(*, actor: Any, area: AdminArea, name: str, content: bytes) -> Reco
     if not AdminArea.objects.visible_to(actor).filter(pk=area.pk).exists():
         raise DomainError("所选区划不在您的辖区内", field="area")
     full_ids = can_view_identity(actor)
-    report = compare(content, area=area, full_ids=full_ids)
+    report = compare(content, actor=actor, area=area, full_ids=full_ids)
     with transaction.atomic():
         record = Reconciliation.objects.create(
             owner=actor, area=area, original_name=name[-255:], summary=report.summary(), full_ids=full_ids,

@@ -109,6 +109,7 @@ def export_run(*, export: LedgerExport) -> LedgerExport:
                 split_by_township=split,
                 out=str(path),
                 progress=progress,
+                scope_prefix=scope.prefix,
             )
             with path.open("rb") as handle:
                 export.file.save(f"{ledger.code}-{export.pk}.xlsx", File(handle), save=False)

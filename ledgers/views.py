@@ -37,13 +37,10 @@ from revitalization.xlsx import XLSX, header_sheet, workbook_bytes
 DASHBOARD_CAPABILITIES = (Capability.BROWSE_HOUSEHOLDS, Capability.VIEW_RECTIFICATION, Capability.VIEW_FUNDS)
 
 
-def _areas(user: Any) -> QuerySet[AdminArea]:
+def _areas(user: Any, levels: tuple[str, ...] = (AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)) -> QuerySet[AdminArea]:
+    """The places of the user's territory a form offers (the filter of an export, the place of a freeze)."""
     return (
-        AdminArea.objects.visible_to(user)
-        .active()
-        .filter(level__in=(AreaLevel.TOWNSHIP, AreaLevel.VILLAGE))
-        .select_related("parent")
-        .order_by("code")
+        AdminArea.objects.visible_to(user).active().filter(level__in=levels).select_related("parent").order_by("code")
     )
 
 
@@ -131,7 +128,7 @@ def dashboard_xlsx(request: HttpRequest) -> FileResponse:
         for row in panel.rows:
             sheet.append([str(v) if isinstance(v, Promise) else v for v in row])
     if not board.panels:
-        header_sheet(workbook, "数据看板", [("无可查看的数据", 20)])
+        header_sheet(workbook, _("数据看板"), [(_("您的角色没有可查看的统计数据。"), 40)])
     place = board.area.name if board.area else ""
     return FileResponse(
         io.BytesIO(workbook_bytes(workbook)),
@@ -145,13 +142,7 @@ def dashboard_xlsx(request: HttpRequest) -> FileResponse:
 
 
 def _freezable_areas(user: Any) -> QuerySet[AdminArea]:
-    return (
-        AdminArea.objects.visible_to(user)
-        .active()
-        .filter(level__in=(AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE))
-        .select_related("parent")
-        .order_by("code")
-    )
+    return _areas(user, (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE))
 
 
 def _freeze_form(request: HttpRequest, data: Any = None) -> FreezeForm:

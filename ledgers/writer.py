@@ -138,6 +138,7 @@ def write_ledger(
     split_by_township: bool,
     out: IO[bytes] | str,
     progress: Callable[[int], None] | None = None,
+    scope_prefix: str = "",
 ) -> int:
     """Write the rows of ``objects`` (ordered by place) and return how many were written."""
     workbook = Workbook(write_only=True)
@@ -145,9 +146,9 @@ def write_ledger(
     names = (
         {
             code: (name, f"{county or ''}{name}")
-            for code, name, county in AdminArea.objects.filter(level="township").values_list(
-                "code", "name", "parent__name"
-            )
+            for code, name, county in AdminArea.objects.filter(
+                level="township", code__startswith=scope_prefix
+            ).values_list("code", "name", "parent__name")
         }
         if split_by_township
         else {}
