@@ -24,6 +24,7 @@ from geo.models import AdminArea
 from geo.parameters import parameter
 from households.choices import IN_SCHOOL, HouseholdFlagKind, MemberStatus, WaterSupplyType
 from households.models import Household, HouseholdMember
+from households.rules import threshold_respects_floor
 from households.selectors import ThresholdChoice, threshold_for
 from monitoring.choices import OPEN_SUBJECT_STATUSES, MeasureStatus, MeasureType, RiskType, SubjectCategory
 from monitoring.models import AssistanceMeasure, MonitoringSubject
@@ -245,28 +246,32 @@ def _kpis(user: Any, today: datetime.date) -> Panel:
     returned = present.filter(
         household__flags__kind=HouseholdFlagKind.RETURNED_TO_POVERTY, household__flags__valid_to__isnull=True
     ).distinct()
-    rows.append([_("返贫人口（人）"), ZERO_TARGET, Decimal(returned.count()), returned.count(), ""])
+    rows.append(_kpi(_("返贫人口（人）"), ZERO_TARGET, Decimal(returned.count()), returned.count(), ""))
     low, high = parameter("school.compulsory_age", area_code=area_code, on=today) if area_code else (6, 15)
     born_after = today.replace(year=today.year - high - 1)
     born_by = today.replace(year=today.year - low)
     children = present.filter(birth_date__gt=born_after, birth_date__lte=born_by)
     in_school = children.filter(schooling_status__in=sorted(IN_SCHOOL)).count()
     total = children.count()
-    rows.append([_("九年义务教育巩固率（%）"), "100", share_pct(Decimal(in_school), Decimal(total)), in_school, total])
+    rows.append(
+        _kpi(_("九年义务教育巩固率（%）"), "100", share_pct(Decimal(in_school), Decimal(total)), in_school, total)
+    )
     insured = present.filter(medical_insurance_enrolled=True).count()
     people = present.count()
-    rows.append([_("基本医疗保险参保率（%）"), "100", share_pct(Decimal(insured), Decimal(people)), insured, people])
+    rows.append(
+        _kpi(_("基本医疗保险参保率（%）"), "100", share_pct(Decimal(insured), Decimal(people)), insured, people)
+    )
     households = Household.objects.visible_to(user).active()
     piped = households.filter(water_supply_type=WaterSupplyType.CENTRALIZED).count()
     count = households.count()
-    rows.append([_("农村集中供水率（%）"), ">95", share_pct(Decimal(piped), Decimal(count)), piped, count])
+    rows.append(_kpi(_("农村集中供水率（%）"), ">95", share_pct(Decimal(piped), Decimal(count)), piped, count))
     line = _monitoring_line(area_code, today.year)
     if line is not None and line.national_line:
+        # The floor is the registry's own rule and parameter (SPEC §3.4, 003 L216), not a number written here.
+        factor = Decimal(str(parameter("threshold.floor_factor", area_code=area_code, on=today)))
         times = (line.amount / line.national_line).quantize(Decimal("0.01"))
-        rows.append([_("监测标准为国家扶贫标准的倍数"), "≥1.5", times, line.amount, line.national_line])
-    for row in rows:
-        value, target = row[2], row[1]
-        row.insert(3, "" if value is None else (_("是") if _meets(value, target) else _("否")))
+        held = threshold_respects_floor(line.amount, line.national_line, factor)
+        rows.append(_kpi(_("监测标准为国家扶贫标准的倍数"), f"≥{factor}", times, line.amount, line.national_line, held))
     return Panel(
         key="kpis", title=_("巩固脱贫成果主要指标"),
         headers=[_("指标"), _("目标"), _("实际"), _("达标"), _("分子"), _("分母")],
@@ -282,6 +287,13 @@ def _monitoring_line(area_code: str, year: int) -> ThresholdChoice | None:
         return threshold_for(area_code=area_code, year=year)
     except DomainError:
         return None  # no line entered yet: the indicator is left out
+
+
+def _kpi(name: str, target: str, value: Decimal | None, part: Any, whole: Any, met: bool | None = None) -> list[Any]:
+    """One indicator row: name, target, actual, met (是/否, blank when nothing to measure), numerator, denominator."""
+    if met is None and value is not None:
+        met = _meets(value, target)
+    return [name, target, value, "" if met is None else (_("是") if met else _("否")), part, whole]
 
 
 def _meets(value: Decimal, target: str) -> bool:
