@@ -1,0 +1,234 @@
+"""The benchmarks of ``make bench``, one function each: ``bench_<name>(report, county, households, workdir=…)``.
+Each measures its floor in the same run and reports the ratio."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import User
+from bench.county import COUNTY_PREFIX
+from bench.harness import Report, peak_mb, step
+from geo.models import AdminArea
+from households.models import Household
+
+# ------------------------------------------------------------------------------------------------------ helpers
+
+
+def bench_user(username: str, *, role: str, area_code: str) -> User:
+    """A user of the benchmark (deleted with the county)."""
+    from bench.county import province
+
+    area = area_code or province().code
+    User.objects.filter(username=username).delete()
+    call_command("add_user", username, "--role", role, "--password", "bench-only", "--area", area, stdout=io.StringIO())
+    return User.objects.get(username=username)
+
+
+def townships(county: AdminArea) -> list[AdminArea]:
+    return list(AdminArea.objects.filter(parent=county).order_by("code"))
+
+
+def fresh_household_after_copy(county: AdminArea) -> None:
+    """A household created through the ORM after the COPY: the sequences were advanced (issue #19 §1)."""
+    from households.models import HouseholdMember
+
+    village = AdminArea.objects.filter(code__startswith=COUNTY_PREFIX, level="village").order_by("code").first()
+    assert village is not None
+    household = Household.objects.create(
+        household_no=f"FRESH{time.time_ns()}", managing_area=village, residence_area=village, head_name="新户"
+    )
+    member = HouseholdMember.objects.create(
+        household=household, name="新户", id_number=f"FRESH{time.time_ns() % 10**13}", gender="male",
+        birth_date=datetime.date(1980, 1, 1), relationship="head", schooling_status="left_school",
+        labour_capacity="ordinary",
+    )  # fmt: skip
+    print(f"  fresh household {household.pk} and member {member.pk} created through the ORM after the COPY")
+
+
+# ------------------------------------------------------------------------------------------------------ the sweep
+
+FLOOR_SQL = """
+WITH h AS (
+    SELECT id FROM households_household
+    WHERE closed_on IS NULL AND managing_area_id IN (SELECT id FROM geo_adminarea WHERE code LIKE %(prefix)s)
+)
+SELECT h.id, m.size, m.ill, i.net_last, i.net_before, f.kinds, b.bills, v.last_visit, c.last_check, s.status
+FROM h
+LEFT JOIN (
+    SELECT household_id,
+           count(*) FILTER (WHERE member_status = 'present' AND counts_in_household) AS size,
+           count(*) FILTER (WHERE health_status <> 'healthy') AS ill
+    FROM households_householdmember WHERE household_id IN (SELECT id FROM h) GROUP BY household_id
+) m ON m.household_id = h.id
+LEFT JOIN (
+    SELECT household_id,
+           sum(wage_income + business_income - business_expense + property_income + transfer_income)
+               FILTER (WHERE year = %(last)s) AS net_last,
+           sum(wage_income + business_income - business_expense + property_income + transfer_income)
+               FILTER (WHERE year = %(last)s - 1) AS net_before
+    FROM households_incomerecord WHERE household_id IN (SELECT id FROM h) GROUP BY household_id
+) i ON i.household_id = h.id
+LEFT JOIN (
+    SELECT household_id, count(*) AS kinds FROM households_householdflag
+    WHERE household_id IN (SELECT id FROM h) AND valid_to IS NULL GROUP BY household_id
+) f ON f.household_id = h.id
+LEFT JOIN (
+    SELECT household_id, sum(gross_amount - reimbursed_amount) AS bills FROM households_rigidexpense
+    WHERE household_id IN (SELECT id FROM h) GROUP BY household_id
+) b ON b.household_id = h.id
+LEFT JOIN (
+    SELECT household_id, max(visited_on) AS last_visit FROM households_visit
+    WHERE household_id IN (SELECT id FROM h) GROUP BY household_id
+) v ON v.household_id = h.id
+LEFT JOIN (
+    SELECT household_id, max(checked_on) AS last_check FROM households_guaranteecheck
+    WHERE household_id IN (SELECT id FROM h) GROUP BY household_id
+) c ON c.household_id = h.id
+LEFT JOIN (
+    SELECT household_id, max(status) AS status FROM monitoring_monitoringsubject
+    WHERE household_id IN (SELECT id FROM h) GROUP BY household_id
+) s ON s.household_id = h.id
+"""
+
+
+def input_pass(township: AdminArea) -> int:
+    """The floor: one pass over the inputs of a household's facts (members, income, flags, bills, visits, checks,
+    monitoring), one GROUP BY per table over the township's households, every row brought to the client."""
+    with connection.cursor() as cursor:
+        cursor.execute(FLOOR_SQL, {"prefix": township.prefix + "%", "last": timezone.localdate().year - 1})
+        return len(cursor.fetchall())
+
+
+def _floor(county: AdminArea) -> float:
+    best = float("inf")
+    for _ in range(2):
+        started = time.perf_counter()
+        for township in townships(county):
+            input_pass(township)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def bench_sweep(report: Report, county: AdminArea, households: int, **_: Any) -> None:
+    """The full four-checks sweep, township by township as the workers do, first run and re-run."""
+    from sweeps.models import Problem, SweepChunk, SweepRun
+    from sweeps.rules import AUTOMATED
+    from sweeps.services import sweep_run_chunk
+
+    floor = _floor(county)
+    today = timezone.localdate()
+    report.add("sweep floor", households, seconds=floor)
+    for attempt in ("sweep first run", "sweep re-run"):
+        run = SweepRun.objects.create(
+            kind="centralized", county=county, run_on=today, rule_versions={r.id: r.version for r in AUTOMATED}
+        )
+        started = time.perf_counter()
+        for township in townships(county):
+            with step(f"{attempt}, {township.name}"):
+                sweep_run_chunk(chunk=SweepChunk.objects.create(run=run, township=township))
+        seconds = time.perf_counter() - started
+        report.add(attempt, households, seconds=seconds, ratio=seconds / floor, per_second=households / seconds)
+    report.add(
+        "sweep problems",
+        households,
+        problems=Problem.objects.filter(township__parent=county).count(),
+        peak_mb=peak_mb(),
+    )
+
+
+def bench_rules(report: Report, county: AdminArea, households: int, **_: Any) -> None:
+    """Each rule's own time over the whole county (every township), beside the floor: which rule costs what."""
+    from sweeps.rules import AUTOMATED, Scope
+    from sweeps.services import rule_hits
+
+    floor = _floor(county)
+    today = timezone.localdate()
+    scopes = [Scope.of(township, on=today) for township in townships(county)]
+    times = {}
+    for rule in AUTOMATED:
+        started = time.perf_counter()
+        for scope in scopes:
+            with step(f"rule {rule.id} in {scope.township.name}"):
+                rule_hits(rule, scope)
+        times[rule.id] = time.perf_counter() - started
+    slowest = sorted(times.items(), key=lambda item: -item[1])[:5]
+    report.add("rules floor", households, seconds=floor)
+    for rule_id, seconds in slowest:
+        report.add(f"rule {rule_id}", households, seconds=seconds, ratio=seconds / floor)
+    village_rule = "FC-WEAK-INCOME-02"
+    report.add(f"rule {village_rule}", households, seconds=times[village_rule], ratio=times[village_rule] / floor)
+    report.add("rules total", households, seconds=sum(times.values()), ratio=sum(times.values()) / floor)
+
+
+# --------------------------------------------------------------------------------------------------- the ledger
+
+
+def _in_child(work: Any) -> tuple[float, float]:
+    """Run ``work()`` in a forked process: its wall time (seconds) and its own peak memory (MB)."""
+    connection.close()  # the child opens its own connection
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.close(read)
+        started = time.perf_counter()
+        work()
+        os.write(write, str(time.perf_counter() - started).encode())
+        os._exit(0)
+    os.close(write)
+    _pid, status, usage = os.wait4(pid, 0)
+    seconds = float(os.read(read, 64).decode() or "nan")
+    os.close(read)
+    if status != 0:
+        raise RuntimeError(f"benchmark child failed with status {status}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def bench_ledger(report: Report, county: AdminArea, households: int, *, workdir: str, **_: Any) -> None:
+    """The visits ledger (L-04) as the app exports it, against a bare openpyxl write-only writer of the same rows;
+    a tenth of the rows shows whether memory stays flat."""
+    from django.conf import settings
+    from openpyxl import Workbook
+
+    from households.models import Visit
+    from ledgers.base import Filters
+    from ledgers.services import export_start
+
+    user = bench_user("bench-report", role="reporting_officer", area_code=county.code)
+    visits = Visit.objects.filter(household__managing_area__code__startswith=COUNTY_PREFIX)
+    rows = visits.count()
+    first = visits.order_by("visited_on").values_list("visited_on", flat=True).first()
+    last = visits.order_by("-visited_on").values_list("visited_on", flat=True).first()
+    if not rows or first is None or last is None:
+        return
+    settings.LEDGER_SYNC_MAX_ROWS = rows + 1  # written here, not by a worker
+    tenth = Filters(end=first + (last - first) / 10)
+
+    def export(filters: Filters) -> Any:
+        return lambda: export_start(actor=user, code="L-04", filters=filters)
+
+    def bare() -> None:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("走访台账")
+        values = visits.values_list(
+            "household__managing_area__parent__name", "household__managing_area__name", "household__managing_area__code",
+            "visited_on", "recorded_by__username", "companions", "household__household_no", "household__head_name",
+            "kind", "income_change", "member_change", "needs", "notes", "risk_found", "risk_note", "next_visit_on",
+        )  # fmt: skip
+        for row in values.iterator(chunk_size=2000):
+            sheet.append(row)
+        workbook.save(os.path.join(workdir, "bare.xlsx"))
+
+    floor, floor_mb = _in_child(bare)
+    small, small_mb = _in_child(export(tenth))
+    full, full_mb = _in_child(export(Filters()))
+    report.add("ledger L-04 floor", households, rows=rows, seconds=floor, peak_mb=floor_mb)
+    report.add("ledger L-04 tenth", households, seconds=small, ratio=small / floor, peak_mb=small_mb)
+    report.add("ledger L-04 all", households, seconds=full, ratio=full / floor, peak_mb=full_mb)

@@ -1,0 +1,315 @@
+"""The synthetic county of the benchmarks, written with PostgreSQL's COPY (row inserts take minutes at a
+province's million households).
+
+A county of N households in 10 townships of 12 villages: about 5 % below the line, a third exited poor, some ill,
+disabled or out of school, two years of income, bills, visits, guarantee checks and a few percent of monitored
+households with measures, so that every rule of the catalogue has something to find and every fact has inputs.
+After building: the sequences are advanced past the explicit ids (the next row the ORM creates must not collide)
+and the tables are analysed (without statistics the planner scans whole indexes per household).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import random
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+from geo.codes import AreaLevel
+from geo.models import AdminArea
+from households.choices import (
+    Gender,
+    HealthStatus,
+    HouseholdFlagKind,
+    LabourCapacity,
+    Relationship,
+    RigidExpenseKind,
+    SchoolingStatus,
+    SelfCare,
+)
+from households.idnumbers import build
+from households.models import (
+    GuaranteeCheck,
+    Household,
+    HouseholdFlag,
+    HouseholdMember,
+    IncomeRecord,
+    RigidExpense,
+    Visit,
+)
+from monitoring.models import AssistanceMeasure, EntryApplication, MonitoringSubject
+
+TOWNSHIPS = 10
+VILLAGES_PER_TOWNSHIP = 12
+COUNTY_CODE = "640399000000"
+COUNTY_PREFIX = "640399"
+CHUNK = 50_000  # households per COPY round: bounded memory whatever the size
+
+
+def _text(value: Any) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+class Copier:
+    """COPY rows of one model: every concrete column, defaults filled from the model as Django would write them."""
+
+    def __init__(self, model: type[Model], *, explicit_pk: bool = False) -> None:
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields if explicit_pk or not f.primary_key]
+        self.defaults = {f.attname: f.get_default() for f in self.fields}
+        self.now = datetime.datetime.now(datetime.UTC)
+        self.buffer = io.StringIO()
+        self.rows = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        values = []
+        for f in self.fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                value: Any = self.now
+            else:
+                value = row.get(f.attname, self.defaults[f.attname])
+            values.append(_text(value))
+        self.buffer.write("\t".join(values))
+        self.buffer.write("\n")
+        self.rows += 1
+
+    def flush(self) -> int:
+        if not self.rows:
+            return 0
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        self.buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", self.buffer)
+        written, self.rows, self.buffer = self.rows, 0, io.StringIO()
+        return written
+
+
+def _next_id(model: type[Model]) -> int:
+    return (model._default_manager.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+
+
+def province() -> AdminArea:
+    return AdminArea.objects.get_or_create(code="640000000000", defaults={"name": "宁夏", "level": "province"})[0]
+
+
+def _areas() -> tuple[AdminArea, list[AdminArea]]:
+    city = AdminArea.objects.get_or_create(
+        code="640300000000", defaults={"name": "吴忠市", "level": "city", "parent": province()}
+    )[0]
+    county = AdminArea.objects.create(code=COUNTY_CODE, name="基准县", level=AreaLevel.COUNTY, parent=city)
+    villages = []
+    for t in range(1, TOWNSHIPS + 1):
+        township = AdminArea.objects.create(
+            code=f"{COUNTY_PREFIX}{t:03d}000", name=f"第{t}镇", level=AreaLevel.TOWNSHIP, parent=county
+        )
+        for v in range(VILLAGES_PER_TOWNSHIP):
+            villages.append(
+                AdminArea.objects.create(
+                    code=f"{COUNTY_PREFIX}{t:03d}{200 + v:03d}", name=f"第{t}镇{v}村", level=AreaLevel.VILLAGE,
+                    parent=township,
+                )
+            )  # fmt: skip
+    return county, villages
+
+
+def _ranges(total: int, start: int) -> Iterator[range]:
+    for first in range(0, total, CHUNK):
+        yield range(start + first, start + min(first + CHUNK, total))
+
+
+def build_county(households: int, *, recorder_id: int, seed: int = 7) -> AdminArea:
+    """Write the county; ``recorder_id`` is the user who recorded the visits, checks and applications."""
+    rng = random.Random(seed)
+    county, villages = _areas()
+    today = timezone.localdate()
+    last_year = today.year - 1
+    first_household = _next_id(Household)
+    next_application = _next_id(EntryApplication)
+    next_subject = _next_id(MonitoringSubject)
+    sequence = 0
+    for ids in _ranges(households, first_household):
+        house = Copier(Household, explicit_pk=True)
+        members = Copier(HouseholdMember)
+        incomes = Copier(IncomeRecord)
+        flags = Copier(HouseholdFlag)
+        bills = Copier(RigidExpense)
+        visits = Copier(Visit)
+        checks = Copier(GuaranteeCheck)
+        applications = Copier(EntryApplication, explicit_pk=True)
+        subjects = Copier(MonitoringSubject, explicit_pk=True)
+        measures = Copier(AssistanceMeasure)
+        for pk in ids:
+            village = villages[pk % len(villages)]
+            size = rng.choice((1, 2, 3, 4, 4, 5, 6))
+            house.add(
+                {"id": pk, "household_no": f"B{pk:013d}", "managing_area_id": village.pk,
+                 "residence_area_id": village.pk, "head_name": f"户主{pk}", "phone": "13912345678",
+                 "housing_safety": "safe", "water_supply_type": "centralized"}
+            )  # fmt: skip
+            for m in range(size):
+                sequence += 1
+                # (birth date, sequence number) is unique for up to 25 million people: no ID number repeats.
+                birth = datetime.date(1945, 1, 1) + datetime.timedelta(days=(sequence * 7919) % 25000)
+                age = today.year - birth.year
+                male = m % 2 == 0
+                members.add(
+                    {"household_id": pk, "name": f"成员{sequence}",
+                     "id_number": build(COUNTY_PREFIX, birth, 2 * (sequence // 25000) + (1 if male else 0), male=male),
+                     "gender": Gender.MALE if male else Gender.FEMALE, "birth_date": birth,
+                     "relationship": Relationship.HEAD if m == 0 else (Relationship.SON if male else Relationship.DAUGHTER),
+                     "member_status": "present", "counts_in_household": True,
+                     "schooling_status": SchoolingStatus.DROPOUT if age < 15 and rng.random() < 0.01 else SchoolingStatus.LEFT_SCHOOL,
+                     "health_status": HealthStatus.SERIOUS_ILLNESS if rng.random() < 0.02 else HealthStatus.HEALTHY,
+                     "disability_category": "physical" if rng.random() < 0.01 else "",
+                     "disability_grade": 2 if rng.random() < 0.003 else None,
+                     "self_care": SelfCare.DISABLED if age > 75 and rng.random() < 0.05 else SelfCare.INDEPENDENT,
+                     "labour_capacity": LabourCapacity.ORDINARY if 16 <= age < 60 else LabourCapacity.NONE_AGE,
+                     "medical_insurance_enrolled": rng.random() > 0.01}
+                )  # fmt: skip
+            per_capita = rng.uniform(3000, 5999) if rng.random() < 0.05 else rng.uniform(7000, 30000)
+            before = per_capita * (rng.uniform(1.3, 2.0) if rng.random() < 0.03 else rng.uniform(0.8, 1.1))
+            for year, amount in ((last_year, per_capita), (last_year - 1, before)):
+                business = Decimal(round(amount * size * 0.3, 2)) if pk % 4 == 0 else Decimal(0)
+                incomes.add(
+                    {"household_id": pk, "year": year, "month": None,
+                     "wage_income": Decimal(round(amount * size, 2)) - business, "business_income": business,
+                     "policy_transfer_income": Decimal(round(amount * size * 0.1, 2)) if pk % 7 == 0 else Decimal(0),
+                     "transfer_income": Decimal(round(amount * size * 0.1, 2)) if pk % 7 == 0 else Decimal(0)}
+                )  # fmt: skip
+            exited = rng.random() < 0.33
+            if exited:
+                flags.add(
+                    {
+                        "household_id": pk,
+                        "kind": HouseholdFlagKind.EXITED_POOR,
+                        "valid_from": datetime.date(2019, 12, 31),
+                    }
+                )
+            if rng.random() < 0.03:
+                flags.add(
+                    {
+                        "household_id": pk,
+                        "kind": HouseholdFlagKind.SUBSISTENCE_ALLOWANCE,
+                        "valid_from": datetime.date(2022, 3, 1),
+                    }
+                )
+            if rng.random() < 0.02:
+                bills.add(
+                    {"household_id": pk, "incurred_on": today - datetime.timedelta(days=rng.randint(40, 300)),
+                     "kind": RigidExpenseKind.MEDICAL_OUT_OF_POCKET, "gross_amount": Decimal(rng.randint(5000, 80000)),
+                     "reimbursed_amount": Decimal(0)}
+                )  # fmt: skip
+            if rng.random() < 0.4:
+                visited = today - datetime.timedelta(days=rng.randint(1, 150))
+                visits.add(
+                    {"household_id": pk, "visited_on": visited, "kind": "routine", "recorded_by_id": recorder_id}
+                )
+                if rng.random() < 0.6:
+                    checks.add(
+                        {
+                            "household_id": pk,
+                            "checked_on": visited,
+                            "checked_by_id": recorder_id,
+                            "water_ok": rng.random() > 0.01,
+                        }
+                    )
+            if rng.random() < 0.03:
+                entered = today - datetime.timedelta(days=rng.randint(20, 400))
+                applications.add(
+                    {"id": next_application, "household_id": pk, "channel": "cadre_screening",
+                     "state": "registered", "proposed_category": "marginal_at_risk", "category": "marginal_at_risk",
+                     "risk_types": ["illness"], "triggers": ["MA-1"], "reason": "因病", "reported_by_id": recorder_id,
+                     "reported_on": entered - datetime.timedelta(days=20), "decided_on": entered}
+                )  # fmt: skip
+                subjects.add(
+                    {"id": next_subject, "household_id": pk, "application_id": next_application,
+                     "category": "marginal_at_risk", "risk_types": ["illness"], "triggers": ["MA-1"],
+                     "entered_on": entered, "status": "monitored"}
+                )  # fmt: skip
+                if rng.random() < 0.8:
+                    measures.add(
+                        {"subject_id": next_subject, "measure_type": "health", "subtype": "medical_assistance",
+                         "timing": "remedial", "funding_source": "sector_policy",
+                         "responsible_department": "medical_security", "description": "医疗救助",
+                         "started_on": entered + datetime.timedelta(days=5), "status": "in_progress",
+                         "recorded_by_id": recorder_id}
+                    )  # fmt: skip
+                next_application += 1
+                next_subject += 1
+        for copier in (house, members, incomes, flags, bills, visits, checks, applications, subjects, measures):
+            copier.flush()
+    with connection.cursor() as cursor:  # heads, as the registry keeps them
+        cursor.execute(
+            "UPDATE households_household h SET head_id = m.id FROM households_householdmember m "
+            "WHERE m.household_id = h.id AND m.relationship = %s AND h.head_id IS NULL AND h.id >= %s",
+            [Relationship.HEAD, first_household],
+        )
+    advance_sequences()
+    analyze()
+    return county
+
+
+def _tables() -> Iterable[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND (is_identity = 'YES' OR column_default LIKE 'nextval%%')"
+        )
+        yield from cursor.fetchall()
+
+
+def advance_sequences() -> None:
+    """After explicit-id COPY, every identity (or serial) sequence past its table's largest id."""
+    with connection.cursor() as cursor:
+        for table, column in _tables():
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)",
+                [table, column],
+            )
+
+
+def analyze() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def clear() -> None:
+    """Empty what a benchmark wrote, so the next size starts from nothing: the registry and everything that hangs
+    off it (CASCADE), the bench users and the county's areas; the migrations' seeds stay."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'households_historical%%'"
+        )
+        history = [row[0] for row in cursor.fetchall()]
+        tables = [
+            "households_household",
+            "households_householdmember",
+            "ledgers_ledgerexport",
+            "sweeps_sweeprun",
+            *history,
+        ]
+        cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        cursor.execute(
+            "DELETE FROM accounts_user_groups WHERE user_id IN (SELECT id FROM accounts_user WHERE username LIKE 'bench-%%')"
+        )
+        cursor.execute("DELETE FROM accounts_user WHERE username LIKE 'bench-%%'")
+        for level in ("village", "township", "county"):
+            cursor.execute("DELETE FROM geo_adminarea WHERE code LIKE %s AND level = %s", [f"{COUNTY_PREFIX}%", level])
