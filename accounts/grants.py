@@ -34,3 +34,23 @@ def household_revoke_from_cadre(*, household: Any, cadre: Any) -> None:
 
 def household_grants_of(*, household: Any, cadre: Any) -> list[str]:
     return list(get_perms(cadre, household))
+
+
+def pairings() -> Any:
+    """Who is paired with which household (SPEC §1.6), as rows of ``household_id`` and ``user_id``: an active
+    assistance cadre's view grant. The one place that reads guardian's table for it."""
+    from django.apps import apps
+    from django.db.models import F
+
+    # By name: the grant table is the households app's (a direct foreign key, STYLE rule 13), above this one.
+    grants = apps.get_model("households", "HouseholdUserObjectPermission")
+    return grants.objects.filter(
+        permission__codename="view_household",
+        user__is_active=True,
+        user__groups__name=Role.ASSISTANCE_CADRE.value,
+    ).annotate(household_id=F("content_object_id"))
+
+
+def paired_cadre_ids(household: Any) -> list[int]:
+    """The paired cadres of one household (SPEC §1.6)."""
+    return sorted(pairings().filter(content_object=household).values_list("user_id", flat=True))

@@ -232,3 +232,53 @@ def bench_ledger(report: Report, county: AdminArea, households: int, *, workdir:
     report.add("ledger L-04 floor", households, rows=rows, seconds=floor, peak_mb=floor_mb)
     report.add("ledger L-04 tenth", households, seconds=small, ratio=small / floor, peak_mb=small_mb)
     report.add("ledger L-04 all", households, seconds=full, ratio=full / floor, peak_mb=full_mb)
+
+
+# --------------------------------------------------------------------------------------------- facts refresh
+
+
+def _write_floor(township: AdminArea) -> None:
+    """A bare write of as many facts rows as the township has, server-side (the cheapest a write can be)."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_facts_copy (LIKE households_householdfacts)")
+        cursor.execute("TRUNCATE bench_facts_copy")
+        cursor.execute(
+            "INSERT INTO bench_facts_copy SELECT f.* FROM households_householdfacts f "
+            "JOIN geo_adminarea a ON a.id = f.managing_area_id WHERE a.code LIKE %s",
+            [township.prefix + "%"],
+        )
+
+
+def bench_refresh(report: Report, county: AdminArea, households: int, **_: Any) -> None:
+    """A full refresh of every township's household facts (all rows new), a second one (nothing changed), one
+    household's refresh, against the floor of one input pass plus a bare write of the same rows."""
+    from households.facts import facts_refresh_area, facts_refresh_households
+    from households.models import HouseholdFacts
+
+    today = timezone.localdate()
+    HouseholdFacts.objects.filter(managing_area__code__startswith=COUNTY_PREFIX).delete()
+    first = again = 0.0
+    for township in townships(county):
+        with step(f"facts refresh of {township.name}"):
+            started = time.perf_counter()
+            facts_refresh_area(township, on=today)
+            first += time.perf_counter() - started
+    reads = _floor(county)
+    writes = 0.0
+    for township in townships(county):
+        started = time.perf_counter()
+        _write_floor(township)
+        writes += time.perf_counter() - started
+    for township in townships(county):
+        started = time.perf_counter()
+        facts_refresh_area(township, on=today)
+        again += time.perf_counter() - started
+    floor = reads + writes
+    report.add("refresh floor", households, seconds=floor, reads=reads, writes=writes)
+    report.add("refresh all rows new", households, seconds=first, ratio=first / floor)
+    report.add("refresh nothing changed", households, seconds=again, ratio=again / floor)
+    one = Household.objects.filter(managing_area__code__startswith=COUNTY_PREFIX).order_by("pk").first()
+    assert one is not None
+    started = time.perf_counter()
+    facts_refresh_households([one.pk])
+    report.add("refresh one household", households, seconds=time.perf_counter() - started)

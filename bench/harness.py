@@ -135,7 +135,8 @@ class Report:
     def save(self) -> Path:
         RESULTS.mkdir(exist_ok=True)
         label = "-".join(str(n) for n in self.sizes) or "none"
-        path = RESULTS / f"{self.started[:10]}-{label}.json"
+        stamp = self.started[:16].replace(":", "")
+        path = RESULTS / f"{stamp}-{label}.json"
         document = {"started": self.started, "machine": machine(), "sizes": self.sizes, "figures": self.figures}
         path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return path

@@ -60,7 +60,7 @@ from bench import cases
 from bench.county import build_county, clear
 from bench.harness import Report, StepTimedOut, step
 
-BENCHMARKS = ("sweep", "rules", "ledger")
+BENCHMARKS = ("refresh", "sweep", "rules", "ledger")
 
 
 def main() -> None:

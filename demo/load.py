@@ -20,7 +20,6 @@ from accounts.roles import Role
 from accounts.services import user_create
 from demo.monitoring import MonitoringResult, demo_monitoring_load
 from demo.plan import (
-    AREA6,
     CHANGE_REASON,
     CITY,
     COUNTY,
@@ -35,11 +34,11 @@ from demo.plan import (
 from demo.projects import ProjectsResult, demo_projects_load
 from demo.sweeps import SweepResult, demo_sweep_load
 from geo.codes import level_of, parent_code
-from geo.models import AdminArea, PolicyParameter
-from geo.parameters import parameter
+from geo.models import AdminArea
 from geo.services import area_create
 from households import rules
 from households.choices import GuaranteeSource, HouseholdFlagKind, HousingSafety
+from households.facts import FactContext, context_for, derived_guarantee, facts_refresh_area
 from households.models import GuaranteeCheck, Household, HouseholdFlag, HouseholdMember, IncomeRecord, Visit
 from households.selectors import threshold_for
 from revitalization.errors import DomainError
@@ -111,6 +110,10 @@ def demo_load(plan: DemoPlan) -> LoadResult:
     started = time.perf_counter()
     sweep = demo_sweep_load()
     seconds["sweep"] = time.perf_counter() - started
+    started = time.perf_counter()
+    for township in AdminArea.objects.filter(parent__code=COUNTY_CODE):  # every household's facts, as of today
+        facts_refresh_area(township, on=plan.today)
+    seconds["facts"] = time.perf_counter() - started
     flags = Counter(f.kind for h in plan.households for f in h.flags)
     return LoadResult(
         townships=len(plan.townships),
@@ -237,30 +240,23 @@ def _load_accounts(plan: DemoPlan, households: dict[str, Household]) -> bool:
     return kept_admin
 
 
-class _CompulsoryAge:
-    """``school.compulsory_age`` per village and day, as ``visit_record`` reads it, with one query per day: while no
-    township or village of the county has a row of its own, the county's value holds for all of them."""
+class _Contexts:
+    """The household-fact settings of the demo county per day, as ``visit_record`` reads them, one read per day."""
 
     def __init__(self) -> None:
-        below_county = PolicyParameter.objects.filter(key=_COMPULSORY_AGE, area_code__startswith=AREA6).exclude(
-            area_code=COUNTY_CODE
-        )
-        self._per_village = below_county.exists()
-        self._cache: dict[tuple[str, datetime.date], tuple[int, int]] = {}
+        self._cache: dict[datetime.date, FactContext] = {}
 
-    def __call__(self, village_code: str, on: datetime.date) -> tuple[int, int]:
-        key = (village_code if self._per_village else COUNTY_CODE, on)
-        if key not in self._cache:
-            low, high = parameter(_COMPULSORY_AGE, area_code=key[0], on=on)
-            self._cache[key] = (low, high)
-        return self._cache[key]
+    def __call__(self, on: datetime.date) -> FactContext:
+        if on not in self._cache:
+            self._cache[on] = context_for(COUNTY_CODE, on=on)
+        return self._cache[on]
 
 
 def _load_visits(plan: DemoPlan, households: dict[str, Household]) -> int:
     """Visits and one guarantee check each, checked by the visitor. Education, medical insurance and housing come
     from the registry through the same rules as ``visit_record`` (SPEC §2.5); water is what the visitor saw."""
     users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
-    compulsory_age = _CompulsoryAge()
+    contexts = _Contexts()
     visits: list[Visit] = []
     checks: list[GuaranteeCheck] = []
     for seed in plan.households:
@@ -281,7 +277,7 @@ def _load_visits(plan: DemoPlan, households: dict[str, Household]) -> int:
                 next_visit_on=planned.next_visit_on,
             )
             visits.append(visit)
-            checks.append(_check(seed, planned, visit, compulsory_age(seed.village_code, visit.visited_on)))
+            checks.append(_check(seed, planned, visit, contexts(visit.visited_on)))
     Visit.objects.bulk_create(visits, batch_size=1000)
     for visit, check in zip(visits, checks, strict=True):
         check.visit = visit  # the visit has its primary key only now
@@ -289,11 +285,8 @@ def _load_visits(plan: DemoPlan, households: dict[str, Household]) -> int:
     return len(visits)
 
 
-def _check(seed: HouseholdSeed, planned: VisitSeed, visit: Visit, compulsory_age: tuple[int, int]) -> GuaranteeCheck:
-    derived = rules.derived_guarantee(
-        seed.present_members, seed.details.housing_safety, on=visit.visited_on, compulsory_age=compulsory_age
-    )
-    education_ok, medical_ok, housing_ok = derived.education_ok, derived.medical_ok, derived.housing_ok
+def _check(seed: HouseholdSeed, planned: VisitSeed, visit: Visit, ctx: FactContext) -> GuaranteeCheck:
+    education_ok, medical_ok, housing_ok = derived_guarantee(seed.present_members, seed.details.housing_safety, ctx)
     housing = seed.details.housing_safety
     notes = [
         *([] if education_ok else [_EDUCATION_NOTE]),

@@ -72,3 +72,8 @@ def parent_code(code: str) -> str | None:
     if parent is None:
         return None
     return prefix_of(code, parent).ljust(12, "0")
+
+
+def ancestor_code(code: str, level: str) -> str:
+    """The 12-digit code of the area of ``level`` that contains ``code`` (a village's county, say)."""
+    return prefix_of(code, level).ljust(12, "0")

@@ -34,3 +34,25 @@ def parameter(key: str, *, area_code: str, on: datetime.date) -> Any:
         if scope in rows:
             return rows[scope]
     raise DomainError(f"政策参数“{key}”在 {on} 未设置，请系统管理员在“政策参数”中补充", field=key)
+
+
+def parameters(keys: list[str], *, area_code: str, on: datetime.date) -> dict[str, Any]:
+    """Several parameters in one query, each resolved as ``parameter`` resolves one."""
+    scopes = [*area_codes_up(area_code), ""] if area_code else [""]
+    found: dict[str, dict[str, Any]] = {}
+    rows = (
+        PolicyParameter.objects.filter(key__in=keys, area_code__in=scopes, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("valid_from")  # a later start overrides an earlier one of the same scope
+        .values_list("key", "area_code", "value")
+    )
+    for key, area, value in rows:
+        found.setdefault(key, {})[area] = value
+    out = {}
+    for key in keys:
+        values = found.get(key, {})
+        chosen = next((s for s in scopes if s in values), None)
+        if chosen is None:
+            raise DomainError(f"政策参数“{key}”在 {on} 未设置，请系统管理员在“政策参数”中补充", field=key)
+        out[key] = values[chosen]
+    return out

@@ -572,3 +572,124 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (ImportJobStatus.UPLOADED, ImportJobStatus.VALIDATING, ImportJobStatus.COMMITTING)
+
+
+# ------------------------------------------------------------------------------------------- the facts read model
+
+
+class HouseholdFacts(models.Model):
+    """The derived facts of one household (``households.facts``), kept for sets: sweeps, lists, queues and
+    dashboards read them instead of recomputing over the registry. Written only by ``households.facts``: set-based
+    per township (nightly and before every sweep) and by every service that changes an input, in its own
+    transaction. Never edited by hand; a missing or stale row is recomputed, never trusted over the registry."""
+
+    household = models.OneToOneField(
+        Household, verbose_name=_("农户"), on_delete=models.CASCADE, primary_key=True, related_name="facts"
+    )
+    managing_area = models.ForeignKey(
+        "geo.AdminArea", verbose_name=_("管理地"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    active = models.BooleanField(_("在册"), default=True)
+    computed_on = models.DateField(_("计算日期"))
+    # Members (SPEC §2.1, §2.5): present members who count, and counts of present members by condition.
+    size = models.PositiveSmallIntegerField(_("家庭人口"), default=0)
+    present = models.PositiveSmallIntegerField(_("在户人数"), default=0)
+    school_age_out = models.PositiveSmallIntegerField(_("义务教育适龄未在校人数"), default=0)
+    uninsured = models.PositiveSmallIntegerField(_("未参加基本医保人数"), default=0)
+    seriously_ill = models.PositiveSmallIntegerField(_("大病重病人数"), default=0)
+    chronically_ill = models.PositiveSmallIntegerField(_("慢性病人数"), default=0)
+    confirmed_ill = models.PositiveSmallIntegerField(_("经确诊大病人数"), default=0)
+    severely_disabled = models.PositiveSmallIntegerField(_("一二级残疾人数"), default=0)
+    lost_self_care = models.PositiveSmallIntegerField(_("失能人数"), default=0)
+    can_work = models.PositiveSmallIntegerField(_("有劳动能力人数"), default=0)
+    stably_employed = models.PositiveSmallIntegerField(_("稳定就业人数"), default=0)
+    working = models.PositiveSmallIntegerField(_("务工就业人数"), default=0)
+    college_students = models.PositiveSmallIntegerField(_("高校在校生人数"), default=0)
+    disabled_main_labourers = models.PositiveSmallIntegerField(_("因残丧失劳动力的主要劳动力"), default=0)
+    heads = models.PositiveSmallIntegerField(_("户主人数"), default=0)
+    vulnerable = models.PositiveSmallIntegerField(_("老弱病残人数"), default=0)
+    # Flags in force (SPEC §2.4), one bit per kind (households.facts.FLAG_BITS).
+    flags = models.BigIntegerField(_("在用标识"), default=0)
+    special_identities = models.PositiveSmallIntegerField(_("特殊身份数"), default=0)
+    # Income (SPEC §3.1–§3.6): the window of the income summary, and the calendar year before.
+    income_window = models.CharField(_("收入计算期"), max_length=24, blank=True)
+    income_months = models.PositiveSmallIntegerField(_("收入覆盖月数"), default=0)
+    net_income = models.DecimalField(_("家庭纯收入"), max_digits=14, decimal_places=2, null=True)
+    per_capita = models.DecimalField(_("人均纯收入"), max_digits=14, decimal_places=2, null=True)
+    line = models.DecimalField(_("监测标准"), max_digits=12, decimal_places=2, null=True)
+    line_position = models.CharField(_("收入位置"), max_length=8, default="unknown")
+    exit_income_met = models.BooleanField(_("收入达到风险消除标准"), null=True)
+    net_last_year = models.DecimalField(_("上年度家庭纯收入"), max_digits=14, decimal_places=2, null=True)
+    policy_last_year = models.DecimalField(_("上年度政策性转移收入"), max_digits=14, decimal_places=2, null=True)
+    # Hardship (SPEC §3.3).
+    rigid_total = models.DecimalField(_("刚性支出"), max_digits=14, decimal_places=2, default=0)
+    medical_oop = models.DecimalField(_("医疗自付"), max_digits=14, decimal_places=2, default=0)
+    disaster_loss = models.DecimalField(_("因灾损失"), max_digits=14, decimal_places=2, default=0)
+    epidemic_cost = models.DecimalField(_("因疫支出"), max_digits=14, decimal_places=2, default=0)
+    emergency_cost = models.DecimalField(_("意外事故和重大变故支出"), max_digits=14, decimal_places=2, default=0)
+    sudden_cost = models.DecimalField(_("突发事件支出"), max_digits=14, decimal_places=2, default=0)
+    net_current = models.DecimalField(_("本期纯收入"), max_digits=14, decimal_places=2, null=True)
+    net_previous = models.DecimalField(_("上期纯收入"), max_digits=14, decimal_places=2, null=True)
+    business_current = models.DecimalField(_("本期经营净收入"), max_digits=14, decimal_places=2, null=True)
+    business_previous = models.DecimalField(_("上期经营净收入"), max_digits=14, decimal_places=2, null=True)
+    work_current = models.DecimalField(_("本期工资和经营净收入"), max_digits=14, decimal_places=2, null=True)
+    work_previous = models.DecimalField(_("上期工资和经营净收入"), max_digits=14, decimal_places=2, null=True)
+    rigid_exceeds_income = models.BooleanField(_("刚性支出超过上年度收入"), null=True)
+    sharp_income_drop = models.BooleanField(_("收入大幅缩减"), null=True)
+    large_medical_oop = models.BooleanField(_("医疗自付较大"), null=True)
+    business_loss = models.BooleanField(_("经营收入大幅下降"), null=True)
+    work_income_drop = models.BooleanField(_("工资和经营收入大幅下降"), null=True)
+    # Monitoring (SPEC §4.11): the open episode's status, else the last closed one's.
+    monitoring_status = models.CharField(_("监测状态"), max_length=32, blank=True)
+    monitoring_category = models.CharField(_("监测类别"), max_length=24, blank=True)
+    entry_open = models.BooleanField(_("有在办的纳入监测申请"), default=False)
+    # "Two assurances, three guarantees" (SPEC §2.5).
+    education_ok = models.BooleanField(_("义务教育有保障"), default=True)
+    medical_ok = models.BooleanField(_("基本医疗有保障"), default=True)
+    housing_ok = models.BooleanField(_("住房安全有保障"), default=True)
+    latest_check_on = models.DateField(_("最近核查日期"), null=True)
+    latest_check_ok = models.BooleanField(_("最近核查全部达标"), null=True)
+    latest_water_ok = models.BooleanField(_("最近核查饮水安全"), null=True)
+    guarantees_secure = models.BooleanField(_("两不愁三保障巩固"), default=False)
+    # Visits (SPEC §4.13): overdue while ``visit_due_on`` < today.
+    last_visit_on = models.DateField(_("最近走访日期"), null=True)
+    visit_class = models.CharField(_("走访周期类别"), max_length=16, blank=True)
+    visit_due_on = models.DateField(_("应走访日期"), null=True)
+    # The paired assistance cadre (SPEC §1.6), the first of several.
+    paired_cadre = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("帮扶责任人"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("农户派生数据")
+        verbose_name_plural = _("农户派生数据")
+        default_permissions = ("view",)
+        indexes = [
+            # Every set reader narrows to an area first (a township's sweep, a village's counters); overdue visits
+            # are a range on the due date within it, for an area or for a paired cadre.
+            models.Index(fields=["managing_area", "visit_due_on"], name="households_facts_area_due"),
+            models.Index(fields=["paired_cadre", "visit_due_on"], name="households_facts_cadre_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} @ {self.computed_on}"
+
+
+class FactsRefresh(models.Model):
+    """One set-based refresh of the facts of an area's households: how fresh the facts of a place are."""
+
+    area = models.ForeignKey("geo.AdminArea", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    on = models.DateField(_("计算日期"))
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("完成时间"))
+    households = models.PositiveIntegerField(_("农户数"), default=0)
+    changed = models.PositiveIntegerField(_("更新户数"), default=0)
+
+    class Meta:
+        verbose_name = _("派生数据刷新")
+        verbose_name_plural = _("派生数据刷新")
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["area", "-finished_at"], name="households_facts_refresh_area")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.on}"

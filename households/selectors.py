@@ -5,23 +5,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from geo.codes import AreaCodeError, level_of, prefix_of
-from geo.parameters import area_codes_up, parameter
-from households import rules
-from households.choices import HouseholdFlagKind, MemberStatus, RigidExpenseKind
+from geo.parameters import area_codes_up
+from households import facts, rules
+from households.choices import MemberStatus
 from households.idnumbers import normalize
 from households.models import (
     GuaranteeCheck,
     Household,
+    HouseholdFacts,
     HouseholdFlag,
     HouseholdMember,
     IncomeRecord,
     MonitoringThreshold,
 )
-from households.rules import ZERO
 from revitalization.errors import DomainError
 
 SORTS = {
@@ -31,8 +31,8 @@ SORTS = {
     "-head_name": "-head_name",
     "village": "managing_area__code",
     "-village": "-managing_area__code",
-    "size": "present_members",
-    "-size": "-present_members",
+    "size": "facts__size",
+    "-size": "-facts__size",
 }
 
 
@@ -44,21 +44,22 @@ def household_list(*, user: Any, q: str = "", area_code: str = "", sort: str = "
 def household_search(
     queryset: QuerySet[Household], *, q: str = "", area_code: str = "", sort: str = ""
 ) -> QuerySet[Household]:
-    """Narrow an already scoped queryset (``visible_to`` ran) by search text, area and sort order."""
-    queryset = queryset.select_related("managing_area", "managing_area__parent").annotate(
-        present_members=Count("members", filter=Q(members__member_status=MemberStatus.PRESENT))
-    )
+    """Narrow an already scoped queryset (``visible_to`` ran) by search text, area and sort order. The size is the
+    household fact, read with the row; nothing is aggregated over the jurisdiction."""
+    queryset = queryset.select_related("managing_area", "managing_area__parent", "facts")
     q = q.strip()
     if q:
-        # Each branch is its own indexed lookup (unique household number, ID number, name prefixes with pattern
-        # operator classes); pk__in subqueries avoid a join that would multiply rows and the member count.
+        # A UNION of indexed lookups (unique household number or ID number; name prefixes with pattern operator
+        # classes): an OR across the two tables would scan the whole jurisdiction.
         number = normalize(q)
         if number.isdigit() or (number[:-1].isdigit() and number.endswith("X")):
-            by_member = HouseholdMember.objects.filter(id_number=number).values("household_id")
-            queryset = queryset.filter(Q(household_no=q) | Q(pk__in=by_member))
+            own = Household.objects.filter(household_no=q)
+            members = HouseholdMember.objects.filter(id_number=number)
         else:
-            by_member = HouseholdMember.objects.filter(name__startswith=q).values("household_id")
-            queryset = queryset.filter(Q(head_name__startswith=q) | Q(pk__in=by_member))
+            own = Household.objects.filter(head_name__startswith=q)
+            members = HouseholdMember.objects.filter(name__startswith=q)
+        matches = own.order_by().values("pk").union(members.order_by().values("household_id"))
+        queryset = queryset.filter(pk__in=matches)
     if area_code:
         try:
             prefix = prefix_of(area_code, level_of(area_code))
@@ -66,6 +67,26 @@ def household_search(
             return queryset.none()
         queryset = queryset.filter(managing_area__code__startswith=prefix)
     return queryset.order_by(SORTS.get(sort, "household_no"), "pk")
+
+
+def with_facts(households: list[Household]) -> list[Household]:
+    """Make sure every household of a page carries its facts (``select_related("facts")`` read them): one missing
+    (a household written before the facts table, or by a path that does not refresh them) is computed now."""
+    missing = [h.pk for h in households if _facts_missing(h)]
+    if missing:
+        facts.facts_refresh_households(missing)
+        found = {row.household_id: row for row in HouseholdFacts.objects.filter(household_id__in=missing)}
+        for household in households:
+            if household.pk in found:
+                household.facts = found[household.pk]
+    return households
+
+
+def _facts_missing(household: Household) -> bool:
+    try:
+        return household.facts is None
+    except HouseholdFacts.DoesNotExist:
+        return True
 
 
 # ------------------------------------------------------------------------------------------- income and the line
@@ -115,82 +136,53 @@ class IncomeSummary:
 
 def has_open_flag(household: Household, kind: str, *, on: datetime.date) -> bool:
     """Whether the household carries flag ``kind`` on day ``on`` (SPEC §2.4, effective-dated)."""
-    return (
-        household.flags.filter(kind=kind, valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .exists()
-    )
+    return any(flag.kind == kind and facts.flag_in_force(flag, on) for flag in household.flags.all())
 
 
 def household_size(household: Household) -> int:
-    """SPEC §2.1 ``household_size``: present members who count in the household."""
+    """SPEC §2.1 ``household_size`` (the member fact ``size``); members should be prefetched."""
     return sum(1 for m in household.members.all() if m.member_status == MemberStatus.PRESENT and m.counts_in_household)
 
 
-def _period_incomes(household: Household) -> list[rules.PeriodIncome]:
-    """The household's income records as the income rules read them (SPEC §3.1)."""
-    return [
-        rules.PeriodIncome(
-            r.year,
-            r.month,
-            rules.IncomeComponents(
-                wage_income=r.wage_income,
-                business_income=r.business_income,
-                business_expense=r.business_expense,
-                property_income=r.property_income,
-                transfer_income=r.transfer_income,
-            ),
-        )
-        for r in household.incomes.all()
-    ]
+def fact_context(household: Household, *, on: datetime.date) -> facts.FactContext:
+    """The settings a household's facts read (its county's), fetched once for a page that shows several."""
+    return facts.context_for(household.managing_area.code, on=on)
 
 
-def household_income_summary(household: Household, *, on: datetime.date) -> IncomeSummary:
+def household_income_summary(
+    household: Household, *, on: datetime.date, ctx: facts.FactContext | None = None
+) -> IncomeSummary:
     """The household's income in the rolling 12-month window ending before ``on`` (SPEC §3.5) and its position
-    against that year's line (§3.6). Members and incomes should be prefetched by the caller."""
-    records = _period_incomes(household)
-    window = rules.rolling_window(on)
-    in_window = rules.income_in_window(records, window)
-    fallback = False
-    if in_window.months_covered < 12:
-        # The rolling window is not fully recorded: use the latest fully recorded calendar year instead, as the
-        # Ningxia rules do for "上年度收入" (SPEC §3.5, 003 L218), and say so on the page.
-        for year in sorted({r.year for r in records}, reverse=True):
-            candidate = rules.income_in_window(records, rules.calendar_year_window(year))
-            if candidate.months_covered == 12:
-                window, in_window, fallback = rules.calendar_year_window(year), candidate, True
-                break
+    against that year's line (§3.6): the income facts of ``households.facts`` for one household, with the line's
+    provenance for the page. Members and incomes should be prefetched. Raises when no line is set."""
+    threshold = threshold_for(area_code=household.managing_area.code, year=on.year)
+    ctx = ctx or fact_context(household, on=on)
     size = household_size(household)
-    net = rules.net_income(in_window.components)
-    per_capita = rules.per_capita_income(net, size) if in_window.months_covered == 12 else None
-    area_code = household.managing_area.code
-    threshold = threshold_for(area_code=area_code, year=on.year)
-    margin = Decimal(str(parameter("exit.income_margin_pct", area_code=area_code, on=on)))
-    inclusive = bool(parameter("exit.margin_inclusive", area_code=area_code, on=on))
+    income = facts.income_facts(facts.income_years(household.incomes.all(), split=on.month), size=size, ctx=ctx)
+    assert income.exit_line is not None  # the line is set (threshold_for raised otherwise)
     return IncomeSummary(
-        window=window,
-        months_covered=in_window.months_covered,
-        prorated=in_window.prorated,
-        calendar_year_fallback=fallback,
-        components=in_window.components,
-        net_income=net,
+        window=income.window.as_rules_window(),
+        months_covered=income.income.months,
+        prorated=income.income.prorated,
+        calendar_year_fallback=income.fallback,
+        components=income.income.amounts.components,
+        net_income=income.income.amounts.net,
         household_size=size,
-        per_capita=per_capita,
+        per_capita=income.per_capita,
         threshold=threshold,
-        exit_line=rules.exit_line(threshold.amount, margin),
-        position=rules.line_position(per_capita, threshold.amount, margin, inclusive=inclusive),
+        exit_line=income.exit_line,
+        position=income.position,
     )
 
 
 @dataclass(frozen=True)
 class Hardship:
-    """The derived hardship flags of SPEC §3.3 on one decision date: what the trigger conditions of §4.2 and the
-    rigid test NR-INC-06 read. ``None`` means the records cannot say (an income year not fully recorded)."""
+    """The derived hardship flags of SPEC §3.3 on one decision date (``households.facts.hardship``), with the
+    window and the incomes they compare, for the page. ``None`` means the records cannot say."""
 
     window: rules.Window
     rigid_total: Decimal
     medical_out_of_pocket: Decimal
-    expense_kinds: frozenset[str]
     last_year: int
     last_year_net: Decimal | None
     current_net: Decimal | None
@@ -198,70 +190,28 @@ class Hardship:
     rigid_exceeds_income: bool | None
     sharp_income_drop: bool | None
     large_medical_oop: bool | None
-    business_loss: bool | None  # net business income fell by at least ``income.sharp_drop_pct`` (UE-5)
+    business_loss: bool | None
 
 
-def _window_nets(records: list[rules.PeriodIncome], window: rules.Window) -> tuple[Decimal, Decimal] | None:
-    """(net income, net business income) of a fully recorded window, else None."""
-    income = rules.income_in_window(records, window)
-    if income.months_covered < 12:
-        return None
-    business = income.components.business_income - income.components.business_expense
-    return rules.net_income(income.components), business
-
-
-def household_hardship(household: Household, *, on: datetime.date) -> Hardship:
-    """Rigid spending and income drops of the household for a decision on ``on`` (SPEC §3.3). Bills
-    (``RigidExpense``) count when incurred in the rolling window of §3.5; "last year" is the calendar year before
-    (003 L218), and the medical and schooling totals kept with last year's income are a second record of the same
-    spending: the larger counts, so nothing entered both ways counts twice [design]. The sweeps read the same
-    definition set-based (``sweeps.rules.base.with_rigid``). Incomes and rigid expenses should be prefetched."""
-    records = _period_incomes(household)
-    window = rules.rolling_window(on)
-    months = set(window.months())
-    bills = [e for e in household.rigid_expenses.all() if (e.incurred_on.year, e.incurred_on.month) in months]
-    net_bill = [(e.kind, e.gross_amount - e.reimbursed_amount) for e in bills]
-    medical_bills = sum((amount for kind, amount in net_bill if kind == RigidExpenseKind.MEDICAL_OUT_OF_POCKET), ZERO)
-    last_year = on.year - 1
-    last_calendar_year = rules.calendar_year_window(last_year)
-    kept_medical = rules.amount_in_window(
-        [(r.year, r.month, r.medical_self_pay) for r in household.incomes.all()], last_calendar_year
-    )
-    kept_rigid = rules.amount_in_window(
-        [(r.year, r.month, r.medical_self_pay + r.schooling_expense) for r in household.incomes.all()],
-        last_calendar_year,
-    )
-    rigid_total = max(sum((amount for _kind, amount in net_bill), ZERO), kept_rigid)
-    medical = max(medical_bills, kept_medical)
-
-    last = _window_nets(records, rules.calendar_year_window(last_year))
-    current_window = window
-    current = _window_nets(records, window)
-    if current is None and last is not None:
-        current_window, current = rules.calendar_year_window(last_year), last  # as the income summary falls back
-    previous = _window_nets(records, rules.previous_window(current_window)) if current is not None else None
-
-    area_code = household.managing_area.code
-    drop_pct = Decimal(str(parameter("income.sharp_drop_pct", area_code=area_code, on=on)))
-    ratio = Decimal(str(parameter("income.large_medical_oop_ratio", area_code=area_code, on=on)))
-    last_year_net = last[0] if last else None
+def household_hardship(household: Household, *, on: datetime.date, ctx: facts.FactContext | None = None) -> Hardship:
+    """Rigid spending and income drops of the household for a decision on ``on`` (SPEC §3.3), as the facts table
+    holds them. Incomes, members and rigid expenses should be prefetched."""
+    ctx = ctx or fact_context(household, on=on)
+    years = facts.income_years(household.incomes.all(), split=on.month)
+    income = facts.income_facts(years, size=household_size(household), ctx=ctx)
+    found = facts.hardship(income, facts.bill_totals(household.rigid_expenses.all(), ctx), ctx)
     return Hardship(
-        window=window,
-        rigid_total=rigid_total,
-        medical_out_of_pocket=medical,
-        expense_kinds=frozenset(kind for kind, _amount in net_bill),
-        last_year=last_year,
-        last_year_net=last_year_net,
-        current_net=current[0] if current else None,
-        previous_net=previous[0] if previous else None,
-        rigid_exceeds_income=rules.rigid_exceeds_income(rigid_total, last_year_net),
-        sharp_income_drop=rules.sharp_income_drop(
-            current[0] if current else None, previous[0] if previous else None, drop_pct
-        ),
-        large_medical_oop=rules.large_medical_oop(medical, last_year_net, ratio),
-        business_loss=rules.sharp_income_drop(
-            current[1] if current else None, previous[1] if previous else None, drop_pct
-        ),
+        window=facts.rolling_window(on).as_rules_window(),
+        rigid_total=found.rigid_total,
+        medical_out_of_pocket=found.medical_oop,
+        last_year=on.year - 1,
+        last_year_net=income.net_last_year,
+        current_net=income.net_current,
+        previous_net=income.net_previous,
+        rigid_exceeds_income=found.rigid_exceeds_income,
+        sharp_income_drop=found.sharp_income_drop,
+        large_medical_oop=found.large_medical_oop,
+        business_loss=found.business_loss,
     )
 
 
@@ -295,15 +245,19 @@ class GuaranteeStatus:
         return found
 
 
-def household_guarantee_status(household: Household, *, on: datetime.date) -> GuaranteeStatus:
-    present = [m for m in household.members.all() if m.member_status == MemberStatus.PRESENT]
-    low, high = parameter("school.compulsory_age", area_code=household.managing_area.code, on=on)
-    derived = rules.derived_guarantee(present, household.housing_safety, on=on, compulsory_age=(low, high))
+def household_guarantee_status(
+    household: Household, *, on: datetime.date, ctx: facts.FactContext | None = None
+) -> GuaranteeStatus:
+    """The guarantee facts of SPEC §2.5 for one household (members should be prefetched)."""
+    ctx = ctx or fact_context(household, on=on)
+    counts = facts.member_counts(household.members.all(), ctx)
+    latest = household.guarantee_checks.order_by("-checked_on", "-pk").first()
+    found = facts.guarantee_facts(counts, household.housing_safety, facts.latest_check([latest] if latest else []), ctx)
     return GuaranteeStatus(
-        education_risk=not derived.education_ok,
-        medical_risk=not derived.medical_ok,
-        housing_risk=not derived.housing_ok,
-        latest_check=household.guarantee_checks.order_by("-checked_on", "-pk").first(),
+        education_risk=not found.education_ok,
+        medical_risk=not found.medical_ok,
+        housing_risk=not found.housing_ok,
+        latest_check=latest,
     )
 
 
@@ -311,25 +265,9 @@ def household_guarantee_status(household: Household, *, on: datetime.date) -> Gu
 
 
 def overdue_visits(*, user: Any, on: datetime.date) -> QuerySet[Household]:
-    """Households the user may see whose visit is overdue: a planned next visit has passed, or the last visit is
-    older than the interval of their class (SPEC §4.13). Set-based: one query, whatever the county's size."""
-    intervals = parameter("visit.interval_days", area_code=getattr(getattr(user, "area", None), "code", ""), on=on)
-    exited_days = intervals.get("exited")
-    risk_days = intervals.get("risk_flagged")
-    queryset = (
-        Household.objects.visible_to(user)
-        .active()
-        .annotate(last_visit=Max("visits__visited_on"), planned=Max("visits__next_visit_on"))
-    )
-    overdue = Q(planned__lt=on, last_visit__lt=F("planned"))  # the planned date passed with no visit since
-    if risk_days is not None:
-        limit = on - datetime.timedelta(days=risk_days)
-        overdue |= Q(risk_flagged_on__isnull=False) & (Q(last_visit__isnull=True) | Q(last_visit__lt=limit))
-    if exited_days is not None:
-        limit = on - datetime.timedelta(days=exited_days)
-        exited = Q(flags__kind=HouseholdFlagKind.EXITED_POOR, flags__valid_to__isnull=True)
-        overdue |= exited & (Q(last_visit__isnull=True) | Q(last_visit__lt=limit))
-    return queryset.filter(overdue).distinct()
+    """Households the user may see whose visit is overdue by the household fact ``visit_due_on`` (SPEC §4.13:
+    every class of ``visit.interval_days`` and planned visits). One indexed query over the facts table."""
+    return Household.objects.visible_to(user).active().filter(facts.visit_overdue_q(on, path="facts__"))
 
 
 # ----------------------------------------------------------------------------------------------- change history

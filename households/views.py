@@ -24,6 +24,7 @@ from geo.models import AdminArea
 from geo.shortcuts import get_visible_or_404, scoped_view
 from households import selectors
 from households.choices import HouseholdFlagKind, Relationship
+from households.facts import has_flag_q, visit_overdue_q
 from households.forms import (
     CloseForm,
     FlagForm,
@@ -57,6 +58,7 @@ from households.services import (
 )
 from households.services.income import COMPONENTS
 from revitalization.errors import DomainError
+from revitalization.pagination import CappedPaginator
 
 
 def _apply_error(form: Any, exc: DomainError) -> None:
@@ -71,10 +73,12 @@ def _require(request: HttpRequest, capability: Capability) -> None:
 
 
 class HouseholdListView(JurisdictionScopedMixin, ListView[Household]):
-    """Search and browse the registry (name, ID number, household number; village, flag, risk; sortable)."""
+    """Search and browse the registry (name, ID number, household number; village, flag, risk; sortable). The
+    count stops at ``LIST_COUNT_CAP``: a county or a province narrows by village or name instead."""
 
     model = Household
     paginate_by = 25
+    paginator_class = CappedPaginator
     template_name = "households/household_list.html"
 
     def scope_queryset(self, queryset: QuerySet[Household]) -> QuerySet[Household]:
@@ -84,12 +88,14 @@ class HouseholdListView(JurisdictionScopedMixin, ListView[Household]):
         )
         flag = params.get("flag", "")
         if flag in HouseholdFlagKind.values:
-            found = found.filter(flags__kind=flag, flags__valid_to__isnull=True)
+            found = found.filter(has_flag_q(flag, path="facts__"))
         risk = params.get("risk", "")
         if risk == "flagged":
             found = found.filter(risk_flagged_on__isnull=False)
         elif risk == "overdue":
-            found = found.filter(pk__in=selectors.overdue_visits(user=self.request.user, on=timezone.localdate()))
+            found = found.filter(visit_overdue_q(timezone.localdate(), path="facts__"))
+        if params.get("income") == "missing":  # last year's income not fully recorded (the home page's card)
+            found = found.filter(facts__net_last_year__isnull=True)
         if params.get("closed") != "1":
             found = found.filter(closed_on__isnull=True)
         return found
@@ -121,6 +127,7 @@ class HouseholdListView(JurisdictionScopedMixin, ListView[Household]):
         query = params.copy()
         query.pop("page", None)
         context["query_no_page"] = query.urlencode()
+        context["object_list"] = selectors.with_facts(list(context["object_list"]))
         for household in context["object_list"]:
             household.phone_display = mask_phone(household.phone)
         return context

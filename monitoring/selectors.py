@@ -15,21 +15,19 @@ from geo.codes import PREFIX_LENGTH, AreaLevel
 from geo.models import AdminArea
 from geo.parameters import area_codes_up, parameter
 from geo.workdays import WorkdayCalendar
+from households import facts as household_facts
 from households import rules as household_rules
 from households.choices import (
-    HealthStatus,
     HouseholdFlagKind,
     HousingSafety,
-    LabourCapacity,
     MemberStatus,
-    RigidExpenseKind,
-    SchoolingStatus,
 )
 from households.masking import mask_id_number
 from households.models import Household
 from households.selectors import (
     Hardship,
     IncomeSummary,
+    fact_context,
     has_open_flag,
     household_guarantee_status,
     household_hardship,
@@ -39,7 +37,6 @@ from households.selectors import (
 from monitoring import permissions, rules
 from monitoring.choices import (
     OPEN_ELIMINATION_STATES,
-    OPEN_SUBJECT_STATUSES,
     RIGID_TEST_REQUIRES_BOTH,
     EliminationState,
     EntryState,
@@ -52,6 +49,7 @@ from monitoring.choices import (
     SubjectStatus,
     TriggerCondition,
 )
+from monitoring.facts import without_measures_q
 from monitoring.models import (
     EliminationCase,
     EntryApplication,
@@ -267,8 +265,9 @@ class EntryChecks:
     suggested_triggers: list[TriggerCondition] = field(default_factory=list)
 
     @property
-    def first_failure(self) -> Check | None:
-        return next((check for check in self.checks if check.blocking and check.ok is not True), None)
+    def failures(self) -> list[Check]:
+        """Every blocking check that does not pass: a refusal names them all (and only them)."""
+        return [check for check in self.checks if check.blocking and check.ok is not True]
 
 
 def trigger_profile(household: Household, *, on: datetime.date) -> str:
@@ -277,33 +276,22 @@ def trigger_profile(household: Household, *, on: datetime.date) -> str:
 
 
 def trigger_facts(household: Household, *, on: datetime.date) -> tuple[rules.TriggerFacts, Hardship]:
-    """The registry facts the trigger conditions of SPEC §4.2 are suggested from, and the hardship flags of §3.3."""
-    hardship = household_hardship(household, on=on)
-    present = [m for m in household.members.all() if m.member_status == MemberStatus.PRESENT]
-    disabled_labour = {LabourCapacity.WEAK_OR_PARTIAL, LabourCapacity.LOST}
+    """The registry facts the trigger conditions of SPEC §4.2 are suggested from, and the hardship flags of §3.3:
+    the household facts (``households.facts``) of one household. Members, incomes and rigid expenses should be
+    prefetched."""
+    ctx = fact_context(household, on=on)
+    counts = household_facts.member_counts(household.members.all(), ctx)
+    bills = household_facts.bill_totals(household.rigid_expenses.all(), ctx)
+    hardship = household_hardship(household, on=on, ctx=ctx)
     facts = rules.TriggerFacts(
-        confirmed_serious_illness=any(
-            m.health_status == HealthStatus.SERIOUS_ILLNESS and m.illness_confirmed_by_institution for m in present
-        ),
-        serious_or_chronic_illness=any(
-            m.health_status in (HealthStatus.SERIOUS_ILLNESS, HealthStatus.CHRONIC_DISEASE) for m in present
-        ),
+        confirmed_serious_illness=counts["confirmed_ill"] > 0,
+        serious_or_chronic_illness=counts["seriously_ill"] + counts["chronically_ill"] > 0,
         large_medical_oop=hardship.large_medical_oop,
-        disaster=RigidExpenseKind.DISASTER_LOSS in hardship.expense_kinds
-        or household.housing_safety == HousingSafety.DISASTER_DAMAGED,
-        sudden_event=bool(
-            hardship.expense_kinds
-            & {RigidExpenseKind.ACCIDENT, RigidExpenseKind.MAJOR_CHANGE, RigidExpenseKind.EPIDEMIC}
-        ),
-        main_labourer_disabled=any(
-            m.is_main_labourer and m.labour_capacity in disabled_labour and bool(m.disability_category) for m in present
-        ),
+        disaster=bills["disaster"] > 0 or household.housing_safety == HousingSafety.DISASTER_DAMAGED,
+        sudden_event=bills["sudden"] > 0,
+        main_labourer_disabled=counts["disabled_main_labourers"] > 0,
         business_loss=hardship.business_loss,
-        college_students=sum(
-            1
-            for m in present
-            if m.schooling_status in (SchoolingStatus.HIGHER_VOCATIONAL, SchoolingStatus.UNDERGRADUATE_PLUS)
-        ),
+        college_students=counts["college_students"],
         rigid_exceeds_income=hardship.rigid_exceeds_income,
         sharp_income_drop=hardship.sharp_income_drop,
     )
@@ -410,14 +398,13 @@ def trigger_choices(household: Household, *, on: datetime.date) -> list[tuple[st
 
 
 def subjects_without_measures(*, user: Any, today: datetime.date) -> QuerySet[MonitoringSubject]:
-    """Open subjects the user may see with no measure ``measure.plan_due_days`` after entry (漏扶, SPEC §4.14);
-    one query whatever the county's size."""
+    """Open subjects the user may see with no measure ``measure.plan_due_days`` after entry (漏扶, SPEC §4.14): the
+    subject fact ``monitoring.facts.without_measures``, which rule FC-GAP-MISSED-AID-01 reads too."""
     area = getattr(user, "area", None)
     due_days = int(parameter("measure.plan_due_days", area_code=area.code if area else "", on=today))
     return (
         MonitoringSubject.objects.visible_to(user)
-        .filter(status__in=OPEN_SUBJECT_STATUSES, entered_on__lt=today - datetime.timedelta(days=due_days))
-        .filter(measures__isnull=True)
+        .filter(without_measures_q(on=today, due_days=due_days))
         .select_related("household__managing_area")
     )
 
@@ -430,7 +417,7 @@ E = EliminationState
 @dataclass(frozen=True)
 class ExitChecks:
     """SPEC §4.8 preconditions for one subject, in one place: the reviewers' checklist shows them, county screening
-    (EL-5) and marking (EL-7) refuse on the first that fails. Labour capacity decides the outcome (§4.9)."""
+    (EL-5) and marking (EL-7) refuse naming every one that fails. Labour capacity decides the outcome (§4.9)."""
 
     checks: list[Check]
     summary: IncomeSummary | None
@@ -438,8 +425,9 @@ class ExitChecks:
     has_social_security_measure: bool
 
     @property
-    def first_failure(self) -> Check | None:
-        return next((check for check in self.checks if check.ok is not True), None)
+    def failures(self) -> list[Check]:
+        """Every check that does not pass: a refusal names them all (and only them)."""
+        return [check for check in self.checks if check.ok is not True]
 
 
 def _exit_parameter(key: str, household: Household, on: datetime.date) -> Any:
@@ -465,10 +453,10 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
         checks.append(
             Check(
                 "收入稳定超过监测标准 10% 以上",
-                income_ok and not household.risk_flagged_on,
+                income_ok,
                 f"人均纯收入 {shown}（{summary.window.label}），风险消除标准 {summary.exit_line} 元"
                 f"（监测标准 {summary.threshold.amount} 元 × {100 + margin}%）",
-                refusal=f"人均纯收入 {shown}，未达到风险消除标准 {summary.exit_line} 元（NR-INC-04）",
+                refusal=f"人均纯收入 {shown}，未达到风险消除标准 {summary.exit_line} 元",
             )
         )
     # 2. The latest 两不愁三保障 and water check is recent and all OK, and the registry shows no guarantee risk.
@@ -496,7 +484,11 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
             "无未消除的风险",
             household.risk_flagged_on is None,
             f"{household.risk_flagged_on} 标记风险：{household.risk_note}" if household.risk_flagged_on else "无",
-            refusal="农户有未处理的风险标记，须先处置",
+            refusal=(
+                f"农户有未消除的风险：{household.risk_flagged_on} 发现“{household.risk_note or '未说明'}”，须先处置"
+                if household.risk_flagged_on
+                else ""
+            ),
         )
     )
     # 4. Measures recorded, each with its effect (003 L238).
@@ -508,7 +500,7 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
             "帮扶措施已录入并有成效",
             complete,
             f"{len(measures)} 项措施" + (f"，{missing} 项未填写成效" if missing else ""),
-            refusal="须先录入帮扶措施并填写每项措施的帮扶成效（003 L238）",
+            refusal="须先录入帮扶措施并填写每项措施的帮扶成效",
         )
     )
     # 6. Optional minimum time in monitoring.

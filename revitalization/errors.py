@@ -12,3 +12,10 @@ class DomainError(Exception):
 
 class TransitionNotAllowed(DomainError):
     """A workflow step that the state machine does not allow from the current state."""
+
+
+def refusal_text(reasons: list[str]) -> str:
+    """One refusal naming every condition that fails: the reason itself when there is one, else numbered."""
+    if len(reasons) == 1:
+        return reasons[0]
+    return "；".join(f"{n}. {reason}" for n, reason in enumerate(reasons, 1))

@@ -154,7 +154,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "revitalization.pagination.CappedPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "revitalization.api.exception_handler",
@@ -215,6 +215,8 @@ CACHES = {
 SWEEP_CHUNK_PAUSE_SECONDS = env.float("SWEEP_CHUNK_PAUSE_SECONDS", default=0)
 # Ledger exports (issue "ledgers" §3): up to this many rows are written in the request, larger ones by a worker
 # with a progress bar; files are kept this many hours for their owner, then deleted (the audit row stays).
+# Lists count at most this many rows; beyond it they say "more than" and ask for a narrower search.
+LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=2000)
 LEDGER_SYNC_MAX_ROWS = env.int("LEDGER_SYNC_MAX_ROWS", default=2000)
 LEDGER_EXPORT_KEEP_HOURS = env.int("LEDGER_EXPORT_KEEP_HOURS", default=72)
 

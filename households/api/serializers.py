@@ -57,7 +57,8 @@ class HouseholdListSerializer(serializers.ModelSerializer[Household]):
     village_name = serializers.CharField(source="managing_area.name")
     township_name = serializers.CharField(source="managing_area.parent.name")
     phone = serializers.SerializerMethodField()
-    present_members = serializers.IntegerField(read_only=True)
+    size = serializers.IntegerField(source="facts.size", read_only=True, help_text="家庭人口（计入家庭人口的在户成员）")
+    present_members = serializers.IntegerField(source="facts.present", read_only=True, help_text="在户成员")
 
     class Meta:
         model = Household
@@ -69,6 +70,7 @@ class HouseholdListSerializer(serializers.ModelSerializer[Household]):
             "village_name",
             "township_name",
             "phone",
+            "size",
             "present_members",
             "closed_on",
         ]

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
@@ -20,8 +20,9 @@ from households.api.serializers import (
     VisitInputSerializer,
     VisitOutputSerializer,
 )
-from households.choices import MemberStatus
+from households.facts import FLAG_BITS, has_flag_q
 from households.models import Household, HouseholdMember, IncomeRecord, Visit
+from households.selectors import with_facts
 from households.services import PhotoUpload, VisitInput, identity_disclose, income_record_save, visit_record
 from households.services.income import COMPONENTS
 
@@ -41,7 +42,9 @@ class HouseholdFilter(filters.FilterSet):
         fields = ["area", "household_no", "id_number", "closed", "flag", "risk_flagged"]
 
     def filter_flag(self, queryset: Any, name: str, value: str) -> Any:
-        return queryset.filter(flags__kind=value, flags__valid_to__isnull=True).distinct()
+        if value not in FLAG_BITS:
+            return queryset.none()
+        return queryset.filter(has_flag_q(value, path="facts__"))
 
 
 class HouseholdViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Household]):
@@ -59,13 +62,15 @@ class HouseholdViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Ho
 
     def scope_queryset(self, queryset: Any) -> Any:
         if self.action == "list":
-            return queryset.annotate(
-                present_members=Count("members", filter=Q(members__member_status=MemberStatus.PRESENT))
-            )
+            return queryset.select_related("facts")
         members = HouseholdMember.objects.order_by("member_status", "birth_date")
         return queryset.prefetch_related(
             Prefetch("members", queryset=members), Prefetch("incomes", queryset=IncomeRecord.objects.all())
         )
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        return with_facts(list(page)) if page is not None and self.action == "list" else page
 
     def get_serializer_class(self) -> Any:
         if self.action == "list":

@@ -18,6 +18,7 @@ from geo.codes import AreaLevel
 from geo.models import AdminArea
 from households import idnumbers
 from households.choices import Gender, HouseholdFlagKind, MemberStatus, Relationship
+from households.facts import facts_refresh_households
 from households.imports.columns import BY_KEY, FLAG_KEYS, HOUSEHOLD_COLUMNS
 from households.imports.reading import Row, RowError, Sheet, row_error
 from households.models import Household, HouseholdFlag, HouseholdMember
@@ -476,3 +477,9 @@ def plan_apply(plan: Plan, *, actor: Any) -> None:
         bulk_create_with_history(plan.new_flags, HouseholdFlag, **history)
     if plan.closed_flags:
         bulk_update_with_history(plan.closed_flags, HouseholdFlag, ["valid_to"], **history)
+    # The imported households' facts, set-based in the same transaction (a county's file: chunks of households).
+    touched = [h.pk for h in (*plan.new_households, *plan.changed_households)]
+    touched += [m.household_id for m in (*plan.new_members, *plan.changed_members)]
+    touched += [f.household_id for f in (*plan.new_flags, *plan.closed_flags)]
+    for chunk in _chunks(sorted(set(touched))):
+        facts_refresh_households(chunk)

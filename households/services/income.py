@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.roles import Capability
 from households.choices import RigidExpenseKind
+from households.facts import facts_refresh_households
 from households.models import Household, IncomeRecord, RigidExpense
 from households.services.access import require_household, require_open
 from revitalization.errors import DomainError
@@ -71,6 +72,7 @@ def income_record_save(
     record.recorded_by = actor
     record._change_reason = "录入收入" if created else "更正收入"  # type: ignore[attr-defined,union-attr]
     record.save()
+    facts_refresh_households([household.pk])
     return record, created
 
 
@@ -96,7 +98,7 @@ def rigid_expense_add(
         raise DomainError("总金额须大于 0", field="gross_amount")
     if reimbursed_amount < 0 or reimbursed_amount > gross_amount:
         raise DomainError("报销金额须在 0 与总金额之间", field="reimbursed_amount")
-    return RigidExpense.objects.create(
+    expense = RigidExpense.objects.create(
         household=household,
         incurred_on=incurred_on,
         kind=kind,
@@ -105,3 +107,5 @@ def rigid_expense_add(
         note=note,
         recorded_by=actor,
     )
+    facts_refresh_households([household.pk])
+    return expense

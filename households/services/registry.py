@@ -23,6 +23,7 @@ from households.choices import (
     Relationship,
     SchoolingStatus,
 )
+from households.facts import facts_refresh_households
 from households.models import Household, HouseholdFlag, HouseholdMember, IdentityDisclosure
 from households.services.access import require_household, require_open
 from revitalization.errors import DomainError
@@ -230,6 +231,7 @@ def household_register(
     household.save(update_fields=["head", "updated_at"])
     for kind, valid_from in flags or []:
         household_flag_set(actor=actor, household=household, kind=kind, valid_from=valid_from)
+    facts_refresh_households([household.pk])
     return household
 
 
@@ -258,6 +260,7 @@ def household_update(*, actor: Any, household: Household, changes: dict[str, Any
         setattr(household, name, changes[name])
     household._change_reason = reason or "修改农户信息"  # type: ignore[attr-defined]
     household.save(update_fields=[*changed, "updated_at"])
+    facts_refresh_households([household.pk])
     return household
 
 
@@ -272,6 +275,7 @@ def member_add(*, actor: Any, household: Household, data: MemberInput) -> Househ
     _check_member(member)
     _check_id_free(member.id_number)
     member.save()
+    facts_refresh_households([household.pk])
     return member
 
 
@@ -296,6 +300,7 @@ def member_update(*, actor: Any, member: HouseholdMember, changes: dict[str, Any
             household = Household.objects.select_for_update().get(pk=member.household_id)
             household.head_name = member.name
             household.save(update_fields=["head_name", "updated_at"])
+        facts_refresh_households([member.household_id])
     return member
 
 
@@ -338,6 +343,7 @@ def member_leave(
         household.save(update_fields=["head", "head_name", "updated_at"])
     else:
         member.save(update_fields=["member_status", "status_changed_on", "counts_in_household"])
+    facts_refresh_households([household.pk])
     return member
 
 
@@ -365,6 +371,7 @@ def household_change_head(*, actor: Any, household: Household, new_head: Househo
     household.head_name = head.name
     household._change_reason = f"变更户主：{reason.strip()}"  # type: ignore[attr-defined]
     household.save(update_fields=["head", "head_name", "updated_at"])
+    facts_refresh_households([household.pk])
     return household
 
 
@@ -383,6 +390,7 @@ def household_close(*, actor: Any, household: Household, reason: str, on: dateti
     household._change_reason = f"注销：{ClosedReason(reason).label}"  # type: ignore[attr-defined]
     household.save(update_fields=["closed_on", "closed_reason", "updated_at"])
     HouseholdFlag.objects.filter(household=household, valid_to__isnull=True).update(valid_to=on)
+    facts_refresh_households([household.pk])
     return household
 
 
@@ -399,7 +407,9 @@ def household_flag_set(
         raise DomainError(f"该户已有有效的“{HouseholdFlagKind(kind).label}”标识", field="kind")
     if valid_from > timezone.localdate():
         raise DomainError("起始日期不能晚于今天", field="valid_from")
-    return HouseholdFlag.objects.create(household=household, kind=kind, valid_from=valid_from, note=note)
+    flag = HouseholdFlag.objects.create(household=household, kind=kind, valid_from=valid_from, note=note)
+    facts_refresh_households([household.pk])
+    return flag
 
 
 @transaction.atomic
@@ -412,6 +422,7 @@ def household_flag_end(*, actor: Any, flag: HouseholdFlag, valid_to: datetime.da
         raise DomainError("终止日期不能早于起始日期", field="valid_to")
     flag.valid_to = valid_to
     flag.save(update_fields=["valid_to"])
+    facts_refresh_households([flag.household_id])
     return flag
 
 
@@ -433,3 +444,4 @@ def household_risk_flag_clear(*, household: Household, reason: str) -> None:
     household.risk_flagged_on = None
     household._change_reason = reason  # type: ignore[attr-defined]
     household.save(update_fields=["risk_flagged_on", "updated_at"])
+    facts_refresh_households([household.pk])

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
-from geo.parameters import parameter
 from households import rules
 from households.choices import HousingSafety, MemberStatus, VisitKind
+from households.facts import context_for, derived_guarantee, facts_refresh_households
 from households.models import GuaranteeCheck, Household, Visit, VisitPhoto
 from households.services.access import require_household, require_open
 from revitalization.errors import DomainError
@@ -144,18 +144,19 @@ def visit_record(*, actor: Any, household: Household, data: VisitInput, photos: 
         household._change_reason = f"{data.visited_on} 走访核查"  # type: ignore[attr-defined]
         household.save(update_fields=[*changed, "updated_at"])
 
-    present = list(household.members.filter(member_status=MemberStatus.PRESENT))
-    low, high = parameter("school.compulsory_age", area_code=household.managing_area.code, on=data.visited_on)
-    derived = rules.derived_guarantee(present, household.housing_safety, on=data.visited_on, compulsory_age=(low, high))
+    # What the registry says of education, medical insurance and housing on the day (the household facts).
+    ctx = context_for(household.managing_area.code, on=data.visited_on)
+    present = household.members.filter(member_status=MemberStatus.PRESENT)
+    education_ok, medical_ok, housing_ok = derived_guarantee(present, household.housing_safety, ctx)
     GuaranteeCheck.objects.create(
         household=household,
         visit=visit,
         checked_on=data.visited_on,
         food_ok=data.food_ok,
         clothing_ok=data.clothing_ok,
-        education_ok=derived.education_ok,
-        medical_ok=derived.medical_ok,
-        housing_ok=derived.housing_ok,
+        education_ok=education_ok,
+        medical_ok=medical_ok,
+        housing_ok=housing_ok,
         water_quantity_ok=data.water_quantity_ok,
         water_quality_ok=data.water_quality_ok,
         water_access_ok=data.water_access_ok,
@@ -174,4 +175,5 @@ def visit_record(*, actor: Any, household: Household, data: VisitInput, photos: 
         record = VisitPhoto(visit=visit, content_type=mime, size=len(photo.content), sha256=digest)
         record.image.save(f"photo.{extension}", ContentFile(photo.content), save=False)
         record.save()
+    facts_refresh_households([household.pk])
     return visit

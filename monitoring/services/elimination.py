@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from geo.parameters import parameter
 from households.choices import VisitKind
+from households.facts import facts_refresh_households
 from monitoring import permissions, rules, selectors
 from monitoring.choices import (
     OPEN_ELIMINATION_STATES,
@@ -43,7 +44,7 @@ from monitoring.models import (
 )
 from monitoring.services import alerts, notices
 from monitoring.services.entry import entry_report
-from revitalization.errors import DomainError, TransitionNotAllowed
+from revitalization.errors import DomainError, TransitionNotAllowed, refusal_text
 
 E = EliminationState
 _required_text = notices.required_text
@@ -126,6 +127,7 @@ def _area(case: EliminationCase) -> str:
 def _subject_status(subject: MonitoringSubject, status: str) -> None:
     subject.status = status
     subject.save(update_fields=["status"])
+    facts_refresh_households([subject.household_id])
 
 
 # --------------------------------------------------------------------------------------------------------- EL-0
@@ -375,19 +377,16 @@ def elimination_township_notice_complete(*, case: EliminationCase, actor: Any, c
 
 def _refuse_unless_eligible(case: EliminationCase, today: datetime.date) -> selectors.ExitChecks:
     found = selectors.elimination_checks(case.subject, on=today)
-    failure = found.first_failure
-    if failure is not None:
-        raise DomainError(failure.refusal, field="checks")
+    refusals = [check.refusal for check in found.failures]
     if (
         rules.elimination_outcome(
             has_labour=found.has_labour, has_social_security_measure=found.has_social_security_measure
         )
         is None
     ):
-        raise DomainError(
-            "该户无劳动能力：须先落实社会保障（兜底）措施，落实后暂不标注风险消除、持续跟踪监测（003 L238–L240）",
-            field="checks",
-        )
+        refusals.append("该户无劳动能力：须先落实社会保障（兜底）措施，落实后暂不标注风险消除、持续跟踪监测")
+    if refusals:  # every condition that fails, and only those (SPEC §4.8)
+        raise DomainError(refusal_text(refusals), field="checks")
     return found
 
 
@@ -478,6 +477,7 @@ def elimination_mark(*, case: EliminationCase, actor: Any, comment: str = "") ->
         subject.eliminated_on = today
         subject.national_system_synced_at = timezone.now()
         subject.save(update_fields=["status", "eliminated_on", "national_system_synced_at"])
+        facts_refresh_households([subject.household_id])
         months = int(parameter("exit.lookback_months", area_code=_area(case), on=today))
         LookbackReview.objects.create(subject=subject, due_on=rules.add_months(today, months))
     case.marked_on = today

@@ -19,6 +19,7 @@ from accounts.permissions import has_capability
 from accounts.roles import Capability
 from geo.parameters import parameter
 from households.choices import VisitKind
+from households.facts import facts_refresh_households
 from households.models import Household
 from households.selectors import household_income_summary
 from households.services import household_risk_flag_clear
@@ -44,7 +45,7 @@ from monitoring.models import (
     PublicNotice,
 )
 from monitoring.services import alerts, notices
-from revitalization.errors import DomainError, TransitionNotAllowed
+from revitalization.errors import DomainError, TransitionNotAllowed, refusal_text
 
 S = EntryState
 
@@ -198,6 +199,7 @@ def entry_report(
     EntryEvent.objects.create(application=application, from_state="", to_state=S.REPORTED, actor=actor, comment=reason)
     alerts.entry_alert(application, actor=actor, comment=reason)
     household_risk_flag_clear(household=household, reason="已申报纳入监测")
+    facts_refresh_households([household.pk])  # an entry under way
     return application
 
 
@@ -438,9 +440,9 @@ def entry_approve(
     if triggers is not None:
         cited = _valid_triggers(household, triggers, category=category, on=today)
     found = selectors.entry_checks(household, category, on=today, triggers=cited)
-    failure = found.first_failure
-    if failure is not None:
-        raise DomainError(failure.refusal, field=failure.field)
+    failures = found.failures
+    if failures:  # every condition that fails, and only those
+        raise DomainError(refusal_text([f.refusal for f in failures]), field=failures[0].field)
     summary = found.summary
     assert summary is not None  # a missing line is a failed check above
     hits = application.negative_hits.count()
@@ -487,6 +489,7 @@ def entry_register(*, application: EntryApplication, actor: Any, comment: str = 
     )
     _move(application, to=S.REGISTERED, actor=actor, comment=comment)
     application.save(update_fields=["state", "updated_at"])
+    facts_refresh_households([application.household_id])  # monitored from today
     return subject
 
 
@@ -589,6 +592,7 @@ def entry_reject(*, application: EntryApplication, actor: Any, comment: str) -> 
     application.closing_reason = _required_text(comment, "comment", "未通过原因")
     _move(application, to=S.REJECTED, actor=actor, comment=application.closing_reason)
     application.save(update_fields=["state", "closing_reason", "updated_at"])
+    facts_refresh_households([application.household_id])
     return application
 
 
@@ -600,6 +604,7 @@ def entry_withdraw(*, application: EntryApplication, actor: Any, comment: str) -
     application.closing_reason = _required_text(comment, "comment", "撤回原因")
     _move(application, to=S.WITHDRAWN, actor=actor, comment=application.closing_reason)
     application.save(update_fields=["state", "closing_reason", "updated_at"])
+    facts_refresh_households([application.household_id])
     return application
 
 

@@ -5,28 +5,21 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
-from accounts.roles import Role
 from funds.models import FundAllocation
 from funds.selectors import LINKAGE_SOURCES
 from households.choices import (
-    IN_SCHOOL,
-    SPECIAL_IDENTITIES,
     DestituteMode,
-    HealthStatus,
     HouseholdFlagKind,
-    HousingSafety,
-    LabourCapacity,
-    MemberStatus,
-    SchoolingStatus,
-    SelfCare,
     VisitKind,
 )
-from households.models import GuaranteeCheck, Household, HouseholdMember, HouseholdUserObjectPermission, IncomeRecord
+from households.facts import has_flag_q, member_fact_q, visit_overdue_q
+from households.models import HouseholdFacts, HouseholdFlag, HouseholdMember, IncomeRecord
 from households.models import Visit as HouseholdVisit
 from monitoring.choices import OPEN_ELIMINATION_STATES, EntryState, IdentificationChannel, MeasureStatus, MeasureType
+from monitoring.facts import without_measures_q
 from monitoring.models import AssistanceMeasure, EliminationCase, EntryApplication, MonitoringSubject, NegativeListHit
 from projects.choices import AssetStatus, ProjectStatus
 from projects.models import Project, ProjectAsset, ProjectBeneficiary
@@ -34,18 +27,10 @@ from sweeps.choices import FourChecksCategory, GapType, RuleMode, SubjectKind
 from sweeps.rules.base import (
     Rule,
     Scope,
-    born_between,
     exited_or_monitored,
-    has_flag,
-    income_below,
-    large_medical_oop,
-    member_exists,
     monitored,
     not_monitored,
-    rigid_exceeds_income,
-    sharp_drop,
-    with_income,
-    with_rigid,
+    per_capita_below,
 )
 
 GAP = FourChecksCategory.GAP_FILLING
@@ -56,18 +41,7 @@ REG, ITEM, AID, MGMT = (
     GapType.MISSED_MANAGEMENT,
 )
 OPEN_MEASURE = [MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS, MeasureStatus.ADJUSTED]
-CAN_WORK = [LabourCapacity.SKILLED, LabourCapacity.ORDINARY, LabourCapacity.WEAK_OR_PARTIAL]
-INCOME_EVIDENCE = ("net_last", "size")
-
-
-def latest_check_all_ok() -> Subquery:
-    """Whether the household's latest guarantee check (SPEC §2.5) passed all six items; NULL without a check."""
-    all_ok = ExpressionWrapper(
-        Q(food_ok=True, clothing_ok=True, education_ok=True, medical_ok=True, housing_ok=True, water_ok=True),
-        output_field=BooleanField(),
-    )
-    latest = GuaranteeCheck.objects.filter(household=OuterRef("pk")).order_by("-checked_on", "-pk")
-    return Subquery(latest.annotate(ok=all_ok).values("ok")[:1], output_field=BooleanField())
+INCOME_EVIDENCE = ("net_income", "size", "per_capita")
 
 
 def _decided_lately(scope: Scope) -> Q:
@@ -75,9 +49,9 @@ def _decided_lately(scope: Scope) -> Q:
     "no negative-list decision in 12 months")."""
     since = scope.years_ago(1)
     rejected = EntryApplication.objects.filter(
-        household=OuterRef("pk"), state=EntryState.REJECTED, updated_at__date__gte=since
+        household=OuterRef("household_id"), state=EntryState.REJECTED, updated_at__date__gte=since
     )
-    hit = NegativeListHit.objects.filter(application__household=OuterRef("pk"), recorded_at__date__gte=since)
+    hit = NegativeListHit.objects.filter(application__household=OuterRef("household_id"), recorded_at__date__gte=since)
     return Q(Exists(rejected)) | Q(Exists(hit))
 
 
@@ -85,9 +59,9 @@ def _screened_this_year(scope: Scope) -> Q:
     """SPEC §7.3 "screened": a verification visit or an entry decision in the current year."""
     first_day = datetime.date(scope.on.year, 1, 1)
     visit = HouseholdVisit.objects.filter(
-        household=OuterRef("pk"), kind=VisitKind.VERIFICATION, visited_on__gte=first_day
+        household=OuterRef("household_id"), kind=VisitKind.VERIFICATION, visited_on__gte=first_day
     )
-    decided = EntryApplication.objects.filter(household=OuterRef("pk")).filter(
+    decided = EntryApplication.objects.filter(household=OuterRef("household_id")).filter(
         Q(decided_on__gte=first_day) | Q(state=EntryState.REJECTED, updated_at__date__gte=first_day)
     )
     return Q(Exists(visit)) | Q(Exists(decided))
@@ -96,124 +70,98 @@ def _screened_this_year(scope: Scope) -> Q:
 # ----------------------------------------------------------------------------------------------------- 漏统 (REG)
 
 
-def missed_below_line(scope: Scope) -> QuerySet[Household]:
-    """FC-GAP-MISSED-REG-01: last year's per-capita income below the line, not monitored, no decision lately."""
-    households = with_income(scope.households(), scope)
-    return households.filter(income_below(scope), not_monitored()).exclude(_decided_lately(scope))
+def missed_below_line(scope: Scope) -> QuerySet[HouseholdFacts]:
+    """FC-GAP-MISSED-REG-01: per-capita income below the line, not monitored, no decision lately."""
+    return scope.households().filter(line_position="below").filter(not_monitored()).exclude(_decided_lately(scope))
 
 
-def missed_serious_illness(scope: Scope) -> QuerySet[Household]:
+def missed_serious_illness(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-GAP-MISSED-REG-02: a member with a serious illness, or a chronic disease with large self-paid costs;
     income under F × the line or rigid spending above last year's income; not monitored."""
-    households = with_rigid(with_income(scope.households(), scope), scope)
-    ill = Q(member_exists(health_status=HealthStatus.SERIOUS_ILLNESS)) | (
-        Q(member_exists(health_status=HealthStatus.CHRONIC_DISEASE)) & large_medical_oop(scope)
-    )
-    poor = income_below(scope, scope.focus_factor) | rigid_exceeds_income()
-    return households.filter(ill, poor, not_monitored())
+    ill = Q(seriously_ill__gt=0) | Q(chronically_ill__gt=0, large_medical_oop=True)
+    poor = per_capita_below(scope, scope.focus_factor) | Q(rigid_exceeds_income=True)
+    return scope.households().filter(ill, poor, not_monitored())
 
 
-def missed_disability(scope: Scope) -> QuerySet[Household]:
+def missed_disability(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-GAP-MISSED-REG-03: a member with a grade 1–2 disability, or a newly or multiply disabled household;
     income under F × the line; not monitored."""
-    households = with_income(scope.households(), scope)
-    disabled = Q(member_exists(disability_grade__in=[1, 2])) | Q(
-        has_flag([HouseholdFlagKind.NEWLY_DISABLED, HouseholdFlagKind.MULTI_DISABLED], scope)
+    disabled = Q(severely_disabled__gt=0) | has_flag_q(
+        HouseholdFlagKind.NEWLY_DISABLED, HouseholdFlagKind.MULTI_DISABLED
     )
-    return households.filter(disabled, income_below(scope, scope.focus_factor), not_monitored())
+    return scope.households().filter(disabled, per_capita_below(scope, scope.focus_factor), not_monitored())
 
 
-def missed_disabled_elderly(scope: Scope) -> QuerySet[Household]:
+def missed_disabled_elderly(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-GAP-MISSED-REG-04: a member who has lost self-care (失能); income under F × the line; not monitored."""
-    households = with_income(scope.households(), scope)
-    return households.filter(
-        member_exists(self_care=SelfCare.DISABLED), income_below(scope, scope.focus_factor), not_monitored()
+    return (
+        scope.households()
+        .filter(lost_self_care__gt=0)
+        .filter(per_capita_below(scope, scope.focus_factor), not_monitored())
     )
 
 
-def missed_migrants(scope: Scope) -> QuerySet[Household]:
+def missed_migrants(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-GAP-MISSED-REG-05: a policy migrant or self-migrant household; income under F × the line or a failed
     item on its latest guarantee check; not monitored."""
-    households = with_income(scope.households(), scope).annotate(latest_ok=latest_check_all_ok())
-    failed = Q(latest_ok=False)
-    migrant = has_flag([HouseholdFlagKind.POLICY_MIGRANT, HouseholdFlagKind.SELF_MIGRANT], scope)
-    return households.filter(migrant).filter(income_below(scope, scope.focus_factor) | failed).filter(not_monitored())
+    migrant = has_flag_q(HouseholdFlagKind.POLICY_MIGRANT, HouseholdFlagKind.SELF_MIGRANT)
+    poor = per_capita_below(scope, scope.focus_factor) | Q(latest_check_ok=False)
+    return scope.households().filter(migrant).filter(poor).filter(not_monitored())
 
 
-def missed_rigid_or_drop(scope: Scope) -> QuerySet[Household]:
+def missed_rigid_or_drop(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-GAP-MISSED-REG-06: rigid spending above last year's income or a sharp income drop; not monitored."""
-    households = with_rigid(with_income(scope.households(), scope), scope)
-    return households.filter(rigid_exceeds_income() | sharp_drop(scope)).filter(not_monitored())
+    return scope.households().filter(Q(rigid_exceeds_income=True) | Q(sharp_income_drop=True)).filter(not_monitored())
 
 
-def missed_repeatedly_warned(scope: Scope) -> QuerySet[Household]:
+def missed_repeatedly_warned(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-GAP-MISSED-REG-07 (SPEC §6.7, 004 L199): warned by departments at least ``warning.repeat_threshold`` times
     in 12 months, not monitored."""
-    from django.db.models import Sum
-
     from sweeps.models import ScreeningWarning
 
     warned = (
-        ScreeningWarning.objects.filter(household=OuterRef("pk"), issued_on__gt=scope.years_ago(1))
+        ScreeningWarning.objects.filter(household=OuterRef("household_id"), issued_on__gt=scope.years_ago(1))
+        .order_by()
         .values("household")
         .annotate(times=Sum("occurrences"))
         .filter(times__gte=scope.repeat_threshold)
     )
-    return scope.households().filter(Exists(warned), not_monitored())
+    return scope.households().filter(Exists(warned)).filter(not_monitored())
 
 
-def missed_new_assistance(scope: Scope) -> QuerySet[Household]:
+def missed_new_assistance(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-GAP-MISSED-REG-08: 低保 or dispersed 特困 support begun this year; not screened this year."""
     first_day = datetime.date(scope.on.year, 1, 1)
-    new_allowance = has_flag([HouseholdFlagKind.SUBSISTENCE_ALLOWANCE], scope, since=first_day)
-    new_destitute = Q(has_flag([HouseholdFlagKind.DESTITUTE_SUPPORT], scope, since=first_day)) & Q(
-        destitute_mode=DestituteMode.DISPERSED
-    )
-    return scope.households().filter(Q(new_allowance) | new_destitute).exclude(_screened_this_year(scope))
+
+    def begun(kind: str) -> Exists:
+        flags = HouseholdFlag.objects.filter(household=OuterRef("household_id"), kind=kind, valid_from__gte=first_day)
+        return Exists(
+            flags.filter(valid_from__lte=scope.on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=scope.on))
+        )
+
+    new_allowance = Q(begun(HouseholdFlagKind.SUBSISTENCE_ALLOWANCE))
+    new_destitute = Q(begun(HouseholdFlagKind.DESTITUTE_SUPPORT)) & Q(household__destitute_mode=DestituteMode.DISPERSED)
+    return scope.households().filter(new_allowance | new_destitute).exclude(_screened_this_year(scope))
 
 
-def missed_special_identities(scope: Scope) -> QuerySet[Household]:
+def missed_special_identities(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-GAP-MISSED-REG-09: two or more special identities (脱贫户, 低保, 特困, 残疾户, 大病户, 004 L199);
     not screened this year."""
-    from django.db.models import Count
-
-    from households.models import HouseholdFlag
-
-    counted = (
-        HouseholdFlag.objects.filter(household=OuterRef("pk"), kind__in=sorted(SPECIAL_IDENTITIES))
-        .filter(valid_from__lte=scope.on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=scope.on))
-        .values("household")
-        .annotate(n=Count("kind", distinct=True))
-        .filter(n__gte=2)
-    )
-    return scope.households().filter(Exists(counted)).exclude(_screened_this_year(scope))
+    return scope.households().filter(special_identities__gte=2).exclude(_screened_this_year(scope))
 
 
-def missed_many_students(scope: Scope) -> QuerySet[Household]:
+def missed_many_students(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-GAP-MISSED-REG-10: two or more members in higher vocational or undergraduate schooling (or the flag
     多子女上学); not monitored."""
-    from django.db.models import Count
-
-    students = (
-        HouseholdMember.objects.filter(
-            household=OuterRef("pk"),
-            member_status=MemberStatus.PRESENT,
-            schooling_status__in=[SchoolingStatus.HIGHER_VOCATIONAL, SchoolingStatus.UNDERGRADUATE_PLUS],
-        )
-        .values("household")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=2)
-    )
-    many = Q(Exists(students)) | Q(has_flag([HouseholdFlagKind.MANY_CHILDREN_IN_SCHOOL], scope))
-    return scope.households().filter(many, not_monitored())
+    many = Q(college_students__gte=2) | has_flag_q(HouseholdFlagKind.MANY_CHILDREN_IN_SCHOOL)
+    return scope.households().filter(many).filter(not_monitored())
 
 
-def missed_self_declaration(scope: Scope) -> QuerySet[Household]:
+def missed_self_declaration(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-GAP-MISSED-REG-11: a self-declaration still without an entry decision after ``entry.total_target_days``."""
     late = scope.on - datetime.timedelta(days=scope.total_target_days)
     waiting = EntryApplication.objects.filter(
-        household=OuterRef("pk"),
+        household=OuterRef("household_id"),
         channel=IdentificationChannel.SELF_DECLARATION,
         state__in=[
             EntryState.REPORTED,
@@ -224,7 +172,7 @@ def missed_self_declaration(scope: Scope) -> QuerySet[Household]:
         ],
         reported_on__lt=late,
     )
-    return scope.households().filter(Exists(waiting))
+    return scope.households().filter(entry_open=True).filter(Exists(waiting))
 
 
 # ------------------------------------------------------------------------------------------------------ 漏项 (ITEM)
@@ -232,100 +180,86 @@ def missed_self_declaration(scope: Scope) -> QuerySet[Household]:
 
 def dropout(scope: Scope) -> QuerySet[HouseholdMember]:
     """FC-GAP-MISSED-ITEM-01: a member of compulsory-school age (``school.compulsory_age``) not in school and not
-    taught at home or exempt for health reasons (IN_SCHOOL counts both)."""
-    low, high = scope.compulsory_age
-    return scope.members().filter(born_between(scope, low, high)).exclude(schooling_status__in=sorted(IN_SCHOOL))
+    taught at home or exempt for health reasons: the member fact ``school_age_out``."""
+    return scope.members().filter(member_fact_q("school_age_out", scope.facts))
 
 
 def uninsured_low_income(scope: Scope) -> QuerySet[HouseholdMember]:
     """FC-GAP-MISSED-ITEM-02: a member of an exited, monitored, 低保 or 特困 household without basic medical
     insurance."""
-    kinds = [
+    kinds = (
         HouseholdFlagKind.EXITED_POOR,
         HouseholdFlagKind.SUBSISTENCE_ALLOWANCE,
         HouseholdFlagKind.DESTITUTE_SUPPORT,
-    ]
-    low_income = Q(has_flag(kinds, scope, outer="household")) | Q(monitored("household"))
-    return scope.members().filter(medical_insurance_enrolled=False).filter(low_income)
+    )
+    low_income = has_flag_q(*kinds, path="household__facts__") | monitored("household__facts__")
+    return scope.members().filter(member_fact_q("uninsured", scope.facts)).filter(low_income)
 
 
 def medical_tiers_missing(scope: Scope) -> QuerySet[HouseholdMember]:
     """FC-GAP-MISSED-ITEM-03: a member of a 特困, 低保 or 返贫致贫 household without critical-illness insurance or
     without medical-assistance eligibility recorded (the three tiers of medical coverage)."""
-    kinds = [
+    kinds = (
         HouseholdFlagKind.DESTITUTE_SUPPORT,
         HouseholdFlagKind.SUBSISTENCE_ALLOWANCE,
         HouseholdFlagKind.RETURNED_TO_POVERTY,
-    ]
+    )
     missing = Q(critical_illness_insurance=False) | Q(medical_assistance_eligible=False)
-    return scope.members().filter(has_flag(kinds, scope, outer="household")).filter(missing)
+    return scope.members().filter(has_flag_q(*kinds, path="household__facts__")).filter(missing)
 
 
 def _open_measure(measure_type: str) -> Exists:
     return Exists(
         AssistanceMeasure.objects.filter(
-            subject__household=OuterRef("pk"), measure_type=measure_type, status__in=OPEN_MEASURE
+            subject__household=OuterRef("household_id"), measure_type=measure_type, status__in=OPEN_MEASURE
         )
     )
 
 
-def unsafe_house(scope: Scope) -> QuerySet[Household]:
-    """FC-GAP-MISSED-ITEM-04: a house not rated safe and no open housing measure."""
+def unsafe_house(scope: Scope) -> QuerySet[HouseholdFacts]:
+    """FC-GAP-MISSED-ITEM-04: a house graded not safe and no open housing measure (an ungraded house is a data
+    problem, not this one)."""
     return (
         scope.households()
-        .exclude(housing_safety=HousingSafety.SAFE)
-        .exclude(housing_safety="")
+        .filter(housing_ok=False)
+        .exclude(household__housing_safety="")
         .exclude(_open_measure(MeasureType.HOUSING))
     )
 
 
-def unsafe_water(scope: Scope) -> QuerySet[Household]:
+def unsafe_water(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-GAP-MISSED-ITEM-05: the latest guarantee check found drinking water unsafe and no open water measure."""
-    latest = GuaranteeCheck.objects.filter(household=OuterRef("pk")).order_by("-checked_on", "-pk").values("water_ok")
-    return (
-        scope.households()
-        .annotate(latest_water_ok=Subquery(latest[:1]))
-        .filter(latest_water_ok=False)
-        .exclude(_open_measure(MeasureType.DRINKING_WATER))
-    )
+    return scope.households().filter(latest_water_ok=False).exclude(_open_measure(MeasureType.DRINKING_WATER))
 
 
-def guarantee_unchecked(scope: Scope) -> QuerySet[Household]:
+def guarantee_unchecked(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-GAP-MISSED-ITEM-06: an exited or monitored household with no guarantee check within
     ``guarantee.max_age_days``."""
     since = scope.on - datetime.timedelta(days=scope.guarantee_max_age_days)
-    recent = GuaranteeCheck.objects.filter(household=OuterRef("pk"), checked_on__gte=since)
-    return scope.households().filter(exited_or_monitored(scope)).exclude(Exists(recent))
+    unchecked = Q(latest_check_on__isnull=True) | Q(latest_check_on__lt=since)
+    return scope.households().filter(exited_or_monitored()).filter(unchecked)
 
 
 # ------------------------------------------------------------------------------------------------------- 漏扶 (AID)
 
 
 def without_measures(scope: Scope) -> QuerySet[MonitoringSubject]:
-    """FC-GAP-MISSED-AID-01: a subject without any measure ``measure.plan_due_days`` after entry (the same rule
-    as the home queue, ``monitoring.selectors.subjects_without_measures``)."""
-    due = scope.on - datetime.timedelta(days=scope.plan_due_days)
-    return scope.subjects().filter(entered_on__lt=due, measures__isnull=True)
+    """FC-GAP-MISSED-AID-01: a subject without any measure ``measure.plan_due_days`` after entry (one definition
+    with the home queue: ``monitoring.facts.without_measures``)."""
+    return scope.subjects().filter(without_measures_q(on=scope.on, due_days=scope.plan_due_days))
 
 
 def exit_ready(scope: Scope) -> QuerySet[MonitoringSubject]:
     """FC-GAP-MISSED-AID-02: exit preconditions 1–3 of SPEC §4.8 (income at the exit line, no open risk, measures
-    recorded) for ``sweep.exit_ready_months`` without an elimination case."""
-    from households.rules import exit_line
-
-    line = exit_line(scope.threshold, scope.exit_margin_pct)
+    recorded) for ``sweep.exit_ready_months`` without an elimination case. The exit income is the household fact
+    ``exit_income_met`` (the exit line and ``exit.margin_inclusive`` as the elimination checklist reads them)."""
     ready_since = scope.on - datetime.timedelta(days=30 * scope.exit_ready_months)
-    income = (
-        with_income(Household.objects.filter(pk=OuterRef("household")), scope)
-        .filter(size__gt=0, net_last__gte=F("size") * line)
-        .values("pk")
-    )
     open_case = EliminationCase.objects.filter(subject=OuterRef("pk"), state__in=sorted(OPEN_ELIMINATION_STATES))
     return (
         scope.subjects()
         .filter(status="monitored", entered_on__lte=ready_since, household__risk_flagged_on__isnull=True)
+        .filter(household__facts__exit_income_met=True)
         .filter(Exists(AssistanceMeasure.objects.filter(subject=OuterRef("pk"))))
-        .filter(Exists(income))
         .exclude(Exists(open_case))
     )
 
@@ -343,15 +277,9 @@ def measures_ended_while_at_risk(scope: Scope) -> QuerySet[MonitoringSubject]:
 
 
 def unpaired(scope: Scope) -> QuerySet[MonitoringSubject]:
-    """FC-GAP-MISSED-AID-08: a subject whose household has no paired assistance cadre (000 L83; the pairing is the
-    cadre's guardian grant, SPEC §1.6)."""
-    pairing = HouseholdUserObjectPermission.objects.filter(
-        content_object=OuterRef("household"),
-        permission__codename="view_household",
-        user__is_active=True,
-        user__groups__name=Role.ASSISTANCE_CADRE.value,
-    )
-    return scope.subjects().exclude(Exists(pairing))
+    """FC-GAP-MISSED-AID-08: a subject whose household has no paired assistance cadre (000 L83; the household fact
+    ``paired_cadre``, SPEC §1.6)."""
+    return scope.subjects().filter(household__facts__paired_cadre__isnull=True)
 
 
 def welfare_dependency(scope: Scope) -> QuerySet[MonitoringSubject]:
@@ -360,7 +288,7 @@ def welfare_dependency(scope: Scope) -> QuerySet[MonitoringSubject]:
     running = AssistanceMeasure.objects.filter(subject=OuterRef("pk")).exclude(status=MeasureStatus.STOPPED)
     return (
         scope.subjects()
-        .filter(member_exists("household", labour_capacity__in=CAN_WORK))
+        .filter(household__facts__can_work__gt=0)
         .filter(Exists(running.filter(measure_type=MeasureType.SOCIAL_SECURITY)))
         .exclude(Exists(running.exclude(measure_type=MeasureType.SOCIAL_SECURITY)))
     )
@@ -370,10 +298,8 @@ def industry_without_linkage(scope: Scope) -> QuerySet[Project]:
     """FC-GAP-MISSED-AID-03 (003 L1488, NR-PRJ-03/04): an industry project of the township that received linkage
     funds and has no exited household among its beneficiaries."""
     funded = FundAllocation.objects.filter(project=OuterRef("pk"), batch__source__in=sorted(LINKAGE_SOURCES))
-    exited = ProjectBeneficiary.objects.filter(
-        project=OuterRef("pk"),
-        household__flags__kind=HouseholdFlagKind.EXITED_POOR,
-        household__flags__valid_to__isnull=True,
+    exited = ProjectBeneficiary.objects.filter(project=OuterRef("pk")).filter(
+        has_flag_q(HouseholdFlagKind.EXITED_POOR, path="household__facts__")
     )
     return (
         Project.objects.filter(area__code__startswith=scope.township.prefix, category__is_industry=True)
@@ -381,6 +307,7 @@ def industry_without_linkage(scope: Scope) -> QuerySet[Project]:
         .filter(Exists(funded))
         .exclude(Exists(exited))
         .annotate(project_code=F("code"), project_name=F("name"))
+        .order_by()
     )
 
 
@@ -395,52 +322,51 @@ def idle_or_undistributed(scope: Scope) -> QuerySet[ProjectAsset]:
         .exclude(status=AssetStatus.DISPOSED)
         .filter(attention["idle"] | attention["undistributed"])
         .annotate(asset_code=F("code"), asset_name=F("name"))
+        .order_by()
     )
 
 
 # ------------------------------------------------------------------------------------------------------ 漏管 (MGMT)
 
 
-def self_migrant_unmanaged(scope: Scope) -> QuerySet[Household]:
+def self_migrant_unmanaged(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-GAP-MISSED-MGMT-01: a self-migrant or registration–residence split household, exited or monitored, with
     no co-managing area or no residence area (SPEC §1.5 dual management)."""
-    split = Q(hukou_area__isnull=False) & ~Q(hukou_area=F("residence_area"))
-    migrant = Q(has_flag([HouseholdFlagKind.SELF_MIGRANT], scope)) | split
-    unmanaged = Q(co_managing_area__isnull=True) | Q(residence_area__isnull=True)
-    return scope.households().filter(migrant, unmanaged).filter(exited_or_monitored(scope))
+    split = Q(household__hukou_area__isnull=False) & ~Q(household__hukou_area=F("household__residence_area"))
+    migrant = has_flag_q(HouseholdFlagKind.SELF_MIGRANT) | split
+    unmanaged = Q(household__co_managing_area__isnull=True) | Q(household__residence_area__isnull=True)
+    return scope.households().filter(migrant, unmanaged).filter(exited_or_monitored())
 
 
-def living_away_unrecorded(scope: Scope) -> QuerySet[Household]:
+def living_away_unrecorded(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-GAP-MISSED-MGMT-02: an exited or monitored household living outside its hukou county with no income
     record for last year and no guarantee check this year."""
     first_day = datetime.date(scope.on.year, 1, 1)
-    incomes = IncomeRecord.objects.filter(household=OuterRef("pk"), year__gte=scope.last_year)
-    checks = GuaranteeCheck.objects.filter(household=OuterRef("pk"), checked_on__gte=first_day)
-    away = Q(hukou_area__isnull=False, residence_area__isnull=False) & ~Q(
-        hukou_county=Substr("residence_area__code", 1, 6)
+    incomes = IncomeRecord.objects.filter(household=OuterRef("household_id"), year__gte=scope.on.year - 1)
+    away = Q(household__hukou_area__isnull=False, household__residence_area__isnull=False) & ~Q(
+        hukou_county=Substr("household__residence_area__code", 1, 6)
     )
     return (
         scope.households()
-        .annotate(hukou_county=Substr("hukou_area__code", 1, 6))
+        .annotate(hukou_county=Substr("household__hukou_area__code", 1, 6))
         .filter(away)
-        .filter(exited_or_monitored(scope))
+        .filter(exited_or_monitored())
         .exclude(Exists(incomes))
-        .exclude(Exists(checks))
+        .filter(Q(latest_check_on__isnull=True) | Q(latest_check_on__lt=first_day))
     )
 
 
 def not_followed(scope: Scope) -> QuerySet[MonitoringSubject]:
-    """FC-GAP-MISSED-MGMT-04: a subject not visited within ``visit.interval_days`` (monitored: 30)."""
-    since = scope.on - datetime.timedelta(days=scope.visit_days)
-    recent = HouseholdVisit.objects.filter(household=OuterRef("household"), visited_on__gte=since)
-    return scope.subjects().filter(entered_on__lt=since).exclude(Exists(recent))
+    """FC-GAP-MISSED-MGMT-04: a subject whose household's visit is overdue (the household fact ``visit_due_on``,
+    by ``visit.interval_days``: monitored and held 30 days)."""
+    return scope.subjects().filter(visit_overdue_q(scope.on, path="household__facts__"))
 
 
 RULES = (
     Rule("FC-GAP-MISSED-REG-01", 1, GAP, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "收入低于监测标准但未纳入监测",
          "SPEC §7.3; 003 L254", missed_below_line, REG, INCOME_EVIDENCE),
     Rule("FC-GAP-MISSED-REG-02", 1, GAP, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "有大病重病或慢性病高额自付成员但未纳入监测",
-         "SPEC §7.3; 003 L254; 000 L187", missed_serious_illness, REG, (*INCOME_EVIDENCE, "bills", "kept")),
+         "SPEC §7.3; 003 L254; 000 L187", missed_serious_illness, REG, (*INCOME_EVIDENCE, "rigid_total", "net_last_year")),
     Rule("FC-GAP-MISSED-REG-03", 1, GAP, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "有重度残疾或新致残、一户多残成员但未纳入监测",
          "SPEC §7.3; 004 L199", missed_disability, REG, INCOME_EVIDENCE),
     Rule("FC-GAP-MISSED-REG-04", 1, GAP, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "有失能老人的低收入户未纳入监测",
@@ -448,7 +374,7 @@ RULES = (
     Rule("FC-GAP-MISSED-REG-05", 1, GAP, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "生活困难的政策性移民、自主迁徙户未纳入监测",
          "SPEC §7.3; 003 L254; 000 L189", missed_migrants, REG, INCOME_EVIDENCE),
     Rule("FC-GAP-MISSED-REG-06", 1, GAP, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "刚性支出超过上年度收入或收入大幅缩减但未纳入监测",
-         "SPEC §7.3; 003 L218, L222", missed_rigid_or_drop, REG, ("net_last", "net_before", "bills", "kept")),
+         "SPEC §7.3; 003 L218, L222", missed_rigid_or_drop, REG, ("net_current", "net_previous", "rigid_total", "net_last_year")),
     Rule("FC-GAP-MISSED-REG-07", 1, GAP, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "多次被部门预警但未纳入监测",
          "SPEC §7.3, §6.7; 004 L199", missed_repeatedly_warned, REG),
     Rule("FC-GAP-MISSED-REG-08", 1, GAP, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "当年新增低保户、分散供养特困户未开展核查",

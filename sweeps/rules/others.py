@@ -5,179 +5,112 @@ them manual, or the village data they read is not recorded in the system) is a c
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from geo.models import AdminArea
-from households.choices import (
-    EmploymentStatus,
-    HealthStatus,
-    HouseholdFlagKind,
-    HousingSafety,
-    LabourCapacity,
-    MemberStatus,
-    MigrantType,
-    RigidExpenseKind,
-)
-from households.models import Household, HouseholdMember
+from households.choices import HouseholdFlagKind, HousingSafety, MigrantType
+from households.facts import has_flag_q
+from households.models import HouseholdFacts
 from sweeps.choices import FourChecksCategory, RuleMode, SubjectKind
 from sweeps.rules.base import (
-    MONEY,
-    WORK_AND_BUSINESS,
     Rule,
     Scope,
+    count_where,
     exited_or_monitored,
-    has_flag,
-    member_exists,
     not_monitored,
-    rigid_in_window,
-    sharp_drop,
-    with_income,
-    year_amount,
+    per_village,
+    share_at_least,
 )
 
 LOSS, WEAK, SHORT = FourChecksCategory.LOSS_RECOVERY, FourChecksCategory.WEAKNESS, FourChecksCategory.SHORTFALL
-CAN_WORK = [LabourCapacity.SKILLED, LabourCapacity.ORDINARY, LabourCapacity.WEAK_OR_PARTIAL]
-WORKING = [
-    EmploymentStatus.EMPLOYED,
-    EmploymentStatus.SELF_EMPLOYED,
-    EmploymentStatus.FLEXIBLE,
-    EmploymentStatus.PUBLIC_WELFARE_POST,
-]
-STABLE_MONTHS = 6  # "stably employed": working at least half of the year [design, SPEC §7.3 FC-WEAK-RELOC-01]
-
-
-def _share_at_least(part: str, whole: str, pct: Decimal) -> Q:
-    """``part`` / ``whole`` ≥ pct %, without division: part × 100 ≥ pct × whole (whole > 0)."""
-    return Q(**{f"{whole}__gt": 0}) & Q(**{f"{part}__gte": F(whole) * Value(pct / 100, output_field=MONEY)})
 
 
 # ------------------------------------------------------------------------------------------------- 查损补失 (LOSS)
 
 
-def disaster_loss(scope: Scope) -> QuerySet[Household]:
+def disaster_loss(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-LOSS-DISASTER-02: a disaster loss in the window or a disaster-damaged house; not monitored."""
-    losses = with_income(scope.households(), scope).annotate(
-        disaster=rigid_in_window(scope, [RigidExpenseKind.DISASTER_LOSS])
-    )
-    return losses.filter(Q(disaster__gt=0) | Q(housing_safety=HousingSafety.DISASTER_DAMAGED)).filter(not_monitored())
+    damaged = Q(disaster_loss__gt=0) | Q(household__housing_safety=HousingSafety.DISASTER_DAMAGED)
+    return scope.households().filter(damaged).filter(not_monitored())
 
 
-def epidemic_loss(scope: Scope) -> QuerySet[Household]:
+def epidemic_loss(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-LOSS-EPIDEMIC-01: an epidemic expense in the window with a sharp income drop; not monitored."""
-    losses = with_income(scope.households(), scope).annotate(
-        epidemic=rigid_in_window(scope, [RigidExpenseKind.EPIDEMIC])
-    )
-    return losses.filter(epidemic__gt=0).filter(sharp_drop(scope), not_monitored())
+    return scope.households().filter(epidemic_cost__gt=0, sharp_income_drop=True).filter(not_monitored())
 
 
-def emergency_loss(scope: Scope) -> QuerySet[Household]:
+def emergency_loss(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-LOSS-EMERGENCY-01: accident or major-change expenses above last year's income; not monitored."""
-    losses = with_income(scope.households(), scope).annotate(
-        emergency=rigid_in_window(scope, [RigidExpenseKind.ACCIDENT, RigidExpenseKind.MAJOR_CHANGE])
+    return (
+        scope.households()
+        .filter(net_last_year__isnull=False, emergency_cost__gt=F("net_last_year"))
+        .filter(not_monitored())
     )
-    return losses.filter(net_last__isnull=False, emergency__gt=F("net_last")).filter(not_monitored())
 
 
 def market_swing(scope: Scope) -> QuerySet[AdminArea]:
-    """FC-LOSS-MARKET-01: in a village, the share of business households whose business income fell by at least
-    ``income.sharp_drop_pct`` year on year reaches ``sweep.market_drop_share``."""
-    business_last = year_amount(F("business_income") - F("business_expense"), scope.last_year)
-    business_before = year_amount(F("business_income") - F("business_expense"), scope.last_year - 1)
-    households = scope.households().annotate(b_last=business_last, b_before=business_before)
-    business = households.filter(b_before__gt=0, b_last__isnull=False)
-    fell = business.filter(sharp_drop(scope, "b_last", "b_before"))
-    return (
-        scope.villages()
-        .annotate(
-            business=Count("managed_households", filter=Q(managed_households__in=business.values("pk"))),
-            fell=Count("managed_households", filter=Q(managed_households__in=fell.values("pk"))),
-        )
-        .filter(_share_at_least("fell", "business", scope.market_drop_share))
+    """FC-LOSS-MARKET-01: in a village, the share of business households whose net business income fell by at
+    least ``income.sharp_drop_pct`` (the household fact ``business_loss``) reaches ``sweep.market_drop_share``."""
+    villages = per_village(
+        scope,
+        scope.households(),
+        business=count_where(Q(business_previous__gt=0, business_current__isnull=False)),
+        fell=count_where(Q(business_loss=True)),
     )
+    return villages.filter(share_at_least("fell", "business", scope.market_drop_share))
 
 
 def scale_risk(scope: Scope) -> QuerySet[AdminArea]:
     """FC-LOSS-SCALE-01: in a village, the share of households with a risk found in the last quarter reaches
     ``sweep.scale_risk_share``: review whether to open a large-scale risk event (SPEC §4.12)."""
     since = scope.on - datetime.timedelta(days=91)
-    households = scope.households()
-    risky = households.filter(risk_flagged_on__gte=since)
-    return (
-        scope.villages()
-        .annotate(
-            households=Count("managed_households", filter=Q(managed_households__in=households.values("pk"))),
-            risky=Count("managed_households", filter=Q(managed_households__in=risky.values("pk"))),
-        )
-        .filter(_share_at_least("risky", "households", scope.scale_risk_share))
+    villages = per_village(
+        scope,
+        scope.households(),
+        households=Count("pk"),
+        risky=count_where(Q(household__risk_flagged_on__gte=since)),
     )
+    return villages.filter(share_at_least("risky", "households", scope.scale_risk_share))
 
 
 # ------------------------------------------------------------------------------------------------- 查弱补强 (WEAK)
 
 
-def weak_income_growth(scope: Scope) -> QuerySet[Household]:
+def weak_income_growth(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-WEAK-INCOME-01: an exited or monitored household whose wage and net business income fell by at least
-    ``income.sharp_drop_pct`` year on year."""
-    households = scope.households().annotate(
-        w_last=year_amount(WORK_AND_BUSINESS, scope.last_year),
-        w_before=year_amount(WORK_AND_BUSINESS, scope.last_year - 1),
-    )
-    return households.filter(exited_or_monitored(scope)).filter(sharp_drop(scope, "w_last", "w_before"))
+    ``income.sharp_drop_pct`` (the household fact ``work_income_drop``)."""
+    return scope.households().filter(exited_or_monitored()).filter(work_income_drop=True)
 
 
-def policy_dependence(scope: Scope) -> QuerySet[Household]:
-    """FC-WEAK-INCOME-03: policy transfer income is at least ``sweep.policy_income_share`` of net income."""
-    households = with_income(scope.households(), scope).annotate(
-        policy=year_amount(F("policy_transfer_income"), scope.last_year)
-    )
-    return households.filter(_share_at_least("policy", "net_last", scope.policy_income_share))
+def policy_dependence(scope: Scope) -> QuerySet[HouseholdFacts]:
+    """FC-WEAK-INCOME-03: last year's policy transfer income is at least ``sweep.policy_income_share`` of its net
+    income."""
+    return scope.households().filter(share_at_least("policy_last_year", "net_last_year", scope.policy_income_share))
 
 
-def relocation_without_work(scope: Scope) -> QuerySet[Household]:
+def relocation_without_work(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-WEAK-RELOC-01: a relocated household with labour capacity and no stably employed member (003 L126)."""
-    stable = member_exists(employment_status__in=WORKING, employment_months_this_year__gte=STABLE_MONTHS)
-    return (
-        scope.households()
-        .filter(has_flag([HouseholdFlagKind.RELOCATED], scope))
-        .filter(member_exists(labour_capacity__in=CAN_WORK))
-        .exclude(stable)
-    )
+    return scope.households().filter(has_flag_q(HouseholdFlagKind.RELOCATED)).filter(can_work__gt=0, stably_employed=0)
 
 
-def relocation_legacy(scope: Scope) -> QuerySet[Household]:
+def relocation_legacy(scope: Scope) -> QuerySet[HouseholdFacts]:
     """FC-WEAK-RELOC-02 (semi): a relocated or migrant household whose land rights are unconfirmed, or with neither
     its hukou moved nor a residence permit (004 L308)."""
-    moved = Q(has_flag([HouseholdFlagKind.RELOCATED], scope)) | ~Q(migrant_type=MigrantType.NONE)
-    legacy = Q(land_rights_confirmed=False) | Q(hukou_moved=False, has_residence_permit=False)
+    moved = has_flag_q(HouseholdFlagKind.RELOCATED) | ~Q(household__migrant_type=MigrantType.NONE)
+    legacy = Q(household__land_rights_confirmed=False) | Q(
+        household__hukou_moved=False, household__has_residence_permit=False
+    )
     return scope.households().filter(moved).filter(legacy)
 
 
 def vulnerable_exited(scope: Scope) -> QuerySet[AdminArea]:
-    """FC-WEAK-INCOME-02: in a village, old, weak, sick or disabled people are at least ``sweep.vulnerable_share``
-    of the exited-poverty population."""
-    exited = HouseholdMember.objects.filter(
-        household__in=scope.households().filter(has_flag([HouseholdFlagKind.EXITED_POOR], scope)),
-        member_status=MemberStatus.PRESENT,
-    )
-    oldest_birth = scope.years_ago(scope.elderly_age)
-    vulnerable = exited.filter(
-        Q(birth_date__lte=oldest_birth)
-        | Q(labour_capacity__in=[LabourCapacity.WEAK_OR_PARTIAL, LabourCapacity.LOST])
-        | ~Q(health_status=HealthStatus.HEALTHY)
-        | ~Q(disability_category="")
-    )
-    return (
-        scope.villages()
-        .annotate(
-            people=Count("managed_households__members", filter=Q(managed_households__members__in=exited.values("pk"))),
-            vulnerable=Count(
-                "managed_households__members", filter=Q(managed_households__members__in=vulnerable.values("pk"))
-            ),
-        )
-        .filter(_share_at_least("vulnerable", "people", scope.vulnerable_share))
-    )
+    """FC-WEAK-INCOME-02: in a village, old, weak, sick or disabled people (the member fact ``vulnerable``) are at
+    least ``sweep.vulnerable_share`` of the exited-poverty population. One GROUP BY over the village's household
+    facts: at a province's scale a membership test over every exited member did not finish (issue #19)."""
+    exited = scope.households().filter(has_flag_q(HouseholdFlagKind.EXITED_POOR))
+    villages = per_village(scope, exited, people=Sum("present"), vulnerable=Sum("vulnerable"))
+    return villages.filter(share_at_least("vulnerable", "people", scope.vulnerable_share))
 
 
 def _manual(rule_id: str, category: str, subject: str, title: str, basis: str) -> Rule:
@@ -187,21 +120,21 @@ def _manual(rule_id: str, category: str, subject: str, title: str, basis: str) -
 V = SubjectKind.VILLAGE
 RULES = (
     Rule("FC-LOSS-DISASTER-02", 1, LOSS, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "因灾受损（财产损失或住房受损）但未纳入监测",
-         "SPEC §7.3; 003 L252", disaster_loss, "", ("disaster", "net_last")),
+         "SPEC §7.3; 003 L252", disaster_loss, "", ("disaster_loss", "net_last_year")),
     Rule("FC-LOSS-EPIDEMIC-01", 1, LOSS, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "因疫支出且收入大幅缩减但未纳入监测",
-         "SPEC §7.3; 003 L252", epidemic_loss, "", ("epidemic", "net_last", "net_before")),
+         "SPEC §7.3; 003 L252", epidemic_loss, "", ("epidemic_cost", "net_current", "net_previous")),
     Rule("FC-LOSS-EMERGENCY-01", 1, LOSS, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "意外事故、重大变故支出超过上年度收入但未纳入监测",
-         "SPEC §7.3; 003 L252", emergency_loss, "", ("emergency", "net_last")),
+         "SPEC §7.3; 003 L252", emergency_loss, "", ("emergency_cost", "net_last_year")),
     Rule("FC-LOSS-MARKET-01", 1, LOSS, V, RuleMode.AUTO, "市场波动致本村较多农户经营收入大幅下降",
          "SPEC §7.3; 003 L252", market_swing, "", ("business", "fell")),
     Rule("FC-LOSS-SCALE-01", 1, LOSS, V, RuleMode.AUTO, "本村近一季度新发现风险农户比例较高，需研判规模性返贫风险",
          "SPEC §7.3, §4.12; 003 L226", scale_risk, "", ("households", "risky")),
     Rule("FC-WEAK-INCOME-01", 1, WEAK, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "脱贫户、监测户工资性和经营性收入大幅下降",
-         "SPEC §7.3; 003 L264", weak_income_growth, "", ("w_last", "w_before")),
+         "SPEC §7.3; 003 L264", weak_income_growth, "", ("work_current", "work_previous")),
     Rule("FC-WEAK-INCOME-02", 1, WEAK, V, RuleMode.AUTO, "本村脱贫人口中老弱病残比例较高",
          "SPEC §7.3; 003 L264", vulnerable_exited, "", ("people", "vulnerable")),
     Rule("FC-WEAK-INCOME-03", 1, WEAK, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "政策性收入占比过高，内生发展能力弱",
-         "SPEC §7.3; 003 L264", policy_dependence, "", ("policy", "net_last")),
+         "SPEC §7.3; 003 L264", policy_dependence, "", ("policy_last_year", "net_last_year")),
     Rule("FC-WEAK-RELOC-01", 1, WEAK, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "易地搬迁户有劳动力但无稳定就业",
          "SPEC §7.3; 003 L126; 002 L53", relocation_without_work),
     Rule("FC-WEAK-RELOC-02", 1, WEAK, SubjectKind.HOUSEHOLD, RuleMode.SEMI, "搬迁、移民户确权、落户等遗留问题未解决",

@@ -6,24 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Concat, ExtractDay, ExtractMonth, ExtractYear, LPad, Substr
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, ExtractDay, ExtractMonth, ExtractYear, LPad, Substr
 
-from households.choices import EmploymentStatus, Gender, MemberStatus, Relationship, SchoolingStatus
-from households.models import Household, HouseholdMember
+from households.choices import Gender, MemberStatus, SchoolingStatus
+from households.models import HouseholdFacts, HouseholdMember
 from monitoring.choices import MeasureStatus, MeasureType
 from monitoring.models import AssistanceMeasure, MonitoringSubject
 from sweeps.choices import FourChecksCategory, RuleMode, SubjectKind
-from sweeps.rules.base import Rule, Scope, born_between, member_exists
+from sweeps.rules.base import Rule, Scope, born_between
 
 DQ = FourChecksCategory.DATA_QUALITY
-WORKING = [
-    EmploymentStatus.EMPLOYED,
-    EmploymentStatus.SELF_EMPLOYED,
-    EmploymentStatus.FLEXIBLE,
-    EmploymentStatus.PUBLIC_WELFARE_POST,
-    EmploymentStatus.FARMING,
-]
 
 
 def recorded_deceased(scope: Scope) -> QuerySet[HouseholdMember]:
@@ -60,29 +53,17 @@ def employment_measure_without_work(scope: Scope) -> QuerySet[MonitoringSubject]
         measure_type=MeasureType.EMPLOYMENT,
         status__in=[MeasureStatus.IN_PROGRESS, MeasureStatus.DELIVERED],
     )
-    return scope.subjects().filter(Exists(running)).exclude(member_exists("household", employment_status__in=WORKING))
+    return scope.subjects().filter(Exists(running)).filter(household__facts__working=0)
 
 
-def phone_not_eleven_digits(scope: Scope) -> QuerySet[Household]:
+def phone_not_eleven_digits(scope: Scope) -> QuerySet[HouseholdFacts]:
     """DQ-05: a household phone that is not an 11-digit mobile number (1XXXXXXXXXX)."""
-    return scope.households().exclude(phone="").exclude(phone__regex=r"^1[0-9]{10}$")
+    return scope.households().exclude(household__phone="").exclude(household__phone__regex=r"^1[0-9]{10}$")
 
 
-def head_missing(scope: Scope) -> QuerySet[Household]:
-    """DQ-06: a household without exactly one present head (户主)."""
-    heads = (
-        HouseholdMember.objects.filter(
-            household=OuterRef("pk"), member_status=MemberStatus.PRESENT, relationship=Relationship.HEAD
-        )
-        .values("household")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        scope.households()
-        .annotate(heads=Coalesce(Subquery(heads[:1]), Value(0), output_field=IntegerField()))
-        .exclude(heads=1)
-    )
+def head_missing(scope: Scope) -> QuerySet[HouseholdFacts]:
+    """DQ-06: a household without exactly one present head (户主): the member fact ``heads``."""
+    return scope.households().exclude(heads=1)
 
 
 def id_number_disagrees(scope: Scope) -> QuerySet[HouseholdMember]:

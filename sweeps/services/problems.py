@@ -22,14 +22,15 @@ from django.utils import timezone
 from accounts.models import User
 from geo.codes import AreaLevel
 from geo.parameters import parameter
+from households.facts import context_for, facts_refresh, facts_refresh_households
+from households.models import Household
 from notifications.selectors import users_who_take
 from notifications.services import notify
 from revitalization.errors import DomainError, TransitionNotAllowed
 from sweeps import permissions
-from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus, RuleMode
+from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus, RuleMode, SubjectKind
 from sweeps.models import Problem, ProblemEvent
 from sweeps.rules import BY_ID, Scope
-from sweeps.services.runs import rule_hits
 
 P = ProblemStatus
 
@@ -158,7 +159,14 @@ def still_detected(problem: Problem, *, on: datetime.date) -> bool:
     rule = BY_ID.get(problem.rule_id)
     if rule is None or rule.find is None or problem.mode == RuleMode.MANUAL:
         return False
-    return problem.subject_key in rule_hits(rule, Scope.of(problem.township, on=on))
+    # The rule reads household facts: those of the problem's household (or of the village's households) first,
+    # as they are today; then the rule is asked about this one subject.
+    if problem.household_id is not None:
+        facts_refresh_households([problem.household_id], on=on)
+    elif problem.subject_kind == SubjectKind.VILLAGE:
+        facts_refresh(Household.objects.managed_in(problem.area), ctx=context_for(problem.area.code, on=on))
+    subject_pk = int(problem.subject_key.split(":", 1)[1])
+    return rule.find(Scope.of(problem.township, on=on)).filter(pk=subject_pk).exists()
 
 
 @transaction.atomic

@@ -29,6 +29,7 @@ from accounts.roles import Capability
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.parameters import parameter
+from households.facts import facts_refresh_area
 from notifications.selectors import users_who_take
 from notifications.services import notify
 from revitalization.errors import DomainError
@@ -43,13 +44,13 @@ OPEN: Final = sorted(OPEN_PROBLEM_STATUSES)
 
 # Where each kind of subject keeps its household, member, monitoring subject and place (values() paths).
 _PATHS: Final[dict[str, dict[str, str | None]]] = {
-    SubjectKind.HOUSEHOLD: {
-        "household": "pk",
+    SubjectKind.HOUSEHOLD: {  # household rules read the facts table, whose key is the household's
+        "household": "household_id",
         "member": None,
         "subject": None,
         "area": "managing_area_id",
         "area_code": "managing_area__code",
-        "co_code": "co_managing_area__code",
+        "co_code": "household__co_managing_area__code",
     },
     SubjectKind.MEMBER: {
         "household": "household_id",
@@ -296,6 +297,8 @@ def sweep_run_chunk(*, chunk: SweepChunk) -> dict[str, dict[str, int]]:
         if chunk.status == RunStatus.DONE:
             return dict(chunk.counts)
         run = chunk.run
+        # The rules read the township's household facts: recomputed first, for the run's day.
+        facts_refresh_area(chunk.township, on=run.run_on)
         scope = Scope.of(chunk.township, on=run.run_on)
         counts = {rule_id: _reconcile(BY_ID[rule_id], scope, run) for rule_id in run.rule_versions if rule_id in BY_ID}
         chunk.counts = counts

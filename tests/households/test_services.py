@@ -395,8 +395,12 @@ def test_overdue_visits_follow_the_interval_of_each_class(cadre, village):
     visit_record(
         actor=cadre, household=exited_old, data=VisitInput(visited_on=TODAY - datetime.timedelta(days=89)), photos=[]
     )
-    risky.risk_flagged_on = TODAY - datetime.timedelta(days=40)
-    risky.save()
+    visit_record(  # a risk found 40 days ago, not visited since: the risk interval is 30 days
+        actor=cadre,
+        household=risky,
+        data=VisitInput(visited_on=TODAY - datetime.timedelta(days=40), risk_found=True, risk_note="务工中断"),
+        photos=[],
+    )
     visit_record(
         actor=cadre,
         household=planned,

@@ -27,6 +27,7 @@ from households.choices import (
     SelfCare,
     VisitKind,
 )
+from households.facts import facts_refresh_area
 from households.models import GuaranteeCheck, HouseholdFlag, IncomeRecord, RigidExpense, Visit
 from monitoring.models import AssistanceMeasure, EliminationCase, EntryApplication, MonitoringSubject
 from projects.models import AssetDistribution, AssetIncome, Project, ProjectAsset, ProjectBeneficiary, ProjectCategory
@@ -119,6 +120,8 @@ def world():
 
 
 def hits(world, rule_id, on=TODAY):
+    """The rule's hits over the township, its household facts refreshed first as the sweep does."""
+    facts_refresh_area(world.township, on=on)
     return set(rule_hits(BY_ID[rule_id], Scope.of(world.township, on=on)))
 
 
@@ -160,7 +163,7 @@ def test_reg_01_below_the_line_and_not_monitored(world):
     )
     assert_rule(world, "FC-GAP-MISSED-REG-01", trips=[below], passes=[at_line, monitored, rejected])
     evidence = rule_hits(BY_ID["FC-GAP-MISSED-REG-01"], Scope.of(world.township, on=TODAY))[key(below)].evidence
-    assert evidence == {"net_last": "23999.96", "size": 4}
+    assert evidence == {"net_income": "23999.96", "size": 4, "per_capita": "5999.99"}
 
 
 def test_reg_02_serious_illness_under_one_and_a_half_lines(world):

@@ -1,0 +1,106 @@
+"""The household facts monitoring owns (SPEC §4.11): the status and category of the household's monitoring, an
+entry procedure under way, and the visit class they put the household in (SPEC §4.13). Contributed to the facts
+table through ``households.facts.register`` (households sits below monitoring and imports nothing of it)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any, Final, NamedTuple
+
+from django.db.models import Q, QuerySet
+
+from households.facts import FactContext
+from households.models import Household
+from monitoring.choices import OPEN_ENTRY_STATES, OPEN_SUBJECT_STATUSES, SubjectStatus
+from monitoring.models import EntryApplication, MonitoringSubject
+
+# The visit class of each status (``visit.interval_days``): monitored and in elimination are visited as
+# monitored, a held household as held, an eliminated one as eliminated.
+VISIT_CLASS: Final[dict[str, str]] = {
+    SubjectStatus.MONITORED: "monitored",
+    SubjectStatus.ELIMINATION_IN_PROGRESS: "monitored",
+    SubjectStatus.ELIMINATION_HOLD: "hold",
+    SubjectStatus.RISK_ELIMINATED: "eliminated",
+}
+
+
+class Episode(NamedTuple):
+    status: str
+    category: str
+    entered_on: datetime.date
+    eliminated_on: datetime.date | None
+    pk: int
+
+
+def monitoring_facts(episodes: Iterable[Episode], *, entry_open: bool) -> dict[str, Any]:
+    """The open episode's status and category, else the latest closed episode's status (SPEC §4.11)."""
+    rows = sorted(episodes, key=lambda e: (e.entered_on, e.pk))
+    current = next((e for e in rows if e.status in OPEN_SUBJECT_STATUSES), rows[-1] if rows else None)
+    classes: dict[str, datetime.date] = {}
+    if current is not None and current.status in VISIT_CLASS:
+        since = current.eliminated_on if current.status == SubjectStatus.RISK_ELIMINATED else None
+        classes[VISIT_CLASS[current.status]] = since or current.entered_on
+    return {
+        "monitoring_status": current.status if current else "",
+        "monitoring_category": current.category if current and current.status in OPEN_SUBJECT_STATUSES else "",
+        "entry_open": entry_open,
+        "visit_classes": classes,
+    }
+
+
+FIELDS: Final = ("status", "category", "entered_on", "eliminated_on", "pk")
+
+
+class MonitoringFacts:
+    columns: tuple[str, ...] = ("monitoring_status", "monitoring_category", "entry_open")
+
+    def defaults(self) -> dict[str, Any]:
+        return {"monitoring_status": "", "monitoring_category": "", "entry_open": False}
+
+    def one(self, household: Household, ctx: FactContext) -> dict[str, Any]:
+        """Python face."""
+        episodes = [Episode(*row) for row in MonitoringSubject.objects.filter(household=household).values_list(*FIELDS)]
+        entry_open = any(
+            state in OPEN_ENTRY_STATES for state in household.entry_applications.values_list("state", flat=True)
+        )
+        return monitoring_facts(episodes, entry_open=entry_open)
+
+    def many(self, households: QuerySet[Household], ctx: FactContext) -> dict[int, dict[str, Any]]:
+        """Query face: the episodes of the set (a few percent of households have any) and the open entries."""
+        ids = households.order_by().values("pk")
+        episodes: dict[int, list[Episode]] = {}
+        for household_id, *row in (
+            MonitoringSubject.objects.filter(household_id__in=ids).order_by().values_list("household_id", *FIELDS)
+        ):
+            episodes.setdefault(household_id, []).append(Episode(*row))
+        entering = set(
+            EntryApplication.objects.filter(household_id__in=ids, state__in=sorted(OPEN_ENTRY_STATES))
+            .order_by()
+            .values_list("household_id", flat=True)
+        )
+        return {
+            pk: monitoring_facts(episodes.get(pk, ()), entry_open=pk in entering) for pk in set(episodes) | entering
+        }
+
+
+# --------------------------------------------------------------------------------------------- subject facts
+
+
+def without_measures(subject: Any, *, on: datetime.date, due_days: int) -> bool:
+    """Python face: an open subject with no measure ``measure.plan_due_days`` days after entry (漏扶, SPEC §4.14;
+    FC-GAP-MISSED-AID-01 and the home queue). The subject's measures should be prefetched."""
+    return (
+        subject.status in OPEN_SUBJECT_STATUSES
+        and subject.entered_on < on - datetime.timedelta(days=due_days)
+        and not subject.measures.all()
+    )
+
+
+def without_measures_q(*, on: datetime.date, due_days: int) -> Q:
+    """Query face of ``without_measures`` over MonitoringSubject."""
+    return Q(
+        status__in=sorted(OPEN_SUBJECT_STATUSES),
+        entered_on__lt=on - datetime.timedelta(days=due_days),
+        measures__isnull=True,
+    )

@@ -1,0 +1,59 @@
+"""Lists at a province's scale: a page is reached by index and its count is bounded. Counting every household of a
+county or a province on each page costs more than the page itself; beyond ``LIST_COUNT_CAP`` rows a list says
+"more than N" and asks for a narrower search instead of counting them all."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Counts at most ``LIST_COUNT_CAP`` + 1 rows (one bounded query); ``capped`` says there are more, and the
+    pages stop at the cap."""
+
+    @cached_property
+    def count(self) -> int:
+        cap = settings.LIST_COUNT_CAP
+        object_list: Any = self.object_list
+        if hasattr(object_list, "order_by"):
+            counted = object_list.order_by().values("pk")[: cap + 1].count()
+        else:
+            counted = len(object_list)
+        self._capped = counted > cap
+        return min(counted, cap)
+
+    @property
+    def capped(self) -> bool:
+        """More rows than the count shows."""
+        return self.count >= 0 and self._capped
+
+
+class CappedPagination(PageNumberPagination):
+    """The API's page-number pagination with the bounded count: ``count`` stops at ``LIST_COUNT_CAP`` and
+    ``count_capped`` says whether there are more."""
+
+    django_paginator_class = CappedPaginator
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_paginated_response(self, data: Any) -> Response:
+        assert self.page is not None
+        paginator: Any = self.page.paginator
+        return Response(
+            {
+                "count": paginator.count,
+                "count_capped": paginator.capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count_capped"] = {"type": "boolean", "example": False}
+        return response
