@@ -106,6 +106,17 @@ def _next_id(model: type[Model]) -> int:
     return (model._default_manager.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
 
 
+def _schooling(age: int, rng: random.Random) -> str:
+    """What a person of ``age`` is doing at school: children of compulsory age are in school, 1 % drop out."""
+    if age < 6:
+        return SchoolingStatus.NOT_SCHOOL_AGE if age < 3 else SchoolingStatus.PRESCHOOL
+    if age <= 15:
+        if rng.random() < 0.01:
+            return SchoolingStatus.DROPOUT
+        return SchoolingStatus.PRIMARY if age <= 12 else SchoolingStatus.JUNIOR
+    return SchoolingStatus.LEFT_SCHOOL
+
+
 def province() -> AdminArea:
     return AdminArea.objects.get_or_create(code="640000000000", defaults={"name": "宁夏", "level": "province"})[0]
 
@@ -176,7 +187,7 @@ def build_county(households: int, *, recorder_id: int, seed: int = 7) -> AdminAr
                      "gender": Gender.MALE if male else Gender.FEMALE, "birth_date": birth,
                      "relationship": Relationship.HEAD if m == 0 else (Relationship.SON if male else Relationship.DAUGHTER),
                      "member_status": "present", "counts_in_household": True,
-                     "schooling_status": SchoolingStatus.DROPOUT if age < 15 and rng.random() < 0.01 else SchoolingStatus.LEFT_SCHOOL,
+                     "schooling_status": _schooling(age, rng),
                      "health_status": HealthStatus.SERIOUS_ILLNESS if rng.random() < 0.02 else HealthStatus.HEALTHY,
                      "disability_category": "physical" if rng.random() < 0.01 else "",
                      "disability_grade": 2 if rng.random() < 0.003 else None,
@@ -302,6 +313,7 @@ def clear() -> None:
         tables = [
             "households_household",
             "households_householdmember",
+            "households_factsrefresh",
             "ledgers_ledgerexport",
             "sweeps_sweeprun",
             *history,

@@ -216,7 +216,13 @@ class HouseholdMember(models.Model):
         ordering = ["household", "pk"]
         default_permissions = ("add", "change", "view")
         indexes = [
-            models.Index(fields=["name"], name="households_member_name_prefix", opclasses=["varchar_pattern_ops"])
+            models.Index(fields=["name"], name="households_member_name_prefix", opclasses=["varchar_pattern_ops"]),
+            # The few members who left (deceased, moved out …): DQ-01 reads their ID numbers for every sweep.
+            models.Index(
+                fields=["id_number"],
+                condition=~models.Q(member_status="present"),
+                name="households_member_gone_id",
+            ),
         ]
         constraints = [
             # A person belongs to one household at a time (SPEC §2.6).
@@ -583,11 +589,23 @@ class HouseholdFacts(models.Model):
     per township (nightly and before every sweep) and by every service that changes an input, in its own
     transaction. Never edited by hand; a missing or stale row is recomputed, never trusted over the registry."""
 
+    # No database constraints: the rows are rebuilt from the registry, and checking three foreign keys on every
+    # row of a township's refresh costs more than computing it.
     household = models.OneToOneField(
-        Household, verbose_name=_("农户"), on_delete=models.CASCADE, primary_key=True, related_name="facts"
+        Household,
+        verbose_name=_("农户"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="facts",
+        db_constraint=False,
     )
     managing_area = models.ForeignKey(
-        "geo.AdminArea", verbose_name=_("管理地"), on_delete=models.PROTECT, related_name="+", db_index=False
+        "geo.AdminArea",
+        verbose_name=_("管理地"),
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     active = models.BooleanField(_("在册"), default=True)
     computed_on = models.DateField(_("计算日期"))
@@ -657,7 +675,12 @@ class HouseholdFacts(models.Model):
     visit_due_on = models.DateField(_("应走访日期"), null=True)
     # The paired assistance cadre (SPEC §1.6), the first of several.
     paired_cadre = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("帮扶责任人"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("帮扶责任人"),
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
     )
 
     class Meta:

@@ -16,7 +16,12 @@ class HouseholdQuerySet(JurisdictionQuerySet["Household"]):  # type: ignore[name
         """Households whose **managing** area lies in ``area``: those it answers for in workflows, sweeps and
         rectification (SPEC §1.3 rule 2; the co-managing area reads but does not decide, §1.5). For system jobs,
         not for what a user may see (that is ``visible_to``)."""
-        return self.filter(managing_area__code__startswith=area.prefix)
+        from geo.models import AdminArea
+
+        # The areas' ids first (a township has a few dozen): the planner then reads the households by their
+        # managing-area index instead of joining every household to the area table.
+        ids = list(AdminArea.objects.filter(code__startswith=area.prefix).values_list("pk", flat=True))
+        return self.filter(managing_area_id__in=ids)
 
 
 class HouseholdPartQuerySet(JurisdictionQuerySet["HouseholdMember"]):  # type: ignore[name-defined]

@@ -8,9 +8,11 @@ import datetime
 from collections.abc import Iterable
 from typing import Any, Final, NamedTuple
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 
-from households.facts import FactContext
+from households.facts import ContributedSql, FactContext
+from households.facts.context import Dialect, compiled
 from households.models import Household
 from monitoring.choices import OPEN_ENTRY_STATES, OPEN_SUBJECT_STATUSES, SubjectStatus
 from monitoring.models import EntryApplication, MonitoringSubject
@@ -50,13 +52,13 @@ def monitoring_facts(episodes: Iterable[Episode], *, entry_open: bool) -> dict[s
 
 
 FIELDS: Final = ("status", "category", "entered_on", "eliminated_on", "pk")
+OPEN: Final = sorted(OPEN_SUBJECT_STATUSES)
 
 
 class MonitoringFacts:
-    columns: tuple[str, ...] = ("monitoring_status", "monitoring_category", "entry_open")
+    """Monitoring's contribution to the facts table, with both faces."""
 
-    def defaults(self) -> dict[str, Any]:
-        return {"monitoring_status": "", "monitoring_category": "", "entry_open": False}
+    columns: tuple[str, ...] = ("monitoring_status", "monitoring_category", "entry_open")
 
     def one(self, household: Household, ctx: FactContext) -> dict[str, Any]:
         """Python face."""
@@ -66,22 +68,47 @@ class MonitoringFacts:
         )
         return monitoring_facts(episodes, entry_open=entry_open)
 
-    def many(self, households: QuerySet[Household], ctx: FactContext) -> dict[int, dict[str, Any]]:
-        """Query face: the episodes of the set (a few percent of households have any) and the open entries."""
-        ids = households.order_by().values("pk")
-        episodes: dict[int, list[Episode]] = {}
-        for household_id, *row in (
-            MonitoringSubject.objects.filter(household_id__in=ids).order_by().values_list("household_id", *FIELDS)
-        ):
-            episodes.setdefault(household_id, []).append(Episode(*row))
-        entering = set(
+    def sql(self, ids: Any, ctx: FactContext, d: Dialect) -> ContributedSql:
+        """Query face: the current episode of each household (the open one, else the latest) and whether an entry
+        procedure is under way, as derived tables ``ms`` and ``me``."""
+        open_first = Case(When(status__in=OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
+        rank = Window(
+            RowNumber(),
+            partition_by=F("household_id"),
+            order_by=[open_first.asc(), F("entered_on").desc(), F("pk").desc()],
+        )
+        current = (
+            MonitoringSubject.objects.filter(household_id__in=ids)
+            .order_by()
+            .annotate(rank=rank)
+            .filter(rank=1)
+            .values("household_id", "status", "category", "entered_on", "eliminated_on")
+        )
+        entering = (
             EntryApplication.objects.filter(household_id__in=ids, state__in=sorted(OPEN_ENTRY_STATES))
             .order_by()
-            .values_list("household_id", flat=True)
+            .values("household_id")
+            .annotate(n=Count("pk"))
         )
-        return {
-            pk: monitoring_facts(episodes.get(pk, ()), entry_open=pk in entering) for pk in set(episodes) | entering
-        }
+        statuses = {cls: sorted(s for s, c in VISIT_CLASS.items() if c == cls) for cls in set(VISIT_CLASS.values())}
+
+        def since(visit_class: str) -> str:
+            listed = ", ".join(d.text(status) for status in statuses[visit_class])
+            start = "COALESCE(ms.eliminated_on, ms.entered_on)" if visit_class == "eliminated" else "ms.entered_on"
+            return f"CASE WHEN ms.status IN ({listed}) THEN {start} END"
+
+        open_listed = ", ".join(d.text(status) for status in OPEN)
+        return ContributedSql(
+            joins=[("ms", compiled(current)), ("me", compiled(entering))],
+            columns={
+                "monitoring_status": "COALESCE(ms.status, '')",
+                "monitoring_category": f"CASE WHEN ms.status IN ({open_listed}) THEN ms.category ELSE '' END",
+                "entry_open": "(COALESCE(me.n, 0) > 0)",
+                "monitored_since": since("monitored"),
+                "hold_since": since("hold"),
+                "eliminated_since": since("eliminated"),
+            },
+        )
 
 
 # --------------------------------------------------------------------------------------------- subject facts
@@ -99,8 +126,8 @@ def without_measures(subject: Any, *, on: datetime.date, due_days: int) -> bool:
 
 def without_measures_q(*, on: datetime.date, due_days: int) -> Q:
     """Query face of ``without_measures`` over MonitoringSubject."""
-    return Q(
-        status__in=sorted(OPEN_SUBJECT_STATUSES),
-        entered_on__lt=on - datetime.timedelta(days=due_days),
-        measures__isnull=True,
+    from monitoring.models import AssistanceMeasure
+
+    return Q(status__in=sorted(OPEN_SUBJECT_STATUSES), entered_on__lt=on - datetime.timedelta(days=due_days)) & ~Q(
+        Exists(AssistanceMeasure.objects.filter(subject=OuterRef("pk")))
     )

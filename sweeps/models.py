@@ -127,6 +127,7 @@ class Problem(models.Model):
         null=True,
         blank=True,
         related_name="problems",
+        db_index=False,
     )
     monitoring_subject = models.ForeignKey(
         "monitoring.MonitoringSubject",
@@ -135,11 +136,16 @@ class Problem(models.Model):
         null=True,
         blank=True,
         related_name="problems",
+        db_index=False,
     )
+    # Problems are found by their place's code and by (township, status): the foreign keys below that no page
+    # looks up by carry no index of their own, so that a sweep's inserts and re-runs' updates stay cheap.
     area = models.ForeignKey(
-        "geo.AdminArea", verbose_name=_("所在村"), on_delete=models.PROTECT, related_name="problems"
+        "geo.AdminArea", verbose_name=_("所在村"), on_delete=models.PROTECT, related_name="problems", db_index=False
     )
-    township = models.ForeignKey("geo.AdminArea", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey(
+        "geo.AdminArea", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # Codes of the place, for the one jurisdiction filter (a self-migrant household is co-managed, SPEC §1.5).
     area_code = models.CharField(_("区划代码"), max_length=15, db_index=True)
     co_area_code = models.CharField(_("共管区划代码"), max_length=15, blank=True)
@@ -147,10 +153,22 @@ class Problem(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=ProblemStatus.choices, default=ProblemStatus.OPEN)
     detected_on = models.DateField(_("检出日期"))
     first_run = models.ForeignKey(
-        SweepRun, verbose_name=_("首次检出"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        SweepRun,
+        verbose_name=_("首次检出"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     last_seen_run = models.ForeignKey(
-        SweepRun, verbose_name=_("最近检出"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        SweepRun,
+        verbose_name=_("最近检出"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     last_seen_on = models.DateField(_("最近检出日期"))
     no_longer_detected_on = models.DateField(_("不再检出日期"), null=True, blank=True)
@@ -174,10 +192,17 @@ class Problem(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     escalated_on = models.DateField(_("督办日期"), null=True, blank=True)
     previous_problem = models.ForeignKey(
-        "self", verbose_name=_("此前同类问题"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "self",
+        verbose_name=_("此前同类问题"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -46,6 +46,7 @@ class Scope:
     vulnerable_share: Decimal  # sweep.vulnerable_share (%)
     policy_income_share: Decimal  # sweep.policy_income_share (%)
     scale_risk_share: Decimal  # sweep.scale_risk_share (%)
+    area_ids: tuple[int, ...] = ()  # the township and the areas inside it
 
     @classmethod
     def of(cls, township: AdminArea, *, on: datetime.date) -> Scope:
@@ -73,6 +74,7 @@ class Scope:
             vulnerable_share=number("sweep.vulnerable_share"),
             policy_income_share=number("sweep.policy_income_share"),
             scale_risk_share=number("sweep.scale_risk_share"),
+            area_ids=tuple(AdminArea.objects.filter(code__startswith=township.prefix).values_list("pk", flat=True)),
         )
 
     @property
@@ -82,7 +84,7 @@ class Scope:
 
     def households(self) -> QuerySet[HouseholdFacts]:
         """The facts of the open households managed in the township: the township answers for their rectification."""
-        return HouseholdFacts.objects.filter(active=True, managing_area__code__startswith=self.township.prefix)
+        return HouseholdFacts.objects.filter(active=True, managing_area_id__in=self.area_ids)
 
     def household_ids(self) -> QuerySet[Any]:
         return self.households().order_by().values("household_id")
@@ -108,10 +110,12 @@ class Scope:
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule of SPEC §7.3 (or a data-quality rule). ``find`` returns the subjects that trip it inside a scope as
-    one queryset of the ``subject`` kind (household rules: ``HouseholdFacts``); ``evidence`` names values it
-    reads, kept on the problem as the snapshot of why it was found. A rule with ``find`` None is a checklist question
-    of a campaign."""
+    """One rule of SPEC §7.3 (or a data-quality rule). ``find`` is either a predicate (a ``Q``) over the set its
+    ``subject`` kind lives in — the township's household facts, present members or open monitoring subjects —
+    which the sweep evaluates together with the other rules of that set in one pass; or, for villages, projects and
+    assets, a whole queryset. ``evidence`` names values kept on the problem as the snapshot of why it was found
+    (``annotations`` computes those the set does not hold). A rule with ``find`` None is a checklist question of a
+    campaign."""
 
     id: str
     version: int
@@ -120,13 +124,44 @@ class Rule:
     mode: RuleMode
     title: str
     basis: str  # the SPEC row and the seed it rests on
-    find: Callable[[Scope], QuerySet[Any]] | None = None
+    find: Callable[[Scope], Any] | None = None
     gap_type: GapType | str = ""
     evidence: tuple[str, ...] = ()
+    annotations: Callable[[Scope], dict[str, Any]] | None = None
 
     @property
     def automated(self) -> bool:
         return self.find is not None
+
+    @property
+    def is_predicate(self) -> bool:
+        return self.subject in PREDICATE_SETS
+
+    def condition(self, scope: Scope) -> Q:
+        """The predicate of a predicate rule."""
+        assert self.find is not None
+        found = self.find(scope)
+        assert isinstance(found, Q), f"{self.id} is not a predicate rule"
+        return found
+
+    def query(self, scope: Scope) -> QuerySet[Any]:
+        """The subjects the rule finds in the scope, as one queryset."""
+        assert self.find is not None
+        found = self.find(scope)
+        if not isinstance(found, Q):
+            return found
+        base = PREDICATE_SETS[self.subject](scope)
+        if self.annotations is not None:
+            base = base.annotate(**self.annotations(scope))
+        return base.filter(found)
+
+
+# The sets predicate rules are evaluated over, by subject kind.
+PREDICATE_SETS: dict[str, Callable[[Scope], QuerySet[Any]]] = {
+    SubjectKind.HOUSEHOLD: Scope.households,
+    SubjectKind.MEMBER: Scope.members,
+    SubjectKind.SUBJECT: Scope.subjects,
+}
 
 
 # ------------------------------------------------------------------------------- predicates over the facts

@@ -4,9 +4,11 @@ item, 漏扶 missed assistance, 漏管 missed management. Each ``find`` is one s
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
+from django.db.models.lookups import Exact
 
 from funds.models import FundAllocation
 from funds.selectors import LINKAGE_SOURCES
@@ -15,12 +17,12 @@ from households.choices import (
     HouseholdFlagKind,
     VisitKind,
 )
-from households.facts import has_flag_q, member_fact_q, visit_overdue_q
-from households.models import HouseholdFacts, HouseholdFlag, HouseholdMember, IncomeRecord
+from households.facts import flag_in_force_q, has_flag_q, member_fact_q, visit_overdue_q
+from households.models import HouseholdFlag, IncomeRecord
 from households.models import Visit as HouseholdVisit
 from monitoring.choices import OPEN_ELIMINATION_STATES, EntryState, IdentificationChannel, MeasureStatus, MeasureType
 from monitoring.facts import without_measures_q
-from monitoring.models import AssistanceMeasure, EliminationCase, EntryApplication, MonitoringSubject, NegativeListHit
+from monitoring.models import AssistanceMeasure, EliminationCase, EntryApplication, NegativeListHit
 from projects.choices import AssetStatus, ProjectStatus
 from projects.models import Project, ProjectAsset, ProjectBeneficiary
 from sweeps.choices import FourChecksCategory, GapType, RuleMode, SubjectKind
@@ -70,51 +72,47 @@ def _screened_this_year(scope: Scope) -> Q:
 # ----------------------------------------------------------------------------------------------------- 漏统 (REG)
 
 
-def missed_below_line(scope: Scope) -> QuerySet[HouseholdFacts]:
+def missed_below_line(scope: Scope) -> Q:
     """FC-GAP-MISSED-REG-01: per-capita income below the line, not monitored, no decision lately."""
-    return scope.households().filter(line_position="below").filter(not_monitored()).exclude(_decided_lately(scope))
+    return Q(line_position="below") & not_monitored() & ~_decided_lately(scope)
 
 
-def missed_serious_illness(scope: Scope) -> QuerySet[HouseholdFacts]:
+def missed_serious_illness(scope: Scope) -> Q:
     """FC-GAP-MISSED-REG-02: a member with a serious illness, or a chronic disease with large self-paid costs;
     income under F × the line or rigid spending above last year's income; not monitored."""
     ill = Q(seriously_ill__gt=0) | Q(chronically_ill__gt=0, large_medical_oop=True)
     poor = per_capita_below(scope, scope.focus_factor) | Q(rigid_exceeds_income=True)
-    return scope.households().filter(ill, poor, not_monitored())
+    return ill & poor & not_monitored()
 
 
-def missed_disability(scope: Scope) -> QuerySet[HouseholdFacts]:
+def missed_disability(scope: Scope) -> Q:
     """FC-GAP-MISSED-REG-03: a member with a grade 1–2 disability, or a newly or multiply disabled household;
     income under F × the line; not monitored."""
     disabled = Q(severely_disabled__gt=0) | has_flag_q(
         HouseholdFlagKind.NEWLY_DISABLED, HouseholdFlagKind.MULTI_DISABLED
     )
-    return scope.households().filter(disabled, per_capita_below(scope, scope.focus_factor), not_monitored())
+    return disabled & per_capita_below(scope, scope.focus_factor) & not_monitored()
 
 
-def missed_disabled_elderly(scope: Scope) -> QuerySet[HouseholdFacts]:
+def missed_disabled_elderly(scope: Scope) -> Q:
     """FC-GAP-MISSED-REG-04: a member who has lost self-care (失能); income under F × the line; not monitored."""
-    return (
-        scope.households()
-        .filter(lost_self_care__gt=0)
-        .filter(per_capita_below(scope, scope.focus_factor), not_monitored())
-    )
+    return Q(lost_self_care__gt=0) & per_capita_below(scope, scope.focus_factor) & not_monitored()
 
 
-def missed_migrants(scope: Scope) -> QuerySet[HouseholdFacts]:
+def missed_migrants(scope: Scope) -> Q:
     """FC-GAP-MISSED-REG-05: a policy migrant or self-migrant household; income under F × the line or a failed
     item on its latest guarantee check; not monitored."""
     migrant = has_flag_q(HouseholdFlagKind.POLICY_MIGRANT, HouseholdFlagKind.SELF_MIGRANT)
     poor = per_capita_below(scope, scope.focus_factor) | Q(latest_check_ok=False)
-    return scope.households().filter(migrant).filter(poor).filter(not_monitored())
+    return migrant & poor & not_monitored()
 
 
-def missed_rigid_or_drop(scope: Scope) -> QuerySet[HouseholdFacts]:
+def missed_rigid_or_drop(scope: Scope) -> Q:
     """FC-GAP-MISSED-REG-06: rigid spending above last year's income or a sharp income drop; not monitored."""
-    return scope.households().filter(Q(rigid_exceeds_income=True) | Q(sharp_income_drop=True)).filter(not_monitored())
+    return (Q(rigid_exceeds_income=True) | Q(sharp_income_drop=True)) & not_monitored()
 
 
-def missed_repeatedly_warned(scope: Scope) -> QuerySet[HouseholdFacts]:
+def missed_repeatedly_warned(scope: Scope) -> Q:
     """FC-GAP-MISSED-REG-07 (SPEC §6.7, 004 L199): warned by departments at least ``warning.repeat_threshold`` times
     in 12 months, not monitored."""
     from sweeps.models import ScreeningWarning
@@ -126,38 +124,35 @@ def missed_repeatedly_warned(scope: Scope) -> QuerySet[HouseholdFacts]:
         .annotate(times=Sum("occurrences"))
         .filter(times__gte=scope.repeat_threshold)
     )
-    return scope.households().filter(Exists(warned)).filter(not_monitored())
+    return Q(Exists(warned)) & not_monitored()
 
 
-def missed_new_assistance(scope: Scope) -> QuerySet[HouseholdFacts]:
+def missed_new_assistance(scope: Scope) -> Q:
     """FC-GAP-MISSED-REG-08: 低保 or dispersed 特困 support begun this year; not screened this year."""
     first_day = datetime.date(scope.on.year, 1, 1)
 
-    def begun(kind: str) -> Exists:
+    def begun(kind: str) -> Q:
         flags = HouseholdFlag.objects.filter(household=OuterRef("household_id"), kind=kind, valid_from__gte=first_day)
-        return Exists(
-            flags.filter(valid_from__lte=scope.on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=scope.on))
-        )
+        return Q(Exists(flags.filter(flag_in_force_q(scope.on))))
 
-    new_allowance = Q(begun(HouseholdFlagKind.SUBSISTENCE_ALLOWANCE))
-    new_destitute = Q(begun(HouseholdFlagKind.DESTITUTE_SUPPORT)) & Q(household__destitute_mode=DestituteMode.DISPERSED)
-    return scope.households().filter(new_allowance | new_destitute).exclude(_screened_this_year(scope))
+    new_destitute = begun(HouseholdFlagKind.DESTITUTE_SUPPORT) & Q(household__destitute_mode=DestituteMode.DISPERSED)
+    return (begun(HouseholdFlagKind.SUBSISTENCE_ALLOWANCE) | new_destitute) & ~_screened_this_year(scope)
 
 
-def missed_special_identities(scope: Scope) -> QuerySet[HouseholdFacts]:
+def missed_special_identities(scope: Scope) -> Q:
     """FC-GAP-MISSED-REG-09: two or more special identities (脱贫户, 低保, 特困, 残疾户, 大病户, 004 L199);
     not screened this year."""
-    return scope.households().filter(special_identities__gte=2).exclude(_screened_this_year(scope))
+    return Q(special_identities__gte=2) & ~_screened_this_year(scope)
 
 
-def missed_many_students(scope: Scope) -> QuerySet[HouseholdFacts]:
+def missed_many_students(scope: Scope) -> Q:
     """FC-GAP-MISSED-REG-10: two or more members in higher vocational or undergraduate schooling (or the flag
     多子女上学); not monitored."""
     many = Q(college_students__gte=2) | has_flag_q(HouseholdFlagKind.MANY_CHILDREN_IN_SCHOOL)
-    return scope.households().filter(many).filter(not_monitored())
+    return many & not_monitored()
 
 
-def missed_self_declaration(scope: Scope) -> QuerySet[HouseholdFacts]:
+def missed_self_declaration(scope: Scope) -> Q:
     """FC-GAP-MISSED-REG-11: a self-declaration still without an entry decision after ``entry.total_target_days``."""
     late = scope.on - datetime.timedelta(days=scope.total_target_days)
     waiting = EntryApplication.objects.filter(
@@ -172,19 +167,19 @@ def missed_self_declaration(scope: Scope) -> QuerySet[HouseholdFacts]:
         ],
         reported_on__lt=late,
     )
-    return scope.households().filter(entry_open=True).filter(Exists(waiting))
+    return Q(entry_open=True) & Q(Exists(waiting))
 
 
 # ------------------------------------------------------------------------------------------------------ 漏项 (ITEM)
 
 
-def dropout(scope: Scope) -> QuerySet[HouseholdMember]:
+def dropout(scope: Scope) -> Q:
     """FC-GAP-MISSED-ITEM-01: a member of compulsory-school age (``school.compulsory_age``) not in school and not
     taught at home or exempt for health reasons: the member fact ``school_age_out``."""
-    return scope.members().filter(member_fact_q("school_age_out", scope.facts))
+    return member_fact_q("school_age_out", scope.facts)
 
 
-def uninsured_low_income(scope: Scope) -> QuerySet[HouseholdMember]:
+def uninsured_low_income(scope: Scope) -> Q:
     """FC-GAP-MISSED-ITEM-02: a member of an exited, monitored, 低保 or 特困 household without basic medical
     insurance."""
     kinds = (
@@ -193,10 +188,10 @@ def uninsured_low_income(scope: Scope) -> QuerySet[HouseholdMember]:
         HouseholdFlagKind.DESTITUTE_SUPPORT,
     )
     low_income = has_flag_q(*kinds, path="household__facts__") | monitored("household__facts__")
-    return scope.members().filter(member_fact_q("uninsured", scope.facts)).filter(low_income)
+    return member_fact_q("uninsured", scope.facts) & low_income
 
 
-def medical_tiers_missing(scope: Scope) -> QuerySet[HouseholdMember]:
+def medical_tiers_missing(scope: Scope) -> Q:
     """FC-GAP-MISSED-ITEM-03: a member of a 特困, 低保 or 返贫致贫 household without critical-illness insurance or
     without medical-assistance eligibility recorded (the three tiers of medical coverage)."""
     kinds = (
@@ -205,92 +200,85 @@ def medical_tiers_missing(scope: Scope) -> QuerySet[HouseholdMember]:
         HouseholdFlagKind.RETURNED_TO_POVERTY,
     )
     missing = Q(critical_illness_insurance=False) | Q(medical_assistance_eligible=False)
-    return scope.members().filter(has_flag_q(*kinds, path="household__facts__")).filter(missing)
+    return has_flag_q(*kinds, path="household__facts__") & missing
 
 
-def _open_measure(measure_type: str) -> Exists:
-    return Exists(
-        AssistanceMeasure.objects.filter(
-            subject__household=OuterRef("household_id"), measure_type=measure_type, status__in=OPEN_MEASURE
+def _open_measure(measure_type: str) -> Q:
+    return Q(
+        Exists(
+            AssistanceMeasure.objects.filter(
+                subject__household=OuterRef("household_id"), measure_type=measure_type, status__in=OPEN_MEASURE
+            )
         )
     )
 
 
-def unsafe_house(scope: Scope) -> QuerySet[HouseholdFacts]:
+def unsafe_house(scope: Scope) -> Q:
     """FC-GAP-MISSED-ITEM-04: a house graded not safe and no open housing measure (an ungraded house is a data
     problem, not this one)."""
-    return (
-        scope.households()
-        .filter(housing_ok=False)
-        .exclude(household__housing_safety="")
-        .exclude(_open_measure(MeasureType.HOUSING))
-    )
+    return Q(housing_ok=False) & ~Q(household__housing_safety="") & ~_open_measure(MeasureType.HOUSING)
 
 
-def unsafe_water(scope: Scope) -> QuerySet[HouseholdFacts]:
+def unsafe_water(scope: Scope) -> Q:
     """FC-GAP-MISSED-ITEM-05: the latest guarantee check found drinking water unsafe and no open water measure."""
-    return scope.households().filter(latest_water_ok=False).exclude(_open_measure(MeasureType.DRINKING_WATER))
+    return Q(latest_water_ok=False) & ~_open_measure(MeasureType.DRINKING_WATER)
 
 
-def guarantee_unchecked(scope: Scope) -> QuerySet[HouseholdFacts]:
+def guarantee_unchecked(scope: Scope) -> Q:
     """FC-GAP-MISSED-ITEM-06: an exited or monitored household with no guarantee check within
     ``guarantee.max_age_days``."""
     since = scope.on - datetime.timedelta(days=scope.guarantee_max_age_days)
-    unchecked = Q(latest_check_on__isnull=True) | Q(latest_check_on__lt=since)
-    return scope.households().filter(exited_or_monitored()).filter(unchecked)
+    return exited_or_monitored() & (Q(latest_check_on__isnull=True) | Q(latest_check_on__lt=since))
 
 
 # ------------------------------------------------------------------------------------------------------- 漏扶 (AID)
 
 
-def without_measures(scope: Scope) -> QuerySet[MonitoringSubject]:
+def without_measures(scope: Scope) -> Q:
     """FC-GAP-MISSED-AID-01: a subject without any measure ``measure.plan_due_days`` after entry (one definition
     with the home queue: ``monitoring.facts.without_measures``)."""
-    return scope.subjects().filter(without_measures_q(on=scope.on, due_days=scope.plan_due_days))
+    return without_measures_q(on=scope.on, due_days=scope.plan_due_days)
 
 
-def exit_ready(scope: Scope) -> QuerySet[MonitoringSubject]:
+def _has_measure() -> Q:
+    return Q(Exists(AssistanceMeasure.objects.filter(subject=OuterRef("pk"))))
+
+
+def exit_ready(scope: Scope) -> Q:
     """FC-GAP-MISSED-AID-02: exit preconditions 1–3 of SPEC §4.8 (income at the exit line, no open risk, measures
     recorded) for ``sweep.exit_ready_months`` without an elimination case. The exit income is the household fact
     ``exit_income_met`` (the exit line and ``exit.margin_inclusive`` as the elimination checklist reads them)."""
     ready_since = scope.on - datetime.timedelta(days=30 * scope.exit_ready_months)
     open_case = EliminationCase.objects.filter(subject=OuterRef("pk"), state__in=sorted(OPEN_ELIMINATION_STATES))
     return (
-        scope.subjects()
-        .filter(status="monitored", entered_on__lte=ready_since, household__risk_flagged_on__isnull=True)
-        .filter(household__facts__exit_income_met=True)
-        .filter(Exists(AssistanceMeasure.objects.filter(subject=OuterRef("pk"))))
-        .exclude(Exists(open_case))
+        Q(status="monitored", entered_on__lte=ready_since, household__risk_flagged_on__isnull=True)
+        & Q(household__facts__exit_income_met=True)
+        & _has_measure()
+        & ~Q(Exists(open_case))
     )
 
 
-def measures_ended_while_at_risk(scope: Scope) -> QuerySet[MonitoringSubject]:
+def measures_ended_while_at_risk(scope: Scope) -> Q:
     """FC-GAP-MISSED-AID-10 (issue "four checks" §1, design): a subject still monitored whose measures have all ended
     (delivered or stopped) — the risk persists and nothing is running (应帮尽帮, 004 L199)."""
     running = AssistanceMeasure.objects.filter(subject=OuterRef("pk"), status__in=OPEN_MEASURE)
-    return (
-        scope.subjects()
-        .filter(status="monitored")
-        .filter(Exists(AssistanceMeasure.objects.filter(subject=OuterRef("pk"))))
-        .exclude(Exists(running))
-    )
+    return Q(status="monitored") & _has_measure() & ~Q(Exists(running))
 
 
-def unpaired(scope: Scope) -> QuerySet[MonitoringSubject]:
+def unpaired(scope: Scope) -> Q:
     """FC-GAP-MISSED-AID-08: a subject whose household has no paired assistance cadre (000 L83; the household fact
     ``paired_cadre``, SPEC §1.6)."""
-    return scope.subjects().filter(household__facts__paired_cadre__isnull=True)
+    return Q(household__facts__paired_cadre__isnull=True)
 
 
-def welfare_dependency(scope: Scope) -> QuerySet[MonitoringSubject]:
+def welfare_dependency(scope: Scope) -> Q:
     """FC-GAP-MISSED-AID-09 / NR-MEAS-02 (004 L205): a household with labour capacity whose only measures are
     social-security ones."""
     running = AssistanceMeasure.objects.filter(subject=OuterRef("pk")).exclude(status=MeasureStatus.STOPPED)
     return (
-        scope.subjects()
-        .filter(household__facts__can_work__gt=0)
-        .filter(Exists(running.filter(measure_type=MeasureType.SOCIAL_SECURITY)))
-        .exclude(Exists(running.exclude(measure_type=MeasureType.SOCIAL_SECURITY)))
+        Q(household__facts__can_work__gt=0)
+        & Q(Exists(running.filter(measure_type=MeasureType.SOCIAL_SECURITY)))
+        & ~Q(Exists(running.exclude(measure_type=MeasureType.SOCIAL_SECURITY)))
     )
 
 
@@ -329,37 +317,32 @@ def idle_or_undistributed(scope: Scope) -> QuerySet[ProjectAsset]:
 # ------------------------------------------------------------------------------------------------------ 漏管 (MGMT)
 
 
-def self_migrant_unmanaged(scope: Scope) -> QuerySet[HouseholdFacts]:
+def self_migrant_unmanaged(scope: Scope) -> Q:
     """FC-GAP-MISSED-MGMT-01: a self-migrant or registration–residence split household, exited or monitored, with
     no co-managing area or no residence area (SPEC §1.5 dual management)."""
     split = Q(household__hukou_area__isnull=False) & ~Q(household__hukou_area=F("household__residence_area"))
     migrant = has_flag_q(HouseholdFlagKind.SELF_MIGRANT) | split
     unmanaged = Q(household__co_managing_area__isnull=True) | Q(household__residence_area__isnull=True)
-    return scope.households().filter(migrant, unmanaged).filter(exited_or_monitored())
+    return migrant & unmanaged & exited_or_monitored()
 
 
-def living_away_unrecorded(scope: Scope) -> QuerySet[HouseholdFacts]:
+def living_away_unrecorded(scope: Scope) -> Q:
     """FC-GAP-MISSED-MGMT-02: an exited or monitored household living outside its hukou county with no income
     record for last year and no guarantee check this year."""
     first_day = datetime.date(scope.on.year, 1, 1)
     incomes = IncomeRecord.objects.filter(household=OuterRef("household_id"), year__gte=scope.on.year - 1)
-    away = Q(household__hukou_area__isnull=False, household__residence_area__isnull=False) & ~Q(
-        hukou_county=Substr("household__residence_area__code", 1, 6)
+    same_county: Exact[Any] = Exact(
+        Substr("household__hukou_area__code", 1, 6), Substr("household__residence_area__code", 1, 6)
     )
-    return (
-        scope.households()
-        .annotate(hukou_county=Substr("household__hukou_area__code", 1, 6))
-        .filter(away)
-        .filter(exited_or_monitored())
-        .exclude(Exists(incomes))
-        .filter(Q(latest_check_on__isnull=True) | Q(latest_check_on__lt=first_day))
-    )
+    away = Q(household__hukou_area__isnull=False, household__residence_area__isnull=False) & ~Q(same_county)
+    unchecked = Q(latest_check_on__isnull=True) | Q(latest_check_on__lt=first_day)
+    return away & exited_or_monitored() & ~Q(Exists(incomes)) & unchecked
 
 
-def not_followed(scope: Scope) -> QuerySet[MonitoringSubject]:
+def not_followed(scope: Scope) -> Q:
     """FC-GAP-MISSED-MGMT-04: a subject whose household's visit is overdue (the household fact ``visit_due_on``,
     by ``visit.interval_days``: monitored and held 30 days)."""
-    return scope.subjects().filter(visit_overdue_q(scope.on, path="household__facts__"))
+    return visit_overdue_q(scope.on, path="household__facts__")
 
 
 RULES = (

@@ -11,7 +11,6 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from geo.models import AdminArea
 from households.choices import HouseholdFlagKind, HousingSafety, MigrantType
 from households.facts import has_flag_q
-from households.models import HouseholdFacts
 from sweeps.choices import FourChecksCategory, RuleMode, SubjectKind
 from sweeps.rules.base import (
     Rule,
@@ -29,24 +28,20 @@ LOSS, WEAK, SHORT = FourChecksCategory.LOSS_RECOVERY, FourChecksCategory.WEAKNES
 # ------------------------------------------------------------------------------------------------- 查损补失 (LOSS)
 
 
-def disaster_loss(scope: Scope) -> QuerySet[HouseholdFacts]:
+def disaster_loss(scope: Scope) -> Q:
     """FC-LOSS-DISASTER-02: a disaster loss in the window or a disaster-damaged house; not monitored."""
     damaged = Q(disaster_loss__gt=0) | Q(household__housing_safety=HousingSafety.DISASTER_DAMAGED)
-    return scope.households().filter(damaged).filter(not_monitored())
+    return damaged & not_monitored()
 
 
-def epidemic_loss(scope: Scope) -> QuerySet[HouseholdFacts]:
+def epidemic_loss(scope: Scope) -> Q:
     """FC-LOSS-EPIDEMIC-01: an epidemic expense in the window with a sharp income drop; not monitored."""
-    return scope.households().filter(epidemic_cost__gt=0, sharp_income_drop=True).filter(not_monitored())
+    return Q(epidemic_cost__gt=0, sharp_income_drop=True) & not_monitored()
 
 
-def emergency_loss(scope: Scope) -> QuerySet[HouseholdFacts]:
+def emergency_loss(scope: Scope) -> Q:
     """FC-LOSS-EMERGENCY-01: accident or major-change expenses above last year's income; not monitored."""
-    return (
-        scope.households()
-        .filter(net_last_year__isnull=False, emergency_cost__gt=F("net_last_year"))
-        .filter(not_monitored())
-    )
+    return Q(net_last_year__isnull=False, emergency_cost__gt=F("net_last_year")) & not_monitored()
 
 
 def market_swing(scope: Scope) -> QuerySet[AdminArea]:
@@ -77,31 +72,31 @@ def scale_risk(scope: Scope) -> QuerySet[AdminArea]:
 # ------------------------------------------------------------------------------------------------- 查弱补强 (WEAK)
 
 
-def weak_income_growth(scope: Scope) -> QuerySet[HouseholdFacts]:
+def weak_income_growth(scope: Scope) -> Q:
     """FC-WEAK-INCOME-01: an exited or monitored household whose wage and net business income fell by at least
     ``income.sharp_drop_pct`` (the household fact ``work_income_drop``)."""
-    return scope.households().filter(exited_or_monitored()).filter(work_income_drop=True)
+    return exited_or_monitored() & Q(work_income_drop=True)
 
 
-def policy_dependence(scope: Scope) -> QuerySet[HouseholdFacts]:
+def policy_dependence(scope: Scope) -> Q:
     """FC-WEAK-INCOME-03: last year's policy transfer income is at least ``sweep.policy_income_share`` of its net
     income."""
-    return scope.households().filter(share_at_least("policy_last_year", "net_last_year", scope.policy_income_share))
+    return share_at_least("policy_last_year", "net_last_year", scope.policy_income_share)
 
 
-def relocation_without_work(scope: Scope) -> QuerySet[HouseholdFacts]:
+def relocation_without_work(scope: Scope) -> Q:
     """FC-WEAK-RELOC-01: a relocated household with labour capacity and no stably employed member (003 L126)."""
-    return scope.households().filter(has_flag_q(HouseholdFlagKind.RELOCATED)).filter(can_work__gt=0, stably_employed=0)
+    return has_flag_q(HouseholdFlagKind.RELOCATED) & Q(can_work__gt=0, stably_employed=0)
 
 
-def relocation_legacy(scope: Scope) -> QuerySet[HouseholdFacts]:
+def relocation_legacy(scope: Scope) -> Q:
     """FC-WEAK-RELOC-02 (semi): a relocated or migrant household whose land rights are unconfirmed, or with neither
     its hukou moved nor a residence permit (004 L308)."""
     moved = has_flag_q(HouseholdFlagKind.RELOCATED) | ~Q(household__migrant_type=MigrantType.NONE)
     legacy = Q(household__land_rights_confirmed=False) | Q(
         household__hukou_moved=False, household__has_residence_permit=False
     )
-    return scope.households().filter(moved).filter(legacy)
+    return moved & legacy
 
 
 def vulnerable_exited(scope: Scope) -> QuerySet[AdminArea]:

@@ -166,7 +166,7 @@ def still_detected(problem: Problem, *, on: datetime.date) -> bool:
     elif problem.subject_kind == SubjectKind.VILLAGE:
         facts_refresh(Household.objects.managed_in(problem.area), ctx=context_for(problem.area.code, on=on))
     subject_pk = int(problem.subject_key.split(":", 1)[1])
-    return rule.find(Scope.of(problem.township, on=on)).filter(pk=subject_pk).exists()
+    return rule.query(Scope.of(problem.township, on=on)).filter(pk=subject_pk).exists()
 
 
 @transaction.atomic

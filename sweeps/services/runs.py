@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import datetime
 import logging
+import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 from typing import Any, Final
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +39,7 @@ from revitalization.errors import DomainError
 from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus, RunStatus, SubjectKind, SweepKind
 from sweeps.models import Problem, SweepChunk, SweepRun
 from sweeps.rules import AUTOMATED, BY_ID, Rule, Scope
+from sweeps.rules.base import PREDICATE_SETS
 from sweeps.tasks import sweep_chunk_task
 
 logger = logging.getLogger(__name__)
@@ -117,30 +121,81 @@ def _json(value: Any) -> Any:
     return value
 
 
+def _hit(rule: Rule, row: dict[str, Any]) -> Hit:
+    paths = _PATHS[rule.subject]
+
+    def pick(part: str) -> Any:
+        path = paths[part]
+        return row[path] if path else None
+
+    key = f"{rule.subject}:{row['pk']}"
+    return Hit(
+        key=key,
+        household_id=pick("household"),
+        member_id=pick("member"),
+        subject_id=pick("subject"),
+        area_id=pick("area"),
+        area_code=pick("area_code"),
+        co_code=pick("co_code") or "",
+        evidence={name: _json(row[name]) for name in rule.evidence},
+    )
+
+
+def _names(subject: str) -> list[str]:
+    return sorted({path for path in _PATHS[subject].values() if path} | {"pk"})
+
+
 def rule_hits(rule: Rule, scope: Scope) -> dict[str, Hit]:
     """Evaluate one rule over one township: one query."""
-    assert rule.find is not None
-    paths = _PATHS[rule.subject]
-    names = sorted({path for path in paths.values() if path} | {"pk"})
-    hits: dict[str, Hit] = {}
-    for row in rule.find(scope).values(*names, *rule.evidence).order_by():
+    rows = rule.query(scope).values(*_names(rule.subject), *rule.evidence).order_by()
+    return {hit.key: hit for hit in (_hit(rule, row) for row in rows)}
 
-        def pick(part: str, row: dict[str, Any] = row) -> Any:
-            path = paths[part]
-            return row[path] if path else None
 
-        key = f"{rule.subject}:{row['pk']}"
-        hits[key] = Hit(
-            key=key,
-            household_id=pick("household"),
-            member_id=pick("member"),
-            subject_id=pick("subject"),
-            area_id=pick("area"),
-            area_code=pick("area_code"),
-            co_code=pick("co_code") or "",
-            evidence={name: _json(row[name]) for name in rule.evidence},
-        )
-    return hits
+def predicate_sets(rules: Iterable[Rule]) -> dict[str, list[Rule]]:
+    """The predicate rules by the set they are evaluated over."""
+    by_set: dict[str, list[Rule]] = {}
+    for rule in rules:
+        if rule.is_predicate:
+            by_set.setdefault(rule.subject, []).append(rule)
+    return by_set
+
+
+def set_query(subject: str, group: list[Rule], scope: Scope) -> QuerySet[Any]:
+    """One query over a set for every predicate rule of it: a row per subject that trips any of them, a column
+    ``trips_<n>`` per rule, the evidence the rules keep."""
+    base = PREDICATE_SETS[subject](scope)
+    evidence: set[str] = set()
+    for rule in group:
+        if rule.annotations is not None:
+            base = base.annotate(**rule.annotations(scope))
+        evidence |= set(rule.evidence)
+    flags = {
+        f"trips_{n}": ExpressionWrapper(rule.condition(scope), output_field=BooleanField())
+        for n, rule in enumerate(group)
+    }
+    return (
+        base.annotate(**flags)
+        .filter(reduce(operator.or_, (Q(**{name: True}) for name in flags)))
+        .values(*_names(subject), *sorted(evidence), *flags)
+        .order_by()
+    )
+
+
+def township_hits(rules: Iterable[Rule], scope: Scope) -> dict[str, dict[str, Hit]]:
+    """Evaluate rules over one township: the predicate rules of each set (household facts, members, subjects)
+    together in one query whose columns say which rule each row trips; the others one query each."""
+    rules = list(rules)
+    found: dict[str, dict[str, Hit]] = {rule.id: rule_hits(rule, scope) for rule in rules if not rule.is_predicate}
+    for subject, group in predicate_sets(rules).items():
+        hits: list[dict[str, Hit]] = [{} for _ in group]
+        for row in set_query(subject, group, scope):
+            for n, rule in enumerate(group):
+                if row[f"trips_{n}"]:
+                    hit = _hit(rule, row)
+                    hits[n][hit.key] = hit
+        for rule, rule_found in zip(group, hits, strict=True):
+            found[rule.id] = rule_found
+    return found
 
 
 def _batches(items: Iterable[int]) -> Iterator[list[int]]:
@@ -156,9 +211,12 @@ def _batches(items: Iterable[int]) -> Iterator[list[int]]:
 
 def deadline_for(rule: Rule, *, area_code: str, detected_on: datetime.date) -> datetime.date:
     """SPEC §7.5 default deadlines: ``rect.deadline_days`` 30 for household and member problems, 90 for villages."""
+    return _deadline("people" if rule.subject in _PEOPLE else "place", area_code=area_code, detected_on=detected_on)
+
+
+def _deadline(kind: str, *, area_code: str, detected_on: datetime.date) -> datetime.date:
     days = parameter("rect.deadline_days", area_code=area_code, on=detected_on)
-    kind = "household" if rule.subject in _PEOPLE else "village"
-    return detected_on + datetime.timedelta(days=int(days[kind]))
+    return detected_on + datetime.timedelta(days=int(days["household" if kind == "people" else "village"]))
 
 
 def new_problem(
@@ -198,42 +256,58 @@ def new_problem(
     )
 
 
-def _reconcile(rule: Rule, scope: Scope, run: SweepRun) -> dict[str, int]:
-    """Apply one rule to one township (the module docstring's three cases); a bounded number of queries."""
-    hits = rule_hits(rule, scope)
-    township_problems = Problem.objects.filter(rule_id=rule.id, township=scope.township)
-    open_rows = dict(township_problems.filter(status__in=OPEN).values_list("subject_key", "pk"))
-    gone = [pk for key, pk in open_rows.items() if key not in hits]
-    new_keys = [key for key in hits if key not in open_rows]
+def _reconcile(rules: list[Rule], scope: Scope, run: SweepRun) -> dict[str, dict[str, int]]:
+    """Apply the rules to one township (the module docstring's three cases), set-based: the hits of every rule in
+    a few passes, the township's open problems read once, then updates and inserts in batches — never a query
+    per problem or per rule."""
+    found = township_hits(rules, scope)
+    township_problems = Problem.objects.filter(township=scope.township, rule_id__in=[rule.id for rule in rules])
+    open_rows = {
+        (rule_id, key): pk
+        for rule_id, key, pk in township_problems.filter(status__in=OPEN).values_list("rule_id", "subject_key", "pk")
+    }
+    seen = [pk for (rule_id, key), pk in open_rows.items() if key in found[rule_id]]
+    gone = [pk for (rule_id, key), pk in open_rows.items() if key not in found[rule_id]]
+    new = [(rule, key) for rule in rules for key in found[rule.id] if (rule.id, key) not in open_rows]
     on = scope.on
-    seen_again = township_problems.filter(status__in=OPEN)
-    if gone:
-        seen_again = seen_again.exclude(pk__in=gone)
-    seen_again.update(last_seen_run=run, last_seen_on=on, no_longer_detected_on=None)
-    for batch in _batches(gone):
+    for batch in _batches(seen):
+        Problem.objects.filter(pk__in=batch).update(last_seen_run=run, last_seen_on=on, no_longer_detected_on=None)
+    for batch in _batches(gone):  # the day it was first missed is kept
         Problem.objects.filter(pk__in=batch, no_longer_detected_on__isnull=True).update(no_longer_detected_on=on)
-    if new_keys:
-        previous = dict(
-            township_problems.filter(status=ProblemStatus.CLOSED).order_by("closed_at").values_list("subject_key", "pk")
-        )
-        deadline = deadline_for(rule, area_code=scope.township.code, detected_on=on)
+    if new:
+        previous: dict[tuple[str, str], int] = {}
+        keys = sorted({key for _rule, key in new})
+        for start in range(0, len(keys), BATCH):
+            closed = township_problems.filter(status=ProblemStatus.CLOSED, subject_key__in=keys[start : start + BATCH])
+            for rule_id, key, pk in closed.order_by("closed_at").values_list("rule_id", "subject_key", "pk"):
+                previous[(rule_id, key)] = pk  # the last closed one wins
+        deadlines = {
+            kind: _deadline(kind, area_code=scope.township.code, detected_on=on) for kind in ("people", "place")
+        }
         Problem.objects.bulk_create(
             [
                 new_problem(
                     rule,
-                    hit=hits[key],
+                    hit=found[rule.id][key],
                     township=scope.township,
                     run=run,
                     on=on,
-                    deadline=deadline,
-                    previous_id=previous.get(key),
+                    deadline=deadlines["people" if rule.subject in _PEOPLE else "place"],
+                    previous_id=previous.get((rule.id, key)),
                 )
-                for key in new_keys
+                for rule, key in new
             ],
             batch_size=BATCH,
             ignore_conflicts=True,  # a concurrent run of the same county: the constraint keeps one open problem
         )
-    return {"hits": len(hits), "new": len(new_keys), "gone": len(gone)}
+    counts = {rule.id: {"hits": len(found[rule.id]), "new": 0, "gone": 0} for rule in rules}
+    for rule, _key in new:
+        counts[rule.id]["new"] += 1
+    gone_set = set(gone)
+    for (rule_id, _key), pk in open_rows.items():
+        if pk in gone_set:
+            counts[rule_id]["gone"] += 1
+    return counts
 
 
 # ------------------------------------------------------------------------------------------------------ the run
@@ -300,7 +374,7 @@ def sweep_run_chunk(*, chunk: SweepChunk) -> dict[str, dict[str, int]]:
         # The rules read the township's household facts: recomputed first, for the run's day.
         facts_refresh_area(chunk.township, on=run.run_on)
         scope = Scope.of(chunk.township, on=run.run_on)
-        counts = {rule_id: _reconcile(BY_ID[rule_id], scope, run) for rule_id in run.rule_versions if rule_id in BY_ID}
+        counts = _reconcile([BY_ID[rule_id] for rule_id in run.rule_versions if rule_id in BY_ID], scope, run)
         chunk.counts = counts
         chunk.status = RunStatus.DONE
         chunk.attempts += 1

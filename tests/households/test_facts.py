@@ -401,3 +401,12 @@ def test_ill_members_are_counted(village):
     MemberFactory(household=household, health_status=HealthStatus.CHRONIC_DISEASE)
     facts = faces(village)[household.pk]
     assert (facts["seriously_ill"], facts["confirmed_ill"], facts["chronically_ill"]) == (1, 1, 1)
+
+
+def test_without_a_line_the_position_is_unknown():
+    """A province whose administrator has not entered a monitoring line yet: the facts say so, not "below"."""
+    elsewhere = VillageFactory()  # a generated province: no MonitoringThreshold
+    household = family(elsewhere, per_capita="5000")
+    facts = faces(elsewhere)[household.pk]
+    assert (facts["line"], facts["line_position"], facts["exit_income_met"]) == (None, "unknown", None)
+    assert facts["per_capita"] == Decimal("5000.00")

@@ -1,0 +1,87 @@
+"""One home for every derived household fact (SPEC §2–§4, §15.2).
+
+Each fact is defined once, with two faces side by side in the module of its concern:
+
+* the **Python face** reads one household's rows and is what a page, a checklist or a transition asks;
+* the **query face** is SQL over a set of households (an aggregate per input table, then expressions over them),
+  what the facts table is built from and what sweeps, lists, queues and dashboards read.
+
+``members`` (size and counts of members by condition), ``income`` (windows, per-capita income, the line, the exit
+income, the drops and the hardship of §3.3), ``flags`` (flags in force), ``guarantees`` (§2.5), ``visits`` (the
+visit due date of §4.13) and ``table`` (the ``HouseholdFacts`` row, refreshed set-based per township and by every
+service that changes an input). Apps above this one (monitoring) add their facts through ``register``, so nothing
+here imports them. The tests run both faces on the same households at the documents' boundaries.
+"""
+
+from households.facts.context import FactContext, context_for
+from households.facts.flags import FLAG_BITS, flag_in_force, flag_in_force_q, has_flag_q
+from households.facts.guarantees import CheckFacts, derived_guarantee, guarantee_facts, latest_check
+from households.facts.income import (
+    bill_totals,
+    calendar_window,
+    hardship,
+    income_facts,
+    income_years,
+    rolling_window,
+)
+from households.facts.members import (
+    MEMBER_FACT,
+    MEMBER_FACTS,
+    age_between,
+    age_between_q,
+    member_count_aggregates,
+    member_counts,
+    member_fact_q,
+)
+from households.facts.table import (
+    COLUMNS,
+    ContributedSql,
+    Contributor,
+    facts_fresh_as_of,
+    facts_of,
+    facts_refresh,
+    facts_refresh_area,
+    facts_refresh_households,
+    household_facts,
+    register,
+)
+from households.facts.visits import visit_due, visit_overdue, visit_overdue_q
+
+__all__ = [
+    "COLUMNS",
+    "FLAG_BITS",
+    "MEMBER_FACT",
+    "MEMBER_FACTS",
+    "CheckFacts",
+    "ContributedSql",
+    "Contributor",
+    "FactContext",
+    "age_between",
+    "age_between_q",
+    "bill_totals",
+    "calendar_window",
+    "context_for",
+    "derived_guarantee",
+    "facts_fresh_as_of",
+    "facts_of",
+    "facts_refresh",
+    "facts_refresh_area",
+    "facts_refresh_households",
+    "flag_in_force",
+    "flag_in_force_q",
+    "guarantee_facts",
+    "hardship",
+    "has_flag_q",
+    "household_facts",
+    "income_facts",
+    "income_years",
+    "latest_check",
+    "member_count_aggregates",
+    "member_counts",
+    "member_fact_q",
+    "register",
+    "rolling_window",
+    "visit_due",
+    "visit_overdue",
+    "visit_overdue_q",
+]

@@ -1,0 +1,413 @@
+"""The facts table: every column of ``HouseholdFacts`` by its Python face for one household (``household_facts``)
+and by its query face for a set (``facts_select``, one INSERT … SELECT per township), and the refreshes that keep
+the table true."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Final, Protocol
+
+from django.db import connection, transaction
+from django.db.models import Max, Min, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from geo.codes import AreaLevel, ancestor_code
+from geo.models import AdminArea
+from households.facts.context import Dialect, FactContext, Fragment, compiled, context_for
+from households.facts.flags import (
+    FlagFacts,
+    exited_since,
+    flag_aggregates,
+    flag_facts,
+    flag_in_force,
+    flag_in_force_q,
+    special_identities,
+)
+from households.facts.guarantees import CheckFacts, guarantee_facts, guarantee_layers, latest_check, latest_checks
+from households.facts.income import (
+    BILL_KINDS,
+    IncomeSql,
+    IncomeYear,
+    bill_aggregates,
+    bill_totals,
+    hardship,
+    income_facts,
+    income_year_aggregates,
+    income_years,
+    window_dates,
+)
+from households.facts.members import MEMBER_FACTS, member_count_aggregates, member_counts, present_members_q
+from households.facts.visits import CLASS_STARTS, visit_due, visit_layers
+from households.models import (
+    FactsRefresh,
+    GuaranteeCheck,
+    Household,
+    HouseholdFacts,
+    HouseholdFlag,
+    HouseholdMember,
+    IncomeRecord,
+    RigidExpense,
+    Visit,
+)
+
+COLUMNS: Final[tuple[str, ...]] = tuple(
+    f.attname for f in HouseholdFacts._meta.concrete_fields if f.attname != "household_id"
+)
+# The facts a refresh may leave as they are: a row is not rewritten only because the day moved on.
+COMPARED: Final = tuple(column for column in COLUMNS if column != "computed_on")
+IDS: Final = "facts_ids"  # the CTE of the households a refresh computes
+
+
+# --------------------------------------------------------------------------------------- contributions above
+
+
+@dataclass(frozen=True)
+class ContributedSql:
+    """An app's query face: derived tables (joined on ``household_id``) and layer-one expressions over them; the
+    names include the visit-class starts the app knows (``visits.CLASS_STARTS``)."""
+
+    joins: list[tuple[str, Fragment]]
+    columns: dict[str, str]
+
+
+class Contributor(Protocol):
+    """Facts owned by an app above this one (monitoring), with both faces: ``one`` for one household (its values,
+    and ``visit_classes``: class → the day the household entered it), ``sql`` for a set."""
+
+    columns: tuple[str, ...]
+
+    def one(self, household: Household, ctx: FactContext) -> dict[str, Any]: ...
+
+    def sql(self, ids: Any, ctx: FactContext, d: Dialect) -> ContributedSql: ...
+
+
+_CONTRIBUTORS: list[Contributor] = []
+
+
+def register(contributor: Contributor) -> None:
+    """Called from an app's ``ready()``."""
+    if all(type(c) is not type(contributor) for c in _CONTRIBUTORS):
+        _CONTRIBUTORS.append(contributor)
+
+
+# ---------------------------------------------------------------------------------------------- Python face
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """One household's inputs as the Python face reads them."""
+
+    household_id: int
+    managing_area_id: int
+    active: bool
+    housing_safety: str
+    risk_flagged_on: datetime.date | None
+    counts: Mapping[str, int]
+    years: Mapping[int, IncomeYear]
+    bills: Mapping[str, Decimal]
+    flags: FlagFacts
+    check: CheckFacts
+    last_visit: datetime.date | None
+    planned_visit: datetime.date | None
+    paired_cadre_id: int | None
+    contributed: Mapping[str, Any] = field(default_factory=dict)
+
+
+def derive(inputs: Inputs, ctx: FactContext) -> dict[str, Any]:
+    """Every column of ``HouseholdFacts`` from one household's inputs (the Python face)."""
+    counts = inputs.counts
+    income = income_facts(inputs.years, size=counts["size"], ctx=ctx)
+    hard = hardship(income, inputs.bills, ctx)
+    guarantee = guarantee_facts(counts, inputs.housing_safety, inputs.check, ctx)
+    classes: dict[str, datetime.date] = dict(inputs.contributed.get("visit_classes", {}))
+    exited = exited_since(inputs.flags)
+    if exited is not None:
+        classes["exited"] = exited
+    if inputs.risk_flagged_on is not None:
+        classes["risk_flagged"] = inputs.risk_flagged_on
+    visit_class, due = visit_due(inputs.last_visit, inputs.planned_visit, classes, ctx)
+    row: dict[str, Any] = {
+        "managing_area_id": inputs.managing_area_id,
+        "active": inputs.active,
+        "computed_on": ctx.on,
+        **{fact.name: counts[fact.name] for fact in MEMBER_FACTS},
+        "flags": inputs.flags.bits,
+        "special_identities": special_identities(inputs.flags),
+        "income_window": income.window.label if income.income.months == 12 else "",
+        "income_months": income.income.months,
+        "net_income": income.net_income,
+        "per_capita": income.per_capita,
+        "line": income.line,
+        "line_position": str(income.position),
+        "exit_income_met": income.exit_income_met,
+        "net_last_year": income.net_last_year,
+        "policy_last_year": income.policy_last_year,
+        "rigid_total": hard.rigid_total,
+        "medical_oop": hard.medical_oop,
+        "disaster_loss": inputs.bills["disaster"],
+        "epidemic_cost": inputs.bills["epidemic"],
+        "emergency_cost": inputs.bills["emergency"],
+        "sudden_cost": inputs.bills["sudden"],
+        "net_current": income.net_current,
+        "net_previous": income.net_previous,
+        "business_current": income.business_current,
+        "business_previous": income.business_previous,
+        "work_current": income.work_current,
+        "work_previous": income.work_previous,
+        "rigid_exceeds_income": hard.rigid_exceeds_income,
+        "sharp_income_drop": hard.sharp_income_drop,
+        "large_medical_oop": hard.large_medical_oop,
+        "business_loss": hard.business_loss,
+        "work_income_drop": hard.work_income_drop,
+        "education_ok": guarantee.education_ok,
+        "medical_ok": guarantee.medical_ok,
+        "housing_ok": guarantee.housing_ok,
+        "latest_check_on": guarantee.check.on,
+        "latest_check_ok": guarantee.check.all_ok,
+        "latest_water_ok": guarantee.check.water_ok,
+        "guarantees_secure": guarantee.secure,
+        "last_visit_on": inputs.last_visit,
+        "visit_class": visit_class,
+        "visit_due_on": due,
+        "paired_cadre_id": inputs.paired_cadre_id,
+    }
+    for contributor in _CONTRIBUTORS:
+        for column in contributor.columns:
+            row[column] = inputs.contributed[column]
+    return row
+
+
+def household_inputs(household: Household, ctx: FactContext) -> Inputs:
+    """One household's inputs from its rows (prefetch members, incomes, flags, rigid_expenses, guarantee_checks and
+    visits to keep it to a few queries)."""
+    from accounts.grants import paired_cadre_ids
+
+    contributed: dict[str, Any] = {}
+    for contributor in _CONTRIBUTORS:
+        contributed.update(contributor.one(household, ctx))
+    visits = list(household.visits.all())
+    return Inputs(
+        household_id=household.pk,
+        managing_area_id=household.managing_area_id,
+        active=household.closed_on is None,
+        housing_safety=household.housing_safety,
+        risk_flagged_on=household.risk_flagged_on,
+        counts=member_counts(household.members.all(), ctx),
+        years=income_years(household.incomes.all(), split=ctx.on.month),
+        bills=bill_totals(household.rigid_expenses.all(), ctx),
+        flags=flag_facts((f.kind, f.valid_from) for f in household.flags.all() if flag_in_force(f, ctx.on)),
+        check=latest_check(household.guarantee_checks.all()),
+        last_visit=max((v.visited_on for v in visits), default=None),
+        planned_visit=max((v.next_visit_on for v in visits if v.next_visit_on), default=None),
+        paired_cadre_id=min(paired_cadre_ids(household), default=None),
+        contributed=contributed,
+    )
+
+
+def household_facts(household: Household, *, on: datetime.date, ctx: FactContext | None = None) -> dict[str, Any]:
+    """Python face of every fact of one household on ``on``: what the facts table holds for it."""
+    ctx = ctx or context_for(household.managing_area.code, on=on)
+    return derive(household_inputs(household, ctx), ctx)
+
+
+# ------------------------------------------------------------------------------------------------ query face
+
+
+def _in_ids() -> RawSQL:
+    return RawSQL(f"SELECT id FROM {IDS}", ())  # noqa: S608, S611 - a constant
+
+
+def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fragment, list[str]]:
+    """The query face of every column for a set of households: ``WITH`` the households and their income by year,
+    one derived table per input (a GROUP BY over the set) joined to the household, then four layers of
+    expressions. Returns the SELECT and its column names (``household_id`` first)."""
+    from accounts.grants import pairings
+
+    d = Dialect()
+    ids = _in_ids()
+    first, last = window_dates(ctx)
+    income = IncomeSql(ctx, d)
+    derived: list[tuple[str, Fragment]] = [
+        (
+            "m",
+            compiled(
+                HouseholdMember.objects.filter(present_members_q(), household_id__in=ids)
+                .order_by()
+                .values("household_id")
+                .annotate(**member_count_aggregates(ctx))
+            ),
+        ),
+        (
+            "b",
+            compiled(
+                RigidExpense.objects.filter(household_id__in=ids, incurred_on__gte=first, incurred_on__lte=last)
+                .order_by()
+                .values("household_id")
+                .annotate(**bill_aggregates())
+            ),
+        ),
+        (
+            "f",
+            compiled(
+                HouseholdFlag.objects.filter(flag_in_force_q(ctx.on), household_id__in=ids)
+                .order_by()
+                .values("household_id")
+                .annotate(**flag_aggregates())
+            ),
+        ),
+        ("c", compiled(latest_checks(GuaranteeCheck.objects.filter(household_id__in=ids)))),
+        (
+            "v",
+            compiled(
+                Visit.objects.filter(household_id__in=ids)
+                .order_by()
+                .values("household_id")
+                .annotate(last=Max("visited_on"), planned=Max("next_visit_on"))
+            ),
+        ),
+        (
+            "p",
+            compiled(
+                pairings().filter(household_id__in=ids).order_by().values("household_id").annotate(cadre=Min("user_id"))
+            ),
+        ),
+    ]
+    layer_one: dict[str, str] = {
+        "household_id": "h.id",
+        "managing_area_id": "h.managing_area_id",
+        "active": "(h.closed_on IS NULL)",
+        "computed_on": d.date(ctx.on),
+        "risk_flagged_on": "h.risk_flagged_on",
+        **{fact.name: f"COALESCE(m.{fact.name}, 0)" for fact in MEMBER_FACTS},
+        "flags": "COALESCE(f.bits, 0)",
+        "special_identities": "COALESCE(f.special, 0)",
+        "exited_since": "f.exited_since",
+        "paired_cadre_id": "p.cadre",
+        **{f"bills_{name}": f"COALESCE(b.{name}, 0)" for name in BILL_KINDS},
+    }
+    layer_one.update(disaster_loss="bills_disaster", epidemic_cost="bills_epidemic", emergency_cost="bills_emergency")
+    for contributor in _CONTRIBUTORS:
+        contribution = contributor.sql(ids, ctx, d)
+        derived += contribution.joins
+        layer_one.update(contribution.columns)
+    for start in CLASS_STARTS.values():
+        layer_one.setdefault(start, d.null("DATE"))  # a class no registered app knows: nobody is in it
+    layers = [layer_one, {}, {}, {}]
+    for extra in (income.layers(), guarantee_layers(ctx, d), visit_layers(ctx, d)):
+        for level, expressions in enumerate(extra):
+            layers[level].update(expressions)
+    # Layer one may not read its own names: the bills' aliases and the guarantees' names move to layer two.
+    for name in ("disaster_loss", "epidemic_cost", "emergency_cost"):
+        layers[1][name] = layers[0].pop(name)
+    layers[1]["sudden_cost"] = "bills_sudden"
+
+    iy = compiled(
+        IncomeRecord.objects.filter(household_id__in=ids)
+        .order_by()
+        .values("household_id", "year")
+        .annotate(**income_year_aggregates(ctx.on.month))
+    )
+    ids_sql = compiled(households.order_by().values("pk"))
+    # The households drive the query: only their rows are joined to the inputs' totals. Their ids are computed
+    # once (a materialised CTE) and every input reads its rows by them through its household index.
+    driving = compiled(
+        Household.objects.filter(pk__in=ids)
+        .order_by()
+        .values("id", "managing_area_id", "closed_on", "risk_flagged_on", "housing_safety")
+    )
+    params: list[Any] = [*ids_sql.params, *iy.params, *driving.params]
+    joins = []
+    for alias, fragment in derived:
+        joins.append(f"LEFT JOIN ({fragment.sql}) {alias} ON {alias}.household_id = h.id")
+        params += fragment.params
+    joins += income.joins("iy")
+    # Layer one reads the joins; each later layer reads the names of the layer before it, behind a fence.
+    select = "SELECT " + ", ".join(f"{expression} AS {name}" for name, expression in layers[0].items())
+    # Every value is a parameter of a compiled queryset or a literal of the settings (Dialect): no user text.
+    sql = f"{select} FROM ({driving.sql}) h {' '.join(joins)} {d.fence()}"
+    for level, expressions in enumerate(layers[1:], start=2):
+        more = ", ".join(f"{expression} AS {name}" for name, expression in expressions.items())
+        sql = f"SELECT l{level}.*, {more} FROM ({sql}) l{level} {d.fence()}"  # noqa: S608
+    names = ["household_id", *COLUMNS]
+    outer = ", ".join(names)
+    text = (
+        f"WITH {IDS}(id) AS MATERIALIZED ({ids_sql.sql}), iy AS MATERIALIZED ({iy.sql}) "  # noqa: S608
+        f"SELECT {outer} FROM ({sql}) facts WHERE 1 = 1"
+    )
+    return Fragment(text, tuple(params)), names
+
+
+# ------------------------------------------------------------------------------------------------- refreshing
+
+
+@transaction.atomic
+def facts_refresh(households: QuerySet[Household], *, ctx: FactContext) -> tuple[int, int]:
+    """Recompute the facts of a set of households with the query face, in one statement: rows that did not change
+    are left alone. Returns (households, rows written)."""
+    select, names = facts_select(households, ctx)
+    d = Dialect()
+    table = HouseholdFacts._meta.db_table
+    updates = ", ".join(f"{column} = excluded.{column}" for column in COLUMNS)
+    changed = " OR ".join(d.differs(f"{table}.{column}", f"excluded.{column}") for column in COMPARED)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(names)}) {select.sql} "
+        f"ON CONFLICT (household_id) DO UPDATE SET {updates} WHERE {changed}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, select.params)
+        written = cursor.rowcount
+    return households.count(), max(written, 0)
+
+
+def facts_refresh_area(area: AdminArea, *, on: datetime.date | None = None) -> FactsRefresh:
+    """Refresh the facts of every household managed in ``area`` (a township at a time: the sweep's unit) and log
+    how fresh they are."""
+    on = on or timezone.localdate()
+    started = timezone.now()
+    seen, changed = facts_refresh(Household.objects.managed_in(area), ctx=context_for(area.code, on=on))
+    return FactsRefresh.objects.create(
+        area=area, on=on, started_at=started, finished_at=timezone.now(), households=seen, changed=changed
+    )
+
+
+def facts_refresh_households(household_ids: Iterable[int], *, on: datetime.date | None = None) -> None:
+    """What a service calls after changing an input: the facts of these households, in the service's transaction.
+    Households of different counties read their own county's settings."""
+    ids = sorted(set(household_ids))
+    if not ids:
+        return
+    on = on or timezone.localdate()
+    by_county: dict[str, list[int]] = {}
+    for pk, code in Household.objects.filter(pk__in=ids).values_list("pk", "managing_area__code"):
+        by_county.setdefault(ancestor_code(code, AreaLevel.COUNTY), []).append(pk)
+    for county_code, members in by_county.items():
+        facts_refresh(Household.objects.filter(pk__in=members), ctx=FactContext.of(county_code, on=on))
+
+
+def facts_of(household: Household) -> HouseholdFacts:
+    """The stored facts of one household, computed now when missing."""
+    try:
+        return HouseholdFacts.objects.get(household=household)
+    except HouseholdFacts.DoesNotExist:
+        facts_refresh_households([household.pk])
+        return HouseholdFacts.objects.get(household=household)
+
+
+def facts_fresh_as_of(area: AdminArea) -> datetime.datetime | None:
+    """When the facts of ``area``'s households were last refreshed whole: its own refresh, one of an area above it,
+    or the oldest of the latest refreshes of the areas inside it."""
+    from geo.parameters import area_codes_up
+
+    above = FactsRefresh.objects.filter(area__code__in=area_codes_up(area.code)).aggregate(at=Max("finished_at"))["at"]
+    inside = (
+        FactsRefresh.objects.filter(area__code__startswith=area.prefix)
+        .values("area")
+        .annotate(at=Max("finished_at"))
+        .aggregate(oldest=Min("at"))["oldest"]
+    )
+    candidates = [at for at in (above, inside) if at is not None]
+    return max(candidates) if candidates else None
