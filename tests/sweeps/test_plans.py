@@ -3,13 +3,13 @@ analysed, no rule — alone or in its set's single pass — and no facts refresh
 row over a large table without an index (a non-hashed SubPlan scanning it). Such a plan is what made
 FC-WEAK-INCOME-02 quadratic at a million households."""
 
-import datetime
 import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from bench.county import build_county
 from geo.models import AdminArea
@@ -93,7 +93,7 @@ def county_scope():
     facts_refresh_area(township)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return Scope.of(township, on=datetime.date.today())
+    return Scope.of(township, on=timezone.localdate())
 
 
 def test_no_rule_rescans_a_large_table_per_row(county_scope):
@@ -113,7 +113,8 @@ def test_no_rule_rescans_a_large_table_per_row(county_scope):
 
 def test_the_facts_refresh_reads_each_input_once(county_scope):
     township = county_scope.township
-    select, _names = facts_select(Household.objects.managed_in(township), context_for(township.code, on=county_scope.on))
+    ctx = context_for(township.code, on=county_scope.on)
+    select, _names = facts_select(Household.objects.managed_in(township), ctx)
     assert per_row_scans(explain(select.sql, select.params)) == []
 
 
