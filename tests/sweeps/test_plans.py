@@ -66,8 +66,11 @@ def per_row_scans(plan: dict[str, Any]) -> list[str]:
             kind, relation = inner.get("Node Type"), inner.get("Relation Name")
             if kind == "Materialize":
                 found.append(f"{name}: Materialize")
-            elif kind in SCANS and relation in LARGE and inner.get("Index Name") not in partial and not (
-                {"Index Cond", "Recheck Cond"} & set(inner)
+            elif (
+                kind in SCANS
+                and relation in LARGE
+                and inner.get("Index Name") not in partial
+                and not ({"Index Cond", "Recheck Cond"} & set(inner))
             ):
                 found.append(f"{name}: {kind} on {relation}")
     return found
