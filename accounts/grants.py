@@ -8,6 +8,7 @@ from django.db import transaction
 from guardian.shortcuts import assign_perm, get_perms, remove_perm
 
 from accounts.roles import Role
+from geo.querysets import GRANTS_MEMO
 from revitalization.errors import DomainError
 
 # What a pairing opens on one household.
@@ -23,6 +24,7 @@ def household_grant_to_cadre(*, household: Any, cadre: Any) -> None:
         raise DomainError(f"用户“{cadre.username}”不是帮扶责任人，不能结对", field="cadre")
     for permission in PAIRING_PERMISSIONS:
         assign_perm(permission, cadre, household)
+    cadre.__dict__.pop(GRANTS_MEMO, None)  # what visible_to remembered of this user's grants
 
 
 @transaction.atomic
@@ -30,6 +32,7 @@ def household_revoke_from_cadre(*, household: Any, cadre: Any) -> None:
     """Close a household to a cadre when the pairing ends; idempotent."""
     for permission in PAIRING_PERMISSIONS:
         remove_perm(permission, cadre, household)
+    cadre.__dict__.pop(GRANTS_MEMO, None)
 
 
 def household_grants_of(*, household: Any, cadre: Any) -> list[str]:

@@ -1,7 +1,10 @@
 """Reading effective-dated policy parameters (SPEC §15.2). The defaults are rows seeded by a migration, so an
 administrator can override them per province or county and per period without a release."""
 
+import contextlib
+import contextvars
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Q
@@ -21,8 +24,51 @@ def area_codes_up(code: str) -> list[str]:
     return codes
 
 
+# Within one request an area's parameters are read once, all of them (``reading_once``, opened by a middleware): a
+# page that asks for five settings reads them from the database in one query. Outside requests every read is fresh.
+_ONCE: contextvars.ContextVar[dict[tuple[str, datetime.date], dict[str, Any]] | None] = contextvars.ContextVar(
+    "parameters_once", default=None
+)
+
+
+@contextlib.contextmanager
+def reading_once() -> Iterator[None]:
+    token = _ONCE.set({})
+    try:
+        yield
+    finally:
+        _ONCE.reset(token)
+
+
 def parameter(key: str, *, area_code: str, on: datetime.date) -> Any:
     """The value of ``key`` for an area on a date; the most specific area with a row valid that day wins."""
+    memo = _ONCE.get()
+    if memo is None:
+        return _parameter(key, area_code=area_code, on=on)
+    if (area_code, on) not in memo:
+        memo[(area_code, on)] = _all(area_code=area_code, on=on)
+    found = memo[(area_code, on)]
+    if key not in found:
+        raise DomainError(f"政策参数“{key}”在 {on} 未设置，请系统管理员在“政策参数”中补充", field=key)
+    return found[key]
+
+
+def _all(*, area_code: str, on: datetime.date) -> dict[str, Any]:
+    """Every parameter of an area on a date, each resolved as ``parameter`` resolves it: one query."""
+    scopes = [*area_codes_up(area_code), ""] if area_code else [""]
+    found: dict[str, dict[str, Any]] = {}
+    rows = (
+        PolicyParameter.objects.filter(area_code__in=scopes, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("valid_from")  # a later start overrides an earlier one of the same scope
+        .values_list("key", "area_code", "value")
+    )
+    for key, area, value in rows:
+        found.setdefault(key, {})[area] = value
+    return {key: values[next(s for s in scopes if s in values)] for key, values in found.items()}
+
+
+def _parameter(key: str, *, area_code: str, on: datetime.date) -> Any:
     scopes = [*area_codes_up(area_code), ""] if area_code else [""]
     rows = {
         row.area_code: row.value

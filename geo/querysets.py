@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 _M = TypeVar("_M", bound=models.Model)
+GRANTS_MEMO = "_jurisdiction_grants"  # where a user object keeps the ids its grants open
 
 
 def jurisdiction_prefixes(user: Any) -> list[str]:
@@ -60,7 +61,7 @@ class JurisdictionQuerySet(models.QuerySet[_M]):
     def _granted_to(self, user: Any) -> Q | None:
         """The rows opened by the user's guardian ``view_`` grants, as a short ``pk__in`` list (keeps the main
         query indexable)."""
-        if self.grant_path is None:
+        if self.grant_path is None or not _may_hold_grants(user):
             return None
         from guardian.utils import get_user_obj_perms_model  # guardian imports auth models: load lazily
 
@@ -72,14 +73,27 @@ class JurisdictionQuerySet(models.QuerySet[_M]):
                 target = target._meta.get_field(part).related_model  # type: ignore[assignment]
         perm_model = get_user_obj_perms_model(target)  # type: ignore[arg-type]
         codename = f"view_{target._meta.model_name}"
-        ids = list(
-            perm_model._default_manager.filter(user=user, permission__codename=codename).values_list(
-                "content_object_id" if hasattr(perm_model, "content_object_id") else "object_pk", flat=True
+        # Read once per user object (a request's user): a page scopes several querysets by the same grants.
+        # accounts.grants forgets them when it changes a grant.
+        memo = user.__dict__.setdefault(GRANTS_MEMO, {})
+        key = (perm_model._meta.label, codename)
+        if key not in memo:
+            memo[key] = list(
+                perm_model._default_manager.filter(user=user, permission__codename=codename).values_list(
+                    "content_object_id" if hasattr(perm_model, "content_object_id") else "object_pk", flat=True
+                )
             )
-        )
+        ids = memo[key]
         if not ids:
             return None
         return Q(**{f"{path}pk__in": ids})
+
+
+def _may_hold_grants(user: Any) -> bool:
+    """Only paired assistance cadres hold object grants (``accounts.grants`` refuses any other role): nobody else's
+    page need look them up."""
+    roles = getattr(user, "roles", None)
+    return roles is None or "assistance_cadre" in {str(role) for role in roles}
 
 
 class AdminAreaQuerySet(JurisdictionQuerySet["AdminArea"]):  # type: ignore[name-defined]

@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Iterable
 
 import chinese_calendar
+from django.utils.functional import cached_property
 
 from geo.models import CalendarOverride
 
@@ -15,8 +16,13 @@ class WorkdayCalendar:
     """One lookup of the override table per calendar object; reuse it across a list of cases."""
 
     def __init__(self, overrides: Iterable[CalendarOverride] | None = None) -> None:
-        rows = CalendarOverride.objects.all() if overrides is None else overrides
-        self._overrides = {row.day: row.is_workday for row in rows}
+        self._given = overrides
+
+    @cached_property
+    def _overrides(self) -> dict[datetime.date, bool]:
+        """Read when first needed: a page whose queues are empty never reads the table."""
+        rows = CalendarOverride.objects.all() if self._given is None else self._given
+        return {row.day: row.is_workday for row in rows}
 
     def is_workday(self, day: datetime.date) -> bool:
         if day in self._overrides:

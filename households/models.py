@@ -612,6 +612,7 @@ class HouseholdFacts(models.Model):
     # Members (SPEC §2.1, §2.5): present members who count, and counts of present members by condition.
     size = models.PositiveSmallIntegerField(_("家庭人口"), default=0)
     present = models.PositiveSmallIntegerField(_("在户人数"), default=0)
+    school_age = models.PositiveSmallIntegerField(_("义务教育适龄人数"), default=0)
     school_age_out = models.PositiveSmallIntegerField(_("义务教育适龄未在校人数"), default=0)
     uninsured = models.PositiveSmallIntegerField(_("未参加基本医保人数"), default=0)
     seriously_ill = models.PositiveSmallIntegerField(_("大病重病人数"), default=0)

@@ -1,6 +1,7 @@
 import logging
 
 from celery import shared_task
+from django.db import OperationalError
 
 from households.models import ImportJob
 
@@ -22,3 +23,24 @@ def household_import_task(job_id: int) -> str:
         raise
     logger.info("household import %s (%s): %s, %s rows", job_id, job.original_name, status, job.total_rows)
     return status
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
+def facts_refresh_area_task(area_id: int, on: str) -> int:
+    """The facts of one township's households for a day (the nightly refresh fans out one task per township)."""
+    import datetime
+
+    from geo.models import AdminArea
+    from households.facts import facts_refresh_area
+
+    refresh = facts_refresh_area(AdminArea.objects.get(pk=area_id), on=datetime.date.fromisoformat(on))
+    logger.info("facts of %s: %d households, %d changed", area_id, refresh.households, refresh.changed)
+    return refresh.changed
+
+
+@shared_task
+def facts_refresh_all_task() -> int:
+    """Nightly: every township's facts as of today (date-dependent facts — ages, windows, flags ending — move on)."""
+    from households.facts import facts_dispatch_all
+
+    return facts_dispatch_all()

@@ -96,6 +96,8 @@ class HouseholdListView(JurisdictionScopedMixin, ListView[Household]):
             found = found.filter(visit_overdue_q(timezone.localdate(), path="facts__"))
         if params.get("income") == "missing":  # last year's income not fully recorded (the home page's card)
             found = found.filter(facts__net_last_year__isnull=True)
+        if params.get("head") == "missing":  # no present head (the home page's card)
+            found = found.filter(facts__heads=0)
         if params.get("closed") != "1":
             found = found.filter(closed_on__isnull=True)
         return found

@@ -181,3 +181,46 @@ class Reconciliation(models.Model):
     def matched(self) -> bool:
         s = self.summary
         return not (s.get("only_in_file") or s.get("only_in_registry") or s.get("differing") or s.get("errors"))
+
+
+class AreaCounts(models.Model):
+    """The numbers of one managing area (a village or a group) counted from the household facts and the monitoring
+    records by a beat job (``ledgers.counts``): home pages and dashboards sum these rows over a user's territory
+    instead of recomputing over the registry, and say when they were counted."""
+
+    area = models.OneToOneField(
+        "geo.AdminArea",
+        verbose_name=_("区划"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,  # rebuilt whole by the count: no constraint to check per row
+    )
+    counted_at = models.DateTimeField(_("统计时间"))
+    households = models.PositiveIntegerField(_("在册户数"), default=0)
+    people = models.PositiveIntegerField(_("在户人数"), default=0)
+    income_missing = models.PositiveIntegerField(_("上年度收入未录入完整的户数"), default=0)
+    head_missing = models.PositiveIntegerField(_("无户主的户数"), default=0)
+    risk_flagged = models.PositiveIntegerField(_("走访发现风险待识别户数"), default=0)
+    visits_overdue = models.PositiveIntegerField(_("逾期未走访户数"), default=0)
+    monitored = models.PositiveIntegerField(_("监测户数"), default=0)
+    unstable_exited = models.PositiveIntegerField(_("脱贫不稳定户"), default=0)
+    marginal_at_risk = models.PositiveIntegerField(_("边缘易致贫户"), default=0)
+    sudden_hardship = models.PositiveIntegerField(_("突发严重困难户"), default=0)
+    exited_households = models.PositiveIntegerField(_("脱贫户"), default=0)
+    returned_people = models.PositiveIntegerField(_("返贫致贫人口"), default=0)
+    insured_people = models.PositiveIntegerField(_("参加基本医疗保险人数"), default=0)
+    school_age = models.PositiveIntegerField(_("义务教育适龄人数"), default=0)
+    school_age_out = models.PositiveIntegerField(_("义务教育适龄未在校人数"), default=0)
+    centralized_water = models.PositiveIntegerField(_("集中供水户数"), default=0)
+    without_measures = models.PositiveIntegerField(_("超期未落实帮扶措施的监测对象"), default=0)
+    elimination_candidates = models.PositiveIntegerField(_("可研判风险消除的监测对象"), default=0)
+    lookbacks_due = models.PositiveIntegerField(_("到期回头看"), default=0)
+
+    class Meta:
+        verbose_name = _("区划统计")
+        verbose_name_plural = _("区划统计")
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.area_id} @ {self.counted_at:%Y-%m-%d %H:%M}"

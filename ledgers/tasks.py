@@ -24,3 +24,13 @@ def ledger_exports_expire_task() -> int:
     expired = exports_expire()
     logger.info("ledger exports expired: %d", expired)
     return expired
+
+
+@shared_task(acks_late=True)
+def area_counts_refresh_task() -> int:
+    """Every ``AREA_COUNTS_EVERY_MINUTES``: recount every area from the household facts."""
+    from ledgers.counts import area_counts_refresh
+
+    counted = area_counts_refresh()
+    logger.info("area counts: %d areas", counted)
+    return counted

@@ -131,3 +131,20 @@ def without_measures_q(*, on: datetime.date, due_days: int) -> Q:
     return Q(status__in=sorted(OPEN_SUBJECT_STATUSES), entered_on__lt=on - datetime.timedelta(days=due_days)) & ~Q(
         Exists(AssistanceMeasure.objects.filter(subject=OuterRef("pk")))
     )
+
+
+def elimination_candidate_q() -> Q:
+    """Query face over MonitoringSubject: SPEC §4.8 preconditions 1–3 as the registry shows them — monitored,
+    the household's exit income met (the household fact ``exit_income_met``), no open risk, measures recorded —
+    and no elimination case under way. The home queue suggests these for EL-0; FC-GAP-MISSED-AID-02 finds those
+    left waiting."""
+    from monitoring.choices import OPEN_ELIMINATION_STATES
+    from monitoring.models import AssistanceMeasure, EliminationCase
+
+    open_case = EliminationCase.objects.filter(subject=OuterRef("pk"), state__in=sorted(OPEN_ELIMINATION_STATES))
+    return (
+        Q(status=SubjectStatus.MONITORED, household__risk_flagged_on__isnull=True)
+        & Q(household__facts__exit_income_met=True)
+        & Q(Exists(AssistanceMeasure.objects.filter(subject=OuterRef("pk"))))
+        & ~Q(Exists(open_case))
+    )

@@ -49,7 +49,7 @@ from monitoring.choices import (
     SubjectStatus,
     TriggerCondition,
 )
-from monitoring.facts import without_measures_q
+from monitoring.facts import elimination_candidate_q, without_measures_q
 from monitoring.models import (
     EliminationCase,
     EntryApplication,
@@ -609,15 +609,12 @@ def elimination_actions(user: Any, case: EliminationCase) -> list[str]:
 
 
 def elimination_candidates(*, user: Any, today: datetime.date) -> QuerySet[MonitoringSubject]:
-    """Monitored subjects without an open elimination case whose household shows no open risk and whose income is
-    recorded at or above the exit line for last year: the system's suggestions for EL-0 (SPEC §4.8, preconditions
+    """The system's suggestions for EL-0 (``monitoring.facts.elimination_candidate_q``: SPEC §4.8 preconditions
     1–3 hold). Set-based; the full checklist is evaluated on the case."""
     return (
         MonitoringSubject.objects.visible_to(user)
-        .filter(status=SubjectStatus.MONITORED, household__risk_flagged_on__isnull=True, measures__isnull=False)
-        .exclude(elimination_cases__state__in=sorted(OPEN_ELIMINATION_STATES))
+        .filter(elimination_candidate_q())
         .select_related("household__managing_area")
-        .distinct()
     )
 
 

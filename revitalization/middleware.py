@@ -34,3 +34,16 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ParametersOnceMiddleware:
+    """Policy parameters are read once per request (``geo.parameters.reading_once``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        from geo.parameters import reading_once
+
+        with reading_once():
+            return self.get_response(request)

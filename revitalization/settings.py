@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "revitalization.middleware.LoginRequiredMiddleware",
+    "revitalization.middleware.ParametersOnceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -97,7 +98,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.RoleBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -215,6 +216,8 @@ CACHES = {
 SWEEP_CHUNK_PAUSE_SECONDS = env.float("SWEEP_CHUNK_PAUSE_SECONDS", default=0)
 # Ledger exports (issue "ledgers" §3): up to this many rows are written in the request, larger ones by a worker
 # with a progress bar; files are kept this many hours for their owner, then deleted (the audit row stays).
+# The beat job recounting every area's numbers (home counters, dashboards) runs this often.
+AREA_COUNTS_EVERY_MINUTES = env.int("AREA_COUNTS_EVERY_MINUTES", default=10)
 # Lists count at most this many rows; beyond it they say "more than" and ask for a narrower search.
 LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=2000)
 LEDGER_SYNC_MAX_ROWS = env.int("LEDGER_SYNC_MAX_ROWS", default=2000)

@@ -6,12 +6,12 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
-from geo.codes import AreaLevel
+from geo.codes import AreaLevel, ancestor_code
 from geo.models import AdminArea
 from geo.parameters import parameter
 from geo.selectors import townships_of
@@ -133,18 +133,17 @@ def centralized_sweep_missing(*, user: Any, today: datetime.date) -> AdminArea |
         return None
     if area.level not in (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE):
         return None
-    county = AdminArea.objects.filter(code=area.code[:6].ljust(12, "0"), level=AreaLevel.COUNTY).first()
-    if county is None:
-        return None
-    done = SweepRun.objects.filter(county=county, kind=SweepKind.CENTRALIZED, status=RunStatus.DONE)
-    if not done.filter(run_on__gt=today - datetime.timedelta(days=365)).exists():
-        return county
+    county_code = ancestor_code(area.code, AreaLevel.COUNTY)
+    done = SweepRun.objects.filter(county__code=county_code, kind=SweepKind.CENTRALIZED, status=RunStatus.DONE)
+    latest = done.aggregate(latest=Max("run_on"))["latest"]
     month, day = (
-        int(part) for part in str(parameter("sweep.annual_deadline", area_code=county.code, on=today)).split("-")
+        int(part) for part in str(parameter("sweep.annual_deadline", area_code=county_code, on=today)).split("-")
     )
-    if today >= datetime.date(today.year, month, day) and not done.filter(run_on__year=today.year).exists():
-        return county
-    return None
+    late = latest is None or latest <= today - datetime.timedelta(days=365)
+    late = late or (today >= datetime.date(today.year, month, day) and latest is not None and latest.year < today.year)
+    if not late:
+        return None
+    return AdminArea.objects.filter(code=county_code, level=AreaLevel.COUNTY).first()
 
 
 def rule_rows(run: SweepRun) -> list[dict[str, Any]]:

@@ -1,20 +1,23 @@
 """The home page work queue: what is waiting for this user. Each app contributes providers; each provider counts
-from ``visible_to(user)`` so the queue never shows what lies outside the user's jurisdiction."""
+from ``visible_to(user)`` so the queue never shows what lies outside the user's jurisdiction. Counts over the
+registry come from the territory's counts of ``ledgers.counts`` (with the time they were counted); workflow queues
+are read live, a bounded number of rows each."""
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
-from geo.parameters import parameter
 from households.models import Household
-from households.selectors import overdue_visits
+from ledgers.counts import Totals, counted_totals, live_totals
 from monitoring.models import EliminationCase
 from monitoring.selectors import (
     QueueFilter,
@@ -30,6 +33,8 @@ from monitoring.selectors import (
 from sweeps.choices import OPEN_PROBLEM_STATUSES, CampaignStatus, ProblemStatus, WarningStatus
 from sweeps.models import CampaignPart, Problem, ScreeningWarning
 
+QUEUE_READ: Final = 200  # rows of a workflow queue read to count the overdue among them
+
 
 @dataclass(frozen=True)
 class QueueItem:
@@ -37,221 +42,244 @@ class QueueItem:
     count: int
     url: str
     hint: str = ""
+    counted_at: datetime.datetime | None = None  # counted by the beat job, not now: the page says when
 
 
-Provider = Callable[[Any], QueueItem | None]
+class Home:
+    """What the providers of one home page share, each read once: the counts of the user's territory, the
+    problem and warning counts, the working-day calendar."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self.today = timezone.localdate()
+        self.waiting = WaitingContext()
+
+    @cached_property
+    def counted(self) -> bool:
+        """Whether the user's numbers are their territory's counts (else their few paired households, live)."""
+        return self.user.is_superuser or has_capability(self.user, Capability.BROWSE_HOUSEHOLDS)
+
+    @cached_property
+    def totals(self) -> Totals:
+        """The territory's counts (``ledgers.counts``); a user who sees only paired households counts those."""
+        if not self.counted:
+            return live_totals(Household.objects.visible_to(self.user).active(), today=self.today)
+        return counted_totals(self.user)
+
+    @cached_property
+    def problems(self) -> dict[str, int]:
+        working = [ProblemStatus.ASSIGNED, ProblemStatus.IN_PROGRESS, ProblemStatus.RETURNED]
+        mine = Q(status__in=working)
+        if has_capability(self.user, Capability.VERIFY_RECTIFICATION):
+            mine &= Q(responsible_person=self.user)  # a reviewer's own assignments only
+        return Problem.objects.visible_to(self.user).aggregate(
+            open=Count("pk", filter=Q(status=ProblemStatus.OPEN)),
+            submitted=Count("pk", filter=Q(status=ProblemStatus.SUBMITTED)),
+            mine=Count("pk", filter=mine),
+            overdue=Count("pk", filter=Q(status__in=sorted(OPEN_PROBLEM_STATUSES), deadline__lt=self.today)),
+        )
 
 
-def _households_without_income(user: Any) -> QueueItem | None:
-    if not has_capability(user, Capability.EDIT_HOUSEHOLD):
-        return None
-    year = timezone.localdate().year - 1
-    count = Household.objects.visible_to(user).active().exclude(incomes__year=year).count()
+Provider = Callable[[Home], QueueItem | None]
+
+
+def _counted(home: Home, title: str, count: int, url: str, hint: str) -> QueueItem | None:
     if not count:
         return None
-    return QueueItem(
-        title=_("%(year)s 年度收入未录入的农户") % {"year": year},
-        count=count,
-        url=reverse("households:household-list"),
-        hint=_("收入是识别监测对象的依据，请在走访时核实录入。"),
+    return QueueItem(title=title, count=count, url=url, hint=hint, counted_at=home.totals.counted_at)
+
+
+def _households_without_income(home: Home) -> QueueItem | None:
+    if not has_capability(home.user, Capability.EDIT_HOUSEHOLD):
+        return None
+    return _counted(
+        home,
+        _("%(year)s 年度收入未录入完整的农户") % {"year": home.today.year - 1},
+        home.totals.income_missing,
+        reverse("households:household-list") + "?income=missing",
+        _("收入是识别监测对象的依据，请在走访时核实录入。"),
     )
 
 
-def _households_without_head(user: Any) -> QueueItem | None:
-    if not has_capability(user, Capability.EDIT_HOUSEHOLD):
+def _households_without_head(home: Home) -> QueueItem | None:
+    if not has_capability(home.user, Capability.EDIT_HOUSEHOLD):
         return None
-    count = Household.objects.visible_to(user).active().filter(head__isnull=True).count()
-    if not count:
-        return None
-    return QueueItem(
-        title=_("未指定户主的农户"),
-        count=count,
-        url=reverse("households:household-list"),
-        hint=_("每户须有且只有一名户主。"),
+    return _counted(
+        home,
+        _("未指定户主的农户"),
+        home.totals.head_missing,
+        reverse("households:household-list") + "?head=missing",
+        _("每户须有且只有一名户主。"),
     )
 
 
-def _paired_households(user: Any) -> QueueItem | None:
+def _paired_households(home: Home) -> QueueItem | None:
+    user = home.user
     if has_capability(user, Capability.BROWSE_HOUSEHOLDS) or not has_capability(user, Capability.RECORD_VISIT):
         return None
-    count = Household.objects.visible_to(user).active().count()
     return QueueItem(
-        title=_("我的结对帮扶农户"), count=count, url=reverse("households:household-list"), hint=_("请按期入户走访。")
+        title=_("我的结对帮扶农户"),
+        count=home.totals.households,
+        url=reverse("households:household-list"),
+        hint=_("请按期入户走访。"),
     )
 
 
-def _overdue_visits(user: Any) -> QueueItem | None:
-    if not has_capability(user, Capability.RECORD_VISIT):
+def _overdue_visits(home: Home) -> QueueItem | None:
+    if not has_capability(home.user, Capability.RECORD_VISIT):
         return None
-    today = timezone.localdate()
-    count = overdue_visits(user=user, on=today).count()
-    if not count:
-        return None
-    intervals = parameter("visit.interval_days", area_code=user.area.code if user.area else "", on=today)
-    return QueueItem(
-        title=_("逾期未走访的农户"),
-        count=count,
-        url=reverse("households:household-list") + "?risk=overdue",
-        hint=_("超过走访周期或已过计划走访日期（脱贫户 %(exited)s 天，发现风险户 %(risk)s 天）。")
-        % {"exited": intervals.get("exited", "—"), "risk": intervals.get("risk_flagged", "—")},
+    return _counted(
+        home,
+        _("逾期未走访的农户"),
+        home.totals.visits_overdue,
+        reverse("households:household-list") + "?risk=overdue",
+        _("超过走访周期或已过计划走访日期（监测户、暂不标注户 30 天，脱贫户、风险消除户 90 天，发现风险户 30 天）。"),
     )
 
 
-def _risk_flagged(user: Any) -> QueueItem | None:
-    if not has_capability(user, Capability.OPEN_ENTRY):
+def _risk_flagged(home: Home) -> QueueItem | None:
+    if not has_capability(home.user, Capability.OPEN_ENTRY):
         return None
-    count = Household.objects.visible_to(user).active().filter(risk_flagged_on__isnull=False).count()
-    if not count:
-        return None
-    return QueueItem(
-        title=_("走访发现风险、待识别的农户"),
-        count=count,
-        url=reverse("households:household-list") + "?risk=flagged",
-        hint=_("请核实情况，符合条件的按程序申报纳入监测。"),
+    return _counted(
+        home,
+        _("走访发现风险、待识别的农户"),
+        home.totals.risk_flagged,
+        reverse("households:household-list") + "?risk=flagged",
+        _("请核实情况，符合条件的按程序申报纳入监测。"),
     )
 
 
-def _entry_steps(user: Any) -> QueueItem | None:
-    queue = entry_queue(user=user, mine=True)
-    count = queue.count()
-    if not count:
-        return None
-    shared = WaitingContext()
-    overdue = sum(1 for application in queue[:200] if waiting(application, context=shared).overdue)
-    hint = _("其中 %(n)s 件已超过办理时限。") % {"n": overdue} if overdue else _("请在办理时限内完成。")
-    return QueueItem(title=_("待我办理的纳入监测申请"), count=count, url=reverse("monitoring:entry-queue"), hint=hint)
+def _steps(queue: QuerySet[Any], waiting_of: Callable[[Any], Any]) -> tuple[int, int]:
+    """(how many, how many overdue) of a queue: its first rows are read once; beyond them only counted."""
+    rows = list(queue[: QUEUE_READ + 1])
+    count = len(rows) if len(rows) <= QUEUE_READ else queue.count()
+    return count, sum(1 for row in rows[:QUEUE_READ] if waiting_of(row).overdue)
 
 
-def _subjects_without_measures(user: Any) -> QueueItem | None:
-    if not has_capability(user, Capability.MANAGE_MEASURES):
-        return None
-    count = subjects_without_measures(user=user, today=timezone.localdate()).count()
+def _late_hint(overdue: int) -> str:
+    return _("其中 %(n)s 件已超过办理时限。") % {"n": overdue} if overdue else _("请在办理时限内完成。")
+
+
+def _entry_steps(home: Home) -> QueueItem | None:
+    count, overdue = _steps(
+        entry_queue(user=home.user, mine=True), lambda application: waiting(application, context=home.waiting)
+    )
     if not count:
         return None
-    return QueueItem(
-        title=_("纳入监测后尚未制定帮扶措施的对象"),
-        count=count,
-        url=reverse("monitoring:subject-list") + "?without_measures=1",
-        hint=_("应帮尽帮：请尽快制定“一户一策”帮扶措施。"),
+    return QueueItem(_("待我办理的纳入监测申请"), count, reverse("monitoring:entry-queue"), _late_hint(overdue))
+
+
+def _elimination_steps(home: Home) -> QueueItem | None:
+    queue = elimination_queue(
+        EliminationCase.objects.visible_to(home.user), user=home.user, chosen=QueueFilter(mine=True)
+    )
+    count, overdue = _steps(queue, lambda case: elimination_waiting(case, context=home.waiting))
+    if not count:
+        return None
+    return QueueItem(_("待我办理的风险消除"), count, reverse("monitoring:elimination-queue"), _late_hint(overdue))
+
+
+def _subjects_without_measures(home: Home) -> QueueItem | None:
+    if not has_capability(home.user, Capability.MANAGE_MEASURES):
+        return None
+    if home.counted:
+        count = home.totals.without_measures
+    else:
+        count = subjects_without_measures(user=home.user, today=home.today).count()
+    return _counted(
+        home,
+        _("纳入监测后尚未制定帮扶措施的对象"),
+        count,
+        reverse("monitoring:subject-list") + "?without_measures=1",
+        _("应帮尽帮：请尽快制定“一户一策”帮扶措施。"),
     )
 
 
-def _elimination_steps(user: Any) -> QueueItem | None:
-    queue = elimination_queue(EliminationCase.objects.visible_to(user), user=user, chosen=QueueFilter(mine=True))
-    count = queue.count()
-    if not count:
-        return None
-    shared = WaitingContext()
-    overdue = sum(1 for case in queue[:200] if elimination_waiting(case, context=shared).overdue)
-    hint = _("其中 %(n)s 件已超过办理时限。") % {"n": overdue} if overdue else _("请在办理时限内完成。")
-    return QueueItem(title=_("待我办理的风险消除"), count=count, url=reverse("monitoring:elimination-queue"), hint=hint)
-
-
-def _elimination_candidates(user: Any) -> QueueItem | None:
+def _elimination_candidates(home: Home) -> QueueItem | None:
+    user = home.user
     if not (has_capability(user, Capability.VILLAGE_PROCEDURE) or has_capability(user, Capability.TOWNSHIP_REVIEW)):
         return None
-    count = elimination_candidates(user=user, today=timezone.localdate()).count()
-    if not count:
-        return None
-    return QueueItem(
-        title=_("可研判风险消除的监测对象"),
-        count=count,
-        url=reverse("monitoring:subject-list") + "?candidates=1",
-        hint=_("已有帮扶措施且无未处理风险：请核对收入和两不愁三保障，符合条件的发起风险消除。"),
+    if home.counted:
+        count = home.totals.elimination_candidates
+    else:
+        count = elimination_candidates(user=user, today=home.today).count()
+    return _counted(
+        home,
+        _("可研判风险消除的监测对象"),
+        count,
+        reverse("monitoring:subject-list") + "?candidates=1",
+        _("收入已达风险消除标准、已有帮扶措施且无未处理风险：请核对两不愁三保障，符合条件的发起风险消除。"),
     )
 
 
-def _lookbacks_due(user: Any) -> QueueItem | None:
-    if not has_capability(user, Capability.RECORD_VISIT):
+def _lookbacks_due(home: Home) -> QueueItem | None:
+    if not has_capability(home.user, Capability.RECORD_VISIT):
         return None
-    count = lookbacks_due(user=user, today=timezone.localdate()).count()
-    if not count:
-        return None
-    return QueueItem(
-        title=_("到期的风险消除回头看"),
-        count=count,
-        url=reverse("monitoring:subject-list") + "?lookback_due=1",
-        hint=_("请入户回头看，风险消除不稳定的重新纳入监测。"),
+    count = home.totals.lookbacks_due if home.counted else lookbacks_due(user=home.user, today=home.today).count()
+    return _counted(
+        home,
+        _("到期的风险消除回头看"),
+        count,
+        reverse("monitoring:subject-list") + "?lookback_due=1",
+        _("请入户回头看，风险消除不稳定的重新纳入监测。"),
     )
 
 
-def _problems(user: Any) -> QuerySet[Problem]:
-    return Problem.objects.visible_to(user)
-
-
-def _problems_to_assign(user: Any) -> QueueItem | None:
-    if not has_capability(user, Capability.VERIFY_RECTIFICATION):
+def _problem_item(home: Home, capability: Capability, key: str, title: str, query: str, hint: str) -> QueueItem | None:
+    if not has_capability(home.user, capability):
         return None
-    count = _problems(user).filter(status=ProblemStatus.OPEN).count()
+    count = home.problems[key]
     if not count:
         return None
-    return QueueItem(
-        title=_("排查发现、待交办的问题"),
-        count=count,
-        url=reverse("sweeps:problem-list") + "?status=open",
-        hint=_("明确责任单位、责任人和整改期限（四查四补）。"),
+    return QueueItem(title=title, count=count, url=reverse("sweeps:problem-list") + query, hint=hint)
+
+
+def _problems_to_assign(home: Home) -> QueueItem | None:
+    return _problem_item(
+        home, Capability.VERIFY_RECTIFICATION, "open", _("排查发现、待交办的问题"), "?status=open",
+        _("明确责任单位、责任人和整改期限（四查四补）。"),
+    )  # fmt: skip
+
+
+def _problems_to_verify(home: Home) -> QueueItem | None:
+    return _problem_item(
+        home, Capability.VERIFY_RECTIFICATION, "submitted", _("已提交、待核验销号的整改"), "?status=submitted",
+        _("核验整改成效，对账销号。"),
+    )  # fmt: skip
+
+
+def _problems_to_rectify(home: Home) -> QueueItem | None:
+    return _problem_item(
+        home, Capability.SUBMIT_RECTIFICATION, "mine", _("交办给我的整改任务"), "?status=open",
+        _("按期整改，提交整改措施和佐证材料。"),
+    )  # fmt: skip
+
+
+def _problems_overdue(home: Home) -> QueueItem | None:
+    return _problem_item(
+        home, Capability.VIEW_RECTIFICATION, "overdue", _("逾期未销号的排查问题"), "?overdue=1",
+        _("整改期限内见底清零：逾期问题须督办。"),
+    )  # fmt: skip
+
+
+def _warnings_to_verify(home: Home) -> QueueItem | None:
+    if not has_capability(home.user, Capability.DISPOSE_WARNING):
+        return None
+    found = (
+        ScreeningWarning.objects.visible_to(home.user)
+        .filter(status=WarningStatus.ASSIGNED)
+        .aggregate(count=Count("pk"), late=Count("pk", filter=Q(feedback_due_on__lt=home.today)))
     )
-
-
-def _problems_to_verify(user: Any) -> QueueItem | None:
-    if not has_capability(user, Capability.VERIFY_RECTIFICATION):
+    if not found["count"]:
         return None
-    count = _problems(user).filter(status=ProblemStatus.SUBMITTED).count()
-    if not count:
-        return None
-    return QueueItem(
-        title=_("已提交、待核验销号的整改"),
-        count=count,
-        url=reverse("sweeps:problem-list") + "?status=submitted",
-        hint=_("核验整改成效，对账销号。"),
-    )
-
-
-def _problems_to_rectify(user: Any) -> QueueItem | None:
-    if not has_capability(user, Capability.SUBMIT_RECTIFICATION):
-        return None
-    working = [ProblemStatus.ASSIGNED, ProblemStatus.IN_PROGRESS, ProblemStatus.RETURNED]
-    mine = _problems(user).filter(status__in=working)
-    if has_capability(user, Capability.VERIFY_RECTIFICATION):
-        mine = mine.filter(responsible_person=user)  # a reviewer's own assignments only
-    count = mine.count()
-    if not count:
-        return None
-    return QueueItem(
-        title=_("交办给我的整改任务"),
-        count=count,
-        url=reverse("sweeps:problem-list") + "?status=open",
-        hint=_("按期整改，提交整改措施和佐证材料。"),
-    )
-
-
-def _problems_overdue(user: Any) -> QueueItem | None:
-    if not has_capability(user, Capability.VIEW_RECTIFICATION):
-        return None
-    count = _problems(user).filter(status__in=sorted(OPEN_PROBLEM_STATUSES), deadline__lt=timezone.localdate()).count()
-    if not count:
-        return None
-    return QueueItem(
-        title=_("逾期未销号的排查问题"),
-        count=count,
-        url=reverse("sweeps:problem-list") + "?overdue=1",
-        hint=_("整改期限内见底清零：逾期问题须督办。"),
-    )
-
-
-def _warnings_to_verify(user: Any) -> QueueItem | None:
-    if not has_capability(user, Capability.DISPOSE_WARNING):
-        return None
-    waiting = ScreeningWarning.objects.visible_to(user).filter(status=WarningStatus.ASSIGNED)
-    count = waiting.count()
-    if not count:
-        return None
-    late = waiting.filter(feedback_due_on__lt=timezone.localdate()).count()
+    late = found["late"]
     hint = _("其中 %(n)s 条已超过反馈期限。") % {"n": late} if late else _("入户核实后填写处置结果。")
-    return QueueItem(title=_("待核实的部门筛查预警"), count=count, url=reverse("sweeps:warning-list"), hint=hint)
+    url = reverse("sweeps:warning-list")
+    return QueueItem(title=_("待核实的部门筛查预警"), count=found["count"], url=url, hint=hint)
 
 
-def _checklists_to_answer(user: Any) -> QueueItem | None:
+def _checklists_to_answer(home: Home) -> QueueItem | None:
+    user = home.user
     if not has_capability(user, Capability.SUBMIT_RECTIFICATION) or has_capability(
         user, Capability.VERIFY_RECTIFICATION
     ):
@@ -259,11 +287,11 @@ def _checklists_to_answer(user: Any) -> QueueItem | None:
     open_parts = CampaignPart.objects.visible_to(user).filter(
         parent__isnull=False, signed_at__isnull=True, campaign__status=CampaignStatus.OPEN
     )
-    count = open_parts.count()
-    if not count:
+    parts = list(open_parts.order_by("pk").only("pk")[:QUEUE_READ])  # a village has a few parts open at most
+    if not parts:
         return None
-    part = open_parts.first()
-    assert part is not None
+    count = len(parts) if len(parts) < QUEUE_READ else open_parts.count()
+    part = parts[0]
     return QueueItem(
         title=_("排查活动：待填报、签收的核查清单"),
         count=count,
@@ -272,8 +300,9 @@ def _checklists_to_answer(user: Any) -> QueueItem | None:
     )
 
 
-def _ledgers_to_sign(user: Any) -> QueueItem | None:
-    """Frozen ledgers whose next signature is this user's place and level (issue "ledgers" §5)."""
+def _ledgers_to_sign(home: Home) -> QueueItem | None:
+    """Frozen ledgers whose next signature is this user's place and level (SPEC §13.1)."""
+    user = home.user
     from ledgers.freezing import may_sign
     from ledgers.models import FrozenLedger
 
@@ -315,5 +344,5 @@ PROVIDERS: list[Provider] = [
 ]
 
 
-def queue_for(user: Any) -> list[QueueItem]:
-    return [item for item in (provider(user) for provider in PROVIDERS) if item is not None]
+def queue_for(home: Home) -> list[QueueItem]:
+    return [item for item in (provider(home) for provider in PROVIDERS) if item is not None]

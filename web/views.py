@@ -1,36 +1,43 @@
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from accounts.permissions import has_capability
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.shortcuts import scoped_view
-from households.choices import MemberStatus
-from households.models import Household, HouseholdMember
+from ledgers.counts import co_managed
 from ledgers.views import DASHBOARD_CAPABILITIES
 from sweeps.selectors import centralized_sweep_missing
-from web.queues import queue_for
+from web.queues import Home, queue_for
 
 
 @scoped_view
 def home(request: HttpRequest) -> HttpResponse:
-    """The user's own home page: their area, their roles, the numbers of their jurisdiction and their queue."""
+    """The user's own home page: their area, their roles, the numbers of their jurisdiction and their queue. The
+    numbers are the territory's counts as last counted (the page says when), never a recount of the registry."""
     user = request.user
-    households = Household.objects.visible_to(user).active()
-    areas = AdminArea.objects.visible_to(user).active()
+    page = Home(user)
+    queue = queue_for(page)
+    areas = (
+        AdminArea.objects.visible_to(user)
+        .active()
+        .aggregate(
+            townships=Count("pk", filter=Q(level=AreaLevel.TOWNSHIP)),
+            villages=Count("pk", filter=Q(level=AreaLevel.VILLAGE)),
+        )
+    )
+    totals = page.totals
+    households, people = totals.households, totals.people
+    if page.counted:  # the territory's counts hold the households it manages; add those it only co-manages
+        extra_households, extra_people = co_managed(user)
+        households, people = households + extra_households, people + extra_people
     context = {
-        "queue": queue_for(user),
-        "stats": {
-            "households": households.count(),
-            "people": HouseholdMember.objects.visible_to(user)
-            .filter(member_status=MemberStatus.PRESENT, household__closed_on__isnull=True)
-            .count(),
-            "townships": areas.filter(level=AreaLevel.TOWNSHIP).count(),
-            "villages": areas.filter(level=AreaLevel.VILLAGE).count(),
-        },
+        "queue": queue,
+        "stats": {"households": households, "people": people, **areas},
+        "counted_at": totals.counted_at,
         "roles": sorted(getattr(user, "roles", []), key=str),
-        "sweep_missing": centralized_sweep_missing(user=user, today=timezone.localdate()),
+        "sweep_missing": centralized_sweep_missing(user=user, today=page.today),
         "dashboard": any(has_capability(user, c) for c in DASHBOARD_CAPABILITIES),
     }
     return render(request, "web/home.html", context)

@@ -92,6 +92,12 @@ MEMBER_FACTS: Final[tuple[MemberFact, ...]] = (
     # SPEC §2.1 household_size: present members who count in the household (the one definition of "人口").
     MemberFact("size", lambda m, c: m.counts_in_household, lambda c: Q(counts_in_household=True)),
     MemberFact("present", lambda m, c: True, None),
+    # SPEC §13.3 九年义务教育巩固率: members of compulsory-school age, and of them those out of school.
+    MemberFact(
+        "school_age",
+        lambda m, c: age_between(m.birth_date, c, *c.compulsory_age),
+        lambda c: age_between_q(c, *c.compulsory_age),
+    ),
     MemberFact(
         "school_age_out",
         _school_age_out,

@@ -411,3 +411,17 @@ def facts_fresh_as_of(area: AdminArea) -> datetime.datetime | None:
     )
     candidates = [at for at in (above, inside) if at is not None]
     return max(candidates) if candidates else None
+
+
+def facts_dispatch_all(*, on: datetime.date | None = None) -> int:
+    """Send one refresh task per township that manages households (a Celery group: they run in parallel)."""
+    from celery import group
+
+    from households.tasks import facts_refresh_area_task
+
+    on = on or timezone.localdate()
+    townships = AdminArea.objects.filter(level=AreaLevel.TOWNSHIP, valid_to__isnull=True).values_list("pk", flat=True)
+    ids = list(townships)
+    if ids:
+        group(facts_refresh_area_task.s(pk, on.isoformat()) for pk in ids).apply_async()
+    return len(ids)

@@ -20,9 +20,9 @@ from households.choices import (
 from households.facts import flag_in_force_q, has_flag_q, member_fact_q, visit_overdue_q
 from households.models import HouseholdFlag, IncomeRecord
 from households.models import Visit as HouseholdVisit
-from monitoring.choices import OPEN_ELIMINATION_STATES, EntryState, IdentificationChannel, MeasureStatus, MeasureType
-from monitoring.facts import without_measures_q
-from monitoring.models import AssistanceMeasure, EliminationCase, EntryApplication, NegativeListHit
+from monitoring.choices import EntryState, IdentificationChannel, MeasureStatus, MeasureType
+from monitoring.facts import elimination_candidate_q, without_measures_q
+from monitoring.models import AssistanceMeasure, EntryApplication, NegativeListHit
 from projects.choices import AssetStatus, ProjectStatus
 from projects.models import Project, ProjectAsset, ProjectBeneficiary
 from sweeps.choices import FourChecksCategory, GapType, RuleMode, SubjectKind
@@ -245,17 +245,10 @@ def _has_measure() -> Q:
 
 
 def exit_ready(scope: Scope) -> Q:
-    """FC-GAP-MISSED-AID-02: exit preconditions 1–3 of SPEC §4.8 (income at the exit line, no open risk, measures
-    recorded) for ``sweep.exit_ready_months`` without an elimination case. The exit income is the household fact
-    ``exit_income_met`` (the exit line and ``exit.margin_inclusive`` as the elimination checklist reads them)."""
+    """FC-GAP-MISSED-AID-02: a subject the home queue has suggested for risk elimination (exit preconditions 1–3 of
+    SPEC §4.8: ``monitoring.facts.elimination_candidate_q``) for ``sweep.exit_ready_months`` without a case."""
     ready_since = scope.on - datetime.timedelta(days=30 * scope.exit_ready_months)
-    open_case = EliminationCase.objects.filter(subject=OuterRef("pk"), state__in=sorted(OPEN_ELIMINATION_STATES))
-    return (
-        Q(status="monitored", entered_on__lte=ready_since, household__risk_flagged_on__isnull=True)
-        & Q(household__facts__exit_income_met=True)
-        & _has_measure()
-        & ~Q(Exists(open_case))
-    )
+    return elimination_candidate_q() & Q(entered_on__lte=ready_since)
 
 
 def measures_ended_while_at_risk(scope: Scope) -> Q:

@@ -1,0 +1,198 @@
+"""Counts per managing area, from the household facts and the monitoring records (``AreaCounts``). A beat job
+recounts every area in one pass over the facts (a province's million households in seconds); home pages and
+dashboards sum the rows of a territory — a few hundred rows for a county, not its registry — and show when they
+were counted."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.utils import timezone
+
+from households.choices import HouseholdFlagKind, WaterSupplyType
+from households.facts import has_flag_q, visit_overdue_q
+from households.models import Household, HouseholdFacts
+from ledgers.models import AreaCounts
+from monitoring.choices import OPEN_SUBJECT_STATUSES, SubjectCategory
+from monitoring.facts import elimination_candidate_q, without_measures_q
+from monitoring.models import LookbackReview, MonitoringSubject
+
+NUMBERS = tuple(f.name for f in AreaCounts._meta.concrete_fields if f.name not in ("area", "counted_at"))
+
+
+def _household_totals(today: datetime.date) -> dict[str, Any]:
+    """What is counted over the household facts, by managing area (one GROUP BY)."""
+    monitored = Q(monitoring_status__in=sorted(OPEN_SUBJECT_STATUSES))
+
+    def category(value: str) -> Count:
+        return Count("pk", filter=monitored & Q(monitoring_category=value))
+
+    return {
+        "households": Count("pk"),
+        "people": Sum("present"),
+        "income_missing": Count("pk", filter=Q(net_last_year__isnull=True)),
+        "head_missing": Count("pk", filter=Q(heads=0)),
+        "risk_flagged": Count("pk", filter=Q(household__risk_flagged_on__isnull=False)),
+        "visits_overdue": Count("pk", filter=visit_overdue_q(today)),
+        "monitored": Count("pk", filter=monitored),
+        "unstable_exited": category(SubjectCategory.UNSTABLE_EXITED),
+        "marginal_at_risk": category(SubjectCategory.MARGINAL_AT_RISK),
+        "sudden_hardship": category(SubjectCategory.SUDDEN_HARDSHIP),
+        "exited_households": Count("pk", filter=has_flag_q(HouseholdFlagKind.EXITED_POOR)),
+        "returned_people": Sum("present", filter=has_flag_q(HouseholdFlagKind.RETURNED_TO_POVERTY)),
+        "insured_people": Sum(F("present") - F("uninsured")),
+        "school_age": Sum("school_age"),
+        "school_age_out": Sum("school_age_out"),
+        "centralized_water": Count("pk", filter=Q(household__water_supply_type=WaterSupplyType.CENTRALIZED)),
+    }
+
+
+def area_counts_refresh(*, today: datetime.date | None = None, prefix: str = "") -> int:
+    """Recount every managing area (or those under ``prefix``): one pass over the facts, one over the open
+    monitoring subjects, one over the look-backs due. Returns the areas counted."""
+    today = today or timezone.localdate()
+    _facts_of_the_uncounted(prefix)
+    now = timezone.now()
+    facts = HouseholdFacts.objects.filter(active=True)
+    subjects = MonitoringSubject.objects.filter(household__closed_on__isnull=True)
+    lookbacks = LookbackReview.objects.filter(done_on__isnull=True, due_on__lte=today)
+    if prefix:
+        facts = facts.filter(managing_area__code__startswith=prefix)
+        subjects = subjects.filter(household__managing_area__code__startswith=prefix)
+        lookbacks = lookbacks.filter(subject__household__managing_area__code__startswith=prefix)
+    rows: dict[int, dict[str, Any]] = {}
+    for row in facts.order_by().values("managing_area_id").annotate(**_household_totals(today)):
+        rows[row.pop("managing_area_id")] = row
+    due_days = _plan_due_days(today)
+    for area_id, without, candidates in (
+        subjects.order_by()
+        .values_list("household__managing_area_id")
+        .annotate(
+            without=Count("pk", filter=without_measures_q(on=today, due_days=due_days)),
+            candidates=Count("pk", filter=elimination_candidate_q()),
+        )
+    ):
+        rows.setdefault(area_id, {}).update(without_measures=without, elimination_candidates=candidates)
+    for area_id, due in lookbacks.order_by().values_list("subject__household__managing_area_id").annotate(Count("pk")):
+        rows.setdefault(area_id, {})["lookbacks_due"] = due
+    counted = [
+        AreaCounts(area_id=area_id, counted_at=now, **{name: values.get(name) or 0 for name in NUMBERS})
+        for area_id, values in rows.items()
+    ]
+    stale = AreaCounts.objects.exclude(area_id__in=list(rows))
+    if prefix:
+        stale = stale.filter(area__code__startswith=prefix)
+    stale.delete()  # an area whose households all left the registry counts nothing
+    AreaCounts.objects.bulk_create(
+        counted, batch_size=2000, update_conflicts=True, unique_fields=["area"], update_fields=["counted_at", *NUMBERS]
+    )
+    return len(counted)
+
+
+def _facts_of_the_uncounted(prefix: str) -> None:
+    """A household without facts (written before the facts table, or by a path that does not refresh them) gets
+    them now, so that the count holds it."""
+    from households.facts import facts_refresh_households
+
+    missing = Household.objects.filter(facts__isnull=True)
+    if prefix:
+        missing = missing.filter(managing_area__code__startswith=prefix)
+    ids = list(missing.values_list("pk", flat=True)[:50_000])
+    for start in range(0, len(ids), 1000):
+        facts_refresh_households(ids[start : start + 1000])
+
+
+def _plan_due_days(today: datetime.date) -> int:
+    from geo.parameters import parameter
+
+    return int(parameter("measure.plan_due_days", area_code="", on=today))
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The counts of a territory and when the oldest of them was counted (None: never counted)."""
+
+    counted_at: datetime.datetime | None
+    households: int = 0
+    people: int = 0
+    income_missing: int = 0
+    head_missing: int = 0
+    risk_flagged: int = 0
+    visits_overdue: int = 0
+    monitored: int = 0
+    unstable_exited: int = 0
+    marginal_at_risk: int = 0
+    sudden_hardship: int = 0
+    exited_households: int = 0
+    returned_people: int = 0
+    insured_people: int = 0
+    school_age: int = 0
+    school_age_out: int = 0
+    centralized_water: int = 0
+    without_measures: int = 0
+    elimination_candidates: int = 0
+    lookbacks_due: int = 0
+
+
+assert {f.name for f in fields(Totals)} - {"counted_at"} == set(NUMBERS), "Totals mirrors AreaCounts"
+
+
+def totals(counts: QuerySet[AreaCounts]) -> Totals:
+    """The sum of some areas' counts: one query."""
+    found = counts.aggregate(counted_at=Min("counted_at"), **{name: Sum(name) for name in NUMBERS})
+    at = found.pop("counted_at")
+    return Totals(counted_at=at, **{name: value or 0 for name, value in found.items()})
+
+
+def totals_for(user: Any) -> Totals:
+    """The counts of a user's territory (its area's prefix). A user who sees households only through pairings (a
+    paired cadre) has no territory to count: ``live_totals`` counts their few households."""
+    area = getattr(user, "area", None)
+    if user.is_superuser:
+        return totals(AreaCounts.objects.all())
+    if area is None:
+        return Totals(counted_at=None)
+    return totals(AreaCounts.objects.filter(area__code__startswith=area.prefix))
+
+
+def co_managed(user: Any) -> tuple[int, int]:
+    """(households, people) the user's territory co-manages and another manages (self-migrants seen from their
+    hukou village, SPEC §1.5): the household list shows them, the counts of the managing area hold them. A few,
+    read live from the facts."""
+    area = getattr(user, "area", None)
+    if area is None or user.is_superuser:
+        return 0, 0
+    found = (
+        HouseholdFacts.objects.filter(active=True, household__co_managing_area__code__startswith=area.prefix)
+        .exclude(managing_area__code__startswith=area.prefix)
+        .aggregate(households=Count("pk"), people=Sum("present"))
+    )
+    return found["households"] or 0, found["people"] or 0
+
+
+def live_totals(households: QuerySet[Household], *, today: datetime.date) -> Totals:
+    """The household counts of a small set (a paired cadre's households), from the facts as they are now."""
+    facts = HouseholdFacts.objects.filter(household__in=households.values("pk"), active=True)
+    found = facts.aggregate(**_household_totals(today), last=Max("computed_on"))
+    found.pop("last")
+    return Totals(counted_at=timezone.now(), **{name: value or 0 for name, value in found.items()})
+
+
+def counted_totals(user: Any) -> Totals:
+    """``totals_for``, counting the territory now when it was never counted (the first page after a deploy) or,
+    without workers and beat (the embedded default of ``make run``), when the count is older than the beat's
+    interval."""
+    found = totals_for(user)
+    stale_before = timezone.now() - datetime.timedelta(minutes=settings.AREA_COUNTS_EVERY_MINUTES)
+    stale = found.counted_at is None or found.counted_at < stale_before
+    if found.counted_at is None or (settings.CELERY_TASK_ALWAYS_EAGER and stale):
+        area = getattr(user, "area", None)
+        if area is None and not user.is_superuser:
+            return found
+        area_counts_refresh(prefix=area.prefix if area is not None and not user.is_superuser else "")
+        found = totals_for(user)
+    return found

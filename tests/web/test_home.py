@@ -1,0 +1,62 @@
+"""The home page of every demo role on the demo county: at most 15 queries whatever the county's size, numbers that
+are the territory's counts (the page says when they were counted), and counts that agree with the registry."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from households.models import Household, HouseholdMember
+from households.selectors import overdue_visits
+from ledgers.counts import area_counts_refresh, totals_for
+from monitoring.selectors import elimination_candidates, subjects_without_measures
+
+pytestmark = pytest.mark.django_db
+LOGINS = ["village", "cadre", "township", "county", "screener", "finance", "projunit", "report", "supervisor", "admin"]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """One load of the demo county for the module, rolled back after it; the tests only read."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        call_command("load_demo", households=200, seed=7, stdout=io.StringIO())
+        area_counts_refresh()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("username", LOGINS)
+def test_the_home_page_makes_at_most_fifteen_queries(demo, client, username, django_assert_max_num_queries):
+    client.force_login(User.objects.get(username=username))
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+
+
+def test_the_numbers_are_the_counts_and_say_when(demo, client):
+    user = User.objects.get(username="township")
+    client.force_login(user)
+    page = client.get(reverse("home"))
+    counted_at = totals_for(user).counted_at
+    assert counted_at is not None
+    assert f"截至 {timezone.localtime(counted_at):%Y-%m-%d %H:%M}" in page.content.decode()
+    households = Household.objects.visible_to(user).active()
+    assert page.context["stats"]["households"] == households.count()
+    people = HouseholdMember.objects.filter(household__in=households, member_status="present").count()
+    assert page.context["stats"]["people"] == people
+
+
+@pytest.mark.parametrize("username", ["township", "county"])
+def test_the_counts_agree_with_the_registry(demo, username):
+    user = User.objects.get(username=username)
+    today = timezone.localdate()
+    found = totals_for(user)
+    assert found.visits_overdue == overdue_visits(user=user, on=today).count()
+    assert found.without_measures == subjects_without_measures(user=user, today=today).count()
+    assert found.elimination_candidates == elimination_candidates(user=user, today=today).count()
