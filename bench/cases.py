@@ -28,7 +28,9 @@ def bench_user(username: str, *, role: str, area_code: str) -> User:
 
     area = area_code or province().code
     User.objects.filter(username=username).delete()
-    call_command("add_user", username, "--role", role, "--password", "bench-only", "--area", area, stdout=io.StringIO())
+    call_command(
+        "add_user", username, "--role", role, "--password", "Kx7-bench-Q2m9", "--area", area, stdout=io.StringIO()
+    )
     return User.objects.get(username=username)
 
 
@@ -282,3 +284,120 @@ def bench_refresh(report: Report, county: AdminArea, households: int, **_: Any) 
     started = time.perf_counter()
     facts_refresh_households([one.pk])
     report.add("refresh one household", households, seconds=time.perf_counter() - started)
+
+
+# -------------------------------------------------------------------------------------------- pages and home
+
+
+def _client(user: User) -> Any:
+    from django.conf import settings
+    from django.test import Client
+
+    if "testserver" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _request(client: Any, url: str, *, repeat: int = 7) -> tuple[float, int, list[str]]:
+    """(median seconds, queries, the queries' SQL) of a GET, after one warm-up request."""
+    import statistics
+
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - started)
+    return statistics.median(times), len(captured.captured_queries), [q["sql"] for q in captured.captured_queries]
+
+
+def _replay(statements: list[str], *, repeat: int = 7) -> float:
+    """The floor of a page: the very queries it ran, sent bare (no view, no template, no middleware)."""
+    import statistics
+
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            for sql in statements:
+                if sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                    cursor.execute(sql.replace("%", "%%"))
+                    cursor.fetchall()
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _bare_first_page(area: AdminArea, *, repeat: int = 7) -> float:
+    """The bare indexed query that returns the same first page: the area's open households by number, 25."""
+    import statistics
+
+    ids = list(AdminArea.objects.filter(code__startswith=area.prefix).values_list("pk", flat=True))
+    sql = (
+        "SELECT id, household_no, head_name, phone, managing_area_id FROM households_household "
+        "WHERE managing_area_id = ANY(%s) AND closed_on IS NULL ORDER BY household_no, id LIMIT 25"
+    )
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            cursor.execute(sql, [ids])
+            cursor.fetchall()
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def bench_pages(report: Report, county: AdminArea, households: int, **_: Any) -> None:
+    """The household list page and the API's first page, for a township cadre and a county reviewer, against the
+    bare indexed query of the same first page and against their own queries sent bare."""
+    from django.urls import reverse
+
+    from households.facts import facts_refresh_area
+    from ledgers.counts import area_counts_refresh
+
+    township = townships(county)[0]
+    for area in townships(county):
+        if not area.code.endswith("000") or area.level != "township":
+            continue
+        facts_refresh_area(area)
+    area_counts_refresh(prefix=county.prefix)
+    users = {
+        "township": (bench_user("bench-township", role="township_cadre", area_code=township.code), township),
+        "county": (bench_user("bench-county", role="county_reviewer", area_code=county.code), county),
+    }
+    for label, (user, area) in users.items():
+        client = _client(user)
+        floor = _bare_first_page(area)
+        for page, url in (("list page", reverse("households:household-list")), ("API list", "/api/v1/households/")):
+            seconds, queries, statements = _request(client, url)
+            replay = _replay(statements)
+            report.add(
+                f"{page} {label}", households, seconds=seconds, queries=queries, bare_query=floor,
+                ratio=seconds / floor, own_queries_bare=replay, ratio_to_own_queries=seconds / replay,
+            )  # fmt: skip
+        search = reverse("households:household-list") + "?q=%E6%88%B7%E4%B8%BB1"  # 户主1: a name prefix
+        seconds, queries, _statements = _request(client, search)
+        report.add(f"list search {label}", households, seconds=seconds, queries=queries, ratio=seconds / floor)
+
+
+def bench_home(report: Report, county: AdminArea, households: int, **_: Any) -> None:
+    """The home page of a township cadre and a county reviewer: its queries, and its time against the same
+    queries sent bare (the counts and queues it reads)."""
+    from django.urls import reverse
+
+    from ledgers.counts import area_counts_refresh
+
+    township = townships(county)[0]
+    started = time.perf_counter()
+    counted = area_counts_refresh()
+    report.add("area counts refresh", households, seconds=time.perf_counter() - started, areas=counted)
+    for label, role, area in (("township", "township_cadre", township), ("county", "county_reviewer", county)):
+        user = bench_user(f"bench-home-{label}", role=role, area_code=area.code)
+        seconds, queries, statements = _request(_client(user), reverse("home"))
+        floor = _replay(statements)
+        report.add(f"home {label}", households, seconds=seconds, queries=queries, floor=floor, ratio=seconds / floor)

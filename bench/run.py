@@ -24,6 +24,7 @@ os.environ.pop("REDIS_URL", None)  # chunks and exports run in this process, one
 os.environ.pop("DATABASE_REPLICA_URL", None)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revitalization.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ["DEBUG"] = "False"  # as served: cached templates, no query log
 
 
 def _ensure_database(url: str) -> None:
@@ -60,7 +61,7 @@ from bench import cases
 from bench.county import build_county, clear
 from bench.harness import Report, StepTimedOut, step
 
-BENCHMARKS = ("refresh", "sweep", "rules", "ledger")
+BENCHMARKS = ("refresh", "sweep", "rules", "pages", "home", "ledger")
 
 
 def main() -> None:
