@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from accounts.grants import pairings
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from geo.codes import AreaLevel
@@ -98,6 +99,11 @@ class HouseholdListView(JurisdictionScopedMixin, ListView[Household]):
             found = found.filter(facts__net_last_year__isnull=True)
         if params.get("head") == "missing":  # no present head (the home page's card)
             found = found.filter(facts__heads=0)
+        cadre = params.get("cadre", "")
+        if cadre.isdigit():  # the households paired with one cadre (the overdue-visits page)
+            found = found.filter(pk__in=pairings().filter(user_id=int(cadre)).values("household_id"))
+        elif cadre == "none":
+            found = found.filter(facts__paired_cadre__isnull=True)
         if params.get("closed") != "1":
             found = found.filter(closed_on__isnull=True)
         return found
@@ -185,6 +191,16 @@ class HouseholdDetailView(JurisdictionScopedMixin, DetailView[Household]):
             past_flags=[f for f in household.flags.all() if f.valid_to is not None],
         )
         return context
+
+
+@scoped_view
+def visits_overdue(request: HttpRequest) -> HttpResponse:
+    """Who is behind with their visits (SPEC §4.13): for a township or a county, each responsible cadre with their
+    overdue households, one click from the list of them."""
+    _require(request, Capability.BROWSE_HOUSEHOLDS)
+    today = timezone.localdate()
+    total, rows = selectors.overdue_by_cadre(user=request.user, on=today)
+    return render(request, "households/visits_overdue.html", {"total": total, "rows": rows, "today": today})
 
 
 @scoped_view

@@ -128,11 +128,12 @@ def _paired_households(home: Home) -> QueueItem | None:
 def _overdue_visits(home: Home) -> QueueItem | None:
     if not has_capability(home.user, Capability.RECORD_VISIT):
         return None
+    by_cadre = has_capability(home.user, Capability.BROWSE_HOUSEHOLDS)  # who is behind, for a township or county
     return _counted(
         home,
         _("逾期未走访的农户"),
         home.totals.visits_overdue,
-        reverse("households:household-list") + "?risk=overdue",
+        reverse("households:visits-overdue") if by_cadre else reverse("households:household-list") + "?risk=overdue",
         _("超过走访周期或已过计划走访日期（监测户、暂不标注户 30 天，脱贫户、风险消除户 90 天，发现风险户 30 天）。"),
     )
 

@@ -1,0 +1,69 @@
+"""Who is behind with their visits (SPEC §4.13): every class of ``visit.interval_days`` counts, and a township sees
+each responsible cadre with their overdue households."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from accounts.grants import household_grant_to_cadre
+from accounts.roles import Role
+from households.choices import HouseholdFlagKind
+from households.facts import facts_refresh_area
+from households.models import HouseholdFlag, Visit
+from tests.factories import HouseholdFactory, UserFactory, VillageFactory
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def village():
+    return VillageFactory(
+        code="640324100201",
+        parent__code="640324100000",
+        parent__parent__code="640324000000",
+        parent__parent__parent__code="640300000000",
+        parent__parent__parent__parent__code="640000000000",
+    )
+
+
+def exited(village, *, visited_days_ago):
+    household = HouseholdFactory(managing_area=village)
+    HouseholdFlag.objects.create(
+        household=household, kind=HouseholdFlagKind.EXITED_POOR, valid_from=datetime.date(2020, 1, 1)
+    )
+    recorder = UserFactory(roles=[Role.VILLAGE_WORKER], area=village)
+    Visit.objects.create(
+        household=household, visited_on=datetime.date.today() - visited_days_ago * DAY, recorded_by=recorder
+    )
+    return household
+
+
+def test_the_township_sees_each_cadre_with_their_overdue_households(client, village):
+    ma = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=village, last_name="马", first_name="文")
+    li = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=village, last_name="李", first_name="华")
+    late_for_ma = [exited(village, visited_days_ago=100), exited(village, visited_days_ago=95)]
+    on_time_for_ma = exited(village, visited_days_ago=10)
+    late_for_li = exited(village, visited_days_ago=91)
+    unpaired_late = exited(village, visited_days_ago=200)
+    for household in (*late_for_ma, on_time_for_ma):
+        household_grant_to_cadre(household=household, cadre=ma)
+    household_grant_to_cadre(household=late_for_li, cadre=li)
+    facts_refresh_area(village.parent)
+    client.force_login(UserFactory(roles=[Role.TOWNSHIP_CADRE], area=village.parent))
+
+    page = client.get(reverse("households:visits-overdue"))
+
+    assert page.context["total"] == 4
+    rows = [(row.name, row.overdue) for row in page.context["rows"]]
+    assert rows == [("马文", 2), ("李华", 1), ("未落实结对帮扶责任人", 1)]
+    listed = client.get(reverse("households:household-list"), {"risk": "overdue", "cadre": ma.pk})
+    assert {h.pk for h in listed.context["object_list"]} == {h.pk for h in late_for_ma}
+    unpaired = client.get(reverse("households:household-list"), {"risk": "overdue", "cadre": "none"})
+    assert [h.pk for h in unpaired.context["object_list"]] == [unpaired_late.pk]
+
+
+def test_only_roles_that_browse_households_open_it(client, village):
+    client.force_login(UserFactory(roles=[Role.DEPARTMENT_SCREENER], area=village.parent.parent, department="health"))
+    assert client.get(reverse("households:visits-overdue")).status_code == 403
