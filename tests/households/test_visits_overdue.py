@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.grants import household_grant_to_cadre
 from accounts.roles import Role
@@ -35,7 +36,7 @@ def exited(village, *, visited_days_ago):
     )
     recorder = UserFactory(roles=[Role.VILLAGE_WORKER], area=village)
     Visit.objects.create(
-        household=household, visited_on=datetime.date.today() - visited_days_ago * DAY, recorded_by=recorder
+        household=household, visited_on=timezone.localdate() - visited_days_ago * DAY, recorded_by=recorder
     )
     return household
 
