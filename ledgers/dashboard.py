@@ -29,6 +29,7 @@ from households.selectors import ThresholdChoice, threshold_for
 from monitoring.choices import OPEN_SUBJECT_STATUSES, MeasureStatus, MeasureType, RiskType, SubjectCategory
 from monitoring.models import AssistanceMeasure, MonitoringSubject
 from revitalization.errors import DomainError
+from revitalization.replica import reading_replica
 from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus
 from sweeps.models import Problem
 
@@ -307,7 +308,12 @@ def _meets(value: Decimal, target: str) -> bool:
 
 
 def dashboard_for(user: Any, *, today: datetime.date) -> Dashboard:
-    """The panels the user's capabilities open, for their area."""
+    """The panels the user's capabilities open, for their area (read from the replica, if any)."""
+    with reading_replica():
+        return _dashboard(user, today=today)
+
+
+def _dashboard(user: Any, *, today: datetime.date) -> Dashboard:
     length, names = _places(user)
     panels: list[Panel] = []
     if has_capability(user, Capability.BROWSE_HOUSEHOLDS):

@@ -24,6 +24,7 @@ from households.masking import mask_id_number
 from households.models import HouseholdFlag, HouseholdMember
 from ledgers.models import Reconciliation
 from revitalization.errors import DomainError
+from revitalization.replica import reading_replica
 from revitalization.xlsx import header_sheet, workbook_bytes
 
 HOUSEHOLD_FIELDS = ("village_code", "hukou_code", "address", "phone", *FLAG_KEYS, "exit_year")
@@ -225,7 +226,8 @@ def reconcile(*, actor: Any, area: AdminArea, name: str, content: bytes) -> Reco
     if not AdminArea.objects.visible_to(actor).filter(pk=area.pk).exists():
         raise DomainError("所选区划不在您的辖区内", field="area")
     full_ids = can_view_identity(actor)
-    report = compare(content, actor=actor, area=area, full_ids=full_ids)
+    with reading_replica():  # the registry side from the replica, if any
+        report = compare(content, actor=actor, area=area, full_ids=full_ids)
     with transaction.atomic():
         record = Reconciliation.objects.create(
             owner=actor, area=area, original_name=name[-255:], summary=report.summary(), full_ids=full_ids,

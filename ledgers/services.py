@@ -26,6 +26,7 @@ from ledgers.catalogue import LEDGERS
 from ledgers.models import ExportStatus, LedgerExport
 from ledgers.writer import Header, period_label, write_ledger
 from revitalization.errors import DomainError
+from revitalization.replica import reading_replica
 
 logger = logging.getLogger(__name__)
 ABOVE_COUNTY = (AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY)
@@ -57,7 +58,8 @@ def export_start(*, actor: Any, code: str, filters: Filters, full_ids: bool | No
         raise DomainError("结束日期不能早于开始日期", field="end")
     if filters.category and filters.category not in dict(ledger.categories):
         raise DomainError("类别不存在", field="category")
-    total = ledger.rows(actor, filters).count()
+    with reading_replica():
+        total = ledger.rows(actor, filters).count()
     export = LedgerExport.objects.create(
         owner=actor,
         ledger=code,
@@ -99,7 +101,7 @@ def export_run(*, export: LedgerExport) -> LedgerExport:
 
     split = scope.level in ABOVE_COUNTY and ledger.area_path != "county__code" and not ledger.plain
     try:
-        with tempfile.TemporaryDirectory() as folder:
+        with tempfile.TemporaryDirectory() as folder, reading_replica():  # the rows from the replica, if any
             path = Path(folder) / f"{export.pk}.xlsx"
             rows = write_ledger(
                 ledger,

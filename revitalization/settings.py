@@ -94,6 +94,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs seconds per query on this workload (short set-based queries over one township) and saves
     # nothing: measured in docs/adr/0001-household-facts.md. Off for the app's own connections only.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", env.str("PG_OPTIONS", default="-c jit=off"))
+# A read replica for ledgers, dashboards, reconciliation and sweep detection (revitalization.replica).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+            "options", env.str("PG_OPTIONS", default="-c jit=off")
+        )
+    # The test run checks routing against a stand-in of its own (tests/test_replica.py); every other test reads
+    # the primary's test database through the alias.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["revitalization.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -36,6 +36,7 @@ from households.facts import facts_refresh_area
 from notifications.selectors import users_who_take
 from notifications.services import notify
 from revitalization.errors import DomainError
+from revitalization.replica import reading_replica, replica_caught_up
 from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus, RunStatus, SubjectKind, SweepKind
 from sweeps.models import Problem, SweepChunk, SweepRun
 from sweeps.rules import AUTOMATED, BY_ID, Rule, Scope
@@ -256,11 +257,13 @@ def new_problem(
     )
 
 
-def _reconcile(rules: list[Rule], scope: Scope, run: SweepRun) -> dict[str, dict[str, int]]:
+def _reconcile(
+    rules: list[Rule], scope: Scope, run: SweepRun, *, found: dict[str, dict[str, Hit]] | None = None
+) -> dict[str, dict[str, int]]:
     """Apply the rules to one township (the module docstring's three cases), set-based: the hits of every rule in
-    a few passes, the township's open problems read once, then updates and inserts in batches — never a query
-    per problem or per rule."""
-    found = township_hits(rules, scope)
+    a few passes (``found``, when evaluated already), the township's open problems read once, then updates and
+    inserts in batches — never a query per problem or per rule."""
+    found = township_hits(rules, scope) if found is None else found
     township_problems = Problem.objects.filter(township=scope.township, rule_id__in=[rule.id for rule in rules])
     open_rows = {
         (rule_id, key): pk
@@ -361,20 +364,31 @@ def sweep_dispatch(*, run: SweepRun, only_unfinished: bool = False) -> int:
 
 
 def sweep_run_chunk(*, chunk: SweepChunk) -> dict[str, dict[str, int]]:
-    """Apply the run's rules to one township, all or nothing; a chunk already done returns its counts."""
+    """Apply the run's rules to one township: the township's household facts refreshed for the run's day (on the
+    primary), the rules evaluated (on the read replica once it has replayed that refresh, else the primary), then
+    the problems reconciled all or nothing. A chunk already done returns its counts; one interrupted anywhere runs
+    again from the start."""
     SweepChunk.objects.filter(pk=chunk.pk, status__in=[RunStatus.PENDING, RunStatus.FAILED]).update(
         status=RunStatus.RUNNING, started_at=timezone.now()
     )
     SweepRun.objects.filter(pk=chunk.run_id, status=RunStatus.PENDING).update(status=RunStatus.RUNNING)
+    chunk = SweepChunk.objects.select_related("run", "township").get(pk=chunk.pk)
+    if chunk.status == RunStatus.DONE:
+        return dict(chunk.counts)
+    run = chunk.run
+    rules = [BY_ID[rule_id] for rule_id in run.rule_versions if rule_id in BY_ID]
+    facts_refresh_area(chunk.township, on=run.run_on)  # committed: the replica can replay it
+    scope = Scope.of(chunk.township, on=run.run_on)
+    if replica_caught_up():
+        with reading_replica():
+            found = township_hits(rules, scope)
+    else:
+        found = township_hits(rules, scope)
     with transaction.atomic():
         chunk = SweepChunk.objects.select_for_update().select_related("run", "township").get(pk=chunk.pk)
         if chunk.status == RunStatus.DONE:
             return dict(chunk.counts)
-        run = chunk.run
-        # The rules read the township's household facts: recomputed first, for the run's day.
-        facts_refresh_area(chunk.township, on=run.run_on)
-        scope = Scope.of(chunk.township, on=run.run_on)
-        counts = _reconcile([BY_ID[rule_id] for rule_id in run.rule_versions if rule_id in BY_ID], scope, run)
+        counts = _reconcile(rules, scope, run, found=found)
         chunk.counts = counts
         chunk.status = RunStatus.DONE
         chunk.attempts += 1
