@@ -129,7 +129,8 @@ class Plan:
 
 def group_households(sheet: Sheet) -> tuple[dict[str, HouseholdRows], list[RowError]]:
     """Group member rows by 户编号 and check what the file alone can show: household columns agree on every row of
-    a household, exactly one present 户主 per household, and no ID number twice in the file."""
+    a household and exactly one present 户主 per household. (No ID number twice in the file is checked as the file
+    is read: ``duplicate_ids``.)"""
     errors: list[RowError] = []
     groups: dict[str, HouseholdRows] = {}
     for row in sheet.rows:
@@ -151,17 +152,18 @@ def group_households(sheet: Sheet) -> tuple[dict[str, HouseholdRows], list[RowEr
                         )
                     )
         errors.extend(_head_errors(group))
-
-    first_seen: dict[str, int] = {}
-    for row in sheet.rows:
-        if not row.ok("id_number"):
-            continue
-        number = row["id_number"]
-        if number in first_seen:
-            errors.append(row_error(row.number, BY_KEY["id_number"], f"与第 {first_seen[number]} 行的身份证号重复"))
-        else:
-            first_seen[number] = row.number
     return groups, errors
+
+
+def duplicate_ids(row: Row, first_seen: dict[str, int]) -> RowError | None:
+    """An ID number met before in the same file (SPEC §2.6: one person, one row); ``first_seen`` is the file's."""
+    if not row.ok("id_number"):
+        return None
+    number = row["id_number"]
+    if number in first_seen:
+        return row_error(row.number, BY_KEY["id_number"], f"与第 {first_seen[number]} 行的身份证号重复")
+    first_seen[number] = row.number
+    return None
 
 
 def _shown(value: object) -> str:

@@ -1,8 +1,9 @@
 """Read an uploaded workbook into checked rows. Row-level checks only: this module never touches the database, so
 it runs outside any transaction and can report progress as it goes."""
 
+import contextlib
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, Final
 
@@ -22,7 +23,9 @@ from households.imports.columns import (
 )
 from revitalization.errors import DomainError
 
-MAX_ROWS: Final = 100_000  # about 27,000 households: one county per file; larger files go township by township
+# About 80,000 households: a county's registry in one file. The rows are kept on disk by household while they are
+# checked (households.imports.spill), so memory does not grow with the file.
+MAX_ROWS: Final = 300_000
 PROGRESS_EVERY: Final = 200
 
 
@@ -82,7 +85,18 @@ class Sheet:
 
 def read_workbook(source: IO[bytes], *, on_progress: Callable[[int, int], None] | None = None) -> Sheet:
     """Parse the first sheet whose header has 户编号 and 身份证号 (else the first sheet) with openpyxl in read-only,
-    values-only mode. ``on_progress(rows_read, estimated_total)`` is called every PROGRESS_EVERY rows."""
+    values-only mode, every row in memory (an extract to compare; an import keeps them on disk instead).
+    ``on_progress(rows_read, estimated_total)`` is called every PROGRESS_EVERY rows."""
+    with stream_workbook(source, on_progress=on_progress) as (columns, errors, rows):
+        return Sheet(columns=columns, rows=list(rows), errors=errors)
+
+
+@contextlib.contextmanager
+def stream_workbook(
+    source: IO[bytes], *, on_progress: Callable[[int, int], None] | None = None
+) -> Iterator[tuple[tuple[Column, ...], list[RowError], Iterator[Row]]]:
+    """The template columns found, the errors so far (the list grows as rows are read) and the rows, one at a time:
+    memory holds one row. No rows when the header is wrong."""
     try:
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
@@ -97,10 +111,10 @@ def read_workbook(source: IO[bytes], *, on_progress: Callable[[int, int], None] 
         header = next(cells, ())
         by_position, errors = _match_header(header)
         if errors:
-            return Sheet(columns=(), rows=[], errors=errors)
+            yield (), errors, iter(())
+            return
         columns = tuple(column for column in COLUMNS if column in by_position.values())
-        rows = list(_read_rows(cells, by_position, errors, estimate, on_progress))
-        return Sheet(columns=columns, rows=rows, errors=errors)
+        yield columns, errors, iter(_read_rows(cells, by_position, errors, estimate, on_progress))
     finally:
         workbook.close()
 

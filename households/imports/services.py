@@ -2,14 +2,18 @@
 
 Validation and commit run in ``households.tasks.household_import_task``. Progress: reading the file and checking
 each row happens outside any transaction, and ``processed_rows`` is written every 200 rows, so the progress bar
-moves. The commit reads and checks the file again the same way (the bar runs a second time), then does the
-database checks and every write in one transaction; a progress UPDATE from inside it would be invisible until the
-end, so the page shows "正在写入" for that last step instead of a moving bar.
+moves. Validation reads the workbook once into a spill on disk, by household (``households.imports.spill``), and
+checks it a bucket of households at a time; the commit reads that spill, not the workbook, and does the database
+checks again and every write in one transaction, bucket by bucket, so memory holds one bucket whatever the file's
+size. A progress UPDATE from inside that transaction would be invisible until the end, so the page shows "正在写入"
+for that last step instead of a moving bar.
 """
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Final
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -18,8 +22,9 @@ from django.utils import timezone
 from accounts.permissions import can_edit_households
 from geo.models import AdminArea
 from households.choices import ImportJobStatus
-from households.imports.plan import plan_apply, plan_build
-from households.imports.reading import ImportFileError, RowError, Sheet, read_workbook, row_error
+from households.imports.plan import Plan, plan_apply, plan_build
+from households.imports.reading import ImportFileError, RowError, row_error
+from households.imports.spill import Spill, load_spill, spill_workbook
 from households.models import ImportJob
 from households.tasks import household_import_task
 from revitalization.errors import DomainError, TransitionNotAllowed
@@ -88,13 +93,37 @@ def import_job_validate(*, job: ImportJob) -> ImportJob:
     job.processed_rows = 0
     job.save(update_fields=["status", "processed_rows"])
     try:
-        sheet = _read(job)
+        spill = _read(job)
     except ImportFileError as exc:
         return _finish(job, S.INVALID, errors=[row_error(0, None, exc.message)])
     if not can_edit_households(job.created_by):
+        spill.remove()
         return _finish(job, S.INVALID, errors=[row_error(0, None, "导入人已没有修改农户的权限")])
-    plan = plan_build(sheet, actor=job.created_by, area=job.area)
-    return _finish(job, S.INVALID if plan.errors else S.VALIDATED, errors=plan.errors, summary=plan.summary())
+    found = _Found(spill.header_errors)
+    for sheet in spill.sheets() if not spill.header_errors else ():
+        found.add(plan_build(sheet, actor=job.created_by, area=job.area))
+    if found.errors:
+        spill.remove()
+        return _finish(job, S.INVALID, errors=found.errors, summary=found.summary(), error_count=found.error_count)
+    return _finish(job, S.VALIDATED, errors=[], summary=found.summary())
+
+
+class _Found:
+    """The plans of a file's buckets added up: counts, the first errors in file order, how many in all."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors: list[RowError] = sorted(errors)[:MAX_STORED_ERRORS]
+        self.error_count = len(errors)
+        self.counts: dict[str, int] = {}
+
+    def add(self, plan: Plan) -> None:
+        self.error_count += len(plan.errors)
+        self.errors = sorted(self.errors + plan.errors)[:MAX_STORED_ERRORS]
+        for key, value in plan.summary().items():
+            self.counts[key] = self.counts.get(key, 0) + value
+
+    def summary(self) -> dict[str, int]:
+        return dict(self.counts)
 
 
 @transaction.atomic
@@ -116,24 +145,39 @@ def import_job_commit(*, job: ImportJob) -> ImportJob:
     not written, so importing the same file twice changes nothing the second time."""
     if job.status != S.COMMITTING:
         raise TransitionNotAllowed(f"导入当前为“{job.get_status_display()}”，不能写入")
-    try:
-        sheet = _read(job)
-    except ImportFileError as exc:
-        return _finish(job, S.INVALID, errors=[row_error(0, None, exc.message)])
+    spill = load_spill(_spill_folder(job))
+    if spill is None:  # cleaned away, or validated on another host: read the workbook again
+        try:
+            spill = _read(job)
+        except ImportFileError as exc:
+            return _finish(job, S.INVALID, errors=[row_error(0, None, exc.message)])
     if not can_edit_households(job.created_by):
+        spill.remove()
         return _finish(job, S.FAILED, errors=[row_error(0, None, "导入人已没有修改农户的权限，未保存任何数据")])
+    found = _Found(spill.header_errors)
     try:
         with transaction.atomic():
             # The database checks run again here, on locked rows: someone may have changed them since the preview.
-            plan = plan_build(sheet, actor=job.created_by, area=job.area, lock=True)
-            if plan.errors:
-                return _finish(job, S.INVALID, errors=plan.errors, summary=plan.summary())
-            plan_apply(plan, actor=job.created_by)
-            return _finish(job, S.COMMITTED, errors=[], summary=plan.summary())
+            for sheet in spill.sheets():
+                plan = plan_build(sheet, actor=job.created_by, area=job.area, lock=True)
+                found.add(plan)
+                if plan.errors:
+                    raise _Refused
+                plan_apply(plan, actor=job.created_by)
+    except _Refused:
+        spill.remove()
+        return _finish(job, S.INVALID, errors=found.errors, summary=found.summary(), error_count=found.error_count)
     except IntegrityError:
         # A concurrent edit took an ID number or a 户编号 between our checks and our writes; all was rolled back.
+        spill.remove()
         message = "保存时与他人同时进行的修改冲突，未保存任何数据；请重新上传该文件"
         return _finish(job, S.FAILED, errors=[row_error(0, None, message)])
+    spill.remove()
+    return _finish(job, S.COMMITTED, errors=[], summary=found.summary())
+
+
+class _Refused(Exception):
+    """A bucket found errors inside the commit's transaction: everything written so far is rolled back."""
 
 
 def import_job_fail(*, job_id: int, message: str) -> None:
@@ -150,24 +194,33 @@ def _move(job: ImportJob, to: ImportJobStatus) -> None:
     job.status = to
 
 
-def _read(job: ImportJob) -> Sheet:
+def _spill_folder(job: ImportJob) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / f"rows-{job.pk}"
+
+
+def _read(job: ImportJob) -> Spill:
     def progress(read: int, total: int) -> None:
         # A short UPDATE of two columns, outside any transaction, so the page sees it at once.
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=read, total_rows=total)
 
     with job.file.open("rb") as source:
-        sheet = read_workbook(source, on_progress=progress)
-    job.total_rows = job.processed_rows = len(sheet.rows)
-    return sheet
+        spill = spill_workbook(source, _spill_folder(job), on_progress=progress)
+    job.total_rows = job.processed_rows = spill.rows
+    return spill
 
 
 def _finish(
-    job: ImportJob, status: ImportJobStatus, *, errors: list[RowError], summary: dict[str, int] | None = None
+    job: ImportJob,
+    status: ImportJobStatus,
+    *,
+    errors: list[RowError],
+    summary: dict[str, int] | None = None,
+    error_count: int | None = None,
 ) -> ImportJob:
     _move(job, status)
     ordered = sorted(errors)
     job.errors = [error.as_dict() for error in ordered[:MAX_STORED_ERRORS]]
-    job.summary = {**(summary or {}), "error_count": len(ordered)}
+    job.summary = {**(summary or {}), "error_count": len(ordered) if error_count is None else error_count}
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "errors", "summary", "total_rows", "processed_rows", "finished_at"])
     return job
