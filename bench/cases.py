@@ -401,3 +401,101 @@ def bench_home(report: Report, county: AdminArea, households: int, **_: Any) -> 
         seconds, queries, statements = _request(_client(user), reverse("home"))
         floor = _replay(statements)
         report.add(f"home {label}", households, seconds=seconds, queries=queries, floor=floor, ratio=seconds / floor)
+
+
+# ------------------------------------------------------------------------------------------------------ import
+
+
+def _import_file(path: str, county: AdminArea, households: int) -> int:
+    """A county's registry in the template: ``households`` households of 1–6 members in its villages."""
+    import random
+
+    from openpyxl import Workbook
+
+    from households.idnumbers import build
+
+    rng = random.Random(11)
+    villages = list(
+        AdminArea.objects.filter(code__startswith=county.prefix, level="village").values_list("code", flat=True)
+    )
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("农户成员")
+    sheet.append(["户编号", "村代码", "住址", "联系电话", "姓名", "身份证号", "与户主关系", "民族", "健康状况",
+                  "劳动能力", "在校生状况", "参加基本医疗保险", "脱贫户", "脱贫年度"])  # fmt: skip
+    rows, sequence = 0, 0
+    for n in range(households):
+        village = villages[n % len(villages)]
+        exited = rng.random() < 0.33
+        for m in range(rng.choice((1, 2, 3, 4, 4, 5, 6))):
+            sequence += 1
+            birth = datetime.date(1945, 1, 1) + datetime.timedelta(days=(sequence * 7919) % 25000)
+            male = m % 2 == 0
+            age = timezone.localdate().year - birth.year
+            sheet.append([
+                f"I{n:012d}", village, f"{n % 30} 组 {n} 号", "13912345678", f"成员{sequence}",
+                build("640398", birth, 2 * (sequence // 25000) + (1 if male else 0), male=male),
+                "户主" if m == 0 else ("儿子" if male else "女儿"), "汉族", "健康",
+                "普通劳动力" if 16 <= age < 60 else "无劳动力",
+                "已离校" if age > 15 else ("小学" if age >= 6 else "未到学龄"),
+                "是", "是" if exited else "否", 2019 if exited else None,
+            ])  # fmt: skip
+            rows += 1
+    workbook.save(path)
+    return rows
+
+
+def bench_import(report: Report, county: AdminArea, households: int, *, workdir: str, **_: Any) -> None:
+    """A county's registry imported in one file (validate, then commit), against a bare read of the file plus a
+    bare insert of its rows; each in a child process, with its peak memory."""
+    from django.core.files import File
+
+    from households.imports.services import import_job_commit, import_job_commit_request, import_job_validate
+    from households.models import ImportJob
+
+    path = os.path.join(workdir, "import.xlsx")
+    rows = _import_file(path, county, households)
+    user = bench_user("bench-import", role="county_reviewer", area_code=county.code)
+
+    def bare() -> None:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        values = list(workbook.worksheets[0].iter_rows(min_row=2, values_only=True))  # the rows, read
+        workbook.close()
+        with connection.cursor() as cursor:  # … and inserted, plainly, into tables of the rows' columns
+            cursor.execute(
+                "CREATE TEMP TABLE bare_household (id bigint PRIMARY KEY, household_no varchar(32) UNIQUE, "
+                "village varchar(12), address varchar(200), phone varchar(20), head_name varchar(50))"
+            )
+            cursor.execute(
+                "CREATE TEMP TABLE bare_member (id bigint PRIMARY KEY, household_no varchar(32), name varchar(50), "
+                "id_number varchar(18), relationship varchar(32), labour varchar(20), schooling varchar(24))"
+            )
+            households_text, members_text, seen = io.StringIO(), io.StringIO(), set()
+            for n, row in enumerate(values):
+                if row[0] not in seen:
+                    seen.add(row[0])
+                    households_text.write(f"{len(seen)}\t{row[0]}\t{row[1]}\t{row[2]}\t{row[3]}\t{row[4]}\n")
+                members_text.write(f"{n}\t{row[0]}\t{row[4]}\t{row[5]}\t{row[6]}\t{row[9]}\t{row[10]}\n")
+            households_text.seek(0)
+            members_text.seek(0)
+            cursor.cursor.copy_expert("COPY bare_household FROM STDIN", households_text)
+            cursor.cursor.copy_expert("COPY bare_member FROM STDIN", members_text)
+
+    def imported() -> None:
+        with open(path, "rb") as handle:
+            job = ImportJob.objects.create(
+                created_by=user, area=county, original_name="import.xlsx", file=File(handle, "import.xlsx")
+            )
+        job = import_job_validate(job=job)
+        assert job.status == "validated", job.errors[:3]
+        import_job_commit_request(job=job, actor=user)  # the commit runs on commit, in-process (no broker here)
+        job.refresh_from_db()
+        if job.status == "committing":
+            job = import_job_commit(job=job)
+        assert job.status == "committed", job.errors[:3]
+
+    floor, floor_mb = _in_child(bare)
+    seconds, peak = _in_child(imported)
+    report.add("import floor", households, rows=rows, seconds=floor, peak_mb=floor_mb)
+    report.add("import", households, rows=rows, seconds=seconds, ratio=seconds / floor, peak_mb=peak)

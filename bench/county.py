@@ -314,6 +314,7 @@ def clear() -> None:
             "households_household",
             "households_householdmember",
             "households_factsrefresh",
+            "households_importjob",
             "ledgers_ledgerexport",
             "sweeps_sweeprun",
             *history,
