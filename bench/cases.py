@@ -400,7 +400,11 @@ def bench_home(report: Report, county: AdminArea, households: int, **_: Any) -> 
         user = bench_user(f"bench-home-{label}", role=role, area_code=area.code)
         seconds, queries, statements = _request(_client(user), reverse("home"))
         floor = _replay(statements)
-        report.add(f"home {label}", households, seconds=seconds, queries=queries, floor=floor, ratio=seconds / floor)
+        page = _page_floor()
+        report.add(
+            f"home {label}", households, seconds=seconds, queries=queries, floor=floor, ratio=seconds / floor,
+            page_floor=page, ratio_to_floor_plus_page=seconds / (floor + page),
+        )  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------------------ import
@@ -499,3 +503,32 @@ def bench_import(report: Report, county: AdminArea, households: int, *, workdir:
     seconds, peak = _in_child(imported)
     report.add("import floor", households, rows=rows, seconds=floor, peak_mb=floor_mb)
     report.add("import", households, rows=rows, seconds=seconds, ratio=seconds / floor, peak_mb=peak)
+
+
+def _page_floor() -> float:
+    """What any page costs before it reads anything: the login page, rendered for an anonymous visitor (middleware,
+    session, the base template)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    seconds, _queries, _statements = _request(client, reverse("login"))
+    return seconds
+
+
+def bench_dashboard(report: Report, county: AdminArea, households: int, **_: Any) -> None:
+    """The county dashboard and the province dashboard, against reading the same counts bare (their own queries
+    sent without view, panels or template)."""
+    from django.urls import reverse
+
+    from bench.county import province
+    from ledgers.counts import area_counts_refresh
+
+    area_counts_refresh()
+    for label, role, area in (("county", "reporting_officer", county), ("province", "reporting_officer", province())):
+        user = bench_user(f"bench-dash-{label}", role=role, area_code=area.code)
+        seconds, queries, statements = _request(_client(user), reverse("ledgers:dashboard"))
+        floor = _replay(statements)
+        report.add(
+            f"dashboard {label}", households, seconds=seconds, queries=queries, floor=floor, ratio=seconds / floor
+        )

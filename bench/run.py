@@ -62,7 +62,7 @@ from bench import cases
 from bench.county import build_county, clear
 from bench.harness import Report, StepTimedOut, step
 
-BENCHMARKS = ("refresh", "sweep", "rules", "pages", "home", "import", "ledger")
+BENCHMARKS = ("refresh", "sweep", "rules", "pages", "home", "dashboard", "import", "ledger")
 
 
 def main() -> None:

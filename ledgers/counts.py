@@ -11,17 +11,21 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from households.choices import HouseholdFlagKind, WaterSupplyType
 from households.facts import has_flag_q, visit_overdue_q
 from households.models import Household, HouseholdFacts
 from ledgers.models import AreaCounts
-from monitoring.choices import OPEN_SUBJECT_STATUSES, SubjectCategory
+from monitoring.choices import OPEN_SUBJECT_STATUSES, MeasureStatus, SubjectCategory
 from monitoring.facts import elimination_candidate_q, without_measures_q
-from monitoring.models import LookbackReview, MonitoringSubject
+from monitoring.models import AssistanceMeasure, LookbackReview, MonitoringSubject
+from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus
+from sweeps.models import Problem
 
-NUMBERS = tuple(f.name for f in AreaCounts._meta.concrete_fields if f.name not in ("area", "counted_at"))
+BREAKDOWNS = ("risks", "entered_by_month", "eliminated_by_month", "measures")
+NUMBERS = tuple(f.name for f in AreaCounts._meta.concrete_fields if f.name not in ("area", "counted_at", *BREAKDOWNS))
 
 
 def _household_totals(today: datetime.date) -> dict[str, Any]:
@@ -30,6 +34,9 @@ def _household_totals(today: datetime.date) -> dict[str, Any]:
 
     def category(value: str) -> Count:
         return Count("pk", filter=monitored & Q(monitoring_category=value))
+
+    def people(value: str) -> Sum:
+        return Sum("size", filter=monitored & Q(monitoring_category=value))
 
     return {
         "households": Count("pk"),
@@ -42,6 +49,9 @@ def _household_totals(today: datetime.date) -> dict[str, Any]:
         "unstable_exited": category(SubjectCategory.UNSTABLE_EXITED),
         "marginal_at_risk": category(SubjectCategory.MARGINAL_AT_RISK),
         "sudden_hardship": category(SubjectCategory.SUDDEN_HARDSHIP),
+        "unstable_people": people(SubjectCategory.UNSTABLE_EXITED),
+        "marginal_people": people(SubjectCategory.MARGINAL_AT_RISK),
+        "sudden_people": people(SubjectCategory.SUDDEN_HARDSHIP),
         "exited_households": Count("pk", filter=has_flag_q(HouseholdFlagKind.EXITED_POOR)),
         "returned_people": Sum("present", filter=has_flag_q(HouseholdFlagKind.RETURNED_TO_POVERTY)),
         "insured_people": Sum(F("present") - F("uninsured")),
@@ -58,7 +68,7 @@ def area_counts_refresh(*, today: datetime.date | None = None, prefix: str = "")
     _facts_of_the_uncounted(prefix)
     now = timezone.now()
     facts = HouseholdFacts.objects.filter(active=True)
-    subjects = MonitoringSubject.objects.filter(household__closed_on__isnull=True)
+    subjects = MonitoringSubject.objects.all()
     lookbacks = LookbackReview.objects.filter(done_on__isnull=True, due_on__lte=today)
     if prefix:
         facts = facts.filter(managing_area__code__startswith=prefix)
@@ -79,8 +89,15 @@ def area_counts_refresh(*, today: datetime.date | None = None, prefix: str = "")
         rows.setdefault(area_id, {}).update(without_measures=without, elimination_candidates=candidates)
     for area_id, due in lookbacks.order_by().values_list("subject__household__managing_area_id").annotate(Count("pk")):
         rows.setdefault(area_id, {})["lookbacks_due"] = due
+    _monitoring_breakdowns(rows, subjects, today)
+    _problem_counts(rows, prefix, today)
     counted = [
-        AreaCounts(area_id=area_id, counted_at=now, **{name: values.get(name) or 0 for name in NUMBERS})
+        AreaCounts(
+            area_id=area_id,
+            counted_at=now,
+            **{name: values.get(name) or 0 for name in NUMBERS},
+            **{name: values.get(name) or {} for name in BREAKDOWNS},
+        )
         for area_id, values in rows.items()
     ]
     stale = AreaCounts.objects.exclude(area_id__in=list(rows))
@@ -88,9 +105,72 @@ def area_counts_refresh(*, today: datetime.date | None = None, prefix: str = "")
         stale = stale.filter(area__code__startswith=prefix)
     stale.delete()  # an area whose households all left the registry counts nothing
     AreaCounts.objects.bulk_create(
-        counted, batch_size=2000, update_conflicts=True, unique_fields=["area"], update_fields=["counted_at", *NUMBERS]
+        counted,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["area"],
+        update_fields=["counted_at", *NUMBERS, *BREAKDOWNS],
     )
     return len(counted)
+
+
+def _monitoring_breakdowns(rows: dict[int, dict[str, Any]], subjects: QuerySet[Any], today: datetime.date) -> None:
+    """Risk types of the open subjects, entries and eliminations by month (24 months), measures by type."""
+    open_subjects = subjects.filter(status__in=sorted(OPEN_SUBJECT_STATUSES)).order_by()
+    for area_id, risk_types in open_subjects.values_list("household__managing_area_id", "risk_types"):
+        risks = rows.setdefault(area_id, {}).setdefault("risks", {})
+        for risk in set(risk_types or []):  # a household counts once per risk type it has
+            risks[risk] = risks.get(risk, 0) + 1
+    since = (today.replace(day=1) - datetime.timedelta(days=730)).replace(day=1)
+    for field, key in (("entered_on", "entered_by_month"), ("eliminated_on", "eliminated_by_month")):
+        found = (
+            subjects.filter(**{f"{field}__gte": since})
+            .order_by()
+            .annotate(month=TruncMonth(field))
+            .values_list("household__managing_area_id", "month")
+            .annotate(n=Count("pk"))
+        )
+        for area_id, month, n in found:
+            rows.setdefault(area_id, {}).setdefault(key, {})[f"{month:%Y-%m}"] = n
+    measures = (
+        AssistanceMeasure.objects.filter(subject__in=subjects.values("pk"))
+        .order_by()
+        .values_list("subject__household__managing_area_id", "measure_type", "status")
+        .annotate(n=Count("pk"))
+    )
+    running = {MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS}
+    for area_id, kind, status, n in measures:
+        by_type = (
+            rows.setdefault(area_id, {})
+            .setdefault("measures", {})
+            .setdefault(kind, {"running": 0, "delivered": 0, "total": 0})
+        )
+        by_type["total"] += n
+        if status in running:
+            by_type["running"] += n
+        elif status == MeasureStatus.DELIVERED:
+            by_type["delivered"] += n
+
+
+def _problem_counts(rows: dict[int, dict[str, Any]], prefix: str, today: datetime.date) -> None:
+    """Four-checks problems by their place: open, overdue, closed this year (SPEC §7.5)."""
+    problems = Problem.objects.all()
+    if prefix:
+        problems = problems.filter(area_code__startswith=prefix)
+    open_ = Q(status__in=sorted(OPEN_PROBLEM_STATUSES))
+    found = (
+        problems.order_by()
+        .values_list("area_id")
+        .annotate(
+            opened=Count("pk", filter=open_),
+            overdue=Count("pk", filter=open_ & Q(deadline__lt=today)),
+            closed=Count("pk", filter=Q(status=ProblemStatus.CLOSED, closed_at__year=today.year)),
+        )
+    )
+    for area_id, opened, overdue, closed in found:
+        rows.setdefault(area_id, {}).update(
+            problems_open=opened, problems_overdue=overdue, problems_closed_this_year=closed
+        )
 
 
 def _facts_of_the_uncounted(prefix: str) -> None:
@@ -136,6 +216,12 @@ class Totals:
     without_measures: int = 0
     elimination_candidates: int = 0
     lookbacks_due: int = 0
+    unstable_people: int = 0
+    marginal_people: int = 0
+    sudden_people: int = 0
+    problems_open: int = 0
+    problems_overdue: int = 0
+    problems_closed_this_year: int = 0
 
 
 assert {f.name for f in fields(Totals)} - {"counted_at"} == set(NUMBERS), "Totals mirrors AreaCounts"

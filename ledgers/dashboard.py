@@ -1,8 +1,10 @@
-"""The dashboard of a level (issue "ledgers" §4): the numbers leaders look at, each panel a table that the page
-also draws as a chart and the Excel download writes as a sheet — one set of numbers, three views.
+"""The dashboard of a level (SPEC §13): the numbers leaders look at, each panel a table that the page also draws as
+a chart and the Excel download writes as a sheet — one set of numbers, three views.
 
-Every count starts from ``visible_to`` (the one jurisdiction filter); places are compared one level down from the
-user's area (a county's townships, a township's villages), by the leading digits of the 12-digit codes."""
+The panels read the counts of every managing area of the user's territory (``ledgers.counts``, recounted by a beat
+job every few minutes) — one read, whatever the territory's size — and say when they were counted; only the fund
+panel reads its (small) tables live. Places are compared one level down from the user's area (a county's
+townships, a township's villages), by the leading digits of the 12-digit codes."""
 
 from __future__ import annotations
 
@@ -12,8 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
-from django.db.models.functions import Substr
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.permissions import has_capability
@@ -22,16 +23,13 @@ from funds.rules import share_pct
 from geo.codes import PREFIX_LENGTH, AreaLevel
 from geo.models import AdminArea
 from geo.parameters import parameter
-from households.choices import IN_SCHOOL, HouseholdFlagKind, MemberStatus, WaterSupplyType
-from households.models import Household, HouseholdMember
 from households.rules import threshold_respects_floor
 from households.selectors import ThresholdChoice, threshold_for
-from monitoring.choices import OPEN_SUBJECT_STATUSES, MeasureStatus, MeasureType, RiskType, SubjectCategory
-from monitoring.models import AssistanceMeasure, MonitoringSubject
+from ledgers.counts import BREAKDOWNS, NUMBERS, area_counts_refresh
+from ledgers.models import AreaCounts
+from monitoring.choices import MeasureType, RiskType, SubjectCategory
 from revitalization.errors import DomainError
 from revitalization.replica import reading_replica
-from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus
-from sweeps.models import Problem
 
 ZERO_TARGET = "动态清零"  # 004 L155: 返贫人口 dynamically zero
 CHILD_LEVEL = {
@@ -78,6 +76,7 @@ class Dashboard:
     area: AdminArea | None
     today: datetime.date
     panels: list[Panel]
+    counted_at: datetime.datetime | None = None  # when the counts the panels read were made
 
 
 def _places(user: Any) -> tuple[int, dict[str, str]]:
@@ -92,35 +91,67 @@ def _places(user: Any) -> tuple[int, dict[str, str]]:
     return length, names
 
 
-def _subjects_by_category(user: Any) -> Panel:
-    subjects = MonitoringSubject.objects.visible_to(user).filter(status__in=sorted(OPEN_SUBJECT_STATUSES))
-    households = Counter(dict(subjects.values_list("category").annotate(n=Count("pk")).values_list("category", "n")))
-    people = Counter(
-        dict(
-            HouseholdMember.objects.filter(
-                household__monitoring_subjects__in=subjects,
-                member_status=MemberStatus.PRESENT,
-                counts_in_household=True,
-            )
-            .values_list("household__monitoring_subjects__category")
-            .annotate(n=Count("pk", distinct=True))
-            .values_list("household__monitoring_subjects__category", "n")
-        )
-    )
-    rows = [[str(label), households[value], people[value]] for value, label in SubjectCategory.choices]
-    rows.append([_("合计"), sum(households.values()), sum(people.values())])
+@dataclass
+class Counted:
+    """The counts of every managing area of the territory (``ledgers.counts``), as the beat job last made them."""
+
+    rows: list[dict[str, Any]]
+    counted_at: datetime.datetime | None
+
+    def total(self, name: str) -> int:
+        return sum(row[name] for row in self.rows)
+
+    def merged(self, name: str) -> Counter[str]:
+        """A breakdown (``risks``, ``entered_by_month`` …) added up over the areas."""
+        found: Counter[str] = Counter()
+        for row in self.rows:
+            found.update(row[name])
+        return found
+
+    def by_place(self, length: int) -> dict[str, list[dict[str, Any]]]:
+        places: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in self.rows:
+            places[row["code"][:length]].append(row)
+        return places
+
+
+def _counted(user: Any) -> Counted:
+    """One read of the territory's counts; a territory never counted is counted now (the first view after a
+    deploy)."""
+    area = getattr(user, "area", None)
+    counts = AreaCounts.objects.all()
+    if not user.is_superuser:
+        if area is None:
+            return Counted(rows=[], counted_at=None)
+        counts = counts.filter(area__code__startswith=area.prefix)
+    rows = list(counts.values(*NUMBERS, *BREAKDOWNS, "counted_at", code=F("area__code")))
+    if not rows:
+        area_counts_refresh(prefix="" if user.is_superuser or area is None else area.prefix)
+        rows = list(counts.values(*NUMBERS, *BREAKDOWNS, "counted_at", code=F("area__code")))
+    return Counted(rows=rows, counted_at=min((row["counted_at"] for row in rows), default=None))
+
+
+CATEGORY_FIELDS = {
+    SubjectCategory.UNSTABLE_EXITED: ("unstable_exited", "unstable_people"),
+    SubjectCategory.MARGINAL_AT_RISK: ("marginal_at_risk", "marginal_people"),
+    SubjectCategory.SUDDEN_HARDSHIP: ("sudden_hardship", "sudden_people"),
+}
+
+
+def _subjects_by_category(counted: Counted) -> Panel:
+    rows = [
+        [str(label), counted.total(CATEGORY_FIELDS[value][0]), counted.total(CATEGORY_FIELDS[value][1])]
+        for value, label in SubjectCategory.choices
+    ]
+    rows.append([_("合计"), sum(row[1] for row in rows), sum(row[2] for row in rows)])
     return Panel(
         key="subjects", title=_("监测对象（在监测）按类别"), headers=[_("监测类别"), _("户数"), _("人数")],
         rows=rows, chart="bar", basis="SPEC §4.1", series=[1, 2], total_row=True,
     )  # fmt: skip
 
 
-def _subjects_by_risk(user: Any) -> Panel:
-    counts: Counter[str] = Counter()
-    for risks in MonitoringSubject.objects.visible_to(user).filter(
-        status__in=sorted(OPEN_SUBJECT_STATUSES)
-    ).values_list("risk_types", flat=True):  # fmt: skip
-        counts.update(set(risks or []))
+def _subjects_by_risk(counted: Counted) -> Panel:
+    counts = counted.merged("risks")
     rows = [[str(label), counts[value]] for value, label in RiskType.choices if counts[value]]
     return Panel(
         key="risks", title=_("监测对象按风险类型"), headers=[_("风险类型"), _("户数")], rows=rows,
@@ -128,21 +159,13 @@ def _subjects_by_risk(user: Any) -> Panel:
     )  # fmt: skip
 
 
-def _subjects_by_place(user: Any, length: int, names: dict[str, str]) -> Panel:
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for prefix, category, n in (
-        MonitoringSubject.objects.visible_to(user)
-        .filter(status__in=sorted(OPEN_SUBJECT_STATUSES))
-        .annotate(place=Substr("household__managing_area__code", 1, length))
-        .values_list("place", "category")
-        .annotate(n=Count("pk"))
-    ):
-        counts[prefix][category] += n
+def _subjects_by_place(counted: Counted, length: int, names: dict[str, str]) -> Panel:
+    places = counted.by_place(length)
     categories = SubjectCategory.choices
-    rows = [
-        [name, *(counts[prefix][value] for value, _label in categories), sum(counts[prefix].values())]
-        for prefix, name in names.items()
-    ]
+    rows = []
+    for prefix, name in names.items():
+        found = [sum(row[CATEGORY_FIELDS[value][0]] for row in places.get(prefix, [])) for value, _label in categories]
+        rows.append([name, *found, sum(found)])
     return Panel(
         key="places", title=_("各地监测对象（在监测）"),
         headers=[_("地区"), *(str(label) for _value, label in categories), _("合计")], rows=rows, chart="stacked",
@@ -159,57 +182,40 @@ def _months(today: datetime.date, count: int = 12) -> list[datetime.date]:
     return months[::-1]
 
 
-def _entries_and_eliminations(user: Any, today: datetime.date) -> Panel:
-    months = _months(today)
-    start = months[0]
-    subjects = MonitoringSubject.objects.visible_to(user)
-    entered = Counter(
-        d.replace(day=1) for d in subjects.filter(entered_on__gte=start).values_list("entered_on", flat=True)
-    )
-    eliminated = Counter(
-        d.replace(day=1) for d in subjects.filter(eliminated_on__gte=start).values_list("eliminated_on", flat=True)
-    )
-    rows = [[f"{m:%Y-%m}", entered[m], eliminated[m]] for m in months]
+def _entries_and_eliminations(counted: Counted, today: datetime.date) -> Panel:
+    entered, eliminated = counted.merged("entered_by_month"), counted.merged("eliminated_by_month")
+    rows = [[f"{m:%Y-%m}", entered[f"{m:%Y-%m}"], eliminated[f"{m:%Y-%m}"]] for m in _months(today)]
     return Panel(
         key="months", title=_("近 12 个月纳入监测和风险消除"),
         headers=[_("月份"), _("纳入监测户数"), _("风险消除户数")], rows=rows, chart="line", basis="SPEC §4.6, §4.8",
     )  # fmt: skip
 
 
-def _measures_by_type(user: Any) -> Panel:
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for kind, status, n in (
-        AssistanceMeasure.objects.visible_to(user).values_list("measure_type", "status").annotate(n=Count("pk"))
-    ):
-        counts[kind][status] += n
-    running = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
+def _measures_by_type(counted: Counted) -> Panel:
+    by_type: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in counted.rows:
+        for kind, numbers in row["measures"].items():
+            by_type[kind].update(numbers)
     rows = [
-        [str(label), sum(counts[value][s] for s in running), counts[value][MeasureStatus.DELIVERED],
-         sum(counts[value].values())]
+        [str(label), by_type[value]["running"], by_type[value]["delivered"], by_type[value]["total"]]
         for value, label in MeasureType.choices
-        if counts[value]
-    ]  # fmt: skip
+        if by_type[value]["total"]
+    ]
     return Panel(
         key="measures", title=_("帮扶措施按类型"), headers=[_("措施类型"), _("计划和实施中"), _("已落实"), _("合计")],
         rows=rows, chart="stacked", basis="SPEC §5.1", series=[1, 2],
     )  # fmt: skip
 
 
-def _problems_by_place(user: Any, today: datetime.date, length: int, names: dict[str, str]) -> Panel:
-    open_ = Q(status__in=sorted(OPEN_PROBLEM_STATUSES))
-    counts = {
-        prefix: (opened, overdue, closed)
-        for prefix, opened, overdue, closed in Problem.objects.visible_to(user)
-        .annotate(place=Substr("area_code", 1, length))
-        .values_list("place")
-        .annotate(
-            opened=Count("pk", filter=open_),
-            overdue=Count("pk", filter=open_ & Q(deadline__lt=today)),
-            closed=Count("pk", filter=Q(status=ProblemStatus.CLOSED, closed_at__year=today.year)),
-        )
-        .values_list("place", "opened", "overdue", "closed")
-    }
-    rows = [[name, *counts.get(prefix, (0, 0, 0))] for prefix, name in names.items()]
+def _problems_by_place(counted: Counted, length: int, names: dict[str, str]) -> Panel:
+    places = counted.by_place(length)
+    rows = []
+    for prefix, name in names.items():
+        found = places.get(prefix, [])
+        rows.append(
+            [name, *(sum(row[key] for row in found) for key in ("problems_open", "problems_overdue",
+                                                                 "problems_closed_this_year"))]
+        )  # fmt: skip
     return Panel(
         key="problems", title=_("四查四补问题整改"), headers=[_("地区"), _("未销号"), _("其中逾期"), _("本年已销号")],
         rows=rows, chart="bar", basis="SPEC §7.5",
@@ -236,35 +242,23 @@ def _funds(user: Any, today: datetime.date) -> Panel:
     )  # fmt: skip
 
 
-def _kpis(user: Any, today: datetime.date) -> Panel:
+def _kpis(user: Any, counted: Counted, today: datetime.date) -> Panel:
     """The SPEC §13.3 indicators the registry can compute (004 L155–L187): the others need figures it does not
     hold (GDP, forest cover …) and are left to the statistical offices."""
     area_code = user.area.code if user.area else ""
     rows: list[list[Any]] = []
-    present = HouseholdMember.objects.visible_to(user).filter(
-        member_status=MemberStatus.PRESENT, household__closed_on__isnull=True
-    )
-    returned = present.filter(
-        household__flags__kind=HouseholdFlagKind.RETURNED_TO_POVERTY, household__flags__valid_to__isnull=True
-    ).distinct()
-    rows.append(_kpi(_("返贫人口（人）"), ZERO_TARGET, Decimal(returned.count()), returned.count(), ""))
-    low, high = parameter("school.compulsory_age", area_code=area_code, on=today) if area_code else (6, 15)
-    born_after = today.replace(year=today.year - high - 1)
-    born_by = today.replace(year=today.year - low)
-    children = present.filter(birth_date__gt=born_after, birth_date__lte=born_by)
-    in_school = children.filter(schooling_status__in=sorted(IN_SCHOOL)).count()
-    total = children.count()
+    returned = counted.total("returned_people")
+    rows.append(_kpi(_("返贫人口（人）"), ZERO_TARGET, Decimal(returned), returned, ""))
+    total = counted.total("school_age")
+    in_school = total - counted.total("school_age_out")
     rows.append(
         _kpi(_("九年义务教育巩固率（%）"), "100", share_pct(Decimal(in_school), Decimal(total)), in_school, total)
     )
-    insured = present.filter(medical_insurance_enrolled=True).count()
-    people = present.count()
+    insured, people = counted.total("insured_people"), counted.total("people")
     rows.append(
         _kpi(_("基本医疗保险参保率（%）"), "100", share_pct(Decimal(insured), Decimal(people)), insured, people)
     )
-    households = Household.objects.visible_to(user).active()
-    piped = households.filter(water_supply_type=WaterSupplyType.CENTRALIZED).count()
-    count = households.count()
+    piped, count = counted.total("centralized_water"), counted.total("households")
     rows.append(_kpi(_("农村集中供水率（%）"), ">95", share_pct(Decimal(piped), Decimal(count)), piped, count))
     line = _monitoring_line(area_code, today.year)
     if line is not None and line.national_line:
@@ -315,19 +309,20 @@ def dashboard_for(user: Any, *, today: datetime.date) -> Dashboard:
 
 def _dashboard(user: Any, *, today: datetime.date) -> Dashboard:
     length, names = _places(user)
+    counted = _counted(user)
     panels: list[Panel] = []
     if has_capability(user, Capability.BROWSE_HOUSEHOLDS):
         panels += [
-            _subjects_by_category(user),
-            _subjects_by_place(user, length, names),
-            _subjects_by_risk(user),
-            _entries_and_eliminations(user, today),
-            _measures_by_type(user),
+            _subjects_by_category(counted),
+            _subjects_by_place(counted, length, names),
+            _subjects_by_risk(counted),
+            _entries_and_eliminations(counted, today),
+            _measures_by_type(counted),
         ]
     if has_capability(user, Capability.VIEW_RECTIFICATION):
-        panels.append(_problems_by_place(user, today, length, names))
+        panels.append(_problems_by_place(counted, length, names))
     if has_capability(user, Capability.VIEW_FUNDS):
         panels.append(_funds(user, today))
     if has_capability(user, Capability.BROWSE_HOUSEHOLDS):
-        panels.append(_kpis(user, today))
-    return Dashboard(area=user.area, today=today, panels=panels)
+        panels.append(_kpis(user, counted, today))
+    return Dashboard(area=user.area, today=today, panels=panels, counted_at=counted.counted_at)

@@ -216,6 +216,18 @@ class AreaCounts(models.Model):
     without_measures = models.PositiveIntegerField(_("超期未落实帮扶措施的监测对象"), default=0)
     elimination_candidates = models.PositiveIntegerField(_("可研判风险消除的监测对象"), default=0)
     lookbacks_due = models.PositiveIntegerField(_("到期回头看"), default=0)
+    unstable_people = models.PositiveIntegerField(_("脱贫不稳定户人口"), default=0)
+    marginal_people = models.PositiveIntegerField(_("边缘易致贫户人口"), default=0)
+    sudden_people = models.PositiveIntegerField(_("突发严重困难户人口"), default=0)
+    problems_open = models.PositiveIntegerField(_("未销号问题"), default=0)
+    problems_overdue = models.PositiveIntegerField(_("逾期未销号问题"), default=0)
+    problems_closed_this_year = models.PositiveIntegerField(_("本年已销号问题"), default=0)
+    # Breakdowns the dashboard charts: {risk type: households}, {"YYYY-MM": households} for the last 24 months,
+    # {measure type: {"running": n, "delivered": n, "total": n}}.
+    risks = models.JSONField(_("按风险类型"), default=dict)
+    entered_by_month = models.JSONField(_("各月纳入监测"), default=dict)
+    eliminated_by_month = models.JSONField(_("各月风险消除"), default=dict)
+    measures = models.JSONField(_("按措施类型"), default=dict)
 
     class Meta:
         verbose_name = _("区划统计")
