@@ -131,7 +131,7 @@ def _counted(user: Any) -> Counted:
     return Counted(rows=rows, counted_at=min((row["counted_at"] for row in rows), default=None))
 
 
-CATEGORY_FIELDS = {
+CATEGORY_FIELDS: dict[str, tuple[str, str]] = {
     SubjectCategory.UNSTABLE_EXITED: ("unstable_exited", "unstable_people"),
     SubjectCategory.MARGINAL_AT_RISK: ("marginal_at_risk", "marginal_people"),
     SubjectCategory.SUDDEN_HARDSHIP: ("sudden_hardship", "sudden_people"),
@@ -139,11 +139,12 @@ CATEGORY_FIELDS = {
 
 
 def _subjects_by_category(counted: Counted) -> Panel:
-    rows = [
-        [str(label), counted.total(CATEGORY_FIELDS[value][0]), counted.total(CATEGORY_FIELDS[value][1])]
+    found = [
+        (str(label), counted.total(CATEGORY_FIELDS[value][0]), counted.total(CATEGORY_FIELDS[value][1]))
         for value, label in SubjectCategory.choices
     ]
-    rows.append([_("合计"), sum(row[1] for row in rows), sum(row[2] for row in rows)])
+    rows: list[list[Any]] = [list(row) for row in found]
+    rows.append([_("合计"), sum(row[1] for row in found), sum(row[2] for row in found)])
     return Panel(
         key="subjects", title=_("监测对象（在监测）按类别"), headers=[_("监测类别"), _("户数"), _("人数")],
         rows=rows, chart="bar", basis="SPEC §4.1", series=[1, 2], total_row=True,
