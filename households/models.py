@@ -607,6 +607,15 @@ class HouseholdFacts(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    co_managing_area = models.ForeignKey(
+        "geo.AdminArea",
+        verbose_name=_("协同管理地"),
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     active = models.BooleanField(_("在册"), default=True)
     computed_on = models.DateField(_("计算日期"))
     # Members (SPEC §2.1, §2.5): present members who count, and counts of present members by condition.

@@ -103,6 +103,7 @@ class Inputs:
 
     household_id: int
     managing_area_id: int
+    co_managing_area_id: int | None
     active: bool
     housing_safety: str
     risk_flagged_on: datetime.date | None
@@ -132,6 +133,7 @@ def derive(inputs: Inputs, ctx: FactContext) -> dict[str, Any]:
     visit_class, due = visit_due(inputs.last_visit, inputs.planned_visit, classes, ctx)
     row: dict[str, Any] = {
         "managing_area_id": inputs.managing_area_id,
+        "co_managing_area_id": inputs.co_managing_area_id,
         "active": inputs.active,
         "computed_on": ctx.on,
         **{fact.name: counts[fact.name] for fact in MEMBER_FACTS},
@@ -193,6 +195,7 @@ def household_inputs(household: Household, ctx: FactContext) -> Inputs:
     return Inputs(
         household_id=household.pk,
         managing_area_id=household.managing_area_id,
+        co_managing_area_id=household.co_managing_area_id,
         active=household.closed_on is None,
         housing_safety=household.housing_safety,
         risk_flagged_on=household.risk_flagged_on,
@@ -279,6 +282,7 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
     layer_one: dict[str, str] = {
         "household_id": "h.id",
         "managing_area_id": "h.managing_area_id",
+        "co_managing_area_id": "h.co_managing_area_id",
         "active": "(h.closed_on IS NULL)",
         "computed_on": d.date(ctx.on),
         "risk_flagged_on": "h.risk_flagged_on",
@@ -317,7 +321,7 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
     driving = compiled(
         Household.objects.filter(pk__in=ids)
         .order_by()
-        .values("id", "managing_area_id", "closed_on", "risk_flagged_on", "housing_safety")
+        .values("id", "managing_area_id", "co_managing_area_id", "closed_on", "risk_flagged_on", "housing_safety")
     )
     params: list[Any] = [*ids_sql.params, *iy.params, *driving.params]
     joins = []
