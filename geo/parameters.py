@@ -1,14 +1,12 @@
 """Reading effective-dated policy parameters (SPEC §15.2). The defaults are rows seeded by a migration, so an
 administrator can override them per province or county and per period without a release."""
 
-import contextlib
-import contextvars
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Q
 
+from geo import once
 from geo.codes import parent_code
 from geo.models import PolicyParameter
 from revitalization.errors import DomainError
@@ -24,25 +22,14 @@ def area_codes_up(code: str) -> list[str]:
     return codes
 
 
-# Within one request an area's parameters are read once, all of them (``reading_once``, opened by a middleware): a
+# Within one request an area's parameters are read once, all of them (``geo.once``, opened by a middleware): a
 # page that asks for five settings reads them from the database in one query. Outside requests every read is fresh.
-_ONCE: contextvars.ContextVar[dict[tuple[str, datetime.date], dict[str, Any]] | None] = contextvars.ContextVar(
-    "parameters_once", default=None
-)
-
-
-@contextlib.contextmanager
-def reading_once() -> Iterator[None]:
-    token = _ONCE.set({})
-    try:
-        yield
-    finally:
-        _ONCE.reset(token)
+reading_once = once.reading_once
 
 
 def parameter(key: str, *, area_code: str, on: datetime.date) -> Any:
     """The value of ``key`` for an area on a date; the most specific area with a row valid that day wins."""
-    memo = _ONCE.get()
+    memo = once.memo("parameters")
     if memo is None:
         return _parameter(key, area_code=area_code, on=on)
     if (area_code, on) not in memo:

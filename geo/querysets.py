@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, NamedTuple, Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -89,17 +89,57 @@ class JurisdictionQuerySet(models.QuerySet[_M]):
         return Q(**{f"{path}pk__in": ids})
 
 
+# A jurisdiction of at most this many areas (a county has a few hundred villages) is written into the query as a
+# list of ids; a larger one (a province) stays a subquery.
+AREA_LIST_LIMIT = 2000
+
+
 def _within(field: str, prefix: str) -> Q:
     """Rows whose area code (``field``) starts with ``prefix``. A path to an area's code (``managing_area__code``)
     becomes a test of the foreign key against the areas' ids: the areas are matched once by their code index, and
-    the rows by their foreign-key index — instead of joining every row to its area to read the code."""
+    the rows by their foreign-key index — instead of joining every row to its area to read the code.
+
+    Within a request the ids are read once and written into the query as a list: the planner can then combine the
+    territory test with any other index (a name search reads the few matching households by key and checks their
+    area) — a subquery's ids it can only hash, which forces a scan of every household to test them."""
     head, _sep, last = field.rpartition("__")
     if last == "code" and head:
+        rows = areas_under(prefix)
+        if rows is not None:
+            return Q(**{f"{head}__in": [row.pk for row in rows]})
         from django.apps import apps
 
         areas = apps.get_model("geo", "AdminArea")._default_manager.filter(code__startswith=prefix).values("pk")
         return Q(**{f"{head}__in": areas})
     return Q(**{f"{field}__startswith": prefix})
+
+
+class AreaRow(NamedTuple):
+    pk: int
+    level: str
+    active: bool
+
+
+def areas_under(prefix: str) -> list[AreaRow] | None:
+    """The areas under ``prefix`` (itself included, closed ones too), read once per request; None outside a request
+    or past ``AREA_LIST_LIMIT``."""
+    from geo import once
+
+    memo = once.memo("areas_under")
+    if memo is None:
+        return None
+    if prefix not in memo:
+        from django.apps import apps
+
+        found = [
+            AreaRow(pk, level, valid_to is None)
+            for pk, level, valid_to in apps.get_model("geo", "AdminArea")
+            ._default_manager.filter(code__startswith=prefix)
+            .values_list("pk", "level", "valid_to")[: AREA_LIST_LIMIT + 1]
+        ]
+        memo[prefix] = found if len(found) <= AREA_LIST_LIMIT else None
+    rows: list[AreaRow] | None = memo[prefix]
+    return rows
 
 
 def _may_hold_grants(user: Any) -> bool:

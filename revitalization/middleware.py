@@ -37,13 +37,13 @@ class ChosenLanguageMiddleware:
 
 
 class ParametersOnceMiddleware:
-    """Policy parameters are read once per request (``geo.parameters.reading_once``)."""
+    """Facts fixed for a request (policy parameters, the areas of a jurisdiction) are read once (``geo.once``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        from geo.parameters import reading_once
+        from geo.once import reading_once
 
         with reading_once():
             return self.get_response(request)

@@ -1,10 +1,8 @@
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.permissions import has_capability
-from geo.codes import AreaLevel
-from geo.models import AdminArea
+from geo.selectors import area_census
 from geo.shortcuts import scoped_view
 from ledgers.counts import co_managed
 from ledgers.views import DASHBOARD_CAPABILITIES
@@ -19,14 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     page = Home(user)
     queue = queue_for(page)
-    areas = (
-        AdminArea.objects.visible_to(user)
-        .active()
-        .aggregate(
-            townships=Count("pk", filter=Q(level=AreaLevel.TOWNSHIP)),
-            villages=Count("pk", filter=Q(level=AreaLevel.VILLAGE)),
-        )
-    )
+    areas = area_census(user)
     totals = page.totals
     households, people = totals.households, totals.people
     if page.counted:  # the territory's counts hold the households it manages; add those it only co-manages
