@@ -58,8 +58,10 @@ worker: install
 beat: install
 	$(BIN)/celery -A revitalization beat -l info
 
-# Benchmarks against a floor measured in the same run (BENCH_SWEEP_HOUSEHOLDS=60000,1000000 by default; a
-# database of its own: BENCH_DATABASE_URL, else a temporary SQLite file).
+# Benchmarks on PostgreSQL against floors measured in the same run; results kept as JSON in bench/results/.
+# BENCH_SIZES=60000,1000000 (default; above 60,000 a province of 60,000-household counties),
+# BENCH_ONLY=refresh,sweep,rules,pages,home,dashboard,import,ledger (default all),
+# BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/revitalization_bench, created when missing).
 bench: install
 	$(PY) bench/run.py
 

@@ -1,7 +1,9 @@
-"""The synthetic county of the benchmarks, written with PostgreSQL's COPY (row inserts take minutes at a
+"""The synthetic territory of the benchmarks, written with PostgreSQL's COPY (row inserts take minutes at a
 province's million households).
 
-A county of N households in 10 townships of 12 villages: about 5 % below the line, a third exited poor, some ill,
+Up to 60,000 households make one county; more make a province of as many counties as they fill (1,000,000: 17
+counties), as a real province is laid out: sweeps, exports and dashboards then work on counties of a real size. Each
+county has 10 townships of 12 villages, with about 5 % below the line, a third exited poor, some ill,
 disabled or out of school, two years of income, bills, visits, guarantee checks and a few percent of monitored
 households with measures, so that every rule of the catalogue has something to find and every fact has inputs.
 After building: the sequences are advanced past the explicit ids (the next row the ORM creates must not collide)
@@ -15,6 +17,7 @@ import io
 import json
 import random
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -48,8 +51,9 @@ from monitoring.models import AssistanceMeasure, EntryApplication, MonitoringSub
 
 TOWNSHIPS = 10
 VILLAGES_PER_TOWNSHIP = 12
-COUNTY_CODE = "640399000000"
-COUNTY_PREFIX = "640399"
+COUNTY_SIZE = 60_000  # households of one county; a larger size is a province of several
+CITY_CODE = "649900000000"  # the benchmark's own prefecture: every benchmark area's code starts with 6499
+BENCH_PREFIX = "6499"
 CHUNK = 50_000  # households per COPY round: bounded memory whatever the size
 
 
@@ -121,24 +125,61 @@ def province() -> AdminArea:
     return AdminArea.objects.get_or_create(code="640000000000", defaults={"name": "宁夏", "level": "province"})[0]
 
 
-def _areas() -> tuple[AdminArea, list[AdminArea]]:
+def _areas(number: int) -> tuple[AdminArea, list[AdminArea]]:
+    """County ``number`` of the benchmark's prefecture, its townships and villages."""
     city = AdminArea.objects.get_or_create(
-        code="640300000000", defaults={"name": "吴忠市", "level": "city", "parent": province()}
+        code=CITY_CODE, defaults={"name": "基准市", "level": "city", "parent": province()}
     )[0]
-    county = AdminArea.objects.create(code=COUNTY_CODE, name="基准县", level=AreaLevel.COUNTY, parent=city)
+    prefix = f"{BENCH_PREFIX}{number:02d}"
+    county = AdminArea.objects.create(
+        code=f"{prefix}000000", name=f"基准{number}县", level=AreaLevel.COUNTY, parent=city
+    )
     villages = []
     for t in range(1, TOWNSHIPS + 1):
         township = AdminArea.objects.create(
-            code=f"{COUNTY_PREFIX}{t:03d}000", name=f"第{t}镇", level=AreaLevel.TOWNSHIP, parent=county
+            code=f"{prefix}{t:03d}000", name=f"{number}县第{t}镇", level=AreaLevel.TOWNSHIP, parent=county
         )
         for v in range(VILLAGES_PER_TOWNSHIP):
             villages.append(
                 AdminArea.objects.create(
-                    code=f"{COUNTY_PREFIX}{t:03d}{200 + v:03d}", name=f"第{t}镇{v}村", level=AreaLevel.VILLAGE,
+                    code=f"{prefix}{t:03d}{200 + v:03d}", name=f"{number}县第{t}镇{v}村", level=AreaLevel.VILLAGE,
                     parent=township,
                 )
             )  # fmt: skip
     return county, villages
+
+
+@dataclass(frozen=True)
+class Territory:
+    """What a benchmark works on: one county, or a province's counties (the first is the one measured alone)."""
+
+    counties: list[AdminArea]
+
+    @property
+    def county(self) -> AdminArea:
+        return self.counties[0]
+
+    @property
+    def townships(self) -> list[AdminArea]:
+        return list(AdminArea.objects.filter(parent__in=self.counties).order_by("code"))
+
+    def townships_of(self, county: AdminArea) -> list[AdminArea]:
+        return list(AdminArea.objects.filter(parent=county).order_by("code"))
+
+
+def build_territory(households: int, *, recorder_id: int, seed: int = 7) -> Territory:
+    """``households`` households in counties of at most ``COUNTY_SIZE``, then the sequences advanced past the
+    explicit ids and the tables analysed."""
+    counties = []
+    left, number = households, 1
+    while left > 0:
+        size = min(left, COUNTY_SIZE)
+        counties.append(_build_county(size, number=number, recorder_id=recorder_id, seed=seed + number))
+        left -= size
+        number += 1
+    advance_sequences()
+    analyze()
+    return Territory(counties)
 
 
 def _ranges(total: int, start: int) -> Iterator[range]:
@@ -146,10 +187,11 @@ def _ranges(total: int, start: int) -> Iterator[range]:
         yield range(start + first, start + min(first + CHUNK, total))
 
 
-def build_county(households: int, *, recorder_id: int, seed: int = 7) -> AdminArea:
-    """Write the county; ``recorder_id`` is the user who recorded the visits, checks and applications."""
+def _build_county(households: int, *, number: int, recorder_id: int, seed: int) -> AdminArea:
+    """Write one county; ``recorder_id`` is the user who recorded the visits, checks and applications."""
     rng = random.Random(seed)
-    county, villages = _areas()
+    county, villages = _areas(number)
+    area6 = county.code[:6]  # the ID numbers of its people start with it
     today = timezone.localdate()
     last_year = today.year - 1
     first_household = _next_id(Household)
@@ -183,7 +225,7 @@ def build_county(households: int, *, recorder_id: int, seed: int = 7) -> AdminAr
                 male = m % 2 == 0
                 members.add(
                     {"household_id": pk, "name": f"成员{sequence}",
-                     "id_number": build(COUNTY_PREFIX, birth, 2 * (sequence // 25000) + (1 if male else 0), male=male),
+                     "id_number": build(area6, birth, 2 * (sequence // 25000) + (1 if male else 0), male=male),
                      "gender": Gender.MALE if male else Gender.FEMALE, "birth_date": birth,
                      "relationship": Relationship.HEAD if m == 0 else (Relationship.SON if male else Relationship.DAUGHTER),
                      "member_status": "present", "counts_in_household": True,
@@ -273,8 +315,6 @@ def build_county(households: int, *, recorder_id: int, seed: int = 7) -> AdminAr
             "WHERE m.household_id = h.id AND m.relationship = %s AND h.head_id IS NULL AND h.id >= %s",
             [Relationship.HEAD, first_household],
         )
-    advance_sequences()
-    analyze()
     return county
 
 
@@ -317,6 +357,7 @@ def clear() -> None:
             "households_importjob",
             "ledgers_ledgerexport",
             "sweeps_sweeprun",
+            "ledgers_areacounts",
             *history,
         ]
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
@@ -324,5 +365,5 @@ def clear() -> None:
             "DELETE FROM accounts_user_groups WHERE user_id IN (SELECT id FROM accounts_user WHERE username LIKE 'bench-%%')"
         )
         cursor.execute("DELETE FROM accounts_user WHERE username LIKE 'bench-%%'")
-        for level in ("village", "township", "county"):
-            cursor.execute("DELETE FROM geo_adminarea WHERE code LIKE %s AND level = %s", [f"{COUNTY_PREFIX}%", level])
+        for level in ("village", "township", "county", "city"):
+            cursor.execute("DELETE FROM geo_adminarea WHERE code LIKE %s AND level = %s", [f"{BENCH_PREFIX}%", level])

@@ -3,7 +3,7 @@ timed tests (STYLE rule 25). PostgreSQL only: the figures are the production dat
 
 The benchmark builds its own database (``BENCH_DATABASE_URL``, default ``revitalization_bench`` on the local
 server, created when missing) and never touches the development one. ``BENCH_SIZES=60000,1000000`` sets the
-county sizes (households); ``BENCH_ONLY=sweep,pages,...`` picks benchmarks. Every figure is printed as it comes
+sizes (households: up to 60,000 one county, above that a province of 60,000-household counties); ``BENCH_ONLY=sweep,pages,...`` picks benchmarks. Every figure is printed as it comes
 and the whole run is kept as JSON in ``bench/results/`` with the machine's description.
 """
 
@@ -59,7 +59,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from bench import cases
-from bench.county import build_county, clear
+from bench.county import build_territory, clear
 from bench.harness import Report, StepTimedOut, step
 
 BENCHMARKS = ("refresh", "sweep", "rules", "pages", "home", "dashboard", "import", "ledger")
@@ -74,19 +74,23 @@ def main() -> None:
     clear()
     failed = []
     for households in sizes:
-        print(f"\ncounty of {households:,} households", flush=True)
         started = time.perf_counter()
         recorder = cases.bench_user("bench-recorder", role="supervisor", area_code="")
         with transaction.atomic():
-            county = build_county(households, recorder_id=recorder.pk)
-        report.add("build", households, seconds=time.perf_counter() - started)
-        cases.fresh_household_after_copy(county)
+            territory = build_territory(households, recorder_id=recorder.pk)
+        counties = len(territory.counties)
+        print(f"\n{households:,} households in {counties} {'county' if counties == 1 else 'counties'}", flush=True)
+        report.add("build", households, seconds=time.perf_counter() - started, counties=counties)
+        started = time.perf_counter()
+        cases.facts_build(territory)
+        report.add("build facts", households, seconds=time.perf_counter() - started)
+        cases.fresh_household_after_copy(territory)
         for name in BENCHMARKS:
             if name not in only:
                 continue
             try:
                 with step(f"{name} at {households:,}"):
-                    getattr(cases, f"bench_{name}")(report, county, households, workdir=WORKDIR)
+                    getattr(cases, f"bench_{name}")(report, territory, households, workdir=WORKDIR)
             except StepTimedOut as exc:
                 print(f"  TIMEOUT {exc}", flush=True)
                 report.add(name, households, timeout=str(exc))

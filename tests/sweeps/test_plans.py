@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from bench.county import build_county
+from bench.county import build_territory
 from geo.models import AdminArea
 from households.facts import context_for, facts_refresh_area
 from households.facts.table import facts_select
@@ -91,7 +91,7 @@ def explain(sql: str, params: Any) -> dict[str, Any]:
 @pytest.fixture
 def county_scope():
     recorder = UserFactory()
-    county = build_county(8000, recorder_id=recorder.pk)
+    county = build_territory(8000, recorder_id=recorder.pk).county
     township = AdminArea.objects.filter(parent=county).order_by("code").first()
     facts_refresh_area(township)
     with connection.cursor() as cursor:
