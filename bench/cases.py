@@ -347,13 +347,17 @@ def _replay(statements: list[str], *, repeat: int = 7) -> float:
 
 
 def _bare_first_page(area: AdminArea, *, repeat: int = 7) -> float:
-    """The bare indexed query that returns the same first page: the area's open households by number, 25."""
+    """The bare indexed query that returns the same first page: the area's open households by number, 25, read
+    area by area from the (area, number) index — the fastest way an index serves that page (walking the number
+    index alone crosses every area that sorts before this one)."""
     import statistics
 
     ids = list(AdminArea.objects.filter(code__startswith=area.prefix).values_list("pk", flat=True))
     sql = (
-        "SELECT id, household_no, head_name, phone, managing_area_id FROM households_household "
-        "WHERE managing_area_id = ANY(%s) AND closed_on IS NULL ORDER BY household_no, id LIMIT 25"
+        "SELECT h.* FROM unnest(%s::bigint[]) AS a(id) CROSS JOIN LATERAL ("
+        "  SELECT id, household_no, head_name, phone, managing_area_id FROM households_household"
+        "  WHERE managing_area_id = a.id AND closed_on IS NULL ORDER BY household_no LIMIT 25"
+        ") h ORDER BY h.household_no LIMIT 25"
     )
     times = []
     with connection.cursor() as cursor:
@@ -372,8 +376,10 @@ def bench_pages(report: Report, territory: Territory, households: int, **_: Any)
 
     from ledgers.counts import area_counts_refresh
 
-    county = territory.county
-    township = territory.townships_of(county)[0]
+    # The last county's last township: household numbers begin with the village code, so its households come last
+    # in the default order (by number) — the first page is not found by walking that index from its start.
+    county = territory.counties[-1]
+    township = territory.townships_of(county)[-1]
     area_counts_refresh(prefix=county.prefix)
     users = {
         "township": (bench_user("bench-township", role="township_cadre", area_code=township.code), township),

@@ -213,7 +213,7 @@ def _build_county(households: int, *, number: int, recorder_id: int, seed: int) 
             village = villages[pk % len(villages)]
             size = rng.choice((1, 2, 3, 4, 4, 5, 6))
             house.add(
-                {"id": pk, "household_no": f"B{pk:013d}", "managing_area_id": village.pk,
+                {"id": pk, "household_no": f"{village.code}{pk:07d}", "managing_area_id": village.pk,
                  "residence_area_id": village.pk, "head_name": f"户主{pk}", "phone": "13912345678",
                  "housing_safety": "safe", "water_supply_type": "centralized"}
             )  # fmt: skip

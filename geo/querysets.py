@@ -51,6 +51,18 @@ class JurisdictionQuerySet(models.QuerySet[_M]):
             allowed |= granted
         return self.filter(allowed)
 
+    def territory_ids(self, user: Any) -> list[int] | None:
+        """The ids of the areas whose rows make up everything ``user`` sees, when that is exactly their territory
+        (no object grants, the capability held) and it was read as a list in this request; else None. A list can
+        then be read area by area (``households.paging``)."""
+        if not user.is_authenticated or user.is_superuser or _may_hold_grants(user):
+            return None
+        if self.territory_capability and not user.has_perm(self.territory_capability):
+            return None
+        area = getattr(user, "area", None)
+        rows = areas_under(area.prefix) if area is not None else None
+        return None if rows is None else [row.pk for row in rows]
+
     def in_area(self, area: Any) -> Self:
         """The same prefix test without a user, for system jobs such as sweeps."""
         allowed = Q(pk__in=[])

@@ -123,6 +123,10 @@ class Household(models.Model):
         ordering = ["household_no"]
         indexes = [  # name search is a prefix LIKE; on PostgreSQL it needs pattern operator classes to use an index
             models.Index(fields=["head_name"], name="households_head_name_prefix", opclasses=["varchar_pattern_ops"]),
+            # A list's first page by household number, area by area (households.paging): household numbers begin
+            # with their village's code, so one walk of the number index would cross every other area first.
+            models.Index(fields=["managing_area", "household_no"], name="households_area_number"),
+            models.Index(fields=["co_managing_area", "household_no"], name="households_co_area_number"),
         ]
         default_permissions = ("add", "change", "view")  # never deleted (SPEC §2.6)
         permissions = [("visit_household", _("走访登记（结对帮扶）"))]

@@ -40,6 +40,7 @@ from households.forms import (
 )
 from households.masking import mask_id_number, mask_phone
 from households.models import Household, HouseholdFlag, HouseholdMember, RigidExpense, Visit, VisitPhoto
+from households.paging import HouseholdPaginator
 from households.services import (
     MemberInput,
     PhotoUpload,
@@ -59,7 +60,6 @@ from households.services import (
 )
 from households.services.income import COMPONENTS
 from revitalization.errors import DomainError
-from revitalization.pagination import CappedPaginator
 
 
 def _apply_error(form: Any, exc: DomainError) -> None:
@@ -79,8 +79,16 @@ class HouseholdListView(JurisdictionScopedMixin, ListView[Household]):
 
     model = Household
     paginate_by = 25
-    paginator_class = CappedPaginator
+    paginator_class = HouseholdPaginator
     template_name = "households/household_list.html"
+
+    def get_paginator(
+        self, queryset: Any, per_page: int, orphans: int = 0, allow_empty_first_page: bool = True, **kwargs: Any
+    ) -> HouseholdPaginator:
+        # a search narrows the list to a few households: the plain slice reads them by the search's indexes
+        searching = bool(self.request.GET.get("q", "").strip())
+        areas = None if searching else Household.objects.territory_ids(self.request.user)
+        return HouseholdPaginator(queryset, per_page, orphans, allow_empty_first_page, areas=areas, **kwargs)
 
     def scope_queryset(self, queryset: QuerySet[Household]) -> QuerySet[Household]:
         params = self.request.GET

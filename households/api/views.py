@@ -22,6 +22,7 @@ from households.api.serializers import (
 )
 from households.facts import FLAG_BITS, has_flag_q
 from households.models import Household, HouseholdMember, IncomeRecord, Visit
+from households.paging import HouseholdPagination
 from households.selectors import with_facts
 from households.services import PhotoUpload, VisitInput, identity_disclose, income_record_save, visit_record
 from households.services.income import COMPONENTS
@@ -55,6 +56,7 @@ class HouseholdViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Ho
         "managing_area__parent", "residence_area", "hukou_area", "co_managing_area"
     )
     filterset_class = HouseholdFilter
+    pagination_class = HouseholdPagination
     search_fields = ["=household_no", "^head_name"]
     ordering_fields = ["household_no", "head_name", "managing_area__code"]
     ordering = ["household_no"]
