@@ -3,7 +3,8 @@ timed tests (STYLE rule 25). PostgreSQL only: the figures are the production dat
 
 The benchmark builds its own database (``BENCH_DATABASE_URL``, default ``revitalization_bench`` on the local
 server, created when missing) and never touches the development one. ``BENCH_SIZES=60000,1000000`` sets the
-sizes (households: up to 60,000 one county, above that a province of 60,000-household counties); ``BENCH_ONLY=sweep,pages,...`` picks benchmarks. Every figure is printed as it comes
+sizes (households: up to 60,000 one county, above that a province of 60,000-household counties); ``BENCH_ONLY=sweep,pages,...`` picks benchmarks; ``BENCH_KEEP=1`` leaves the last territory in place
+for ``bench/explain.py``. Every figure is printed as it comes
 and the whole run is kept as JSON in ``bench/results/`` with the machine's description.
 """
 
@@ -95,7 +96,8 @@ def main() -> None:
                 print(f"  TIMEOUT {exc}", flush=True)
                 report.add(name, households, timeout=str(exc))
                 failed.append(name)
-        clear()
+        if households != sizes[-1] or os.environ.get("BENCH_KEEP") != "1":
+            clear()  # BENCH_KEEP=1 leaves the last territory in place (for bench/explain.py)
     path = report.save()
     print(f"\nresults kept in {path.relative_to(ROOT)}")
     if failed:

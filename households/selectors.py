@@ -51,13 +51,16 @@ def household_search(
     if q:
         # A UNION of indexed lookups (unique household number or ID number; name prefixes with pattern operator
         # classes): an OR across the two tables would scan the whole jurisdiction.
+        # Each branch is read inside the territory (``queryset``): a common name prefix matches tens of thousands of
+        # a province's households, and the territory's index narrows the name index's matches before they are joined.
         number = normalize(q)
+        territory = queryset.order_by().values("pk")
         if number.isdigit() or (number[:-1].isdigit() and number.endswith("X")):
-            own = Household.objects.filter(household_no=q)
-            members = HouseholdMember.objects.filter(id_number=number)
+            own = queryset.filter(household_no=q)
+            members = HouseholdMember.objects.filter(id_number=number, household__in=territory)
         else:
-            own = Household.objects.filter(head_name__startswith=q)
-            members = HouseholdMember.objects.filter(name__startswith=q)
+            own = queryset.filter(head_name__startswith=q)
+            members = HouseholdMember.objects.filter(name__startswith=q, household__in=territory)
         matches = own.order_by().values("pk").union(members.order_by().values("household_id"))
         queryset = queryset.filter(pk__in=matches)
     if area_code:
