@@ -17,6 +17,7 @@ from sweeps.choices import ProblemStatus, RunStatus
 from sweeps.models import Problem, SweepChunk, SweepRun
 from sweeps.rules import AUTOMATED
 from sweeps.services import sweep_resume, sweep_run_chunk, sweep_start, sweeps_routine_start
+from sweeps.services.runs import Hit, insert_problems, problem_values
 from tests.factories import CountyFactory, MemberFactory, TownshipFactory, UserFactory, VillageFactory
 from tests.sweeps.test_rules import LAST, TODAY, World
 
@@ -114,6 +115,40 @@ def test_a_closed_problem_that_comes_back_is_a_new_problem_linked_to_the_old(wor
     new = Problem.objects.get(rule_id="FC-GAP-MISSED-REG-01", household=household, status=ProblemStatus.OPEN)
     assert new.pk != old.pk
     assert new.previous_problem == old
+
+
+def test_problems_are_inserted_with_their_evidence_and_a_concurrent_duplicate_is_skipped(world, work_off):
+    household = _poor(world)
+    run = _run(world, work_off)
+    problem = Problem.objects.get(rule_id="FC-GAP-MISSED-REG-01", household=household)
+    # what the rule saw, as text a person reads (two decimals), and every column of the row
+    assert problem.evidence["per_capita"] == "5000.00"
+    assert (problem.rule_version, problem.subject_key, problem.last_seen_run, problem.last_seen_on) == (
+        1,
+        f"household:{household.pk}",
+        run,
+        TODAY,
+    )
+    assert (problem.responsible_unit, problem.measures_taken, problem.no_longer_detected_on) == ("", "", None)
+    assert problem.updated_at is not None
+
+    # a second run of the same county that found the same subject at the same moment inserts it again
+    rule = next(rule for rule in AUTOMATED if rule.id == "FC-GAP-MISSED-REG-01")
+    hit = Hit(
+        key=problem.subject_key,
+        household_id=household.pk,
+        member_id=None,
+        subject_id=None,
+        area_id=world.village.pk,
+        area_code=world.village.code,
+        co_code="",
+        evidence={},
+    )
+    row = problem_values(rule, hit=hit, township_id=world.township.pk, run_id=run.pk, on=TODAY, deadline=TODAY)
+    insert_problems([row, row])
+
+    # the constraint keeps one open problem per rule and subject; nothing fails
+    assert Problem.objects.filter(rule_id=rule.id, subject_key=problem.subject_key).count() == 1
 
 
 def _township_queries(world, households):
