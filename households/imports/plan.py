@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from geo.codes import AreaLevel
 from geo.models import AdminArea
@@ -22,6 +21,7 @@ from households.facts import facts_refresh_households
 from households.imports.columns import BY_KEY, FLAG_KEYS, HOUSEHOLD_COLUMNS
 from households.imports.reading import Row, RowError, Sheet, row_error
 from households.models import Household, HouseholdFlag, HouseholdMember
+from revitalization import bulk
 
 CHANGE_REASON: Final = "Excel 导入"
 BATCH: Final = 500  # rows per INSERT/UPDATE and per IN (…) list; within SQLite's and PostgreSQL's limits
@@ -459,26 +459,23 @@ def plan_apply(plan: Plan, *, actor: Any) -> None:
     other, so new households are inserted, then members, then the heads are set. Every write leaves a
     django-simple-history row by ``actor`` with the reason "Excel 导入"; unchanged rows are not touched."""
     assert not plan.errors
-    history = {"default_user": actor, "default_change_reason": CHANGE_REASON, "batch_size": BATCH}
-    Household.objects.bulk_create(plan.new_households, batch_size=BATCH)  # history once the head is known
-    bulk_create_with_history(plan.new_members, HouseholdMember, **history)
+    who = {"user": actor, "reason": CHANGE_REASON}
+    bulk.insert(Household, plan.new_households)  # their history once the head is known
+    bulk.insert_with_history(HouseholdMember, plan.new_members, **who)
     for household in [*plan.new_households, *plan.changed_households]:
         head = plan.heads.get(household.household_no)
         if head is not None:
             household.head = head
-    Household.objects.bulk_update(plan.new_households, ["head"], batch_size=BATCH)
-    Household.history.bulk_history_create(plan.new_households, **history)  # type: ignore[attr-defined]
-    if plan.changed_members:
-        bulk_update_with_history(plan.changed_members, HouseholdMember, list(MEMBER_FIELDS), **history)
+    bulk.update(Household, plan.new_households, ["head"])
+    bulk.insert_history(Household, plan.new_households, **who)
+    bulk.update_with_history(HouseholdMember, plan.changed_members, MEMBER_FIELDS, **who)
     if plan.changed_households:
         now = timezone.now()
         for household in plan.changed_households:
             household.updated_at = now
-        bulk_update_with_history(plan.changed_households, Household, list(HOUSEHOLD_FIELDS), **history)
-    if plan.new_flags:
-        bulk_create_with_history(plan.new_flags, HouseholdFlag, **history)
-    if plan.closed_flags:
-        bulk_update_with_history(plan.closed_flags, HouseholdFlag, ["valid_to"], **history)
+        bulk.update_with_history(Household, plan.changed_households, HOUSEHOLD_FIELDS, **who)
+    bulk.insert_with_history(HouseholdFlag, plan.new_flags, **who)
+    bulk.update_with_history(HouseholdFlag, plan.closed_flags, ["valid_to"], **who)
     # The imported households' facts, set-based in the same transaction (a county's file: chunks of households).
     touched = [h.pk for h in (*plan.new_households, *plan.changed_households)]
     touched += [m.household_id for m in (*plan.new_members, *plan.changed_members)]

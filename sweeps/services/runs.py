@@ -13,7 +13,6 @@ chunk run twice (a redelivered or resumed task) finds itself done, and the run f
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 import operator
 from collections.abc import Iterable, Iterator
@@ -36,6 +35,7 @@ from geo.parameters import parameter
 from households.facts import facts_refresh_area
 from notifications.selectors import users_who_take
 from notifications.services import notify
+from revitalization import bulk
 from revitalization.errors import DomainError
 from revitalization.replica import reading_replica, replica_caught_up
 from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus, RunStatus, SubjectKind, SweepKind
@@ -287,32 +287,17 @@ def new_problem(
 
 
 def insert_problems(rows: list[dict[str, Any]]) -> None:
-    """Insert new problems (``problem_values``) in batches, skipping any that a concurrent run of the same county
-    opened first (the one-open-problem constraint keeps one).
-
-    On PostgreSQL each batch is one ``INSERT … SELECT FROM unnest(…)`` with a column array per field, adapted by
-    the driver: building 35,000 model instances and their ``VALUES`` placeholders cost more than the insert itself
-    (a county's first sweep: most of the difference between its first run and its re-run)."""
+    """Insert new problems (``problem_values``), skipping any that a concurrent run of the same county opened first
+    (the one-open-problem constraint keeps one). Set-based on PostgreSQL (``revitalization.bulk``): building a
+    county's 35,000 model instances and their ``VALUES`` placeholders cost more than the insert itself."""
     if not rows:
         return
     if connection.vendor != "postgresql":
         Problem.objects.bulk_create([Problem(**row) for row in rows], batch_size=BATCH, ignore_conflicts=True)
         return
     now = timezone.now()
-    names = [*rows[0], "updated_at"]
-    by_name = {field.attname: field for field in Problem._meta.concrete_fields}
-    columns = ", ".join(connection.ops.quote_name(by_name[name].column) for name in names)
-    arrays = ", ".join(f"%s::{by_name[name].db_type(connection)}[]" for name in names)
-    statement = (  # every name is the model's own: no input reaches the text
-        f"INSERT INTO {connection.ops.quote_name(Problem._meta.db_table)} ({columns}) "  # noqa: S608
-        f"SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING"
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
-            values = [[row[name] for row in batch] for name in names[:-1]]
-            values[names.index("evidence")] = [json.dumps(row["evidence"], ensure_ascii=False) for row in batch]
-            cursor.execute(statement, [*values, [now] * len(batch)])  # updated_at: auto_now, as a save sets it
+    names = [*rows[0], "updated_at"]  # auto_now, as a save sets it
+    bulk.insert_rows(Problem, names, [[*row.values(), now] for row in rows], skip_conflicts=True)
 
 
 def _reconcile(

@@ -213,6 +213,12 @@ def test_a_clean_file_imports_households_members_heads_and_flags(worker, village
     creation = first.history.get()
     assert (creation.history_type, creation.history_user, creation.head_id) == ("+", worker, first.head_id)
     assert creation.history_change_reason == "Excel 导入"
+    assert first.created_at is not None and first.updated_at is not None
+    member = first.head.history.get()  # every written row has its history, by the worker, with the reason
+    assert (member.history_type, member.history_user, member.history_change_reason) == ("+", worker, "Excel 导入")
+    assert (member.name, member.id_number, member.household_id) == (first.head.name, first.head.id_number, first.pk)
+    exited = HouseholdFlag.objects.get(household=first, kind=HouseholdFlagKind.EXITED_POOR).history.get()
+    assert (exited.history_type, exited.valid_from) == ("+", datetime.date(2019, 1, 1))
 
 
 def test_one_bad_id_among_1000_rows_saves_nothing_and_names_the_row_and_column(worker, village, people, upload):
