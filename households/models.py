@@ -1,4 +1,5 @@
 import uuid
+from typing import Final
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -39,13 +40,21 @@ from households.choices import (
 )
 from households.querysets import HouseholdPartQuerySet, HouseholdQuerySet, ImportJobQuerySet, VisitPhotoQuerySet
 
+HISTORY_UNINDEXED: Final = [
+    "household_no", "managing_area", "residence_area", "hukou_area", "co_managing_area", "head", "head_name",
+]  # fmt: skip
+
 
 class Household(models.Model):
     """A household (户, SPEC §2.1). Never deleted: it leaves the registry with a reason and a date (§2.6)."""
 
     household_no = models.CharField(_("户编号"), max_length=32, unique=True)
-    managing_area = models.ForeignKey(
-        "geo.AdminArea", verbose_name=_("管理地"), on_delete=models.PROTECT, related_name="managed_households"
+    managing_area = models.ForeignKey(  # indexed by households_area_number, which leads with it
+        "geo.AdminArea",
+        verbose_name=_("管理地"),
+        on_delete=models.PROTECT,
+        related_name="managed_households",
+        db_index=False,
     )
     residence_area = models.ForeignKey(
         "geo.AdminArea", verbose_name=_("居住地"), on_delete=models.PROTECT, related_name="resident_households"
@@ -66,6 +75,7 @@ class Household(models.Model):
         null=True,
         blank=True,
         related_name="co_managed_households",
+        db_index=False,  # indexed by households_co_area_number, which leads with it
     )
     head = models.OneToOneField(
         "HouseholdMember",
@@ -113,7 +123,9 @@ class Household(models.Model):
     closed_reason = models.CharField(_("注销原因"), max_length=32, choices=ClosedReason.choices, blank=True)
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # A household's history is read by its id (the household page): its other columns need no index there, and
+    # every index is written again for each imported household.
+    history = HistoricalRecords(excluded_fields=["updated_at"], no_db_index=HISTORY_UNINDEXED)
 
     objects = HouseholdQuerySet.as_manager()
 
@@ -121,8 +133,9 @@ class Household(models.Model):
         verbose_name = _("农户")
         verbose_name_plural = _("农户")
         ordering = ["household_no"]
-        indexes = [  # name search is a prefix LIKE; on PostgreSQL it needs pattern operator classes to use an index
-            models.Index(fields=["head_name"], name="households_head_name_prefix", opclasses=["varchar_pattern_ops"]),
+        # Name search is a prefix LIKE, served on PostgreSQL by the pattern-ops index Django adds beside the
+        # db_index of head_name (and of a member's name).
+        indexes = [
             # A list's first page by household number, area by area (households.paging): household numbers begin
             # with their village's code, so one walk of the number index would cross every other area first.
             models.Index(fields=["managing_area", "household_no"], name="households_area_number"),
@@ -210,7 +223,7 @@ class HouseholdMember(models.Model):
     is_post_school_youth = models.BooleanField(_("两后生"), default=False)
     child_status = models.CharField(_("儿童类别"), max_length=24, choices=ChildStatus.choices, default=ChildStatus.NONE)
     left_behind = models.BooleanField(_("留守人员"), default=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["name", "id_number"])  # read by household and by id only
 
     objects = HouseholdPartQuerySet.as_manager()
 
@@ -220,7 +233,6 @@ class HouseholdMember(models.Model):
         ordering = ["household", "pk"]
         default_permissions = ("add", "change", "view")
         indexes = [
-            models.Index(fields=["name"], name="households_member_name_prefix", opclasses=["varchar_pattern_ops"]),
             # The few members who left (deceased, moved out …): DQ-01 reads their ID numbers for every sweep.
             models.Index(
                 fields=["id_number"],
