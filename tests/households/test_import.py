@@ -213,7 +213,8 @@ def test_a_clean_file_imports_households_members_heads_and_flags(worker, village
     creation = first.history.get()
     assert (creation.history_type, creation.history_user, creation.head_id) == ("+", worker, first.head_id)
     assert creation.history_change_reason == "Excel 导入"
-    assert first.created_at is not None and first.updated_at is not None
+    assert first.created_at is not None
+    assert first.updated_at is not None
     member = first.head.history.get()  # every written row has its history, by the worker, with the reason
     assert (member.history_type, member.history_user, member.history_change_reason) == ("+", worker, "Excel 导入")
     assert (member.name, member.id_number, member.household_id) == (first.head.name, first.head.id_number, first.pk)

@@ -12,6 +12,8 @@ from accounts.roles import Role
 from households.choices import HouseholdFlagKind
 from households.facts import facts_refresh_area
 from households.models import HouseholdFlag, Visit
+from ledgers.counts import area_counts_refresh
+from monitoring.models import EntryApplication, MonitoringSubject
 from tests.factories import HouseholdFactory, UserFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +70,39 @@ def test_the_township_sees_each_cadre_with_their_overdue_households(client, vill
 def test_only_roles_that_browse_households_open_it(client, village):
     client.force_login(UserFactory(roles=[Role.DEPARTMENT_SCREENER], area=village.parent.parent, department="health"))
     assert client.get(reverse("households:visits-overdue")).status_code == 403
+
+
+def monitored(village, *, visited_days_ago):
+    """A household monitored for 200 days, last visited ``visited_days_ago``."""
+    household = HouseholdFactory(managing_area=village)
+    worker = UserFactory(roles=[Role.VILLAGE_WORKER], area=village)
+    today = timezone.localdate()
+    application = EntryApplication.objects.create(
+        household=household, channel="cadre_screening", proposed_category="marginal_at_risk", risk_types=["illness"],
+        reason="因病", reported_by=worker, reported_on=today - 210 * DAY, state="registered",
+        category="marginal_at_risk",
+    )  # fmt: skip
+    MonitoringSubject.objects.create(
+        household=household, application=application, category="marginal_at_risk", risk_types=["illness"],
+        entered_on=today - 200 * DAY, status="monitored",
+    )  # fmt: skip
+    Visit.objects.create(household=household, visited_on=today - visited_days_ago * DAY, recorded_by=worker)
+    return household
+
+
+def test_the_village_queue_lists_a_monitored_household_a_day_past_its_30_days(client, village):
+    late = monitored(village, visited_days_ago=31)
+    monitored(village, visited_days_ago=30)  # due today: not yet late
+    facts_refresh_area(village.parent)
+    area_counts_refresh()
+    client.force_login(UserFactory(roles=[Role.VILLAGE_WORKER], area=village))
+
+    home = client.get(reverse("home"))
+
+    item = next(item for item in home.context["queue"] if item.title == "逾期未走访的农户")
+    assert item.count == 1
+    behind = client.get(item.url)  # who is behind: nobody is paired with it yet
+    assert behind.context["total"] == 1
+    assert [(row.name, row.overdue) for row in behind.context["rows"]] == [("未落实结对帮扶责任人", 1)]
+    listed = client.get(reverse("households:household-list"), {"risk": "overdue"})
+    assert [h.pk for h in listed.context["object_list"]] == [late.pk]

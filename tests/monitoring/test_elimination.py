@@ -299,8 +299,12 @@ def test_an_open_risk_flag_is_refused(county):
     subject = _subject(county)
     case = _to_county(county, subject)
     type(subject.household).objects.filter(pk=subject.household.pk).update(risk_flagged_on=TODAY, risk_note="新发大病")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         elimination_screen(case=case, actor=county.county_reviewer)
+    # the refusal names the open risk, and only what fails: the income (7000 per head) is above the exit line
+    assert "未消除的风险" in refused.value.message
+    assert "新发大病" in refused.value.message
+    assert "收入" not in refused.value.message
 
 
 def test_wrong_role_wrong_jurisdiction_and_wrong_state_are_refused(county):
