@@ -358,6 +358,7 @@ def clear() -> None:
             "ledgers_ledgerexport",
             "sweeps_sweeprun",
             "ledgers_areacounts",
+            "notifications_notification",  # a sweep's notices to the bench's users
             *history,
         ]
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
