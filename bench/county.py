@@ -353,6 +353,7 @@ def clear() -> None:
         tables = [
             "households_household",
             "households_householdmember",
+            "households_householdfacts",  # no database constraint to cascade through (a read model)
             "households_factsrefresh",
             "households_importjob",
             "ledgers_ledgerexport",
