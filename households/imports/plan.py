@@ -13,6 +13,7 @@ from typing import Any, Final, TypeVar
 
 from django.utils import timezone
 
+from core import bulk
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from households import idnumbers
@@ -21,10 +22,9 @@ from households.facts import facts_refresh_households
 from households.imports.columns import BY_KEY, FLAG_KEYS, HOUSEHOLD_COLUMNS
 from households.imports.reading import Row, RowError, Sheet, row_error
 from households.models import Household, HouseholdFlag, HouseholdMember
-from revitalization import bulk
 
 CHANGE_REASON: Final = "Excel 导入"
-BATCH: Final = 500  # rows per INSERT/UPDATE and per IN (…) list; within SQLite's and PostgreSQL's limits
+BATCH: Final = 500  # households per IN (…) list and per facts refresh; within SQLite's and PostgreSQL's limits
 
 # What an update may rewrite. Fields of columns missing from the file are left as they are.
 HOUSEHOLD_FIELDS: Final = (

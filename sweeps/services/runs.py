@@ -22,20 +22,20 @@ from functools import reduce
 from typing import Any, Final
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from core import bulk
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.parameters import parameter
 from households.facts import facts_refresh_area
 from notifications.selectors import users_who_take
 from notifications.services import notify
-from revitalization import bulk
 from revitalization.errors import DomainError
 from revitalization.replica import reading_replica, replica_caught_up
 from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus, RunStatus, SubjectKind, SweepKind
@@ -232,7 +232,7 @@ def problem_values(
     previous_id: int | None = None,
 ) -> dict[str, Any]:
     """The columns of a new problem of ``rule`` for one subject (what a sweep inserts, what a checklist "否"
-    saves): one definition for both."""
+    saves): one definition for both; the others take the model's defaults (open, no one responsible yet)."""
     return {
         "rule_id": rule.id,
         "rule_version": rule.version,
@@ -250,15 +250,12 @@ def problem_values(
         "co_area_code": hit.co_code,
         "township_id": township_id,
         "evidence": hit.evidence,
-        "status": ProblemStatus.OPEN,
         "detected_on": on,
         "first_run_id": run_id,
         "last_seen_run_id": run_id,
         "last_seen_on": on,
         "deadline": deadline,
         "previous_problem_id": previous_id,
-        "responsible_unit": "",
-        "measures_taken": "",
     }
 
 
@@ -284,20 +281,6 @@ def new_problem(
             previous_id=previous_id,
         )
     )
-
-
-def insert_problems(rows: list[dict[str, Any]]) -> None:
-    """Insert new problems (``problem_values``), skipping any that a concurrent run of the same county opened first
-    (the one-open-problem constraint keeps one). Set-based on PostgreSQL (``revitalization.bulk``): building a
-    county's 35,000 model instances and their ``VALUES`` placeholders cost more than the insert itself."""
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        Problem.objects.bulk_create([Problem(**row) for row in rows], batch_size=BATCH, ignore_conflicts=True)
-        return
-    now = timezone.now()
-    names = [*rows[0], "updated_at"]  # auto_now, as a save sets it
-    bulk.insert_rows(Problem, names, [[*row.values(), now] for row in rows], skip_conflicts=True)
 
 
 def _reconcile(
@@ -330,7 +313,8 @@ def _reconcile(
         deadlines = {
             kind: _deadline(kind, area_code=scope.township.code, detected_on=on) for kind in ("people", "place")
         }
-        insert_problems(
+        bulk.insert_values(
+            Problem,
             [
                 problem_values(
                     rule,
@@ -342,7 +326,8 @@ def _reconcile(
                     previous_id=previous.get((rule.id, key)),
                 )
                 for rule, key in new
-            ]
+            ],
+            skip_conflicts=True,  # a concurrent run of the same county: the constraint keeps one open problem
         )
     counts = {rule.id: {"hits": len(found[rule.id]), "new": 0, "gone": 0} for rule in rules}
     for rule, _key in new:

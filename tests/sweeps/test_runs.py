@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
+from core import bulk
 from households.choices import HealthStatus, SchoolingStatus
 from notifications.models import Notification
 from revitalization.errors import DomainError
@@ -17,7 +18,7 @@ from sweeps.choices import ProblemStatus, RunStatus
 from sweeps.models import Problem, SweepChunk, SweepRun
 from sweeps.rules import AUTOMATED
 from sweeps.services import sweep_resume, sweep_run_chunk, sweep_start, sweeps_routine_start
-from sweeps.services.runs import Hit, insert_problems, problem_values
+from sweeps.services.runs import Hit, problem_values
 from tests.factories import CountyFactory, MemberFactory, TownshipFactory, UserFactory, VillageFactory
 from tests.sweeps.test_rules import LAST, TODAY, World
 
@@ -145,7 +146,7 @@ def test_problems_are_inserted_with_their_evidence_and_a_concurrent_duplicate_is
         evidence={},
     )
     row = problem_values(rule, hit=hit, township_id=world.township.pk, run_id=run.pk, on=TODAY, deadline=TODAY)
-    insert_problems([row, row])
+    bulk.insert_values(Problem, [row, row], skip_conflicts=True)
 
     # the constraint keeps one open problem per rule and subject; nothing fails
     assert Problem.objects.filter(rule_id=rule.id, subject_key=problem.subject_key).count() == 1

@@ -74,6 +74,41 @@ def insert_rows(
             )
 
 
+def _stamped(field: models.Field[Any, Any]) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
+def insert_values(model: type[models.Model], rows: Sequence[dict[str, Any]], *, skip_conflicts: bool = False) -> None:
+    """Insert new rows given as dicts of field values (attnames, the same keys in every row); a field left out
+    takes its default, a time stamp (``auto_now``) the time of the insert, the primary key its sequence.
+    ``skip_conflicts``: a row that would break a unique constraint is left out."""
+    if not rows:
+        return
+    if not _fast(model):
+        model._default_manager.bulk_create(
+            [model(**row) for row in rows], batch_size=BATCH, ignore_conflicts=skip_conflicts
+        )
+        return
+    given = list(rows[0])
+    rest = [field for field in model._meta.concrete_fields if field.attname not in given and not field.primary_key]
+    now = timezone.now()
+    fixed = [now if _stamped(field) else field.get_default() for field in rest]
+    each = [n for n, field in enumerate(rest) if field.has_default() and callable(field.default)]  # one value a row
+
+    def values(row: dict[str, Any]) -> list[Any]:
+        filled = list(fixed)
+        for n in each:
+            filled[n] = rest[n].get_default()
+        return [*(row[name] for name in given), *filled]
+
+    insert_rows(
+        model,
+        [*given, *(field.attname for field in rest)],
+        [values(row) for row in rows],
+        skip_conflicts=skip_conflicts,
+    )
+
+
 def allocate_ids(model: type[models.Model], objs: Sequence[models.Model]) -> None:
     """Give unsaved objects their primary keys from the table's sequence (PostgreSQL), so that rows pointing at
     each other can be written in one pass (foreign keys are checked at commit)."""
@@ -101,15 +136,16 @@ def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
         return
     allocate_ids(model, objs)
     fields = list(model._meta.concrete_fields)
+    alias = router.db_for_write(model)
     rows = []
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]  # as bulk_create does
         for field in fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            if _stamped(field):
                 field.pre_save(obj, add=True)
         rows.append([getattr(obj, field.attname) for field in fields])
         obj._state.adding = False
-        obj._state.db = router.db_for_write(model)
+        obj._state.db = alias
     insert_rows(model, [field.attname for field in fields], rows)
 
 
