@@ -12,6 +12,7 @@ from geo.models import AdminArea
 from households import idnumbers
 from households.choices import Gender, HealthStatus, LabourCapacity, Relationship, SchoolingStatus
 from households.models import Household, HouseholdMember, IncomeRecord
+from monitoring.models import EntryApplication, MonitoringSubject
 
 _province_seq = itertools.count()
 # Two-digit province codes for generated provinces: never 00, and never 64 (Ningxia), which tests use by name.
@@ -150,3 +151,38 @@ class IncomeFactory(factory.django.DjangoModelFactory):
     household = factory.SubFactory(HouseholdFactory)
     year = 2025
     wage_income = 20000
+
+
+class EntryApplicationFactory(factory.django.DjangoModelFactory):
+    """A registered entry application (the record a monitoring subject comes from)."""
+
+    class Meta:
+        model = EntryApplication
+
+    household = factory.SubFactory(HouseholdFactory)
+    channel = "cadre_screening"
+    proposed_category = "marginal_at_risk"
+    category = "marginal_at_risk"
+    risk_types = factory.LazyFunction(lambda: ["illness"])
+    reason = "因病"
+    reported_by = factory.SubFactory(UserFactory)
+    reported_on = datetime.date(2026, 1, 1)
+    state = "registered"
+
+
+class MonitoringSubjectFactory(factory.django.DjangoModelFactory):
+    """A household in monitoring (marginal, at risk of illness) since ``entered_on``, from its application."""
+
+    class Meta:
+        model = MonitoringSubject
+
+    household = factory.SubFactory(HouseholdFactory)
+    application = factory.SubFactory(
+        EntryApplicationFactory,
+        household=factory.SelfAttribute("..household"),
+        reported_on=factory.LazyAttribute(lambda o: o.factory_parent.entered_on - datetime.timedelta(days=10)),
+    )
+    category = "marginal_at_risk"
+    risk_types = factory.LazyFunction(lambda: ["illness"])
+    entered_on = datetime.date(2026, 1, 11)
+    status = "monitored"

@@ -26,8 +26,8 @@ from households.models import (
     RigidExpense,
     Visit,
 )
-from monitoring.models import EntryApplication, MonitoringSubject
-from tests.factories import HouseholdFactory, MemberFactory, UserFactory, VillageFactory
+from monitoring.models import EntryApplication
+from tests.factories import HouseholdFactory, MemberFactory, MonitoringSubjectFactory, UserFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)
@@ -289,22 +289,9 @@ def test_guarantees_are_secure_with_a_check_exactly_max_age_days_old(village, wo
 
 
 def subject(household, worker, *, status="monitored", entered_on=TODAY - 200 * DAY, eliminated_on=None):
-    application = EntryApplication.objects.create(
+    return MonitoringSubjectFactory(
         household=household,
-        channel="cadre_screening",
-        proposed_category="marginal_at_risk",
-        risk_types=["illness"],
-        reason="因病",
-        reported_by=worker,
-        reported_on=entered_on - 10 * DAY,
-        state="registered",
-        category="marginal_at_risk",
-    )
-    return MonitoringSubject.objects.create(
-        household=household,
-        application=application,
-        category="marginal_at_risk",
-        risk_types=["illness"],
+        application__reported_by=worker,
         entered_on=entered_on,
         status=status,
         eliminated_on=eliminated_on,

@@ -13,8 +13,7 @@ from households.choices import HouseholdFlagKind
 from households.facts import facts_refresh_area
 from households.models import HouseholdFlag, Visit
 from ledgers.counts import area_counts_refresh
-from monitoring.models import EntryApplication, MonitoringSubject
-from tests.factories import HouseholdFactory, UserFactory, VillageFactory
+from tests.factories import HouseholdFactory, MonitoringSubjectFactory, UserFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -77,15 +76,7 @@ def monitored(village, *, visited_days_ago):
     household = HouseholdFactory(managing_area=village)
     worker = UserFactory(roles=[Role.VILLAGE_WORKER], area=village)
     today = timezone.localdate()
-    application = EntryApplication.objects.create(
-        household=household, channel="cadre_screening", proposed_category="marginal_at_risk", risk_types=["illness"],
-        reason="因病", reported_by=worker, reported_on=today - 210 * DAY, state="registered",
-        category="marginal_at_risk",
-    )  # fmt: skip
-    MonitoringSubject.objects.create(
-        household=household, application=application, category="marginal_at_risk", risk_types=["illness"],
-        entered_on=today - 200 * DAY, status="monitored",
-    )  # fmt: skip
+    MonitoringSubjectFactory(household=household, application__reported_by=worker, entered_on=today - 200 * DAY)
     Visit.objects.create(household=household, visited_on=today - visited_days_ago * DAY, recorded_by=worker)
     return household
 
