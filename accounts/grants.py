@@ -8,8 +8,8 @@ from django.db import transaction
 from guardian.shortcuts import assign_perm, get_perms, remove_perm
 
 from accounts.roles import Role
+from core.errors import DomainError
 from geo.querysets import GRANTS_MEMO
-from revitalization.errors import DomainError
 
 # What a pairing opens on one household.
 PAIRING_PERMISSIONS: Final = ("households.view_household", "households.visit_household")

@@ -11,9 +11,9 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import ROLE_LEVELS, Department, Role
+from core.errors import DomainError
 from geo.codes import AreaLevel
 from geo.services import area_get_by_code
-from revitalization.errors import DomainError
 
 
 def parse_roles(codes: Iterable[str]) -> list[Role]:

@@ -1,2 +1,4 @@
-"""The ground floor: helpers every app may use and that import no app (set-based writes today; issue #14 moves
-the error, form and Excel helpers of ``revitalization`` here)."""
+"""The ground floor: what every app may use and that imports no app — domain errors (``errors``), the form and
+command helpers of the views (``forms``), the workflow engine (``workflow``), set-based writes (``bulk``), the Excel
+sheet helpers (``xlsx``), the API's error handler and capped pagination, the read-replica router and the middleware.
+``revitalization/`` is the roof: settings, URLs, Celery, WSGI/ASGI."""

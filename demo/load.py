@@ -18,6 +18,7 @@ from accounts.grants import household_grant_to_cadre
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
+from core.errors import DomainError
 from demo.monitoring import MonitoringResult, demo_monitoring_load
 from demo.plan import (
     CHANGE_REASON,
@@ -41,7 +42,6 @@ from households.choices import GuaranteeSource, HouseholdFlagKind, HousingSafety
 from households.facts import FactContext, context_for, derived_guarantee, facts_refresh_area
 from households.models import GuaranteeCheck, Household, HouseholdFlag, HouseholdMember, IncomeRecord, Visit
 from households.selectors import threshold_for
-from revitalization.errors import DomainError
 
 _COMPULSORY_AGE: Final = "school.compulsory_age"
 # The note of a failed derived item, as a visitor would write it.

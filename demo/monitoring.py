@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 
 from accounts.models import User
+from core.errors import DomainError
 from demo.plan import DemoPlan, HouseholdSeed
 from households.choices import HouseholdFlagKind, VisitKind
 from households.models import GuaranteeCheck, Household, Visit
@@ -52,7 +53,6 @@ from monitoring.services import (
     measure_update_status,
 )
 from monitoring.services.elimination import elimination_notice_post
-from revitalization.errors import DomainError
 
 DAY: Final = datetime.timedelta(days=1)
 # Where the reported applications stop (SPEC §4.6), in the order they are walked; the rest are registered.

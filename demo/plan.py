@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Final, TypeVar
 
 from accounts.roles import Department, Role
+from core.errors import DomainError
 from demo import names
 from households import idnumbers
 from households.choices import (
@@ -42,7 +43,6 @@ from households.choices import (
     WaterSupplyType,
 )
 from households.rules import age_on
-from revitalization.errors import DomainError
 
 # Short on purpose: typed by hand in demos. Every demo login shares it, the superuser too: never load real data next
 # to the demo.

@@ -7,8 +7,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from core.xlsx import header_sheet, workbook_bytes
 from funds.selectors import Compliance, DisclosureSheet, Ledger
-from revitalization.xlsx import header_sheet, workbook_bytes
 
 MONEY_FORMAT = "#,##0.00"
 

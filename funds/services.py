@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import DomainError, required_text
+from core.workflow import require
 from funds import permissions, rules
 from funds.choices import FundCategory, FundLevel, FundUse
 from funds.models import Disbursement, FundAllocation, FundBatch
@@ -20,14 +21,8 @@ from geo.codes import AreaLevel
 from geo.models import AdminArea
 from projects.choices import FUNDABLE_STATUSES, LIBRARY_ONLY_SOURCES, PAYABLE_STATUSES, FundingSource
 from projects.models import Project
-from revitalization.errors import DomainError
 
 CENT = Decimal("0.01")
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _money(value: Decimal, field: str, label: str) -> Decimal:
@@ -35,13 +30,6 @@ def _money(value: Decimal, field: str, label: str) -> Decimal:
         raise DomainError(f"{label}最多保留两位小数（分）", field=field)
     if value <= 0:
         raise DomainError(f"{label}须大于 0", field=field)
-    return value
-
-
-def _text(value: str, field: str, label: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(f"请填写{label}", field=field)
     return value
 
 
@@ -62,7 +50,7 @@ class BatchInput:
 @transaction.atomic
 def batch_register(*, actor: Any, data: BatchInput) -> FundBatch:
     """资金下达 (SPEC §9.1, §9.2): money issued to a county by a document."""
-    _require(permissions.can_record_funds(actor, data.county.code))
+    require(permissions.can_record_funds(actor, data.county.code))
     if data.county.level != AreaLevel.COUNTY:
         raise DomainError("资金下达到县（区）", field="county")
     if data.level not in FundLevel.values:
@@ -71,7 +59,7 @@ def batch_register(*, actor: Any, data: BatchInput) -> FundBatch:
         raise DomainError("请选择资金来源", field="source")
     if data.category not in FundCategory.values:
         raise DomainError("请选择资金类别", field="category")
-    document_no = _text(data.document_no, "document_no", "资金文号")
+    document_no = required_text(data.document_no, "document_no", "资金文号")
     amount = _money(data.amount, "amount", "下达金额")
     if not 2021 <= data.year <= timezone.localdate().year + 1:
         raise DomainError(f"资金年度 {data.year} 不合理", field="year")
@@ -126,7 +114,7 @@ def allocation_create(
     pay library projects only (NR-PRJ-02, "项目先入库再立项实施"), a banned use (NR-FUND-01), a banned project type
     (NR-PRJ-04), more than the batch has left."""
     batch = FundBatch.objects.select_for_update(of=("self",)).select_related("county").get(pk=batch.pk)
-    _require(permissions.can_record_funds(actor, batch.county.code))
+    require(permissions.can_record_funds(actor, batch.county.code))
     project = Project.objects.select_related("area", "category").get(pk=project.pk)
     if not project.area.code.startswith(batch.county.code[:6]):
         raise DomainError("资金只能分配给本县的项目", field="project")
@@ -175,7 +163,7 @@ def disbursement_record(
         .get(pk=allocation.pk)
     )
     project = allocation.project
-    _require(permissions.can_record_payment(actor, project.area.code))
+    require(permissions.can_record_payment(actor, project.area.code))
     if project.status not in PAYABLE_STATUSES:
         raise DomainError(f"项目当前为“{project.get_status_display()}”，批复实施方案后方可支付资金", field="allocation")
     amount = _money(amount, "amount", "支付金额")
@@ -190,7 +178,7 @@ def disbursement_record(
         allocation=allocation,
         paid_on=paid_on,
         amount=amount,
-        payee=_text(payee, "payee", "收款单位"),
-        voucher_no=_text(voucher_no, "voucher_no", "凭证号"),
+        payee=required_text(payee, "payee", "收款单位"),
+        voucher_no=required_text(voucher_no, "voucher_no", "凭证号"),
         created_by=actor,
     )

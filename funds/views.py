@@ -19,6 +19,9 @@ from django.views.generic import DetailView
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from core.errors import DomainError
+from core.forms import raise_first_error
+from core.xlsx import XLSX
 from funds import exports, permissions, selectors, services
 from funds.forms import AllocationForm, BatchForm, PaymentForm
 from funds.models import FundAllocation, FundBatch
@@ -29,9 +32,6 @@ from geo.selectors import counties_of
 from geo.shortcuts import get_visible_or_404, scoped_view
 from projects.choices import ProjectStatus
 from projects.models import Project
-from revitalization.errors import DomainError
-from revitalization.forms import raise_first_error
-from revitalization.xlsx import XLSX
 
 
 def _year(request: HttpRequest) -> int:

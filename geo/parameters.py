@@ -6,10 +6,10 @@ from typing import Any
 
 from django.db.models import Q
 
+from core.errors import DomainError
 from geo import once
 from geo.codes import parent_code
 from geo.models import PolicyParameter
-from revitalization.errors import DomainError
 
 
 def area_codes_up(code: str) -> list[str]:

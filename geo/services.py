@@ -4,9 +4,9 @@ import datetime
 
 from django.db import transaction
 
+from core.errors import DomainError
 from geo.codes import PARENT_LEVEL, AreaCodeError, level_of, parent_code
 from geo.models import AdminArea
-from revitalization.errors import DomainError
 
 
 def area_get_by_code(code: str) -> AdminArea:

@@ -23,8 +23,8 @@ from django.core.paginator import Page
 from django.db import connection
 from django.db.models import OuterRef, QuerySet
 
+from core.pagination import CappedPagination, CappedPaginator
 from households.models import Household
-from revitalization.pagination import CappedPagination, CappedPaginator
 
 MAX_AREAS = 400  # a county's villages and groups; a province's list is the plain slice
 MAX_DEPTH = 500  # rows before the page's end: the first 20 pages of 25

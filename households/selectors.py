@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Min, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 from geo.codes import AreaCodeError, level_of, prefix_of
 from geo.parameters import area_codes_up
 from households import facts, rules
@@ -22,7 +23,6 @@ from households.models import (
     IncomeRecord,
     MonitoringThreshold,
 )
-from revitalization.errors import DomainError
 
 SORTS = {
     "household_no": "household_no",

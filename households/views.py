@@ -19,6 +19,7 @@ from django.views.generic import DetailView, ListView
 from accounts.grants import pairings
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from core.errors import DomainError
 from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
@@ -59,7 +60,6 @@ from households.services import (
     visit_record,
 )
 from households.services.income import COMPONENTS
-from revitalization.errors import DomainError
 
 
 def _apply_error(form: Any, exc: DomainError) -> None:

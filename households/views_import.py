@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_edit_households
+from core.errors import DomainError
 from geo.shortcuts import scoped_view
 from households.choices import ImportJobStatus
 from households.imports import selectors, services
 from households.imports.forms import ImportUploadForm
 from households.imports.template import template_workbook
 from households.models import ImportJob
-from revitalization.errors import DomainError
 
 ERRORS_PER_PAGE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from core.errors import DomainError
+from core.replica import reading_replica
 from funds.rules import share_pct
 from geo.codes import PREFIX_LENGTH, AreaLevel
 from geo.models import AdminArea
@@ -28,8 +30,6 @@ from households.selectors import ThresholdChoice, threshold_for
 from ledgers.counts import BREAKDOWNS, NUMBERS, area_counts_refresh
 from ledgers.models import AreaCounts
 from monitoring.choices import MeasureType, RiskType, SubjectCategory
-from revitalization.errors import DomainError
-from revitalization.replica import reading_replica
 
 ZERO_TARGET = "动态清零"  # 004 L155: 返贫人口 dynamically zero
 CHILD_LEVEL = {

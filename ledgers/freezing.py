@@ -17,13 +17,13 @@ from django.utils import timezone
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from core.errors import DomainError
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from ledgers.base import Filters
 from ledgers.catalogue import LEDGERS
 from ledgers.models import ExportStatus, FrozenLedger, SignLevel, SignOff
 from ledgers.services import can_export, export_start
-from revitalization.errors import DomainError
 
 SIGNING_CAPABILITY = {
     SignLevel.VILLAGE: Capability.VILLAGE_PROCEDURE,

@@ -17,15 +17,15 @@ from openpyxl import Workbook
 
 from accounts.permissions import can_view_identity, has_capability
 from accounts.roles import Capability
+from core.errors import DomainError
+from core.replica import reading_replica
+from core.xlsx import header_sheet, workbook_bytes
 from geo.models import AdminArea
 from households.imports.columns import BY_KEY, FLAG_KEYS, Kind, choice_labels
 from households.imports.reading import ImportFileError, read_workbook
 from households.masking import mask_id_number
 from households.models import HouseholdFlag, HouseholdMember
 from ledgers.models import Reconciliation
-from revitalization.errors import DomainError
-from revitalization.replica import reading_replica
-from revitalization.xlsx import header_sheet, workbook_bytes
 
 HOUSEHOLD_FIELDS = ("village_code", "hukou_code", "address", "phone", *FLAG_KEYS, "exit_year")
 MEMBER_FIELDS = (

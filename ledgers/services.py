@@ -19,14 +19,14 @@ from django.utils import timezone
 
 from accounts.permissions import can_view_identity, has_capability
 from accounts.roles import Capability
+from core.errors import DomainError
+from core.replica import reading_replica
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from ledgers.base import Context, Filters
 from ledgers.catalogue import LEDGERS
 from ledgers.models import ExportStatus, LedgerExport
 from ledgers.writer import Header, period_label, write_ledger
-from revitalization.errors import DomainError
-from revitalization.replica import reading_replica
 
 logger = logging.getLogger(__name__)
 ABOVE_COUNTY = (AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY)

@@ -20,6 +20,9 @@ from openpyxl import Workbook
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from core.errors import DomainError
+from core.forms import raise_first_error, run_command
+from core.xlsx import XLSX, header_sheet, workbook_bytes
 from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
@@ -30,9 +33,6 @@ from ledgers.catalogue import LEDGERS
 from ledgers.dashboard import Dashboard, dashboard_for
 from ledgers.forms import ExportForm, FreezeForm, ReconcileForm, SignForm
 from ledgers.models import ExportStatus, FrozenLedger, LedgerExport, Reconciliation
-from revitalization.errors import DomainError
-from revitalization.forms import raise_first_error, run_command
-from revitalization.xlsx import XLSX, header_sheet, workbook_bytes
 
 DASHBOARD_CAPABILITIES = (Capability.BROWSE_HOUSEHOLDS, Capability.VIEW_RECTIFICATION, Capability.VIEW_FUNDS)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from core.errors import DomainError
 from geo.codes import PREFIX_LENGTH, AreaLevel
 from geo.models import AdminArea
 from geo.parameters import area_codes_up, parameter
@@ -59,7 +60,6 @@ from monitoring.models import (
     PublicNotice,
 )
 from monitoring.querysets import CaseQuerySet, EliminationRecordQuerySet
-from revitalization.errors import DomainError
 
 S = EntryState
 

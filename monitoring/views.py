@@ -17,6 +17,8 @@ from django.views.generic import DetailView, ListView
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from core.errors import DomainError
+from core.forms import raise_first_error, run_command
 from geo.mixins import JurisdictionScopedMixin
 from geo.shortcuts import get_visible_or_404, scoped_view
 from households.choices import HouseholdFlagKind
@@ -50,8 +52,6 @@ from monitoring.models import (
     NoticeObjection,
     PublicNotice,
 )
-from revitalization.errors import DomainError
-from revitalization.forms import raise_first_error, run_command
 
 
 def _queue_filter(request: HttpRequest) -> selectors.QueueFilter:

@@ -20,6 +20,8 @@ from django.views.generic import DetailView, ListView
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from core.errors import DomainError
+from core.forms import raise_first_error, run_command
 from funds import permissions as fund_permissions
 from funds.models import FundAllocation
 from geo.mixins import JurisdictionScopedMixin
@@ -53,8 +55,6 @@ from projects.models import (
     ProjectCategory,
     ProjectDisclosure,
 )
-from revitalization.errors import DomainError
-from revitalization.forms import raise_first_error, run_command
 
 
 def _apply_error(form: Any, exc: DomainError) -> None:

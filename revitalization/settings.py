@@ -55,12 +55,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "revitalization.middleware.ChosenLanguageMiddleware",
+    "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "revitalization.middleware.LoginRequiredMiddleware",
-    "revitalization.middleware.ParametersOnceMiddleware",
+    "core.middleware.LoginRequiredMiddleware",
+    "core.middleware.ParametersOnceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -94,7 +94,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs seconds per query on this workload (short set-based queries over one township) and saves
     # nothing: measured in docs/adr/0001-household-facts.md. Off for the app's own connections only.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", env.str("PG_OPTIONS", default="-c jit=off"))
-# A read replica for ledgers, dashboards, reconciliation and sweep detection (revitalization.replica).
+# A read replica for ledgers, dashboards, reconciliation and sweep detection (core.replica).
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
@@ -105,7 +105,7 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     # The test run checks routing against a stand-in of its own (tests/test_replica.py); every other test reads
     # the primary's test database through the alias.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["revitalization.replica.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -167,10 +167,10 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "revitalization.pagination.CappedPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.CappedPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "revitalization.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "防止返贫动态监测和帮扶系统 API",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from revitalization.xlsx import header_sheet
+from core.xlsx import header_sheet
 from sweeps.choices import FourChecksCategory, GapType, ProblemStatus
 from sweeps.models import Problem
 from sweeps.selectors import SummaryRow

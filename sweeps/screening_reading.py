@@ -13,9 +13,9 @@ from typing import IO, Any, Final
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core.errors import DomainError
 from households import idnumbers
 from households.imports.columns import cell_text, header_key
-from revitalization.errors import DomainError
 from sweeps.screening_catalogue import EventType, event_type_by_label
 
 MAX_ROWS: Final = 50_000

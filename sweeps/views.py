@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from accounts.models import User
+from core.errors import DomainError
+from core.forms import raise_first_error, run_command
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
 from geo.selectors import counties_of, townships_of
 from geo.shortcuts import get_visible_or_404, not_place_bound, scoped_view
-from revitalization.errors import DomainError
-from revitalization.forms import raise_first_error, run_command
 from sweeps import permissions, selectors, services
 from sweeps.choices import FourChecksCategory, GapType, ProblemStatus, RunStatus
 from sweeps.exports import problems_xlsx

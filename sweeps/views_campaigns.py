@@ -15,11 +15,11 @@ from django.views.generic import DetailView, ListView
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from core.errors import DomainError
+from core.forms import raise_first_error
 from geo.mixins import JurisdictionScopedMixin
 from geo.selectors import counties_of
 from geo.shortcuts import get_visible_or_404, scoped_view
-from revitalization.errors import DomainError
-from revitalization.forms import raise_first_error
 from sweeps import permissions, selectors, services
 from sweeps.choices import CampaignStatus
 from sweeps.forms import AnswerForm, CampaignForm, SignForm

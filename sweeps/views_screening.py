@@ -18,10 +18,10 @@ from django.views.generic import DetailView, ListView
 from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability, Department
+from core.errors import DomainError
+from core.forms import raise_first_error
 from geo.mixins import JurisdictionScopedMixin
 from geo.shortcuts import get_visible_or_404, not_place_bound, scoped_view
-from revitalization.errors import DomainError
-from revitalization.forms import raise_first_error
 from sweeps import permissions, services
 from sweeps.choices import WarningDisposition, WarningStatus
 from sweeps.exports import screening_template_xlsx

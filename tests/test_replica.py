@@ -1,4 +1,4 @@
-"""The read replica (``revitalization.replica``) with a second PostgreSQL database standing in for it: a copy of the
+"""The read replica (``core.replica``) with a second PostgreSQL database standing in for it: a copy of the
 test database, then given rows of its own, so that every read shows which database answered it. Ledgers read the
 replica; writes, and reads inside a transaction on the primary, stay on the primary."""
 
@@ -10,11 +10,11 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from psycopg2 import sql
 
 from accounts.roles import Role
+from core.replica import REPLICA, reading_replica, replica_caught_up
 from households.models import Household
 from ledgers.base import Filters
 from ledgers.models import LedgerExport
 from ledgers.services import export_start
-from revitalization.replica import REPLICA, reading_replica, replica_caught_up
 from tests.factories import HouseholdFactory, MemberFactory, UserFactory, VillageFactory
 
 # serialized_rollback: the role groups and parameters come from data migrations, and a transactional test flushes

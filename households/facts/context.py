@@ -32,8 +32,8 @@ class FactContext:
 
     @classmethod
     def of(cls, area_code: str, *, on: datetime.date) -> FactContext:
+        from core.errors import DomainError
         from households.selectors import threshold_for
-        from revitalization.errors import DomainError
 
         values = parameters(
             [

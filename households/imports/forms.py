@@ -3,9 +3,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 from households.imports.selectors import import_area_choices
 from households.imports.services import import_upload_check
-from revitalization.errors import DomainError
 
 
 class AreaChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -11,6 +11,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core.errors import DomainError
 from households.imports.columns import (
     COLUMNS,
     REQUIRED,
@@ -21,7 +22,6 @@ from households.imports.columns import (
     header_key,
     read_cell,
 )
-from revitalization.errors import DomainError
 
 # About 80,000 households: a county's registry in one file. The rows are kept on disk by household while they are
 # checked (households.imports.spill), so memory does not grow with the file.

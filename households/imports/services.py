@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.permissions import can_edit_households
+from core.errors import DomainError, TransitionNotAllowed
 from geo.models import AdminArea
 from households.choices import ImportJobStatus
 from households.imports.plan import Plan, plan_apply, plan_build
@@ -27,7 +28,6 @@ from households.imports.reading import ImportFileError, RowError, row_error
 from households.imports.spill import Spill, load_spill, spill_workbook
 from households.models import ImportJob
 from households.tasks import household_import_task
-from revitalization.errors import DomainError, TransitionNotAllowed
 
 MAX_UPLOAD_BYTES: Final = 20 * 1024 * 1024
 MAX_STORED_ERRORS: Final = 1000  # the preview shows these and the total; the rest repeat the same mistakes

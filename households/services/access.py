@@ -19,7 +19,7 @@ def require_household(actor: Any, household: Household, capability: Capability) 
 
 
 def require_open(household: Household) -> None:
-    from revitalization.errors import DomainError
+    from core.errors import DomainError
 
     if household.closed_on is not None:
         raise DomainError(f"该户已于 {household.closed_on} 注销，不能再修改", field="household")

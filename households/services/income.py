@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import Capability
+from core.errors import DomainError
 from households.choices import RigidExpenseKind
 from households.facts import facts_refresh_households
 from households.models import Household, IncomeRecord, RigidExpense
 from households.services.access import require_household, require_open
-from revitalization.errors import DomainError
 
 COMPONENTS = (
     "wage_income",

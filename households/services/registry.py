@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.permissions import can_edit_households, can_view_identity
 from accounts.roles import Capability
+from core.errors import DomainError
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from households import idnumbers
@@ -26,7 +27,6 @@ from households.choices import (
 from households.facts import facts_refresh_households
 from households.models import Household, HouseholdFlag, HouseholdMember, IdentityDisclosure
 from households.services.access import require_household, require_open
-from revitalization.errors import DomainError
 
 # Fields a household edit may change; identity and jurisdiction fields change through their own services.
 HOUSEHOLD_EDITABLE = frozenset(

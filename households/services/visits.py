@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from core.errors import DomainError
 from households import rules
 from households.choices import HousingSafety, MemberStatus, VisitKind
 from households.facts import context_for, derived_guarantee, facts_refresh_households
 from households.models import GuaranteeCheck, Household, Visit, VisitPhoto
 from households.services.access import require_household, require_open
-from revitalization.errors import DomainError
 
 # Photo types are recognised by their first bytes, never by the name or the browser's claim.
 _SIGNATURES = (

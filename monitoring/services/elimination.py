@@ -4,10 +4,10 @@ EL-0 opened → EL-1 village home verification → EL-2 villager-representative 
 assessment → EL-4 township meeting review and notice → EL-5 county data screening and spot check → EL-6 county
 special meeting decision and announcement → EL-7 marked 风险消除 (or held, SPEC §4.9).
 
-Like the entry workflow, every state change locks the case row, re-checks the actor's right, checks the transition
-table and writes an append-only ``EliminationEvent`` in one transaction. The preconditions of §4.8 live in
-``selectors.elimination_checks`` (built on ``rules``) and are enforced at county screening and again at marking,
-because the household's data may change while the notices run.
+Declared once as ``ELIMINATION`` (``core.workflow``): every state change locks the case row, re-checks the actor's
+right, checks the transition table and writes an append-only ``EliminationEvent`` in one transaction. The
+preconditions of §4.8 live in ``selectors.elimination_checks`` (built on ``rules``) and are enforced at county
+screening and again at marking, because the household's data may change while the notices run.
 """
 
 import datetime
@@ -15,11 +15,12 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import DomainError, TransitionNotAllowed, refusal_text, required_text
+from core.workflow import Workflow, require
 from geo.parameters import parameter
 from households.choices import VisitKind
 from households.facts import facts_refresh_households
@@ -30,7 +31,6 @@ from monitoring.choices import (
     IdentificationChannel,
     LookbackOutcome,
     NoticeStage,
-    ReviewBody,
     SubjectStatus,
 )
 from monitoring.models import (
@@ -42,12 +42,10 @@ from monitoring.models import (
     NoticeObjection,
     PublicNotice,
 )
-from monitoring.services import alerts, notices
+from monitoring.services import alerts, notices, reviews
 from monitoring.services.entry import entry_report
-from revitalization.errors import DomainError, TransitionNotAllowed, refusal_text
 
 E = EliminationState
-_required_text = notices.required_text
 
 # Every legal move (SPEC §4.8): one step forward, or the case ends as not eliminated at any step.
 TRANSITIONS: Final[Mapping[EliminationState, frozenset[EliminationState]]] = {
@@ -87,37 +85,16 @@ _DECIDER: Final[Mapping[str, Callable[[Any, EliminationCase], bool]]] = {
 }
 
 
-def _lock(case: EliminationCase) -> EliminationCase:
-    return (
-        EliminationCase.objects.select_for_update(of=("self",))
-        .select_related("subject__household__managing_area")
-        .get(pk=case.pk)
-    )
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _in_state(case: EliminationCase, *states: EliminationState) -> None:
-    if case.state not in states:
-        expected = "、".join(str(state.label) for state in states)
-        raise TransitionNotAllowed(f"风险消除当前为“{case.get_state_display()}”，此步骤只能在“{expected}”时办理")
-
-
-def _move(case: EliminationCase, *, to: EliminationState, actor: Any, comment: str) -> None:
-    current = EliminationState(case.state)
-    if to not in TRANSITIONS[current]:
-        raise TransitionNotAllowed(f"风险消除当前为“{current.label}”，不能变为“{to.label}”")
-    EliminationEvent.objects.create(case=case, from_state=current, to_state=to, actor=actor, comment=comment)
-    case.state = to
-    alerts.elimination_alert(case, actor=actor, comment=comment)
-
-
-def _note(case: EliminationCase, *, actor: Any, comment: str) -> None:
-    """A record inside a step (a review, a notice, a meeting) leaves an event without moving the state."""
-    EliminationEvent.objects.create(case=case, from_state=case.state, to_state=case.state, actor=actor, comment=comment)
+ELIMINATION: Final = Workflow(
+    model=EliminationCase,
+    states=EliminationState,
+    transitions=TRANSITIONS,
+    noun="风险消除",
+    event_model=EliminationEvent,
+    event_case="case",
+    lock_related=("subject__household__managing_area",),
+    on_move=lambda case, actor, comment: alerts.elimination_alert(case, actor=actor, comment=comment),
+)
 
 
 def _area(case: EliminationCase) -> str:
@@ -140,20 +117,19 @@ def elimination_open(*, subject: MonitoringSubject, actor: Any, proposal: str) -
     subject = (
         MonitoringSubject.objects.select_for_update().select_related("household__managing_area").get(pk=subject.pk)
     )
-    _require(permissions.can_take_village_steps(actor, subject) or permissions.can_review_as_township(actor, subject))
+    require(permissions.can_take_village_steps(actor, subject) or permissions.can_review_as_township(actor, subject))
     if subject.status not in (SubjectStatus.MONITORED, SubjectStatus.ELIMINATION_HOLD):
         raise TransitionNotAllowed(f"监测对象当前为“{subject.get_status_display()}”，不能发起风险消除")
     if subject.elimination_cases.filter(state__in=sorted(OPEN_ELIMINATION_STATES)).exists():
         raise DomainError("该户已有办理中的风险消除", field="subject")
     case = EliminationCase.objects.create(
         subject=subject,
-        proposal=_required_text(proposal, "proposal", "发起理由"),
+        proposal=required_text(proposal, "proposal", "发起理由"),
         prior_subject_status=subject.status,
         opened_by=actor,
         opened_on=timezone.localdate(),
     )
-    EliminationEvent.objects.create(case=case, from_state="", to_state=E.OPENED, actor=actor, comment=case.proposal)
-    alerts.elimination_alert(case, actor=actor, comment=case.proposal)
+    ELIMINATION.opened(case, actor=actor, comment=case.proposal)
     _subject_status(subject, SubjectStatus.ELIMINATION_IN_PROGRESS)
     return case
 
@@ -164,12 +140,12 @@ def elimination_open(*, subject: MonitoringSubject, actor: Any, proposal: str) -
 @transaction.atomic
 def elimination_verify(*, case: EliminationCase, actor: Any, comment: str = "") -> EliminationCase:
     """EL-1 村级入户核实: a recorded visit of kind 风险消除入户核实 since the case opened (SPEC §4.8)."""
-    case = _lock(case)
-    _require(permissions.can_take_village_steps(actor, case))
-    _in_state(case, E.OPENED)
+    case = ELIMINATION.lock(case)
+    require(permissions.can_take_village_steps(actor, case))
+    ELIMINATION.in_state(case, E.OPENED)
     if not case.subject.household.visits.filter(kind=VisitKind.ELIMINATION, visited_on__gte=case.opened_on).exists():
         raise DomainError("请先登记一次“风险消除入户核实”走访（收入、两不愁三保障核查），再完成入户核实", field="visit")
-    _move(case, to=E.VILLAGE_VERIFIED, actor=actor, comment=comment)
+    ELIMINATION.move(case, to=E.VILLAGE_VERIFIED, actor=actor, comment=comment)
     case.save(update_fields=["state", "updated_at"])
     return case
 
@@ -190,26 +166,15 @@ def elimination_review(
     minutes_file: UploadedFile | None = None,
 ) -> DemocraticReview:
     """EL-2, first half: the villager-representative review (村民代表评议)."""
-    case = _lock(case)
-    _require(permissions.can_take_village_steps(actor, case))
-    _in_state(case, E.VILLAGE_VERIFIED)
-    if body not in ReviewBody.values:
-        raise DomainError("请选择评议组织", field="body")
-    if held_on > timezone.localdate() or held_on < case.opened_on:
-        raise DomainError("评议日期须在发起日期与今天之间", field="held_on")
-    attendees = _required_text(attendees, "attendees", "参会人员及身份")
-    if participants_count <= 0:
-        raise DomainError("参会人数须大于 0", field="participants_count")
-    if representatives_present > participants_count:
-        raise DomainError("到会村民代表数不能多于参会人数", field="representatives_present")
-    if votes_for + votes_against > participants_count:
-        raise DomainError(
-            f"赞成票与反对票之和（{votes_for + votes_against}）不能多于参会人数（{participants_count}）",
-            field="votes_for",
-        )
-    review = DemocraticReview(
+    case = ELIMINATION.lock(case)
+    require(permissions.can_take_village_steps(actor, case))
+    ELIMINATION.in_state(case, E.VILLAGE_VERIFIED)
+    review = reviews.democratic_review_record(
+        case=case,
         household=case.subject.household,
-        elimination=case,
+        since=case.opened_on,
+        since_label="发起日期",
+        actor=actor,
         held_on=held_on,
         body=body,
         participants_count=participants_count,
@@ -217,13 +182,10 @@ def elimination_review(
         attendees=attendees,
         votes_for=votes_for,
         votes_against=votes_against,
-        objections=objections.strip(),
-        recorded_by=actor,
+        objections=objections,
+        minutes_file=minutes_file,
     )
-    if minutes_file is not None:
-        review.minutes_file.save(minutes_file.name or "minutes", minutes_file, save=False)
-    review.save()
-    _note(case, actor=actor, comment=f"{review.get_body_display()}：赞成 {votes_for}，反对 {votes_against}")
+    ELIMINATION.note(case, actor=actor, comment=f"{review.get_body_display()}：赞成 {votes_for}，反对 {votes_against}")
     return review
 
 
@@ -243,9 +205,9 @@ def elimination_notice_post(
 ) -> PublicNotice:
     """The notice of EL-2 (village, after the review) or EL-4 (township, after its meeting). The county's
     announcement is posted with its decision (``elimination_decide``)."""
-    case = _lock(case)
-    _in_state(case, E.VILLAGE_VERIFIED, E.TOWNSHIP_ASSESSED)
-    _require(_notice_right(actor, case))
+    case = ELIMINATION.lock(case)
+    ELIMINATION.in_state(case, E.VILLAGE_VERIFIED, E.TOWNSHIP_ASSESSED)
+    require(_notice_right(actor, case))
     stage = NOTICE_STAGE[case.state]
     if stage == NoticeStage.ELIMINATION_VILLAGE:
         review = case.democratic_reviews.order_by("-pk").first()
@@ -268,7 +230,7 @@ def elimination_notice_post(
         not_before_label=label,
         photo=photo,
     )
-    _note(case, actor=actor, comment=f"张贴{stage.label}：{notice.places}，{starts_on} 至 {ends_on}")
+    ELIMINATION.note(case, actor=actor, comment=f"张贴{stage.label}：{notice.places}，{starts_on} 至 {ends_on}")
     return notice
 
 
@@ -277,12 +239,12 @@ def elimination_notice_object(
     *, case: EliminationCase, actor: Any, received_on: datetime.date, content: str
 ) -> NoticeObjection:
     """An objection received during any of the three notices; it pauses that notice's clock."""
-    case = _lock(case)
-    _in_state(case, E.VILLAGE_VERIFIED, E.TOWNSHIP_ASSESSED, E.COUNTY_DECIDED)
-    _require(_notice_right(actor, case))
+    case = ELIMINATION.lock(case)
+    ELIMINATION.in_state(case, E.VILLAGE_VERIFIED, E.TOWNSHIP_ASSESSED, E.COUNTY_DECIDED)
+    require(_notice_right(actor, case))
     notice = notices.current_notice(case, NOTICE_STAGE[case.state])
     objection = notices.notice_object(notice=notice, actor=actor, received_on=received_on, content=content)
-    _note(case, actor=actor, comment=f"收到异议：{objection.content}")
+    ELIMINATION.note(case, actor=actor, comment=f"收到异议：{objection.content}")
     return objection
 
 
@@ -293,11 +255,11 @@ def elimination_notice_resolve(
     """An upheld objection stops the notice: the case can then only end as not eliminated."""
     if objection.notice.elimination is None:
         raise DomainError("该异议不属于风险消除公示", field="objection")
-    case = _lock(objection.notice.elimination)
-    _in_state(case, E.VILLAGE_VERIFIED, E.TOWNSHIP_ASSESSED, E.COUNTY_DECIDED)
-    _require(_notice_right(actor, case))
+    case = ELIMINATION.lock(objection.notice.elimination)
+    ELIMINATION.in_state(case, E.VILLAGE_VERIFIED, E.TOWNSHIP_ASSESSED, E.COUNTY_DECIDED)
+    require(_notice_right(actor, case))
     objection = notices.notice_resolve(objection=objection, handling=handling, upheld=upheld, resolved_on=resolved_on)
-    _note(case, actor=actor, comment=f"异议处理（{'成立' if upheld else '不成立'}）：{objection.handling}")
+    ELIMINATION.note(case, actor=actor, comment=f"异议处理（{'成立' if upheld else '不成立'}）：{objection.handling}")
     return objection
 
 
@@ -305,15 +267,15 @@ def _complete_notice(case: EliminationCase, *, actor: Any, today: datetime.date,
     stage = NOTICE_STAGE[case.state]
     notice = notices.current_notice(case, stage)
     end = notices.notice_finished(notice, today=today, next_step="进入下一环节")
-    _move(case, to=to, actor=actor, comment=comment or f"{stage.label}期满（{notice.starts_on} 至 {end}）")
+    ELIMINATION.move(case, to=to, actor=actor, comment=comment or f"{stage.label}期满（{notice.starts_on} 至 {end}）")
 
 
 @transaction.atomic
 def elimination_village_notice_complete(*, case: EliminationCase, actor: Any, comment: str = "") -> EliminationCase:
     """EL-2 ends: the village notice is over with every objection handled and none upheld."""
-    case = _lock(case)
-    _require(permissions.can_take_village_steps(actor, case))
-    _in_state(case, E.VILLAGE_VERIFIED)
+    case = ELIMINATION.lock(case)
+    require(permissions.can_take_village_steps(actor, case))
+    ELIMINATION.in_state(case, E.VILLAGE_VERIFIED)
     _complete_notice(case, actor=actor, today=timezone.localdate(), comment=comment, to=E.VILLAGE_REVIEWED_NOTICED)
     case.save(update_fields=["state", "updated_at"])
     return case
@@ -325,11 +287,11 @@ def elimination_village_notice_complete(*, case: EliminationCase, actor: Any, co
 @transaction.atomic
 def elimination_assess(*, case: EliminationCase, actor: Any, comment: str) -> EliminationCase:
     """EL-3 乡级综合研判: the township's written assessment, made with the checklist in front of it."""
-    case = _lock(case)
-    _require(permissions.can_review_as_township(actor, case))
-    _in_state(case, E.VILLAGE_REVIEWED_NOTICED)
-    case.assessment = _required_text(comment, "comment", "综合研判意见")
-    _move(case, to=E.TOWNSHIP_ASSESSED, actor=actor, comment=case.assessment)
+    case = ELIMINATION.lock(case)
+    require(permissions.can_review_as_township(actor, case))
+    ELIMINATION.in_state(case, E.VILLAGE_REVIEWED_NOTICED)
+    case.assessment = required_text(comment, "comment", "综合研判意见")
+    ELIMINATION.move(case, to=E.TOWNSHIP_ASSESSED, actor=actor, comment=case.assessment)
     case.save(update_fields=["state", "assessment", "updated_at"])
     return case
 
@@ -344,17 +306,17 @@ def elimination_township_meeting(
     minutes_file: UploadedFile | None = None,
 ) -> EliminationCase:
     """EL-4, first half: the township meeting reviews the case (乡镇会议审核)."""
-    case = _lock(case)
-    _require(permissions.can_review_as_township(actor, case))
-    _in_state(case, E.TOWNSHIP_ASSESSED)
+    case = ELIMINATION.lock(case)
+    require(permissions.can_review_as_township(actor, case))
+    ELIMINATION.in_state(case, E.TOWNSHIP_ASSESSED)
     if meeting_on > timezone.localdate() or meeting_on < case.opened_on:
         raise DomainError("会议日期须在发起日期与今天之间", field="meeting_on")
     case.township_meeting_on = meeting_on
-    case.township_opinion = _required_text(opinion, "opinion", "会议审核意见")
+    case.township_opinion = required_text(opinion, "opinion", "会议审核意见")
     if minutes_file is not None:
         case.township_minutes.save(minutes_file.name or "minutes", minutes_file, save=False)
     case.save()
-    _note(case, actor=actor, comment=f"乡镇会议审核（{meeting_on}）：{case.township_opinion}")
+    ELIMINATION.note(case, actor=actor, comment=f"乡镇会议审核（{meeting_on}）：{case.township_opinion}")
     return case
 
 
@@ -362,9 +324,9 @@ def elimination_township_meeting(
 def elimination_township_notice_complete(*, case: EliminationCase, actor: Any, comment: str = "") -> EliminationCase:
     """EL-4 ends: the township notice is over. The county's spot-check sample is drawn now, with probability
     ``exit.spot_check_pct`` (SPEC §4.8 EL-5), so the county knows whether a spot-check visit is needed."""
-    case = _lock(case)
-    _require(permissions.can_review_as_township(actor, case))
-    _in_state(case, E.TOWNSHIP_ASSESSED)
+    case = ELIMINATION.lock(case)
+    require(permissions.can_review_as_township(actor, case))
+    ELIMINATION.in_state(case, E.TOWNSHIP_ASSESSED)
     _complete_notice(case, actor=actor, today=timezone.localdate(), comment=comment, to=E.TOWNSHIP_REVIEWED_NOTICED)
     pct = int(parameter("exit.spot_check_pct", area_code=_area(case), on=timezone.localdate()))
     case.spot_check_required = rules.spot_check_drawn(secrets.SystemRandom().random(), pct)
@@ -394,9 +356,9 @@ def _refuse_unless_eligible(case: EliminationCase, today: datetime.date) -> sele
 def elimination_screen(*, case: EliminationCase, actor: Any, comment: str = "") -> EliminationCase:
     """EL-5 县级信息筛查抽验: the system's checks (income ≥ line × 1.10, guarantees, risks, measures) must pass, and a
     case drawn for the spot check needs a spot-check visit. The results are kept on the case."""
-    case = _lock(case)
-    _require(permissions.can_approve_as_county(actor, case))
-    _in_state(case, E.TOWNSHIP_REVIEWED_NOTICED)
+    case = ELIMINATION.lock(case)
+    require(permissions.can_approve_as_county(actor, case))
+    ELIMINATION.in_state(case, E.TOWNSHIP_REVIEWED_NOTICED)
     today = timezone.localdate()
     found = _refuse_unless_eligible(case, today)
     if (
@@ -408,7 +370,7 @@ def elimination_screen(*, case: EliminationCase, actor: Any, comment: str = "") 
     if found.summary is not None:
         case.per_capita_income = found.summary.per_capita
         case.exit_line = found.summary.exit_line
-    _move(case, to=E.COUNTY_SCREENED, actor=actor, comment=comment or "信息筛查通过")
+    ELIMINATION.move(case, to=E.COUNTY_SCREENED, actor=actor, comment=comment or "信息筛查通过")
     case.save()
     return case
 
@@ -426,16 +388,18 @@ def elimination_decide(
     photo: UploadedFile | None = None,
 ) -> EliminationCase:
     """EL-6 专题会议审定公告: the county's special meeting decides and the announcement (公告) is posted."""
-    case = _lock(case)
-    _require(permissions.can_approve_as_county(actor, case))
-    _in_state(case, E.COUNTY_SCREENED)
+    case = ELIMINATION.lock(case)
+    require(permissions.can_approve_as_county(actor, case))
+    ELIMINATION.in_state(case, E.COUNTY_SCREENED)
     today = timezone.localdate()
     if meeting_on > today or meeting_on < case.opened_on:
         raise DomainError("会议日期须在发起日期与今天之间", field="meeting_on")
     case.county_meeting_on = meeting_on
-    case.decision_no = _required_text(decision_no, "decision_no", "审定文号")
+    case.decision_no = required_text(decision_no, "decision_no", "审定文号")
     case.decided_on = today
-    _move(case, to=E.COUNTY_DECIDED, actor=actor, comment=f"专题会议审定（{meeting_on}，{case.decision_no}）")
+    ELIMINATION.move(
+        case, to=E.COUNTY_DECIDED, actor=actor, comment=f"专题会议审定（{meeting_on}，{case.decision_no}）"
+    )
     case.save()
     notices.notice_post(
         case=case,
@@ -457,9 +421,9 @@ def elimination_mark(*, case: EliminationCase, actor: Any, comment: str = "") ->
     """EL-7: once the announcement is over, mark 风险消除 — or, for a household without labour capacity whose
     social-security measures are in place, hold it (暂不标注, SPEC §4.9). The checks run again: the data may have
     changed during the notices. A look-back (回头看) is scheduled ``exit.lookback_months`` later (§4.10)."""
-    case = _lock(case)
-    _require(permissions.can_approve_as_county(actor, case))
-    _in_state(case, E.COUNTY_DECIDED)
+    case = ELIMINATION.lock(case)
+    require(permissions.can_approve_as_county(actor, case))
+    ELIMINATION.in_state(case, E.COUNTY_DECIDED)
     today = timezone.localdate()
     notice = notices.current_notice(case, NoticeStage.ELIMINATION_COUNTY)
     notices.notice_finished(notice, today=today, next_step="标注风险消除")
@@ -469,10 +433,12 @@ def elimination_mark(*, case: EliminationCase, actor: Any, comment: str = "") ->
     )
     subject = MonitoringSubject.objects.select_for_update().get(pk=case.subject_id)
     if outcome == "held":
-        _move(case, to=E.HELD, actor=actor, comment=comment or "无劳动能力，已落实兜底保障，暂不标注风险消除")
+        ELIMINATION.move(
+            case, to=E.HELD, actor=actor, comment=comment or "无劳动能力，已落实兜底保障，暂不标注风险消除"
+        )
         _subject_status(subject, SubjectStatus.ELIMINATION_HOLD)
     else:
-        _move(case, to=E.MARKED, actor=actor, comment=comment or "已标注风险消除")
+        ELIMINATION.move(case, to=E.MARKED, actor=actor, comment=comment or "已标注风险消除")
         subject.status = SubjectStatus.RISK_ELIMINATED
         subject.eliminated_on = today
         subject.national_system_synced_at = timezone.now()
@@ -489,13 +455,13 @@ def elimination_mark(*, case: EliminationCase, actor: Any, comment: str = "") ->
 def elimination_end(*, case: EliminationCase, actor: Any, comment: str) -> EliminationCase:
     """Any step may end the case as not eliminated, with a reason; the subject goes back to where it was
     (monitored, or held) and stays under monitoring (SPEC §4.8)."""
-    case = _lock(case)
+    case = ELIMINATION.lock(case)
     state = EliminationState(case.state)
     if state not in _DECIDER:
         raise TransitionNotAllowed(f"风险消除当前为“{state.label}”，不能再作未消除处理")
-    _require(_DECIDER[state](actor, case))
-    case.closing_reason = _required_text(comment, "comment", "未消除原因")
-    _move(case, to=E.NOT_ELIMINATED, actor=actor, comment=case.closing_reason)
+    require(_DECIDER[state](actor, case))
+    case.closing_reason = required_text(comment, "comment", "未消除原因")
+    ELIMINATION.move(case, to=E.NOT_ELIMINATED, actor=actor, comment=case.closing_reason)
     case.save(update_fields=["state", "closing_reason", "updated_at"])
     subject = MonitoringSubject.objects.select_for_update().get(pk=case.subject_id)
     _subject_status(subject, case.prior_subject_status)
@@ -510,7 +476,7 @@ def elimination_notices_complete_due(*, today: datetime.date) -> int:
     waiting = EliminationCase.objects.filter(state__in=list(targets), public_notices__ends_on__lt=today)
     for pk in waiting.values_list("pk", flat=True).distinct():
         with transaction.atomic():
-            case = _lock(EliminationCase(pk=pk))
+            case = ELIMINATION.lock(EliminationCase(pk=pk))
             if case.state not in targets:
                 continue
             try:
@@ -540,12 +506,12 @@ def lookback_record(
         LookbackReview.objects.select_for_update().select_related("subject__household__managing_area").get(pk=review.pk)
     )
     subject = review.subject
-    _require(permissions.can_take_village_steps(actor, subject) or permissions.can_review_as_township(actor, subject))
+    require(permissions.can_take_village_steps(actor, subject) or permissions.can_review_as_township(actor, subject))
     if review.done_on is not None:
         raise DomainError(f"该回头看已于 {review.done_on} 完成", field="outcome")
     if outcome not in LookbackOutcome.values:
         raise DomainError("请选择核查结论", field="outcome")
-    note = _required_text(note, "note", "核查情况")
+    note = required_text(note, "note", "核查情况")
     since = subject.eliminated_on or subject.entered_on
     if not subject.household.visits.filter(kind=VisitKind.LOOKBACK, visited_on__gte=since).exists():
         raise DomainError("请先登记一次“回头看”走访", field="visit")

@@ -1,22 +1,24 @@
 """The entry workflow (纳入监测, SPEC §4.6): EN-0 report → EN-1 home verification → EN-2 democratic review →
 EN-3 public notice → EN-4 township review → EN-5 county approval → EN-6 registered.
 
-Every state change is one transaction that locks the application row, re-checks the actor's right, checks the
-transition table, writes an append-only ``EntryEvent`` and saves the new state (STYLE rule 6). Two reviewers
-acting at once produce one transition: the second waits on the lock and then finds the state moved on.
+The workflow is declared once as ``ENTRY`` (``core.workflow``): every state change is one transaction that locks
+the application row, re-checks the actor's right, checks the transition table, writes an append-only ``EntryEvent``
+and saves the new state (STYLE rule 6). Two reviewers acting at once produce one transition: the second waits on
+the lock and then finds the state moved on.
 """
 
 import datetime
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from core.errors import DomainError, TransitionNotAllowed, refusal_text, required_text
+from core.workflow import Workflow, require
 from geo.parameters import parameter
 from households.choices import VisitKind
 from households.facts import facts_refresh_households
@@ -30,7 +32,6 @@ from monitoring.choices import (
     IdentificationChannel,
     NegativeListItem,
     NoticeStage,
-    ReviewBody,
     RiskType,
     SubjectCategory,
     TriggerCondition,
@@ -44,8 +45,7 @@ from monitoring.models import (
     NoticeObjection,
     PublicNotice,
 )
-from monitoring.services import alerts, notices
-from revitalization.errors import DomainError, TransitionNotAllowed, refusal_text
+from monitoring.services import alerts, notices, reviews
 
 S = EntryState
 
@@ -74,35 +74,16 @@ _DECIDER: Final[Mapping[EntryState, Callable[[Any, EntryApplication], bool]]] = 
 }
 
 
-def _lock(application: EntryApplication) -> EntryApplication:
-    return (
-        EntryApplication.objects.select_for_update(of=("self",))
-        .select_related("household__managing_area")
-        .get(pk=application.pk)
-    )
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _move(application: EntryApplication, *, to: EntryState, actor: Any, comment: str) -> None:
-    current = EntryState(application.state)
-    if to not in TRANSITIONS[current]:
-        raise TransitionNotAllowed(f"申请当前为“{current.label}”，不能变为“{to.label}”")
-    EntryEvent.objects.create(application=application, from_state=current, to_state=to, actor=actor, comment=comment)
-    application.state = to
-    alerts.entry_alert(application, actor=actor, comment=comment)
-
-
-def _in_state(application: EntryApplication, *states: EntryState) -> None:
-    if application.state not in states:
-        expected = "、".join(str(state.label) for state in states)
-        raise TransitionNotAllowed(f"申请当前为“{application.get_state_display()}”，此步骤只能在“{expected}”时办理")
-
-
-_required_text = notices.required_text
+ENTRY: Final = Workflow(
+    model=EntryApplication,
+    states=EntryState,
+    transitions=TRANSITIONS,
+    noun="申请",
+    event_model=EntryEvent,
+    event_case="application",
+    lock_related=("household__managing_area",),
+    on_move=lambda application, actor, comment: alerts.entry_alert(application, actor=actor, comment=comment),
+)
 
 
 def _valid_triggers(household: Household, triggers: list[str], *, category: str, on: datetime.date) -> list[str]:
@@ -140,8 +121,8 @@ def entry_report(
     """EN-0: a self-declaration, a cadre's screening or a warning opens an application citing at least one trigger
     condition of its category (SPEC §4.2). A household that already has an open application or an open monitoring
     episode gets a ``merged`` record instead (SPEC §4.6)."""
-    _require(has_capability(actor, Capability.OPEN_ENTRY))
-    _require(Household.objects.visible_to(actor).filter(pk=household.pk).exists())
+    require(has_capability(actor, Capability.OPEN_ENTRY))
+    require(Household.objects.visible_to(actor).filter(pk=household.pk).exists())
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.closed_on is not None:
         raise DomainError(f"该户已于 {household.closed_on} 注销", field="household")
@@ -151,7 +132,7 @@ def entry_report(
         raise DomainError("请选择拟定监测类别", field="proposed_category")
     if not risk_types or any(risk not in RiskType.values for risk in risk_types):
         raise DomainError("请至少选择一种风险类型", field="risk_types")
-    reason = _required_text(reason, "reason", "申报理由")
+    reason = required_text(reason, "reason", "申报理由")
     today = timezone.localdate()
     triggers = _valid_triggers(household, triggers, category=proposed_category, on=today)
     if channel == IdentificationChannel.SELF_DECLARATION and not consent_given:
@@ -191,13 +172,10 @@ def entry_report(
             else "该户已是监测对象"
         )
         application.save()
-        EntryEvent.objects.create(
-            application=application, from_state="", to_state=S.MERGED, actor=actor, comment=application.closing_reason
-        )
+        ENTRY.opened(application, actor=actor, comment=application.closing_reason, tell=False)
         return application
     application.save()
-    EntryEvent.objects.create(application=application, from_state="", to_state=S.REPORTED, actor=actor, comment=reason)
-    alerts.entry_alert(application, actor=actor, comment=reason)
+    ENTRY.opened(application, actor=actor, comment=reason)
     household_risk_flag_clear(household=household, reason="已申报纳入监测")
     facts_refresh_households([household.pk])  # an entry under way
     return application
@@ -218,9 +196,9 @@ def entry_verify(
     """EN-1: home verification, which is a recorded visit of kind 入户核实 since the report (SPEC §4.6); the
     village confirms or corrects the cited trigger conditions and their evidence (§4.2, EN-1 "confirmed
     triggers with evidence")."""
-    application = _lock(application)
-    _require(permissions.can_take_village_steps(actor, application))
-    _in_state(application, S.REPORTED)
+    application = ENTRY.lock(application)
+    require(permissions.can_take_village_steps(actor, application))
+    ENTRY.in_state(application, S.REPORTED)
     if not application.household.visits.filter(
         kind=VisitKind.VERIFICATION, visited_on__gte=application.reported_on
     ).exists():
@@ -231,7 +209,7 @@ def entry_verify(
         )
     if trigger_evidence is not None:
         application.trigger_evidence = trigger_evidence.strip()
-    _move(application, to=S.HOME_VERIFIED, actor=actor, comment=comment)
+    ENTRY.move(application, to=S.HOME_VERIFIED, actor=actor, comment=comment)
     application.save(update_fields=["state", "triggers", "trigger_evidence", "updated_at"])
     return application
 
@@ -252,26 +230,15 @@ def entry_review(
     minutes_file: UploadedFile | None = None,
 ) -> DemocraticReview:
     """EN-2: the democratic review is a record of its own (meeting, attendees and roles, votes, minutes)."""
-    application = _lock(application)
-    _require(permissions.can_take_village_steps(actor, application))
-    _in_state(application, S.HOME_VERIFIED)
-    if body not in ReviewBody.values:
-        raise DomainError("请选择评议组织", field="body")
-    if held_on > timezone.localdate() or held_on < application.reported_on:
-        raise DomainError("评议日期须在申报日期与今天之间", field="held_on")
-    attendees = _required_text(attendees, "attendees", "参会人员及身份")
-    if participants_count <= 0:
-        raise DomainError("参会人数须大于 0", field="participants_count")
-    if representatives_present > participants_count:
-        raise DomainError("到会村民代表数不能多于参会人数", field="representatives_present")
-    if votes_for + votes_against > participants_count:
-        raise DomainError(
-            f"赞成票与反对票之和（{votes_for + votes_against}）不能多于参会人数（{participants_count}）",
-            field="votes_for",
-        )
-    review = DemocraticReview(
+    application = ENTRY.lock(application)
+    require(permissions.can_take_village_steps(actor, application))
+    ENTRY.in_state(application, S.HOME_VERIFIED)
+    review = reviews.democratic_review_record(
+        case=application,
         household=application.household,
-        application=application,
+        since=application.reported_on,
+        since_label="申报日期",
+        actor=actor,
         held_on=held_on,
         body=body,
         participants_count=participants_count,
@@ -279,13 +246,10 @@ def entry_review(
         attendees=attendees,
         votes_for=votes_for,
         votes_against=votes_against,
-        objections=objections.strip(),
-        recorded_by=actor,
+        objections=objections,
+        minutes_file=minutes_file,
     )
-    if minutes_file is not None:
-        review.minutes_file.save(minutes_file.name or "minutes", minutes_file, save=False)
-    review.save()
-    _move(
+    ENTRY.move(
         application,
         to=S.DEMOCRATICALLY_REVIEWED,
         actor=actor,
@@ -306,9 +270,9 @@ def entry_notice_post(
     photo: UploadedFile | None = None,
 ) -> PublicNotice:
     """EN-3 begins: the village posts the notice for at least ``notice.entry_days`` days (SPEC §4.6, §4.14)."""
-    application = _lock(application)
-    _require(permissions.can_take_village_steps(actor, application))
-    _in_state(application, S.DEMOCRATICALLY_REVIEWED)
+    application = ENTRY.lock(application)
+    require(permissions.can_take_village_steps(actor, application))
+    ENTRY.in_state(application, S.DEMOCRATICALLY_REVIEWED)
     review = application.democratic_reviews.order_by("-pk").first()
     min_days = int(parameter("notice.entry_days", area_code=application.household.managing_area.code, on=starts_on))
     notice = notices.notice_post(
@@ -323,13 +287,7 @@ def entry_notice_post(
         not_before_label="民主评议",
         photo=photo,
     )
-    EntryEvent.objects.create(
-        application=application,
-        from_state=application.state,
-        to_state=application.state,
-        actor=actor,
-        comment=f"张贴公示：{notice.places}，{starts_on} 至 {ends_on}",
-    )
+    ENTRY.note(application, actor=actor, comment=f"张贴公示：{notice.places}，{starts_on} 至 {ends_on}")
     return notice
 
 
@@ -338,9 +296,9 @@ def entry_notice_object(
     *, application: EntryApplication, actor: Any, received_on: datetime.date, content: str
 ) -> NoticeObjection:
     """An objection (异议) received during the notice; it pauses the clock until resolved."""
-    application = _lock(application)
-    _require(permissions.can_take_village_steps(actor, application))
-    _in_state(application, S.DEMOCRATICALLY_REVIEWED)
+    application = ENTRY.lock(application)
+    require(permissions.can_take_village_steps(actor, application))
+    ENTRY.in_state(application, S.DEMOCRATICALLY_REVIEWED)
     notice = notices.current_notice(application, NoticeStage.ENTRY)
     return notices.notice_object(notice=notice, actor=actor, received_on=received_on, content=content)
 
@@ -354,15 +312,15 @@ def entry_notice_resolve(
     application = objection.notice.application
     if application is None:
         raise DomainError("该异议不属于纳入监测公示", field="objection")
-    application = _lock(application)
-    _require(permissions.can_take_village_steps(actor, application))
+    application = ENTRY.lock(application)
+    require(permissions.can_take_village_steps(actor, application))
     return notices.notice_resolve(objection=objection, handling=handling, upheld=upheld, resolved_on=resolved_on)
 
 
 def _notice_complete(application: EntryApplication, *, actor: Any, today: datetime.date, comment: str) -> None:
     notice = notices.current_notice(application, NoticeStage.ENTRY)
     end = notices.notice_finished(notice, today=today, next_step="报乡镇审核")
-    _move(
+    ENTRY.move(
         application, to=S.NOTICE_COMPLETED, actor=actor, comment=comment or f"公示期满（{notice.starts_on} 至 {end}）"
     )
     application.save(update_fields=["state", "updated_at"])
@@ -371,9 +329,9 @@ def _notice_complete(application: EntryApplication, *, actor: Any, today: dateti
 @transaction.atomic
 def entry_notice_complete(*, application: EntryApplication, actor: Any, comment: str = "") -> EntryApplication:
     """EN-3 ends: the period is over (objections paused it) and every objection is handled, none upheld."""
-    application = _lock(application)
-    _require(permissions.can_take_village_steps(actor, application))
-    _in_state(application, S.DEMOCRATICALLY_REVIEWED)
+    application = ENTRY.lock(application)
+    require(permissions.can_take_village_steps(actor, application))
+    ENTRY.in_state(application, S.DEMOCRATICALLY_REVIEWED)
     _notice_complete(application, actor=actor, today=timezone.localdate(), comment=comment)
     return application
 
@@ -385,7 +343,7 @@ def notices_complete_due(*, today: datetime.date) -> int:
     waiting = EntryApplication.objects.filter(state=S.DEMOCRATICALLY_REVIEWED, public_notices__ends_on__lt=today)
     for pk in waiting.values_list("pk", flat=True).distinct():
         with transaction.atomic():
-            application = _lock(EntryApplication(pk=pk))
+            application = ENTRY.lock(EntryApplication(pk=pk))
             if application.state != S.DEMOCRATICALLY_REVIEWED:
                 continue
             try:
@@ -402,11 +360,11 @@ def notices_complete_due(*, today: datetime.date) -> int:
 @transaction.atomic
 def entry_township_review(*, application: EntryApplication, actor: Any, comment: str) -> EntryApplication:
     """EN-4: the township reviews the file and forwards it to the county with its opinion."""
-    application = _lock(application)
-    _require(permissions.can_review_as_township(actor, application))
-    _in_state(application, S.NOTICE_COMPLETED)
-    application.township_opinion = _required_text(comment, "comment", "乡镇审核意见")
-    _move(application, to=S.TOWNSHIP_REVIEWED, actor=actor, comment=application.township_opinion)
+    application = ENTRY.lock(application)
+    require(permissions.can_review_as_township(actor, application))
+    ENTRY.in_state(application, S.NOTICE_COMPLETED)
+    application.township_opinion = required_text(comment, "comment", "乡镇审核意见")
+    ENTRY.move(application, to=S.TOWNSHIP_REVIEWED, actor=actor, comment=application.township_opinion)
     application.save(update_fields=["state", "township_opinion", "updated_at"])
     return application
 
@@ -426,9 +384,9 @@ def entry_approve(
     (SPEC §4.2; the county may re-cite them when it changes the category), the category must fit the household
     (§4.1) and, for unstable-exited and marginal households, the income must be below the year's line
     (NR-INC-01)."""
-    application = _lock(application)
-    _require(permissions.can_approve_as_county(actor, application))
-    _in_state(application, S.TOWNSHIP_REVIEWED)
+    application = ENTRY.lock(application)
+    require(permissions.can_approve_as_county(actor, application))
+    ENTRY.in_state(application, S.TOWNSHIP_REVIEWED)
     if category not in SubjectCategory.values:
         raise DomainError("请选择监测类别", field="category")
     if not risk_types or any(risk not in RiskType.values for risk in risk_types):
@@ -464,7 +422,7 @@ def entry_approve(
     application.per_capita_income = summary.per_capita
     application.threshold = summary.threshold.amount
     application.income_window = summary.window.label
-    _move(application, to=S.APPROVED, actor=actor, comment=comment)
+    ENTRY.move(application, to=S.APPROVED, actor=actor, comment=comment)
     application.save()
     return application
 
@@ -472,9 +430,9 @@ def entry_approve(
 @transaction.atomic
 def entry_register(*, application: EntryApplication, actor: Any, comment: str = "") -> MonitoringSubject:
     """EN-6: the approved household becomes a monitoring subject."""
-    application = _lock(application)
-    _require(permissions.can_register(actor, application))
-    _in_state(application, S.APPROVED)
+    application = ENTRY.lock(application)
+    require(permissions.can_register(actor, application))
+    ENTRY.in_state(application, S.APPROVED)
     if MonitoringSubject.objects.filter(household=application.household, status__in=OPEN_SUBJECT_STATUSES).exists():
         raise DomainError("该户已是监测对象", field="household")
     previous = MonitoringSubject.objects.filter(household=application.household).order_by("-entered_on", "-pk")
@@ -487,7 +445,7 @@ def entry_register(*, application: EntryApplication, actor: Any, comment: str = 
         triggers=application.triggers,
         entered_on=timezone.localdate(),
     )
-    _move(application, to=S.REGISTERED, actor=actor, comment=comment)
+    ENTRY.move(application, to=S.REGISTERED, actor=actor, comment=comment)
     application.save(update_fields=["state", "updated_at"])
     facts_refresh_households([application.household_id])  # monitored from today
     return subject
@@ -502,8 +460,8 @@ def entry_negative_hit_record(
 ) -> NegativeListHit:
     """Record a negative-list situation found at home verification, the review or the notice (village) or the
     township review (SPEC §4.7 "checked at" column)."""
-    application = _lock(application)
-    _require(
+    application = ENTRY.lock(application)
+    require(
         permissions.can_take_village_steps(actor, application) or permissions.can_review_as_township(actor, application)
     )
     if not application.is_open or application.state == S.APPROVED:
@@ -516,15 +474,9 @@ def entry_negative_hit_record(
         application=application,
         item=item,
         recorded_by=actor,
-        evidence=_required_text(evidence, "evidence", "情况及佐证"),
+        evidence=required_text(evidence, "evidence", "情况及佐证"),
     )
-    EntryEvent.objects.create(
-        application=application,
-        from_state=application.state,
-        to_state=application.state,
-        actor=actor,
-        comment=f"负面清单 {item}：{hit.evidence}",
-    )
+    ENTRY.note(application, actor=actor, comment=f"负面清单 {item}：{hit.evidence}")
     return hit
 
 
@@ -532,25 +484,19 @@ def entry_negative_hit_record(
 def entry_negative_override(*, application: EntryApplication, actor: Any, comment: str) -> EntryApplication:
     """A county reviewer lets the case go on despite negative-list hits, with a written justification that stays
     on the file (SPEC §1.3 "override a negative-list hit", §4.7 mode ``override``)."""
-    application = _lock(application)
-    _require(
+    application = ENTRY.lock(application)
+    require(
         has_capability(actor, Capability.OVERRIDE_NEGATIVE_LIST) and permissions.in_managing_chain(actor, application)
     )
     if not application.negative_hits.exists():
         raise DomainError("没有负面清单命中情形，无需放行", field="comment")
-    reason = _required_text(comment, "comment", "放行理由")
+    reason = required_text(comment, "comment", "放行理由")
     if len(reason) < 10:
         raise DomainError("放行理由须具体说明（不少于 10 个字）", field="comment")
     application.negative_override_reason = reason
     application.negative_override_by = actor
     application.negative_override_at = timezone.now()
-    EntryEvent.objects.create(
-        application=application,
-        from_state=application.state,
-        to_state=application.state,
-        actor=actor,
-        comment=f"负面清单放行：{reason}",
-    )
+    ENTRY.note(application, actor=actor, comment=f"负面清单放行：{reason}")
     application.save(
         update_fields=["negative_override_reason", "negative_override_by", "negative_override_at", "updated_at"]
     )
@@ -570,12 +516,12 @@ _RETURN_TO: Final[Mapping[EntryState, EntryState]] = {
 @transaction.atomic
 def entry_return(*, application: EntryApplication, actor: Any, comment: str) -> EntryApplication:
     """Send a case back one level with comments (SPEC §4.6 rejection columns)."""
-    application = _lock(application)
+    application = ENTRY.lock(application)
     state = EntryState(application.state)
     if state not in _RETURN_TO:
         raise TransitionNotAllowed(f"申请当前为“{state.label}”，不能退回")
-    _require(_DECIDER[state](actor, application))
-    _move(application, to=_RETURN_TO[state], actor=actor, comment=_required_text(comment, "comment", "退回意见"))
+    require(_DECIDER[state](actor, application))
+    ENTRY.move(application, to=_RETURN_TO[state], actor=actor, comment=required_text(comment, "comment", "退回意见"))
     application.save(update_fields=["state", "updated_at"])
     return application
 
@@ -584,13 +530,13 @@ def entry_return(*, application: EntryApplication, actor: Any, comment: str) -> 
 def entry_reject(*, application: EntryApplication, actor: Any, comment: str) -> EntryApplication:
     """End the case as not included; it stays visible with its reason, and the household may be reported again
     when facts change (SPEC §4.6)."""
-    application = _lock(application)
+    application = ENTRY.lock(application)
     state = EntryState(application.state)
     if state not in _DECIDER:
         raise TransitionNotAllowed(f"申请当前为“{state.label}”，不能作未通过处理")
-    _require(_DECIDER[state](actor, application))
-    application.closing_reason = _required_text(comment, "comment", "未通过原因")
-    _move(application, to=S.REJECTED, actor=actor, comment=application.closing_reason)
+    require(_DECIDER[state](actor, application))
+    application.closing_reason = required_text(comment, "comment", "未通过原因")
+    ENTRY.move(application, to=S.REJECTED, actor=actor, comment=application.closing_reason)
     application.save(update_fields=["state", "closing_reason", "updated_at"])
     facts_refresh_households([application.household_id])
     return application
@@ -599,10 +545,10 @@ def entry_reject(*, application: EntryApplication, actor: Any, comment: str) -> 
 @transaction.atomic
 def entry_withdraw(*, application: EntryApplication, actor: Any, comment: str) -> EntryApplication:
     """The applicant withdraws before the village steps are over."""
-    application = _lock(application)
-    _require(permissions.can_withdraw(actor, application))
-    application.closing_reason = _required_text(comment, "comment", "撤回原因")
-    _move(application, to=S.WITHDRAWN, actor=actor, comment=application.closing_reason)
+    application = ENTRY.lock(application)
+    require(permissions.can_withdraw(actor, application))
+    application.closing_reason = required_text(comment, "comment", "撤回原因")
+    ENTRY.move(application, to=S.WITHDRAWN, actor=actor, comment=application.closing_reason)
     application.save(update_fields=["state", "closing_reason", "updated_at"])
     facts_refresh_households([application.household_id])
     return application

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability, Department
+from core.errors import DomainError
 from monitoring import rules, selectors
 from monitoring.choices import (
     MEASURE_SUBTYPES,
@@ -20,7 +21,6 @@ from monitoring.choices import (
     MeasureType,
 )
 from monitoring.models import AssistanceMeasure, MonitoringSubject
-from revitalization.errors import DomainError
 
 # The statuses a measure may move to from each status; a stopped measure stays stopped.
 MEASURE_TRANSITIONS = {

@@ -8,16 +8,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.errors import DomainError, required_text
 from monitoring import rules
 from monitoring.models import EliminationCase, EntryApplication, NoticeObjection, PublicNotice
-from revitalization.errors import DomainError
-
-
-def required_text(value: str, field: str, label: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(f"请填写{label}", field=field)
-    return value
 
 
 def notice_post(

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from core.errors import DomainError, TransitionNotAllowed, required_text
+from core.workflow import require
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from households.models import Household
@@ -28,22 +29,9 @@ from projects.choices import (
     ProjectStatus,
 )
 from projects.models import AssetDistribution, AssetIncome, Project, ProjectAsset
-from revitalization.errors import DomainError, TransitionNotAllowed
 
 # Assets are registered once the works are accepted, before the project is closed by the transfer (SPEC §8.3 P-12).
 REGISTRABLE = frozenset({ProjectStatus.ACCEPTED, ProjectStatus.EVALUATED})
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _text(value: str, field: str, label: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(f"请填写{label}", field=field)
-    return value
 
 
 @dataclass(frozen=True)
@@ -64,8 +52,8 @@ class AssetInput:
 
 
 def _validate(project: Project, data: AssetInput) -> None:
-    _text(data.name, "name", "资产名称")
-    _text(data.owner_name, "owner_name", "所有权人")
+    required_text(data.name, "name", "资产名称")
+    required_text(data.owner_name, "owner_name", "所有权人")
     if data.asset_class not in AssetClass.values:
         raise DomainError("请选择资产类别", field="asset_class")
     if data.nature not in AssetNature.values:
@@ -92,7 +80,7 @@ def _validate(project: Project, data: AssetInput) -> None:
 def asset_register(*, project: Project, actor: Any, data: AssetInput) -> ProjectAsset:
     """登记造册 (004 L342–L348): an asset the accepted project formed, with its owner confirmed once."""
     project = Project.objects.select_for_update(of=("self",)).select_related("area").get(pk=project.pk)
-    _require(permissions.can_manage_assets(actor, project.area.code))
+    require(permissions.can_manage_assets(actor, project.area.code))
     if project.status not in REGISTRABLE:
         raise TransitionNotAllowed(f"项目当前为“{project.get_status_display()}”，完工验收后方可登记资产")
     _validate(project, data)
@@ -118,7 +106,7 @@ def asset_register(*, project: Project, actor: Any, data: AssetInput) -> Project
 
 def _lock_asset(asset: ProjectAsset, actor: Any) -> ProjectAsset:
     asset = ProjectAsset.objects.select_for_update(of=("self",)).select_related("area").get(pk=asset.pk)
-    _require(permissions.can_manage_assets(actor, asset.area.code))
+    require(permissions.can_manage_assets(actor, asset.area.code))
     return asset
 
 
@@ -157,7 +145,7 @@ def income_record(
     if received_on > timezone.localdate():
         raise DomainError("到账日期不能晚于今天", field="received_on")
     return AssetIncome.objects.create(
-        asset=asset, period=_text(period, "period", "收益期间"), amount=amount, received_on=received_on
+        asset=asset, period=required_text(period, "period", "收益期间"), amount=amount, received_on=received_on
     )
 
 
@@ -181,7 +169,7 @@ def distribution_record(
     """收益分配 (004 L348): a use of an income, never more than what is left of it. Payments to a household must be
     paid labour (NR-ASSET-01, "严禁简单发钱发物"); anything else is refused with the rule named."""
     income = AssetIncome.objects.select_for_update(of=("self",)).select_related("asset__area").get(pk=income.pk)
-    _require(permissions.can_manage_assets(actor, income.asset.area.code))
+    require(permissions.can_manage_assets(actor, income.asset.area.code))
     if use not in IncomeUse.values:
         raise DomainError("请选择收益用途", field="use")
     if amount <= 0:
@@ -194,8 +182,7 @@ def distribution_record(
     if amount > left:
         raise DomainError(f"分配金额超过该笔收益的未分配余额 {left} 元", field="amount")
     if household is not None:
-        if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
-            raise PermissionDenied
+        require(Household.objects.visible_to(actor).filter(pk=household.pk).exists())
         if not household.managing_area.code.startswith(income.asset.area.code[:6]):
             raise DomainError("受益农户须在资产所在县", field="household")
     if not rules.distribution_labour_ok(to_household=household is not None, labour_based=labour_based):

@@ -1,10 +1,10 @@
 """The project library lifecycle (SPEC §8.3): 村社申请 → 论证 → 乡镇审核 → 县级审定 → 入库 → 年度计划 → 实施方案 →
 实施 → 验收 → 绩效评价 → 资产移交, with the public notices of §8.8 between the levels ("逐级审查、公示公告").
 
-Every state change is one transaction that locks the project, re-checks the actor's right, checks the transition
-table and writes an append-only ``ProjectEvent`` (STYLE rule 6). The gates of SPEC §8.4 are checked where the
-policy puts them: banned types at proposal and entry (NR-PRJ-04), performance targets and benefit linkage at entry
-(NR-PRJ-01, NR-PRJ-03)."""
+Declared once as ``PROJECT`` (``core.workflow``): every state change is one transaction that locks the project,
+re-checks the actor's right, checks the transition table and writes an append-only ``ProjectEvent`` (STYLE rule 6).
+The gates of SPEC §8.4 are checked where the policy puts them: banned types at proposal and entry (NR-PRJ-04),
+performance targets and benefit linkage at entry (NR-PRJ-01, NR-PRJ-03)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import DomainError, TransitionNotAllowed, required_text
+from core.workflow import Workflow, require
 from funds import rules as funds_rules
 from geo.codes import AreaLevel
 from geo.models import AdminArea
@@ -35,7 +36,6 @@ from projects.models import (
     ProjectEvent,
     ProjectFunding,
 )
-from revitalization.errors import DomainError, TransitionNotAllowed
 
 P = ProjectStatus
 
@@ -74,38 +74,26 @@ NOTICE_OF: Final[Mapping[ProjectStatus, DisclosureStage]] = {
 }
 
 
-def _lock(project: Project) -> Project:
-    return Project.objects.select_for_update(of=("self",)).select_related("area", "category").get(pk=project.pk)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _text(value: str, field: str, label: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(f"请填写{label}", field=field)
-    return value
-
-
-def _allowed(project: Project, to: ProjectStatus) -> None:
-    current = ProjectStatus(project.status)
-    if to not in TRANSITIONS[current]:
-        raise TransitionNotAllowed(f"项目当前为“{current.label}”，不能变为“{to.label}”")
-
-
-def _move(project: Project, *, to: ProjectStatus, actor: Any, comment: str) -> None:
-    current = ProjectStatus(project.status)
-    _allowed(project, to)
-    notice = NOTICE_BEFORE.get(to)
+def _notice_has_run(project: Project, to: str) -> None:
+    """The notice of the level below must have run its course before a step up (SPEC §8.8)."""
+    notice = NOTICE_BEFORE.get(ProjectStatus(to))
     if notice is not None and to != P.APPRAISED:
         posted = project.disclosures.filter(stage=notice).first()
         if posted is None or posted.ends_on >= timezone.localdate():
             raise DomainError(f"请先完成“{notice.label}”（公示期满后方可办理下一步）", field="notice")
-    ProjectEvent.objects.create(project=project, from_status=current, to_status=to, actor=actor, comment=comment)
-    project.status = to
+
+
+PROJECT: Final = Workflow(
+    model=Project,
+    states=ProjectStatus,
+    transitions=TRANSITIONS,
+    noun="项目",
+    event_model=ProjectEvent,
+    event_case="project",
+    state_field="status",
+    lock_related=("area", "category"),
+    guard=_notice_has_run,
+)
 
 
 def _check_category(category: ProjectCategory) -> None:
@@ -141,9 +129,9 @@ class ProjectInput:
 
 
 def _validate(data: ProjectInput) -> None:
-    _text(data.name, "name", "项目名称")
-    _text(data.implementing_unit, "implementing_unit", "实施单位")
-    _text(data.content, "content", "建设内容")
+    required_text(data.name, "name", "项目名称")
+    required_text(data.implementing_unit, "implementing_unit", "实施单位")
+    required_text(data.content, "content", "建设内容")
     if data.area.level not in (AreaLevel.TOWNSHIP, AreaLevel.VILLAGE):
         raise DomainError("建设地点须具体到乡镇或村（宁乡振发〔2021〕34号）", field="area")
     if data.planned_end < data.planned_start:
@@ -168,7 +156,7 @@ def _validate(data: ProjectInput) -> None:
 @transaction.atomic
 def project_propose(*, actor: Any, data: ProjectInput) -> Project:
     """P-1 村社申请 (000 L571): a village, township, county or project unit proposes a project of its place."""
-    _require(permissions.can_propose(actor, data.area.code))
+    require(permissions.can_propose(actor, data.area.code))
     _validate(data)
     project = Project.objects.create(
         code=f"TMP-{timezone.now().timestamp()}",
@@ -193,13 +181,13 @@ def project_propose(*, actor: Any, data: ProjectInput) -> Project:
     ProjectFunding.objects.bulk_create(
         [ProjectFunding(project=project, source=source, amount=amount) for source, amount in data.fundings]
     )
-    ProjectEvent.objects.create(project=project, from_status="", to_status=P.PROPOSED, actor=actor, comment="村社申请")
+    PROJECT.opened(project, actor=actor, comment="村社申请")
     return project
 
 
 def _editable(project: Project, actor: Any) -> Project:
-    project = _lock(project)
-    _require(permissions.can_edit(actor, project))
+    project = PROJECT.lock(project)
+    require(permissions.can_edit(actor, project))
     if project.status not in EDITABLE:
         raise TransitionNotAllowed(f"项目已{project.get_status_display()}，不能再修改申报内容")
     return project
@@ -209,7 +197,7 @@ def _editable(project: Project, actor: Any) -> Project:
 def project_update(*, project: Project, actor: Any, data: ProjectInput) -> Project:
     """Complete or correct the file before library entry (SPEC §8.3); the fundings are replaced as a whole."""
     project = _editable(project, actor)
-    _require(permissions.can_propose(actor, data.area.code) or permissions.can_approve_as_county(actor, project))
+    require(permissions.can_propose(actor, data.area.code) or permissions.can_approve_as_county(actor, project))
     if not data.area.code.startswith(project.area.code[:6]):
         raise DomainError("建设地点须在项目所在县", field="area")
     _validate(data)
@@ -248,8 +236,8 @@ def target_add(*, project: Project, actor: Any, indicator: str, target_value: st
     project = _editable(project, actor)
     return PerformanceTarget.objects.create(
         project=project,
-        indicator=_text(indicator, "indicator", "绩效指标"),
-        target_value=_text(target_value, "target_value", "目标值"),
+        indicator=required_text(indicator, "indicator", "绩效指标"),
+        target_value=required_text(target_value, "target_value", "目标值"),
         unit=unit.strip(),
     )
 
@@ -261,8 +249,7 @@ def beneficiary_add(
     """Link a household the project benefits (带贫益贫, SPEC §8.5); it must lie in the project's county and be
     visible to the actor."""
     project = _editable(project, actor)
-    if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
-        raise PermissionDenied
+    require(Household.objects.visible_to(actor).filter(pk=household.pk).exists())
     if not household.managing_area.code.startswith(project.area.code[:6]):
         raise DomainError("受益农户须在项目所在县", field="household")
     if linkage_mode not in LinkageMode.values:
@@ -281,11 +268,11 @@ def project_notice_post(
     *, project: Project, actor: Any, places: str, starts_on: datetime.date, ends_on: datetime.date
 ) -> ProjectDisclosure:
     """Post the notice of the project's current level (SPEC §8.8), at least ``notice.project_days`` long."""
-    project = _lock(project)
+    project = PROJECT.lock(project)
     stage = NOTICE_OF.get(ProjectStatus(project.status))
     if stage is None:
         raise TransitionNotAllowed(f"项目当前为“{project.get_status_display()}”，无需公示")
-    _require(permissions.can_post_notice(actor, project, stage))
+    require(permissions.can_post_notice(actor, project, stage))
     min_days = int(parameter("notice.project_days", area_code=project.area.code, on=timezone.localdate()))
     if not rules.notice_long_enough(starts_on, ends_on, min_days):
         raise DomainError(f"公示期不少于 {min_days} 天", field="ends_on")
@@ -294,7 +281,7 @@ def project_notice_post(
     return ProjectDisclosure.objects.create(
         project=project,
         stage=stage,
-        places=_text(places, "places", "公示地点"),
+        places=required_text(places, "places", "公示地点"),
         starts_on=starts_on,
         ends_on=ends_on,
         posted_by=actor,
@@ -304,9 +291,9 @@ def project_notice_post(
 def _step(to: ProjectStatus, right: Callable[[Any, Project], bool], label: str) -> Callable[..., Project]:
     @transaction.atomic
     def step(*, project: Project, actor: Any, comment: str = "") -> Project:
-        project = _lock(project)
-        _require(right(actor, project))
-        _move(project, to=to, actor=actor, comment=comment or label)
+        project = PROJECT.lock(project)
+        require(right(actor, project))
+        PROJECT.move(project, to=to, actor=actor, comment=comment or label)
         project.save(update_fields=["status", "updated_at"])
         return project
 
@@ -325,9 +312,9 @@ project_start = _step(P.IN_PROGRESS, permissions.can_implement, "开工实施")
 def project_enter_library(*, project: Project, actor: Any, comment: str = "") -> Project:
     """P-5 入库: the county notice has run, the type is allowed and classified at the last level (NR-PRJ-04), there
     is a performance target (NR-PRJ-01), and business-entity support is linked with exited households (NR-PRJ-03)."""
-    project = _lock(project)
-    _require(permissions.can_approve_as_county(actor, project))
-    _allowed(project, P.IN_LIBRARY)
+    project = PROJECT.lock(project)
+    require(permissions.can_approve_as_county(actor, project))
+    PROJECT.allowed(project, P.IN_LIBRARY)
     _check_category(project.category)
     if not rules.has_performance_targets(project.targets.count()):
         raise DomainError("未设置绩效目标的项目不得纳入项目库（宁乡振发〔2021〕34号）", field="targets")
@@ -341,7 +328,7 @@ def project_enter_library(*, project: Project, actor: Any, comment: str = "") ->
         )
     if project.is_work_relief:
         _check_work_relief(project)
-    _move(project, to=P.IN_LIBRARY, actor=actor, comment=comment or "纳入项目库")
+    PROJECT.move(project, to=P.IN_LIBRARY, actor=actor, comment=comment or "纳入项目库")
     project.save(update_fields=["status", "updated_at"])
     return project
 
@@ -379,12 +366,12 @@ def _check_work_relief(project: Project) -> None:
 @transaction.atomic
 def project_transfer_assets(*, project: Project, actor: Any, comment: str = "") -> Project:
     """P-12 资产移交: the assets the project formed are registered (SPEC §10)."""
-    project = _lock(project)
-    _require(permissions.can_approve_as_county(actor, project))
-    _allowed(project, P.ASSETS_TRANSFERRED)
+    project = PROJECT.lock(project)
+    require(permissions.can_approve_as_county(actor, project))
+    PROJECT.allowed(project, P.ASSETS_TRANSFERRED)
     if not project.assets.exists():
         raise DomainError("请先登记项目形成的资产（资产名称、类别、性质、所有权人、管护责任人）", field="assets")
-    _move(project, to=P.ASSETS_TRANSFERRED, actor=actor, comment=comment or "资产已登记移交")
+    PROJECT.move(project, to=P.ASSETS_TRANSFERRED, actor=actor, comment=comment or "资产已登记移交")
     project.save(update_fields=["status", "updated_at"])
     return project
 
@@ -392,11 +379,11 @@ def project_transfer_assets(*, project: Project, actor: Any, comment: str = "") 
 @transaction.atomic
 def project_approve_implementation(*, project: Project, actor: Any, plan: str) -> Project:
     """P-7 实施方案批复 (by 31 March, NR-PRJ-10): the implementation and payment plan."""
-    project = _lock(project)
-    _require(permissions.can_approve_as_county(actor, project))
-    _allowed(project, P.APPROVED_FOR_IMPLEMENTATION)
-    project.implementation_plan = _text(plan, "plan", "实施方案和资金支付计划")
-    _move(project, to=P.APPROVED_FOR_IMPLEMENTATION, actor=actor, comment="批复实施方案")
+    project = PROJECT.lock(project)
+    require(permissions.can_approve_as_county(actor, project))
+    PROJECT.allowed(project, P.APPROVED_FOR_IMPLEMENTATION)
+    project.implementation_plan = required_text(plan, "plan", "实施方案和资金支付计划")
+    PROJECT.move(project, to=P.APPROVED_FOR_IMPLEMENTATION, actor=actor, comment="批复实施方案")
     project.save(update_fields=["status", "implementation_plan", "updated_at"])
     return project
 
@@ -404,13 +391,13 @@ def project_approve_implementation(*, project: Project, actor: Any, plan: str) -
 @transaction.atomic
 def project_accept(*, project: Project, actor: Any, accepted_on: datetime.date, comment: str) -> Project:
     """P-10 完工验收 (003 L1492)."""
-    project = _lock(project)
-    _require(permissions.can_approve_as_county(actor, project))
-    _allowed(project, P.ACCEPTED)
+    project = PROJECT.lock(project)
+    require(permissions.can_approve_as_county(actor, project))
+    PROJECT.allowed(project, P.ACCEPTED)
     if accepted_on > timezone.localdate():
         raise DomainError("验收日期不能晚于今天", field="accepted_on")
     project.accepted_on = accepted_on
-    _move(project, to=P.ACCEPTED, actor=actor, comment=_text(comment, "comment", "验收意见"))
+    PROJECT.move(project, to=P.ACCEPTED, actor=actor, comment=required_text(comment, "comment", "验收意见"))
     project.save(update_fields=["status", "accepted_on", "updated_at"])
     return project
 
@@ -418,9 +405,9 @@ def project_accept(*, project: Project, actor: Any, accepted_on: datetime.date, 
 @transaction.atomic
 def project_evaluate(*, project: Project, actor: Any, evaluation: str, actuals: dict[int, str]) -> Project:
     """P-11 绩效评价: the actual value of every target and the evaluation (003 L1492)."""
-    project = _lock(project)
-    _require(permissions.can_approve_as_county(actor, project))
-    _allowed(project, P.EVALUATED)
+    project = PROJECT.lock(project)
+    require(permissions.can_approve_as_county(actor, project))
+    PROJECT.allowed(project, P.EVALUATED)
     targets = list(project.targets.all())
     missing = [t.indicator for t in targets if not (actuals.get(t.pk) or "").strip()]
     if missing:
@@ -428,8 +415,8 @@ def project_evaluate(*, project: Project, actor: Any, evaluation: str, actuals: 
     for target in targets:
         target.actual_value = actuals[target.pk].strip()
         target.save(update_fields=["actual_value"])
-    project.evaluation = _text(evaluation, "evaluation", "绩效评价结论")
-    _move(project, to=P.EVALUATED, actor=actor, comment=project.evaluation)
+    project.evaluation = required_text(evaluation, "evaluation", "绩效评价结论")
+    PROJECT.move(project, to=P.EVALUATED, actor=actor, comment=project.evaluation)
     project.save(update_fields=["status", "evaluation", "updated_at"])
     return project
 
@@ -437,7 +424,7 @@ def project_evaluate(*, project: Project, actor: Any, evaluation: str, actuals: 
 def _close(to: ProjectStatus, label: str) -> Callable[..., Project]:
     @transaction.atomic
     def close(*, project: Project, actor: Any, comment: str) -> Project:
-        project = _lock(project)
+        project = PROJECT.lock(project)
         status = ProjectStatus(project.status)
         right = (
             permissions.can_edit(actor, project)
@@ -446,9 +433,9 @@ def _close(to: ProjectStatus, label: str) -> Callable[..., Project]:
             if status in (P.PROPOSED, P.APPRAISED)
             else permissions.can_approve_as_county(actor, project)
         )
-        _require(right)
-        project.closing_reason = _text(comment, "comment", f"{label}原因")
-        _move(project, to=to, actor=actor, comment=project.closing_reason)
+        require(right)
+        project.closing_reason = required_text(comment, "comment", f"{label}原因")
+        PROJECT.move(project, to=to, actor=actor, comment=project.closing_reason)
         project.save(update_fields=["status", "closing_reason", "updated_at"])
         return project
 

@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from core.errors import DomainError, TransitionNotAllowed
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from notifications.selectors import users_who_take
 from notifications.services import notify
-from revitalization.errors import DomainError, TransitionNotAllowed
 from sweeps import permissions
 from sweeps.choices import OPEN_PROBLEM_STATUSES, CampaignStatus, ChecklistAnswer, RunStatus, SubjectKind
 from sweeps.models import Campaign, CampaignPart, ChecklistItem, Problem

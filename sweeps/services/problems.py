@@ -1,6 +1,7 @@
 """Rectification of four-checks problems (整改, SPEC §7.5): open → assigned → in_progress → submitted → closed
-(销号); submitted → returned → in_progress. Every change is one transaction that locks the problem, re-checks the
-actor's right, checks the transition table and writes an append-only ``ProblemEvent`` (STYLE rule 6).
+(销号); submitted → returned → in_progress. Declared once as ``PROBLEM`` (``core.workflow``): every change is one
+transaction that locks the problem, re-checks the actor's right, checks the transition table and writes an append-only
+``ProblemEvent`` (STYLE rule 6).
 
 Who: the township or county assigns (交办) and verifies (核验销号); the responsible unit (the village, or the
 township for its own problems) works and submits. Closing needs a reviewer of a level above the problem's place,
@@ -12,7 +13,6 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, Final
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count
@@ -20,13 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core.errors import DomainError, TransitionNotAllowed, required_text
+from core.workflow import Workflow, require
 from geo.codes import AreaLevel
 from geo.parameters import parameter
 from households.facts import context_for, facts_refresh, facts_refresh_households
 from households.models import Household
 from notifications.selectors import users_who_take
 from notifications.services import notify
-from revitalization.errors import DomainError, TransitionNotAllowed
 from sweeps import permissions
 from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus, RuleMode, SubjectKind
 from sweeps.models import Problem, ProblemEvent
@@ -45,34 +46,16 @@ TRANSITIONS: Final[Mapping[ProblemStatus, frozenset[ProblemStatus]]] = {
 }
 
 
-def _lock(problem: Problem) -> Problem:
-    return Problem.objects.select_for_update(of=("self",)).select_related("area", "township").get(pk=problem.pk)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _text(value: str, field: str, label: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(f"请填写{label}", field=field)
-    return value
-
-
-def _move(
-    problem: Problem, *, to: ProblemStatus, actor: Any, comment: str, attachment: UploadedFile | None = None
-) -> ProblemEvent:
-    current = ProblemStatus(problem.status)
-    if to not in TRANSITIONS[current]:
-        raise TransitionNotAllowed(f"问题当前为“{current.label}”，不能变为“{to.label}”")
-    event = ProblemEvent(problem=problem, from_status=current, to_status=to, actor=actor, comment=comment)
-    if attachment is not None:
-        event.attachment = attachment
-    event.save()
-    problem.status = to
-    return event
+PROBLEM: Final = Workflow(
+    model=Problem,
+    states=ProblemStatus,
+    transitions=TRANSITIONS,
+    noun="问题",
+    event_model=ProblemEvent,
+    event_case="problem",
+    state_field="status",
+    lock_related=("area", "township"),
+)
 
 
 def _tell(problem: Problem, *, recipients: Any, title: str, actor: Any) -> None:
@@ -97,14 +80,14 @@ def problem_assign(
     comment: str = "",
 ) -> Problem:
     """交办: name the responsible unit and person, optionally a new deadline (SPEC §7.5 owner unit, deadline)."""
-    problem = _lock(problem)
-    _require(permissions.can_verify(actor, problem))
-    unit = _text(unit, "unit", "责任单位")
+    problem = PROBLEM.lock(problem)
+    require(permissions.can_verify(actor, problem))
+    unit = required_text(unit, "unit", "责任单位")
     if person is not None and not permissions.can_work_on(person, problem):
         raise DomainError(f"“{person}”不能办理{problem.area.name}的整改（不在其辖区或没有整改权限）", field="person")
     if deadline is not None and deadline < timezone.localdate():
         raise DomainError("整改期限不能早于今天", field="deadline")
-    _move(problem, to=P.ASSIGNED, actor=actor, comment=comment or f"交办{unit}")
+    PROBLEM.move(problem, to=P.ASSIGNED, actor=actor, comment=comment or f"交办{unit}")
     problem.responsible_unit, problem.responsible_person = unit, person
     if deadline is not None:
         problem.deadline = deadline
@@ -117,9 +100,9 @@ def problem_assign(
 @transaction.atomic
 def problem_start(*, problem: Problem, actor: Any, comment: str = "") -> Problem:
     """The responsible unit starts rectifying (from open, assigned or returned)."""
-    problem = _lock(problem)
-    _require(permissions.can_work_on(actor, problem))
-    _move(problem, to=P.IN_PROGRESS, actor=actor, comment=comment or "开始整改")
+    problem = PROBLEM.lock(problem)
+    require(permissions.can_work_on(actor, problem))
+    PROBLEM.move(problem, to=P.IN_PROGRESS, actor=actor, comment=comment or "开始整改")
     problem.save(update_fields=["status", "updated_at"])
     return problem
 
@@ -129,10 +112,10 @@ def problem_submit(
     *, problem: Problem, actor: Any, measures_taken: str, evidence: UploadedFile | None = None
 ) -> Problem:
     """整改完成，提交核验: the measures taken and the evidence (no paper rectification, 003 L918)."""
-    problem = _lock(problem)
-    _require(permissions.can_work_on(actor, problem))
-    problem.measures_taken = _text(measures_taken, "measures_taken", "整改措施及成效")
-    _move(problem, to=P.SUBMITTED, actor=actor, comment=problem.measures_taken, attachment=evidence)
+    problem = PROBLEM.lock(problem)
+    require(permissions.can_work_on(actor, problem))
+    problem.measures_taken = required_text(measures_taken, "measures_taken", "整改措施及成效")
+    PROBLEM.move(problem, to=P.SUBMITTED, actor=actor, comment=problem.measures_taken, attachment=evidence)
     problem.submitted_at = timezone.now()
     problem.save(update_fields=["status", "measures_taken", "submitted_at", "updated_at"])
     reviewers = users_who_take(
@@ -145,9 +128,9 @@ def problem_submit(
 @transaction.atomic
 def problem_return(*, problem: Problem, actor: Any, comment: str) -> Problem:
     """Not good enough: back to the unit with the reason."""
-    problem = _lock(problem)
-    _require(permissions.can_verify(actor, problem))
-    _move(problem, to=P.RETURNED, actor=actor, comment=_text(comment, "comment", "退回原因"))
+    problem = PROBLEM.lock(problem)
+    require(permissions.can_verify(actor, problem))
+    PROBLEM.move(problem, to=P.RETURNED, actor=actor, comment=required_text(comment, "comment", "退回原因"))
     problem.save(update_fields=["status", "updated_at"])
     _tell(problem, recipients=[e.actor for e in problem.events.filter(to_status=P.SUBMITTED)], title="整改被退回",
           actor=actor)  # fmt: skip
@@ -173,15 +156,15 @@ def still_detected(problem: Problem, *, on: datetime.date) -> bool:
 def problem_close(*, problem: Problem, actor: Any, comment: str, evidence: UploadedFile | None = None) -> Problem:
     """销号 by a reviewer of a level above the problem's place: after a submission, or directly for a problem the
     last sweep no longer detected. An automatic rule must no longer find the subject."""
-    problem = _lock(problem)
-    _require(permissions.can_verify(actor, problem))
-    comment = _text(comment, "comment", "核验意见")
+    problem = PROBLEM.lock(problem)
+    require(permissions.can_verify(actor, problem))
+    comment = required_text(comment, "comment", "核验意见")
     if problem.status != P.SUBMITTED and problem.no_longer_detected_on is None:
         raise TransitionNotAllowed("整改尚未提交核验：只有提交后、或最近一次排查已不再检出的问题才能销号")
     today = timezone.localdate()
     if still_detected(problem, on=today):
         raise DomainError("按规则核查，该问题仍然存在，不能销号：请继续整改", field="comment")
-    _move(problem, to=P.CLOSED, actor=actor, comment=comment, attachment=evidence)
+    PROBLEM.move(problem, to=P.CLOSED, actor=actor, comment=comment, attachment=evidence)
     problem.closed_at, problem.closed_by = timezone.now(), actor
     problem.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
     return problem

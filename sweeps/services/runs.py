@@ -30,14 +30,14 @@ from django.utils import timezone
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core import bulk
+from core.errors import DomainError
+from core.replica import reading_replica, replica_caught_up
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.parameters import parameter
 from households.facts import facts_refresh_area
 from notifications.selectors import users_who_take
 from notifications.services import notify
-from revitalization.errors import DomainError
-from revitalization.replica import reading_replica, replica_caught_up
 from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus, RunStatus, SubjectKind, SweepKind
 from sweeps.models import Problem, SweepChunk, SweepRun
 from sweeps.rules import AUTOMATED, BY_ID, Rule, Scope

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability, Department, Role
+from core.errors import DomainError, TransitionNotAllowed
 from geo.codes import AreaLevel
 from geo.parameters import parameter
 from households.choices import MemberStatus
@@ -29,7 +30,6 @@ from monitoring.models import MonitoringSubject
 from monitoring.services import entry_report
 from notifications.selectors import users_who_take
 from notifications.services import notify
-from revitalization.errors import DomainError, TransitionNotAllowed
 from sweeps import permissions
 from sweeps.choices import FINAL_DISPOSITIONS, MatchKind, WarningDisposition, WarningStatus
 from sweeps.models import ScreeningBatch, ScreeningWarning

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from core.errors import DomainError
 from funds import selectors, services
 from funds.models import Disbursement, FundAllocation, FundBatch
-from revitalization.errors import DomainError
 from tests.projects.conftest import DAY, TODAY
 
 pytestmark = pytest.mark.django_db

@@ -2,11 +2,11 @@ import datetime
 
 import pytest
 
+from core.errors import DomainError
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.services import area_create, area_get_by_code, area_merge, area_rename
 from households.models import Household
-from revitalization.errors import DomainError
 from tests.factories import HouseholdFactory, TownshipFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from core.errors import TransitionNotAllowed
 from households import idnumbers
 from households.choices import Gender, HouseholdFlagKind, ImportJobStatus, MemberStatus, Relationship
 from households.imports.columns import BY_KEY, COLUMNS, CellError, read_cell
@@ -25,7 +26,6 @@ from households.imports.services import (
 )
 from households.models import Household, HouseholdFlag, HouseholdMember, ImportJob
 from households.tasks import household_import_task
-from revitalization.errors import TransitionNotAllowed
 from tests.factories import HouseholdFactory, MemberFactory, TownshipFactory, UserFactory, VillageFactory
 from tests.office import soffice_convert
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.grants import household_grant_to_cadre
 from accounts.roles import Role
+from core.errors import DomainError
 from households import selectors
 from households.choices import (
     ClosedReason,
@@ -33,7 +34,6 @@ from households.services import (
     member_update,
     visit_record,
 )
-from revitalization.errors import DomainError
 from tests.factories import HouseholdFactory, MemberFactory, UserFactory, VillageFactory, valid_id_number
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ import pytest
 
 from accounts.grants import household_grant_to_cadre, household_revoke_from_cadre
 from accounts.roles import Role
+from core.errors import DomainError
 from geo.models import AdminArea
 from households.models import Household, HouseholdMember, IncomeRecord
-from revitalization.errors import DomainError
 from tests.factories import (
     CountyFactory,
     HouseholdFactory,

@@ -8,10 +8,10 @@ import pytest
 from django.db import connection
 
 from accounts.roles import Role
+from core.errors import TransitionNotAllowed
 from monitoring.choices import EntryState
 from monitoring.models import EntryApplication, EntryEvent
 from monitoring.services import entry_approve
-from revitalization.errors import TransitionNotAllowed
 from tests.factories import HouseholdFactory, IncomeFactory, UserFactory, VillageFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.roles import Role
+from core.errors import DomainError, TransitionNotAllowed
 from geo.models import PolicyParameter
 from households.choices import LabourCapacity, VisitKind
 from households.models import GuaranteeCheck, IncomeRecord, Visit
@@ -35,7 +36,6 @@ from monitoring.services import (
     lookback_record,
     measure_add,
 )
-from revitalization.errors import DomainError, TransitionNotAllowed
 from tests.factories import UserFactory, VillageFactory
 from tests.monitoring.test_entry import TODAY, County
 

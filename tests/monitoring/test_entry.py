@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 
 from accounts.roles import Role
+from core.errors import DomainError, TransitionNotAllowed
 from households.choices import HouseholdFlagKind, VisitKind
 from households.models import HouseholdFlag, IncomeRecord, Visit
 from monitoring import rules
@@ -28,7 +29,6 @@ from monitoring.services import (
     entry_verify,
     notices_complete_due,
 )
-from revitalization.errors import DomainError, TransitionNotAllowed
 from tests.factories import HouseholdFactory, MemberFactory, TownshipFactory, UserFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db

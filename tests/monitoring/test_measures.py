@@ -6,11 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.roles import Role
+from core.errors import DomainError
 from monitoring import rules
 from monitoring.models import AssistanceMeasure, EntryApplication, MonitoringSubject
 from monitoring.selectors import subjects_without_measures
 from monitoring.services import measure_add, measure_update_status
-from revitalization.errors import DomainError
 from tests.factories import UserFactory
 from tests.monitoring.test_entry import TODAY, County
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import DomainError
 from geo.models import PolicyParameter
 from households import rules as household_rules
 from households.choices import (
@@ -21,7 +22,6 @@ from households.selectors import household_hardship
 from monitoring.choices import SubjectCategory
 from monitoring.selectors import entry_checks, trigger_choices
 from monitoring.services import entry_approve, entry_report
-from revitalization.errors import DomainError
 from tests.factories import HouseholdFactory, MemberFactory
 from tests.monitoring.test_entry import TODAY, County, _walk_to_county
 

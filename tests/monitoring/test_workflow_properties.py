@@ -10,12 +10,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.errors import DomainError
 from households.choices import VisitKind
 from households.models import GuaranteeCheck, Visit
 from monitoring.models import EliminationCase, EliminationEvent, EntryApplication, EntryEvent, PublicNotice
 from monitoring.services import elimination as el
 from monitoring.services import entry as en
-from revitalization.errors import DomainError
 from tests.monitoring.test_elimination import _subject
 from tests.monitoring.test_entry import TODAY, County, _report
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from core.errors import DomainError, TransitionNotAllowed
 from projects import services
 from projects.choices import AssetStatus
-from revitalization.errors import DomainError, TransitionNotAllowed
 from tests.projects.conftest import DAY, TODAY
 
 pytestmark = pytest.mark.django_db

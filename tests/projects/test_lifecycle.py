@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from core.errors import DomainError, TransitionNotAllowed
 from projects import services
 from projects.choices import ProjectStatus
 from projects.models import Project, ProjectEvent
-from revitalization.errors import DomainError, TransitionNotAllowed
 from tests.projects.conftest import DAY, TODAY
 
 P = ProjectStatus

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.roles import Role
-from revitalization.errors import DomainError, TransitionNotAllowed
+from core.errors import DomainError, TransitionNotAllowed
 from sweeps.choices import CampaignStatus, RunStatus
 from sweeps.models import CampaignPart, ChecklistItem, Problem
 from sweeps.rules import CHECKLIST

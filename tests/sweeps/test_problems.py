@@ -13,9 +13,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.roles import Role
+from core.errors import DomainError, TransitionNotAllowed
 from households.models import IncomeRecord
 from notifications.models import Notification
-from revitalization.errors import DomainError, TransitionNotAllowed
 from sweeps.choices import ProblemStatus
 from sweeps.models import Problem
 from sweeps.services import (

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from core import bulk
+from core.errors import DomainError
 from households.choices import HealthStatus, SchoolingStatus
 from notifications.models import Notification
-from revitalization.errors import DomainError
 from sweeps.choices import ProblemStatus, RunStatus
 from sweeps.models import Problem, SweepChunk, SweepRun
 from sweeps.rules import AUTOMATED

@@ -13,11 +13,11 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from accounts.roles import Role
+from core.errors import DomainError, TransitionNotAllowed
 from households.choices import VisitKind
 from households.models import Visit
 from monitoring.choices import EntryState
 from notifications.models import Notification
-from revitalization.errors import DomainError, TransitionNotAllowed
 from sweeps.choices import MatchKind, WarningStatus
 from sweeps.models import ScreeningBatch, ScreeningWarning
 from sweeps.services import ScreeningRejected, screening_reminders, screening_upload, warning_close, warning_dispose

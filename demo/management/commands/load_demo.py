@@ -9,11 +9,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from core.errors import DomainError
 from demo import load, plan
 from households.choices import HouseholdFlagKind
 from monitoring.choices import EliminationState, EntryState
 from projects.choices import ProjectStatus
-from revitalization.errors import DomainError
 
 
 def _width(text: str) -> int:

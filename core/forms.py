@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from revitalization.errors import DomainError
+from core.errors import DomainError
 
 
 def raise_first_error(form: Any) -> None:

@@ -19,3 +19,12 @@ def refusal_text(reasons: list[str]) -> str:
     if len(reasons) == 1:
         return reasons[0]
     return "；".join(f"{n}. {reason}" for n, reason in enumerate(reasons, 1))
+
+
+def required_text(value: str, field: str, label: str) -> str:
+    """A free-text answer a step cannot go without (an opinion, a reason), stripped; refused as "请填写…" naming
+    the field when it is blank."""
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(f"请填写{label}", field=field)
+    return value

@@ -6,7 +6,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from revitalization.errors import DomainError, TransitionNotAllowed
+from core.errors import DomainError, TransitionNotAllowed
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
