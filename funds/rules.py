@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Final
 
-CENT: Final = Decimal("0.01")
-HUNDRED: Final = Decimal(100)
+from core.percent import CENT, at_least, at_most
 
 # NR-FUND-01 (SPEC §9.4; 003 L1400; 000 L559): uses the linkage funds may never pay for.
 BANNED_USES: Final = frozenset(
@@ -23,25 +22,6 @@ BANNED_USES: Final = frozenset(
         "insurance_purchase_or_subsidy",
     }
 )
-
-
-def share_pct(part: Decimal, whole: Decimal) -> Decimal | None:
-    """A share in percent to two decimals, for display (None for an empty whole)."""
-    if whole <= 0:
-        return None
-    return (part * HUNDRED / whole).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def at_most(part: Decimal, whole: Decimal, limit_pct: Decimal) -> bool:
-    """part / whole ≤ limit %, exactly (no division, no rounding)."""
-    return part * HUNDRED <= whole * limit_pct
-
-
-def at_least(part: Decimal, whole: Decimal, floor_pct: Decimal) -> bool:
-    """part / whole ≥ floor %, exactly; an empty whole meets no floor above zero."""
-    if whole <= 0:
-        return floor_pct <= 0
-    return part * HUNDRED >= whole * floor_pct
 
 
 def use_allowed(use: str, *, document_no: str = "") -> bool:
@@ -92,16 +72,6 @@ def payment_progress_ok(paid: Decimal, allocated: Decimal, *, due_pct: Decimal) 
     if allocated <= 0:
         return True
     return at_least(paid, allocated, due_pct)
-
-
-def work_relief_posts_ok(posts_for_groups: int, posts: int, *, min_pct: Decimal) -> bool:
-    """NR-PRJ-07 (003 L658–L660): at least 15 % of the posts of a work-relief project go to the 三类人员."""
-    return at_least(Decimal(posts_for_groups), Decimal(posts), min_pct)
-
-
-def work_relief_pay_ok(labour_pay: Decimal, fiscal_funds: Decimal, *, min_pct: Decimal) -> bool:
-    """NR-PRJ-08 (004 L615): labour remuneration is at least 15 % of a work-relief project's fiscal funds."""
-    return at_least(labour_pay, fiscal_funds, min_pct)
 
 
 def sums_reconcile(parts: Sequence[Decimal], total: Decimal) -> bool:

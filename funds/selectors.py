@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from core.percent import share_pct
 from funds import rules
 from funds.choices import FundLevel, FundUse
 from funds.models import Disbursement, FundAllocation, FundBatch
@@ -56,7 +57,7 @@ class Check:
 
     @property
     def pct(self) -> Decimal | None:
-        return rules.share_pct(self.part, self.whole)
+        return share_pct(self.part, self.whole)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class ProjectProgress:
 
     @property
     def pct(self) -> Decimal | None:
-        return rules.share_pct(self.paid, self.allocated)
+        return share_pct(self.paid, self.allocated)
 
 
 @dataclass
@@ -103,7 +104,7 @@ def industry_share(county: AdminArea, year: int) -> Decimal | None:
             batch__county=county, batch__year=year, batch__source__in=LINKAGE_SOURCES, use__in=INDUSTRY_USES
         ).values_list("amount", flat=True)
     )
-    return rules.share_pct(industry, issued)
+    return share_pct(industry, issued)
 
 
 def due_pct(year: int, on: datetime.date, *, area_code: str) -> Decimal:

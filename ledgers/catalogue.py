@@ -678,7 +678,7 @@ def _projects(user: Any) -> QuerySet[Project]:
 
 
 def _project_row(p: Project, ctx: Context) -> list[Any]:
-    from funds.rules import share_pct
+    from core.percent import share_pct
 
     budget = sum((f.amount for f in p.fundings.all()), ZERO)
     allocated = sum((a.amount for a in p.allocations.all()), ZERO)
@@ -755,7 +755,7 @@ def _batches(user: Any) -> QuerySet[FundBatch]:
 
 
 def _batch_row(b: FundBatch, ctx: Context) -> list[Any]:
-    from funds.rules import share_pct
+    from core.percent import share_pct
     from funds.selectors import INDUSTRY_USES, due_pct
 
     # Sums in Decimal over the rows, never SQL SUM (SQLite's is a float).

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
+from core.percent import share_pct
 from core.replica import reading_replica
-from funds.rules import share_pct
 from geo.codes import PREFIX_LENGTH, AreaLevel
 from geo.models import AdminArea
 from geo.parameters import parameter

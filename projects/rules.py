@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
+
+from core.percent import at_least
 
 
 def has_performance_targets(count: int) -> bool:
@@ -45,3 +48,13 @@ def distribution_labour_ok(*, to_household: bool, labour_based: bool) -> bool:
 def custodian_ok(*, public_welfare: bool, custodian: str) -> bool:
     """NR-ASSET-02 (004 L348): a public-welfare asset has a named custodian (管护责任人)."""
     return not public_welfare or bool(custodian.strip())
+
+
+def work_relief_posts_ok(posts_for_groups: int, posts: int, *, min_pct: Decimal) -> bool:
+    """NR-PRJ-07 (003 L658–L660): at least 15 % of the posts of a work-relief project go to the 三类人员."""
+    return at_least(Decimal(posts_for_groups), Decimal(posts), min_pct)
+
+
+def work_relief_pay_ok(labour_pay: Decimal, fiscal_funds: Decimal, *, min_pct: Decimal) -> bool:
+    """NR-PRJ-08 (004 L615): labour remuneration is at least 15 % of a work-relief project's fiscal funds."""
+    return at_least(labour_pay, fiscal_funds, min_pct)

@@ -22,8 +22,6 @@ from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
 from core.forms import raise_first_error, run_command
-from funds import permissions as fund_permissions
-from funds.models import FundAllocation
 from geo.mixins import JurisdictionScopedMixin
 from geo.selectors import townships_of
 from geo.shortcuts import get_visible_or_404, scoped_view
@@ -55,6 +53,7 @@ from projects.models import (
     ProjectCategory,
     ProjectDisclosure,
 )
+from projects.panels import panels_for
 
 
 def _apply_error(form: Any, exc: DomainError) -> None:
@@ -187,11 +186,6 @@ class ProjectDetailView(JurisdictionScopedMixin, DetailView[Project]):
         beneficiaries = list(selectors.beneficiaries_of(project))
         actions = selectors.project_actions(user, project)
         editable = "edit" in actions
-        allocations = (
-            FundAllocation.objects.visible_to(user).filter(project=project).select_related("batch")
-            if fund_permissions.can_view(user)
-            else FundAllocation.objects.none()
-        )
         fundings = list(project.fundings.all())
         context.update(
             actions=actions,
@@ -200,7 +194,7 @@ class ProjectDetailView(JurisdictionScopedMixin, DetailView[Project]):
             investment=sum((f.amount for f in fundings), Decimal(0)),
             beneficiaries=beneficiaries,
             counts=selectors.benefit_counts(beneficiaries),
-            allocations=allocations,
+            panels=panels_for(user, project),
             history=selectors.project_changes(project),
             forms={
                 "target": TargetForm(),

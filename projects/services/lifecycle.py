@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from core.errors import DomainError, TransitionNotAllowed, required_text
 from core.workflow import Workflow, require
-from funds import rules as funds_rules
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.parameters import parameter
@@ -348,14 +347,14 @@ def _check_work_relief(project: Project) -> None:
     min_pct = Decimal(str(parameter("project.work_relief_min_pct", area_code=project.area.code, on=today)))
     if project.work_relief_posts <= 0:
         raise DomainError("以工代赈项目请填写用工岗位数", field="work_relief_posts")
-    if not funds_rules.work_relief_posts_ok(project.posts_for_groups, project.work_relief_posts, min_pct=min_pct):
+    if not rules.work_relief_posts_ok(project.posts_for_groups, project.work_relief_posts, min_pct=min_pct):
         raise DomainError(
             f"以工代赈项目吸纳三类人员的岗位不少于岗位总数的 {min_pct}%（现为 {project.posts_for_groups}/"
             f"{project.work_relief_posts}）",
             field="posts_for_groups",
         )
     fiscal = fiscal_funds(project)
-    if not funds_rules.work_relief_pay_ok(project.labour_pay, fiscal, min_pct=min_pct):
+    if not rules.work_relief_pay_ok(project.labour_pay, fiscal, min_pct=min_pct):
         raise DomainError(
             f"以工代赈项目劳务报酬不低于财政资金的 {min_pct}%"
             f"（财政资金 {fiscal} 元，劳务报酬 {project.labour_pay} 元）",

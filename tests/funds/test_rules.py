@@ -83,17 +83,7 @@ def test_relocation_debt_needs_its_document():
     assert rules.use_allowed("industry_development")
 
 
-def test_work_relief_fifteen_percent_of_posts_and_of_pay():
-    """NR-PRJ-07 posts and NR-PRJ-08 labour pay are two checks (SPEC §15 C-15)."""
-    assert rules.work_relief_posts_ok(3, 20, min_pct=D(15))
-    assert not rules.work_relief_posts_ok(2, 20, min_pct=D(15))
-    assert rules.work_relief_pay_ok(D("150000.00"), D("1000000.00"), min_pct=D(15))
-    assert not rules.work_relief_pay_ok(D("149999.99"), D("1000000.00"), min_pct=D(15))
-
-
-def test_shares_for_display_and_exact_sums():
-    assert rules.share_pct(D("300100"), D("1000000")) == D("30.01")
-    assert rules.share_pct(D(1), D(0)) is None
+def test_exact_sums():
     thirds = [D("333333.33"), D("333333.33"), D("333333.34")]
     assert rules.sums_reconcile(thirds, D("1000000.00"))
     assert not rules.sums_reconcile(thirds[:2], D("1000000.00"))

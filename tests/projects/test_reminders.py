@@ -2,16 +2,13 @@
 after a missed one, with the count of what is still open; nothing on other days or when all is done."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 
-from funds import services as fund_services
 from notifications.models import Notification
 from projects import services
-from projects.services.reminders import payment_reminders, project_reminders
+from projects.services.reminders import project_reminders
 from projects.tasks import project_reminders_task
-from tests.funds.test_services import allocate, batch
 
 pytestmark = pytest.mark.django_db
 
@@ -49,20 +46,7 @@ def test_implementation_plans_by_thirty_one_march(world):
     assert "实施方案批复：距 3月31日 还有 3 天，2026 年度还有 1 个项目尚未批复" in _titles(world.county_reviewer)[0]
 
 
-def test_payment_milestone_reminder_names_the_share(world):
-    fund = batch(world, amount=Decimal("1000000.00"))
-    allocation = allocate(world, fund, world.to_implementation(), amount="1000000.00")
-    fund_services.disbursement_record(
-        actor=world.finance, allocation=allocation, paid_on=datetime.date(2026, 6, 10), amount=Decimal("400000.00"),
-        payee="施工单位", voucher_no="1",
-    )  # fmt: skip
-    told = payment_reminders(today=datetime.date(2026, 6, 16))
-    assert told == 2  # county finance and the county reviewer
-    assert "距 6月30日 还有 14 天，现为 40.00%，须达到 50%（1 个项目滞后）" in _titles(world.finance)[0]
-    assert payment_reminders(today=datetime.date(2026, 6, 17)) == 0
-
-
-def test_the_task_runs_both(world, monkeypatch):
+def test_the_task_sends_the_project_reminders(world, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 11, 16))
     world.propose(year=2027, planned_start=datetime.date(2027, 4, 1), planned_end=datetime.date(2027, 9, 1))
     assert project_reminders_task() == 1  # called as the worker would; beat sends it by name

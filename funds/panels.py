@@ -1,0 +1,17 @@
+"""The funds' panel on a project's page (``projects.panels``): the allocations the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from funds import permissions
+from funds.models import FundAllocation
+from projects.models import Project
+from projects.panels import Panel
+
+
+def allocations_panel(user: Any, project: Project) -> Panel | None:
+    if not permissions.can_view(user):
+        return None
+    allocations = FundAllocation.objects.visible_to(user).filter(project=project).select_related("batch")
+    return Panel(template="funds/project_panel.html", context={"allocations": allocations})

@@ -1,0 +1,34 @@
+"""What the apps above ``projects`` show on a project's page (the funds allocated to it): each registers, in its
+``AppConfig.ready``, a function of the user and the project that returns a ``Panel`` or ``None``. The page includes
+each panel's template, so ``projects`` imports none of those apps (README, layering)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from projects.models import Project
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str  # included with ``panel`` bound to ``context``
+    context: dict[str, Any]
+
+
+PanelSource = Callable[[Any, "Project"], Panel | None]
+_sources: list[PanelSource] = []
+
+
+def register(source: PanelSource) -> PanelSource:
+    """Add a panel to every project page (idempotent, so a second ``ready`` adds nothing)."""
+    if source not in _sources:
+        _sources.append(source)
+    return source
+
+
+def panels_for(user: Any, project: Project) -> list[Panel]:
+    """The panels ``user`` sees on ``project``'s page, in the order the apps registered them."""
+    return [panel for source in _sources if (panel := source(user, project)) is not None]
