@@ -5,6 +5,7 @@ assistance cadre (帮扶责任人) from another area gets view and visit rights 
 from typing import Any, Final
 
 from django.db import transaction
+from django.dispatch import Signal
 from guardian.shortcuts import assign_perm, get_perms, remove_perm
 
 from accounts.roles import Role
@@ -13,6 +14,10 @@ from geo.querysets import GRANTS_MEMO
 
 # What a pairing opens on one household.
 PAIRING_PERMISSIONS: Final = ("households.view_household", "households.visit_household")
+
+# Sent (``household=``) inside the transaction of a grant or a revocation: the household's paired cadre is one of
+# its facts, which the households app (above this one) keeps and refreshes on it.
+pairing_changed = Signal()
 
 
 @transaction.atomic
@@ -25,6 +30,7 @@ def household_grant_to_cadre(*, household: Any, cadre: Any) -> None:
     for permission in PAIRING_PERMISSIONS:
         assign_perm(permission, cadre, household)
     cadre.__dict__.pop(GRANTS_MEMO, None)  # what visible_to remembered of this user's grants
+    pairing_changed.send(sender=household_grant_to_cadre, household=household)
 
 
 @transaction.atomic
@@ -33,6 +39,7 @@ def household_revoke_from_cadre(*, household: Any, cadre: Any) -> None:
     for permission in PAIRING_PERMISSIONS:
         remove_perm(permission, cadre, household)
     cadre.__dict__.pop(GRANTS_MEMO, None)
+    pairing_changed.send(sender=household_revoke_from_cadre, household=household)
 
 
 def household_grants_of(*, household: Any, cadre: Any) -> list[str]:

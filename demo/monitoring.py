@@ -24,6 +24,7 @@ from accounts.models import User
 from core.errors import DomainError
 from demo.plan import DemoPlan, HouseholdSeed
 from households.choices import HouseholdFlagKind, VisitKind
+from households.facts import facts_of
 from households.models import GuaranteeCheck, Household, Visit
 from households.services import VisitInput, income_record_save, visit_record
 from monitoring import selectors
@@ -281,7 +282,7 @@ def _eliminate(subject: Any, *, stop: str, actors: _Actors, today: datetime.date
     household = subject.household
     village = actors.village_step(household)
     township = actors.township(household)
-    size = max(1, household.members.filter(member_status="present", counts_in_household=True).count())
+    size = max(1, facts_of(household).size)
     income_record_save(
         actor=township,
         household=household,

@@ -121,6 +121,9 @@ class LedgerDef:
     # A data-exchange ledger in a fixed file layout (the national system's household roster, which the import
     # reads back): one sheet, the header on row 1, no title block, no totals.
     plain: bool = False
+    # The rows read household facts (households.facts): a household without its facts row gets one before the
+    # export reads (``heal``), on the primary, so that a fact is never shown as missing.
+    reads_facts: bool = False
 
     def narrow(self, queryset: QuerySet[Any], filters: Filters) -> QuerySet[Any]:
         if filters.start:
@@ -133,6 +136,13 @@ class LedgerDef:
         if filters.category and self.category_path:
             queryset = queryset.filter(**{self.category_path: filters.category})
         return queryset.order_by(self.area_path, *self.order)
+
+    def heal(self, prefix: str) -> None:
+        """Before an export reads its rows: compute the facts its rows need and lack under ``prefix``."""
+        if self.reads_facts:
+            from households.facts import facts_refresh_missing
+
+            facts_refresh_missing(prefix)
 
     def rows(self, user: Any, filters: Filters) -> QuerySet[Any]:
         return self.narrow(self.queryset(user), filters)

@@ -9,10 +9,10 @@ from decimal import Decimal
 from typing import Any, Final
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.roles import Capability, Role
+from accounts.roles import Capability
 from funds.models import FundBatch
 from households.choices import (
     GuaranteeSource,
@@ -27,7 +27,7 @@ from households.choices import (
 from households.imports.columns import COLUMNS as IMPORT_COLUMNS
 from households.imports.columns import FLAG_KEYS, choice_labels
 from households.masking import mask_id_number, mask_phone
-from households.models import GuaranteeCheck, HouseholdFlag, HouseholdMember, HouseholdUserObjectPermission, Visit
+from households.models import GuaranteeCheck, HouseholdFlag, HouseholdMember, Visit
 from ledgers.base import Column, Context, Kind, LedgerDef
 from monitoring.choices import (
     OPEN_SUBJECT_STATUSES,
@@ -137,42 +137,31 @@ ROSTER = LedgerDef(
 
 
 def _subjects(user: Any) -> QuerySet[MonitoringSubject]:
-    size = (
-        HouseholdMember.objects.filter(
-            household=OuterRef("household"), member_status=MemberStatus.PRESENT, counts_in_household=True
-        )
-        .values("household")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    cadre = (
-        HouseholdUserObjectPermission.objects.filter(
-            content_object=OuterRef("household"),
-            permission__codename="view_household",
-            user__groups__name=Role.ASSISTANCE_CADRE.value,
-            user__is_active=True,
-        )
-        .annotate(name=Concat("user__last_name", "user__first_name"))
-        .values("name")[:1]
-    )
+    # The household's size and its paired cadre are household facts (households.facts), read from their table.
     return (
         MonitoringSubject.objects.visible_to(user)
-        .select_related("household__managing_area__parent", "household__head", "application")
-        .annotate(
-            size=Coalesce(Subquery(size), 0), measures_count=Count("measures", distinct=True), cadre=Subquery(cadre)
+        .select_related(
+            "household__managing_area__parent", "household__head", "household__facts__paired_cadre", "application"
         )
+        .annotate(measures_count=Count("measures", distinct=True))
     )
+
+
+def _cadre_name(facts: Any) -> str:
+    cadre = facts.paired_cadre if facts is not None else None
+    return str(cadre) if cadre is not None else ""
 
 
 def _subject_row(s: MonitoringSubject, ctx: Context) -> list[Any]:
     household, application = s.household, s.application
     head = household.head
+    facts = getattr(household, "facts", None)
     return [
         *_place(household.managing_area),
         household.household_no,
         household.head_name,
         _id(head.id_number, ctx) if head else "",
-        getattr(s, "size", 0),
+        facts.size if facts is not None else 0,
         ctx.display(s, "category"),
         ctx.display(application, "channel"),
         _labels(s.triggers, TriggerCondition.choices),
@@ -182,7 +171,7 @@ def _subject_row(s: MonitoringSubject, ctx: Context) -> list[Any]:
         application.decision_no,
         application.per_capita_income,
         application.threshold,
-        getattr(s, "cadre", None) or "",
+        _cadre_name(facts),
         getattr(s, "measures_count", 0),
         ctx.display(s, "status"),
         s.eliminated_on,
@@ -193,6 +182,7 @@ def _subject_row(s: MonitoringSubject, ctx: Context) -> list[Any]:
 SUBJECTS = LedgerDef(
     code="L-01",
     stock=True,
+    reads_facts=True,
     title="监测对象台账",
     basis="SPEC §13.1 L-01; 003 L232; 004 L199",
     capability=Capability.BROWSE_HOUSEHOLDS,

@@ -15,7 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from households.choices import HouseholdFlagKind, WaterSupplyType
-from households.facts import has_flag_q, visit_overdue_q
+from households.facts import facts_refresh_missing, has_flag_q, visit_overdue_q
 from households.models import Household, HouseholdFacts
 from ledgers.models import AreaCounts
 from monitoring.choices import OPEN_SUBJECT_STATUSES, MeasureStatus, SubjectCategory
@@ -65,7 +65,7 @@ def area_counts_refresh(*, today: datetime.date | None = None, prefix: str = "")
     """Recount every managing area (or those under ``prefix``): one pass over the facts, one over the open
     monitoring subjects, one over the look-backs due. Returns the areas counted."""
     today = today or timezone.localdate()
-    _facts_of_the_uncounted(prefix)
+    facts_refresh_missing(prefix)  # so that the count holds every household
     now = timezone.now()
     facts = HouseholdFacts.objects.filter(active=True)
     subjects = MonitoringSubject.objects.all()
@@ -171,19 +171,6 @@ def _problem_counts(rows: dict[int, dict[str, Any]], prefix: str, today: datetim
         rows.setdefault(area_id, {}).update(
             problems_open=opened, problems_overdue=overdue, problems_closed_this_year=closed
         )
-
-
-def _facts_of_the_uncounted(prefix: str) -> None:
-    """A household without facts (written before the facts table, or by a path that does not refresh them) gets
-    them now, so that the count holds it."""
-    from households.facts import facts_refresh_households
-
-    missing = Household.objects.filter(facts__isnull=True)
-    if prefix:
-        missing = missing.filter(managing_area__code__startswith=prefix)
-    ids = list(missing.values_list("pk", flat=True)[:50_000])
-    for start in range(0, len(ids), 1000):
-        facts_refresh_households(ids[start : start + 1000])
 
 
 def _plan_due_days(today: datetime.date) -> int:

@@ -99,6 +99,7 @@ def export_run(*, export: LedgerExport) -> LedgerExport:
     def progress(done: int) -> None:
         LedgerExport.objects.filter(pk=export.pk).update(done=done)
 
+    ledger.heal(scope.prefix)
     split = scope.level in ABOVE_COUNTY and ledger.area_path != "county__code" and not ledger.plain
     try:
         with tempfile.TemporaryDirectory() as folder, reading_replica():  # the rows from the replica, if any

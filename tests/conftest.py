@@ -1,10 +1,13 @@
+import datetime
 import os
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 pytest_plugins = ["tests.browser"]
+_real_localdate = timezone.localdate  # before any test fixes the day
 
 
 def _services_available() -> bool:
@@ -47,3 +50,25 @@ def _fast_passwords(settings):
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
+
+
+class Clock:
+    """The day the code under test reads (``timezone.localdate``); ``set`` fixes it. Unset, it is the real day."""
+
+    def __init__(self) -> None:
+        self.day: datetime.date | None = None
+
+    def set(self, day: datetime.date) -> datetime.date:
+        self.day = day
+        return day
+
+
+@pytest.fixture
+def today(monkeypatch) -> Clock:
+    """One clock for every test that fixes the date, instead of each module patching ``localdate`` its own way."""
+    clock = Clock()
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate",
+        lambda *a, **k: clock.day if clock.day is not None else _real_localdate(*a, **k),
+    )
+    return clock

@@ -43,6 +43,7 @@ from households.facts.table import (
     facts_refresh,
     facts_refresh_area,
     facts_refresh_households,
+    facts_refresh_missing,
     household_facts,
     register,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "facts_refresh",
     "facts_refresh_area",
     "facts_refresh_households",
+    "facts_refresh_missing",
     "flag_in_force",
     "flag_in_force_q",
     "guarantee_facts",

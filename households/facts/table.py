@@ -392,6 +392,19 @@ def facts_refresh_households(household_ids: Iterable[int], *, on: datetime.date 
         facts_refresh(Household.objects.filter(pk__in=members), ctx=FactContext.of(county_code, on=on))
 
 
+def facts_refresh_missing(prefix: str = "", *, limit: int = 50_000) -> int:
+    """Households without facts (written before the facts table, or by a path that does not refresh them) under the
+    area code ``prefix`` get them now, a thousand at a time, so that what reads the facts (the counts, a ledger)
+    holds them. Returns how many were computed."""
+    missing = Household.objects.filter(facts__isnull=True)
+    if prefix:
+        missing = missing.filter(managing_area__code__startswith=prefix)
+    ids = list(missing.values_list("pk", flat=True)[:limit])
+    for start in range(0, len(ids), 1000):
+        facts_refresh_households(ids[start : start + 1000])
+    return len(ids)
+
+
 def facts_of(household: Household) -> HouseholdFacts:
     """The stored facts of one household, computed now when missing."""
     try:

@@ -36,9 +36,9 @@ def test_payment_milestone_reminder_names_the_share(world):
     assert payment_reminders(today=datetime.date(2026, 6, 17)) == 0
 
 
-def test_the_daily_job_sends_them(world, monkeypatch):
+def test_the_daily_job_sends_them(world, today):
     _paid_forty_percent(world)
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 6, 27))
+    today.set(datetime.date(2026, 6, 27))
     assert payment_reminders_task() == 2  # called as the worker would; beat sends it by name
     assert "距 6月30日 还有 3 天，现为 40.00%，须达到 50%" in _titles(world.finance)[0]
 

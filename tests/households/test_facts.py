@@ -31,6 +31,13 @@ from tests.factories import HouseholdFactory, MemberFactory, MonitoringSubjectFa
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _today(today):
+    today.set(TODAY)  # a service that refreshes facts (a pairing) computes them on the day the faces are compared
+
+
 DAY = datetime.timedelta(days=1)
 LAST, BEFORE = 2025, 2024
 

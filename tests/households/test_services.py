@@ -42,8 +42,8 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def _today(today):
+    today.set(TODAY)
 
 
 @pytest.fixture

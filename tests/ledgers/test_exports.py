@@ -486,3 +486,37 @@ def test_files_are_kept_the_configured_hours_and_an_hourly_job_expires_them(logi
     job = PeriodicTask.objects.get(task="ledgers.tasks.ledger_exports_expire_task")
     assert job.enabled
     assert job.crontab.hour == "*"
+
+
+def test_the_subject_ledger_reads_size_and_paired_cadre_from_the_household_facts(login, client):
+    """L-01's 家庭人口 and 帮扶责任人 are the household facts (one definition, households.facts); a household whose
+    facts row is missing gets it before the export reads."""
+    from accounts.grants import household_grant_to_cadre
+    from households.models import HouseholdFacts
+
+    user = login("report")
+    subjects = MonitoringSubject.objects.visible_to(user).select_related("household").order_by("pk")
+    assert subjects.count() >= 2
+    healed, paired = subjects[0].household, subjects[1].household
+    HouseholdFacts.objects.filter(household=healed).delete()
+    cadre = User.objects.filter(groups__name=Role.ASSISTANCE_CADRE.value).first()
+    household_grant_to_cadre(household=paired, cadre=cadre)  # the fact follows the grant at once
+
+    _record, content = export(client, "L-01")
+
+    data = [row for rows in calamine_sheets(content).values() for row in _data(rows)]
+    header = next(iter(calamine_sheets(content).values()))[2]
+    number, size, cadre_at = header.index("户编号"), header.index("家庭人口"), header.index("帮扶责任人")
+    facts = {
+        f.household.household_no: f
+        for f in HouseholdFacts.objects.filter(household__in=[s.household for s in subjects]).select_related(
+            "household", "paired_cadre"
+        )
+    }
+    assert healed.household_no in facts
+    assert len(data) == subjects.count()
+    for row in data:
+        fact = facts[str(row[number])]
+        assert int(row[size]) == fact.size
+        assert row[cadre_at] == (str(fact.paired_cadre) if fact.paired_cadre else "")
+    assert str(cadre) in {row[cadre_at] for row in data if str(row[number]) == paired.household_no}

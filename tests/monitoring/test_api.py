@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def _today(today):
+    today.set(TODAY)
 
 
 def test_report_and_take_steps_through_the_api(api_client):

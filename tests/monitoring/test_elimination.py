@@ -45,8 +45,8 @@ DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def _today(today):
+    today.set(TODAY)
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def _today(today):
+    today.set(TODAY)
 
 
 def test_the_village_opens_and_takes_its_steps_on_the_pages(client):

@@ -37,8 +37,8 @@ TODAY = datetime.date(2026, 11, 23)
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def _today(today):
+    today.set(TODAY)
 
 
 class County:
@@ -425,14 +425,14 @@ def test_waiting_counts_working_days_across_national_day(county):
 
 
 @pytest.mark.parametrize(
-    ("today", "days", "level"),
+    ("on", "days", "level"),
     [
         (datetime.date(2026, 11, 13), 15, "orange"),  # reported Fri Oct 23: 15 working days on Fri Nov 13
         (datetime.date(2026, 11, 16), 16, "red"),
         (datetime.date(2026, 11, 12), 14, "yellow"),
     ],
 )
-def test_the_whole_procedure_is_measured_against_the_total_target(county, today, days, level):
+def test_the_whole_procedure_is_measured_against_the_total_target(county, on, days, level):
     """SPEC §4.14 ``entry.total_target_days`` = 15, in working days from the report (EN-0 → EN-6)."""
     from monitoring.selectors import procedure_waiting
 
@@ -440,7 +440,7 @@ def test_the_whole_procedure_is_measured_against_the_total_target(county, today,
     EntryApplication.objects.filter(pk=application.pk).update(reported_on=datetime.date(2026, 10, 23))
     application.refresh_from_db()
 
-    result = procedure_waiting(application, today=today)
+    result = procedure_waiting(application, today=on)
 
     assert (result.days, result.limit, result.level) == (days, 15, level)
 

@@ -30,8 +30,8 @@ JUNE_2021 = datetime.date(2021, 6, 15)  # SPEC §3.5: window 2020-06 … 2021-05
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def _today(today):
+    today.set(TODAY)
 
 
 @pytest.fixture

@@ -38,8 +38,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def _today(today):
+    today.set(TODAY)
 
 
 @pytest.fixture

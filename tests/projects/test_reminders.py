@@ -18,7 +18,7 @@ def _titles(user):
 
 
 @pytest.mark.parametrize(
-    ("today", "expected"),
+    ("on", "expected"),
     [
         (datetime.date(2026, 11, 16), "距 11月30日 还有 14 天，2027 年度还有 1 个项目未列入年度实施计划"),
         (datetime.date(2026, 11, 27), "距 11月30日 还有 3 天"),
@@ -27,9 +27,9 @@ def _titles(user):
         (datetime.date(2027, 1, 1), "已超过 12月31日 的时限，2027 年度还有 1 个项目尚未入库"),
     ],
 )
-def test_next_years_plan_and_library_deadlines(world, today, expected):
+def test_next_years_plan_and_library_deadlines(world, on, expected):
     world.propose(year=2027, planned_start=datetime.date(2027, 4, 1), planned_end=datetime.date(2027, 9, 1))
-    assert project_reminders(today=today) == 1
+    assert project_reminders(today=on) == 1
     (title,) = _titles(world.county_reviewer)
     assert expected in title
 
@@ -46,7 +46,7 @@ def test_implementation_plans_by_thirty_one_march(world):
     assert "实施方案批复：距 3月31日 还有 3 天，2026 年度还有 1 个项目尚未批复" in _titles(world.county_reviewer)[0]
 
 
-def test_the_task_sends_the_project_reminders(world, monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 11, 16))
+def test_the_task_sends_the_project_reminders(world, today):
+    today.set(datetime.date(2026, 11, 16))
     world.propose(year=2027, planned_start=datetime.date(2027, 4, 1), planned_end=datetime.date(2027, 9, 1))
     assert project_reminders_task() == 1  # called as the worker would; beat sends it by name

@@ -36,8 +36,8 @@ P = ProblemStatus
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def _today(today):
+    today.set(TODAY)
 
 
 @pytest.fixture

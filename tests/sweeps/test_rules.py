@@ -42,8 +42,8 @@ LAST, BEFORE = TODAY.year - 1, TODAY.year - 2  # 2025 and 2024: the calendar yea
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def _today(today):
+    today.set(TODAY)
 
 
 class World(County):

@@ -29,8 +29,8 @@ HEADER = ["身份证号", "姓名", "区划代码", "预警类型", "发生日�
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def _today(today):
+    today.set(TODAY)
 
 
 @pytest.fixture
