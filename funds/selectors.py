@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from core.percent import share_pct
 from funds import rules
@@ -21,6 +22,7 @@ from funds.models import Disbursement, FundAllocation, FundBatch
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.parameters import parameter
+from projects import policy as project_policy
 from projects.choices import FundingSource
 
 ZERO = Decimal(0)
@@ -342,6 +344,7 @@ class DisclosureSheet:
     rows: list[tuple[Any, ...]]
     totals: tuple[Any, ...]
     batches: list[FundBatch] = field(default_factory=list)
+    notice_days: int = 0  # how long it is posted at least (notice.project_days)
 
 
 def disclosure_sheet(*, area: AdminArea, year: int, user: Any) -> DisclosureSheet:
@@ -402,7 +405,16 @@ def disclosure_sheet(*, area: AdminArea, year: int, user: Any) -> DisclosureShee
         totals = ("合计", "", "", "", "", "", "", _sum(planned.values()), _sum(allocated.values()), _sum(paid.values()),
                   "")  # fmt: skip
         title = f"{area.name}{year}年度衔接资金项目计划及资金安排公告"
-    sheet = DisclosureSheet(title=title, level=level, area=area, year=year, columns=columns, rows=rows, totals=totals)
+    sheet = DisclosureSheet(
+        title=title,
+        level=level,
+        area=area,
+        year=year,
+        columns=columns,
+        rows=rows,
+        totals=totals,
+        notice_days=project_policy.notice_days(area.code, on=timezone.localdate()),
+    )
     if level == AreaLevel.COUNTY:
         sheet.batches = list(
             FundBatch.objects.visible_to(user).filter(county=area, year=year).order_by("issued_on", "pk")

@@ -50,3 +50,9 @@ class WorkdayCalendar:
                 count += 1
             day += datetime.timedelta(days=1)
         return count
+
+
+def notice_long_enough(starts_on: datetime.date, ends_on: datetime.date, min_days: int) -> bool:
+    """A public notice (公示) lasts at least ``min_days`` calendar days, both ends included: ``notice.entry_days``
+    and the elimination notices (SPEC §4.6 EN-3, §4.8), ``notice.project_days`` (§8.8)."""
+    return (ends_on - starts_on).days + 1 >= min_days

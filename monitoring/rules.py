@@ -134,11 +134,6 @@ def triggers_fit_category(cited: Iterable[str], *, category: str, profile: str) 
     return any(code in allowed for code in cited)
 
 
-def notice_long_enough(starts_on: datetime.date, ends_on: datetime.date, min_days: int) -> bool:
-    """SPEC §4.6 EN-3: the notice lasts at least ``notice.entry_days`` calendar days, both ends included."""
-    return (ends_on - starts_on).days + 1 >= min_days
-
-
 def notice_effective_end(
     ends_on: datetime.date, objections: Iterable[tuple[datetime.date, datetime.date | None]], *, today: datetime.date
 ) -> datetime.date:

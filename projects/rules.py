@@ -34,11 +34,6 @@ def plan_deadlines(year: int) -> dict[str, datetime.date]:
     }
 
 
-def notice_long_enough(starts_on: datetime.date, ends_on: datetime.date, min_days: int) -> bool:
-    """SPEC §8.8: a project notice lasts at least ``notice.project_days`` calendar days, both ends included."""
-    return (ends_on - starts_on).days + 1 >= min_days
-
-
 def distribution_labour_ok(*, to_household: bool, labour_based: bool) -> bool:
     """NR-ASSET-01 (004 L348): income reaches households through paid labour, never by simply handing out cash or
     goods ("严禁简单发钱发物")."""

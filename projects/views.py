@@ -26,7 +26,7 @@ from geo.mixins import JurisdictionScopedMixin
 from geo.selectors import townships_of
 from geo.shortcuts import get_visible_or_404, scoped_view
 from households.models import Household
-from projects import permissions, selectors, services
+from projects import permissions, policy, selectors, services
 from projects.choices import AssetClass, AssetNature, AssetStatus, ProjectStatus
 from projects.forms import (
     AcceptForm,
@@ -187,6 +187,7 @@ class ProjectDetailView(JurisdictionScopedMixin, DetailView[Project]):
         actions = selectors.project_actions(user, project)
         editable = "edit" in actions
         fundings = list(project.fundings.all())
+        notice_days = policy.notice_days(project.area.code, on=timezone.localdate())
         context.update(
             actions=actions,
             editable=editable,
@@ -195,6 +196,7 @@ class ProjectDetailView(JurisdictionScopedMixin, DetailView[Project]):
             beneficiaries=beneficiaries,
             counts=selectors.benefit_counts(beneficiaries),
             panels=panels_for(user, project),
+            notice_days=notice_days,
             history=selectors.project_changes(project),
             forms={
                 "target": TargetForm(),
@@ -204,7 +206,7 @@ class ProjectDetailView(JurisdictionScopedMixin, DetailView[Project]):
                 "notice": NoticeForm(
                     initial={
                         "starts_on": timezone.localdate(),
-                        "ends_on": timezone.localdate() + datetime.timedelta(days=6),
+                        "ends_on": timezone.localdate() + datetime.timedelta(days=notice_days - 1),
                     }
                 ),
                 "implementation": PlanForm(),

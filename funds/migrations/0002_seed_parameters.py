@@ -1,3 +1,6 @@
+"""The funds' policy values. The project values once seeded here (the work-relief share, the notice length) are
+the projects app's own: ``projects/migrations/0005_seed_project_values.py``."""
+
 from django.db import migrations
 
 from geo.seeding import seed_parameters
@@ -11,8 +14,6 @@ ROWS = [
         [["06-30", 50], ["09-30", 75], ["10-31", 85], ["11-30", 92]],
         "SPEC §8.7 NR-PRJ-09 (003 L1492)",
     ),
-    ("project.work_relief_min_pct", 15, "SPEC §8.6 NR-PRJ-07/08 (003 L660; 004 L615)"),
-    ("notice.project_days", 7, "SPEC §8.8 (design)"),
 ]
 
 

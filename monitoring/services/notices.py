@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.errors import DomainError, required_text
+from geo.workdays import notice_long_enough
 from monitoring import rules
 from monitoring.models import EliminationCase, EntryApplication, NoticeObjection, PublicNotice
 
@@ -33,7 +34,7 @@ def notice_post(
         raise DomainError(f"公示不能早于{not_before_label}（{not_before}）", field="starts_on")
     if ends_on < starts_on:
         raise DomainError("公示结束日期不能早于开始日期", field="ends_on")
-    if not rules.notice_long_enough(starts_on, ends_on, min_days):
+    if not notice_long_enough(starts_on, ends_on, min_days):
         raise DomainError(f"公示期不得少于 {min_days} 天", field="ends_on")
     if notices_of(case, stage).filter(starts_on__gte=not_before or starts_on).exists():
         raise DomainError("本环节已张贴公示", field="starts_on")

@@ -22,9 +22,10 @@ from core.workflow import Workflow, require
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.parameters import parameter
+from geo.workdays import notice_long_enough
 from households.choices import HouseholdFlagKind
 from households.models import Household
-from projects import permissions, rules
+from projects import permissions, policy, rules
 from projects.choices import NON_FISCAL_SOURCES, DisclosureStage, FundingSource, LinkageMode, ProjectStatus
 from projects.models import (
     PerformanceTarget,
@@ -272,8 +273,8 @@ def project_notice_post(
     if stage is None:
         raise TransitionNotAllowed(f"项目当前为“{project.get_status_display()}”，无需公示")
     require(permissions.can_post_notice(actor, project, stage))
-    min_days = int(parameter("notice.project_days", area_code=project.area.code, on=timezone.localdate()))
-    if not rules.notice_long_enough(starts_on, ends_on, min_days):
+    min_days = policy.notice_days(project.area.code, on=timezone.localdate())
+    if not notice_long_enough(starts_on, ends_on, min_days):
         raise DomainError(f"公示期不少于 {min_days} 天", field="ends_on")
     if project.disclosures.filter(stage=stage).exists():
         raise DomainError(f"“{stage.label}”已张贴", field="stage")

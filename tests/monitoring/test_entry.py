@@ -9,6 +9,7 @@ from django.db.models import Max
 
 from accounts.roles import Role
 from core.errors import DomainError, TransitionNotAllowed
+from geo.workdays import notice_long_enough
 from households.choices import HouseholdFlagKind, VisitKind
 from households.models import HouseholdFlag, IncomeRecord, Visit
 from monitoring import rules
@@ -386,8 +387,8 @@ def test_reporting_lowers_the_risk_flag_of_the_visit(county):
 )
 def test_the_notice_clock(ends_on, objections, expected):
     assert rules.notice_effective_end(ends_on, objections, today=TODAY) == expected
-    assert rules.notice_long_enough(datetime.date(2026, 11, 23), datetime.date(2026, 11, 27), 5)
-    assert not rules.notice_long_enough(datetime.date(2026, 11, 23), datetime.date(2026, 11, 26), 5)
+    assert notice_long_enough(datetime.date(2026, 11, 23), datetime.date(2026, 11, 27), 5)
+    assert not notice_long_enough(datetime.date(2026, 11, 23), datetime.date(2026, 11, 26), 5)
 
 
 def test_the_admin_cannot_change_a_state(client, county):

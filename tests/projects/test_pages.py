@@ -227,3 +227,21 @@ def test_the_admin_shows_projects_and_funds_read_only(client, world):
     project.refresh_from_db()
     assert project.status == P.PROPOSED
     assert Decimal(0) == sum(a.amount for a in project.allocations.all())
+
+
+def test_the_notice_length_is_the_countys_parameter_on_the_page_the_form_and_the_service(client, world):
+    """``notice.project_days`` (SPEC §8.8) set to 10 for the county: the step names 10 days, the form proposes a
+    10-day notice, and the service refuses 9."""
+    from core.errors import DomainError
+    from geo.models import PolicyParameter
+
+    PolicyParameter.objects.create(key="notice.project_days", area_code=world.county.code, valid_from=TODAY, value=10)
+    project = world.propose()
+    client.force_login(world.village_worker)
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "张贴公示（不少于 10 天，期满后方可办理下一步）" in page
+    assert f'value="{(TODAY + 9 * DAY).isoformat()}"' in page
+    with pytest.raises(DomainError, match="公示期不少于 10 天"):
+        services.project_notice_post(
+            project=project, actor=world.village_worker, places="村部公示栏", starts_on=TODAY, ends_on=TODAY + 8 * DAY
+        )
