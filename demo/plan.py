@@ -18,6 +18,7 @@ from typing import Final, TypeVar
 from accounts.roles import Department, Role
 from core.errors import DomainError
 from demo import names
+from geo.codes import AreaLevel, ancestor_code
 from households import idnumbers
 from households.choices import (
     ChronicCondition,
@@ -333,7 +334,7 @@ def _areas(rng: random.Random) -> tuple[tuple[AreaSeed, ...], tuple[AreaSeed, ..
 
 
 def _township_of(village_code: str) -> str:
-    return village_code[:9] + "000"
+    return ancestor_code(village_code, AreaLevel.TOWNSHIP)
 
 
 _T = TypeVar("_T")

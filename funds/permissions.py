@@ -4,7 +4,7 @@ from typing import Any
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
-from projects.permissions import in_chain
+from geo.querysets import in_territory
 
 
 def can_view(user: Any) -> bool:
@@ -13,9 +13,9 @@ def can_view(user: Any) -> bool:
 
 def can_record_funds(user: Any, county_code: str) -> bool:
     """Batches and allocations: county finance and the county bureau, inside their county."""
-    return has_capability(user, Capability.RECORD_FUNDS) and in_chain(user, county_code)
+    return has_capability(user, Capability.RECORD_FUNDS) and in_territory(user, county_code)
 
 
 def can_record_payment(user: Any, project_area_code: str) -> bool:
     """Payments: county finance, or the project unit that builds the project ("谁建设、谁实施、谁录入", 003 L1504)."""
-    return has_capability(user, Capability.RECORD_PAYMENTS) and in_chain(user, project_area_code)
+    return has_capability(user, Capability.RECORD_PAYMENTS) and in_territory(user, project_area_code)

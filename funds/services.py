@@ -17,7 +17,7 @@ from core.workflow import require
 from funds import permissions, rules
 from funds.choices import FundCategory, FundLevel, FundUse
 from funds.models import Disbursement, FundAllocation, FundBatch
-from geo.codes import AreaLevel
+from geo.codes import AreaLevel, same_county
 from geo.models import AdminArea
 from projects.choices import FUNDABLE_STATUSES, LIBRARY_ONLY_SOURCES, PAYABLE_STATUSES, FundingSource
 from projects.models import Project
@@ -116,7 +116,7 @@ def allocation_create(
     batch = FundBatch.objects.select_for_update(of=("self",)).select_related("county").get(pk=batch.pk)
     require(permissions.can_record_funds(actor, batch.county.code))
     project = Project.objects.select_related("area", "category").get(pk=project.pk)
-    if not project.area.code.startswith(batch.county.code[:6]):
+    if not same_county(project.area.code, batch.county.code):
         raise DomainError("资金只能分配给本县的项目", field="project")
     if batch.source in LIBRARY_ONLY_SOURCES and project.status not in FUNDABLE_STATUSES:
         raise DomainError(

@@ -77,3 +77,13 @@ def parent_code(code: str) -> str | None:
 def ancestor_code(code: str, level: str) -> str:
     """The 12-digit code of the area of ``level`` that contains ``code`` (a village's county, say)."""
     return prefix_of(code, level).ljust(12, "0")
+
+
+def village_of(code: str) -> str:
+    """The 12-digit code of the village a code lies in: a group's (村民小组, 15 digits) village, a village itself."""
+    return code[:12]
+
+
+def same_county(code: str, other: str) -> bool:
+    """Both codes lie in one county (a project's beneficiaries and assets stay in its county, SPEC §8.5, §10)."""
+    return code.startswith(prefix_of(other, AreaLevel.COUNTY))

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, NamedTuple, Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
+
+from geo.codes import PREFIX_LENGTH, ancestor_code
 
 _M = TypeVar("_M", bound=models.Model)
 GRANTS_MEMO = "_jurisdiction_grants"  # where a user object keeps the ids its grants open
@@ -18,6 +21,14 @@ def jurisdiction_prefixes(user: Any) -> list[str]:
     if area is None:
         return []
     return [area.prefix]
+
+
+def in_territory(user: Any, area_code: str) -> bool:
+    """The object form of ``visible_to``'s territory test, without a query: ``area_code`` lies inside the user's
+    territory (a superuser's is everything). The permission checks of every app ask this, and nothing else."""
+    if user.is_superuser:
+        return True
+    return any(area_code.startswith(prefix) for prefix in jurisdiction_prefixes(user))
 
 
 class JurisdictionQuerySet(models.QuerySet[_M]):
@@ -35,10 +46,32 @@ class JurisdictionQuerySet(models.QuerySet[_M]):
     territory_capability: ClassVar[str] = ""
     # Whose guardian grants also open the row: None = no grants, "" = the row itself, "household" = its household.
     grant_path: ClassVar[str | None] = None
+    # Rows of an area that encloses the user's (lookup path to its code → its level): a township cadre sees the
+    # campaign of the county they are in ({"county__code": "county"}), with the territory capability.
+    enclosing_fields: ClassVar[Mapping[str, str]] = {}
+    # Rows that are one user's only (an inbox, an export file): the lookup path to that user. It holds for
+    # superusers too; with no ``jurisdiction_fields`` it is the whole test (the rows have no place of their own).
+    owner_path: ClassVar[str] = ""
+    # Users without ``department_capability`` (a department screener, who does not browse households) see only
+    # the rows of their own department, by this path.
+    department_path: ClassVar[str] = ""
+    department_capability: ClassVar[str] = ""
+    # Rows of different kinds need different capabilities: the field holding the kind, and ``kind_capabilities``
+    # mapping each kind to the permission (``app_label.codename``) it needs.
+    kind_field: ClassVar[str] = ""
+    # The lookup path to the code of the area that decides on a row (``managed_by``), if any.
+    managing_field: ClassVar[str] = ""
+
+    @classmethod
+    def kind_capabilities(cls) -> Mapping[str, str]:
+        return {}
 
     def visible_to(self, user: Any) -> Self:
         if not user.is_authenticated or not user.is_active:
             return self.none()
+        if self.owner_path and (user.is_superuser or not self.jurisdiction_fields):
+            # An owner's rows with no place of their own (a ledger file) are theirs wherever they now work.
+            return self.filter(**{self.owner_path: user})
         if user.is_superuser:
             return self
         allowed = Q(pk__in=[])  # deny by default: no area, no capability, no grant, no rows
@@ -46,9 +79,40 @@ class JurisdictionQuerySet(models.QuerySet[_M]):
             for prefix in jurisdiction_prefixes(user):
                 for field in self.jurisdiction_fields:
                     allowed |= _within(field, prefix)
+            allowed |= self._enclosing(user)
         granted = self._granted_to(user)
         if granted is not None:
             allowed |= granted
+        rows = self.filter(allowed)
+        if self.owner_path:
+            rows = rows.filter(**{self.owner_path: user})
+        if self.department_path and not user.has_perm(self.department_capability):
+            rows = rows.filter(**{self.department_path: getattr(user, "department", "") or "-"})
+        if self.kind_field:
+            kinds = [kind for kind, perm in self.kind_capabilities().items() if user.has_perm(perm)]
+            rows = rows.filter(**{f"{self.kind_field}__in": kinds})
+        return rows
+
+    def _enclosing(self, user: Any) -> Q:
+        """The rows of the areas that enclose the user's own, at the levels ``enclosing_fields`` names."""
+        area = getattr(user, "area", None)
+        found = Q(pk__in=[])
+        if area is None:
+            return found
+        for field, level in self.enclosing_fields.items():
+            if len(area.prefix) > PREFIX_LENGTH[level]:  # only an area below that level is enclosed by one
+                found |= Q(**{field: ancestor_code(area.code, level)})
+        return found
+
+    def managed_by(self, user: Any) -> Self:
+        """The rows whose ``managing_field`` lies in the user's territory: where the user may act, which is
+        narrower than what they read (a co-managing area reads but does not decide, SPEC §1.3 rule 2, §1.5)."""
+        if user.is_superuser:
+            return self
+        allowed = Q(pk__in=[])
+        if self.managing_field:
+            for prefix in jurisdiction_prefixes(user):
+                allowed |= _within(self.managing_field, prefix)
         return self.filter(allowed)
 
     def territory_ids(self, user: Any) -> list[int] | None:

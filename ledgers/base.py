@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts.roles import Capability
-from geo.codes import level_of, prefix_of
+from geo.codes import AreaLevel, ancestor_code, level_of, prefix_of
 
 
 class Kind(Enum):
@@ -150,7 +150,7 @@ class LedgerDef:
 
 def township_code(area_code: str) -> str:
     """The township a 12-digit place code lies in (its first 9 digits)."""
-    return area_code[:9].ljust(12, "0")
+    return ancestor_code(area_code, AreaLevel.TOWNSHIP)
 
 
 def iterate(queryset: QuerySet[Any], chunk: int = 2000) -> Iterator[Any]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.roles import Capability
 from funds.models import FundBatch
+from geo.codes import village_of
 from households.choices import (
     GuaranteeSource,
     HealthStatus,
@@ -95,7 +96,7 @@ def _roster_row(m: HouseholdMember, ctx: Context) -> list[Any]:
     yes = {True: "是", False: "否"}
     return [
         household.household_no,
-        household.managing_area.code[:12],  # a household managed by a group (村民小组): its village
+        village_of(household.managing_area.code),  # a household managed by a group (村民小组): its village
         household.hukou_area.code if household.hukou_area else "",
         household.address,
         household.phone if ctx.full_ids else mask_phone(household.phone),

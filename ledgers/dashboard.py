@@ -22,7 +22,7 @@ from accounts.roles import Capability
 from core.errors import DomainError
 from core.percent import share_pct
 from core.replica import reading_replica
-from geo.codes import PREFIX_LENGTH, AreaLevel
+from geo.codes import AreaLevel, prefix_of
 from geo.models import AdminArea
 from geo.parameters import parameter
 from households.rules import threshold_respects_floor
@@ -79,16 +79,15 @@ class Dashboard:
     counted_at: datetime.datetime | None = None  # when the counts the panels read were made
 
 
-def _places(user: Any) -> tuple[int, dict[str, str]]:
-    """The prefix length of the places compared and their names, keyed by prefix (a village user: the village)."""
+def _places(user: Any) -> tuple[str, dict[str, str]]:
+    """The level of the places compared and their names, keyed by prefix (a village user: the village)."""
     area = user.area
     level = CHILD_LEVEL.get(area.level, area.level) if area else AreaLevel.COUNTY
-    length = PREFIX_LENGTH[level]
     names = {
-        a.code[:length]: a.name
+        prefix_of(a.code, level): a.name
         for a in AdminArea.objects.visible_to(user).active().filter(level=level).order_by("code")
     }
-    return length, names
+    return level, names
 
 
 @dataclass
@@ -108,10 +107,10 @@ class Counted:
             found.update(row[name])
         return found
 
-    def by_place(self, length: int) -> dict[str, list[dict[str, Any]]]:
+    def by_place(self, level: str) -> dict[str, list[dict[str, Any]]]:
         places: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in self.rows:
-            places[row["code"][:length]].append(row)
+            places[prefix_of(row["code"], level)].append(row)
         return places
 
 
@@ -160,8 +159,8 @@ def _subjects_by_risk(counted: Counted) -> Panel:
     )  # fmt: skip
 
 
-def _subjects_by_place(counted: Counted, length: int, names: dict[str, str]) -> Panel:
-    places = counted.by_place(length)
+def _subjects_by_place(counted: Counted, level: str, names: dict[str, str]) -> Panel:
+    places = counted.by_place(level)
     categories = SubjectCategory.choices
     rows = []
     for prefix, name in names.items():
@@ -208,8 +207,8 @@ def _measures_by_type(counted: Counted) -> Panel:
     )  # fmt: skip
 
 
-def _problems_by_place(counted: Counted, length: int, names: dict[str, str]) -> Panel:
-    places = counted.by_place(length)
+def _problems_by_place(counted: Counted, level: str, names: dict[str, str]) -> Panel:
+    places = counted.by_place(level)
     rows = []
     for prefix, name in names.items():
         found = places.get(prefix, [])
@@ -309,19 +308,19 @@ def dashboard_for(user: Any, *, today: datetime.date) -> Dashboard:
 
 
 def _dashboard(user: Any, *, today: datetime.date) -> Dashboard:
-    length, names = _places(user)
+    level, names = _places(user)
     counted = _counted(user)
     panels: list[Panel] = []
     if has_capability(user, Capability.BROWSE_HOUSEHOLDS):
         panels += [
             _subjects_by_category(counted),
-            _subjects_by_place(counted, length, names),
+            _subjects_by_place(counted, level, names),
             _subjects_by_risk(counted),
             _entries_and_eliminations(counted, today),
             _measures_by_type(counted),
         ]
     if has_capability(user, Capability.VIEW_RECTIFICATION):
-        panels.append(_problems_by_place(counted, length, names))
+        panels.append(_problems_by_place(counted, level, names))
     if has_capability(user, Capability.VIEW_FUNDS):
         panels.append(_funds(user, today))
     if has_capability(user, Capability.BROWSE_HOUSEHOLDS):

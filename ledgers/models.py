@@ -1,4 +1,4 @@
-from typing import Any, Self
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.db import models
@@ -76,15 +76,14 @@ class FrozenQuerySet(JurisdictionQuerySet["FrozenLedger"]):
 
     jurisdiction_fields = ("area__code",)
 
-    def visible_to(self, user: Any) -> Self:
-        """Within the territory, only the ledgers whose data the user's role sees (a screener sees no visits)."""
-        from accounts.permissions import has_capability
+    # Within the territory, only the ledgers whose data the user's role sees (a screener sees no visits).
+    kind_field = "ledger"
+
+    @classmethod
+    def kind_capabilities(cls) -> Mapping[str, str]:
         from ledgers.catalogue import LEDGERS
 
-        rows = super().visible_to(user)
-        if getattr(user, "is_superuser", False):
-            return rows
-        return rows.filter(ledger__in=[c for c, d in LEDGERS.items() if has_capability(user, d.capability)])
+        return {code: f"accounts.{ledger.capability.value}" for code, ledger in LEDGERS.items()}
 
 
 class FrozenLedger(models.Model):

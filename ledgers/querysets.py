@@ -1,12 +1,9 @@
-from typing import Any, Self
+from typing import Any
 
-from django.db import models
+from geo.querysets import JurisdictionQuerySet
 
 
-class ExportQuerySet(models.QuerySet[Any]):
+class ExportQuerySet(JurisdictionQuerySet[Any]):
     """An export is its owner's alone: no one else sees or downloads it, whatever their territory."""
 
-    def visible_to(self, user: Any) -> Self:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(owner=user)
+    owner_path = "owner"

@@ -20,6 +20,7 @@ from accounts.roles import Capability
 from core.errors import DomainError
 from core.replica import reading_replica
 from core.xlsx import header_sheet, workbook_bytes
+from geo.codes import village_of
 from geo.models import AdminArea
 from households.imports.columns import BY_KEY, FLAG_KEYS, Kind, choice_labels
 from households.imports.reading import ImportFileError, read_workbook
@@ -110,7 +111,7 @@ def _registry(actor: Any, area: AdminArea) -> tuple[dict[str, dict[str, Any]], d
         h = m.household
         if h.household_no not in households:
             households[h.household_no] = {
-                "village_code": h.managing_area.code[:12],
+                "village_code": village_of(h.managing_area.code),
                 "hukou_code": h.hukou_area.code if h.hukou_area else None,
                 "address": h.address,
                 "phone": h.phone,

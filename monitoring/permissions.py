@@ -5,7 +5,7 @@ from typing import Any, Protocol
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
-from geo.querysets import jurisdiction_prefixes
+from geo.querysets import in_territory
 
 
 class Case(Protocol):
@@ -17,10 +17,7 @@ class Case(Protocol):
 
 def in_managing_chain(user: Any, application: Case) -> bool:
     """The object form of ``CaseQuerySet.managed_by`` (same prefixes, no query)."""
-    if user.is_superuser:
-        return True
-    code = application.household.managing_area.code
-    return any(code.startswith(prefix) for prefix in jurisdiction_prefixes(user))
+    return in_territory(user, application.household.managing_area.code)
 
 
 def can_take_village_steps(user: Any, application: Case) -> bool:

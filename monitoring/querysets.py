@@ -1,8 +1,6 @@
-from typing import Any, Self
+from typing import Any
 
-from django.db.models import Q
-
-from geo.querysets import JurisdictionQuerySet, jurisdiction_prefixes
+from geo.querysets import JurisdictionQuerySet
 
 
 class CaseQuerySet(JurisdictionQuerySet[Any]):
@@ -11,16 +9,8 @@ class CaseQuerySet(JurisdictionQuerySet[Any]):
     jurisdiction_fields = ("household__managing_area__code", "household__co_managing_area__code")
     territory_capability = "accounts.browse_households"
     grant_path = "household"
-
-    def managed_by(self, user: Any) -> Self:
-        """The cases whose household's **managing** area lies in the user's area: where the user may take workflow
-        steps (SPEC §1.3 rule 2; a co-managing area reads but does not decide, §1.5)."""
-        if user.is_superuser:
-            return self
-        allowed = Q(pk__in=[])
-        for prefix in jurisdiction_prefixes(user):
-            allowed |= Q(household__managing_area__code__startswith=prefix)
-        return self.filter(allowed)
+    # Workflow steps are taken where the household's **managing** area is (SPEC §1.3 rule 2, §1.5).
+    managing_field = "household__managing_area__code"
 
 
 class CaseRecordQuerySet(JurisdictionQuerySet[Any]):
@@ -54,13 +44,6 @@ class HouseholdRecordQuerySet(JurisdictionQuerySet[Any]):
 
 
 class EliminationRecordQuerySet(MeasureQuerySet):
-    """Elimination cases: visible where their subject's household is."""
+    """Elimination cases: visible where their subject's household is, decided where it is managed."""
 
-    def managed_by(self, user: Any) -> Self:
-        """Cases whose household's managing area lies in the user's area (SPEC §1.3 rule 2, §1.5)."""
-        if user.is_superuser:
-            return self
-        allowed = Q(pk__in=[])
-        for prefix in jurisdiction_prefixes(user):
-            allowed |= Q(subject__household__managing_area__code__startswith=prefix)
-        return self.filter(allowed)
+    managing_field = "subject__household__managing_area__code"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
-from geo.codes import PREFIX_LENGTH, AreaLevel
+from geo.codes import PREFIX_LENGTH, AreaLevel, ancestor_code
 from geo.models import AdminArea
 from geo.parameters import area_codes_up, parameter
 from geo.workdays import WorkdayCalendar
@@ -175,7 +175,7 @@ def waiting(
     step = PENDING_STEP.get(application.state)
     if step is None:
         return Waiting(days=days, limit=None)
-    county = application.household.managing_area.code[:6].ljust(12, "0")
+    county = ancestor_code(application.household.managing_area.code, AreaLevel.COUNTY)
     key = (application.state, county)
     if key not in context.limits:
         try:
@@ -198,7 +198,7 @@ def procedure_waiting(
     days = context.calendar.workdays_between(application.reported_on, today)
     if not application.is_open:
         return Waiting(days=days, limit=None)
-    county = application.household.managing_area.code[:6].ljust(12, "0")
+    county = ancestor_code(application.household.managing_area.code, AreaLevel.COUNTY)
     key = ("entry.total_target_days", county)
     if key not in context.limits:
         try:
@@ -569,7 +569,7 @@ def elimination_waiting(case: EliminationCase, *, context: WaitingContext | None
     days = context.calendar.workdays_between(timezone.localtime(since).date(), today)
     if not case.is_open:
         return Waiting(days=days, limit=None)
-    county = case.subject.household.managing_area.code[:6].ljust(12, "0")
+    county = ancestor_code(case.subject.household.managing_area.code, AreaLevel.COUNTY)
     key = ("elimination", county)
     if key not in context.limits:
         try:

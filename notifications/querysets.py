@@ -9,10 +9,7 @@ class NotificationQuerySet(JurisdictionQuerySet[Any]):
 
     jurisdiction_fields = ("area_code",)
 
-    def visible_to(self, user: Any) -> Self:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return super().visible_to(user).filter(recipient=user)
+    owner_path = "recipient"  # an inbox is its recipient's only
 
     def unread(self) -> Self:
         return self.filter(read_at__isnull=True)

@@ -4,28 +4,22 @@ from typing import Any
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
-from geo.querysets import jurisdiction_prefixes
-
-
-def in_chain(user: Any, area_code: str) -> bool:
-    if user.is_superuser:
-        return True
-    return any(area_code.startswith(prefix) for prefix in jurisdiction_prefixes(user))
+from geo.querysets import in_territory
 
 
 def can_propose(user: Any, area_code: str) -> bool:
     """P-1 村社申请: village, township, county or a project unit (SPEC §1.3 "Propose project")."""
-    return has_capability(user, Capability.PROPOSE_PROJECT) and in_chain(user, area_code)
+    return has_capability(user, Capability.PROPOSE_PROJECT) and in_territory(user, area_code)
 
 
 def can_review_as_township(user: Any, project: Any) -> bool:
     """P-2 论证 and P-3 乡镇审核 (SPEC §1.3 "Review project")."""
-    return has_capability(user, Capability.REVIEW_PROJECT) and in_chain(user, project.area.code)
+    return has_capability(user, Capability.REVIEW_PROJECT) and in_territory(user, project.area.code)
 
 
 def can_approve_as_county(user: Any, project: Any) -> bool:
     """P-4 县级审定 … P-12: the county (SPEC §1.3 "Approve project / library entry")."""
-    return has_capability(user, Capability.APPROVE_PROJECT) and in_chain(user, project.area.code)
+    return has_capability(user, Capability.APPROVE_PROJECT) and in_territory(user, project.area.code)
 
 
 def can_edit(user: Any, project: Any) -> bool:
@@ -36,12 +30,12 @@ def can_edit(user: Any, project: Any) -> bool:
 def can_implement(user: Any, project: Any) -> bool:
     """P-9 实施: the project unit that builds it records it ("谁建设、谁实施、谁录入", 003 L1504), or the county."""
     return (
-        has_capability(user, Capability.RECORD_PAYMENTS) and in_chain(user, project.area.code)
+        has_capability(user, Capability.RECORD_PAYMENTS) and in_territory(user, project.area.code)
     ) or can_approve_as_county(user, project)
 
 
 def can_manage_assets(user: Any, area_code: str) -> bool:
-    return has_capability(user, Capability.MANAGE_ASSETS) and in_chain(user, area_code)
+    return has_capability(user, Capability.MANAGE_ASSETS) and in_territory(user, area_code)
 
 
 def can_post_notice(user: Any, project: Any, stage: str) -> bool:

@@ -1,5 +1,6 @@
 from typing import Any, Self
 
+from geo.codes import AreaLevel, prefix_of
 from geo.querysets import JurisdictionQuerySet
 
 
@@ -11,7 +12,7 @@ class ProjectQuerySet(JurisdictionQuerySet[Any]):
     territory_capability = "accounts.view_projects"
 
     def in_county(self, code: str) -> Self:
-        return self.filter(area__code__startswith=code[:6])
+        return self.filter(area__code__startswith=prefix_of(code, AreaLevel.COUNTY))
 
 
 class ProjectPartQuerySet(JurisdictionQuerySet[Any]):

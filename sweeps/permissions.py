@@ -6,7 +6,7 @@ from typing import Any, Final
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from geo.codes import AreaLevel
-from geo.querysets import jurisdiction_prefixes
+from geo.querysets import in_territory
 
 VERIFY: Final = Capability.VERIFY_RECTIFICATION
 SUBMIT: Final = Capability.SUBMIT_RECTIFICATION
@@ -19,25 +19,18 @@ LEVELS_ABOVE: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
-def in_chain(user: Any, area_code: str) -> bool:
-    """The place lies in the user's territory."""
-    if user.is_superuser:
-        return True
-    return any(area_code.startswith(prefix) for prefix in jurisdiction_prefixes(user))
-
-
 def can_verify(user: Any, problem: Any) -> bool:
     """交办, 退回, 销号: a township or county reviewer above the problem's place (SPEC §1.3, §7.5)."""
     if user.is_superuser:
         return True
     area = getattr(user, "area", None)
     above = area is not None and area.level in LEVELS_ABOVE.get(problem.area.level, ())
-    return has_capability(user, VERIFY) and in_chain(user, problem.area_code) and above
+    return has_capability(user, VERIFY) and in_territory(user, problem.area_code) and above
 
 
 def can_work_on(user: Any, problem: Any) -> bool:
     """整改, 提交: the unit of the place (the village submits, SPEC §1.3) or the township for its own problems."""
-    return has_capability(user, SUBMIT) and in_chain(user, problem.area_code)
+    return has_capability(user, SUBMIT) and in_territory(user, problem.area_code)
 
 
 def can_start_sweep(user: Any) -> bool:
@@ -48,4 +41,4 @@ def can_start_sweep(user: Any) -> bool:
 def can_verify_area(user: Any, area: Any) -> bool:
     """Sign off an area's part of a campaign: a reviewer of that area or above (a township for itself, the county
     for the campaign, SPEC §7.4)."""
-    return has_capability(user, VERIFY) and in_chain(user, area.code)
+    return has_capability(user, VERIFY) and in_territory(user, area.code)

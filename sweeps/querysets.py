@@ -1,5 +1,6 @@
 from typing import Any, Self
 
+from geo.codes import AreaLevel
 from geo.querysets import JurisdictionQuerySet
 from sweeps.choices import OPEN_PROBLEM_STATUSES
 
@@ -35,10 +36,8 @@ class BatchQuerySet(JurisdictionQuerySet[Any]):
 
     jurisdiction_fields = ("area__code",)
     territory_capability = "accounts.view_warnings"
-
-    def visible_to(self, user: Any) -> Self:
-        visible = super().visible_to(user)
-        return _own_department(visible, user, "department")
+    department_path = "department"  # a department's screeners see their own batches only
+    department_capability = "accounts.browse_households"
 
 
 class WarningQuerySet(JurisdictionQuerySet[Any]):
@@ -47,17 +46,8 @@ class WarningQuerySet(JurisdictionQuerySet[Any]):
 
     jurisdiction_fields = ("household__managing_area__code", "household__co_managing_area__code")
     territory_capability = "accounts.view_warnings"
-
-    def visible_to(self, user: Any) -> Self:
-        visible = super().visible_to(user)
-        return _own_department(visible, user, "batch__department")
-
-
-def _own_department(queryset: Any, user: Any, path: str) -> Any:
-    """Department screeners (who upload, but do not browse households) see what their department raised only."""
-    if getattr(user, "is_superuser", False) or user.has_perm("accounts.browse_households"):
-        return queryset
-    return queryset.filter(**{path: getattr(user, "department", "") or "-"})
+    department_path = "batch__department"  # a department's screeners see what their department raised only
+    department_capability = "accounts.browse_households"
 
 
 class CampaignQuerySet(JurisdictionQuerySet[Any]):
@@ -66,13 +56,7 @@ class CampaignQuerySet(JurisdictionQuerySet[Any]):
 
     jurisdiction_fields = ("county__code",)
     territory_capability = "accounts.view_rectification"
-
-    def visible_to(self, user: Any) -> Self:
-        visible = super().visible_to(user)
-        area = getattr(user, "area", None)
-        if area is None or not user.has_perm(self.territory_capability) or len(area.prefix) <= 6:
-            return visible
-        return (visible | self.filter(county__code=area.code[:6].ljust(12, "0"))).distinct()
+    enclosing_fields = {"county__code": AreaLevel.COUNTY}  # a township or village takes part in its county's
 
 
 class CampaignPartQuerySet(JurisdictionQuerySet[Any]):

@@ -18,10 +18,12 @@ from django.views.generic import DetailView, ListView
 from accounts.models import User
 from core.errors import DomainError
 from core.forms import raise_first_error, run_command
+from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
 from geo.selectors import counties_of, townships_of
 from geo.shortcuts import get_visible_or_404, not_place_bound, scoped_view
+from notifications.selectors import users_who_take
 from sweeps import permissions, selectors, services
 from sweeps.choices import FourChecksCategory, GapType, ProblemStatus, RunStatus
 from sweeps.exports import problems_xlsx
@@ -170,11 +172,15 @@ class ProblemDetailView(JurisdictionScopedMixin, DetailView[Problem]):
         context = super().get_context_data(**kwargs)
         problem: Problem = self.object
         actions = selectors.problem_actions(self.request.user, problem)
+        # Whom a problem may be assigned to: exactly those ``permissions.can_work_on`` lets work on it (the unit of
+        # its village, or its township).
         people = (
-            User.objects.filter(is_active=True, area__code__startswith=problem.area_code[:9])
-            .filter(groups__permissions__codename=permissions.SUBMIT.value)
+            users_who_take(
+                capability=permissions.SUBMIT,
+                area_code=problem.area_code,
+                levels={AreaLevel.VILLAGE, AreaLevel.TOWNSHIP},
+            )
             .select_related("area")
-            .distinct()
             .order_by("username")
         )
         context.update(

@@ -18,6 +18,7 @@ from accounts.roles import Capability
 from core.errors import DomainError
 from core.forms import raise_first_error
 from geo.mixins import JurisdictionScopedMixin
+from geo.querysets import in_territory
 from geo.selectors import counties_of
 from geo.shortcuts import get_visible_or_404, scoped_view
 from sweeps import permissions, selectors, services
@@ -127,8 +128,8 @@ class CampaignPartView(JurisdictionScopedMixin, DetailView[CampaignPart]):
         context.update(
             is_village=is_village,
             items=items,
-            can_answer=can_answer and permissions.in_chain(user, part.area.code),
-            can_sign=can_sign and permissions.in_chain(user, part.area.code),
+            can_answer=can_answer and in_territory(user, part.area.code),
+            can_sign=can_sign and in_territory(user, part.area.code),
             villages=part.villages.select_related("area", "signed_by") if not is_village else [],
             note_form=SignForm(),
         )

@@ -21,8 +21,9 @@ from accounts.roles import Capability, Department
 from core.errors import DomainError
 from core.forms import raise_first_error
 from geo.mixins import JurisdictionScopedMixin
+from geo.querysets import in_territory
 from geo.shortcuts import get_visible_or_404, not_place_bound, scoped_view
-from sweeps import permissions, services
+from sweeps import services
 from sweeps.choices import WarningDisposition, WarningStatus
 from sweeps.exports import screening_template_xlsx
 from sweeps.forms import DisposeForm, NoteForm, UploadForm
@@ -154,7 +155,7 @@ class WarningDetailView(JurisdictionScopedMixin, DetailView[ScreeningWarning]):
         context = super().get_context_data(**kwargs)
         warning: ScreeningWarning = self.object
         user = self.request.user
-        can_dispose = has_capability(user, Capability.DISPOSE_WARNING) and permissions.in_chain(
+        can_dispose = has_capability(user, Capability.DISPOSE_WARNING) and in_territory(
             user, warning.household.managing_area.code
         )
         context.update(

@@ -84,3 +84,20 @@ def test_the_roof_holds_only_settings_urls_celery_and_the_servers():
         "asgi",
         "__init__",
     }
+
+
+def test_area_codes_are_sliced_only_in_geo_codes():
+    """A code's county, township or village is asked of ``geo.codes`` (``prefix_of``, ``ancestor_code``,
+    ``village_of``, ``same_county``), never cut by hand: a hand-cut ``code[:6]`` is wrong for a 15-digit group."""
+    import re
+
+    cut = re.compile(r"code\[:\s*\d|code\[:\s*len|\[:\d+\]\.ljust\(12|ljust\(12")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for app in FLOOR_OF
+        for path in _app_modules(app)
+        if path.relative_to(ROOT).as_posix() != "geo/codes.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if cut.search(line)
+    ]
+    assert found == []

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core.errors import DomainError, TransitionNotAllowed, required_text
 from core.workflow import require
-from geo.codes import AreaLevel
+from geo.codes import AreaLevel, prefix_of, same_county
 from geo.models import AdminArea
 from households.models import Household
 from projects import permissions, rules
@@ -64,7 +64,7 @@ def _validate(project: Project, data: AssetInput) -> None:
         raise DomainError("经营方式不存在", field="operating_mode")
     if data.area.level not in (AreaLevel.TOWNSHIP, AreaLevel.VILLAGE):
         raise DomainError("资产所在地须具体到乡镇或村", field="area")
-    if not data.area.code.startswith(project.area.code[:6]):
+    if not same_county(data.area.code, project.area.code):
         raise DomainError("资产所在地须在项目所在县", field="area")
     if data.value < 0:
         raise DomainError("资产价值不能为负数", field="value")
@@ -99,7 +99,7 @@ def asset_register(*, project: Project, actor: Any, data: AssetInput) -> Project
         value=data.value,
         transferred_on=data.transferred_on,
     )
-    asset.code = f"ZC{project.year}{project.area.code[:6]}{asset.pk:05d}"
+    asset.code = f"ZC{project.year}{prefix_of(project.area.code, AreaLevel.COUNTY)}{asset.pk:05d}"
     asset.save(update_fields=["code"])
     return asset
 
@@ -183,7 +183,7 @@ def distribution_record(
         raise DomainError(f"分配金额超过该笔收益的未分配余额 {left} 元", field="amount")
     if household is not None:
         require(Household.objects.visible_to(actor).filter(pk=household.pk).exists())
-        if not household.managing_area.code.startswith(income.asset.area.code[:6]):
+        if not same_county(household.managing_area.code, income.asset.area.code):
             raise DomainError("受益农户须在资产所在县", field="household")
     if not rules.distribution_labour_ok(to_household=household is not None, labour_based=labour_based):
         raise DomainError(

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core.errors import DomainError, TransitionNotAllowed, required_text
 from core.workflow import Workflow, require
-from geo.codes import AreaLevel
+from geo.codes import AreaLevel, prefix_of, same_county
 from geo.models import AdminArea
 from geo.parameters import parameter
 from geo.workdays import notice_long_enough
@@ -176,7 +176,7 @@ def project_propose(*, actor: Any, data: ProjectInput) -> Project:
         labour_pay=data.labour_pay,
         created_by=actor,
     )
-    project.code = f"XM{data.year}{data.area.code[:6]}{project.pk:05d}"
+    project.code = f"XM{data.year}{prefix_of(data.area.code, AreaLevel.COUNTY)}{project.pk:05d}"
     project.save(update_fields=["code"])
     ProjectFunding.objects.bulk_create(
         [ProjectFunding(project=project, source=source, amount=amount) for source, amount in data.fundings]
@@ -198,7 +198,7 @@ def project_update(*, project: Project, actor: Any, data: ProjectInput) -> Proje
     """Complete or correct the file before library entry (SPEC §8.3); the fundings are replaced as a whole."""
     project = _editable(project, actor)
     require(permissions.can_propose(actor, data.area.code) or permissions.can_approve_as_county(actor, project))
-    if not data.area.code.startswith(project.area.code[:6]):
+    if not same_county(data.area.code, project.area.code):
         raise DomainError("建设地点须在项目所在县", field="area")
     _validate(data)
     for field in (
@@ -250,7 +250,7 @@ def beneficiary_add(
     visible to the actor."""
     project = _editable(project, actor)
     require(Household.objects.visible_to(actor).filter(pk=household.pk).exists())
-    if not household.managing_area.code.startswith(project.area.code[:6]):
+    if not same_county(household.managing_area.code, project.area.code):
         raise DomainError("受益农户须在项目所在县", field="household")
     if linkage_mode not in LinkageMode.values:
         raise DomainError("请选择利益联结方式", field="linkage_mode")

@@ -17,6 +17,7 @@ from accounts.roles import Capability
 from core.errors import DomainError, TransitionNotAllowed
 from geo.codes import AreaLevel
 from geo.models import AdminArea
+from geo.querysets import in_territory
 from notifications.selectors import users_who_take
 from notifications.services import notify
 from sweeps import permissions
@@ -96,7 +97,7 @@ def checklist_answer(
         .get(pk=item.pk)
     )
     village = item.part.area
-    if not (has_capability(actor, Capability.SUBMIT_RECTIFICATION) and permissions.in_chain(actor, village.code)):
+    if not (has_capability(actor, Capability.SUBMIT_RECTIFICATION) and in_territory(actor, village.code)):
         raise PermissionDenied
     _open_campaign(item.part)
     if answer not in ChecklistAnswer.values:
@@ -154,7 +155,7 @@ def campaign_part_sign(*, part: CampaignPart, actor: Any, note: str = "") -> Cam
             names = "、".join(v.area.name for v in waiting[:5])
             raise DomainError(f"还有 {waiting.count()} 个村未签收（{names}…）", field="part")
     else:
-        allowed = has_capability(actor, Capability.SUBMIT_RECTIFICATION) and permissions.in_chain(actor, part.area.code)
+        allowed = has_capability(actor, Capability.SUBMIT_RECTIFICATION) and in_territory(actor, part.area.code)
         unanswered = part.items.filter(answer="").count()
         if allowed and unanswered:
             raise DomainError(f"还有 {unanswered} 项核查事项未填报", field="part")

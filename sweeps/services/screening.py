@@ -20,8 +20,9 @@ from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability, Department, Role
 from core.errors import DomainError, TransitionNotAllowed
-from geo.codes import AreaLevel
+from geo.codes import AreaLevel, ancestor_code
 from geo.parameters import parameter
+from geo.querysets import in_territory
 from households.choices import MemberStatus
 from households.masking import mask_id_number
 from households.models import Household, HouseholdMember
@@ -30,7 +31,6 @@ from monitoring.models import MonitoringSubject
 from monitoring.services import entry_report
 from notifications.selectors import users_who_take
 from notifications.services import notify
-from sweeps import permissions
 from sweeps.choices import FINAL_DISPOSITIONS, MatchKind, WarningDisposition, WarningStatus
 from sweeps.models import ScreeningBatch, ScreeningWarning
 from sweeps.screening_reading import RowError, read_screening
@@ -196,7 +196,7 @@ def _tell_villages(batch: ScreeningBatch, members: list[HouseholdMember]) -> Non
         by_village[member.household.managing_area.code] += 1
     by_township: dict[str, int] = defaultdict(int)
     for code, count in by_village.items():
-        by_township[code[:9].ljust(12, "0")] += count
+        by_township[ancestor_code(code, AreaLevel.TOWNSHIP)] += count
     department = Department(batch.department).label
     for code, count in [*by_village.items(), *by_township.items()]:
         level = AreaLevel.TOWNSHIP if code.endswith("000") else AreaLevel.VILLAGE
@@ -212,7 +212,7 @@ def _tell_villages(batch: ScreeningBatch, members: list[HouseholdMember]) -> Non
 def _require_dispose(actor: Any, warning: ScreeningWarning) -> None:
     if not has_capability(actor, Capability.DISPOSE_WARNING):
         raise PermissionDenied
-    if not permissions.in_chain(actor, warning.household.managing_area.code):
+    if not in_territory(actor, warning.household.managing_area.code):
         raise PermissionDenied
 
 

@@ -12,10 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.models import User
 from accounts.roles import Role
 from core.errors import DomainError, TransitionNotAllowed
 from households.models import IncomeRecord
 from notifications.models import Notification
+from sweeps import permissions
 from sweeps.choices import ProblemStatus
 from sweeps.models import Problem
 from sweeps.services import (
@@ -27,7 +29,7 @@ from sweeps.services import (
     problems_escalate,
     sweep_start,
 )
-from tests.factories import TownshipFactory, UserFactory
+from tests.factories import TownshipFactory, UserFactory, VillageFactory
 from tests.sweeps.test_rules import LAST, TODAY, World
 
 pytestmark = pytest.mark.django_db
@@ -191,6 +193,19 @@ def test_the_problem_pages_filter_and_take_the_steps(client, world, problem):
     assert (problem.status, problem.responsible_person) == (P.ASSIGNED, world.village_worker)
     client.force_login(world.village_worker)
     assert client.get(problem.get_absolute_url()).context["actions"] == ["start"]
+
+
+def test_a_problem_is_offered_only_to_those_who_may_work_on_it(client, world, problem):
+    """The assignee list is the people the service accepts (the unit of the problem's village, or its township),
+    not everyone of the township: a worker of a sibling village is not offered."""
+    sibling_village = VillageFactory(parent=world.township, code=world.township.code[:9] + "999")
+    sibling = UserFactory(roles=[Role.VILLAGE_WORKER], area=sibling_village)
+    client.force_login(world.township_cadre)
+    choices = client.get(problem.get_absolute_url()).context["forms"]["assign"].fields["person"].choices
+    offered = set(User.objects.filter(pk__in=[pk for pk, _label in choices if pk]))
+    assert world.village_worker in offered
+    assert sibling not in offered
+    assert all(permissions.can_work_on(person, problem) for person in offered)
 
 
 def test_the_ledger_exports_the_filtered_problems_with_a_summary(client, world, problem):
