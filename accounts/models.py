@@ -46,7 +46,7 @@ class Capability(models.Model):
     class Meta:
         managed = False
         default_permissions = ()
-        permissions = list(roles.Capability.choices)  # type: ignore[assignment]
+        permissions = list(roles.Capability.choices)
         verbose_name = _("功能权限")
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 
-class CappedPaginator(Paginator):  # type: ignore[type-arg]
+class CappedPaginator(Paginator):
     """Counts at most ``LIST_COUNT_CAP`` + 1 rows (one bounded query); ``capped`` says there are more, and the
     pages stop at the cap."""
 

@@ -185,7 +185,7 @@ def _load_households(plan: DemoPlan, areas: dict[str, AdminArea]) -> dict[str, H
         household.head = head
     Household.objects.bulk_update(households, ["head"], batch_size=500)
     # The household's first history row is written after the head is set, so it shows the complete record.
-    Household.history.bulk_history_create(households, batch_size=1000, default_change_reason=CHANGE_REASON)  # type: ignore[attr-defined]
+    Household.history.bulk_history_create(households, batch_size=1000, default_change_reason=CHANGE_REASON)
     incomes = [
         IncomeRecord(
             household=household,

@@ -16,7 +16,7 @@ class JurisdictionScopedAdminMixin:
         return super().get_queryset(request).visible_to(request.user)  # type: ignore[misc]
 
 
-class ReadOnlyAdmin(JurisdictionScopedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(JurisdictionScopedAdminMixin, admin.ModelAdmin):
     """Workflow rows change only through their services (STYLE rule 6): the admin shows them, scoped, and no admin
     form can make an illegal move or skip a gate."""
 
@@ -58,7 +58,7 @@ class PolicyParameterAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CalendarOverrideAdmin(admin.ModelAdmin):
     """Enter each coming year's holidays and make-up working days here once the State Council publishes them."""
 
     list_display = ("day", "is_workday", "note")

@@ -29,7 +29,7 @@ class HouseholdAdmin(JurisdictionScopedAdminMixin, GuardedModelAdmin, SimpleHist
     raw_id_fields = ("managing_area", "residence_area", "hukou_area", "co_managing_area", "head")
     inlines = [MemberInline]
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False  # households leave the registry with a reason, never deleted (SPEC §2.6)
 
 
@@ -39,7 +39,7 @@ class HouseholdMemberAdmin(JurisdictionScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ("=id_number", "name")
     raw_id_fields = ("household",)
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -54,17 +54,17 @@ class IdentityDisclosureAdmin(admin.ModelAdmin):
     list_display = ("at", "user", "household", "channel")
     readonly_fields = ("at", "user", "household", "channel")
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
-class MonitoringThresholdForm(forms.ModelForm):  # type: ignore[type-arg]
+class MonitoringThresholdForm(forms.ModelForm):
     class Meta:
         model = MonitoringThreshold
         fields = ["area_code", "year", "amount", "national_line", "basis_text", "document_ref"]
@@ -94,5 +94,5 @@ class MonitoringThresholdAdmin(SimpleHistoryAdmin):
     list_filter = ("year",)
     search_fields = ("area_code",)
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False

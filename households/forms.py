@@ -51,7 +51,7 @@ def clean_mobile(value: str) -> str:
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class HouseholdForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
+class HouseholdForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Household
         fields = [
@@ -99,7 +99,7 @@ class HouseholdForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
 assert set(HouseholdForm.Meta.fields) <= HOUSEHOLD_EDITABLE
 
 
-class MemberFields(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
+class MemberFields(BootstrapMixin, forms.ModelForm):
     chronic_conditions = forms.MultipleChoiceField(
         label=_("慢性病种"), choices=ChronicCondition.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -192,7 +192,7 @@ class RigidExpenseForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
-class IncomeForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
+class IncomeForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = IncomeRecord
         fields = ["year", "month", *COMPONENTS, "note"]

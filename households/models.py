@@ -393,7 +393,7 @@ class RigidExpense(models.Model):
         return f"{self.get_kind_display()} {self.gross_amount}"
 
     @property
-    def net_amount(self):  # type: ignore[no-untyped-def]
+    def net_amount(self):
         return self.gross_amount - self.reimbursed_amount
 
 

@@ -10,7 +10,7 @@ from geo.admin import ReadOnlyAdmin
 from monitoring.models import EliminationCase, EntryApplication, EntryEvent, MeasureTemplate, MonitoringSubject
 
 
-class EventInline(admin.TabularInline):  # type: ignore[type-arg]
+class EventInline(admin.TabularInline):
     model = EntryEvent
     extra = 0
     can_delete = False
@@ -44,7 +44,7 @@ class EliminationCaseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(MeasureTemplate)
-class MeasureTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MeasureTemplateAdmin(admin.ModelAdmin):
     """The 一户一策 catalogue is reference data administrators maintain per area (SPEC §5.4)."""
 
     list_display = ("risk_type", "measure_type", "subtype", "responsible_department", "due_days", "area_code", "active")

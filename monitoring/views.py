@@ -233,7 +233,7 @@ class SubjectDetailView(JurisdictionScopedMixin, DetailView[MonitoringSubject]):
         user = self.request.user
         lookbacks = list(subject.lookbacks.select_related("reviewed_by", "new_application"))
         for review in lookbacks:
-            review.form = LookbackForm(initial={"review": review.pk})  # type: ignore[attr-defined]
+            review.form = LookbackForm(initial={"review": review.pk})
         context.update(
             measures=subject.measures.select_related("recorded_by"),
             can_manage=has_capability(user, Capability.MANAGE_MEASURES)

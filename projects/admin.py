@@ -30,7 +30,7 @@ class ProjectCategoryAdmin(SimpleHistoryAdmin):
         return False  # projects keep their class; retire a class with ``active``
 
 
-class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 

@@ -197,8 +197,8 @@ def campaign_progress(campaign: Any, *, user: Any) -> list[PartProgress]:
     return [
         PartProgress(
             part=part,
-            villages=part.villages_total,  # type: ignore[attr-defined]
-            villages_signed=part.villages_signed,  # type: ignore[attr-defined]
+            villages=part.villages_total,
+            villages_signed=part.villages_signed,
             answered=by_township.get(part.pk, {}).get("answered", 0),
             questions=by_township.get(part.pk, {}).get("total", 0),
             problems=by_township.get(part.pk, {}).get("problems", 0),

@@ -120,7 +120,7 @@ class CampaignPartView(JurisdictionScopedMixin, DetailView[CampaignPart]):
         can_answer = editable and is_village and has_capability(user, Capability.SUBMIT_RECTIFICATION)
         items = list(part.items.select_related("answered_by", "problem")) if is_village else []
         for item in items:
-            item.form = AnswerForm(initial={"answer": item.answer or None, "note": item.note}, prefix=f"i{item.pk}")  # type: ignore[attr-defined]
+            item.form = AnswerForm(initial={"answer": item.answer or None, "note": item.note}, prefix=f"i{item.pk}")
         can_sign = editable and (
             (is_village and has_capability(user, Capability.SUBMIT_RECTIFICATION))
             or (not is_village and permissions.can_verify_area(user, part.area))

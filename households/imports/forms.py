@@ -8,7 +8,7 @@ from households.imports.selectors import import_area_choices
 from households.imports.services import import_upload_check
 
 
-class AreaChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class AreaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.parent.name} · {obj.name}（{obj.code}）" if obj.parent else str(obj)
 

@@ -45,7 +45,7 @@ def template_workbook(*, villages: Iterable[AdminArea]) -> bytes:
     return out.getvalue()
 
 
-def _write_data_sheet(data, choices) -> None:  # type: ignore[no-untyped-def]
+def _write_data_sheet(data, choices) -> None:
     data.append([column.header for column in COLUMNS])
     data.freeze_panes = "A2"
     choice_index = 0
@@ -75,7 +75,7 @@ def _write_data_sheet(data, choices) -> None:  # type: ignore[no-untyped-def]
             data.add_data_validation(validation)
 
 
-def _write_instructions(sheet) -> None:  # type: ignore[no-untyped-def]
+def _write_instructions(sheet) -> None:
     sheet.append(["农户及家庭成员导入模板填写说明"])
     sheet["A1"].font = Font(bold=True, size=14)
     for line in GENERAL_RULES:
@@ -112,7 +112,7 @@ def _blank_meaning(column: Column) -> str:
     return str(column.default) if column.default else "不填"
 
 
-def _write_villages(sheet, villages: Iterable[AdminArea]) -> None:  # type: ignore[no-untyped-def]
+def _write_villages(sheet, villages: Iterable[AdminArea]) -> None:
     sheet.append(["村代码", "乡镇", "行政村"])
     for cell in sheet[1]:
         cell.font = _BOLD

@@ -70,7 +70,7 @@ def income_record_save(
         setattr(record, field, clean.get(field, Decimal(0)))
     record.note = note
     record.recorded_by = actor
-    record._change_reason = "录入收入" if created else "更正收入"  # type: ignore[attr-defined,union-attr]
+    record._change_reason = "录入收入" if created else "更正收入"  # type: ignore[union-attr]
     record.save()
     facts_refresh_households([household.pk])
     return record, created
