@@ -1,32 +1,128 @@
-"""The shared shape of every Excel ledger (台账): a sheet with a bold, frozen header row and set column widths,
-written by openpyxl write-only so memory stays flat (STYLE §5.6)."""
+"""The one Excel writer (台账 and every other sheet the system writes): columns that carry their header, width and
+kind together, and a sheet that writes them the same way everywhere — widths, a bold frozen header, a number format
+per kind (yuan with two decimals, dates, percentages, counts), ID and household numbers as text (never 6.40324E+17),
+running totals of the totalled columns. openpyxl in write-only mode, so rows stream and memory stays flat
+(STYLE §5.6). The province's ledger layout (title block, one sheet per township) is ``ledgers.writer`` on top."""
+
+from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def header_sheet(workbook: Workbook, title: str, columns: Sequence[tuple[str, int]]) -> Any:
-    """A new sheet whose first row is the bold, frozen header ``columns`` (name, width)."""
-    sheet = workbook.create_sheet(title)
-    for index, (_header, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for name, _width in columns:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    return sheet
+class Kind(Enum):
+    TEXT = "text"
+    ID = "id"  # an ID, household or area number: always text (masked by the caller unless the role may see it)
+    MONEY = "money"  # yuan with two decimals, totalled
+    INT = "int"  # a count, totalled
+    DATE = "date"
+    PCT = "pct"  # a share in percent, two decimals
+
+
+FORMATS = {
+    Kind.MONEY: "#,##0.00",
+    Kind.DATE: "yyyy-mm-dd",
+    Kind.PCT: "0.00",
+    Kind.ID: "@",
+    Kind.INT: "0",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int
+    kind: Kind = Kind.TEXT
+
+    @property
+    def totalled(self) -> bool:
+        return self.kind in (Kind.MONEY, Kind.INT)
+
+
+def styled(sheet: Any, value: Any, column: Column | None = None, *, bold: bool = False) -> Any:
+    """One cell with its column's format (and bold, for headers and totals)."""
+    if column is not None and column.kind == Kind.ID and value is not None:
+        value = str(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if column is not None and column.kind in FORMATS:
+        cell.number_format = FORMATS[column.kind]
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+class Sheet:
+    """One sheet being written: ``above`` are lines merged across the width over the header (a ledger's title, in
+    bold, and its meta line), then the bold header row, frozen below; ``append`` writes a row in the columns'
+    formats and keeps the totals; ``append_totals`` closes it with a 合计 row."""
+
+    def __init__(self, workbook: Workbook, name: str, columns: Sequence[Column], *, above: Sequence[str] = ()) -> None:
+        self.columns = list(columns)
+        self.sheet = workbook.create_sheet(name[:31])
+        for index, column in enumerate(self.columns, start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = column.width
+        self.totals: list[Any] = [Decimal(0) if c.kind == Kind.MONEY else 0 for c in self.columns]
+        self.rows = 0
+        # One style per formatted column, built once: a styled cell per value copies it (setting number_format on
+        # every cell would look the format up again each time); plain text goes in as a bare value.
+        self._styles = [styled(self.sheet, None, c)._style if c.kind in FORMATS else None for c in self.columns]
+        self._ids = [c.kind == Kind.ID for c in self.columns]
+        self._totalled = [index for index, c in enumerate(self.columns) if c.totalled]
+        last = get_column_letter(max(1, len(self.columns)))
+        # Before any row: a write-only sheet writes its views (the frozen panes) with the first row.
+        self.sheet.freeze_panes = f"A{len(above) + 2}"
+        for row, text in enumerate(above, start=1):
+            self.sheet.merged_cells.add(f"A{row}:{last}{row}")
+            cell = WriteOnlyCell(self.sheet, value=text)
+            if row == 1:
+                cell.font = Font(bold=True, size=14)
+                cell.alignment = Alignment(horizontal="center")
+            self.sheet.append([cell])
+        heads = []
+        for column in self.columns:
+            cell = WriteOnlyCell(self.sheet, value=column.header)
+            cell.font = Font(bold=True)
+            if above:
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            heads.append(cell)
+        self.sheet.append(heads)
+
+    def append(self, values: Sequence[Any]) -> None:
+        sheet = self.sheet
+        cells: list[Any] = []
+        for value, style, is_id in zip(values, self._styles, self._ids, strict=True):
+            if value is None or style is None:
+                cells.append(value)
+            else:
+                cells.append(Cell(sheet, row=1, column=1, value=str(value) if is_id else value, style_array=style))
+        sheet.append(cells)
+        for index in self._totalled:
+            if values[index] is not None:
+                self.totals[index] += values[index]
+        self.rows += 1
+
+    def append_totals(self, values: Sequence[Any] | None = None, *, label: str = "合计") -> None:
+        """A bold totals row: ``values`` when the caller has exact sums of its own (the funds' selectors), else
+        the running totals of the totalled columns; the first cell reads ``label``."""
+        cells = [styled(self.sheet, label, bold=True)]
+        running = [total if column.totalled else None for total, column in zip(self.totals, self.columns, strict=True)]
+        chosen = running if values is None else values
+        for index, column in enumerate(self.columns[1:], start=1):
+            value = chosen[index]
+            cells.append(styled(self.sheet, value, column, bold=True))
+        self.sheet.append(cells)
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:

@@ -1,39 +1,20 @@
 """The shape of a ledger (台账, SPEC §13.1): one definition per ledger — code, title, columns with Chinese headers,
 widths and kinds, the scoped queryset with its filters, the row builder — so every ledger is written the same way
-(``ledgers.writer``) and every new app adds its ledgers by adding definitions."""
+(``ledgers.writer`` over ``core.xlsx``; ``Column`` and ``Kind`` are the writer's) and every new app adds its ledgers
+by adding definitions."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from django.db.models import QuerySet
 
 from accounts.roles import Capability
+from core.xlsx import Column
 from geo.codes import AreaLevel, ancestor_code, level_of, prefix_of
-
-
-class Kind(Enum):
-    TEXT = "text"
-    ID = "id"  # an ID number: always text, masked unless the role may see it
-    MONEY = "money"  # yuan with two decimals, totalled
-    INT = "int"  # a count, totalled
-    DATE = "date"
-    PCT = "pct"  # a share in percent, two decimals
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    width: int
-    kind: Kind = Kind.TEXT
-
-    @property
-    def totalled(self) -> bool:
-        return self.kind in (Kind.MONEY, Kind.INT)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.roles import Capability
+from core.xlsx import Column, Kind
 from funds.models import FundBatch
 from geo.codes import village_of
 from households.choices import (
@@ -29,7 +30,7 @@ from households.imports.columns import COLUMNS as IMPORT_COLUMNS
 from households.imports.columns import FLAG_KEYS, choice_labels
 from households.masking import mask_id_number, mask_phone
 from households.models import GuaranteeCheck, HouseholdFlag, HouseholdMember, Visit
-from ledgers.base import Column, Context, Kind, LedgerDef
+from ledgers.base import Context, LedgerDef
 from monitoring.choices import (
     OPEN_SUBJECT_STATUSES,
     EliminationState,

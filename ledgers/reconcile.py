@@ -19,7 +19,8 @@ from accounts.permissions import can_view_identity, has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
 from core.replica import reading_replica
-from core.xlsx import header_sheet, workbook_bytes
+from core.xlsx import Column, Sheet, workbook_bytes
+from core.xlsx import Kind as CellKind
 from geo.codes import village_of
 from geo.models import AdminArea
 from households.imports.columns import BY_KEY, FLAG_KEYS, Kind, choice_labels
@@ -193,9 +194,15 @@ def compare(content: bytes, *, actor: Any, area: AdminArea, full_ids: bool) -> R
     return report
 
 
+DIFFERENCE_COLUMNS = (
+    Column("类别", 6), Column("户编号或身份证号", 22, CellKind.ID), Column("姓名", 10), Column("项目", 16),
+    Column("全国系统文件", 22), Column("本系统", 22), Column("文件行号", 8),
+)  # fmt: skip
+
+
 def report_xlsx(report: Report, *, area: AdminArea) -> bytes:
     workbook = Workbook(write_only=True)
-    summary = header_sheet(workbook, "汇总", [("项目", 24), ("数量", 12)])
+    summary = Sheet(workbook, "汇总", (Column("项目", 24), Column("数量", 12)))
     for label, value in (
         ("核对范围", area.name), ("文件中的户数", report.file_households), ("文件中的成员数", report.file_members),
         ("系统中的户数", report.registry_households), ("系统中的成员数", report.registry_members),
@@ -203,14 +210,12 @@ def report_xlsx(report: Report, *, area: AdminArea) -> bytes:
         ("字段不一致", len(report.differing)), ("文件中有误的行", len(report.errors)),
     ):  # fmt: skip
         summary.append([label, value])
-    columns = [("类别", 6), ("户编号或身份证号", 22), ("姓名", 10), ("项目", 16), ("全国系统文件", 22), ("本系统", 22),
-               ("文件行号", 8)]  # fmt: skip
     for title, rows in (("仅文件中有", report.only_in_file), ("仅系统中有", report.only_in_registry),
                         ("字段不一致", report.differing)):  # fmt: skip
-        sheet = header_sheet(workbook, title, columns)
+        sheet = Sheet(workbook, title, DIFFERENCE_COLUMNS)
         for d in rows:
             sheet.append([d.kind, d.key, d.name, d.field, d.in_file, d.in_registry, d.row])
-    errors = header_sheet(workbook, "文件中有误的行", [("问题", 80)])
+    errors = Sheet(workbook, "文件中有误的行", (Column("问题", 80),))
     for message in report.errors:
         errors.append([message])
     return workbook_bytes(workbook)

@@ -22,7 +22,7 @@ from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
 from core.forms import raise_first_error, run_command
-from core.xlsx import XLSX, header_sheet, workbook_bytes
+from core.xlsx import XLSX, Column, Sheet, workbook_bytes
 from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
@@ -124,11 +124,11 @@ def dashboard_xlsx(request: HttpRequest) -> FileResponse:
     board = _dashboard(request)
     workbook = Workbook(write_only=True)
     for panel in board.panels:
-        sheet = header_sheet(workbook, panel.title[:31], [(h, max(12, 2 * len(h) + 2)) for h in panel.headers])
+        sheet = Sheet(workbook, panel.title, [Column(h, max(12, 2 * len(h) + 2)) for h in panel.headers])
         for row in panel.rows:
             sheet.append([str(v) if isinstance(v, Promise) else v for v in row])
     if not board.panels:
-        header_sheet(workbook, _("数据看板"), [(_("您的角色没有可查看的统计数据。"), 40)])
+        Sheet(workbook, _("数据看板"), [Column(_("您的角色没有可查看的统计数据。"), 40)])
     place = board.area.name if board.area else ""
     return FileResponse(
         io.BytesIO(workbook_bytes(workbook)),

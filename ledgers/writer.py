@@ -9,26 +9,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import IO, Any
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
+from core.xlsx import Sheet
 from geo.models import AdminArea
-from ledgers.base import Column, Context, Kind, LedgerDef, township_code
+from ledgers.base import Context, LedgerDef, township_code
 
-FORMATS = {
-    Kind.MONEY: "#,##0.00",
-    Kind.DATE: "yyyy-mm-dd",
-    Kind.PCT: "0.00",
-    Kind.ID: "@",
-    Kind.INT: "0",
-}
 PROGRESS_EVERY = 500
 
 
@@ -42,82 +31,31 @@ class Header:
     by: str
 
 
-def _cell(sheet: Any, value: Any, column: Column | None = None, *, bold: bool = False) -> Any:
-    if column is not None and column.kind == Kind.ID and value is not None:
-        value = str(value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if column is not None and column.kind in FORMATS:
-        cell.number_format = FORMATS[column.kind]
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
 class _Sheet:
-    """One sheet being written, with its running totals."""
+    """One sheet of a ledger: the province's title block over ``core.xlsx.Sheet`` (a plain data-exchange ledger
+    has none, and no totals)."""
 
     def __init__(self, workbook: Workbook, name: str, ledger: LedgerDef, header: Header, place: str) -> None:
         self.ledger = ledger
-        self.sheet = workbook.create_sheet(name)
-        columns = ledger.columns
-        width = len(columns)
-        for index, column in enumerate(columns, start=1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = column.width
-        self.totals: list[Any] = [Decimal(0) if c.kind == Kind.MONEY else 0 for c in columns]
-        self.rows = 0
-        # One style per formatted column, built once: a styled cell per value copies it (setting number_format on
-        # every cell would look the format up again each time); plain text goes in as a bare value.
-        self.styles = [_cell(self.sheet, None, c)._style if c.kind in FORMATS else None for c in columns]
-        self.ids = [c.kind == Kind.ID for c in columns]
-        self.totalled = [index for index, c in enumerate(columns) if c.totalled]
-        if ledger.plain:
-            self.sheet.freeze_panes = "A2"
-            self.sheet.append([_cell(self.sheet, c.header, bold=True) for c in columns])
-            return
-        self.sheet.freeze_panes = "A4"
-        last = get_column_letter(width)
-        self.sheet.merged_cells.add(f"A1:{last}1")
-        self.sheet.merged_cells.add(f"A2:{last}2")
-        title = WriteOnlyCell(self.sheet, value=f"{place}{ledger.title}")
-        title.font = Font(bold=True, size=14)
-        title.alignment = Alignment(horizontal="center")
-        self.sheet.append([title])
-        meta = WriteOnlyCell(
-            self.sheet,
-            value=f"填报单位：{header.unit}    统计期：{header.period}    导出时间："
-            f"{timezone.localtime():%Y-%m-%d %H:%M}    导出人：{header.by}",
+        above = (
+            ()
+            if ledger.plain
+            else (
+                f"{place}{ledger.title}",
+                (
+                    f"填报单位：{header.unit}    统计期：{header.period}    导出时间："
+                    f"{timezone.localtime():%Y-%m-%d %H:%M}    导出人：{header.by}"
+                ),
+            )
         )
-        self.sheet.append([meta])
-        heads = []
-        for column in columns:
-            cell = WriteOnlyCell(self.sheet, value=column.header)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            heads.append(cell)
-        self.sheet.append(heads)
+        self.sheet = Sheet(workbook, name, ledger.columns, above=above)
 
     def append(self, values: list[Any]) -> None:
-        sheet = self.sheet
-        cells: list[Any] = []
-        for value, style, is_id in zip(values, self.styles, self.ids, strict=True):
-            if value is None or style is None:
-                cells.append(value)
-            else:
-                cells.append(Cell(sheet, row=1, column=1, value=str(value) if is_id else value, style_array=style))
-        sheet.append(cells)
-        for index in self.totalled:
-            if values[index] is not None:
-                self.totals[index] += values[index]
-        self.rows += 1
+        self.sheet.append(values)
 
     def close(self) -> None:
-        if self.ledger.plain:
-            return
-        columns = self.ledger.columns
-        cells = [_cell(self.sheet, "合计", bold=True)]
-        for index, column in enumerate(columns[1:], start=1):
-            cells.append(_cell(self.sheet, self.totals[index] if column.totalled else None, column, bold=True))
-        self.sheet.append(cells)
+        if not self.ledger.plain:
+            self.sheet.append_totals()
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:

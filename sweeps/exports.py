@@ -2,37 +2,36 @@
 themselves, streamed by openpyxl write-only so memory stays flat (STYLE §5.6). Dates are real dates."""
 
 import datetime
-import io
 from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
-from core.xlsx import header_sheet
+from core.xlsx import Column, Kind, Sheet, workbook_bytes
 from sweeps.choices import FourChecksCategory, GapType, ProblemStatus
 from sweeps.models import Problem
 from sweeps.selectors import SummaryRow
 
-SUMMARY = (("乡镇", 16), ("类别", 12), ("未销号", 10), ("其中逾期", 10), ("已销号", 10))
+C, K = Column, Kind
+SUMMARY = (C("乡镇", 16), C("类别", 12), C("未销号", 10, K.INT), C("其中逾期", 10, K.INT), C("已销号", 10, K.INT))
 COLUMNS = (
-    ("乡镇", 12),
-    ("村", 12),
-    ("规则编号", 22),
-    ("类别", 10),
-    ("四漏", 8),
-    ("问题", 40),
-    ("户编号", 20),
-    ("户主", 10),
-    ("成员", 10),
-    ("检出日期", 12),
-    ("整改期限", 12),
-    ("状态", 12),
-    ("责任单位", 16),
-    ("逾期", 6),
-    ("不再检出", 12),
+    C("乡镇", 12),
+    C("村", 12),
+    C("规则编号", 22),
+    C("类别", 10),
+    C("四漏", 8),
+    C("问题", 40),
+    C("户编号", 20, K.ID),  # household numbers stay text, never scientific notation
+    C("户主", 10),
+    C("成员", 10),
+    C("检出日期", 12, K.DATE),
+    C("整改期限", 12, K.DATE),
+    C("状态", 12),
+    C("责任单位", 16),
+    C("逾期", 6),
+    C("不再检出", 12, K.DATE),
 )
 
 
@@ -61,23 +60,13 @@ def _rows(problems: QuerySet[Problem], today: datetime.date) -> Iterator[list[An
 
 def problems_xlsx(problems: QuerySet[Problem], summary: list[SummaryRow], *, today: datetime.date) -> bytes:
     workbook = Workbook(write_only=True)
-    totals = header_sheet(workbook, "汇总", SUMMARY)
+    totals = Sheet(workbook, "汇总", SUMMARY)
     for row in summary:
         totals.append([row.township, row.category, row.open, row.overdue, row.closed])
-    listing = header_sheet(workbook, "问题清单", COLUMNS)
+    listing = Sheet(workbook, "问题清单", COLUMNS)
     for values in _rows(problems, today):
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(listing, value=value)
-            if isinstance(value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(value, str) and value.isdigit():
-                cell.number_format = "@"  # household numbers stay text, never scientific notation
-            cells.append(cell)
-        listing.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        listing.append(values)
+    return workbook_bytes(workbook)
 
 
 def screening_template_xlsx(department: str) -> bytes:
@@ -88,34 +77,32 @@ def screening_template_xlsx(department: str) -> bytes:
     from sweeps.screening_reading import COLUMNS as SCREENING_COLUMNS
 
     workbook = Workbook(write_only=True)
-    names = [(f"{column.header}{'*' if column.required else ''}", 16) for column in SCREENING_COLUMNS]
-    sheet = header_sheet(workbook, "筛查名单", names)
+    # The columns as the reading expects them (* required); the ID number as text, the date as a date.
+    kinds = {"id_number": Kind.ID, "area_code": Kind.ID, "event_date": Kind.DATE}
+    names = [
+        Column(f"{column.header}{'*' if column.required else ''}", 16, kinds.get(column.key, Kind.TEXT))
+        for column in SCREENING_COLUMNS
+    ]
+    sheet = Sheet(workbook, "筛查名单", names)
     first = EVENT_TYPES[department][0]
     from households.idnumbers import build
 
-    example: list[Any] = [
-        build("640324", datetime.date(1980, 5, 17), 1, male=True),
-        "马某某",
-        "640324100201",
-        first.label,
-        timezone.localdate().replace(day=1),
-        1200,
-        "示例行，请删除",
-        "",
-    ]
-    cells = []
-    for value in example:
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, datetime.date):
-            cell.number_format = "yyyy-mm-dd"
-        elif isinstance(value, str) and value.isdigit():
-            cell.number_format = "@"
-        cells.append(cell)
-    sheet.append(cells)
-    types = header_sheet(workbook, "预警类型", [("代码", 24), ("预警类型", 30), ("对应风险类型", 20)])
+    sheet.append(
+        [
+            build("640324", datetime.date(1980, 5, 17), 1, male=True),
+            "马某某",
+            "640324100201",
+            first.label,
+            timezone.localdate().replace(day=1),
+            1200,
+            "示例行，请删除",
+            "",
+        ]
+    )
+    types = Sheet(workbook, "预警类型", (Column("代码", 24), Column("预警类型", 30), Column("对应风险类型", 20)))
     for kind in EVENT_TYPES[department]:
         types.append([kind.code, kind.label, kind.risk_type])
-    notes = header_sheet(workbook, "说明", [("说明", 100)])
+    notes = Sheet(workbook, "说明", (Column("说明", 100),))
     for line in (
         f"{Department(department).label}季度筛查名单：每人每类一行，带 * 的列必填。",
         "身份证号填写 18 位（末位 X 大写或小写均可），单元格请设为文本，以免变成科学计数法。",
@@ -123,6 +110,4 @@ def screening_template_xlsx(department: str) -> bytes:
         "上传后逐行校验，任何一行有错误则整份名单不导入，并列出出错的行和列。",
     ):
         notes.append([line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

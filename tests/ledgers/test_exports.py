@@ -17,11 +17,11 @@ from openpyxl.utils import get_column_letter
 
 from accounts.models import User
 from accounts.roles import Role
+from core.xlsx import Kind
 from funds.models import FundBatch
 from geo.models import AdminArea
 from households.masking import mask_id_number
 from households.models import GuaranteeCheck, Visit
-from ledgers.base import Kind
 from ledgers.catalogue import LEDGERS
 from ledgers.models import ExportStatus, LedgerExport
 from ledgers.services import exports_expire
