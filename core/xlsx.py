@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from typing import Any
+from urllib.parse import quote
 
+from django.dispatch import Signal
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
@@ -20,6 +23,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Sent for every Excel file a page hands out at once (a ledger export records itself as it runs): the ledgers app
+# keeps it on the same audit list as the ledger exports — who, what, which place and filters, how many rows, the file
+# and its checksum (README, "every export is an audit row").
+excel_handed_out = Signal()
 
 
 class Kind(Enum):
@@ -129,3 +137,36 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def excel_download(
+    request: HttpRequest,
+    content: bytes,
+    *,
+    filename: str,
+    kind: str,
+    title: str,
+    area: Any,
+    rows: int,
+    filters: dict[str, str] | None = None,
+    streaming: bool = True,
+) -> HttpResponseBase:
+    """Hand ``content`` to the user as ``filename``, on the audit list first (``excel_handed_out``): ``kind`` is a
+    short code of what it is (``FUNDS``, ``PROBLEMS`` …), ``area`` the place it covers. ``streaming=False`` answers
+    with the bytes in the response body instead of a file stream."""
+    excel_handed_out.send(
+        sender=excel_download,
+        user=request.user,
+        kind=kind,
+        title=title,
+        area=area,
+        rows=rows,
+        filters=filters or {},
+        content=content,
+        filename=filename,
+    )
+    if streaming:
+        return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=XLSX)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -3,13 +3,12 @@ with their payments, the Excel ledger and the three-level disclosure (STYLE rule
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +20,7 @@ from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
 from core.forms import raise_first_error
-from core.xlsx import XLSX
+from core.xlsx import excel_download
 from funds import exports, permissions, selectors, services
 from funds.forms import AllocationForm, BatchForm, PaymentForm
 from funds.models import FundAllocation, FundBatch
@@ -64,7 +63,7 @@ def funds_overview(request: HttpRequest) -> HttpResponse:
 
 
 @scoped_view
-def ledger_export(request: HttpRequest) -> FileResponse:
+def ledger_export(request: HttpRequest) -> HttpResponseBase:
     """The fund ledger of a county-year as Excel: checks, batches, allocations, payments, each with exact totals."""
     if not permissions.can_view(request.user):
         raise PermissionDenied
@@ -74,11 +73,15 @@ def ledger_export(request: HttpRequest) -> FileResponse:
     year = _year(request)
     ledger = selectors.fund_ledger(FundBatch.objects.visible_to(request.user).filter(county=county, year=year))
     compliance = selectors.county_compliance(county, year, on=timezone.localdate())
-    return FileResponse(
-        io.BytesIO(exports.ledger_xlsx(ledger, compliance)),
-        as_attachment=True,
+    return excel_download(
+        request,
+        exports.ledger_xlsx(ledger, compliance),
         filename=f"{county.name}{year}年衔接资金台账.xlsx",
-        content_type=XLSX,
+        kind="FUNDS",
+        title=f"{year}年衔接资金台账",
+        area=county,
+        rows=len(ledger.batches),
+        filters={"year": str(year)},
     )
 
 
@@ -209,9 +212,9 @@ def disclosure(request: HttpRequest) -> HttpResponseBase:
     year = _year(request)
     sheet = selectors.disclosure_sheet(area=area, year=year, user=request.user) if area else None
     if sheet is not None and request.GET.get("format") == "xlsx":
-        return FileResponse(
-            io.BytesIO(exports.disclosure_xlsx(sheet)), as_attachment=True, filename=f"{sheet.title}.xlsx",
-            content_type=XLSX,
+        return excel_download(
+            request, exports.disclosure_xlsx(sheet), filename=f"{sheet.title}.xlsx", kind="NOTICE",
+            title=sheet.title, area=sheet.area, rows=len(sheet.rows), filters={"year": str(year)},
         )  # fmt: skip
     return render(
         request, "funds/disclosure.html", {"sheet": sheet, "areas": areas.select_related("parent"), "year": year}

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -130,6 +131,55 @@ def export_run(*, export: LedgerExport) -> LedgerExport:
     export.save(update_fields=["file", "size", "sha256", "status", "done", "total", "finished_at", "expires_at"])
     logger.info("ledger %s for %s: %d rows", ledger.code, owner.username, rows)
     return export
+
+
+def export_record_handed_out(
+    sender: Any,
+    *,
+    user: Any,
+    kind: str,
+    title: str,
+    area: AdminArea | None,
+    rows: int,
+    filters: dict[str, str],
+    content: bytes,
+    filename: str,
+    **kwargs: Any,
+) -> LedgerExport:
+    """An Excel file a page handed out at once (``core.xlsx.excel_download``) joins the export list of its owner as
+    a finished export: the same audit row as a ledger export, and the same download until it expires."""
+    now = timezone.now()
+    export = LedgerExport(
+        owner=user,
+        ledger=kind[:8],
+        title=title[:100],
+        area=area if area is not None else _widest_area(user),
+        filters=filters,
+        full_ids=False,  # these sheets carry no full ID numbers (notices mask them)
+        status=ExportStatus.DONE,
+        total=rows,
+        done=rows,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        finished_at=now,
+        expires_at=now + datetime.timedelta(hours=settings.LEDGER_EXPORT_KEEP_HOURS),
+    )
+    export.file.save(filename, ContentFile(content), save=False)
+    export.save()
+    logger.info("%s handed out to %s: %d rows", kind, getattr(user, "username", ""), rows)
+    return export
+
+
+def _widest_area(user: Any) -> AdminArea:
+    """The place an export covers when the page names none: the user's area, or (an administrator without one)
+    the first province."""
+    area = getattr(user, "area", None)
+    if area is not None:
+        return area
+    found = AdminArea.objects.filter(parent__isnull=True).order_by("code").first()
+    if found is None:
+        raise DomainError("尚未建立行政区划，无法导出", field="area")
+    return found
 
 
 def exports_expire(*, now: datetime.datetime | None = None) -> int:

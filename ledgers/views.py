@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -22,7 +22,7 @@ from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
 from core.forms import raise_first_error, run_command
-from core.xlsx import XLSX, Column, Sheet, workbook_bytes
+from core.xlsx import XLSX, Column, Sheet, excel_download, workbook_bytes
 from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
@@ -119,7 +119,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @scoped_view
-def dashboard_xlsx(request: HttpRequest) -> FileResponse:
+def dashboard_xlsx(request: HttpRequest) -> HttpResponseBase:
     """The dashboard's numbers, one sheet per panel, exactly as the tables show them."""
     board = _dashboard(request)
     workbook = Workbook(write_only=True)
@@ -130,11 +130,14 @@ def dashboard_xlsx(request: HttpRequest) -> FileResponse:
     if not board.panels:
         Sheet(workbook, _("数据看板"), [Column(_("您的角色没有可查看的统计数据。"), 40)])
     place = board.area.name if board.area else ""
-    return FileResponse(
-        io.BytesIO(workbook_bytes(workbook)),
-        as_attachment=True,
+    return excel_download(
+        request,
+        workbook_bytes(workbook),
         filename=f"{place}数据看板{board.today:%Y%m%d}.xlsx",
-        content_type=XLSX,
+        kind="BOARD",
+        title="数据看板",
+        area=board.area,
+        rows=sum(len(panel.rows) for panel in board.panels),
     )
 
 

@@ -3,12 +3,11 @@ Commands are POST-only views that parse, call one service and redirect (STYLE ru
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
 from core.forms import raise_first_error, run_command
+from core.xlsx import excel_download
 from geo.mixins import JurisdictionScopedMixin
 from geo.shortcuts import get_visible_or_404, scoped_view
 from households.choices import HouseholdFlagKind
@@ -463,19 +463,22 @@ def lookback_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped_view(model=PublicNotice)
-def notice_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_sheet(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The printable notice sheet of a batch (same village, stage and period), or its Excel with ``?format=xlsx``.
     The page prints to paper or PDF from the browser; ID numbers are always masked."""
     notice = get_visible_or_404(PublicNotice, request.user, pk=pk)
     sheet = selectors.notice_batch(notice, user=request.user)
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
+        return excel_download(
+            request,
             notice_sheet_xlsx(sheet),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            filename=f"{sheet.title}{sheet.starts_on:%Y%m%d}.xlsx",
+            kind="NOTICE",
+            title=sheet.title,
+            area=notice.household.managing_area,
+            rows=len(sheet.rows),
+            streaming=False,
         )
-        filename = quote(f"{sheet.title}{sheet.starts_on:%Y%m%d}.xlsx")
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-        return response
     return render(request, "monitoring/notice_sheet.html", {"sheet": sheet, "notice": notice})
 
 

@@ -1,14 +1,13 @@
 """Sweep pages: runs with their progress and results, the problem list with filters and its ledger, the problem
 file with its rectification trail and the commands each user may take (STYLE rule 18: thin views)."""
 
-import io
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.generic import DetailView, ListView
 from accounts.models import User
 from core.errors import DomainError
 from core.forms import raise_first_error, run_command
+from core.xlsx import excel_download
 from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
@@ -146,16 +146,21 @@ class ProblemListView(JurisdictionScopedMixin, ListView[Problem]):
 
 
 @scoped_view
-def problem_export(request: HttpRequest) -> FileResponse:
+def problem_export(request: HttpRequest) -> HttpResponseBase:
     """The ledger of the filtered problems as Excel: a summary per township and category, then every problem."""
     today = timezone.localdate()
     problems = selectors.problem_list(user=request.user, chosen=_problem_filter(request), today=today)
     content = problems_xlsx(problems, selectors.problem_summary(problems, today=today), today=today)
-    return FileResponse(
-        io.BytesIO(content),
-        as_attachment=True,
+    chosen = {key: value for key, value in request.GET.dict().items() if value}
+    return excel_download(
+        request,
+        content,
         filename=f"四查四补问题台账{today:%Y%m%d}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        kind="PROBLEMS",
+        title="四查四补问题台账",
+        area=None,
+        rows=problems.count(),
+        filters=chosen,
     )
 
 

@@ -129,3 +129,24 @@ def test_disclosure_at_three_levels(client, world):
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[1][3] == project.name
     assert Decimal(str(rows[-1][8])) == Decimal("500000.00")
+
+
+def test_a_file_handed_out_at_once_is_on_the_export_audit_list(client, world):
+    """The fund ledger and the disclosure list are downloaded at once, and each is an export row of its owner: who,
+    what, which place, how many rows, and the very file (its SHA-256) — like every ledger export (README)."""
+    import hashlib
+
+    from ledgers.models import ExportStatus, LedgerExport
+
+    batch(world, amount=Decimal("1000.00"))
+    client.force_login(world.finance)
+    response = client.get(reverse("funds:ledger-export") + f"?county={world.county.code}&year=2026")
+    content = b"".join(response.streaming_content)
+
+    record = LedgerExport.objects.get(owner=world.finance)
+    assert (record.ledger, record.area, record.status, record.total) == ("FUNDS", world.county, ExportStatus.DONE, 1)
+    assert record.filters == {"year": "2026"}
+    assert record.sha256 == hashlib.sha256(content).hexdigest()
+    assert record.file.read() == content
+    downloaded = client.get(reverse("ledgers:export-download", args=[record.pk]))
+    assert b"".join(downloaded.streaming_content) == content
