@@ -27,9 +27,9 @@ from households.choices import HouseholdFlagKind, VisitKind
 from households.facts import facts_of
 from households.models import GuaranteeCheck, Household, Visit
 from households.services import VisitInput, income_record_save, visit_record
-from monitoring import selectors
 from monitoring.choices import EliminationState, EntryState, SubjectCategory
 from monitoring.models import EliminationCase, EliminationEvent, EntryApplication, EntryEvent, PublicNotice
+from monitoring.selectors import eligibility, suggestions
 from monitoring.services import (
     elimination_assess,
     elimination_decide,
@@ -163,7 +163,7 @@ def _category(seed: HouseholdSeed) -> str:
 
 def _triggers(household: Household, category: str, risks: list[str], today: datetime.date) -> list[str]:
     """What the data suggests (SPEC §4.2), else the trigger of the risk, as a cadre would cite from the visit."""
-    choices = selectors.trigger_choices(household, on=today)
+    choices = eligibility.trigger_choices(household, on=today)
     suggested = [code for code, _label, of, hint in choices if hint and of == category]
     return suggested or [_TRIGGER_OF_RISK[category][risks[0]]]
 
@@ -256,7 +256,7 @@ def _backdate(application: EntryApplication, days: int) -> None:
 def _measures(subject: Any, *, actor: User, count: int, delivered: bool) -> int:
     """Adopt the first suggestions of the catalogue (一户一策, SPEC §5.4)."""
     added = 0
-    for suggestion in selectors.measure_suggestions(subject, on=subject.entered_on)[:count]:
+    for suggestion in suggestions.measure_suggestions(subject, on=subject.entered_on)[:count]:
         template = suggestion.template
         measure = measure_add(
             actor=actor,

@@ -1,12 +1,12 @@
 """Monitoring's printable exports: the public notice sheet as Excel (issue "monitoring" §6). Row data comes from
-``selectors.notice_batch``; ID numbers arrive masked and are written as text."""
+``notices.notice_batch``; ID numbers arrive masked and are written as text."""
 
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from monitoring.selectors import NoticeSheet
+from monitoring.selectors.notices import NoticeSheet
 
 HEADERS = ("序号", "户主姓名", "身份证号", "家庭人口", "类别", "理由")
 WIDTHS = (6, 12, 22, 10, 16, 48)

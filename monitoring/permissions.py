@@ -1,11 +1,15 @@
 """Who may take which entry step (SPEC §1.3 matrix, scoping rule 2): the step's capability, inside the chain of the
 household's **managing** area (a co-managing area reads but does not decide, SPEC §1.5)."""
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from geo.querysets import in_territory
+from monitoring.choices import OPEN_ELIMINATION_STATES, SubjectStatus
+
+if TYPE_CHECKING:
+    from monitoring.models import MonitoringSubject
 
 
 class Case(Protocol):
@@ -43,4 +47,20 @@ def can_register(user: Any, application: Case) -> bool:
 def can_withdraw(user: Any, application: Any) -> bool:
     return has_capability(user, Capability.OPEN_ENTRY) and (
         application.reported_by_id == user.pk or in_managing_chain(user, application)
+    )
+
+
+def can_open_elimination(user: Any, subject: "MonitoringSubject") -> bool:
+    """EL-0 is opened by the village or the township, for a monitored or held subject without an open case."""
+    return (
+        subject.status in (SubjectStatus.MONITORED, SubjectStatus.ELIMINATION_HOLD)
+        and (can_take_village_steps(user, subject) or can_review_as_township(user, subject))
+        and not subject.elimination_cases.filter(state__in=sorted(OPEN_ELIMINATION_STATES)).exists()
+    )
+
+
+def can_record_lookback(user: Any, subject: "MonitoringSubject") -> bool:
+    """A look-back due on the subject (SPEC §4.10) is recorded by its village or township."""
+    return subject.lookbacks.filter(done_on__isnull=True).exists() and (
+        can_take_village_steps(user, subject) or can_review_as_township(user, subject)
     )

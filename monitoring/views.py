@@ -24,7 +24,7 @@ from geo.shortcuts import get_visible_or_404, scoped_view
 from households.choices import HouseholdFlagKind
 from households.models import Household
 from households.selectors import has_open_flag
-from monitoring import selectors, services
+from monitoring import permissions, services
 from monitoring.choices import OPEN_SUBJECT_STATUSES, EliminationState, EntryState, SubjectCategory, SubjectStatus
 from monitoring.exports import notice_sheet_xlsx
 from monitoring.forms import (
@@ -52,10 +52,11 @@ from monitoring.models import (
     NoticeObjection,
     PublicNotice,
 )
+from monitoring.selectors import eligibility, notices, queues, suggestions
 
 
-def _queue_filter(request: HttpRequest) -> selectors.QueueFilter:
-    return selectors.QueueFilter(
+def _queue_filter(request: HttpRequest) -> queues.QueueFilter:
+    return queues.QueueFilter(
         mine=request.GET.get("all") != "1",
         state=request.GET.get("state", ""),
         township=request.GET.get("township", ""),
@@ -70,7 +71,7 @@ def _queue_context(request: HttpRequest, states: Any) -> dict[str, Any]:
         "state": chosen.state,
         "states": states,
         "township": chosen.township,
-        "townships": selectors.queue_townships(request.user),
+        "townships": queues.queue_townships(request.user),
         "newest_first": chosen.newest_first,
     }
 
@@ -83,14 +84,14 @@ class EntryQueueView(JurisdictionScopedMixin, ListView[EntryApplication]):
     template_name = "monitoring/entry_queue.html"
 
     def scope_queryset(self, queryset: QuerySet[EntryApplication]) -> QuerySet[EntryApplication]:
-        return selectors.entry_queue_narrow(queryset, user=self.request.user, chosen=_queue_filter(self.request))
+        return queues.entry_queue_narrow(queryset, user=self.request.user, chosen=_queue_filter(self.request))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        shared = selectors.WaitingContext()
+        shared = queues.WaitingContext()
         for application in context["object_list"]:
-            application.waiting = selectors.waiting(application, context=shared)
-            application.procedure = selectors.procedure_waiting(application, context=shared)
+            application.waiting = queues.waiting(application, context=shared)
+            application.procedure = queues.procedure_waiting(application, context=shared)
         context.update(_queue_context(self.request, EntryState.choices))
         return context
 
@@ -105,18 +106,18 @@ class EntryDetailView(JurisdictionScopedMixin, DetailView[EntryApplication]):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         application: EntryApplication = self.object
-        actions = selectors.available_actions(self.request.user, application)
+        actions = queues.available_actions(self.request.user, application)
         notice = application.public_notices.order_by("-pk").first()
-        trigger_choices = selectors.trigger_choices(application.household, on=timezone.localdate())
+        trigger_choices = eligibility.trigger_choices(application.household, on=timezone.localdate())
         context.update(
             actions=actions,
             events=application.events.select_related("actor"),
             reviews=application.democratic_reviews.order_by("-pk"),
             notice=notice,
             objections=list(notice.objections.all()) if notice else [],
-            checks=selectors.eligibility(application),
-            waiting=selectors.waiting(application),
-            procedure=selectors.procedure_waiting(application),
+            checks=eligibility.eligibility(application),
+            waiting=queues.waiting(application),
+            procedure=queues.procedure_waiting(application),
             forms={
                 "review": ReviewForm(),
                 "notice": NoticeForm(),
@@ -145,7 +146,7 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
         "proposed_category": SubjectCategory.UNSTABLE_EXITED if exited else SubjectCategory.MARGINAL_AT_RISK,
     }
     form = ReportForm(
-        request.POST or None, initial=initial, trigger_choices=selectors.trigger_choices(household, on=today)
+        request.POST or None, initial=initial, trigger_choices=eligibility.trigger_choices(household, on=today)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,20 +238,20 @@ class SubjectDetailView(JurisdictionScopedMixin, DetailView[MonitoringSubject]):
         context.update(
             measures=subject.measures.select_related("recorded_by"),
             can_manage=has_capability(user, Capability.MANAGE_MEASURES)
-            and (subject.status in OPEN_SUBJECT_STATUSES or selectors.helping_again(subject)),
+            and (subject.status in OPEN_SUBJECT_STATUSES or queues.helping_again(subject)),
             measure_form=MeasureForm(initial={"started_on": timezone.localdate()}),
             status_form=MeasureStatusForm(),
-            suggestions=selectors.measure_suggestions(subject, on=timezone.localdate())
+            suggestions=suggestions.measure_suggestions(subject, on=timezone.localdate())
             if subject.status in OPEN_SUBJECT_STATUSES
             else [],
-            exit_checks=selectors.elimination_checks(subject, on=timezone.localdate())
+            exit_checks=eligibility.elimination_checks(subject, on=timezone.localdate())
             if subject.status in OPEN_SUBJECT_STATUSES
             else None,
             eliminations=subject.elimination_cases.order_by("-pk"),
-            can_open_elimination=selectors.can_open_elimination(user, subject),
+            can_open_elimination=permissions.can_open_elimination(user, subject),
             proposal_form=ProposalForm(),
             lookbacks=lookbacks,
-            can_record_lookback=selectors.can_record_lookback(user, subject),
+            can_record_lookback=permissions.can_record_lookback(user, subject),
         )
         return context
 
@@ -306,13 +307,13 @@ class EliminationQueueView(JurisdictionScopedMixin, ListView[EliminationCase]):
     template_name = "monitoring/elimination_queue.html"
 
     def scope_queryset(self, queryset: QuerySet[EliminationCase]) -> QuerySet[EliminationCase]:
-        return selectors.elimination_queue(queryset, user=self.request.user, chosen=_queue_filter(self.request))
+        return queues.elimination_queue(queryset, user=self.request.user, chosen=_queue_filter(self.request))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        shared = selectors.WaitingContext()
+        shared = queues.WaitingContext()
         for case in context["object_list"]:
-            case.waiting = selectors.elimination_waiting(case, context=shared)
+            case.waiting = queues.elimination_waiting(case, context=shared)
         context.update(_queue_context(self.request, EliminationState.choices))
         return context
 
@@ -329,7 +330,7 @@ class EliminationDetailView(JurisdictionScopedMixin, DetailView[EliminationCase]
         case: EliminationCase = self.object
         notice_list = list(case.public_notices.order_by("pk").prefetch_related("objections"))
         context.update(
-            actions=selectors.elimination_actions(self.request.user, case),
+            actions=queues.elimination_actions(self.request.user, case),
             events=case.events.select_related("actor"),
             reviews=case.democratic_reviews.order_by("-pk"),
             notices=notice_list,
@@ -337,9 +338,9 @@ class EliminationDetailView(JurisdictionScopedMixin, DetailView[EliminationCase]
                 (n for n in reversed(notice_list) if n.stage == services.ELIMINATION_NOTICE_STAGE.get(case.state)),
                 None,
             ),
-            checks=selectors.elimination_checks(case.subject, on=timezone.localdate()) if case.is_open else None,
+            checks=eligibility.elimination_checks(case.subject, on=timezone.localdate()) if case.is_open else None,
             measures=case.subject.measures.all(),
-            waiting=selectors.elimination_waiting(case),
+            waiting=queues.elimination_waiting(case),
             forms={
                 "comment": CommentForm(),
                 "review": ReviewForm(),
@@ -467,7 +468,7 @@ def notice_sheet(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The printable notice sheet of a batch (same village, stage and period), or its Excel with ``?format=xlsx``.
     The page prints to paper or PDF from the browser; ID numbers are always masked."""
     notice = get_visible_or_404(PublicNotice, request.user, pk=pk)
-    sheet = selectors.notice_batch(notice, user=request.user)
+    sheet = notices.notice_batch(notice, user=request.user)
     if request.GET.get("format") == "xlsx":
         return excel_download(
             request,
@@ -492,7 +493,7 @@ class SubjectListView(JurisdictionScopedMixin, ListView[MonitoringSubject]):
 
     def scope_queryset(self, queryset: QuerySet[MonitoringSubject]) -> QuerySet[MonitoringSubject]:
         get = self.request.GET
-        return selectors.subject_list_narrow(
+        return queues.subject_list_narrow(
             queryset,
             user=self.request.user,
             today=timezone.localdate(),

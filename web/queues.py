@@ -19,7 +19,7 @@ from accounts.roles import Capability
 from households.models import Household
 from ledgers.counts import Totals, counted_totals, live_totals
 from monitoring.models import EliminationCase
-from monitoring.selectors import (
+from monitoring.selectors.queues import (
     QueueFilter,
     WaitingContext,
     elimination_candidates,

@@ -6,9 +6,9 @@ from typing import Any, Final
 
 from accounts.roles import Capability
 from geo.codes import AreaLevel
-from monitoring import selectors
 from monitoring.choices import EliminationState, EntryState
 from monitoring.models import EliminationCase, EntryApplication
+from monitoring.selectors import queues
 from notifications.selectors import users_who_take
 from notifications.services import notify
 
@@ -36,7 +36,7 @@ def _tell(*, pending: Capability | None, opener: Any, area_code: str, **message:
 def entry_alert(application: EntryApplication, *, actor: Any, comment: str = "") -> None:
     """The application has just reached ``application.state``."""
     state = EntryState(application.state)
-    step = selectors.PENDING_STEP.get(state)
+    step = queues.PENDING_STEP.get(state)
     household = application.household
     _tell(
         pending=step[0] if step else None,
@@ -55,7 +55,7 @@ def elimination_alert(case: EliminationCase, *, actor: Any, comment: str = "") -
     state = EliminationState(case.state)
     household = case.subject.household
     _tell(
-        pending=selectors.ELIMINATION_PENDING.get(state),
+        pending=queues.ELIMINATION_PENDING.get(state),
         opener=case.opened_by,
         area_code=household.managing_area.code,
         topic="elimination",

@@ -6,7 +6,7 @@ special meeting decision and announcement → EL-7 marked 风险消除 (or held,
 
 Declared once as ``ELIMINATION`` (``core.workflow``): every state change locks the case row, re-checks the actor's
 right, checks the transition table and writes an append-only ``EliminationEvent`` in one transaction. The
-preconditions of §4.8 live in ``selectors.elimination_checks`` (built on ``rules``) and are enforced at county
+preconditions of §4.8 live in ``eligibility.elimination_checks`` (built on ``rules``) and are enforced at county
 screening and again at marking, because the household's data may change while the notices run.
 """
 
@@ -24,7 +24,7 @@ from core.workflow import Workflow, require
 from geo.parameters import parameter
 from households.choices import VisitKind
 from households.facts import facts_refresh_households
-from monitoring import permissions, rules, selectors
+from monitoring import permissions, rules
 from monitoring.choices import (
     OPEN_ELIMINATION_STATES,
     EliminationState,
@@ -42,6 +42,7 @@ from monitoring.models import (
     NoticeObjection,
     PublicNotice,
 )
+from monitoring.selectors import eligibility
 from monitoring.services import alerts, notices, reviews
 from monitoring.services.entry import entry_report
 
@@ -337,8 +338,8 @@ def elimination_township_notice_complete(*, case: EliminationCase, actor: Any, c
 # ------------------------------------------------------------------------------------------------ EL-5 … EL-7
 
 
-def _refuse_unless_eligible(case: EliminationCase, today: datetime.date) -> selectors.ExitChecks:
-    found = selectors.elimination_checks(case.subject, on=today)
+def _refuse_unless_eligible(case: EliminationCase, today: datetime.date) -> eligibility.ExitChecks:
+    found = eligibility.elimination_checks(case.subject, on=today)
     refusals = [check.refusal for check in found.failures]
     if (
         rules.elimination_outcome(

@@ -25,7 +25,7 @@ from households.facts import facts_refresh_households
 from households.models import Household
 from households.selectors import household_income_summary
 from households.services import household_risk_flag_clear
-from monitoring import permissions, rules, selectors
+from monitoring import permissions, rules
 from monitoring.choices import (
     OPEN_SUBJECT_STATUSES,
     EntryState,
@@ -45,6 +45,7 @@ from monitoring.models import (
     NoticeObjection,
     PublicNotice,
 )
+from monitoring.selectors import eligibility
 from monitoring.services import alerts, notices, reviews
 
 S = EntryState
@@ -88,7 +89,7 @@ ENTRY: Final = Workflow(
 
 def _valid_triggers(household: Household, triggers: list[str], *, category: str, on: datetime.date) -> list[str]:
     """The cited trigger conditions, each one the region profile enables for the category (SPEC §4.2)."""
-    profile = selectors.trigger_profile(household, on=on)
+    profile = eligibility.trigger_profile(household, on=on)
     allowed = {code.value: code for code in rules.triggers_of(category, profile)}
     cited = sorted(set(triggers))
     for code in cited:
@@ -397,7 +398,7 @@ def entry_approve(
     cited = application.triggers
     if triggers is not None:
         cited = _valid_triggers(household, triggers, category=category, on=today)
-    found = selectors.entry_checks(household, category, on=today, triggers=cited)
+    found = eligibility.entry_checks(household, category, on=today, triggers=cited)
     failures = found.failures
     if failures:  # every condition that fails, and only those
         raise DomainError(refusal_text([f.refusal for f in failures]), field=failures[0].field)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.permissions import has_capability
 from accounts.roles import Capability, Department
 from core.errors import DomainError
-from monitoring import rules, selectors
+from monitoring import rules
 from monitoring.choices import (
     MEASURE_SUBTYPES,
     OPEN_SUBJECT_STATUSES,
@@ -21,6 +21,7 @@ from monitoring.choices import (
     MeasureType,
 )
 from monitoring.models import AssistanceMeasure, MonitoringSubject
+from monitoring.selectors import queues
 
 # The statuses a measure may move to from each status; a stopped measure stays stopped.
 MEASURE_TRANSITIONS = {
@@ -61,7 +62,7 @@ def measure_add(
 ) -> AssistanceMeasure:
     """Add a measure to an open subject; NR-MEAS-01 refuses linkage funds for original-channel benefits."""
     _require_measures_right(actor, subject)
-    if subject.status not in OPEN_SUBJECT_STATUSES and not selectors.helping_again(subject):
+    if subject.status not in OPEN_SUBJECT_STATUSES and not queues.helping_again(subject):
         raise DomainError(f"监测对象状态为“{subject.get_status_display()}”，不能新增措施", field="subject")
     if measure_type not in MeasureType.values:
         raise DomainError("请选择措施类型", field="measure_type")

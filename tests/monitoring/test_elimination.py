@@ -15,7 +15,8 @@ from households.models import GuaranteeCheck, IncomeRecord, Visit
 from monitoring import rules
 from monitoring.choices import EliminationState, EntryState, LookbackOutcome, SubjectStatus
 from monitoring.models import EliminationCase, EntryApplication, LookbackReview, MonitoringSubject, PublicNotice
-from monitoring.selectors import elimination_actions, elimination_checks
+from monitoring.selectors.eligibility import elimination_checks
+from monitoring.selectors.queues import elimination_actions
 from monitoring.services import (
     elimination_assess,
     elimination_decide,

@@ -406,7 +406,7 @@ def test_the_admin_cannot_change_a_state(client, county):
 
 @pytest.mark.parametrize(("days", "level"), [(1, ""), (2, "yellow"), (3, "orange"), (4, "red")])
 def test_waiting_turns_yellow_orange_red_against_the_limit(days, level):
-    from monitoring.selectors import Waiting
+    from monitoring.selectors.queues import Waiting
 
     assert Waiting(days=days, limit=3).level == level
 
@@ -414,7 +414,7 @@ def test_waiting_turns_yellow_orange_red_against_the_limit(days, level):
 def test_waiting_counts_working_days_across_national_day(county):
     import zoneinfo
 
-    from monitoring.selectors import waiting
+    from monitoring.selectors.queues import waiting
 
     application = _report(county, county.household(per_capita=Decimal("5000")))
     reported = datetime.datetime(2026, 9, 30, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
@@ -435,7 +435,7 @@ def test_waiting_counts_working_days_across_national_day(county):
 )
 def test_the_whole_procedure_is_measured_against_the_total_target(county, on, days, level):
     """SPEC §4.14 ``entry.total_target_days`` = 15, in working days from the report (EN-0 → EN-6)."""
-    from monitoring.selectors import procedure_waiting
+    from monitoring.selectors.queues import procedure_waiting
 
     application = _report(county, county.household(per_capita=Decimal("5000")))
     EntryApplication.objects.filter(pk=application.pk).update(reported_on=datetime.date(2026, 10, 23))

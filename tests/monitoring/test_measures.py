@@ -9,7 +9,7 @@ from accounts.roles import Role
 from core.errors import DomainError
 from monitoring import rules
 from monitoring.models import AssistanceMeasure, EntryApplication, MonitoringSubject
-from monitoring.selectors import subjects_without_measures
+from monitoring.selectors.queues import subjects_without_measures
 from monitoring.services import measure_add, measure_update_status
 from tests.factories import UserFactory
 from tests.monitoring.test_entry import TODAY, County

@@ -8,7 +8,7 @@ from django.urls import reverse
 from monitoring import rules
 from monitoring.choices import MEASURE_SUBTYPES
 from monitoring.models import MeasureTemplate
-from monitoring.selectors import measure_suggestions
+from monitoring.selectors.suggestions import measure_suggestions
 from tests.monitoring.test_elimination import _subject
 from tests.monitoring.test_entry import TODAY, County
 

@@ -20,7 +20,7 @@ from households.choices import (
 from households.models import HouseholdFlag, IncomeRecord, RigidExpense
 from households.selectors import household_hardship
 from monitoring.choices import SubjectCategory
-from monitoring.selectors import entry_checks, trigger_choices
+from monitoring.selectors.eligibility import entry_checks, trigger_choices
 from monitoring.services import entry_approve, entry_report
 from tests.factories import HouseholdFactory, MemberFactory
 from tests.monitoring.test_entry import TODAY, County, _walk_to_county

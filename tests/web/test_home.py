@@ -14,7 +14,7 @@ from accounts.models import User
 from households.models import Household, HouseholdMember
 from households.selectors import overdue_visits
 from ledgers.counts import area_counts_refresh, totals_for
-from monitoring.selectors import elimination_candidates, subjects_without_measures
+from monitoring.selectors.queues import elimination_candidates, subjects_without_measures
 
 pytestmark = pytest.mark.django_db
 LOGINS = ["village", "cadre", "township", "county", "screener", "finance", "projunit", "report", "supervisor", "admin"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.errors import DomainError
 from demo import load, plan
@@ -36,6 +36,12 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="演示县已存在时不再加载，只列出演示账号")
 
     def handle(self, *args: Any, households: int, seed: int, once: bool, **options: Any) -> None:
+        # The demo's records and report are Chinese whatever language the calling thread last served (a test
+        # client's request in English leaves it active).
+        with translation.override(settings.LANGUAGE_CODE):
+            self._handle(households=households, seed=seed, once=once, verbosity=int(options.get("verbosity", 1)))
+
+    def _handle(self, *, households: int, seed: int, once: bool, verbosity: int) -> None:
         if settings.PRODUCTION:
             raise CommandError("生产环境（DJANGO_ENV=production）不能加载演示数据：演示账号的密码是公开的。")
         if load.demo_is_loaded():
@@ -85,7 +91,7 @@ class Command(BaseCommand):
             f"已提交待核验 {result.sweep.submitted} 个；卫健部门筛查预警 {result.sweep.warnings} 条待核实。"
         )
         self.stdout.write(f"用时 {elapsed:.1f} 秒。")
-        if options["verbosity"] >= 2:
+        if verbosity >= 2:
             phases = {"plan": planned, **result.seconds}
             self.stdout.write("  " + "，".join(f"{name} {seconds:.2f} 秒" for name, seconds in phases.items()))
         if result.kept_existing_admin:

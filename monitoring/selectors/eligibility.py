@@ -1,0 +1,319 @@
+"""Eligibility for entry and elimination (SPEC §4.1–§4.2, §4.8): every check of a case with its outcome and, when it
+fails, the refusal that names it — the reviewers' checklist and the services' guards read the same checks."""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from core.errors import DomainError
+from geo.parameters import parameter
+from households import facts as household_facts
+from households import rules as household_rules
+from households.choices import (
+    HouseholdFlagKind,
+    HousingSafety,
+    MemberStatus,
+)
+from households.models import Household
+from households.selectors import (
+    Hardship,
+    IncomeSummary,
+    fact_context,
+    has_open_flag,
+    household_guarantee_status,
+    household_hardship,
+    household_income_summary,
+)
+from monitoring import rules
+from monitoring.choices import (
+    RIGID_TEST_REQUIRES_BOTH,
+    EliminationState,
+    MeasureStatus,
+    MeasureType,
+    SubjectCategory,
+    TriggerCondition,
+)
+from monitoring.models import (
+    EntryApplication,
+    MonitoringSubject,
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    label: str
+    ok: bool | None  # None: cannot be judged from the data
+    detail: str
+    refusal: str = ""  # what county approval answers when this check does not pass
+    blocking: bool = True  # False: shown to the reviewer, who judges; approval does not refuse on it
+    field: str = "category"  # the input a refusal names
+
+
+@dataclass(frozen=True)
+class EntryChecks:
+    checks: list[Check]
+    summary: IncomeSummary | None
+    suggested_triggers: list[TriggerCondition] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[Check]:
+        """Every blocking check that does not pass: a refusal names them all (and only them)."""
+        return [check for check in self.checks if check.blocking and check.ok is not True]
+
+
+def trigger_profile(household: Household, *, on: datetime.date) -> str:
+    """Setting ``monitoring.trigger_profile`` (SPEC §4.2: ``ningxia`` by default, ``longde`` where enabled)."""
+    return str(parameter("monitoring.trigger_profile", area_code=household.managing_area.code, on=on))
+
+
+def trigger_facts(household: Household, *, on: datetime.date) -> tuple[rules.TriggerFacts, Hardship]:
+    """The registry facts the trigger conditions of SPEC §4.2 are suggested from, and the hardship flags of §3.3:
+    the household facts (``households.facts``) of one household. Members, incomes and rigid expenses should be
+    prefetched."""
+    ctx = fact_context(household, on=on)
+    counts = household_facts.member_counts(household.members.all(), ctx)
+    bills = household_facts.bill_totals(household.rigid_expenses.all(), ctx)
+    hardship = household_hardship(household, on=on, ctx=ctx)
+    facts = rules.TriggerFacts(
+        confirmed_serious_illness=counts["confirmed_ill"] > 0,
+        serious_or_chronic_illness=counts["seriously_ill"] + counts["chronically_ill"] > 0,
+        large_medical_oop=hardship.large_medical_oop,
+        disaster=bills["disaster"] > 0 or household.housing_safety == HousingSafety.DISASTER_DAMAGED,
+        sudden_event=bills["sudden"] > 0,
+        main_labourer_disabled=counts["disabled_main_labourers"] > 0,
+        business_loss=hardship.business_loss,
+        college_students=counts["college_students"],
+        rigid_exceeds_income=hardship.rigid_exceeds_income,
+        sharp_income_drop=hardship.sharp_income_drop,
+    )
+    return facts, hardship
+
+
+def _yes_no(value: bool | None) -> str:
+    return "无法判断" if value is None else ("是" if value else "否")
+
+
+def entry_checks(
+    household: Household, category: str, *, on: datetime.date, triggers: Iterable[str] = ()
+) -> EntryChecks:
+    """The entry conditions of one household for one category, in one place: the reviewers' checklist shows them
+    and county approval refuses on the first blocking one that fails (SPEC §4.2 triggers, §4.1 category fit,
+    NR-INC-01/02 income). The rigid test NR-INC-06 is shown beside them for the reviewer to judge: the seeds word
+    it as what the trigger "leads to", which the records of expenses at entry can rarely prove alone."""
+    checks = []
+    cited = [str(code) for code in triggers]
+    profile = trigger_profile(household, on=on)
+    facts, hardship = trigger_facts(household, on=on)
+    suggested = rules.suggested_triggers(facts, category=category, profile=profile)
+    label = SubjectCategory(category).label if category in SubjectCategory.values else category
+    fits = rules.triggers_fit_category(cited, category=category, profile=profile)
+    cited_labels = "、".join(str(TriggerCondition(code).label) for code in cited if code in TriggerCondition.values)
+    suggested_labels = "、".join(code.value for code in suggested) or "无"
+    checks.append(
+        Check(
+            "界定条件",
+            fits,
+            f"已引用：{cited_labels or '无'}；数据提示：{suggested_labels}",
+            refusal=f"须至少引用一项“{label}”的界定条件（SPEC §4.2）",
+            field="triggers",
+        )
+    )
+    last_year = "未录入完整" if hardship.last_year_net is None else f"{hardship.last_year_net} 元"
+    rigid_ok = household_rules.rigid_test(
+        hardship.rigid_exceeds_income,
+        hardship.sharp_income_drop,
+        require_both=RIGID_TEST_REQUIRES_BOTH.get(profile, False),
+    )
+    checks.append(
+        Check(
+            "刚性支出超过上年度收入或收入大幅缩减",
+            rigid_ok,
+            f"刚性支出 {hardship.rigid_total} 元（{hardship.window.label}），{hardship.last_year} 年家庭纯收入 "
+            f"{last_year}；刚性支出超过上年度收入：{_yes_no(hardship.rigid_exceeds_income)}；收入大幅缩减："
+            f"{_yes_no(hardship.sharp_income_drop)}",
+            blocking=False,
+        )
+    )
+    try:
+        summary: IncomeSummary | None = household_income_summary(household, on=on)
+    except DomainError as exc:
+        summary = None
+        checks.append(Check("收入测算", None, exc.message, refusal=exc.message))
+    if summary is not None:
+        in_scope = rules.entry_income_in_scope(category, summary.per_capita, summary.threshold.amount)
+        shown = "未录入完整" if summary.per_capita is None else f"{summary.per_capita} 元"
+        checks.append(
+            Check(
+                "收入低于监测标准" if category != SubjectCategory.SUDDEN_HARDSHIP else "收入（突发严重困难户不设上限）",
+                in_scope,
+                f"人均纯收入 {shown}（{summary.window.label}），监测标准 {summary.threshold.amount} 元",
+                refusal=(
+                    f"人均纯收入 {shown}，不低于 {summary.threshold.year} 年监测标准 {summary.threshold.amount} 元，"
+                    f"不能按“{SubjectCategory(category).label}”纳入（突发严重困难户不受此限）"
+                ),
+            )
+        )
+    exited = has_open_flag(household, HouseholdFlagKind.EXITED_POOR, on=on)
+    excludes = bool(parameter("monitoring.marginal_excludes_exited", area_code=household.managing_area.code, on=on))
+    checks.append(
+        Check(
+            "类别与农户身份相符",
+            rules.category_fits_household(category, exited_poor=exited, marginal_excludes_exited=excludes),
+            "脱贫户" if exited else "非脱贫户",
+            refusal="脱贫不稳定户须为脱贫户"
+            if category == SubjectCategory.UNSTABLE_EXITED
+            else "边缘易致贫户不能是脱贫户",
+        )
+    )
+    return EntryChecks(checks=checks, summary=summary, suggested_triggers=suggested)
+
+
+def eligibility(application: EntryApplication, *, today: datetime.date | None = None) -> list[Check]:
+    """The checklist the reviewers see (issue "monitoring" §3)."""
+    category = application.category or application.proposed_category
+    on = today or timezone.localdate()
+    return entry_checks(application.household, category, on=on, triggers=application.triggers).checks
+
+
+def trigger_choices(household: Household, *, on: datetime.date) -> list[tuple[str, str, str, bool]]:
+    """The triggers a report may cite under the household's profile: (code, label, category, suggested), for the
+    report form to pre-tick what the data supports (SPEC §4.2)."""
+    profile = trigger_profile(household, on=on)
+    facts, _hardship = trigger_facts(household, on=on)
+    rows = []
+    for category in SubjectCategory.values:
+        suggested = set(rules.suggested_triggers(facts, category=category, profile=profile))
+        for code in rules.triggers_of(category, profile):
+            rows.append((code.value, str(code.label), category, code in suggested))
+    return rows
+
+
+# --------------------------------------------------------------------------------------------- risk elimination
+
+E = EliminationState
+
+
+@dataclass(frozen=True)
+class ExitChecks:
+    """SPEC §4.8 preconditions for one subject, in one place: the reviewers' checklist shows them, county screening
+    (EL-5) and marking (EL-7) refuse naming every one that fails. Labour capacity decides the outcome (§4.9)."""
+
+    checks: list[Check]
+    summary: IncomeSummary | None
+    has_labour: bool
+    has_social_security_measure: bool
+
+    @property
+    def failures(self) -> list[Check]:
+        """Every check that does not pass: a refusal names them all (and only them)."""
+        return [check for check in self.checks if check.ok is not True]
+
+
+def _exit_parameter(key: str, household: Household, on: datetime.date) -> Any:
+    return parameter(key, area_code=household.managing_area.code, on=on)
+
+
+def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> ExitChecks:
+    household = subject.household
+    checks: list[Check] = []
+    # 1. NR-INC-04/05: this year's income at least the line × 1.10 (6000 → 6600 in Ningxia 2021, inclusive).
+    try:
+        summary: IncomeSummary | None = household_income_summary(household, on=on)
+    except DomainError as exc:
+        summary = None
+        checks.append(Check("收入测算", None, exc.message, refusal=exc.message))
+    if summary is not None:
+        margin = Decimal(str(_exit_parameter("exit.income_margin_pct", household, on)))
+        inclusive = bool(_exit_parameter("exit.margin_inclusive", household, on))
+        income_ok = summary.per_capita is not None and household_rules.meets_exit_income(
+            summary.per_capita, summary.threshold.amount, margin, inclusive=inclusive
+        )
+        shown = "未录入完整" if summary.per_capita is None else f"{summary.per_capita} 元"
+        checks.append(
+            Check(
+                "收入稳定超过监测标准 10% 以上",
+                income_ok,
+                f"人均纯收入 {shown}（{summary.window.label}），风险消除标准 {summary.exit_line} 元"
+                f"（监测标准 {summary.threshold.amount} 元 × {100 + margin}%）",
+                refusal=f"人均纯收入 {shown}，未达到风险消除标准 {summary.exit_line} 元",
+            )
+        )
+    # 2. The latest 两不愁三保障 and water check is recent and all OK, and the registry shows no guarantee risk.
+    guarantee = household_guarantee_status(household, on=on)
+    check = guarantee.latest_check
+    max_age = int(_exit_parameter("exit.guarantee_check_max_age_days", household, on))
+    current = rules.guarantee_check_current(check.checked_on if check else None, today=on, max_age_days=max_age)
+    all_ok = check is not None and check.all_ok
+    risks = guarantee.risks
+    checks.append(
+        Check(
+            "“两不愁三保障”及饮水安全持续巩固",
+            current and all_ok and not risks,
+            (f"最近核查 {check.checked_on}" if check else "尚无核查记录") + (f"；{'、'.join(risks)}" if risks else ""),
+            refusal=(
+                f"须有 {max_age} 天内的“两不愁三保障”核查且全部达标"
+                if not (current and all_ok)
+                else f"两不愁三保障未达标：{'、'.join(risks)}"
+            ),
+        )
+    )
+    # 3. No open risk (RiskFlag).
+    checks.append(
+        Check(
+            "无未消除的风险",
+            household.risk_flagged_on is None,
+            f"{household.risk_flagged_on} 标记风险：{household.risk_note}" if household.risk_flagged_on else "无",
+            refusal=(
+                f"农户有未消除的风险：{household.risk_flagged_on} 发现“{household.risk_note or '未说明'}”，须先处置"
+                if household.risk_flagged_on
+                else ""
+            ),
+        )
+    )
+    # 4. Measures recorded, each with its effect (003 L238).
+    measures = list(subject.measures.values_list("measure_type", "status", "outcome_note"))
+    complete = rules.measures_complete((status, note) for _type, status, note in measures)
+    missing = sum(1 for _type, _status, note in measures if not note.strip())
+    checks.append(
+        Check(
+            "帮扶措施已录入并有成效",
+            complete,
+            f"{len(measures)} 项措施" + (f"，{missing} 项未填写成效" if missing else ""),
+            refusal="须先录入帮扶措施并填写每项措施的帮扶成效",
+        )
+    )
+    # 6. Optional minimum time in monitoring.
+    min_months = int(_exit_parameter("exit.min_months_in_monitoring", household, on))
+    if min_months:
+        checks.append(
+            Check(
+                f"纳入监测满 {min_months} 个月",
+                rules.monitored_long_enough(subject.entered_on, today=on, min_months=min_months),
+                f"{subject.entered_on} 纳入",
+                refusal=f"纳入监测未满 {min_months} 个月",
+            )
+        )
+    # 5. Labour capacity decides between 风险消除 and 暂不标注 (SPEC §4.9).
+    present = [m for m in household.members.all() if m.member_status == MemberStatus.PRESENT]
+    has_labour = rules.labour_capacity_present(
+        [(m.labour_capacity, m.is_main_labourer) for m in present],
+        scope=str(_exit_parameter("exit.hold_scope", household, on)),
+        weak_counts_as_labour=bool(_exit_parameter("exit.weak_counts_as_labour", household, on)),
+    )
+    has_social_security = any(
+        measure_type == MeasureType.SOCIAL_SECURITY and status != MeasureStatus.STOPPED
+        for measure_type, status, _note in measures
+    )
+    return ExitChecks(
+        checks=checks,
+        summary=summary,
+        has_labour=has_labour,
+        has_social_security_measure=has_social_security,
+    )
+
+
+# Who takes the pending step of each elimination state (SPEC §4.8).

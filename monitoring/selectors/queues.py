@@ -1,0 +1,353 @@
+"""The work queues of monitoring (SPEC §4.6, §4.8, §4.14): who takes the pending step of each case, how long it has
+waited against its limit, the actions a user may take now, and the subjects the home queue lists. Reads start from
+``visible_to(user)`` (STYLE rule 2)."""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from accounts.permissions import has_capability
+from accounts.roles import Capability
+from core.errors import DomainError
+from geo.codes import PREFIX_LENGTH, AreaLevel, ancestor_code
+from geo.models import AdminArea
+from geo.parameters import parameter
+from geo.workdays import WorkdayCalendar
+from monitoring import permissions
+from monitoring.choices import (
+    EliminationState,
+    EntryState,
+    LookbackOutcome,
+    SubjectStatus,
+)
+from monitoring.facts import elimination_candidate_q, without_measures_q
+from monitoring.models import (
+    EliminationCase,
+    EntryApplication,
+    LookbackReview,
+    MonitoringSubject,
+)
+from monitoring.querysets import CaseQuerySet, EliminationRecordQuerySet
+
+S = EntryState
+E = EliminationState
+
+# Who takes the pending step of each state (SPEC §4.6) and the setting holding its time limit (SPEC §4.14).
+PENDING_STEP: dict[str, tuple[Capability, str]] = {
+    S.REPORTED: (Capability.VILLAGE_PROCEDURE, "entry.verify_within_days"),
+    S.HOME_VERIFIED: (Capability.VILLAGE_PROCEDURE, "entry.review_within_days"),
+    S.DEMOCRATICALLY_REVIEWED: (Capability.VILLAGE_PROCEDURE, "entry.notice_post_within_days"),
+    S.NOTICE_COMPLETED: (Capability.TOWNSHIP_REVIEW, "entry.township_review_days"),
+    S.TOWNSHIP_REVIEWED: (Capability.COUNTY_APPROVAL, "entry.county_approval_days"),
+    S.APPROVED: (Capability.COUNTY_APPROVAL, "entry.register_within_days"),
+}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What a reviewer narrows a queue to (issue "monitoring" §8): the cases whose step is theirs or all they may
+    see, one state, one township of their territory, and the order of waiting time."""
+
+    mine: bool = True
+    state: str = ""
+    township: str = ""  # a township code the user may see
+    newest_first: bool = False
+
+
+def queue_townships(user: Any) -> QuerySet[AdminArea]:
+    """The townships a reviewer above the township level may narrow a queue to (empty for village and township
+    users: their queue is one township already)."""
+    area = getattr(user, "area", None)
+    if area is None or area.level in (AreaLevel.TOWNSHIP, AreaLevel.VILLAGE, AreaLevel.GROUP):
+        return AdminArea.objects.none()
+    return AdminArea.objects.visible_to(user).active().of_level(AreaLevel.TOWNSHIP).order_by("code")
+
+
+def _narrow(queryset: QuerySet[Any], *, user: Any, chosen: QueueFilter, household: str) -> QuerySet[Any]:
+    """The township and order of a queue; ``household`` is the path to the case's household."""
+    if chosen.township and queue_townships(user).filter(code=chosen.township).exists():
+        queryset = queryset.filter(
+            **{f"{household}__managing_area__code__startswith": chosen.township[: PREFIX_LENGTH[AreaLevel.TOWNSHIP]]}
+        )
+    if chosen.newest_first:
+        return queryset.order_by("-waiting_since", "-pk")
+    return queryset.order_by("waiting_since", "pk")
+
+
+def entry_queue(*, user: Any, mine: bool = False, state: str = "") -> QuerySet[EntryApplication]:
+    """Applications the user may see, oldest waiting first; ``mine`` keeps those whose next step is theirs."""
+    return entry_queue_narrow(
+        EntryApplication.objects.visible_to(user), user=user, chosen=QueueFilter(mine=mine, state=state)
+    )
+
+
+def entry_queue_narrow(
+    queryset: QuerySet[EntryApplication], *, user: Any, chosen: QueueFilter
+) -> QuerySet[EntryApplication]:
+    """Narrow an already scoped queryset (``visible_to`` ran) to a queue."""
+    mine, state = chosen.mine, chosen.state
+    queryset = queryset.select_related("household__managing_area__parent", "reported_by").annotate(
+        waiting_since=Max("events__at")
+    )
+    if state in EntryState.values:
+        queryset = queryset.filter(state=state)
+    if mine:
+        states = {s for s, (capability, _setting) in PENDING_STEP.items() if has_capability(user, capability)}
+        if has_capability(user, Capability.TOWNSHIP_REVIEW):
+            states.add(S.APPROVED)  # EN-6 may be taken by township staff too
+        queryset = cast(CaseQuerySet, queryset.filter(state__in=states)).managed_by(user)
+    return _narrow(queryset, user=user, chosen=chosen, household="household")
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Working days the pending step has waited against its limit (issue "monitoring" §2)."""
+
+    days: int
+    limit: int | None
+
+    @property
+    def level(self) -> str:
+        """yellow: one working day left; orange: due today; red: past the limit."""
+        if self.limit is None:
+            return ""
+        if self.days > self.limit:
+            return "red"
+        if self.days == self.limit:
+            return "orange"
+        if self.days == self.limit - 1:
+            return "yellow"
+        return ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.level == "red"
+
+
+@dataclass
+class WaitingContext:
+    """What a list of cases shares: the calendar and the limits per (state, county)."""
+
+    calendar: WorkdayCalendar = field(default_factory=WorkdayCalendar)
+    limits: dict[tuple[str, str], int | None] = field(default_factory=dict)
+
+
+def waiting(
+    application: EntryApplication, *, today: datetime.date | None = None, context: WaitingContext | None = None
+) -> Waiting:
+    """How long the pending step has waited, in working days on the Chinese calendar, against its limit
+    (SPEC §4.14 design defaults, settable per province or county). Reuse ``context`` across a queue."""
+    today = today or timezone.localdate()
+    context = context or WaitingContext()
+    since = getattr(application, "waiting_since", None) or application.created_at
+    days = context.calendar.workdays_between(timezone.localtime(since).date(), today)
+    step = PENDING_STEP.get(application.state)
+    if step is None:
+        return Waiting(days=days, limit=None)
+    county = ancestor_code(application.household.managing_area.code, AreaLevel.COUNTY)
+    key = (application.state, county)
+    if key not in context.limits:
+        try:
+            context.limits[key] = int(parameter(step[1], area_code=county, on=today))
+        except DomainError:
+            context.limits[key] = None
+    return Waiting(days=days, limit=context.limits[key])
+
+
+def procedure_waiting(
+    application: EntryApplication, *, today: datetime.date | None = None, context: WaitingContext | None = None
+) -> Waiting:
+    """Working days since the report against ``entry.total_target_days`` for the whole procedure EN-0 → EN-6
+    (SPEC §4.14); a closed application shows how long it took, without a limit."""
+    today = today or timezone.localdate()
+    context = context or WaitingContext()
+    if not application.is_open:
+        ended = getattr(application, "waiting_since", None) or application.updated_at
+        today = timezone.localtime(ended).date()
+    days = context.calendar.workdays_between(application.reported_on, today)
+    if not application.is_open:
+        return Waiting(days=days, limit=None)
+    county = ancestor_code(application.household.managing_area.code, AreaLevel.COUNTY)
+    key = ("entry.total_target_days", county)
+    if key not in context.limits:
+        try:
+            context.limits[key] = int(parameter("entry.total_target_days", area_code=county, on=today))
+        except DomainError:
+            context.limits[key] = None
+    return Waiting(days=days, limit=context.limits[key])
+
+
+def available_actions(user: Any, application: EntryApplication) -> list[str]:
+    """The commands this user may take on this application now (templates make no decisions)."""
+    state = EntryState(application.state)
+    actions: list[str] = []
+    if state in (S.REPORTED, S.HOME_VERIFIED, S.DEMOCRATICALLY_REVIEWED) and permissions.can_take_village_steps(
+        user, application
+    ):
+        actions += {
+            S.REPORTED: ["verify", "reject"],
+            S.HOME_VERIFIED: ["review", "reject"],
+            S.DEMOCRATICALLY_REVIEWED: ["notice", "object", "resolve", "complete_notice", "return", "reject"],
+        }[state]
+    if state == S.NOTICE_COMPLETED and permissions.can_review_as_township(user, application):
+        actions += ["township_review", "return", "reject"]
+    if state == S.TOWNSHIP_REVIEWED and permissions.can_approve_as_county(user, application):
+        actions += ["approve", "return", "reject"]
+    if state == S.APPROVED and permissions.can_register(user, application):
+        actions.append("register")
+    if application.is_open and state != S.APPROVED and permissions.can_withdraw(user, application):
+        actions.append("withdraw")
+    if (
+        application.is_open
+        and state != S.APPROVED
+        and (
+            permissions.can_take_village_steps(user, application)
+            or permissions.can_review_as_township(user, application)
+        )
+    ):
+        actions.append("negative_hit")
+    if (
+        state == S.TOWNSHIP_REVIEWED
+        and application.negative_override_by_id is None
+        and has_capability(user, Capability.OVERRIDE_NEGATIVE_LIST)
+        and permissions.in_managing_chain(user, application)
+        and application.negative_hits.exists()
+    ):
+        actions.append("negative_override")
+    return actions
+
+
+def subjects_without_measures(*, user: Any, today: datetime.date) -> QuerySet[MonitoringSubject]:
+    """Open subjects the user may see with no measure ``measure.plan_due_days`` after entry (漏扶, SPEC §4.14): the
+    subject fact ``monitoring.facts.without_measures``, which rule FC-GAP-MISSED-AID-01 reads too."""
+    area = getattr(user, "area", None)
+    due_days = int(parameter("measure.plan_due_days", area_code=area.code if area else "", on=today))
+    return (
+        MonitoringSubject.objects.visible_to(user)
+        .filter(without_measures_q(on=today, due_days=due_days))
+        .select_related("household__managing_area")
+    )
+
+
+ELIMINATION_PENDING: dict[str, Capability] = {
+    E.OPENED: Capability.VILLAGE_PROCEDURE,
+    E.VILLAGE_VERIFIED: Capability.VILLAGE_PROCEDURE,
+    E.VILLAGE_REVIEWED_NOTICED: Capability.TOWNSHIP_REVIEW,
+    E.TOWNSHIP_ASSESSED: Capability.TOWNSHIP_REVIEW,
+    E.TOWNSHIP_REVIEWED_NOTICED: Capability.COUNTY_APPROVAL,
+    E.COUNTY_SCREENED: Capability.COUNTY_APPROVAL,
+    E.COUNTY_DECIDED: Capability.COUNTY_APPROVAL,
+}
+
+
+def elimination_queue(
+    queryset: QuerySet[EliminationCase], *, user: Any, chosen: QueueFilter
+) -> QuerySet[EliminationCase]:
+    """Narrow scoped elimination cases to a queue, oldest waiting first."""
+    mine, state = chosen.mine, chosen.state
+    queryset = queryset.select_related("subject__household__managing_area__parent", "opened_by").annotate(
+        waiting_since=Max("events__at")
+    )
+    if state in EliminationState.values:
+        queryset = queryset.filter(state=state)
+    if mine:
+        states = {s for s, capability in ELIMINATION_PENDING.items() if has_capability(user, capability)}
+        queryset = cast(EliminationRecordQuerySet, queryset.filter(state__in=states)).managed_by(user)
+    return _narrow(queryset, user=user, chosen=chosen, household="subject__household")
+
+
+def elimination_waiting(case: EliminationCase, *, context: WaitingContext | None = None) -> Waiting:
+    """Working days the pending step has waited against ``elimination.step_days``."""
+    context = context or WaitingContext()
+    today = timezone.localdate()
+    since = getattr(case, "waiting_since", None) or case.created_at
+    days = context.calendar.workdays_between(timezone.localtime(since).date(), today)
+    if not case.is_open:
+        return Waiting(days=days, limit=None)
+    county = ancestor_code(case.subject.household.managing_area.code, AreaLevel.COUNTY)
+    key = ("elimination", county)
+    if key not in context.limits:
+        try:
+            context.limits[key] = int(parameter("elimination.step_days", area_code=county, on=today))
+        except DomainError:
+            context.limits[key] = None
+    return Waiting(days=days, limit=context.limits[key])
+
+
+def elimination_actions(user: Any, case: EliminationCase) -> list[str]:
+    """The commands this user may take on this elimination case now."""
+    state = EliminationState(case.state)
+    if not case.is_open:
+        return []
+    actions: list[str] = []
+    village = permissions.can_take_village_steps(user, case)
+    township = permissions.can_review_as_township(user, case)
+    county = permissions.can_approve_as_county(user, case)
+    if state == E.OPENED and village:
+        actions += ["verify"]
+    if state == E.VILLAGE_VERIFIED and village:
+        actions += ["review", "notice", "object", "resolve", "complete_village_notice"]
+    if state == E.VILLAGE_REVIEWED_NOTICED and township:
+        actions += ["assess"]
+    if state == E.TOWNSHIP_ASSESSED and township:
+        actions += ["township_meeting", "notice", "object", "resolve", "complete_township_notice"]
+    if state == E.TOWNSHIP_REVIEWED_NOTICED and county:
+        actions += ["screen"]
+    if state == E.COUNTY_SCREENED and county:
+        actions += ["decide"]
+    if state == E.COUNTY_DECIDED and county:
+        actions += ["object", "resolve", "mark"]
+    pending = ELIMINATION_PENDING.get(state)
+    if pending is not None and has_capability(user, pending) and permissions.in_managing_chain(user, case):
+        actions.append("not_eliminated")
+    return actions
+
+
+def elimination_candidates(*, user: Any, today: datetime.date) -> QuerySet[MonitoringSubject]:
+    """The system's suggestions for EL-0 (``monitoring.facts.elimination_candidate_q``: SPEC §4.8 preconditions
+    1–3 hold). Set-based; the full checklist is evaluated on the case."""
+    return (
+        MonitoringSubject.objects.visible_to(user)
+        .filter(elimination_candidate_q())
+        .select_related("household__managing_area")
+    )
+
+
+def lookbacks_due(*, user: Any, today: datetime.date) -> QuerySet[LookbackReview]:
+    """Look-backs (回头看) due by today and not yet done (SPEC §4.10)."""
+    return (
+        LookbackReview.objects.visible_to(user)
+        .filter(done_on__isnull=True, due_on__lte=today)
+        .select_related("subject__household__managing_area")
+    )
+
+
+def helping_again(subject: MonitoringSubject) -> bool:
+    """An eliminated subject whose latest look-back asked to help again (回头帮, SPEC §4.10) takes new measures."""
+    latest = subject.lookbacks.filter(done_on__isnull=False).order_by("-done_on", "-pk").first()
+    return latest is not None and latest.outcome == LookbackOutcome.HELP_AGAIN
+
+
+def subject_list_narrow(
+    queryset: QuerySet[MonitoringSubject],
+    *,
+    user: Any,
+    today: datetime.date,
+    status: str = "",
+    candidates: bool = False,
+    lookback_due: bool = False,
+    without_measures: bool = False,
+) -> QuerySet[MonitoringSubject]:
+    """Narrow the scoped subjects (``visible_to`` ran) by the home queue's filters."""
+    if status in SubjectStatus.values:
+        queryset = queryset.filter(status=status)
+    if candidates:
+        queryset = queryset.filter(pk__in=elimination_candidates(user=user, today=today).values("pk"))
+    if lookback_due:
+        queryset = queryset.filter(pk__in=lookbacks_due(user=user, today=today).values("subject_id"))
+    if without_measures:
+        queryset = queryset.filter(pk__in=subjects_without_measures(user=user, today=today).values("pk"))
+    return queryset.select_related("household__managing_area__parent").order_by("-entered_on", "-pk")
