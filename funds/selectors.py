@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -118,13 +119,139 @@ def due_pct(year: int, on: datetime.date, *, area_code: str) -> Decimal:
     return rules.milestone_pct(day, parameter("fund.payment_milestones", area_code=area_code, on=day))
 
 
-def county_compliance(
-    county: AdminArea, year: int, *, on: datetime.date, against_pct: Decimal | None = None
-) -> Compliance:
-    """The checks of SPEC §9.5 and §8.7 for one county and fund year, as of ``on``; payments are held against the
-    share due that day, or ``against_pct`` (a reminder looks ahead to the next milestone)."""
-    code = county.code
-    result = Compliance(county=county, year=year, on=on)
+@dataclass(frozen=True)
+class _Books:
+    """What every compliance check of one county and fund year reads, read once (SPEC §9.5, §8.7)."""
+
+    county: AdminArea
+    year: int
+    on: datetime.date
+    batches: list[FundBatch]
+    linkage: list[FundBatch]  # the linkage funds: the base of every share
+    allocations: list[FundAllocation]
+    linked: list[FundAllocation]  # the allocations of linkage funds
+    paid_by_allocation: dict[int, Decimal]
+    issued: Decimal
+    allocated: Decimal
+    paid: Decimal
+    due_pct: Decimal
+
+    def setting(self, key: str) -> Decimal:
+        """A percentage setting of the county, as in force on 1 January of the fund year."""
+        return Decimal(str(parameter(key, area_code=self.county.code, on=datetime.date(self.year, 1, 1))))
+
+
+def _industry_share(books: _Books) -> Check:
+    """NR-FUND-06/07: industry share ≥ the year's figure (the setting and any document's own figure) and last
+    year's."""
+    min_pct = books.setting("fund.industry_share_min_pct")
+    for batch in books.linkage:
+        if batch.industry_share_required is not None:
+            min_pct = max(min_pct, batch.industry_share_required)
+    last_year = industry_share(books.county, books.year - 1)
+    industry = _sum(a.amount for a in books.linked if a.use in INDUSTRY_USES)
+    limit = f"≥ {min_pct}%" + (f"，且不低于上年 {last_year}%" if last_year is not None else "")
+    return Check(
+        rule="NR-FUND-06/07",
+        label="产业发展资金占比",
+        basis="宁财（农）发〔2021〕268号；宁乡振发〔2021〕34号",
+        part=industry,
+        whole=books.issued,
+        limit=limit,
+        ok=rules.industry_share_ok(industry, books.issued, min_pct=min_pct, last_year_pct=last_year),
+    )
+
+
+def _non_poor_villages(books: _Books) -> Check:
+    """NR-FUND-02: ≤ 30 % to non-poor villages."""
+    max_pct = books.setting("fund.non_poor_village_max_pct")
+    non_poor = _sum(
+        a.amount
+        for a in books.linked
+        if a.project.area.level == AreaLevel.VILLAGE and not a.project.area.former_poor_village
+    )
+    return Check(
+        rule="NR-FUND-02",
+        label="用于非贫困村的资金占比",
+        basis="宁财（农）发〔2021〕268号",
+        part=non_poor,
+        whole=books.issued,
+        limit=f"≤ {max_pct}%",
+        ok=rules.non_poor_village_share_ok(non_poor, books.issued, max_pct=max_pct),
+        note="按项目建设地点所在村是否为脱贫村统计；乡镇级项目不计入",
+    )
+
+
+def _county_fee(books: _Books) -> Check:
+    """NR-FUND-03: the county's management fee ≤ 1 %."""
+    fee_pct = books.setting("fund.management_fee_max_pct")
+    fee = _sum(a.amount for a in books.linked if a.use == FundUse.MANAGEMENT_FEE)
+    return Check(
+        rule="NR-FUND-03",
+        label="县级项目管理费占比",
+        basis="宁财（农）发〔2021〕268号",
+        part=fee,
+        whole=books.issued,
+        limit=f"≤ {fee_pct}%",
+        ok=rules.management_fee_ok(fee, books.issued, max_pct=fee_pct, level=FundLevel.COUNTY),
+    )
+
+
+def _city_fee(books: _Books) -> Check:
+    """NR-FUND-05: the city keeps no management fee."""
+    city_batches = [b for b in books.linkage if b.level == FundLevel.CITY]
+    city_fee = _sum(b.fee_withheld for b in city_batches)
+    return Check(
+        rule="NR-FUND-05",
+        label="市级提取项目管理费",
+        basis="宁财（农）发〔2021〕268号",
+        part=city_fee,
+        whole=_sum(b.amount for b in city_batches),
+        limit="0 元",
+        ok=rules.management_fee_ok(city_fee, books.issued, max_pct=ZERO, level=FundLevel.CITY),
+    )
+
+
+def _banned_uses(books: _Books) -> Check:
+    """NR-FUND-01: banned uses are refused at entry; any that reached the rows (imports, old data) shows here."""
+    banned = _sum(a.amount for a in books.allocations if a.use in rules.BANNED_USES)
+    return Check(
+        rule="NR-FUND-01",
+        label="用于负面清单用途的资金",
+        basis="宁财（农）发〔2021〕268号",
+        part=banned,
+        whole=_sum(b.amount for b in books.batches),
+        limit="0 元",
+        ok=banned == 0,
+    )
+
+
+def _payment_progress(books: _Books) -> Check:
+    """NR-PRJ-09: the county's payments against the milestone due."""
+    return Check(
+        rule="NR-PRJ-09",
+        label=f"资金支付进度（截至 {books.on:%Y-%m-%d}）",
+        basis="宁乡振发〔2021〕34号",
+        part=books.paid,
+        whole=books.allocated,
+        limit=f"≥ {books.due_pct}%",
+        ok=rules.payment_progress_ok(books.paid, books.allocated, due_pct=books.due_pct),
+    )
+
+
+# The compliance checks of a county's fund year, in the order the overview and the fund ledger list them: one
+# function per check of SPEC §9.5 and §8.7, each reading the same books.
+COMPLIANCE_CHECKS: Final[tuple[Callable[[_Books], Check], ...]] = (
+    _industry_share,
+    _non_poor_villages,
+    _county_fee,
+    _city_fee,
+    _banned_uses,
+    _payment_progress,
+)
+
+
+def _books(county: AdminArea, year: int, *, on: datetime.date, against_pct: Decimal | None) -> _Books:
     batches = list(FundBatch.objects.filter(county=county, year=year))
     linkage = [b for b in batches if b.source in LINKAGE_SOURCES]
     allocations = list(FundAllocation.objects.filter(batch__in=batches).select_related("project__area", "batch"))
@@ -133,131 +260,65 @@ def county_compliance(
         allocation__batch__in=batches, paid_on__lte=on
     ).values_list("allocation_id", "amount"):
         paid_by_allocation[allocation_id] += amount
+    linked = [a for a in allocations if a.batch.source in LINKAGE_SOURCES]
+    return _Books(
+        county=county,
+        year=year,
+        on=on,
+        batches=batches,
+        linkage=linkage,
+        allocations=allocations,
+        linked=linked,
+        paid_by_allocation=paid_by_allocation,
+        issued=_sum(b.amount for b in linkage),
+        allocated=_sum(a.amount for a in linked),
+        paid=_sum(paid_by_allocation[a.pk] for a in linked),
+        due_pct=against_pct if against_pct is not None else due_pct(year, on, area_code=county.code),
+    )
 
+
+def county_compliance(
+    county: AdminArea, year: int, *, on: datetime.date, against_pct: Decimal | None = None
+) -> Compliance:
+    """The checks of SPEC §9.5 and §8.7 for one county and fund year, as of ``on`` (``COMPLIANCE_CHECKS``);
+    payments are held against the share due that day, or ``against_pct`` (a reminder looks ahead to the next
+    milestone)."""
+    books = _books(county, year, on=on, against_pct=against_pct)
+    result = Compliance(county=county, year=year, on=on)
     for source in FundingSource:
-        rows = [b for b in batches if b.source == source]
+        rows = [b for b in books.batches if b.source == source]
         if rows:
-            mine = [a for a in allocations if a.batch.source == source]
+            mine = [a for a in books.allocations if a.batch.source == source]
             result.by_source.append(
                 (
                     str(source.label),
                     _sum(b.amount for b in rows),
                     _sum(a.amount for a in mine),
-                    _sum(paid_by_allocation[a.pk] for a in mine),
+                    _sum(books.paid_by_allocation[a.pk] for a in mine),
                 )
             )
+    result.issued, result.allocated, result.paid = books.issued, books.allocated, books.paid
+    result.due_pct = books.due_pct
+    result.checks.extend(check(books) for check in COMPLIANCE_CHECKS)
+    result.behind = _projects_behind(books)
+    return result
 
-    issued = _sum(b.amount for b in linkage)
-    linked = [a for a in allocations if a.batch.source in LINKAGE_SOURCES]
-    result.issued = issued
-    result.allocated = _sum(a.amount for a in linked)
-    result.paid = _sum(paid_by_allocation[a.pk] for a in linked)
 
-    # NR-FUND-06/07: industry share ≥ the year's figure (the setting and any document's own figure) and last year's.
-    min_pct = Decimal(str(parameter("fund.industry_share_min_pct", area_code=code, on=datetime.date(year, 1, 1))))
-    for batch in linkage:
-        if batch.industry_share_required is not None:
-            min_pct = max(min_pct, batch.industry_share_required)
-    last_year = industry_share(county, year - 1)
-    industry = _sum(a.amount for a in linked if a.use in INDUSTRY_USES)
-    limit = f"≥ {min_pct}%" + (f"，且不低于上年 {last_year}%" if last_year is not None else "")
-    result.checks.append(
-        Check(
-            rule="NR-FUND-06/07",
-            label="产业发展资金占比",
-            basis="宁财（农）发〔2021〕268号；宁乡振发〔2021〕34号",
-            part=industry,
-            whole=issued,
-            limit=limit,
-            ok=rules.industry_share_ok(industry, issued, min_pct=min_pct, last_year_pct=last_year),
-        )
-    )
-
-    # NR-FUND-02: ≤ 30 % to non-poor villages.
-    max_pct = Decimal(str(parameter("fund.non_poor_village_max_pct", area_code=code, on=datetime.date(year, 1, 1))))
-    non_poor = _sum(
-        a.amount for a in linked if a.project.area.level == AreaLevel.VILLAGE and not a.project.area.former_poor_village
-    )
-    result.checks.append(
-        Check(
-            rule="NR-FUND-02",
-            label="用于非贫困村的资金占比",
-            basis="宁财（农）发〔2021〕268号",
-            part=non_poor,
-            whole=issued,
-            limit=f"≤ {max_pct}%",
-            ok=rules.non_poor_village_share_ok(non_poor, issued, max_pct=max_pct),
-            note="按项目建设地点所在村是否为脱贫村统计；乡镇级项目不计入",
-        )
-    )
-
-    # NR-FUND-03: the county's management fee ≤ 1 %; NR-FUND-05: the city keeps none.
-    fee_pct = Decimal(str(parameter("fund.management_fee_max_pct", area_code=code, on=datetime.date(year, 1, 1))))
-    fee = _sum(a.amount for a in linked if a.use == FundUse.MANAGEMENT_FEE)
-    result.checks.append(
-        Check(
-            rule="NR-FUND-03",
-            label="县级项目管理费占比",
-            basis="宁财（农）发〔2021〕268号",
-            part=fee,
-            whole=issued,
-            limit=f"≤ {fee_pct}%",
-            ok=rules.management_fee_ok(fee, issued, max_pct=fee_pct, level=FundLevel.COUNTY),
-        )
-    )
-    city_batches = [b for b in linkage if b.level == FundLevel.CITY]
-    city_fee = _sum(b.fee_withheld for b in city_batches)
-    result.checks.append(
-        Check(
-            rule="NR-FUND-05",
-            label="市级提取项目管理费",
-            basis="宁财（农）发〔2021〕268号",
-            part=city_fee,
-            whole=_sum(b.amount for b in city_batches),
-            limit="0 元",
-            ok=rules.management_fee_ok(city_fee, issued, max_pct=ZERO, level=FundLevel.CITY),
-        )
-    )
-
-    # NR-FUND-01: banned uses are refused at entry; any that reached the rows (imports, old data) shows here.
-    banned = _sum(a.amount for a in allocations if a.use in rules.BANNED_USES)
-    result.checks.append(
-        Check(
-            rule="NR-FUND-01",
-            label="用于负面清单用途的资金",
-            basis="宁财（农）发〔2021〕268号",
-            part=banned,
-            whole=_sum(b.amount for b in batches),
-            limit="0 元",
-            ok=banned == 0,
-        )
-    )
-
-    # NR-PRJ-09: payments against the milestones, for the county and per project.
-    result.due_pct = against_pct if against_pct is not None else due_pct(year, on, area_code=code)
-    result.checks.append(
-        Check(
-            rule="NR-PRJ-09",
-            label=f"资金支付进度（截至 {on:%Y-%m-%d}）",
-            basis="宁乡振发〔2021〕34号",
-            part=result.paid,
-            whole=result.allocated,
-            limit=f"≥ {result.due_pct}%",
-            ok=rules.payment_progress_ok(result.paid, result.allocated, due_pct=result.due_pct),
-        )
-    )
+def _projects_behind(books: _Books) -> list[ProjectProgress]:
+    """NR-PRJ-09 per project: the projects whose payments lag the share due, the furthest behind first."""
     per_project: dict[int, list[FundAllocation]] = defaultdict(list)
-    for allocation in linked:
+    for allocation in books.linked:
         per_project[allocation.project_id].append(allocation)
+    behind = []
     for rows in per_project.values():
         project = rows[0].project
         allocated = _sum(a.amount for a in rows)
-        paid = _sum(paid_by_allocation[a.pk] for a in rows)
-        ok = rules.payment_progress_ok(paid, allocated, due_pct=result.due_pct)
+        paid = _sum(books.paid_by_allocation[a.pk] for a in rows)
+        ok = rules.payment_progress_ok(paid, allocated, due_pct=books.due_pct)
         if not ok:
-            result.behind.append(ProjectProgress(project.pk, project.code, project.name, allocated, paid, ok))
-    result.behind.sort(key=lambda p: (p.pct or ZERO, p.code))
-    return result
+            behind.append(ProjectProgress(project.pk, project.code, project.name, allocated, paid, ok))
+    behind.sort(key=lambda p: (p.pct or ZERO, p.code))
+    return behind
 
 
 @dataclass
