@@ -22,7 +22,7 @@ from django.db.models import F
 
 from accounts.models import User
 from core.errors import DomainError
-from demo.plan import DemoPlan, HouseholdSeed
+from demo.plan.seeds import DemoPlan, HouseholdSeed
 from households.choices import HouseholdFlagKind, VisitKind
 from households.facts import facts_of
 from households.models import GuaranteeCheck, Household, Visit

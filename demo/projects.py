@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from demo.plan import COUNTY_CODE
 from funds import services as funds
-from geo.codes import AreaLevel
+from geo.codes import AreaLevel, prefix_of
 from geo.models import AdminArea
 from households.choices import HouseholdFlagKind
 from households.models import Household
@@ -82,7 +82,9 @@ def _bound(area: AdminArea | None) -> AdminArea:
 def _mark_former_poor_villages() -> list[AdminArea]:
     """Two villages in five are former poor villages (脱贫村); the rest are non-poor villages (SPEC §1.1)."""
     villages = list(
-        AdminArea.objects.filter(code__startswith=COUNTY_CODE[:6], level=AreaLevel.VILLAGE).order_by("code")
+        AdminArea.objects.filter(
+            code__startswith=prefix_of(COUNTY_CODE, AreaLevel.COUNTY), level=AreaLevel.VILLAGE
+        ).order_by("code")
     )
     poor = [v for n, v in enumerate(villages) if n % 5 in (0, 2)]
     AdminArea.objects.filter(pk__in=[v.pk for v in poor]).update(former_poor_village=True)
@@ -143,7 +145,7 @@ def demo_projects_load(*, today: datetime.date | None = None) -> ProjectsResult:
     _mark_former_poor_villages()
     # Projects go to villages with exited households, so those that must link them (NR-PRJ-03) can.
     settled = (
-        AdminArea.objects.filter(code__startswith=COUNTY_CODE[:6], level=AreaLevel.VILLAGE)
+        AdminArea.objects.filter(code__startswith=prefix_of(COUNTY_CODE, AreaLevel.COUNTY), level=AreaLevel.VILLAGE)
         .filter(managed_households__flags__kind=HouseholdFlagKind.EXITED_POOR)
         .distinct().select_related("parent").order_by("code")
     )  # fmt: skip

@@ -91,7 +91,7 @@ def test_area_codes_are_sliced_only_in_geo_codes():
     ``village_of``, ``same_county``), never cut by hand: a hand-cut ``code[:6]`` is wrong for a 15-digit group."""
     import re
 
-    cut = re.compile(r"code\[:\s*\d|code\[:\s*len|\[:\d+\]\.ljust\(12|ljust\(12")
+    cut = re.compile(r"code\[:\s*\d|code\[:\s*len|\[:\d+\]\.ljust\(12|ljust\(12", re.IGNORECASE)
     found = [
         f"{path.relative_to(ROOT)}:{number}"
         for app in FLOOR_OF
