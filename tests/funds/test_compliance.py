@@ -9,7 +9,7 @@ import pytest
 
 from funds import selectors, services
 from funds.models import Disbursement
-from tests.funds.test_services import allocate, batch
+from tests.worlds.funds import allocate, batch
 
 pytestmark = pytest.mark.django_db
 ON = datetime.date(2026, 7, 15)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from funds import services
 from funds.models import FundAllocation, FundBatch
-from tests.funds.test_services import allocate, batch
+from tests.worlds.funds import allocate, batch
 
 pytestmark = pytest.mark.django_db
 

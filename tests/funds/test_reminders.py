@@ -10,7 +10,7 @@ from funds import services as fund_services
 from funds.reminders import payment_reminders
 from funds.tasks import payment_reminders_task
 from notifications.models import Notification
-from tests.funds.test_services import allocate, batch
+from tests.worlds.funds import allocate, batch
 
 pytestmark = pytest.mark.django_db
 

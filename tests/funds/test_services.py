@@ -2,7 +2,6 @@
 uses refused at entry (NR-FUND-01), no city management fee (NR-FUND-05), payments within what is left; the ledger's
 totals are the exact sums of its rows, to the fen, with many odd decimals."""
 
-import datetime
 import random
 from decimal import Decimal
 
@@ -12,26 +11,10 @@ from django.core.exceptions import PermissionDenied
 from core.errors import DomainError
 from funds import selectors, services
 from funds.models import Disbursement, FundAllocation, FundBatch
-from tests.projects.conftest import DAY, TODAY
+from tests.worlds.funds import allocate, batch
+from tests.worlds.projects import DAY, TODAY
 
 pytestmark = pytest.mark.django_db
-
-
-def batch(world, **overrides):
-    values = {
-        "county": world.county, "year": 2026, "level": "central", "source": "central_linkage",
-        "category": "consolidation_revitalization", "document_no": "宁财（农）发〔2026〕1号",
-        "amount": Decimal("10000000.00"), "issued_on": datetime.date(2026, 1, 20),
-    }  # fmt: skip
-    values.update(overrides)
-    return services.batch_register(actor=world.finance, data=services.BatchInput(**values))
-
-
-def allocate(world, fund, project, amount="100000.00", use="industry_development", **kwargs):
-    return services.allocation_create(
-        actor=world.finance, batch=fund, project=project, use=use, amount=Decimal(amount),
-        allocated_on=kwargs.pop("allocated_on", datetime.date(2026, 3, 1)), **kwargs,
-    )  # fmt: skip
 
 
 def test_a_project_cannot_be_funded_before_it_is_in_the_library(world):

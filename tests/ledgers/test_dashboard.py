@@ -23,7 +23,7 @@ from monitoring.choices import OPEN_SUBJECT_STATUSES, SubjectCategory
 from monitoring.models import AssistanceMeasure, MonitoringSubject
 from sweeps.choices import OPEN_PROBLEM_STATUSES
 from sweeps.models import Problem
-from tests.ledgers.conftest import calamine_sheets
+from tests.worlds.excel import calamine_sheets
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from ledgers import services, tasks, writer
 from ledgers.models import ExportStatus, LedgerExport
 from tests.browser import PageProblems, assert_no_page_problems, click_nav, log_in
 from tests.factories import CountyFactory, HouseholdFactory, TownshipFactory, UserFactory, VillageFactory
-from tests.ledgers.conftest import calamine_sheets
+from tests.worlds.excel import calamine_sheets
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -30,7 +30,7 @@ from monitoring.models import AssistanceMeasure, EliminationCase, EntryApplicati
 from projects.models import Project, ProjectAsset
 from sweeps.models import Problem, ScreeningWarning
 from tests.factories import UserFactory
-from tests.ledgers.conftest import calamine_sheets, export, libreoffice_sheets
+from tests.worlds.excel import calamine_sheets, export, libreoffice_sheets
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from ledgers.models import FrozenLedger, SignOff
 from ledgers.services import exports_expire
 from monitoring.models import MonitoringSubject
 from tests.factories import UserFactory
-from tests.ledgers.conftest import calamine_sheets, export
+from tests.worlds.excel import calamine_sheets, export
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 from households.models import Household, HouseholdMember
 from ledgers.models import Reconciliation
 from tests.factories import UserFactory, valid_id_number
-from tests.ledgers.conftest import export
+from tests.worlds.excel import export
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from households.imports.services import import_job_commit_request, import_job_cr
 from households.models import Household, HouseholdMember
 from households.tasks import household_import_task
 from ledgers.models import LedgerExport
-from tests.ledgers.conftest import calamine_sheets, export
+from tests.worlds.excel import calamine_sheets, export
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from households.choices import VisitKind
 from households.models import Visit
 from monitoring.choices import EntryState
 from monitoring.models import EntryApplication
-from tests.monitoring.test_entry import TODAY, County
+from tests.worlds.monitoring import TODAY, County
 
 pytestmark = pytest.mark.django_db
 

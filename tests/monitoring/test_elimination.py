@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.roles import Role
 from core.errors import DomainError, TransitionNotAllowed
-from geo.models import PolicyParameter
 from households.choices import LabourCapacity, VisitKind
 from households.models import GuaranteeCheck, IncomeRecord, Visit
 from monitoring import rules
@@ -29,20 +28,31 @@ from monitoring.services import (
     elimination_open,
     elimination_review,
     elimination_screen,
-    elimination_township_meeting,
     elimination_township_notice_complete,
     elimination_verify,
     elimination_village_notice_complete,
     entry_register,
     lookback_record,
-    measure_add,
 )
 from tests.factories import UserFactory, VillageFactory
-from tests.monitoring.test_entry import TODAY, County
+from tests.worlds.monitoring import (
+    DAY,
+    TODAY,
+    County,
+    age_notice,
+    county_decides,
+    elimination_visit,
+    measure_with,
+    monitored_subject,
+    open_elimination,
+    set_spot_check_pct,
+    to_county,
+    township_steps,
+    village_steps,
+)
 
 pytestmark = pytest.mark.django_db
 E = EliminationState
-DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
@@ -55,145 +65,23 @@ def county():
     return County()
 
 
-def _subject(county, *, per_capita=Decimal("7000"), labour=LabourCapacity.ORDINARY, outcome="医疗费用已报销，收入恢复"):
-    """A monitored household, now above the exit line, with one measure whose effect is recorded and a recent,
-    all-OK guarantee check from an elimination visit."""
-    household = county.household(per_capita=per_capita)
-    household.members.update(labour_capacity=labour)
-    application = EntryApplication.objects.create(
-        household=household,
-        channel="cadre_screening",
-        proposed_category="marginal_at_risk",
-        risk_types=["illness"],
-        triggers=["MA-1"],
-        reason="因病",
-        reported_by=county.village_worker,
-        reported_on=TODAY - 200 * DAY,
-        state=EntryState.REGISTERED,
-        category="marginal_at_risk",
-    )
-    subject = MonitoringSubject.objects.create(
-        household=household,
-        application=application,
-        category="marginal_at_risk",
-        risk_types=["illness"],
-        triggers=["MA-1"],
-        entered_on=TODAY - 190 * DAY,
-    )
-    if outcome is not None:
-        measure = _measure(county, subject)
-        measure.outcome_note = outcome
-        measure.save()
-    return subject
-
-
-def _measure(county, subject, **change):
-    data = {
-        "measure_type": "health",
-        "subtype": "medical_assistance",
-        "timing": "remedial",
-        "funding_source": "sector_policy",
-        "responsible_department": "medical_security",
-        "description": "申请医疗救助",
-        "started_on": TODAY - 100 * DAY,
-    }
-    return measure_add(actor=county.village_worker, subject=subject, **{**data, **change})
-
-
-def _visit(county, household, kind=VisitKind.ELIMINATION, *, on=TODAY, **check):
-    visit = Visit.objects.create(household=household, visited_on=on, kind=kind, recorded_by=county.village_worker)
-    GuaranteeCheck.objects.create(
-        household=household, visit=visit, checked_on=on, checked_by=county.village_worker, **check
-    )
-    return visit
-
-
-def _age_notice(notice: PublicNotice, days_ago: int = 6) -> None:
-    """The notice ran in the past (its period is over today)."""
-    start = TODAY - days_ago * DAY
-    PublicNotice.objects.filter(pk=notice.pk).update(starts_on=start, ends_on=start + 4 * DAY)
-
-
-def _open(county, subject):
-    case = elimination_open(subject=subject, actor=county.village_worker, proposal="收入稳定，两不愁三保障达标")
-    _visit(county, subject.household)
-    return case
-
-
-def _village(county, case):
-    elimination_verify(case=case, actor=county.village_worker)
-    elimination_review(
-        case=case,
-        actor=county.village_worker,
-        held_on=TODAY,
-        body="representatives",
-        participants_count=15,
-        representatives_present=12,
-        attendees="马某 村民代表\n李某 村干部",
-        votes_for=15,
-        votes_against=0,
-    )
-    return elimination_notice_post(
-        case=case, actor=county.village_worker, places="村委会公示栏", starts_on=TODAY, ends_on=TODAY + 4 * DAY
-    )
-
-
-def _township(county, case):
-    elimination_assess(case=case, actor=county.township_cadre, comment="收入稳定，措施到位，建议消除")
-    elimination_township_meeting(case=case, actor=county.township_cadre, meeting_on=TODAY, opinion="同意")
-    return elimination_notice_post(
-        case=case, actor=county.township_cadre, places="乡政府公示栏", starts_on=TODAY, ends_on=TODAY + 4 * DAY
-    )
-
-
-def _to_county(county, subject):
-    """EL-0 … EL-4, with both notices run to their end."""
-    case = _open(county, subject)
-    _age_notice(_village(county, case))
-    elimination_village_notice_complete(case=case, actor=county.village_worker)
-    _age_notice(_township(county, case))
-    _spot_check_pct(0)
-    elimination_township_notice_complete(case=case, actor=county.township_cadre)
-    return case
-
-
-def _spot_check_pct(pct: int) -> None:
-    PolicyParameter.objects.update_or_create(
-        key="exit.spot_check_pct", area_code="640324000000", valid_from=TODAY, defaults={"value": pct}
-    )
-
-
-def _decide(county, case):
-    elimination_screen(case=case, actor=county.county_reviewer)
-    elimination_decide(
-        case=case,
-        actor=county.county_reviewer,
-        meeting_on=TODAY,
-        decision_no="县乡振发〔2026〕12号",
-        places="县政府网站",
-        starts_on=TODAY,
-        ends_on=TODAY + 4 * DAY,
-    )
-    _age_notice(PublicNotice.objects.get(elimination=case, stage="elimination_county"))
-
-
 # ----------------------------------------------------------------------------------------------- the whole path
 
 
 def test_the_whole_elimination_path_by_village_township_and_county(county):
-    subject = _subject(county)
-    case = _open(county, subject)
+    subject = monitored_subject(county)
+    case = open_elimination(county, subject)
     subject.refresh_from_db()
     assert subject.status == SubjectStatus.ELIMINATION_IN_PROGRESS
     assert elimination_actions(county.village_worker, case) == ["verify", "not_eliminated"]
     assert elimination_actions(county.county_reviewer, case) == []
 
-    _age_notice(_village(county, case))
+    age_notice(village_steps(county, case))
     elimination_village_notice_complete(case=case, actor=county.village_worker)
-    _age_notice(_township(county, case))
-    _spot_check_pct(0)
+    age_notice(township_steps(county, case))
+    set_spot_check_pct(0)
     elimination_township_notice_complete(case=case, actor=county.township_cadre)
-    _decide(county, case)
+    county_decides(county, case)
     elimination_mark(case=case, actor=county.county_reviewer)
 
     case.refresh_from_db()
@@ -234,7 +122,7 @@ def test_the_whole_elimination_path_by_village_township_and_county(county):
 )
 def test_the_exit_income_in_2021_is_the_line_times_1_10_inclusive(county, per_capita, passes):
     """SPEC §3.6 NR-INC-04, §3.7: the 2021 Ningxia line is 6000, so 6600 passes and 6599.99 does not."""
-    subject = _subject(county, per_capita=per_capita)
+    subject = monitored_subject(county, per_capita=per_capita)
     IncomeRecord.objects.filter(household=subject.household).delete()
     for year in (2020, 2021):
         IncomeRecord.objects.create(household=subject.household, year=year, wage_income=per_capita * 4)
@@ -245,16 +133,16 @@ def test_the_exit_income_in_2021_is_the_line_times_1_10_inclusive(county, per_ca
 
 
 def test_screening_refuses_6599_99_and_accepts_6600(county):
-    low = _subject(county, per_capita=Decimal("6599.99"))
-    case = _to_county(county, low)
+    low = monitored_subject(county, per_capita=Decimal("6599.99"))
+    case = to_county(county, low)
     with pytest.raises(DomainError, match=r"未达到风险消除标准 6600\.00 元"):
         elimination_screen(case=case, actor=county.county_reviewer)
     case.refresh_from_db()
     assert case.state == E.TOWNSHIP_REVIEWED_NOTICED
     assert case.screening == []
 
-    exact = _subject(county, per_capita=Decimal("6600"))
-    case = _to_county(county, exact)
+    exact = monitored_subject(county, per_capita=Decimal("6600"))
+    case = to_county(county, exact)
     elimination_screen(case=case, actor=county.county_reviewer)
     assert EliminationCase.objects.get(pk=case.pk).state == E.COUNTY_SCREENED
 
@@ -274,31 +162,31 @@ def test_the_worked_examples_of_spec_3_7():
 
 
 def test_missing_measures_or_their_effect_are_refused(county):
-    without = _subject(county, outcome=None)
-    case = _to_county(county, without)
+    without = monitored_subject(county, outcome=None)
+    case = to_county(county, without)
     with pytest.raises(DomainError, match="录入帮扶措施并填写每项措施的帮扶成效"):
         elimination_screen(case=case, actor=county.county_reviewer)
 
-    unrecorded_effect = _subject(county, outcome="")
-    case = _to_county(county, unrecorded_effect)
+    unrecorded_effect = monitored_subject(county, outcome="")
+    case = to_county(county, unrecorded_effect)
     with pytest.raises(DomainError, match="帮扶成效"):
         elimination_screen(case=case, actor=county.county_reviewer)
 
 
 def test_an_old_or_failing_guarantee_check_is_refused(county):
-    subject = _subject(county)
-    case = _to_county(county, subject)
+    subject = monitored_subject(county)
+    case = to_county(county, subject)
     GuaranteeCheck.objects.filter(household=subject.household).update(checked_on=TODAY - 91 * DAY)
     with pytest.raises(DomainError, match="90 天内"):
         elimination_screen(case=case, actor=county.county_reviewer)
-    _visit(county, subject.household, kind=VisitKind.ROUTINE, water_ok=False)
+    elimination_visit(county, subject.household, kind=VisitKind.ROUTINE, water_ok=False)
     with pytest.raises(DomainError, match="两不愁三保障"):
         elimination_screen(case=case, actor=county.county_reviewer)
 
 
 def test_an_open_risk_flag_is_refused(county):
-    subject = _subject(county)
-    case = _to_county(county, subject)
+    subject = monitored_subject(county)
+    case = to_county(county, subject)
     type(subject.household).objects.filter(pk=subject.household.pk).update(risk_flagged_on=TODAY, risk_note="新发大病")
     with pytest.raises(DomainError) as refused:
         elimination_screen(case=case, actor=county.county_reviewer)
@@ -309,8 +197,8 @@ def test_an_open_risk_flag_is_refused(county):
 
 
 def test_wrong_role_wrong_jurisdiction_and_wrong_state_are_refused(county):
-    subject = _subject(county)
-    case = _open(county, subject)
+    subject = monitored_subject(county)
+    case = open_elimination(county, subject)
     with pytest.raises(TransitionNotAllowed):
         elimination_screen(case=case, actor=county.county_reviewer)  # wrong state: EL-1 is pending
     with pytest.raises(PermissionDenied):
@@ -322,7 +210,7 @@ def test_wrong_role_wrong_jurisdiction_and_wrong_state_are_refused(county):
         elimination_verify(case=case, actor=elsewhere)
     with pytest.raises(PermissionDenied):
         elimination_end(case=case, actor=elsewhere, comment="不属于本村")
-    _age_notice(_village(county, case))
+    age_notice(village_steps(county, case))
     with pytest.raises(TransitionNotAllowed):
         elimination_assess(case=case, actor=county.township_cadre, comment="早")  # the village notice still pends
     elimination_village_notice_complete(case=case, actor=county.village_worker)
@@ -334,22 +222,22 @@ def test_wrong_role_wrong_jurisdiction_and_wrong_state_are_refused(county):
 
 
 def test_home_verification_needs_an_elimination_visit(county):
-    subject = _subject(county)
+    subject = monitored_subject(county)
     case = elimination_open(subject=subject, actor=county.village_worker, proposal="收入稳定")
     with pytest.raises(DomainError, match="风险消除入户核实"):
         elimination_verify(case=case, actor=county.village_worker)
 
 
 def test_one_open_case_per_subject_and_only_monitored_subjects(county):
-    subject = _subject(county)
-    _open(county, subject)
+    subject = monitored_subject(county)
+    open_elimination(county, subject)
     with pytest.raises(TransitionNotAllowed):
         elimination_open(subject=subject, actor=county.village_worker, proposal="再发起")
 
 
 def test_notices_last_five_days_and_objections_pause_them(county):
-    subject = _subject(county)
-    case = _open(county, subject)
+    subject = monitored_subject(county)
+    case = open_elimination(county, subject)
     elimination_verify(case=case, actor=county.village_worker)
     with pytest.raises(DomainError, match="先记录村民代表评议"):
         elimination_notice_post(
@@ -373,7 +261,7 @@ def test_notices_last_five_days_and_objections_pause_them(county):
     notice = elimination_notice_post(
         case=case, actor=county.village_worker, places="公示栏", starts_on=TODAY, ends_on=TODAY + 4 * DAY
     )
-    _age_notice(notice, days_ago=5)  # ran TODAY-5 … TODAY-1
+    age_notice(notice, days_ago=5)  # ran TODAY-5 … TODAY-1
     objection = elimination_notice_object(
         case=case, actor=county.village_worker, received_on=TODAY - 2 * DAY, content="该户仍有大额医疗欠款"
     )
@@ -390,10 +278,10 @@ def test_notices_last_five_days_and_objections_pause_them(county):
 
 
 def test_an_upheld_objection_can_only_end_the_case(county):
-    subject = _subject(county)
-    case = _open(county, subject)
-    notice = _village(county, case)
-    _age_notice(notice)
+    subject = monitored_subject(county)
+    case = open_elimination(county, subject)
+    notice = village_steps(county, case)
+    age_notice(notice)
     objection = elimination_notice_object(
         case=case, actor=county.village_worker, received_on=TODAY - 3 * DAY, content="收入不实"
     )
@@ -413,18 +301,18 @@ def test_an_upheld_objection_can_only_end_the_case(county):
 
 
 def test_a_spot_checked_case_needs_a_spot_check_visit(county):
-    subject = _subject(county)
-    case = _open(county, subject)
-    _age_notice(_village(county, case))
+    subject = monitored_subject(county)
+    case = open_elimination(county, subject)
+    age_notice(village_steps(county, case))
     elimination_village_notice_complete(case=case, actor=county.village_worker)
-    _age_notice(_township(county, case))
-    _spot_check_pct(100)
+    age_notice(township_steps(county, case))
+    set_spot_check_pct(100)
     elimination_township_notice_complete(case=case, actor=county.township_cadre)
     case.refresh_from_db()
     assert case.spot_check_required
     with pytest.raises(DomainError, match="抽中县级抽验"):
         elimination_screen(case=case, actor=county.county_reviewer)
-    _visit(county, subject.household, kind=VisitKind.SPOT_CHECK)
+    elimination_visit(county, subject.household, kind=VisitKind.SPOT_CHECK)
     elimination_screen(case=case, actor=county.county_reviewer)
 
 
@@ -436,8 +324,8 @@ def test_the_spot_check_draw_follows_the_percentage():
 
 
 def test_marking_waits_for_the_announcement_and_checks_again(county):
-    subject = _subject(county)
-    case = _to_county(county, subject)
+    subject = monitored_subject(county)
+    case = to_county(county, subject)
     elimination_screen(case=case, actor=county.county_reviewer)
     elimination_decide(
         case=case,
@@ -450,7 +338,7 @@ def test_marking_waits_for_the_announcement_and_checks_again(county):
     )
     with pytest.raises(DomainError, match="期满后方可标注风险消除"):
         elimination_mark(case=case, actor=county.county_reviewer)
-    _age_notice(PublicNotice.objects.get(elimination=case, stage="elimination_county"))
+    age_notice(PublicNotice.objects.get(elimination=case, stage="elimination_county"))
     IncomeRecord.objects.filter(household=subject.household, year=2026).update(wage_income=Decimal("20000"))
     with pytest.raises(DomainError, match="未达到风险消除标准"):  # income fell during the announcement
         elimination_mark(case=case, actor=county.county_reviewer)
@@ -463,11 +351,11 @@ def test_marking_waits_for_the_announcement_and_checks_again(county):
 
 def test_a_household_without_labour_is_held_not_eliminated(county):
     """SPEC §4.9 (003 L238–L240): 对无劳动能力的，落实社会保障措施后，暂不标注'风险消除'，持续跟踪监测."""
-    subject = _subject(county, labour=LabourCapacity.LOST)
-    case = _to_county(county, subject)
+    subject = monitored_subject(county, labour=LabourCapacity.LOST)
+    case = to_county(county, subject)
     with pytest.raises(DomainError, match="须先落实社会保障"):
         elimination_screen(case=case, actor=county.county_reviewer)
-    safety_net = _measure(
+    safety_net = measure_with(
         county,
         subject,
         measure_type="social_security",
@@ -477,7 +365,7 @@ def test_a_household_without_labour_is_held_not_eliminated(county):
     )
     safety_net.outcome_note = "已按月发放低保金"
     safety_net.save()
-    _decide(county, case)
+    county_decides(county, case)
     elimination_mark(case=case, actor=county.county_reviewer)
     case.refresh_from_db()
     subject.refresh_from_db()
@@ -511,9 +399,9 @@ def test_labour_capacity_scope(scope, weak, members, expected):
 
 
 def _eliminated(county):
-    subject = _subject(county)
-    case = _to_county(county, subject)
-    _decide(county, case)
+    subject = monitored_subject(county)
+    case = to_county(county, subject)
+    county_decides(county, case)
     elimination_mark(case=case, actor=county.county_reviewer)
     subject.refresh_from_db()
     return subject
@@ -546,14 +434,14 @@ def test_a_lookback_can_return_the_household_to_monitoring(county):
 def test_help_again_keeps_the_household_eliminated_and_takes_new_measures(county):
     subject = _eliminated(county)
     with pytest.raises(DomainError, match="不能新增措施"):
-        _measure(county, subject)
+        measure_with(county, subject)
     Visit.objects.create(
         household=subject.household, visited_on=TODAY, kind=VisitKind.LOOKBACK, recorded_by=county.village_worker
     )
     lookback_record(
         review=subject.lookbacks.get(), actor=county.village_worker, outcome="help_again", note="务工收入下降"
     )
-    _measure(
+    measure_with(
         county,
         subject,
         measure_type="employment",

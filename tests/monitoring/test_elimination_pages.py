@@ -14,8 +14,7 @@ from monitoring.choices import EliminationState
 from monitoring.models import EliminationCase, PublicNotice
 from monitoring.services import elimination_open
 from tests.factories import CountyFactory, UserFactory
-from tests.monitoring.test_elimination import _subject, _visit
-from tests.monitoring.test_entry import TODAY, County
+from tests.worlds.monitoring import TODAY, County, elimination_visit, monitored_subject
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -28,7 +27,7 @@ def _today(today):
 
 def test_the_village_opens_and_takes_its_steps_on_the_pages(client):
     county = County()
-    subject = _subject(county)
+    subject = monitored_subject(county)
     client.force_login(county.village_worker)
     page = client.get(subject.get_absolute_url())
     assert "风险消除条件" in page.text
@@ -47,7 +46,7 @@ def test_the_village_opens_and_takes_its_steps_on_the_pages(client):
 
     refused = client.post(reverse("monitoring:elimination-verify", args=[case.pk]), follow=True)
     assert "风险消除入户核实" in refused.text
-    _visit(county, subject.household)
+    elimination_visit(county, subject.household)
     client.post(reverse("monitoring:elimination-verify", args=[case.pk]))
     client.post(
         reverse("monitoring:elimination-review", args=[case.pk]),
@@ -82,7 +81,7 @@ def test_the_village_opens_and_takes_its_steps_on_the_pages(client):
 
 def test_elimination_through_the_api(api_client):
     county = County()
-    subject = _subject(county)
+    subject = monitored_subject(county)
     api_client.force_authenticate(county.village_worker)
     opened = api_client.post(
         reverse("api:subject-eliminate", args=[subject.pk]), {"proposal": "收入稳定"}, format="json"
@@ -90,7 +89,7 @@ def test_elimination_through_the_api(api_client):
     assert opened.status_code == 201, opened.content
     url = reverse("api:elimination-transitions", args=[opened.json()["id"]])
     assert api_client.post(url, {"action": "verify"}, format="json").status_code == 400  # no visit yet
-    _visit(county, subject.household)
+    elimination_visit(county, subject.household)
     done = api_client.post(url, {"action": "verify"}, format="json")
     assert done.status_code == 200
     assert done.json()["state"] == EliminationState.VILLAGE_VERIFIED
@@ -104,7 +103,7 @@ def test_elimination_through_the_api(api_client):
 
 def test_the_notice_sheet_prints_and_exports_the_batch_with_masked_ids(client):
     county = County()
-    subjects = [_subject(county) for _ in range(2)]
+    subjects = [monitored_subject(county) for _ in range(2)]
     for subject in subjects:
         case = elimination_open(subject=subject, actor=county.village_worker, proposal=f"{subject.pk} 收入稳定")
         PublicNotice.objects.create(
@@ -140,14 +139,14 @@ def test_the_notice_sheet_prints_and_exports_the_batch_with_masked_ids(client):
 
 def test_a_lookback_visit_is_recorded_on_the_subject_page(client):
     county = County()
-    subject = _subject(county)
+    subject = monitored_subject(county)
     subject.status = "risk_eliminated"
     subject.eliminated_on = TODAY - 200 * DAY
     subject.save()
     review = subject.lookbacks.create(due_on=TODAY - DAY)
     client.force_login(county.village_worker)
     assert "记录回头看" in client.get(subject.get_absolute_url()).text
-    _visit(county, subject.household, kind=VisitKind.LOOKBACK)
+    elimination_visit(county, subject.household, kind=VisitKind.LOOKBACK)
     client.post(
         reverse("monitoring:lookback-record", args=[subject.pk]),
         {"review": review.pk, "outcome": "stable", "note": "收入稳定，无新增风险"},

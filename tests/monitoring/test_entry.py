@@ -10,8 +10,8 @@ from django.db.models import Max
 from accounts.roles import Role
 from core.errors import DomainError, TransitionNotAllowed
 from geo.workdays import notice_long_enough
-from households.choices import HouseholdFlagKind, VisitKind
-from households.models import HouseholdFlag, IncomeRecord, Visit
+from households.choices import VisitKind
+from households.models import Visit
 from monitoring import rules
 from monitoring.choices import EntryState, SubjectCategory, SubjectStatus
 from monitoring.models import EntryApplication, MonitoringSubject
@@ -30,11 +30,11 @@ from monitoring.services import (
     entry_verify,
     notices_complete_due,
 )
-from tests.factories import HouseholdFactory, MemberFactory, TownshipFactory, UserFactory, VillageFactory
+from tests.factories import TownshipFactory, UserFactory, VillageFactory
+from tests.worlds.monitoring import TODAY, County, report_entry, through_village, walk_to_county
 
 pytestmark = pytest.mark.django_db
 S = EntryState
-TODAY = datetime.date(2026, 11, 23)
 
 
 @pytest.fixture(autouse=True)
@@ -42,104 +42,14 @@ def _today(today):
     today.set(TODAY)
 
 
-class County:
-    """Ningxia codes, so the seeded 6000-yuan line of 2021 applies (carried forward to 2026)."""
-
-    def __init__(self) -> None:
-        self.village = VillageFactory(
-            code="640324100201",
-            parent__code="640324100000",
-            parent__parent__code="640324000000",
-            parent__parent__parent__code="640300000000",
-            parent__parent__parent__parent__code="640000000000",
-        )
-        self.township = self.village.parent
-        self.county = self.township.parent
-        self.village_worker = UserFactory(roles=[Role.VILLAGE_WORKER], area=self.village)
-        self.township_cadre = UserFactory(roles=[Role.TOWNSHIP_CADRE], area=self.township)
-        self.county_reviewer = UserFactory(roles=[Role.COUNTY_REVIEWER], area=self.county)
-
-    def household(self, *, per_capita: Decimal, size: int = 4, exited: bool = False):
-        household = HouseholdFactory(managing_area=self.village)
-        for _ in range(size - 1):
-            MemberFactory(household=household)
-        for year in (2025, 2026):
-            IncomeRecord.objects.create(household=household, year=year, wage_income=per_capita * size)
-        if exited:
-            HouseholdFlag.objects.create(
-                household=household, kind=HouseholdFlagKind.EXITED_POOR, valid_from=datetime.date(2019, 12, 31)
-            )
-        return household
-
-
 @pytest.fixture
 def county():
     return County()
 
 
-# One trigger of each category (SPEC §4.2, Ningxia profile).
-TRIGGER = {
-    SubjectCategory.UNSTABLE_EXITED: "UE-1",
-    SubjectCategory.MARGINAL_AT_RISK: "MA-1",
-    SubjectCategory.SUDDEN_HARDSHIP: "SH-1",
-}
-
-
-def _report(county, household, category=SubjectCategory.MARGINAL_AT_RISK):
-    return entry_report(
-        actor=county.village_worker,
-        household=household,
-        channel="cadre_screening",
-        proposed_category=category,
-        risk_types=["illness"],
-        triggers=[TRIGGER[category]],
-        reason="户主患病住院，医疗支出大",
-    )
-
-
-def _through_village(county, application, *, notice_start=TODAY - datetime.timedelta(days=6)):
-    Visit.objects.create(
-        household=application.household,
-        visited_on=TODAY,
-        kind=VisitKind.VERIFICATION,
-        recorded_by=county.village_worker,
-    )
-    entry_verify(application=application, actor=county.village_worker)
-    entry_review(
-        application=application,
-        actor=county.village_worker,
-        held_on=TODAY,
-        body="representatives",
-        participants_count=15,
-        representatives_present=12,
-        attendees="马某 村民代表\n李某 村干部",
-        votes_for=14,
-        votes_against=1,
-    )
-    notice = entry_notice_post(
-        application=application,
-        actor=county.village_worker,
-        places="村委会公示栏",
-        starts_on=TODAY,
-        ends_on=TODAY + datetime.timedelta(days=4),
-    )
-    type(notice).objects.filter(pk=notice.pk).update(
-        starts_on=notice_start, ends_on=notice_start + datetime.timedelta(days=4)
-    )
-    return notice
-
-
-def _walk_to_county(county, household, category=SubjectCategory.MARGINAL_AT_RISK):
-    application = _report(county, household, category)
-    _through_village(county, application)
-    entry_notice_complete(application=application, actor=county.village_worker)
-    entry_township_review(application=application, actor=county.township_cadre, comment="情况属实，同意上报")
-    return application
-
-
 def test_the_whole_entry_path_by_four_users(county):
     household = county.household(per_capita=Decimal("5350"))
-    application = _walk_to_county(county, household)
+    application = walk_to_county(county, household)
     entry_approve(
         application=application,
         actor=county.county_reviewer,
@@ -176,7 +86,7 @@ def test_the_whole_entry_path_by_four_users(county):
     ],
 )
 def test_county_approval_refuses_income_at_the_line_and_wrong_categories(county, per_capita, category, exited, message):
-    application = _walk_to_county(county, county.household(per_capita=per_capita, exited=exited), category)
+    application = walk_to_county(county, county.household(per_capita=per_capita, exited=exited), category)
     with pytest.raises(DomainError, match=message):
         entry_approve(application=application, actor=county.county_reviewer, category=category, risk_types=["illness"])
     application.refresh_from_db()
@@ -184,7 +94,7 @@ def test_county_approval_refuses_income_at_the_line_and_wrong_categories(county,
 
 
 def test_just_below_the_line_and_sudden_hardship_above_it_are_approved(county):
-    below = _walk_to_county(county, county.household(per_capita=Decimal("5999.99")))
+    below = walk_to_county(county, county.household(per_capita=Decimal("5999.99")))
     entry_approve(
         application=below,
         actor=county.county_reviewer,
@@ -192,7 +102,7 @@ def test_just_below_the_line_and_sudden_hardship_above_it_are_approved(county):
         risk_types=["illness"],
     )
     # SPEC §3.7 example 5: 12,000 per capita, a fire: income above the line is allowed for sudden hardship.
-    fire = _walk_to_county(
+    fire = walk_to_county(
         county, county.household(per_capita=Decimal("12000"), size=3), SubjectCategory.SUDDEN_HARDSHIP
     )
     entry_approve(
@@ -216,7 +126,7 @@ def test_just_below_the_line_and_sudden_hardship_above_it_are_approved(county):
     ],
 )
 def test_only_the_county_of_the_managing_area_approves(county, role, area_of, error):
-    application = _walk_to_county(county, county.household(per_capita=Decimal("5000")))
+    application = walk_to_county(county, county.household(per_capita=Decimal("5000")))
     actor = UserFactory(roles=[role], area=area_of(county))
     with pytest.raises(error):
         entry_approve(
@@ -228,7 +138,7 @@ def test_only_the_county_of_the_managing_area_approves(county, role, area_of, er
 
 
 def test_steps_out_of_order_are_refused_and_leave_no_trace(county):
-    application = _report(county, county.household(per_capita=Decimal("5000")))
+    application = report_entry(county, county.household(per_capita=Decimal("5000")))
     with pytest.raises(TransitionNotAllowed):
         entry_township_review(application=application, actor=county.township_cadre, comment="同意")
     with pytest.raises(DomainError, match="请先登记一次“入户核实”走访"):
@@ -238,8 +148,8 @@ def test_steps_out_of_order_are_refused_and_leave_no_trace(county):
 
 def test_a_second_report_is_merged_not_opened_twice(county):
     household = county.household(per_capita=Decimal("5000"))
-    first = _report(county, household)
-    second = _report(county, household)
+    first = report_entry(county, household)
+    second = report_entry(county, household)
     assert second.state == S.MERGED
     assert "已有办理中的纳入申请" in second.closing_reason
     assert EntryApplication.objects.filter(household=household, state=S.REPORTED).get() == first
@@ -259,7 +169,7 @@ def test_self_declaration_needs_consent(county):
 
 
 def test_the_notice_must_last_five_days_and_objections_pause_it(county):
-    application = _report(county, county.household(per_capita=Decimal("5000")))
+    application = report_entry(county, county.household(per_capita=Decimal("5000")))
     Visit.objects.create(
         household=application.household,
         visited_on=TODAY,
@@ -315,8 +225,8 @@ def test_the_notice_must_last_five_days_and_objections_pause_it(county):
 
 
 def test_an_upheld_objection_sends_the_case_back(county):
-    application = _report(county, county.household(per_capita=Decimal("5000")))
-    notice = _through_village(county, application)
+    application = report_entry(county, county.household(per_capita=Decimal("5000")))
+    notice = through_village(county, application)
     objection = entry_notice_object(
         application=application, actor=county.village_worker, received_on=notice.starts_on, content="该户隐瞒经营收入"
     )
@@ -329,15 +239,15 @@ def test_an_upheld_objection_sends_the_case_back(county):
 
 
 def test_township_returns_and_county_rejects_with_reasons(county):
-    application = _report(county, county.household(per_capita=Decimal("5000")))
-    _through_village(county, application)
+    application = report_entry(county, county.household(per_capita=Decimal("5000")))
+    through_village(county, application)
     entry_notice_complete(application=application, actor=county.village_worker)
     with pytest.raises(DomainError, match="请填写退回意见"):
         entry_return(application=application, actor=county.township_cadre, comment=" ")
     entry_return(application=application, actor=county.township_cadre, comment="收入核算有误")
     application.refresh_from_db()
     assert application.state == S.REPORTED
-    application = _walk_to_county(county, county.household(per_capita=Decimal("5000")))
+    application = walk_to_county(county, county.household(per_capita=Decimal("5000")))
     entry_reject(application=application, actor=county.county_reviewer, comment="经抽查不符合条件")
     application.refresh_from_db()
     assert (application.state, application.closing_reason) == (S.REJECTED, "经抽查不符合条件")
@@ -347,12 +257,12 @@ def test_township_returns_and_county_rejects_with_reasons(county):
 
 def test_a_registered_household_is_merged_on_a_new_report_and_has_one_subject(county):
     household = county.household(per_capita=Decimal("5000"))
-    application = _walk_to_county(county, household)
+    application = walk_to_county(county, household)
     entry_approve(
         application=application, actor=county.county_reviewer, category="marginal_at_risk", risk_types=["illness"]
     )
     entry_register(application=application, actor=county.township_cadre)
-    assert _report(county, household).closing_reason == "该户已是监测对象"
+    assert report_entry(county, household).closing_reason == "该户已是监测对象"
     assert MonitoringSubject.objects.filter(household=household).count() == 1
 
 
@@ -360,7 +270,7 @@ def test_reporting_lowers_the_risk_flag_of_the_visit(county):
     household = county.household(per_capita=Decimal("5000"))
     household.risk_flagged_on = TODAY
     household.save()
-    _report(county, household)
+    report_entry(county, household)
     household.refresh_from_db()
     assert household.risk_flagged_on is None
 
@@ -395,7 +305,7 @@ def test_the_admin_cannot_change_a_state(client, county):
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
-    application = _report(county, county.household(per_capita=Decimal("5000")))
+    application = report_entry(county, county.household(per_capita=Decimal("5000")))
     client.force_login(get_user_model().objects.create_superuser("root", password="x"))
     url = reverse("admin:monitoring_entryapplication_change", args=[application.pk])
     client.post(url, {"state": "approved"})
@@ -416,7 +326,7 @@ def test_waiting_counts_working_days_across_national_day(county):
 
     from monitoring.selectors.queues import waiting
 
-    application = _report(county, county.household(per_capita=Decimal("5000")))
+    application = report_entry(county, county.household(per_capita=Decimal("5000")))
     reported = datetime.datetime(2026, 9, 30, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
     application.events.update(at=reported)
     application = EntryApplication.objects.annotate(waiting_since=Max("events__at")).get(pk=application.pk)
@@ -437,7 +347,7 @@ def test_the_whole_procedure_is_measured_against_the_total_target(county, on, da
     """SPEC §4.14 ``entry.total_target_days`` = 15, in working days from the report (EN-0 → EN-6)."""
     from monitoring.selectors.queues import procedure_waiting
 
-    application = _report(county, county.household(per_capita=Decimal("5000")))
+    application = report_entry(county, county.household(per_capita=Decimal("5000")))
     EntryApplication.objects.filter(pk=application.pk).update(reported_on=datetime.date(2026, 10, 23))
     application.refresh_from_db()
 
@@ -449,7 +359,7 @@ def test_the_whole_procedure_is_measured_against_the_total_target(county, on, da
 def test_a_negative_list_hit_blocks_approval_until_the_county_overrides_with_a_reason(county):
     from monitoring.services import entry_negative_hit_record, entry_negative_override
 
-    application = _walk_to_county(county, county.household(per_capita=Decimal("5000")))
+    application = walk_to_county(county, county.household(per_capita=Decimal("5000")))
     entry_negative_hit_record(
         application=application, actor=county.township_cadre, item="NL-2", evidence="老人户，其子在银川有稳定工作和住房"
     )
@@ -491,7 +401,7 @@ def test_negative_list_modes(hits, mode, overridden, allowed):
 @pytest.mark.parametrize("size", [2, 15])
 def test_the_queue_page_issues_a_bounded_number_of_queries(client, county, size, django_assert_max_num_queries):
     for _ in range(size):
-        _report(county, county.household(per_capita=Decimal("5000")))
+        report_entry(county, county.household(per_capita=Decimal("5000")))
     client.force_login(county.village_worker)
     with django_assert_max_num_queries(20):
         response = client.get("/monitoring/")
@@ -505,11 +415,11 @@ def test_the_county_narrows_its_queue_to_a_township_and_orders_it_by_waiting_tim
         code="640324101201", parent__code="640324101000", parent__parent=county.county, parent__name="河西镇"
     )
     UserFactory(roles=[Role.TOWNSHIP_CADRE], area=other.parent)
-    ours = _walk_to_county(county, county.household(per_capita=Decimal("5000")))
+    ours = walk_to_county(county, county.household(per_capita=Decimal("5000")))
     household = county.household(per_capita=Decimal("5000"))
     household.managing_area = other
     household.save()
-    theirs = _report(county, county.household(per_capita=Decimal("5000")))
+    theirs = report_entry(county, county.household(per_capita=Decimal("5000")))
     EntryApplication.objects.filter(pk=theirs.pk).update(state=S.TOWNSHIP_REVIEWED, household=household)
     ours.events.update(at=datetime.datetime(2026, 11, 2, tzinfo=datetime.UTC))
     client.force_login(county.county_reviewer)

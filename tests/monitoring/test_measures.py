@@ -12,7 +12,7 @@ from monitoring.models import AssistanceMeasure, EntryApplication, MonitoringSub
 from monitoring.selectors.queues import subjects_without_measures
 from monitoring.services import measure_add, measure_update_status
 from tests.factories import UserFactory
-from tests.monitoring.test_entry import TODAY, County
+from tests.worlds.monitoring import TODAY, County
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def _today(today):
     today.set(TODAY)
 
 
-def _subject(county, entered_on=TODAY):
+def monitored_subject(county, entered_on=TODAY):
     household = county.household(per_capita=Decimal("5000"))
     application = EntryApplication.objects.create(
         household=household,
@@ -56,7 +56,7 @@ def _add(county, subject, **change):
 
 def test_a_measure_is_added_progressed_and_keeps_its_history():
     county = County()
-    subject = _subject(county)
+    subject = monitored_subject(county)
     measure = _add(county, subject)
     with pytest.raises(DomainError, match="请填写帮扶成效"):
         measure_update_status(actor=county.village_worker, measure=measure, status="delivered", outcome_note="")
@@ -83,7 +83,7 @@ def test_a_measure_is_added_progressed_and_keeps_its_history():
 def test_bad_measures_are_refused(change, message):
     county = County()
     with pytest.raises(DomainError, match=message):
-        _add(county, _subject(county), **change)
+        _add(county, monitored_subject(county), **change)
     assert not AssistanceMeasure.objects.exists()
 
 
@@ -98,7 +98,7 @@ def test_roles_without_the_capability_cannot_add_measures():
     with pytest.raises(PermissionDenied):
         measure_add(
             actor=officer,
-            subject=_subject(county),
+            subject=monitored_subject(county),
             measure_type="other",
             subtype="",
             timing="remedial",
@@ -111,9 +111,9 @@ def test_roles_without_the_capability_cannot_add_measures():
 
 def test_subjects_without_measures_after_fifteen_days_are_listed():
     county = County()
-    late = _subject(county, entered_on=TODAY - datetime.timedelta(days=16))
-    _subject(county, entered_on=TODAY - datetime.timedelta(days=15))  # still within the 15 days
-    done = _subject(county, entered_on=TODAY - datetime.timedelta(days=30))
+    late = monitored_subject(county, entered_on=TODAY - datetime.timedelta(days=16))
+    monitored_subject(county, entered_on=TODAY - datetime.timedelta(days=15))  # still within the 15 days
+    done = monitored_subject(county, entered_on=TODAY - datetime.timedelta(days=30))
     _add(county, done)
     assert list(subjects_without_measures(user=county.township_cadre, today=TODAY)) == [late]
     assert rules.measure_plan_overdue(TODAY - datetime.timedelta(days=16), 0, today=TODAY, due_days=15)
@@ -127,7 +127,7 @@ def test_only_safety_net_measures_for_a_household_that_can_work_is_a_warning():
 
 def test_the_subject_page_adds_a_measure_and_shows_errors(client):
     county = County()
-    subject = _subject(county)
+    subject = monitored_subject(county)
     client.force_login(county.village_worker)
     url = reverse("monitoring:measure-create", args=[subject.pk])
     form = {
@@ -150,7 +150,7 @@ def test_the_subject_page_adds_a_measure_and_shows_errors(client):
 
 def test_measures_through_the_api(api_client):
     county = County()
-    subject = _subject(county)
+    subject = monitored_subject(county)
     api_client.force_authenticate(county.village_worker)
     url = reverse("api:subject-measures", args=[subject.pk])
     body = {

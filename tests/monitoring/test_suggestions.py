@@ -9,8 +9,7 @@ from monitoring import rules
 from monitoring.choices import MEASURE_SUBTYPES
 from monitoring.models import MeasureTemplate
 from monitoring.selectors.suggestions import measure_suggestions
-from tests.monitoring.test_elimination import _subject
-from tests.monitoring.test_entry import TODAY, County
+from tests.worlds.monitoring import TODAY, County, monitored_subject
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,7 @@ def test_every_catalogue_row_is_a_valid_measure_that_respects_nr_meas_01():
 
 def test_suggestions_follow_the_risk_types_and_skip_what_is_recorded():
     county = County()
-    subject = _subject(county)  # risk: illness; medical assistance already recorded
+    subject = monitored_subject(county)  # risk: illness; medical assistance already recorded
     subject.risk_types = ["illness", "lack_of_labour"]
     subject.save()
     found = {(s.template.measure_type, s.template.subtype): s for s in measure_suggestions(subject, on=TODAY)}
@@ -44,7 +43,7 @@ def test_suggestions_follow_the_risk_types_and_skip_what_is_recorded():
 
 def test_a_county_row_replaces_or_switches_off_the_national_one():
     county = County()
-    subject = _subject(county)
+    subject = monitored_subject(county)
     MeasureTemplate.objects.create(
         area_code="640324000000",
         risk_type="illness",
@@ -72,7 +71,7 @@ def test_a_county_row_replaces_or_switches_off_the_national_one():
 
 def test_the_cadre_adopts_a_suggestion_on_the_subject_page(client):
     county = County()
-    subject = _subject(county)
+    subject = monitored_subject(county)
     client.force_login(county.village_worker)
     page = client.get(subject.get_absolute_url())
     assert "一户一策" in page.text

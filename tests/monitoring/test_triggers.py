@@ -23,7 +23,7 @@ from monitoring.choices import SubjectCategory
 from monitoring.selectors.eligibility import entry_checks, trigger_choices
 from monitoring.services import entry_approve, entry_report
 from tests.factories import HouseholdFactory, MemberFactory
-from tests.monitoring.test_entry import TODAY, County, _walk_to_county
+from tests.worlds.monitoring import TODAY, County, walk_to_county
 
 pytestmark = pytest.mark.django_db
 JUNE_2021 = datetime.date(2021, 6, 15)  # SPEC §3.5: window 2020-06 … 2021-05
@@ -193,7 +193,7 @@ def test_a_healthy_household_with_steady_income_has_no_suggestion(county):
 # ------------------------------------------------------------------------------------- cited, confirmed, approved
 
 
-def _report(county, household, category, triggers):
+def report_entry(county, household, category, triggers):
     return entry_report(
         actor=county.village_worker,
         household=household,
@@ -209,9 +209,9 @@ def test_a_report_must_cite_a_trigger_of_its_category(county):
     household = county.household(per_capita=Decimal("5000"))
 
     with pytest.raises(DomainError, match="请至少选择一项“边缘易致贫户”的界定条件") as nothing:
-        _report(county, household, SubjectCategory.MARGINAL_AT_RISK, [])
+        report_entry(county, household, SubjectCategory.MARGINAL_AT_RISK, [])
     with pytest.raises(DomainError, match="不适用于“边缘易致贫户”") as wrong:
-        _report(county, household, SubjectCategory.MARGINAL_AT_RISK, ["UE-1"])
+        report_entry(county, household, SubjectCategory.MARGINAL_AT_RISK, ["UE-1"])
 
     assert nothing.value.field == wrong.value.field == "triggers"
     assert not household.entry_applications.exists()
@@ -224,14 +224,14 @@ def test_the_longde_profile_has_its_own_triggers(county):
     household = county.household(per_capita=Decimal("5000"))
 
     with pytest.raises(DomainError, match="longde"):
-        _report(county, household, SubjectCategory.MARGINAL_AT_RISK, ["MA-1"])
-    application = _report(county, household, SubjectCategory.MARGINAL_AT_RISK, ["MA-L1", "MA-L5"])
+        report_entry(county, household, SubjectCategory.MARGINAL_AT_RISK, ["MA-1"])
+    application = report_entry(county, household, SubjectCategory.MARGINAL_AT_RISK, ["MA-L1", "MA-L5"])
 
     assert application.triggers == ["MA-L1", "MA-L5"]
 
 
 def test_a_county_changing_the_category_must_cite_its_triggers(county):
-    application = _walk_to_county(county, county.household(per_capita=Decimal("5000")))  # cited MA-1
+    application = walk_to_county(county, county.household(per_capita=Decimal("5000")))  # cited MA-1
 
     with pytest.raises(DomainError, match="须至少引用一项“突发严重困难户”的界定条件") as refused:
         entry_approve(
@@ -258,7 +258,7 @@ def test_home_verification_confirms_or_corrects_the_triggers(county):
     from households.models import Visit
     from monitoring.services import entry_verify
 
-    application = _report(county, county.household(per_capita=Decimal("5000")), "marginal_at_risk", ["MA-1"])
+    application = report_entry(county, county.household(per_capita=Decimal("5000")), "marginal_at_risk", ["MA-1"])
     Visit.objects.create(
         household=application.household,
         visited_on=TODAY,

@@ -13,11 +13,10 @@ from hypothesis import strategies as st
 from core.errors import DomainError
 from households.choices import VisitKind
 from households.models import GuaranteeCheck, Visit
-from monitoring.models import EliminationCase, EliminationEvent, EntryApplication, EntryEvent, PublicNotice
+from monitoring.models import EliminationCase, EntryApplication, PublicNotice
 from monitoring.services import elimination as el
 from monitoring.services import entry as en
-from tests.monitoring.test_elimination import _subject
-from tests.monitoring.test_entry import TODAY, County, _report
+from tests.worlds.monitoring import TODAY, County, monitored_subject, report_entry
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -97,11 +96,13 @@ ENTRY_STEPS = {
 }
 
 
-def _walk(case, steps, actions, county, transitions, events):
-    """Take the steps, then check the invariants after each one."""
+def _walk(case, steps, actions, county, workflow):
+    """Take the steps, then check the invariants after each one (the workflow's own declaration names its table and
+    its event rows)."""
+    transitions = workflow.transitions
 
     def trail() -> list[tuple]:
-        rows = events.filter(**{events.model.owner_field: case}).order_by("pk")
+        rows = workflow.event_model.objects.filter(**{workflow.event_case: case}).order_by("pk")
         return list(rows.values_list("pk", "from_state", "to_state", "comment"))
 
     history = trail()  # opening the case already wrote its first event
@@ -125,16 +126,12 @@ def _walk(case, steps, actions, county, transitions, events):
         history = rows
 
 
-EliminationEvent.owner_field = "case"  # type: ignore[attr-defined]
-EntryEvent.owner_field = "application"  # type: ignore[attr-defined]
-
-
 @PROPERTY
 @given(actions=st.lists(st.tuples(st.sampled_from(sorted(ELIMINATION_STEPS)), st.sampled_from(ROLES)), max_size=30))
 def test_elimination_never_leaves_its_graph_nor_rewrites_history(actions):
     with transaction.atomic():
         county = County()
-        subject = _subject(county)
+        subject = monitored_subject(county)
         case = el.elimination_open(subject=subject, actor=county.village_worker, proposal="收入稳定")
         for kind in (VisitKind.ELIMINATION, VisitKind.SPOT_CHECK):
             visit = Visit.objects.create(
@@ -143,7 +140,7 @@ def test_elimination_never_leaves_its_graph_nor_rewrites_history(actions):
         GuaranteeCheck.objects.create(
             household=subject.household, visit=visit, checked_on=TODAY, checked_by=county.village_worker
         )
-        _walk(case, ELIMINATION_STEPS, actions, county, el.TRANSITIONS, EliminationEvent.objects)
+        _walk(case, ELIMINATION_STEPS, actions, county, el.ELIMINATION)
         transaction.set_rollback(True)
 
 
@@ -153,11 +150,11 @@ def test_entry_never_leaves_its_graph_nor_rewrites_history(actions):
     with transaction.atomic():
         county = County()
         household = county.household(per_capita=Decimal("5000"))
-        application = _report(county, household)
+        application = report_entry(county, household)
         Visit.objects.create(
             household=household, visited_on=TODAY, kind=VisitKind.VERIFICATION, recorded_by=county.village_worker
         )
-        _walk(application, ENTRY_STEPS, actions, county, en.TRANSITIONS, EntryEvent.objects)
+        _walk(application, ENTRY_STEPS, actions, county, en.ENTRY)
         assert EntryApplication.objects.filter(pk=application.pk).exists()
         transaction.set_rollback(True)
 
@@ -165,7 +162,7 @@ def test_entry_never_leaves_its_graph_nor_rewrites_history(actions):
 def test_the_walk_can_reach_the_end_of_both_graphs():
     """The generator is not vacuous: the happy sequences reach 已标注风险消除 and 已纳入监测."""
     county = County()
-    subject = _subject(county)
+    subject = monitored_subject(county)
     case = el.elimination_open(subject=subject, actor=county.village_worker, proposal="收入稳定")
     visit = Visit.objects.create(
         household=subject.household, visited_on=TODAY, kind=VisitKind.ELIMINATION, recorded_by=county.village_worker
@@ -192,5 +189,5 @@ def test_the_walk_can_reach_the_end_of_both_graphs():
         ("age_notices", "county_reviewer"),
         ("mark", "county_reviewer"),
     ]
-    _walk(case, ELIMINATION_STEPS, happy, county, el.TRANSITIONS, EliminationEvent.objects)
+    _walk(case, ELIMINATION_STEPS, happy, county, el.ELIMINATION)
     assert EliminationCase.objects.get(pk=case.pk).state == "marked"

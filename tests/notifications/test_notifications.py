@@ -23,16 +23,19 @@ from notifications.selectors import unread_count
 from notifications.services import notify
 from notifications.tasks import notification_email_task
 from tests.factories import TownshipFactory, UserFactory, VillageFactory
-from tests.monitoring.test_elimination import (
-    _age_notice,
-    _decide,
-    _open,
-    _spot_check_pct,
-    _subject,
-    _township,
-    _village,
+from tests.worlds.monitoring import (
+    TODAY,
+    County,
+    age_notice,
+    county_decides,
+    monitored_subject,
+    open_elimination,
+    report_entry,
+    set_spot_check_pct,
+    through_village,
+    township_steps,
+    village_steps,
 )
-from tests.monitoring.test_entry import TODAY, County, _report, _through_village
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +64,13 @@ def test_each_step_tells_the_next_level_of_the_managing_chain_and_nobody_else(co
     household = county.household(per_capita=Decimal("5000"))
 
     # when the village reports: the colleague hears of it, the reporter does not
-    application = _report(county, household)
+    application = report_entry(county, household)
     assert len(_inbox(colleague)) == 1
     assert "待入户核实" in _inbox(colleague)[0]
     assert _inbox(county.village_worker) == []
 
     # when the notice ends: the township hears of it
-    _through_village(county, application)
+    through_village(county, application)
     entry_notice_complete(application=application, actor=county.village_worker)
     assert any("待乡镇审核" in title for title in _inbox(county.township_cadre))
     assert _inbox(county.county_reviewer) == []
@@ -87,8 +90,8 @@ def test_each_step_tells_the_next_level_of_the_managing_chain_and_nobody_else(co
 
 
 def test_a_rejection_tells_whoever_reported(county):
-    application = _report(county, county.household(per_capita=Decimal("5000")))
-    _through_village(county, application)
+    application = report_entry(county, county.household(per_capita=Decimal("5000")))
+    through_village(county, application)
     entry_notice_complete(application=application, actor=county.village_worker)
     entry_township_review(application=application, actor=county.township_cadre, comment="同意")
 
@@ -99,7 +102,7 @@ def test_a_rejection_tells_whoever_reported(county):
 
 
 def test_a_refused_step_tells_nobody(county):
-    application = _report(county, county.household(per_capita=Decimal("5000")))
+    application = report_entry(county, county.household(per_capita=Decimal("5000")))
     before = Notification.objects.count()
 
     with pytest.raises(PermissionDenied):
@@ -174,8 +177,8 @@ def test_e_mail_copies_go_out_after_commit_where_configured(
     settings.SITE_URL = "https://fpjc.example.gov.cn"
     county.township_cadre.email = "township@example.org"
     county.township_cadre.save()
-    application = _report(county, county.household(per_capita=Decimal("5000")))
-    _through_village(county, application)
+    application = report_entry(county, county.household(per_capita=Decimal("5000")))
+    through_village(county, application)
     queued = []
     monkeypatch.setattr(notification_email_task, "delay", queued.append)  # the broker, whichever is configured
 
@@ -192,8 +195,8 @@ def test_e_mail_copies_go_out_after_commit_where_configured(
 
 
 def test_without_e_mail_configured_nothing_is_sent(county, django_capture_on_commit_callbacks):
-    application = _report(county, county.household(per_capita=Decimal("5000")))
-    _through_village(county, application)
+    application = report_entry(county, county.household(per_capita=Decimal("5000")))
+    through_village(county, application)
     county.township_cadre.email = "township@example.org"
     county.township_cadre.save()
 
@@ -205,15 +208,15 @@ def test_without_e_mail_configured_nothing_is_sent(county, django_capture_on_com
 
 
 def test_elimination_steps_reach_the_next_level_and_the_mark_tells_the_opener(county):
-    case = _open(county, _subject(county))
-    _age_notice(_village(county, case))
+    case = open_elimination(county, monitored_subject(county))
+    age_notice(village_steps(county, case))
     elimination_village_notice_complete(case=case, actor=county.village_worker)
     assert any("待乡级综合研判" in title for title in _inbox(county.township_cadre))
-    _age_notice(_township(county, case))
-    _spot_check_pct(0)
+    age_notice(township_steps(county, case))
+    set_spot_check_pct(0)
     elimination_township_notice_complete(case=case, actor=county.township_cadre)
     assert any("待县级筛查抽验" in title for title in _inbox(county.county_reviewer))
-    _decide(county, case)
+    county_decides(county, case)
 
     elimination_mark(case=case, actor=county.county_reviewer)
 

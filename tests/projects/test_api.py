@@ -9,7 +9,7 @@ import pytest
 from funds.models import FundAllocation
 from projects import services
 from projects.models import Project
-from tests.funds.test_services import batch
+from tests.worlds.funds import batch
 
 pytestmark = pytest.mark.django_db
 

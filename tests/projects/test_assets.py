@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from core.errors import DomainError, TransitionNotAllowed
 from projects import services
 from projects.choices import AssetStatus
-from tests.projects.conftest import DAY, TODAY
+from tests.worlds.projects import DAY, TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from core.errors import DomainError, TransitionNotAllowed
 from projects import services
 from projects.choices import ProjectStatus
 from projects.models import Project, ProjectEvent
-from tests.projects.conftest import DAY, TODAY
+from tests.worlds.projects import DAY, TODAY
 
 P = ProjectStatus
 pytestmark = pytest.mark.django_db

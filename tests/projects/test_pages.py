@@ -11,7 +11,7 @@ from accounts.models import User
 from projects import services
 from projects.choices import ProjectStatus
 from projects.models import Project, ProjectAsset
-from tests.projects.conftest import DAY, TODAY
+from tests.worlds.projects import DAY, TODAY
 
 pytestmark = pytest.mark.django_db
 P = ProjectStatus

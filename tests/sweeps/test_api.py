@@ -10,8 +10,7 @@ from households.choices import VisitKind
 from households.models import Visit
 from sweeps.models import Problem, ScreeningWarning, SweepRun
 from tests.factories import UserFactory
-from tests.sweeps.test_rules import TODAY, World
-from tests.sweeps.test_screening import xlsx
+from tests.worlds.sweeps import TODAY, World, xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from sweeps.models import CampaignPart, ChecklistItem, Problem
 from sweeps.rules import CHECKLIST
 from sweeps.services import campaign_close, campaign_open, campaign_part_sign, checklist_answer
 from tests.factories import UserFactory, VillageFactory
-from tests.sweeps.test_rules import TODAY, World
+from tests.worlds.sweeps import TODAY, World
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,7 @@ from sweeps.services import (
     sweep_start,
 )
 from tests.factories import TownshipFactory, UserFactory, VillageFactory
-from tests.sweeps.test_rules import LAST, TODAY, World
+from tests.worlds.sweeps import LAST, TODAY, World
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)

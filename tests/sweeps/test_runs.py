@@ -20,7 +20,7 @@ from sweeps.rules import AUTOMATED
 from sweeps.services import sweep_resume, sweep_run_chunk, sweep_start, sweeps_routine_start
 from sweeps.services.runs import Hit, problem_values
 from tests.factories import CountyFactory, MemberFactory, TownshipFactory, UserFactory, VillageFactory
-from tests.sweeps.test_rules import LAST, TODAY, World
+from tests.worlds.sweeps import LAST, TODAY, World
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)

@@ -8,9 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from accounts.roles import Role
 from core.errors import DomainError, TransitionNotAllowed
@@ -22,10 +21,9 @@ from sweeps.choices import MatchKind, WarningStatus
 from sweeps.models import ScreeningBatch, ScreeningWarning
 from sweeps.services import ScreeningRejected, screening_reminders, screening_upload, warning_close, warning_dispose
 from tests.factories import CountyFactory, HouseholdFactory, UserFactory, VillageFactory, valid_id_number
-from tests.sweeps.test_rules import TODAY, World, assert_rule
+from tests.worlds.sweeps import HEADER, TODAY, World, assert_rule, xlsx
 
 pytestmark = pytest.mark.django_db
-HEADER = ["身份证号", "姓名", "区划代码", "预警类型", "发生日期", "金额（元）", "详情", "部门编号"]
 
 
 @pytest.fixture(autouse=True)
@@ -40,17 +38,6 @@ def world():
     world.sick = world.family(per_capita=Decimal("5000"))
     world.sick_member = world.sick.members.first()
     return world
-
-
-def xlsx(rows, header=HEADER):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile("卫健筛查.xlsx", buffer.getvalue())
 
 
 def _upload(world, rows, period="2026-Q3", header=HEADER):

@@ -15,8 +15,8 @@ from sweeps.models import Problem, SweepChunk
 from sweeps.rules import AUTOMATED, Scope
 from sweeps.services import rule_hits, sweep_resume, sweep_start
 from tests.factories import TownshipFactory, VillageFactory
-from tests.sweeps.test_rules import World
 from tests.workers import start_worker, stop_worker
+from tests.worlds.sweeps import World
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
