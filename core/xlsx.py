@@ -121,15 +121,16 @@ class Sheet:
                 self.totals[index] += values[index]
         self.rows += 1
 
-    def append_totals(self, values: Sequence[Any] | None = None, *, label: str = "合计") -> None:
-        """A bold totals row: ``values`` when the caller has exact sums of its own (the funds' selectors), else
-        the running totals of the totalled columns; the first cell reads ``label``."""
-        cells = [styled(self.sheet, label, bold=True)]
-        running = [total if column.totalled else None for total, column in zip(self.totals, self.columns, strict=True)]
-        chosen = running if values is None else values
-        for index, column in enumerate(self.columns[1:], start=1):
-            value = chosen[index]
-            cells.append(styled(self.sheet, value, column, bold=True))
+    def append_totals(self, values: Sequence[Any] | None = None) -> None:
+        """A bold totals row: ``values`` as given when the caller has exact sums of its own (the funds' selectors,
+        its first cell the label), else 合计 and the running totals of the totalled columns."""
+        if values is None:
+            values = [
+                "合计",
+                *(t if c.totalled else None for t, c in zip(self.totals[1:], self.columns[1:], strict=True)),
+            ]
+        cells = [styled(self.sheet, values[0], bold=True)]
+        cells += [styled(self.sheet, v, c, bold=True) for v, c in zip(values[1:], self.columns[1:], strict=True)]
         self.sheet.append(cells)
 
 

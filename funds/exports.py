@@ -64,5 +64,5 @@ def disclosure_xlsx(sheet: DisclosureSheet) -> bytes:
     listing = Sheet(workbook, "公示", columns)
     for row in sheet.rows:
         listing.append(list(row))
-    listing.append_totals(list(sheet.totals), label=str(sheet.totals[0]))
+    listing.append_totals(list(sheet.totals))
     return workbook_bytes(workbook)

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from accounts.roles import Capability
 from core.xlsx import Column
 from geo.codes import AreaLevel, ancestor_code, level_of, prefix_of
+from households.facts import facts_refresh_missing
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,6 @@ class LedgerDef:
     def heal(self, prefix: str) -> None:
         """Before an export reads its rows: compute the facts its rows need and lack under ``prefix``."""
         if self.reads_facts:
-            from households.facts import facts_refresh_missing
-
             facts_refresh_missing(prefix)
 
     def rows(self, user: Any, filters: Filters) -> QuerySet[Any]:

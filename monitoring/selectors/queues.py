@@ -134,6 +134,16 @@ class WaitingContext:
     calendar: WorkdayCalendar = field(default_factory=WorkdayCalendar)
     limits: dict[tuple[str, str], int | None] = field(default_factory=dict)
 
+    def limit(self, setting: str, county: str, *, on: datetime.date) -> int | None:
+        """The county's time limit ``setting`` in working days, read once per list; None where it is not set."""
+        key = (setting, county)
+        if key not in self.limits:
+            try:
+                self.limits[key] = int(parameter(setting, area_code=county, on=on))
+            except DomainError:
+                self.limits[key] = None
+        return self.limits[key]
+
 
 def waiting(
     application: EntryApplication, *, today: datetime.date | None = None, context: WaitingContext | None = None
@@ -148,13 +158,7 @@ def waiting(
     if step is None:
         return Waiting(days=days, limit=None)
     county = ancestor_code(application.household.managing_area.code, AreaLevel.COUNTY)
-    key = (application.state, county)
-    if key not in context.limits:
-        try:
-            context.limits[key] = int(parameter(step[1], area_code=county, on=today))
-        except DomainError:
-            context.limits[key] = None
-    return Waiting(days=days, limit=context.limits[key])
+    return Waiting(days=days, limit=context.limit(step[1], county, on=today))
 
 
 def procedure_waiting(
@@ -171,13 +175,7 @@ def procedure_waiting(
     if not application.is_open:
         return Waiting(days=days, limit=None)
     county = ancestor_code(application.household.managing_area.code, AreaLevel.COUNTY)
-    key = ("entry.total_target_days", county)
-    if key not in context.limits:
-        try:
-            context.limits[key] = int(parameter("entry.total_target_days", area_code=county, on=today))
-        except DomainError:
-            context.limits[key] = None
-    return Waiting(days=days, limit=context.limits[key])
+    return Waiting(days=days, limit=context.limit("entry.total_target_days", county, on=today))
 
 
 def available_actions(user: Any, application: EntryApplication) -> list[str]:
@@ -268,13 +266,7 @@ def elimination_waiting(case: EliminationCase, *, context: WaitingContext | None
     if not case.is_open:
         return Waiting(days=days, limit=None)
     county = ancestor_code(case.subject.household.managing_area.code, AreaLevel.COUNTY)
-    key = ("elimination", county)
-    if key not in context.limits:
-        try:
-            context.limits[key] = int(parameter("elimination.step_days", area_code=county, on=today))
-        except DomainError:
-            context.limits[key] = None
-    return Waiting(days=days, limit=context.limits[key])
+    return Waiting(days=days, limit=context.limit("elimination.step_days", county, on=today))
 
 
 def elimination_actions(user: Any, case: EliminationCase) -> list[str]:

@@ -35,6 +35,18 @@ from tests.factories import HouseholdFactory, MemberFactory, UserFactory, Villag
 TODAY = datetime.date(2026, 11, 23)
 
 
+def meeting(**votes):
+    """A villager-representative meeting held today (the democratic review of EN-2 and EL-2), with ``votes``."""
+    return {
+        "held_on": TODAY,
+        "body": "representatives",
+        "participants_count": 15,
+        "representatives_present": 12,
+        "attendees": "马某 村民代表\n李某 村干部",
+        **votes,
+    }
+
+
 class County:
     """Ningxia codes, so the seeded 6000-yuan line of 2021 applies (carried forward to 2026)."""
 
@@ -93,17 +105,7 @@ def through_village(county, application, *, notice_start=TODAY - datetime.timede
         recorded_by=county.village_worker,
     )
     entry_verify(application=application, actor=county.village_worker)
-    entry_review(
-        application=application,
-        actor=county.village_worker,
-        held_on=TODAY,
-        body="representatives",
-        participants_count=15,
-        representatives_present=12,
-        attendees="马某 村民代表\n李某 村干部",
-        votes_for=14,
-        votes_against=1,
-    )
+    entry_review(application=application, actor=county.village_worker, **meeting(votes_for=14, votes_against=1))
     notice = entry_notice_post(
         application=application,
         actor=county.village_worker,
@@ -197,17 +199,7 @@ def open_elimination(county, subject):
 
 def village_steps(county, case):
     elimination_verify(case=case, actor=county.village_worker)
-    elimination_review(
-        case=case,
-        actor=county.village_worker,
-        held_on=TODAY,
-        body="representatives",
-        participants_count=15,
-        representatives_present=12,
-        attendees="马某 村民代表\n李某 村干部",
-        votes_for=15,
-        votes_against=0,
-    )
+    elimination_review(case=case, actor=county.village_worker, **meeting(votes_for=15, votes_against=0))
     return elimination_notice_post(
         case=case, actor=county.village_worker, places="村委会公示栏", starts_on=TODAY, ends_on=TODAY + 4 * DAY
     )
