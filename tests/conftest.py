@@ -3,7 +3,7 @@ import os
 
 import pytest
 from django.conf import settings as django_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 pytest_plugins = ["tests.browser"]
@@ -40,6 +40,14 @@ def pytest_sessionfinish(session, exitstatus):
 def _media_in_tmp(settings, tmp_path):
     """Uploaded photos and import files go to a per-test folder, never the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the house language: a page asked for in English leaves English active on the thread
+    (the locale middleware activates a language per request and nothing deactivates it), and a later test that
+    reads labels outside a request would read them in English."""
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
