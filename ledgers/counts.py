@@ -21,7 +21,7 @@ from ledgers.models import AreaCounts
 from monitoring.choices import OPEN_SUBJECT_STATUSES, MeasureStatus, SubjectCategory
 from monitoring.facts import elimination_candidate_q, without_measures_q
 from monitoring.models import AssistanceMeasure, LookbackReview, MonitoringSubject
-from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus
+from sweeps.choices import ProblemStatus
 from sweeps.models import Problem
 
 BREAKDOWNS = ("risks", "entered_by_month", "eliminated_by_month", "measures")
@@ -157,13 +157,12 @@ def _problem_counts(rows: dict[int, dict[str, Any]], prefix: str, today: datetim
     problems = Problem.objects.all()
     if prefix:
         problems = problems.filter(area_code__startswith=prefix)
-    open_ = Q(status__in=sorted(OPEN_PROBLEM_STATUSES))
     found = (
         problems.order_by()
         .values_list("area_id")
         .annotate(
-            opened=Count("pk", filter=open_),
-            overdue=Count("pk", filter=open_ & Q(deadline__lt=today)),
+            opened=Count("pk", filter=Problem.open_q()),
+            overdue=Count("pk", filter=Problem.overdue_q(today)),
             closed=Count("pk", filter=Q(status=ProblemStatus.CLOSED, closed_at__year=today.year)),
         )
     )

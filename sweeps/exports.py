@@ -53,7 +53,7 @@ def _rows(problems: QuerySet[Problem], today: datetime.date) -> Iterator[list[An
             problem.deadline,
             str(statuses[problem.status]),
             problem.responsible_unit,
-            "是" if problem.is_open and problem.deadline < today else "",
+            "是" if problem.days_overdue(today) else "",
             problem.no_longer_detected_on,
         ]
 

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -221,7 +223,7 @@ class Problem(models.Model):
             # SPEC §7.4: re-running a sweep never opens a second problem for the same rule and subject.
             models.UniqueConstraint(
                 fields=["rule_id", "subject_key"],
-                condition=models.Q(status__in=sorted(OPEN_PROBLEM_STATUSES)),
+                condition=models.Q(status__in=sorted(OPEN_PROBLEM_STATUSES)),  # as Problem.open_q()
                 name="sweeps_one_open_problem_per_rule_and_subject",
             ),
         ]
@@ -243,9 +245,24 @@ class Problem(models.Model):
         names = {"project": "projects:project-detail", "asset": "projects:asset-detail"}
         return reverse(names[kind], args=[int(pk)]) if kind in names and pk.isdigit() else ""
 
+    # An open problem, and an open one past its rectification deadline (SPEC §7.5): each fact with its Python face
+    # (one problem) beside its query face (a ``Q`` for ``filter`` and ``Count(filter=)``), which every list, count,
+    # ledger and the escalation job read.
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_PROBLEM_STATUSES
+
+    @staticmethod
+    def open_q() -> models.Q:
+        return models.Q(status__in=sorted(OPEN_PROBLEM_STATUSES))
+
+    def days_overdue(self, today: datetime.date) -> int:
+        """Days past the deadline on ``today`` of a problem still open; 0 for one closed or not yet due."""
+        return (today - self.deadline).days if self.is_open and self.deadline < today else 0
+
+    @staticmethod
+    def overdue_q(today: datetime.date) -> models.Q:
+        return Problem.open_q() & models.Q(deadline__lt=today)
 
 
 class ProblemEvent(models.Model):

@@ -2,7 +2,6 @@ from typing import Any, Self
 
 from geo.codes import AreaLevel
 from geo.querysets import JurisdictionQuerySet
-from sweeps.choices import OPEN_PROBLEM_STATUSES
 
 
 class ProblemQuerySet(JurisdictionQuerySet[Any]):
@@ -13,7 +12,7 @@ class ProblemQuerySet(JurisdictionQuerySet[Any]):
     territory_capability = "accounts.view_rectification"
 
     def open(self) -> Self:
-        return self.filter(status__in=sorted(OPEN_PROBLEM_STATUSES))
+        return self.filter(self.model.open_q())
 
 
 class ProblemRecordQuerySet(JurisdictionQuerySet[Any]):

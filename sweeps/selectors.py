@@ -16,7 +16,7 @@ from geo.models import AdminArea
 from geo.parameters import parameter
 from geo.selectors import townships_of
 from sweeps import permissions
-from sweeps.choices import OPEN_PROBLEM_STATUSES, FourChecksCategory, ProblemStatus, RunStatus, SweepKind
+from sweeps.choices import FourChecksCategory, ProblemStatus, RunStatus, SweepKind
 from sweeps.models import Problem, SweepRun
 from sweeps.rules import BY_ID
 
@@ -46,7 +46,7 @@ def problem_list_narrow(
     today = today or timezone.localdate()
     queryset = queryset.select_related("area", "township", "household", "member", "responsible_person")
     if chosen.status == "open":
-        queryset = queryset.filter(status__in=sorted(OPEN_PROBLEM_STATUSES))
+        queryset = queryset.filter(Problem.open_q())
     elif chosen.status in ProblemStatus.values:
         queryset = queryset.filter(status=chosen.status)
     if chosen.category in FourChecksCategory.values:
@@ -58,7 +58,7 @@ def problem_list_narrow(
     if chosen.township and townships_of(user).filter(code=chosen.township).exists():
         queryset = queryset.filter(township__code=chosen.township)
     if chosen.overdue:
-        queryset = queryset.filter(status__in=sorted(OPEN_PROBLEM_STATUSES), deadline__lt=today)
+        queryset = queryset.filter(Problem.overdue_q(today))
     if chosen.no_longer_detected:
         queryset = queryset.filter(no_longer_detected_on__isnull=False)
     if chosen.query:
@@ -79,13 +79,12 @@ class SummaryRow:
 
 def problem_summary(queryset: QuerySet[Problem], *, today: datetime.date) -> list[SummaryRow]:
     """Counts per township and category for the ledger (issue "four checks" §4): one grouped query."""
-    open_statuses = sorted(OPEN_PROBLEM_STATUSES)
     rows = (
         queryset.order_by()
         .values("township__name", "township__code", "category")
         .annotate(
-            open=Count("pk", filter=Q(status__in=open_statuses)),
-            overdue=Count("pk", filter=Q(status__in=open_statuses, deadline__lt=today)),
+            open=Count("pk", filter=Problem.open_q()),
+            overdue=Count("pk", filter=Problem.overdue_q(today)),
             closed=Count("pk", filter=Q(status=ProblemStatus.CLOSED)),
         )
         .order_by("township__code", "category")

@@ -191,7 +191,7 @@ class ProblemDetailView(JurisdictionScopedMixin, DetailView[Problem]):
         context.update(
             actions=actions,
             events=problem.events.select_related("actor"),
-            overdue=problem.is_open and problem.deadline < timezone.localdate(),
+            overdue=problem.days_overdue(timezone.localdate()) > 0,
             forms={
                 "assign": AssignForm(people=people, initial={"unit": f"{problem.area.name}村委会"}),
                 "comment": CommentForm(),

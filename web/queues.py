@@ -30,7 +30,7 @@ from monitoring.selectors.queues import (
     subjects_without_measures,
     waiting,
 )
-from sweeps.choices import OPEN_PROBLEM_STATUSES, CampaignStatus, ProblemStatus, WarningStatus
+from sweeps.choices import CampaignStatus, ProblemStatus, WarningStatus
 from sweeps.models import CampaignPart, Problem, ScreeningWarning
 
 QUEUE_READ: Final = 200  # rows of a workflow queue read to count the overdue among them
@@ -76,7 +76,7 @@ class Home:
             open=Count("pk", filter=Q(status=ProblemStatus.OPEN)),
             submitted=Count("pk", filter=Q(status=ProblemStatus.SUBMITTED)),
             mine=Count("pk", filter=mine),
-            overdue=Count("pk", filter=Q(status__in=sorted(OPEN_PROBLEM_STATUSES), deadline__lt=self.today)),
+            overdue=Count("pk", filter=Problem.overdue_q(self.today)),
         )
 
 

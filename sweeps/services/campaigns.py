@@ -21,7 +21,7 @@ from geo.querysets import in_territory
 from notifications.selectors import users_who_take
 from notifications.services import notify
 from sweeps import permissions
-from sweeps.choices import OPEN_PROBLEM_STATUSES, CampaignStatus, ChecklistAnswer, RunStatus, SubjectKind
+from sweeps.choices import CampaignStatus, ChecklistAnswer, RunStatus, SubjectKind
 from sweeps.models import Campaign, CampaignPart, ChecklistItem, Problem
 from sweeps.rules import BY_ID, CHECKLIST
 from sweeps.services.runs import Hit, deadline_for, new_problem, sweep_start
@@ -118,9 +118,7 @@ def checklist_answer(
 def _village_problem(item: ChecklistItem, village: AdminArea) -> Problem:
     rule = BY_ID[item.rule_id]
     key = f"{SubjectKind.VILLAGE}:{village.pk}"
-    existing = Problem.objects.filter(
-        rule_id=rule.id, subject_key=key, status__in=sorted(OPEN_PROBLEM_STATUSES)
-    ).first()
+    existing = Problem.objects.filter(Problem.open_q(), rule_id=rule.id, subject_key=key).first()
     if existing is not None:
         return existing
     campaign = item.part.campaign

@@ -29,7 +29,7 @@ from households.models import Household
 from notifications.selectors import users_who_take
 from notifications.services import notify
 from sweeps import permissions
-from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus, RuleMode, SubjectKind
+from sweeps.choices import ProblemStatus, RuleMode, SubjectKind
 from sweeps.models import Problem, ProblemEvent
 from sweeps.rules import BY_ID, Scope
 
@@ -175,21 +175,20 @@ def problems_escalate(*, today: datetime.date) -> int:
     after ``rect.escalate_after_days`` more to the county (and its dashboard). Each problem once per stage; one
     notification per township and per county a day, with the count, so a bad week does not flood an inbox.
     Returns the problems escalated."""
-    open_statuses = sorted(OPEN_PROBLEM_STATUSES)
-    due = Problem.objects.filter(status__in=open_statuses, deadline__lt=today, escalated_on__isnull=True)
+    due = Problem.objects.filter(Problem.overdue_q(today), escalated_on__isnull=True)
     per_township = dict(due.order_by().values_list("township__code").annotate(n=Count("pk")))
     told = due.update(escalated_on=today)
     for code, count in per_township.items():
         _tell_area(code, AreaLevel.TOWNSHIP, f"{count} 个排查问题已超过整改期限", overdue=True)
     counties = (
-        Problem.objects.filter(status__in=open_statuses, escalated_on__isnull=False)
+        Problem.objects.filter(Problem.open_q(), escalated_on__isnull=False)
         .values_list("township__parent__code", flat=True)
         .distinct()
     )
     for county_code in counties:
         days = int(parameter("rect.escalate_after_days", area_code=county_code, on=today))
         late = Problem.objects.filter(
-            status__in=open_statuses,
+            Problem.open_q(),
             township__parent__code=county_code,
             escalated_on=today - datetime.timedelta(days=days),
         ).count()

@@ -38,7 +38,7 @@ from geo.parameters import parameter
 from households.facts import facts_refresh_area
 from notifications.selectors import users_who_take
 from notifications.services import notify
-from sweeps.choices import OPEN_PROBLEM_STATUSES, ProblemStatus, RunStatus, SubjectKind, SweepKind
+from sweeps.choices import ProblemStatus, RunStatus, SubjectKind, SweepKind
 from sweeps.models import Problem, SweepChunk, SweepRun
 from sweeps.rules import AUTOMATED, BY_ID, Rule, Scope
 from sweeps.rules.base import PREDICATE_SETS
@@ -46,7 +46,6 @@ from sweeps.tasks import sweep_chunk_task
 
 logger = logging.getLogger(__name__)
 BATCH: Final = 5000
-OPEN: Final = sorted(OPEN_PROBLEM_STATUSES)
 
 # Where each kind of subject keeps its household, member, monitoring subject and place (values() paths).
 _PATHS: Final[dict[str, dict[str, str | None]]] = {
@@ -293,7 +292,7 @@ def _reconcile(
     township_problems = Problem.objects.filter(township=scope.township, rule_id__in=[rule.id for rule in rules])
     open_rows = {
         (rule_id, key): pk
-        for rule_id, key, pk in township_problems.filter(status__in=OPEN).values_list("rule_id", "subject_key", "pk")
+        for rule_id, key, pk in township_problems.filter(Problem.open_q()).values_list("rule_id", "subject_key", "pk")
     }
     seen = [pk for (rule_id, key), pk in open_rows.items() if key in found[rule_id]]
     gone = [pk for (rule_id, key), pk in open_rows.items() if key not in found[rule_id]]

@@ -172,6 +172,23 @@ def test_an_overdue_problem_is_told_to_the_township_then_the_county(world, probl
     assert Notification.objects.filter(recipient=world.county_reviewer, title__contains="县级督办").count() == 1
 
 
+
+@pytest.mark.parametrize(
+    ("deadline", "status", "days"),
+    [
+        (TODAY, P.OPEN, 0),  # due today: not yet late
+        (TODAY - DAY, P.OPEN, 1),
+        (TODAY - 10 * DAY, P.SUBMITTED, 10),  # waiting for verification is still open
+        (TODAY - 10 * DAY, P.CLOSED, 0),
+    ],
+)
+def test_a_problem_is_overdue_the_same_in_python_and_in_sql(problem, deadline, status, days):
+    """One problem's days overdue and the query's overdue filter agree, on the deadline day and after it."""
+    Problem.objects.filter(pk=problem.pk).update(deadline=deadline, status=status)
+    problem.refresh_from_db()
+    assert problem.days_overdue(TODAY) == days
+    assert Problem.objects.filter(Problem.overdue_q(TODAY), pk=problem.pk).exists() == (days > 0)
+
 # -------------------------------------------------------------------------------------------------------- pages
 
 
