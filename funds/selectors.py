@@ -41,6 +41,22 @@ LINKAGE_SOURCES = frozenset(
 INDUSTRY_USES = frozenset({FundUse.INDUSTRY_DEVELOPMENT, FundUse.INDUSTRY_INFRASTRUCTURE})
 
 
+# What an allocation counts towards in the shares of SPEC §9.5, read by the compliance checks here and by the funds
+# ledger (L-08); the SQL face of the industry share is ``use__in=INDUSTRY_USES`` (``industry_share``).
+def for_industry(allocation: FundAllocation) -> bool:
+    return allocation.use in INDUSTRY_USES
+
+
+def to_non_poor_village(allocation: FundAllocation) -> bool:
+    """NR-FUND-02 counts by the village the project is built in; a township-level project is not counted."""
+    area = allocation.project.area
+    return bool(area.level == AreaLevel.VILLAGE and not area.former_poor_village)
+
+
+def management_fee(allocation: FundAllocation) -> bool:
+    return allocation.use == FundUse.MANAGEMENT_FEE
+
+
 def _sum(values: Any) -> Decimal:
     return sum(values, ZERO)
 
@@ -149,7 +165,7 @@ def _industry_share(books: _Books) -> Check:
         if batch.industry_share_required is not None:
             min_pct = max(min_pct, batch.industry_share_required)
     last_year = industry_share(books.county, books.year - 1)
-    industry = _sum(a.amount for a in books.linked if a.use in INDUSTRY_USES)
+    industry = _sum(a.amount for a in books.linked if for_industry(a))
     limit = f"≥ {min_pct}%" + (f"，且不低于上年 {last_year}%" if last_year is not None else "")
     return Check(
         rule="NR-FUND-06/07",
@@ -165,11 +181,7 @@ def _industry_share(books: _Books) -> Check:
 def _non_poor_villages(books: _Books) -> Check:
     """NR-FUND-02: ≤ 30 % to non-poor villages."""
     max_pct = books.setting("fund.non_poor_village_max_pct")
-    non_poor = _sum(
-        a.amount
-        for a in books.linked
-        if a.project.area.level == AreaLevel.VILLAGE and not a.project.area.former_poor_village
-    )
+    non_poor = _sum(a.amount for a in books.linked if to_non_poor_village(a))
     return Check(
         rule="NR-FUND-02",
         label="用于非贫困村的资金占比",
@@ -185,7 +197,7 @@ def _non_poor_villages(books: _Books) -> Check:
 def _county_fee(books: _Books) -> Check:
     """NR-FUND-03: the county's management fee ≤ 1 %."""
     fee_pct = books.setting("fund.management_fee_max_pct")
-    fee = _sum(a.amount for a in books.linked if a.use == FundUse.MANAGEMENT_FEE)
+    fee = _sum(a.amount for a in books.linked if management_fee(a))
     return Check(
         rule="NR-FUND-03",
         label="县级项目管理费占比",

@@ -1,7 +1,7 @@
-"""The shape of a ledger (台账, SPEC §13.1): one definition per ledger — code, title, columns with Chinese headers,
-widths and kinds, the scoped queryset with its filters, the row builder — so every ledger is written the same way
-(``ledgers.writer`` over ``core.xlsx``; ``Column`` and ``Kind`` are the writer's) and every new app adds its ledgers
-by adding definitions."""
+"""The shape of a ledger (台账, SPEC §13.1): one definition per ledger — code, title, the scoped queryset with its
+filters, and columns that each carry their Chinese header, width, kind and the value of their cell — so every ledger
+is written the same way (``ledgers.writer`` over ``core.xlsx``, whose ``Column`` and ``Kind`` a ledger column
+extends) and every new app adds its ledgers by adding definitions (``ledgers.catalogue``)."""
 
 from __future__ import annotations
 
@@ -78,22 +78,30 @@ class Context:
 
 
 @dataclass(frozen=True)
+class LedgerColumn(Column):
+    """One column of a ledger: the writer's header, width and kind, and ``value(obj, ctx)``, the cell of one row
+    object. Header and value sit together, so a column cannot drift from its header the way two parallel lists
+    (headers here, row values there, matched by position) did."""
+
+    value: Callable[[Any, Context], Any] = field(kw_only=True)
+
+
+@dataclass(frozen=True)
 class LedgerDef:
     """One ledger of SPEC §13.1.
 
-    ``queryset(user)`` starts from ``visible_to`` (the one jurisdiction filter); ``narrow`` applies the filters;
-    ``township_of(row)`` names the township a row belongs to (one sheet per township for a county export);
-    ``row(obj, ctx)`` gives the cells in column order. ``order`` must sort by township first."""
+    ``queryset(user)`` starts from ``visible_to`` (the one jurisdiction filter); ``narrow`` applies the filters and
+    sorts by ``area_path`` first (one sheet per township for a county export), then by ``order``; ``row(obj, ctx)``
+    gives the cells, one per column."""
 
     code: str
     title: str
     basis: str
     capability: Capability
-    columns: Sequence[Column]
+    columns: Sequence[LedgerColumn]
     queryset: Callable[[Any], QuerySet[Any]]
     area_path: str  # the 12-digit code of the row's place, as a lookup path ("household__managing_area__code")
     date_path: str  # the date the period filter reads
-    row: Callable[[Any, Context], list[Any]]
     categories: Sequence[tuple[str, Any]] = ()
     category_path: str = ""
     order: Sequence[str] = field(default_factory=tuple)
@@ -123,6 +131,9 @@ class LedgerDef:
         """Before an export reads its rows: compute the facts its rows need and lack under ``prefix``."""
         if self.reads_facts:
             facts_refresh_missing(prefix)
+
+    def row(self, obj: Any, ctx: Context) -> list[Any]:
+        return [column.value(obj, ctx) for column in self.columns]
 
     def rows(self, user: Any, filters: Filters) -> QuerySet[Any]:
         return self.narrow(self.queryset(user), filters)
