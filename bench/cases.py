@@ -47,7 +47,7 @@ def facts_build(territory: Territory) -> None:
 
 
 def fresh_household_after_copy(territory: Territory) -> None:
-    """A household created through the ORM after the COPY: the sequences were advanced (issue #19 §1)."""
+    """A household created through the ORM after the COPY: the sequences were advanced."""
     from households.models import HouseholdMember
 
     village = (

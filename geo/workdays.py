@@ -1,5 +1,5 @@
 """Working days on the Chinese calendar, with its make-up working days (调休), for the deadlines of workflow
-steps (issue "monitoring" §2). The admin-edited ``CalendarOverride`` table wins; then the ``chinesecalendar``
+steps (SPEC §4.14). The admin-edited ``CalendarOverride`` table wins; then the ``chinesecalendar``
 package; for a year the package does not know, Monday to Friday (and the page should prompt an administrator to
 enter that year's holidays)."""
 

@@ -266,7 +266,7 @@ class RigidExpenseKind(models.TextChoices):
 
 
 class VisitKind(models.TextChoices):
-    """SPEC §4.13 plus the centralized sweep visit of issue "households"."""
+    """SPEC §4.13 plus the visit of a centralized four-checks sweep (SPEC §7.2)."""
 
     ROUTINE = "routine", _("日常走访")
     CENTRALIZED_SWEEP = "centralized_sweep", _("集中排查")

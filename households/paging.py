@@ -1,4 +1,5 @@
-"""A household list's page by index at any size (issue #12 §4).
+"""A household list's page by index at any size (the household list at a county of 60,000 and a province of 1,000,000;
+docs/adr/0001-household-facts.md).
 
 The list is ordered by household number, and household numbers begin with their village's code: the households of
 one township sit together in the number index, after those of every area that sorts before it. Walking that index

@@ -85,7 +85,7 @@ def meets_exit_income(per_capita: Decimal, threshold: Decimal, margin_pct: Decim
 
 
 class LinePosition(StrEnum):
-    """Where a household stands against the line (issue "households": below / within 10 % above / safe)."""
+    """Where a household stands against the line (SPEC §3.6: below / within 10 % above / safe)."""
 
     BELOW = "below"
     NEAR = "near"

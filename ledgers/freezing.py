@@ -1,6 +1,6 @@
-"""Frozen, signed-off ledgers (issue "ledgers" §5): a monthly or quarterly ledger of a village, township or county is
-written once, with ID numbers masked, and kept for good; it is then signed off from its place up to the county
-(village → township → county), each level once, in order, by a user of that very place whose role signs at that
+"""Frozen, signed-off ledgers (SPEC §13.1, §12 periodic ledgers): a monthly or quarterly ledger of a village, township
+or county is written once, with ID numbers masked, and kept for good; it is then signed off from its place up to the
+county (village → township → county), each level once, in order, by a user of that very place whose role signs at that
 level. The file's SHA-256 is recorded when written and checked at every download: byte for byte the same, whatever
 changed since."""
 
@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
@@ -63,7 +63,7 @@ def next_signature(frozen: FrozenLedger) -> tuple[str, AdminArea] | None:
     return next(((level, area) for level, area in chain_of(frozen.area) if level not in signed), None)
 
 
-def may_sign(user: Any, frozen: FrozenLedger) -> bool:
+def may_sign(user: User, frozen: FrozenLedger) -> bool:
     step = next_signature(frozen)
     if step is None or frozen.export.status != ExportStatus.DONE:
         return False
@@ -71,7 +71,7 @@ def may_sign(user: Any, frozen: FrozenLedger) -> bool:
     return getattr(user, "area_id", None) == area.pk and has_capability(user, SIGNING_CAPABILITY[SignLevel(level)])
 
 
-def freeze(*, actor: Any, code: str, period: str, area: AdminArea) -> FrozenLedger:
+def freeze(*, actor: User, code: str, period: str, area: AdminArea) -> FrozenLedger:
     """Write the ledger of ``area`` for ``period`` once and keep it; the period must be over."""
     if not can_export(actor, code):
         raise PermissionDenied
@@ -103,7 +103,7 @@ def freeze(*, actor: Any, code: str, period: str, area: AdminArea) -> FrozenLedg
     return frozen
 
 
-def sign(*, actor: Any, frozen: FrozenLedger, note: str = "") -> SignOff:
+def sign(*, actor: User, frozen: FrozenLedger, note: str = "") -> SignOff:
     """The next level's signature; refused out of order, by another place or role, or twice."""
     with transaction.atomic():
         locked = (

@@ -87,7 +87,7 @@ class FrozenQuerySet(JurisdictionQuerySet["FrozenLedger"]):
 
 
 class FrozenLedger(models.Model):
-    """A monthly or quarterly ledger frozen as a snapshot (issue "ledgers" §5): its file never changes and never
+    """A monthly or quarterly ledger frozen as a snapshot (SPEC §13.1, §12): its file never changes and never
     expires (the SHA-256 proves it), and it is signed off from its place up to the county: village → township →
     county. ID numbers in a frozen ledger are always masked: everyone in the chain downloads it."""
 

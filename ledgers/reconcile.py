@@ -1,8 +1,8 @@
-"""Reconciliation with the national system (账账相符, issue "ledgers" §6): a national-system extract in its household
-and member layout (the import template, docs/import-template.md) is read as the import reads it and compared with
-the registry of one area — households by 户编号, members by ID number — and the differences are reported: on one
-side only, or the same household or member with a field that differs. Nothing is changed; the report is kept for
-its owner as an Excel file."""
+"""Reconciliation with the national system (账账相符, SPEC §13.1 and §7.5 "对账销号"): a national-system extract in its
+household and member layout (the import template, docs/import-template.md) is read as the import reads it and compared
+with the registry of one area — households by 户编号, members by ID number — and the differences are reported: on one
+side only, or the same household or member with a field that differs. Nothing is changed; the report is kept for its
+owner as an Excel file."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from openpyxl import Workbook
 
+from accounts.models import User
 from accounts.permissions import can_view_identity, has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
@@ -88,7 +89,7 @@ def _shown(key: str, value: Any) -> str:
     return str(value)
 
 
-def _registry(actor: Any, area: AdminArea) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+def _registry(actor: User, area: AdminArea) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """The registry of ``area`` in the reader's representation: households by 户编号, members by ID number. What
     the actor sees (``visible_to``), narrowed to the households ``area`` manages — the national system's extract
     is by managing area too (SPEC §1.5)."""
@@ -135,7 +136,7 @@ def _registry(actor: Any, area: AdminArea) -> tuple[dict[str, dict[str, Any]], d
     return households, people
 
 
-def compare(content: bytes, *, actor: Any, area: AdminArea, full_ids: bool) -> Report:
+def compare(content: bytes, *, actor: User, area: AdminArea, full_ids: bool) -> Report:
     try:
         sheet = read_workbook(io.BytesIO(content))
     except ImportFileError as exc:
@@ -221,11 +222,11 @@ def report_xlsx(report: Report, *, area: AdminArea) -> bytes:
     return workbook_bytes(workbook)
 
 
-def can_reconcile(user: Any) -> bool:
+def can_reconcile(user: User) -> bool:
     return has_capability(user, Capability.EXPORT_LEDGERS) and has_capability(user, Capability.BROWSE_HOUSEHOLDS)
 
 
-def reconcile(*, actor: Any, area: AdminArea, name: str, content: bytes) -> Reconciliation:
+def reconcile(*, actor: User, area: AdminArea, name: str, content: bytes) -> Reconciliation:
     """Compare the extract with the registry of ``area`` (the user's area or one within it) and keep the report."""
     if not can_reconcile(actor):
         raise PermissionDenied

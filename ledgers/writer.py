@@ -1,8 +1,8 @@
-"""Writing a ledger as the province's Excel looks (issue "ledgers" §2): a merged title row with the place, a merged
-row with the unit, the period, when and by whom, the header row, frozen panes, column widths, number formats (yuan
-with two decimals, dates, percentages), ID numbers as text, a totals row per sheet, and one sheet per township when
-a county (or more) exports. openpyxl in write-only mode (lxml installed): rows stream to a temporary file, so memory
-stays flat however many rows."""
+"""Writing a ledger as the province's Excel looks (SPEC §13.1: the header block, the place columns, ID numbers masked):
+a merged title row with the place, a merged row with the unit, the period, when and by whom, the header row, frozen
+panes, column widths, number formats (yuan with two decimals, dates, percentages), ID numbers as text, a totals row per
+sheet, and one sheet per township when a county (or more) exports. openpyxl in write-only mode (lxml installed): rows
+stream to a temporary file, so memory stays flat however many rows."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Monitoring's printable exports: the public notice sheet as Excel (issue "monitoring" §6). Row data comes from
-``notices.notice_batch``; ID numbers arrive masked and are written as text."""
+"""Monitoring's printable exports: the public notice sheet as Excel (SPEC §4.6 EN-3, §4.8 "printable sheet"). Row data
+comes from ``notices.notice_batch``; ID numbers arrive masked and are written as text."""
 
 import io
 

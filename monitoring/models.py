@@ -535,7 +535,7 @@ class LookbackReview(models.Model):
 
 
 class MeasureTemplate(models.Model):
-    """一户一策 catalogue (issue "monitoring" §7; SPEC §5.1, §5.4): the measures suggested for a risk type, each
+    """一户一策 catalogue (SPEC §5.1, §5.4): the measures suggested for a risk type, each
     with its responsible department and a target date. National rows have no area code; a county or province adds
     or replaces rows for its area (the most specific area wins, SPEC §5.4 "a table an administrator can edit")."""
 

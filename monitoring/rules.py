@@ -125,7 +125,11 @@ def triggers_of(category: str, profile: str) -> tuple[TriggerCondition, ...]:
 
 def suggested_triggers(facts: TriggerFacts, *, category: str, profile: str) -> list[TriggerCondition]:
     """SPEC §4.2: the system suggests the triggers the data supports; a person confirms them."""
-    return [code for code in triggers_of(category, profile) if TRIGGER_SUGGESTERS.get(code, lambda f: False)(facts)]
+    return [
+        code
+        for code in triggers_of(category, profile)
+        if code in TRIGGER_SUGGESTERS and TRIGGER_SUGGESTERS[code](facts)
+    ]
 
 
 def triggers_fit_category(cited: Iterable[str], *, category: str, profile: str) -> bool:
@@ -137,8 +141,8 @@ def triggers_fit_category(cited: Iterable[str], *, category: str, profile: str) 
 def notice_effective_end(
     ends_on: datetime.date, objections: Iterable[tuple[datetime.date, datetime.date | None]], *, today: datetime.date
 ) -> datetime.date:
-    """Objections pause the notice clock until resolved (issue "monitoring" §2): the end moves by the days during
-    which at least one objection was open (overlapping objections count once)."""
+    """Objections pause the notice clock until resolved (SPEC §4.6: no step before every objection has a recorded
+    handling): the end moves by the days during which at least one objection was open (overlapping ones count once)."""
     paused: set[datetime.date] = set()
     for received, resolved in objections:
         last = resolved or today

@@ -6,7 +6,7 @@ from notifications.querysets import NotificationQuerySet
 
 
 class Notification(models.Model):
-    """Something reached the recipient's queue (issue "monitoring" §8): a step to take, a returned case, a decision
+    """Something reached the recipient's queue (SPEC §4.14): a step to take, a returned case, a decision
     on a case they opened. Written in the same transaction as the change it reports; e-mailed after commit where
     e-mail is configured."""
 

@@ -226,7 +226,7 @@ CACHES = {
 
 # Fault injection for the sweep tests: a worker sleeps this long before each township chunk (0 in real use).
 SWEEP_CHUNK_PAUSE_SECONDS = env.float("SWEEP_CHUNK_PAUSE_SECONDS", default=0)
-# Ledger exports (issue "ledgers" §3): up to this many rows are written in the request, larger ones by a worker
+# Ledger exports (SPEC §13.1): up to this many rows are written in the request, larger ones by a worker
 # with a progress bar; files are kept this many hours for their owner, then deleted (the audit row stays).
 # The beat job recounting every area's numbers (home counters, dashboards) runs this often.
 AREA_COUNTS_EVERY_MINUTES = env.int("AREA_COUNTS_EVERY_MINUTES", default=10)
@@ -268,7 +268,7 @@ if PRODUCTION:  # the hardened profile: `manage.py check --deploy` is clean
     SESSION_COOKIE_HTTPONLY = True
     X_FRAME_OPTIONS = "DENY"
 
-# Visits recorded from a phone (issue "households"): photo limits and how far back a visit may be entered.
+# Visits recorded from a phone (SPEC §4.13): photo limits and how far back a visit may be entered.
 VISIT_PHOTO_MAX_BYTES = env.int("VISIT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 VISIT_PHOTO_MAX_COUNT = env.int("VISIT_PHOTO_MAX_COUNT", default=6)
 VISIT_BACKDATE_MAX_DAYS = env.int("VISIT_BACKDATE_MAX_DAYS", default=90)

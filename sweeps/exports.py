@@ -1,4 +1,4 @@
-"""The problem ledger (问题清单台账, issue "four checks" §4): a summary per township and category and the problems
+"""The problem ledger (问题清单台账, SPEC §7.5, §13.1 L-05): a summary per township and category and the problems
 themselves, streamed by openpyxl write-only so memory stays flat (STYLE §5.6). Dates are real dates."""
 
 import datetime

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from geo.codes import AreaLevel, ancestor_code
@@ -23,7 +24,7 @@ from sweeps.rules import BY_ID
 
 @dataclass(frozen=True)
 class ProblemFilter:
-    """What the problem list narrows to (issue "four checks" §6)."""
+    """What the problem list narrows to (SPEC §7.5)."""
 
     status: str = "open"  # "open" = every status before 销号; "" = all; or one ProblemStatus
     category: str = ""
@@ -35,13 +36,13 @@ class ProblemFilter:
     query: str = ""  # household number or head name, prefix
 
 
-def problem_list(*, user: Any, chosen: ProblemFilter, today: datetime.date | None = None) -> QuerySet[Problem]:
+def problem_list(*, user: User, chosen: ProblemFilter, today: datetime.date | None = None) -> QuerySet[Problem]:
     """The problems the user may see, narrowed; earliest deadline first."""
     return problem_list_narrow(Problem.objects.visible_to(user), user=user, chosen=chosen, today=today)
 
 
 def problem_list_narrow(
-    queryset: QuerySet[Problem], *, user: Any, chosen: ProblemFilter, today: datetime.date | None = None
+    queryset: QuerySet[Problem], *, user: User, chosen: ProblemFilter, today: datetime.date | None = None
 ) -> QuerySet[Problem]:
     today = today or timezone.localdate()
     queryset = queryset.select_related("area", "township", "household", "member", "responsible_person")
@@ -78,7 +79,7 @@ class SummaryRow:
 
 
 def problem_summary(queryset: QuerySet[Problem], *, today: datetime.date) -> list[SummaryRow]:
-    """Counts per township and category for the ledger (issue "four checks" §4): one grouped query."""
+    """Counts per township and category for the ledger (SPEC §7.5, §13.1 L-05): one grouped query."""
     rows = (
         queryset.order_by()
         .values("township__name", "township__code", "category")
@@ -96,7 +97,7 @@ def problem_summary(queryset: QuerySet[Problem], *, today: datetime.date) -> lis
     ]
 
 
-def problem_actions(user: Any, problem: Problem) -> list[str]:
+def problem_actions(user: User, problem: Problem) -> list[str]:
     """The commands this user may take on this problem now."""
     if not problem.is_open:
         return []
@@ -123,7 +124,7 @@ def run_progress(run: SweepRun) -> tuple[int, int]:
     return counts["done"], counts["total"]
 
 
-def centralized_sweep_missing(*, user: Any, today: datetime.date) -> AdminArea | None:
+def centralized_sweep_missing(*, user: User, today: datetime.date) -> AdminArea | None:
     """NR-FC-01 (003 L268): at least one centralized full sweep a year. The county of a county user (or the user's
     county) without a finished centralized run in the last 12 months, or — from ``sweep.annual_deadline`` — none
     this calendar year."""
@@ -172,7 +173,7 @@ class PartProgress:
     problems: int
 
 
-def campaign_progress(campaign: Any, *, user: Any) -> list[PartProgress]:
+def campaign_progress(campaign: Any, *, user: User) -> list[PartProgress]:
     """Per township part the user may see: villages signed and questions answered, in two grouped queries."""
     from sweeps.models import CampaignPart, ChecklistItem
 

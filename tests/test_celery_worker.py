@@ -1,4 +1,4 @@
-"""A real Celery worker against Redis and PostgreSQL runs a task end to end (issue "Foundation")."""
+"""A real Celery worker against Redis and PostgreSQL runs a task end to end."""
 
 import datetime
 import uuid

@@ -1,4 +1,4 @@
-"""Every route is checked automatically (STYLE §5.5, issue "Foundation" acceptance).
+"""Every route is checked automatically (STYLE §5.5).
 
 1. Every view declares its scoping: the sealed ``JurisdictionScopedMixin`` or ``@scoped_view``/``@not_place_bound``.
 2. The access matrix: for every role and every route, a user of the owning area gets in (when their role carries

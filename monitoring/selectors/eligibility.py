@@ -173,7 +173,7 @@ def entry_checks(
 
 
 def eligibility(application: EntryApplication, *, today: datetime.date | None = None) -> list[Check]:
-    """The checklist the reviewers see (issue "monitoring" §3)."""
+    """The checklist the reviewers see (SPEC §4.6, §4.7, §4.8)."""
     category = application.category or application.proposed_category
     on = today or timezone.localdate()
     return entry_checks(application.household, category, on=on, triggers=application.triggers).checks

@@ -3,8 +3,8 @@ masked."""
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
+from accounts.models import User
 from households.masking import mask_id_number
 from households.selectors import (
     household_size,
@@ -44,9 +44,9 @@ class NoticeSheet:
         return f"公示期间如有异议，请向{self.village}村民委员会或{self.township}人民政府反映（实名或书面均可）。"
 
 
-def notice_batch(notice: PublicNotice, *, user: Any) -> NoticeSheet:
+def notice_batch(notice: PublicNotice, *, user: User) -> NoticeSheet:
     """The printable sheet of a notice batch: every notice the user may see of the same village, stage and period
-    (SPEC §4.6 "printable sheet"; issue "monitoring" §6). ID numbers are always masked."""
+    (SPEC §4.6 "printable sheet"). ID numbers are always masked."""
     village = notice.household.managing_area
     batch = (
         PublicNotice.objects.visible_to(user)

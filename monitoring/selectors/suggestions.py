@@ -24,7 +24,7 @@ class Suggestion:
 
 
 def measure_suggestions(subject: MonitoringSubject, *, on: datetime.date) -> list[Suggestion]:
-    """The catalogue's measures for the subject's risk types (一户一策, issue "monitoring" §7), the most specific
+    """The catalogue's measures for the subject's risk types (一户一策, SPEC §5.1, §5.4), the most specific
     area's row winning (a county may replace or switch off a national row), without those already recorded. The
     target date counts from entry into monitoring, or from today when that has passed."""
     scopes = [*area_codes_up(subject.household.managing_area.code), ""]

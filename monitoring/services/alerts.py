@@ -1,9 +1,10 @@
-"""Who hears of a workflow step (issue "monitoring" §8): when a case reaches a queue, the users who take its next
-step in the managing chain get a notification; when it ends, the person who opened it does. The notification is
-written inside the step's transaction, so a refused or rolled-back step tells nobody."""
+"""Who hears of a workflow step (SPEC §4.14: every step has a time limit and someone to take it): when a case reaches a
+queue, the users who take its next step in the managing chain get a notification; when it ends, the person who opened it
+does. The notification is written inside the step's transaction, so a refused or rolled-back step tells nobody."""
 
 from typing import Any, Final
 
+from accounts.models import User
 from accounts.roles import Capability
 from geo.codes import AreaLevel
 from monitoring.choices import EliminationState, EntryState
@@ -33,7 +34,7 @@ def _tell(*, pending: Capability | None, opener: Any, area_code: str, **message:
     notify(recipients=recipients, area_code=area_code, **message)
 
 
-def entry_alert(application: EntryApplication, *, actor: Any, comment: str = "") -> None:
+def entry_alert(application: EntryApplication, *, actor: User, comment: str = "") -> None:
     """The application has just reached ``application.state``."""
     state = EntryState(application.state)
     step = queues.PENDING_STEP.get(state)
@@ -50,7 +51,7 @@ def entry_alert(application: EntryApplication, *, actor: Any, comment: str = "")
     )
 
 
-def elimination_alert(case: EliminationCase, *, actor: Any, comment: str = "") -> None:
+def elimination_alert(case: EliminationCase, *, actor: User, comment: str = "") -> None:
     """The elimination case has just reached ``case.state``."""
     state = EliminationState(case.state)
     household = case.subject.household

@@ -252,7 +252,7 @@ def exit_ready(scope: Scope) -> Q:
 
 
 def measures_ended_while_at_risk(scope: Scope) -> Q:
-    """FC-GAP-MISSED-AID-10 (issue "four checks" §1, design): a subject still monitored whose measures have all ended
+    """FC-GAP-MISSED-AID-10 (SPEC §7.3, design): a subject still monitored whose measures have all ended
     (delivered or stopped) — the risk persists and nothing is running (应帮尽帮, 004 L199)."""
     running = AssistanceMeasure.objects.filter(subject=OuterRef("pk"), status__in=OPEN_MEASURE)
     return Q(status="monitored") & _has_measure() & ~Q(Exists(running))

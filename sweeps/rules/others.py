@@ -102,7 +102,7 @@ def relocation_legacy(scope: Scope) -> Q:
 def vulnerable_exited(scope: Scope) -> QuerySet[AdminArea]:
     """FC-WEAK-INCOME-02: in a village, old, weak, sick or disabled people (the member fact ``vulnerable``) are at
     least ``sweep.vulnerable_share`` of the exited-poverty population. One GROUP BY over the village's household
-    facts: at a province's scale a membership test over every exited member did not finish (issue #19)."""
+    facts: at a province's scale a membership test over every exited member did not finish."""
     exited = scope.households().filter(has_flag_q(HouseholdFlagKind.EXITED_POOR))
     villages = per_village(scope, exited, people=Sum("present"), vulnerable=Sum("vulnerable"))
     return villages.filter(share_at_least("vulnerable", "people", scope.vulnerable_share))

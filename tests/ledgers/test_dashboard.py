@@ -1,4 +1,4 @@
-"""The dashboard of a level (issue "ledgers" §4) on the demo county: every number is the database's, counted here
+"""The dashboard of a level (SPEC §13.2) on the demo county: every number is the database's, counted here
 straight from the models; the page draws the same numbers it tabulates, and the Excel holds them again."""
 
 import datetime

@@ -1,5 +1,5 @@
 """A large ledger export in a real browser: the reporting officer starts it, the page's progress bar moves while the
-worker writes, and the file downloads when it is done (issue "ledgers" §3).
+worker writes, and the file downloads when it is done (SPEC §13.1).
 
 The task is not run by the page: ``delay`` is recorded and the test runs the task itself, as the worker would. At
 the first progress report the test waits until the polling page shows it, so the bar is seen mid-way, not only at

@@ -1,4 +1,4 @@
-"""Ledger exports (issue "ledgers" §1–§3, SPEC §13.1): every ledger of the demo county, exported through the pages,
+"""Ledger exports (SPEC §13.1): every ledger of the demo county, exported through the pages,
 reads back in python-calamine and in LibreOffice with the values of the database; the layout is the province's;
 ID numbers are text and masked unless the role may see them; a county export has one sheet per township; large
 exports run as a task with progress; files are their owner's only and expire, the audit stays."""

@@ -1,4 +1,4 @@
-"""Frozen, signed-off ledgers (issue "ledgers" §5): a month's or quarter's ledger is frozen once, downloaded later
+"""Frozen, signed-off ledgers (SPEC §13.1, §12): a month's or quarter's ledger is frozen once, downloaded later
 byte for byte the same whatever changed since, signed off village → township → county in that order by the people
 of those places, and never expires."""
 

@@ -1,4 +1,4 @@
-"""Reconciliation with the national system (账账相符, issue "ledgers" §6): a national-system extract in its household
+"""Reconciliation with the national system (账账相符, SPEC §13.1, §7.5): a national-system extract in its household
 and member layout is compared with the registry; a faithful extract matches, and each kind of difference — a
 household or member on one side only, a field that differs — is reported by name, row and both values."""
 

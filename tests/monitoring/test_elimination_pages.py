@@ -1,4 +1,4 @@
-"""Risk elimination through its pages and API, and the printable notice sheets (issue "monitoring" §5, §6, §9)."""
+"""Risk elimination through its pages and API, and the printable notice sheets (SPEC §4.8)."""
 
 import datetime
 import io

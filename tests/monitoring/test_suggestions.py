@@ -1,4 +1,4 @@
-"""一户一策: measures suggested from the catalogue by risk type (issue "monitoring" §7, SPEC §5.1, §5.4)."""
+"""一户一策: measures suggested from the catalogue by risk type (SPEC §5.1, §5.4)."""
 
 import datetime
 

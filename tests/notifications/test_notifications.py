@@ -1,4 +1,4 @@
-"""In-app notifications (issue "monitoring" §8): when a case reaches a queue, the users who take its next step in
+"""In-app notifications (SPEC §4.14): when a case reaches a queue, the users who take its next step in
 the managing chain hear of it; when it ends, whoever opened it does; e-mail copies go out where configured."""
 
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The sweeps API: the same services and scoping as the pages (issue "four checks" §6)."""
+"""The sweeps API: the same services and scoping as the pages (SPEC §7.5)."""
 
 from decimal import Decimal
 

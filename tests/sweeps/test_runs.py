@@ -1,4 +1,4 @@
-"""Sweep runs (SPEC §7.4, issue "four checks" §3): fan-out per township, idempotent re-runs, "no longer detected",
+"""Sweep runs (SPEC §7.4): fan-out per township, idempotent re-runs, "no longer detected",
 recurrence after closing, bounded queries, who may start one, and resuming what a dead worker left."""
 
 import datetime
