@@ -2,13 +2,18 @@
 and any permission of their own in one query instead of three, and the user with their area — every page checks
 capabilities and scopes by the area."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db.models import CharField, Value
 
 from accounts.roles import Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class RoleBackend(ModelBackend):
@@ -26,7 +31,7 @@ class RoleBackend(ModelBackend):
         return set(user_obj._perm_cache)
 
 
-def _load(user: Any) -> None:
+def _load(user: User) -> None:
     """Roles and permissions in one query (a UNION of the groups' and the user's own)."""
     rows: list[tuple[str | None, str | None, str | None]]
     if user.is_superuser:
@@ -46,6 +51,8 @@ def _load(user: Any) -> None:
             .values_list(Value(None, output_field=CharField()), "content_type__app_label", "codename")
         )
         rows = list(of_groups.union(own, all=True))
-    user._perm_cache = {f"{label}.{codename}" for _name, label, codename in rows if codename}
+    # The cache ModelBackend keeps on the user object, which the stubs do not declare.
+    perms = {f"{label}.{codename}" for _name, label, codename in rows if codename}
+    user._perm_cache = perms  # type: ignore[attr-defined]
     # The User.roles cached property, filled from the same rows.
     user.__dict__["roles"] = frozenset(Role(name) for name, _label, _codename in rows if name and name in Role.values)

@@ -2,7 +2,9 @@
 assistance cadre (帮扶责任人) from another area gets view and visit rights on the households assigned to them
 (SPEC §1.6). ``visible_to`` reads the ``view_household`` grants."""
 
-from typing import Any, Final
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -11,6 +13,9 @@ from guardian.shortcuts import assign_perm, get_perms, remove_perm
 from accounts.roles import Role
 from core.errors import DomainError
 from geo.querysets import GRANTS_MEMO
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # What a pairing opens on one household.
 PAIRING_PERMISSIONS: Final = ("households.view_household", "households.visit_household")
@@ -21,7 +26,7 @@ pairing_changed = Signal()
 
 
 @transaction.atomic
-def household_grant_to_cadre(*, household: Any, cadre: Any) -> None:
+def household_grant_to_cadre(*, household: Any, cadre: User) -> None:
     """Open one household to a paired assistance cadre; idempotent."""
     if not cadre.is_active:
         raise DomainError(f"用户“{cadre.username}”已停用，不能结对", field="cadre")
@@ -34,7 +39,7 @@ def household_grant_to_cadre(*, household: Any, cadre: Any) -> None:
 
 
 @transaction.atomic
-def household_revoke_from_cadre(*, household: Any, cadre: Any) -> None:
+def household_revoke_from_cadre(*, household: Any, cadre: User) -> None:
     """Close a household to a cadre when the pairing ends; idempotent."""
     for permission in PAIRING_PERMISSIONS:
         remove_perm(permission, cadre, household)
@@ -42,7 +47,7 @@ def household_revoke_from_cadre(*, household: Any, cadre: Any) -> None:
     pairing_changed.send(sender=household_revoke_from_cadre, household=household)
 
 
-def household_grants_of(*, household: Any, cadre: Any) -> list[str]:
+def household_grants_of(*, household: Any, cadre: User) -> list[str]:
     return list(get_perms(cadre, household))
 
 

@@ -2,7 +2,7 @@
 report its outcome."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -20,10 +20,12 @@ def raise_first_error(form: Any) -> None:
     raise DomainError(f"{label}：{errors[0]}" if label else str(errors[0]), field=name)
 
 
-Command = tuple[Callable[[HttpRequest, Any], Any], str]
+# The request type of the views that run commands (an app's signed-in request, which core cannot name).
+Request = TypeVar("Request", bound=HttpRequest)
+Command = tuple[Callable[[Request, Any], Any], str]
 
 
-def run_command(request: HttpRequest, target: Any, command: Command) -> HttpResponse:
+def run_command(request: Request, target: Any, command: Command[Request]) -> HttpResponse:
     """What every command view does (STYLE rule 18): run one service through its form, say what happened — the
     refusal's Chinese sentence, or what was done — and go back to the page of the case."""
     run, done = command

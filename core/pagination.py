@@ -11,7 +11,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(Paginator[Any]):
     """Counts at most ``LIST_COUNT_CAP`` + 1 rows (one bounded query); ``capped`` says there are more, and the
     pages stop at the cap."""
 
@@ -20,11 +20,11 @@ class CappedPaginator(Paginator):
         cap = settings.LIST_COUNT_CAP
         object_list: Any = self.object_list
         if hasattr(object_list, "order_by"):
-            counted = object_list.order_by().values("pk")[: cap + 1].count()
+            counted = int(object_list.order_by().values("pk")[: cap + 1].count())
         else:
             counted = len(object_list)
         self._capped = counted > cap
-        return min(counted, cap)
+        return min(counted, int(cap))
 
     @property
     def capped(self) -> bool:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from accounts.models import User
 from funds import permissions
 from funds.models import FundAllocation
 from projects.models import Project
 from projects.panels import Panel
 
 
-def allocations_panel(user: Any, project: Project) -> Panel | None:
+def allocations_panel(user: User, project: Project) -> Panel | None:
     if not permissions.can_view(user):
         return None
     allocations = FundAllocation.objects.visible_to(user).filter(project=project).select_related("batch")

@@ -1,22 +1,26 @@
-from typing import Any
+from typing import TypeVar
+
+from django.db.models import Model
 
 from geo.querysets import JurisdictionQuerySet
 
+_M = TypeVar("_M", bound=Model)  # the model of the manager the queryset serves
 
-class BatchQuerySet(JurisdictionQuerySet[Any]):
+
+class BatchQuerySet(JurisdictionQuerySet[_M]):
     """A fund batch reaches one county (资金下达): the county and above see it."""
 
     jurisdiction_fields = ("county__code",)
     territory_capability = "accounts.view_funds"
 
 
-class AllocationQuerySet(JurisdictionQuerySet[Any]):
+class AllocationQuerySet(JurisdictionQuerySet[_M]):
     """An allocation funds one project: visible where the batch's county is, and where the project is."""
 
     jurisdiction_fields = ("batch__county__code", "project__area__code")
     territory_capability = "accounts.view_funds"
 
 
-class DisbursementQuerySet(JurisdictionQuerySet[Any]):
+class DisbursementQuerySet(JurisdictionQuerySet[_M]):
     jurisdiction_fields = ("allocation__batch__county__code", "allocation__project__area__code")
     territory_capability = "accounts.view_funds"

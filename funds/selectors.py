@@ -16,6 +16,7 @@ from typing import Any, Final
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from core.percent import share_pct
 from funds import rules
 from funds.choices import FundLevel, FundUse
@@ -420,7 +421,7 @@ class DisclosureSheet:
     notice_days: int = 0  # how long it is posted at least (notice.project_days)
 
 
-def disclosure_sheet(*, area: AdminArea, year: int, user: Any) -> DisclosureSheet:
+def disclosure_sheet(*, area: AdminArea, year: int, user: User) -> DisclosureSheet:
     from projects.choices import FUNDABLE_STATUSES
     from projects.models import Project, ProjectBeneficiary
     from projects.selectors import beneficiaries_of

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from core.errors import DomainError, required_text
 from core.workflow import require
 from funds import permissions, rules
@@ -48,7 +48,7 @@ class BatchInput:
 
 
 @transaction.atomic
-def batch_register(*, actor: Any, data: BatchInput) -> FundBatch:
+def batch_register(*, actor: User, data: BatchInput) -> FundBatch:
     """资金下达 (SPEC §9.1, §9.2): money issued to a county by a document."""
     require(permissions.can_record_funds(actor, data.county.code))
     if data.county.level != AreaLevel.COUNTY:
@@ -102,7 +102,7 @@ def paid_total(allocation: FundAllocation) -> Decimal:
 @transaction.atomic
 def allocation_create(
     *,
-    actor: Any,
+    actor: User,
     batch: FundBatch,
     project: Project,
     use: str,
@@ -153,7 +153,7 @@ def allocation_create(
 
 @transaction.atomic
 def disbursement_record(
-    *, actor: Any, allocation: FundAllocation, paid_on: datetime.date, amount: Decimal, payee: str, voucher_no: str
+    *, actor: User, allocation: FundAllocation, paid_on: datetime.date, amount: Decimal, payee: str, voucher_no: str
 ) -> Disbursement:
     """资金支付 (SPEC §9.6): a payment against an allocation, while the project is built and until its assets are
     handed over; never more than the allocation has left."""

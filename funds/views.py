@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
@@ -33,19 +34,19 @@ from projects.choices import ProjectStatus
 from projects.models import Project
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: AuthenticatedHttpRequest) -> int:
     value = request.GET.get("year", "")
     return int(value) if value.isdigit() and 2000 < int(value) < 2100 else timezone.localdate().year
 
 
-def _county(request: HttpRequest) -> AdminArea | None:
+def _county(request: AuthenticatedHttpRequest) -> AdminArea | None:
     counties = counties_of(request.user)
     code = request.GET.get("county", "")
     return (counties.filter(code=code).first() if code else None) or counties.first()
 
 
 @scoped_view
-def funds_overview(request: HttpRequest) -> HttpResponse:
+def funds_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The county funds page (issue §2): the checks of SPEC §9.5 and §8.7 computed now, money by source, projects
     behind the payment milestone, and the batches of the year."""
     if not permissions.can_view(request.user):
@@ -63,7 +64,7 @@ def funds_overview(request: HttpRequest) -> HttpResponse:
 
 
 @scoped_view
-def ledger_export(request: HttpRequest) -> HttpResponseBase:
+def ledger_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The fund ledger of a county-year as Excel: checks, batches, allocations, payments, each with exact totals."""
     if not permissions.can_view(request.user):
         raise PermissionDenied
@@ -86,7 +87,7 @@ def ledger_export(request: HttpRequest) -> HttpResponseBase:
 
 
 @scoped_view
-def batch_create(request: HttpRequest) -> HttpResponse:
+def batch_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """资金下达: register money issued to the county."""
     counties = [c for c in counties_of(request.user) if permissions.can_record_funds(request.user, c.code)]
     if not counties:
@@ -140,7 +141,7 @@ class BatchDetailView(JurisdictionScopedMixin, DetailView[FundBatch]):
 
 @require_POST
 @scoped_view(model=FundBatch, post_only=True)
-def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def allocation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """资金分配 to a library project (NR-PRJ-02) for an allowed use (NR-FUND-01)."""
     batch = get_visible_or_404(FundBatch, request.user, pk=pk)
     projects = _fundable_projects(batch)
@@ -183,7 +184,7 @@ class AllocationDetailView(JurisdictionScopedMixin, DetailView[FundAllocation]):
 
 @require_POST
 @scoped_view(model=FundAllocation, post_only=True)
-def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def payment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     allocation = get_visible_or_404(FundAllocation, request.user, pk=pk)
     form = PaymentForm(request.POST)
     try:
@@ -197,7 +198,7 @@ def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped_view
-def disclosure(request: HttpRequest) -> HttpResponseBase:
+def disclosure(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Project and fund notices at county, township and village level (SPEC §8.8, §9.7), printable and as Excel."""
     if not has_capability(request.user, Capability.VIEW_PROJECTS):
         raise PermissionDenied

@@ -13,10 +13,11 @@ class JurisdictionScopedAdminMixin:
     province, not the whole country (superusers see everything, as in ``visible_to``)."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).visible_to(request.user)  # type: ignore[misc]
+        scoped: QuerySet[Any] = super().get_queryset(request).visible_to(request.user)  # type: ignore[misc]
+        return scoped
 
 
-class ReadOnlyAdmin(JurisdictionScopedAdminMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(JurisdictionScopedAdminMixin, admin.ModelAdmin[Any]):
     """Workflow rows change only through their services (STYLE rule 6): the admin shows them, scoped, and no admin
     form can make an illegal move or skip a gate."""
 
@@ -58,7 +59,7 @@ class PolicyParameterAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(admin.ModelAdmin[CalendarOverride]):
     """Enter each coming year's holidays and make-up working days here once the State Council publishes them."""
 
     list_display = ("day", "is_workday", "note")

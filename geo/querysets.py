@@ -225,7 +225,7 @@ def _may_hold_grants(user: Any) -> bool:
     return roles is None or "assistance_cadre" in {str(role) for role in roles}
 
 
-class AdminAreaQuerySet(JurisdictionQuerySet["AdminArea"]):  # type: ignore[name-defined]
+class AdminAreaQuerySet(JurisdictionQuerySet[_M]):
     jurisdiction_fields = ("code",)
 
     def active(self) -> Self:

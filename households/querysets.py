@@ -1,9 +1,13 @@
-from typing import Any, Self
+from typing import Any, Self, TypeVar
+
+from django.db.models import Model
 
 from geo.querysets import JurisdictionQuerySet
 
+_M = TypeVar("_M", bound=Model)  # the model of the manager the queryset serves
 
-class HouseholdQuerySet(JurisdictionQuerySet["Household"]):  # type: ignore[name-defined]
+
+class HouseholdQuerySet(JurisdictionQuerySet[_M]):
     # A self-migrant household is seen from its residence (managing) and its hukou (co-managing) area (SPEC §1.5).
     jurisdiction_fields = ("managing_area__code", "co_managing_area__code")
     territory_capability = "accounts.browse_households"
@@ -24,7 +28,7 @@ class HouseholdQuerySet(JurisdictionQuerySet["Household"]):  # type: ignore[name
         return self.filter(managing_area_id__in=ids)
 
 
-class HouseholdPartQuerySet(JurisdictionQuerySet["HouseholdMember"]):  # type: ignore[name-defined]
+class HouseholdPartQuerySet(JurisdictionQuerySet[_M]):
     """Rows that belong to one household (members, incomes): visible exactly when their household is."""
 
     jurisdiction_fields = ("household__managing_area__code", "household__co_managing_area__code")
@@ -32,7 +36,7 @@ class HouseholdPartQuerySet(JurisdictionQuerySet["HouseholdMember"]):  # type: i
     grant_path = "household"
 
 
-class VisitPhotoQuerySet(JurisdictionQuerySet["VisitPhoto"]):  # type: ignore[name-defined]
+class VisitPhotoQuerySet(JurisdictionQuerySet[_M]):
     """A photo is visible exactly when its visit's household is."""
 
     jurisdiction_fields = ("visit__household__managing_area__code", "visit__household__co_managing_area__code")
@@ -40,7 +44,7 @@ class VisitPhotoQuerySet(JurisdictionQuerySet["VisitPhoto"]):  # type: ignore[na
     grant_path = "visit__household"
 
 
-class ImportJobQuerySet(JurisdictionQuerySet["ImportJob"]):  # type: ignore[name-defined]
+class ImportJobQuerySet(JurisdictionQuerySet[_M]):
     # The area the rows are imported into; only roles that may edit households see import jobs at all.
     jurisdiction_fields = ("area__code",)
     territory_capability = "accounts.edit_household"

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Min, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.errors import DomainError
 from geo.codes import AreaCodeError, level_of, prefix_of
 from geo.parameters import area_codes_up
@@ -36,7 +37,7 @@ SORTS = {
 }
 
 
-def household_list(*, user: Any, q: str = "", area_code: str = "", sort: str = "") -> QuerySet[Household]:
+def household_list(*, user: User, q: str = "", area_code: str = "", sort: str = "") -> QuerySet[Household]:
     """The households a user may see, filtered and sorted; a fixed number of queries whatever the page size."""
     return household_search(Household.objects.visible_to(user), q=q, area_code=area_code, sort=sort)
 
@@ -267,7 +268,7 @@ def household_guarantee_status(
 # ------------------------------------------------------------------------------------------------------- visits
 
 
-def overdue_visits(*, user: Any, on: datetime.date) -> QuerySet[Household]:
+def overdue_visits(*, user: User, on: datetime.date) -> QuerySet[Household]:
     """Households the user may see whose visit is overdue by the household fact ``visit_due_on`` (SPEC §4.13:
     every class of ``visit.interval_days`` and planned visits). One indexed query over the facts table."""
     return Household.objects.visible_to(user).active().filter(facts.visit_overdue_q(on, path="facts__"))
@@ -285,7 +286,7 @@ class CadreOverdue:
     oldest_due: datetime.date | None
 
 
-def overdue_by_cadre(*, user: Any, on: datetime.date) -> tuple[int, list[CadreOverdue]]:
+def overdue_by_cadre(*, user: User, on: datetime.date) -> tuple[int, list[CadreOverdue]]:
     """The households the user may see whose visit is overdue, by responsible cadre, most behind first: (how many
     in all, a row per cadre and one for the unpaired). A household paired with two cadres is behind for both.
     Three queries over the facts, whatever the county's size."""

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from accounts.grants import pairings
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
@@ -68,7 +69,7 @@ def _apply_error(form: Any, exc: DomainError) -> None:
     form.add_error(field, exc.message)
 
 
-def _require(request: HttpRequest, capability: Capability) -> None:
+def _require(request: AuthenticatedHttpRequest, capability: Capability) -> None:
     if not has_capability(request.user, capability):
         raise PermissionDenied
 
@@ -154,13 +155,15 @@ class HouseholdDetailView(JurisdictionScopedMixin, DetailView[Household]):
     template_name = "households/household_detail.html"
 
     def scope_queryset(self, queryset: QuerySet[Household]) -> QuerySet[Household]:
-        return queryset.select_related(
-            "managing_area__parent__parent", "residence_area", "hukou_area", "co_managing_area"
-        ).prefetch_related(
-            Prefetch("members", queryset=HouseholdMember.objects.order_by("member_status", "birth_date")),
-            "incomes",
-            Prefetch("flags", queryset=HouseholdFlag.objects.order_by("valid_to", "kind")),
-            Prefetch("rigid_expenses", queryset=RigidExpense.objects.order_by("-incurred_on", "-pk")),
+        return (
+            queryset.select_related("managing_area__parent__parent", "residence_area", "hukou_area", "co_managing_area")
+            .prefetch_related(
+                # One Prefetch per call: the stubs type a call's lookups as one queryset type.
+                Prefetch("members", queryset=HouseholdMember.objects.order_by("member_status", "birth_date")),
+                "incomes",
+            )
+            .prefetch_related(Prefetch("flags", queryset=HouseholdFlag.objects.order_by("valid_to", "kind")))
+            .prefetch_related(Prefetch("rigid_expenses", queryset=RigidExpense.objects.order_by("-incurred_on", "-pk")))
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -169,9 +172,8 @@ class HouseholdDetailView(JurisdictionScopedMixin, DetailView[Household]):
         user = self.request.user
         today = timezone.localdate()
         unmasked = identity_disclose(user=user, household=household, channel="page")
-        members = list(household.members.all())
-        for member in members:
-            member.id_display = member.id_number if unmasked else mask_id_number(member.id_number)
+        # Each member with the ID number as this user may see it.
+        members = [(m, m.id_number if unmasked else mask_id_number(m.id_number)) for m in household.members.all()]
         try:
             income = selectors.household_income_summary(household, on=today)
             income_error = ""
@@ -202,7 +204,7 @@ class HouseholdDetailView(JurisdictionScopedMixin, DetailView[Household]):
 
 
 @scoped_view
-def visits_overdue(request: HttpRequest) -> HttpResponse:
+def visits_overdue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who is behind with their visits (SPEC §4.13): for a township or a county, each responsible cadre with their
     overdue households, one click from the list of them."""
     _require(request, Capability.BROWSE_HOUSEHOLDS)
@@ -212,7 +214,7 @@ def visits_overdue(request: HttpRequest) -> HttpResponse:
 
 
 @scoped_view
-def household_create(request: HttpRequest) -> HttpResponse:
+def household_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(request, Capability.EDIT_HOUSEHOLD)
     villages = AdminArea.objects.visible_to(request.user).filter(level=AreaLevel.VILLAGE, valid_to__isnull=True)
     villages = villages.select_related("parent")
@@ -250,7 +252,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
 
 
 def _form_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     form: Any,
     save: Callable[[dict[str, Any]], Any],
     *,
@@ -272,7 +274,7 @@ def _form_page(
 
 
 @scoped_view(model=Household)
-def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def household_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
     form = HouseholdForm(request.POST or None, instance=household)
@@ -291,7 +293,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped_view(model=Household)
-def member_create(request: HttpRequest, pk: int) -> HttpResponse:
+def member_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
     named = ("name", "relationship", "labour_capacity", "schooling_status", "health_status", "ethnicity")
@@ -312,7 +314,7 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped_view(model=HouseholdMember)
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def member_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(HouseholdMember, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
     form = MemberFields(request.POST or None, instance=member)
@@ -331,7 +333,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped_view(model=HouseholdMember)
-def member_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
+def member_leave_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(HouseholdMember, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
     return _form_page(
@@ -347,7 +349,7 @@ def member_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped_view(model=Household)
-def income_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def income_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
     return _form_page(
@@ -368,7 +370,7 @@ def income_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped_view(model=Household)
-def rigid_expense_create(request: HttpRequest, pk: int) -> HttpResponse:
+def rigid_expense_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
     return _form_page(
@@ -390,7 +392,7 @@ def rigid_expense_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped_view(model=Household)
-def flag_create(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
     return _form_page(
@@ -405,7 +407,7 @@ def flag_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @scoped_view(model=HouseholdFlag, post_only=True)
-def flag_end(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     flag = get_visible_or_404(HouseholdFlag, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
     try:
@@ -418,7 +420,7 @@ def flag_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped_view(model=Household)
-def household_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+def household_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
     return _form_page(
@@ -432,7 +434,7 @@ def household_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped_view(model=Household)
-def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The phone form: one screen, large controls, the checklist first."""
     household = get_visible_or_404(Household, request.user, pk=pk)
     _require(request, Capability.RECORD_VISIT)
@@ -457,7 +459,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped_view(model=VisitPhoto)
-def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
+def visit_photo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """Photos are served only to users who may see the household (never as public media files)."""
     photo = get_visible_or_404(VisitPhoto, request.user, pk=pk)
     return FileResponse(photo.image.open("rb"), content_type=photo.content_type)

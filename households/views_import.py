@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import can_edit_households
 from core.errors import DomainError
 from geo.shortcuts import scoped_view
@@ -30,7 +31,7 @@ def _detail_url(job: ImportJob) -> str:
 
 
 @scoped_view
-def household_import_upload(request: HttpRequest) -> HttpResponse:
+def household_import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a filled template; validation starts in the background and the user lands on the job's page."""
     if not can_edit_households(request.user):
         raise PermissionDenied
@@ -49,7 +50,7 @@ def household_import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @scoped_view(model=ImportJob)
-def household_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def household_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The preview: what a commit would create, update or leave alone, and every error by row and column."""
     job = selectors.import_job_get(user=request.user, pk=pk)
     context = {
@@ -63,7 +64,7 @@ def household_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped_view(model=ImportJob)
-def household_import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def household_import_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The progress bar, polled by htmx while the job runs; once it is done the page reloads into the preview."""
     job = selectors.import_job_get(user=request.user, pk=pk)
     response = render(request, "households/_import_progress.html", {"job": job})
@@ -74,7 +75,7 @@ def household_import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @scoped_view(model=ImportJob, post_only=True)
 @require_POST
-def household_import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+def household_import_commit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Confirm a validated preview: the commit runs in the background."""
     job = selectors.import_job_get(user=request.user, pk=pk)
     try:
@@ -85,7 +86,7 @@ def household_import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped_view
-def household_import_template(request: HttpRequest) -> FileResponse:
+def household_import_template(request: AuthenticatedHttpRequest) -> FileResponse:
     """The blank template, generated for the user: it lists the village codes of their jurisdiction."""
     content = template_workbook(villages=selectors.import_template_villages(user=request.user))
     return FileResponse(io.BytesIO(content), as_attachment=True, filename="农户成员导入模板.xlsx", content_type=XLSX)

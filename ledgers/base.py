@@ -6,12 +6,14 @@ extends) and every new app adds its ledgers by adding definitions (``ledgers.cat
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
 
+from accounts.models import User
 from accounts.roles import Capability
 from core.xlsx import Column
 from geo.codes import AreaLevel, ancestor_code, level_of, prefix_of
@@ -53,7 +55,7 @@ class Context:
     """Who exports (decides the masking of ID numbers) and the labels of the choices, looked up once per export:
     ``get_FOO_display()`` per cell costs a lazy translation each time, a third of a large export's time."""
 
-    user: Any
+    user: User
     full_ids: bool
     today: datetime.date
     labels: dict[tuple[type, str], dict[Any, str]] = field(default_factory=dict)
@@ -132,10 +134,15 @@ class LedgerDef:
         if self.reads_facts:
             facts_refresh_missing(prefix)
 
-    def row(self, obj: Any, ctx: Context) -> list[Any]:
-        return [column.value(obj, ctx) for column in self.columns]
+    @functools.cached_property
+    def _values(self) -> tuple[Callable[[Any, Context], Any], ...]:
+        return tuple(column.value for column in self.columns)
 
-    def rows(self, user: Any, filters: Filters) -> QuerySet[Any]:
+    def row(self, obj: Any, ctx: Context) -> list[Any]:
+        # Called once per row of exports of 100,000 rows: the value functions are looked up once per ledger.
+        return [value(obj, ctx) for value in self._values]
+
+    def rows(self, user: User, filters: Filters) -> QuerySet[Any]:
         return self.narrow(self.queryset(user), filters)
 
 

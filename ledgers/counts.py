@@ -14,6 +14,7 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from accounts.models import User
 from households.choices import HouseholdFlagKind, WaterSupplyType
 from households.facts import facts_refresh_missing, has_flag_q, visit_overdue_q
 from households.models import Household, HouseholdFacts
@@ -220,7 +221,7 @@ def totals(counts: QuerySet[AreaCounts]) -> Totals:
     return Totals(counted_at=at, **{name: value or 0 for name, value in found.items()})
 
 
-def totals_for(user: Any) -> Totals:
+def totals_for(user: User) -> Totals:
     """The counts of a user's territory (its area's prefix). A user who sees households only through pairings (a
     paired cadre) has no territory to count: ``live_totals`` counts their few households."""
     area = getattr(user, "area", None)
@@ -231,7 +232,7 @@ def totals_for(user: Any) -> Totals:
     return totals(AreaCounts.objects.filter(area__code__startswith=area.prefix))
 
 
-def co_managed(user: Any) -> tuple[int, int]:
+def co_managed(user: User) -> tuple[int, int]:
     """(households, people) the user's territory co-manages and another manages (self-migrants seen from their
     hukou village, SPEC §1.5): the household list shows them, the counts of the managing area hold them. A few,
     read live from the facts."""
@@ -254,7 +255,7 @@ def live_totals(households: QuerySet[Household], *, today: datetime.date) -> Tot
     return Totals(counted_at=timezone.now(), **{name: value or 0 for name, value in found.items()})
 
 
-def counted_totals(user: Any) -> Totals:
+def counted_totals(user: User) -> Totals:
     """``totals_for``, counting the territory now when it was never counted (the first page after a deploy) or,
     without workers and beat (the embedded default of ``make run``), when the count is older than the beat's
     interval."""

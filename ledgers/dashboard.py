@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
@@ -32,7 +33,7 @@ from ledgers.models import AreaCounts
 from monitoring.choices import MeasureType, RiskType, SubjectCategory
 
 ZERO_TARGET = "动态清零"  # 004 L155: 返贫人口 dynamically zero
-CHILD_LEVEL = {
+CHILD_LEVEL: dict[str, str] = {
     AreaLevel.PROVINCE: AreaLevel.CITY,
     AreaLevel.CITY: AreaLevel.COUNTY,
     AreaLevel.COUNTY: AreaLevel.TOWNSHIP,
@@ -79,7 +80,7 @@ class Dashboard:
     counted_at: datetime.datetime | None = None  # when the counts the panels read were made
 
 
-def _places(user: Any) -> tuple[str, dict[str, str]]:
+def _places(user: User) -> tuple[str, dict[str, str]]:
     """The level of the places compared and their names, keyed by prefix (a village user: the village)."""
     area = user.area
     level = CHILD_LEVEL.get(area.level, area.level) if area else AreaLevel.COUNTY
@@ -114,7 +115,7 @@ class Counted:
         return places
 
 
-def _counted(user: Any) -> Counted:
+def _counted(user: User) -> Counted:
     """One read of the territory's counts; a territory never counted is counted now (the first view after a
     deploy)."""
     area = getattr(user, "area", None)
@@ -222,7 +223,7 @@ def _problems_by_place(counted: Counted, level: str, names: dict[str, str]) -> P
     )  # fmt: skip
 
 
-def _funds(user: Any, today: datetime.date) -> Panel:
+def _funds(user: User, today: datetime.date) -> Panel:
     from funds.selectors import county_compliance
 
     rows = []
@@ -242,7 +243,7 @@ def _funds(user: Any, today: datetime.date) -> Panel:
     )  # fmt: skip
 
 
-def _kpis(user: Any, counted: Counted, today: datetime.date) -> Panel:
+def _kpis(user: User, counted: Counted, today: datetime.date) -> Panel:
     """The SPEC §13.3 indicators the registry can compute (004 L155–L187): the others need figures it does not
     hold (GDP, forest cover …) and are left to the statistical offices."""
     area_code = user.area.code if user.area else ""
@@ -301,13 +302,13 @@ def _meets(value: Decimal, target: str) -> bool:
     return value >= Decimal(target)
 
 
-def dashboard_for(user: Any, *, today: datetime.date) -> Dashboard:
+def dashboard_for(user: User, *, today: datetime.date) -> Dashboard:
     """The panels the user's capabilities open, for their area (read from the replica, if any)."""
     with reading_replica():
         return _dashboard(user, today=today)
 
 
-def _dashboard(user: Any, *, today: datetime.date) -> Dashboard:
+def _dashboard(user: User, *, today: datetime.date) -> Dashboard:
     level, names = _places(user)
     counted = _counted(user)
     panels: list[Panel] = []

@@ -1,4 +1,4 @@
-"""Exporting a ledger (issue "ledgers" §1–§3): the export is recorded first (the audit: who, which ledger, what
+"""Exporting a ledger (SPEC §13.1): the export is recorded first (the audit: who, which ledger, what
 scope and filters, with or without full ID numbers), then written — in the request when it is small, as a Celery
 task with progress when it is large — and kept for ``LEDGER_EXPORT_KEEP_HOURS``, downloadable by its owner only."""
 
@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import can_view_identity, has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
@@ -33,7 +34,7 @@ logger = logging.getLogger(__name__)
 ABOVE_COUNTY = (AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY)
 
 
-def can_export(user: Any, code: str) -> bool:
+def can_export(user: User, code: str) -> bool:
     ledger = LEDGERS.get(code)
     return (
         ledger is not None
@@ -42,7 +43,7 @@ def can_export(user: Any, code: str) -> bool:
     )
 
 
-def export_start(*, actor: Any, code: str, filters: Filters, full_ids: bool | None = None) -> LedgerExport:
+def export_start(*, actor: User, code: str, filters: Filters, full_ids: bool | None = None) -> LedgerExport:
     """Record the export and write it: inline up to ``LEDGER_SYNC_MAX_ROWS`` rows, else in a Celery task.
     ``full_ids=False`` masks ID numbers even for a role that may see them (a frozen ledger is everyone's)."""
     if not can_export(actor, code):
@@ -136,7 +137,7 @@ def export_run(*, export: LedgerExport) -> LedgerExport:
 def export_record_handed_out(
     sender: Any,
     *,
-    user: Any,
+    user: User,
     kind: str,
     title: str,
     area: AdminArea | None,
@@ -170,12 +171,11 @@ def export_record_handed_out(
     return export
 
 
-def _widest_area(user: Any) -> AdminArea:
+def _widest_area(user: User) -> AdminArea:
     """The place an export covers when the page names none: the user's area, or (an administrator without one)
     the first province."""
-    area = getattr(user, "area", None)
-    if area is not None:
-        return area
+    if user.area is not None:
+        return user.area
     found = AdminArea.objects.filter(parent__isnull=True).order_by("code").first()
     if found is None:
         raise DomainError("尚未建立行政区划，无法导出", field="area")

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from openpyxl import Workbook
 
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
@@ -37,7 +39,7 @@ from ledgers.models import ExportStatus, FrozenLedger, LedgerExport, Reconciliat
 DASHBOARD_CAPABILITIES = (Capability.BROWSE_HOUSEHOLDS, Capability.VIEW_RECTIFICATION, Capability.VIEW_FUNDS)
 
 
-def _areas(user: Any, levels: tuple[str, ...] = (AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)) -> QuerySet[AdminArea]:
+def _areas(user: User, levels: tuple[str, ...] = (AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)) -> QuerySet[AdminArea]:
     """The places of the user's territory a form offers (the filter of an export, the place of a freeze)."""
     return (
         AdminArea.objects.visible_to(user).active().filter(level__in=levels).select_related("parent").order_by("code")
@@ -45,7 +47,7 @@ def _areas(user: Any, levels: tuple[str, ...] = (AreaLevel.TOWNSHIP, AreaLevel.V
 
 
 @scoped_view
-def ledger_index(request: HttpRequest) -> HttpResponse:
+def ledger_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every ledger of SPEC §13.1 the user may export, each with its filters, and the user's recent exports."""
     if not has_capability(request.user, Capability.EXPORT_LEDGERS):
         raise PermissionDenied
@@ -61,7 +63,7 @@ def ledger_index(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @scoped_view(post_only=True)
-def export_start(request: HttpRequest) -> HttpResponse:
+def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     code = request.POST.get("ledger", "")
     if code not in LEDGERS or not services.can_export(request.user, code):
         raise PermissionDenied
@@ -94,7 +96,7 @@ class ExportDetailView(JurisdictionScopedMixin, DetailView[LedgerExport]):
 
 
 @scoped_view(model=LedgerExport)
-def export_download(request: HttpRequest, pk: int) -> FileResponse:
+def export_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     export = get_visible_or_404(LedgerExport, request.user, pk=pk)
     if export.status != ExportStatus.DONE or not export.file:
         raise Http404
@@ -106,20 +108,20 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-def _dashboard(request: HttpRequest) -> Dashboard:
+def _dashboard(request: AuthenticatedHttpRequest) -> Dashboard:
     if not any(has_capability(request.user, c) for c in DASHBOARD_CAPABILITIES):
         raise PermissionDenied
     return dashboard_for(request.user, today=timezone.localdate())
 
 
 @scoped_view
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """The level's dashboard (issue "ledgers" §4): each panel a chart, the same numbers as a table, all as Excel."""
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The level's dashboard (SPEC §13.2, §13.3): each panel a chart, the same numbers as a table, all as Excel."""
     return render(request, "ledgers/dashboard.html", {"dashboard": _dashboard(request)})
 
 
 @scoped_view
-def dashboard_xlsx(request: HttpRequest) -> HttpResponseBase:
+def dashboard_xlsx(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The dashboard's numbers, one sheet per panel, exactly as the tables show them."""
     board = _dashboard(request)
     workbook = Workbook(write_only=True)
@@ -141,20 +143,20 @@ def dashboard_xlsx(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-# ------------------------------------------------------------------------------------------- frozen ledgers (§5)
+# ------------------------------------------------------------------------------------ frozen ledgers (SPEC §13.1, §12)
 
 
-def _freezable_areas(user: Any) -> QuerySet[AdminArea]:
+def _freezable_areas(user: User) -> QuerySet[AdminArea]:
     return _areas(user, (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE))
 
 
-def _freeze_form(request: HttpRequest, data: Any = None) -> FreezeForm:
+def _freeze_form(request: AuthenticatedHttpRequest, data: Any = None) -> FreezeForm:
     ledgers = [d for d in LEDGERS.values() if services.can_export(request.user, d.code)]
     return FreezeForm(data, ledgers=ledgers, areas=_freezable_areas(request.user))
 
 
 @scoped_view
-def frozen_list(request: HttpRequest) -> HttpResponse:
+def frozen_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The frozen ledgers of the user's territory, what waits for their signature, and (for those who export) the
     form that freezes one."""
     frozen = list(
@@ -173,7 +175,7 @@ def frozen_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @scoped_view(post_only=True)
-def frozen_create(request: HttpRequest) -> HttpResponse:
+def frozen_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.EXPORT_LEDGERS):
         raise PermissionDenied
     form = _freeze_form(request, request.POST)
@@ -204,7 +206,7 @@ class FrozenDetailView(JurisdictionScopedMixin, DetailView[FrozenLedger]):
         return context
 
 
-def _sign(request: HttpRequest, frozen: FrozenLedger) -> None:
+def _sign(request: AuthenticatedHttpRequest, frozen: FrozenLedger) -> None:
     form = SignForm(request.POST)
     raise_first_error(form)
     freezing.sign(actor=request.user, frozen=frozen, note=form.cleaned_data["note"])
@@ -212,13 +214,13 @@ def _sign(request: HttpRequest, frozen: FrozenLedger) -> None:
 
 @require_POST
 @scoped_view(model=FrozenLedger, post_only=True)
-def frozen_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def frozen_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     frozen = get_visible_or_404(FrozenLedger, request.user, pk=pk)
     return run_command(request, frozen, (_sign, _("已签核")))
 
 
 @scoped_view(model=FrozenLedger)
-def frozen_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+def frozen_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse | FileResponse:
     frozen = get_visible_or_404(FrozenLedger, request.user, pk=pk)
     try:
         content = freezing.frozen_bytes(frozen)
@@ -237,7 +239,7 @@ def frozen_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespons
 
 
 @scoped_view
-def reconcile_page(request: HttpRequest) -> HttpResponse:
+def reconcile_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a national-system extract; the comparison runs in the request (the import's row limit bounds it)."""
     if not reconcile.can_reconcile(request.user):
         raise PermissionDenied
@@ -265,7 +267,7 @@ class ReconcileDetailView(JurisdictionScopedMixin, DetailView[Reconciliation]):
 
 
 @scoped_view(model=Reconciliation)
-def reconcile_report(request: HttpRequest, pk: int) -> FileResponse:
+def reconcile_report(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     record = get_visible_or_404(Reconciliation, request.user, pk=pk)
     if not record.report:
         raise Http404

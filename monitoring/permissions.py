@@ -3,6 +3,7 @@ household's **managing** area (a co-managing area reads but does not decide, SPE
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from geo.querysets import in_territory
@@ -19,38 +20,38 @@ class Case(Protocol):
     def household(self) -> Any: ...
 
 
-def in_managing_chain(user: Any, application: Case) -> bool:
+def in_managing_chain(user: User, application: Case) -> bool:
     """The object form of ``CaseQuerySet.managed_by`` (same prefixes, no query)."""
     return in_territory(user, application.household.managing_area.code)
 
 
-def can_take_village_steps(user: Any, application: Case) -> bool:
+def can_take_village_steps(user: User, application: Case) -> bool:
     """EN-1 home verification, EN-2 democratic review, EN-3 village notice; EL-1 and EL-2 (SPEC §4.8)."""
     return has_capability(user, Capability.VILLAGE_PROCEDURE) and in_managing_chain(user, application)
 
 
-def can_review_as_township(user: Any, application: Case) -> bool:
+def can_review_as_township(user: User, application: Case) -> bool:
     """EN-4; EL-3 and EL-4."""
     return has_capability(user, Capability.TOWNSHIP_REVIEW) and in_managing_chain(user, application)
 
 
-def can_approve_as_county(user: Any, application: Case) -> bool:
+def can_approve_as_county(user: User, application: Case) -> bool:
     """EN-5 (setting ``entry.final_approver_level`` = county); EL-5 … EL-7."""
     return has_capability(user, Capability.COUNTY_APPROVAL) and in_managing_chain(user, application)
 
 
-def can_register(user: Any, application: Case) -> bool:
+def can_register(user: User, application: Case) -> bool:
     """EN-6: county or township staff enter the approved subject."""
     return can_approve_as_county(user, application) or can_review_as_township(user, application)
 
 
-def can_withdraw(user: Any, application: Any) -> bool:
+def can_withdraw(user: User, application: Any) -> bool:
     return has_capability(user, Capability.OPEN_ENTRY) and (
         application.reported_by_id == user.pk or in_managing_chain(user, application)
     )
 
 
-def can_open_elimination(user: Any, subject: "MonitoringSubject") -> bool:
+def can_open_elimination(user: User, subject: "MonitoringSubject") -> bool:
     """EL-0 is opened by the village or the township, for a monitored or held subject without an open case."""
     return (
         subject.status in (SubjectStatus.MONITORED, SubjectStatus.ELIMINATION_HOLD)
@@ -59,7 +60,7 @@ def can_open_elimination(user: Any, subject: "MonitoringSubject") -> bool:
     )
 
 
-def can_record_lookback(user: Any, subject: "MonitoringSubject") -> bool:
+def can_record_lookback(user: User, subject: "MonitoringSubject") -> bool:
     """A look-back due on the subject (SPEC §4.10) is recorded by its village or township."""
     return subject.lookbacks.filter(done_on__isnull=True).exists() and (
         can_take_village_steps(user, subject) or can_review_as_township(user, subject)

@@ -1,9 +1,13 @@
-from typing import Any
+from typing import TypeVar
+
+from django.db.models import Model
 
 from geo.querysets import JurisdictionQuerySet
 
+_M = TypeVar("_M", bound=Model)  # the model of the manager the queryset serves
 
-class CaseQuerySet(JurisdictionQuerySet[Any]):
+
+class CaseQuerySet(JurisdictionQuerySet[_M]):
     """Monitoring records belong to a household: visible where the household is (SPEC §1.3 rule 1, §1.5)."""
 
     jurisdiction_fields = ("household__managing_area__code", "household__co_managing_area__code")
@@ -13,7 +17,7 @@ class CaseQuerySet(JurisdictionQuerySet[Any]):
     managing_field = "household__managing_area__code"
 
 
-class CaseRecordQuerySet(JurisdictionQuerySet[Any]):
+class CaseRecordQuerySet(JurisdictionQuerySet[_M]):
     """Records of one application (reviews, notices, events): visible where the application's household is."""
 
     jurisdiction_fields = (
@@ -24,7 +28,7 @@ class CaseRecordQuerySet(JurisdictionQuerySet[Any]):
     grant_path = "application__household"
 
 
-class MeasureQuerySet(JurisdictionQuerySet[Any]):
+class MeasureQuerySet(JurisdictionQuerySet[_M]):
     """A measure is visible where its subject's household is."""
 
     jurisdiction_fields = (
@@ -35,7 +39,7 @@ class MeasureQuerySet(JurisdictionQuerySet[Any]):
     grant_path = "subject__household"
 
 
-class HouseholdRecordQuerySet(JurisdictionQuerySet[Any]):
+class HouseholdRecordQuerySet(JurisdictionQuerySet[_M]):
     """Records shared by entry and elimination cases (reviews, notices): they carry their household."""
 
     jurisdiction_fields = ("household__managing_area__code", "household__co_managing_area__code")

@@ -7,13 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
@@ -55,7 +56,7 @@ from monitoring.models import (
 from monitoring.selectors import eligibility, notices, queues, suggestions
 
 
-def _queue_filter(request: HttpRequest) -> queues.QueueFilter:
+def _queue_filter(request: AuthenticatedHttpRequest) -> queues.QueueFilter:
     return queues.QueueFilter(
         mine=request.GET.get("all") != "1",
         state=request.GET.get("state", ""),
@@ -64,7 +65,7 @@ def _queue_filter(request: HttpRequest) -> queues.QueueFilter:
     )
 
 
-def _queue_context(request: HttpRequest, states: Any) -> dict[str, Any]:
+def _queue_context(request: AuthenticatedHttpRequest, states: Any) -> dict[str, Any]:
     chosen = _queue_filter(request)
     return {
         "showing_all": not chosen.mine,
@@ -133,7 +134,7 @@ class EntryDetailView(JurisdictionScopedMixin, DetailView[EntryApplication]):
 
 
 @scoped_view(model=Household)
-def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Report a household for entry (EN-0), from its registry page."""
     household = get_visible_or_404(Household, request.user, pk=pk)
     if not has_capability(request.user, Capability.OPEN_ENTRY):
@@ -162,8 +163,8 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "households/form_page.html", {"form": form, "title": _("申报纳入监测"), "back": household})
 
 
-def _comment_step(service: Callable[..., Any]) -> Callable[[HttpRequest, EntryApplication], Any]:
-    def run(request: HttpRequest, application: EntryApplication) -> Any:
+def _comment_step(service: Callable[..., Any]) -> Callable[[AuthenticatedHttpRequest, EntryApplication], Any]:
+    def run(request: AuthenticatedHttpRequest, application: EntryApplication) -> Any:
         form = CommentForm(request.POST)
         form.is_valid()
         return service(application=application, actor=request.user, comment=form.cleaned_data.get("comment", ""))
@@ -171,8 +172,10 @@ def _comment_step(service: Callable[..., Any]) -> Callable[[HttpRequest, EntryAp
     return run
 
 
-def _form_step(form_class: type, service: Callable[..., Any]) -> Callable[[HttpRequest, EntryApplication], Any]:
-    def run(request: HttpRequest, application: EntryApplication) -> Any:
+def _form_step(
+    form_class: type, service: Callable[..., Any]
+) -> Callable[[AuthenticatedHttpRequest, EntryApplication], Any]:
+    def run(request: AuthenticatedHttpRequest, application: EntryApplication) -> Any:
         form = form_class(request.POST, request.FILES)
         raise_first_error(form)
         return service(application=application, actor=request.user, **form.cleaned_data)
@@ -180,7 +183,7 @@ def _form_step(form_class: type, service: Callable[..., Any]) -> Callable[[HttpR
     return run
 
 
-def _resolve(request: HttpRequest, application: EntryApplication) -> Any:
+def _resolve(request: AuthenticatedHttpRequest, application: EntryApplication) -> Any:
     form = ResolveForm(request.POST)
     if not form.is_valid():
         raise DomainError("请填写处理情况", field="handling")
@@ -194,7 +197,7 @@ def _resolve(request: HttpRequest, application: EntryApplication) -> Any:
 
 
 # One POST route per command (monitoring/urls.py); each answers with the application page.
-COMMANDS: dict[str, tuple[Callable[[HttpRequest, EntryApplication], Any], str]] = {
+COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, EntryApplication], Any], str]] = {
     "verify": (_form_step(VerifyForm, services.entry_verify), _("已完成入户核实")),
     "review": (_form_step(ReviewForm, services.entry_review), _("已记录民主评议")),
     "notice": (_form_step(NoticeForm, services.entry_notice_post), _("已张贴公示")),
@@ -214,7 +217,7 @@ COMMANDS: dict[str, tuple[Callable[[HttpRequest, EntryApplication], Any], str]] 
 
 @require_POST
 @scoped_view(model=EntryApplication, post_only=True)
-def entry_command(request: HttpRequest, pk: int, command: str) -> HttpResponse:
+def entry_command(request: AuthenticatedHttpRequest, pk: int, command: str) -> HttpResponse:
     application = get_visible_or_404(EntryApplication, request.user, pk=pk)
     return run_command(request, application, COMMANDS[command])
 
@@ -232,9 +235,10 @@ class SubjectDetailView(JurisdictionScopedMixin, DetailView[MonitoringSubject]):
         context = super().get_context_data(**kwargs)
         subject: MonitoringSubject = self.object
         user = self.request.user
-        lookbacks = list(subject.lookbacks.select_related("reviewed_by", "new_application"))
-        for review in lookbacks:
-            review.form = LookbackForm(initial={"review": review.pk})
+        lookbacks = [
+            (review, LookbackForm(initial={"review": review.pk}))
+            for review in subject.lookbacks.select_related("reviewed_by", "new_application")
+        ]
         context.update(
             measures=subject.measures.select_related("recorded_by"),
             can_manage=has_capability(user, Capability.MANAGE_MEASURES)
@@ -258,7 +262,7 @@ class SubjectDetailView(JurisdictionScopedMixin, DetailView[MonitoringSubject]):
 
 @require_POST
 @scoped_view(model=MonitoringSubject, post_only=True)
-def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     subject = get_visible_or_404(MonitoringSubject, request.user, pk=pk)
     form = MeasureForm(request.POST)
     try:
@@ -273,7 +277,7 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @scoped_view(model=MonitoringSubject, post_only=True)
-def measure_status(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     subject = get_visible_or_404(MonitoringSubject, request.user, pk=pk)
     form = MeasureStatusForm(request.POST)
     try:
@@ -355,7 +359,7 @@ class EliminationDetailView(JurisdictionScopedMixin, DetailView[EliminationCase]
 
 @require_POST
 @scoped_view(model=MonitoringSubject, post_only=True)
-def elimination_create(request: HttpRequest, pk: int) -> HttpResponse:
+def elimination_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """EL-0, from the subject page."""
     subject = get_visible_or_404(MonitoringSubject, request.user, pk=pk)
     form = ProposalForm(request.POST)
@@ -369,8 +373,8 @@ def elimination_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(case)
 
 
-def _case_comment_step(service: Callable[..., Any]) -> Callable[[HttpRequest, EliminationCase], Any]:
-    def run(request: HttpRequest, case: EliminationCase) -> Any:
+def _case_comment_step(service: Callable[..., Any]) -> Callable[[AuthenticatedHttpRequest, EliminationCase], Any]:
+    def run(request: AuthenticatedHttpRequest, case: EliminationCase) -> Any:
         form = CommentForm(request.POST)
         form.is_valid()
         return service(case=case, actor=request.user, comment=form.cleaned_data.get("comment", ""))
@@ -378,8 +382,10 @@ def _case_comment_step(service: Callable[..., Any]) -> Callable[[HttpRequest, El
     return run
 
 
-def _case_form_step(form_class: type, service: Callable[..., Any]) -> Callable[[HttpRequest, EliminationCase], Any]:
-    def run(request: HttpRequest, case: EliminationCase) -> Any:
+def _case_form_step(
+    form_class: type, service: Callable[..., Any]
+) -> Callable[[AuthenticatedHttpRequest, EliminationCase], Any]:
+    def run(request: AuthenticatedHttpRequest, case: EliminationCase) -> Any:
         form = form_class(request.POST, request.FILES)
         raise_first_error(form)
         return service(case=case, actor=request.user, **form.cleaned_data)
@@ -387,7 +393,7 @@ def _case_form_step(form_class: type, service: Callable[..., Any]) -> Callable[[
     return run
 
 
-def _case_resolve(request: HttpRequest, case: EliminationCase) -> Any:
+def _case_resolve(request: AuthenticatedHttpRequest, case: EliminationCase) -> Any:
     form = ResolveForm(request.POST)
     if not form.is_valid():
         raise DomainError("请填写处理情况", field="handling")
@@ -399,7 +405,7 @@ def _case_resolve(request: HttpRequest, case: EliminationCase) -> Any:
     )
 
 
-ELIMINATION_COMMANDS: dict[str, tuple[Callable[[HttpRequest, EliminationCase], Any], str]] = {
+ELIMINATION_COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, EliminationCase], Any], str]] = {
     "verify": (_case_comment_step(services.elimination_verify), _("已完成村级入户核实")),
     "review": (_case_form_step(ReviewForm, services.elimination_review), _("已记录村民代表评议")),
     "notice": (_case_form_step(NoticeForm, services.elimination_notice_post), _("已张贴公示")),
@@ -427,14 +433,14 @@ ELIMINATION_COMMANDS: dict[str, tuple[Callable[[HttpRequest, EliminationCase], A
 
 @require_POST
 @scoped_view(model=EliminationCase, post_only=True)
-def elimination_command(request: HttpRequest, pk: int, command: str) -> HttpResponse:
+def elimination_command(request: AuthenticatedHttpRequest, pk: int, command: str) -> HttpResponse:
     case = get_visible_or_404(EliminationCase, request.user, pk=pk)
     return run_command(request, case, ELIMINATION_COMMANDS[command])
 
 
 @require_POST
 @scoped_view(model=MonitoringSubject, post_only=True)
-def lookback_create(request: HttpRequest, pk: int) -> HttpResponse:
+def lookback_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record a look-back (回头看) from the subject page."""
     subject = get_visible_or_404(MonitoringSubject, request.user, pk=pk)
     form = LookbackForm(request.POST)
@@ -464,7 +470,7 @@ def lookback_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped_view(model=PublicNotice)
-def notice_sheet(request: HttpRequest, pk: int) -> HttpResponseBase:
+def notice_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The printable notice sheet of a batch (same village, stage and period), or its Excel with ``?format=xlsx``.
     The page prints to paper or PDF from the browser; ID numbers are always masked."""
     notice = get_visible_or_404(PublicNotice, request.user, pk=pk)

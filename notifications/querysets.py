@@ -1,9 +1,13 @@
-from typing import Any, Self
+from typing import Self, TypeVar
+
+from django.db.models import Model
 
 from geo.querysets import JurisdictionQuerySet
 
+_M = TypeVar("_M", bound=Model)  # the model of the manager the queryset serves
 
-class NotificationQuerySet(JurisdictionQuerySet[Any]):
+
+class NotificationQuerySet(JurisdictionQuerySet[_M]):
     """A notification is the recipient's own, and only while its case lies in their territory: a user who moves to
     another area no longer reads about households of the old one (SPEC §1.3 rule 1)."""
 

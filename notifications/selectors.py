@@ -1,8 +1,8 @@
 """Reads of notifications: the user's own inbox (``visible_to``) and who should hear of a step."""
 
 from collections.abc import Collection
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
@@ -11,13 +11,13 @@ from geo.parameters import area_codes_up
 from notifications.models import Notification
 
 
-def notification_list(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:
+def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
     """The user's notifications, newest first."""
     notifications = Notification.objects.visible_to(user)
     return notifications.unread() if unread_only else notifications
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: User | AnonymousUser | None) -> int:
     """The number on the bell in the top bar."""
     if not getattr(user, "is_authenticated", False):
         return 0

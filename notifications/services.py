@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from notifications.models import Notification
 from notifications.tasks import notification_email_task
 
@@ -20,7 +21,7 @@ def notify(
     url: str,
     area_code: str,
     body: str = "",
-    actor: Any = None,
+    actor: User | None = None,
 ) -> list[Notification]:
     """Put one notification in each recipient's inbox; the actor is never told of their own step."""
     seen: set[int] = set()
@@ -39,7 +40,7 @@ def notify(
     return created
 
 
-def notification_read(*, notification: Notification, actor: Any) -> Notification:
+def notification_read(*, notification: Notification, actor: User) -> Notification:
     """Mark one of the actor's notifications read (opening it does this)."""
     if notification.recipient_id == actor.pk and notification.read_at is None:
         notification.read_at = timezone.now()
@@ -47,7 +48,7 @@ def notification_read(*, notification: Notification, actor: Any) -> Notification
     return notification
 
 
-def notifications_read_all(*, actor: Any) -> int:
+def notifications_read_all(*, actor: User) -> int:
     """Mark every unread notification of the actor read; returns how many."""
     return Notification.objects.visible_to(actor).unread().update(read_at=timezone.now())
 

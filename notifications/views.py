@@ -5,13 +5,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
+from accounts.http import AuthenticatedHttpRequest
 from geo.mixins import JurisdictionScopedMixin
 from geo.shortcuts import get_visible_or_404, scoped_view
 from notifications.models import Notification
@@ -33,7 +34,7 @@ class NotificationListView(JurisdictionScopedMixin, ListView[Notification]):
 
 
 @scoped_view(model=Notification)
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Opening a notification marks it read and goes to what it is about."""
     notification = get_visible_or_404(Notification, request.user, pk=pk)
     notification_read(notification=notification, actor=request.user)
@@ -44,7 +45,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @scoped_view(post_only=True)
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = notifications_read_all(actor=request.user)
     messages.success(request, _("已将 %(count)d 条通知标为已读。") % {"count": count})
     return redirect("notifications:notification-list")

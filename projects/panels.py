@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from accounts.models import User
+
 if TYPE_CHECKING:
     from projects.models import Project
 
@@ -29,6 +31,6 @@ def register(source: PanelSource) -> PanelSource:
     return source
 
 
-def panels_for(user: Any, project: Project) -> list[Panel]:
+def panels_for(user: User, project: Project) -> list[Panel]:
     """The panels ``user`` sees on ``project``'s page, in the order the apps registered them."""
     return [panel for source in _sources if (panel := source(user, project)) is not None]

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from accounts.models import User
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.parameters import parameter
@@ -35,7 +36,7 @@ class ProjectFilter:
     query: str = ""
 
 
-def areas_for_projects(user: Any) -> QuerySet[AdminArea]:
+def areas_for_projects(user: User) -> QuerySet[AdminArea]:
     """The townships and villages a user may place a project in."""
     return (
         AdminArea.objects.visible_to(user)
@@ -119,7 +120,7 @@ _STEP_FOR: dict[ProjectStatus, list[tuple[str, Any]]] = {
 }
 
 
-def project_actions(user: Any, project: Project) -> list[str]:
+def project_actions(user: User, project: Project) -> list[str]:
     """The commands the user may take on the project now (the services re-check everything)."""
     status = ProjectStatus(project.status)
     actions = [name for name, right in _STEP_FOR.get(status, []) if right(user, project)]
@@ -147,7 +148,7 @@ def project_actions(user: Any, project: Project) -> list[str]:
     return actions
 
 
-def project_file(project_id: int, user: Any) -> Project:
+def project_file(project_id: int, user: User) -> Project:
     return (
         Project.objects.visible_to(user)
         .select_related("area__parent", "category__parent", "created_by")
@@ -210,7 +211,7 @@ def asset_list_narrow(
     return queryset.select_related("area__parent", "project")
 
 
-def asset_file(asset_id: int, user: Any) -> ProjectAsset:
+def asset_file(asset_id: int, user: User) -> ProjectAsset:
     return (
         ProjectAsset.objects.visible_to(user)
         .select_related("area__parent", "project")

@@ -11,13 +11,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
@@ -60,7 +61,7 @@ def _apply_error(form: Any, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
-def _filter(request: HttpRequest) -> selectors.ProjectFilter:
+def _filter(request: AuthenticatedHttpRequest) -> selectors.ProjectFilter:
     get = request.GET
     return selectors.ProjectFilter(
         status=get.get("status", "open"),
@@ -72,7 +73,7 @@ def _filter(request: HttpRequest) -> selectors.ProjectFilter:
 
 
 class ProjectListView(JurisdictionScopedMixin, ListView[Project]):
-    """The county project library (项目库): a township sees its projects, the county all (issue §5)."""
+    """The county project library (项目库): a township sees its projects, the county all (SPEC §1.3 rule 1)."""
 
     model = Project
     paginate_by = 30
@@ -121,7 +122,7 @@ def _project_input(form: ProjectForm, fundings: Any, areas: QuerySet[Any]) -> se
     )
 
 
-def _edit_page(request: HttpRequest, project: Project | None) -> HttpResponse:
+def _edit_page(request: AuthenticatedHttpRequest, project: Project | None) -> HttpResponse:
     areas = selectors.areas_for_projects(request.user).select_related("parent")
     initial: dict[str, Any] = {}
     funding_initial: list[dict[str, Any]] = []
@@ -152,7 +153,7 @@ def _edit_page(request: HttpRequest, project: Project | None) -> HttpResponse:
 
 
 @scoped_view
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """P-1 村社申请: the proposal with its planned investment by source."""
     if not has_capability(request.user, Capability.PROPOSE_PROJECT):
         raise PermissionDenied
@@ -160,7 +161,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 
 @scoped_view(model=Project)
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = get_visible_or_404(Project, request.user, pk=pk)
     if not permissions.can_edit(request.user, project):
         raise PermissionDenied
@@ -217,8 +218,8 @@ class ProjectDetailView(JurisdictionScopedMixin, DetailView[Project]):
         return context
 
 
-def _comment_step(name: str) -> Callable[[HttpRequest, Project], Any]:
-    def run(request: HttpRequest, project: Project) -> Any:
+def _comment_step(name: str) -> Callable[[AuthenticatedHttpRequest, Project], Any]:
+    def run(request: AuthenticatedHttpRequest, project: Project) -> Any:
         form = CommentForm(request.POST)
         raise_first_error(form)
         return services.PROJECT_STEPS[name](project=project, actor=request.user, comment=form.cleaned_data["comment"])
@@ -226,8 +227,8 @@ def _comment_step(name: str) -> Callable[[HttpRequest, Project], Any]:
     return run
 
 
-def _reason_step(name: str) -> Callable[[HttpRequest, Project], Any]:
-    def run(request: HttpRequest, project: Project) -> Any:
+def _reason_step(name: str) -> Callable[[AuthenticatedHttpRequest, Project], Any]:
+    def run(request: AuthenticatedHttpRequest, project: Project) -> Any:
         form = ReasonForm(request.POST)
         raise_first_error(form)
         return services.PROJECT_STEPS[name](project=project, actor=request.user, comment=form.cleaned_data["comment"])
@@ -235,8 +236,8 @@ def _reason_step(name: str) -> Callable[[HttpRequest, Project], Any]:
     return run
 
 
-def _with_form(form_class: type, service: Callable[..., Any]) -> Callable[[HttpRequest, Project], Any]:
-    def run(request: HttpRequest, project: Project) -> Any:
+def _with_form(form_class: type, service: Callable[..., Any]) -> Callable[[AuthenticatedHttpRequest, Project], Any]:
+    def run(request: AuthenticatedHttpRequest, project: Project) -> Any:
         form = form_class(request.POST)
         raise_first_error(form)
         return service(project=project, actor=request.user, **form.cleaned_data)
@@ -244,7 +245,7 @@ def _with_form(form_class: type, service: Callable[..., Any]) -> Callable[[HttpR
     return run
 
 
-def _evaluate(request: HttpRequest, project: Project) -> Any:
+def _evaluate(request: AuthenticatedHttpRequest, project: Project) -> Any:
     form = EvaluateForm(request.POST, targets=project.targets.all())
     raise_first_error(form)
     actuals = {t.pk: form.cleaned_data[f"actual_{t.pk}"] for t in form.targets}
@@ -253,13 +254,13 @@ def _evaluate(request: HttpRequest, project: Project) -> Any:
     )
 
 
-def _target(request: HttpRequest, project: Project) -> Any:
+def _target(request: AuthenticatedHttpRequest, project: Project) -> Any:
     form = TargetForm(request.POST)
     raise_first_error(form)
     return services.target_add(project=project, actor=request.user, **form.cleaned_data)
 
 
-def _beneficiary(request: HttpRequest, project: Project) -> Any:
+def _beneficiary(request: AuthenticatedHttpRequest, project: Project) -> Any:
     form = BeneficiaryForm(request.POST)
     raise_first_error(form)
     data = form.cleaned_data
@@ -275,7 +276,7 @@ def _beneficiary(request: HttpRequest, project: Project) -> Any:
     )
 
 
-COMMANDS: dict[str, tuple[Callable[[HttpRequest, Project], Any], str]] = {
+COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, Project], Any], str]] = {
     "appraise": (_comment_step("appraise"), _("论证通过，待乡镇审核")),
     "township_review": (_comment_step("township_review"), _("乡镇审核通过，报县级审定")),
     "county_approve": (_comment_step("county_approve"), _("县级审定通过")),
@@ -297,14 +298,14 @@ COMMANDS: dict[str, tuple[Callable[[HttpRequest, Project], Any], str]] = {
 
 @require_POST
 @scoped_view(model=Project, post_only=True)
-def project_command(request: HttpRequest, pk: int, command: str) -> HttpResponse:
+def project_command(request: AuthenticatedHttpRequest, pk: int, command: str) -> HttpResponse:
     project = get_visible_or_404(Project, request.user, pk=pk)
     return run_command(request, project, COMMANDS[command])
 
 
 @require_POST
 @scoped_view(model=PerformanceTarget, post_only=True)
-def target_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def target_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     target = get_visible_or_404(PerformanceTarget, request.user, pk=pk)
     try:
         services.target_remove(target=target, actor=request.user)
@@ -315,7 +316,7 @@ def target_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @scoped_view(model=ProjectBeneficiary, post_only=True)
-def beneficiary_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def beneficiary_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     beneficiary = get_visible_or_404(ProjectBeneficiary, request.user, pk=pk)
     try:
         services.beneficiary_remove(beneficiary=beneficiary, actor=request.user)
@@ -325,7 +326,7 @@ def beneficiary_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped_view(model=ProjectDisclosure)
-def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A project notice ready to print and post (三公示一公告, SPEC §8.8)."""
     notice = get_visible_or_404(ProjectDisclosure, request.user, pk=pk)
     project = selectors.project_file(notice.project_id, request.user)
@@ -344,7 +345,7 @@ def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------------------------- assets
 
 
-def _asset_filter(request: HttpRequest) -> selectors.AssetFilter:
+def _asset_filter(request: AuthenticatedHttpRequest) -> selectors.AssetFilter:
     get = request.GET
     return selectors.AssetFilter(
         status=get.get("status", ""),
@@ -386,7 +387,7 @@ class AssetListView(JurisdictionScopedMixin, ListView[ProjectAsset]):
 
 
 @scoped_view(model=Project)
-def asset_register(request: HttpRequest, pk: int) -> HttpResponse:
+def asset_register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """登记造册: an asset the accepted project formed."""
     project = get_visible_or_404(Project, request.user, pk=pk)
     if not permissions.can_manage_assets(request.user, project.area.code):
@@ -451,19 +452,19 @@ class AssetDetailView(JurisdictionScopedMixin, DetailView[ProjectAsset]):
         return context
 
 
-def _asset_operation(request: HttpRequest, asset: ProjectAsset) -> Any:
+def _asset_operation(request: AuthenticatedHttpRequest, asset: ProjectAsset) -> Any:
     form = OperationForm(request.POST)
     raise_first_error(form)
     return services.asset_update_operation(asset=asset, actor=request.user, **form.cleaned_data)
 
 
-def _asset_income(request: HttpRequest, asset: ProjectAsset) -> Any:
+def _asset_income(request: AuthenticatedHttpRequest, asset: ProjectAsset) -> Any:
     form = IncomeForm(request.POST)
     raise_first_error(form)
     return services.income_record(asset=asset, actor=request.user, **form.cleaned_data)
 
 
-ASSET_COMMANDS: dict[str, tuple[Callable[[HttpRequest, ProjectAsset], Any], str]] = {
+ASSET_COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, ProjectAsset], Any], str]] = {
     "operation": (_asset_operation, _("运营管护信息已更新")),
     "income": (_asset_income, _("收益已登记")),
 }
@@ -471,14 +472,14 @@ ASSET_COMMANDS: dict[str, tuple[Callable[[HttpRequest, ProjectAsset], Any], str]
 
 @require_POST
 @scoped_view(model=ProjectAsset, post_only=True)
-def asset_command(request: HttpRequest, pk: int, command: str) -> HttpResponse:
+def asset_command(request: AuthenticatedHttpRequest, pk: int, command: str) -> HttpResponse:
     asset = get_visible_or_404(ProjectAsset, request.user, pk=pk)
     return run_command(request, asset, ASSET_COMMANDS[command])
 
 
 @require_POST
 @scoped_view(model=AssetIncome, post_only=True)
-def distribution_add(request: HttpRequest, pk: int) -> HttpResponse:
+def distribution_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """收益分配 of one income (NR-ASSET-01: to households only as paid labour)."""
     income = get_visible_or_404(AssetIncome, request.user, pk=pk)
     form = DistributionForm(request.POST)

@@ -3,6 +3,7 @@
 
 from typing import Any, Final
 
+from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from geo.codes import AreaLevel
@@ -19,7 +20,7 @@ LEVELS_ABOVE: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
-def can_verify(user: Any, problem: Any) -> bool:
+def can_verify(user: User, problem: Any) -> bool:
     """交办, 退回, 销号: a township or county reviewer above the problem's place (SPEC §1.3, §7.5)."""
     if user.is_superuser:
         return True
@@ -28,17 +29,17 @@ def can_verify(user: Any, problem: Any) -> bool:
     return has_capability(user, VERIFY) and in_territory(user, problem.area_code) and above
 
 
-def can_work_on(user: Any, problem: Any) -> bool:
+def can_work_on(user: User, problem: Any) -> bool:
     """整改, 提交: the unit of the place (the village submits, SPEC §1.3) or the township for its own problems."""
     return has_capability(user, SUBMIT) and in_territory(user, problem.area_code)
 
 
-def can_start_sweep(user: Any) -> bool:
+def can_start_sweep(user: User) -> bool:
     """A centralized sweep is started by a county reviewer or an administrator (SPEC §1.3)."""
     return has_capability(user, Capability.START_SWEEP)
 
 
-def can_verify_area(user: Any, area: Any) -> bool:
+def can_verify_area(user: User, area: Any) -> bool:
     """Sign off an area's part of a campaign: a reviewer of that area or above (a township for itself, the county
     for the campaign, SPEC §7.4)."""
     return has_capability(user, VERIFY) and in_territory(user, area.code)

@@ -1,10 +1,14 @@
-from typing import Any, Self
+from typing import Self, TypeVar
+
+from django.db.models import Model
 
 from geo.codes import AreaLevel
 from geo.querysets import JurisdictionQuerySet
 
+_M = TypeVar("_M", bound=Model)  # the model of the manager the queryset serves
 
-class ProblemQuerySet(JurisdictionQuerySet[Any]):
+
+class ProblemQuerySet(JurisdictionQuerySet[_M]):
     """A problem belongs to its place: a household's managing (and co-managing) area, or the village itself
     (SPEC §1.3 rule 1). Roles that see rectification see the problems of their territory."""
 
@@ -12,17 +16,19 @@ class ProblemQuerySet(JurisdictionQuerySet[Any]):
     territory_capability = "accounts.view_rectification"
 
     def open(self) -> Self:
-        return self.filter(self.model.open_q())
+        from sweeps.models import Problem  # the model imports this module for its manager
+
+        return self.filter(Problem.open_q())
 
 
-class ProblemRecordQuerySet(JurisdictionQuerySet[Any]):
+class ProblemRecordQuerySet(JurisdictionQuerySet[_M]):
     """Rows of one problem (its events): visible where the problem is."""
 
     jurisdiction_fields = ("problem__area_code", "problem__co_area_code")
     territory_capability = "accounts.view_rectification"
 
 
-class RunQuerySet(JurisdictionQuerySet[Any]):
+class RunQuerySet(JurisdictionQuerySet[_M]):
     """A sweep run covers one county; users of the county and above see it, townships see their chunk's results
     through the problems."""
 
@@ -30,7 +36,7 @@ class RunQuerySet(JurisdictionQuerySet[Any]):
     territory_capability = "accounts.view_rectification"
 
 
-class BatchQuerySet(JurisdictionQuerySet[Any]):
+class BatchQuerySet(JurisdictionQuerySet[_M]):
     """A screening batch covers the uploader's area; department staff see their own department's batches only."""
 
     jurisdiction_fields = ("area__code",)
@@ -39,7 +45,7 @@ class BatchQuerySet(JurisdictionQuerySet[Any]):
     department_capability = "accounts.browse_households"
 
 
-class WarningQuerySet(JurisdictionQuerySet[Any]):
+class WarningQuerySet(JurisdictionQuerySet[_M]):
     """A warning belongs to its household's place (SPEC §6.5); the department that raised it sees its status and
     disposition (SPEC §1.3 "read own"), not the household file."""
 
@@ -49,7 +55,7 @@ class WarningQuerySet(JurisdictionQuerySet[Any]):
     department_capability = "accounts.browse_households"
 
 
-class CampaignQuerySet(JurisdictionQuerySet[Any]):
+class CampaignQuerySet(JurisdictionQuerySet[_M]):
     """A campaign covers a county: its users and those above it see it, and so does everyone inside the county who
     takes part (a township or village sees the campaign its checklists belong to)."""
 
@@ -58,13 +64,13 @@ class CampaignQuerySet(JurisdictionQuerySet[Any]):
     enclosing_fields = {"county__code": AreaLevel.COUNTY}  # a township or village takes part in its county's
 
 
-class CampaignPartQuerySet(JurisdictionQuerySet[Any]):
+class CampaignPartQuerySet(JurisdictionQuerySet[_M]):
     """A township's or village's part of a campaign: visible where that area is."""
 
     jurisdiction_fields = ("area__code",)
     territory_capability = "accounts.view_rectification"
 
 
-class ChecklistItemQuerySet(JurisdictionQuerySet[Any]):
+class ChecklistItemQuerySet(JurisdictionQuerySet[_M]):
     jurisdiction_fields = ("part__area__code",)
     territory_capability = "accounts.view_rectification"

@@ -7,13 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from core.errors import DomainError
 from core.forms import raise_first_error, run_command
@@ -57,7 +58,7 @@ class RunListView(JurisdictionScopedMixin, ListView[SweepRun]):
 
 @require_POST
 @scoped_view(post_only=True)
-def run_start(request: HttpRequest) -> HttpResponse:
+def run_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_start_sweep(request.user):
         raise PermissionDenied
     counties = counties_of(request.user)
@@ -107,7 +108,7 @@ class RunDetailView(JurisdictionScopedMixin, DetailView[SweepRun]):
         return context
 
 
-def _problem_filter(request: HttpRequest) -> selectors.ProblemFilter:
+def _problem_filter(request: AuthenticatedHttpRequest) -> selectors.ProblemFilter:
     get = request.GET
     return selectors.ProblemFilter(
         status=get.get("status", "open"),
@@ -146,7 +147,7 @@ class ProblemListView(JurisdictionScopedMixin, ListView[Problem]):
 
 
 @scoped_view
-def problem_export(request: HttpRequest) -> HttpResponseBase:
+def problem_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The ledger of the filtered problems as Excel: a summary per township and category, then every problem."""
     today = timezone.localdate()
     problems = selectors.problem_list(user=request.user, chosen=_problem_filter(request), today=today)
@@ -202,7 +203,7 @@ class ProblemDetailView(JurisdictionScopedMixin, DetailView[Problem]):
         return context
 
 
-def _assign(request: HttpRequest, problem: Problem) -> Any:
+def _assign(request: AuthenticatedHttpRequest, problem: Problem) -> Any:
     form = AssignForm(request.POST, people=User.objects.filter(pk=request.POST.get("person") or 0))
     raise_first_error(form)
     data = form.cleaned_data
@@ -217,8 +218,8 @@ def _assign(request: HttpRequest, problem: Problem) -> Any:
     )
 
 
-def _with_form(form_class: type, service: Callable[..., Any]) -> Callable[[HttpRequest, Problem], Any]:
-    def run(request: HttpRequest, problem: Problem) -> Any:
+def _with_form(form_class: type, service: Callable[..., Any]) -> Callable[[AuthenticatedHttpRequest, Problem], Any]:
+    def run(request: AuthenticatedHttpRequest, problem: Problem) -> Any:
         form = form_class(request.POST, request.FILES)
         raise_first_error(form)
         return service(problem=problem, actor=request.user, **form.cleaned_data)
@@ -226,7 +227,7 @@ def _with_form(form_class: type, service: Callable[..., Any]) -> Callable[[HttpR
     return run
 
 
-COMMANDS: dict[str, tuple[Callable[[HttpRequest, Problem], Any], str]] = {
+COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, Problem], Any], str]] = {
     "assign": (_assign, _("已交办")),
     "start": (_with_form(CommentForm, services.problem_start), _("已开始整改")),
     "submit": (_with_form(SubmitForm, services.problem_submit), _("已提交核验")),
@@ -237,12 +238,12 @@ COMMANDS: dict[str, tuple[Callable[[HttpRequest, Problem], Any], str]] = {
 
 @require_POST
 @scoped_view(model=Problem, post_only=True)
-def problem_command(request: HttpRequest, pk: int, command: str) -> HttpResponse:
+def problem_command(request: AuthenticatedHttpRequest, pk: int, command: str) -> HttpResponse:
     problem = get_visible_or_404(Problem, request.user, pk=pk)
     return run_command(request, problem, COMMANDS[command])
 
 
 @not_place_bound
-def rule_catalogue(request: HttpRequest) -> HttpResponse:
+def rule_catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The rule catalogue: what each rule finds and where it comes from (not place-bound)."""
     return render(request, "sweeps/rule_catalogue.html", {"rules": CATALOGUE})

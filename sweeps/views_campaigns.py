@@ -6,13 +6,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
@@ -50,7 +51,7 @@ class CampaignListView(JurisdictionScopedMixin, ListView[Campaign]):
 
 @require_POST
 @scoped_view(post_only=True)
-def campaign_create(request: HttpRequest) -> HttpResponse:
+def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_start_sweep(request.user):
         raise PermissionDenied
     counties = counties_of(request.user)
@@ -118,9 +119,10 @@ class CampaignPartView(JurisdictionScopedMixin, DetailView[CampaignPart]):
         is_village = part.parent_id is not None
         editable = part.campaign.status == CampaignStatus.OPEN and part.signed_at is None
         can_answer = editable and is_village and has_capability(user, Capability.SUBMIT_RECTIFICATION)
-        items = list(part.items.select_related("answered_by", "problem")) if is_village else []
-        for item in items:
-            item.form = AnswerForm(initial={"answer": item.answer or None, "note": item.note}, prefix=f"i{item.pk}")
+        items = [
+            (item, AnswerForm(initial={"answer": item.answer or None, "note": item.note}, prefix=f"i{item.pk}"))
+            for item in (part.items.select_related("answered_by", "problem") if is_village else ())
+        ]
         can_sign = editable and (
             (is_village and has_capability(user, Capability.SUBMIT_RECTIFICATION))
             or (not is_village and permissions.can_verify_area(user, part.area))
@@ -138,7 +140,7 @@ class CampaignPartView(JurisdictionScopedMixin, DetailView[CampaignPart]):
 
 @require_POST
 @scoped_view(model=ChecklistItem, post_only=True)
-def checklist_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_visible_or_404(ChecklistItem, request.user, pk=pk)
     form = AnswerForm(request.POST, request.FILES, prefix=f"i{item.pk}")
     try:
@@ -157,7 +159,7 @@ def checklist_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @scoped_view(model=CampaignPart, post_only=True)
-def campaign_part_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_part_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     part = get_visible_or_404(CampaignPart, request.user, pk=pk)
     try:
         services.campaign_part_sign(part=part, actor=request.user, note=request.POST.get("note", ""))
@@ -170,7 +172,7 @@ def campaign_part_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @scoped_view(model=Campaign, post_only=True)
-def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_visible_or_404(Campaign, request.user, pk=pk)
     try:
         services.campaign_close(campaign=campaign, actor=request.user, note=request.POST.get("note", ""))

@@ -8,13 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability, Department
@@ -55,7 +56,7 @@ class BatchListView(JurisdictionScopedMixin, ListView[ScreeningBatch]):
 
 @require_POST
 @scoped_view(post_only=True)
-def batch_upload(request: HttpRequest) -> HttpResponse:
+def batch_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.UPLOAD_SCREENING):
         raise PermissionDenied
     form = UploadForm(request.POST, request.FILES)
@@ -87,7 +88,7 @@ def batch_upload(request: HttpRequest) -> HttpResponse:
 
 
 @not_place_bound
-def screening_template(request: HttpRequest) -> FileResponse:
+def screening_template(request: AuthenticatedHttpRequest) -> FileResponse:
     """The list template of the user's department (or ``?department=``), with its event types on a second sheet."""
     department = request.GET.get("department") or getattr(request.user, "department", "")
     if department not in EVENT_TYPES:
@@ -170,7 +171,7 @@ class WarningDetailView(JurisdictionScopedMixin, DetailView[ScreeningWarning]):
 
 @require_POST
 @scoped_view(model=ScreeningWarning, post_only=True)
-def warning_dispose(request: HttpRequest, pk: int) -> HttpResponse:
+def warning_dispose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     warning = get_visible_or_404(ScreeningWarning, request.user, pk=pk)
     form = DisposeForm(request.POST)
     try:
@@ -193,7 +194,7 @@ def warning_dispose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @scoped_view(model=ScreeningWarning, post_only=True)
-def warning_close(request: HttpRequest, pk: int) -> HttpResponse:
+def warning_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     warning = get_visible_or_404(ScreeningWarning, request.user, pk=pk)
     form = NoteForm(request.POST)
     try:

@@ -1,12 +1,13 @@
 """The menu by role: an entry appears only when one of the user's roles carries its capability (SPEC §1.3)."""
 
 from dataclasses import dataclass
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 
@@ -53,8 +54,8 @@ MENU: tuple[NavItem, ...] = (
 )
 
 
-def menu_for(user: Any) -> list[NavItem]:
-    if not getattr(user, "is_authenticated", False):
+def menu_for(user: User | AnonymousUser | None) -> list[NavItem]:
+    if not isinstance(user, User):  # the login page: no menu
         return []
     items: list[NavItem] = []
     seen: set[str] = set()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from households.models import Household
@@ -49,7 +50,7 @@ class Home:
     """What the providers of one home page share, each read once: the counts of the user's territory, the
     problem and warning counts, the working-day calendar."""
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: User) -> None:
         self.user = user
         self.today = timezone.localdate()
         self.waiting = WaitingContext()

@@ -1,6 +1,7 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import has_capability
 from geo.selectors import area_census
 from geo.shortcuts import scoped_view
@@ -11,7 +12,7 @@ from web.queues import Home, queue_for
 
 
 @scoped_view
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's own home page: their area, their roles, the numbers of their jurisdiction and their queue. The
     numbers are the territory's counts as last counted (the page says when), never a recount of the registry."""
     user = request.user

@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import signed_in
 from funds import permissions, selectors, services
 from funds.api.serializers import (
     AllocationInputSerializer,
@@ -40,10 +41,10 @@ class FundBatchViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Fu
         payload = BatchInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        county = counties_of(request.user).filter(code=data.pop("county")).first()
+        county = counties_of(signed_in(request)).filter(code=data.pop("county")).first()
         if county is None:
             raise ValidationError({"county": "没有这个县，或不在您的辖区内"})
-        batch = services.batch_register(actor=request.user, data=services.BatchInput(county=county, **data))
+        batch = services.batch_register(actor=signed_in(request), data=services.BatchInput(county=county, **data))
         return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AllocationInputSerializer, responses=AllocationSerializer)
@@ -53,10 +54,10 @@ class FundBatchViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Fu
         payload = AllocationInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        project = Project.objects.visible_to(request.user).filter(pk=data.pop("project")).first()
+        project = Project.objects.visible_to(signed_in(request)).filter(pk=data.pop("project")).first()
         if project is None:
             raise ValidationError({"project": "项目不存在，或不在您的辖区内"})
-        allocation = services.allocation_create(actor=request.user, batch=batch, project=project, **data)
+        allocation = services.allocation_create(actor=signed_in(request), batch=batch, project=project, **data)
         return Response(AllocationSerializer(allocation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -65,9 +66,9 @@ class FundBatchViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Fu
     )
     @action(detail=False, methods=["get"])
     def compliance(self, request: Request) -> Response:
-        if not permissions.can_view(request.user):
+        if not permissions.can_view(signed_in(request)):
             raise PermissionDenied
-        counties = counties_of(request.user)
+        counties = counties_of(signed_in(request))
         code = request.query_params.get("county", "")
         county = counties.filter(code=code).first() if code else counties.first()
         if county is None:
@@ -93,5 +94,5 @@ class FundAllocationViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewS
         allocation = self.get_object()
         payload = PaymentInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.disbursement_record(actor=request.user, allocation=allocation, **payload.validated_data)
+        services.disbursement_record(actor=signed_in(request), allocation=allocation, **payload.validated_data)
         return Response(AllocationSerializer(self.get_queryset().get(pk=pk)).data, status=status.HTTP_201_CREATED)

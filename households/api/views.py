@@ -1,4 +1,4 @@
-"""The registry API (issue "households" §7): sealed, scoped viewsets; writes are actions that call services."""
+"""The registry API (SPEC §2, STYLE §5): sealed, scoped viewsets; writes are actions that call services."""
 
 from typing import Any
 
@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import signed_in
 from geo.mixins import JurisdictionScopedMixin
 from households.api.serializers import (
     HouseholdDetailSerializer,
@@ -86,7 +87,7 @@ class HouseholdViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Ho
     @extend_schema(responses=HouseholdDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         household = self.get_object()
-        unmasked = identity_disclose(user=request.user, household=household, channel="api")
+        unmasked = identity_disclose(user=signed_in(request), household=household, channel="api")
         return Response(HouseholdDetailSerializer(household, context={"unmasked": unmasked}).data)
 
     @extend_schema(request=VisitInputSerializer, responses=VisitOutputSerializer(many=True))
@@ -102,7 +103,7 @@ class HouseholdViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Ho
         payload.is_valid(raise_exception=True)
         photos = [PhotoUpload(f.name or "photo", f.read()) for f in request.FILES.getlist("photos")]
         visit = visit_record(
-            actor=request.user, household=household, data=VisitInput(**payload.validated_data), photos=photos
+            actor=signed_in(request), household=household, data=VisitInput(**payload.validated_data), photos=photos
         )
         return Response(VisitOutputSerializer(visit).data, status=status.HTTP_201_CREATED)
 
@@ -117,7 +118,7 @@ class HouseholdViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Ho
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         record, created = income_record_save(
-            actor=request.user,
+            actor=signed_in(request),
             household=household,
             year=data["year"],
             month=data.get("month"),

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.errors import DomainError
 from households.imports.selectors import import_area_choices
 from households.imports.services import import_upload_check
@@ -19,7 +20,7 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
     area = AreaChoiceField(queryset=None, label=_("导入到"), empty_label=None, required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         area_field = self.fields["area"]
         assert isinstance(area_field, forms.ModelChoiceField)

@@ -13,6 +13,7 @@ from typing import Any, Final, TypeVar
 
 from django.utils import timezone
 
+from accounts.models import User
 from core import bulk
 from geo.codes import AreaLevel
 from geo.models import AdminArea
@@ -197,7 +198,7 @@ def _head_errors(group: HouseholdRows) -> list[RowError]:
 # ------------------------------------------------------------------------------------------- the database, the plan
 
 
-def importable_villages(*, actor: Any, area: AdminArea) -> dict[str, AdminArea]:
+def importable_villages(*, actor: User, area: AdminArea) -> dict[str, AdminArea]:
     """The villages rows may name: inside the job's area and visible to the importing user, still in use."""
     villages = (
         AdminArea.objects.visible_to(actor)
@@ -208,7 +209,7 @@ def importable_villages(*, actor: Any, area: AdminArea) -> dict[str, AdminArea]:
     return {village.code: village for village in villages}
 
 
-def plan_build(sheet: Sheet, *, actor: Any, area: AdminArea, lock: bool = False) -> Plan:
+def plan_build(sheet: Sheet, *, actor: User, area: AdminArea, lock: bool = False) -> Plan:
     """Check the rows against the database and work out what to create, update or leave alone (SPEC §2.6:
     one head, one household per person). ``lock`` (inside the commit's transaction) locks matched households."""
     plan = Plan(errors=list(sheet.errors))
@@ -248,7 +249,7 @@ def plan_build(sheet: Sheet, *, actor: Any, area: AdminArea, lock: bool = False)
     return plan
 
 
-def _existing_households(numbers: Sequence[str], *, actor: Any, area: AdminArea, lock: bool) -> dict[str, Any]:
+def _existing_households(numbers: Sequence[str], *, actor: User, area: AdminArea, lock: bool) -> dict[str, Any]:
     """Households already registered under these numbers. The value is the Household when the user may update it
     (visible to them and managed inside the job's area), else the string "elsewhere"."""
     found: dict[str, Any] = {}
@@ -454,12 +455,12 @@ def _plan_flags(
     return changed
 
 
-def plan_apply(plan: Plan, *, actor: Any) -> None:
+def plan_apply(plan: Plan, *, actor: User) -> None:
     """Write a plan without errors. Call inside ``transaction.atomic``: households and their heads point at each
     other, so new households are inserted, then members, then the heads are set. Every write leaves a
     django-simple-history row by ``actor`` with the reason "Excel 导入"; unchanged rows are not touched."""
     assert not plan.errors
-    who = {"user": actor, "reason": CHANGE_REASON}
+    who: dict[str, Any] = {"user": actor, "reason": CHANGE_REASON}
     bulk.insert(Household, plan.new_households)  # their history once the head is known
     bulk.insert_with_history(HouseholdMember, plan.new_members, **who)
     for household in [*plan.new_households, *plan.changed_households]:

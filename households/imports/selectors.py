@@ -1,23 +1,22 @@
 """Reads for the import pages; every one starts from ``visible_to(user)`` (STYLE rule 2)."""
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
+from accounts.models import User
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.shortcuts import get_visible_or_404
 from households.models import ImportJob
 
 
-def import_job_list(*, user: Any) -> QuerySet[ImportJob]:
+def import_job_list(*, user: User) -> QuerySet[ImportJob]:
     """The user's own import jobs: an upload holds personal data of whole villages, so even colleagues of the
     same area do not see each other's files."""
     return ImportJob.objects.visible_to(user).filter(created_by=user).select_related("area")
 
 
-def import_job_get(*, user: Any, pk: int) -> ImportJob:
+def import_job_get(*, user: User, pk: int) -> ImportJob:
     """One of the user's own jobs. Outside the jurisdiction: 404; a colleague's job inside it: 403, since it is
     visible but not theirs to open (STYLE rule 11)."""
     job = get_visible_or_404(ImportJob, user, pk=pk)
@@ -26,7 +25,7 @@ def import_job_get(*, user: Any, pk: int) -> ImportJob:
     return job
 
 
-def import_area_choices(*, user: Any) -> QuerySet[AdminArea]:
+def import_area_choices(*, user: User) -> QuerySet[AdminArea]:
     """Where the user may import: their own area, or one village within it."""
     return (
         AdminArea.objects.visible_to(user)
@@ -37,6 +36,6 @@ def import_area_choices(*, user: Any) -> QuerySet[AdminArea]:
     )
 
 
-def import_template_villages(*, user: Any) -> QuerySet[AdminArea]:
+def import_template_villages(*, user: User) -> QuerySet[AdminArea]:
     """The village codes listed in the template the user downloads."""
     return AdminArea.objects.visible_to(user).filter(level=AreaLevel.VILLAGE).active().select_related("parent")

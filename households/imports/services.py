@@ -11,7 +11,7 @@ for that last step instead of a moving bar.
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import can_edit_households
 from core.errors import DomainError, TransitionNotAllowed
 from geo.models import AdminArea
@@ -61,7 +62,7 @@ def import_upload_check(upload: UploadedFile) -> None:
         raise DomainError("文件内容不是 .xlsx 工作簿，请确认没有只改了扩展名", field="file")
 
 
-def import_job_create(*, actor: Any, upload: UploadedFile, area: AdminArea | None = None) -> ImportJob:
+def import_job_create(*, actor: User, upload: UploadedFile, area: AdminArea | None = None) -> ImportJob:
     """Store an upload for import into ``area`` (the user's area or a village within it) and schedule its
     validation once the upload is saved."""
     if not can_edit_households(actor):
@@ -127,7 +128,7 @@ class _Found:
 
 
 @transaction.atomic
-def import_job_commit_request(*, job: ImportJob, actor: Any) -> ImportJob:
+def import_job_commit_request(*, job: ImportJob, actor: User) -> ImportJob:
     """The user confirms the preview: the commit runs in the background once this is saved."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if actor.pk != job.created_by_id or not can_edit_households(actor):

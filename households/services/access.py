@@ -2,16 +2,15 @@
 household inside what ``visible_to`` opens for the actor. Out of jurisdiction is PermissionDenied here; views
 never get that far because they fetch through ``get_visible_or_404``."""
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 
+from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from households.models import Household
 
 
-def require_household(actor: Any, household: Household, capability: Capability) -> None:
+def require_household(actor: User, household: Household, capability: Capability) -> None:
     if not has_capability(actor, capability):
         raise PermissionDenied
     if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():

@@ -2,11 +2,11 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import Capability
 from core.errors import DomainError
 from households.choices import RigidExpenseKind
@@ -31,7 +31,7 @@ FIRST_YEAR = 2014  # 建档立卡 began in 2014 (SPEC §0 #29); no registry inco
 @transaction.atomic
 def income_record_save(
     *,
-    actor: Any,
+    actor: User,
     household: Household,
     year: int,
     month: int | None,
@@ -70,7 +70,7 @@ def income_record_save(
         setattr(record, field, clean.get(field, Decimal(0)))
     record.note = note
     record.recorded_by = actor
-    record._change_reason = "录入收入" if created else "更正收入"  # type: ignore[union-attr]
+    record._change_reason = "录入收入" if created else "更正收入"  # type: ignore[attr-defined]  # read by simple_history
     record.save()
     facts_refresh_households([household.pk])
     return record, created
@@ -79,7 +79,7 @@ def income_record_save(
 @transaction.atomic
 def rigid_expense_add(
     *,
-    actor: Any,
+    actor: User,
     household: Household,
     incurred_on: datetime.date,
     kind: str,

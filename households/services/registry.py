@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import can_edit_households, can_view_identity
 from accounts.roles import Capability
 from core.errors import DomainError
@@ -174,7 +175,7 @@ def _check_id_free(id_number: str, *, except_member: HouseholdMember | None = No
 @transaction.atomic
 def household_register(
     *,
-    actor: Any,
+    actor: User,
     household_no: str,
     residence_area: AdminArea,
     members: list[MemberInput],
@@ -241,7 +242,7 @@ def _check_phone(phone: str) -> None:
 
 
 @transaction.atomic
-def household_update(*, actor: Any, household: Household, changes: dict[str, Any], reason: str = "") -> Household:
+def household_update(*, actor: User, household: Household, changes: dict[str, Any], reason: str = "") -> Household:
     """Edit the registry fields of a household; who and when are recorded by django-simple-history."""
     require_household(actor, household, Capability.EDIT_HOUSEHOLD)
     household = Household.objects.select_for_update().get(pk=household.pk)
@@ -265,7 +266,7 @@ def household_update(*, actor: Any, household: Household, changes: dict[str, Any
 
 
 @transaction.atomic
-def member_add(*, actor: Any, household: Household, data: MemberInput) -> HouseholdMember:
+def member_add(*, actor: User, household: Household, data: MemberInput) -> HouseholdMember:
     """A new member (birth, marriage, return); the ID number must not be present in another household."""
     require_household(actor, household, Capability.EDIT_HOUSEHOLD)
     require_open(household)
@@ -280,7 +281,7 @@ def member_add(*, actor: Any, household: Household, data: MemberInput) -> Househ
 
 
 @transaction.atomic
-def member_update(*, actor: Any, member: HouseholdMember, changes: dict[str, Any]) -> HouseholdMember:
+def member_update(*, actor: User, member: HouseholdMember, changes: dict[str, Any]) -> HouseholdMember:
     require_household(actor, member.household, Capability.EDIT_HOUSEHOLD)
     require_open(member.household)
     member = HouseholdMember.objects.select_for_update().get(pk=member.pk)
@@ -306,7 +307,7 @@ def member_update(*, actor: Any, member: HouseholdMember, changes: dict[str, Any
 
 @transaction.atomic
 def member_leave(
-    *, actor: Any, member: HouseholdMember, status: str, on: datetime.date, new_head: HouseholdMember | None = None
+    *, actor: User, member: HouseholdMember, status: str, on: datetime.date, new_head: HouseholdMember | None = None
 ) -> HouseholdMember:
     """A member leaves (death, moving out, marriage, service, prison) with a date; the row stays (SPEC §2.6).
     When the head leaves, another present member becomes head in the same step."""
@@ -348,7 +349,7 @@ def member_leave(
 
 
 @transaction.atomic
-def household_change_head(*, actor: Any, household: Household, new_head: HouseholdMember, reason: str) -> Household:
+def household_change_head(*, actor: User, household: Household, new_head: HouseholdMember, reason: str) -> Household:
     """Another present member becomes head; the former head stays a member with relationship "other" until
     edited (SPEC §2.6: one head per household, a present member)."""
     require_household(actor, household, Capability.EDIT_HOUSEHOLD)
@@ -376,7 +377,7 @@ def household_change_head(*, actor: Any, household: Household, new_head: Househo
 
 
 @transaction.atomic
-def household_close(*, actor: Any, household: Household, reason: str, on: datetime.date) -> Household:
+def household_close(*, actor: User, household: Household, reason: str, on: datetime.date) -> Household:
     """The household leaves the registry with a reason and a date; it and its history stay (SPEC §2.6)."""
     require_household(actor, household, Capability.EDIT_HOUSEHOLD)
     household = Household.objects.select_for_update().get(pk=household.pk)
@@ -396,7 +397,7 @@ def household_close(*, actor: Any, household: Household, reason: str, on: dateti
 
 @transaction.atomic
 def household_flag_set(
-    *, actor: Any, household: Household, kind: str, valid_from: datetime.date, note: str = ""
+    *, actor: User, household: Household, kind: str, valid_from: datetime.date, note: str = ""
 ) -> HouseholdFlag:
     """Open a flag (SPEC §2.4); opening one that is already open is refused rather than duplicated."""
     require_household(actor, household, Capability.EDIT_HOUSEHOLD)
@@ -413,7 +414,7 @@ def household_flag_set(
 
 
 @transaction.atomic
-def household_flag_end(*, actor: Any, flag: HouseholdFlag, valid_to: datetime.date) -> HouseholdFlag:
+def household_flag_end(*, actor: User, flag: HouseholdFlag, valid_to: datetime.date) -> HouseholdFlag:
     require_household(actor, flag.household, Capability.EDIT_HOUSEHOLD)
     flag = HouseholdFlag.objects.select_for_update().get(pk=flag.pk)
     if flag.valid_to is not None:
@@ -426,7 +427,7 @@ def household_flag_end(*, actor: Any, flag: HouseholdFlag, valid_to: datetime.da
     return flag
 
 
-def identity_disclose(*, user: Any, household: Household, channel: str) -> bool:
+def identity_disclose(*, user: User, household: Household, channel: str) -> bool:
     """Whether the user sees full ID and phone numbers of this (visible) household; a True answer is audited
     (SPEC §1.3 scoping rule 4)."""
     if not can_view_identity(user):

@@ -5,7 +5,6 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -13,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
@@ -84,7 +84,7 @@ def _check_photos(photos: list[PhotoUpload]) -> list[tuple[PhotoUpload, str, str
     return checked
 
 
-def _require_visit_right(actor: Any, household: Household) -> None:
+def _require_visit_right(actor: User, household: Household) -> None:
     require_household(actor, household, Capability.RECORD_VISIT)
     # A paired cadre sees the household through a grant; visiting needs the grant's visit right too (SPEC §1.6).
     if not has_capability(actor, Capability.BROWSE_HOUSEHOLDS) and not actor.has_perm(
@@ -94,7 +94,7 @@ def _require_visit_right(actor: Any, household: Household) -> None:
 
 
 @transaction.atomic
-def visit_record(*, actor: Any, household: Household, data: VisitInput, photos: list[PhotoUpload]) -> Visit:
+def visit_record(*, actor: User, household: Household, data: VisitInput, photos: list[PhotoUpload]) -> Visit:
     """Record a visit with its guarantee check and photos, all or nothing."""
     _require_visit_right(actor, household)
     household = Household.objects.select_for_update().get(pk=household.pk)

@@ -4,10 +4,10 @@ expects."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import QuerySet
 
+from accounts.models import User
 from accounts.roles import Capability
 from core.percent import share_pct
 from funds.models import FundBatch
@@ -16,7 +16,7 @@ from ledgers.base import Context, LedgerDef
 from ledgers.catalogue.cells import C, K, attr, shown, total
 
 
-def _batches(user: Any) -> QuerySet[FundBatch]:
+def _batches(user: User) -> QuerySet[FundBatch]:
     return (
         FundBatch.objects.visible_to(user)
         .select_related("county")

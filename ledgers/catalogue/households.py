@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from accounts.models import User
 from accounts.roles import Capability
 from geo.codes import village_of
 from households.choices import (
@@ -30,10 +31,10 @@ from ledgers.catalogue.cells import YES_NO, C, K, attr, masked_id, place, shown
 # ------------------------------------------------------------------------ L-00 农户家庭成员花名册（全国系统格式）
 
 
-def _roster(user: Any) -> QuerySet[HouseholdMember]:
+def _roster(user: User) -> QuerySet[HouseholdMember]:
     open_flags = HouseholdFlag.objects.filter(valid_to__isnull=True, kind__in=FLAG_KEYS)
     members = HouseholdMember.objects.visible_to(user).filter(household__closed_on__isnull=True)
-    if getattr(user, "area", None) is not None:
+    if user.area is not None:
         # The roster is the managing area's (SPEC §1.5): a co-managed household is on its managing area's roster,
         # which is also where the import takes it back.
         members = members.filter(household__managing_area__code__startswith=user.area.prefix)
@@ -102,7 +103,7 @@ ROSTER = LedgerDef(
 # ----------------------------------------------------------------------------------------------- L-04 走访台账
 
 
-def _visits(user: Any) -> QuerySet[Visit]:
+def _visits(user: User) -> QuerySet[Visit]:
     return Visit.objects.visible_to(user).select_related("household__managing_area__parent", "recorded_by")
 
 
@@ -143,7 +144,7 @@ VISITS = LedgerDef(
 # ----------------------------------------------------------------------------- L-14 三保障和饮水安全排查台账
 
 
-def _guarantees(user: Any) -> QuerySet[GuaranteeCheck]:
+def _guarantees(user: User) -> QuerySet[GuaranteeCheck]:
     return GuaranteeCheck.objects.visible_to(user).select_related("household__managing_area__parent", "checked_by")
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from accounts.models import User
 from accounts.roles import Capability
 from ledgers.base import Context, LedgerDef
 from ledgers.catalogue.cells import C, K, attr, id_number, labels, place, reached, shown
@@ -33,7 +34,7 @@ def _step(header: str, state: str) -> C:
 # ----------------------------------------------------------------------------------------- L-01 监测对象台账
 
 
-def _subjects(user: Any) -> QuerySet[MonitoringSubject]:
+def _subjects(user: User) -> QuerySet[MonitoringSubject]:
     # The household's size and its paired cadre are household facts (households.facts), read from their table.
     return (
         MonitoringSubject.objects.visible_to(user)
@@ -103,7 +104,7 @@ SUBJECTS = LedgerDef(
 # ---------------------------------------------------------------------------------- L-01A 纳入监测申报台账
 
 
-def _entries(user: Any) -> QuerySet[EntryApplication]:
+def _entries(user: User) -> QuerySet[EntryApplication]:
     return (
         EntryApplication.objects.visible_to(user)
         .select_related("household__managing_area__parent", "household__head")
@@ -151,7 +152,7 @@ ENTRIES = LedgerDef(
 # ------------------------------------------------------------------------------------------- L-02 风险消除台账
 
 
-def _eliminations(user: Any) -> QuerySet[EliminationCase]:
+def _eliminations(user: User) -> QuerySet[EliminationCase]:
     return (
         EliminationCase.objects.visible_to(user)
         .select_related("subject__household__managing_area__parent")
@@ -222,7 +223,7 @@ ELIMINATIONS = LedgerDef(
 # ----------------------------------------------------------------------------------------- L-03 帮扶措施台账
 
 
-def _measures(user: Any) -> QuerySet[AssistanceMeasure]:
+def _measures(user: User) -> QuerySet[AssistanceMeasure]:
     return AssistanceMeasure.objects.visible_to(user).select_related("subject__household__managing_area__parent")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
 from accounts.roles import Capability
 from core.percent import share_pct
 from households.choices import HouseholdFlagKind
@@ -20,7 +21,7 @@ from projects.models import Project, ProjectAsset, ProjectBeneficiary
 # ------------------------------------------------------------------------------------------- L-07 项目库台账
 
 
-def _projects(user: Any) -> QuerySet[Project]:
+def _projects(user: User) -> QuerySet[Project]:
     exited = ProjectBeneficiary.objects.filter(
         project=OuterRef("pk"), household__flags__kind=HouseholdFlagKind.EXITED_POOR,
         household__flags__valid_to__isnull=True,
@@ -104,7 +105,7 @@ PROJECTS = LedgerDef(
 # ----------------------------------------------------------------------------------------- L-09 资产管理台账
 
 
-def _assets(user: Any) -> QuerySet[ProjectAsset]:
+def _assets(user: User) -> QuerySet[ProjectAsset]:
     return (
         ProjectAsset.objects.visible_to(user)
         .select_related("area__parent", "project")

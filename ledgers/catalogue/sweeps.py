@@ -4,11 +4,11 @@ and the departments' warnings (L-06)."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import Capability
 from ledgers.base import Context, LedgerDef
 from ledgers.catalogue.cells import C, K, attr, id_number, labels, place, shown
@@ -19,7 +19,7 @@ from sweeps.models import Problem, ScreeningWarning
 # ----------------------------------------------------------------------------------- L-05 四查四补问题及整改台账
 
 
-def _problems(user: Any) -> QuerySet[Problem]:
+def _problems(user: User) -> QuerySet[Problem]:
     return Problem.objects.visible_to(user).select_related("area__parent", "household", "member")
 
 
@@ -56,7 +56,7 @@ PROBLEMS = LedgerDef(
 # ------------------------------------------------------------------------------------------ L-06 部门预警台账
 
 
-def _warnings(user: Any) -> QuerySet[ScreeningWarning]:
+def _warnings(user: User) -> QuerySet[ScreeningWarning]:
     return ScreeningWarning.objects.visible_to(user).select_related(
         "household__managing_area__parent", "member", "verified_by"
     )

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import signed_in
 from geo.mixins import JurisdictionScopedMixin
 from geo.shortcuts import get_visible_or_404
 from households.models import Household
@@ -40,8 +41,8 @@ class EntryApplicationViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelVie
         payload = EntryReportInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        household = get_visible_or_404(Household, request.user, pk=data.pop("household"))
-        application = services.entry_report(actor=request.user, household=household, **data)
+        household = get_visible_or_404(Household, signed_in(request), pk=data.pop("household"))
+        application = services.entry_report(actor=signed_in(request), household=household, **data)
         return Response(EntryApplicationOutputSerializer(application).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionInputSerializer, responses=EntryApplicationOutputSerializer)
@@ -52,7 +53,7 @@ class EntryApplicationViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelVie
         payload = TransitionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         step = services.ENTRY_STEPS[payload.validated_data["action"]]
-        step(application=application, actor=request.user, comment=payload.validated_data["comment"])
+        step(application=application, actor=signed_in(request), comment=payload.validated_data["comment"])
         return Response(EntryApplicationOutputSerializer(self.get_queryset().get(pk=pk)).data)
 
     @extend_schema(request=ApproveInputSerializer, responses=EntryApplicationOutputSerializer)
@@ -62,7 +63,7 @@ class EntryApplicationViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelVie
         application = self.get_object()
         payload = ApproveInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.entry_approve(application=application, actor=request.user, **payload.validated_data)
+        services.entry_approve(application=application, actor=signed_in(request), **payload.validated_data)
         return Response(EntryApplicationOutputSerializer(self.get_queryset().get(pk=pk)).data)
 
 
@@ -81,7 +82,7 @@ class MonitoringSubjectViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelVi
             return Response(MeasureSerializer(subject.measures.all(), many=True).data)
         payload = MeasureSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        measure = services.measure_add(actor=request.user, subject=subject, **payload.validated_data)
+        measure = services.measure_add(actor=signed_in(request), subject=subject, **payload.validated_data)
         return Response(MeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EliminationOpenSerializer, responses=EliminationCaseSerializer)
@@ -92,7 +93,7 @@ class MonitoringSubjectViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelVi
         payload = EliminationOpenSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         case = services.elimination_open(
-            subject=subject, actor=request.user, proposal=payload.validated_data["proposal"]
+            subject=subject, actor=signed_in(request), proposal=payload.validated_data["proposal"]
         )
         return Response(EliminationCaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
@@ -115,5 +116,5 @@ class EliminationCaseViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelView
         payload = EliminationTransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         step = services.ELIMINATION_STEPS[payload.validated_data["action"]]
-        step(case=case, actor=request.user, comment=payload.validated_data["comment"])
+        step(case=case, actor=signed_in(request), comment=payload.validated_data["comment"])
         return Response(EliminationCaseSerializer(self.get_queryset().get(pk=pk)).data)

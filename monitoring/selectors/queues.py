@@ -9,6 +9,7 @@ from typing import Any, cast
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
@@ -48,7 +49,7 @@ PENDING_STEP: dict[str, tuple[Capability, str]] = {
 
 @dataclass(frozen=True)
 class QueueFilter:
-    """What a reviewer narrows a queue to (issue "monitoring" §8): the cases whose step is theirs or all they may
+    """What a reviewer narrows a queue to (SPEC §1.3, §4.14): the cases whose step is theirs or all they may
     see, one state, one township of their territory, and the order of waiting time."""
 
     mine: bool = True
@@ -57,7 +58,7 @@ class QueueFilter:
     newest_first: bool = False
 
 
-def queue_townships(user: Any) -> QuerySet[AdminArea]:
+def queue_townships(user: User) -> QuerySet[AdminArea]:
     """The townships a reviewer above the township level may narrow a queue to (empty for village and township
     users: their queue is one township already)."""
     area = getattr(user, "area", None)
@@ -66,7 +67,7 @@ def queue_townships(user: Any) -> QuerySet[AdminArea]:
     return AdminArea.objects.visible_to(user).active().of_level(AreaLevel.TOWNSHIP).order_by("code")
 
 
-def _narrow(queryset: QuerySet[Any], *, user: Any, chosen: QueueFilter, household: str) -> QuerySet[Any]:
+def _narrow(queryset: QuerySet[Any], *, user: User, chosen: QueueFilter, household: str) -> QuerySet[Any]:
     """The township and order of a queue; ``household`` is the path to the case's household."""
     if chosen.township and queue_townships(user).filter(code=chosen.township).exists():
         queryset = queryset.filter(
@@ -77,7 +78,7 @@ def _narrow(queryset: QuerySet[Any], *, user: Any, chosen: QueueFilter, househol
     return queryset.order_by("waiting_since", "pk")
 
 
-def entry_queue(*, user: Any, mine: bool = False, state: str = "") -> QuerySet[EntryApplication]:
+def entry_queue(*, user: User, mine: bool = False, state: str = "") -> QuerySet[EntryApplication]:
     """Applications the user may see, oldest waiting first; ``mine`` keeps those whose next step is theirs."""
     return entry_queue_narrow(
         EntryApplication.objects.visible_to(user), user=user, chosen=QueueFilter(mine=mine, state=state)
@@ -85,7 +86,7 @@ def entry_queue(*, user: Any, mine: bool = False, state: str = "") -> QuerySet[E
 
 
 def entry_queue_narrow(
-    queryset: QuerySet[EntryApplication], *, user: Any, chosen: QueueFilter
+    queryset: QuerySet[EntryApplication], *, user: User, chosen: QueueFilter
 ) -> QuerySet[EntryApplication]:
     """Narrow an already scoped queryset (``visible_to`` ran) to a queue."""
     mine, state = chosen.mine, chosen.state
@@ -98,13 +99,13 @@ def entry_queue_narrow(
         states = {s for s, (capability, _setting) in PENDING_STEP.items() if has_capability(user, capability)}
         if has_capability(user, Capability.TOWNSHIP_REVIEW):
             states.add(S.APPROVED)  # EN-6 may be taken by township staff too
-        queryset = cast(CaseQuerySet, queryset.filter(state__in=states)).managed_by(user)
+        queryset = cast(CaseQuerySet[EntryApplication], queryset.filter(state__in=states)).managed_by(user)
     return _narrow(queryset, user=user, chosen=chosen, household="household")
 
 
 @dataclass(frozen=True)
 class Waiting:
-    """Working days the pending step has waited against its limit (issue "monitoring" §2)."""
+    """Working days the pending step has waited against its limit (SPEC §4.14)."""
 
     days: int
     limit: int | None
@@ -178,7 +179,7 @@ def procedure_waiting(
     return Waiting(days=days, limit=context.limit("entry.total_target_days", county, on=today))
 
 
-def available_actions(user: Any, application: EntryApplication) -> list[str]:
+def available_actions(user: User, application: EntryApplication) -> list[str]:
     """The commands this user may take on this application now (templates make no decisions)."""
     state = EntryState(application.state)
     actions: list[str] = []
@@ -218,7 +219,7 @@ def available_actions(user: Any, application: EntryApplication) -> list[str]:
     return actions
 
 
-def subjects_without_measures(*, user: Any, today: datetime.date) -> QuerySet[MonitoringSubject]:
+def subjects_without_measures(*, user: User, today: datetime.date) -> QuerySet[MonitoringSubject]:
     """Open subjects the user may see with no measure ``measure.plan_due_days`` after entry (漏扶, SPEC §4.14): the
     subject fact ``monitoring.facts.without_measures``, which rule FC-GAP-MISSED-AID-01 reads too."""
     area = getattr(user, "area", None)
@@ -242,7 +243,7 @@ ELIMINATION_PENDING: dict[str, Capability] = {
 
 
 def elimination_queue(
-    queryset: QuerySet[EliminationCase], *, user: Any, chosen: QueueFilter
+    queryset: QuerySet[EliminationCase], *, user: User, chosen: QueueFilter
 ) -> QuerySet[EliminationCase]:
     """Narrow scoped elimination cases to a queue, oldest waiting first."""
     mine, state = chosen.mine, chosen.state
@@ -269,7 +270,7 @@ def elimination_waiting(case: EliminationCase, *, context: WaitingContext | None
     return Waiting(days=days, limit=context.limit("elimination.step_days", county, on=today))
 
 
-def elimination_actions(user: Any, case: EliminationCase) -> list[str]:
+def elimination_actions(user: User, case: EliminationCase) -> list[str]:
     """The commands this user may take on this elimination case now."""
     state = EliminationState(case.state)
     if not case.is_open:
@@ -298,7 +299,7 @@ def elimination_actions(user: Any, case: EliminationCase) -> list[str]:
     return actions
 
 
-def elimination_candidates(*, user: Any, today: datetime.date) -> QuerySet[MonitoringSubject]:
+def elimination_candidates(*, user: User, today: datetime.date) -> QuerySet[MonitoringSubject]:
     """The system's suggestions for EL-0 (``monitoring.facts.elimination_candidate_q``: SPEC §4.8 preconditions
     1–3 hold). Set-based; the full checklist is evaluated on the case."""
     return (
@@ -308,7 +309,7 @@ def elimination_candidates(*, user: Any, today: datetime.date) -> QuerySet[Monit
     )
 
 
-def lookbacks_due(*, user: Any, today: datetime.date) -> QuerySet[LookbackReview]:
+def lookbacks_due(*, user: User, today: datetime.date) -> QuerySet[LookbackReview]:
     """Look-backs (回头看) due by today and not yet done (SPEC §4.10)."""
     return (
         LookbackReview.objects.visible_to(user)
@@ -326,7 +327,7 @@ def helping_again(subject: MonitoringSubject) -> bool:
 def subject_list_narrow(
     queryset: QuerySet[MonitoringSubject],
     *,
-    user: Any,
+    user: User,
     today: datetime.date,
     status: str = "",
     candidates: bool = False,

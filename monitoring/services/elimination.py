@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from core.errors import DomainError, TransitionNotAllowed, refusal_text, required_text
 from core.workflow import Workflow, require
 from geo.parameters import parameter
@@ -112,7 +113,7 @@ def _subject_status(subject: MonitoringSubject, status: str) -> None:
 
 
 @transaction.atomic
-def elimination_open(*, subject: MonitoringSubject, actor: Any, proposal: str) -> EliminationCase:
+def elimination_open(*, subject: MonitoringSubject, actor: User, proposal: str) -> EliminationCase:
     """EL-0: a village or township cadre opens the case (possibly on the system's suggestion). A held subject may
     be proposed again once a member can work (SPEC §4.9 "exit from hold")."""
     subject = (
@@ -139,7 +140,7 @@ def elimination_open(*, subject: MonitoringSubject, actor: Any, proposal: str) -
 
 
 @transaction.atomic
-def elimination_verify(*, case: EliminationCase, actor: Any, comment: str = "") -> EliminationCase:
+def elimination_verify(*, case: EliminationCase, actor: User, comment: str = "") -> EliminationCase:
     """EL-1 村级入户核实: a recorded visit of kind 风险消除入户核实 since the case opened (SPEC §4.8)."""
     case = ELIMINATION.lock(case)
     require(permissions.can_take_village_steps(actor, case))
@@ -155,7 +156,7 @@ def elimination_verify(*, case: EliminationCase, actor: Any, comment: str = "") 
 def elimination_review(
     *,
     case: EliminationCase,
-    actor: Any,
+    actor: User,
     held_on: datetime.date,
     body: str,
     participants_count: int,
@@ -190,7 +191,7 @@ def elimination_review(
     return review
 
 
-def _notice_right(actor: Any, case: EliminationCase) -> bool:
+def _notice_right(actor: User, case: EliminationCase) -> bool:
     return bool(_DECIDER[case.state](actor, case))
 
 
@@ -198,7 +199,7 @@ def _notice_right(actor: Any, case: EliminationCase) -> bool:
 def elimination_notice_post(
     *,
     case: EliminationCase,
-    actor: Any,
+    actor: User,
     places: str,
     starts_on: datetime.date,
     ends_on: datetime.date,
@@ -237,7 +238,7 @@ def elimination_notice_post(
 
 @transaction.atomic
 def elimination_notice_object(
-    *, case: EliminationCase, actor: Any, received_on: datetime.date, content: str
+    *, case: EliminationCase, actor: User, received_on: datetime.date, content: str
 ) -> NoticeObjection:
     """An objection received during any of the three notices; it pauses that notice's clock."""
     case = ELIMINATION.lock(case)
@@ -251,7 +252,7 @@ def elimination_notice_object(
 
 @transaction.atomic
 def elimination_notice_resolve(
-    *, objection: NoticeObjection, actor: Any, handling: str, upheld: bool, resolved_on: datetime.date | None = None
+    *, objection: NoticeObjection, actor: User, handling: str, upheld: bool, resolved_on: datetime.date | None = None
 ) -> NoticeObjection:
     """An upheld objection stops the notice: the case can then only end as not eliminated."""
     if objection.notice.elimination is None:
@@ -264,7 +265,7 @@ def elimination_notice_resolve(
     return objection
 
 
-def _complete_notice(case: EliminationCase, *, actor: Any, today: datetime.date, comment: str, to: E) -> None:
+def _complete_notice(case: EliminationCase, *, actor: User | None, today: datetime.date, comment: str, to: E) -> None:
     stage = NOTICE_STAGE[case.state]
     notice = notices.current_notice(case, stage)
     end = notices.notice_finished(notice, today=today, next_step="进入下一环节")
@@ -272,7 +273,7 @@ def _complete_notice(case: EliminationCase, *, actor: Any, today: datetime.date,
 
 
 @transaction.atomic
-def elimination_village_notice_complete(*, case: EliminationCase, actor: Any, comment: str = "") -> EliminationCase:
+def elimination_village_notice_complete(*, case: EliminationCase, actor: User, comment: str = "") -> EliminationCase:
     """EL-2 ends: the village notice is over with every objection handled and none upheld."""
     case = ELIMINATION.lock(case)
     require(permissions.can_take_village_steps(actor, case))
@@ -286,7 +287,7 @@ def elimination_village_notice_complete(*, case: EliminationCase, actor: Any, co
 
 
 @transaction.atomic
-def elimination_assess(*, case: EliminationCase, actor: Any, comment: str) -> EliminationCase:
+def elimination_assess(*, case: EliminationCase, actor: User, comment: str) -> EliminationCase:
     """EL-3 乡级综合研判: the township's written assessment, made with the checklist in front of it."""
     case = ELIMINATION.lock(case)
     require(permissions.can_review_as_township(actor, case))
@@ -301,7 +302,7 @@ def elimination_assess(*, case: EliminationCase, actor: Any, comment: str) -> El
 def elimination_township_meeting(
     *,
     case: EliminationCase,
-    actor: Any,
+    actor: User,
     meeting_on: datetime.date,
     opinion: str,
     minutes_file: UploadedFile | None = None,
@@ -322,7 +323,7 @@ def elimination_township_meeting(
 
 
 @transaction.atomic
-def elimination_township_notice_complete(*, case: EliminationCase, actor: Any, comment: str = "") -> EliminationCase:
+def elimination_township_notice_complete(*, case: EliminationCase, actor: User, comment: str = "") -> EliminationCase:
     """EL-4 ends: the township notice is over. The county's spot-check sample is drawn now, with probability
     ``exit.spot_check_pct`` (SPEC §4.8 EL-5), so the county knows whether a spot-check visit is needed."""
     case = ELIMINATION.lock(case)
@@ -354,7 +355,7 @@ def _refuse_unless_eligible(case: EliminationCase, today: datetime.date) -> elig
 
 
 @transaction.atomic
-def elimination_screen(*, case: EliminationCase, actor: Any, comment: str = "") -> EliminationCase:
+def elimination_screen(*, case: EliminationCase, actor: User, comment: str = "") -> EliminationCase:
     """EL-5 县级信息筛查抽验: the system's checks (income ≥ line × 1.10, guarantees, risks, measures) must pass, and a
     case drawn for the spot check needs a spot-check visit. The results are kept on the case."""
     case = ELIMINATION.lock(case)
@@ -380,7 +381,7 @@ def elimination_screen(*, case: EliminationCase, actor: Any, comment: str = "") 
 def elimination_decide(
     *,
     case: EliminationCase,
-    actor: Any,
+    actor: User,
     meeting_on: datetime.date,
     decision_no: str,
     places: str,
@@ -418,7 +419,7 @@ def elimination_decide(
 
 
 @transaction.atomic
-def elimination_mark(*, case: EliminationCase, actor: Any, comment: str = "") -> EliminationCase:
+def elimination_mark(*, case: EliminationCase, actor: User, comment: str = "") -> EliminationCase:
     """EL-7: once the announcement is over, mark 风险消除 — or, for a household without labour capacity whose
     social-security measures are in place, hold it (暂不标注, SPEC §4.9). The checks run again: the data may have
     changed during the notices. A look-back (回头看) is scheduled ``exit.lookback_months`` later (§4.10)."""
@@ -453,7 +454,7 @@ def elimination_mark(*, case: EliminationCase, actor: Any, comment: str = "") ->
 
 
 @transaction.atomic
-def elimination_end(*, case: EliminationCase, actor: Any, comment: str) -> EliminationCase:
+def elimination_end(*, case: EliminationCase, actor: User, comment: str) -> EliminationCase:
     """Any step may end the case as not eliminated, with a reason; the subject goes back to where it was
     (monitored, or held) and stays under monitoring (SPEC §4.8)."""
     case = ELIMINATION.lock(case)
@@ -497,7 +498,7 @@ def elimination_notices_complete_due(*, today: datetime.date) -> int:
 
 @transaction.atomic
 def lookback_record(
-    *, review: LookbackReview, actor: Any, outcome: str, note: str, triggers: list[str] | None = None
+    *, review: LookbackReview, actor: User, outcome: str, note: str, triggers: list[str] | None = None
 ) -> LookbackReview:
     """Record a look-back after a 回头看 visit (SPEC §4.10): ``stable``; ``help_again`` (measures may be added again,
     the household stays eliminated and is looked at again after ``exit.lookback_months``); or

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError, TransitionNotAllowed, refusal_text, required_text
@@ -108,7 +109,7 @@ def _valid_triggers(household: Household, triggers: list[str], *, category: str,
 @transaction.atomic
 def entry_report(
     *,
-    actor: Any,
+    actor: User,
     household: Household,
     channel: str,
     proposed_category: str,
@@ -189,7 +190,7 @@ def entry_report(
 def entry_verify(
     *,
     application: EntryApplication,
-    actor: Any,
+    actor: User,
     comment: str = "",
     triggers: list[str] | None = None,
     trigger_evidence: str | None = None,
@@ -219,7 +220,7 @@ def entry_verify(
 def entry_review(
     *,
     application: EntryApplication,
-    actor: Any,
+    actor: User,
     held_on: datetime.date,
     body: str,
     participants_count: int,
@@ -264,7 +265,7 @@ def entry_review(
 def entry_notice_post(
     *,
     application: EntryApplication,
-    actor: Any,
+    actor: User,
     places: str,
     starts_on: datetime.date,
     ends_on: datetime.date,
@@ -294,7 +295,7 @@ def entry_notice_post(
 
 @transaction.atomic
 def entry_notice_object(
-    *, application: EntryApplication, actor: Any, received_on: datetime.date, content: str
+    *, application: EntryApplication, actor: User, received_on: datetime.date, content: str
 ) -> NoticeObjection:
     """An objection (异议) received during the notice; it pauses the clock until resolved."""
     application = ENTRY.lock(application)
@@ -306,7 +307,7 @@ def entry_notice_object(
 
 @transaction.atomic
 def entry_notice_resolve(
-    *, objection: NoticeObjection, actor: Any, handling: str, upheld: bool, resolved_on: datetime.date | None = None
+    *, objection: NoticeObjection, actor: User, handling: str, upheld: bool, resolved_on: datetime.date | None = None
 ) -> NoticeObjection:
     """Record how an objection was handled. An upheld objection stops the notice: the case must then be returned
     to home verification or rejected (NL-4, SPEC §4.7)."""
@@ -318,7 +319,7 @@ def entry_notice_resolve(
     return notices.notice_resolve(objection=objection, handling=handling, upheld=upheld, resolved_on=resolved_on)
 
 
-def _notice_complete(application: EntryApplication, *, actor: Any, today: datetime.date, comment: str) -> None:
+def _notice_complete(application: EntryApplication, *, actor: User | None, today: datetime.date, comment: str) -> None:
     notice = notices.current_notice(application, NoticeStage.ENTRY)
     end = notices.notice_finished(notice, today=today, next_step="报乡镇审核")
     ENTRY.move(
@@ -328,7 +329,7 @@ def _notice_complete(application: EntryApplication, *, actor: Any, today: dateti
 
 
 @transaction.atomic
-def entry_notice_complete(*, application: EntryApplication, actor: Any, comment: str = "") -> EntryApplication:
+def entry_notice_complete(*, application: EntryApplication, actor: User, comment: str = "") -> EntryApplication:
     """EN-3 ends: the period is over (objections paused it) and every objection is handled, none upheld."""
     application = ENTRY.lock(application)
     require(permissions.can_take_village_steps(actor, application))
@@ -359,7 +360,7 @@ def notices_complete_due(*, today: datetime.date) -> int:
 
 
 @transaction.atomic
-def entry_township_review(*, application: EntryApplication, actor: Any, comment: str) -> EntryApplication:
+def entry_township_review(*, application: EntryApplication, actor: User, comment: str) -> EntryApplication:
     """EN-4: the township reviews the file and forwards it to the county with its opinion."""
     application = ENTRY.lock(application)
     require(permissions.can_review_as_township(actor, application))
@@ -374,7 +375,7 @@ def entry_township_review(*, application: EntryApplication, actor: Any, comment:
 def entry_approve(
     *,
     application: EntryApplication,
-    actor: Any,
+    actor: User,
     category: str,
     risk_types: list[str],
     triggers: list[str] | None = None,
@@ -429,7 +430,7 @@ def entry_approve(
 
 
 @transaction.atomic
-def entry_register(*, application: EntryApplication, actor: Any, comment: str = "") -> MonitoringSubject:
+def entry_register(*, application: EntryApplication, actor: User, comment: str = "") -> MonitoringSubject:
     """EN-6: the approved household becomes a monitoring subject."""
     application = ENTRY.lock(application)
     require(permissions.can_register(actor, application))
@@ -457,7 +458,7 @@ def entry_register(*, application: EntryApplication, actor: Any, comment: str = 
 
 @transaction.atomic
 def entry_negative_hit_record(
-    *, application: EntryApplication, actor: Any, item: str, evidence: str
+    *, application: EntryApplication, actor: User, item: str, evidence: str
 ) -> NegativeListHit:
     """Record a negative-list situation found at home verification, the review or the notice (village) or the
     township review (SPEC §4.7 "checked at" column)."""
@@ -482,7 +483,7 @@ def entry_negative_hit_record(
 
 
 @transaction.atomic
-def entry_negative_override(*, application: EntryApplication, actor: Any, comment: str) -> EntryApplication:
+def entry_negative_override(*, application: EntryApplication, actor: User, comment: str) -> EntryApplication:
     """A county reviewer lets the case go on despite negative-list hits, with a written justification that stays
     on the file (SPEC §1.3 "override a negative-list hit", §4.7 mode ``override``)."""
     application = ENTRY.lock(application)
@@ -515,7 +516,7 @@ _RETURN_TO: Final[Mapping[EntryState, EntryState]] = {
 
 
 @transaction.atomic
-def entry_return(*, application: EntryApplication, actor: Any, comment: str) -> EntryApplication:
+def entry_return(*, application: EntryApplication, actor: User, comment: str) -> EntryApplication:
     """Send a case back one level with comments (SPEC §4.6 rejection columns)."""
     application = ENTRY.lock(application)
     state = EntryState(application.state)
@@ -528,7 +529,7 @@ def entry_return(*, application: EntryApplication, actor: Any, comment: str) -> 
 
 
 @transaction.atomic
-def entry_reject(*, application: EntryApplication, actor: Any, comment: str) -> EntryApplication:
+def entry_reject(*, application: EntryApplication, actor: User, comment: str) -> EntryApplication:
     """End the case as not included; it stays visible with its reason, and the household may be reported again
     when facts change (SPEC §4.6)."""
     application = ENTRY.lock(application)
@@ -544,7 +545,7 @@ def entry_reject(*, application: EntryApplication, actor: Any, comment: str) -> 
 
 
 @transaction.atomic
-def entry_withdraw(*, application: EntryApplication, actor: Any, comment: str) -> EntryApplication:
+def entry_withdraw(*, application: EntryApplication, actor: User, comment: str) -> EntryApplication:
     """The applicant withdraws before the village steps are over."""
     application = ENTRY.lock(application)
     require(permissions.can_withdraw(actor, application))

@@ -2,12 +2,12 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability, Department
 from core.errors import DomainError
@@ -38,7 +38,7 @@ MEASURE_TRANSITIONS = {
 }
 
 
-def _require_measures_right(actor: Any, subject: MonitoringSubject) -> None:
+def _require_measures_right(actor: User, subject: MonitoringSubject) -> None:
     if not has_capability(actor, Capability.MANAGE_MEASURES):
         raise PermissionDenied
     if not MonitoringSubject.objects.visible_to(actor).filter(pk=subject.pk).exists():
@@ -48,7 +48,7 @@ def _require_measures_right(actor: Any, subject: MonitoringSubject) -> None:
 @transaction.atomic
 def measure_add(
     *,
-    actor: Any,
+    actor: User,
     subject: MonitoringSubject,
     measure_type: str,
     subtype: str,
@@ -105,7 +105,7 @@ def measure_add(
 
 @transaction.atomic
 def measure_update_status(
-    *, actor: Any, measure: AssistanceMeasure, status: str, outcome_note: str, ended_on: datetime.date | None = None
+    *, actor: User, measure: AssistanceMeasure, status: str, outcome_note: str, ended_on: datetime.date | None = None
 ) -> AssistanceMeasure:
     """Record progress and effect; the former values stay in the measure's history."""
     _require_measures_right(actor, measure.subject)

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from core.errors import DomainError, required_text
 from geo.workdays import notice_long_enough
 from monitoring import rules
@@ -18,7 +19,7 @@ def notice_post(
     *,
     case: EntryApplication | EliminationCase,
     stage: str,
-    actor: Any,
+    actor: User,
     places: str,
     starts_on: datetime.date,
     ends_on: datetime.date,
@@ -65,7 +66,7 @@ def current_notice(case: EntryApplication | EliminationCase, stage: str) -> Publ
     return notice
 
 
-def notice_object(*, notice: PublicNotice, actor: Any, received_on: datetime.date, content: str) -> NoticeObjection:
+def notice_object(*, notice: PublicNotice, actor: User, received_on: datetime.date, content: str) -> NoticeObjection:
     """An objection (异议) received during the notice; it pauses the clock until resolved."""
     if not notice.starts_on <= received_on <= timezone.localdate():
         raise DomainError("异议须在公示开始之后、今天及以前收到", field="received_on")

@@ -3,11 +3,11 @@ record of its own with the meeting, its attendees and their roles, the votes and
 their case and check the actor's right and the state; this validates the record and writes it."""
 
 import datetime
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
+from accounts.models import User
 from core.errors import DomainError, required_text
 from households.models import Household
 from monitoring.choices import ReviewBody
@@ -20,7 +20,7 @@ def democratic_review_record(
     household: Household,
     since: datetime.date,
     since_label: str,
-    actor: Any,
+    actor: User,
     held_on: datetime.date,
     body: str,
     participants_count: int,

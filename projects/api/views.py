@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import signed_in
 from geo.mixins import JurisdictionScopedMixin
 from households.models import Household
 from projects import selectors, services
@@ -51,7 +52,7 @@ class ProjectViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Proj
         payload = ProjectInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        area = selectors.areas_for_projects(request.user).filter(code=data.pop("area")).first()
+        area = selectors.areas_for_projects(signed_in(request)).filter(code=data.pop("area")).first()
         if area is None:
             raise ValidationError({"area": "没有这个乡镇或村，或不在您的辖区内"})
         category = ProjectCategory.objects.filter(code=data.pop("category"), active=True).first()
@@ -59,7 +60,7 @@ class ProjectViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Proj
             raise ValidationError({"category": "项目类别不存在"})
         fundings = [(row["source"], row["amount"]) for row in data.pop("fundings")]
         project = services.project_propose(
-            actor=request.user,
+            actor=signed_in(request),
             data=services.ProjectInput(area=area, category=category, fundings=fundings, **data),
         )
         return Response(ProjectSerializer(self.get_queryset().get(pk=project.pk)).data, status=status.HTTP_201_CREATED)
@@ -71,7 +72,7 @@ class ProjectViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Proj
         payload = ProjectStepSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        step, actor = data["action"], request.user
+        step, actor = data["action"], signed_in(request)
         if step in COMMENT_STEPS:
             services.PROJECT_STEPS[step](project=project, actor=actor, comment=data["comment"])
         elif step == "implementation":
@@ -93,7 +94,7 @@ class ProjectViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Proj
         project = self.get_object()
         payload = TargetInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.target_add(project=project, actor=request.user, **payload.validated_data)
+        services.target_add(project=project, actor=signed_in(request), **payload.validated_data)
         return self._reload(pk)
 
     @extend_schema(request=BeneficiaryInputSerializer, responses=ProjectSerializer)
@@ -103,11 +104,11 @@ class ProjectViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Proj
         payload = BeneficiaryInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        household = Household.objects.visible_to(request.user).filter(household_no=data["household_no"]).first()
+        household = Household.objects.visible_to(signed_in(request)).filter(household_no=data["household_no"]).first()
         if household is None:
             raise ValidationError({"household_no": "户编号不存在，或不在您的辖区内"})
         services.beneficiary_add(
-            project=project, actor=request.user, household=household, linkage_mode=data["linkage_mode"],
+            project=project, actor=signed_in(request), household=household, linkage_mode=data["linkage_mode"],
             expected_income=data["expected_income"],
         )  # fmt: skip
         return self._reload(pk)
@@ -118,7 +119,7 @@ class ProjectViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Proj
         project = self.get_object()
         payload = NoticeInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.project_notice_post(project=project, actor=request.user, **payload.validated_data)
+        services.project_notice_post(project=project, actor=signed_in(request), **payload.validated_data)
         return self._reload(pk)
 
 
@@ -136,7 +137,7 @@ class AssetViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Projec
         asset = self.get_object()
         payload = IncomeInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.income_record(asset=asset, actor=request.user, **payload.validated_data)
+        services.income_record(asset=asset, actor=signed_in(request), **payload.validated_data)
         return Response(AssetSerializer(self.get_queryset().get(pk=pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DistributionInputSerializer, responses=AssetSerializer)
@@ -152,8 +153,8 @@ class AssetViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Projec
         household_no = data.pop("household_no").strip()
         household = None
         if household_no:
-            household = Household.objects.visible_to(request.user).filter(household_no=household_no).first()
+            household = Household.objects.visible_to(signed_in(request)).filter(household_no=household_no).first()
             if household is None:
                 raise PermissionDenied
-        services.distribution_record(income=income, actor=request.user, household=household, **data)
+        services.distribution_record(income=income, actor=signed_in(request), household=household, **data)
         return Response(AssetSerializer(self.get_queryset().get(pk=pk)).data, status=status.HTTP_201_CREATED)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from accounts.models import User
 from core.errors import DomainError, TransitionNotAllowed, required_text
 from core.workflow import require
 from geo.codes import AreaLevel, prefix_of, same_county
@@ -77,7 +77,7 @@ def _validate(project: Project, data: AssetInput) -> None:
 
 
 @transaction.atomic
-def asset_register(*, project: Project, actor: Any, data: AssetInput) -> ProjectAsset:
+def asset_register(*, project: Project, actor: User, data: AssetInput) -> ProjectAsset:
     """登记造册 (004 L342–L348): an asset the accepted project formed, with its owner confirmed once."""
     project = Project.objects.select_for_update(of=("self",)).select_related("area").get(pk=project.pk)
     require(permissions.can_manage_assets(actor, project.area.code))
@@ -104,7 +104,7 @@ def asset_register(*, project: Project, actor: Any, data: AssetInput) -> Project
     return asset
 
 
-def _lock_asset(asset: ProjectAsset, actor: Any) -> ProjectAsset:
+def _lock_asset(asset: ProjectAsset, actor: User) -> ProjectAsset:
     asset = ProjectAsset.objects.select_for_update(of=("self",)).select_related("area").get(pk=asset.pk)
     require(permissions.can_manage_assets(actor, asset.area.code))
     return asset
@@ -112,7 +112,7 @@ def _lock_asset(asset: ProjectAsset, actor: Any) -> ProjectAsset:
 
 @transaction.atomic
 def asset_update_operation(
-    *, asset: ProjectAsset, actor: Any, status: str, custodian: str, operating_mode: str = "", operator: str = ""
+    *, asset: ProjectAsset, actor: User, status: str, custodian: str, operating_mode: str = "", operator: str = ""
 ) -> ProjectAsset:
     """运营管护: the asset's state (in use, idle, damaged, disposed), custodian and operator."""
     asset = _lock_asset(asset, actor)
@@ -134,7 +134,7 @@ def asset_update_operation(
 
 @transaction.atomic
 def income_record(
-    *, asset: ProjectAsset, actor: Any, period: str, amount: Decimal, received_on: datetime.date
+    *, asset: ProjectAsset, actor: User, period: str, amount: Decimal, received_on: datetime.date
 ) -> AssetIncome:
     """资产收益: income an asset earned in a period (e.g. "2026" or "2026-H1")."""
     asset = _lock_asset(asset, actor)
@@ -158,7 +158,7 @@ def undistributed(income: AssetIncome) -> Decimal:
 def distribution_record(
     *,
     income: AssetIncome,
-    actor: Any,
+    actor: User,
     use: str,
     amount: Decimal,
     paid_on: datetime.date,

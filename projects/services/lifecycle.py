@@ -17,6 +17,7 @@ from typing import Any, Final
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from core.errors import DomainError, TransitionNotAllowed, required_text
 from core.workflow import Workflow, require
 from geo.codes import AreaLevel, prefix_of, same_county
@@ -154,7 +155,7 @@ def _validate(data: ProjectInput) -> None:
 
 
 @transaction.atomic
-def project_propose(*, actor: Any, data: ProjectInput) -> Project:
+def project_propose(*, actor: User, data: ProjectInput) -> Project:
     """P-1 村社申请 (000 L571): a village, township, county or project unit proposes a project of its place."""
     require(permissions.can_propose(actor, data.area.code))
     _validate(data)
@@ -185,7 +186,7 @@ def project_propose(*, actor: Any, data: ProjectInput) -> Project:
     return project
 
 
-def _editable(project: Project, actor: Any) -> Project:
+def _editable(project: Project, actor: User) -> Project:
     project = PROJECT.lock(project)
     require(permissions.can_edit(actor, project))
     if project.status not in EDITABLE:
@@ -194,7 +195,7 @@ def _editable(project: Project, actor: Any) -> Project:
 
 
 @transaction.atomic
-def project_update(*, project: Project, actor: Any, data: ProjectInput) -> Project:
+def project_update(*, project: Project, actor: User, data: ProjectInput) -> Project:
     """Complete or correct the file before library entry (SPEC §8.3); the fundings are replaced as a whole."""
     project = _editable(project, actor)
     require(permissions.can_propose(actor, data.area.code) or permissions.can_approve_as_county(actor, project))
@@ -219,19 +220,21 @@ def project_update(*, project: Project, actor: Any, data: ProjectInput) -> Proje
 
 
 @transaction.atomic
-def target_remove(*, target: PerformanceTarget, actor: Any) -> None:
+def target_remove(*, target: PerformanceTarget, actor: User) -> None:
     _editable(target.project, actor)
     target.delete()
 
 
 @transaction.atomic
-def beneficiary_remove(*, beneficiary: ProjectBeneficiary, actor: Any) -> None:
+def beneficiary_remove(*, beneficiary: ProjectBeneficiary, actor: User) -> None:
     _editable(beneficiary.project, actor)
     beneficiary.delete()
 
 
 @transaction.atomic
-def target_add(*, project: Project, actor: Any, indicator: str, target_value: str, unit: str = "") -> PerformanceTarget:
+def target_add(
+    *, project: Project, actor: User, indicator: str, target_value: str, unit: str = ""
+) -> PerformanceTarget:
     """Add a performance target (绩效目标, NR-PRJ-01)."""
     project = _editable(project, actor)
     return PerformanceTarget.objects.create(
@@ -244,7 +247,7 @@ def target_add(*, project: Project, actor: Any, indicator: str, target_value: st
 
 @transaction.atomic
 def beneficiary_add(
-    *, project: Project, actor: Any, household: Household, linkage_mode: str, expected_income: Decimal = Decimal(0)
+    *, project: Project, actor: User, household: Household, linkage_mode: str, expected_income: Decimal = Decimal(0)
 ) -> ProjectBeneficiary:
     """Link a household the project benefits (带贫益贫, SPEC §8.5); it must lie in the project's county and be
     visible to the actor."""
@@ -265,7 +268,7 @@ def beneficiary_add(
 
 @transaction.atomic
 def project_notice_post(
-    *, project: Project, actor: Any, places: str, starts_on: datetime.date, ends_on: datetime.date
+    *, project: Project, actor: User, places: str, starts_on: datetime.date, ends_on: datetime.date
 ) -> ProjectDisclosure:
     """Post the notice of the project's current level (SPEC §8.8), at least ``notice.project_days`` long."""
     project = PROJECT.lock(project)
@@ -290,7 +293,7 @@ def project_notice_post(
 
 def _step(to: ProjectStatus, right: Callable[[Any, Project], bool], label: str) -> Callable[..., Project]:
     @transaction.atomic
-    def step(*, project: Project, actor: Any, comment: str = "") -> Project:
+    def step(*, project: Project, actor: User, comment: str = "") -> Project:
         project = PROJECT.lock(project)
         require(right(actor, project))
         PROJECT.move(project, to=to, actor=actor, comment=comment or label)
@@ -309,7 +312,7 @@ project_start = _step(P.IN_PROGRESS, permissions.can_implement, "开工实施")
 
 
 @transaction.atomic
-def project_enter_library(*, project: Project, actor: Any, comment: str = "") -> Project:
+def project_enter_library(*, project: Project, actor: User, comment: str = "") -> Project:
     """P-5 入库: the county notice has run, the type is allowed and classified at the last level (NR-PRJ-04), there
     is a performance target (NR-PRJ-01), and business-entity support is linked with exited households (NR-PRJ-03)."""
     project = PROJECT.lock(project)
@@ -364,7 +367,7 @@ def _check_work_relief(project: Project) -> None:
 
 
 @transaction.atomic
-def project_transfer_assets(*, project: Project, actor: Any, comment: str = "") -> Project:
+def project_transfer_assets(*, project: Project, actor: User, comment: str = "") -> Project:
     """P-12 资产移交: the assets the project formed are registered (SPEC §10)."""
     project = PROJECT.lock(project)
     require(permissions.can_approve_as_county(actor, project))
@@ -377,7 +380,7 @@ def project_transfer_assets(*, project: Project, actor: Any, comment: str = "") 
 
 
 @transaction.atomic
-def project_approve_implementation(*, project: Project, actor: Any, plan: str) -> Project:
+def project_approve_implementation(*, project: Project, actor: User, plan: str) -> Project:
     """P-7 实施方案批复 (by 31 March, NR-PRJ-10): the implementation and payment plan."""
     project = PROJECT.lock(project)
     require(permissions.can_approve_as_county(actor, project))
@@ -389,7 +392,7 @@ def project_approve_implementation(*, project: Project, actor: Any, plan: str) -
 
 
 @transaction.atomic
-def project_accept(*, project: Project, actor: Any, accepted_on: datetime.date, comment: str) -> Project:
+def project_accept(*, project: Project, actor: User, accepted_on: datetime.date, comment: str) -> Project:
     """P-10 完工验收 (003 L1492)."""
     project = PROJECT.lock(project)
     require(permissions.can_approve_as_county(actor, project))
@@ -403,7 +406,7 @@ def project_accept(*, project: Project, actor: Any, accepted_on: datetime.date, 
 
 
 @transaction.atomic
-def project_evaluate(*, project: Project, actor: Any, evaluation: str, actuals: dict[int, str]) -> Project:
+def project_evaluate(*, project: Project, actor: User, evaluation: str, actuals: dict[int, str]) -> Project:
     """P-11 绩效评价: the actual value of every target and the evaluation (003 L1492)."""
     project = PROJECT.lock(project)
     require(permissions.can_approve_as_county(actor, project))
@@ -423,7 +426,7 @@ def project_evaluate(*, project: Project, actor: Any, evaluation: str, actuals: 
 
 def _close(to: ProjectStatus, label: str) -> Callable[..., Project]:
     @transaction.atomic
-    def close(*, project: Project, actor: Any, comment: str) -> Project:
+    def close(*, project: Project, actor: User, comment: str) -> Project:
         project = PROJECT.lock(project)
         status = ProjectStatus(project.status)
         right = (

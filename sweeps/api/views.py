@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import signed_in
 from accounts.models import User
 from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
@@ -39,18 +40,18 @@ class SweepRunViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Swe
 
     @extend_schema(request=SweepStartSerializer, responses=SweepRunSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not permissions.can_start_sweep(request.user):
+        if not permissions.can_start_sweep(signed_in(request)):
             raise PermissionDenied
         payload = SweepStartSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         county = (
-            AdminArea.objects.visible_to(request.user)
+            AdminArea.objects.visible_to(signed_in(request))
             .filter(code=payload.validated_data["county"], level=AreaLevel.COUNTY)
             .first()
         )
         if county is None:
             raise ValidationError({"county": "没有这个县，或不在您的辖区内"})
-        run = services.sweep_start(county=county, kind=payload.validated_data["kind"], actor=request.user)
+        run = services.sweep_start(county=county, kind=payload.validated_data["kind"], actor=signed_in(request))
         return Response(SweepRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
 
@@ -69,7 +70,7 @@ class ProblemViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Prob
         payload = ProblemStepSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        actor = request.user
+        actor = signed_in(request)
         step = data["action"]
         if step == "assign":
             person = User.objects.filter(pk=data["person"]).first() if data["person"] else None
@@ -101,10 +102,9 @@ class ScreeningBatchViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewS
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = ScreeningUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        assert isinstance(request.user, User)  # type guard: IsAuthenticated already ran
         try:
             batch = services.screening_upload(
-                actor=request.user, period=payload.validated_data["period"], upload=payload.validated_data["file"]
+                actor=signed_in(request), period=payload.validated_data["period"], upload=payload.validated_data["file"]
             )
         except services.ScreeningRejected as exc:
             errors = [{"row": e.row, "column": e.column, "message": e.message} for e in exc.errors]
@@ -126,5 +126,5 @@ class ScreeningWarningViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelVie
         warning = self.get_object()
         payload = DisposeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.warning_dispose(warning=warning, actor=request.user, **payload.validated_data)
+        services.warning_dispose(warning=warning, actor=signed_in(request), **payload.validated_data)
         return Response(ScreeningWarningSerializer(self.get_queryset().get(pk=pk)).data)

@@ -137,7 +137,7 @@ class Rule:
     mode: RuleMode
     title: str
     basis: str  # the SPEC row and the seed it rests on
-    find: Callable[[Scope], Any] | None = None
+    find: Callable[[Scope], Q | QuerySet[Any]] | None = None  # a predicate rule's Q, or the queryset it finds
     gap_type: GapType | str = ""
     evidence: tuple[str, ...] = ()
     annotations: Callable[[Scope], dict[str, Any]] | None = None

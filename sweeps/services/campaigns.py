@@ -5,13 +5,13 @@ village → township → county. Each step is one transaction with its checks.""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError, TransitionNotAllowed
@@ -30,7 +30,7 @@ from sweeps.services.runs import Hit, deadline_for, new_problem, sweep_start
 @transaction.atomic
 def campaign_open(
     *,
-    actor: Any,
+    actor: User,
     county: AdminArea,
     kind: str,
     name: str,
@@ -87,7 +87,7 @@ def _open_campaign(part: CampaignPart) -> None:
 
 @transaction.atomic
 def checklist_answer(
-    *, item: ChecklistItem, actor: Any, answer: str, note: str = "", evidence: UploadedFile | None = None
+    *, item: ChecklistItem, actor: User, answer: str, note: str = "", evidence: UploadedFile | None = None
 ) -> ChecklistItem:
     """A village answers one question; "否" (with a note) opens a problem of the village for rectification, or
     joins the one already open for the same rule."""
@@ -142,7 +142,7 @@ def _village_problem(item: ChecklistItem, village: AdminArea) -> Problem:
 
 
 @transaction.atomic
-def campaign_part_sign(*, part: CampaignPart, actor: Any, note: str = "") -> CampaignPart:
+def campaign_part_sign(*, part: CampaignPart, actor: User, note: str = "") -> CampaignPart:
     """签收: a village when every question is answered, a township when every village has signed."""
     part = CampaignPart.objects.select_for_update(of=("self",)).select_related("area", "campaign").get(pk=part.pk)
     _open_campaign(part)
@@ -165,7 +165,7 @@ def campaign_part_sign(*, part: CampaignPart, actor: Any, note: str = "") -> Cam
 
 
 @transaction.atomic
-def campaign_close(*, campaign: Campaign, actor: Any, note: str = "") -> Campaign:
+def campaign_close(*, campaign: Campaign, actor: User, note: str = "") -> Campaign:
     """The county signs the campaign off when every township has and the sweep is done (SPEC §7.4; NR-FC-01 counts
     a centralized campaign closed this way)."""
     campaign = Campaign.objects.select_for_update(of=("self",)).select_related("county", "run").get(pk=campaign.pk)

@@ -58,7 +58,7 @@ PROBLEM: Final = Workflow(
 )
 
 
-def _tell(problem: Problem, *, recipients: Any, title: str, actor: Any) -> None:
+def _tell(problem: Problem, *, recipients: Any, title: str, actor: User) -> None:
     notify(
         recipients=recipients,
         topic="problem",
@@ -73,7 +73,7 @@ def _tell(problem: Problem, *, recipients: Any, title: str, actor: Any) -> None:
 def problem_assign(
     *,
     problem: Problem,
-    actor: Any,
+    actor: User,
     unit: str,
     person: User | None = None,
     deadline: datetime.date | None = None,
@@ -98,7 +98,7 @@ def problem_assign(
 
 
 @transaction.atomic
-def problem_start(*, problem: Problem, actor: Any, comment: str = "") -> Problem:
+def problem_start(*, problem: Problem, actor: User, comment: str = "") -> Problem:
     """The responsible unit starts rectifying (from open, assigned or returned)."""
     problem = PROBLEM.lock(problem)
     require(permissions.can_work_on(actor, problem))
@@ -109,7 +109,7 @@ def problem_start(*, problem: Problem, actor: Any, comment: str = "") -> Problem
 
 @transaction.atomic
 def problem_submit(
-    *, problem: Problem, actor: Any, measures_taken: str, evidence: UploadedFile | None = None
+    *, problem: Problem, actor: User, measures_taken: str, evidence: UploadedFile | None = None
 ) -> Problem:
     """整改完成，提交核验: the measures taken and the evidence (no paper rectification, 003 L918)."""
     problem = PROBLEM.lock(problem)
@@ -126,7 +126,7 @@ def problem_submit(
 
 
 @transaction.atomic
-def problem_return(*, problem: Problem, actor: Any, comment: str) -> Problem:
+def problem_return(*, problem: Problem, actor: User, comment: str) -> Problem:
     """Not good enough: back to the unit with the reason."""
     problem = PROBLEM.lock(problem)
     require(permissions.can_verify(actor, problem))
@@ -153,7 +153,7 @@ def still_detected(problem: Problem, *, on: datetime.date) -> bool:
 
 
 @transaction.atomic
-def problem_close(*, problem: Problem, actor: Any, comment: str, evidence: UploadedFile | None = None) -> Problem:
+def problem_close(*, problem: Problem, actor: User, comment: str, evidence: UploadedFile | None = None) -> Problem:
     """销号 by a reviewer of a level above the problem's place: after a submission, or directly for a problem the
     last sweep no longer detected. An automatic rule must no longer find the subject."""
     problem = PROBLEM.lock(problem)

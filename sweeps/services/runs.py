@@ -27,6 +27,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core import bulk
@@ -174,12 +175,13 @@ def set_query(subject: str, group: list[Rule], scope: Scope) -> QuerySet[Any]:
         f"trips_{n}": ExpressionWrapper(rule.condition(scope), output_field=BooleanField())
         for n, rule in enumerate(group)
     }
-    return (
+    rows: QuerySet[Any] = (
         base.annotate(**flags)
         .filter(reduce(operator.or_, (Q(**{name: True}) for name in flags)))
         .values(*_names(subject), *sorted(evidence), *flags)
         .order_by()
     )
+    return rows
 
 
 def township_hits(rules: Iterable[Rule], scope: Scope) -> dict[str, dict[str, Hit]]:
@@ -342,7 +344,7 @@ def _reconcile(
 
 
 @transaction.atomic
-def sweep_start(*, county: AdminArea, kind: str, actor: Any = None) -> SweepRun:
+def sweep_start(*, county: AdminArea, kind: str, actor: User | None = None) -> SweepRun:
     """Start a run over a county (SPEC §7.4): ``actor`` None is the beat schedule (routine sweeps); a person needs
     ``start_sweep`` (a county reviewer or an administrator, SPEC §1.3) over the county."""
     if actor is not None:

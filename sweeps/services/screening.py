@@ -209,7 +209,7 @@ def _tell_villages(batch: ScreeningBatch, members: list[HouseholdMember]) -> Non
         )
 
 
-def _require_dispose(actor: Any, warning: ScreeningWarning) -> None:
+def _require_dispose(actor: User, warning: ScreeningWarning) -> None:
     if not has_capability(actor, Capability.DISPOSE_WARNING):
         raise PermissionDenied
     if not in_territory(actor, warning.household.managing_area.code):
@@ -220,7 +220,7 @@ def _require_dispose(actor: Any, warning: ScreeningWarning) -> None:
 def warning_dispose(
     *,
     warning: ScreeningWarning,
-    actor: Any,
+    actor: User,
     disposition: str,
     note: str,
     category: str = "",
@@ -266,7 +266,7 @@ def warning_dispose(
 
 
 @transaction.atomic
-def warning_close(*, warning: ScreeningWarning, actor: Any, note: str) -> ScreeningWarning:
+def warning_close(*, warning: ScreeningWarning, actor: User, note: str) -> ScreeningWarning:
     """The follow-up of a verified warning is done (a measure fixed, the department took it over …)."""
     warning = (
         ScreeningWarning.objects.select_for_update(of=("self",))

@@ -172,7 +172,6 @@ def test_an_overdue_problem_is_told_to_the_township_then_the_county(world, probl
     assert Notification.objects.filter(recipient=world.county_reviewer, title__contains="县级督办").count() == 1
 
 
-
 @pytest.mark.parametrize(
     ("deadline", "status", "days"),
     [
@@ -188,6 +187,7 @@ def test_a_problem_is_overdue_the_same_in_python_and_in_sql(problem, deadline, s
     problem.refresh_from_db()
     assert problem.days_overdue(TODAY) == days
     assert Problem.objects.filter(Problem.overdue_q(TODAY), pk=problem.pk).exists() == (days > 0)
+
 
 # -------------------------------------------------------------------------------------------------------- pages
 
