@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connections, models, router
 from django.utils import timezone
 
@@ -179,7 +180,12 @@ def update(model: type[models.Model], objs: Sequence[models.Model], names: Itera
 
 
 def insert_history(
-    model: type[models.Model], objs: Sequence[models.Model], *, user: Any, reason: str, updated: bool = False
+    model: type[models.Model],
+    objs: Sequence[models.Model],
+    *,
+    user: AbstractBaseUser | None,
+    reason: str,
+    updated: bool = False,
 ) -> None:
     """The django-simple-history rows of objects just inserted (``+``) or updated (``~``), as
     ``bulk_history_create`` writes them: one per object, by ``user``, with ``reason``."""
@@ -201,13 +207,20 @@ def insert_history(
     insert_rows(history, names, rows)
 
 
-def insert_with_history(model: type[models.Model], objs: Sequence[models.Model], *, user: Any, reason: str) -> None:
+def insert_with_history(
+    model: type[models.Model], objs: Sequence[models.Model], *, user: AbstractBaseUser | None, reason: str
+) -> None:
     insert(model, objs)
     insert_history(model, objs, user=user, reason=reason)
 
 
 def update_with_history(
-    model: type[models.Model], objs: Sequence[models.Model], names: Iterable[str], *, user: Any, reason: str
+    model: type[models.Model],
+    objs: Sequence[models.Model],
+    names: Iterable[str],
+    *,
+    user: AbstractBaseUser | None,
+    reason: str,
 ) -> None:
     update(model, objs, names)
     insert_history(model, objs, user=user, reason=reason, updated=True)

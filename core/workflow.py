@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
@@ -91,7 +92,9 @@ class Workflow(Generic[M]):
             current = self.state_of(case)
             raise TransitionNotAllowed(f"{self.noun}当前为“{self.label(current)}”，不能变为“{self.label(to)}”")
 
-    def move(self, case: M, *, to: str, actor: Any, comment: str, **event_fields: Any) -> models.Model:
+    def move(
+        self, case: M, *, to: str, actor: AbstractBaseUser | None, comment: str, **event_fields: Any
+    ) -> models.Model:
         """Check the table, write the event row, set the new state and run the hook. The caller saves the case
         (with the other fields its step changed) in the same transaction."""
         self.allowed(case, to)
@@ -105,12 +108,12 @@ class Workflow(Generic[M]):
             self.on_move(case, actor, comment)
         return event
 
-    def note(self, case: M, *, actor: Any, comment: str, **event_fields: Any) -> models.Model:
+    def note(self, case: M, *, actor: AbstractBaseUser | None, comment: str, **event_fields: Any) -> models.Model:
         """A record inside a step (a review, a notice, an objection) leaves an event without moving the state."""
         state = self.state_of(case)
         return self._event(case, from_state=state, to_state=state, actor=actor, comment=comment, **event_fields)
 
-    def opened(self, case: M, *, actor: Any, comment: str, tell: bool = True) -> models.Model:
+    def opened(self, case: M, *, actor: AbstractBaseUser | None, comment: str, tell: bool = True) -> models.Model:
         """The first event of a saved case (from no state to its initial one), and the hook unless ``tell`` is
         false (a report merged into an open case tells no one)."""
         event = self._event(case, from_state="", to_state=self.state_of(case), actor=actor, comment=comment)
@@ -119,7 +122,7 @@ class Workflow(Generic[M]):
         return event
 
     def _event(
-        self, case: M, *, from_state: str, to_state: str, actor: Any, comment: str, **fields: Any
+        self, case: M, *, from_state: str, to_state: str, actor: AbstractBaseUser | None, comment: str, **fields: Any
     ) -> models.Model:
         values = {name: value for name, value in fields.items() if value is not None}
         return self.event_model._default_manager.create(
