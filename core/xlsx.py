@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,6 +29,26 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # keeps it on the same audit list as the ledger exports — who, what, which place and filters, how many rows, the file
 # and its checksum (README, "every export is an audit row").
 excel_handed_out = Signal()
+
+
+# Formula injection (OWASP "CSV injection"): a spreadsheet runs a text cell as a formula when it starts with "=", or
+# once someone edits a cell that starts with "+", "-", "@", a tab or a carriage return. A household's address or a
+# project's name is typed by people, so every text cell the system writes that starts so is made inert: stored as
+# text with the quote prefix, the workbook form of OWASP's leading apostrophe — the cell shows the text as typed and
+# stays text when edited, and =HYPERLINK(...) in an address is never a link that sends the row's ID number away.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def make_inert(cell: Any) -> Any:
+    """``cell`` (of any openpyxl worksheet) as text with the quote prefix when its value is formula-like."""
+    if formula_like(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 class Kind(Enum):
@@ -63,7 +84,7 @@ def styled(sheet: Any, value: Any, column: Column | None = None, *, bold: bool =
     """One cell with its column's format (and bold, for headers and totals)."""
     if column is not None and column.kind == Kind.ID and value is not None:
         value = str(value)
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = make_inert(WriteOnlyCell(sheet, value=value))
     if column is not None and column.kind in FORMATS:
         cell.number_format = FORMATS[column.kind]
     if bold:
@@ -93,14 +114,14 @@ class Sheet:
         self.sheet.freeze_panes = f"A{len(above) + 2}"
         for row, text in enumerate(above, start=1):
             self.sheet.merged_cells.add(f"A{row}:{last}{row}")
-            cell = WriteOnlyCell(self.sheet, value=text)
+            cell = make_inert(WriteOnlyCell(self.sheet, value=text))
             if row == 1:
                 cell.font = Font(bold=True, size=14)
                 cell.alignment = Alignment(horizontal="center")
             self.sheet.append([cell])
         heads = []
         for column in self.columns:
-            cell = WriteOnlyCell(self.sheet, value=column.header)
+            cell = make_inert(WriteOnlyCell(self.sheet, value=column.header))
             cell.font = Font(bold=True)
             if above:
                 cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -111,10 +132,16 @@ class Sheet:
         sheet = self.sheet
         cells: list[Any] = []
         for value, style, is_id in zip(values, self._styles, self._ids, strict=True):
-            if value is None or style is None:
+            if is_id and value is not None:
+                value = str(value)
+            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                # Its own copy of the column's style: the quote prefix must not reach the column's other cells.
+                own = StyleArray(style) if style is not None else None
+                cells.append(make_inert(Cell(sheet, row=1, column=1, value=value, style_array=own)))
+            elif value is None or style is None:
                 cells.append(value)
             else:
-                cells.append(Cell(sheet, row=1, column=1, value=str(value) if is_id else value, style_array=style))
+                cells.append(Cell(sheet, row=1, column=1, value=value, style_array=style))
         sheet.append(cells)
         for index in self._totalled:
             if values[index] is not None:

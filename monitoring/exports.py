@@ -6,6 +6,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from core.xlsx import make_inert
 from monitoring.selectors.notices import NoticeSheet
 
 HEADERS = ("序号", "户主姓名", "身份证号", "家庭人口", "类别", "理由")
@@ -29,6 +30,9 @@ def notice_sheet_xlsx(sheet: NoticeSheet) -> bytes:
     thin = Side(style="thin")
     for index, row in enumerate(sheet.rows, start=1):
         ws.append([index, row.head_name, row.id_number_masked, row.size, row.category, row.reason])
+    for line in ws.iter_rows(min_row=1, max_row=ws.max_row):
+        for cell in line:
+            make_inert(cell)  # a reason or a name typed as a formula stays text (core.xlsx)
     for line in ws.iter_rows(min_row=3, max_row=ws.max_row):
         for cell in line:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -38,6 +42,7 @@ def notice_sheet_xlsx(sheet: NoticeSheet) -> bytes:
         cell.font = Font(bold=True)
     ws.append([])
     ws.append([sheet.where_to_object])
+    make_inert(ws.cell(row=ws.max_row, column=1))
     ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=last)
     for column, width in zip("ABCDEF", WIDTHS, strict=True):
         ws.column_dimensions[column].width = width

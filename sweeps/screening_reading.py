@@ -15,7 +15,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import DomainError
 from households import idnumbers
-from households.imports.columns import cell_text, header_key
+from households.imports.columns import FORMULA_REFUSED, cell_text, formula_in, header_key
 from sweeps.screening_catalogue import EventType, event_type_by_label
 
 MAX_ROWS: Final = 50_000
@@ -107,7 +107,8 @@ def _amount(value: Any) -> Decimal | None:
 def read_screening(source: IO[bytes], *, department: str, today: datetime.date) -> ScreeningSheet:
     """Parse the first sheet (read-only, values only); ``department`` decides which event types are allowed."""
     try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+        # Formulas as written, so that a formula in a data cell is refused (households.imports.columns.formula_in).
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise ScreeningFileError("文件无法读取：请上传用 Excel、WPS 或 LibreOffice 保存的 .xlsx 文件") from exc
     sheet = ScreeningSheet()
@@ -144,7 +145,10 @@ def _row(
     number: int, raw: dict[str, Any], *, department: str, today: datetime.date, errors: list[RowError]
 ) -> ScreenedRow | None:
     headers = {column.key: column.header for column in COLUMNS}
-    found: list[RowError] = []
+    found = [RowError(number, headers[key], FORMULA_REFUSED) for key, value in raw.items() if formula_in(value)]
+    if found:
+        errors.extend(found)
+        return None
     id_number = idnumbers.normalize(cell_text(raw.get("id_number")))
     try:
         idnumbers.parse(id_number, today=today)

