@@ -37,6 +37,7 @@ class FundUse(models.TextChoices):
     CONSUMPTION = "consumption", _("消费帮扶")
     MANAGEMENT_FEE = "management_fee", _("项目管理费")
     RELOCATION_DEBT_REPAYMENT = "relocation_debt_repayment", _("偿还“十三五”易地扶贫搬迁债务")
+    # Banned uses stay choices, marked （禁止）: old or imported rows may hold them (NR-FUND-01).
     UNIT_BASIC_EXPENDITURE = "unit_basic_expenditure", _("单位基本支出（禁止）")
     VEHICLES_COMMS_EQUIPMENT = "vehicles_comms_equipment", _("交通工具及通讯设备（禁止）")
     BUILDINGS = "buildings", _("修建楼堂馆所（禁止）")

@@ -16,6 +16,7 @@ def money(label: Any, **options: Any) -> forms.DecimalField:
 
 class BatchForm(BootstrapMixin, forms.Form):
     county = forms.ChoiceField(label=_("县（区）"), choices=())
+    # 2021: the first year of the transition period (NR-POL-01); the service bounds the year by today's date.
     year = forms.IntegerField(label=_("资金年度"), min_value=2021, max_value=2100)
     level = forms.ChoiceField(label=_("下达层级"), choices=FundLevel.choices)
     source = forms.ChoiceField(label=_("资金来源"), choices=FundingSource.choices)
@@ -53,6 +54,7 @@ class AllocationForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         project = self.fields["project"]
         assert isinstance(project, forms.ChoiceField)
+        # The status is shown so a clerk sees which projects are not in the library yet (NR-PRJ-02) before choosing.
         project.choices = [
             ("", "—"),
             *((str(p.pk), f"{p.code} {p.name}（{p.get_status_display()}）") for p in projects),

@@ -22,6 +22,7 @@ class FundBatch(models.Model):
     document_no = models.CharField(_("文号"), max_length=100)
     amount = models.DecimalField(_("金额（元）"), max_digits=16, decimal_places=2)
     issued_on = models.DateField(_("下达日期"))
+    # NR-FUND-06: the share the year's budget-indicator document demands, when it states one (SPEC §15 C-14).
     industry_share_required = models.DecimalField(
         _("文件要求产业资金占比（%）"), max_digits=5, decimal_places=2, null=True, blank=True
     )

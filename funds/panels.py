@@ -10,6 +10,7 @@ from projects.panels import Panel
 
 
 def allocations_panel(user: User, project: Project) -> Panel | None:
+    # No panel at all, rather than an empty one, for roles without the funds pages.
     if not permissions.can_view(user):
         return None
     allocations = FundAllocation.objects.visible_to(user).filter(project=project).select_related("batch")

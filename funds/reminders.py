@@ -28,15 +28,18 @@ def payment_reminders(*, today: datetime.date) -> int:
             month, day = (int(part) for part in month_day.split("-"))
             deadline = datetime.date(today.year, month, day)
             when = deadline_phrase(today, deadline)
+            # Most days are no reminder day: skip before the county's books are read.
             if not when:
                 continue
             due = Decimal(str(pct))
+            # Held against this milestone, not the one in force today: before 30 June the county is warned about 50 %.
             result = county_compliance(county, today.year, on=today, against_pct=due)
             if result.allocated <= 0 or rules.payment_progress_ok(result.paid, result.allocated, due_pct=due):
                 continue
             share = share_pct(result.paid, result.allocated)
             title = f"衔接资金支付进度：{when}，现为 {share}%，须达到 {due}%（{len(result.behind)} 个项目滞后）"
             url = f"{reverse('funds:overview')}?county={county.code}&year={today.year}"
+            # Told to those who record the funds and to the county approvers, who chase the project units (SPEC §8.7).
             told += tell_county(county, Capability.RECORD_FUNDS, topic="projects", title=title, url=url)
             told += tell_county(county, Capability.APPROVE_PROJECT, topic="projects", title=title, url=url)
     return told

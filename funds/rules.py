@@ -39,6 +39,7 @@ def industry_share_ok(industry: Decimal, total: Decimal, *, min_pct: Decimal, la
     (``fund.industry_share_min_pct``, at least 50) and is not below last year's share."""
     if not at_least(industry, total, min_pct):
         return False
+    # None: the county had no linkage funds last year, so there is no share to stay above (SPEC §15 C-14).
     return last_year_pct is None or at_least(industry, total, last_year_pct)
 
 
@@ -51,6 +52,7 @@ def non_poor_village_share_ok(non_poor: Decimal, total: Decimal, *, max_pct: Dec
 def management_fee_ok(fee: Decimal, total: Decimal, *, max_pct: Decimal, level: str) -> bool:
     """NR-FUND-03: a county's project management fee is at most ``fund.management_fee_max_pct`` (1 %) of its linkage
     funds; NR-FUND-05: a city takes none of the funds allocated to counties (003 L1414)."""
+    # NR-FUND-05 is an absolute zero, not a share: any fee fails, whatever the whole.
     if level == "city":
         return fee == 0
     return at_most(fee, total, max_pct)
@@ -63,12 +65,15 @@ def milestone_pct(on: datetime.date, milestones: Iterable[tuple[str, int | str]]
     for month_day, pct in milestones:
         month, day = (int(part) for part in month_day.split("-"))
         if on >= datetime.date(on.year, month, day):
+            # max(): the parameter may list the milestones in any order. Decimal(str()) keeps 92 or "92.5" exact, with
+            # no binary float in between.
             due = max(due, Decimal(str(pct)))
     return due
 
 
 def payment_progress_ok(paid: Decimal, allocated: Decimal, *, due_pct: Decimal) -> bool:
     """The payments of a fund year reach the share due (NR-PRJ-09); nothing allocated is nothing due."""
+    # Without this, at_least() would fail the empty whole and list a county with nothing allocated as behind.
     if allocated <= 0:
         return True
     return at_least(paid, allocated, due_pct)

@@ -30,6 +30,8 @@ from projects.choices import FundingSource
 ZERO = Decimal(0)
 
 # The linkage funds proper (衔接资金, SPEC §9.1): the base of the shares and caps of §9.5.
+# Narrower than LIBRARY_ONLY_SOURCES: integrated funds and bonds also pay library projects only, but they are
+# not part of these shares.
 LINKAGE_SOURCES = frozenset(
     {
         FundingSource.CENTRAL_LINKAGE,
@@ -59,6 +61,7 @@ def management_fee(allocation: FundAllocation) -> bool:
 
 
 def _sum(values: Any) -> Decimal:
+    # Start from a Decimal zero: an empty sum stays Decimal (not int 0) for the exact comparisons of core.percent.
     return sum(values, ZERO)
 
 
@@ -132,6 +135,7 @@ def due_pct(year: int, on: datetime.date, *, area_code: str) -> Decimal:
     milestone, a future year nothing."""
     if on.year < year:
         return ZERO
+    # Clamped to 31 December: a past year owes every milestone, read from the parameter in force that year.
     day = min(on, datetime.date(year, 12, 31))
     return rules.milestone_pct(day, parameter("fund.payment_milestones", area_code=area_code, on=day))
 
@@ -155,6 +159,8 @@ class _Books:
 
     def setting(self, key: str) -> Decimal:
         """A percentage setting of the county, as in force on 1 January of the fund year."""
+        # One date for the whole fund year: a setting changed mid-year applies from the next fund year, so a check
+        # does not change with the day it is viewed.
         return Decimal(str(parameter(key, area_code=self.county.code, on=datetime.date(self.year, 1, 1))))
 
 
@@ -162,6 +168,7 @@ def _industry_share(books: _Books) -> Check:
     """NR-FUND-06/07: industry share ≥ the year's figure (the setting and any document's own figure) and last
     year's."""
     min_pct = books.setting("fund.industry_share_min_pct")
+    # NR-FUND-06 and -07 both bind: the stricter of the setting and any batch document's own figure wins.
     for batch in books.linkage:
         if batch.industry_share_required is not None:
             min_pct = max(min_pct, batch.industry_share_required)
@@ -182,6 +189,7 @@ def _industry_share(books: _Books) -> Check:
 def _non_poor_villages(books: _Books) -> Check:
     """NR-FUND-02: ≤ 30 % to non-poor villages."""
     max_pct = books.setting("fund.non_poor_village_max_pct")
+    # The base is the money issued to the county ("reaching the county", 003 L1402), not what is allocated so far.
     non_poor = _sum(a.amount for a in books.linked if to_non_poor_village(a))
     return Check(
         rule="NR-FUND-02",
@@ -212,6 +220,7 @@ def _county_fee(books: _Books) -> Check:
 
 def _city_fee(books: _Books) -> Check:
     """NR-FUND-05: the city keeps no management fee."""
+    # Read from what the city withheld on its batches: that fee never reaches the county as an allocation.
     city_batches = [b for b in books.linkage if b.level == FundLevel.CITY]
     city_fee = _sum(b.fee_withheld for b in city_batches)
     return Check(
@@ -227,6 +236,7 @@ def _city_fee(books: _Books) -> Check:
 
 def _banned_uses(books: _Books) -> Check:
     """NR-FUND-01: banned uses are refused at entry; any that reached the rows (imports, old data) shows here."""
+    # Every source, not only the linkage funds: allocation_create refuses these uses whatever the batch's source.
     banned = _sum(a.amount for a in books.allocations if a.use in rules.BANNED_USES)
     return Check(
         rule="NR-FUND-01",
@@ -269,10 +279,13 @@ def _books(county: AdminArea, year: int, *, on: datetime.date, against_pct: Deci
     linkage = [b for b in batches if b.source in LINKAGE_SOURCES]
     allocations = list(FundAllocation.objects.filter(batch__in=batches).select_related("project__area", "batch"))
     paid_by_allocation: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    # (allocation, amount) pairs summed in Python: exact on SQLite, one query for all allocations. Payments dated
+    # after ``on`` are left out, so the progress is that of ``on``.
     for allocation_id, amount in Disbursement.objects.filter(
         allocation__batch__in=batches, paid_on__lte=on
     ).values_list("allocation_id", "amount"):
         paid_by_allocation[allocation_id] += amount
+    # The shares and NR-PRJ-09 concern linkage funds; other sources still count in by_source and the banned uses.
     linked = [a for a in allocations if a.batch.source in LINKAGE_SOURCES]
     return _Books(
         county=county,
@@ -426,6 +439,7 @@ def disclosure_sheet(*, area: AdminArea, year: int, user: User) -> DisclosureShe
     from projects.models import Project, ProjectBeneficiary
     from projects.selectors import beneficiaries_of
 
+    # Only projects that may receive money (in the library or later) are published with amounts (SPEC §9.7).
     projects = list(
         Project.objects.visible_to(user)
         .filter(area__code__startswith=area.prefix, year=year, status__in=FUNDABLE_STATUSES)
@@ -443,6 +457,7 @@ def disclosure_sheet(*, area: AdminArea, year: int, user: User) -> DisclosureShe
         paid[project_id] += amount
     planned = {p.pk: _sum(f.amount for f in p.fundings.all()) for p in projects}
     level = area.level
+    # Only the village notice names beneficiary households (SPEC §9.7); the others list projects and amounts.
     if level == AreaLevel.VILLAGE:
         columns = ["序号", "项目名称", "建设内容", "计划投资（元）", "安排资金（元）", "受益农户（户）", "其中脱贫户",
                    "其中监测户", "受益农户"]  # fmt: skip
@@ -489,6 +504,7 @@ def disclosure_sheet(*, area: AdminArea, year: int, user: User) -> DisclosureShe
         totals=totals,
         notice_days=project_policy.notice_days(area.code, on=timezone.localdate()),
     )
+    # The county also discloses the money it received (SPEC §9.7: the allocation plan and its results).
     if level == AreaLevel.COUNTY:
         sheet.batches = list(
             FundBatch.objects.visible_to(user).filter(county=area, year=year).order_by("issued_on", "pk")

@@ -26,6 +26,7 @@ CENT = Decimal("0.01")
 
 
 def _money(value: Decimal, field: str, label: str) -> Decimal:
+    # Refused, not rounded: the amount must match the document or voucher to the fen.
     if value != value.quantize(CENT):
         raise DomainError(f"{label}最多保留两位小数（分）", field=field)
     if value <= 0:
@@ -61,6 +62,7 @@ def batch_register(*, actor: User, data: BatchInput) -> FundBatch:
         raise DomainError("请选择资金类别", field="category")
     document_no = required_text(data.document_no, "document_no", "资金文号")
     amount = _money(data.amount, "amount", "下达金额")
+    # 2021 opens the transition period (NR-POL-01); next year's money may be issued before the year starts (提前下达).
     if not 2021 <= data.year <= timezone.localdate().year + 1:
         raise DomainError(f"资金年度 {data.year} 不合理", field="year")
     if data.issued_on > timezone.localdate():
@@ -70,10 +72,12 @@ def batch_register(*, actor: User, data: BatchInput) -> FundBatch:
         raise DomainError("文件要求的产业资金占比应在 0 到 100 之间", field="industry_share_required")
     if data.fee_withheld < 0:
         raise DomainError("提取的管理费不能为负数", field="fee_withheld")
+    # NR-FUND-05 binds the city only: the SPEC caps nothing the central or regional level withholds.
     if data.level == FundLevel.CITY and not rules.management_fee_ok(
         data.fee_withheld, amount, max_pct=Decimal(0), level=FundLevel.CITY
     ):
         raise DomainError("市级不得从分配到县的衔接资金中提取项目管理费（NR-FUND-05）", field="fee_withheld")
+    # funds_one_batch_per_document is the guard; this turns a duplicate into a field message, not an IntegrityError.
     if FundBatch.objects.filter(county=data.county, document_no=document_no, source=data.source).exists():
         raise DomainError(f"文号“{document_no}”的{FundingSource(data.source).label}已登记", field="document_no")
     return FundBatch.objects.create(
@@ -91,6 +95,7 @@ def batch_register(*, actor: User, data: BatchInput) -> FundBatch:
     )
 
 
+# Summed in Python over Decimal, not SQL SUM: SQLite's numeric is inexact and overspending is checked to the fen.
 def allocated_total(batch: FundBatch) -> Decimal:
     return sum(batch.allocations.values_list("amount", flat=True), Decimal(0))
 
@@ -113,17 +118,23 @@ def allocation_create(
     """资金分配: money of a batch to a project for one use. Refused: a project not in the library for the sources that
     pay library projects only (NR-PRJ-02, "项目先入库再立项实施"), a banned use (NR-FUND-01), a banned project type
     (NR-PRJ-04), more than the batch has left."""
+    # Lock the batch before anything reads its balance: a second clerk allocating from it waits here, then sees the
+    # first allocation in the total. ``of=self`` leaves the county row (joined for the check) unlocked.
     batch = FundBatch.objects.select_for_update(of=("self",)).select_related("county").get(pk=batch.pk)
     require(permissions.can_record_funds(actor, batch.county.code))
     project = Project.objects.select_related("area", "category").get(pk=project.pk)
+    # A batch is issued to one county (资金下达): it cannot pay another county's project, even one the actor sees.
     if not same_county(project.area.code, batch.county.code):
         raise DomainError("资金只能分配给本县的项目", field="project")
+    # NR-PRJ-02 binds only the sources it names; social money, for one, may pay a project not in the library yet.
     if batch.source in LIBRARY_ONLY_SOURCES and project.status not in FUNDABLE_STATUSES:
         raise DomainError(
             f"项目“{project.name}”尚未入库（当前：{project.get_status_display()}），不得安排"
             f"{FundingSource(batch.source).label}（项目先入库再立项实施，NR-PRJ-02）",
             field="project",
         )
+    # Checked again although entry refuses banned types: an administrator may ban a class after its projects
+    # entered the library, and NR-PRJ-04 bars funding as well as entry.
     if project.category.banned:
         raise DomainError(f"“{project.category.name}”属于禁止安排资金的项目类型（NR-PRJ-04）", field="project")
     if use not in FundUse.values:
@@ -157,6 +168,8 @@ def disbursement_record(
 ) -> Disbursement:
     """资金支付 (SPEC §9.6): a payment against an allocation, while the project is built and until its assets are
     handed over; never more than the allocation has left."""
+    # Lock the allocation, not its batch: a payment draws on the allocation's balance, and payments against
+    # different allocations of one batch need not wait for each other.
     allocation = (
         FundAllocation.objects.select_for_update(of=("self",))
         .select_related("project__area", "batch")
@@ -164,6 +177,8 @@ def disbursement_record(
     )
     project = allocation.project
     require(permissions.can_record_payment(actor, project.area.code))
+    # Money is paid once the implementation plan with its payment plan is approved (P-7, 003 L1492), and no more
+    # after the assets are handed over (P-12 closes the project).
     if project.status not in PAYABLE_STATUSES:
         raise DomainError(f"项目当前为“{project.get_status_display()}”，批复实施方案后方可支付资金", field="allocation")
     amount = _money(amount, "amount", "支付金额")

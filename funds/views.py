@@ -42,12 +42,13 @@ def _year(request: AuthenticatedHttpRequest) -> int:
 def _county(request: AuthenticatedHttpRequest) -> AdminArea | None:
     counties = counties_of(request.user)
     code = request.GET.get("county", "")
+    # Looked up among the user's counties only: a code from elsewhere falls back instead of opening that county.
     return (counties.filter(code=code).first() if code else None) or counties.first()
 
 
 @scoped_view
 def funds_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The county funds page (issue §2): the checks of SPEC §9.5 and §8.7 computed now, money by source, projects
+    """The county funds page: the checks of SPEC §9.5 and §8.7 computed now, money by source, projects
     behind the payment milestone, and the batches of the year."""
     if not permissions.can_view(request.user):
         raise PermissionDenied
@@ -72,6 +73,7 @@ def ledger_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     if county is None:
         raise PermissionDenied
     year = _year(request)
+    # From visible_to(): the Excel file never holds a row the user could not open on the page.
     ledger = selectors.fund_ledger(FundBatch.objects.visible_to(request.user).filter(county=county, year=year))
     compliance = selectors.county_compliance(county, year, on=timezone.localdate())
     return excel_download(
@@ -107,6 +109,8 @@ def batch_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _fundable_projects(batch: FundBatch) -> QuerySet[Project]:
+    # Projects not yet in the library stay listed: allocation_create refuses them by naming NR-PRJ-02, and sources
+    # outside that rule may fund them. Closed and handed-over projects take no new money.
     closed = (
         ProjectStatus.REJECTED,
         ProjectStatus.WITHDRAWN,
@@ -126,6 +130,7 @@ class BatchDetailView(JurisdictionScopedMixin, DetailView[FundBatch]):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         batch: FundBatch = self.object
+        # The batch passed scoping in get_object(); the ledger selector gives the page the Excel file's totals.
         ledger = selectors.fund_ledger(FundBatch.objects.filter(pk=batch.pk))
         can_record = permissions.can_record_funds(self.request.user, batch.county.code)
         context.update(
@@ -149,6 +154,7 @@ def allocation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     try:
         raise_first_error(form)
         data = form.cleaned_data
+        # The posted id is looked up among this county's projects only, so a forged id cannot reach another county.
         project = projects.filter(pk=data.pop("project")).first()
         if project is None:
             raise DomainError("请选择本县的项目", field="project")
@@ -171,6 +177,7 @@ class AllocationDetailView(JurisdictionScopedMixin, DetailView[FundAllocation]):
         context = super().get_context_data(**kwargs)
         allocation: FundAllocation = self.object
         payments = list(allocation.disbursements.select_related("created_by").order_by("paid_on", "pk"))
+        # The same total the service checks a payment against, so the page shows the balance it will enforce.
         paid = services.paid_total(allocation)
         can_pay = permissions.can_record_payment(self.request.user, allocation.project.area.code)
         context.update(
@@ -200,6 +207,7 @@ def payment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @scoped_view
 def disclosure(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Project and fund notices at county, township and village level (SPEC §8.8, §9.7), printable and as Excel."""
+    # The notices are posted in public (SPEC §9.7), so the right to see projects suffices; no funds right needed.
     if not has_capability(request.user, Capability.VIEW_PROJECTS):
         raise PermissionDenied
     areas = (

@@ -52,6 +52,7 @@ class ProjectForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, areas: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Next year by default: projects are planned the year before they are built (NR-PRJ-10).
         self.fields["year"].initial = timezone.localdate().year + 1
         category = self.fields["category"]
         assert isinstance(category, forms.ChoiceField)

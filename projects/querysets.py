@@ -13,9 +13,11 @@ class ProjectQuerySet(JurisdictionQuerySet[_M]):
     (SPEC §1.3 rule 1, §8.9)."""
 
     jurisdiction_fields = ("area__code",)
+    # A territory is not enough: roles without the projects capability (a department screener) see no project.
     territory_capability = "accounts.view_projects"
 
     def in_county(self, code: str) -> Self:
+        # Without a user, for jobs and for a batch already scoped: every area of a county shares its 6-digit prefix.
         return self.filter(area__code__startswith=prefix_of(code, AreaLevel.COUNTY))
 
 
@@ -28,6 +30,7 @@ class ProjectPartQuerySet(JurisdictionQuerySet[_M]):
 
 class AssetQuerySet(JurisdictionQuerySet[_M]):
     jurisdiction_fields = ("area__code",)
+    # Its own capability: the asset register has readers of its own (SPEC §1.3 "Register asset").
     territory_capability = "accounts.view_assets"
 
 

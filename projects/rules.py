@@ -28,6 +28,7 @@ def plan_deadlines(year: int) -> dict[str, datetime.date]:
     """NR-PRJ-10 (003 L1497–L1500): next year's plan by 30 November, in the library by 31 December, implementation
     plans approved by 31 March of the project year."""
     return {
+        # The plan and library entry fall in the year before the project year: projects are planned a year ahead.
         "plan": datetime.date(year - 1, 11, 30),
         "library": datetime.date(year - 1, 12, 31),
         "implementation": datetime.date(year, 3, 31),
@@ -47,6 +48,7 @@ def custodian_ok(*, public_welfare: bool, custodian: str) -> bool:
 
 def work_relief_posts_ok(posts_for_groups: int, posts: int, *, min_pct: Decimal) -> bool:
     """NR-PRJ-07 (003 L658–L660): at least 15 % of the posts of a work-relief project go to the 三类人员."""
+    # As Decimal so core.percent compares exactly (part × 100 against limit × whole), with no float division.
     return at_least(Decimal(posts_for_groups), Decimal(posts), min_pct)
 
 

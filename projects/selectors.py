@@ -54,24 +54,29 @@ def project_list_narrow(queryset: QuerySet[Project], *, chosen: ProjectFilter) -
     if chosen.year.isdigit():
         queryset = queryset.filter(year=int(chosen.year))
     if chosen.township:
+        # The first 9 digits are the township's prefix; filtering after visible_to() can only narrow the user's list.
         queryset = queryset.filter(area__code__startswith=chosen.township[:9])
     if chosen.category:
+        # A class's code prefixes its subtree, so choosing a top-level class lists all its subtypes.
         queryset = queryset.filter(category__code__startswith=chosen.category)
     if chosen.query:
         queryset = queryset.filter(Q(name__icontains=chosen.query) | Q(code__icontains=chosen.query))
     return (
         queryset.select_related("area__parent", "category")
+        # For display only: money a rule checks is summed in Python over Decimal values (see funds.selectors).
         .annotate(investment=Sum("fundings__amount"))
         .order_by("-year", "code")
     )
 
 
+# Subqueries, not prefetched flags: the marks come with the beneficiaries in one query, however many there are.
 def _flags() -> tuple[Exists, Exists]:
     exited = Exists(
         HouseholdFlag.objects.filter(
             household=OuterRef("household"), kind=HouseholdFlagKind.EXITED_POOR, valid_to__isnull=True
         )
     )
+    # Monitored includes a subject whose elimination is under way or on hold: the risk is not gone (SPEC §4.11).
     monitored = Exists(
         MonitoringSubject.objects.filter(household=OuterRef("household"), status__in=OPEN_SUBJECT_STATUSES)
     )
@@ -126,12 +131,14 @@ def project_actions(user: User, project: Project) -> list[str]:
     actions = [name for name, right in _STEP_FOR.get(status, []) if right(user, project)]
     stage = NOTICE_OF.get(status)
     if (
+        # A stage's notice is posted once (projects_one_notice_per_stage), so the button goes once it is up.
         stage is not None
         and not project.disclosures.filter(stage=stage).exists()
         and permissions.can_post_notice(user, project, stage)
     ):
         actions.append("notice")
     if P.REJECTED in TRANSITIONS[status]:
+        # Mirrors _close(): the township rejects at its own steps, the county at any review step.
         township_level = status in (P.PROPOSED, P.APPRAISED)
         if (township_level and permissions.can_review_as_township(user, project)) or permissions.can_approve_as_county(
             user, project
@@ -174,6 +181,7 @@ def asset_attention(on: datetime.date, *, area_code: str = "") -> dict[str, Q]:
     distributed within ``asset.distribution_due_days`` (180); NR-ASSET-02: a public-welfare asset with no
     custodian."""
     due_days = int(parameter("asset.distribution_due_days", area_code=area_code, on=on))
+    # One year back; 29 February has no twin in the year before, so it steps back to the 28th.
     since = (
         on.replace(year=on.year - 1) if not (on.month == 2 and on.day == 29) else on.replace(year=on.year - 1, day=28)
     )
@@ -184,12 +192,15 @@ def asset_attention(on: datetime.date, *, area_code: str = "") -> dict[str, Q]:
         .filter(Q(used__isnull=True) | Q(used__lt=F("amount")))
     )
     return {
+        # Q objects, not querysets: the asset list and the four-checks sweep (FC-GAP-MISSED-AID-06) apply the same
+        # conditions. An asset transferred within the year has not had a year to earn, so it is not idle yet.
         "idle": Q(status=AssetStatus.IDLE)
         | Q(
             Q(nature=AssetNature.OPERATING, status=AssetStatus.IN_USE, transferred_on__lte=since),
             ~Exists(recent_income),
         ),
         "undistributed": Q(Exists(old_income)),
+        # A disposed asset needs no custodian.
         "no_custodian": Q(nature=AssetNature.PUBLIC_WELFARE, custodian="") & ~Q(status=AssetStatus.DISPOSED),
     }
 

@@ -96,9 +96,11 @@ class ProjectListView(JurisdictionScopedMixin, ListView[Project]):
 
 def _project_input(form: ProjectForm, fundings: Any, areas: QuerySet[Any]) -> services.ProjectInput:
     data = form.cleaned_data
+    # Looked up among the user's places: a code from elsewhere reads as "choose a place", like a missing one.
     area = areas.filter(code=data["area"]).first()
     if area is None:
         raise DomainError("请选择建设地点", field="area")
+    # The classification is not place-bound; the service refuses a banned class or one that is not a leaf.
     category = ProjectCategory.objects.filter(pk=data["category"]).first()
     if category is None:
         raise DomainError("请选择项目类别", field="category")
@@ -163,6 +165,7 @@ def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @scoped_view(model=Project)
 def project_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = get_visible_or_404(Project, request.user, pk=pk)
+    # 404 above for a project outside the territory, 403 here for one the user sees but may not edit (STYLE rule 11).
     if not permissions.can_edit(request.user, project):
         raise PermissionDenied
     return _edit_page(request, project)
@@ -207,6 +210,7 @@ class ProjectDetailView(JurisdictionScopedMixin, DetailView[Project]):
                 "notice": NoticeForm(
                     initial={
                         "starts_on": timezone.localdate(),
+                        # Both ends count as notice days (geo.workdays.notice_long_enough), hence days - 1.
                         "ends_on": timezone.localdate() + datetime.timedelta(days=notice_days - 1),
                     }
                 ),
@@ -276,6 +280,7 @@ def _beneficiary(request: AuthenticatedHttpRequest, project: Project) -> Any:
     )
 
 
+# projects.urls builds one route per key, so a command is reachable only if it is listed here.
 COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, Project], Any], str]] = {
     "appraise": (_comment_step("appraise"), _("论证通过，待乡镇审核")),
     "township_review": (_comment_step("township_review"), _("乡镇审核通过，报县级审定")),
@@ -365,6 +370,7 @@ class AssetListView(JurisdictionScopedMixin, ListView[ProjectAsset]):
     template_name = "projects/asset_list.html"
 
     def scope_queryset(self, queryset: QuerySet[ProjectAsset]) -> QuerySet[ProjectAsset]:
+        # The due days for "undistributed" are the parameter of the user's area, the most specific that applies.
         area = getattr(self.request.user, "area", None)
         return selectors.asset_list_narrow(
             queryset, chosen=_asset_filter(self.request), on=timezone.localdate(), area_code=area.code if area else ""
@@ -426,8 +432,10 @@ class AssetDetailView(JurisdictionScopedMixin, DetailView[ProjectAsset]):
         context = super().get_context_data(**kwargs)
         asset: ProjectAsset = self.object
         incomes = list(asset.incomes.prefetch_related("uses__household").order_by("-received_on"))
+        # The same balance the service checks a distribution against, so the page shows what it will enforce.
         rows = [(income, services.undistributed(income)) for income in incomes]
         context.update(
+            # No forms for a disposed asset: the services refuse every change to it.
             can_manage=permissions.can_manage_assets(self.request.user, asset.area.code)
             and asset.status != AssetStatus.DISPOSED,
             incomes=rows,
@@ -488,6 +496,7 @@ def distribution_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         data = form.cleaned_data
         household = None
         if data["household_no"].strip():
+            # Looked up among the user's households: one outside the territory is 404, like a missing one.
             household = get_object_or_404(
                 Household.objects.visible_to(request.user), household_no=data["household_no"].strip()
             )

@@ -18,6 +18,7 @@ class BatchSerializer(serializers.ModelSerializer[FundBatch]):
 
 
 class BatchInputSerializer(serializers.Serializer[Any]):
+    # By area code, not primary key: the 12-digit codes are the same in every database and every client knows them.
     county = serializers.CharField(help_text="the county's 12-digit code")
     year = serializers.IntegerField()
     level = serializers.ChoiceField(choices=FundLevel.choices)

@@ -41,6 +41,7 @@ class FundBatchViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Fu
         payload = BatchInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
+        # Missing and outside the territory get the same answer (STYLE rule 11), so a code reveals nothing.
         county = counties_of(signed_in(request)).filter(code=data.pop("county")).first()
         if county is None:
             raise ValidationError({"county": "没有这个县，或不在您的辖区内"})
@@ -66,6 +67,7 @@ class FundBatchViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Fu
     )
     @action(detail=False, methods=["get"])
     def compliance(self, request: Request) -> Response:
+        # A list action reads no scoped row, so the capability is checked here and the county comes from counties_of().
         if not permissions.can_view(signed_in(request)):
             raise PermissionDenied
         counties = counties_of(signed_in(request))
@@ -95,4 +97,5 @@ class FundAllocationViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewS
         payload = PaymentInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.disbursement_record(actor=signed_in(request), allocation=allocation, **payload.validated_data)
+        # Re-read through get_queryset(): the payments prefetched with ``allocation`` predate the new one.
         return Response(AllocationSerializer(self.get_queryset().get(pk=pk)).data, status=status.HTTP_201_CREATED)

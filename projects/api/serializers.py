@@ -85,6 +85,7 @@ class ProjectInputSerializer(serializers.Serializer[Any]):
     labour_pay = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=Decimal(0))
 
 
+# Listed here, not taken from PROJECT_STEPS: implementation, accept and evaluate take fields of their own.
 STEP_ACTIONS = [
     "appraise", "township_review", "county_approve", "enter_library", "plan", "implementation", "start", "accept",
     "evaluate", "transfer_assets", "reject", "withdraw", "cancel",

@@ -45,6 +45,7 @@ class ProjectViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Proj
     ordering = ["-year", "code"]
 
     def _reload(self, pk: Any) -> Response:
+        # Re-read through get_queryset(): scoped, and with fresh annotations and prefetches after the command.
         return Response(ProjectSerializer(self.get_queryset().get(pk=pk)).data)
 
     @extend_schema(request=ProjectInputSerializer, responses=ProjectSerializer)
@@ -52,9 +53,12 @@ class ProjectViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Proj
         payload = ProjectInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
+        # Same answer for a missing place and one outside the territory (STYLE rule 11).
         area = selectors.areas_for_projects(signed_in(request)).filter(code=data.pop("area")).first()
         if area is None:
             raise ValidationError({"area": "没有这个乡镇或村，或不在您的辖区内"})
+        # By classification code, not pk: clients know the provincial codes, and pks differ between databases.
+        # A retired class (active=False) takes no new project.
         category = ProjectCategory.objects.filter(code=data.pop("category"), active=True).first()
         if category is None:
             raise ValidationError({"category": "项目类别不存在"})
@@ -78,12 +82,14 @@ class ProjectViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Proj
         elif step == "implementation":
             services.project_approve_implementation(project=project, actor=actor, plan=data["plan"])
         elif step == "accept":
+            # Optional in the serializer, which serves every step; only acceptance needs the date.
             if data["accepted_on"] is None:
                 raise ValidationError({"accepted_on": "请填写验收日期"})
             services.project_accept(
                 project=project, actor=actor, accepted_on=data["accepted_on"], comment=data["comment"]
             )
         else:
+            # JSON object keys are strings: target ids arrive as "12", and any other key is ignored.
             actuals = {int(key): value for key, value in data["actuals"].items() if str(key).isdigit()}
             services.project_evaluate(project=project, actor=actor, evaluation=data["evaluation"], actuals=actuals)
         return self._reload(pk)
@@ -147,6 +153,7 @@ class AssetViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Projec
         payload = DistributionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
+        # The income must belong to the asset in the URL, so the asset's scoping covers it.
         income = AssetIncome.objects.filter(asset=asset, pk=data.pop("income")).first()
         if income is None:
             raise ValidationError({"income": "该资产没有这笔收益"})

@@ -79,11 +79,13 @@ def _validate(project: Project, data: AssetInput) -> None:
 @transaction.atomic
 def asset_register(*, project: Project, actor: User, data: AssetInput) -> ProjectAsset:
     """登记造册 (004 L342–L348): an asset the accepted project formed, with its owner confirmed once."""
+    # Lock the project: a registration racing the transfer (P-12), which ends registration, waits for it.
     project = Project.objects.select_for_update(of=("self",)).select_related("area").get(pk=project.pk)
     require(permissions.can_manage_assets(actor, project.area.code))
     if project.status not in REGISTRABLE:
         raise TransitionNotAllowed(f"项目当前为“{project.get_status_display()}”，完工验收后方可登记资产")
     _validate(project, data)
+    # As for project codes: the asset code carries the pk, known only after the insert.
     asset = ProjectAsset.objects.create(
         project=project,
         code=f"TMP-{timezone.now().timestamp()}",
@@ -168,6 +170,7 @@ def distribution_record(
 ) -> AssetDistribution:
     """收益分配 (004 L348): a use of an income, never more than what is left of it. Payments to a household must be
     paid labour (NR-ASSET-01, "严禁简单发钱发物"); anything else is refused with the rule named."""
+    # Lock the income before reading what is left of it: two distributions at once cannot spend it twice.
     income = AssetIncome.objects.select_for_update(of=("self",)).select_related("asset__area").get(pk=income.pk)
     require(permissions.can_manage_assets(actor, income.asset.area.code))
     if use not in IncomeUse.values:

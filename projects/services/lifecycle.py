@@ -44,11 +44,14 @@ P = ProjectStatus
 TRANSITIONS: Final[Mapping[ProjectStatus, frozenset[ProjectStatus]]] = {
     P.PROPOSED: frozenset({P.APPRAISED, P.REJECTED, P.WITHDRAWN}),
     P.APPRAISED: frozenset({P.TOWNSHIP_REVIEWED, P.REJECTED, P.WITHDRAWN}),
+    # APPRAISED again reopens the township review; no withdrawal once the file is with the county, which decides.
     P.TOWNSHIP_REVIEWED: frozenset({P.COUNTY_APPROVED, P.APPRAISED, P.REJECTED}),
     P.COUNTY_APPROVED: frozenset({P.IN_LIBRARY, P.REJECTED}),
+    # Rejection belongs to the reviews (SPEC §8.3: P-2 … P-4); once in the library a project is cancelled instead.
     P.IN_LIBRARY: frozenset({P.IN_ANNUAL_PLAN, P.CANCELLED}),
     P.IN_ANNUAL_PLAN: frozenset({P.APPROVED_FOR_IMPLEMENTATION, P.CANCELLED}),
     P.APPROVED_FOR_IMPLEMENTATION: frozenset({P.IN_PROGRESS, P.CANCELLED}),
+    # No side exit once works have started: money is paid against the project (SPEC §9.6), so it ends in acceptance.
     P.IN_PROGRESS: frozenset({P.ACCEPTED}),
     P.ACCEPTED: frozenset({P.EVALUATED}),
     P.EVALUATED: frozenset({P.ASSETS_TRANSFERRED}),
@@ -80,6 +83,7 @@ def _notice_has_run(project: Project, to: str) -> None:
     notice = NOTICE_BEFORE.get(ProjectStatus(to))
     if notice is not None and to != P.APPRAISED:
         posted = project.disclosures.filter(stage=notice).first()
+        # The last day of a notice is still notice time (objections may come in): the next step waits for the day after.
         if posted is None or posted.ends_on >= timezone.localdate():
             raise DomainError(f"请先完成“{notice.label}”（公示期满后方可办理下一步）", field="notice")
 
@@ -93,12 +97,14 @@ PROJECT: Final = Workflow(
     event_case="project",
     state_field="status",
     lock_related=("area", "category"),
+    # A guard of the engine, not a check in each service: no step can pass a level whose notice has not run.
     guard=_notice_has_run,
 )
 
 
 def _check_category(category: ProjectCategory) -> None:
     """NR-PRJ-04 and classification at the last level (SPEC §8.2)."""
+    # Asked of the database each time: administrators keep the tree, and a class may have been split since proposal.
     is_leaf = not category.children.exists()
     if not rules.category_allowed(banned=category.banned, is_leaf=is_leaf):
         if category.banned:
@@ -133,16 +139,19 @@ def _validate(data: ProjectInput) -> None:
     required_text(data.name, "name", "项目名称")
     required_text(data.implementing_unit, "implementing_unit", "实施单位")
     required_text(data.content, "content", "建设内容")
+    # SPEC §8.3 P-1: the location goes down to township and village (001 L312); a county is not a project site.
     if data.area.level not in (AreaLevel.TOWNSHIP, AreaLevel.VILLAGE):
         raise DomainError("建设地点须具体到乡镇或村（宁乡振发〔2021〕34号）", field="area")
     if data.planned_end < data.planned_start:
         raise DomainError("计划完工不能早于计划开工", field="planned_end")
+    # 2021 opens the transition period (NR-POL-01); five years ahead covers the library's five-year plans (SPEC §8.1).
     if not 2021 <= data.year <= timezone.localdate().year + 5:
         raise DomainError(f"项目年度 {data.year} 不合理", field="year")
     _check_category(data.category)
     if not data.fundings:
         raise DomainError("请至少填写一项资金来源和计划投资", field="fundings")
     sources = [source for source, _amount in data.fundings]
+    # Mirrors projects_one_row_per_source, to name the field instead of failing with an IntegrityError.
     if len(set(sources)) != len(sources):
         raise DomainError("同一资金来源只能填写一行", field="fundings")
     for source, amount in data.fundings:
@@ -150,6 +159,7 @@ def _validate(data: ProjectInput) -> None:
             raise DomainError(f"资金来源“{source}”不存在", field="fundings")
         if amount <= 0:
             raise DomainError(f"“{FundingSource(source).label}”的计划投资须大于 0", field="fundings")
+    # Mirrors the projects_posts constraint, for the message; the 15 % share of NR-PRJ-07 is checked at entry.
     if data.posts_for_groups > data.work_relief_posts:
         raise DomainError("吸纳三类人员的岗位数不能超过用工岗位总数", field="posts_for_groups")
 
@@ -159,6 +169,7 @@ def project_propose(*, actor: User, data: ProjectInput) -> Project:
     """P-1 村社申请 (000 L571): a village, township, county or project unit proposes a project of its place."""
     require(permissions.can_propose(actor, data.area.code))
     _validate(data)
+    # The code carries the row's pk, known only after the insert: a unique placeholder first, the real code after.
     project = Project.objects.create(
         code=f"TMP-{timezone.now().timestamp()}",
         name=data.name.strip(),
@@ -187,6 +198,7 @@ def project_propose(*, actor: User, data: ProjectInput) -> Project:
 
 
 def _editable(project: Project, actor: User) -> Project:
+    # Lock first, then check the right and the status on the fresh row, so a library entry cannot slip in between.
     project = PROJECT.lock(project)
     require(permissions.can_edit(actor, project))
     if project.status not in EDITABLE:
@@ -198,7 +210,9 @@ def _editable(project: Project, actor: User) -> Project:
 def project_update(*, project: Project, actor: User, data: ProjectInput) -> Project:
     """Complete or correct the file before library entry (SPEC §8.3); the fundings are replaced as a whole."""
     project = _editable(project, actor)
+    # A new place needs the right there too, or a proposer could move a file into an area they do not serve.
     require(permissions.can_propose(actor, data.area.code) or permissions.can_approve_as_county(actor, project))
+    # The project stays in its county's library (SPEC §8.1): its code carries the county's prefix.
     if not same_county(data.area.code, project.area.code):
         raise DomainError("建设地点须在项目所在县", field="area")
     _validate(data)
@@ -212,6 +226,7 @@ def project_update(*, project: Project, actor: User, data: ProjectInput) -> Proj
     ):  # fmt: skip
         setattr(project, field, getattr(data, field))
     project.save()
+    # Replaced as a whole, as the form sends the full list; simple-history keeps the deleted rows.
     project.fundings.all().delete()
     ProjectFunding.objects.bulk_create(
         [ProjectFunding(project=project, source=source, amount=amount) for source, amount in data.fundings]
@@ -221,12 +236,14 @@ def project_update(*, project: Project, actor: User, data: ProjectInput) -> Proj
 
 @transaction.atomic
 def target_remove(*, target: PerformanceTarget, actor: User) -> None:
+    # Only while the file is editable: after entry, removing the last target would undo the gate of NR-PRJ-01.
     _editable(target.project, actor)
     target.delete()
 
 
 @transaction.atomic
 def beneficiary_remove(*, beneficiary: ProjectBeneficiary, actor: User) -> None:
+    # Likewise: after entry the beneficiaries are the benefit linkage the county approved (NR-PRJ-03).
     _editable(beneficiary.project, actor)
     beneficiary.delete()
 
@@ -252,7 +269,9 @@ def beneficiary_add(
     """Link a household the project benefits (带贫益贫, SPEC §8.5); it must lie in the project's county and be
     visible to the actor."""
     project = _editable(project, actor)
+    # The actor must see the household, not only the project: linking shows it on the project's page and notices.
     require(Household.objects.visible_to(actor).filter(pk=household.pk).exists())
+    # A county's library serves its own households (SPEC §8.5); another county's cannot be counted here.
     if not same_county(household.managing_area.code, project.area.code):
         raise DomainError("受益农户须在项目所在县", field="household")
     if linkage_mode not in LinkageMode.values:
@@ -271,11 +290,14 @@ def project_notice_post(
     *, project: Project, actor: User, places: str, starts_on: datetime.date, ends_on: datetime.date
 ) -> ProjectDisclosure:
     """Post the notice of the project's current level (SPEC §8.8), at least ``notice.project_days`` long."""
+    # Locked so that two people posting one stage at once produce one notice; projects_one_notice_per_stage backs it.
     project = PROJECT.lock(project)
     stage = NOTICE_OF.get(ProjectStatus(project.status))
     if stage is None:
         raise TransitionNotAllowed(f"项目当前为“{project.get_status_display()}”，无需公示")
     require(permissions.can_post_notice(actor, project, stage))
+    # A setting, not a constant: the sources leave 三公示一公告 undefined, so its period is a design default
+    # (SPEC §15 C-26: ``notice.project_days`` = 7).
     min_days = policy.notice_days(project.area.code, on=timezone.localdate())
     if not notice_long_enough(starts_on, ends_on, min_days):
         raise DomainError(f"公示期不少于 {min_days} 天", field="ends_on")
@@ -296,6 +318,7 @@ def _step(to: ProjectStatus, right: Callable[[Any, Project], bool], label: str) 
     def step(*, project: Project, actor: User, comment: str = "") -> Project:
         project = PROJECT.lock(project)
         require(right(actor, project))
+        # The label stands in for an empty comment, so every event of the trail says what was decided.
         PROJECT.move(project, to=to, actor=actor, comment=comment or label)
         project.save(update_fields=["status", "updated_at"])
         return project
@@ -318,10 +341,13 @@ def project_enter_library(*, project: Project, actor: User, comment: str = "") -
     project = PROJECT.lock(project)
     require(permissions.can_approve_as_county(actor, project))
     PROJECT.allowed(project, P.IN_LIBRARY)
+    # Checked again at entry: the class may have been banned or split since the proposal (NR-PRJ-04, SPEC §8.2).
     _check_category(project.category)
     if not rules.has_performance_targets(project.targets.count()):
         raise DomainError("未设置绩效目标的项目不得纳入项目库（宁乡振发〔2021〕34号）", field="targets")
+    # Declared by the proposer or implied by the class, so an undeclared business-entity project meets NR-PRJ-03 too.
     required = project.benefits_business_entity or project.category.requires_benefit_linkage
+    # Exited households as of today: the 脱贫户 flag still open (valid_to unset).
     exited = project.beneficiaries.filter(
         household__flags__kind=HouseholdFlagKind.EXITED_POOR, household__flags__valid_to__isnull=True
     ).count()
@@ -329,6 +355,7 @@ def project_enter_library(*, project: Project, actor: User, comment: str = "") -
         raise DomainError(
             "扶持新型经营主体的项目须与脱贫户建立紧密的利益联结（请登记受益脱贫户）", field="beneficiaries"
         )
+    # NR-PRJ-07/08 gate entry: afterwards the file is frozen, and the posts and pay could no longer be corrected.
     if project.is_work_relief:
         _check_work_relief(project)
     PROJECT.move(project, to=P.IN_LIBRARY, actor=actor, comment=comment or "纳入项目库")
@@ -339,6 +366,7 @@ def project_enter_library(*, project: Project, actor: User, comment: str = "") -
 def fiscal_funds(project: Project) -> Decimal:
     """A project's planned fiscal money: every source but social funds and the households' own (SPEC §8.6)."""
     return sum(
+        # Planned money, not allocations: the check runs at library entry, before any fund is allocated.
         (f.amount for f in project.fundings.all() if f.source not in NON_FISCAL_SOURCES),
         Decimal(0),
     )
@@ -348,7 +376,9 @@ def _check_work_relief(project: Project) -> None:
     """NR-PRJ-07 (≥15 % of posts to the 三类人员) and NR-PRJ-08 (labour pay ≥15 % of fiscal funds), two checks
     (SPEC §15 C-15) against ``project.work_relief_min_pct``."""
     today = timezone.localdate()
+    # One setting for both rules: the sources say 15 % for posts and for pay (SPEC §15 C-15 keeps two checks).
     min_pct = Decimal(str(parameter("project.work_relief_min_pct", area_code=project.area.code, on=today)))
+    # Without posts the share test has no whole and would fail with a meaningless ratio; ask for the posts instead.
     if project.work_relief_posts <= 0:
         raise DomainError("以工代赈项目请填写用工岗位数", field="work_relief_posts")
     if not rules.work_relief_posts_ok(project.posts_for_groups, project.work_relief_posts, min_pct=min_pct):
@@ -372,6 +402,7 @@ def project_transfer_assets(*, project: Project, actor: User, comment: str = "")
     project = PROJECT.lock(project)
     require(permissions.can_approve_as_county(actor, project))
     PROJECT.allowed(project, P.ASSETS_TRANSFERRED)
+    # P-12's gate: the transfer closes the project, and no asset can be registered afterwards (REGISTRABLE).
     if not project.assets.exists():
         raise DomainError("请先登记项目形成的资产（资产名称、类别、性质、所有权人、管护责任人）", field="assets")
     PROJECT.move(project, to=P.ASSETS_TRANSFERRED, actor=actor, comment=comment or "资产已登记移交")
@@ -385,6 +416,7 @@ def project_approve_implementation(*, project: Project, actor: User, plan: str) 
     project = PROJECT.lock(project)
     require(permissions.can_approve_as_county(actor, project))
     PROJECT.allowed(project, P.APPROVED_FOR_IMPLEMENTATION)
+    # Required: P-7's gate is the implementation and payment plan (003 L1492); payments open after it.
     project.implementation_plan = required_text(plan, "plan", "实施方案和资金支付计划")
     PROJECT.move(project, to=P.APPROVED_FOR_IMPLEMENTATION, actor=actor, comment="批复实施方案")
     project.save(update_fields=["status", "implementation_plan", "updated_at"])
@@ -412,6 +444,7 @@ def project_evaluate(*, project: Project, actor: User, evaluation: str, actuals:
     require(permissions.can_approve_as_county(actor, project))
     PROJECT.allowed(project, P.EVALUATED)
     targets = list(project.targets.all())
+    # Every target needs its actual value: P-11 weighs the results against the targets set for entry (NR-PRJ-01).
     missing = [t.indicator for t in targets if not (actuals.get(t.pk) or "").strip()]
     if missing:
         raise DomainError(f"请填写绩效指标的完成值：{'、'.join(missing)}", field="actuals")
@@ -429,6 +462,8 @@ def _close(to: ProjectStatus, label: str) -> Callable[..., Project]:
     def close(*, project: Project, actor: User, comment: str) -> Project:
         project = PROJECT.lock(project)
         status = ProjectStatus(project.status)
+        # The level that holds the file decides: the proposer withdraws, the township rejects at its own steps, and
+        # the county rejects later on and cancels.
         right = (
             permissions.can_edit(actor, project)
             if to == P.WITHDRAWN
@@ -437,6 +472,7 @@ def _close(to: ProjectStatus, label: str) -> Callable[..., Project]:
             else permissions.can_approve_as_county(actor, project)
         )
         require(right)
+        # Every side exit needs a reason (STYLE rule 6): the proposer reads it, and the trail keeps it.
         project.closing_reason = required_text(comment, "comment", f"{label}原因")
         PROJECT.move(project, to=to, actor=actor, comment=project.closing_reason)
         project.save(update_fields=["status", "closing_reason", "updated_at"])

@@ -19,6 +19,7 @@ from projects.choices import ProjectStatus
 from projects.models import Project
 
 P = ProjectStatus
+# Every project short of the annual plan counts for its deadline, those not yet in the library (P-5) too.
 BEFORE_PLAN: Final = (P.PROPOSED, P.APPRAISED, P.TOWNSHIP_REVIEWED, P.COUNTY_APPROVED, P.IN_LIBRARY)
 BEFORE_LIBRARY: Final = (P.PROPOSED, P.APPRAISED, P.TOWNSHIP_REVIEWED, P.COUNTY_APPROVED)
 
@@ -38,10 +39,12 @@ def project_reminders(*, today: datetime.date) -> int:
     for county in AdminArea.objects.active().of_level(AreaLevel.COUNTY):
         for deadline, year, statuses, what, short in checks:
             when = deadline_phrase(today, deadline)
+            # Counted only on reminder days: a few days a year per deadline, not every day for every county.
             if not when:
                 continue
             open_count = Project.objects.in_county(county.code).filter(year=year, status__in=statuses).count()
             if open_count:
+                # The county approvers are told: plan, entry and implementation are their steps (SPEC §8.3 P-5 … P-7).
                 told += tell_county(
                     county, Capability.APPROVE_PROJECT, topic="projects",
                     title=f"{what}：{when}，{year} 年度还有 {open_count} 个项目{short}",
