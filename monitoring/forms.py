@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Department
+from core.uploads import attachment_size
 from households.forms import DATE, BootstrapMixin
 from monitoring.choices import (
     MEASURE_SUBTYPES,
@@ -77,14 +78,14 @@ class ReviewForm(BootstrapMixin, forms.Form):
     votes_against = forms.IntegerField(label=_("反对票"), min_value=0)
     attendees = forms.CharField(label=_("参会人员及身份（每行一人）"), widget=forms.Textarea(attrs={"rows": 3}))
     objections = forms.CharField(label=_("主要意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    minutes_file = forms.FileField(label=_("会议记录"), required=False)
+    minutes_file = forms.FileField(label=_("会议记录"), required=False, validators=[attachment_size])
 
 
 class NoticeForm(BootstrapMixin, forms.Form):
     places = forms.CharField(label=_("公示地点"), max_length=200)
     starts_on = forms.DateField(label=_("公示开始"), widget=DATE)
     ends_on = forms.DateField(label=_("公示结束"), widget=DATE)
-    photo = forms.FileField(label=_("公示照片"), required=False)
+    photo = forms.FileField(label=_("公示照片"), required=False, validators=[attachment_size])
 
 
 class ObjectionForm(BootstrapMixin, forms.Form):
@@ -181,7 +182,7 @@ class ProposalForm(BootstrapMixin, forms.Form):
 class TownshipMeetingForm(BootstrapMixin, forms.Form):
     meeting_on = forms.DateField(label=_("会议日期"), widget=DATE)
     opinion = forms.CharField(label=_("会议审核意见"), widget=forms.Textarea(attrs={"rows": 2}))
-    minutes_file = forms.FileField(label=_("会议记录"), required=False)
+    minutes_file = forms.FileField(label=_("会议记录"), required=False, validators=[attachment_size])
 
 
 class DecideForm(BootstrapMixin, forms.Form):
@@ -190,7 +191,7 @@ class DecideForm(BootstrapMixin, forms.Form):
     places = forms.CharField(label=_("公告地点"), max_length=200)
     starts_on = forms.DateField(label=_("公告开始"), widget=DATE)
     ends_on = forms.DateField(label=_("公告结束"), widget=DATE)
-    photo = forms.FileField(label=_("公告照片"), required=False)
+    photo = forms.FileField(label=_("公告照片"), required=False, validators=[attachment_size])
 
 
 class LookbackForm(BootstrapMixin, forms.Form):

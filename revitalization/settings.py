@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.uploads.BodyLimitMiddleware",  # before anything reads the body (CSRF reads POST)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
@@ -273,4 +274,20 @@ VISIT_PHOTO_MAX_BYTES = env.int("VISIT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024
 VISIT_PHOTO_MAX_COUNT = env.int("VISIT_PHOTO_MAX_COUNT", default=6)
 VISIT_BACKDATE_MAX_DAYS = env.int("VISIT_BACKDATE_MAX_DAYS", default=90)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # a larger upload is spooled to a temporary file, never held in memory
+
+# Upload limits (core.uploads; README "Upload limits"). A request body is refused above UPLOAD_MAX_REQUEST_BYTES
+# (the proxy of docker-compose has the same limit); an attachment (minutes, evidence, notice photos) above
+# UPLOAD_FILE_MAX_BYTES. Every .xlsx is checked from its zip directory before it is parsed — its size, what it
+# unpacks to, and how tightly any part of 1 MB or more is packed (a normal workbook packs 5–20 to one, a zip bomb
+# hundreds) — and read within a budget of rows (blank ones included), cells and seconds (in a worker; a page that
+# reads a workbook itself gets the shorter in-request budget).
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=40 * 1024 * 1024)
+UPLOAD_FILE_MAX_BYTES = env.int("UPLOAD_FILE_MAX_BYTES", default=10 * 1024 * 1024)
+XLSX_MAX_BYTES = env.int("XLSX_MAX_BYTES", default=20 * 1024 * 1024)
+XLSX_MAX_UNPACKED_BYTES = env.int("XLSX_MAX_UNPACKED_BYTES", default=500 * 1024 * 1024)
+XLSX_MAX_RATIO = env.int("XLSX_MAX_RATIO", default=100)
+XLSX_MAX_ROWS = env.int("XLSX_MAX_ROWS", default=330_000)
+XLSX_MAX_CELLS = env.int("XLSX_MAX_CELLS", default=20_000_000)
+XLSX_PARSE_SECONDS = env.int("XLSX_PARSE_SECONDS", default=900)
+XLSX_PARSE_SECONDS_IN_REQUEST = env.int("XLSX_PARSE_SECONDS_IN_REQUEST", default=30)

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import attachment_size
 from households.forms import DATE, BootstrapMixin
 from monitoring.choices import SubjectCategory, TriggerCondition
 from sweeps.choices import ChecklistAnswer, SweepKind, WarningDisposition
@@ -38,12 +39,12 @@ class CommentForm(BootstrapMixin, forms.Form):
 
 class SubmitForm(BootstrapMixin, forms.Form):
     measures_taken = forms.CharField(label=_("整改措施及成效"), widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.FileField(label=_("佐证材料"), required=False)
+    evidence = forms.FileField(label=_("佐证材料"), required=False, validators=[attachment_size])
 
 
 class CloseForm(BootstrapMixin, forms.Form):
     comment = forms.CharField(label=_("核验意见"), widget=forms.Textarea(attrs={"rows": 2}))
-    evidence = forms.FileField(label=_("核验材料"), required=False)
+    evidence = forms.FileField(label=_("核验材料"), required=False, validators=[attachment_size])
 
 
 class UploadForm(BootstrapMixin, forms.Form):
@@ -84,7 +85,7 @@ class CampaignForm(BootstrapMixin, forms.Form):
 class AnswerForm(BootstrapMixin, forms.Form):
     answer = forms.ChoiceField(label=_("结论"), choices=ChecklistAnswer.choices, widget=forms.RadioSelect)
     note = forms.CharField(label=_("情况说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    evidence = forms.FileField(label=_("佐证材料"), required=False)
+    evidence = forms.FileField(label=_("佐证材料"), required=False, validators=[attachment_size])
 
 
 class SignForm(BootstrapMixin, forms.Form):

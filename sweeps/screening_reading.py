@@ -14,6 +14,7 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import DomainError
+from core.uploads import UploadRefused, budgeted_rows, workbook_check
 from households import idnumbers
 from households.imports.columns import FORMULA_REFUSED, cell_text, formula_in, header_key
 from sweeps.screening_catalogue import EventType, event_type_by_label
@@ -104,8 +105,15 @@ def _amount(value: Any) -> Decimal | None:
     return amount
 
 
-def read_screening(source: IO[bytes], *, department: str, today: datetime.date) -> ScreeningSheet:
-    """Parse the first sheet (read-only, values only); ``department`` decides which event types are allowed."""
+def read_screening(
+    source: IO[bytes], *, department: str, today: datetime.date, seconds: float | None = None
+) -> ScreeningSheet:
+    """Parse the first sheet (read-only, values only); ``department`` decides which event types are allowed. The
+    file passes the upload checks first and is read within the budgets of ``core.uploads`` (``seconds``)."""
+    try:
+        workbook_check(source)
+    except UploadRefused as exc:
+        raise ScreeningFileError(exc.message) from exc
     try:
         # Formulas as written, so that a formula in a data cell is refused (households.imports.columns.formula_in).
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=False)
@@ -115,7 +123,7 @@ def read_screening(source: IO[bytes], *, department: str, today: datetime.date) 
     try:
         worksheet = workbook.worksheets[0]
         worksheet.reset_dimensions()
-        cells = worksheet.iter_rows(values_only=True)
+        cells = budgeted_rows(worksheet.iter_rows(values_only=True), seconds=seconds)
         positions: dict[int, Column] = {}
         for position, value in enumerate(next(cells, ())):
             column = _BY_HEADER.get(header_key(value))
@@ -136,6 +144,8 @@ def read_screening(source: IO[bytes], *, department: str, today: datetime.date) 
             row = _row(number, raw, department=department, today=today, errors=sheet.errors)
             if row is not None:
                 sheet.rows.append(row)
+    except UploadRefused as exc:
+        raise ScreeningFileError(exc.message) from exc
     finally:
         workbook.close()
     return sheet

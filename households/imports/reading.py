@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import DomainError
+from core.uploads import UploadRefused, budgeted_rows, workbook_check
 from households.imports.columns import (
     COLUMNS,
     REQUIRED,
@@ -83,20 +84,27 @@ class Sheet:
         return any(column.key == key for column in self.columns)
 
 
-def read_workbook(source: IO[bytes], *, on_progress: Callable[[int, int], None] | None = None) -> Sheet:
+def read_workbook(
+    source: IO[bytes], *, on_progress: Callable[[int, int], None] | None = None, seconds: float | None = None
+) -> Sheet:
     """Parse the first sheet whose header has 户编号 and 身份证号 (else the first sheet) with openpyxl in read-only,
     values-only mode, every row in memory (an extract to compare; an import keeps them on disk instead).
     ``on_progress(rows_read, estimated_total)`` is called every PROGRESS_EVERY rows."""
-    with stream_workbook(source, on_progress=on_progress) as (columns, errors, rows):
+    with stream_workbook(source, on_progress=on_progress, seconds=seconds) as (columns, errors, rows):
         return Sheet(columns=columns, rows=list(rows), errors=errors)
 
 
 @contextlib.contextmanager
 def stream_workbook(
-    source: IO[bytes], *, on_progress: Callable[[int, int], None] | None = None
+    source: IO[bytes], *, on_progress: Callable[[int, int], None] | None = None, seconds: float | None = None
 ) -> Iterator[tuple[tuple[Column, ...], list[RowError], Iterator[Row]]]:
     """The template columns found, the errors so far (the list grows as rows are read) and the rows, one at a time:
-    memory holds one row. No rows when the header is wrong."""
+    memory holds one row. No rows when the header is wrong. The file passes the upload checks first and is read
+    within the row, cell and time budgets (``core.uploads``; ``seconds`` overrides the time budget)."""
+    try:
+        workbook_check(source)
+    except UploadRefused as exc:
+        raise ImportFileError(exc.message) from exc
     try:
         # Formulas as written, not their cached results, so that a formula in a data cell is refused (read_cell).
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=False)
@@ -108,7 +116,7 @@ def stream_workbook(
         # some writers leave it wrong, and openpyxl stops at it.
         estimate = max((worksheet.max_row or 1) - 1, 0)
         worksheet.reset_dimensions()
-        cells = worksheet.iter_rows(values_only=True)
+        cells = _file_errors(budgeted_rows(worksheet.iter_rows(values_only=True), seconds=seconds))
         header = next(cells, ())
         by_position, errors = _match_header(header)
         if errors:
@@ -118,6 +126,14 @@ def stream_workbook(
         yield columns, errors, iter(_read_rows(cells, by_position, errors, estimate, on_progress))
     finally:
         workbook.close()
+
+
+def _file_errors(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """A budget exceeded while reading is an error of the file, reported like an unreadable one."""
+    try:
+        yield from rows
+    except UploadRefused as exc:
+        raise ImportFileError(exc.message) from exc
 
 
 def _data_sheet(workbook: Any) -> Any:

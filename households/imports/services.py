@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.permissions import can_edit_households
 from core.errors import DomainError, TransitionNotAllowed
+from core.uploads import workbook_check
 from geo.models import AdminArea
 from households.choices import ImportJobStatus
 from households.imports.plan import Plan, plan_apply, plan_build
@@ -30,9 +31,7 @@ from households.imports.spill import Spill, load_spill, spill_workbook
 from households.models import ImportJob
 from households.tasks import household_import_task
 
-MAX_UPLOAD_BYTES: Final = 20 * 1024 * 1024
 MAX_STORED_ERRORS: Final = 1000  # the preview shows these and the total; the rest repeat the same mistakes
-_ZIP_MAGIC: Final = b"PK\x03\x04"  # an .xlsx is a zip archive
 
 S = ImportJobStatus
 # Every legal move of an import job; the worker may re-run a step it was interrupted in (acks_late).
@@ -48,18 +47,13 @@ TRANSITIONS: Final[Mapping[ImportJobStatus, frozenset[ImportJobStatus]]] = {
 
 
 def import_upload_check(upload: UploadedFile) -> None:
-    """The upload rules the form shows and the service enforces: an .xlsx of at most 20 MB."""
+    """The upload rules the form shows and the service enforces: an .xlsx within the upload limits
+    (``core.uploads.workbook_check``: its size, and what it would unpack to), checked before it is stored."""
     name = upload.name or ""
     if not name.lower().endswith(".xlsx"):
         message = "请上传 .xlsx 格式的 Excel 文件（可在 Excel、WPS 或 LibreOffice 中“另存为 .xlsx”）"
         raise DomainError(message, field="file")
-    if (upload.size or 0) > MAX_UPLOAD_BYTES:
-        message = f"文件不能超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请按乡镇分成几个文件导入"
-        raise DomainError(message, field="file")
-    head = upload.read(len(_ZIP_MAGIC))
-    upload.seek(0)
-    if head != _ZIP_MAGIC:
-        raise DomainError("文件内容不是 .xlsx 工作簿，请确认没有只改了扩展名", field="file")
+    workbook_check(upload)
 
 
 def import_job_create(*, actor: User, upload: UploadedFile, area: AdminArea | None = None) -> ImportJob:

@@ -16,7 +16,7 @@ from households.services.registry import (
     member_leave,
     member_update,
 )
-from households.services.visits import PhotoUpload, VisitInput, visit_record
+from households.services.visits import PhotoUpload, VisitInput, photo_uploads, visit_record
 
 __all__ = [
     "MemberInput",
@@ -34,6 +34,7 @@ __all__ = [
     "member_add",
     "member_leave",
     "member_update",
+    "photo_uploads",
     "rigid_expense_add",
     "visit_record",
 ]

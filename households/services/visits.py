@@ -3,12 +3,14 @@ and a risk found, which flags the household for monitoring identification."""
 
 import datetime
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -68,15 +70,32 @@ def _photo_type(content: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _check_photos(photos: list[PhotoUpload]) -> list[tuple[PhotoUpload, str, str]]:
+def _photo_count_check(count: int) -> None:
     limit = settings.VISIT_PHOTO_MAX_COUNT
-    if len(photos) > limit:
-        raise DomainError(f"每次走访最多上传 {limit} 张照片，本次为 {len(photos)} 张", field="photos")
+    if count > limit:
+        raise DomainError(f"每次走访最多上传 {limit} 张照片，本次为 {count} 张", field="photos")
+
+
+def _photo_size_check(name: str, size: int) -> None:
+    if size > settings.VISIT_PHOTO_MAX_BYTES:
+        max_mb = settings.VISIT_PHOTO_MAX_BYTES / 1024 / 1024
+        raise DomainError(f"照片“{name}”超过 {max_mb:.0f} MB，请压缩后上传", field="photos")
+
+
+def photo_uploads(files: Sequence[UploadedFile]) -> list[PhotoUpload]:
+    """The photos of a request, each checked by the size Django counted while it spooled the upload to disk before
+    a byte is read: a 100 MB "photo" is refused without ever reaching memory."""
+    _photo_count_check(len(files))
+    for upload in files:
+        _photo_size_check(upload.name or "photo", upload.size or 0)
+    return [PhotoUpload(upload.name or "photo", upload.read()) for upload in files]
+
+
+def _check_photos(photos: list[PhotoUpload]) -> list[tuple[PhotoUpload, str, str]]:
+    _photo_count_check(len(photos))
     checked = []
-    max_mb = settings.VISIT_PHOTO_MAX_BYTES / 1024 / 1024
     for photo in photos:
-        if len(photo.content) > settings.VISIT_PHOTO_MAX_BYTES:
-            raise DomainError(f"照片“{photo.name}”超过 {max_mb:.0f} MB，请压缩后上传", field="photos")
+        _photo_size_check(photo.name, len(photo.content))
         kind = _photo_type(photo.content)
         if kind is None:
             raise DomainError(f"照片“{photo.name}”不是 JPEG、PNG 或 WebP 图片", field="photos")

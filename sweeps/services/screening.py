@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Final
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -101,7 +102,8 @@ def screening_upload(*, actor: User, period: str, upload: UploadedFile) -> Scree
     today = timezone.localdate()
     if quarter_end(period) > today + datetime.timedelta(days=92):
         raise DomainError(f"筛查期 {period} 尚未开始", field="period")
-    sheet = read_screening(upload, department=department, today=today)
+    # Read in the request (the department waits for the answer): the shorter time budget of a page.
+    sheet = read_screening(upload, department=department, today=today, seconds=settings.XLSX_PARSE_SECONDS_IN_REQUEST)
     if sheet.errors:
         raise ScreeningRejected(sheet.errors)
     if not sheet.rows:

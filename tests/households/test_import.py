@@ -9,18 +9,19 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
 from core.errors import TransitionNotAllowed
+from core.uploads import UploadRefused
 from households import idnumbers
 from households.choices import Gender, HouseholdFlagKind, ImportJobStatus, MemberStatus, Relationship
 from households.imports.columns import BY_KEY, COLUMNS, FORMULA_REFUSED, CellError, read_cell
 from households.imports.reading import read_workbook
 from households.imports.services import (
-    MAX_UPLOAD_BYTES,
     import_job_commit_request,
     import_job_create,
 )
@@ -474,12 +475,12 @@ def test_a_file_with_only_the_required_columns_imports_and_a_reimport_leaves_oth
     assert Household.objects.get(household_no="O001").phone == "13700000000"  # no 联系电话 column: kept
 
 
-def test_a_file_that_is_not_a_workbook_is_invalid_with_one_message(worker, upload):
-    job = upload(worker, b"PK\x03\x04 a zip header and nothing else")
-    assert job.status == S.INVALID
-    assert job.errors == [
-        {"row": None, "column": "", "message": "文件无法读取：请上传用 Excel、WPS 或 LibreOffice 保存的 .xlsx 文件"}
-    ]
+def test_a_file_that_is_not_a_workbook_is_refused_at_upload_with_one_message(worker):
+    """The zip directory is read before the file is stored: a broken workbook never becomes a job."""
+    with pytest.raises(UploadRefused) as refused:
+        import_job_create(actor=worker, upload=SimpleUploadedFile("农户.xlsx", b"PK\x03\x04 a zip header only"))
+    assert refused.value.message == "文件无法读取：请上传用 Excel、WPS 或 LibreOffice 保存的 .xlsx 文件"
+    assert not ImportJob.objects.exists()
 
 
 def test_a_missing_required_column_is_reported_on_the_header_row(worker, village, people, upload):
@@ -533,7 +534,7 @@ def test_uploads_must_be_small_xlsx_files(worker, client):
     for name, content, message in [
         ("农户.xls", b"PK\x03\x04", "请上传 .xlsx 格式的 Excel 文件"),
         ("农户.xlsx", b"not a zip", "文件内容不是 .xlsx 工作簿"),
-        ("农户.xlsx", b"PK\x03\x04" + b"0" * MAX_UPLOAD_BYTES, "文件不能超过 20 MB"),
+        ("农户.xlsx", b"PK\x03\x04" + b"0" * settings.XLSX_MAX_BYTES, "文件不能超过 20 MB"),
     ]:
         response = client.post(url, {"file": SimpleUploadedFile(name, content), "area": worker.area_id})
         assert response.status_code == 200

@@ -99,7 +99,7 @@ def test_rows_outside_the_area_and_bad_files_are_named(login, client):
     assert record.errors[0].startswith("第 2 行“村代码”：640324102201 不在本次核对的")
 
     page = _post(client, b"not a workbook", user.area.code).content.decode()
-    assert "文件无法读取" in page
+    assert "文件内容不是 .xlsx 工作簿" in page
     assert Reconciliation.objects.count() == 1
 
 

@@ -1,0 +1,133 @@
+"""Uploads that cannot hurt the site. A workbook is a zip archive of XML: 200 KB can unpack to hundreds of megabytes
+(a shared-strings bomb, or a sheet of empty rows), and parsing it would hold a process and its memory for minutes.
+Every .xlsx the system reads passes ``workbook_check`` before any parser opens it, from the zip's directory alone
+(packed size, unpacked size, packing ratio), and is then read through ``budgeted_rows``, which counts every row,
+blank ones included, every cell and the seconds spent. Every other upload (photos, minutes, evidence) is checked by
+its size, which Django knows once it has spooled the upload to disk, before anything reads it (``size_check``); the
+request body as a whole is bounded by ``BodyLimitMiddleware`` here and by the proxy in front of the app.
+
+The limits are settings (README, "Upload limits")."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+
+from core.errors import DomainError
+
+_ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
+_MB = 1024 * 1024
+_RATIO_FROM = _MB  # parts smaller than this may pack as tightly as they like: they cannot hurt
+
+
+class UploadRefused(DomainError):
+    """An upload refused before or while it is read; the message says why in words a cadre can act on."""
+
+
+def _mb(size: int) -> str:
+    return f"{size / _MB:,.0f} MB" if size >= _MB else f"{max(size, 1) / 1024:,.0f} KB"
+
+
+def size_check(upload: Any, *, limit: int, what: str, field: str = "file") -> None:
+    """Refuse an upload larger than ``limit`` bytes by the size Django counted while it streamed the upload to disk,
+    before anything reads it (a 100 MB "photo" never reaches memory)."""
+    size = int(getattr(upload, "size", 0) or 0)
+    if size > limit:
+        raise UploadRefused(f"{what}“{upload.name}”有 {_mb(size)}，不能超过 {_mb(limit)}", field=field)
+
+
+def workbook_check(source: IO[bytes], *, limit: int | None = None, field: str = "file") -> None:
+    """Refuse a file that is not an .xlsx, is larger than ``limit`` (``XLSX_MAX_BYTES``), would unpack to more than
+    ``XLSX_MAX_UNPACKED_BYTES``, or packs any large part more tightly than ``XLSX_MAX_RATIO`` to one — read from
+    the zip directory, without unpacking anything. ``source`` is left at its start."""
+    limit = settings.XLSX_MAX_BYTES if limit is None else limit
+    source.seek(0, 2)
+    size = source.tell()
+    source.seek(0)
+    if size > limit:
+        raise UploadRefused(f"文件不能超过 {_mb(limit)}（此文件有 {_mb(size)}），请按乡镇分成几个文件上传", field=field)
+    head = source.read(len(_ZIP_MAGIC))
+    source.seek(0)
+    if head != _ZIP_MAGIC:
+        raise UploadRefused("文件内容不是 .xlsx 工作簿，请确认没有只改了扩展名", field=field)
+    try:
+        with zipfile.ZipFile(source) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UploadRefused("文件无法读取：请上传用 Excel、WPS 或 LibreOffice 保存的 .xlsx 文件", field=field) from exc
+    finally:
+        source.seek(0)
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > settings.XLSX_MAX_UNPACKED_BYTES:
+        raise UploadRefused(
+            f"文件解压后有 {_mb(unpacked)}，超过 {_mb(settings.XLSX_MAX_UNPACKED_BYTES)} 的上限；"
+            "请删除多余的工作表和空行，或分成几个文件上传",
+            field=field,
+        )
+    for part in parts:
+        if part.file_size >= _RATIO_FROM and part.file_size > settings.XLSX_MAX_RATIO * max(part.compress_size, 1):
+            raise UploadRefused(
+                f"文件中的“{part.filename}”压缩前后相差 {part.file_size // max(part.compress_size, 1)} 倍，"
+                "不像正常的工作簿（例如含有大量空行或重复内容）；请在 Excel 中删除空行后另存为 .xlsx 再上传",
+                field=field,
+            )
+
+
+def budgeted_rows(
+    rows: Iterable[tuple[Any, ...]], *, seconds: float | None = None, field: str = "file"
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of a worksheet, every row counted against ``XLSX_MAX_ROWS`` (blank ones too: ten million empty rows
+    are as heavy to read as full ones), every cell against ``XLSX_MAX_CELLS`` and the reading against ``seconds``
+    (``XLSX_PARSE_SECONDS``); the first budget exceeded stops the reading with ``UploadRefused``."""
+    max_rows, max_cells = settings.XLSX_MAX_ROWS, settings.XLSX_MAX_CELLS
+    deadline = time.monotonic() + (settings.XLSX_PARSE_SECONDS if seconds is None else seconds)
+    cells = 0
+    for count, row in enumerate(rows, start=1):
+        cells += len(row)
+        if count > max_rows:
+            raise UploadRefused(
+                f"工作表超过 {max_rows:,} 行（空行也计算在内）；请删除空行，或分成几个文件上传", field=field
+            )
+        if cells > max_cells:
+            raise UploadRefused(
+                f"工作表超过 {max_cells:,} 个单元格；请删除多余的列和空行，或分成几个文件上传", field=field
+            )
+        if count % 256 == 0 and time.monotonic() > deadline:
+            raise UploadRefused("文件读取超时；请删除多余的工作表、列和空行，或分成几个文件上传", field=field)
+        yield row
+
+
+class BodyLimitMiddleware:
+    """A request whose declared body is larger than ``UPLOAD_MAX_REQUEST_BYTES`` is answered 413 before Django reads
+    a byte of it (the proxy in front of the app enforces the same limit on bodies sent without a length)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.UPLOAD_MAX_REQUEST_BYTES
+        if length > limit:
+            message = f"上传的内容有 {_mb(length)}，超过 {_mb(limit)} 的上限，请减少文件或压缩照片后重试"
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+def attachment_size(upload: Any) -> None:
+    """Form validator of an attachment (meeting minutes, a notice photo, evidence): at most
+    ``UPLOAD_FILE_MAX_BYTES``, by the size counted while the upload was spooled to disk."""
+    try:
+        size_check(upload, limit=settings.UPLOAD_FILE_MAX_BYTES, what="附件")
+    except UploadRefused as exc:
+        raise ValidationError(exc.message) from exc

@@ -1,0 +1,201 @@
+"""Uploads that cannot hurt (core.uploads): a zip bomb is refused from the zip directory before any parser opens
+it, a sheet is read within its row (blank rows too), cell and time budgets, and a body over the request limit is
+answered 413 before it is read. The same checks through the import, the screening list, the reconciliation, visit
+photos and attachments."""
+
+import io
+import re
+
+import openpyxl
+import pytest
+import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.roles import Role
+from core.uploads import UploadRefused, budgeted_rows, workbook_check
+from households.imports.columns import COLUMNS
+from households.imports.reading import ImportFileError, read_workbook
+from households.models import ImportJob, Visit
+from sweeps.models import ScreeningBatch
+from tests.factories import HouseholdFactory, UserFactory, VillageFactory
+from tests.worlds.sweeps import TODAY, World
+from tests.worlds.uploads import blank_rows, strings_bomb
+
+
+def _workbook(rows: int = 3, blank: int = 0) -> bytes:
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("农户成员")
+    sheet.append([column.header for column in COLUMNS])
+    for index in range(rows):
+        sheet.append([f"H{index:04d}", "x"])
+    for _ in range(blank):
+        sheet.append([" "] * len(COLUMNS))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def no_parser(monkeypatch):
+    """Fails the test if openpyxl is asked to open anything: the refusal must come from the zip directory."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+
+
+# ------------------------------------------------------------------------------------------------ the checks
+
+
+def test_a_normal_workbook_passes_and_is_left_at_its_start():
+    source = io.BytesIO(_workbook(rows=2000))
+    workbook_check(source)
+    assert source.tell() == 0
+
+
+def test_the_shared_strings_bomb_of_the_probe_is_refused_from_the_zip_directory(no_parser):
+    bomb = strings_bomb(85)
+    assert len(bomb) < 250 * 1024  # about 200 KB packed, 85 MB unpacked
+    with pytest.raises(UploadRefused, match=r"压缩前后相差 \d+ 倍，不像正常的工作簿"):
+        workbook_check(io.BytesIO(bomb))
+
+
+def test_a_sheet_of_empty_rows_is_refused_from_the_zip_directory(no_parser):
+    with pytest.raises(UploadRefused, match=r"sheet1\.xml"):
+        workbook_check(io.BytesIO(blank_rows(60)))
+
+
+def test_what_a_workbook_unpacks_to_is_bounded_whatever_its_ratio(settings, no_parser):
+    settings.XLSX_MAX_UNPACKED_BYTES = 1024 * 1024
+    with pytest.raises(UploadRefused, match=r"解压后有 \d+ MB，超过 1 MB 的上限"):
+        workbook_check(io.BytesIO(strings_bomb(2)))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not a zip at all", "不是 .xlsx 工作簿"),
+        (b"PK\x03\x04 broken", "文件无法读取"),
+        (b"PK\x03\x04" + b"0" * 2048, "不能超过 1 KB"),
+    ],
+)
+def test_not_a_workbook_or_too_large_is_refused_in_words(settings, content, message):
+    settings.XLSX_MAX_BYTES = 1024
+    with pytest.raises(UploadRefused, match=message):
+        workbook_check(io.BytesIO(content))
+
+
+def test_blank_rows_count_against_the_row_budget(settings):
+    settings.XLSX_MAX_ROWS = 100
+    rows = [(None, None)] * 101
+    with pytest.raises(UploadRefused, match="超过 100 行（空行也计算在内）"):
+        list(budgeted_rows(rows))
+    assert len(list(budgeted_rows(rows[:100]))) == 100
+
+
+def test_cells_and_seconds_are_budgeted_too(settings):
+    settings.XLSX_MAX_CELLS = 1000
+    with pytest.raises(UploadRefused, match="超过 1,000 个单元格"):
+        list(budgeted_rows([(None,) * 16384]))  # one row reaching column XFD
+    with pytest.raises(UploadRefused, match="读取超时"):
+        list(budgeted_rows([("x",)] * 1000, seconds=-1))
+
+
+# ------------------------------------------------------------------------------------- through the features
+
+
+@pytest.mark.django_db
+def test_the_import_refuses_a_bomb_at_upload_and_stores_nothing(client, no_parser):
+    village = VillageFactory()
+    client.force_login(UserFactory(roles=[Role.VILLAGE_WORKER], area=village))
+    response = client.post(
+        reverse("households:household-import-upload"),
+        {"file": SimpleUploadedFile("农户.xlsx", strings_bomb(85)), "area": village.pk},
+    )
+    assert response.status_code == 200
+    assert "不像正常的工作簿" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_import_of_blank_rows_fails_with_a_message_not_an_empty_success(settings):
+    settings.XLSX_MAX_ROWS = 50
+    with pytest.raises(ImportFileError, match="超过 50 行（空行也计算在内）"):
+        read_workbook(io.BytesIO(_workbook(rows=1, blank=60)))
+
+
+@pytest.mark.django_db
+def test_the_screening_upload_and_the_reconciliation_refuse_a_bomb(client, no_parser):
+    world = World()
+    screener = UserFactory(roles=[Role.DEPARTMENT_SCREENER], area=world.county, department="health")
+    client.force_login(screener)
+    response = client.post(
+        reverse("sweeps:batch-upload"),
+        {"period": "2026-Q3", "file": SimpleUploadedFile("筛查.xlsx", strings_bomb(20))},
+        follow=True,
+    )
+    assert "不像正常的工作簿" in response.content.decode()
+    assert not ScreeningBatch.objects.exists()
+
+    client.force_login(world.county_reviewer)
+    response = client.post(
+        reverse("ledgers:reconcile"),
+        {"area": world.county.code, "file": SimpleUploadedFile("全国系统.xlsx", strings_bomb(20))},
+        follow=True,
+    )
+    assert "不像正常的工作簿" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_oversized_photo_is_refused_by_its_size_before_it_is_read(api_client, settings, monkeypatch):
+    settings.VISIT_PHOTO_MAX_BYTES = 1024
+    household = HouseholdFactory()
+    api_client.force_authenticate(UserFactory(roles=[Role.VILLAGE_WORKER], area=household.managing_area))
+    photo = SimpleUploadedFile("大图.jpg", b"\xff\xd8\xff" + b"0" * 4096, content_type="image/jpeg")
+
+    def never(*args):
+        raise AssertionError("the photo was read")
+
+    monkeypatch.setattr("households.services.visits.PhotoUpload", never)  # built only from what was read
+    response = api_client.post(
+        reverse("api:household-visits", args=[household.pk]),
+        {"visited_on": TODAY.isoformat(), "notes": "入户", "photos": [photo]},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "照片“大图.jpg”超过" in str(response.json())
+    assert not Visit.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_request_limit_is_answered_413_before_it_is_read(client, settings):
+    settings.UPLOAD_MAX_REQUEST_BYTES = 1024
+    client.force_login(UserFactory(roles=[Role.VILLAGE_WORKER], area=VillageFactory()))
+    page = client.post(
+        reverse("households:household-import-upload"), {"file": SimpleUploadedFile("a.xlsx", b"0" * 4096)}
+    )
+    assert page.status_code == 413
+    assert "超过 1 KB 的上限" in page.content.decode()
+    api = client.post("/api/v1/households/", data=b"0" * 4096, content_type="application/json")
+    assert api.status_code == 413
+    assert "上限" in api.json()["detail"]
+
+
+def test_limits_are_documented(settings):
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    for name in ("UPLOAD_MAX_REQUEST_BYTES", "XLSX_MAX_BYTES", "XLSX_MAX_UNPACKED_BYTES", "XLSX_MAX_RATIO",
+                 "XLSX_MAX_ROWS", "XLSX_MAX_CELLS", "XLSX_PARSE_SECONDS", "VISIT_PHOTO_MAX_BYTES"):  # fmt: skip
+        assert name in readme, name
+
+
+def test_the_compose_proxy_bounds_bodies_as_the_app_does(settings):
+    """The production stack puts nginx in front of gunicorn with the same body limit (bodies without a length
+    included), and publishes only the proxy."""
+    conf = (settings.BASE_DIR / "docker" / "nginx.conf").read_text(encoding="utf-8")
+    (megabytes,) = re.findall(r"client_max_body_size (\d+)m;", conf)
+    assert int(megabytes) * 1024 * 1024 == settings.UPLOAD_MAX_REQUEST_BYTES
+    services = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
+    assert services["proxy"]["ports"] == ["8000:8000"]
+    assert "ports" not in services["web"]
