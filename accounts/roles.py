@@ -80,6 +80,7 @@ class Capability(models.TextChoices):
     MANAGE_ASSETS = "manage_assets", _("登记资产、管护、收益")
     EXPORT_LEDGERS = "export_ledgers", _("导出台账")
     EDIT_PARAMETERS = "edit_parameters", _("维护监测标准、参数和分类")
+    AUDIT_DISCLOSURES = "audit_disclosures", _("查看敏感信息查看记录")
 
 
 R, C = Role, Capability
@@ -159,6 +160,7 @@ MATRIX: Final[dict[Role, frozenset[Capability]]] = {
             C.VIEW_ASSETS,
             C.MANAGE_ASSETS,
             C.EXPORT_LEDGERS,
+            C.AUDIT_DISCLOSURES,
         }
     ),
     R.DEPARTMENT_SCREENER: frozenset({C.UPLOAD_SCREENING, C.VIEW_WARNINGS}),
@@ -186,6 +188,7 @@ MATRIX: Final[dict[Role, frozenset[Capability]]] = {
             C.VIEW_FUNDS,
             C.VIEW_ASSETS,
             C.EXPORT_LEDGERS,
+            C.AUDIT_DISCLOSURES,
         }
     ),
     R.SYSTEM_ADMIN: frozenset(
@@ -195,6 +198,7 @@ MATRIX: Final[dict[Role, frozenset[Capability]]] = {
             C.VIEW_IDENTITY,
             C.START_SWEEP,
             C.EXPORT_LEDGERS,
+            C.AUDIT_DISCLOSURES,
             C.EDIT_PARAMETERS,
         }
     ),

@@ -294,3 +294,11 @@ class ImportJobStatus(models.TextChoices):
     COMMITTING = "committing", _("导入中")
     COMMITTED = "committed", _("已导入")
     FAILED = "failed", _("导入失败")
+
+
+class DisclosureChannel(models.TextChoices):
+    """Where full ID or phone numbers were shown (SPEC §1.3 scoping rule 4): each showing is one audit row."""
+
+    PAGE = "page", _("农户页面")
+    EDIT = "edit", _("编辑表单")
+    API = "api", _("接口")

@@ -15,6 +15,7 @@ from households.choices import (
     ConsentChannel,
     DestituteMode,
     DisabilityCategory,
+    DisclosureChannel,
     EducationLevel,
     EmploymentPlace,
     EmploymentStatus,
@@ -38,7 +39,13 @@ from households.choices import (
     VisitKind,
     WaterSupplyType,
 )
-from households.querysets import HouseholdPartQuerySet, HouseholdQuerySet, ImportJobQuerySet, VisitPhotoQuerySet
+from households.querysets import (
+    DisclosureQuerySet,
+    HouseholdPartQuerySet,
+    HouseholdQuerySet,
+    ImportJobQuerySet,
+    VisitPhotoQuerySet,
+)
 
 HISTORY_UNINDEXED: Final = [
     "household_no", "managing_area", "residence_area", "hukou_area", "co_managing_area", "head", "head_name",
@@ -529,8 +536,10 @@ class IdentityDisclosure(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.PROTECT)
     household = models.ForeignKey(Household, verbose_name=_("农户"), on_delete=models.PROTECT)
-    channel = models.CharField(_("途径"), max_length=16)  # page | api | export
+    channel = models.CharField(_("途径"), max_length=16, choices=DisclosureChannel.choices)
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    objects = DisclosureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("敏感信息查看记录")

@@ -48,3 +48,17 @@ class ImportJobQuerySet(JurisdictionQuerySet[_M]):
     # The area the rows are imported into; only roles that may edit households see import jobs at all.
     jurisdiction_fields = ("area__code",)
     territory_capability = "accounts.edit_household"
+
+
+class DisclosureQuerySet(JurisdictionQuerySet[_M]):
+    """The log of who saw full ID numbers (SPEC §1.3 scoping rule 4): read where the household lies, by the roles
+    that audit it (a county reviewer, a supervisor, an administrator); nobody else, the viewers themselves included."""
+
+    jurisdiction_fields = ("household__managing_area__code", "household__co_managing_area__code")
+    territory_capability = "accounts.audit_disclosures"
+
+    def visible_to(self, user: Any) -> Self:
+        # The territory is the whole test: a capability-less user with grants (a paired cadre) sees no log rows.
+        if not user.is_superuser and not user.has_perm(self.territory_capability):
+            return self.none()
+        return super().visible_to(user)

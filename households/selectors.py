@@ -9,6 +9,7 @@ from django.db.models import Count, Min, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.permissions import can_view_identity
 from core.errors import DomainError
 from geo.codes import AreaCodeError, level_of, prefix_of
 from geo.parameters import area_codes_up
@@ -39,14 +40,24 @@ SORTS = {
 
 def household_list(*, user: User, q: str = "", area_code: str = "", sort: str = "") -> QuerySet[Household]:
     """The households a user may see, filtered and sorted; a fixed number of queries whatever the page size."""
-    return household_search(Household.objects.visible_to(user), q=q, area_code=area_code, sort=sort)
+    return household_search(
+        Household.objects.visible_to(user), q=q, area_code=area_code, sort=sort, by_id_number=can_view_identity(user)
+    )
+
+
+def searches_by_id_number(q: str) -> bool:
+    """The search text is a citizen ID number (17 digits and a digit or X), not a household number or a name."""
+    number = normalize(q.strip())
+    return len(number) == 18 and number[:17].isdigit() and (number[17].isdigit() or number[17] == "X")
 
 
 def household_search(
-    queryset: QuerySet[Household], *, q: str = "", area_code: str = "", sort: str = ""
+    queryset: QuerySet[Household], *, q: str = "", area_code: str = "", sort: str = "", by_id_number: bool = True
 ) -> QuerySet[Household]:
     """Narrow an already scoped queryset (``visible_to`` ran) by search text, area and sort order. The size is the
-    household fact, read with the row; nothing is aggregated over the jurisdiction."""
+    household fact, read with the row; nothing is aggregated over the jurisdiction. ``by_id_number`` False (a role
+    that sees ID numbers masked) never matches a member's ID number: a search that found a household by a guessed
+    full number would confirm the guess, and a masked number with the birth date leaves only about ten guesses."""
     queryset = queryset.select_related("managing_area", "managing_area__parent", "facts")
     q = q.strip()
     if q:
@@ -59,6 +70,8 @@ def household_search(
         if number.isdigit() or (number[:-1].isdigit() and number.endswith("X")):
             own = queryset.filter(household_no=q)
             members = HouseholdMember.objects.filter(id_number=number, household__in=territory)
+            if not by_id_number:
+                members = members.none()
         else:
             own = queryset.filter(head_name__startswith=q)
             members = HouseholdMember.objects.filter(name__startswith=q, household__in=territory)

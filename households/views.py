@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView
 
 from accounts.grants import pairings
 from accounts.http import AuthenticatedHttpRequest
-from accounts.permissions import has_capability
+from accounts.permissions import can_view_identity, has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
 from geo.codes import AreaLevel
@@ -26,7 +26,7 @@ from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
 from geo.shortcuts import get_visible_or_404, scoped_view
 from households import selectors
-from households.choices import HouseholdFlagKind, Relationship
+from households.choices import DisclosureChannel, HouseholdFlagKind, Relationship
 from households.facts import has_flag_q, visit_overdue_q
 from households.forms import (
     CloseForm,
@@ -40,12 +40,11 @@ from households.forms import (
     RigidExpenseForm,
     VisitForm,
 )
-from households.masking import mask_id_number, mask_phone
+from households.masking import mask_id_number, mask_phone, shown_birth
 from households.models import Household, HouseholdFlag, HouseholdMember, RigidExpense, Visit, VisitPhoto
 from households.paging import HouseholdPaginator
 from households.services import (
     MemberInput,
-    PhotoUpload,
     VisitInput,
     household_close,
     household_flag_end,
@@ -57,6 +56,7 @@ from households.services import (
     member_add,
     member_leave,
     member_update,
+    photo_uploads,
     rigid_expense_add,
     visit_record,
 )
@@ -94,7 +94,11 @@ class HouseholdListView(JurisdictionScopedMixin, ListView[Household]):
     def scope_queryset(self, queryset: QuerySet[Household]) -> QuerySet[Household]:
         params = self.request.GET
         found = selectors.household_search(
-            queryset, q=params.get("q", ""), area_code=params.get("area", ""), sort=params.get("sort", "")
+            queryset,
+            q=params.get("q", ""),
+            area_code=params.get("area", ""),
+            sort=params.get("sort", ""),
+            by_id_number=can_view_identity(self.request.user),
         )
         flag = params.get("flag", "")
         if flag in HouseholdFlagKind.values:
@@ -136,6 +140,9 @@ class HouseholdListView(JurisdictionScopedMixin, ListView[Household]):
             risk=params.get("risk", ""),
             flag_choices=HouseholdFlagKind.choices,
             can_create=has_capability(self.request.user, Capability.EDIT_HOUSEHOLD),
+            # A role that sees ID numbers masked may not look a household up by a full one (selectors).
+            id_search_refused=selectors.searches_by_id_number(params.get("q", ""))
+            and not can_view_identity(self.request.user),
         )
         query = params.copy()
         query.pop("page", None)
@@ -171,9 +178,12 @@ class HouseholdDetailView(JurisdictionScopedMixin, DetailView[Household]):
         household: Household = self.object
         user = self.request.user
         today = timezone.localdate()
-        unmasked = identity_disclose(user=user, household=household, channel="page")
-        # Each member with the ID number as this user may see it.
-        members = [(m, m.id_number if unmasked else mask_id_number(m.id_number)) for m in household.members.all()]
+        unmasked = identity_disclose(user=user, household=household, channel=DisclosureChannel.PAGE)
+        # Each member with the ID number and the birth date as this user may see them.
+        members = [
+            (m, m.id_number if unmasked else mask_id_number(m.id_number), shown_birth(m.birth_date, full=unmasked))
+            for m in household.members.all()
+        ]
         try:
             income = selectors.household_income_summary(household, on=today)
             income_error = ""
@@ -277,6 +287,8 @@ def _form_page(
 def household_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_visible_or_404(Household, request.user, pk=pk)
     _require(request, Capability.EDIT_HOUSEHOLD)
+    if request.method == "GET":  # the form shows the full phone (and bank account): an audited view like the page
+        identity_disclose(user=request.user, household=household, channel=DisclosureChannel.EDIT)
     form = HouseholdForm(request.POST or None, instance=household)
     return _form_page(
         request,
@@ -445,8 +457,8 @@ def visit_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
-        photos = [PhotoUpload(f.name or "photo", f.read()) for f in request.FILES.getlist("photos")]
         try:
+            photos = photo_uploads(request.FILES.getlist("photos"))
             visit_record(actor=request.user, household=household, data=VisitInput(**data), photos=photos)
         except DomainError as exc:
             _apply_error(form, exc)

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from households.choices import DisclosureChannel
 from households.forms import DATE, BootstrapMixin
 
 
@@ -59,3 +60,12 @@ class ReconcileForm(BootstrapMixin, forms.Form):
         area = self.fields["area"]
         assert isinstance(area, forms.ChoiceField)
         area.choices = _area_choices(areas)
+
+
+class DisclosureFilterForm(BootstrapMixin, forms.Form):
+    who = forms.CharField(label=_("查看人"), max_length=50, required=False)
+    channel = forms.ChoiceField(
+        label=_("途径"), choices=(("", _("全部途径")), *DisclosureChannel.choices), required=False
+    )
+    start = forms.DateField(label=_("开始日期"), widget=DATE, required=False)
+    end = forms.DateField(label=_("结束日期"), widget=DATE, required=False)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("reconcile/", views.reconcile_page, name="reconcile"),
     path("reconcile/<int:pk>/", views.ReconcileDetailView.as_view(), name="reconcile-detail"),
     path("reconcile/<int:pk>/report/", views.reconcile_report, name="reconcile-report"),
+    path("disclosures/", views.disclosure_log, name="disclosure-log"),
     path("frozen/", views.frozen_list, name="frozen-list"),
     path("frozen/new/", views.frozen_create, name="frozen-create"),
     path("frozen/<int:pk>/", views.FrozenDetailView.as_view(), name="frozen-detail"),

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -29,11 +30,11 @@ from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
 from geo.shortcuts import get_visible_or_404, scoped_view
-from ledgers import freezing, reconcile, services
+from ledgers import audit, freezing, reconcile, services
 from ledgers.base import Filters
 from ledgers.catalogue import LEDGERS
 from ledgers.dashboard import Dashboard, dashboard_for
-from ledgers.forms import ExportForm, FreezeForm, ReconcileForm, SignForm
+from ledgers.forms import DisclosureFilterForm, ExportForm, FreezeForm, ReconcileForm, SignForm
 from ledgers.models import ExportStatus, FrozenLedger, LedgerExport, Reconciliation
 
 DASHBOARD_CAPABILITIES = (Capability.BROWSE_HOUSEHOLDS, Capability.VIEW_RECTIFICATION, Capability.VIEW_FUNDS)
@@ -251,7 +252,7 @@ def reconcile_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             record = reconcile.reconcile(
                 actor=request.user, area=areas.get(code=form.cleaned_data["area"]), name=upload.name or "",
-                content=upload.read(),
+                content=upload,
             )  # fmt: skip
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -276,4 +277,34 @@ def reconcile_report(request: AuthenticatedHttpRequest, pk: int) -> FileResponse
         as_attachment=True,
         filename=f"{record.area.name}与全国系统核对{record.created_at:%Y%m%d}.xlsx",
         content_type=XLSX,
+    )
+
+
+# ----------------------------------------------------------------- who saw full ID numbers (SPEC §1.3 rule 4)
+
+
+@scoped_view
+def disclosure_log(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The log of full ID numbers shown in the auditor's territory: who, whose household, when, through what."""
+    if not audit.can_audit_disclosures(request.user):
+        raise PermissionDenied
+    form = DisclosureFilterForm(request.GET or None)
+    chosen = audit.DisclosureFilter()
+    if form.is_valid():
+        data = form.cleaned_data
+        chosen = audit.DisclosureFilter(
+            who=data["who"].strip(), channel=data["channel"], start=data["start"], end=data["end"]
+        )
+    page = Paginator(audit.disclosures(request.user, chosen), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ledgers/disclosure_log.html",
+        {
+            "form": form,
+            "page": page,
+            "files": audit.full_id_files(request.user, chosen),
+            "query": query.urlencode(),
+        },
     )

@@ -1,3 +1,4 @@
+import datetime
 from typing import Any
 
 from rest_framework import serializers
@@ -9,6 +10,8 @@ from households.models import GuaranteeCheck, Household, HouseholdMember, Income
 
 class MemberOutputSerializer(serializers.ModelSerializer[HouseholdMember]):
     id_number = serializers.SerializerMethodField()
+    birth_date = serializers.SerializerMethodField(help_text="出生日期；身份证号隐去部分数字时为空，只给出生年份")
+    birth_year = serializers.SerializerMethodField()
     gender_display = serializers.CharField(source="get_gender_display")
     relationship_display = serializers.CharField(source="get_relationship_display")
     member_status_display = serializers.CharField(source="get_member_status_display")
@@ -22,6 +25,7 @@ class MemberOutputSerializer(serializers.ModelSerializer[HouseholdMember]):
             "gender",
             "gender_display",
             "birth_date",
+            "birth_year",
             "ethnicity",
             "relationship",
             "relationship_display",
@@ -35,6 +39,13 @@ class MemberOutputSerializer(serializers.ModelSerializer[HouseholdMember]):
 
     def get_id_number(self, member: HouseholdMember) -> str:
         return member.id_number if self.context.get("unmasked") else mask_id_number(member.id_number)
+
+    def get_birth_date(self, member: HouseholdMember) -> datetime.date | None:
+        # With a masked ID number the full birth date would give back eight of its hidden digits (masking.shown_birth).
+        return member.birth_date if self.context.get("unmasked") else None
+
+    def get_birth_year(self, member: HouseholdMember) -> int | None:
+        return member.birth_date.year if member.birth_date else None
 
 
 class IncomeOutputSerializer(serializers.ModelSerializer[IncomeRecord]):
@@ -121,9 +132,11 @@ class HouseholdDetailSerializer(serializers.ModelSerializer[Household]):
 
 
 class MemberListSerializer(serializers.ModelSerializer[HouseholdMember]):
-    """A member row without the unmasked ID (lists are never audited views of identity)."""
+    """A member row without the unmasked ID and with the birth year only (lists are never audited views of
+    identity, and a full birth date beside a masked ID gives back most of it)."""
 
     id_number = serializers.SerializerMethodField()
+    birth_year = serializers.SerializerMethodField()
     household_no = serializers.CharField(source="household.household_no")
 
     class Meta:
@@ -135,7 +148,7 @@ class MemberListSerializer(serializers.ModelSerializer[HouseholdMember]):
             "name",
             "id_number",
             "gender",
-            "birth_date",
+            "birth_year",
             "relationship",
             "member_status",
             "health_status",
@@ -146,6 +159,9 @@ class MemberListSerializer(serializers.ModelSerializer[HouseholdMember]):
 
     def get_id_number(self, member: HouseholdMember) -> str:
         return mask_id_number(member.id_number)
+
+    def get_birth_year(self, member: HouseholdMember) -> int | None:
+        return member.birth_date.year if member.birth_date else None
 
 
 class IncomeRecordSerializer(serializers.ModelSerializer[IncomeRecord]):

@@ -7,11 +7,13 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.http import signed_in
+from accounts.permissions import can_view_identity
 from geo.mixins import JurisdictionScopedMixin
 from households.api.serializers import (
     HouseholdDetailSerializer,
@@ -21,18 +23,30 @@ from households.api.serializers import (
     VisitInputSerializer,
     VisitOutputSerializer,
 )
+from households.choices import DisclosureChannel
 from households.facts import FLAG_BITS, has_flag_q
+from households.idnumbers import normalize
 from households.models import Household, HouseholdMember, IncomeRecord, Visit
 from households.paging import HouseholdPagination
 from households.selectors import with_facts
-from households.services import PhotoUpload, VisitInput, identity_disclose, income_record_save, visit_record
+from households.services import VisitInput, identity_disclose, income_record_save, photo_uploads, visit_record
 from households.services.income import COMPONENTS
+
+ID_SEARCH_REFUSED = "您的角色看到的身份证号是隐去部分数字的，不能按完整身份证号查询；请按户编号或姓名查询"
+
+
+def _by_id_number(request: Any, queryset: Any, path: str, value: str) -> Any:
+    """Filter by a full ID number, for a role that sees full numbers; refused (400) for a masked role, whose
+    answer would confirm a guessed number (households.selectors.household_search says why)."""
+    if not can_view_identity(request.user):
+        raise ValidationError({"id_number": [ID_SEARCH_REFUSED]})
+    return queryset.filter(**{path: normalize(value)}).distinct()
 
 
 class HouseholdFilter(filters.FilterSet):
     area = filters.CharFilter(field_name="managing_area__code", lookup_expr="startswith", label="区划代码前缀")
     household_no = filters.CharFilter(label="户编号")
-    id_number = filters.CharFilter(field_name="members__id_number", label="成员身份证号", distinct=True)
+    id_number = filters.CharFilter(method="filter_id_number", label="成员身份证号（仅限可查看完整身份证号的角色）")
     closed = filters.BooleanFilter(field_name="closed_on", lookup_expr="isnull", exclude=True, label="已注销")
     flag = filters.CharFilter(method="filter_flag", label="有效标识")
     risk_flagged = filters.BooleanFilter(
@@ -42,6 +56,9 @@ class HouseholdFilter(filters.FilterSet):
     class Meta:
         model = Household
         fields = ["area", "household_no", "id_number", "closed", "flag", "risk_flagged"]
+
+    def filter_id_number(self, queryset: Any, name: str, value: str) -> Any:
+        return _by_id_number(self.request, queryset, "members__id_number", value)
 
     def filter_flag(self, queryset: Any, name: str, value: str) -> Any:
         if value not in FLAG_BITS:
@@ -87,7 +104,7 @@ class HouseholdViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Ho
     @extend_schema(responses=HouseholdDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         household = self.get_object()
-        unmasked = identity_disclose(user=signed_in(request), household=household, channel="api")
+        unmasked = identity_disclose(user=signed_in(request), household=household, channel=DisclosureChannel.API)
         return Response(HouseholdDetailSerializer(household, context={"unmasked": unmasked}).data)
 
     @extend_schema(request=VisitInputSerializer, responses=VisitOutputSerializer(many=True))
@@ -101,7 +118,7 @@ class HouseholdViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Ho
             return Response(VisitOutputSerializer(visits, many=True).data)
         payload = VisitInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        photos = [PhotoUpload(f.name or "photo", f.read()) for f in request.FILES.getlist("photos")]
+        photos = photo_uploads(request.FILES.getlist("photos"))
         visit = visit_record(
             actor=signed_in(request), household=household, data=VisitInput(**payload.validated_data), photos=photos
         )
@@ -134,11 +151,14 @@ class MemberFilter(filters.FilterSet):
     area = filters.CharFilter(
         field_name="household__managing_area__code", lookup_expr="startswith", label="区划代码前缀"
     )
-    id_number = filters.CharFilter(label="身份证号")
+    id_number = filters.CharFilter(method="filter_id_number", label="身份证号（仅限可查看完整身份证号的角色）")
 
     class Meta:
         model = HouseholdMember
         fields = ["area", "id_number", "member_status", "health_status", "labour_capacity", "schooling_status"]
+
+    def filter_id_number(self, queryset: Any, name: str, value: str) -> Any:
+        return _by_id_number(self.request, queryset, "id_number", value)
 
 
 class MemberViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[HouseholdMember]):
