@@ -43,6 +43,26 @@ def can_export(user: User, code: str) -> bool:
     )
 
 
+def download_refusals(user: User, export: LedgerExport) -> list[str]:
+    """Why the owner may no longer download a finished export, checked at every download against their rights of
+    now, not those of the day they exported: the ledger's right, the place (still in their territory) and, for a
+    file with full ID numbers, the right to see them. A user moved to another township or demoted keeps no file of
+    the old one. Empty: allowed."""
+    reasons = [] if can_export(user, export.ledger) else ["您的角色已不能导出这份台账"]
+    return reasons + file_refusals(user, area=export.area, full_ids=export.full_ids)
+
+
+def file_refusals(user: User, *, area: AdminArea, full_ids: bool) -> list[str]:
+    """The checks every kept file with people's data passes at download (an export, a reconciliation report): its
+    place still in the user's territory, and full ID numbers only for a role that may see them now."""
+    reasons = []
+    if not AdminArea.objects.visible_to(user).filter(pk=area.pk).exists():
+        reasons.append(f"“{area.name}”已不在您的辖区内")
+    if full_ids and not can_view_identity(user):
+        reasons.append("文件含完整身份证号，您的角色已不能查看")
+    return reasons
+
+
 def export_start(*, actor: User, code: str, filters: Filters, full_ids: bool | None = None) -> LedgerExport:
     """Record the export and write it: inline up to ``LEDGER_SYNC_MAX_ROWS`` rows, else in a Celery task.
     ``full_ids=False`` masks ID numbers even for a role that may see them (a frozen ledger is everyone's)."""

@@ -97,10 +97,14 @@ class ExportDetailView(JurisdictionScopedMixin, DetailView[LedgerExport]):
 
 
 @scoped_view(model=LedgerExport)
-def export_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def export_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     export = get_visible_or_404(LedgerExport, request.user, pk=pk)
     if export.status != ExportStatus.DONE or not export.file:
         raise Http404
+    refusals = services.download_refusals(request.user, export)
+    if refusals:
+        messages.error(request, _("不能下载：%(why)s。请按您现在的权限重新导出。") % {"why": "；".join(refusals)})
+        return redirect(export)
     return FileResponse(
         export.file.open("rb"),
         as_attachment=True,
@@ -268,10 +272,15 @@ class ReconcileDetailView(JurisdictionScopedMixin, DetailView[Reconciliation]):
 
 
 @scoped_view(model=Reconciliation)
-def reconcile_report(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def reconcile_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     record = get_visible_or_404(Reconciliation, request.user, pk=pk)
     if not record.report:
         raise Http404
+    refusals = [] if reconcile.can_reconcile(request.user) else [_("您的角色已不能与全国系统核对")]
+    refusals += services.file_refusals(request.user, area=record.area, full_ids=record.full_ids)
+    if refusals:
+        messages.error(request, _("不能下载：%(why)s。请按您现在的权限重新核对。") % {"why": "；".join(refusals)})
+        return redirect(record)
     return FileResponse(
         record.report.open("rb"),
         as_attachment=True,

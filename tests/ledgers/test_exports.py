@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -493,6 +494,30 @@ def test_only_the_owner_sees_and_downloads_an_export_and_files_expire(login, cli
     assert record.owner == owner
     assert client.get(reverse("ledgers:export-download", args=[record.pk])).status_code == 404
     assert "文件已过保留期" in client.get(record.get_absolute_url()).content.decode()
+
+
+def test_a_file_is_refused_after_its_owner_is_moved_or_demoted(login, client):
+    """Rights are checked at download, not only at export: a township cadre's file with full ID numbers is no
+    longer theirs once they are moved to another township, or demoted to a role that sees masked numbers."""
+    owner = login("township01")
+    record, _content = export(client, "L-06")
+    assert record.full_ids
+    url = reverse("ledgers:export-download", args=[record.pk])
+    assert client.get(url).status_code == 200
+    home = owner.area
+
+    owner.area = AdminArea.objects.filter(level="township").exclude(pk=home.pk).first()
+    owner.save(update_fields=["area"])
+    moved = client.get(url, follow=True)
+    assert moved.redirect_chain[0][0] == record.get_absolute_url()
+    assert f"“{home.name}”已不在您的辖区内" in moved.content.decode()
+
+    owner.area = home
+    owner.save(update_fields=["area"])
+    owner.groups.set(Group.objects.filter(name=str(Role.REPORTING_OFFICER)))
+    demoted = client.get(url, follow=True).content.decode()
+    assert "文件含完整身份证号，您的角色已不能查看" in demoted
+    assert client.get(url).status_code == 302
 
 
 def test_files_are_kept_the_configured_hours_and_an_hourly_job_expires_them(login, client, settings):
