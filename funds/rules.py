@@ -11,6 +11,9 @@ from typing import Final
 
 from core.percent import CENT, at_least, at_most
 
+# The fund years a page or the API accepts: anything else is a typing slip (a year 0 is no date at all).
+FUND_YEARS = range(2000, 2101)
+
 # NR-FUND-01 (SPEC §9.4; 003 L1400; 000 L559): uses the linkage funds may never pay for.
 BANNED_USES: Final = frozenset(
     {

@@ -22,7 +22,7 @@ from accounts.roles import Capability
 from core.errors import DomainError
 from core.forms import raise_first_error
 from core.xlsx import excel_download
-from funds import exports, permissions, selectors, services
+from funds import exports, permissions, rules, selectors, services
 from funds.forms import AllocationForm, BatchForm, PaymentForm
 from funds.models import FundAllocation, FundBatch
 from geo.codes import AreaLevel
@@ -36,7 +36,7 @@ from projects.models import Project
 
 def _year(request: AuthenticatedHttpRequest) -> int:
     value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and 2000 < int(value) < 2100 else timezone.localdate().year
+    return int(value) if value.isdigit() and int(value) in rules.FUND_YEARS else timezone.localdate().year
 
 
 def _county(request: AuthenticatedHttpRequest) -> AdminArea | None:

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.http import signed_in
-from funds import permissions, selectors, services
+from funds import permissions, rules, selectors, services
 from funds.api.serializers import (
     AllocationInputSerializer,
     AllocationSerializer,
@@ -76,8 +76,10 @@ class FundBatchViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Fu
         if county is None:
             raise ValidationError({"county": "没有这个县，或不在您的辖区内"})
         year = request.query_params.get("year", "")
+        if year and not (year.isdigit() and int(year) in rules.FUND_YEARS):
+            raise ValidationError({"year": ["年度应为 2000 到 2100 之间的四位数字"]})
         result = selectors.county_compliance(
-            county, int(year) if year.isdigit() else timezone.localdate().year, on=timezone.localdate()
+            county, int(year) if year else timezone.localdate().year, on=timezone.localdate()
         )
         return Response(ComplianceSerializer(result).data)
 

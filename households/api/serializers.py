@@ -260,5 +260,9 @@ class VisitInputSerializer(serializers.Serializer[Any]):
     risk_found = serializers.BooleanField(default=False)
     risk_note = serializers.CharField(required=False, allow_blank=True, default="")
     next_visit_on = serializers.DateField(required=False, allow_null=True, default=None)
-    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True, default=None
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False, allow_null=True, default=None
+    )

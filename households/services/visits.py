@@ -133,6 +133,10 @@ def visit_record(*, actor: User, household: Household, data: VisitInput, photos:
         raise DomainError("请选择住房安全等级", field="housing_safety")
     if (data.latitude is None) != (data.longitude is None):
         raise DomainError("经纬度须同时填写", field="latitude")
+    if data.latitude is not None and not -90 <= data.latitude <= 90:
+        raise DomainError(f"纬度 {data.latitude} 不在 -90 到 90 之间", field="latitude")
+    if data.longitude is not None and not -180 <= data.longitude <= 180:
+        raise DomainError(f"经度 {data.longitude} 不在 -180 到 180 之间", field="longitude")
     checked_photos = _check_photos(photos)
 
     visit = Visit.objects.create(

@@ -15,6 +15,8 @@ from projects.models import (
     ProjectFunding,
 )
 
+PG_INT_MAX = 2_147_483_647  # the largest value of a PostgreSQL integer column
+
 
 class FundingSerializer(serializers.ModelSerializer[ProjectFunding]):
     class Meta:
@@ -80,8 +82,9 @@ class ProjectInputSerializer(serializers.Serializer[Any]):
     fundings = FundingInputSerializer(many=True)
     benefits_business_entity = serializers.BooleanField(default=False)
     is_work_relief = serializers.BooleanField(default=False)
-    work_relief_posts = serializers.IntegerField(min_value=0, default=0)
-    posts_for_groups = serializers.IntegerField(min_value=0, default=0)
+    # The columns are PostgreSQL integers: a larger count would be a database error, not a refusal.
+    work_relief_posts = serializers.IntegerField(min_value=0, max_value=PG_INT_MAX, default=0)
+    posts_for_groups = serializers.IntegerField(min_value=0, max_value=PG_INT_MAX, default=0)
     labour_pay = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=Decimal(0))
 
 

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -7,9 +8,11 @@ from django.utils import timezone
 
 from accounts.grants import household_grant_to_cadre
 from accounts.roles import Role
+from core.errors import DomainError
 from households.facts import facts_refresh_area
 from households.masking import mask_id_number
-from households.models import IdentityDisclosure
+from households.models import IdentityDisclosure, Visit
+from households.services import VisitInput, visit_record
 from tests.factories import HouseholdFactory, MemberFactory, TownshipFactory, UserFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +175,23 @@ def test_member_rows_are_masked(api_client, township):
     api_client.force_authenticate(UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township))
     rows = api_client.get(reverse("api:member-list")).json()["results"]
     assert rows[0]["id_number"] == mask_id_number(household.head.id_number)
+
+
+def test_a_position_off_the_globe_is_refused_on_its_field(api_client, township):
+    """Latitude 999 was accepted on a visit (security probe): the API answers 400 on the field, the service refuses
+    what a page or a sync would send."""
+    household = HouseholdFactory(managing_area=VillageFactory(parent=township))
+    api_client.force_authenticate(UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township))
+    url = reverse("api:household-visits", args=[household.pk])
+    day = timezone.localdate().isoformat()
+    response = api_client.post(url, {"visited_on": day, "latitude": "999", "longitude": "105"}, format="json")
+    assert response.status_code == 400
+    assert "latitude" in response.json()
+    assert not Visit.objects.exists()
+    with pytest.raises(DomainError, match="经度 200 不在 -180 到 180 之间"):
+        visit_record(
+            actor=UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township),
+            household=household,
+            data=VisitInput(visited_on=timezone.localdate(), latitude=Decimal("30"), longitude=Decimal("200")),
+            photos=[],
+        )

@@ -120,3 +120,20 @@ def test_a_township_sees_its_projects_only(api_client, world):
     assert names == ["张树村肉牛养殖圈棚建设"]
     api_client.force_authenticate(world.county_reviewer)
     assert api_client.get("/api/v1/projects/").json()["count"] == 2
+
+
+def test_numbers_beyond_their_columns_and_impossible_years_are_400_not_500(api_client, world):
+    """Two server errors of the security probe: a count larger than its integer column, and fund year 0."""
+    api_client.force_authenticate(world.village_worker)
+    huge = _proposal(world, is_work_relief=True, work_relief_posts=10**12, posts_for_groups=1)
+    response = api_client.post("/api/v1/projects/", huge, format="json")
+    assert response.status_code == 400
+    assert "work_relief_posts" in response.json()
+    assert not Project.objects.exists()
+
+    api_client.force_authenticate(world.county_reviewer)
+    for year in ("0", "99999", "20x6"):
+        response = api_client.get("/api/v1/fund-batches/compliance/", {"year": year})
+        assert response.status_code == 400, year
+        assert response.json()["year"] == ["年度应为 2000 到 2100 之间的四位数字"]
+    assert api_client.get("/api/v1/fund-batches/compliance/", {"year": "2026"}).status_code == 200
