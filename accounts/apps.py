@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "用户与角色"
+
+    def ready(self) -> None:
+        from accounts import sessions  # noqa: F401  # the login stamp and the token revocation at logout

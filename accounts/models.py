@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
@@ -22,6 +24,8 @@ class User(AbstractUser):
     department = models.CharField(_("所属部门"), max_length=32, choices=Department.choices, blank=True)
     unit_name = models.CharField(_("工作单位"), max_length=100, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # A provisioned account's password was chosen by an administrator: its owner sets their own before anything else.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -35,6 +39,14 @@ class User(AbstractUser):
     def roles(self) -> frozenset[Role]:
         names = self.groups.values_list("name", flat=True)
         return frozenset(Role(name) for name in names if name in Role.values)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A new password (set_password keeps it until save) ends every API token of the old one.
+        if self.pk and getattr(self, "_password", None) is not None:
+            from accounts.authentication import tokens_revoke
+
+            tokens_revoke(self)
+        super().save(*args, **kwargs)
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles

@@ -38,6 +38,7 @@ def user_create(
     department: str = "",
     full_name: str = "",
     check_password: bool = True,
+    must_change_password: bool = True,
 ) -> User:
     """Create a user bound to one area with one or more roles. Nothing is saved if any input is wrong."""
     username = username.strip()
@@ -60,7 +61,13 @@ def user_create(
         raise DomainError("行业部门筛查人员必须指定所属部门（如 health、civil_affairs）", field="department")
     if department and department not in Department.values:
         raise DomainError(f"部门“{department}”不存在", field="department")
-    user = User(username=username, area=area, department=department, last_name=full_name)
+    user = User(
+        username=username,
+        area=area,
+        department=department,
+        last_name=full_name,
+        must_change_password=must_change_password,
+    )
     if check_password:
         try:
             validate_password(password, user)

@@ -229,6 +229,7 @@ def _load_accounts(plan: DemoPlan, households: dict[str, Household]) -> bool:
                 department=account.department,
                 full_name=account.full_name,
                 check_password=False,  # the demo password is short by design
+                must_change_password=False,  # a demonstration, not a roll-out: the printed logins keep working
             )
         user.last_name = account.full_name
         user.unit_name = account.unit_name

@@ -1,22 +1,15 @@
 """The API under /api/v1/ (STYLE rule 18): sealed, scoped viewsets registered on one router."""
 
 from django.urls import path
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
+from accounts.tokens import TokenView
 from funds.api.views import FundAllocationViewSet, FundBatchViewSet
 from geo.api import AdminAreaViewSet
 from households.api.views import HouseholdViewSet, IncomeRecordViewSet, MemberViewSet, VisitViewSet
 from monitoring.api.views import EliminationCaseViewSet, EntryApplicationViewSet, MonitoringSubjectViewSet
 from projects.api.views import AssetViewSet, ProjectViewSet
 from sweeps.api.views import ProblemViewSet, ScreeningBatchViewSet, ScreeningWarningViewSet, SweepRunViewSet
-
-
-class TokenView(ObtainAuthToken):
-    """``POST {"username", "password"}`` → ``{"token": …}`` for API clients."""
-
-    not_place_bound = True
-
 
 router = DefaultRouter()
 router.register("areas", AdminAreaViewSet, basename="area")
