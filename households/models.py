@@ -577,6 +577,8 @@ class ImportJob(models.Model):
     area = models.ForeignKey(
         "geo.AdminArea", verbose_name=_("导入区划"), on_delete=models.PROTECT, related_name="household_imports"
     )
+    # When the current step's task was handed to the broker; empty while unsent (core.dispatch resends it).
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     file = models.FileField(_("文件"), upload_to=import_job_path)
     original_name = models.CharField(_("原文件名"), max_length=255)
     status = models.CharField(

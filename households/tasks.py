@@ -44,3 +44,11 @@ def facts_refresh_all_task() -> int:
     from households.facts import facts_dispatch_all
 
     return facts_dispatch_all()
+
+
+@shared_task
+def imports_resend_unsent_task() -> int:
+    """Every minute: import steps whose task the broker never received (core.dispatch)."""
+    from households.imports.services import imports_resend_unsent
+
+    return imports_resend_unsent()

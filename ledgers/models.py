@@ -35,6 +35,8 @@ class LedgerExport(models.Model):
     error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("导出时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # When the task was handed to the broker; empty while unsent (core.dispatch resends it).
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     expires_at = models.DateTimeField(_("文件保留至"), null=True, blank=True)
 
     objects = ExportQuerySet.as_manager()

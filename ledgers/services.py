@@ -15,12 +15,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import can_view_identity, has_capability
 from accounts.roles import Capability
+from core.dispatch import resend_unsent, send_after_commit
 from core.errors import DomainError
 from core.replica import reading_replica
 from geo.codes import AreaLevel
@@ -43,12 +44,28 @@ def can_export(user: User, code: str) -> bool:
     )
 
 
+# The files pages hand out at once (their audit rows' ``ledger`` code) and the right their page needs. None: the
+# dashboard's numbers (one of several rights, which its page checks) and public notices (公示, posted in the village
+# anyway; their ID numbers are masked) need no right beyond the place.
+HANDED_OUT_RIGHTS: dict[str, Capability | None] = {
+    "FUNDS": Capability.VIEW_FUNDS,
+    "NOTICE": None,
+    "PROBLEMS": Capability.VIEW_RECTIFICATION,
+    "BOARD": None,
+}
+
+
 def download_refusals(user: User, export: LedgerExport) -> list[str]:
     """Why the owner may no longer download a finished export, checked at every download against their rights of
     now, not those of the day they exported: the ledger's right, the place (still in their territory) and, for a
     file with full ID numbers, the right to see them. A user moved to another township or demoted keeps no file of
     the old one. Empty: allowed."""
-    reasons = [] if can_export(user, export.ledger) else ["您的角色已不能导出这份台账"]
+    right = HANDED_OUT_RIGHTS.get(export.ledger)
+    if export.ledger in LEDGERS:
+        allowed = can_export(user, export.ledger)
+    else:  # a file a page handed out at once (core.xlsx.excel_download): the right of that page
+        allowed = right is None or has_capability(user, right)
+    reasons = [] if allowed else ["您的角色已不能查看这份文件"]
     return reasons + file_refusals(user, area=export.area, full_ids=export.full_ids)
 
 
@@ -96,7 +113,7 @@ def export_start(*, actor: User, code: str, filters: Filters, full_ids: bool | N
     else:
         from ledgers.tasks import ledger_export_task
 
-        transaction.on_commit(lambda: ledger_export_task.delay(export.pk))
+        send_after_commit(ledger_export_task, export)
     export.refresh_from_db()
     return export
 
@@ -213,3 +230,13 @@ def exports_expire(*, now: datetime.datetime | None = None) -> int:
         export.save(update_fields=["file", "status"])
         expired += 1
     return expired
+
+
+def exports_resend_unsent() -> int:
+    """The outbox of exports (every minute): a large export whose task the broker never received is sent now."""
+    from ledgers.tasks import ledger_export_task
+
+    return resend_unsent(
+        LedgerExport, ledger_export_task, pending=Q(status=ExportStatus.QUEUED),
+        older_than=datetime.timedelta(minutes=1), created="created_at",
+    )  # fmt: skip

@@ -34,3 +34,11 @@ def area_counts_refresh_task() -> int:
     counted = area_counts_refresh()
     logger.info("area counts: %d areas", counted)
     return counted
+
+
+@shared_task
+def exports_resend_unsent_task() -> int:
+    """Every minute: exports whose task the broker never received (core.dispatch)."""
+    from ledgers.services import exports_resend_unsent
+
+    return exports_resend_unsent()

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.dispatch import send
 from notifications.models import Notification
 from notifications.tasks import notification_email_task
 
@@ -36,7 +37,8 @@ def notify(
     created = Notification.objects.bulk_create(rows)
     if settings.NOTIFICATION_EMAIL and created:
         ids = [notification.pk for notification in created]
-        transaction.on_commit(lambda: notification_email_task.delay(ids))
+        # A broker outage loses the e-mail copy (logged), never the in-app notification or the step itself.
+        transaction.on_commit(lambda: send(notification_email_task, ids))
     return created
 
 

@@ -92,6 +92,13 @@ class RunDetailView(JurisdictionScopedMixin, DetailView[SweepRun]):
             return ["sweeps/_run_progress.html"]
         return [self.template_name]
 
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **kwargs)
+        if getattr(self.request, "htmx", False) and self.object.status == RunStatus.DONE:
+            # The run is over: htmx reloads the whole page, which then shows the counts (no inline script).
+            response["HX-Refresh"] = "true"
+        return response
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         run: SweepRun = self.object

@@ -9,6 +9,7 @@ size. A progress UPDATE from inside that transaction would be invisible until th
 for that last step instead of a moving bar.
 """
 
+import datetime
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
@@ -17,10 +18,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import can_edit_households
+from core.dispatch import resend_unsent, send_after_commit
 from core.errors import DomainError, TransitionNotAllowed
 from core.uploads import workbook_check
 from geo.models import AdminArea
@@ -68,7 +71,7 @@ def import_job_create(*, actor: User, upload: UploadedFile, area: AdminArea | No
         raise PermissionDenied
     import_upload_check(upload)
     job = ImportJob.objects.create(created_by=actor, area=area, original_name=(upload.name or "")[-255:], file=upload)
-    transaction.on_commit(lambda: household_import_task.delay(job.pk))
+    send_after_commit(household_import_task, job)
     return job
 
 
@@ -129,8 +132,9 @@ def import_job_commit_request(*, job: ImportJob, actor: User) -> ImportJob:
         raise PermissionDenied
     _move(job, S.COMMITTING)
     job.processed_rows = 0
-    job.save(update_fields=["status", "processed_rows"])
-    transaction.on_commit(lambda: household_import_task.delay(job.pk))
+    job.sent_at = None  # the commit step's task is still to be sent
+    job.save(update_fields=["status", "processed_rows", "sent_at"])
+    send_after_commit(household_import_task, job)
     return job
 
 
@@ -219,3 +223,11 @@ def _finish(
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "errors", "summary", "total_rows", "processed_rows", "finished_at"])
     return job
+
+
+def imports_resend_unsent() -> int:
+    """The outbox of imports (every minute): a validation or a commit whose task the broker never received."""
+    return resend_unsent(
+        ImportJob, household_import_task, pending=Q(status__in=[S.UPLOADED, S.COMMITTING]),
+        older_than=datetime.timedelta(minutes=1), created="created_at",
+    )  # fmt: skip

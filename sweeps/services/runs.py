@@ -31,6 +31,7 @@ from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core import bulk
+from core.dispatch import attempt
 from core.errors import DomainError
 from core.replica import reading_replica, replica_caught_up
 from geo.codes import AreaLevel
@@ -373,7 +374,8 @@ def sweep_start(*, county: AdminArea, kind: str, actor: User | None = None) -> S
         rule_versions={rule.id: rule.version for rule in AUTOMATED},
     )
     SweepChunk.objects.bulk_create([SweepChunk(run=run, township=township) for township in townships])
-    transaction.on_commit(lambda: sweep_dispatch(run=run))
+    # A broker outage leaves the run pending: the page says so, and the resume job sends it when Redis is back.
+    transaction.on_commit(lambda: attempt(lambda: sweep_dispatch(run=run)))
     return run
 
 
