@@ -100,6 +100,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+# A kept connection is checked before each request and each task reuses it: after a PostgreSQL restart the app
+# reconnects by itself instead of failing one request per worker on a dead socket.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs seconds per query on this workload (short set-based queries over one township) and saves
     # nothing: measured in docs/adr/0001-household-facts.md. Off for the app's own connections only.
@@ -108,6 +111,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
             "options", env.str("PG_OPTIONS", default="-c jit=off")
