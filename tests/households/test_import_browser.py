@@ -1,6 +1,6 @@
 """The Excel import in a real browser: upload, the htmx progress bar while the worker runs, the preview, the commit.
 
-The background task is not run by the page: ``delay`` is recorded, and the test runs the task itself as the worker
+The background task is not run by the page: the task sent is recorded, and the test runs the task itself as the worker
 would, while the page polls. So the journey shows the page waiting, then reloading into the result on its own."""
 
 import io
@@ -23,8 +23,11 @@ class RecordedTask:
     def __init__(self) -> None:
         self.job_ids: list[int] = []
 
-    def delay(self, job_id: int) -> None:
-        self.job_ids.append(job_id)
+    name = "recorded"
+
+    def apply_async(self, args: tuple[int], **options: object) -> None:
+        """What core.dispatch sends: recorded, for the test to run as the worker would."""
+        self.job_ids.append(args[0])
 
 
 def _workbook(village_code: str) -> bytes:
