@@ -18,6 +18,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.authentication import tokens_revoke
 
@@ -73,7 +74,8 @@ class SessionExpiryMiddleware:
             elif now - float(stamp) > settings.SESSION_ABSOLUTE_HOURS * 3600:
                 logout(request)
                 if not request.path_info.startswith("/api/"):
-                    messages.info(request, f"登录已超过 {settings.SESSION_ABSOLUTE_HOURS} 小时，请重新登录")
+                    hours = settings.SESSION_ABSOLUTE_HOURS
+                    messages.info(request, _("登录已超过 %(hours)s 小时，请重新登录") % {"hours": hours})
                     return redirect_to_login(request.get_full_path())
                 return self.get_response(request)
             if now - float(request.session.get(SEEN_AT) or 0) > RENEW_AFTER:

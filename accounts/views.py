@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -22,5 +23,5 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         User.objects.filter(pk=form.user.pk).update(must_change_password=False)
-        messages.success(self.request, "密码已修改")
+        messages.success(self.request, _("密码已修改"))
         return response

@@ -21,11 +21,12 @@ from django.contrib import messages
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
-QUEUED = "后台任务暂不可用，已排队，稍后自动开始"
+QUEUED = gettext_noop("后台任务暂不可用，已排队，稍后自动开始")  # translated where it is shown
 # What a broker outage raises when a task is sent: kombu's wrapper, or the socket's own error.
 BROKER_DOWN = (OperationalError, ConnectionError, OSError, TimeoutError)
 _unsent: contextvars.ContextVar[int] = contextvars.ContextVar("unsent_work", default=0)
@@ -98,7 +99,7 @@ class UnsentWorkMiddleware:
         try:
             response = self.get_response(request)
             if _unsent.get() and hasattr(request, "_messages"):
-                messages.warning(request, QUEUED)
+                messages.warning(request, gettext(QUEUED))
             return response
         finally:
             _unsent.reset(token)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 from django.utils.translation import gettext_lazy as _
 
@@ -339,3 +339,9 @@ def threshold_respects_floor(amount: Decimal, national_line: Decimal | None, flo
     """SPEC §3.4 (003 L216): the monitoring line is at least 1.5 × the national poverty line of the
     poverty-alleviation period ("以…国家扶贫标准的1.5倍为底线"); without a national line there is nothing to check."""
     return national_line is None or amount >= national_line * floor_factor
+
+
+# Where a visit's position can be at all (degrees): the visit service refuses anything else, and the API schema
+# states the same bounds.
+LATITUDE: Final = (-90, 90)
+LONGITUDE: Final = (-180, 180)

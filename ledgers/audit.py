@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
-from geo.querysets import jurisdiction_prefixes
+from geo.models import AdminArea
 from households.models import IdentityDisclosure
 from ledgers.models import LedgerExport, Reconciliation
 
@@ -53,22 +53,15 @@ def disclosures(user: User, chosen: DisclosureFilter) -> QuerySet[IdentityDisclo
     return rows.order_by("-at", "-pk")
 
 
-def _in_territory(user: User, path: str) -> Q:
-    if user.is_superuser:
-        return Q()
-    found = Q(pk__in=[])
-    for prefix in jurisdiction_prefixes(user):
-        found |= Q(**{f"{path}__startswith": prefix})
-    return found
-
-
 def full_id_files(user: User, chosen: DisclosureFilter, *, limit: int = 50) -> list[LedgerExport | Reconciliation]:
     """The ledger exports and reconciliation reports written with full numbers for a place in the territory,
     newest first (each is one row of the ledgers' own audit, whoever wrote it)."""
     if not can_audit_disclosures(user):
         return []
-    exports = LedgerExport.objects.filter(_in_territory(user, "area__code"), full_ids=True)
-    reports = Reconciliation.objects.filter(_in_territory(user, "area__code"), full_ids=True)
+    # The files are their owners' (their querysets are owner-only); the auditor reads those of the places they see.
+    places = AdminArea.objects.visible_to(user)
+    exports = LedgerExport.objects.filter(area__in=places, full_ids=True)
+    reports = Reconciliation.objects.filter(area__in=places, full_ids=True)
     if chosen.who:
         exports, reports = exports.filter(_who("owner", chosen.who)), reports.filter(_who("owner", chosen.who))
     if chosen.start:

@@ -29,6 +29,8 @@ from sweeps.querysets import (
     ProblemRecordQuerySet,
     RunQuerySet,
     WarningQuerySet,
+    problem_open_q,
+    problem_overdue_q,
 )
 
 
@@ -223,7 +225,7 @@ class Problem(models.Model):
             # SPEC §7.4: re-running a sweep never opens a second problem for the same rule and subject.
             models.UniqueConstraint(
                 fields=["rule_id", "subject_key"],
-                condition=models.Q(status__in=sorted(OPEN_PROBLEM_STATUSES)),  # as Problem.open_q()
+                condition=problem_open_q(),
                 name="sweeps_one_open_problem_per_rule_and_subject",
             ),
         ]
@@ -252,17 +254,13 @@ class Problem(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_PROBLEM_STATUSES
 
-    @staticmethod
-    def open_q() -> models.Q:
-        return models.Q(status__in=sorted(OPEN_PROBLEM_STATUSES))
+    open_q = staticmethod(problem_open_q)
 
     def days_overdue(self, today: datetime.date) -> int:
         """Days past the deadline on ``today`` of a problem still open; 0 for one closed or not yet due."""
         return (today - self.deadline).days if self.is_open and self.deadline < today else 0
 
-    @staticmethod
-    def overdue_q(today: datetime.date) -> models.Q:
-        return Problem.open_q() & models.Q(deadline__lt=today)
+    overdue_q = staticmethod(problem_overdue_q)
 
 
 class ProblemEvent(models.Model):

@@ -1,11 +1,23 @@
+import datetime
 from typing import Self, TypeVar
 
-from django.db.models import Model
+from django.db.models import Model, Q
 
 from geo.codes import AreaLevel
 from geo.querysets import JurisdictionQuerySet
+from sweeps.choices import OPEN_PROBLEM_STATUSES
 
 _M = TypeVar("_M", bound=Model)  # the model of the manager the queryset serves
+
+
+# The query faces of an open and of an overdue problem (SPEC §7.5); their Python faces are ``Problem.is_open`` and
+# ``Problem.days_overdue``, which the model keeps beside ``Problem.open_q``/``overdue_q`` (these two functions).
+def problem_open_q() -> Q:
+    return Q(status__in=sorted(OPEN_PROBLEM_STATUSES))
+
+
+def problem_overdue_q(today: datetime.date) -> Q:
+    return problem_open_q() & Q(deadline__lt=today)
 
 
 class ProblemQuerySet(JurisdictionQuerySet[_M]):
@@ -16,9 +28,7 @@ class ProblemQuerySet(JurisdictionQuerySet[_M]):
     territory_capability = "accounts.view_rectification"
 
     def open(self) -> Self:
-        from sweeps.models import Problem  # the model imports this module for its manager
-
-        return self.filter(Problem.open_q())
+        return self.filter(problem_open_q())
 
 
 class ProblemRecordQuerySet(JurisdictionQuerySet[_M]):

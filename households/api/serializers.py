@@ -6,6 +6,7 @@ from rest_framework import serializers
 from households.choices import HousingSafety, VisitKind
 from households.masking import mask_id_number, mask_phone
 from households.models import GuaranteeCheck, Household, HouseholdMember, IncomeRecord, Visit
+from households.rules import LATITUDE, LONGITUDE
 
 
 class MemberOutputSerializer(serializers.ModelSerializer[HouseholdMember]):
@@ -261,8 +262,20 @@ class VisitInputSerializer(serializers.Serializer[Any]):
     risk_note = serializers.CharField(required=False, allow_blank=True, default="")
     next_visit_on = serializers.DateField(required=False, allow_null=True, default=None)
     latitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True, default=None
+        max_digits=9,
+        decimal_places=6,
+        min_value=LATITUDE[0],
+        max_value=LATITUDE[1],
+        required=False,
+        allow_null=True,
+        default=None,
     )
     longitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False, allow_null=True, default=None
+        max_digits=9,
+        decimal_places=6,
+        min_value=LONGITUDE[0],
+        max_value=LONGITUDE[1],
+        required=False,
+        allow_null=True,
+        default=None,
     )

@@ -22,6 +22,7 @@ from households import rules
 from households.choices import HousingSafety, MemberStatus, VisitKind
 from households.facts import context_for, derived_guarantee, facts_refresh_households
 from households.models import GuaranteeCheck, Household, Visit, VisitPhoto
+from households.rules import LATITUDE, LONGITUDE
 from households.services.access import require_household, require_open
 
 # Photo types are recognised by their first bytes, never by the name or the browser's claim.
@@ -133,10 +134,10 @@ def visit_record(*, actor: User, household: Household, data: VisitInput, photos:
         raise DomainError("请选择住房安全等级", field="housing_safety")
     if (data.latitude is None) != (data.longitude is None):
         raise DomainError("经纬度须同时填写", field="latitude")
-    if data.latitude is not None and not -90 <= data.latitude <= 90:
-        raise DomainError(f"纬度 {data.latitude} 不在 -90 到 90 之间", field="latitude")
-    if data.longitude is not None and not -180 <= data.longitude <= 180:
-        raise DomainError(f"经度 {data.longitude} 不在 -180 到 180 之间", field="longitude")
+    for name, label, (low, high) in (("latitude", "纬度", LATITUDE), ("longitude", "经度", LONGITUDE)):
+        value = getattr(data, name)
+        if value is not None and not low <= value <= high:
+            raise DomainError(f"{label} {value} 不在 {low} 到 {high} 之间", field=name)
     checked_photos = _check_photos(photos)
 
     visit = Visit.objects.create(
