@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from accounts.querysets import AccountEventQuerySet, UserManager
 from accounts.roles import Department, Role
 
 
@@ -27,6 +28,8 @@ class User(AbstractUser):
     # A provisioned account's password was chosen by an administrator: its owner sets their own before anything else.
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
+    objects: ClassVar[UserManager] = UserManager()
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -37,8 +40,13 @@ class User(AbstractUser):
 
     @cached_property
     def roles(self) -> frozenset[Role]:
-        names = self.groups.values_list("name", flat=True)
+        names = [group.name for group in self.groups.all()]  # all(): a list of accounts prefetches them
         return frozenset(Role(name) for name in names if name in Role.values)
+
+    @property
+    def role_labels(self) -> str:
+        """The roles as a person reads them ("乡镇干部、报表人员")."""
+        return "、".join(str(role.label) for role in sorted(self.roles))
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # A new password (set_password keeps it until save) ends every API token of the old one.
@@ -63,3 +71,43 @@ class Capability(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+class AccountAction(models.TextChoices):
+    CREATED = "created", _("开通账号")
+    CHANGED = "changed", _("修改账号")
+    DISABLED = "disabled", _("停用账号")
+    ENABLED = "enabled", _("启用账号")
+    PASSWORD_RESET = "password_reset", _("重置密码")
+    UNLOCKED = "unlocked", _("解除登录锁定")
+    TWO_FACTOR_RESET = "two_factor_reset", _("重置两步验证")
+
+
+class AccountEvent(models.Model):
+    """One change an administrator made to an account (README "Security model"): who, to whom, what, when, why.
+    ``changes`` maps each changed field's label to its old and new text, as shown on the page."""
+
+    user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.PROTECT, related_name="account_events")
+    # Empty when the change came from the command line (``manage.py add_user``).
+    actor = models.ForeignKey(
+        User, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # The account's area after the change: the administrators of that area read the row.
+    area = models.ForeignKey(
+        "geo.AdminArea", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    action = models.CharField(_("操作"), max_length=24, choices=AccountAction.choices)
+    changes = models.JSONField(_("变更"), default=dict, blank=True)
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    objects = AccountEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("账号操作记录")
+        verbose_name_plural = _("账号操作记录")
+        ordering = ["-at", "-pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} → {self.user_id} ({self.action})"

@@ -24,6 +24,9 @@ class Role(models.TextChoices):
     REPORTING_OFFICER = "reporting_officer", _("报表人员")
     SUPERVISOR = "supervisor", _("督查人员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    # The county's own account administrator (design, README "Security model"): opens, re-roles and disables the
+    # accounts of their county without a province administrator or a superuser.
+    COUNTY_ADMIN = "county_admin", _("县级账号管理员")
 
 
 class Department(models.TextChoices):
@@ -81,6 +84,7 @@ class Capability(models.TextChoices):
     EXPORT_LEDGERS = "export_ledgers", _("导出台账")
     EDIT_PARAMETERS = "edit_parameters", _("维护监测标准、参数和分类")
     AUDIT_DISCLOSURES = "audit_disclosures", _("查看敏感信息查看记录")
+    MANAGE_USERS = "manage_users", _("开通、调整和停用辖区内的用户账号")
 
 
 R, C = Role, Capability
@@ -200,8 +204,10 @@ MATRIX: Final[dict[Role, frozenset[Capability]]] = {
             C.EXPORT_LEDGERS,
             C.AUDIT_DISCLOSURES,
             C.EDIT_PARAMETERS,
+            C.MANAGE_USERS,
         }
     ),
+    R.COUNTY_ADMIN: frozenset({C.MANAGE_USERS, C.AUDIT_DISCLOSURES}),
 }
 
 # The levels each role may be bound to (SPEC §1.2 "Bound to").
@@ -217,6 +223,7 @@ ROLE_LEVELS: Final[dict[Role, frozenset[str]]] = {
     R.REPORTING_OFFICER: _ALL_LEVELS,
     R.SUPERVISOR: frozenset({AreaLevel.CITY, AreaLevel.PROVINCE}),
     R.SYSTEM_ADMIN: frozenset({AreaLevel.PROVINCE}),
+    R.COUNTY_ADMIN: frozenset({AreaLevel.COUNTY}),
 }
 
 

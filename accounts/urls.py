@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from accounts import views
 from accounts.views import PasswordChangeView
 from geo.shortcuts import not_place_bound
 
@@ -9,6 +10,14 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", not_place_bound(PasswordChangeView.as_view()), name="password-change"),
+    # The county's account administration (README "Security model").
+    path("users/", views.user_list, name="user-list"),
+    path("users/new/", views.user_create, name="user-create"),
+    path("users/<int:pk>/", views.user_detail, name="user-detail"),
+    path("users/<int:pk>/disable/", views.user_disable, name="user-disable"),
+    path("users/<int:pk>/enable/", views.user_enable, name="user-enable"),
+    path("users/<int:pk>/password/", views.user_password_reset, name="user-password-reset"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user-unlock"),
 ]
 
 if settings.EMAIL_URL:  # a reset link needs a mail server; without one an administrator sets a new password

@@ -1,16 +1,27 @@
-"""A user's own account: changing the password (also the forced change at a provisioned account's first login)."""
+"""A user's own account: changing the password (also the forced change at a provisioned account's first login);
+and the account administration of a county (README "Security model"): open, change, disable an account, reset
+its password or lift its lockout, each one audited ``AccountEvent``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from accounts import selectors, services
+from accounts.forms import AccountChangeForm, AccountCreateForm, AccountFilterForm, ReasonForm
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from core.errors import DomainError
+from geo.shortcuts import scoped_view
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -25,3 +36,169 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         User.objects.filter(pk=form.user.pk).update(must_change_password=False)
         messages.success(self.request, _("密码已修改"))
         return response
+
+
+# ------------------------------------------------------------ account administration by area (README "Security model")
+
+
+def _require_manager(request: AuthenticatedHttpRequest) -> None:
+    if not selectors.can_manage_users(request.user):
+        raise PermissionDenied
+
+
+def _account_or_404(request: AuthenticatedHttpRequest, pk: int) -> User:
+    """An account of the administrator's territory; any other (or a missing one) is the same 404."""
+    return get_object_or_404(User.objects.manageable_by(request.user), pk=pk)
+
+
+def _form_refused(form: Any, exc: DomainError) -> None:
+    problems = getattr(exc, "problems", None) or [(exc.field, exc.message)]
+    for field, message in problems:
+        form.add_error(field if field in form.fields else None, message)
+
+
+def _one_time_password(
+    request: AuthenticatedHttpRequest, account: User, password: str, *, opened: bool
+) -> HttpResponse:
+    """The new account's (or the reset) password, shown once on this page and never stored or sent anywhere else."""
+    response = render(
+        request, "accounts/one_time_password.html", {"account": account, "password": password, "opened": opened}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@scoped_view
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_manager(request)
+    form = AccountFilterForm(request.GET or None, actor=request.user)
+    chosen = selectors.AccountFilter()
+    if form.is_valid():
+        data = form.cleaned_data
+        chosen = selectors.AccountFilter(q=data["q"].strip(), role=data["role"], state=data["state"])
+    page = Paginator(selectors.accounts_for(request.user, chosen), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "accounts/user_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@scoped_view
+def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_manager(request)
+    form = AccountCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        password = services.temporary_password()
+        try:
+            account = services.user_create(
+                actor=request.user,
+                username=data["username"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                unit_name=data["unit_name"],
+                role_codes=data["roles"],
+                area_code=data["area"].code,
+                department=data["department"],
+                password=password,
+            )
+        except DomainError as exc:
+            _form_refused(form, exc)
+        else:
+            return _one_time_password(request, account, password, opened=True)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@scoped_view(model=User)
+def user_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    account = _account_or_404(request, pk)
+    initial = {
+        "full_name": account.get_full_name(),
+        "phone": account.phone,
+        "unit_name": account.unit_name,
+        "area": account.area,
+        "roles": [role.value for role in account.roles],
+        "department": account.department,
+    }
+    form = AccountChangeForm(request.POST or None, initial=initial, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            event = services.user_update(
+                actor=request.user,
+                user=account,
+                full_name=data["full_name"],
+                phone=data["phone"],
+                unit_name=data["unit_name"],
+                role_codes=data["roles"],
+                area_code=data["area"].code,
+                department=data["department"],
+                reason=data["reason"],
+            )
+        except DomainError as exc:
+            _form_refused(form, exc)
+        else:
+            messages.success(request, _("账号已修改") if event else _("没有修改任何内容"))
+            return redirect("user-detail", pk=account.pk)
+    context = {
+        "account": account,
+        "form": form,
+        "reason_form": ReasonForm(),
+        "locked": services.is_locked_out(account),
+        "events": selectors.account_events(request.user, account)[:50],
+        "is_self": account.pk == request.user.pk,
+    }
+    return render(request, "accounts/user_detail.html", context)
+
+
+def _account_command(
+    request: AuthenticatedHttpRequest, pk: int, run: Callable[[User, str], object], done: str
+) -> HttpResponse:
+    account = _account_or_404(request, pk)
+    if request.method != "POST":
+        return redirect("user-detail", pk=account.pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        run(account, reason)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("user-detail", pk=account.pk)
+
+
+@scoped_view(model=User, post_only=True)
+def user_disable(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    def run(account: User, reason: str) -> object:
+        return services.user_disable(actor=request.user, user=account, reason=reason)
+
+    return _account_command(request, pk, run, _("账号已停用：不能再登录，已签发的接口令牌同时作废"))
+
+
+@scoped_view(model=User, post_only=True)
+def user_enable(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    def run(account: User, reason: str) -> object:
+        return services.user_enable(actor=request.user, user=account, reason=reason)
+
+    return _account_command(request, pk, run, _("账号已启用"))
+
+
+@scoped_view(model=User, post_only=True)
+def user_unlock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    def run(account: User, reason: str) -> object:
+        return services.user_unlock(actor=request.user, user=account)
+
+    return _account_command(request, pk, run, _("已解除登录锁定"))
+
+
+@scoped_view(model=User, post_only=True)
+def user_password_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    account = _account_or_404(request, pk)
+    if request.method != "POST":
+        return redirect("user-detail", pk=account.pk)
+    try:
+        password = services.user_password_reset(actor=request.user, user=account)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("user-detail", pk=account.pk)
+    return _one_time_password(request, account, password, opened=False)

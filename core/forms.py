@@ -1,14 +1,32 @@
-"""What every command view does (STYLE rule 18): refuse with the first invalid field, named; run the service and
-report its outcome."""
+"""Form plumbing every app shares: Bootstrap classes on every widget, the date input, and what every command view
+does (STYLE rule 18): refuse with the first invalid field, named; run the service and report its outcome."""
 
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from core.errors import DomainError
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget, so templates stay free of per-field markup."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
 
 
 def raise_first_error(form: Any) -> None:

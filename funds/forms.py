@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE, BootstrapMixin
 from funds.choices import FundCategory, FundLevel, FundUse
-from households.forms import DATE, BootstrapMixin
 from projects.choices import FundingSource
 
 

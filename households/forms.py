@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE, BootstrapMixin
 from households import idnumbers
 from households.choices import (
     ChronicCondition,
@@ -26,29 +27,11 @@ from households.services.income import COMPONENTS
 from households.services.registry import HOUSEHOLD_EDITABLE, MEMBER_EDITABLE_FIELDS
 
 
-class BootstrapMixin:
-    """Bootstrap classes on every widget, so templates stay free of per-field markup."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():  # type: ignore[attr-defined]
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-
 def clean_mobile(value: str) -> str:
     phone = value.strip()
     if phone and not (phone.isdigit() and len(phone) == 11):
         raise forms.ValidationError(_("手机号应为 11 位数字"))
     return phone
-
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class HouseholdForm(BootstrapMixin, forms.ModelForm):

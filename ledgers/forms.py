@@ -3,8 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE, BootstrapMixin
 from households.choices import DisclosureChannel
-from households.forms import DATE, BootstrapMixin
 
 
 def _area_choices(areas: Any) -> list[tuple[str, str]]:

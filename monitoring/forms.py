@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Department
+from core.forms import DATE, BootstrapMixin
 from core.uploads import attachment_size
-from households.forms import DATE, BootstrapMixin
 from monitoring.choices import (
     MEASURE_SUBTYPES,
     IdentificationChannel,

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from households.forms import DATE, BootstrapMixin
+from core.forms import DATE, BootstrapMixin
 from projects.choices import (
     AssetClass,
     AssetNature,

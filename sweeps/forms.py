@@ -3,8 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE, BootstrapMixin
 from core.uploads import attachment_size
-from households.forms import DATE, BootstrapMixin
 from monitoring.choices import SubjectCategory, TriggerCondition
 from sweeps.choices import ChecklistAnswer, SweepKind, WarningDisposition
 

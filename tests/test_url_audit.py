@@ -20,6 +20,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.models import User
 from accounts.grants import household_grant_to_cadre
 from accounts.roles import ROLE_LEVELS, Role
 from funds.models import FundAllocation, FundBatch
@@ -172,8 +173,14 @@ class World:
         self.objects[FrozenLedger] = tuple(
             self._frozen(chain[AreaLevel.VILLAGE]) for chain in (self.chain_a, self.chain_b)
         )
+        # An account in each chain's village: a county administrator opens only their own county's.
+        self.objects[User] = tuple(
+            UserFactory(roles=[Role.VILLAGE_WORKER], area=chain[AreaLevel.VILLAGE], last_name=name)
+            for chain, name in ((self.chain_a, "甲村文书"), (self.chain_b, "乙外文书"))
+        )
         b = self.chain_b[AreaLevel.VILLAGE]
         self.foreign_markers = [
+            "乙外文书",
             "乙外项目",
             self.household_b.household_no,
             "乙外户主",

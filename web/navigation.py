@@ -51,6 +51,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("台账签核"), "ledgers:frozen-list", "patch-check", Capability.COUNTY_APPROVAL),
     NavItem(_("导入农户"), "households:household-import-upload", "upload", Capability.EDIT_HOUSEHOLD),
     NavItem(_("查看记录"), "ledgers:disclosure-log", "eye", Capability.AUDIT_DISCLOSURES),
+    NavItem(_("用户管理"), "user-list", "person-gear", Capability.MANAGE_USERS),
     NavItem(_("接口文档"), "api-docs", "braces", None, staff_only=True),
 )
 

@@ -408,6 +408,7 @@ def _accounts(people: _People, townships: Sequence[AreaSeed], villages: Sequence
         AccountSeed("projunit", full_name(), Role.PROJECT_UNIT, COUNTY_CODE, f"{county}水务局"),
         AccountSeed("report", full_name(), Role.REPORTING_OFFICER, COUNTY_CODE, f"{county}乡村振兴局"),
         AccountSeed("supervisor", full_name(), Role.SUPERVISOR, CITY[0], f"{CITY[1]}乡村振兴局"),
+        AccountSeed("useradmin", full_name(), Role.COUNTY_ADMIN, COUNTY_CODE, f"{county}乡村振兴局"),
         AccountSeed("sysadmin", full_name(), Role.SYSTEM_ADMIN, PROVINCE[0], f"{PROVINCE[1]}乡村振兴局", is_staff=True),
     ]
     for username, township in zip(TOWNSHIP_USERNAMES, townships, strict=True):

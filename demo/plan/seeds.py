@@ -46,6 +46,7 @@ _FIXED_USERNAMES: Final = (
     "projunit",
     "report",
     "supervisor",
+    "useradmin",
     "sysadmin",
 )
 TOWNSHIP_USERNAMES: Final = tuple(f"township{n:02d}" for n in range(1, len(names.TOWNSHIP_NAMES) + 1))

@@ -46,6 +46,7 @@ ROLE_OF = {
     "projunit": Role.PROJECT_UNIT,
     "report": Role.REPORTING_OFFICER,
     "supervisor": Role.SUPERVISOR,
+    "useradmin": Role.COUNTY_ADMIN,
     "sysadmin": Role.SYSTEM_ADMIN,
 } | {f"township{n:02d}": Role.TOWNSHIP_CADRE for n in range(1, 11)}
 
