@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 
+from accounts import twofactor
 from accounts.authentication import tokens_revoke
 from accounts.models import AccountAction, AccountEvent, User
 from accounts.permissions import has_capability
@@ -293,6 +294,16 @@ def user_unlock(*, actor: User, user: User) -> AccountEvent:
         raise DomainError(f"账号“{user.username}”没有被锁定", field="reason")
     axes_reset(username=user.username)
     return _record(actor, user, AccountAction.UNLOCKED)
+
+
+@transaction.atomic
+def user_two_factor_reset(*, actor: User, user: User) -> AccountEvent:
+    """Remove the authenticator of someone who lost their phone (their identity checked in person or by phone):
+    they sign in with the password alone, and add a new one at once where the settings require it."""
+    user = _manageable(actor, user)
+    if not twofactor.remove(user):
+        raise DomainError(f"账号“{user.username}”没有启用两步验证", field="reason")
+    return _record(actor, user, AccountAction.TWO_FACTOR_RESET)
 
 
 def sessions_clear_expired() -> None:

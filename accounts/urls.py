@@ -10,6 +10,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", not_place_bound(PasswordChangeView.as_view()), name="password-change"),
+    path("2fa/", views.two_factor_setup, name="two-factor-setup"),
+    path("2fa/verify/", views.two_factor_verify, name="two-factor-verify"),
+    path("2fa/remove/", views.two_factor_remove, name="two-factor-remove"),
     # The county's account administration (README "Security model").
     path("users/", views.user_list, name="user-list"),
     path("users/new/", views.user_create, name="user-create"),
@@ -18,6 +21,7 @@ urlpatterns = [
     path("users/<int:pk>/enable/", views.user_enable, name="user-enable"),
     path("users/<int:pk>/password/", views.user_password_reset, name="user-password-reset"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user-unlock"),
+    path("users/<int:pk>/two-factor/", views.user_two_factor_reset, name="user-two-factor-reset"),
 ]
 
 if settings.EMAIL_URL:  # a reset link needs a mail server; without one an administrator sets a new password

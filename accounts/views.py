@@ -7,21 +7,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django_otp import login as otp_login
 
-from accounts import selectors, services
+from accounts import selectors, services, twofactor
 from accounts.forms import AccountChangeForm, AccountCreateForm, AccountFilterForm, ReasonForm
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from core.errors import DomainError
-from geo.shortcuts import scoped_view
+from geo.shortcuts import not_place_bound, scoped_view
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -144,6 +148,7 @@ def user_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "reason_form": ReasonForm(),
         "locked": services.is_locked_out(account),
+        "two_factor": twofactor.confirmed_device(account) is not None,
         "events": selectors.account_events(request.user, account)[:50],
         "is_self": account.pk == request.user.pk,
     }
@@ -192,6 +197,14 @@ def user_unlock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped_view(model=User, post_only=True)
+def user_two_factor_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    def run(account: User, reason: str) -> object:
+        return services.user_two_factor_reset(actor=request.user, user=account)
+
+    return _account_command(request, pk, run, _("已重置两步验证：本人下次登录只需密码，随后可在新手机上重新添加"))
+
+
+@scoped_view(model=User, post_only=True)
 def user_password_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = _account_or_404(request, pk)
     if request.method != "POST":
@@ -202,3 +215,80 @@ def user_password_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         messages.error(request, exc.message)
         return redirect("user-detail", pk=account.pk)
     return _one_time_password(request, account, password, opened=False)
+
+
+# ------------------------------------------------------------- two-factor sign-in (README "Security model")
+
+
+class CodeForm(forms.Form):
+    token = forms.CharField(
+        label=_("验证码"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control form-control-lg",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9 ]*",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+def _next_or_home(request: AuthenticatedHttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    return target if target and allowed else reverse("home")
+
+
+@not_place_bound
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Add a phone authenticator: scan the QR code (or type the secret), then give the first code."""
+    confirmed = twofactor.confirmed_device(request.user)
+    required = twofactor.required_for(request.user)
+    if confirmed is not None:
+        return render(request, "accounts/two_factor.html", {"confirmed": confirmed, "required": required})
+    device = twofactor.pending_device(request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if twofactor.confirm(device, form.cleaned_data["token"]):
+            otp_login(request, device)
+            messages.success(request, _("两步验证已启用：以后登录时，输入密码后还要输入手机验证器上的验证码"))
+            return redirect(_next_or_home(request))
+        form.add_error("token", _("验证码不正确：请确认手机时间准确，并输入验证器上当前显示的 6 位数字"))
+    context = {
+        "form": form,
+        "required": required,
+        "qr_svg": mark_safe(twofactor.qr_svg(device)),  # noqa: S308  # segno's own SVG markup, no user input
+        "secret": twofactor.secret_of(device),
+        "next": request.GET.get("next", ""),
+    }
+    return render(request, "accounts/two_factor.html", context)
+
+
+@not_place_bound
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The second step of signing in: the current code of the user's authenticator."""
+    if twofactor.confirmed_device(request.user) is None:
+        return redirect("two-factor-setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = twofactor.verify(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_or_home(request))
+        form.add_error("token", _("验证码不正确或已过期，请输入验证器上当前显示的 6 位数字"))
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@not_place_bound
+def two_factor_remove(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Turn two-factor sign-in off (not where the settings require it)."""
+    if request.method == "POST":
+        if twofactor.required_for(request.user):
+            messages.error(request, _("您的账号必须使用两步验证，不能停用；换手机请联系本县账号管理员重置"))
+        else:
+            twofactor.remove(request.user)
+            messages.success(request, _("两步验证已停用"))
+    return redirect("two-factor-setup")

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -65,11 +67,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a second factor was given this session
     "core.middleware.LoginRequiredMiddleware",
     "geo.middleware.ParametersOnceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.sessions.SessionExpiryMiddleware",  # after messages: it leaves a word for the login page
     "core.dispatch.UnsentWorkMiddleware",  # after messages: tells the page its work is queued
+    "accounts.twofactor.TwoFactorMiddleware",  # the second factor before anything else, the new password too
     "accounts.sessions.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -153,6 +157,11 @@ SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
 API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=24)
+# Two-factor sign-in (accounts.twofactor, django-otp TOTP): anyone may add a phone authenticator; the roles listed
+# here (role codes, and "staff" for Django-admin operators) must, before any other page. Empty: optional for all.
+# A production county would list county_reviewer,county_finance,county_admin,system_admin,staff.
+TWO_FACTOR_REQUIRED_ROLES = env.list("TWO_FACTOR_REQUIRED_ROLES", default=[])
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="防返贫监测")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

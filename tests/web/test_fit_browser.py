@@ -31,3 +31,20 @@ def test_pages_fit_the_phone_and_the_laptop(page: Page, width, role):
         assert wide <= 0, f"{url} scrolls sideways by {wide}px at {width}px"
     open_menu(page)
     expect(page.locator("#mainnav").get_by_role("button", name="退出")).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_account_pages_fit_the_phone_and_the_laptop(page: Page, width):
+    """The county account administrator's pages and the two-factor page, as they are used: on a laptop, and on a
+    phone in a township office."""
+    county = CountyFactory(name="同心县")
+    township = TownshipFactory(parent=county, name="丁塘镇")
+    cadre = UserFactory(username="dingtang", roles=[Role.TOWNSHIP_CADRE], area=township, last_name="马建国")
+    UserFactory(username="admin1", roles=[Role.COUNTY_ADMIN], area=county)
+    page.set_viewport_size({"width": width, "height": 844 if width < 600 else 768})
+    page.goto("/")
+    log_in(page, "admin1")
+    for url in ("/accounts/users/", "/accounts/users/new/", f"/accounts/users/{cadre.pk}/", "/accounts/2fa/"):
+        page.goto(url)
+        wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert wide <= 0, f"{url} scrolls sideways by {wide}px at {width}px"
