@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint install assets browser migrate demo serve worker beat bench clean
+.PHONY: run test lint install assets browser migrate demo serve worker beat bench backup restore clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,17 @@ beat: install
 # BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/revitalization_bench, created when missing).
 bench: install
 	$(PY) bench/run.py
+
+# Backups (README "Backups"): one .tar in BACKUP_DIR (default backups/) with the database (pg_dump snapshot or SQLite
+# online backup), the media folder and a manifest. KEEP=N keeps the N newest archives.
+backup: install
+	$(PY) manage.py backup $(if $(KEEP),--keep $(KEEP))
+
+# make restore FILE=backups/revitalization-….tar: into the configured database, which must be empty (a fresh one);
+# FORCE=1 overwrites one that is not. Household and row counts are checked against the archive's manifest.
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/revitalization-<time>.tar [FORCE=1]"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

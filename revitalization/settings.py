@@ -42,7 +42,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "django_htmx",
-    # Our apps, in dependency order (STYLE §2): geo ← accounts ← households ← monitoring/projects/funds.
+    # Our apps, in dependency order (STYLE §2): core ← geo ← accounts ← households ← monitoring/projects/funds.
+    "core",  # no models: the ground floor's management commands (backup, restore)
     "geo",
     "accounts",
     "notifications",
@@ -104,8 +105,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
-# A kept connection is checked before each request and each task reuses it: after a PostgreSQL restart the app
-# reconnects by itself instead of failing one request per worker on a dead socket.
+# A kept connection is checked before each request (a Celery worker opens a fresh one for each task): after a
+# PostgreSQL restart the app reconnects by itself instead of failing one request per worker on a dead socket
+# (tests/core/test_db_recovery.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs seconds per query on this workload (short set-based queries over one township) and saves
@@ -219,6 +221,8 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
+# `manage.py backup` writes its archives here (README "Backups"); they hold ID numbers: keep the folder private.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
