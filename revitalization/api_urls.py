@@ -7,6 +7,7 @@ from accounts.tokens import TokenView
 from funds.api.views import FundAllocationViewSet, FundBatchViewSet
 from geo.api import AdminAreaViewSet
 from households.api.views import HouseholdViewSet, IncomeRecordViewSet, MemberViewSet, VisitViewSet
+from ledgers.api import LedgerExportViewSet
 from monitoring.api.views import EliminationCaseViewSet, EntryApplicationViewSet, MonitoringSubjectViewSet
 from projects.api.views import AssetViewSet, ProjectViewSet
 from sweeps.api.views import ProblemViewSet, ScreeningBatchViewSet, ScreeningWarningViewSet, SweepRunViewSet
@@ -28,6 +29,7 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("assets", AssetViewSet, basename="asset")
 router.register("fund-batches", FundBatchViewSet, basename="fund-batch")
 router.register("fund-allocations", FundAllocationViewSet, basename="fund-allocation")
+router.register("ledger-exports", LedgerExportViewSet, basename="ledger-export")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

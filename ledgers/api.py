@@ -1,0 +1,137 @@
+"""Ledger exports over the API (README "API"): what the caller may export, start an export, follow its progress,
+download the file — the same service, scoping, rights re-checked at download and audit as the export page, so a
+provincial platform or a script fetches a ledger with a token (docs/export_ledger.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from accounts.http import signed_in
+from core.xlsx import XLSX
+from geo.mixins import JurisdictionScopedMixin
+from ledgers import services
+from ledgers.base import Filters
+from ledgers.catalogue import LEDGERS
+from ledgers.models import ExportStatus, LedgerExport
+
+
+class ExportStartSerializer(serializers.Serializer[Any]):
+    ledger = serializers.ChoiceField(choices=sorted(LEDGERS), help_text="台账编号，如 L-01")
+    start = serializers.DateField(required=False, allow_null=True, help_text="开始日期（含）")
+    end = serializers.DateField(required=False, allow_null=True, help_text="结束日期（含）")
+    area = serializers.RegexField(
+        r"^\d{6,15}$", required=False, allow_blank=True, help_text="乡镇或村的区划代码；留空为您的整个辖区"
+    )
+    category = serializers.CharField(required=False, allow_blank=True, max_length=32, help_text="类别（部分台账）")
+
+
+class LedgerExportSerializer(serializers.ModelSerializer[LedgerExport]):
+    area = serializers.CharField(source="area.code", read_only=True)
+    area_name = serializers.CharField(source="area.name", read_only=True)
+    percent = serializers.IntegerField(read_only=True)
+    download = serializers.SerializerMethodField(help_text="文件完成后的下载地址；未完成为空")
+
+    class Meta:
+        model = LedgerExport
+        fields = [
+            "id", "ledger", "title", "area", "area_name", "filters", "full_ids", "status", "total", "done",
+            "percent", "size", "sha256", "error", "created_at", "finished_at", "expires_at", "download",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_download(self, export: LedgerExport) -> str | None:
+        if export.status != ExportStatus.DONE or not export.file:
+            return None
+        return reverse("api:ledger-export-download", args=[export.pk], request=self.context.get("request"))
+
+
+class LedgerExportViewSet(
+    JurisdictionScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[LedgerExport],
+):
+    """The caller's own exports (an export is its owner's only), newest first; ``POST`` starts one."""
+
+    queryset = LedgerExport.objects.select_related("area")
+    serializer_class = LedgerExportSerializer
+    filterset_fields = ["ledger", "status"]
+    ordering = ["-created_at", "-pk"]
+
+    @extend_schema(
+        request=ExportStartSerializer,
+        responses={201: LedgerExportSerializer, 202: LedgerExportSerializer},
+        description="开始导出：行数少时当即写好（201），否则在后台写（202），用 GET 查看进度。",
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = signed_in(request)
+        payload = ExportStartSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        if not services.can_export(user, data["ledger"]):
+            raise PermissionDenied("您的角色不能导出这份台账")
+        filters = Filters(
+            start=data.get("start"), end=data.get("end"), area=data.get("area", ""), category=data.get("category", "")
+        )
+        export = services.export_start(actor=user, code=data["ledger"], filters=filters)
+        done = export.status == ExportStatus.DONE
+        body = LedgerExportSerializer(export, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED if done else status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        responses={
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="台账 Excel 文件"),
+            403: OpenApiResponse(description="按您现在的权限不能下载（原因逐条列出）"),
+            404: OpenApiResponse(description="没有这份导出，或文件尚未写好、已过期"),
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str | None = None) -> FileResponse:
+        export = self.get_object()
+        if export.status != ExportStatus.DONE or not export.file:
+            raise NotFound("文件尚未写好或已过期")
+        refusals = services.download_refusals(signed_in(request), export)
+        if refusals:
+            raise PermissionDenied("不能下载：" + "；".join(refusals))
+        return FileResponse(
+            export.file.open("rb"),
+            as_attachment=True,
+            filename=f"{export.area.name}{export.title}{export.created_at:%Y%m%d}.xlsx",
+            content_type=XLSX,
+        )
+
+    @extend_schema(
+        responses=inline_serializer(
+            "ExportableLedger",
+            {
+                "code": serializers.CharField(),
+                "title": serializers.CharField(),
+                "categories": serializers.ListField(child=serializers.ListField(child=serializers.CharField())),
+            },
+            many=True,
+        ),
+        description="您的角色可以导出的台账，及其可选类别。",
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def ledgers(self, request: Request) -> Response:
+        user = signed_in(request)
+        rows = [
+            {
+                "code": code,
+                "title": ledger.title,
+                "categories": [[str(v), str(label)] for v, label in ledger.categories],
+            }
+            for code, ledger in sorted(LEDGERS.items())
+            if services.can_export(user, code)
+        ]
+        return Response(rows)

@@ -1,0 +1,101 @@
+"""Ledger exports over the API (README "API"): a script signs in with a token, starts L-01, follows a large export's
+progress and downloads the file — the same scoping, rights at download and audit as the export page."""
+
+import hashlib
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from ledgers.models import LedgerExport
+from ledgers.tasks import ledger_export_task
+from monitoring.models import MonitoringSubject
+from tests.factories import TownshipFactory
+from tests.worlds.excel import calamine_sheets
+
+pytestmark = pytest.mark.django_db
+DEMO_PASSWORD = "demo12345"
+
+
+def _token_client(username: str, password: str = DEMO_PASSWORD) -> APIClient:
+    client = APIClient()
+    answer = client.post(reverse("api:auth-token"), {"username": username, "password": password})
+    assert answer.status_code == 200, answer.content
+    client.credentials(HTTP_AUTHORIZATION=f"Token {answer.json()['token']}")
+    return client
+
+
+def _cells(content: bytes) -> set[str]:
+    return {str(cell) for rows in calamine_sheets(content).values() for row in rows for cell in row if cell != ""}
+
+
+def test_a_token_exports_l01_and_downloads_what_the_page_would(demo):
+    client = _token_client("county")
+    user = User.objects.get(username="county")
+    started = client.post("/api/v1/ledger-exports/", {"ledger": "L-01"}, format="json")
+    assert started.status_code == 201, started.content
+    body = started.json()
+    assert body["status"] == "done"
+    assert body["percent"] == 100
+    assert body["full_ids"] is True
+    record = LedgerExport.objects.get(pk=body["id"], owner=user)
+    assert body["download"].endswith(f"/api/v1/ledger-exports/{record.pk}/download/")
+
+    download = client.get(body["download"])
+    assert download.status_code == 200
+    content = b"".join(download.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == record.sha256
+    cells = _cells(content)
+    subjects = MonitoringSubject.objects.visible_to(user).select_related("household")
+    assert subjects.count() == record.total > 0
+    assert {s.household.household_no for s in subjects} <= cells
+    listed = client.get("/api/v1/ledger-exports/").json()
+    assert [row["id"] for row in listed["results"]] == [record.pk]
+
+
+def test_a_large_export_answers_202_and_shows_its_progress(demo, settings, django_capture_on_commit_callbacks):
+    settings.LEDGER_SYNC_MAX_ROWS = 0
+    client = _token_client("report")
+    with django_capture_on_commit_callbacks(execute=False):
+        started = client.post("/api/v1/ledger-exports/", {"ledger": "L-04"}, format="json")
+    assert started.status_code == 202
+    body = started.json()
+    assert (body["status"], body["download"]) == ("queued", None)
+    assert client.get(f"/api/v1/ledger-exports/{body['id']}/download/").status_code == 404
+
+    ledger_export_task(body["id"])  # the worker's run
+    progress = client.get(f"/api/v1/ledger-exports/{body['id']}/").json()
+    assert progress["status"] == "done"
+    assert progress["done"] == progress["total"]
+    assert progress["full_ids"] is False  # a reporting officer's file is masked
+    assert client.get(progress["download"]).status_code == 200
+
+
+def test_the_api_offers_the_roles_ledgers_and_refuses_the_others(demo):
+    codes = [row["code"] for row in _token_client("finance").get("/api/v1/ledger-exports/ledgers/").json()]
+    assert "L-08" in codes
+    assert "L-01" not in codes
+    refused = _token_client("finance").post("/api/v1/ledger-exports/", {"ledger": "L-01"}, format="json")
+    assert refused.status_code == 403
+    assert _token_client("screener").get("/api/v1/ledger-exports/ledgers/").json() == []
+    bad = _token_client("county").post(
+        "/api/v1/ledger-exports/", {"ledger": "L-01", "start": "2026-12-01", "end": "2026-01-01"}, format="json"
+    )
+    assert bad.status_code == 400
+    assert "结束日期不能早于开始日期" in bad.content.decode()
+    assert not LedgerExport.objects.filter(ledger="L-01", owner__username="county").exists()
+
+
+def test_an_export_is_its_owners_and_is_refused_after_a_move(demo):
+    county = _token_client("county")
+    body = county.post("/api/v1/ledger-exports/", {"ledger": "L-01"}, format="json").json()
+    assert _token_client("report").get(f"/api/v1/ledger-exports/{body['id']}/").status_code == 404
+    assert _token_client("report").get(body["download"]).status_code == 404
+
+    user = User.objects.get(username="county")
+    user.area = TownshipFactory()  # moved to a township of another county
+    user.save()
+    refused = _token_client("county").get(body["download"])
+    assert refused.status_code == 403
+    assert "不在您的辖区内" in refused.json()["detail"]
