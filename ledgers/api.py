@@ -1,12 +1,16 @@
-"""Ledger exports over the API (README "API"): what the caller may export, start an export, follow its progress,
-download the file — the same service, scoping, rights re-checked at download and audit as the export page, so a
-provincial platform or a script fetches a ledger with a token (docs/export_ledger.py)."""
+"""Ledgers over the API (README "API"): the dashboard's figures as JSON; and exports — what the caller may export,
+start an export, follow its progress, download the file — with the same service, scoping, rights re-checked at
+download and audit as the export page, so a provincial platform or a script fetches a ledger with a token
+(docs/export_ledger.py)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse
+from django.utils import timezone
+from django.utils.functional import Promise
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -15,6 +19,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+from rest_framework.views import APIView
 
 from accounts.http import signed_in
 from core.xlsx import XLSX
@@ -22,7 +27,65 @@ from geo.mixins import JurisdictionScopedMixin
 from ledgers import services
 from ledgers.base import Filters
 from ledgers.catalogue import LEDGERS
+from ledgers.dashboard import can_see_dashboard, dashboard_for
 from ledgers.models import ExportStatus, LedgerExport
+
+
+class PanelSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    headers = serializers.ListField(child=serializers.CharField())
+    rows = serializers.ListField(
+        child=serializers.ListField(child=serializers.JSONField()), help_text="每行：名称，然后各列数字（空为 null）"
+    )
+    note = serializers.CharField()
+    total_row = serializers.BooleanField(help_text="最后一行是合计")
+
+
+class DashboardSerializer(serializers.Serializer[Any]):
+    area = serializers.CharField(allow_null=True, help_text="区划代码")
+    area_name = serializers.CharField(allow_null=True)
+    today = serializers.DateField()
+    counted_at = serializers.DateTimeField(allow_null=True, help_text="统计数据的计算时间")
+    panels = PanelSerializer(many=True)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, Decimal):
+        return str(value)  # money and rates exactly, as the page shows them
+    return value
+
+
+class DashboardView(APIView):
+    """The dashboard's figures (SPEC §13.2, §13.3) as JSON: the same panels and numbers as the page, for the
+    caller's area."""
+
+    @extend_schema(responses=DashboardSerializer)
+    def get(self, request: Request) -> Response:
+        user = signed_in(request)
+        if not can_see_dashboard(user):
+            raise PermissionDenied("您的角色没有可查看的统计数据")
+        board = dashboard_for(user, today=timezone.localdate())
+        body = {
+            "area": board.area.code if board.area else None,
+            "area_name": board.area.name if board.area else None,
+            "today": board.today,
+            "counted_at": board.counted_at,
+            "panels": [
+                {
+                    "key": panel.key,
+                    "title": str(panel.title),
+                    "headers": [str(header) for header in panel.headers],
+                    "rows": [[_plain(value) for value in row] for row in panel.rows],
+                    "note": str(panel.note),
+                    "total_row": panel.total_row,
+                }
+                for panel in board.panels
+            ],
+        }
+        return Response(DashboardSerializer(body).data)
 
 
 class ExportStartSerializer(serializers.Serializer[Any]):

@@ -302,6 +302,14 @@ def _meets(value: Decimal, target: str) -> bool:
     return value >= Decimal(target)
 
 
+# Whoever sees households, problems or funds sees the dashboard of their level (its panels follow the same rights).
+DASHBOARD_CAPABILITIES = (Capability.BROWSE_HOUSEHOLDS, Capability.VIEW_RECTIFICATION, Capability.VIEW_FUNDS)
+
+
+def can_see_dashboard(user: User) -> bool:
+    return any(has_capability(user, capability) for capability in DASHBOARD_CAPABILITIES)
+
+
 def dashboard_for(user: User, *, today: datetime.date) -> Dashboard:
     """The panels the user's capabilities open, for their area (read from the replica, if any)."""
     with reading_replica():

@@ -7,8 +7,9 @@ from accounts.tokens import TokenView
 from funds.api.views import FundAllocationViewSet, FundBatchViewSet
 from geo.api import AdminAreaViewSet
 from households.api.views import HouseholdViewSet, IncomeRecordViewSet, MemberViewSet, VisitViewSet
-from ledgers.api import LedgerExportViewSet
+from ledgers.api import DashboardView, LedgerExportViewSet
 from monitoring.api.views import EliminationCaseViewSet, EntryApplicationViewSet, MonitoringSubjectViewSet
+from notifications.api import NotificationViewSet
 from projects.api.views import AssetViewSet, ProjectViewSet
 from sweeps.api.views import ProblemViewSet, ScreeningBatchViewSet, ScreeningWarningViewSet, SweepRunViewSet
 
@@ -30,8 +31,10 @@ router.register("assets", AssetViewSet, basename="asset")
 router.register("fund-batches", FundBatchViewSet, basename="fund-batch")
 router.register("fund-allocations", FundAllocationViewSet, basename="fund-allocation")
 router.register("ledger-exports", LedgerExportViewSet, basename="ledger-export")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
     *router.urls,
 ]

@@ -99,3 +99,17 @@ def test_an_export_is_its_owners_and_is_refused_after_a_move(demo):
     refused = _token_client("county").get(body["download"])
     assert refused.status_code == 403
     assert "不在您的辖区内" in refused.json()["detail"]
+
+
+def test_the_dashboard_figures_are_the_pages(demo):
+    client = _token_client("county")
+    body = client.get("/api/v1/dashboard/").json()
+    assert body["area_name"] == User.objects.get(username="county").area.name
+    page = APIClient()
+    page.force_login(User.objects.get(username="county"))
+    board = page.get(reverse("ledgers:dashboard")).context["dashboard"]
+    assert [p["key"] for p in body["panels"]] == [p.key for p in board.panels]
+    first, shown = body["panels"][0], board.panels[0]
+    assert first["headers"] == [str(h) for h in shown.headers]
+    assert first["rows"] == [[v if isinstance(v, int | None) else str(v) for v in row] for row in shown.rows]
+    assert _token_client("screener").get("/api/v1/dashboard/").status_code == 403
