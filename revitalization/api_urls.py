@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.tokens import TokenView
 from funds.api.views import FundAllocationViewSet, FundBatchViewSet
 from geo.api import AdminAreaViewSet
+from households.api.imports import HouseholdImportViewSet
 from households.api.views import HouseholdViewSet, IncomeRecordViewSet, MemberViewSet, VisitViewSet
 from ledgers.api import DashboardView, LedgerExportViewSet
 from monitoring.api.views import EliminationCaseViewSet, EntryApplicationViewSet, MonitoringSubjectViewSet
@@ -18,6 +19,7 @@ router.register("areas", AdminAreaViewSet, basename="area")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("members", MemberViewSet, basename="member")
 router.register("incomes", IncomeRecordViewSet, basename="income")
+router.register("household-imports", HouseholdImportViewSet, basename="household-import")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("entries", EntryApplicationViewSet, basename="entry")
 router.register("subjects", MonitoringSubjectViewSet, basename="subject")
