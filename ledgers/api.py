@@ -5,6 +5,7 @@ download and audit as the export page, so a provincial platform or a script fetc
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from typing import Any
 
@@ -24,11 +25,12 @@ from rest_framework.views import APIView
 from accounts.http import signed_in
 from core.xlsx import XLSX
 from geo.mixins import JurisdictionScopedMixin
-from ledgers import services
+from geo.models import AdminArea
+from ledgers import freezing, services
 from ledgers.base import Filters
 from ledgers.catalogue import LEDGERS
 from ledgers.dashboard import can_see_dashboard, dashboard_for
-from ledgers.models import ExportStatus, LedgerExport
+from ledgers.models import ExportStatus, FrozenLedger, LedgerExport, SignOff
 
 
 class PanelSerializer(serializers.Serializer[Any]):
@@ -198,3 +200,100 @@ class LedgerExportViewSet(
             if services.can_export(user, code)
         ]
         return Response(rows)
+
+
+# ------------------------------------------------------------------ frozen ledgers and their sign-off (SPEC §13.1)
+
+
+class SignOffSerializer(serializers.ModelSerializer[SignOff]):
+    area = serializers.CharField(source="area.code", read_only=True)
+    signed_by = serializers.CharField(source="signed_by.username", read_only=True)
+
+    class Meta:
+        model = SignOff
+        fields = ["level", "area", "signed_by", "signed_at", "note"]
+        read_only_fields = fields
+
+
+class FrozenLedgerSerializer(serializers.ModelSerializer[FrozenLedger]):
+    area = serializers.CharField(source="area.code", read_only=True)
+    area_name = serializers.CharField(source="area.name", read_only=True)
+    status = serializers.CharField(source="export.status", read_only=True, help_text="文件状态")
+    sha256 = serializers.CharField(source="export.sha256", read_only=True)
+    signoffs = SignOffSerializer(many=True, read_only=True)
+    next_signature = serializers.SerializerMethodField(help_text="下一级签核：层级和区划代码；县级签核后为空")
+
+    class Meta:
+        model = FrozenLedger
+        fields = [
+            "id", "ledger", "title", "area", "area_name", "period", "start", "end", "status", "sha256",
+            "frozen_at", "signoffs", "next_signature",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_next_signature(self, frozen: FrozenLedger) -> dict[str, str] | None:
+        step = freezing.next_signature(frozen)
+        return None if step is None else {"level": step[0], "area": step[1].code}
+
+
+class FreezeSerializer(serializers.Serializer[Any]):
+    ledger = serializers.ChoiceField(choices=sorted(LEDGERS))
+    period = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$", help_text="统计期：2026-11 或 2026-Q4")
+    area = serializers.RegexField(r"^\d{6,15}$", help_text="县、乡镇或村的区划代码")
+
+
+class SignSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, help_text="签核意见")
+
+
+class FrozenLedgerViewSet(
+    JurisdictionScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[FrozenLedger]
+):
+    """The frozen ledgers of the caller's territory, with their signatures; ``POST`` freezes one (the period must
+    be over), ``POST /{id}/sign/`` adds the next level's signature, ``GET /{id}/download/`` the file as frozen."""
+
+    queryset = FrozenLedger.objects.select_related("area__parent__parent", "export").prefetch_related(
+        "signoffs__area", "signoffs__signed_by"
+    )
+    serializer_class = FrozenLedgerSerializer
+    filterset_fields = ["ledger", "period"]
+    ordering = ["-frozen_at", "-pk"]
+
+    @extend_schema(request=FreezeSerializer, responses={201: FrozenLedgerSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = signed_in(request)
+        payload = FreezeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        if not services.can_export(user, data["ledger"]):
+            raise PermissionDenied("您的角色不能导出这份台账")
+        area = AdminArea.objects.visible_to(user).filter(code=data["area"]).first()
+        if area is None:
+            raise serializers.ValidationError({"area": ["所选区划不存在，或不在您的辖区内"]})
+        frozen = freezing.freeze(actor=user, code=data["ledger"], period=data["period"], area=area)
+        return Response(FrozenLedgerSerializer(frozen).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SignSerializer, responses=FrozenLedgerSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request: Request, pk: str | None = None) -> Response:
+        payload = SignSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        frozen = self.get_object()
+        freezing.sign(actor=signed_in(request), frozen=frozen, note=payload.validated_data.get("note", ""))
+        return Response(FrozenLedgerSerializer(self.get_object()).data)
+
+    @extend_schema(
+        responses={
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="冻结时的台账文件"),
+            400: OpenApiResponse(description="文件尚未生成完毕，或与冻结时的校验值不一致"),
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str | None = None) -> FileResponse:
+        frozen = self.get_object()
+        return FileResponse(
+            io.BytesIO(freezing.frozen_bytes(frozen)),
+            as_attachment=True,
+            filename=f"{frozen.area.name}{frozen.title}{frozen.period}.xlsx",
+            content_type=XLSX,
+        )

@@ -8,7 +8,7 @@ from funds.api.views import FundAllocationViewSet, FundBatchViewSet
 from geo.api import AdminAreaViewSet
 from households.api.imports import HouseholdImportViewSet
 from households.api.views import HouseholdViewSet, IncomeRecordViewSet, MemberViewSet, VisitViewSet
-from ledgers.api import DashboardView, LedgerExportViewSet
+from ledgers.api import DashboardView, FrozenLedgerViewSet, LedgerExportViewSet
 from monitoring.api.views import EliminationCaseViewSet, EntryApplicationViewSet, MonitoringSubjectViewSet
 from notifications.api import NotificationViewSet
 from projects.api.views import AssetViewSet, ProjectViewSet
@@ -33,6 +33,7 @@ router.register("assets", AssetViewSet, basename="asset")
 router.register("fund-batches", FundBatchViewSet, basename="fund-batch")
 router.register("fund-allocations", FundAllocationViewSet, basename="fund-allocation")
 router.register("ledger-exports", LedgerExportViewSet, basename="ledger-export")
+router.register("frozen-ledgers", FrozenLedgerViewSet, basename="frozen-ledger")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [

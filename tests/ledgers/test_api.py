@@ -1,13 +1,17 @@
 """Ledger exports over the API (README "API"): a script signs in with a token, starts L-01, follows a large export's
 progress and downloads the file — the same scoping, rights at download and audit as the export page."""
 
+import datetime
 import hashlib
+from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from accounts.roles import Role
 from ledgers.models import LedgerExport
 from ledgers.tasks import ledger_export_task
 from monitoring.models import MonitoringSubject
@@ -113,3 +117,36 @@ def test_the_dashboard_figures_are_the_pages(demo):
     assert first["headers"] == [str(h) for h in shown.headers]
     assert first["rows"] == [[v if isinstance(v, int | None) else str(v) for v in row] for row in shown.rows]
     assert _token_client("screener").get("/api/v1/dashboard/").status_code == 403
+
+
+def test_a_ledger_is_frozen_signed_off_and_downloaded_over_the_api(demo):
+    first = timezone.localdate().replace(day=1)
+    period = f"{first - datetime.timedelta(days=1):%Y-%m}"
+    worker = User.objects.get(username="village")
+    village = worker.area
+    cadre = User.objects.filter(groups__name=Role.TOWNSHIP_CADRE.value, area=village.parent).first()
+    report = APIClient()
+    report.force_authenticate(User.objects.get(username="report"))
+    bad = report.post("/api/v1/frozen-ledgers/", {"ledger": "L-04", "period": "2026-13", "area": village.code})
+    assert bad.status_code == 400
+    frozen = report.post("/api/v1/frozen-ledgers/", {"ledger": "L-04", "period": period, "area": village.code})
+    assert frozen.status_code == 201, frozen.content
+    body = frozen.json()
+    assert body["next_signature"] == {"level": "village", "area": village.code}
+
+    def sign(user: User, note: str = "") -> Any:
+        client = APIClient()
+        client.force_authenticate(user)
+        return client.post(f"/api/v1/frozen-ledgers/{body['id']}/sign/", {"note": note})
+
+    out_of_turn = sign(cadre)
+    assert out_of_turn.status_code == 400
+    assert "村级" in out_of_turn.content.decode()
+    assert sign(worker, "数据已核对").json()["next_signature"]["level"] == "township"
+    assert sign(cadre).json()["next_signature"]["level"] == "county"
+    signed = sign(User.objects.get(username="county"), "同意").json()
+    assert signed["next_signature"] is None
+    assert [s["level"] for s in signed["signoffs"]] == ["village", "township", "county"]
+
+    download = report.get(f"/api/v1/frozen-ledgers/{body['id']}/download/")
+    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == body["sha256"]
