@@ -12,6 +12,7 @@ from ledgers.api import DashboardView, FrozenLedgerViewSet, LedgerExportViewSet
 from monitoring.api.views import EliminationCaseViewSet, EntryApplicationViewSet, MonitoringSubjectViewSet
 from notifications.api import NotificationViewSet
 from projects.api.views import AssetViewSet, ProjectViewSet
+from sweeps.api.campaigns import CampaignPartViewSet, CampaignViewSet, ChecklistItemViewSet
 from sweeps.api.views import ProblemViewSet, ScreeningBatchViewSet, ScreeningWarningViewSet, SweepRunViewSet
 
 router = DefaultRouter()
@@ -28,6 +29,9 @@ router.register("sweep-runs", SweepRunViewSet, basename="sweep-run")
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("screening-batches", ScreeningBatchViewSet, basename="screening-batch")
 router.register("warnings", ScreeningWarningViewSet, basename="warning")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("campaign-parts", CampaignPartViewSet, basename="campaign-part")
+router.register("checklist-items", ChecklistItemViewSet, basename="checklist-item")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("assets", AssetViewSet, basename="asset")
 router.register("fund-batches", FundBatchViewSet, basename="fund-batch")
