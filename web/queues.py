@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.permissions import has_capability
@@ -159,7 +160,9 @@ def _steps(queue: QuerySet[Any], waiting_of: Callable[[Any], Any]) -> tuple[int,
 
 
 def _late_hint(overdue: int) -> str:
-    return _("其中 %(n)s 件已超过办理时限。") % {"n": overdue} if overdue else _("请在办理时限内完成。")
+    if not overdue:
+        return _("请在办理时限内完成。")
+    return ngettext("其中 %(n)s 件已超过办理时限。", "其中 %(n)s 件已超过办理时限。", overdue) % {"n": overdue}
 
 
 def _entry_steps(home: Home) -> QueueItem | None:
