@@ -28,6 +28,7 @@ from sweeps.services import (
     problem_assign,
     problem_start,
     problem_submit,
+    screening_batch_run,
     screening_upload,
     sweep_finish,
     sweep_run_chunk,
@@ -123,4 +124,6 @@ def _screening(county: AdminArea, today: datetime.date) -> int:
     batch = screening_upload(
         actor=screener, period=quarter, upload=SimpleUploadedFile("卫健筛查.xlsx", buffer.getvalue())
     )
+    screening_batch_run(batch=batch)  # inline, as the sweep: the task sent after commit finds the list imported
+    batch.refresh_from_db()
     return batch.warning_count

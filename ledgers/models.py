@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from geo.querysets import JurisdictionQuerySet
-from ledgers.querysets import ExportQuerySet
+from ledgers.querysets import ExportQuerySet, ReconciliationQuerySet
 
 
 class ExportStatus(models.TextChoices):
@@ -148,21 +148,41 @@ class SignOff(models.Model):
         return f"{self.get_level_display()} {self.signed_by}"
 
 
+class ReconciliationStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("核对中")
+    DONE = "done", _("已完成")
+    REJECTED = "rejected", _("文件有误")
+    FAILED = "failed", _("失败")
+
+
 class Reconciliation(models.Model):
-    """One comparison of a national-system extract with the registry of an area (账账相符): the counts, the first
-    differences for the page and the full report as Excel. Its owner's alone, like an export."""
+    """One comparison of a national-system extract with the registry of an area (账账相符), run by a worker
+    (``ledgers.reconcile``): the counts, the first differences for the page and the full report as Excel. Its
+    owner's alone, like an export, and only while the area is theirs. The uploaded extract is kept only until the
+    worker has read it."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("核对人"), on_delete=models.PROTECT)
     area = models.ForeignKey("geo.AdminArea", verbose_name=_("核对范围"), on_delete=models.PROTECT, related_name="+")
     original_name = models.CharField(_("文件名"), max_length=255)
+    file = models.FileField(_("全国系统导出文件"), upload_to="ledgers/reconcile/uploads/%Y/%m/", blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ReconciliationStatus.choices, default=ReconciliationStatus.QUEUED
+    )
+    # When the task was handed to the broker; empty while unsent (core.dispatch resends it).
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    total_rows = models.PositiveIntegerField(_("预计行数"), default=0)  # the sheet's own estimate, for the bar
+    processed_rows = models.PositiveIntegerField(_("已读行数"), default=0)
     summary = models.JSONField(_("核对结果"), default=dict)
     listed = models.JSONField(_("差异（前 200 条）"), default=list)
     errors = models.JSONField(_("文件中有误的行"), default=list)
+    message = models.CharField(_("说明"), max_length=500, blank=True)  # why a file was rejected or a run failed
     full_ids = models.BooleanField(_("含完整身份证号"), default=False)
     report = models.FileField(_("差异报告"), upload_to="ledgers/reconcile/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("核对时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    objects = ExportQuerySet.as_manager()
+    objects = ReconciliationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("与全国系统核对")
@@ -181,7 +201,13 @@ class Reconciliation(models.Model):
     @property
     def matched(self) -> bool:
         s = self.summary
-        return not (s.get("only_in_file") or s.get("only_in_registry") or s.get("differing") or s.get("errors"))
+        return self.status == ReconciliationStatus.DONE and not (
+            s.get("only_in_file") or s.get("only_in_registry") or s.get("differing") or s.get("errors")
+        )
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ReconciliationStatus.QUEUED, ReconciliationStatus.RUNNING)
 
 
 class AreaCounts(models.Model):

@@ -2,24 +2,37 @@
 household and member layout (the import template, docs/import-template.md) is read as the import reads it and compared
 with the registry of one area — households by 户编号, members by ID number — and the differences are reported: on one
 side only, or the same household or member with a field that differs. Nothing is changed; the report is kept for its
-owner as an Excel file."""
+owner as an Excel file.
+
+The request only stores the extract (``reconciliation_start``: the right, the area, the file's size and zip
+directory); a worker reads and compares it (``reconciliation_run``, from ``ledgers.tasks.reconcile_task``) within
+``XLSX_PARSE_SECONDS``, with the owner's rights of the moment it runs, and the page polls its status: queued →
+running → done, rejected (the file cannot be read as the template) or failed.
+"""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from openpyxl import Workbook
 
 from accounts.models import User
 from accounts.permissions import can_view_identity, has_capability
 from accounts.roles import Capability
+from core.dispatch import resend_unsent, send_after_commit
 from core.errors import DomainError
 from core.replica import reading_replica
+from core.uploads import workbook_check
 from core.xlsx import Column, Sheet, workbook_bytes
 from core.xlsx import Kind as CellKind
 from geo.codes import village_of
@@ -28,7 +41,8 @@ from households.imports.columns import BY_KEY, FLAG_KEYS, Kind, choice_labels
 from households.imports.reading import ImportFileError, read_workbook
 from households.masking import mask_id_number
 from households.models import HouseholdFlag, HouseholdMember
-from ledgers.models import Reconciliation
+from ledgers.models import Reconciliation, ReconciliationStatus
+from ledgers.tasks import reconcile_task
 
 HOUSEHOLD_FIELDS = ("village_code", "hukou_code", "address", "phone", *FLAG_KEYS, "exit_year")
 MEMBER_FIELDS = (
@@ -136,10 +150,18 @@ def _registry(actor: User, area: AdminArea) -> tuple[dict[str, dict[str, Any]], 
     return households, people
 
 
-def compare(content: IO[bytes], *, actor: User, area: AdminArea, full_ids: bool) -> Report:
+def compare(
+    content: IO[bytes],
+    *,
+    actor: User,
+    area: AdminArea,
+    full_ids: bool,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """Read the extract (in the worker, within ``XLSX_PARSE_SECONDS``) and compare it with what ``actor`` sees of
+    ``area``; ``DomainError`` when the file cannot be read as the template at all."""
     try:
-        # Read in the request, from the upload Django spooled to disk: the page's shorter time budget.
-        sheet = read_workbook(content, seconds=settings.XLSX_PARSE_SECONDS_IN_REQUEST)
+        sheet = read_workbook(content, seconds=settings.XLSX_PARSE_SECONDS, on_progress=on_progress)
     except ImportFileError as exc:
         raise DomainError(str(exc), field="file") from exc
     if not sheet.columns:
@@ -227,20 +249,98 @@ def can_reconcile(user: User) -> bool:
     return has_capability(user, Capability.EXPORT_LEDGERS) and has_capability(user, Capability.BROWSE_HOUSEHOLDS)
 
 
-def reconcile(*, actor: User, area: AdminArea, name: str, content: IO[bytes]) -> Reconciliation:
-    """Compare the extract with the registry of ``area`` (the user's area or one within it) and keep the report."""
+S = ReconciliationStatus
+PENDING = (S.QUEUED, S.RUNNING)
+
+
+@transaction.atomic
+def reconciliation_start(*, actor: User, area: AdminArea, upload: UploadedFile) -> Reconciliation:
+    """Store an extract to compare with the registry of ``area`` (the user's area or one within it) and have a
+    worker compare it once the record is saved. Only what is cheap is checked here: the right, the area, and the
+    file's size and zip directory (``core.uploads.workbook_check``)."""
     if not can_reconcile(actor):
         raise PermissionDenied
     if not AdminArea.objects.visible_to(actor).filter(pk=area.pk).exists():
         raise DomainError("所选区划不在您的辖区内", field="area")
-    full_ids = can_view_identity(actor)
-    with reading_replica():  # the registry side from the replica, if any
-        report = compare(content, actor=actor, area=area, full_ids=full_ids)
-    with transaction.atomic():
-        record = Reconciliation.objects.create(
-            owner=actor, area=area, original_name=name[-255:], summary=report.summary(), full_ids=full_ids,
-            listed=[d.__dict__ for d in (report.only_in_file + report.only_in_registry + report.differing)[:LISTED]],
-            errors=report.errors[:LISTED],
-        )  # fmt: skip
-        record.report.save(f"reconcile-{record.pk}.xlsx", ContentFile(report_xlsx(report, area=area)), save=True)
+    workbook_check(upload)
+    record = Reconciliation(owner=actor, area=area, original_name=(upload.name or "")[-255:])
+    record.file.save("extract.xlsx", upload, save=False)
+    record.save()
+    send_after_commit(reconcile_task, record)
     return record
+
+
+def reconciliation_run(*, record: Reconciliation) -> str:
+    """The task's one call: compare the stored extract with the registry and keep the report. The owner's rights
+    are those of now: a user moved out of the area gets no report of it, and full ID numbers only if their role
+    may see them now. A finished record is left as it is, so a task delivered again does nothing."""
+    if not Reconciliation.objects.filter(pk=record.pk, status__in=PENDING).update(status=S.RUNNING, processed_rows=0):
+        record.refresh_from_db(fields=["status"])
+        return record.status
+    record.status = S.RUNNING
+    owner = User.objects.select_related("area").get(pk=record.owner_id)
+    if not can_reconcile(owner):
+        return _finish(record, S.FAILED, message="核对人已没有与全国系统核对的权限，未生成核对结果")
+    if not AdminArea.objects.visible_to(owner).filter(pk=record.area_id).exists():
+        message = f"核对人已不负责{record.area.name}，未生成核对结果；请由该区划的人员重新核对"
+        return _finish(record, S.FAILED, message=message)
+    full_ids = can_view_identity(owner)
+
+    def progress(read: int, total: int) -> None:
+        # A short UPDATE outside any transaction, so that the polling page sees it at once.
+        Reconciliation.objects.filter(pk=record.pk).update(processed_rows=read, total_rows=total)
+
+    try:
+        with record.file.open("rb") as content, reading_replica():  # the registry side from the replica, if any
+            report = compare(content, actor=owner, area=record.area, full_ids=full_ids, on_progress=progress)
+    except DomainError as exc:
+        return _finish(record, S.REJECTED, message=exc.message)
+    with transaction.atomic():
+        locked = Reconciliation.objects.select_for_update().get(pk=record.pk)
+        if locked.status != S.RUNNING:
+            return locked.status  # another delivery of the task finished it meanwhile
+        locked.summary, locked.full_ids = report.summary(), full_ids
+        locked.listed = [
+            d.__dict__ for d in (report.only_in_file + report.only_in_registry + report.differing)[:LISTED]
+        ]
+        locked.errors = report.errors[:LISTED]
+        locked.status, locked.finished_at = S.DONE, timezone.now()
+        locked.report.save(
+            f"reconcile-{locked.pk}.xlsx", ContentFile(report_xlsx(report, area=record.area)), save=False
+        )
+        locked.save(update_fields=["summary", "full_ids", "listed", "errors", "status", "finished_at", "report"])
+    _drop_extract(record)
+    return S.DONE
+
+
+def _finish(record: Reconciliation, status: ReconciliationStatus, *, message: str) -> str:
+    """End a record that produced no report. Only a pending record moves, so a late failure never overwrites a
+    finished report."""
+    moved = Reconciliation.objects.filter(pk=record.pk, status__in=PENDING).update(
+        status=status, message=message[:500], finished_at=timezone.now()
+    )
+    _drop_extract(record)
+    if not moved:
+        return Reconciliation.objects.values_list("status", flat=True).get(pk=record.pk)
+    record.status, record.message = status, message[:500]
+    return status
+
+
+def _drop_extract(record: Reconciliation) -> None:
+    """The extract holds the personal data of a whole area: once read, only the report is kept."""
+    if record.file:
+        record.file.delete(save=False)
+        Reconciliation.objects.filter(pk=record.pk).update(file="")
+
+
+def reconciliation_fail(*, record_id: int, message: str) -> None:
+    """Mark a record failed after an unexpected error in the worker, so that its page stops waiting."""
+    _finish(Reconciliation.objects.get(pk=record_id), S.FAILED, message=message)
+
+
+def reconciliations_resend_unsent() -> int:
+    """The outbox of reconciliations (every minute): a comparison whose task the broker never received."""
+    return resend_unsent(
+        Reconciliation, reconcile_task, pending=Q(status=S.QUEUED),
+        older_than=datetime.timedelta(minutes=1), created="created_at",
+    )  # fmt: skip

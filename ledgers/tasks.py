@@ -42,3 +42,28 @@ def exports_resend_unsent_task() -> int:
     from ledgers.services import exports_resend_unsent
 
     return exports_resend_unsent()
+
+
+@shared_task(acks_late=True)
+def reconcile_task(record_id: int) -> str:
+    """Compare one uploaded national-system extract with the registry (账账相符)."""
+    from ledgers.models import Reconciliation
+    from ledgers.reconcile import reconciliation_fail, reconciliation_run
+
+    record = Reconciliation.objects.select_related("area").get(pk=record_id)
+    try:
+        status = reconciliation_run(record=record)
+    except Exception:
+        # Not a retry: the page must stop waiting; the error goes to the log and to Celery as usual.
+        reconciliation_fail(record_id=record_id, message="核对时发生系统错误，未生成核对结果；请联系系统管理员")
+        raise
+    logger.info("reconciliation %s (%s): %s", record_id, record.area_id, status)
+    return status
+
+
+@shared_task
+def reconciliations_resend_unsent_task() -> int:
+    """Every minute: reconciliations whose task the broker never received (core.dispatch)."""
+    from ledgers.reconcile import reconciliations_resend_unsent
+
+    return reconciliations_resend_unsent()

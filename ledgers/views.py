@@ -245,7 +245,8 @@ def frozen_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse 
 
 @scoped_view
 def reconcile_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Upload a national-system extract; the comparison runs in the request (the import's row limit bounds it)."""
+    """Upload a national-system extract: it is stored and a worker compares it while the record's page shows its
+    status."""
     if not reconcile.can_reconcile(request.user):
         raise PermissionDenied
     areas = _freezable_areas(request.user)
@@ -253,11 +254,9 @@ def reconcile_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             raise_first_error(form)
-            upload = form.cleaned_data["file"]
-            record = reconcile.reconcile(
-                actor=request.user, area=areas.get(code=form.cleaned_data["area"]), name=upload.name or "",
-                content=upload,
-            )  # fmt: skip
+            record = reconcile.reconciliation_start(
+                actor=request.user, area=areas.get(code=form.cleaned_data["area"]), upload=form.cleaned_data["file"]
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -267,8 +266,25 @@ def reconcile_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 class ReconcileDetailView(JurisdictionScopedMixin, DetailView[Reconciliation]):
+    """A reconciliation's status while a worker compares (htmx polls the same URL for the partial, and the page
+    reloads into the report once it is done), then the report."""
+
     model = Reconciliation
     template_name = "ledgers/reconcile_detail.html"
+
+    def scope_queryset(self, queryset: QuerySet[Reconciliation]) -> QuerySet[Reconciliation]:
+        return queryset.select_related("area")
+
+    def get_template_names(self) -> list[str]:
+        if getattr(self.request, "htmx", False):
+            return ["ledgers/_reconcile_progress.html"]
+        return [self.template_name]
+
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **response_kwargs)
+        if getattr(self.request, "htmx", False) and not self.object.running:
+            response["HX-Refresh"] = "true"  # finished: the whole page shows the report
+        return response
 
 
 @scoped_view(model=Reconciliation)

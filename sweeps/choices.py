@@ -88,6 +88,21 @@ class MatchKind(models.TextChoices):
     ELIMINATED = "eliminated", _("已风险消除")
 
 
+class BatchStatus(models.TextChoices):
+    """A screening list's import, read by a worker (SPEC §6.3): queued → running → done; or rejected (bad rows or an
+    unreadable file: nothing saved) or failed (the uploader may no longer import it, or a system error)."""
+
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导入中")
+    DONE = "done", _("已导入")
+    REJECTED = "rejected", _("有错误，未导入")
+    FAILED = "failed", _("导入失败")
+
+
+# A batch still waiting for its worker: its page polls, and the quarterly reminder counts it as uploaded.
+PENDING_BATCH_STATUSES = frozenset({BatchStatus.QUEUED, BatchStatus.RUNNING})
+
+
 class WarningStatus(models.TextChoices):
     """SPEC §6.5: issued and assigned to the household's village and township at once, verified with a disposition,
     closed when its follow-up is done."""

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Department
 from sweeps.choices import (
     OPEN_PROBLEM_STATUSES,
+    PENDING_BATCH_STATUSES,
+    BatchStatus,
     CampaignStatus,
     ChecklistAnswer,
     FourChecksCategory,
@@ -290,8 +292,9 @@ class ProblemEvent(models.Model):
 
 class ScreeningBatch(models.Model):
     """A department's quarterly screening list (部门筛查, SPEC §6.2–§6.4), uploaded as Excel and imported all or
-    nothing. Rows outside the registry are kept on the batch for the county to look into; matched rows become
-    ``ScreeningWarning``s."""
+    nothing by a worker (``sweeps.services.screening``). Rows outside the registry are kept on the batch for the
+    county to look into; matched rows become ``ScreeningWarning``s. A rejected list keeps its errors and nothing
+    else."""
 
     department = models.CharField(_("部门"), max_length=32, choices=Department.choices)
     area = models.ForeignKey("geo.AdminArea", verbose_name=_("筛查范围"), on_delete=models.PROTECT, related_name="+")
@@ -300,10 +303,19 @@ class ScreeningBatch(models.Model):
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     original_name = models.CharField(_("原文件名"), max_length=255)
     file = models.FileField(_("文件"), upload_to="sweeps/screening/%Y/%m/")
+    status = models.CharField(_("状态"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    # When the import's task was handed to the broker; empty while unsent (core.dispatch resends it).
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    total_rows = models.PositiveIntegerField(_("预计行数"), default=0)  # the sheet's own estimate, for the bar
+    processed_rows = models.PositiveIntegerField(_("已读行数"), default=0)
     row_count = models.PositiveIntegerField(_("行数"), default=0)
     warning_count = models.PositiveIntegerField(_("预警数"), default=0)
     duplicate_count = models.PositiveIntegerField(_("重复行"), default=0)
     unmatched = models.JSONField(_("未匹配行"), default=list, blank=True)  # [{"row": 7, "id_number": …, "reason": …}]
+    errors = models.JSONField(_("错误"), default=list, blank=True)  # [{"row": 3, "column": "身份证号", "message": …}]
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    message = models.CharField(_("说明"), max_length=500, blank=True)  # why a list was rejected or failed
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     objects = BatchQuerySet.as_manager()
 
@@ -320,6 +332,10 @@ class ScreeningBatch(models.Model):
         from django.urls import reverse
 
         return reverse("sweeps:batch-detail", args=[self.pk])
+
+    @property
+    def running(self) -> bool:
+        return self.status in PENDING_BATCH_STATUSES
 
 
 class ScreeningWarning(models.Model):

@@ -5,7 +5,7 @@ remains."""
 from __future__ import annotations
 
 import datetime
-import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any, Final
@@ -14,12 +14,13 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import DomainError
-from core.uploads import UploadRefused, budgeted_rows, workbook_check
+from core.uploads import BROKEN_INSIDE, UNREADABLE, UploadRefused, budgeted_rows, workbook_check
 from households import idnumbers
 from households.imports.columns import FORMULA_REFUSED, cell_text, formula_in, header_key
 from sweeps.screening_catalogue import EventType, event_type_by_label
 
 MAX_ROWS: Final = 50_000
+PROGRESS_EVERY: Final = 500  # rows between two progress reports (one short UPDATE each)
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,16 @@ def _amount(value: Any) -> Decimal | None:
 
 
 def read_screening(
-    source: IO[bytes], *, department: str, today: datetime.date, seconds: float | None = None
+    source: IO[bytes],
+    *,
+    department: str,
+    today: datetime.date,
+    seconds: float | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ScreeningSheet:
     """Parse the first sheet (read-only, values only); ``department`` decides which event types are allowed. The
-    file passes the upload checks first and is read within the budgets of ``core.uploads`` (``seconds``)."""
+    file passes the upload checks first and is read within the budgets of ``core.uploads`` (``seconds``).
+    ``on_progress(rows_read, estimated_total)`` is called every ``PROGRESS_EVERY`` rows and at the end."""
     try:
         workbook_check(source)
     except UploadRefused as exc:
@@ -117,11 +124,16 @@ def read_screening(
     try:
         # Formulas as written, so that a formula in a data cell is refused (households.imports.columns.formula_in).
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise ScreeningFileError("文件无法读取：请上传用 Excel、WPS 或 LibreOffice 保存的 .xlsx 文件") from exc
+    except (InvalidFileException, *BROKEN_INSIDE) as exc:
+        raise ScreeningFileError(UNREADABLE) from exc
     sheet = ScreeningSheet()
     try:
         worksheet = workbook.worksheets[0]
+        try:  # the dimension is read here, outside the budgets: a broken sheet shows already
+            # The <dimension> element estimates the rows for the progress bar only: some writers leave it wrong.
+            estimate = max((worksheet.max_row or 1) - 1, 0)
+        except BROKEN_INSIDE as exc:
+            raise ScreeningFileError(UNREADABLE) from exc
         worksheet.reset_dimensions()
         cells = budgeted_rows(worksheet.iter_rows(values_only=True), seconds=seconds)
         positions: dict[int, Column] = {}
@@ -135,7 +147,11 @@ def read_screening(
                 RowError(1, header, "缺少必填列；请使用本部门的筛查模板，第 1 行为列标题") for header in missing
             ]
             return sheet
-        for number, values in enumerate(cells, start=2):
+        read = 0
+        for read, values in enumerate(cells, start=1):
+            number = read + 1  # the header is row 1
+            if on_progress is not None and read % PROGRESS_EVERY == 0:
+                on_progress(read, max(estimate, read))
             if not any(cell_text(value) for value in values):
                 continue
             if len(sheet.rows) + len(sheet.errors) >= MAX_ROWS:
@@ -144,6 +160,8 @@ def read_screening(
             row = _row(number, raw, department=department, today=today, errors=sheet.errors)
             if row is not None:
                 sheet.rows.append(row)
+        if on_progress is not None:
+            on_progress(read, read)
     except UploadRefused as exc:
         raise ScreeningFileError(exc.message) from exc
     finally:

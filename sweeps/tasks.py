@@ -81,3 +81,28 @@ def screening_reminders_task() -> int:
     told = screening_reminders(today=timezone.localdate())
     logger.info("screening reminders sent: %d", told)
     return told
+
+
+@shared_task(acks_late=True)
+def screening_batch_task(batch_id: int) -> str:
+    """Read and import one uploaded screening list (SPEC §6.3), all or nothing."""
+    from sweeps.models import ScreeningBatch
+    from sweeps.services import screening_batch_fail, screening_batch_run
+
+    batch = ScreeningBatch.objects.select_related("area").get(pk=batch_id)
+    try:
+        status = screening_batch_run(batch=batch)
+    except Exception:
+        # Not a retry: the page must stop waiting; the error goes to the log and to Celery as usual.
+        screening_batch_fail(batch_id=batch_id, message="导入时发生系统错误，未导入任何数据；请联系系统管理员")
+        raise
+    logger.info("screening batch %s (%s %s): %s", batch_id, batch.department, batch.period, status)
+    return status
+
+
+@shared_task
+def screening_resend_unsent_task() -> int:
+    """Every minute: screening lists whose task the broker never received (core.dispatch)."""
+    from sweeps.services import screening_resend_unsent
+
+    return screening_resend_unsent()

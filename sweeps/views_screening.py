@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability, Department
 from core.errors import DomainError
@@ -25,7 +24,7 @@ from geo.mixins import JurisdictionScopedMixin
 from geo.querysets import in_territory
 from geo.shortcuts import get_visible_or_404, not_place_bound, scoped_view
 from sweeps import services
-from sweeps.choices import WarningDisposition, WarningStatus
+from sweeps.choices import BatchStatus, WarningDisposition, WarningStatus
 from sweeps.exports import screening_template_xlsx
 from sweeps.forms import DisposeForm, NoteForm, UploadForm
 from sweeps.models import ScreeningBatch, ScreeningWarning
@@ -57,34 +56,20 @@ class BatchListView(JurisdictionScopedMixin, ListView[ScreeningBatch]):
 @require_POST
 @scoped_view(post_only=True)
 def batch_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Store the list and answer at once: a worker imports it while the batch's page shows its status."""
     if not has_capability(request.user, Capability.UPLOAD_SCREENING):
         raise PermissionDenied
     form = UploadForm(request.POST, request.FILES)
-    errors: list[Any] = []
     if form.is_valid():
         try:
-            assert isinstance(request.user, User)  # type guard: the login middleware ran
             batch = services.screening_upload(
                 actor=request.user, period=form.cleaned_data["period"].strip().upper(), upload=form.cleaned_data["file"]
             )
-        except services.ScreeningRejected as exc:
-            errors = exc.errors
-            form.add_error(None, exc.message)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(
-                request,
-                _("已导入：%(rows)d 行，生成预警 %(warnings)d 条，未匹配 %(unmatched)d 行，重复 %(dup)d 行")
-                % {
-                    "rows": batch.row_count,
-                    "warnings": batch.warning_count,
-                    "unmatched": len(batch.unmatched),
-                    "dup": batch.duplicate_count,
-                },
-            )
             return redirect(batch)
-    return render(request, "sweeps/batch_upload.html", {"form": form, "errors": errors[:500], "total": len(errors)})
+    return render(request, "sweeps/batch_upload.html", {"form": form})
 
 
 @not_place_bound
@@ -102,18 +87,34 @@ def screening_template(request: AuthenticatedHttpRequest) -> FileResponse:
 
 
 class BatchDetailView(JurisdictionScopedMixin, DetailView[ScreeningBatch]):
+    """A list's status while a worker imports it (htmx polls the same URL for the partial, and the page reloads
+    into the result once it is done), then its counts, unmatched rows and warnings, or its errors."""
+
     model = ScreeningBatch
     template_name = "sweeps/batch_detail.html"
 
     def scope_queryset(self, queryset: QuerySet[ScreeningBatch]) -> QuerySet[ScreeningBatch]:
         return queryset.select_related("area", "uploaded_by")
 
+    def get_template_names(self) -> list[str]:
+        if getattr(self.request, "htmx", False):
+            return ["sweeps/_batch_progress.html"]
+        return [self.template_name]
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        warnings = ScreeningWarning.objects.visible_to(self.request.user).filter(batch=self.object)
-        context["warnings"] = warnings.select_related("household__managing_area")[:300]
-        context["unmatched"] = self.object.unmatched[:300]
+        batch: ScreeningBatch = self.object
+        if batch.status == BatchStatus.DONE and not getattr(self.request, "htmx", False):
+            warnings = ScreeningWarning.objects.visible_to(self.request.user).filter(batch=batch)
+            context["warnings"] = warnings.select_related("household__managing_area")[:300]
+            context["unmatched"] = batch.unmatched[:300]
         return context
+
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **response_kwargs)
+        if getattr(self.request, "htmx", False) and not self.object.running:
+            response["HX-Refresh"] = "true"  # done: the whole page shows the result
+        return response
 
 
 class WarningListView(JurisdictionScopedMixin, ListView[ScreeningWarning]):

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from sweeps.choices import SweepKind, WarningDisposition
@@ -52,10 +53,18 @@ class ProblemStepSerializer(serializers.Serializer[Any]):
 
 
 class ScreeningBatchSerializer(serializers.ModelSerializer[ScreeningBatch]):
+    status_url = serializers.SerializerMethodField(help_text="where to poll the import's status")
+
     class Meta:
         model = ScreeningBatch
-        fields = ["id", "department", "period", "uploaded_at", "original_name", "row_count", "warning_count",
-                  "duplicate_count", "unmatched"]  # fmt: skip
+        fields = ["id", "department", "period", "uploaded_at", "original_name", "status", "status_url",
+                  "processed_rows", "total_rows", "finished_at", "row_count", "warning_count", "duplicate_count",
+                  "unmatched", "errors", "error_count", "message"]  # fmt: skip
+
+    def get_status_url(self, batch: ScreeningBatch) -> str:
+        url = reverse("api:screening-batch-detail", args=[batch.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
 
 
 class ScreeningUploadSerializer(serializers.Serializer[Any]):

@@ -90,26 +90,30 @@ class ProblemViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Prob
 
 
 class ScreeningBatchViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[ScreeningBatch]):
-    """Department screening lists; ``POST`` (multipart: period, file) uploads one."""
+    """Department screening lists; ``POST`` (multipart: period, file) uploads one, which a worker imports: the
+    answer is 202 with the batch and ``status_url``, polled until ``status`` is done, rejected or failed."""
 
     queryset = ScreeningBatch.objects.all()
     serializer_class = ScreeningBatchSerializer
     parser_classes = [MultiPartParser, FormParser]
-    filterset_fields = ["department", "period"]
+    filterset_fields = ["department", "period", "status"]
     ordering = ["-uploaded_at"]
 
-    @extend_schema(request=ScreeningUploadSerializer, responses=ScreeningBatchSerializer)
+    @extend_schema(
+        request=ScreeningUploadSerializer,
+        responses={202: ScreeningBatchSerializer},
+        description="Stores the list and answers at once; a worker reads and imports it. Poll `status_url` until "
+        "`status` is `done` (counts and unmatched rows), `rejected` (`errors` by row and column; nothing was saved) "
+        "or `failed` (`message`).",
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = ScreeningUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            batch = services.screening_upload(
-                actor=signed_in(request), period=payload.validated_data["period"], upload=payload.validated_data["file"]
-            )
-        except services.ScreeningRejected as exc:
-            errors = [{"row": e.row, "column": e.column, "message": e.message} for e in exc.errors]
-            return Response({"detail": exc.message, "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(ScreeningBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+        batch = services.screening_upload(
+            actor=signed_in(request), period=payload.validated_data["period"], upload=payload.validated_data["file"]
+        )
+        body = ScreeningBatchSerializer(batch, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
 
 
 class ScreeningWarningViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[ScreeningWarning]):

@@ -21,8 +21,10 @@ from sweeps.services.runs import (
     sweeps_routine_start,
 )
 from sweeps.services.screening import (
-    ScreeningRejected,
+    screening_batch_fail,
+    screening_batch_run,
     screening_reminders,
+    screening_resend_unsent,
     screening_upload,
     warning_close,
     warning_dispose,
@@ -30,7 +32,6 @@ from sweeps.services.screening import (
 
 __all__ = [
     "TRANSITIONS",
-    "ScreeningRejected",
     "campaign_close",
     "campaign_open",
     "campaign_part_sign",
@@ -42,7 +43,10 @@ __all__ = [
     "problem_submit",
     "problems_escalate",
     "rule_hits",
+    "screening_batch_fail",
+    "screening_batch_run",
     "screening_reminders",
+    "screening_resend_unsent",
     "screening_upload",
     "still_detected",
     "sweep_chunk_failed",

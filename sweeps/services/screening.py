@@ -1,6 +1,12 @@
 """Department screening warnings (部门筛查预警, SPEC §6): a department uploads its quarterly list, rows are matched to
 members by ID number, matched rows become warnings for the household's village and township to verify, and each
-warning is disposed of in one of the classes of SPEC §6.6. Uploads are all or nothing."""
+warning is disposed of in one of the classes of SPEC §6.6. Uploads are all or nothing.
+
+The request only stores the list (``screening_upload``: the right, the period, the file's size and zip directory);
+a worker reads and imports it (``screening_batch_run``, from ``sweeps.tasks.screening_batch_task``) with the full
+``XLSX_PARSE_SECONDS`` budget, in one transaction, under the uploader's rights of the moment it runs. The batch's
+page polls its status: queued → running → done, rejected (every bad row named, nothing saved) or failed.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +19,17 @@ from typing import Any, Final
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability, Department, Role
+from core.dispatch import resend_unsent, send_after_commit
 from core.errors import DomainError, TransitionNotAllowed
+from core.uploads import workbook_check
 from geo.codes import AreaLevel, ancestor_code
 from geo.parameters import parameter
 from geo.querysets import in_territory
@@ -32,19 +41,20 @@ from monitoring.models import MonitoringSubject
 from monitoring.services import entry_report
 from notifications.selectors import users_who_take
 from notifications.services import notify
-from sweeps.choices import FINAL_DISPOSITIONS, MatchKind, WarningDisposition, WarningStatus
+from sweeps.choices import (
+    FINAL_DISPOSITIONS,
+    PENDING_BATCH_STATUSES,
+    BatchStatus,
+    MatchKind,
+    WarningDisposition,
+    WarningStatus,
+)
 from sweeps.models import ScreeningBatch, ScreeningWarning
-from sweeps.screening_reading import RowError, read_screening
+from sweeps.screening_reading import RowError, ScreeningFileError, ScreeningSheet, read_screening
+from sweeps.tasks import screening_batch_task
 
 PERIOD: Final = re.compile(r"^(\d{4})-Q([1-4])$")
-
-
-class ScreeningRejected(DomainError):
-    """The list has bad rows: nothing was saved; ``errors`` name each row and column."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(f"筛查名单有 {len(errors)} 处错误，未导入任何数据：请更正后重新上传", field="file")
-        self.errors = sorted(errors)
+MAX_STORED_ERRORS: Final = 500  # the page lists these and the total; the rest repeat the same mistakes
 
 
 def _batches(items: list[str], size: int = 5000) -> list[list[str]]:
@@ -90,10 +100,9 @@ def _match_kinds(household_ids: set[int]) -> dict[int, str]:
 
 @transaction.atomic
 def screening_upload(*, actor: User, period: str, upload: UploadedFile) -> ScreeningBatch:
-    """Import a department's list for a quarter (SPEC §6.3, §6.4): every bad row rejects the file with its row
-    and column; matched rows become warnings, one per member, event type and period with its occurrence count;
-    rows already warned this period are duplicates; people not in the registry (or outside the department's area)
-    are listed on the batch for the county to look into."""
+    """Store a department's list for a quarter (SPEC §6.3) and have a worker import it once the batch is saved.
+    Only what is cheap is checked here: the right, the department and area, the period, and the file's size and
+    zip directory (``core.uploads.workbook_check``); the rows are read by ``screening_batch_run``."""
     if not has_capability(actor, Capability.UPLOAD_SCREENING):
         raise PermissionDenied
     department, area = actor.department, actor.area
@@ -102,13 +111,88 @@ def screening_upload(*, actor: User, period: str, upload: UploadedFile) -> Scree
     today = timezone.localdate()
     if quarter_end(period) > today + datetime.timedelta(days=92):
         raise DomainError(f"筛查期 {period} 尚未开始", field="period")
-    # Read in the request (the department waits for the answer): the shorter time budget of a page.
-    sheet = read_screening(upload, department=department, today=today, seconds=settings.XLSX_PARSE_SECONDS_IN_REQUEST)
-    if sheet.errors:
-        raise ScreeningRejected(sheet.errors)
-    if not sheet.rows:
-        raise DomainError("名单中没有数据行", field="file")
+    workbook_check(upload)
+    batch = ScreeningBatch(
+        department=department,
+        area=area,
+        period=period,
+        uploaded_by=actor,
+        original_name=(upload.name or "screening.xlsx")[-255:],
+    )
+    batch.file.save(f"{department}-{period}.xlsx", upload, save=False)
+    batch.save()
+    send_after_commit(screening_batch_task, batch)
+    return batch
 
+
+def screening_batch_run(*, batch: ScreeningBatch) -> str:
+    """The task's one call: read the stored list within ``XLSX_PARSE_SECONDS`` and import it all or nothing
+    (SPEC §6.3, §6.4): every bad row rejects the file with its row and column; matched rows become warnings, one
+    per member, event type and period with its occurrence count; rows already warned this period are duplicates;
+    people not in the registry (or outside the department's area) are listed on the batch for the county to look
+    into. A finished batch is left as it is, so a task delivered again does nothing; a running one (its worker
+    died) is read again, since nothing of it was saved."""
+    pending = ScreeningBatch.objects.filter(pk=batch.pk, status__in=PENDING_BATCH_STATUSES)
+    if not pending.update(status=BatchStatus.RUNNING, processed_rows=0):
+        batch.refresh_from_db(fields=["status"])
+        return batch.status
+    batch.status = BatchStatus.RUNNING
+    refusal = _uploader_refusal(batch)
+    if refusal:
+        return _finish(batch, BatchStatus.FAILED, message=refusal)
+    today = timezone.localdate()
+
+    def progress(read: int, total: int) -> None:
+        # A short UPDATE outside any transaction, so that the polling page sees it at once.
+        ScreeningBatch.objects.filter(pk=batch.pk).update(processed_rows=read, total_rows=total)
+
+    try:
+        with batch.file.open("rb") as source:
+            sheet = read_screening(
+                source,
+                department=batch.department,
+                today=today,
+                seconds=settings.XLSX_PARSE_SECONDS,
+                on_progress=progress,
+            )
+    except ScreeningFileError as exc:
+        return _finish(batch, BatchStatus.REJECTED, message=exc.message)
+    if sheet.errors:
+        message = f"筛查名单有 {len(sheet.errors)} 处错误，未导入任何数据：请更正后重新上传"
+        return _finish(batch, BatchStatus.REJECTED, message=message, errors=sheet.errors)
+    if not sheet.rows:
+        return _finish(batch, BatchStatus.REJECTED, message="名单中没有数据行，未导入任何数据")
+    try:
+        with transaction.atomic():
+            locked = ScreeningBatch.objects.select_for_update().select_related("area").get(pk=batch.pk)
+            if locked.status != BatchStatus.RUNNING:
+                return locked.status  # another delivery of the task finished it meanwhile
+            _import(locked, sheet, today=today)
+    except IntegrityError:
+        # Another list of the same department and quarter took a warning between our check and our insert; all
+        # of this one was rolled back.
+        message = "与同时导入的另一份名单冲突，未导入任何数据；请重新上传"
+        return _finish(batch, BatchStatus.FAILED, message=message)
+    return BatchStatus.DONE
+
+
+def _uploader_refusal(batch: ScreeningBatch) -> str:
+    """Why the uploader may no longer import this list, by their rights of now (they may have been moved or have
+    changed department since the upload); empty: they may. The worker never imports for an area the uploader has
+    left."""
+    uploader = User.objects.select_related("area").get(pk=batch.uploaded_by_id)
+    if not has_capability(uploader, Capability.UPLOAD_SCREENING):
+        return "上传人已没有上传筛查名单的权限，未导入任何数据"
+    if uploader.department != batch.department:
+        return f"上传人已不在{Department(batch.department).label}，未导入任何数据；请由该部门人员重新上传"
+    if uploader.area is None or not in_territory(uploader, batch.area.code):
+        return f"上传人已不负责{batch.area.name}，未导入任何数据；请由该区划的部门人员重新上传"
+    return ""
+
+
+def _import(batch: ScreeningBatch, sheet: ScreeningSheet, *, today: datetime.date) -> None:
+    """Match the rows and write the warnings and the batch's counts (inside the caller's transaction)."""
+    department, period, area = batch.department, batch.period, batch.area
     members: dict[str, HouseholdMember] = {}
     inside: set[int] = set()
     already: set[tuple[int, str]] = set()
@@ -146,19 +230,6 @@ def screening_upload(*, actor: User, period: str, upload: UploadedFile) -> Scree
             duplicates += 1
         grouped[key].append((member, row))
 
-    batch = ScreeningBatch(
-        department=department,
-        area=area,
-        period=period,
-        uploaded_by=actor,
-        original_name=upload.name or "screening.xlsx",
-        row_count=len(sheet.rows),
-        duplicate_count=duplicates,
-        unmatched=unmatched,
-    )
-    upload.seek(0)
-    batch.file.save(f"{department}-{period}.xlsx", upload, save=False)
-    batch.save()
     due = today + datetime.timedelta(days=int(parameter("warning.feedback_days", area_code=area.code, on=today)))
     warnings = []
     for (_member_id, _code), rows in grouped.items():
@@ -185,10 +256,44 @@ def screening_upload(*, actor: User, period: str, upload: UploadedFile) -> Scree
             )
         )
     ScreeningWarning.objects.bulk_create(warnings)
+    batch.row_count, batch.duplicate_count, batch.unmatched = len(sheet.rows), duplicates, unmatched
     batch.warning_count = len(warnings)
-    batch.save(update_fields=["warning_count"])
+    batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
+    batch.save(update_fields=["row_count", "duplicate_count", "unmatched", "warning_count", "status", "finished_at"])
     _tell_villages(batch, [w.member for w in warnings])
-    return batch
+
+
+def _finish(batch: ScreeningBatch, status: BatchStatus, *, message: str, errors: list[RowError] | None = None) -> str:
+    """End a batch that imported nothing: rejected with its errors, or failed. Only a batch still pending moves, so
+    a late failure never overwrites a finished import."""
+    ordered = sorted(errors or [])
+    fields = {
+        "status": status,
+        "message": message[:500],
+        "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in ordered[:MAX_STORED_ERRORS]],
+        "error_count": len(ordered),
+        "finished_at": timezone.now(),
+    }
+    moved = ScreeningBatch.objects.filter(pk=batch.pk, status__in=PENDING_BATCH_STATUSES).update(**fields)
+    if not moved:
+        return ScreeningBatch.objects.values_list("status", flat=True).get(pk=batch.pk)
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    return status
+
+
+def screening_batch_fail(*, batch_id: int, message: str) -> None:
+    """Mark a batch failed after an unexpected error in the worker, so that its page stops waiting."""
+    batch = ScreeningBatch.objects.get(pk=batch_id)
+    _finish(batch, BatchStatus.FAILED, message=message)
+
+
+def screening_resend_unsent() -> int:
+    """The outbox of screening lists (every minute): a list whose task the broker never received is sent now."""
+    return resend_unsent(
+        ScreeningBatch, screening_batch_task, pending=Q(status=BatchStatus.QUEUED),
+        older_than=datetime.timedelta(minutes=1), created="uploaded_at",
+    )  # fmt: skip
 
 
 def _tell_villages(batch: ScreeningBatch, members: list[HouseholdMember]) -> None:
@@ -300,7 +405,13 @@ def screening_reminders(*, today: datetime.date) -> int:
         due_days = int(parameter("warning.upload_due_days", area_code=screener.area.code, on=today))
         if today != previous_end + datetime.timedelta(days=due_days):
             continue
-        if ScreeningBatch.objects.filter(department=screener.department, period=period, area=screener.area).exists():
+        uploaded = ScreeningBatch.objects.filter(
+            department=screener.department,
+            period=period,
+            area=screener.area,
+            status__in=[BatchStatus.DONE, *PENDING_BATCH_STATUSES],  # a rejected list is not an upload
+        )
+        if uploaded.exists():
             continue
         notify(
             recipients=[screener],

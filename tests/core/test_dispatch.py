@@ -11,6 +11,7 @@ from celery import Celery
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 from kombu.exceptions import OperationalError
 
 from accounts.roles import Role
@@ -19,13 +20,17 @@ from households.choices import ImportJobStatus
 from households.imports.services import imports_resend_unsent
 from households.models import ImportJob
 from households.tasks import household_import_task
+from ledgers.models import Reconciliation, ReconciliationStatus
+from ledgers.reconcile import reconciliations_resend_unsent
+from ledgers.tasks import reconcile_task
 from notifications.models import Notification
 from notifications.services import notify
-from sweeps.choices import RunStatus
-from sweeps.models import SweepRun
-from sweeps.services import sweep_start
+from sweeps.choices import BatchStatus, RunStatus
+from sweeps.models import ScreeningBatch, SweepRun
+from sweeps.services import screening_resend_unsent, sweep_start
+from sweeps.tasks import screening_batch_task
 from tests.factories import UserFactory, VillageFactory
-from tests.worlds.sweeps import World
+from tests.worlds.sweeps import TODAY, World
 
 
 def _broker_down(*args, **kwargs):
@@ -66,6 +71,72 @@ def test_an_import_started_with_the_broker_down_is_queued_and_sent_once_later(cl
     assert imports_resend_unsent() == 0  # exactly once
     assert sent == [(job.pk,)]
     assert ImportJob.objects.get().sent_at is not None
+
+
+def _sent_once_by_the_outbox(model, task, resend, monkeypatch, *, created: str, beat: str) -> None:
+    """The outbox (a beat job every minute) leaves the row for a minute, keeps it while the broker is still down,
+    then sends it once."""
+    job = PeriodicTask.objects.get(task=beat)
+    assert (job.enabled, job.interval.every, job.interval.period) == (True, 1, "minutes")
+    (row,) = model.objects.all()
+    assert resend() == 0  # a minute's grace: the request itself may still be sending
+    model.objects.update(**{created: timezone.now() - datetime.timedelta(minutes=2)})
+    assert resend() == 0  # still down: released for the next run
+    assert model.objects.get().sent_at is None
+
+    sent = []
+    monkeypatch.setattr(task, "apply_async", lambda args, **kwargs: sent.append(args))
+    assert resend() == 1
+    assert resend() == 0  # exactly once
+    assert sent == [(row.pk,)]
+    assert model.objects.get().sent_at is not None
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_screening_list_uploaded_with_the_broker_down_is_queued_and_sent_once_later(client, monkeypatch, today):
+    today.set(TODAY)
+    world = World()
+    client.force_login(UserFactory(roles=[Role.DEPARTMENT_SCREENER], area=world.county, department="health"))
+    monkeypatch.setattr(screening_batch_task, "apply_async", _broker_down)
+
+    response = client.post(
+        reverse("sweeps:batch-upload"),
+        {"period": "2026-Q3", "file": SimpleUploadedFile("卫健筛查.xlsx", _workbook())},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert QUEUED in response.content.decode()
+    assert 'data-testid="batch-progress"' in response.content.decode()
+    batch = ScreeningBatch.objects.get()
+    assert (batch.status, batch.sent_at) == (BatchStatus.QUEUED, None)
+    _sent_once_by_the_outbox(
+        ScreeningBatch, screening_batch_task, screening_resend_unsent, monkeypatch,
+        created="uploaded_at", beat="sweeps.tasks.screening_resend_unsent_task",
+    )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_reconciliation_started_with_the_broker_down_is_queued_and_sent_once_later(client, monkeypatch):
+    world = World()
+    client.force_login(world.county_reviewer)
+    monkeypatch.setattr(reconcile_task, "apply_async", _broker_down)
+
+    response = client.post(
+        reverse("ledgers:reconcile"),
+        {"area": world.county.code, "file": SimpleUploadedFile("全国系统.xlsx", _workbook())},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert QUEUED in response.content.decode()
+    assert 'data-testid="reconcile-progress"' in response.content.decode()
+    record = Reconciliation.objects.get()
+    assert (record.status, record.sent_at) == (ReconciliationStatus.QUEUED, None)
+    _sent_once_by_the_outbox(
+        Reconciliation, reconcile_task, reconciliations_resend_unsent, monkeypatch,
+        created="created_at", beat="ledgers.tasks.reconciliations_resend_unsent_task",
+    )  # fmt: skip
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

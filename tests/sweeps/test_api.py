@@ -9,6 +9,7 @@ from accounts.roles import Role
 from households.choices import VisitKind
 from households.models import Visit
 from sweeps.models import Problem, ScreeningWarning, SweepRun
+from sweeps.tasks import screening_batch_task
 from tests.factories import UserFactory
 from tests.worlds.sweeps import TODAY, World, xlsx
 
@@ -47,20 +48,35 @@ def test_start_a_sweep_and_rectify_through_the_api(api_client, work_off):
     assert done.json()["status"] == "submitted"
 
 
-def test_upload_and_dispose_through_the_api(api_client):
+def test_upload_and_dispose_through_the_api(api_client, django_capture_on_commit_callbacks):
     world = World()
     sick = world.family(per_capita=Decimal("5000"))
     screener = UserFactory(roles=[Role.DEPARTMENT_SCREENER], area=world.county, department="health")
     api_client.force_authenticate(screener)
     url = reverse("api:screening-batch-list")
 
-    refused = api_client.post(url, {"period": "2026-Q3", "file": xlsx([["123", "", "", "确诊大病重病"]])})
-    assert refused.status_code == 400
-    assert refused.json()["errors"][0] == {"row": 2, "column": "身份证号", "message": "身份证号应为 18 位，实际为 3 位"}
-    rows = [[sick.members.first().id_number, "", "", "确诊大病重病"]]
-    created = api_client.post(url, {"period": "2026-Q3", "file": xlsx(rows)})
-    assert created.status_code == 201, created.content
-    assert created.json()["warning_count"] == 1
+    def upload(rows):
+        """The answer at once (202, queued), then the batch as the worker leaves it, read at its status URL."""
+        with django_capture_on_commit_callbacks() as callbacks:
+            accepted = api_client.post(url, {"period": "2026-Q3", "file": xlsx(rows)})
+        assert accepted.status_code == 202, accepted.content
+        body = accepted.json()
+        assert body["status"] == "queued"
+        assert accepted["Location"] == body["status_url"]
+        assert body["status_url"].endswith(reverse("api:screening-batch-detail", args=[body["id"]]))
+        assert len(callbacks) == 1
+        screening_batch_task(body["id"])
+        return api_client.get(body["status_url"]).json()
+
+    refused = upload([["123", "", "", "确诊大病重病"]])
+    assert refused["status"] == "rejected"
+    assert refused["errors"][0] == {"row": 2, "column": "身份证号", "message": "身份证号应为 18 位，实际为 3 位"}
+    assert refused["error_count"] == 1
+    bad_period = api_client.post(url, {"period": "2026-7", "file": xlsx([])})
+    assert bad_period.status_code == 400
+    created = upload([[sick.members.first().id_number, "", "", "确诊大病重病"]])
+    assert created["status"] == "done"
+    assert created["warning_count"] == 1
 
     warning = ScreeningWarning.objects.get()
     Visit.objects.create(
