@@ -205,3 +205,77 @@ class LookbackForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=_("仅“返回监测”时需要；不选则沿用上次监测的界定条件。"),
     )
+
+
+# ---------------------------------------------------------------------------------------------------- batches
+
+
+class BatchReviewForm(ReviewForm):
+    """The meeting of a batch democratic review (SPEC §4.6 EN-2, §4.8 EL-2), held once for the village: date,
+    body, attendance and minutes. The votes and objections are each case's (``BatchCaseForm``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("votes_for", "votes_against", "objections"):
+            del self.fields[name]
+
+
+class BatchApproveForm(BootstrapMixin, forms.Form):
+    """What a county decision shares across its batch (SPEC §4.6 EN-5); each case's category and outcome are its
+    own."""
+
+    decision_no = forms.CharField(label=_("批准文号"), max_length=100, required=False)
+    comment = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class BatchCaseForm(forms.Form):
+    """What is filled for one case of a batch (``BatchStep.per_case``): its votes at the review, or the decision on
+    it, a category where the county approves, and the reason a return, a rejection or a "not eliminated" needs."""
+
+    votes_for = forms.IntegerField(label=_("赞成票"), min_value=0)
+    votes_against = forms.IntegerField(label=_("反对票"), min_value=0)
+    objections = forms.CharField(label=_("主要意见"), max_length=500, required=False)
+    outcome = forms.ChoiceField(label=_("办理结果"))
+    category = forms.ChoiceField(label=_("监测类别"), choices=SubjectCategory.choices)
+    reason = forms.CharField(label=_("理由"), max_length=500, required=False)
+
+    # How wide each field is in a case's row: stacked on a phone with the short fields in pairs, one line of the
+    # table on a laptop (the household takes the first four twelfths, ``batch.html``).
+    COLUMNS = {
+        "votes_for": "col-6 col-lg-2",
+        "votes_against": "col-6 col-lg-2",
+        "objections": "col-12 col-lg",
+        "outcome": "col-6 col-lg-2",
+        "category": "col-6 col-lg-2",
+        "reason": "col-12 col-lg",
+    }
+
+    def __init__(
+        self,
+        *args: Any,
+        per_case: tuple[str, ...],
+        outcomes: tuple[tuple[str, Any], ...] = (),
+        household: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in per_case:
+                del self.fields[name]
+        if "outcome" in self.fields:
+            outcome: Any = self.fields["outcome"]
+            outcome.choices = list(outcomes)
+            self.initial.setdefault("outcome", outcomes[0][0])
+        if "reason" in self.fields:  # "选“退回乡镇”或“不予纳入”时必填": the outcomes whose service needs a reason
+            needing = "或".join(f"“{label}”" for _code, label in outcomes[1:])
+            self.fields["reason"].widget.attrs["placeholder"] = _("选%(outcomes)s时必填") % {"outcomes": needing}
+        for field in self.fields.values():
+            widget = field.widget
+            small = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+            widget.attrs["class"] = small
+            widget.attrs["aria-label"] = f"{household} {field.label}"  # the row's household, for screen readers
+            if isinstance(field, forms.IntegerField):
+                widget.attrs["inputmode"] = "numeric"
+
+    def columns(self) -> list[tuple[forms.BoundField, str]]:
+        return [(self[name], self.COLUMNS[name]) for name in self.fields]

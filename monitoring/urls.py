@@ -1,10 +1,11 @@
 from django.urls import path
 
-from monitoring import views
+from monitoring import views, views_batches
 
 app_name = "monitoring"
 urlpatterns = [
     path("", views.EntryQueueView.as_view(), name="entry-queue"),
+    path("batch/", views_batches.entry_batch_page, name="entry-batch"),
     path("report/<int:pk>/", views.entry_create, name="entry-create"),
     path("<int:pk>/", views.EntryDetailView.as_view(), name="entry-detail"),
     path("subjects/", views.SubjectListView.as_view(), name="subject-list"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("subjects/<int:pk>/lookback/", views.lookback_create, name="lookback-record"),
     path("notices/<int:pk>/", views.notice_sheet, name="notice-sheet"),
     path("elimination/", views.EliminationQueueView.as_view(), name="elimination-queue"),
+    path("elimination/batch/", views_batches.elimination_batch_page, name="elimination-batch"),
     path("elimination/<int:pk>/", views.EliminationDetailView.as_view(), name="elimination-detail"),
     *[
         path(

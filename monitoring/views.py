@@ -53,7 +53,7 @@ from monitoring.models import (
     NoticeObjection,
     PublicNotice,
 )
-from monitoring.selectors import eligibility, notices, queues, suggestions
+from monitoring.selectors import batches, eligibility, notices, queues, suggestions
 
 
 def _queue_filter(request: AuthenticatedHttpRequest) -> queues.QueueFilter:
@@ -94,6 +94,7 @@ class EntryQueueView(JurisdictionScopedMixin, ListView[EntryApplication]):
             application.waiting = queues.waiting(application, context=shared)
             application.procedure = queues.procedure_waiting(application, context=shared)
         context.update(_queue_context(self.request, EntryState.choices))
+        context["can_batch"] = bool(batches.batch_steps_open_to(self.request.user, "entry"))
         return context
 
 
@@ -319,6 +320,7 @@ class EliminationQueueView(JurisdictionScopedMixin, ListView[EliminationCase]):
         for case in context["object_list"]:
             case.waiting = queues.elimination_waiting(case, context=shared)
         context.update(_queue_context(self.request, EliminationState.choices))
+        context["can_batch"] = bool(batches.batch_steps_open_to(self.request.user, "elimination"))
         return context
 
 

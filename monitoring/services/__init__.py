@@ -1,3 +1,11 @@
+from monitoring.services.batches import (
+    BatchItem,
+    BatchRefused,
+    batch_refusal,
+    batch_run,
+    elimination_batch,
+    entry_batch,
+)
 from monitoring.services.elimination import (
     ELIMINATION_STEPS,
     elimination_assess,
@@ -45,7 +53,12 @@ __all__ = [
     "ELIMINATION_STEPS",
     "ENTRY_STEPS",
     "TRANSITIONS",
+    "BatchItem",
+    "BatchRefused",
+    "batch_refusal",
+    "batch_run",
     "elimination_assess",
+    "elimination_batch",
     "elimination_decide",
     "elimination_end",
     "elimination_mark",
@@ -61,6 +74,7 @@ __all__ = [
     "elimination_verify",
     "elimination_village_notice_complete",
     "entry_approve",
+    "entry_batch",
     "entry_negative_hit_record",
     "entry_negative_override",
     "entry_notice_complete",
