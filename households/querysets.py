@@ -45,9 +45,12 @@ class VisitPhotoQuerySet(JurisdictionQuerySet[_M]):
 
 
 class ImportJobQuerySet(JurisdictionQuerySet[_M]):
-    # The area the rows are imported into; only roles that may edit households see import jobs at all.
+    # The area the rows are imported into; only roles that may edit households see import jobs at all. An upload
+    # holds personal data of whole villages: it is its uploader's only, while the area is still theirs (colleagues
+    # of the same area get the same 404 as strangers).
     jurisdiction_fields = ("area__code",)
     territory_capability = "accounts.edit_household"
+    owner_path = "created_by"
 
 
 class DisclosureQuerySet(JurisdictionQuerySet[_M]):

@@ -9,6 +9,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -62,7 +63,7 @@ def _plain(value: Any) -> Any:
 
 class DashboardView(APIView):
     """The dashboard's figures (SPEC §13.2, §13.3) as JSON: the same panels and numbers as the page, for the
-    caller's area."""
+    caller's area (every count reads through ``visible_to``; declared scoped where it is routed)."""
 
     @extend_schema(responses=DashboardSerializer)
     def get(self, request: Request) -> Response:
@@ -132,6 +133,11 @@ class LedgerExportViewSet(
     serializer_class = LedgerExportSerializer
     filterset_fields = ["ledger", "status"]
     ordering = ["-created_at", "-pk"]
+
+    def scope_queryset(self, queryset: QuerySet[LedgerExport]) -> QuerySet[LedgerExport]:
+        # The ledgers' exports; the files pages hand out at once (a notice sheet, a list as Excel) are audit rows of
+        # their own and stay with their pages.
+        return queryset.filter(ledger__in=LEDGERS)
 
     @extend_schema(
         request=ExportStartSerializer,
@@ -276,9 +282,9 @@ class FrozenLedgerViewSet(
     @extend_schema(request=SignSerializer, responses=FrozenLedgerSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str | None = None) -> Response:
+        frozen = self.get_object()
         payload = SignSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        frozen = self.get_object()
         freezing.sign(actor=signed_in(request), frozen=frozen, note=payload.validated_data.get("note", ""))
         return Response(FrozenLedgerSerializer(self.get_object()).data)
 

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.tokens import TokenView
 from funds.api.views import FundAllocationViewSet, FundBatchViewSet
 from geo.api import AdminAreaViewSet
+from geo.shortcuts import scoped_view
 from households.api.imports import HouseholdImportViewSet
 from households.api.views import HouseholdViewSet, IncomeRecordViewSet, MemberViewSet, VisitViewSet
 from ledgers.api import DashboardView, FrozenLedgerViewSet, LedgerExportViewSet
@@ -42,6 +43,6 @@ router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
-    path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("dashboard/", scoped_view(DashboardView.as_view()), name="dashboard"),
     *router.urls,
 ]

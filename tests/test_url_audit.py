@@ -74,6 +74,10 @@ NOT_PLACE_BOUND = {
     "api-docs",
     "sweeps:rule-catalogue",  # the rule catalogue is the same for everyone
     "sweeps:screening-template",  # an empty template
+    # The user's own second factor: signing in, not data of a place (a session without it is sent on).
+    "two-factor-setup",
+    "two-factor-verify",
+    "two-factor-remove",
 }
 
 
@@ -521,10 +525,12 @@ def test_access_matrix_own_area_and_sibling_area(role, client):
             if model is not None and status == 200 and text.startswith("{") and '"count"' in text:
                 count = json.loads(body)["count"]
                 visible = model._default_manager.all().visible_to(own_user)
-                if query == "" and count != visible.count():
-                    problems.append(f"{name}: count {count} != visible {visible.count()}")
+                # A list may narrow what visible_to opens (the ledger exports leave out files pages hand out), never
+                # widen it.
+                if query == "" and count > visible.count():
+                    problems.append(f"{name}: count {count} > visible {visible.count()}")
 
-    assert problems == [], f"role {role}"
+    assert problems == [], f"role {role}: {problems}"
 
 
 @pytest.mark.django_db

@@ -102,10 +102,11 @@ class CampaignViewSet(
     @extend_schema(request=NoteSerializer, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
+        campaign = self.get_object()
         payload = NoteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         campaign = campaign_close(
-            campaign=self.get_object(), actor=signed_in(request), note=payload.validated_data.get("note", "")
+            campaign=campaign, actor=signed_in(request), note=payload.validated_data.get("note", "")
         )
         return Response(CampaignSerializer(campaign).data)
 
@@ -123,11 +124,10 @@ class CampaignPartViewSet(
     @extend_schema(request=NoteSerializer, responses=CampaignPartSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str | None = None) -> Response:
+        part = self.get_object()
         payload = NoteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        part = campaign_part_sign(
-            part=self.get_object(), actor=signed_in(request), note=payload.validated_data.get("note", "")
-        )
+        part = campaign_part_sign(part=part, actor=signed_in(request), note=payload.validated_data.get("note", ""))
         return Response(CampaignPartSerializer(part).data)
 
 
@@ -145,11 +145,12 @@ class ChecklistItemViewSet(
     @extend_schema(request=AnswerSerializer, responses=ChecklistItemSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
+        item = self.get_object()  # a question outside the caller's territory is 404 whatever the body
         payload = AnswerSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         item = checklist_answer(
-            item=self.get_object(), actor=signed_in(request), answer=data["answer"], note=data.get("note", ""),
+            item=item, actor=signed_in(request), answer=data["answer"], note=data.get("note", ""),
             evidence=data.get("evidence"),
         )  # fmt: skip
         return Response(ChecklistItemSerializer(item).data)

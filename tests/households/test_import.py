@@ -550,10 +550,10 @@ def test_a_reporting_officer_gets_403_and_foreign_jobs_are_404(worker, village, 
     client.force_login(officer)
     assert client.get(reverse("households:household-import-upload")).status_code == 403
     assert client.post(reverse("households:household-import-upload"), {}).status_code == 403
-    client.force_login(colleague)  # same village: visible, not theirs
-    assert client.get(reverse("households:household-import-detail", args=[job.pk])).status_code == 403
-    assert client.get(reverse("households:household-import-progress", args=[job.pk])).status_code == 403
-    assert client.post(reverse("households:household-import-commit", args=[job.pk])).status_code == 403
+    client.force_login(colleague)  # same village: a job is its uploader's only, as if it did not exist
+    assert client.get(reverse("households:household-import-detail", args=[job.pk])).status_code == 404
+    assert client.get(reverse("households:household-import-progress", args=[job.pk])).status_code == 404
+    assert client.post(reverse("households:household-import-commit", args=[job.pk])).status_code == 404
     client.force_login(UserFactory(roles=[Role.VILLAGE_WORKER], area=VillageFactory(parent=village.parent)))
     assert client.get(reverse("households:household-import-detail", args=[job.pk])).status_code == 404
     assert client.post(reverse("households:household-import-commit", args=[job.pk])).status_code == 404
