@@ -356,8 +356,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # a larger upload is spooled to a tempo
 # (the proxy of docker-compose has the same limit); an attachment (minutes, evidence, notice photos) above
 # UPLOAD_FILE_MAX_BYTES. Every .xlsx is checked from its zip directory before it is parsed — its size, what it
 # unpacks to, and how tightly any part of 1 MB or more is packed (a normal workbook packs 5–20 to one, a zip bomb
-# hundreds) — and read within a budget of rows (blank ones included), cells and seconds (in a worker; a page that
-# reads a workbook itself gets the shorter in-request budget).
+# hundreds) — and read within a budget of rows (blank ones included), cells and seconds, always in a worker (the
+# import, the screening list and the reconciliation each store the upload and answer at once).
 UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=40 * 1024 * 1024)
 UPLOAD_FILE_MAX_BYTES = env.int("UPLOAD_FILE_MAX_BYTES", default=10 * 1024 * 1024)
 XLSX_MAX_BYTES = env.int("XLSX_MAX_BYTES", default=20 * 1024 * 1024)
@@ -366,4 +366,3 @@ XLSX_MAX_RATIO = env.int("XLSX_MAX_RATIO", default=100)
 XLSX_MAX_ROWS = env.int("XLSX_MAX_ROWS", default=330_000)
 XLSX_MAX_CELLS = env.int("XLSX_MAX_CELLS", default=20_000_000)
 XLSX_PARSE_SECONDS = env.int("XLSX_PARSE_SECONDS", default=900)
-XLSX_PARSE_SECONDS_IN_REQUEST = env.int("XLSX_PARSE_SECONDS_IN_REQUEST", default=30)
