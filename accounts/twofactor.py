@@ -9,7 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.core.checks import CheckMessage, Error, register
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -22,6 +24,7 @@ from accounts.roles import Role
 
 STAFF = "staff"  # the pseudo-role of TWO_FACTOR_REQUIRED_ROLES for Django-admin operators
 DEVICE_NAME = "手机验证器"
+NO_DEVICE = "two_factor_none"  # the session key remembering that its user had no authenticator when it began
 
 
 def required_for(user: Any) -> bool:
@@ -82,6 +85,9 @@ class TwoFactorMiddleware:
             return self.get_response(request)
         if getattr(user, "is_verified", lambda: False)():
             return self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.get(NO_DEVICE) == user.pk and not required_for(user):
+            return self.get_response(request)  # known since its login: no query on every page
         if confirmed_device(user) is not None:
             target, detail = "two-factor-verify", _("请先输入手机验证器上的验证码")
         elif required_for(user):
@@ -91,6 +97,14 @@ class TwoFactorMiddleware:
         if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": detail}, status=403)
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
+@receiver(user_logged_in)
+def _remember_no_device(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """A login without an authenticator need not look for one on every page: an authenticator added later is added
+    in this session (which it verifies at once) or in another one, asked for at the next login."""
+    if hasattr(request, "session") and confirmed_device(user) is None:
+        request.session[NO_DEVICE] = user.pk
 
 
 @register()

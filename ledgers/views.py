@@ -33,11 +33,9 @@ from geo.shortcuts import get_visible_or_404, scoped_view
 from ledgers import audit, freezing, reconcile, services
 from ledgers.base import Filters
 from ledgers.catalogue import LEDGERS
-from ledgers.dashboard import Dashboard, dashboard_for
+from ledgers.dashboard import Dashboard, can_see_dashboard, dashboard_for
 from ledgers.forms import DisclosureFilterForm, ExportForm, FreezeForm, ReconcileForm, SignForm
 from ledgers.models import ExportStatus, FrozenLedger, LedgerExport, Reconciliation
-
-DASHBOARD_CAPABILITIES = (Capability.BROWSE_HOUSEHOLDS, Capability.VIEW_RECTIFICATION, Capability.VIEW_FUNDS)
 
 
 def _areas(user: User, levels: tuple[str, ...] = (AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)) -> QuerySet[AdminArea]:
@@ -114,7 +112,7 @@ def export_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseB
 
 
 def _dashboard(request: AuthenticatedHttpRequest) -> Dashboard:
-    if not any(has_capability(request.user, c) for c in DASHBOARD_CAPABILITIES):
+    if not can_see_dashboard(request.user):
         raise PermissionDenied
     return dashboard_for(request.user, today=timezone.localdate())
 

@@ -2,11 +2,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.permissions import has_capability
 from geo.selectors import area_census
 from geo.shortcuts import scoped_view
 from ledgers.counts import co_managed
-from ledgers.views import DASHBOARD_CAPABILITIES
+from ledgers.dashboard import can_see_dashboard
 from sweeps.selectors import centralized_sweep_missing
 from web.queues import Home, queue_for
 
@@ -30,6 +29,6 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "counted_at": totals.counted_at,
         "roles": sorted(getattr(user, "roles", []), key=str),
         "sweep_missing": centralized_sweep_missing(user=user, today=page.today),
-        "dashboard": any(has_capability(user, c) for c in DASHBOARD_CAPABILITIES),
+        "dashboard": can_see_dashboard(user),
     }
     return render(request, "web/home.html", context)
