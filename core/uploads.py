@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
@@ -24,6 +25,15 @@ from core.errors import DomainError
 _ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
 _MB = 1024 * 1024
 _RATIO_FROM = _MB  # parts smaller than this may pack as tightly as they like: they cannot hurt
+UNREADABLE = "文件无法读取：请上传用 Excel、WPS 或 LibreOffice 保存的 .xlsx 文件"
+# What zipfile and the parser raise on a broken workbook: a directory or part that is not zip (or a zip version,
+# compression or encryption zipfile does not read), a corrupt or truncated compressed part, a failed checksum, a part
+# that is not XML (SyntaxError: the ParseError of ElementTree and of lxml, and an XML entity bomb, which both stop),
+# a cell the parser cannot convert or a shared string that is not there.
+BROKEN_INSIDE = (
+    zipfile.BadZipFile, NotImplementedError, RuntimeError, zlib.error, EOFError, OSError, SyntaxError, ValueError,
+    LookupError,
+)  # fmt: skip
 
 
 class UploadRefused(DomainError):
@@ -59,8 +69,8 @@ def workbook_check(source: IO[bytes], *, limit: int | None = None, field: str = 
     try:
         with zipfile.ZipFile(source) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UploadRefused("文件无法读取：请上传用 Excel、WPS 或 LibreOffice 保存的 .xlsx 文件", field=field) from exc
+    except BROKEN_INSIDE as exc:
+        raise UploadRefused(UNREADABLE, field=field) from exc
     finally:
         source.seek(0)
     unpacked = sum(part.file_size for part in parts)
@@ -79,6 +89,15 @@ def workbook_check(source: IO[bytes], *, limit: int | None = None, field: str = 
             )
 
 
+def _unbroken(rows: Iterable[tuple[Any, ...]], *, field: str) -> Iterator[tuple[Any, ...]]:
+    """The rows as the parser reads them, a workbook broken inside refused in words instead of with the parser's
+    error (which a worker would report as a system error)."""
+    try:
+        yield from rows
+    except BROKEN_INSIDE as exc:
+        raise UploadRefused(UNREADABLE, field=field) from exc
+
+
 def budgeted_rows(
     rows: Iterable[tuple[Any, ...]], *, seconds: float | None = None, field: str = "file"
 ) -> Iterator[tuple[Any, ...]]:
@@ -88,7 +107,7 @@ def budgeted_rows(
     max_rows, max_cells = settings.XLSX_MAX_ROWS, settings.XLSX_MAX_CELLS
     deadline = time.monotonic() + (settings.XLSX_PARSE_SECONDS if seconds is None else seconds)
     cells = 0
-    for count, row in enumerate(rows, start=1):
+    for count, row in enumerate(_unbroken(rows, field=field), start=1):
         cells += len(row)
         if count > max_rows:
             raise UploadRefused(

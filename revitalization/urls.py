@@ -22,6 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = "core.api.not_found"  # JSON under /api/
+
 admin.site.site_header = "防止返贫动态监测和帮扶系统"
 admin.site.site_title = "系统管理"
 # Uploaded files are never served as plain static files: each app serves its own through a scoped view.

@@ -6,7 +6,7 @@ from django.conf import settings as django_settings
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.browser", "tests.tallies"]
 _real_localdate = timezone.localdate  # before any test fixes the day
 
 

@@ -7,6 +7,8 @@ from funds.choices import FundCategory, FundLevel, FundUse
 from funds.models import Disbursement, FundAllocation, FundBatch
 from projects.choices import FundingSource
 
+PG_SMALLINT_MAX = 32_767  # the largest value of a PostgreSQL smallint column (PositiveSmallIntegerField)
+
 
 class BatchSerializer(serializers.ModelSerializer[FundBatch]):
     county_code = serializers.CharField(source="county.code", read_only=True)
@@ -20,7 +22,10 @@ class BatchSerializer(serializers.ModelSerializer[FundBatch]):
 class BatchInputSerializer(serializers.Serializer[Any]):
     # By area code, not primary key: the 12-digit codes are the same in every database and every client knows them.
     county = serializers.CharField(help_text="the county's 12-digit code")
-    year = serializers.IntegerField()
+    # The service bounds the year by today's date; the schema states the fixed ends.
+    year = serializers.IntegerField(
+        min_value=2021, max_value=PG_SMALLINT_MAX, help_text="from 2021 (the transition period) to next year"
+    )
     level = serializers.ChoiceField(choices=FundLevel.choices)
     source = serializers.ChoiceField(choices=FundingSource.choices)  # type: ignore[assignment]  # the API name
     category = serializers.ChoiceField(choices=FundCategory.choices)

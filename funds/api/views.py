@@ -48,7 +48,7 @@ class FundBatchViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Fu
         batch = services.batch_register(actor=signed_in(request), data=services.BatchInput(county=county, **data))
         return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AllocationInputSerializer, responses=AllocationSerializer)
+    @extend_schema(request=AllocationInputSerializer, responses={201: AllocationSerializer})
     @action(detail=True, methods=["post"])
     def allocations(self, request: Request, pk: str | None = None) -> Response:
         batch = self.get_object()
@@ -62,7 +62,12 @@ class FundBatchViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Fu
         return Response(AllocationSerializer(allocation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[OpenApiParameter("county", str), OpenApiParameter("year", int)],
+        parameters=[
+            OpenApiParameter("county", str),
+            OpenApiParameter(
+                "year", {"type": "integer", "minimum": rules.FUND_YEARS.start, "maximum": rules.FUND_YEARS.stop - 1}
+            ),
+        ],
         responses=ComplianceSerializer,
     )
     @action(detail=False, methods=["get"])
@@ -92,7 +97,7 @@ class FundAllocationViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewS
     filterset_fields = ["batch", "project", "use"]
     ordering = ["allocated_on", "pk"]
 
-    @extend_schema(request=PaymentInputSerializer, responses=AllocationSerializer)
+    @extend_schema(request=PaymentInputSerializer, responses={201: AllocationSerializer})
     @action(detail=True, methods=["post"])
     def payments(self, request: Request, pk: str | None = None) -> Response:
         allocation = self.get_object()

@@ -94,8 +94,8 @@ class HouseholdListSerializer(serializers.ModelSerializer[Household]):
 class HouseholdDetailSerializer(serializers.ModelSerializer[Household]):
     managing_area = serializers.CharField(source="managing_area.code")
     residence_area = serializers.CharField(source="residence_area.code")
-    hukou_area = serializers.CharField(source="hukou_area.code", default=None)
-    co_managing_area = serializers.CharField(source="co_managing_area.code", default=None)
+    hukou_area = serializers.CharField(source="hukou_area.code", default=None, allow_null=True)
+    co_managing_area = serializers.CharField(source="co_managing_area.code", default=None, allow_null=True)
     phone = serializers.SerializerMethodField()
     members = serializers.SerializerMethodField()
     incomes = IncomeOutputSerializer(many=True)
@@ -266,6 +266,7 @@ class VisitInputSerializer(serializers.Serializer[Any]):
         decimal_places=6,
         min_value=LATITUDE[0],
         max_value=LATITUDE[1],
+        coerce_to_string=False,  # an input only: the schema shows a number with its bounds, not a string
         required=False,
         allow_null=True,
         default=None,
@@ -275,6 +276,7 @@ class VisitInputSerializer(serializers.Serializer[Any]):
         decimal_places=6,
         min_value=LONGITUDE[0],
         max_value=LONGITUDE[1],
+        coerce_to_string=False,
         required=False,
         allow_null=True,
         default=None,

@@ -107,8 +107,10 @@ class HouseholdViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Ho
         unmasked = identity_disclose(user=signed_in(request), household=household, channel=DisclosureChannel.API)
         return Response(HouseholdDetailSerializer(household, context={"unmasked": unmasked}).data)
 
-    @extend_schema(request=VisitInputSerializer, responses=VisitOutputSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    # The household's own rows, answered whole: neither the household list's pages nor its filters apply.
+    @extend_schema(methods=["GET"], responses=VisitOutputSerializer(many=True))
+    @extend_schema(methods=["POST"], request=VisitInputSerializer, responses={201: VisitOutputSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def visits(self, request: Request, pk: str | None = None) -> Response:
         """GET: the household's visits, newest first. POST: record a visit (multipart with ``photos`` files, or
         JSON without photos)."""
@@ -124,8 +126,13 @@ class HouseholdViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Ho
         )
         return Response(VisitOutputSerializer(visit).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=IncomeRecordSerializer, responses=IncomeRecordSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=IncomeRecordSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=IncomeRecordSerializer,
+        responses={200: IncomeRecordSerializer, 201: IncomeRecordSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def incomes(self, request: Request, pk: str | None = None) -> Response:
         """GET: the household's income records. POST: record or correct the income of a year or a month."""
         household = self.get_object()

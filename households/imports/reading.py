@@ -2,7 +2,6 @@
 it runs outside any transaction and can report progress as it goes."""
 
 import contextlib
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, Final
@@ -12,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import DomainError
-from core.uploads import UploadRefused, budgeted_rows, workbook_check
+from core.uploads import BROKEN_INSIDE, UNREADABLE, UploadRefused, budgeted_rows, workbook_check
 from households.imports.columns import (
     COLUMNS,
     REQUIRED,
@@ -108,14 +107,17 @@ def stream_workbook(
     try:
         # Formulas as written, not their cached results, so that a formula in a data cell is refused (read_cell).
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError("文件无法读取：请上传用 Excel、WPS 或 LibreOffice 保存的 .xlsx 文件") from exc
+    except (InvalidFileException, *BROKEN_INSIDE) as exc:
+        raise ImportFileError(UNREADABLE) from exc
     try:
-        worksheet = _data_sheet(workbook)
-        # The <dimension> element gives an estimate for the progress bar; it is not trusted for reading, since
-        # some writers leave it wrong, and openpyxl stops at it.
-        estimate = max((worksheet.max_row or 1) - 1, 0)
-        worksheet.reset_dimensions()
+        try:  # the first rows and the dimension are read here, outside the budgets: a broken sheet shows already
+            worksheet = _data_sheet(workbook)
+            # The <dimension> element gives an estimate for the progress bar; it is not trusted for reading, since
+            # some writers leave it wrong, and openpyxl stops at it.
+            estimate = max((worksheet.max_row or 1) - 1, 0)
+            worksheet.reset_dimensions()
+        except BROKEN_INSIDE as exc:
+            raise ImportFileError(UNREADABLE) from exc
         cells = _file_errors(budgeted_rows(worksheet.iter_rows(values_only=True), seconds=seconds))
         header = next(cells, ())
         by_position, errors = _match_header(header)

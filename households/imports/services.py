@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.permissions import can_edit_households
@@ -94,6 +95,13 @@ def import_job_validate(*, job: ImportJob) -> ImportJob:
         spill = _read(job)
     except ImportFileError as exc:
         return _finish(job, S.INVALID, errors=[row_error(0, None, exc.message)])
+    if not spill.rows and not spill.header_errors:  # a template with nothing filled in is not a successful import
+        spill.remove()
+        return _finish(
+            job,
+            S.INVALID,
+            errors=[row_error(0, None, gettext("文件中没有成员数据：请从第 2 行起每行填写一名家庭成员"))],
+        )
     if not can_edit_households(job.created_by):
         spill.remove()
         return _finish(job, S.INVALID, errors=[row_error(0, None, "导入人已没有修改农户的权限")])

@@ -121,6 +121,8 @@ class MeasureSerializer(serializers.ModelSerializer[AssistanceMeasure]):
             "outcome_note",
         ]
         read_only_fields = ["id", "subject", "ended_on", "status", "outcome_note"]
+        # Blank in the model, so optional here; the service says when the measure type needs one.
+        extra_kwargs = {"subtype": {"default": ""}}
 
 
 class EliminationEventSerializer(serializers.ModelSerializer[EliminationEvent]):

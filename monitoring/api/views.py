@@ -2,15 +2,16 @@
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.http import signed_in
 from geo.mixins import JurisdictionScopedMixin
-from geo.shortcuts import get_visible_or_404
 from households.models import Household
 from monitoring import services
 from monitoring.api.serializers import (
@@ -41,7 +42,11 @@ class EntryApplicationViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelVie
         payload = EntryReportInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        household = get_visible_or_404(Household, signed_in(request), pk=data.pop("household"))
+        # A household missing or outside the territory is refused on the field, as a missing row in a body is
+        # everywhere in the API; the same answer for both, so an id reveals nothing (STYLE rule 11).
+        household = Household.objects.visible_to(signed_in(request)).filter(pk=data.pop("household")).first()
+        if household is None:
+            raise ValidationError({"household": [_("农户不存在，或不在您的辖区内")]})
         application = services.entry_report(actor=signed_in(request), household=household, **data)
         return Response(EntryApplicationOutputSerializer(application).data, status=status.HTTP_201_CREATED)
 
@@ -73,8 +78,10 @@ class MonitoringSubjectViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelVi
     filterset_fields = ["status", "category", "household"]
     ordering = ["-entered_on", "-pk"]
 
-    @extend_schema(request=MeasureSerializer, responses=MeasureSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    # The subject's own measures, answered whole: neither the subject list's pages nor its filters apply.
+    @extend_schema(methods=["GET"], responses=MeasureSerializer(many=True))
+    @extend_schema(methods=["POST"], request=MeasureSerializer, responses={201: MeasureSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def measures(self, request: Request, pk: str | None = None) -> Response:
         """GET: the subject's measures. POST: add one (SPEC §5; NR-MEAS-01 applies)."""
         subject = self.get_object()
@@ -85,7 +92,7 @@ class MonitoringSubjectViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelVi
         measure = services.measure_add(actor=signed_in(request), subject=subject, **payload.validated_data)
         return Response(MeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=EliminationOpenSerializer, responses=EliminationCaseSerializer)
+    @extend_schema(request=EliminationOpenSerializer, responses={201: EliminationCaseSerializer})
     @action(detail=True, methods=["post"])
     def eliminate(self, request: Request, pk: str | None = None) -> Response:
         """EL-0: open a risk-elimination case for this subject (SPEC §4.8)."""

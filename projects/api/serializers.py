@@ -16,6 +16,7 @@ from projects.models import (
 )
 
 PG_INT_MAX = 2_147_483_647  # the largest value of a PostgreSQL integer column
+PG_SMALLINT_MAX = 32_767  # and of a smallint column (PositiveSmallIntegerField)
 
 
 class FundingSerializer(serializers.ModelSerializer[ProjectFunding]):
@@ -71,7 +72,10 @@ class ProjectInputSerializer(serializers.Serializer[Any]):
     """A proposal (P-1 村社申请): the place and the class by code, the investment by source."""
 
     name = serializers.CharField(max_length=200)
-    year = serializers.IntegerField()
+    # The service bounds the year by today's date; the schema states the fixed ends.
+    year = serializers.IntegerField(
+        min_value=2021, max_value=PG_SMALLINT_MAX, help_text="from 2021 (the transition period) to five years ahead"
+    )
     category = serializers.CharField(help_text="the classification code of a leaf, e.g. 0101")
     area = serializers.CharField(help_text="the 12-digit code of a township or village")
     implementing_unit = serializers.CharField(max_length=100)

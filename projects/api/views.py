@@ -137,7 +137,7 @@ class AssetViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Projec
     filterset_fields = ["status", "nature", "asset_class", "project"]
     ordering = ["code"]
 
-    @extend_schema(request=IncomeInputSerializer, responses=AssetSerializer)
+    @extend_schema(request=IncomeInputSerializer, responses={201: AssetSerializer})
     @action(detail=True, methods=["post"])
     def incomes(self, request: Request, pk: str | None = None) -> Response:
         asset = self.get_object()
@@ -146,7 +146,7 @@ class AssetViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Projec
         services.income_record(asset=asset, actor=signed_in(request), **payload.validated_data)
         return Response(AssetSerializer(self.get_queryset().get(pk=pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DistributionInputSerializer, responses=AssetSerializer)
+    @extend_schema(request=DistributionInputSerializer, responses={201: AssetSerializer})
     @action(detail=True, methods=["post"])
     def distributions(self, request: Request, pk: str | None = None) -> Response:
         asset = self.get_object()

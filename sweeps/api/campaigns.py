@@ -23,6 +23,9 @@ from sweeps.services.campaigns import campaign_close, campaign_open, campaign_pa
 
 
 class ChecklistItemSerializer(serializers.ModelSerializer[ChecklistItem]):
+    # Blank until the village answers: the schema lists "" beside the answers.
+    answer = serializers.ChoiceField(choices=ChecklistAnswer.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = ChecklistItem
         fields = ["id", "part", "question", "answer", "note", "answered_at", "problem"]

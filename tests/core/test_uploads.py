@@ -3,8 +3,10 @@ it, a sheet is read within its row (blank rows too), cell and time budgets, and 
 answered 413 before it is read. The same checks through the import, the screening list, the reconciliation, visit
 photos and attachments."""
 
+import importlib
 import io
 import re
+from dataclasses import dataclass
 
 import openpyxl
 import pytest
@@ -16,11 +18,13 @@ from accounts.roles import Role
 from core.uploads import UploadRefused, budgeted_rows, workbook_check
 from households.imports.columns import COLUMNS
 from households.imports.reading import ImportFileError, read_workbook
-from households.models import ImportJob, Visit
-from sweeps.models import ScreeningBatch
+from households.models import Household, HouseholdMember, ImportJob, Visit
+from ledgers.models import Reconciliation
+from sweeps.models import ScreeningBatch, ScreeningWarning
 from tests.factories import HouseholdFactory, UserFactory, VillageFactory
+from tests.tallies import tally
 from tests.worlds.sweeps import TODAY, World
-from tests.worlds.uploads import blank_rows, strings_bomb
+from tests.worlds.uploads import blank_rows, hostile_workbooks, strings_bomb
 
 
 def _workbook(rows: int = 3, blank: int = 0) -> bytes:
@@ -199,3 +203,132 @@ def test_the_compose_proxy_bounds_bodies_as_the_app_does(settings):
     services = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
     assert services["proxy"]["ports"] == ["8000:8000"]
     assert "ports" not in services["web"]
+
+
+# ------------------------------------------------------------------------------------------------- the fuzz
+
+
+@dataclass(frozen=True)
+class Fuzzed:
+    """A page that reads an uploaded workbook: who uploads, the row a stored upload leaves for the worker, the
+    worker's task, the status of a file the worker refused, and the status of one it read to the end anyway."""
+
+    url_name: str
+    who: str
+    job_model: type
+    task: str
+    refused: str
+    read: str = ""
+
+
+FUZZED = {
+    "household import": Fuzzed("households:household-import-upload", "village", ImportJob,
+                               "households.tasks.household_import_task", "invalid"),
+    "screening list": Fuzzed("sweeps:batch-upload", "screener", ScreeningBatch, "sweeps.tasks.screening_batch_task",
+                             "rejected"),
+    # A readable extract always gets its report, rows in error listed in it (a header alone: all "only here").
+    "reconciliation": Fuzzed("ledgers:reconcile", "reviewer", Reconciliation, "ledgers.tasks.reconcile_task",
+                             "rejected", read="done"),
+}  # fmt: skip
+FUZZ = tally("Upload fuzz", "{files} files × {endpoints} endpoints, {server_errors} server errors", files=0,
+             endpoints=0, server_errors=0)  # fmt: skip
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+SYSTEM_ERROR = "系统错误"  # what a worker writes when its task crashed: a bug, never a refusal
+LEAKED = "root:x:0:0"  # the first line of /etc/passwd, which the external-entity file asks for
+
+
+def _refusals(response) -> list[str]:
+    """What the page said: its form's errors and its messages."""
+    said = [str(m) for m in response.context.get("messages", [])] if response.context else []
+    form = response.context.get("form") if response.context else None
+    if form is not None:
+        said += [str(error) for errors in form.errors.values() for error in errors]
+    return said
+
+
+def _saved() -> tuple[int, ...]:
+    """Rows a refused file must not leave behind: the registry and the warnings."""
+    return Household.objects.count(), HouseholdMember.objects.count(), ScreeningWarning.objects.count()
+
+
+def _upload(client, fuzzed: Fuzzed, fields: dict[str, object], hostile, capture) -> tuple[str, bool]:
+    """Upload ``hostile`` as its user would and follow it to its end, the worker's task included: what went wrong
+    ("" when nothing did) and whether it was a server error."""
+    before, last = _saved(), fuzzed.job_model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    upload = SimpleUploadedFile(hostile.name, hostile.content, content_type=hostile.content_type)
+    with capture():  # the worker's task is run below, as the worker would run it
+        response = client.post(reverse(fuzzed.url_name), {**fields, "file": upload})
+    if response.status_code >= 500:
+        return f"answered {response.status_code}", True
+    job = fuzzed.job_model.objects.filter(pk__gt=last).first()
+    if job is None:  # refused on the page
+        if response.status_code != 200:
+            return f"answered {response.status_code} and stored nothing", False
+        said = _refusals(response)
+    else:  # stored for the worker
+        module, _, name = fuzzed.task.rpartition(".")
+        try:
+            getattr(importlib.import_module(module), name)(job.pk)
+        except Exception as exc:  # a crash of the worker is what this test looks for
+            return f"the worker crashed: {exc!r}", True
+        job.refresh_from_db()
+        page = client.get(response["Location"])
+        if page.status_code >= 500:
+            return f"the job's page answered {page.status_code}", True
+        if LEAKED in str(vars(job)):
+            return "a server file was read into the job (external entity)", False
+        if job.status not in (fuzzed.refused, fuzzed.read):
+            return f"the worker left the job {job.status}, not {fuzzed.refused}", False
+        said = [getattr(job, "message", "")] + [
+            str(e.get("message", e) if isinstance(e, dict) else e) for e in job.errors
+        ]
+        if job.status == fuzzed.read:
+            said = ["读完"]  # read to the end: its result is the answer
+    if _saved() != before:
+        return f"left rows behind: {before} → {_saved()}", False
+    if any(SYSTEM_ERROR in text for text in said):
+        return f"refused as a system error: {said!r}", True
+    if not any(CHINESE.search(text) for text in said):
+        return f"no refusal in words: {said!r}", False
+    return "", False
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", FUZZED)
+def test_hostile_files_are_refused_in_words_and_leave_nothing(
+    endpoint, client, settings, django_capture_on_commit_callbacks
+):
+    """Every file of the corpus (tests/worlds/uploads.py), through the page a user uploads it on: never a 5xx, a
+    refusal in Chinese (on the page, or the job's status once the worker has read it), and nothing half saved."""
+    # given: small budgets, so a file too long or too wide is read for milliseconds, not minutes
+    settings.XLSX_MAX_ROWS, settings.XLSX_MAX_CELLS = 2_000, 100_000
+    world = World()
+    world.family()
+    users = {
+        "village": world.village_worker,
+        "screener": UserFactory(roles=[Role.DEPARTMENT_SCREENER], area=world.county, department="health"),
+        "reviewer": world.county_reviewer,
+    }
+    fields = {
+        "household import": {"area": world.village.pk},
+        "screening list": {"period": f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"},
+        "reconciliation": {"area": world.county.code},
+    }[endpoint]
+    fuzzed = FUZZED[endpoint]
+    client.force_login(users[fuzzed.who])
+    client.raise_request_exception = False  # a 500 is an answer to count, not the end of the run
+    corpus = hostile_workbooks()
+    FUZZ.counts["files"] = len(corpus)
+    FUZZ.add("endpoints")
+
+    # when
+    failures = []
+    for hostile in corpus:
+        problem, server_error = _upload(client, fuzzed, fields, hostile, django_capture_on_commit_callbacks)
+        if problem:
+            failures.append(f"{endpoint}: {hostile.label} ({hostile.name[:40]}): {problem}")
+        FUZZ.add("server_errors", int(server_error))
+
+    # then
+    FUZZ.failures += failures
+    assert failures == [], "\n".join(failures)

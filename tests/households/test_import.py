@@ -688,3 +688,9 @@ def test_3000_households_from_a_libreoffice_written_xlsx_import(
 def _app_properties(path: Path) -> bytes:
     with zipfile.ZipFile(path) as archive:
         return archive.read("docProps/app.xml")
+
+
+def test_a_template_with_nothing_filled_in_is_refused_not_an_empty_success(worker, upload):
+    job = upload(worker, xlsx([]))
+    assert job.status == S.INVALID
+    assert [error["message"] for error in job.errors] == ["文件中没有成员数据：请从第 2 行起每行填写一名家庭成员"]
