@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from accounts.roles import Capability
-from core.xlsx import Column
+from core.xlsx import Column, PageSetup
 from geo.codes import AreaLevel, ancestor_code, level_of, prefix_of
 from households.facts import facts_refresh_missing
 
@@ -116,6 +116,22 @@ class LedgerDef:
     # The rows read household facts (households.facts): a household without its facts row gets one before the
     # export reads (``heal``), on the primary, so that a fact is never shown as missing.
     reads_facts: bool = False
+    # How the ledger prints (core.xlsx.PageSetup): by default what its columns' width fits (A4 across, A3 across
+    # for the widest); a ledger declares its own when it knows better.
+    page: PageSetup | None = None
+    # The totals row counts the rows in ``unit`` ("合计 277 次"); with ``count_by`` (a column's header) it counts that
+    # column's distinct values instead: a household with two monitoring episodes is one 户. The rows of one value
+    # follow each other (the ledger sorts by that column within a place), so counting costs no memory.
+    unit: str = "条"
+    count_by: str = ""
+
+    def __post_init__(self) -> None:
+        if self.count_by and self.count_by not in [c.header for c in self.columns]:
+            raise ValueError(f"{self.code}: count_by {self.count_by!r} is not a column")
+
+    @property
+    def page_setup(self) -> PageSetup:
+        return self.page or PageSetup.fitting(self.columns)
 
     def narrow(self, queryset: QuerySet[Any], filters: Filters) -> QuerySet[Any]:
         if filters.start:

@@ -1,8 +1,10 @@
 """Writing a ledger as the province's Excel looks (SPEC §13.1: the header block, the place columns, ID numbers masked):
 a merged title row with the place, a merged row with the unit, the period, when and by whom, the header row, frozen
 panes, column widths, number formats (yuan with two decimals, dates, percentages), ID numbers as text, a totals row per
-sheet, and one sheet per township when a county (or more) exports. openpyxl in write-only mode (lxml installed): rows
-stream to a temporary file, so memory stays flat however many rows."""
+sheet (the rows counted, the amounts and counts added up), one sheet per township when a county (or more) exports, and
+printed like the paper forms (the ledger's page setup: fitted to the page's width, headers repeated on every page,
+the place, the ledger and page numbers in the footer, long text wrapped). openpyxl in write-only mode (lxml
+installed): rows stream to a temporary file, so memory stays flat however many rows."""
 
 from __future__ import annotations
 
@@ -33,29 +35,43 @@ class Header:
 
 class _Sheet:
     """One sheet of a ledger: the province's title block over ``core.xlsx.Sheet`` (a plain data-exchange ledger
-    has none, and no totals)."""
+    has none, and no totals), printed as the ledger's page setup says, and the count of its rows for the totals."""
 
     def __init__(self, workbook: Workbook, name: str, ledger: LedgerDef, header: Header, place: str) -> None:
         self.ledger = ledger
+        exported = f"{timezone.localtime():%Y-%m-%d %H:%M}"
         above = (
             ()
             if ledger.plain
             else (
                 f"{place}{ledger.title}",
-                (
-                    f"填报单位：{header.unit}    统计期：{header.period}    导出时间："
-                    f"{timezone.localtime():%Y-%m-%d %H:%M}    导出人：{header.by}"
-                ),
+                f"填报单位：{header.unit}    统计期：{header.period}    导出时间：{exported}    导出人：{header.by}",
             )
         )
-        self.sheet = Sheet(workbook, name, ledger.columns, above=above)
+        self.sheet = Sheet(
+            workbook,
+            name,
+            ledger.columns,
+            above=above,
+            page=ledger.page_setup,
+            footer=(f"{place}{ledger.title}", f"导出时间：{exported}"),
+        )
+        headers = [c.header for c in ledger.columns]
+        self._key = headers.index(ledger.count_by) if ledger.count_by else None
+        self._last: Any = object()
+        self.count = 0
 
     def append(self, values: list[Any]) -> None:
         self.sheet.append(values)
+        if self._key is None:
+            self.count += 1
+        elif values[self._key] != self._last:
+            self._last = values[self._key]
+            self.count += 1
 
     def close(self) -> None:
         if not self.ledger.plain:
-            self.sheet.append_totals()
+            self.sheet.append_totals(label=f"合计 {self.count} {self.ledger.unit}")
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:

@@ -80,4 +80,5 @@ FUNDS = LedgerDef(
     area_path="county__code",
     date_path="issued_on",
     order=("year", "issued_on", "pk"),
+    unit="笔",
 )

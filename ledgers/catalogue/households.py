@@ -138,6 +138,7 @@ VISITS = LedgerDef(
     categories=VisitKind.choices,
     category_path="kind",
     order=("visited_on", "household__household_no", "pk"),
+    unit="次",
 )
 
 
@@ -183,4 +184,5 @@ GUARANTEES = LedgerDef(
     categories=GuaranteeSource.choices,
     category_path="source",
     order=("checked_on", "household__household_no", "pk"),
+    unit="户次",
 )

@@ -84,8 +84,8 @@ SUBJECTS = LedgerDef(
         attr("申报日期", 12, "application.reported_on", K.DATE),
         attr("纳入日期", 12, "entered_on", K.DATE),
         attr("批准文号", 18, "application.decision_no"),
-        attr("识别时人均纯收入（元）", 14, "application.per_capita_income", K.MONEY),
-        attr("适用监测标准（元）", 12, "application.threshold", K.MONEY),
+        attr("识别时人均纯收入（元）", 14, "application.per_capita_income", K.PER_CAPITA),
+        attr("适用监测标准（元）", 12, "application.threshold", K.PER_CAPITA),
         C("帮扶责任人", 10, value=_cadre),
         C("帮扶措施数", 8, K.INT, value=lambda s, ctx: getattr(s, "measures_count", 0)),
         shown("状态", 10, "status"),
@@ -98,6 +98,8 @@ SUBJECTS = LedgerDef(
     categories=SubjectCategory.choices,
     category_path="category",
     order=("household__household_no", "pk"),
+    unit="户",
+    count_by="户编号",  # a household back in monitoring is a second episode, a second row: still one 户
 )
 
 
@@ -135,8 +137,8 @@ ENTRIES = LedgerDef(
         _step("乡镇审核", EntryState.TOWNSHIP_REVIEWED),
         _step("县级批准", EntryState.APPROVED),
         _step("纳入监测", EntryState.REGISTERED),
-        attr("人均纯收入（元）", 13, "per_capita_income", K.MONEY),
-        attr("监测标准（元）", 12, "threshold", K.MONEY),
+        attr("人均纯收入（元）", 13, "per_capita_income", K.PER_CAPITA),
+        attr("监测标准（元）", 12, "threshold", K.PER_CAPITA),
         attr("批准文号", 18, "decision_no"),
         shown("状态", 22, "state"),
     ),
@@ -146,6 +148,7 @@ ENTRIES = LedgerDef(
     categories=EntryState.choices,
     category_path="state",
     order=("household__household_no", "reported_on", "pk"),
+    unit="件",
 )
 
 
@@ -202,8 +205,8 @@ ELIMINATIONS = LedgerDef(
         _notice("村级公示期", NoticeStage.ELIMINATION_VILLAGE),
         _notice("乡镇公示期", NoticeStage.ELIMINATION_TOWNSHIP),
         _notice("县级公告期", NoticeStage.ELIMINATION_COUNTY),
-        attr("人均纯收入（元）", 13, "per_capita_income", K.MONEY),
-        attr("风险消除收入标准（元）", 13, "exit_line", K.MONEY),
+        attr("人均纯收入（元）", 13, "per_capita_income", K.PER_CAPITA),
+        attr("风险消除收入标准（元）", 13, "exit_line", K.PER_CAPITA),
         attr("审定文号", 18, "decision_no"),
         attr("审定日期", 12, "decided_on", K.DATE),
         attr("标注日期", 12, "marked_on", K.DATE),
@@ -217,6 +220,8 @@ ELIMINATIONS = LedgerDef(
     categories=EliminationState.choices,
     category_path="state",
     order=("subject__household__household_no", "opened_on", "pk"),
+    unit="户",
+    count_by="户编号",  # a case held and opened again later is the same 户
 )
 
 
@@ -253,4 +258,5 @@ MEASURES = LedgerDef(
     area_path="subject__household__managing_area__code",
     date_path="started_on",
     order=("subject__household__household_no", "started_on", "pk"),
+    unit="项",
 )

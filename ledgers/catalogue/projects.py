@@ -99,6 +99,7 @@ PROJECTS = LedgerDef(
     categories=ProjectStatus.choices,
     category_path="status",
     order=("year", "code"),
+    unit="个",
 )
 
 
@@ -158,4 +159,5 @@ ASSETS = LedgerDef(
     categories=AssetClass.choices,
     category_path="asset_class",
     order=("code",),
+    unit="项",
 )

@@ -1,4 +1,5 @@
-"""The one Excel writer (core.xlsx): every sheet the system writes gets the same header, formats and totals."""
+"""The one Excel writer (core.xlsx): every sheet the system writes gets the same header, formats and totals; a sheet
+people print also its page setup, and long text wrapped in rows tall enough for it."""
 
 import datetime
 import io
@@ -7,7 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from core.xlsx import Column, Kind, Sheet, workbook_bytes
+from core.xlsx import Column, Kind, PageSetup, Paper, Sheet, lines_of, row_height, text_units, workbook_bytes
 from tests.worlds.excel import libreoffice_sheets
 
 COLUMNS = (
@@ -89,3 +90,81 @@ def test_libreoffice_shows_an_injected_hyperlink_as_its_text_and_runs_nothing(tm
     Sheet(workbook, "台账", COLUMNS).append(["640324100201000001", None, None, None, HYPERLINK])
     (sheet,) = libreoffice_sheets(workbook_bytes(workbook), tmp_path).values()
     assert sheet[1][4] == HYPERLINK  # as typed, not the link's label 详情
+
+
+NOTE = "入户核查“两不愁三保障”及饮水安全情况，未发现问题"  # 26 CJK characters: two lines in 30 units, four in 14
+
+
+def test_a_sheet_that_prints_fits_the_page_width_repeats_its_header_and_wraps_long_text():
+    workbook = Workbook(write_only=True)
+    page = PageSetup(Paper.A3)
+    sheet = Sheet(
+        workbook,
+        "台账",
+        COLUMNS,
+        above=("某县走访台账", "填报单位：某县"),
+        page=page,
+        footer=("某县走访台账", "导出时间"),
+    )
+    for _ in range(3):
+        sheet.append(["640324100201000001", None, Decimal("1.00"), 1, NOTE])
+    sheet.append(["640324100201000002", None, Decimal("1.00"), 1, "甲"])
+    sheet.append_totals(label="合计 4 户")
+    assert len(sheet.sheet.row_dimensions) == 2  # the title's and the header's: no row keeps its height in memory
+    written = load_workbook(io.BytesIO(workbook_bytes(workbook)))["台账"]
+    assert (written.page_setup.paperSize, written.page_setup.orientation) == (Paper.A3.value, "landscape")
+    assert (written.page_setup.fitToWidth, written.page_setup.fitToHeight) == (1, 0)
+    assert written.sheet_properties.pageSetUpPr.fitToPage
+    assert written.print_title_rows == "$3:$3"
+    assert written.print_options.horizontalCentered
+    assert written.print_options.gridLines
+    assert written.page_margins.left == written.page_margins.right == 0.25
+    footer = written.oddFooter
+    assert (footer.left.text, footer.center.text, footer.right.text) == (
+        "某县走访台账",
+        "第 &P 页 共 &N 页",
+        "导出时间",
+    )
+    assert footer.center.size == round(9 / page.scale(COLUMNS))  # prints at about 9 pt once scaled to the page
+    assert lines_of(NOTE, 30) == 2
+    for row in (4, 5, 6):
+        assert written.row_dimensions[row].height == row_height(2)
+        assert written.cell(row=row, column=5).alignment.wrap_text
+        assert not written.cell(row=row, column=1).alignment.wrap_text  # only the cell that wraps is styled
+    assert written.row_dimensions[7].height is None  # a row that fits keeps the default height
+    assert not written["E7"].alignment.wrap_text
+    assert written["A8"].value == "合计 4 户"
+
+
+def test_a_sheet_that_is_not_printed_has_no_page_setup_and_no_wrapping():
+    workbook = Workbook(write_only=True)
+    sheet = Sheet(workbook, "台账", COLUMNS)
+    sheet.append(["640324100201000001", None, Decimal("1.00"), 1, NOTE])
+    written = load_workbook(io.BytesIO(workbook_bytes(workbook)))["台账"]
+    assert written.print_title_rows is None
+    assert written.page_setup.fitToWidth is None
+    assert written.row_dimensions[2].height is None
+    assert not written["E2"].alignment.wrap_text
+
+
+def test_width_counts_a_cjk_character_as_two_units_and_keeps_line_breaks():
+    assert text_units("监测") == 4
+    assert text_units("UE-1") == pytest.approx(4.4)
+    assert lines_of("风险已消除", 10) == 2  # 10 units, 8.3 of room: Excel draws 65 px of a 75 px text
+    assert lines_of("边缘易致贫户", 14) == 1
+    assert lines_of("甲\n乙", 14) == 2
+
+
+@pytest.mark.parametrize(
+    ("width", "paper", "landscape"),
+    [
+        (100, Paper.A4, False),
+        (186, Paper.A4, True),
+        (278, Paper.A4, True),
+        (280, Paper.A3, True),
+        (400, Paper.A3, True),
+    ],
+)
+def test_a_sheet_prints_on_a4_while_its_text_stays_at_six_points(width, paper, landscape):
+    setup = PageSetup.fitting([Column("甲", width)])
+    assert (setup.paper, setup.landscape) == (paper, landscape)

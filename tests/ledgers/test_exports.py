@@ -48,7 +48,7 @@ def _cell(value: Any) -> Any:
 
 
 def _data(rows: list[list[Any]]) -> list[list[Any]]:
-    assert rows[-1][0] == "合计"
+    assert rows[-1][0].startswith("合计 ")
     return rows[HEADER_ROWS:-1]
 
 
@@ -218,7 +218,8 @@ def test_every_ledger_of_spec_13_1_whose_data_exists_is_defined():
 @pytest.mark.parametrize("code", sorted(EXPECTED))
 def test_the_county_export_holds_what_the_database_holds_one_sheet_per_township(code, login, client):
     """The county reporting officer's export (masked ID numbers): the rows of the database, each on the sheet of its
-    township, with a totals row that adds the sheet's amounts."""
+    township, with a totals row that counts the sheet's rows (or households) and adds up its amounts and counts —
+    and nothing else."""
     user = login("report")
     record, content = export(client, code)
     sheets = calamine_sheets(content)
@@ -240,9 +241,18 @@ def test_the_county_export_holds_what_the_database_holds_one_sheet_per_township(
         else:
             assert name in townships
             assert {c[:9] for c in codes} == {townships[name][:9]}
-        for index, column in enumerate(LEDGERS[code].columns):
+        ledger = LEDGERS[code]
+        data = _data(sheet)
+        counted = len(data)
+        if ledger.count_by:  # households, not rows: a household's second episode is the same 户
+            key = [c.header for c in ledger.columns].index(ledger.count_by)
+            counted = len({row[key] for row in data})
+        assert sheet[-1][0] == f"合计 {counted} {ledger.unit}"
+        for index, column in enumerate(ledger.columns[1:], start=1):
             if column.totalled:
-                assert sheet[-1][index] == pytest.approx(sum(row[index] or 0 for row in _data(sheet)))
+                assert sheet[-1][index] == pytest.approx(sum(row[index] or 0 for row in data))
+            else:
+                assert sheet[-1][index] == "", column.header
     if code != "L-08":
         assert list(sheets) == sorted(sheets, key=lambda n: townships[n])  # in the order of the township codes
 
@@ -264,11 +274,11 @@ def test_libreoffice_shows_the_same_values_and_ids_as_text(login, client, tmp_pa
     def as_shown(value: Any, kind: Kind) -> str:
         if value == "":
             return ""
-        if kind == Kind.MONEY:
+        if kind in (Kind.MONEY, Kind.PER_CAPITA):
             return f"{value:,.2f}"
         if kind == Kind.DATE:
             return value.isoformat()
-        if kind == Kind.INT:
+        if kind in (Kind.INT, Kind.DAYS):
             return str(int(value))
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
@@ -319,12 +329,13 @@ def test_the_layout_is_the_provinces(login, client, tmp_path):
         if column.kind == Kind.ID:
             assert cell.data_type == "s"
             assert cell.number_format == "@"
-        elif column.kind == Kind.MONEY:
+        elif column.kind in (Kind.MONEY, Kind.PER_CAPITA):
             assert cell.number_format == "#,##0.00"
         elif column.kind == Kind.DATE and cell.value is not None:
             assert cell.number_format == "yyyy-mm-dd"
             assert isinstance(cell.value, datetime.datetime)
-    assert sheet.cell(row=sheet.max_row, column=1).value == "合计"
+    households = {row[3] for row in sheet.iter_rows(min_row=4, max_row=sheet.max_row - 1, values_only=True)}
+    assert sheet.cell(row=sheet.max_row, column=1).value == f"合计 {len(households)} 户"
 
 
 def test_id_numbers_are_masked_unless_the_role_may_see_them_and_the_audit_says_which(login, client):
