@@ -20,8 +20,8 @@ from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import User
 from accounts.grants import household_grant_to_cadre
+from accounts.models import User
 from accounts.roles import ROLE_LEVELS, Role
 from funds.models import FundAllocation, FundBatch
 from geo.codes import AreaLevel
