@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AccountEvent, User
 from bench.county import COUNTY_SIZE, Territory, analyze
 from bench.harness import Report, peak_mb, step
 from geo.models import AdminArea
@@ -28,6 +28,7 @@ def bench_user(username: str, *, role: str, area_code: str) -> User:
     from bench.county import province
 
     area = area_code or province().code
+    AccountEvent.objects.filter(user__username=username).delete()  # the account's record of its last opening
     User.objects.filter(username=username).delete()
     call_command(
         "add_user", username, "--role", role, "--password", "Kx7-bench-Q2m9", "--area", area, stdout=io.StringIO()

@@ -363,9 +363,12 @@ def clear() -> None:
             *history,
         ]
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        bench_users = "SELECT id FROM accounts_user WHERE username LIKE 'bench-%%'"
+        # Their account records (opened by add_user) go with them.
         cursor.execute(
-            "DELETE FROM accounts_user_groups WHERE user_id IN (SELECT id FROM accounts_user WHERE username LIKE 'bench-%%')"
+            f"DELETE FROM accounts_accountevent WHERE user_id IN ({bench_users}) OR actor_id IN ({bench_users})"
         )
+        cursor.execute(f"DELETE FROM accounts_user_groups WHERE user_id IN ({bench_users})")
         cursor.execute("DELETE FROM accounts_user WHERE username LIKE 'bench-%%'")
         for level in ("village", "township", "county", "city"):
             cursor.execute("DELETE FROM geo_adminarea WHERE code LIKE %s AND level = %s", [f"{BENCH_PREFIX}%", level])
