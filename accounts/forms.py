@@ -23,10 +23,8 @@ class AreaChoiceField(forms.ModelChoiceField):
 
 
 def _areas_for(actor: User) -> Any:
-    rows = AdminArea.objects.filter(valid_to__isnull=True).order_by("code")
-    if not actor.is_superuser:
-        rows = rows.filter(code__startswith=actor.area.prefix if actor.area else "-")
-    return rows
+    """The open areas of the administrator's territory, through the one jurisdiction filter."""
+    return AdminArea.objects.visible_to(actor).active().order_by("code")
 
 
 class AccountForm(BootstrapMixin, forms.Form):

@@ -13,6 +13,8 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -32,6 +34,8 @@ from ledgers.base import Filters
 from ledgers.catalogue import LEDGERS
 from ledgers.dashboard import can_see_dashboard, dashboard_for
 from ledgers.models import ExportStatus, FrozenLedger, LedgerExport, SignOff
+
+CANNOT_EXPORT = gettext_lazy("您的角色不能导出这份台账")
 
 
 class PanelSerializer(serializers.Serializer[Any]):
@@ -69,7 +73,7 @@ class DashboardView(APIView):
     def get(self, request: Request) -> Response:
         user = signed_in(request)
         if not can_see_dashboard(user):
-            raise PermissionDenied("您的角色没有可查看的统计数据")
+            raise PermissionDenied(_("您的角色没有可查看的统计数据"))
         board = dashboard_for(user, today=timezone.localdate())
         body = {
             "area": board.area.code if board.area else None,
@@ -150,7 +154,7 @@ class LedgerExportViewSet(
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         if not services.can_export(user, data["ledger"]):
-            raise PermissionDenied("您的角色不能导出这份台账")
+            raise PermissionDenied(CANNOT_EXPORT)
         filters = Filters(
             start=data.get("start"), end=data.get("end"), area=data.get("area", ""), category=data.get("category", "")
         )
@@ -170,10 +174,10 @@ class LedgerExportViewSet(
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         export = self.get_object()
         if export.status != ExportStatus.DONE or not export.file:
-            raise NotFound("文件尚未写好或已过期")
+            raise NotFound(_("文件尚未写好或已过期"))
         refusals = services.download_refusals(signed_in(request), export)
         if refusals:
-            raise PermissionDenied("不能下载：" + "；".join(refusals))
+            raise PermissionDenied(_("不能下载：%(why)s") % {"why": "；".join(refusals)})
         return FileResponse(
             export.file.open("rb"),
             as_attachment=True,
@@ -272,10 +276,10 @@ class FrozenLedgerViewSet(
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         if not services.can_export(user, data["ledger"]):
-            raise PermissionDenied("您的角色不能导出这份台账")
+            raise PermissionDenied(CANNOT_EXPORT)
         area = AdminArea.objects.visible_to(user).filter(code=data["area"]).first()
         if area is None:
-            raise serializers.ValidationError({"area": ["所选区划不存在，或不在您的辖区内"]})
+            raise serializers.ValidationError({"area": [_("所选区划不存在，或不在您的辖区内")]})
         frozen = freezing.freeze(actor=user, code=data["ledger"], period=data["period"], area=area)
         return Response(FrozenLedgerSerializer(frozen).data, status=status.HTTP_201_CREATED)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -67,7 +68,7 @@ class HouseholdImportViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = signed_in(request)
         if not can_edit_households(user):
-            raise PermissionDenied("您的角色不能导入农户")
+            raise PermissionDenied(_("您的角色不能导入农户"))
         payload = ImportUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         code = payload.validated_data.get("area", "")
@@ -75,7 +76,7 @@ class HouseholdImportViewSet(
         if code:
             area = selectors.import_area_choices(user=user).filter(code=code).first()
             if area is None:
-                raise serializers.ValidationError({"area": ["您只能导入到自己的区划或其中的一个村"]})
+                raise serializers.ValidationError({"area": [_("您只能导入到自己的区划或其中的一个村")]})
         job = services.import_job_create(actor=user, upload=payload.validated_data["file"], area=area)
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 

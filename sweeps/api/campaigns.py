@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -92,10 +93,10 @@ class CampaignViewSet(
         visible = AdminArea.objects.visible_to(user)
         county = visible.filter(code=data["county"], level=AreaLevel.COUNTY).first()
         if county is None:
-            raise serializers.ValidationError({"county": ["没有这个县，或不在您的辖区内"]})
+            raise serializers.ValidationError({"county": [_("没有这个县，或不在您的辖区内")]})
         townships = list(visible.filter(code__in=data.get("townships") or [], level=AreaLevel.TOWNSHIP))
         if len(townships) != len(set(data.get("townships") or [])):
-            raise serializers.ValidationError({"townships": ["有乡镇不存在，或不在您的辖区内"]})
+            raise serializers.ValidationError({"townships": [_("有乡镇不存在，或不在您的辖区内")]})
         campaign = campaign_open(
             actor=user, county=county, kind=data["kind"], name=data["name"], starts_on=data["starts_on"],
             ends_on=data["ends_on"], townships=townships or None,
