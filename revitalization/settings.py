@@ -17,7 +17,9 @@ PRODUCTION = ENV == "production"
 
 # The dev key is public on purpose: production refuses to start without SECRET_KEY.
 SECRET_KEY = env.str("SECRET_KEY") if PRODUCTION else env.str("SECRET_KEY", default="dev-insecure-" + "x" * 50)
-DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+# Off unless asked for (DEBUG=1): `make run` shows the pages users see, the Chinese 404/403/500 included, never
+# Django's English debug pages with the URL list. Static files are then served by WhiteNoise from the finders.
+DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -219,6 +221,9 @@ STORAGES = {
         )
     },
 }
+# Outside production WhiteNoise serves the source folders directly (no collectstatic) and sees edits at once.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 # `manage.py backup` writes its archives here (README "Backups"); they hold ID numbers: keep the folder private.

@@ -1,6 +1,10 @@
 """Error pages speak Chinese: a server error shows the house's 500 page (no stack, no English), standalone so that it
 renders even when the error came from the database or a context processor."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.test import RequestFactory
 from django.views.defaults import server_error
@@ -26,3 +30,21 @@ def test_an_unknown_page_is_the_chinese_404_in_production(client, settings):
     page = client.get("/no-such-page/", HTTP_ACCEPT="text/html")
     assert page.status_code == 404
     assert "页面不存在或不在您的管辖范围内" in page.content.decode()
+
+
+def test_make_run_shows_the_users_pages_not_djangos_debug_pages():
+    """The settings as `make run` reads them (no DEBUG in the environment): debug pages are off, and the static
+    files are still served, by WhiteNoise from the source folders."""
+    environment = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "DJANGO_ENV")}
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DEBUG, settings.WHITENOISE_USE_FINDERS)"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**environment, "DJANGO_SETTINGS_MODULE": "revitalization.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert shown == ["False", "True"]
