@@ -249,7 +249,7 @@ def test_the_run_page_shows_progress_and_results(client, world, problem):
     partial = client.get(run.get_absolute_url(), HTTP_HX_REQUEST="true")
 
     assert page.context["percent"] == 100
-    assert "FC-GAP-MISSED-REG-01" in page.content.decode()
+    assert f'?rule=FC-GAP-MISSED-REG-01" title="FC-GAP-MISSED-REG-01 v1">{problem.title}</a>' in page.content.decode()
     assert b"run-progress" in partial.content
     assert b"<html" not in partial.content
 

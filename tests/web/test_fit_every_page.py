@@ -1,10 +1,13 @@
 """Every page fits its screen: each role, signed in as a user of chain A of the URL audit's world, opens every page
 the app has (the audit's routes: lists, detail pages of its own objects, forms, and the 403/404 pages it meets),
-and none is wider than a 390 px phone or a 1366 px laptop. A new page is covered without editing this file.
+and none is wider than a 390 px phone or a 1366 px laptop, or shows developer text (SPEC sections, rule codes,
+file names). A new page is covered without editing this file.
 
 A page is loaded once at 1366 px, measured, narrowed to 390 px (the layout reflows as on a phone) and measured
 again. Downloads (ledgers, templates, photos) are not pages and are passed over; so are the routes that sign out
 or change the language on a GET. The run's total is printed at its end (tests/tallies.py)."""
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -21,6 +24,11 @@ WIDTHS = (1366, 390)
 HEIGHT = {1366: 768, 390: 844}
 # GETs with an effect on the session: not pages.
 NOT_PAGES = {"logout", "set_language", "two-factor-verify"}
+# Developer text a user must never read (rule codes may stay in a tooltip): SPEC sections, source lines of the
+# policy documents, rule codes, file names, the code of a regional profile.
+DEVELOPER_TEXT = re.compile(
+    r"SPEC|§|\b0\d\d L\d+|\b[A-Z]{2,}(?:-[A-Z0-9]+){2,}\b|\b[\w/-]+\.(?:md|py|html)\b|\bningxia\b"
+)
 WIDTH_CHECK = tally("Page widths", "{pages:,} pages × 2 widths for {roles} roles", pages=0, roles=0)
 
 
@@ -61,6 +69,7 @@ def test_every_page_fits_the_phone_and_the_laptop(page: Page, role):
     page.goto("/")
     log_in(page, user.username)
     too_wide: list[str] = []
+    developer_text: list[str] = []
     measured = 0
     for url in _page_urls(world):
         probe = page.request.get(url, max_redirects=0)
@@ -69,6 +78,8 @@ def test_every_page_fits_the_phone_and_the_laptop(page: Page, role):
             continue  # a download, or a redirect to the page that comes first
         page.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT[WIDTHS[0]]})
         page.goto(url)
+        for shown in DEVELOPER_TEXT.finditer(page.inner_text("body")):
+            developer_text.append(f"{url} shows {shown.group(0)!r}")
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": HEIGHT[width]})
             wide = _overflow(page)
@@ -85,6 +96,7 @@ def test_every_page_fits_the_phone_and_the_laptop(page: Page, role):
     # sign-in failed and only the login page was measured.
     assert measured >= 20, f"only {measured} pages were measured for {role}"
     assert too_wide == [], too_wide
+    assert developer_text == [], developer_text
 
 
 def test_the_login_and_error_pages_fit(page: Page):
