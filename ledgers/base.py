@@ -11,7 +11,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import translation
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from accounts.roles import Capability
@@ -97,7 +100,7 @@ class LedgerDef:
     gives the cells, one per column."""
 
     code: str
-    title: str
+    title: StrOrPromise  # shown in the reader's language; the file says ``form_title``
     basis: str
     capability: Capability
     columns: Sequence[LedgerColumn]
@@ -124,6 +127,13 @@ class LedgerDef:
     # follow each other (the ledger sorts by that column within a place), so counting costs no memory.
     unit: str = "条"
     count_by: str = ""
+
+    @property
+    def form_title(self) -> str:
+        """The title the province's form carries, in Chinese whatever language the exporting user reads: the file
+        is the form, and its stored title and file name stay the form's."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(self.title)
 
     def __post_init__(self) -> None:
         if self.count_by and self.count_by not in [c.header for c in self.columns]:

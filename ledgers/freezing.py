@@ -93,7 +93,7 @@ def freeze(*, actor: User, code: str, period: str, area: AdminArea) -> FrozenLed
         try:
             with transaction.atomic():
                 frozen = FrozenLedger.objects.create(
-                    ledger=code, title=LEDGERS[code].title, area=area, period=period, start=start, end=end,
+                    ledger=code, title=LEDGERS[code].form_title, area=area, period=period, start=start, end=end,
                     export=export, frozen_by=actor,
                 )  # fmt: skip
         except IntegrityError as exc:  # a second freeze of the same ledger at the same moment

@@ -102,7 +102,7 @@ def export_start(*, actor: User, code: str, filters: Filters, full_ids: bool | N
     export = LedgerExport.objects.create(
         owner=actor,
         ledger=code,
-        title=ledger.title,
+        title=ledger.form_title,
         area=scope,
         filters=filters.as_dict(),
         full_ids=can_view_identity(actor) if full_ids is None else (full_ids and can_view_identity(actor)),

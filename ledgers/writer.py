@@ -44,7 +44,7 @@ class _Sheet:
             ()
             if ledger.plain
             else (
-                f"{place}{ledger.title}",
+                f"{place}{ledger.form_title}",
                 f"填报单位：{header.unit}    统计期：{header.period}    导出时间：{exported}    导出人：{header.by}",
             )
         )
@@ -54,7 +54,7 @@ class _Sheet:
             ledger.columns,
             above=above,
             page=ledger.page_setup,
-            footer=(f"{place}{ledger.title}", f"导出时间：{exported}"),
+            footer=(f"{place}{ledger.form_title}", f"导出时间：{exported}"),
         )
         headers = [c.header for c in ledger.columns]
         self._key = headers.index(ledger.count_by) if ledger.count_by else None
@@ -118,7 +118,7 @@ def write_ledger(
             if current is not None:
                 current.close()
             sheet_name, place = names.get(key or "", ("", "")) if split_by_township else ("", header.place)
-            current = _Sheet(workbook, _sheet_name(sheet_name or ledger.title, taken), ledger, header,
+            current = _Sheet(workbook, _sheet_name(sheet_name or ledger.form_title, taken), ledger, header,
                              place or header.place)  # fmt: skip
             current_key = key
         current.append(values)
@@ -126,7 +126,7 @@ def write_ledger(
         if progress is not None and written % PROGRESS_EVERY == 0:
             progress(written)
     if current is None:
-        current = _Sheet(workbook, ledger.title, ledger, header, header.place)
+        current = _Sheet(workbook, ledger.form_title, ledger, header, header.place)
     current.close()
     workbook.save(out)
     if progress is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Capability
@@ -51,7 +52,7 @@ def _due(b: FundBatch, ctx: Context) -> Decimal:
 
 FUNDS = LedgerDef(
     code="L-08",
-    title="衔接资金台账",
+    title=_("衔接资金台账"),
     basis="SPEC §13.1 L-08; 003 L1368–L1418",
     capability=Capability.VIEW_FUNDS,
     columns=(

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Capability
@@ -84,7 +85,7 @@ _ROSTER_KINDS = {"household_no": K.ID, "village_code": K.ID, "hukou_code": K.ID,
 
 ROSTER = LedgerDef(
     code="L-00",
-    title="农户家庭成员花名册",
+    title=_("农户家庭成员花名册"),
     basis="SPEC §2; 全国防返贫监测信息系统的农户导出格式（docs/import-template.md），可原样导回",
     capability=Capability.BROWSE_HOUSEHOLDS,
     columns=tuple(
@@ -113,7 +114,7 @@ def _visitor(v: Visit, ctx: Context) -> str:
 
 VISITS = LedgerDef(
     code="L-04",
-    title="走访台账",
+    title=_("走访台账"),
     basis="SPEC §13.1 L-04; §4.13; 003 L120, L998–L1000",
     capability=Capability.BROWSE_HOUSEHOLDS,
     columns=(
@@ -159,7 +160,7 @@ def _met(header: str, width: int, name: str) -> C:
 
 GUARANTEES = LedgerDef(
     code="L-14",
-    title="三保障和饮水安全排查台账",
+    title=_("三保障和饮水安全排查台账"),
     basis="SPEC §13.1 L-14; §2.5; 004 L268",
     capability=Capability.BROWSE_HOUSEHOLDS,
     columns=(

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Capability
@@ -61,14 +63,16 @@ def _cadre(s: MonitoringSubject, ctx: Context) -> str:
 
 
 def _synced(s: MonitoringSubject, ctx: Context) -> Any:
-    return s.national_system_synced_at.date() if s.national_system_synced_at else None
+    """The local day of the entry into the national system: a time stamp is kept in UTC, a ledger speaks local days
+    (the UTC day of a marking before 08:00 is the day before)."""
+    return timezone.localdate(s.national_system_synced_at) if s.national_system_synced_at else None
 
 
 SUBJECTS = LedgerDef(
     code="L-01",
     stock=True,
     reads_facts=True,
-    title="监测对象台账",
+    title=_("监测对象台账"),
     basis="SPEC §13.1 L-01; 003 L232; 004 L199",
     capability=Capability.BROWSE_HOUSEHOLDS,
     columns=(
@@ -116,7 +120,7 @@ def _entries(user: User) -> QuerySet[EntryApplication]:
 
 ENTRIES = LedgerDef(
     code="L-01A",
-    title="纳入监测申报台账",
+    title=_("纳入监测申报台账"),
     basis="SPEC §4.6 (EN-0 … EN-6); 003 L232",
     capability=Capability.BROWSE_HOUSEHOLDS,
     columns=(
@@ -185,7 +189,7 @@ def _lookback_due(case: EliminationCase, ctx: Context) -> Any:
 
 ELIMINATIONS = LedgerDef(
     code="L-02",
-    title="风险消除台账",
+    title=_("风险消除台账"),
     basis="SPEC §13.1 L-02; §4.8; 003 L238",
     capability=Capability.BROWSE_HOUSEHOLDS,
     columns=(
@@ -234,7 +238,7 @@ def _measures(user: User) -> QuerySet[AssistanceMeasure]:
 
 MEASURES = LedgerDef(
     code="L-03",
-    title="帮扶措施台账",
+    title=_("帮扶措施台账"),
     basis="SPEC §13.1 L-03; 003 L242; 004 L213–L224",
     capability=Capability.BROWSE_HOUSEHOLDS,
     columns=(

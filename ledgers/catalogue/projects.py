@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Capability
@@ -61,7 +62,7 @@ def _group_posts_pct(p: Project, ctx: Context) -> Decimal | None:
 PROJECTS = LedgerDef(
     code="L-07",
     stock=True,
-    title="项目库台账",
+    title=_("项目库台账"),
     basis="SPEC §13.1 L-07; 003 L1464–L1521",
     capability=Capability.VIEW_PROJECTS,
     columns=(
@@ -130,7 +131,7 @@ def _distributed(a: ProjectAsset, ctx: Context) -> Decimal:
 ASSETS = LedgerDef(
     code="L-09",
     stock=True,
-    title="资产管理台账",
+    title=_("资产管理台账"),
     basis="SPEC §13.1 L-09; 004 L344; 003 L130; 002 L61",
     capability=Capability.VIEW_ASSETS,
     columns=(

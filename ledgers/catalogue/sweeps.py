@@ -7,6 +7,7 @@ import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Capability
@@ -25,7 +26,7 @@ def _problems(user: User) -> QuerySet[Problem]:
 
 PROBLEMS = LedgerDef(
     code="L-05",
-    title="四查四补问题及整改台账",
+    title=_("四查四补问题及整改台账"),
     basis="SPEC §13.1 L-05; 001 L324; 003 L510",
     capability=Capability.VIEW_RECTIFICATION,
     columns=(
@@ -41,7 +42,7 @@ PROBLEMS = LedgerDef(
         attr("责任单位", 16, "responsible_unit"),
         attr("整改期限", 12, "deadline", K.DATE),
         shown("状态", 10, "status"),
-        C("销号日期", 12, K.DATE, value=lambda p, ctx: p.closed_at.date() if p.closed_at else None),
+        C("销号日期", 12, K.DATE, value=lambda p, ctx: timezone.localdate(p.closed_at) if p.closed_at else None),
         C("逾期天数", 8, K.DAYS, value=lambda p, ctx: p.days_overdue(ctx.today)),
     ),
     queryset=_problems,
@@ -74,7 +75,7 @@ def _feedback_overdue(w: ScreeningWarning, ctx: Context) -> int:
 
 WARNINGS = LedgerDef(
     code="L-06",
-    title="部门预警台账",
+    title=_("部门预警台账"),
     basis="SPEC §13.1 L-06; §6.4–§6.6; 003 L230",
     capability=Capability.VIEW_WARNINGS,
     columns=(

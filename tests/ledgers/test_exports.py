@@ -233,10 +233,10 @@ def test_the_county_export_holds_what_the_database_holds_one_sheet_per_township(
     townships = dict(AdminArea.objects.filter(parent=user.area).values_list("name", "code"))
     for name, sheet in sheets.items():
         assert sheet[0][0].startswith(user.area.name)
-        assert sheet[0][0].endswith(LEDGERS[code].title)
+        assert sheet[0][0].endswith(LEDGERS[code].form_title)
         codes = [row[sheet[HEADER_ROWS - 1].index("区划代码")] for row in _data(sheet)]
         if code == "L-08":  # a county's batches: one sheet, the county's code
-            assert list(sheets) == [LEDGERS[code].title]
+            assert list(sheets) == [LEDGERS[code].form_title]
             assert set(codes) == {user.area.code}
         else:
             assert name in townships
