@@ -103,7 +103,7 @@ class EntryDetailView(JurisdictionScopedMixin, DetailView[EntryApplication]):
     template_name = "monitoring/entry_detail.html"
 
     def scope_queryset(self, queryset: QuerySet[EntryApplication]) -> QuerySet[EntryApplication]:
-        return queryset.select_related("household__managing_area__parent", "reported_by")
+        return queues.with_waiting_since(queryset.select_related("household__managing_area__parent", "reported_by"))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -329,7 +329,9 @@ class EliminationDetailView(JurisdictionScopedMixin, DetailView[EliminationCase]
     template_name = "monitoring/elimination_detail.html"
 
     def scope_queryset(self, queryset: QuerySet[EliminationCase]) -> QuerySet[EliminationCase]:
-        return queryset.select_related("subject__household__managing_area__parent", "opened_by")
+        return queues.with_waiting_since(
+            queryset.select_related("subject__household__managing_area__parent", "opened_by")
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -4,7 +4,7 @@ waited against its limit, the actions a user may take now, and the subjects the 
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.db.models import Max, QuerySet
 from django.utils import timezone
@@ -90,9 +90,7 @@ def entry_queue_narrow(
 ) -> QuerySet[EntryApplication]:
     """Narrow an already scoped queryset (``visible_to`` ran) to a queue."""
     mine, state = chosen.mine, chosen.state
-    queryset = queryset.select_related("household__managing_area__parent", "reported_by").annotate(
-        waiting_since=Max("events__at")
-    )
+    queryset = with_waiting_since(queryset.select_related("household__managing_area__parent", "reported_by"))
     if state in EntryState.values:
         queryset = queryset.filter(state=state)
     if mine:
@@ -101,6 +99,22 @@ def entry_queue_narrow(
             states.add(S.APPROVED)  # EN-6 may be taken by township staff too
         queryset = cast(CaseQuerySet[EntryApplication], queryset.filter(state__in=states)).managed_by(user)
     return _narrow(queryset, user=user, chosen=chosen, household="household")
+
+
+_Case = TypeVar("_Case", EntryApplication, EliminationCase)
+
+
+# When the current step began waiting: the case's last step (its newest event), for queue and case page alike. The
+# query face annotates a list; the Python face reads that annotation, or asks the events of one case.
+def with_waiting_since(queryset: QuerySet[_Case]) -> QuerySet[_Case]:
+    return queryset.annotate(waiting_since=Max("events__at"))
+
+
+def waiting_since(case: EntryApplication | EliminationCase) -> datetime.datetime:
+    since = getattr(case, "waiting_since", None)
+    if since is None:
+        since = case.events.aggregate(last=Max("at"))["last"]
+    return since or case.created_at
 
 
 @dataclass(frozen=True)
@@ -153,8 +167,7 @@ def waiting(
     (SPEC §4.14 design defaults, settable per province or county). Reuse ``context`` across a queue."""
     today = today or timezone.localdate()
     context = context or WaitingContext()
-    since = getattr(application, "waiting_since", None) or application.created_at
-    days = context.calendar.workdays_between(timezone.localtime(since).date(), today)
+    days = context.calendar.workdays_between(timezone.localtime(waiting_since(application)).date(), today)
     step = PENDING_STEP.get(application.state)
     if step is None:
         return Waiting(days=days, limit=None)
@@ -170,7 +183,7 @@ def procedure_waiting(
     today = today or timezone.localdate()
     context = context or WaitingContext()
     if not application.is_open:
-        ended = getattr(application, "waiting_since", None) or application.updated_at
+        ended = waiting_since(application)
         today = timezone.localtime(ended).date()
     days = context.calendar.workdays_between(application.reported_on, today)
     if not application.is_open:
@@ -247,9 +260,7 @@ def elimination_queue(
 ) -> QuerySet[EliminationCase]:
     """Narrow scoped elimination cases to a queue, oldest waiting first."""
     mine, state = chosen.mine, chosen.state
-    queryset = queryset.select_related("subject__household__managing_area__parent", "opened_by").annotate(
-        waiting_since=Max("events__at")
-    )
+    queryset = with_waiting_since(queryset.select_related("subject__household__managing_area__parent", "opened_by"))
     if state in EliminationState.values:
         queryset = queryset.filter(state=state)
     if mine:
@@ -262,8 +273,7 @@ def elimination_waiting(case: EliminationCase, *, context: WaitingContext | None
     """Working days the pending step has waited against ``elimination.step_days``."""
     context = context or WaitingContext()
     today = timezone.localdate()
-    since = getattr(case, "waiting_since", None) or case.created_at
-    days = context.calendar.workdays_between(timezone.localtime(since).date(), today)
+    days = context.calendar.workdays_between(timezone.localtime(waiting_since(case)).date(), today)
     if not case.is_open:
         return Waiting(days=days, limit=None)
     county = ancestor_code(case.subject.household.managing_area.code, AreaLevel.COUNTY)

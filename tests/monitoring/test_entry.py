@@ -6,10 +6,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from core.errors import DomainError, TransitionNotAllowed
-from geo.workdays import notice_long_enough
+from geo.workdays import WorkdayCalendar, notice_long_enough
 from households.choices import VisitKind
 from households.models import Visit
 from monitoring import rules
@@ -333,6 +335,33 @@ def test_waiting_counts_working_days_across_national_day(county):
     result = waiting(application, today=datetime.date(2026, 10, 9))
     assert (result.days, result.limit) == (2, 3)  # Oct 8 and 9 only: the holiday week does not count
     assert result.level == "yellow"
+
+
+def test_the_queue_and_the_case_page_show_the_same_waiting_time_with_a_legend(client, county):
+    """One definition: working days since the case's last step, whether read in the queue or on the case."""
+    import re
+    import zoneinfo
+
+    application = report_entry(county, county.household(per_capita=Decimal("5000")))
+    # Reported at the start of the previous working week: five working days ago, whatever today is.
+    calendar = WorkdayCalendar()
+    day = timezone.localdate()
+    for _ in range(5):
+        day -= datetime.timedelta(days=1)
+        while not calendar.is_workday(day):
+            day -= datetime.timedelta(days=1)
+    reported = datetime.datetime.combine(day, datetime.time(10), tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    application.events.update(at=reported)
+    EntryApplication.objects.filter(pk=application.pk).update(created_at=reported - datetime.timedelta(days=30))
+    client.force_login(county.village_worker)
+
+    badges = []
+    for url in (reverse("monitoring:entry-queue"), application.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert 'data-testid="waiting-legend"' in page
+        badges.append(re.search(r'data-testid="waiting-badge"[^>]*>([^<]*)<', page).group(1))
+
+    assert badges[0] == badges[1] == "本环节已等待 5 个工作日，时限 3 个工作日"
 
 
 @pytest.mark.parametrize(
