@@ -1,13 +1,31 @@
 """Domain errors raised by services. Messages are Chinese sentences shown to users as they are."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django_stubs_ext import StrOrPromise
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Where a refused condition is put right, when that is another page: a refusal links to it."""
+
+    label: StrOrPromise  # the step, as a link's words: "录入帮扶措施"
+    url: str
+
 
 class DomainError(Exception):
-    """A rule of the domain refused the request; nothing was saved."""
+    """A rule of the domain refused the request; nothing was saved. ``fixes`` link the steps elsewhere that put
+    the failing conditions right."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, fixes: Sequence[Fix] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        by_place: dict[str, Fix] = {}
+        for fix in fixes:  # one link per place, in the order the conditions fail
+            by_place.setdefault(fix.url, fix)
+        self.fixes = tuple(by_place.values())
 
 
 class TransitionNotAllowed(DomainError):

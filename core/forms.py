@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.html import format_html, format_html_join
 
 from core.errors import DomainError
 
@@ -43,6 +44,18 @@ Request = TypeVar("Request", bound=HttpRequest)
 Command = tuple[Callable[[Request, Any], Any], str]
 
 
+def refusal_message(exc: DomainError) -> str:
+    """The refusal's sentence, followed by a link to each step elsewhere that fixes a failing condition."""
+    if not exc.fixes:
+        return exc.message
+    links = format_html_join(
+        " ",
+        '<a class="alert-link ms-1" href="{}" data-testid="refusal-fix">{}</a>',
+        ((f.url, f.label) for f in exc.fixes),
+    )
+    return format_html("{} {}", exc.message, links)
+
+
 def run_command(request: Request, target: Any, command: Command[Request]) -> HttpResponse:
     """What every command view does (STYLE rule 18): run one service through its form, say what happened — the
     refusal's Chinese sentence, or what was done — and go back to the page of the case."""
@@ -50,7 +63,7 @@ def run_command(request: Request, target: Any, command: Command[Request]) -> Htt
     try:
         run(request, target)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, refusal_message(exc))
     else:
         messages.success(request, done)
     return redirect(target)

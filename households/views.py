@@ -26,7 +26,7 @@ from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
 from geo.shortcuts import get_visible_or_404, scoped_view
 from households import selectors
-from households.choices import DisclosureChannel, HouseholdFlagKind, Relationship
+from households.choices import DisclosureChannel, HouseholdFlagKind, Relationship, VisitKind
 from households.facts import has_flag_q, visit_overdue_q
 from households.forms import (
     CloseForm,
@@ -453,7 +453,12 @@ def visit_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = VisitForm(
         request.POST or None,
         request.FILES or None,
-        initial={"visited_on": timezone.localdate(), "housing_safety": household.housing_safety},
+        initial={
+            "visited_on": timezone.localdate(),
+            "housing_safety": household.housing_safety,
+            # A refusal elsewhere links here for the visit it needs (a county spot check).
+            "kind": request.GET.get("kind") if request.GET.get("kind") in VisitKind.values else VisitKind.ROUTINE,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "photos"}

@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
-from core.errors import DomainError
+from core.errors import DomainError, Fix
 from geo.parameters import parameter
 from households import facts as household_facts
 from households import rules as household_rules
@@ -17,6 +20,7 @@ from households.choices import (
     HouseholdFlagKind,
     HousingSafety,
     MemberStatus,
+    VisitKind,
 )
 from households.models import Household
 from households.selectors import (
@@ -51,6 +55,7 @@ class Check:
     refusal: str = ""  # what county approval answers when this check does not pass
     blocking: bool = True  # False: shown to the reviewer, who judges; approval does not refuse on it
     field: str = "category"  # the input a refusal names
+    fix: Fix | None = None  # the step elsewhere that puts this condition right
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,26 @@ class EntryChecks:
     def failures(self) -> list[Check]:
         """Every blocking check that does not pass: a refusal names them all (and only them)."""
         return [check for check in self.checks if check.blocking and check.ok is not True]
+
+
+# The steps that put a failing condition right, on the household's or the subject's page.
+def income_fix(household: Household) -> Fix:
+    return Fix(_("录入收入"), reverse("households:income-edit", args=[household.pk]))
+
+
+def visit_fix(household: Household, *, spot_check: bool = False) -> Fix:
+    url = reverse("households:visit-create", args=[household.pk])
+    if spot_check:
+        return Fix(_("登记抽查走访"), f"{url}?kind={VisitKind.SPOT_CHECK}")
+    return Fix(_("登记走访核查"), url)
+
+
+def risk_fix(household: Household) -> Fix:
+    return Fix(_("查看农户风险记录"), household.get_absolute_url())
+
+
+def measures_fix(subject: MonitoringSubject, label: StrOrPromise = "") -> Fix:
+    return Fix(label or _("录入帮扶措施"), f"{subject.get_absolute_url()}#measures")
 
 
 def trigger_profile(household: Household, *, on: datetime.date) -> str:
@@ -112,13 +137,13 @@ def entry_checks(
     label = SubjectCategory(category).label if category in SubjectCategory.values else category
     fits = rules.triggers_fit_category(cited, category=category, profile=profile)
     cited_labels = "、".join(str(TriggerCondition(code).label) for code in cited if code in TriggerCondition.values)
-    suggested_labels = "、".join(code.value for code in suggested) or "无"
+    suggested_labels = "、".join(str(code.label) for code in suggested) or "无"
     checks.append(
         Check(
             "界定条件",
             fits,
             f"已引用：{cited_labels or '无'}；数据提示：{suggested_labels}",
-            refusal=f"须至少引用一项“{label}”的界定条件（SPEC §4.2）",
+            refusal=f"须至少引用一项“{label}”的界定条件",
             field="triggers",
         )
     )
@@ -142,7 +167,7 @@ def entry_checks(
         summary: IncomeSummary | None = household_income_summary(household, on=on)
     except DomainError as exc:
         summary = None
-        checks.append(Check("收入测算", None, exc.message, refusal=exc.message))
+        checks.append(Check("收入测算", None, exc.message, refusal=exc.message, fix=income_fix(household)))
     if summary is not None:
         in_scope = rules.entry_income_in_scope(category, summary.per_capita, summary.threshold.amount)
         shown = "未录入完整" if summary.per_capita is None else f"{summary.per_capita} 元"
@@ -155,6 +180,7 @@ def entry_checks(
                     f"人均纯收入 {shown}，不低于 {summary.threshold.year} 年监测标准 {summary.threshold.amount} 元，"
                     f"不能按“{SubjectCategory(category).label}”纳入（突发严重困难户不受此限）"
                 ),
+                fix=income_fix(household) if summary.per_capita is None else None,
             )
         )
     exited = has_open_flag(household, HouseholdFlagKind.EXITED_POOR, on=on)
@@ -225,7 +251,7 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
         summary: IncomeSummary | None = household_income_summary(household, on=on)
     except DomainError as exc:
         summary = None
-        checks.append(Check("收入测算", None, exc.message, refusal=exc.message))
+        checks.append(Check("收入测算", None, exc.message, refusal=exc.message, fix=income_fix(household)))
     if summary is not None:
         margin = Decimal(str(_exit_parameter("exit.income_margin_pct", household, on)))
         inclusive = bool(_exit_parameter("exit.margin_inclusive", household, on))
@@ -240,6 +266,7 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
                 f"人均纯收入 {shown}（{summary.window.label}），风险消除标准 {summary.exit_line} 元"
                 f"（监测标准 {summary.threshold.amount} 元 × {100 + margin}%）",
                 refusal=f"人均纯收入 {shown}，未达到风险消除标准 {summary.exit_line} 元",
+                fix=income_fix(household) if summary.per_capita is None else None,
             )
         )
     # 2. The latest 两不愁三保障 and water check is recent and all OK, and the registry shows no guarantee risk.
@@ -259,6 +286,7 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
                 if not (current and all_ok)
                 else f"两不愁三保障未达标：{'、'.join(risks)}"
             ),
+            fix=visit_fix(household),
         )
     )
     # 3. No open risk (RiskFlag).
@@ -272,6 +300,7 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
                 if household.risk_flagged_on
                 else ""
             ),
+            fix=risk_fix(household),
         )
     )
     # 4. Measures recorded, each with its effect (003 L238).
@@ -284,6 +313,7 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
             complete,
             f"{len(measures)} 项措施" + (f"，{missing} 项未填写成效" if missing else ""),
             refusal="须先录入帮扶措施并填写每项措施的帮扶成效",
+            fix=measures_fix(subject),
         )
     )
     # 6. Optional minimum time in monitoring.

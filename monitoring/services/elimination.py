@@ -18,6 +18,7 @@ from typing import Any, Final
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.errors import DomainError, TransitionNotAllowed, refusal_text, required_text
@@ -342,6 +343,7 @@ def elimination_township_notice_complete(*, case: EliminationCase, actor: User, 
 def _refuse_unless_eligible(case: EliminationCase, today: datetime.date) -> eligibility.ExitChecks:
     found = eligibility.elimination_checks(case.subject, on=today)
     refusals = [check.refusal for check in found.failures]
+    fixes = [check.fix for check in found.failures if check.fix is not None]
     if (
         rules.elimination_outcome(
             has_labour=found.has_labour, has_social_security_measure=found.has_social_security_measure
@@ -349,8 +351,9 @@ def _refuse_unless_eligible(case: EliminationCase, today: datetime.date) -> elig
         is None
     ):
         refusals.append("该户无劳动能力：须先落实社会保障（兜底）措施，落实后暂不标注风险消除、持续跟踪监测")
+        fixes.append(eligibility.measures_fix(case.subject, _("落实社会保障措施")))
     if refusals:  # every condition that fails, and only those (SPEC §4.8)
-        raise DomainError(refusal_text(refusals), field="checks")
+        raise DomainError(refusal_text(refusals), field="checks", fixes=fixes)
     return found
 
 
@@ -367,7 +370,11 @@ def elimination_screen(*, case: EliminationCase, actor: User, comment: str = "")
         case.spot_check_required
         and not case.subject.household.visits.filter(kind=VisitKind.SPOT_CHECK, visited_on__gte=case.opened_on).exists()
     ):
-        raise DomainError("本户被抽中县级抽验：请先登记一次“抽查”走访", field="visit")
+        raise DomainError(
+            "本户被抽中县级抽验：请先登记一次“抽查”走访",
+            field="visit",
+            fixes=[eligibility.visit_fix(case.subject.household, spot_check=True)],
+        )
     case.screening = [{"label": c.label, "ok": c.ok, "detail": c.detail} for c in found.checks]
     if found.summary is not None:
         case.per_capita_income = found.summary.per_capita

@@ -402,7 +402,11 @@ def entry_approve(
     found = eligibility.entry_checks(household, category, on=today, triggers=cited)
     failures = found.failures
     if failures:  # every condition that fails, and only those
-        raise DomainError(refusal_text([f.refusal for f in failures]), field=failures[0].field)
+        raise DomainError(
+            refusal_text([f.refusal for f in failures]),
+            field=failures[0].field,
+            fixes=[f.fix for f in failures if f.fix is not None],
+        )
     summary = found.summary
     assert summary is not None  # a missing line is a failed check above
     hits = application.negative_hits.count()

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from accounts.roles import Role
 from core.errors import DomainError, TransitionNotAllowed
@@ -347,6 +348,32 @@ def test_marking_waits_for_the_announcement_and_checks_again(county):
 
 
 # ------------------------------------------------------------------------------------------ the no-labour hold
+
+
+def test_a_refusal_links_to_the_steps_that_fix_it(client, county):
+    """The county's screening is refused for a household without labour and without a measure's effect: the
+    refusal names both and links to the subject's measures, and the case's checklist links there too; a case
+    drawn for the spot check links to a spot-check visit form that opens on that kind."""
+    subject = monitored_subject(county, labour=LabourCapacity.LOST, outcome="")
+    case = to_county(county, subject)
+    client.force_login(county.county_reviewer)
+
+    page = client.post(reverse("monitoring:elimination-screen", args=[case.pk]), follow=True).content.decode()
+
+    measures = f'href="{subject.get_absolute_url()}#measures" data-testid="refusal-fix">'
+    assert "须先录入帮扶措施并填写每项措施的帮扶成效" in page
+    assert "须先落实社会保障（兜底）措施" in page
+    assert page.count(measures) == 1  # both conditions are fixed at the same step: one link
+    assert f'<a href="{subject.get_absolute_url()}#measures" data-testid="check-fix">录入帮扶措施</a>' in page
+    assert 'id="measures"' in client.get(subject.get_absolute_url()).content.decode()
+
+    subject.measures.update(outcome_note="已按月发放低保金", measure_type="social_security")
+    EliminationCase.objects.filter(pk=case.pk).update(spot_check_required=True)
+    page = client.post(reverse("monitoring:elimination-screen", args=[case.pk]), follow=True).content.decode()
+    visit = reverse("households:visit-create", args=[subject.household.pk]) + "?kind=spot_check"
+    assert f'href="{visit}" data-testid="refusal-fix">登记抽查走访</a>' in page
+    form = client.get(visit).content.decode()
+    assert '<option value="spot_check" selected>' in form
 
 
 def test_a_household_without_labour_is_held_not_eliminated(county):
