@@ -1,5 +1,6 @@
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
 from geo.selectors import area_census
@@ -32,3 +33,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "dashboard": can_see_dashboard(user),
     }
     return render(request, "web/home.html", context)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent from a page that has expired (signed out meanwhile, or opened long ago): Django's own answer is
+    an English technical page; people get the house's 403 page saying what to do."""
+    message = _("页面已过期或来源无法确认，您的操作没有完成。请返回上一页，刷新后重新提交。")
+    return render(request, "403.html", {"message": message}, status=403)

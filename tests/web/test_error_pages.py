@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.views.defaults import server_error
 
 from accounts.roles import Role
@@ -48,3 +48,15 @@ def test_make_run_shows_the_users_pages_not_djangos_debug_pages():
         check=True,
     ).stdout.split()
     assert shown == ["False", "True"]
+
+
+@pytest.mark.django_db
+def test_a_form_from_an_expired_page_gets_the_chinese_403_page():
+    """CSRF verification fails (the form's token is stale): the house's page says what to do, in Chinese."""
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(UserFactory(roles=[Role.VILLAGE_WORKER]))
+    page = csrf_client.post("/households/new/", {"head_name": "马"}, HTTP_ACCEPT="text/html")
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert "页面已过期或来源无法确认" in text
+    assert "CSRF verification failed" not in text
