@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_perms, remove_perm
 
 from accounts.roles import Role
@@ -29,9 +30,9 @@ pairing_changed = Signal()
 def household_grant_to_cadre(*, household: Any, cadre: User) -> None:
     """Open one household to a paired assistance cadre; idempotent."""
     if not cadre.is_active:
-        raise DomainError(f"用户“{cadre.username}”已停用，不能结对", field="cadre")
+        raise DomainError(_("用户“%(username)s”已停用，不能结对") % {"username": cadre.username}, field="cadre")
     if not cadre.groups.filter(name=Role.ASSISTANCE_CADRE.value).exists():  # fresh, not the cached roles
-        raise DomainError(f"用户“{cadre.username}”不是帮扶责任人，不能结对", field="cadre")
+        raise DomainError(_("用户“%(username)s”不是帮扶责任人，不能结对") % {"username": cadre.username}, field="cadre")
     for permission in PAIRING_PERMISSIONS:
         assign_perm(permission, cadre, household)
     cadre.__dict__.pop(GRANTS_MEMO, None)  # what visible_to remembered of this user's grants

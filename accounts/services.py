@@ -14,6 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts import twofactor
 from accounts.authentication import tokens_revoke
@@ -32,10 +33,12 @@ def parse_roles(codes: Iterable[str]) -> list[Role]:
     for code in codes:
         if code not in Role.values:
             valid = "、".join(Role.values)
-            raise DomainError(f"角色“{code}”不存在；可用角色：{valid}", field="role")
+            raise DomainError(
+                _("角色“%(code)s”不存在；可用角色：%(valid)s") % {"code": code, "valid": valid}, field="role"
+            )
         roles.append(Role(code))
     if not roles:
-        raise DomainError("至少需要一个角色", field="role")
+        raise DomainError(_("至少需要一个角色"), field="role")
     return roles
 
 
@@ -106,7 +109,7 @@ def _manageable(actor: User, user: User) -> User:
 
 def _not_oneself(actor: User, user: User, what: str) -> None:
     if actor.pk == user.pk:
-        raise DomainError(f"不能{what}自己的账号，请由其他管理员办理", field="roles")
+        raise DomainError(_("不能%(what)s自己的账号，请由其他管理员办理") % {"what": what}, field="roles")
 
 
 def temporary_password() -> str:
@@ -242,9 +245,9 @@ def user_disable(*, actor: User, user: User, reason: str) -> AccountEvent:
     (an inactive user is nobody, ``RoleBackend.get_user``) and its API tokens end now. Nothing is deleted."""
     user = _manageable(actor, user)
     _not_oneself(actor, user, "停用")
-    reason = required_text(reason, "reason", "停用原因")
+    reason = required_text(reason, "reason", _("停用原因"))
     if not user.is_active:
-        raise DomainError(f"账号“{user.username}”已经停用", field="reason")
+        raise DomainError(_("账号“%(username)s”已经停用") % {"username": user.username}, field="reason")
     user.is_active = False
     user.save(update_fields=["is_active"])
     tokens_revoke(user)
@@ -255,7 +258,7 @@ def user_disable(*, actor: User, user: User, reason: str) -> AccountEvent:
 def user_enable(*, actor: User, user: User, reason: str = "") -> AccountEvent:
     user = _manageable(actor, user)
     if user.is_active:
-        raise DomainError(f"账号“{user.username}”没有停用", field="reason")
+        raise DomainError(_("账号“%(username)s”没有停用") % {"username": user.username}, field="reason")
     user.is_active = True
     user.save(update_fields=["is_active"])
     return _record(actor, user, AccountAction.ENABLED, reason=reason)
@@ -291,7 +294,7 @@ def user_unlock(*, actor: User, user: User) -> AccountEvent:
     """Lift a login lockout before its cool-off ends (the owner called, their identity checked)."""
     user = _manageable(actor, user)
     if not is_locked_out(user):
-        raise DomainError(f"账号“{user.username}”没有被锁定", field="reason")
+        raise DomainError(_("账号“%(username)s”没有被锁定") % {"username": user.username}, field="reason")
     axes_reset(username=user.username)
     return _record(actor, user, AccountAction.UNLOCKED)
 
@@ -302,7 +305,7 @@ def user_two_factor_reset(*, actor: User, user: User) -> AccountEvent:
     they sign in with the password alone, and add a new one at once where the settings require it."""
     user = _manageable(actor, user)
     if not twofactor.remove(user):
-        raise DomainError(f"账号“{user.username}”没有启用两步验证", field="reason")
+        raise DomainError(_("账号“%(username)s”没有启用两步验证") % {"username": user.username}, field="reason")
     return _record(actor, user, AccountAction.TWO_FACTOR_RESET)
 
 

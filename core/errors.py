@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
 
@@ -44,5 +45,5 @@ def required_text(value: str, field: str, label: str) -> str:
     the field when it is blank."""
     value = (value or "").strip()
     if not value:
-        raise DomainError(f"请填写{label}", field=field)
+        raise DomainError(_("请填写%(label)s") % {"label": label}, field=field)
     return value

@@ -157,7 +157,7 @@ def allocation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         # The posted id is looked up among this county's projects only, so a forged id cannot reach another county.
         project = projects.filter(pk=data.pop("project")).first()
         if project is None:
-            raise DomainError("请选择本县的项目", field="project")
+            raise DomainError(_("请选择本县的项目"), field="project")
         services.allocation_create(actor=request.user, batch=batch, project=project, **data)
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -5,6 +5,7 @@ import datetime
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from geo import once
@@ -36,7 +37,9 @@ def parameter(key: str, *, area_code: str, on: datetime.date) -> Any:
         memo[(area_code, on)] = _all(area_code=area_code, on=on)
     found = memo[(area_code, on)]
     if key not in found:
-        raise DomainError(f"政策参数“{key}”在 {on} 未设置，请系统管理员在“政策参数”中补充", field=key)
+        raise DomainError(
+            _("政策参数“%(key)s”在 %(on)s 未设置，请系统管理员在“政策参数”中补充") % {"key": key, "on": on}, field=key
+        )
     return found[key]
 
 
@@ -66,7 +69,9 @@ def _parameter(key: str, *, area_code: str, on: datetime.date) -> Any:
     for scope in scopes:
         if scope in rows:
             return rows[scope]
-    raise DomainError(f"政策参数“{key}”在 {on} 未设置，请系统管理员在“政策参数”中补充", field=key)
+    raise DomainError(
+        _("政策参数“%(key)s”在 %(on)s 未设置，请系统管理员在“政策参数”中补充") % {"key": key, "on": on}, field=key
+    )
 
 
 def parameters(keys: list[str], *, area_code: str, on: datetime.date) -> dict[str, Any]:
@@ -86,6 +91,9 @@ def parameters(keys: list[str], *, area_code: str, on: datetime.date) -> dict[st
         values = found.get(key, {})
         chosen = next((s for s in scopes if s in values), None)
         if chosen is None:
-            raise DomainError(f"政策参数“{key}”在 {on} 未设置，请系统管理员在“政策参数”中补充", field=key)
+            raise DomainError(
+                _("政策参数“%(key)s”在 %(on)s 未设置，请系统管理员在“政策参数”中补充") % {"key": key, "on": on},
+                field=key,
+            )
         out[key] = values[chosen]
     return out

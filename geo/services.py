@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from geo.codes import PARENT_LEVEL, AreaCodeError, level_of, parent_code
@@ -18,7 +19,7 @@ def area_get_by_code(code: str) -> AdminArea:
         raise DomainError(str(exc), field="area") from exc
     area = AdminArea.objects.filter(code=code).first()
     if area is None:
-        raise DomainError(f"区划代码“{code}”不存在", field="area")
+        raise DomainError(_("区划代码“%(code)s”不存在") % {"code": code}, field="area")
     return area
 
 
@@ -32,17 +33,20 @@ def area_create(*, code: str, name: str, valid_from: datetime.date | None = None
     except AreaCodeError as exc:
         raise DomainError(str(exc), field="code") from exc
     if not name:
-        raise DomainError("区划名称不能为空", field="name")
+        raise DomainError(_("区划名称不能为空"), field="name")
     if AdminArea.objects.filter(code=code).exists():
-        raise DomainError(f"区划代码“{code}”已存在", field="code")
+        raise DomainError(_("区划代码“%(code)s”已存在") % {"code": code}, field="code")
     parent = None
     upper = parent_code(code) if PARENT_LEVEL[level] else None
     if upper is not None:
         parent = AdminArea.objects.filter(code=upper).first()
         if parent is None:
-            raise DomainError(f"区划代码“{code}”的上级区划“{upper}”不存在，请先建立上级区划", field="code")
+            raise DomainError(
+                _("区划代码“%(code)s”的上级区划“%(upper)s”不存在，请先建立上级区划") % {"code": code, "upper": upper},
+                field="code",
+            )
         if not parent.is_active:
-            raise DomainError(f"上级区划“{parent.name}”已停用，不能在其下新建区划", field="code")
+            raise DomainError(_("上级区划“%(name)s”已停用，不能在其下新建区划") % {"name": parent.name}, field="code")
     return AdminArea.objects.create(code=code, name=name, level=level, parent=parent, valid_from=valid_from)
 
 
@@ -51,7 +55,7 @@ def area_rename(*, area: AdminArea, name: str, reason: str) -> AdminArea:
     """Rename an area; the old name stays in its history with the reason (C-20)."""
     name = name.strip()
     if not name:
-        raise DomainError("区划名称不能为空", field="name")
+        raise DomainError(_("区划名称不能为空"), field="name")
     area = AdminArea.objects.select_for_update().get(pk=area.pk)
     area.name = name
     area._change_reason = reason  # type: ignore[attr-defined]  # read by django-simple-history
@@ -66,18 +70,26 @@ def area_merge(*, area: AdminArea, into: AdminArea, on: datetime.date, reason: s
     seeing them. Moving live households to the successor is a separate, audited registry step."""
     area = AdminArea.objects.select_for_update().get(pk=area.pk)
     if area.pk == into.pk:
-        raise DomainError("不能将区划并入其自身", field="into")
+        raise DomainError(_("不能将区划并入其自身"), field="into")
     if area.level != into.level:
         raise DomainError(
-            f"只能并入同级区划：“{area.name}”为{area.get_level_display()}，“{into.name}”为{into.get_level_display()}",
+            _("只能并入同级区划：“%(name)s”为%(level)s，“%(name2)s”为%(level2)s")
+            % {
+                "name": area.name,
+                "level": area.get_level_display(),
+                "name2": into.name,
+                "level2": into.get_level_display(),
+            },
             field="into",
         )
     if not area.is_active:
-        raise DomainError(f"“{area.name}”已于 {area.valid_to} 停用", field="area")
+        raise DomainError(
+            _("“%(name)s”已于 %(valid_to)s 停用") % {"name": area.name, "valid_to": area.valid_to}, field="area"
+        )
     if not into.is_active:
-        raise DomainError(f"“{into.name}”已停用，不能作为并入区划", field="into")
+        raise DomainError(_("“%(name)s”已停用，不能作为并入区划") % {"name": into.name}, field="into")
     if area.children.filter(valid_to__isnull=True).exists():
-        raise DomainError(f"“{area.name}”仍有未停用的下级区划，请先处理下级区划", field="area")
+        raise DomainError(_("“%(name)s”仍有未停用的下级区划，请先处理下级区划") % {"name": area.name}, field="area")
     area.valid_to = on
     area.replaced_by = into
     area._change_reason = reason  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ import re
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import has_capability
@@ -37,7 +38,7 @@ def period_dates(period: str) -> tuple[datetime.date, datetime.date]:
     """ "2026-11" → 1–30 November; "2026-Q4" → 1 October – 31 December."""
     match = _PERIOD.match(period.strip())
     if not match:
-        raise DomainError("统计期格式应为“2026-11”（月）或“2026-Q4”（季度）", field="period")
+        raise DomainError(_("统计期格式应为“2026-11”（月）或“2026-Q4”（季度）"), field="period")
     year = int(match.group(1))
     first_month, months = (int(match.group(2)), 1) if match.group(2) else ((int(match.group(3)) - 1) * 3 + 1, 3)
     start = datetime.date(year, first_month, 1)
@@ -76,12 +77,12 @@ def freeze(*, actor: User, code: str, period: str, area: AdminArea) -> FrozenLed
     if not can_export(actor, code):
         raise PermissionDenied
     if area.level not in (AreaLevel.VILLAGE, AreaLevel.TOWNSHIP, AreaLevel.COUNTY):
-        raise DomainError("只能冻结村、乡镇或县的台账", field="area")
+        raise DomainError(_("只能冻结村、乡镇或县的台账"), field="area")
     if not AdminArea.objects.visible_to(actor).filter(pk=area.pk).exists():
-        raise DomainError("所选区划不在您的辖区内", field="area")
+        raise DomainError(_("所选区划不在您的辖区内"), field="area")
     start, end = period_dates(period)
     if end >= timezone.localdate():
-        raise DomainError(f"统计期 {period} 尚未结束，结束后才能冻结", field="period")
+        raise DomainError(_("统计期 %(period)s 尚未结束，结束后才能冻结") % {"period": period}, field="period")
     period = period.strip()
     taken = f"{area.name}{LEDGERS[code].title} {period} 已冻结，不能重复冻结"
     if FrozenLedger.objects.filter(ledger=code, area=area, period=period).exists():
@@ -98,7 +99,9 @@ def freeze(*, actor: User, code: str, period: str, area: AdminArea) -> FrozenLed
                 )  # fmt: skip
         except IntegrityError as exc:  # a second freeze of the same ledger at the same moment
             raise DomainError(
-                f"{area.name}{LEDGERS[code].title} {period} 已冻结，不能重复冻结", field="period"
+                _("%(name)s%(title)s %(period)s 已冻结，不能重复冻结")
+                % {"name": area.name, "title": LEDGERS[code].title, "period": period},
+                field="period",
             ) from exc
     return frozen
 
@@ -113,12 +116,15 @@ def sign(*, actor: User, frozen: FrozenLedger, note: str = "") -> SignOff:
         )
         step = next_signature(locked)
         if step is None:
-            raise DomainError("该台账已完成县级签核", field="note")
+            raise DomainError(_("该台账已完成县级签核"), field="note")
         if locked.export.status != ExportStatus.DONE:
-            raise DomainError("台账文件尚未生成完毕，请稍后签核", field="note")
+            raise DomainError(_("台账文件尚未生成完毕，请稍后签核"), field="note")
         if not may_sign(actor, locked):
             level, area = step
-            raise DomainError(f"当前应由{area.name}（{SignLevel(level).label}）签核", field="note")
+            raise DomainError(
+                _("当前应由%(name)s（%(label)s）签核") % {"name": area.name, "label": SignLevel(level).label},
+                field="note",
+            )
         level, area = step
         return SignOff.objects.create(frozen=locked, level=level, area=area, signed_by=actor, note=note.strip())
 
@@ -127,9 +133,9 @@ def frozen_bytes(frozen: FrozenLedger) -> bytes:
     """The file as frozen; a file that no longer matches its SHA-256 is refused, never served."""
     export = frozen.export
     if export.status != ExportStatus.DONE or not export.file:
-        raise DomainError("台账文件尚未生成完毕", field="file")
+        raise DomainError(_("台账文件尚未生成完毕"), field="file")
     with export.file.open("rb") as handle:
         content = handle.read()
     if hashlib.sha256(content).hexdigest() != export.sha256:
-        raise DomainError("台账文件与冻结时的校验值不一致，已拒绝下载，请联系系统管理员", field="file")
+        raise DomainError(_("台账文件与冻结时的校验值不一致，已拒绝下载，请联系系统管理员"), field="file")
     return content

@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from accounts.models import User
@@ -261,7 +262,7 @@ def reconciliation_start(*, actor: User, area: AdminArea, upload: UploadedFile) 
     if not can_reconcile(actor):
         raise PermissionDenied
     if not AdminArea.objects.visible_to(actor).filter(pk=area.pk).exists():
-        raise DomainError("所选区划不在您的辖区内", field="area")
+        raise DomainError(_("所选区划不在您的辖区内"), field="area")
     workbook_check(upload)
     record = Reconciliation(owner=actor, area=area, original_name=(upload.name or "")[-255:])
     record.file.save("extract.xlsx", upload, save=False)

@@ -17,6 +17,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import can_view_identity, has_capability
@@ -90,13 +91,13 @@ def export_start(*, actor: User, code: str, filters: Filters, full_ids: bool | N
     if filters.area:
         scope = AdminArea.objects.visible_to(actor).filter(code=filters.area).first()
         if scope is None:
-            raise DomainError("所选区划不存在，或不在您的辖区内", field="area")
+            raise DomainError(_("所选区划不存在，或不在您的辖区内"), field="area")
     if scope is None:
-        raise DomainError("您的账号未绑定区划，不能导出台账", field="area")
+        raise DomainError(_("您的账号未绑定区划，不能导出台账"), field="area")
     if filters.start and filters.end and filters.end < filters.start:
-        raise DomainError("结束日期不能早于开始日期", field="end")
+        raise DomainError(_("结束日期不能早于开始日期"), field="end")
     if filters.category and filters.category not in dict(ledger.categories):
-        raise DomainError("类别不存在", field="category")
+        raise DomainError(_("类别不存在"), field="category")
     with reading_replica():
         total = ledger.rows(actor, filters).count()
     export = LedgerExport.objects.create(
@@ -215,7 +216,7 @@ def _widest_area(user: User) -> AdminArea:
         return user.area
     found = AdminArea.objects.filter(parent__isnull=True).order_by("code").first()
     if found is None:
-        raise DomainError("尚未建立行政区划，无法导出", field="area")
+        raise DomainError(_("尚未建立行政区划，无法导出"), field="area")
     return found
 
 

@@ -187,11 +187,11 @@ def _form_step(
 def _resolve(request: AuthenticatedHttpRequest, application: EntryApplication) -> Any:
     form = ResolveForm(request.POST)
     if not form.is_valid():
-        raise DomainError("请填写处理情况", field="handling")
+        raise DomainError(_("请填写处理情况"), field="handling")
     objection = NoticeObjection.objects.filter(notice__application=application, pk=form.cleaned_data["objection"])
     target = objection.first()
     if target is None:
-        raise DomainError("异议不存在", field="objection")
+        raise DomainError(_("异议不存在"), field="objection")
     return services.entry_notice_resolve(
         objection=target, actor=request.user, handling=form.cleaned_data["handling"], upheld=form.cleaned_data["upheld"]
     )
@@ -283,10 +283,10 @@ def measure_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = MeasureStatusForm(request.POST)
     try:
         if not form.is_valid():
-            raise DomainError("请选择状态", field="status")
+            raise DomainError(_("请选择状态"), field="status")
         measure = subject.measures.filter(pk=form.cleaned_data["measure"]).first()
         if measure is None:
-            raise DomainError("措施不存在", field="measure")
+            raise DomainError(_("措施不存在"), field="measure")
         services.measure_update_status(
             actor=request.user,
             measure=measure,
@@ -400,10 +400,10 @@ def _case_form_step(
 def _case_resolve(request: AuthenticatedHttpRequest, case: EliminationCase) -> Any:
     form = ResolveForm(request.POST)
     if not form.is_valid():
-        raise DomainError("请填写处理情况", field="handling")
+        raise DomainError(_("请填写处理情况"), field="handling")
     target = NoticeObjection.objects.filter(notice__elimination=case, pk=form.cleaned_data["objection"]).first()
     if target is None:
-        raise DomainError("异议不存在", field="objection")
+        raise DomainError(_("异议不存在"), field="objection")
     return services.elimination_notice_resolve(
         objection=target, actor=request.user, handling=form.cleaned_data["handling"], upheld=form.cleaned_data["upheld"]
     )
@@ -452,7 +452,7 @@ def lookback_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise_first_error(form)
         review = LookbackReview.objects.filter(subject=subject, pk=form.cleaned_data["review"]).first()
         if review is None:
-            raise DomainError("回头看记录不存在", field="review")
+            raise DomainError(_("回头看记录不存在"), field="review")
         review = services.lookback_record(
             review=review,
             actor=request.user,

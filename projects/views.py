@@ -99,11 +99,11 @@ def _project_input(form: ProjectForm, fundings: Any, areas: QuerySet[Any]) -> se
     # Looked up among the user's places: a code from elsewhere reads as "choose a place", like a missing one.
     area = areas.filter(code=data["area"]).first()
     if area is None:
-        raise DomainError("请选择建设地点", field="area")
+        raise DomainError(_("请选择建设地点"), field="area")
     # The classification is not place-bound; the service refuses a banned class or one that is not a leaf.
     category = ProjectCategory.objects.filter(pk=data["category"]).first()
     if category is None:
-        raise DomainError("请选择项目类别", field="category")
+        raise DomainError(_("请选择项目类别"), field="category")
     rows = [(f.cleaned_data["source"], f.cleaned_data["amount"]) for f in fundings if f.cleaned_data.get("source")]
     return services.ProjectInput(
         name=data["name"],
@@ -270,7 +270,9 @@ def _beneficiary(request: AuthenticatedHttpRequest, project: Project) -> Any:
     data = form.cleaned_data
     household = Household.objects.visible_to(request.user).filter(household_no=data["household_no"].strip()).first()
     if household is None:
-        raise DomainError(f"户编号“{data['household_no']}”不存在，或不在您的辖区内", field="household_no")
+        raise DomainError(
+            _("户编号“%(item)s”不存在，或不在您的辖区内") % {"item": data["household_no"]}, field="household_no"
+        )
     return services.beneficiary_add(
         project=project,
         actor=request.user,
@@ -409,7 +411,7 @@ def asset_register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             area = areas.filter(code=data.pop("area")).first()
             if area is None:
-                raise DomainError("请选择资产所在地", field="area")
+                raise DomainError(_("请选择资产所在地"), field="area")
             asset = services.asset_register(
                 project=project, actor=request.user, data=services.AssetInput(area=area, **data)
             )

@@ -3,6 +3,7 @@ household inside what ``visible_to`` opens for the actor. Out of jurisdiction is
 never get that far because they fetch through ``get_visible_or_404``."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import has_capability
@@ -21,4 +22,6 @@ def require_open(household: Household) -> None:
     from core.errors import DomainError
 
     if household.closed_on is not None:
-        raise DomainError(f"该户已于 {household.closed_on} 注销，不能再修改", field="household")
+        raise DomainError(
+            _("该户已于 %(closed_on)s 注销，不能再修改") % {"closed_on": household.closed_on}, field="household"
+        )

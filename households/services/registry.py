@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import can_edit_households, can_view_identity
@@ -118,7 +119,7 @@ class MemberInput:
 def _member_from_input(data: MemberInput, *, household: Household, position: int | None = None) -> HouseholdMember:
     label = f"第 {position} 名成员" if position else "成员"
     if not data.name.strip():
-        raise DomainError(f"{label}：姓名不能为空", field="name")
+        raise DomainError(_("%(label)s：姓名不能为空") % {"label": label}, field="name")
     try:
         facts = idnumbers.parse(data.id_number)
     except idnumbers.IdNumberError as exc:
@@ -130,10 +131,14 @@ def _member_from_input(data: MemberInput, *, household: Household, position: int
         (data.health_status, HealthStatus, "健康状况"),
     ):
         if value not in choices.values:
-            raise DomainError(f"{label}（{data.name}）：{name}“{value}”不在可选范围内", field=name)
+            raise DomainError(
+                _("%(label)s（%(name)s）：%(name2)s“%(value)s”不在可选范围内")
+                % {"label": label, "name": data.name, "name2": name, "value": value},
+                field=name,
+            )
     unknown = set(data.extra) - MEMBER_EDITABLE
     if unknown:
-        raise DomainError(f"不能直接设置字段：{'、'.join(sorted(unknown))}", field="extra")
+        raise DomainError(_("不能直接设置字段：%(join)s") % {"join": "、".join(sorted(unknown))}, field="extra")
     return HouseholdMember(
         household=household,
         name=data.name.strip(),
@@ -152,11 +157,17 @@ def _member_from_input(data: MemberInput, *, household: Household, position: int
 def _check_member(member: HouseholdMember) -> None:
     """Field-level rules a form cannot see alone (SPEC §2.2)."""
     if member.disability_grade is not None and not member.disability_category:
-        raise DomainError(f"{member.name}：填写残疾等级时须同时选择残疾类别", field="disability_category")
+        raise DomainError(
+            _("%(name)s：填写残疾等级时须同时选择残疾类别") % {"name": member.name}, field="disability_category"
+        )
     if member.health_status == HealthStatus.DISABLED and member.disability_grade is None:
-        raise DomainError(f"{member.name}：健康状况为残疾时须填写残疾等级（1–4 级）", field="disability_grade")
+        raise DomainError(
+            _("%(name)s：健康状况为残疾时须填写残疾等级（1–4 级）") % {"name": member.name}, field="disability_grade"
+        )
     if member.employment_months_this_year and not member.employment_status:
-        raise DomainError(f"{member.name}：填写务工月数时须选择就业状况", field="employment_status")
+        raise DomainError(
+            _("%(name)s：填写务工月数时须选择就业状况") % {"name": member.name}, field="employment_status"
+        )
 
 
 def _check_id_free(id_number: str, *, except_member: HouseholdMember | None = None) -> None:
@@ -166,8 +177,12 @@ def _check_id_free(id_number: str, *, except_member: HouseholdMember | None = No
     other = taken.select_related("household").first()
     if other is not None:
         raise DomainError(
-            f"身份证号 {id_number} 已在户 {other.household.household_no}（{other.household.head_name}）登记为在户成员，"
-            "请先办理迁出",
+            _("身份证号 %(id_number)s 已在户 %(household_no)s（%(head_name)s）登记为在户成员，请先办理迁出")
+            % {
+                "id_number": id_number,
+                "household_no": other.household.household_no,
+                "head_name": other.household.head_name,
+            },
             field="id_number",
         )
 
@@ -193,24 +208,25 @@ def household_register(
         raise PermissionDenied
     if residence_area.level not in (AreaLevel.VILLAGE, AreaLevel.GROUP):
         raise DomainError(
-            f"居住地须为村或村民小组，“{residence_area.name}”是{residence_area.get_level_display()}",
+            _("居住地须为村或村民小组，“%(name)s”是%(level)s")
+            % {"name": residence_area.name, "level": residence_area.get_level_display()},
             field="residence_area",
         )
     if not residence_area.is_active:
-        raise DomainError(f"“{residence_area.name}”已停用，请选择现行区划", field="residence_area")
+        raise DomainError(_("“%(name)s”已停用，请选择现行区划") % {"name": residence_area.name}, field="residence_area")
     household_no = household_no.strip()
     if not household_no:
-        raise DomainError("户编号不能为空", field="household_no")
+        raise DomainError(_("户编号不能为空"), field="household_no")
     if Household.objects.filter(household_no=household_no).exists():
-        raise DomainError(f"户编号“{household_no}”已存在", field="household_no")
+        raise DomainError(_("户编号“%(household_no)s”已存在") % {"household_no": household_no}, field="household_no")
     _check_phone(phone)
     heads = [m for m in members if m.relationship == Relationship.HEAD]
     if len(heads) != 1:
-        raise DomainError(f"每户须有且只有一名户主，当前为 {len(heads)} 名", field="members")
+        raise DomainError(_("每户须有且只有一名户主，当前为 %(len)s 名") % {"len": len(heads)}, field="members")
     numbers = [idnumbers.normalize(m.id_number) for m in members]
     duplicated = sorted({n for n in numbers if numbers.count(n) > 1})
     if duplicated:
-        raise DomainError(f"同一户内身份证号重复：{'、'.join(duplicated)}", field="id_number")
+        raise DomainError(_("同一户内身份证号重复：%(join)s") % {"join": "、".join(duplicated)}, field="id_number")
     household = Household.objects.create(
         household_no=household_no,
         managing_area=residence_area,
@@ -238,7 +254,7 @@ def household_register(
 
 def _check_phone(phone: str) -> None:
     if phone and not (phone.isdigit() and (len(phone) == 11 or 7 <= len(phone) <= 12)):
-        raise DomainError(f"联系电话“{phone}”格式不正确：手机号应为 11 位数字", field="phone")
+        raise DomainError(_("联系电话“%(phone)s”格式不正确：手机号应为 11 位数字") % {"phone": phone}, field="phone")
 
 
 @transaction.atomic
@@ -249,11 +265,11 @@ def household_update(*, actor: User, household: Household, changes: dict[str, An
     require_open(household)
     unknown = set(changes) - HOUSEHOLD_EDITABLE
     if unknown:
-        raise DomainError(f"不能在此修改：{'、'.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise DomainError(_("不能在此修改：%(join)s") % {"join": "、".join(sorted(unknown))}, field=sorted(unknown)[0])
     if "phone" in changes:
         _check_phone(changes["phone"])
     if changes.get("dishonest_listed") and not (changes.get("dishonest_listed_on") or household.dishonest_listed_on):
-        raise DomainError("列入失信名单时须填写列入日期", field="dishonest_listed_on")
+        raise DomainError(_("列入失信名单时须填写列入日期"), field="dishonest_listed_on")
     changed = [name for name, value in changes.items() if getattr(household, name) != value]
     if not changed:
         return household
@@ -271,7 +287,7 @@ def member_add(*, actor: User, household: Household, data: MemberInput) -> House
     require_household(actor, household, Capability.EDIT_HOUSEHOLD)
     require_open(household)
     if data.relationship == Relationship.HEAD:
-        raise DomainError("已有户主：新增成员不能登记为户主，如需变更户主请编辑现户主", field="relationship")
+        raise DomainError(_("已有户主：新增成员不能登记为户主，如需变更户主请编辑现户主"), field="relationship")
     member = _member_from_input(data, household=household)
     _check_member(member)
     _check_id_free(member.id_number)
@@ -287,10 +303,10 @@ def member_update(*, actor: User, member: HouseholdMember, changes: dict[str, An
     member = HouseholdMember.objects.select_for_update().get(pk=member.pk)
     unknown = set(changes) - MEMBER_EDITABLE
     if unknown:
-        raise DomainError(f"不能在此修改：{'、'.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise DomainError(_("不能在此修改：%(join)s") % {"join": "、".join(sorted(unknown))}, field=sorted(unknown)[0])
     relationship = changes.get("relationship", member.relationship)
     if (relationship == Relationship.HEAD) != (member.relationship == Relationship.HEAD):
-        raise DomainError("户主不能在此变更，请使用“变更户主”", field="relationship")
+        raise DomainError(_("户主不能在此变更，请使用“变更户主”"), field="relationship")
     changed = [name for name, value in changes.items() if getattr(member, name) != value]
     for name in changed:
         setattr(member, name, changes[name])
@@ -316,19 +332,19 @@ def member_leave(
     household = member.household
     require_open(household)
     if status not in MemberStatus.values or status == MemberStatus.PRESENT:
-        raise DomainError("请选择离户原因（死亡、迁出、嫁出、服兵役、服刑）", field="member_status")
+        raise DomainError(_("请选择离户原因（死亡、迁出、嫁出、服兵役、服刑）"), field="member_status")
     if member.member_status != MemberStatus.PRESENT:
-        raise DomainError(f"{member.name}已不是在户成员", field="member_status")
+        raise DomainError(_("%(name)s已不是在户成员") % {"name": member.name}, field="member_status")
     if on > timezone.localdate():
-        raise DomainError("变更日期不能晚于今天", field="status_changed_on")
+        raise DomainError(_("变更日期不能晚于今天"), field="status_changed_on")
     if on < member.birth_date:
-        raise DomainError("变更日期不能早于出生日期", field="status_changed_on")
+        raise DomainError(_("变更日期不能早于出生日期"), field="status_changed_on")
     others = household.members.filter(member_status=MemberStatus.PRESENT).exclude(pk=member.pk)
     if member.relationship == Relationship.HEAD:
         if not others.exists():
-            raise DomainError("这是该户最后一名在户成员：请注销整户，而不是办理成员离户", field="member_status")
+            raise DomainError(_("这是该户最后一名在户成员：请注销整户，而不是办理成员离户"), field="member_status")
         if new_head is None or not others.filter(pk=new_head.pk).exists():
-            raise DomainError("户主离户时须指定一名在户成员为新户主", field="new_head")
+            raise DomainError(_("户主离户时须指定一名在户成员为新户主"), field="new_head")
     member.member_status = status
     member.status_changed_on = on
     member.counts_in_household = False
@@ -357,11 +373,11 @@ def household_change_head(*, actor: User, household: Household, new_head: Househ
     require_open(household)
     head = HouseholdMember.objects.select_for_update().get(pk=new_head.pk)
     if head.household_id != household.pk or head.member_status != MemberStatus.PRESENT:
-        raise DomainError("新户主须为本户在户成员", field="new_head")
+        raise DomainError(_("新户主须为本户在户成员"), field="new_head")
     if head.pk == household.head_id:
         return household
     if not reason.strip():
-        raise DomainError("请填写变更户主的原因", field="reason")
+        raise DomainError(_("请填写变更户主的原因"), field="reason")
     if household.head_id is not None:  # saved one by one so django-simple-history records both changes
         former = HouseholdMember.objects.select_for_update().get(pk=household.head_id)
         former.relationship = Relationship.OTHER
@@ -383,9 +399,9 @@ def household_close(*, actor: User, household: Household, reason: str, on: datet
     household = Household.objects.select_for_update().get(pk=household.pk)
     require_open(household)
     if reason not in ClosedReason.values:
-        raise DomainError("请选择注销原因", field="closed_reason")
+        raise DomainError(_("请选择注销原因"), field="closed_reason")
     if on > timezone.localdate():
-        raise DomainError("注销日期不能晚于今天", field="closed_on")
+        raise DomainError(_("注销日期不能晚于今天"), field="closed_on")
     household.closed_on = on
     household.closed_reason = reason
     household._change_reason = f"注销：{ClosedReason(reason).label}"  # type: ignore[attr-defined]
@@ -403,11 +419,11 @@ def household_flag_set(
     require_household(actor, household, Capability.EDIT_HOUSEHOLD)
     require_open(household)
     if kind not in HouseholdFlagKind.values:
-        raise DomainError(f"标识“{kind}”不存在", field="kind")
+        raise DomainError(_("标识“%(kind)s”不存在") % {"kind": kind}, field="kind")
     if HouseholdFlag.objects.filter(household=household, kind=kind, valid_to__isnull=True).exists():
-        raise DomainError(f"该户已有有效的“{HouseholdFlagKind(kind).label}”标识", field="kind")
+        raise DomainError(_("该户已有有效的“%(label)s”标识") % {"label": HouseholdFlagKind(kind).label}, field="kind")
     if valid_from > timezone.localdate():
-        raise DomainError("起始日期不能晚于今天", field="valid_from")
+        raise DomainError(_("起始日期不能晚于今天"), field="valid_from")
     flag = HouseholdFlag.objects.create(household=household, kind=kind, valid_from=valid_from, note=note)
     facts_refresh_households([household.pk])
     return flag
@@ -418,9 +434,12 @@ def household_flag_end(*, actor: User, flag: HouseholdFlag, valid_to: datetime.d
     require_household(actor, flag.household, Capability.EDIT_HOUSEHOLD)
     flag = HouseholdFlag.objects.select_for_update().get(pk=flag.pk)
     if flag.valid_to is not None:
-        raise DomainError(f"“{flag.get_kind_display()}”标识已于 {flag.valid_to} 终止", field="valid_to")
+        raise DomainError(
+            _("“%(kind)s”标识已于 %(valid_to)s 终止") % {"kind": flag.get_kind_display(), "valid_to": flag.valid_to},
+            field="valid_to",
+        )
     if valid_to < flag.valid_from:
-        raise DomainError("终止日期不能早于起始日期", field="valid_to")
+        raise DomainError(_("终止日期不能早于起始日期"), field="valid_to")
     flag.valid_to = valid_to
     flag.save(update_fields=["valid_to"])
     facts_refresh_households([flag.household_id])

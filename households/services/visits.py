@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import has_capability
@@ -74,13 +75,19 @@ def _photo_type(content: bytes) -> tuple[str, str] | None:
 def _photo_count_check(count: int) -> None:
     limit = settings.VISIT_PHOTO_MAX_COUNT
     if count > limit:
-        raise DomainError(f"每次走访最多上传 {limit} 张照片，本次为 {count} 张", field="photos")
+        raise DomainError(
+            _("每次走访最多上传 %(limit)s 张照片，本次为 %(count)s 张") % {"limit": limit, "count": count},
+            field="photos",
+        )
 
 
 def _photo_size_check(name: str, size: int) -> None:
     if size > settings.VISIT_PHOTO_MAX_BYTES:
         max_mb = settings.VISIT_PHOTO_MAX_BYTES / 1024 / 1024
-        raise DomainError(f"照片“{name}”超过 {max_mb:.0f} MB，请压缩后上传", field="photos")
+        raise DomainError(
+            _("照片“%(name)s”超过 %(max_mb)s MB，请压缩后上传") % {"name": name, "max_mb": format(max_mb, ".0f")},
+            field="photos",
+        )
 
 
 def photo_uploads(files: Sequence[UploadedFile]) -> list[PhotoUpload]:
@@ -99,7 +106,7 @@ def _check_photos(photos: list[PhotoUpload]) -> list[tuple[PhotoUpload, str, str
         _photo_size_check(photo.name, len(photo.content))
         kind = _photo_type(photo.content)
         if kind is None:
-            raise DomainError(f"照片“{photo.name}”不是 JPEG、PNG 或 WebP 图片", field="photos")
+            raise DomainError(_("照片“%(name)s”不是 JPEG、PNG 或 WebP 图片") % {"name": photo.name}, field="photos")
         checked.append((photo, *kind))
     return checked
 
@@ -121,23 +128,31 @@ def visit_record(*, actor: User, household: Household, data: VisitInput, photos:
     require_open(household)
     today = timezone.localdate()
     if data.kind not in VisitKind.values:
-        raise DomainError("请选择走访类型", field="kind")
+        raise DomainError(_("请选择走访类型"), field="kind")
     if data.visited_on > today:
-        raise DomainError("走访日期不能晚于今天", field="visited_on")
+        raise DomainError(_("走访日期不能晚于今天"), field="visited_on")
     if data.visited_on < today - datetime.timedelta(days=settings.VISIT_BACKDATE_MAX_DAYS):
-        raise DomainError(f"只能补录 {settings.VISIT_BACKDATE_MAX_DAYS} 天以内的走访", field="visited_on")
+        raise DomainError(
+            _("只能补录 %(VISIT_BACKDATE_MAX_DAYS)s 天以内的走访")
+            % {"VISIT_BACKDATE_MAX_DAYS": settings.VISIT_BACKDATE_MAX_DAYS},
+            field="visited_on",
+        )
     if data.next_visit_on is not None and data.next_visit_on <= data.visited_on:
-        raise DomainError("下次走访日期须晚于本次走访日期", field="next_visit_on")
+        raise DomainError(_("下次走访日期须晚于本次走访日期"), field="next_visit_on")
     if data.risk_found and not data.risk_note.strip():
-        raise DomainError("发现风险时须说明风险情况", field="risk_note")
+        raise DomainError(_("发现风险时须说明风险情况"), field="risk_note")
     if data.housing_safety is not None and data.housing_safety not in HousingSafety.values:
-        raise DomainError("请选择住房安全等级", field="housing_safety")
+        raise DomainError(_("请选择住房安全等级"), field="housing_safety")
     if (data.latitude is None) != (data.longitude is None):
-        raise DomainError("经纬度须同时填写", field="latitude")
+        raise DomainError(_("经纬度须同时填写"), field="latitude")
     for name, label, (low, high) in (("latitude", "纬度", LATITUDE), ("longitude", "经度", LONGITUDE)):
         value = getattr(data, name)
         if value is not None and not low <= value <= high:
-            raise DomainError(f"{label} {value} 不在 {low} 到 {high} 之间", field=name)
+            raise DomainError(
+                _("%(label)s %(value)s 不在 %(low)s 到 %(high)s 之间")
+                % {"label": label, "value": value, "low": low, "high": high},
+                field=name,
+            )
     checked_photos = _check_photos(photos)
 
     visit = Visit.objects.create(

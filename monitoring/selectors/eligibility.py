@@ -9,8 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError, Fix
 from geo.parameters import parameter
@@ -86,7 +85,7 @@ def risk_fix(household: Household) -> Fix:
     return Fix(_("查看农户风险记录"), household.get_absolute_url())
 
 
-def measures_fix(subject: MonitoringSubject, label: StrOrPromise = "") -> Fix:
+def measures_fix(subject: MonitoringSubject, label: str = "") -> Fix:
     return Fix(label or _("录入帮扶措施"), f"{subject.get_absolute_url()}#measures")
 
 
@@ -140,10 +139,11 @@ def entry_checks(
     suggested_labels = "、".join(str(code.label) for code in suggested) or "无"
     checks.append(
         Check(
-            "界定条件",
+            _("界定条件"),
             fits,
-            f"已引用：{cited_labels or '无'}；数据提示：{suggested_labels}",
-            refusal=f"须至少引用一项“{label}”的界定条件",
+            _("已引用：%(value)s；数据提示：%(suggested_labels)s")
+            % {"value": cited_labels or "无", "suggested_labels": suggested_labels},
+            refusal=_("须至少引用一项“%(label)s”的界定条件") % {"label": label},
             field="triggers",
         )
     )
@@ -155,11 +155,21 @@ def entry_checks(
     )
     checks.append(
         Check(
-            "刚性支出超过上年度收入或收入大幅缩减",
+            _("刚性支出超过上年度收入或收入大幅缩减"),
             rigid_ok,
-            f"刚性支出 {hardship.rigid_total} 元（{hardship.window.label}），{hardship.last_year} 年家庭纯收入 "
-            f"{last_year}；刚性支出超过上年度收入：{_yes_no(hardship.rigid_exceeds_income)}；收入大幅缩减："
-            f"{_yes_no(hardship.sharp_income_drop)}",
+            _(
+                "刚性支出 %(rigid_total)s 元（%(label)s），"
+                "%(last_year)s 年家庭纯收入 %(last_year2)s；刚性支出超过上年"
+                "度收入：%(yes_no)s；收入大幅缩减：%(yes_no2)s"
+            )
+            % {
+                "rigid_total": hardship.rigid_total,
+                "label": hardship.window.label,
+                "last_year": hardship.last_year,
+                "last_year2": last_year,
+                "yes_no": _yes_no(hardship.rigid_exceeds_income),
+                "yes_no2": _yes_no(hardship.sharp_income_drop),
+            },
             blocking=False,
         )
     )
@@ -167,7 +177,7 @@ def entry_checks(
         summary: IncomeSummary | None = household_income_summary(household, on=on)
     except DomainError as exc:
         summary = None
-        checks.append(Check("收入测算", None, exc.message, refusal=exc.message, fix=income_fix(household)))
+        checks.append(Check(_("收入测算"), None, exc.message, refusal=exc.message, fix=income_fix(household)))
     if summary is not None:
         in_scope = rules.entry_income_in_scope(category, summary.per_capita, summary.threshold.amount)
         shown = "未录入完整" if summary.per_capita is None else f"{summary.per_capita} 元"
@@ -175,10 +185,19 @@ def entry_checks(
             Check(
                 "收入低于监测标准" if category != SubjectCategory.SUDDEN_HARDSHIP else "收入（突发严重困难户不设上限）",
                 in_scope,
-                f"人均纯收入 {shown}（{summary.window.label}），监测标准 {summary.threshold.amount} 元",
+                _("人均纯收入 %(shown)s（%(label)s），监测标准 %(amount)s 元")
+                % {"shown": shown, "label": summary.window.label, "amount": summary.threshold.amount},
                 refusal=(
-                    f"人均纯收入 {shown}，不低于 {summary.threshold.year} 年监测标准 {summary.threshold.amount} 元，"
-                    f"不能按“{SubjectCategory(category).label}”纳入（突发严重困难户不受此限）"
+                    _(
+                        "人均纯收入 %(shown)s，不低于 %(year)s 年监测标准 "
+                        "%(amount)s 元，不能按“%(label)s”纳入（突发严重困难户不受此限）"
+                    )
+                    % {
+                        "shown": shown,
+                        "year": summary.threshold.year,
+                        "amount": summary.threshold.amount,
+                        "label": SubjectCategory(category).label,
+                    }
                 ),
                 fix=income_fix(household) if summary.per_capita is None else None,
             )
@@ -187,7 +206,7 @@ def entry_checks(
     excludes = bool(parameter("monitoring.marginal_excludes_exited", area_code=household.managing_area.code, on=on))
     checks.append(
         Check(
-            "类别与农户身份相符",
+            _("类别与农户身份相符"),
             rules.category_fits_household(category, exited_poor=exited, marginal_excludes_exited=excludes),
             "脱贫户" if exited else "非脱贫户",
             refusal="脱贫不稳定户须为脱贫户"
@@ -251,7 +270,7 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
         summary: IncomeSummary | None = household_income_summary(household, on=on)
     except DomainError as exc:
         summary = None
-        checks.append(Check("收入测算", None, exc.message, refusal=exc.message, fix=income_fix(household)))
+        checks.append(Check(_("收入测算"), None, exc.message, refusal=exc.message, fix=income_fix(household)))
     if summary is not None:
         margin = Decimal(str(_exit_parameter("exit.income_margin_pct", household, on)))
         inclusive = bool(_exit_parameter("exit.margin_inclusive", household, on))
@@ -261,11 +280,22 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
         shown = "未录入完整" if summary.per_capita is None else f"{summary.per_capita} 元"
         checks.append(
             Check(
-                "收入稳定超过监测标准 10% 以上",
+                _("收入稳定超过监测标准 10% 以上"),
                 income_ok,
-                f"人均纯收入 {shown}（{summary.window.label}），风险消除标准 {summary.exit_line} 元"
-                f"（监测标准 {summary.threshold.amount} 元 × {100 + margin}%）",
-                refusal=f"人均纯收入 {shown}，未达到风险消除标准 {summary.exit_line} 元",
+                _(
+                    "人均纯收入 %(shown)s（%(label)s），风险消除标准 "
+                    "%(exit_line)s 元（监测标准 %(amount)s 元 × "
+                    "%(value)s%%）"
+                )
+                % {
+                    "shown": shown,
+                    "label": summary.window.label,
+                    "exit_line": summary.exit_line,
+                    "amount": summary.threshold.amount,
+                    "value": 100 + margin,
+                },
+                refusal=_("人均纯收入 %(shown)s，未达到风险消除标准 %(exit_line)s 元")
+                % {"shown": shown, "exit_line": summary.exit_line},
                 fix=income_fix(household) if summary.per_capita is None else None,
             )
         )
@@ -278,7 +308,7 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
     risks = guarantee.risks
     checks.append(
         Check(
-            "“两不愁三保障”及饮水安全持续巩固",
+            _("“两不愁三保障”及饮水安全持续巩固"),
             current and all_ok and not risks,
             (f"最近核查 {check.checked_on}" if check else "尚无核查记录") + (f"；{'、'.join(risks)}" if risks else ""),
             refusal=(
@@ -292,7 +322,7 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
     # 3. No open risk (RiskFlag).
     checks.append(
         Check(
-            "无未消除的风险",
+            _("无未消除的风险"),
             household.risk_flagged_on is None,
             f"{household.risk_flagged_on} 标记风险：{household.risk_note}" if household.risk_flagged_on else "无",
             refusal=(
@@ -309,10 +339,10 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
     missing = sum(1 for _type, _status, note in measures if not note.strip())
     checks.append(
         Check(
-            "帮扶措施已录入并有成效",
+            _("帮扶措施已录入并有成效"),
             complete,
             f"{len(measures)} 项措施" + (f"，{missing} 项未填写成效" if missing else ""),
-            refusal="须先录入帮扶措施并填写每项措施的帮扶成效",
+            refusal=_("须先录入帮扶措施并填写每项措施的帮扶成效"),
             fix=measures_fix(subject),
         )
     )
@@ -321,10 +351,10 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
     if min_months:
         checks.append(
             Check(
-                f"纳入监测满 {min_months} 个月",
+                _("纳入监测满 %(min_months)s 个月") % {"min_months": min_months},
                 rules.monitored_long_enough(subject.entered_on, today=on, min_months=min_months),
-                f"{subject.entered_on} 纳入",
-                refusal=f"纳入监测未满 {min_months} 个月",
+                _("%(entered_on)s 纳入") % {"entered_on": subject.entered_on},
+                refusal=_("纳入监测未满 %(min_months)s 个月") % {"min_months": min_months},
             )
         )
     # 5. Labour capacity decides between 风险消除 and 暂不标注 (SPEC §4.9).

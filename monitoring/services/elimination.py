@@ -18,7 +18,7 @@ from typing import Any, Final
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import DomainError, TransitionNotAllowed, refusal_text, required_text
@@ -122,12 +122,14 @@ def elimination_open(*, subject: MonitoringSubject, actor: User, proposal: str) 
     )
     require(permissions.can_take_village_steps(actor, subject) or permissions.can_review_as_township(actor, subject))
     if subject.status not in (SubjectStatus.MONITORED, SubjectStatus.ELIMINATION_HOLD):
-        raise TransitionNotAllowed(f"监测对象当前为“{subject.get_status_display()}”，不能发起风险消除")
+        raise TransitionNotAllowed(
+            _("监测对象当前为“%(status)s”，不能发起风险消除") % {"status": subject.get_status_display()}
+        )
     if subject.elimination_cases.filter(state__in=sorted(OPEN_ELIMINATION_STATES)).exists():
-        raise DomainError("该户已有办理中的风险消除", field="subject")
+        raise DomainError(_("该户已有办理中的风险消除"), field="subject")
     case = EliminationCase.objects.create(
         subject=subject,
-        proposal=required_text(proposal, "proposal", "发起理由"),
+        proposal=required_text(proposal, "proposal", _("发起理由")),
         prior_subject_status=subject.status,
         opened_by=actor,
         opened_on=timezone.localdate(),
@@ -147,7 +149,9 @@ def elimination_verify(*, case: EliminationCase, actor: User, comment: str = "")
     require(permissions.can_take_village_steps(actor, case))
     ELIMINATION.in_state(case, E.OPENED)
     if not case.subject.household.visits.filter(kind=VisitKind.ELIMINATION, visited_on__gte=case.opened_on).exists():
-        raise DomainError("请先登记一次“风险消除入户核实”走访（收入、两不愁三保障核查），再完成入户核实", field="visit")
+        raise DomainError(
+            _("请先登记一次“风险消除入户核实”走访（收入、两不愁三保障核查），再完成入户核实"), field="visit"
+        )
     ELIMINATION.move(case, to=E.VILLAGE_VERIFIED, actor=actor, comment=comment)
     case.save(update_fields=["state", "updated_at"])
     return case
@@ -215,11 +219,11 @@ def elimination_notice_post(
     if stage == NoticeStage.ELIMINATION_VILLAGE:
         review = case.democratic_reviews.order_by("-pk").first()
         if review is None:
-            raise DomainError("请先记录村民代表评议，再张贴公示", field="places")
+            raise DomainError(_("请先记录村民代表评议，再张贴公示"), field="places")
         not_before, label = review.held_on, "村民代表评议"
     else:
         if case.township_meeting_on is None:
-            raise DomainError("请先记录乡镇会议审核，再张贴公示", field="places")
+            raise DomainError(_("请先记录乡镇会议审核，再张贴公示"), field="places")
         not_before, label = case.township_meeting_on, "乡镇会议审核"
     notice = notices.notice_post(
         case=case,
@@ -257,7 +261,7 @@ def elimination_notice_resolve(
 ) -> NoticeObjection:
     """An upheld objection stops the notice: the case can then only end as not eliminated."""
     if objection.notice.elimination is None:
-        raise DomainError("该异议不属于风险消除公示", field="objection")
+        raise DomainError(_("该异议不属于风险消除公示"), field="objection")
     case = ELIMINATION.lock(objection.notice.elimination)
     ELIMINATION.in_state(case, E.VILLAGE_VERIFIED, E.TOWNSHIP_ASSESSED, E.COUNTY_DECIDED)
     require(_notice_right(actor, case))
@@ -293,7 +297,7 @@ def elimination_assess(*, case: EliminationCase, actor: User, comment: str) -> E
     case = ELIMINATION.lock(case)
     require(permissions.can_review_as_township(actor, case))
     ELIMINATION.in_state(case, E.VILLAGE_REVIEWED_NOTICED)
-    case.assessment = required_text(comment, "comment", "综合研判意见")
+    case.assessment = required_text(comment, "comment", _("综合研判意见"))
     ELIMINATION.move(case, to=E.TOWNSHIP_ASSESSED, actor=actor, comment=case.assessment)
     case.save(update_fields=["state", "assessment", "updated_at"])
     return case
@@ -313,9 +317,9 @@ def elimination_township_meeting(
     require(permissions.can_review_as_township(actor, case))
     ELIMINATION.in_state(case, E.TOWNSHIP_ASSESSED)
     if meeting_on > timezone.localdate() or meeting_on < case.opened_on:
-        raise DomainError("会议日期须在发起日期与今天之间", field="meeting_on")
+        raise DomainError(_("会议日期须在发起日期与今天之间"), field="meeting_on")
     case.township_meeting_on = meeting_on
-    case.township_opinion = required_text(opinion, "opinion", "会议审核意见")
+    case.township_opinion = required_text(opinion, "opinion", _("会议审核意见"))
     if minutes_file is not None:
         case.township_minutes.save(minutes_file.name or "minutes", minutes_file, save=False)
     case.save()
@@ -371,7 +375,7 @@ def elimination_screen(*, case: EliminationCase, actor: User, comment: str = "")
         and not case.subject.household.visits.filter(kind=VisitKind.SPOT_CHECK, visited_on__gte=case.opened_on).exists()
     ):
         raise DomainError(
-            "本户被抽中县级抽验：请先登记一次“抽查”走访",
+            _("本户被抽中县级抽验：请先登记一次“抽查”走访"),
             field="visit",
             fixes=[eligibility.visit_fix(case.subject.household, spot_check=True)],
         )
@@ -402,9 +406,9 @@ def elimination_decide(
     ELIMINATION.in_state(case, E.COUNTY_SCREENED)
     today = timezone.localdate()
     if meeting_on > today or meeting_on < case.opened_on:
-        raise DomainError("会议日期须在发起日期与今天之间", field="meeting_on")
+        raise DomainError(_("会议日期须在发起日期与今天之间"), field="meeting_on")
     case.county_meeting_on = meeting_on
-    case.decision_no = required_text(decision_no, "decision_no", "审定文号")
+    case.decision_no = required_text(decision_no, "decision_no", _("审定文号"))
     case.decided_on = today
     ELIMINATION.move(
         case, to=E.COUNTY_DECIDED, actor=actor, comment=f"专题会议审定（{meeting_on}，{case.decision_no}）"
@@ -467,9 +471,9 @@ def elimination_end(*, case: EliminationCase, actor: User, comment: str) -> Elim
     case = ELIMINATION.lock(case)
     state = EliminationState(case.state)
     if state not in _DECIDER:
-        raise TransitionNotAllowed(f"风险消除当前为“{state.label}”，不能再作未消除处理")
+        raise TransitionNotAllowed(_("风险消除当前为“%(label)s”，不能再作未消除处理") % {"label": state.label})
     require(_DECIDER[state](actor, case))
-    case.closing_reason = required_text(comment, "comment", "未消除原因")
+    case.closing_reason = required_text(comment, "comment", _("未消除原因"))
     ELIMINATION.move(case, to=E.NOT_ELIMINATED, actor=actor, comment=case.closing_reason)
     case.save(update_fields=["state", "closing_reason", "updated_at"])
     subject = MonitoringSubject.objects.select_for_update().get(pk=case.subject_id)
@@ -517,13 +521,13 @@ def lookback_record(
     subject = review.subject
     require(permissions.can_take_village_steps(actor, subject) or permissions.can_review_as_township(actor, subject))
     if review.done_on is not None:
-        raise DomainError(f"该回头看已于 {review.done_on} 完成", field="outcome")
+        raise DomainError(_("该回头看已于 %(done_on)s 完成") % {"done_on": review.done_on}, field="outcome")
     if outcome not in LookbackOutcome.values:
-        raise DomainError("请选择核查结论", field="outcome")
-    note = required_text(note, "note", "核查情况")
+        raise DomainError(_("请选择核查结论"), field="outcome")
+    note = required_text(note, "note", _("核查情况"))
     since = subject.eliminated_on or subject.entered_on
     if not subject.household.visits.filter(kind=VisitKind.LOOKBACK, visited_on__gte=since).exists():
-        raise DomainError("请先登记一次“回头看”走访", field="visit")
+        raise DomainError(_("请先登记一次“回头看”走访"), field="visit")
     today = timezone.localdate()
     review.done_on, review.outcome, review.note, review.reviewed_by = today, outcome, note, actor
     if outcome == LookbackOutcome.RETURN_TO_MONITORING:

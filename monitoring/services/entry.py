@@ -14,6 +14,7 @@ from typing import Any, Final
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import has_capability
@@ -97,9 +98,15 @@ def _valid_triggers(household: Household, triggers: list[str], *, category: str,
         if code not in allowed:
             name = TriggerCondition(code).label if code in TriggerCondition.values else code
             label = SubjectCategory(category).label
-            raise DomainError(f"界定条件“{name}”不适用于“{label}”（本地区界定条件版本：{profile}）", field="triggers")
+            raise DomainError(
+                _("界定条件“%(name)s”不适用于“%(label)s”（本地区界定条件版本：%(profile)s）")
+                % {"name": name, "label": label, "profile": profile},
+                field="triggers",
+            )
     if not cited:
-        raise DomainError(f"请至少选择一项“{SubjectCategory(category).label}”的界定条件", field="triggers")
+        raise DomainError(
+            _("请至少选择一项“%(label)s”的界定条件") % {"label": SubjectCategory(category).label}, field="triggers"
+        )
     return cited
 
 
@@ -127,18 +134,18 @@ def entry_report(
     require(Household.objects.visible_to(actor).filter(pk=household.pk).exists())
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.closed_on is not None:
-        raise DomainError(f"该户已于 {household.closed_on} 注销", field="household")
+        raise DomainError(_("该户已于 %(closed_on)s 注销") % {"closed_on": household.closed_on}, field="household")
     if channel not in IdentificationChannel.values:
-        raise DomainError("请选择识别渠道", field="channel")
+        raise DomainError(_("请选择识别渠道"), field="channel")
     if proposed_category not in SubjectCategory.values:
-        raise DomainError("请选择拟定监测类别", field="proposed_category")
+        raise DomainError(_("请选择拟定监测类别"), field="proposed_category")
     if not risk_types or any(risk not in RiskType.values for risk in risk_types):
-        raise DomainError("请至少选择一种风险类型", field="risk_types")
-    reason = required_text(reason, "reason", "申报理由")
+        raise DomainError(_("请至少选择一种风险类型"), field="risk_types")
+    reason = required_text(reason, "reason", _("申报理由"))
     today = timezone.localdate()
     triggers = _valid_triggers(household, triggers, category=proposed_category, on=today)
     if channel == IdentificationChannel.SELF_DECLARATION and not consent_given:
-        raise DomainError("农户自主申报须承诺授权查询家庭情况（003 L230）", field="consent_given")
+        raise DomainError(_("农户自主申报须承诺授权查询家庭情况（003 L230）"), field="consent_given")
     application = EntryApplication(
         household=household,
         channel=channel,
@@ -204,7 +211,7 @@ def entry_verify(
     if not application.household.visits.filter(
         kind=VisitKind.VERIFICATION, visited_on__gte=application.reported_on
     ).exists():
-        raise DomainError("请先登记一次“入户核实”走访（收入、两不愁三保障核查），再完成入户核实", field="visit")
+        raise DomainError(_("请先登记一次“入户核实”走访（收入、两不愁三保障核查），再完成入户核实"), field="visit")
     if triggers is not None:
         application.triggers = _valid_triggers(
             application.household, triggers, category=application.proposed_category, on=timezone.localdate()
@@ -313,7 +320,7 @@ def entry_notice_resolve(
     to home verification or rejected (NL-4, SPEC §4.7)."""
     application = objection.notice.application
     if application is None:
-        raise DomainError("该异议不属于纳入监测公示", field="objection")
+        raise DomainError(_("该异议不属于纳入监测公示"), field="objection")
     application = ENTRY.lock(application)
     require(permissions.can_take_village_steps(actor, application))
     return notices.notice_resolve(objection=objection, handling=handling, upheld=upheld, resolved_on=resolved_on)
@@ -365,7 +372,7 @@ def entry_township_review(*, application: EntryApplication, actor: User, comment
     application = ENTRY.lock(application)
     require(permissions.can_review_as_township(actor, application))
     ENTRY.in_state(application, S.NOTICE_COMPLETED)
-    application.township_opinion = required_text(comment, "comment", "乡镇审核意见")
+    application.township_opinion = required_text(comment, "comment", _("乡镇审核意见"))
     ENTRY.move(application, to=S.TOWNSHIP_REVIEWED, actor=actor, comment=application.township_opinion)
     application.save(update_fields=["state", "township_opinion", "updated_at"])
     return application
@@ -390,9 +397,9 @@ def entry_approve(
     require(permissions.can_approve_as_county(actor, application))
     ENTRY.in_state(application, S.TOWNSHIP_REVIEWED)
     if category not in SubjectCategory.values:
-        raise DomainError("请选择监测类别", field="category")
+        raise DomainError(_("请选择监测类别"), field="category")
     if not risk_types or any(risk not in RiskType.values for risk in risk_types):
-        raise DomainError("请至少选择一种风险类型", field="risk_types")
+        raise DomainError(_("请至少选择一种风险类型"), field="risk_types")
     household = application.household
     today = timezone.localdate()
     area_code = household.managing_area.code
@@ -440,7 +447,7 @@ def entry_register(*, application: EntryApplication, actor: User, comment: str =
     require(permissions.can_register(actor, application))
     ENTRY.in_state(application, S.APPROVED)
     if MonitoringSubject.objects.filter(household=application.household, status__in=OPEN_SUBJECT_STATUSES).exists():
-        raise DomainError("该户已是监测对象", field="household")
+        raise DomainError(_("该户已是监测对象"), field="household")
     previous = MonitoringSubject.objects.filter(household=application.household).order_by("-entered_on", "-pk")
     subject = MonitoringSubject.objects.create(
         household=application.household,
@@ -471,16 +478,18 @@ def entry_negative_hit_record(
         permissions.can_take_village_steps(actor, application) or permissions.can_review_as_township(actor, application)
     )
     if not application.is_open or application.state == S.APPROVED:
-        raise TransitionNotAllowed(f"申请当前为“{application.get_state_display()}”，不能再登记负面清单情形")
+        raise TransitionNotAllowed(
+            _("申请当前为“%(state)s”，不能再登记负面清单情形") % {"state": application.get_state_display()}
+        )
     if item not in NegativeListItem.values:
-        raise DomainError("请选择负面清单情形", field="item")
+        raise DomainError(_("请选择负面清单情形"), field="item")
     if application.negative_hits.filter(item=item).exists():
-        raise DomainError(f"已登记过 {item}", field="item")
+        raise DomainError(_("已登记过 %(item)s") % {"item": item}, field="item")
     hit = NegativeListHit.objects.create(
         application=application,
         item=item,
         recorded_by=actor,
-        evidence=required_text(evidence, "evidence", "情况及佐证"),
+        evidence=required_text(evidence, "evidence", _("情况及佐证")),
     )
     ENTRY.note(application, actor=actor, comment=f"负面清单 {item}：{hit.evidence}")
     return hit
@@ -495,10 +504,10 @@ def entry_negative_override(*, application: EntryApplication, actor: User, comme
         has_capability(actor, Capability.OVERRIDE_NEGATIVE_LIST) and permissions.in_managing_chain(actor, application)
     )
     if not application.negative_hits.exists():
-        raise DomainError("没有负面清单命中情形，无需放行", field="comment")
-    reason = required_text(comment, "comment", "放行理由")
+        raise DomainError(_("没有负面清单命中情形，无需放行"), field="comment")
+    reason = required_text(comment, "comment", _("放行理由"))
     if len(reason) < 10:
-        raise DomainError("放行理由须具体说明（不少于 10 个字）", field="comment")
+        raise DomainError(_("放行理由须具体说明（不少于 10 个字）"), field="comment")
     application.negative_override_reason = reason
     application.negative_override_by = actor
     application.negative_override_at = timezone.now()
@@ -525,9 +534,9 @@ def entry_return(*, application: EntryApplication, actor: User, comment: str) ->
     application = ENTRY.lock(application)
     state = EntryState(application.state)
     if state not in _RETURN_TO:
-        raise TransitionNotAllowed(f"申请当前为“{state.label}”，不能退回")
+        raise TransitionNotAllowed(_("申请当前为“%(label)s”，不能退回") % {"label": state.label})
     require(_DECIDER[state](actor, application))
-    ENTRY.move(application, to=_RETURN_TO[state], actor=actor, comment=required_text(comment, "comment", "退回意见"))
+    ENTRY.move(application, to=_RETURN_TO[state], actor=actor, comment=required_text(comment, "comment", _("退回意见")))
     application.save(update_fields=["state", "updated_at"])
     return application
 
@@ -539,9 +548,9 @@ def entry_reject(*, application: EntryApplication, actor: User, comment: str) ->
     application = ENTRY.lock(application)
     state = EntryState(application.state)
     if state not in _DECIDER:
-        raise TransitionNotAllowed(f"申请当前为“{state.label}”，不能作未通过处理")
+        raise TransitionNotAllowed(_("申请当前为“%(label)s”，不能作未通过处理") % {"label": state.label})
     require(_DECIDER[state](actor, application))
-    application.closing_reason = required_text(comment, "comment", "未通过原因")
+    application.closing_reason = required_text(comment, "comment", _("未通过原因"))
     ENTRY.move(application, to=S.REJECTED, actor=actor, comment=application.closing_reason)
     application.save(update_fields=["state", "closing_reason", "updated_at"])
     facts_refresh_households([application.household_id])
@@ -553,7 +562,7 @@ def entry_withdraw(*, application: EntryApplication, actor: User, comment: str) 
     """The applicant withdraws before the village steps are over."""
     application = ENTRY.lock(application)
     require(permissions.can_withdraw(actor, application))
-    application.closing_reason = required_text(comment, "comment", "撤回原因")
+    application.closing_reason = required_text(comment, "comment", _("撤回原因"))
     ENTRY.move(application, to=S.WITHDRAWN, actor=actor, comment=application.closing_reason)
     application.save(update_fields=["state", "closing_reason", "updated_at"])
     facts_refresh_households([application.household_id])

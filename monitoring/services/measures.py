@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import has_capability
@@ -63,31 +64,38 @@ def measure_add(
     """Add a measure to an open subject; NR-MEAS-01 refuses linkage funds for original-channel benefits."""
     _require_measures_right(actor, subject)
     if subject.status not in OPEN_SUBJECT_STATUSES and not queues.helping_again(subject):
-        raise DomainError(f"监测对象状态为“{subject.get_status_display()}”，不能新增措施", field="subject")
+        raise DomainError(
+            _("监测对象状态为“%(status)s”，不能新增措施") % {"status": subject.get_status_display()}, field="subject"
+        )
     if measure_type not in MeasureType.values:
-        raise DomainError("请选择措施类型", field="measure_type")
+        raise DomainError(_("请选择措施类型"), field="measure_type")
     allowed = MEASURE_SUBTYPES.get(measure_type, {})
     if subtype and subtype not in allowed:
-        raise DomainError(f"“{MeasureType(measure_type).label}”下没有“{subtype}”这项措施", field="subtype")
+        raise DomainError(
+            _("“%(label)s”下没有“%(subtype)s”这项措施")
+            % {"label": MeasureType(measure_type).label, "subtype": subtype},
+            field="subtype",
+        )
     if allowed and not subtype:
-        raise DomainError("请选择具体措施", field="subtype")
+        raise DomainError(_("请选择具体措施"), field="subtype")
     if timing not in MeasureTiming.values:
-        raise DomainError("请选择措施性质（预防性/事后帮扶）", field="timing")
+        raise DomainError(_("请选择措施性质（预防性/事后帮扶）"), field="timing")
     if funding_source not in MeasureFunding.values:
-        raise DomainError("请选择资金来源", field="funding_source")
+        raise DomainError(_("请选择资金来源"), field="funding_source")
     if responsible_department not in Department.values:
-        raise DomainError("请选择责任部门", field="responsible_department")
+        raise DomainError(_("请选择责任部门"), field="responsible_department")
     if not rules.linkage_fund_allowed(funding_source, subtype):
         raise DomainError(
-            f"“{allowed.get(subtype, subtype)}”须从原渠道解决，不能使用衔接资金（宁财（农）发〔2021〕268号）",
+            _("“%(get)s”须从原渠道解决，不能使用衔接资金（宁财（农）发〔2021〕268号）")
+            % {"get": allowed.get(subtype, subtype)},
             field="funding_source",
         )
     if started_on > timezone.localdate() + datetime.timedelta(days=366):
-        raise DomainError("开始日期不合理", field="started_on")
+        raise DomainError(_("开始日期不合理"), field="started_on")
     if amount_yuan is not None and amount_yuan < 0:
-        raise DomainError("金额不能为负数", field="amount_yuan")
+        raise DomainError(_("金额不能为负数"), field="amount_yuan")
     if not description.strip():
-        raise DomainError("请填写措施内容", field="description")
+        raise DomainError(_("请填写措施内容"), field="description")
     return AssistanceMeasure.objects.create(
         subject=subject,
         measure_type=measure_type,
@@ -112,11 +120,14 @@ def measure_update_status(
     measure = AssistanceMeasure.objects.select_for_update().get(pk=measure.pk)
     current = MeasureStatus(measure.status)
     if status not in MeasureStatus.values or MeasureStatus(status) not in MEASURE_TRANSITIONS[current]:
-        raise DomainError(f"措施当前为“{current.label}”，不能改为“{status}”", field="status")
+        raise DomainError(
+            _("措施当前为“%(label)s”，不能改为“%(status)s”") % {"label": current.label, "status": status},
+            field="status",
+        )
     if status in (MeasureStatus.DELIVERED, MeasureStatus.STOPPED, MeasureStatus.ADJUSTED) and not outcome_note.strip():
-        raise DomainError("请填写帮扶成效或调整、停止的原因", field="outcome_note")
+        raise DomainError(_("请填写帮扶成效或调整、停止的原因"), field="outcome_note")
     if ended_on is not None and ended_on < measure.started_on:
-        raise DomainError("结束日期不能早于开始日期", field="ended_on")
+        raise DomainError(_("结束日期不能早于开始日期"), field="ended_on")
     measure.status = status
     measure.outcome_note = outcome_note.strip()
     if ended_on is not None:

@@ -6,6 +6,7 @@ import datetime
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import DomainError, required_text
@@ -34,17 +35,18 @@ def democratic_review_record(
     """Write the review of ``case``. It is held between ``since`` (the day the case began, named ``since_label``
     in the refusal) and today; the counts must add up: representatives and votes among those present."""
     if body not in ReviewBody.values:
-        raise DomainError("请选择评议组织", field="body")
+        raise DomainError(_("请选择评议组织"), field="body")
     if held_on > timezone.localdate() or held_on < since:
-        raise DomainError(f"评议日期须在{since_label}与今天之间", field="held_on")
-    attendees = required_text(attendees, "attendees", "参会人员及身份")
+        raise DomainError(_("评议日期须在%(since_label)s与今天之间") % {"since_label": since_label}, field="held_on")
+    attendees = required_text(attendees, "attendees", _("参会人员及身份"))
     if participants_count <= 0:
-        raise DomainError("参会人数须大于 0", field="participants_count")
+        raise DomainError(_("参会人数须大于 0"), field="participants_count")
     if representatives_present > participants_count:
-        raise DomainError("到会村民代表数不能多于参会人数", field="representatives_present")
+        raise DomainError(_("到会村民代表数不能多于参会人数"), field="representatives_present")
     if votes_for + votes_against > participants_count:
         raise DomainError(
-            f"赞成票与反对票之和（{votes_for + votes_against}）不能多于参会人数（{participants_count}）",
+            _("赞成票与反对票之和（%(value)s）不能多于参会人数（%(participants_count)s）")
+            % {"value": votes_for + votes_against, "participants_count": participants_count},
             field="votes_for",
         )
     review = DemocraticReview(

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import DomainError, TransitionNotAllowed, required_text
@@ -52,28 +53,28 @@ class AssetInput:
 
 
 def _validate(project: Project, data: AssetInput) -> None:
-    required_text(data.name, "name", "资产名称")
-    required_text(data.owner_name, "owner_name", "所有权人")
+    required_text(data.name, "name", _("资产名称"))
+    required_text(data.owner_name, "owner_name", _("所有权人"))
     if data.asset_class not in AssetClass.values:
-        raise DomainError("请选择资产类别", field="asset_class")
+        raise DomainError(_("请选择资产类别"), field="asset_class")
     if data.nature not in AssetNature.values:
-        raise DomainError("请选择资产性质", field="nature")
+        raise DomainError(_("请选择资产性质"), field="nature")
     if data.owner_kind not in AssetOwnerKind.values:
-        raise DomainError("请选择所有权人类型", field="owner_kind")
+        raise DomainError(_("请选择所有权人类型"), field="owner_kind")
     if data.operating_mode and data.operating_mode not in OperatingMode.values:
-        raise DomainError("经营方式不存在", field="operating_mode")
+        raise DomainError(_("经营方式不存在"), field="operating_mode")
     if data.area.level not in (AreaLevel.TOWNSHIP, AreaLevel.VILLAGE):
-        raise DomainError("资产所在地须具体到乡镇或村", field="area")
+        raise DomainError(_("资产所在地须具体到乡镇或村"), field="area")
     if not same_county(data.area.code, project.area.code):
-        raise DomainError("资产所在地须在项目所在县", field="area")
+        raise DomainError(_("资产所在地须在项目所在县"), field="area")
     if data.value < 0:
-        raise DomainError("资产价值不能为负数", field="value")
+        raise DomainError(_("资产价值不能为负数"), field="value")
     if data.transferred_on > timezone.localdate():
-        raise DomainError("移交日期不能晚于今天", field="transferred_on")
+        raise DomainError(_("移交日期不能晚于今天"), field="transferred_on")
     if not rules.custodian_ok(public_welfare=data.nature == AssetNature.PUBLIC_WELFARE, custodian=data.custodian):
-        raise DomainError("公益性资产须明确管护责任人（管护主体）", field="custodian")
+        raise DomainError(_("公益性资产须明确管护责任人（管护主体）"), field="custodian")
     if data.nature == AssetNature.OPERATING and not data.operating_mode:
-        raise DomainError("经营性资产请填写经营方式（承包、托管、租赁、合作或独资）", field="operating_mode")
+        raise DomainError(_("经营性资产请填写经营方式（承包、托管、租赁、合作或独资）"), field="operating_mode")
 
 
 @transaction.atomic
@@ -83,7 +84,9 @@ def asset_register(*, project: Project, actor: User, data: AssetInput) -> Projec
     project = Project.objects.select_for_update(of=("self",)).select_related("area").get(pk=project.pk)
     require(permissions.can_manage_assets(actor, project.area.code))
     if project.status not in REGISTRABLE:
-        raise TransitionNotAllowed(f"项目当前为“{project.get_status_display()}”，完工验收后方可登记资产")
+        raise TransitionNotAllowed(
+            _("项目当前为“%(status)s”，完工验收后方可登记资产") % {"status": project.get_status_display()}
+        )
     _validate(project, data)
     # As for project codes: the asset code carries the pk, known only after the insert.
     asset = ProjectAsset.objects.create(
@@ -119,13 +122,13 @@ def asset_update_operation(
     """运营管护: the asset's state (in use, idle, damaged, disposed), custodian and operator."""
     asset = _lock_asset(asset, actor)
     if asset.status == AssetStatus.DISPOSED:
-        raise TransitionNotAllowed("资产已处置，不能再变更")
+        raise TransitionNotAllowed(_("资产已处置，不能再变更"))
     if status not in AssetStatus.values:
-        raise DomainError("请选择资产状态", field="status")
+        raise DomainError(_("请选择资产状态"), field="status")
     if operating_mode and operating_mode not in OperatingMode.values:
-        raise DomainError("经营方式不存在", field="operating_mode")
+        raise DomainError(_("经营方式不存在"), field="operating_mode")
     if not rules.custodian_ok(public_welfare=asset.nature == AssetNature.PUBLIC_WELFARE, custodian=custodian):
-        raise DomainError("公益性资产须明确管护责任人（管护主体）", field="custodian")
+        raise DomainError(_("公益性资产须明确管护责任人（管护主体）"), field="custodian")
     asset.status = status
     asset.custodian = custodian.strip()
     asset.operating_mode = operating_mode
@@ -141,13 +144,13 @@ def income_record(
     """资产收益: income an asset earned in a period (e.g. "2026" or "2026-H1")."""
     asset = _lock_asset(asset, actor)
     if asset.status == AssetStatus.DISPOSED:
-        raise TransitionNotAllowed("资产已处置，不能再登记收益")
+        raise TransitionNotAllowed(_("资产已处置，不能再登记收益"))
     if amount <= 0:
-        raise DomainError("收益金额须大于 0", field="amount")
+        raise DomainError(_("收益金额须大于 0"), field="amount")
     if received_on > timezone.localdate():
-        raise DomainError("到账日期不能晚于今天", field="received_on")
+        raise DomainError(_("到账日期不能晚于今天"), field="received_on")
     return AssetIncome.objects.create(
-        asset=asset, period=required_text(period, "period", "收益期间"), amount=amount, received_on=received_on
+        asset=asset, period=required_text(period, "period", _("收益期间")), amount=amount, received_on=received_on
     )
 
 
@@ -174,23 +177,24 @@ def distribution_record(
     income = AssetIncome.objects.select_for_update(of=("self",)).select_related("asset__area").get(pk=income.pk)
     require(permissions.can_manage_assets(actor, income.asset.area.code))
     if use not in IncomeUse.values:
-        raise DomainError("请选择收益用途", field="use")
+        raise DomainError(_("请选择收益用途"), field="use")
     if amount <= 0:
-        raise DomainError("分配金额须大于 0", field="amount")
+        raise DomainError(_("分配金额须大于 0"), field="amount")
     if paid_on < income.received_on:
-        raise DomainError("发放日期不能早于收益到账日期", field="paid_on")
+        raise DomainError(_("发放日期不能早于收益到账日期"), field="paid_on")
     if paid_on > timezone.localdate():
-        raise DomainError("发放日期不能晚于今天", field="paid_on")
+        raise DomainError(_("发放日期不能晚于今天"), field="paid_on")
     left = undistributed(income)
     if amount > left:
-        raise DomainError(f"分配金额超过该笔收益的未分配余额 {left} 元", field="amount")
+        raise DomainError(_("分配金额超过该笔收益的未分配余额 %(left)s 元") % {"left": left}, field="amount")
     if household is not None:
         require(Household.objects.visible_to(actor).filter(pk=household.pk).exists())
         if not same_county(household.managing_area.code, income.asset.area.code):
-            raise DomainError("受益农户须在资产所在县", field="household")
+            raise DomainError(_("受益农户须在资产所在县"), field="household")
     if not rules.distribution_labour_ok(to_household=household is not None, labour_based=labour_based):
         raise DomainError(
-            "收益分配到户须通过设置公益岗位、参加村内项目建设等劳动报酬方式发放，严禁简单发钱发物", field="labour_based"
+            _("收益分配到户须通过设置公益岗位、参加村内项目建设等劳动报酬方式发放，严禁简单发钱发物"),
+            field="labour_based",
         )
     return AssetDistribution.objects.create(
         income=income,

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import DomainError, TransitionNotAllowed, required_text
@@ -85,7 +86,9 @@ def _notice_has_run(project: Project, to: str) -> None:
         posted = project.disclosures.filter(stage=notice).first()
         # The last day of a notice is still notice time (objections may come in): the next step waits for the day after.
         if posted is None or posted.ends_on >= timezone.localdate():
-            raise DomainError(f"请先完成“{notice.label}”（公示期满后方可办理下一步）", field="notice")
+            raise DomainError(
+                _("请先完成“%(label)s”（公示期满后方可办理下一步）") % {"label": notice.label}, field="notice"
+            )
 
 
 PROJECT: Final = Workflow(
@@ -109,9 +112,11 @@ def _check_category(category: ProjectCategory) -> None:
     if not rules.category_allowed(banned=category.banned, is_leaf=is_leaf):
         if category.banned:
             raise DomainError(
-                f"“{category.name}”属于禁止入库的项目类型（宁乡振发〔2021〕34号：美化、绿化、亮化等）", field="category"
+                _("“%(name)s”属于禁止入库的项目类型（宁乡振发〔2021〕34号：美化、绿化、亮化等）")
+                % {"name": category.name},
+                field="category",
             )
-        raise DomainError(f"请选择“{category.name}”下的具体类别", field="category")
+        raise DomainError(_("请选择“%(name)s”下的具体类别") % {"name": category.name}, field="category")
 
 
 @dataclass(frozen=True)
@@ -136,32 +141,34 @@ class ProjectInput:
 
 
 def _validate(data: ProjectInput) -> None:
-    required_text(data.name, "name", "项目名称")
-    required_text(data.implementing_unit, "implementing_unit", "实施单位")
-    required_text(data.content, "content", "建设内容")
+    required_text(data.name, "name", _("项目名称"))
+    required_text(data.implementing_unit, "implementing_unit", _("实施单位"))
+    required_text(data.content, "content", _("建设内容"))
     # SPEC §8.3 P-1: the location goes down to township and village (001 L312); a county is not a project site.
     if data.area.level not in (AreaLevel.TOWNSHIP, AreaLevel.VILLAGE):
-        raise DomainError("建设地点须具体到乡镇或村（宁乡振发〔2021〕34号）", field="area")
+        raise DomainError(_("建设地点须具体到乡镇或村（宁乡振发〔2021〕34号）"), field="area")
     if data.planned_end < data.planned_start:
-        raise DomainError("计划完工不能早于计划开工", field="planned_end")
+        raise DomainError(_("计划完工不能早于计划开工"), field="planned_end")
     # 2021 opens the transition period (NR-POL-01); five years ahead covers the library's five-year plans (SPEC §8.1).
     if not 2021 <= data.year <= timezone.localdate().year + 5:
-        raise DomainError(f"项目年度 {data.year} 不合理", field="year")
+        raise DomainError(_("项目年度 %(year)s 不合理") % {"year": data.year}, field="year")
     _check_category(data.category)
     if not data.fundings:
-        raise DomainError("请至少填写一项资金来源和计划投资", field="fundings")
+        raise DomainError(_("请至少填写一项资金来源和计划投资"), field="fundings")
     sources = [source for source, _amount in data.fundings]
     # Mirrors projects_one_row_per_source, to name the field instead of failing with an IntegrityError.
     if len(set(sources)) != len(sources):
-        raise DomainError("同一资金来源只能填写一行", field="fundings")
+        raise DomainError(_("同一资金来源只能填写一行"), field="fundings")
     for source, amount in data.fundings:
         if source not in FundingSource.values:
-            raise DomainError(f"资金来源“{source}”不存在", field="fundings")
+            raise DomainError(_("资金来源“%(source)s”不存在") % {"source": source}, field="fundings")
         if amount <= 0:
-            raise DomainError(f"“{FundingSource(source).label}”的计划投资须大于 0", field="fundings")
+            raise DomainError(
+                _("“%(label)s”的计划投资须大于 0") % {"label": FundingSource(source).label}, field="fundings"
+            )
     # Mirrors the projects_posts constraint, for the message; the 15 % share of NR-PRJ-07 is checked at entry.
     if data.posts_for_groups > data.work_relief_posts:
-        raise DomainError("吸纳三类人员的岗位数不能超过用工岗位总数", field="posts_for_groups")
+        raise DomainError(_("吸纳三类人员的岗位数不能超过用工岗位总数"), field="posts_for_groups")
 
 
 @transaction.atomic
@@ -202,7 +209,7 @@ def _editable(project: Project, actor: User) -> Project:
     project = PROJECT.lock(project)
     require(permissions.can_edit(actor, project))
     if project.status not in EDITABLE:
-        raise TransitionNotAllowed(f"项目已{project.get_status_display()}，不能再修改申报内容")
+        raise TransitionNotAllowed(_("项目已%(status)s，不能再修改申报内容") % {"status": project.get_status_display()})
     return project
 
 
@@ -214,7 +221,7 @@ def project_update(*, project: Project, actor: User, data: ProjectInput) -> Proj
     require(permissions.can_propose(actor, data.area.code) or permissions.can_approve_as_county(actor, project))
     # The project stays in its county's library (SPEC §8.1): its code carries the county's prefix.
     if not same_county(data.area.code, project.area.code):
-        raise DomainError("建设地点须在项目所在县", field="area")
+        raise DomainError(_("建设地点须在项目所在县"), field="area")
     _validate(data)
     for field in (
         "name", "implementing_unit", "responsible_unit", "content",
@@ -256,8 +263,8 @@ def target_add(
     project = _editable(project, actor)
     return PerformanceTarget.objects.create(
         project=project,
-        indicator=required_text(indicator, "indicator", "绩效指标"),
-        target_value=required_text(target_value, "target_value", "目标值"),
+        indicator=required_text(indicator, "indicator", _("绩效指标")),
+        target_value=required_text(target_value, "target_value", _("目标值")),
         unit=unit.strip(),
     )
 
@@ -273,13 +280,13 @@ def beneficiary_add(
     require(Household.objects.visible_to(actor).filter(pk=household.pk).exists())
     # A county's library serves its own households (SPEC §8.5); another county's cannot be counted here.
     if not same_county(household.managing_area.code, project.area.code):
-        raise DomainError("受益农户须在项目所在县", field="household")
+        raise DomainError(_("受益农户须在项目所在县"), field="household")
     if linkage_mode not in LinkageMode.values:
-        raise DomainError("请选择利益联结方式", field="linkage_mode")
+        raise DomainError(_("请选择利益联结方式"), field="linkage_mode")
     if expected_income < 0:
-        raise DomainError("预计增收不能为负数", field="expected_income")
+        raise DomainError(_("预计增收不能为负数"), field="expected_income")
     if project.beneficiaries.filter(household=household).exists():
-        raise DomainError(f"{household}已是该项目的受益农户", field="household")
+        raise DomainError(_("%(household)s已是该项目的受益农户") % {"household": household}, field="household")
     return ProjectBeneficiary.objects.create(
         project=project, household=household, linkage_mode=linkage_mode, expected_income=expected_income
     )
@@ -294,19 +301,19 @@ def project_notice_post(
     project = PROJECT.lock(project)
     stage = NOTICE_OF.get(ProjectStatus(project.status))
     if stage is None:
-        raise TransitionNotAllowed(f"项目当前为“{project.get_status_display()}”，无需公示")
+        raise TransitionNotAllowed(_("项目当前为“%(status)s”，无需公示") % {"status": project.get_status_display()})
     require(permissions.can_post_notice(actor, project, stage))
     # A setting, not a constant: the sources leave 三公示一公告 undefined, so its period is a design default
     # (SPEC §15 C-26: ``notice.project_days`` = 7).
     min_days = policy.notice_days(project.area.code, on=timezone.localdate())
     if not notice_long_enough(starts_on, ends_on, min_days):
-        raise DomainError(f"公示期不少于 {min_days} 天", field="ends_on")
+        raise DomainError(_("公示期不少于 %(min_days)s 天") % {"min_days": min_days}, field="ends_on")
     if project.disclosures.filter(stage=stage).exists():
-        raise DomainError(f"“{stage.label}”已张贴", field="stage")
+        raise DomainError(_("“%(label)s”已张贴") % {"label": stage.label}, field="stage")
     return ProjectDisclosure.objects.create(
         project=project,
         stage=stage,
-        places=required_text(places, "places", "公示地点"),
+        places=required_text(places, "places", _("公示地点")),
         starts_on=starts_on,
         ends_on=ends_on,
         posted_by=actor,
@@ -344,7 +351,7 @@ def project_enter_library(*, project: Project, actor: User, comment: str = "") -
     # Checked again at entry: the class may have been banned or split since the proposal (NR-PRJ-04, SPEC §8.2).
     _check_category(project.category)
     if not rules.has_performance_targets(project.targets.count()):
-        raise DomainError("未设置绩效目标的项目不得纳入项目库（宁乡振发〔2021〕34号）", field="targets")
+        raise DomainError(_("未设置绩效目标的项目不得纳入项目库（宁乡振发〔2021〕34号）"), field="targets")
     # Declared by the proposer or implied by the class, so an undeclared business-entity project meets NR-PRJ-03 too.
     required = project.benefits_business_entity or project.category.requires_benefit_linkage
     # Exited households as of today: the 脱贫户 flag still open (valid_to unset).
@@ -353,7 +360,7 @@ def project_enter_library(*, project: Project, actor: User, comment: str = "") -
     ).count()
     if not rules.benefit_linkage_ok(required=required, exited_beneficiaries=exited):
         raise DomainError(
-            "扶持新型经营主体的项目须与脱贫户建立紧密的利益联结（请登记受益脱贫户）", field="beneficiaries"
+            _("扶持新型经营主体的项目须与脱贫户建立紧密的利益联结（请登记受益脱贫户）"), field="beneficiaries"
         )
     # NR-PRJ-07/08 gate entry: afterwards the file is frozen, and the posts and pay could no longer be corrected.
     if project.is_work_relief:
@@ -380,18 +387,28 @@ def _check_work_relief(project: Project) -> None:
     min_pct = Decimal(str(parameter("project.work_relief_min_pct", area_code=project.area.code, on=today)))
     # Without posts the share test has no whole and would fail with a meaningless ratio; ask for the posts instead.
     if project.work_relief_posts <= 0:
-        raise DomainError("以工代赈项目请填写用工岗位数", field="work_relief_posts")
+        raise DomainError(_("以工代赈项目请填写用工岗位数"), field="work_relief_posts")
     if not rules.work_relief_posts_ok(project.posts_for_groups, project.work_relief_posts, min_pct=min_pct):
         raise DomainError(
-            f"以工代赈项目吸纳三类人员的岗位不少于岗位总数的 {min_pct}%（现为 {project.posts_for_groups}/"
-            f"{project.work_relief_posts}）",
+            _(
+                "以工代赈项目吸纳三类人员的岗位不少于岗位总数的 %(min_pct)s%%（现为 "
+                "%(posts_for_groups)s/%(work_relief_posts)s）"
+            )
+            % {
+                "min_pct": min_pct,
+                "posts_for_groups": project.posts_for_groups,
+                "work_relief_posts": project.work_relief_posts,
+            },
             field="posts_for_groups",
         )
     fiscal = fiscal_funds(project)
     if not rules.work_relief_pay_ok(project.labour_pay, fiscal, min_pct=min_pct):
         raise DomainError(
-            f"以工代赈项目劳务报酬不低于财政资金的 {min_pct}%"
-            f"（财政资金 {fiscal} 元，劳务报酬 {project.labour_pay} 元）",
+            _(
+                "以工代赈项目劳务报酬不低于财政资金的 %(min_pct)s%%（财政资金 "
+                "%(fiscal)s 元，劳务报酬 %(labour_pay)s 元）"
+            )
+            % {"min_pct": min_pct, "fiscal": fiscal, "labour_pay": project.labour_pay},
             field="labour_pay",
         )
 
@@ -404,7 +421,7 @@ def project_transfer_assets(*, project: Project, actor: User, comment: str = "")
     PROJECT.allowed(project, P.ASSETS_TRANSFERRED)
     # P-12's gate: the transfer closes the project, and no asset can be registered afterwards (REGISTRABLE).
     if not project.assets.exists():
-        raise DomainError("请先登记项目形成的资产（资产名称、类别、性质、所有权人、管护责任人）", field="assets")
+        raise DomainError(_("请先登记项目形成的资产（资产名称、类别、性质、所有权人、管护责任人）"), field="assets")
     PROJECT.move(project, to=P.ASSETS_TRANSFERRED, actor=actor, comment=comment or "资产已登记移交")
     project.save(update_fields=["status", "updated_at"])
     return project
@@ -417,7 +434,7 @@ def project_approve_implementation(*, project: Project, actor: User, plan: str) 
     require(permissions.can_approve_as_county(actor, project))
     PROJECT.allowed(project, P.APPROVED_FOR_IMPLEMENTATION)
     # Required: P-7's gate is the implementation and payment plan (003 L1492); payments open after it.
-    project.implementation_plan = required_text(plan, "plan", "实施方案和资金支付计划")
+    project.implementation_plan = required_text(plan, "plan", _("实施方案和资金支付计划"))
     PROJECT.move(project, to=P.APPROVED_FOR_IMPLEMENTATION, actor=actor, comment="批复实施方案")
     project.save(update_fields=["status", "implementation_plan", "updated_at"])
     return project
@@ -430,9 +447,9 @@ def project_accept(*, project: Project, actor: User, accepted_on: datetime.date,
     require(permissions.can_approve_as_county(actor, project))
     PROJECT.allowed(project, P.ACCEPTED)
     if accepted_on > timezone.localdate():
-        raise DomainError("验收日期不能晚于今天", field="accepted_on")
+        raise DomainError(_("验收日期不能晚于今天"), field="accepted_on")
     project.accepted_on = accepted_on
-    PROJECT.move(project, to=P.ACCEPTED, actor=actor, comment=required_text(comment, "comment", "验收意见"))
+    PROJECT.move(project, to=P.ACCEPTED, actor=actor, comment=required_text(comment, "comment", _("验收意见")))
     project.save(update_fields=["status", "accepted_on", "updated_at"])
     return project
 
@@ -447,11 +464,11 @@ def project_evaluate(*, project: Project, actor: User, evaluation: str, actuals:
     # Every target needs its actual value: P-11 weighs the results against the targets set for entry (NR-PRJ-01).
     missing = [t.indicator for t in targets if not (actuals.get(t.pk) or "").strip()]
     if missing:
-        raise DomainError(f"请填写绩效指标的完成值：{'、'.join(missing)}", field="actuals")
+        raise DomainError(_("请填写绩效指标的完成值：%(join)s") % {"join": "、".join(missing)}, field="actuals")
     for target in targets:
         target.actual_value = actuals[target.pk].strip()
         target.save(update_fields=["actual_value"])
-    project.evaluation = required_text(evaluation, "evaluation", "绩效评价结论")
+    project.evaluation = required_text(evaluation, "evaluation", _("绩效评价结论"))
     PROJECT.move(project, to=P.EVALUATED, actor=actor, comment=project.evaluation)
     project.save(update_fields=["status", "evaluation", "updated_at"])
     return project
@@ -473,7 +490,7 @@ def _close(to: ProjectStatus, label: str) -> Callable[..., Project]:
         )
         require(right)
         # Every side exit needs a reason (STYLE rule 6): the proposer reads it, and the trail keeps it.
-        project.closing_reason = required_text(comment, "comment", f"{label}原因")
+        project.closing_reason = required_text(comment, "comment", _("%(label)s原因") % {"label": label})
         PROJECT.move(project, to=to, actor=actor, comment=project.closing_reason)
         project.save(update_fields=["status", "closing_reason", "updated_at"])
         return project

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import has_capability
@@ -45,14 +46,16 @@ def campaign_open(
         raise PermissionDenied
     name = (name or "").strip()
     if not name:
-        raise DomainError("请填写排查名称", field="name")
+        raise DomainError(_("请填写排查名称"), field="name")
     if ends_on < starts_on:
-        raise DomainError("结束日期不能早于开始日期", field="ends_on")
+        raise DomainError(_("结束日期不能早于开始日期"), field="ends_on")
     all_townships = list(AdminArea.objects.filter(parent=county, level=AreaLevel.TOWNSHIP, valid_to__isnull=True))
     chosen = townships or all_townships
     outside = [t.name for t in chosen if t not in all_townships]
     if outside:
-        raise DomainError(f"{'、'.join(outside)}不是{county.name}的乡镇", field="townships")
+        raise DomainError(
+            _("%(join)s不是%(name)s的乡镇") % {"join": "、".join(outside), "name": county.name}, field="townships"
+        )
     run = sweep_start(county=county, kind=kind, actor=actor)
     campaign = Campaign.objects.create(
         county=county, kind=kind, name=name, starts_on=starts_on, ends_on=ends_on, run=run, opened_by=actor
@@ -80,9 +83,9 @@ def campaign_open(
 
 def _open_campaign(part: CampaignPart) -> None:
     if part.campaign.status != CampaignStatus.OPEN:
-        raise TransitionNotAllowed("排查活动已结束")
+        raise TransitionNotAllowed(_("排查活动已结束"))
     if part.signed_at is not None:
-        raise TransitionNotAllowed(f"{part.area.name}已签收，不能再修改；如需更正请联系上级退回")
+        raise TransitionNotAllowed(_("%(name)s已签收，不能再修改；如需更正请联系上级退回") % {"name": part.area.name})
 
 
 @transaction.atomic
@@ -101,10 +104,10 @@ def checklist_answer(
         raise PermissionDenied
     _open_campaign(item.part)
     if answer not in ChecklistAnswer.values:
-        raise DomainError("请选择“是”“否”或“不适用”", field="answer")
+        raise DomainError(_("请选择“是”“否”或“不适用”"), field="answer")
     note = (note or "").strip()
     if answer == ChecklistAnswer.NO and not note:
-        raise DomainError(f"“{item.question}”答“否”时请说明存在的问题", field="note")
+        raise DomainError(_("“%(question)s”答“否”时请说明存在的问题") % {"question": item.question}, field="note")
     item.answer, item.note = answer, note
     item.answered_by, item.answered_at = actor, timezone.now()
     if evidence is not None:
@@ -151,12 +154,14 @@ def campaign_part_sign(*, part: CampaignPart, actor: User, note: str = "") -> Ca
         waiting = part.villages.filter(signed_at__isnull=True).select_related("area")
         if allowed and waiting.exists():
             names = "、".join(v.area.name for v in waiting[:5])
-            raise DomainError(f"还有 {waiting.count()} 个村未签收（{names}…）", field="part")
+            raise DomainError(
+                _("还有 %(count)s 个村未签收（%(names)s…）") % {"count": waiting.count(), "names": names}, field="part"
+            )
     else:
         allowed = has_capability(actor, Capability.SUBMIT_RECTIFICATION) and in_territory(actor, part.area.code)
         unanswered = part.items.filter(answer="").count()
         if allowed and unanswered:
-            raise DomainError(f"还有 {unanswered} 项核查事项未填报", field="part")
+            raise DomainError(_("还有 %(unanswered)s 项核查事项未填报") % {"unanswered": unanswered}, field="part")
     if not allowed:
         raise PermissionDenied
     part.signed_by, part.signed_at, part.note = actor, timezone.now(), (note or "").strip()
@@ -172,13 +177,13 @@ def campaign_close(*, campaign: Campaign, actor: User, note: str = "") -> Campai
     if not permissions.can_verify_area(actor, campaign.county):
         raise PermissionDenied
     if campaign.status != CampaignStatus.OPEN:
-        raise TransitionNotAllowed("排查活动已结束")
+        raise TransitionNotAllowed(_("排查活动已结束"))
     waiting = campaign.parts.filter(area__level=AreaLevel.TOWNSHIP, signed_at__isnull=True).select_related("area")
     if waiting.exists():
         names = "、".join(part.area.name for part in waiting)
-        raise DomainError(f"还有乡镇未签收：{names}", field="campaign")
+        raise DomainError(_("还有乡镇未签收：%(names)s") % {"names": names}, field="campaign")
     if campaign.run is not None and campaign.run.status != RunStatus.DONE:
-        raise DomainError("自动排查尚未完成", field="campaign")
+        raise DomainError(_("自动排查尚未完成"), field="campaign")
     campaign.status = CampaignStatus.CLOSED
     campaign.signed_by, campaign.signed_at = actor, timezone.now()
     campaign.save(update_fields=["status", "signed_by", "signed_at"])

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import DomainError, TransitionNotAllowed, required_text
@@ -82,11 +83,15 @@ def problem_assign(
     """交办: name the responsible unit and person, optionally a new deadline (SPEC §7.5 owner unit, deadline)."""
     problem = PROBLEM.lock(problem)
     require(permissions.can_verify(actor, problem))
-    unit = required_text(unit, "unit", "责任单位")
+    unit = required_text(unit, "unit", _("责任单位"))
     if person is not None and not permissions.can_work_on(person, problem):
-        raise DomainError(f"“{person}”不能办理{problem.area.name}的整改（不在其辖区或没有整改权限）", field="person")
+        raise DomainError(
+            _("“%(person)s”不能办理%(name)s的整改（不在其辖区或没有整改权限）")
+            % {"person": person, "name": problem.area.name},
+            field="person",
+        )
     if deadline is not None and deadline < timezone.localdate():
-        raise DomainError("整改期限不能早于今天", field="deadline")
+        raise DomainError(_("整改期限不能早于今天"), field="deadline")
     PROBLEM.move(problem, to=P.ASSIGNED, actor=actor, comment=comment or f"交办{unit}")
     problem.responsible_unit, problem.responsible_person = unit, person
     if deadline is not None:
@@ -114,7 +119,7 @@ def problem_submit(
     """整改完成，提交核验: the measures taken and the evidence (no paper rectification, 003 L918)."""
     problem = PROBLEM.lock(problem)
     require(permissions.can_work_on(actor, problem))
-    problem.measures_taken = required_text(measures_taken, "measures_taken", "整改措施及成效")
+    problem.measures_taken = required_text(measures_taken, "measures_taken", _("整改措施及成效"))
     PROBLEM.move(problem, to=P.SUBMITTED, actor=actor, comment=problem.measures_taken, attachment=evidence)
     problem.submitted_at = timezone.now()
     problem.save(update_fields=["status", "measures_taken", "submitted_at", "updated_at"])
@@ -130,7 +135,7 @@ def problem_return(*, problem: Problem, actor: User, comment: str) -> Problem:
     """Not good enough: back to the unit with the reason."""
     problem = PROBLEM.lock(problem)
     require(permissions.can_verify(actor, problem))
-    PROBLEM.move(problem, to=P.RETURNED, actor=actor, comment=required_text(comment, "comment", "退回原因"))
+    PROBLEM.move(problem, to=P.RETURNED, actor=actor, comment=required_text(comment, "comment", _("退回原因")))
     problem.save(update_fields=["status", "updated_at"])
     _tell(problem, recipients=[e.actor for e in problem.events.filter(to_status=P.SUBMITTED)], title="整改被退回",
           actor=actor)  # fmt: skip
@@ -158,12 +163,12 @@ def problem_close(*, problem: Problem, actor: User, comment: str, evidence: Uplo
     last sweep no longer detected. An automatic rule must no longer find the subject."""
     problem = PROBLEM.lock(problem)
     require(permissions.can_verify(actor, problem))
-    comment = required_text(comment, "comment", "核验意见")
+    comment = required_text(comment, "comment", _("核验意见"))
     if problem.status != P.SUBMITTED and problem.no_longer_detected_on is None:
-        raise TransitionNotAllowed("整改尚未提交核验：只有提交后、或最近一次排查已不再检出的问题才能销号")
+        raise TransitionNotAllowed(_("整改尚未提交核验：只有提交后、或最近一次排查已不再检出的问题才能销号"))
     today = timezone.localdate()
     if still_detected(problem, on=today):
-        raise DomainError("按规则核查，该问题仍然存在，不能销号：请继续整改", field="comment")
+        raise DomainError(_("按规则核查，该问题仍然存在，不能销号：请继续整改"), field="comment")
     PROBLEM.move(problem, to=P.CLOSED, actor=actor, comment=comment, attachment=evidence)
     problem.closed_at, problem.closed_by = timezone.now(), actor
     problem.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])

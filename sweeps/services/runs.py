@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import has_capability
@@ -354,18 +355,20 @@ def sweep_start(*, county: AdminArea, kind: str, actor: User | None = None) -> S
         if not AdminArea.objects.visible_to(actor).filter(pk=county.pk).exists():
             raise PermissionDenied
     if county.level != AreaLevel.COUNTY:
-        raise DomainError(f"“{county.name}”不是县级区划，排查以县为单位发起", field="county")
+        raise DomainError(_("“%(name)s”不是县级区划，排查以县为单位发起") % {"name": county.name}, field="county")
     if kind not in SweepKind.values:
-        raise DomainError("请选择排查类型", field="kind")
+        raise DomainError(_("请选择排查类型"), field="kind")
     county = AdminArea.objects.select_for_update().get(pk=county.pk)  # one start at a time per county
     busy = SweepRun.objects.filter(county=county, status__in=[RunStatus.PENDING, RunStatus.RUNNING]).first()
     if busy is not None:
         raise DomainError(
-            f"{county.name}已有一次排查正在进行（{busy.started_at:%Y-%m-%d %H:%M} 开始），请等待完成", field="kind"
+            _("%(name)s已有一次排查正在进行（%(started_at)s 开始），请等待完成")
+            % {"name": county.name, "started_at": format(busy.started_at, "%Y-%m-%d %H:%M")},
+            field="kind",
         )
     townships = list(AdminArea.objects.filter(parent=county, level=AreaLevel.TOWNSHIP, valid_to__isnull=True))
     if not townships:
-        raise DomainError(f"{county.name}下没有乡镇", field="county")
+        raise DomainError(_("%(name)s下没有乡镇") % {"name": county.name}, field="county")
     run = SweepRun.objects.create(
         kind=kind,
         county=county,
