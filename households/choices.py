@@ -296,6 +296,13 @@ class ImportJobStatus(models.TextChoices):
     FAILED = "failed", _("导入失败")
 
 
+class ImportKind(models.TextChoices):
+    """What an Excel import brings in: the registry's households and members, or households' yearly income."""
+
+    HOUSEHOLDS = "households", _("农户和家庭成员")
+    INCOME = "income", _("年度收入")
+
+
 class DisclosureChannel(models.TextChoices):
     """Where full ID or phone numbers were shown (SPEC §1.3 scoping rule 4): each showing is one audit row."""
 

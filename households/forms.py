@@ -197,6 +197,51 @@ class IncomeForm(BootstrapMixin, forms.ModelForm):
         """Saving the same year or month again corrects it (the service upserts); no uniqueness error here."""
 
 
+class IncomeGridRowForm(forms.Form):
+    """One household's row of the collection grid (收入采集表). Every amount carries the value the page showed in a
+    hidden input (``show_hidden_initial``), so a row counts as changed against what the user saw, and the service
+    can tell a row someone else saved meanwhile. A blank amount is 0 once the row is changed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in COMPONENTS:
+            label = getattr(IncomeRecord._meta.get_field(name), "verbose_name", name)
+            self.fields[name] = forms.DecimalField(
+                label=label,
+                required=False,
+                show_hidden_initial=True,
+                widget=forms.TextInput(
+                    # aria-label: on wide screens the visible label gives way to the grid's header row
+                    attrs={
+                        "inputmode": "decimal",
+                        "autocomplete": "off",
+                        "class": "form-control form-control-sm px-lg-1",  # compact in the wide grid
+                        "aria-label": label,
+                    }
+                ),
+            )
+
+    def amounts(self) -> dict[str, Decimal]:
+        return {name: self.cleaned_data[name] or Decimal(0) for name in COMPONENTS}
+
+    def shown(self) -> dict[str, Decimal]:
+        """The amounts the page showed (blank ones left out)."""
+        shown: dict[str, Decimal] = {}
+        for name in COMPONENTS:
+            try:
+                value = self.fields[name].to_python(self.data.get(self.add_initial_prefix(name)))
+            except forms.ValidationError:
+                continue  # an altered hidden input: the service then sees a row that no longer holds
+            if value is not None:
+                shown[name] = value
+        return shown
+
+    def first_error(self) -> tuple[str, str]:
+        """The first refused field and its message, for the refusal that names the household."""
+        name, errors = next(iter(self.errors.items()))
+        return name, str(errors[0])
+
+
 class FlagForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("标识"), choices=HouseholdFlagKind.choices)
     valid_from = forms.DateField(label=_("起始日期"), widget=DATE)

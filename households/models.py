@@ -26,6 +26,7 @@ from households.choices import (
     HousingRemedy,
     HousingSafety,
     ImportJobStatus,
+    ImportKind,
     LabourCapacity,
     MemberStatus,
     MigrantType,
@@ -568,8 +569,8 @@ def import_job_path(job: "ImportJob", filename: str) -> str:
 
 
 class ImportJob(models.Model):
-    """One upload of the household Excel template (docs/import-template.md): validated, previewed, then committed
-    all or nothing by ``households.imports.services``."""
+    """One upload of an Excel template (docs/import-template.md) — households and members, or yearly income
+    (``kind``): validated, previewed, then committed all or nothing by ``households.imports.services``."""
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="household_imports"
@@ -577,6 +578,7 @@ class ImportJob(models.Model):
     area = models.ForeignKey(
         "geo.AdminArea", verbose_name=_("导入区划"), on_delete=models.PROTECT, related_name="household_imports"
     )
+    kind = models.CharField(_("导入内容"), max_length=16, choices=ImportKind.choices, default=ImportKind.HOUSEHOLDS)
     # When the current step's task was handed to the broker; empty while unsent (core.dispatch resends it).
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     file = models.FileField(_("文件"), upload_to=import_job_path)

@@ -1,5 +1,6 @@
 """Reads of the registry; every one starts from ``visible_to(user)`` (STYLE rule 2)."""
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.permissions import can_view_identity
 from core.errors import DomainError
-from geo.codes import AreaCodeError, level_of, prefix_of
+from geo.codes import AreaCodeError, AreaLevel, level_of, prefix_of
+from geo.models import AdminArea
 from geo.parameters import area_codes_up
 from households import facts, rules
 from households.choices import MemberStatus
@@ -410,3 +412,55 @@ def household_changes(household: Household, *, limit: int = 60) -> list[Change]:
     ]
     changes.sort(key=lambda change: change.at, reverse=True)
     return changes[:limit]
+
+
+# ------------------------------------------------------------------------------ annual income collection (收入采集)
+
+
+@dataclass
+class IncomeGridRow:
+    """One household of a village's collection grid: its people who count, and its record of the year if any."""
+
+    household: Household
+    size: int
+    record: IncomeRecord | None
+
+    @property
+    def per_capita(self) -> Decimal | None:
+        """The year's net income per person who counts (SPEC §3.2), by the rules of ``rules``; None before the
+        year is recorded or when nobody counts."""
+        if self.record is None:
+            return None
+        components = rules.IncomeComponents(
+            **{part.name: getattr(self.record, part.name) for part in dataclasses.fields(rules.IncomeComponents)}
+        )
+        return rules.per_capita_income(rules.net_income(components), self.size)
+
+
+def income_grid_villages(*, user: User) -> QuerySet[AdminArea]:
+    """The villages whose income the user may collect: every village in use inside their area."""
+    return (
+        AdminArea.objects.visible_to(user)
+        .filter(level=AreaLevel.VILLAGE)
+        .active()
+        .select_related("parent")
+        .order_by("code")
+    )
+
+
+def income_grid_households(*, user: User, village: AdminArea, pks: list[int] | None = None) -> QuerySet[Household]:
+    """The open households the village manages (its groups' included), as the user may see them, by 户编号; with
+    ``pks``, those of them a page showed, closed since or not (saving one is then refused in words)."""
+    households = Household.objects.visible_to(user).filter(managing_area__code__startswith=village.prefix)
+    households = households.filter(pk__in=pks) if pks is not None else households.filter(closed_on__isnull=True)
+    return households.select_related("facts").order_by("household_no")
+
+
+def income_grid_rows(households: list[Household], *, year: int) -> list[IncomeGridRow]:
+    """A page of the grid: each household with its size and its yearly record of ``year``."""
+    with_facts(households)
+    records = {
+        record.household_id: record
+        for record in IncomeRecord.objects.filter(household__in=households, year=year, month__isnull=True)
+    }
+    return [IncomeGridRow(h, h.facts.size, records.get(h.pk)) for h in households]

@@ -1,12 +1,13 @@
 from django.urls import include, path
 
-from households import views
+from households import views, views_income
 
 app_name = "households"
 urlpatterns = [
     path("", views.HouseholdListView.as_view(), name="household-list"),
     path("new/", views.household_create, name="household-create"),
     path("visits/overdue/", views.visits_overdue, name="visits-overdue"),
+    path("income/", views_income.income_grid, name="income-grid"),
     path("<int:pk>/", views.HouseholdDetailView.as_view(), name="household-detail"),
     path("import/", include("households.urls_import")),
     path("<int:pk>/edit/", views.household_edit, name="household-edit"),

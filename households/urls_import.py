@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/progress/", views_import.household_import_progress, name="household-import-progress"),
     path("<int:pk>/commit/", views_import.household_import_commit, name="household-import-commit"),
     path("template.xlsx", views_import.household_import_template, name="household-import-template"),
+    path("income/", views_import.income_import_upload, name="income-import-upload"),
+    path("income/template.xlsx", views_import.income_import_template, name="income-import-template"),
 ]

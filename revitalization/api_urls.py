@@ -7,7 +7,7 @@ from accounts.tokens import TokenView
 from funds.api.views import FundAllocationViewSet, FundBatchViewSet
 from geo.api import AdminAreaViewSet
 from geo.shortcuts import scoped_view
-from households.api.imports import HouseholdImportViewSet
+from households.api.imports import HouseholdImportViewSet, IncomeImportViewSet
 from households.api.views import HouseholdViewSet, IncomeRecordViewSet, MemberViewSet, VisitViewSet
 from ledgers.api import DashboardView, FrozenLedgerViewSet, LedgerExportViewSet
 from monitoring.api.views import EliminationCaseViewSet, EntryApplicationViewSet, MonitoringSubjectViewSet
@@ -22,6 +22,7 @@ router.register("households", HouseholdViewSet, basename="household")
 router.register("members", MemberViewSet, basename="member")
 router.register("incomes", IncomeRecordViewSet, basename="income")
 router.register("household-imports", HouseholdImportViewSet, basename="household-import")
+router.register("income-imports", IncomeImportViewSet, basename="income-import")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("entries", EntryApplicationViewSet, basename="entry")
 router.register("subjects", MonitoringSubjectViewSet, basename="subject")

@@ -1,11 +1,12 @@
-"""Household import jobs over the API (README "API"): upload a filled template, follow its validation, read the
-preview (what a commit would create or update, every error by row and column), confirm the commit and follow it —
-the same services and rules as the import pages; a job is its uploader's only."""
+"""Import jobs over the API (README "API"): upload a filled template — households and members, or yearly income —
+follow its validation, read the preview (what a commit would create or update, every error by row and column),
+confirm the commit and follow it — the same services and rules as the import pages; a job is its uploader's only."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,6 +19,7 @@ from rest_framework.response import Response
 from accounts.http import signed_in
 from accounts.permissions import can_edit_households
 from geo.mixins import JurisdictionScopedMixin
+from households.choices import ImportKind
 from households.imports import selectors, services
 from households.models import ImportJob
 
@@ -25,7 +27,9 @@ ERRORS_SHOWN = 1000  # the first errors of a job; error_count says how many ther
 
 
 class ImportUploadSerializer(serializers.Serializer[Any]):
-    file = serializers.FileField(help_text="填好的农户成员导入模板（.xlsx）")
+    file = serializers.FileField(
+        help_text="填好的导入模板（.xlsx）：农户成员导入用农户成员模板，收入导入用年度收入模板"
+    )
     area = serializers.RegexField(
         r"^\d{6,15}$", required=False, allow_blank=True, help_text="导入到哪个区划：您的区划（留空）或其中一个村"
     )
@@ -41,7 +45,7 @@ class ImportJobSerializer(serializers.ModelSerializer[ImportJob]):
     class Meta:
         model = ImportJob
         fields = [
-            "id", "area", "area_name", "original_name", "status", "running", "total_rows", "processed_rows",
+            "id", "kind", "area", "area_name", "original_name", "status", "running", "total_rows", "processed_rows",
             "summary", "error_count", "row_errors", "created_at", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
@@ -56,9 +60,10 @@ class ImportJobSerializer(serializers.ModelSerializer[ImportJob]):
 class HouseholdImportViewSet(
     JurisdictionScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[ImportJob]
 ):
-    """The caller's own import jobs, newest first. ``POST`` (multipart) uploads a file: its validation runs in the
-    background (202); ``POST /{id}/commit/`` confirms a validated preview, committed in the background (202)."""
+    """The caller's own household import jobs, newest first. ``POST`` (multipart) uploads a file: its validation runs
+    in the background (202); ``POST /{id}/commit/`` confirms a validated preview, committed in the background (202)."""
 
+    kind = ImportKind.HOUSEHOLDS
     queryset = ImportJob.objects.select_related("area")
     serializer_class = ImportJobSerializer
     filterset_fields = ["status"]
@@ -77,7 +82,7 @@ class HouseholdImportViewSet(
             area = selectors.import_area_choices(user=user).filter(code=code).first()
             if area is None:
                 raise serializers.ValidationError({"area": [_("您只能导入到自己的区划或其中的一个村")]})
-        job = services.import_job_create(actor=user, upload=payload.validated_data["file"], area=area)
+        job = services.import_job_create(actor=user, upload=payload.validated_data["file"], area=area, kind=self.kind)
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={202: ImportJobSerializer})
@@ -87,3 +92,14 @@ class HouseholdImportViewSet(
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     parser_classes = [MultiPartParser]
+
+    def scope_queryset(self, queryset: QuerySet[ImportJob]) -> QuerySet[ImportJob]:
+        return queryset.filter(kind=self.kind)
+
+
+class IncomeImportViewSet(HouseholdImportViewSet):
+    """The caller's own yearly income import jobs (收入导入), newest first: the same upload (the income template),
+    preview and commit as the household imports; the preview's ``summary`` counts ``incomes_created``,
+    ``incomes_corrected``, ``incomes_unchanged`` and ``incomes_skipped`` (rows without any amount)."""
+
+    kind = ImportKind.INCOME

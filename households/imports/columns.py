@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Final
 
 from django.db import models
@@ -30,6 +31,7 @@ class Kind(enum.StrEnum):
     YES_NO = "yes_no"
     DISABILITY_GRADE = "disability_grade"
     YEAR = "year"
+    MONEY = "money"  # an amount in yuan (Decimal); whether it may be negative is the service's rule, not the cell's
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Column:
             Kind.YES_NO: "是、否",
             Kind.DISABILITY_GRADE: "1、2、3、4（或一级、二级、三级、四级）",
             Kind.YEAR: "四位年份，如 2019",
+            Kind.MONEY: "金额（元），最多两位小数",
         }.get(self.kind, f"不超过 {self.max_length} 个字" if self.max_length else "文字")
 
 
@@ -115,6 +118,40 @@ REQUIRED: Final = tuple(column for column in COLUMNS if column.required)
 HOUSEHOLD_COLUMNS: Final = tuple(column for column in COLUMNS if column.household)
 FLAG_KEYS: Final = ("exited_poor", "subsistence_allowance", "destitute_support")  # HouseholdFlagKind values
 
+
+@dataclass(frozen=True)
+class Layout:
+    """One file format the import reads: its columns in template order, the headers that find its data sheet among
+    others, and what one data row is called in messages. Households and members (``HOUSEHOLDS``) and yearly income
+    (``households.imports.income.INCOME``) are read by the same reader."""
+
+    columns: tuple[Column, ...]
+    sheet_headers: tuple[str, ...]  # the data sheet is the first whose header row has all of these
+    row_noun: str  # "成员数据": "文件超过 300000 行成员数据"
+
+    @functools.cached_property
+    def by_key(self) -> Mapping[str, Column]:
+        return {column.key: column for column in self.columns}
+
+    @functools.cached_property
+    def by_header(self) -> Mapping[str, Column]:
+        table: dict[str, Column] = {}
+        for column in self.columns:
+            for header in (column.header, *column.aliases):
+                table[header_key(header)] = column
+        return table
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(column for column in self.columns if column.required)
+
+    def position(self, column: Column) -> int:
+        """The column's place in the template, so that errors sort in the template's column order."""
+        return self.columns.index(column)
+
+
+HOUSEHOLDS: Final = Layout(columns=COLUMNS, sheet_headers=("户编号", "身份证号"), row_noun="成员数据")
+
 # Spellings other systems use for our values (SPEC §2.3 keeps one label per value).
 _EXTRA_ALIASES: Final[Mapping[type[models.TextChoices], Mapping[str, str]]] = {
     Relationship: {
@@ -155,13 +192,8 @@ def header_key(text: object) -> str:
     return _key(str(text or "")).strip("*")
 
 
-@functools.cache
 def columns_by_header() -> Mapping[str, Column]:
-    table: dict[str, Column] = {}
-    for column in COLUMNS:
-        for header in (column.header, *column.aliases):
-            table[header_key(header)] = column
-    return table
+    return HOUSEHOLDS.by_header
 
 
 @functools.cache
@@ -219,6 +251,8 @@ def read_cell(column: Column, value: object) -> object:
     if formula_in(value):
         raise CellError(FORMULA_REFUSED)
     if column.kind is Kind.ID_NUMBER:
+        if not column.required and not cell_text(value):
+            return column.default
         return _read_id_number(value)
     text = cell_text(value)
     if not text:
@@ -263,7 +297,21 @@ def read_cell(column: Column, value: object) -> object:
         if not year.isdigit() or not EARLIEST_EXIT_YEAR <= int(year) <= this_year:
             raise CellError(f"“{text}”应为 {EARLIEST_EXIT_YEAR}–{this_year} 之间的四位年份")
         return int(year)
+    if column.kind is Kind.MONEY:
+        return _read_money(text)
     raise AssertionError(column.kind)
+
+
+def _read_money(text: str) -> Decimal:
+    """An amount as typed or as Excel stored it: thousands separators and a trailing 元 are allowed."""
+    cleaned = re.sub(r"[,，\s]", "", _key(text)).removesuffix("元")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise CellError(f"“{text}”不是金额：请填写数字（元），如 12000 或 3500.50")
+    return amount
 
 
 def _read_id_number(value: object) -> str:

@@ -70,7 +70,7 @@ _MEMBER_COLUMNS: Final = (
 _T = TypeVar("_T")
 
 
-def _chunks(items: Iterable[_T], size: int = BATCH) -> Iterator[list[_T]]:
+def chunks(items: Iterable[_T], size: int = BATCH) -> Iterator[list[_T]]:
     batch: list[_T] = []
     for item in items:
         batch.append(item)
@@ -221,7 +221,7 @@ def plan_build(sheet: Sheet, *, actor: User, area: AdminArea, lock: bool = False
     villages = importable_villages(actor=actor, area=area)
     hukou_codes = {g.first["hukou_code"] for g in groups.values() if g.first.ok("hukou_code")} - {None}
     hukou_areas = {a.code: a for a in AdminArea.objects.filter(code__in=hukou_codes)}
-    existing = _existing_households(list(groups), actor=actor, area=area, lock=lock)
+    existing = existing_households(list(groups), actor=actor, area=area, lock=lock)
     members = _members_of(existing.values())
     open_flags = _open_flags(existing.values())
     present_elsewhere = _present_households(sheet)
@@ -249,11 +249,11 @@ def plan_build(sheet: Sheet, *, actor: User, area: AdminArea, lock: bool = False
     return plan
 
 
-def _existing_households(numbers: Sequence[str], *, actor: User, area: AdminArea, lock: bool) -> dict[str, Any]:
+def existing_households(numbers: Sequence[str], *, actor: User, area: AdminArea, lock: bool) -> dict[str, Any]:
     """Households already registered under these numbers. The value is the Household when the user may update it
     (visible to them and managed inside the job's area), else the string "elsewhere"."""
     found: dict[str, Any] = {}
-    for batch in _chunks(numbers):
+    for batch in chunks(numbers):
         for number in Household.objects.filter(household_no__in=batch).values_list("household_no", flat=True):
             found[number] = "elsewhere"
         editable = (
@@ -272,7 +272,7 @@ def _members_of(households: Iterable[Any]) -> dict[int, dict[str, HouseholdMembe
     """Members by household and ID number; of two records with one number, the present one (then the newest)."""
     ids = [h.pk for h in households if isinstance(h, Household)]
     by_household: dict[int, dict[str, HouseholdMember]] = defaultdict(dict)
-    for batch in _chunks(ids):
+    for batch in chunks(ids):
         for member in HouseholdMember.objects.filter(household_id__in=batch).order_by("pk"):
             known = by_household[member.household_id].get(member.id_number)
             if known is None or member.is_present or not known.is_present:
@@ -283,7 +283,7 @@ def _members_of(households: Iterable[Any]) -> dict[int, dict[str, HouseholdMembe
 def _open_flags(households: Iterable[Any]) -> dict[tuple[int, str], HouseholdFlag]:
     ids = [h.pk for h in households if isinstance(h, Household)]
     flags: dict[tuple[int, str], HouseholdFlag] = {}
-    for batch in _chunks(ids):
+    for batch in chunks(ids):
         for flag in HouseholdFlag.objects.filter(household_id__in=batch, kind__in=FLAG_KEYS, valid_to__isnull=True):
             flags[(flag.household_id, flag.kind)] = flag
     return flags
@@ -293,7 +293,7 @@ def _present_households(sheet: Sheet) -> dict[str, str]:
     """ID number → 户编号 of the household where it is a present member today (SPEC §2.6: one at a time)."""
     numbers = [row["id_number"] for row in sheet.rows if row.ok("id_number")]
     found: dict[str, str] = {}
-    for batch in _chunks(numbers):
+    for batch in chunks(numbers):
         found.update(
             HouseholdMember.objects.filter(id_number__in=batch, member_status=MemberStatus.PRESENT).values_list(
                 "id_number", "household__household_no"
@@ -481,5 +481,5 @@ def plan_apply(plan: Plan, *, actor: User) -> None:
     touched = [h.pk for h in (*plan.new_households, *plan.changed_households)]
     touched += [m.household_id for m in (*plan.new_members, *plan.changed_members)]
     touched += [f.household_id for f in (*plan.new_flags, *plan.closed_flags)]
-    for chunk in _chunks(sorted(set(touched))):
+    for chunk in chunks(sorted(set(touched))):
         facts_refresh_households(chunk)

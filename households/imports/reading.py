@@ -12,16 +12,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import DomainError
 from core.uploads import BROKEN_INSIDE, UNREADABLE, UploadRefused, budgeted_rows, workbook_check
-from households.imports.columns import (
-    COLUMNS,
-    REQUIRED,
-    CellError,
-    Column,
-    cell_text,
-    columns_by_header,
-    header_key,
-    read_cell,
-)
+from households.imports.columns import HOUSEHOLDS, CellError, Column, Layout, cell_text, header_key, read_cell
 
 # About 80,000 households: a county's registry in one file. The rows are kept on disk by household while they are
 # checked (households.imports.spill), so memory does not grow with the file.
@@ -38,7 +29,7 @@ class RowError:
     """One problem, located as the user sees it in Excel: row 1 is the header; ``row`` None is the whole file."""
 
     row: int
-    column_index: int  # position in COLUMNS, so that errors sort in the template's column order
+    column_index: int  # position in the layout's columns, so that errors sort in the template's column order
     column: str
     message: str
 
@@ -51,10 +42,19 @@ class RowError:
         return f"第 {self.row} 行“{self.column}”：{self.message}"
 
 
-def row_error(row: int, column: Column | None, message: str) -> RowError:
+def row_error(row: int, column: Column | None, message: str, *, layout: Layout = HOUSEHOLDS) -> RowError:
     if column is None:
         return RowError(row, -1, "", message)
-    return RowError(row, COLUMNS.index(column), column.header, message)
+    return RowError(row, layout.position(column), column.header, message)
+
+
+class RowsRefused(Exception):
+    """Rows found wrong while a plan is written (inside the commit's transaction): everything is rolled back and
+    the job reports ``errors``."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(errors)
+        self.errors = errors
 
 
 @dataclass
@@ -84,18 +84,26 @@ class Sheet:
 
 
 def read_workbook(
-    source: IO[bytes], *, on_progress: Callable[[int, int], None] | None = None, seconds: float | None = None
+    source: IO[bytes],
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+    seconds: float | None = None,
+    layout: Layout = HOUSEHOLDS,
 ) -> Sheet:
-    """Parse the first sheet whose header has 户编号 and 身份证号 (else the first sheet) with openpyxl in read-only,
-    values-only mode, every row in memory (an extract to compare; an import keeps them on disk instead).
-    ``on_progress(rows_read, estimated_total)`` is called every PROGRESS_EVERY rows."""
-    with stream_workbook(source, on_progress=on_progress, seconds=seconds) as (columns, errors, rows):
+    """Parse the first sheet whose header has the layout's sheet headers (户编号 and 身份证号 for households; else the
+    first sheet) with openpyxl in read-only, values-only mode, every row in memory (an extract to compare; an import
+    keeps them on disk instead). ``on_progress(rows_read, estimated_total)`` is called every PROGRESS_EVERY rows."""
+    with stream_workbook(source, on_progress=on_progress, seconds=seconds, layout=layout) as (columns, errors, rows):
         return Sheet(columns=columns, rows=list(rows), errors=errors)
 
 
 @contextlib.contextmanager
 def stream_workbook(
-    source: IO[bytes], *, on_progress: Callable[[int, int], None] | None = None, seconds: float | None = None
+    source: IO[bytes],
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+    seconds: float | None = None,
+    layout: Layout = HOUSEHOLDS,
 ) -> Iterator[tuple[tuple[Column, ...], list[RowError], Iterator[Row]]]:
     """The template columns found, the errors so far (the list grows as rows are read) and the rows, one at a time:
     memory holds one row. No rows when the header is wrong. The file passes the upload checks first and is read
@@ -111,7 +119,7 @@ def stream_workbook(
         raise ImportFileError(UNREADABLE) from exc
     try:
         try:  # the first rows and the dimension are read here, outside the budgets: a broken sheet shows already
-            worksheet = _data_sheet(workbook)
+            worksheet = _data_sheet(workbook, layout)
             # The <dimension> element gives an estimate for the progress bar; it is not trusted for reading, since
             # some writers leave it wrong, and openpyxl stops at it.
             estimate = max((worksheet.max_row or 1) - 1, 0)
@@ -120,12 +128,12 @@ def stream_workbook(
             raise ImportFileError(UNREADABLE) from exc
         cells = _file_errors(budgeted_rows(worksheet.iter_rows(values_only=True), seconds=seconds))
         header = next(cells, ())
-        by_position, errors = _match_header(header)
+        by_position, errors = _match_header(header, layout)
         if errors:
             yield (), errors, iter(())
             return
-        columns = tuple(column for column in COLUMNS if column in by_position.values())
-        yield columns, errors, iter(_read_rows(cells, by_position, errors, estimate, on_progress))
+        columns = tuple(column for column in layout.columns if column in by_position.values())
+        yield columns, errors, iter(_read_rows(cells, by_position, errors, estimate, on_progress, layout))
     finally:
         workbook.close()
 
@@ -138,11 +146,11 @@ def _file_errors(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         raise ImportFileError(exc.message) from exc
 
 
-def _data_sheet(workbook: Any) -> Any:
-    wanted = {header_key("户编号"), header_key("身份证号")}
+def _data_sheet(workbook: Any, layout: Layout) -> Any:
+    wanted = {header_key(header) for header in layout.sheet_headers}
     for worksheet in workbook.worksheets:
         first = next(worksheet.iter_rows(max_row=1, values_only=True), ())
-        found = {columns_by_header().get(header_key(value)) for value in first}
+        found = {layout.by_header.get(header_key(value)) for value in first}
         if wanted <= {header_key(column.header) for column in found if column is not None}:
             return worksheet
     if not workbook.worksheets:
@@ -150,23 +158,24 @@ def _data_sheet(workbook: Any) -> Any:
     return workbook.worksheets[0]
 
 
-def _match_header(header: Iterable[object]) -> tuple[dict[int, Column], list[RowError]]:
+def _match_header(header: Iterable[object], layout: Layout) -> tuple[dict[int, Column], list[RowError]]:
     by_position: dict[int, Column] = {}
     seen: dict[Column, int] = {}
     errors: list[RowError] = []
     for position, value in enumerate(header):
-        column = columns_by_header().get(header_key(value))
+        column = layout.by_header.get(header_key(value))
         if column is None:
             continue  # the national export has many more columns; they are ignored
         if column in seen:
             first, this = get_column_letter(seen[column] + 1), get_column_letter(position + 1)
-            errors.append(row_error(1, column, f"该列出现了两次（第 {first} 列和第 {this} 列），请删除其中一列"))
+            message = f"该列出现了两次（第 {first} 列和第 {this} 列），请删除其中一列"
+            errors.append(row_error(1, column, message, layout=layout))
             continue
         seen[column] = position
         by_position[position] = column
-    for column in REQUIRED:
+    for column in layout.required:
         if column not in seen:
-            errors.append(row_error(1, column, "缺少必填列；请使用导入模板，第 1 行为列标题"))
+            errors.append(row_error(1, column, "缺少必填列；请使用导入模板，第 1 行为列标题", layout=layout))
     return by_position, errors
 
 
@@ -176,6 +185,7 @@ def _read_rows(
     errors: list[RowError],
     estimate: int,
     on_progress: Callable[[int, int], None] | None,
+    layout: Layout,
 ) -> Iterable[Row]:
     read = 0
     for number, values in enumerate(cells, start=2):
@@ -183,7 +193,7 @@ def _read_rows(
             continue  # blank rows between households are harmless
         read += 1
         if read > MAX_ROWS:
-            raise ImportFileError(f"文件超过 {MAX_ROWS} 行成员数据，请按乡镇分成几个文件导入")
+            raise ImportFileError(f"文件超过 {MAX_ROWS} 行{layout.row_noun}，请按乡镇分成几个文件导入")
         row = Row(number=number, values={})
         for position, column in by_position.items():
             raw = values[position] if position < len(values) else None
@@ -191,7 +201,7 @@ def _read_rows(
                 row.values[column.key] = read_cell(column, raw)
             except CellError as exc:
                 row.bad.add(column.key)
-                errors.append(row_error(number, column, str(exc)))
+                errors.append(row_error(number, column, str(exc), layout=layout))
         yield row
         if on_progress is not None and read % PROGRESS_EVERY == 0:
             on_progress(read, max(estimate, read))

@@ -9,9 +9,10 @@ from geo.shortcuts import get_visible_or_404
 from households.models import ImportJob
 
 
-def import_job_list(*, user: User) -> QuerySet[ImportJob]:
-    """The user's own import jobs (``visible_to``: a job is its uploader's only)."""
-    return ImportJob.objects.visible_to(user).select_related("area")
+def import_job_list(*, user: User, kind: str | None = None) -> QuerySet[ImportJob]:
+    """The user's own import jobs (``visible_to``: a job is its uploader's only), of one kind if given."""
+    jobs = ImportJob.objects.visible_to(user).select_related("area")
+    return jobs.filter(kind=kind) if kind is not None else jobs
 
 
 def import_job_get(*, user: User, pk: int) -> ImportJob:

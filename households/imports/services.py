@@ -1,4 +1,6 @@
-"""The household import job (docs/import-template.md): upload → validate → preview → commit, all or nothing.
+"""The Excel import job (docs/import-template.md): upload → validate → preview → commit, all or nothing. One job
+lifecycle for every kind of import (``ImportJob.kind``): households and members (``plan``), or households' yearly
+income (``income``); the kind chooses the file's layout, its plan and its write (``FORMATS``).
 
 Validation and commit run in ``households.tasks.household_import_task``. Progress: reading the file and checking
 each row happens outside any transaction, and ``processed_rows`` is written every 200 rows, so the progress bar
@@ -10,9 +12,10 @@ for that last step instead of a moving bar.
 """
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, Protocol
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -20,7 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import User
 from accounts.permissions import can_edit_households
@@ -28,10 +31,12 @@ from core.dispatch import resend_unsent, send_after_commit
 from core.errors import DomainError, TransitionNotAllowed
 from core.uploads import workbook_check
 from geo.models import AdminArea
-from households.choices import ImportJobStatus
-from households.imports.plan import Plan, plan_apply, plan_build
-from households.imports.reading import ImportFileError, RowError, row_error
-from households.imports.spill import Spill, load_spill, spill_workbook
+from households.choices import ImportJobStatus, ImportKind
+from households.imports.columns import HOUSEHOLDS, Layout
+from households.imports.income import EMPTY, INCOME, income_plan_apply, income_plan_build
+from households.imports.plan import duplicate_ids, plan_apply, plan_build
+from households.imports.reading import ImportFileError, RowError, RowsRefused, row_error
+from households.imports.spill import FileCheck, Spill, load_spill, spill_workbook
 from households.models import ImportJob
 from households.tasks import household_import_task
 
@@ -50,6 +55,41 @@ TRANSITIONS: Final[Mapping[ImportJobStatus, frozenset[ImportJobStatus]]] = {
 }
 
 
+class _Plan(Protocol):
+    errors: list[RowError]
+
+    def summary(self) -> dict[str, int]: ...
+
+
+@dataclass(frozen=True)
+class Format:
+    """What differs between kinds of import: the file's layout, a check across the whole file as it is read, the
+    plan of one bucket of households (``build(sheet, actor=, area=, lock=)``), its write, and the refusal of a
+    file without data rows."""
+
+    layout: Layout
+    check: FileCheck | None
+    build: Callable[..., Any]
+    apply: Callable[..., None]
+    empty: str
+
+
+FORMATS: Final[Mapping[ImportKind, Format]] = {
+    ImportKind.HOUSEHOLDS: Format(
+        HOUSEHOLDS,
+        duplicate_ids,
+        plan_build,
+        plan_apply,
+        gettext_noop("文件中没有成员数据：请从第 2 行起每行填写一名家庭成员"),
+    ),
+    ImportKind.INCOME: Format(INCOME, None, income_plan_build, income_plan_apply, EMPTY),
+}
+
+
+def _format(job: ImportJob) -> Format:
+    return FORMATS[ImportKind(job.kind)]
+
+
 def import_upload_check(upload: UploadedFile) -> None:
     """The upload rules the form shows and the service enforces: an .xlsx within the upload limits
     (``core.uploads.workbook_check``: its size, and what it would unpack to), checked before it is stored."""
@@ -60,9 +100,11 @@ def import_upload_check(upload: UploadedFile) -> None:
     workbook_check(upload)
 
 
-def import_job_create(*, actor: User, upload: UploadedFile, area: AdminArea | None = None) -> ImportJob:
-    """Store an upload for import into ``area`` (the user's area or a village within it) and schedule its
-    validation once the upload is saved."""
+def import_job_create(
+    *, actor: User, upload: UploadedFile, area: AdminArea | None = None, kind: ImportKind = ImportKind.HOUSEHOLDS
+) -> ImportJob:
+    """Store an upload of ``kind`` for import into ``area`` (the user's area or a village within it) and schedule
+    its validation once the upload is saved."""
     if not can_edit_households(actor):
         raise PermissionDenied
     area = area or actor.area
@@ -71,7 +113,9 @@ def import_job_create(*, actor: User, upload: UploadedFile, area: AdminArea | No
     if not AdminArea.objects.visible_to(actor).filter(pk=area.pk).exists():
         raise PermissionDenied
     import_upload_check(upload)
-    job = ImportJob.objects.create(created_by=actor, area=area, original_name=(upload.name or "")[-255:], file=upload)
+    job = ImportJob.objects.create(
+        created_by=actor, area=area, kind=kind, original_name=(upload.name or "")[-255:], file=upload
+    )
     send_after_commit(household_import_task, job)
     return job
 
@@ -95,19 +139,16 @@ def import_job_validate(*, job: ImportJob) -> ImportJob:
         spill = _read(job)
     except ImportFileError as exc:
         return _finish(job, S.INVALID, errors=[row_error(0, None, exc.message)])
+    fmt = _format(job)
     if not spill.rows and not spill.header_errors:  # a template with nothing filled in is not a successful import
         spill.remove()
-        return _finish(
-            job,
-            S.INVALID,
-            errors=[row_error(0, None, gettext("文件中没有成员数据：请从第 2 行起每行填写一名家庭成员"))],
-        )
+        return _finish(job, S.INVALID, errors=[row_error(0, None, gettext(fmt.empty))])
     if not can_edit_households(job.created_by):
         spill.remove()
         return _finish(job, S.INVALID, errors=[row_error(0, None, "导入人已没有修改农户的权限")])
     found = _Found(spill.header_errors)
     for sheet in spill.sheets() if not spill.header_errors else ():
-        found.add(plan_build(sheet, actor=job.created_by, area=job.area))
+        found.add(fmt.build(sheet, actor=job.created_by, area=job.area))
     if found.errors:
         spill.remove()
         return _finish(job, S.INVALID, errors=found.errors, summary=found.summary(), error_count=found.error_count)
@@ -122,11 +163,14 @@ class _Found:
         self.error_count = len(errors)
         self.counts: dict[str, int] = {}
 
-    def add(self, plan: Plan) -> None:
-        self.error_count += len(plan.errors)
-        self.errors = sorted(self.errors + plan.errors)[:MAX_STORED_ERRORS]
+    def add(self, plan: _Plan) -> None:
+        self.add_errors(plan.errors)
         for key, value in plan.summary().items():
             self.counts[key] = self.counts.get(key, 0) + value
+
+    def add_errors(self, errors: list[RowError]) -> None:
+        self.error_count += len(errors)
+        self.errors = sorted(self.errors + errors)[:MAX_STORED_ERRORS]
 
     def summary(self) -> dict[str, int]:
         return dict(self.counts)
@@ -147,12 +191,13 @@ def import_job_commit_request(*, job: ImportJob, actor: User) -> ImportJob:
 
 
 def import_job_commit(*, job: ImportJob) -> ImportJob:
-    """Read and check the file again, then write every household and member in one transaction, or nothing.
-    Idempotent: households match by 户编号, members by ID number within their household, and unchanged rows are
-    not written, so importing the same file twice changes nothing the second time."""
+    """Read and check the file again, then write every row in one transaction, or nothing. Idempotent: households
+    match by 户编号, members by ID number within their household, incomes by 户编号 and year, and unchanged rows
+    are not written, so importing the same file twice changes nothing the second time."""
     if job.status != S.COMMITTING:
         raise TransitionNotAllowed(f"导入当前为“{job.get_status_display()}”，不能写入")
-    spill = load_spill(_spill_folder(job))
+    fmt = _format(job)
+    spill = load_spill(_spill_folder(job), layout=fmt.layout)
     if spill is None:  # cleaned away, or validated on another host: read the workbook again
         try:
             spill = _read(job)
@@ -166,11 +211,15 @@ def import_job_commit(*, job: ImportJob) -> ImportJob:
         with transaction.atomic():
             # The database checks run again here, on locked rows: someone may have changed them since the preview.
             for sheet in spill.sheets():
-                plan = plan_build(sheet, actor=job.created_by, area=job.area, lock=True)
+                plan = fmt.build(sheet, actor=job.created_by, area=job.area, lock=True)
                 found.add(plan)
                 if plan.errors:
                     raise _Refused
-                plan_apply(plan, actor=job.created_by)
+                try:
+                    fmt.apply(plan, actor=job.created_by)
+                except RowsRefused as exc:  # a row changed since the preview: its writer refused it
+                    found.add_errors(exc.errors)
+                    raise _Refused from exc
     except _Refused:
         spill.remove()
         return _finish(job, S.INVALID, errors=found.errors, summary=found.summary(), error_count=found.error_count)
@@ -211,7 +260,8 @@ def _read(job: ImportJob) -> Spill:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=read, total_rows=total)
 
     with job.file.open("rb") as source:
-        spill = spill_workbook(source, _spill_folder(job), on_progress=progress)
+        fmt = _format(job)
+        spill = spill_workbook(source, _spill_folder(job), on_progress=progress, layout=fmt.layout, check=fmt.check)
     job.total_rows = job.processed_rows = spill.rows
     return spill
 

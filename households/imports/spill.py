@@ -3,8 +3,9 @@ and neither step holds the file in memory — a county's registry (some 60,000 h
 and written a bucket of households at a time.
 
 A row goes to the bucket of its 户编号 (every row of a household in the same bucket, wherever it stands in the
-file). What needs the whole file — the same ID number twice — is checked as the rows stream past, with a dict of
-the ID numbers seen, the one structure that grows with the file (some 25 MB at 200,000 rows).
+file), whatever the layout: households and members, or yearly income. What needs the whole file — the same ID
+number twice — is checked as the rows stream past (``check``), with a dict of the ID numbers seen, the one structure
+that grows with the file (some 25 MB at 200,000 rows).
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Final
 
-from households.imports.columns import BY_KEY
+from households.imports.columns import HOUSEHOLDS, Layout
 from households.imports.plan import duplicate_ids
 from households.imports.reading import Row, RowError, Sheet, stream_workbook
+
+# A check of one row against the rows before it, with a dict the check keeps for the whole file.
+FileCheck = Callable[[Row, dict[str, int]], RowError | None]
 
 BUCKETS: Final = 32
 _META: Final = "meta.json"
@@ -67,13 +71,20 @@ def _errors(path: Path) -> list[RowError]:
         return [RowError(**json.loads(line)) for line in handle]
 
 
-def spill_workbook(source: IO[bytes], folder: Path, *, on_progress: Callable[[int, int], None] | None = None) -> Spill:
-    """Read the workbook once into ``folder``, by household."""
+def spill_workbook(
+    source: IO[bytes],
+    folder: Path,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+    layout: Layout = HOUSEHOLDS,
+    check: FileCheck | None = duplicate_ids,
+) -> Spill:
+    """Read the workbook once into ``folder``, by household; ``check`` sees every row as it streams past."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     first_seen: dict[str, int] = {}
     count = 0
-    with stream_workbook(source, on_progress=on_progress) as (columns, errors, rows):
+    with stream_workbook(source, on_progress=on_progress, layout=layout) as (columns, errors, rows):
         files = [(folder / f"{n}.rows").open("wb") for n in range(BUCKETS)]
         error_files = [(folder / f"{n}.errors").open("w", encoding="utf-8") for n in range(BUCKETS)]
         try:
@@ -81,7 +92,7 @@ def spill_workbook(source: IO[bytes], folder: Path, *, on_progress: Callable[[in
             for row in rows:
                 count += 1
                 bucket = _bucket(row)
-                duplicate = duplicate_ids(row, first_seen)
+                duplicate = check(row, first_seen) if check is not None else None
                 if duplicate is not None:
                     errors.append(duplicate)
                 pickle.dump((row.number, row.values, row.bad), files[bucket], protocol=pickle.HIGHEST_PROTOCOL)
@@ -98,12 +109,15 @@ def spill_workbook(source: IO[bytes], folder: Path, *, on_progress: Callable[[in
     return Spill(folder=folder, columns=columns, header_errors=header_errors, rows=count)
 
 
-def load_spill(folder: Path) -> Spill | None:
+def load_spill(folder: Path, *, layout: Layout = HOUSEHOLDS) -> Spill | None:
     """The spill a validation left, or None (never made, cleaned away, or on another host)."""
     meta = folder / _META
     if not meta.exists():
         return None
     found = json.loads(meta.read_text(encoding="utf-8"))
     return Spill(
-        folder=folder, columns=tuple(BY_KEY[key] for key in found["columns"]), header_errors=[], rows=found["rows"]
+        folder=folder,
+        columns=tuple(layout.by_key[key] for key in found["columns"]),
+        header_errors=[],
+        rows=found["rows"],
     )

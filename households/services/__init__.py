@@ -1,7 +1,14 @@
 """Writes to the registry (STYLE rule 1): keyword-only, typed, atomic; refusals are DomainError (Chinese, naming
 the field) or PermissionDenied."""
 
-from households.services.income import income_record_save, rigid_expense_add
+from households.services.income import (
+    IncomeBatchRefused,
+    IncomeBatchResult,
+    IncomeEntry,
+    income_batch_save,
+    income_record_save,
+    rigid_expense_add,
+)
 from households.services.registry import (
     MemberInput,
     household_change_head,
@@ -19,6 +26,9 @@ from households.services.registry import (
 from households.services.visits import PhotoUpload, VisitInput, photo_uploads, visit_record
 
 __all__ = [
+    "IncomeBatchRefused",
+    "IncomeBatchResult",
+    "IncomeEntry",
     "MemberInput",
     "PhotoUpload",
     "VisitInput",
@@ -30,6 +40,7 @@ __all__ = [
     "household_risk_flag_clear",
     "household_update",
     "identity_disclose",
+    "income_batch_save",
     "income_record_save",
     "member_add",
     "member_leave",

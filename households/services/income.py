@@ -1,9 +1,12 @@
 """Income and rigid-expenditure writes (SPEC §3.1, §3.3). Money is Decimal to the fen; nothing is a float."""
 
+import dataclasses
 import datetime
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -25,6 +28,8 @@ COMPONENTS = (
     "schooling_expense",
 )
 LABELS = {field: str(getattr(IncomeRecord._meta.get_field(field), "verbose_name", field)) for field in COMPONENTS}
+# What an amount column holds (12 digits, 2 of them decimals): larger is a typing error, refused in words.
+LIMIT = Decimal(10) ** (IncomeRecord._meta.get_field("wage_income").max_digits - 2)
 FIRST_YEAR = 2014  # 建档立卡 began in 2014 (SPEC §0 #29); no registry income is older
 
 
@@ -42,6 +47,25 @@ def income_record_save(
     A correction keeps the former figures in the record's history."""
     require_household(actor, household, Capability.EDIT_HOUSEHOLD)
     require_open(household)
+    clean = income_amounts_clean(year=year, month=month, amounts=amounts)
+    record = IncomeRecord.objects.select_for_update().filter(household=household, year=year, month=month).first()
+    created = record is None
+    if record is None:
+        record = IncomeRecord(household=household, year=year, month=month)
+    for field in COMPONENTS:
+        setattr(record, field, clean.get(field, Decimal(0)))
+    record.note = note
+    record.recorded_by = actor
+    record._change_reason = "录入收入" if created else "更正收入"  # type: ignore[attr-defined]  # read by simple_history
+    record.save()
+    facts_refresh_households([household.pk])
+    return record, created
+
+
+def income_amounts_clean(*, year: int, month: int | None, amounts: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """The checks of one income entry (SPEC §3.1): the period, known components, amounts to the fen and not
+    negative, policy transfers within transfers. ``income_record_save`` runs them before it writes; an import's
+    preview runs them alone, to report every row's problems without writing. Raises DomainError naming the field."""
     today = timezone.localdate()
     if not FIRST_YEAR <= year <= today.year:
         raise DomainError(f"年度须在 {FIRST_YEAR} 至 {today.year} 之间", field="year")
@@ -59,21 +83,117 @@ def income_record_save(
             raise DomainError(f"{LABELS[field]}不能为负数", field=field)
         if amount != amount.quantize(Decimal("0.01")):
             raise DomainError(f"{LABELS[field]}最多保留两位小数（到分）", field=field)
+        if amount >= LIMIT:
+            raise DomainError(f"{LABELS[field]}过大：须小于 {LIMIT:,} 元，请核对是否多填了位数", field=field)
         clean[field] = amount
     if clean.get("policy_transfer_income", Decimal(0)) > clean.get("transfer_income", Decimal(0)):
         raise DomainError("政策性转移收入不能大于转移性收入", field="policy_transfer_income")
-    record = IncomeRecord.objects.select_for_update().filter(household=household, year=year, month=month).first()
-    created = record is None
+    return clean
+
+
+def income_unchanged(record: IncomeRecord | None, amounts: Mapping[str, Decimal]) -> bool:
+    """Whether saving ``amounts`` (a missing component is 0) would leave ``record`` as it is: such an entry is not
+    written again, so a re-collected year or a re-imported file adds no history."""
     if record is None:
-        record = IncomeRecord(household=household, year=year, month=month)
-    for field in COMPONENTS:
-        setattr(record, field, clean.get(field, Decimal(0)))
-    record.note = note
-    record.recorded_by = actor
-    record._change_reason = "录入收入" if created else "更正收入"  # type: ignore[attr-defined]  # read by simple_history
-    record.save()
-    facts_refresh_households([household.pk])
-    return record, created
+        return False
+    return all(getattr(record, field) == Decimal(amounts.get(field, 0)) for field in COMPONENTS)
+
+
+# ------------------------------------------------------------------------------------- annual collection (收入采集)
+
+
+@dataclasses.dataclass(frozen=True)
+class IncomeEntry:
+    """One household's income of the collected year, as a row of the grid or of an import file gives it."""
+
+    household: Household
+    amounts: Mapping[str, Decimal]  # a missing component is 0
+    # The figures the page showed when the row was edited (None: no check, an import file speaks for itself). If
+    # the record no longer holds them, someone saved the household since, and the row would overwrite that unseen.
+    shown: Mapping[str, Decimal] | None = None
+
+
+@dataclasses.dataclass
+class IncomeBatchResult:
+    created: int = 0
+    corrected: int = 0
+    unchanged: int = 0
+
+
+class IncomeBatchRefused(DomainError):
+    """One household of a batch was refused; the message names it and the field, and nothing was saved."""
+
+    def __init__(self, message: str, *, household_pk: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.household_pk = household_pk
+
+
+def income_batch_refusal(household: Household, message: str, field: str | None = None) -> str:
+    """The refusal of a batch as the user reads it: the household by its head and number, the field, the reason."""
+    label = LABELS.get(field or "") or {"year": "年度"}.get(field or "", "")
+    where = f"“{label}”" if label and label not in message else ""
+    who = f"{household.head_name}（户编号 {household.household_no}）"
+    return f"{who}{where}：{message.rstrip('。')}。未保存任何一户，请更正后重新提交"
+
+
+def income_batch_save(*, actor: User, year: int, entries: Sequence[IncomeEntry]) -> IncomeBatchResult:
+    """Annual income collection (SPEC §3.1): the yearly income of many households, each through
+    ``income_record_save`` in order, all in one transaction that stops at the first refusal (``IncomeBatchRefused``
+    naming the household and the field) and saves nothing. An entry that would not change its record is not
+    written again, so collecting a village twice adds no history."""
+    try:
+        return _income_batch_save(actor=actor, year=year, entries=entries)
+    except IntegrityError as exc:
+        # Someone recorded one of these households' year between our lock and our insert; all was rolled back.
+        raise DomainError("保存时与他人同时进行的修改冲突，未保存任何一户；请重新提交") from exc
+
+
+@transaction.atomic
+def _income_batch_save(*, actor: User, year: int, entries: Sequence[IncomeEntry]) -> IncomeBatchResult:
+    if len({entry.household.pk for entry in entries}) != len(entries):
+        raise DomainError("同一户在本次提交中出现了两次", field="household")
+    # Locked in primary-key order before any write, so that two batches over the same households queue up.
+    existing = {
+        record.household_id: record
+        for record in IncomeRecord.objects.select_for_update()
+        .filter(household__in=[entry.household.pk for entry in entries], year=year, month__isnull=True)
+        .order_by("pk")
+    }
+    result = IncomeBatchResult()
+    for entry in entries:
+        record = existing.get(entry.household.pk)
+        try:
+            if entry.shown is not None and not _holds(record, entry.shown):
+                raise DomainError("该户本年度收入在您打开本页后已被他人修改，请刷新页面后重新填写")
+            if income_unchanged(record, entry.amounts):
+                result.unchanged += 1
+                continue
+            _record, created = income_record_save(
+                actor=actor,
+                household=entry.household,
+                year=year,
+                month=None,
+                amounts=dict(entry.amounts),
+                note=record.note if record is not None else "",
+            )
+        except PermissionDenied as exc:  # inside the user's area, but not a household they may edit
+            message = income_batch_refusal(entry.household, "您无权录入该户的收入")
+            raise IncomeBatchRefused(message, household_pk=entry.household.pk) from exc
+        except DomainError as exc:
+            message = income_batch_refusal(entry.household, exc.message, exc.field)
+            raise IncomeBatchRefused(message, household_pk=entry.household.pk, field=exc.field) from exc
+        if created:
+            result.created += 1
+        else:
+            result.corrected += 1
+    return result
+
+
+def _holds(record: IncomeRecord | None, shown: Mapping[str, Decimal]) -> bool:
+    """Whether the record still holds what the page showed (no record: the page showed no figures)."""
+    if record is None:
+        return not any(shown.values())
+    return income_unchanged(record, shown)
 
 
 @transaction.atomic
