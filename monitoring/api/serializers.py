@@ -16,7 +16,7 @@ from monitoring.services.entry import ENTRY_STEPS
 
 
 class EntryEventSerializer(serializers.ModelSerializer[EntryEvent]):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)  # None: the system acted
 
     class Meta:
         model = EntryEvent
@@ -126,7 +126,7 @@ class MeasureSerializer(serializers.ModelSerializer[AssistanceMeasure]):
 
 
 class EliminationEventSerializer(serializers.ModelSerializer[EliminationEvent]):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)  # None: the system acted
 
     class Meta:
         model = EliminationEvent
