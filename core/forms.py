@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
 
@@ -37,6 +37,15 @@ def raise_first_error(form: Any) -> None:
     name, errors = next(iter(form.errors.items()))
     label = form.fields[name].label if name in form.fields else ""
     raise DomainError(f"{label}：{errors[0]}" if label else str(errors[0]), field=name)
+
+
+def ticked_ids(request: HttpRequest, name: str) -> list[int]:
+    """The rows ticked in a batch form (checkboxes named ``name``), in the page's order. A value that is no row
+    number cannot name a row the user may see: 404, as for any row outside their jurisdiction."""
+    try:
+        return [int(value) for value in request.POST.getlist(name)]
+    except ValueError as exc:
+        raise Http404 from exc
 
 
 # The request type of the views that run commands (an app's signed-in request, which core cannot name).

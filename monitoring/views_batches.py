@@ -19,6 +19,7 @@ from django_stubs_ext import StrOrPromise
 
 from accounts.http import AuthenticatedHttpRequest
 from core.errors import DomainError
+from core.forms import ticked_ids
 from geo.shortcuts import scoped_view
 from monitoring.forms import (
     BatchApproveForm,
@@ -131,14 +132,6 @@ def _case_form(step: BatchStep, case: Any, data: Any = None) -> BatchCaseForm:
     )
 
 
-def _selected(request: AuthenticatedHttpRequest) -> list[int]:
-    """The ticked cases; anything that is not a case number cannot name a visible case (404)."""
-    try:
-        return [int(value) for value in request.POST.getlist("cases")]
-    except ValueError as exc:
-        raise Http404 from exc
-
-
 def _first_error(form: BatchCaseForm) -> str:
     name, errors = next(iter(form.errors.items()))
     label = form.fields[name].label if name in form.fields else ""
@@ -182,7 +175,7 @@ def _batch_page(request: AuthenticatedHttpRequest, workflow: WorkflowName) -> Ht
         raise PermissionDenied  # visible, but not this user's step (STYLE rule 11)
     area_code = request.GET.get("area", "")
     waiting = list(batch_waiting(user=request.user, workflow=workflow, step=step, area_code=area_code))
-    selected = _selected(request) if request.method == "POST" else []
+    selected = ticked_ids(request, "cases") if request.method == "POST" else []
     chosen = {
         case.pk: case
         for case in batch_in_area(user=request.user, workflow=workflow, step=step, area_code=area_code).filter(
@@ -257,7 +250,7 @@ def _run(
         )
     except BatchRefused as exc:
         for row in batch:
-            row.refused = row.case.pk == exc.case_pk
+            row.refused = row.case.pk == exc.pk
         return exc.message
     except DomainError as exc:
         return exc.message

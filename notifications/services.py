@@ -1,8 +1,16 @@
 """Writes of notifications. A notification is written in the transaction of the change it reports, so a rolled
-back step leaves none; the e-mail copy goes out after commit (STYLE rule 7: no ``.delay()`` inside a transaction)."""
+back step leaves none; the e-mail copy goes out after commit (STYLE rule 7: no ``.delay()`` inside a transaction).
 
-from collections.abc import Iterable
-from typing import Any
+A batch that takes forty cases through one step must not fill one person's inbox with forty notifications: inside
+``notifications_summarised`` the step services notify as they always do, and each recipient gets one notification
+per topic for the whole batch."""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Final
 
 from django.conf import settings
 from django.db import transaction
@@ -10,8 +18,31 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dispatch import send
+from geo.codes import AreaLevel, ancestor_code
 from notifications.models import Notification
 from notifications.tasks import notification_email_task
+
+# How many of the summarised notifications a summary's body lists, one line each.
+SUMMARY_LINES: Final = 50
+
+
+@dataclass(frozen=True)
+class Held:
+    """A notification a step of a batch asked for, held until the batch is done."""
+
+    recipient: Any
+    topic: str
+    title: str
+    url: str
+    area_code: str
+    body: str = ""
+
+
+# One notification standing for several held ones of a topic: (topic, held) → its title, its link and a line for each
+# of them (empty: their titles).
+Summarise = Callable[[str, Sequence[Held]], tuple[str, str, list[str]]]
+
+_held: ContextVar[list[Held] | None] = ContextVar("notifications_held", default=None)
 
 
 def notify(
@@ -24,22 +55,75 @@ def notify(
     body: str = "",
     actor: User | None = None,
 ) -> list[Notification]:
-    """Put one notification in each recipient's inbox; the actor is never told of their own step."""
+    """Put one notification in each recipient's inbox; the actor is never told of their own step. Inside
+    ``notifications_summarised`` the notifications are held for the batch's summary instead (and none is
+    returned)."""
     seen: set[int] = set()
-    rows = []
+    addressed = []
     for recipient in recipients:
         if recipient is None or recipient.pk in seen or (actor is not None and recipient.pk == actor.pk):
             continue
         seen.add(recipient.pk)
-        rows.append(
-            Notification(recipient=recipient, topic=topic, title=title[:200], body=body, url=url, area_code=area_code)
-        )
+        addressed.append(recipient)
+    held = _held.get()
+    if held is not None:
+        held += [Held(recipient, topic, title, url, area_code, body) for recipient in addressed]
+        return []
+    rows = [
+        Notification(recipient=recipient, topic=topic, title=title[:200], body=body, url=url, area_code=area_code)
+        for recipient in addressed
+    ]
     created = Notification.objects.bulk_create(rows)
     if settings.NOTIFICATION_EMAIL and created:
         ids = [notification.pk for notification in created]
         # A broker outage loses the e-mail copy (logged), never the in-app notification or the step itself.
         transaction.on_commit(lambda: send(notification_email_task, ids))
     return created
+
+
+@contextmanager
+def notifications_summarised(summarise: Summarise) -> Iterator[None]:
+    """One notification per recipient and topic for a whole batch. Inside the block, what the steps notify is held;
+    when the block ends without an error, each recipient gets the one notification held for them as it was, or, for
+    several of a topic, one whose title, link and lines ``summarise`` gives (the body lists them). A block that
+    raises writes none. Open it inside the batch's transaction, so the summaries commit or roll back with the batch."""
+    held: list[Held] = []
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    by_recipient: dict[tuple[int, str], list[Held]] = defaultdict(list)
+    for one in held:
+        by_recipient[(one.recipient.pk, one.topic)].append(one)
+    for (_pk, topic), several in by_recipient.items():
+        first = several[0]
+        if len(several) == 1:
+            notify(
+                recipients=[first.recipient], topic=topic, title=first.title, url=first.url,
+                area_code=first.area_code, body=first.body,
+            )  # fmt: skip
+            continue
+        title, url, lines = summarise(topic, several)
+        lines = (lines or [one.title for one in several])[:SUMMARY_LINES]
+        if len(several) > SUMMARY_LINES:
+            lines.append(f"……共 {len(several)} 条")
+        area_code = _common_area([one.area_code for one in several])
+        notify(
+            recipients=[first.recipient], topic=topic, title=title, url=url, area_code=area_code, body="\n".join(lines)
+        )
+
+
+def _common_area(codes: Sequence[str]) -> str:
+    """The smallest area holding every code. Each code lies inside the recipient's one area (that is why they were
+    told), so this area does too: the summary is in their inbox where its notifications would have been."""
+    if len(set(codes)) == 1:
+        return codes[0]
+    for level in (AreaLevel.VILLAGE, AreaLevel.TOWNSHIP, AreaLevel.COUNTY, AreaLevel.CITY, AreaLevel.PROVINCE):
+        ancestors = {ancestor_code(code, level) for code in codes}
+        if len(ancestors) == 1:
+            return ancestors.pop()
+    return codes[0]
 
 
 def notification_read(*, notification: Notification, actor: User) -> Notification:

@@ -29,6 +29,12 @@ def can_verify(user: User, problem: Any) -> bool:
     return has_capability(user, VERIFY) and in_territory(user, problem.area_code) and above
 
 
+def can_assign_in_batch(user: User) -> bool:
+    """Whether the problem list offers batch 交办 at all: the role verifies rectification (SPEC §1.3). Whether each
+    problem is the user's to assign, ``can_verify`` decides in ``problem_assign``."""
+    return has_capability(user, VERIFY)
+
+
 def can_work_on(user: User, problem: Any) -> bool:
     """整改, 提交: the unit of the place (the village submits, SPEC §1.3) or the township for its own problems."""
     return has_capability(user, SUBMIT) and in_territory(user, problem.area_code)
@@ -43,3 +49,13 @@ def can_verify_area(user: User, area: Any) -> bool:
     """Sign off an area's part of a campaign: a reviewer of that area or above (a township for itself, the county
     for the campaign, SPEC §7.4)."""
     return has_capability(user, VERIFY) and in_territory(user, area.code)
+
+
+def can_dispose_warnings(user: User) -> bool:
+    """Whether the warning list offers batch disposal at all: the role verifies warnings (SPEC §1.3, §6.5)."""
+    return has_capability(user, Capability.DISPOSE_WARNING)
+
+
+def can_dispose_warning(user: User, warning: Any) -> bool:
+    """核实处置, 办结 a screening warning: the village or township of the household's place (SPEC §6.5)."""
+    return can_dispose_warnings(user) and in_territory(user, warning.household.managing_area.code)

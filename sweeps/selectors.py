@@ -12,13 +12,14 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from core.batch import batch_pick
 from geo.codes import AreaLevel, ancestor_code
 from geo.models import AdminArea
 from geo.parameters import parameter
 from geo.selectors import townships_of
 from sweeps import permissions
 from sweeps.choices import FourChecksCategory, ProblemStatus, RunStatus, SweepKind
-from sweeps.models import Problem, SweepRun
+from sweeps.models import Problem, ScreeningWarning, SweepRun
 from sweeps.rules import BY_ID
 
 
@@ -26,7 +27,7 @@ from sweeps.rules import BY_ID
 class ProblemFilter:
     """What the problem list narrows to (SPEC §7.5)."""
 
-    status: str = "open"  # "open" = every status before 销号; "" = all; or one ProblemStatus
+    status: str = "unfinished"  # "unfinished" = every status before 销号; "" = all; or one ProblemStatus
     category: str = ""
     gap_type: str = ""
     rule_id: str = ""
@@ -46,7 +47,7 @@ def problem_list_narrow(
 ) -> QuerySet[Problem]:
     today = today or timezone.localdate()
     queryset = queryset.select_related("area", "township", "household", "member", "responsible_person")
-    if chosen.status == "open":
+    if chosen.status == "unfinished":
         queryset = queryset.filter(Problem.open_q())
     elif chosen.status in ProblemStatus.values:
         queryset = queryset.filter(status=chosen.status)
@@ -116,6 +117,36 @@ def problem_actions(user: User, problem: Problem) -> list[str]:
         if status == ProblemStatus.IN_PROGRESS:
             actions.append("submit")
     return actions
+
+
+def problems_picked(*, user: User, pks: list[int]) -> tuple[list[Problem], list[int]]:
+    """The problems a batch names that the user may see, in the batch's order, and the numbers it names that are
+    missing or outside the user's jurisdiction (the caller answers 404 for those)."""
+    return batch_pick(Problem.objects.visible_to(user).select_related("area", "household"), pks)
+
+
+def problem_assignees(*, user: User, township: str = "") -> QuerySet[User]:
+    """Whom a batch of problems may be assigned to: the village and township staff who take rectification in the
+    user's territory (those ``permissions.can_work_on`` lets work on problems there), narrowed to one township of
+    the list's filter. Each problem's ``problem_assign`` still checks that the person is of its place."""
+    areas = AdminArea.objects.visible_to(user).filter(level__in=(AreaLevel.VILLAGE, AreaLevel.TOWNSHIP))
+    if township:
+        areas = areas.filter(Q(code=township) | Q(parent__code=township))
+    codename = permissions.SUBMIT.value
+    granted = Q(groups__permissions__codename=codename) | Q(user_permissions__codename=codename)
+    return (
+        User.objects.filter(is_active=True, is_superuser=False, area__in=areas)
+        .filter(granted)
+        .distinct()
+        .select_related("area")
+        .order_by("area__code", "username")
+    )
+
+
+def warnings_picked(*, user: User, pks: list[int]) -> tuple[list[ScreeningWarning], list[int]]:
+    """The warnings a batch names that the user may see, in the batch's order, and the numbers it names that are
+    missing or outside the user's jurisdiction."""
+    return batch_pick(ScreeningWarning.objects.visible_to(user).select_related("household__managing_area"), pks)
 
 
 def run_progress(run: SweepRun) -> tuple[int, int]:

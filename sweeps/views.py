@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +16,9 @@ from django.views.generic import DetailView, ListView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from core.batch import BatchRefused
 from core.errors import DomainError
-from core.forms import raise_first_error, run_command
+from core.forms import raise_first_error, run_command, ticked_ids
 from core.xlsx import excel_download
 from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
@@ -118,7 +119,7 @@ class RunDetailView(JurisdictionScopedMixin, DetailView[SweepRun]):
 def _problem_filter(request: AuthenticatedHttpRequest) -> selectors.ProblemFilter:
     get = request.GET
     return selectors.ProblemFilter(
-        status=get.get("status", "open"),
+        status=get.get("status", "unfinished"),
         category=get.get("category", ""),
         gap_type=get.get("gap_type", ""),
         rule_id=get.get("rule", ""),
@@ -130,7 +131,9 @@ def _problem_filter(request: AuthenticatedHttpRequest) -> selectors.ProblemFilte
 
 
 class ProblemListView(JurisdictionScopedMixin, ListView[Problem]):
-    """The problem list (问题清单) with filters; the same filters export the ledger."""
+    """The problem list (问题清单) with filters; the same filters export the ledger. A township or county reviewer
+    ticks the problems waiting for 交办 and assigns them in one batch (``POST``, all or nothing): a refusal comes
+    back on the same page naming the problem, with the ticks and the fields as they were sent."""
 
     model = Problem
     paginate_by = 30
@@ -139,8 +142,19 @@ class ProblemListView(JurisdictionScopedMixin, ListView[Problem]):
     def scope_queryset(self, queryset: QuerySet[Problem]) -> QuerySet[Problem]:
         return selectors.problem_list_narrow(queryset, user=self.request.user, chosen=_problem_filter(self.request))
 
+    def _assign_form(self, data: Any = None) -> AssignForm:
+        people = selectors.problem_assignees(user=self.request.user, township=_problem_filter(self.request).township)
+        return AssignForm(data, people=people)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        user = self.request.user
+        # The rows the batch may tick: those whose own page offers 交办 to this user.
+        assignable = (
+            {problem.pk for problem in context["object_list"] if "assign" in selectors.problem_actions(user, problem)}
+            if permissions.can_assign_in_batch(user)
+            else set()
+        )
         context.update(
             chosen=_problem_filter(self.request),
             today=timezone.localdate(),
@@ -149,8 +163,46 @@ class ProblemListView(JurisdictionScopedMixin, ListView[Problem]):
             gap_types=GapType.choices,
             rules=[rule for rule in CATALOGUE if rule.automated],
             townships=townships_of(self.request.user),
+            assignable=assignable,
         )
+        context.setdefault("ticked", set())  # the rows a refused batch sent, ticked again
+        context.setdefault("refused", None)  # the row the refusal names
+        if assignable and "assign_form" not in context:
+            context["assign_form"] = self._assign_form()
         return context
+
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Batch 交办 of the ticked problems, each through ``problem_assign``."""
+        if not permissions.can_assign_in_batch(request.user):
+            raise PermissionDenied
+        ticked = ticked_ids(request, "problems")
+        problems, missing = selectors.problems_picked(user=request.user, pks=ticked)
+        if missing:
+            raise Http404  # a problem the user may not see, or none at all: the same answer
+        form = self._assign_form(request.POST)
+        try:
+            raise_first_error(form)
+            data = form.cleaned_data
+            person = User.objects.filter(pk=data["person"]).first() if data["person"] else None
+            count = services.problems_assign(
+                problems=problems,
+                actor=request.user,
+                unit=data["unit"],
+                person=person,
+                deadline=data["deadline"],
+                comment=data["comment"],
+            )
+        except DomainError as exc:
+            self.object_list = self.get_queryset()
+            context = self.get_context_data(
+                assign_form=form,
+                ticked=set(ticked),
+                refusal=exc.message,
+                refused=exc.pk if isinstance(exc, BatchRefused) else None,
+            )
+            return self.render_to_response(context)
+        messages.success(request, _("已交办 %(n)d 个问题") % {"n": count})
+        return redirect(request.get_full_path())
 
 
 @scoped_view

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,12 +18,12 @@ from django.views.generic import DetailView, ListView
 from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import has_capability
 from accounts.roles import Capability, Department
+from core.batch import BatchRefused
 from core.errors import DomainError
-from core.forms import raise_first_error
+from core.forms import raise_first_error, ticked_ids
 from geo.mixins import JurisdictionScopedMixin
-from geo.querysets import in_territory
 from geo.shortcuts import get_visible_or_404, not_place_bound, scoped_view
-from sweeps import services
+from sweeps import permissions, selectors, services
 from sweeps.choices import BatchStatus, WarningDisposition, WarningStatus
 from sweeps.exports import screening_template_xlsx
 from sweeps.forms import DisposeForm, NoteForm, UploadForm
@@ -117,8 +117,14 @@ class BatchDetailView(JurisdictionScopedMixin, DetailView[ScreeningBatch]):
         return response
 
 
+# The batch a warning list offers, by the status it lists: 核实处置 of those waiting for it, 办结 of those verified.
+BATCH_ACTIONS: dict[str, str] = {WarningStatus.ASSIGNED: "dispose", WarningStatus.VERIFIED: "close"}
+
+
 class WarningListView(JurisdictionScopedMixin, ListView[ScreeningWarning]):
-    """The warnings to verify (SPEC §6.5), earliest feedback date first."""
+    """The warnings to verify (SPEC §6.5), earliest feedback date first. A village or township ticks the warnings
+    listed as waiting (or as verified) and disposes of (or closes) them in one batch (``POST``, all or nothing): a
+    refusal comes back on the same page naming the warning, with the ticks and the fields as they were sent."""
 
     model = ScreeningWarning
     paginate_by = 30
@@ -135,15 +141,77 @@ class WarningListView(JurisdictionScopedMixin, ListView[ScreeningWarning]):
             queryset = queryset.exclude(status=WarningStatus.CLOSED).filter(feedback_due_on__lt=timezone.localdate())
         return queryset.select_related("household__managing_area__parent", "member").order_by("feedback_due_on", "pk")
 
+    def _batch_action(self) -> str:
+        """ "dispose", "close", or "" where the list offers no batch (every status, or a role that does not verify)."""
+        if not permissions.can_dispose_warnings(self.request.user):
+            return ""
+        return BATCH_ACTIONS.get(self.request.GET.get("status", WarningStatus.ASSIGNED), "")
+
+    def _batch_form(self, action: str, data: Any = None) -> DisposeForm | NoteForm:
+        if action == "dispose":
+            return DisposeForm(data, initial={"disposition": WarningDisposition.NO_RISK})
+        return NoteForm(data)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        user = self.request.user
+        action = self._batch_action()
+        selectable = (
+            {w.pk for w in context["object_list"] if permissions.can_dispose_warning(user, w)} if action else set()
+        )
         context.update(
             status=self.request.GET.get("status", WarningStatus.ASSIGNED),
             statuses=WarningStatus.choices,
             departments=[(code, Department(code).label) for code in EVENT_TYPES],
             today=timezone.localdate(),
+            batch_action=action if selectable else "",
+            selectable=selectable,
         )
+        context.setdefault("ticked", set())  # the rows a refused batch sent, ticked again
+        context.setdefault("refused", None)  # the row the refusal names
+        if selectable and "batch_form" not in context:
+            context["batch_form"] = self._batch_form(action)
         return context
+
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Batch 核实处置 (each through ``warning_dispose``) or 办结 (each through ``warning_close``)."""
+        if not permissions.can_dispose_warnings(request.user):
+            raise PermissionDenied
+        action = self._batch_action()
+        if not action:
+            raise Http404  # this list (every status) offers no batch
+        ticked = ticked_ids(request, "warnings")
+        warnings, missing = selectors.warnings_picked(user=request.user, pks=ticked)
+        if missing:
+            raise Http404  # a warning the user may not see, or none at all: the same answer
+        form = self._batch_form(action, request.POST)
+        try:
+            raise_first_error(form)
+            data = form.cleaned_data
+            if action == "dispose":
+                count = services.warnings_dispose(
+                    warnings=warnings,
+                    actor=request.user,
+                    disposition=data["disposition"],
+                    note=data["note"],
+                    category=data["category"],
+                    triggers=data["triggers"],
+                )
+                done = _("已核实处置 %(n)d 条预警")
+            else:
+                count = services.warnings_close(warnings=warnings, actor=request.user, note=data["note"])
+                done = _("已办结 %(n)d 条预警")
+        except DomainError as exc:
+            self.object_list = self.get_queryset()
+            context = self.get_context_data(
+                batch_form=form,
+                ticked=set(ticked),
+                refusal=exc.message,
+                refused=exc.pk if isinstance(exc, BatchRefused) else None,
+            )
+            return self.render_to_response(context)
+        messages.success(request, done % {"n": count})
+        return redirect(request.get_full_path())
 
 
 class WarningDetailView(JurisdictionScopedMixin, DetailView[ScreeningWarning]):
@@ -157,9 +225,7 @@ class WarningDetailView(JurisdictionScopedMixin, DetailView[ScreeningWarning]):
         context = super().get_context_data(**kwargs)
         warning: ScreeningWarning = self.object
         user = self.request.user
-        can_dispose = has_capability(user, Capability.DISPOSE_WARNING) and in_territory(
-            user, warning.household.managing_area.code
-        )
+        can_dispose = permissions.can_dispose_warning(user, warning)
         context.update(
             can_dispose=can_dispose and warning.status == WarningStatus.ASSIGNED,
             can_close=can_dispose and warning.status == WarningStatus.VERIFIED,

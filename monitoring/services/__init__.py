@@ -1,6 +1,6 @@
+from core.batch import BatchRefused
 from monitoring.services.batches import (
     BatchItem,
-    BatchRefused,
     batch_refusal,
     batch_run,
     elimination_batch,

@@ -5,19 +5,20 @@ case's state and the step's conditions and writes the case's records and event r
 
 The batch is one transaction: it stops at the first case a service refuses, names that case and the refusal, and
 saves nothing — no row, no event, no notification, no stored file. Cases are locked in primary-key order before
-any step runs, so two batches over the same cases queue up instead of deadlocking (STYLE rule 7).
+any step runs, so two batches over the same cases queue up instead of deadlocking (STYLE rule 7). That much every
+batch does, and ``core.batch`` does it; what is this workflow's (the shared meeting, the files) stays here.
 """
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.batch import BatchRefused, batch_check, batch_each, batch_refusal_text
 from core.errors import DomainError
 from core.workflow import Workflow, require
 from monitoring.choices import NoticeStage
@@ -36,14 +37,6 @@ from monitoring.services import elimination as el
 from monitoring.services import entry as en
 
 C = TypeVar("C", EntryApplication, EliminationCase)
-
-
-class BatchRefused(DomainError):
-    """A case of the batch was refused; the message names it, and nothing of the batch was saved."""
-
-    def __init__(self, message: str, *, case_pk: int, field: str | None = None) -> None:
-        super().__init__(message, field=field)
-        self.case_pk = case_pk
 
 
 @dataclass(frozen=True)
@@ -247,11 +240,6 @@ _MODELS: Final[Mapping[WorkflowName, type[EntryApplication] | type[EliminationCa
 _WORKFLOWS: Final[Mapping[WorkflowName, Workflow[Any]]] = {"entry": en.ENTRY, "elimination": el.ELIMINATION}
 
 
-def _as_locked(case: C, states: Mapping[int, str]) -> C:
-    case.state = states.get(case.pk, case.state)
-    return case
-
-
 # ---------------------------------------------------------------------------------------------------- the batch
 
 
@@ -259,42 +247,29 @@ def batch_refusal(position: int, case: EntryApplication | EliminationCase, reaso
     """Which case stopped the batch (its place in the batch, the head of household and the household number), why,
     and that nothing was done."""
     household = case.household
-    reason = reason.rstrip("。")
-    return (
-        f"第 {position} 户 {household.head_name}（户编号 {household.household_no}）：{reason}。"
-        "本批未办理任何一户，请更正后重新提交"
-    )
+    name = _("%(head)s（户编号 %(number)s）") % {"head": household.head_name, "number": household.household_no}
+    return batch_refusal_text(position=position, counter=_("户"), name=name, reason=reason, nothing=_("一户"))
 
 
 def _check_batch(step: BatchStep, workflow: WorkflowName, items: Sequence[BatchItem[Any]]) -> None:
     """What a batch is: at least one case, each once, all of one village (or township) (SPEC §4.6: one meeting,
     one notice), each with an outcome the step offers."""
-    if not items:
-        raise DomainError("请至少选择一户", field="cases")
-    pks = [item.case.pk for item in items]
-    if len(set(pks)) != len(pks):
-        raise DomainError("同一户在本批中出现了两次", field="cases")
+    batch_check(
+        [item.case.pk for item in items],
+        empty=_("请至少选择一户"),
+        twice=_("同一户在本批中出现了两次"),
+        field="cases",
+    )
     areas = {case_area(item.case, workflow, step.level).pk for item in items}
     if len(areas) > 1:
-        unit = "村" if step.level == "village" else "乡镇"
-        raise DomainError(f"一批只能办理同一个{unit}的农户", field="cases")
+        if step.level == "village":
+            raise DomainError(_("一批只能办理同一个村的农户"), field="cases")
+        raise DomainError(_("一批只能办理同一个乡镇的农户"), field="cases")
     offered = {code for code, _label in step.outcomes} or {PROCEED}
     for position, item in enumerate(items, 1):
         if item.outcome not in offered:
-            refusal = batch_refusal(position, item.case, "请选择办理结果")
-            raise BatchRefused(refusal, case_pk=item.case.pk, field="outcome")
-
-
-def _lock(workflow: WorkflowName, items: Sequence[BatchItem[Any]]) -> dict[int, str]:
-    """Lock every case of the batch, in primary-key order, before the first step runs; their states as locked."""
-    model = _MODELS[workflow]
-    rows = (
-        model._default_manager.select_for_update(of=("self",))
-        .filter(pk__in=[item.case.pk for item in items])
-        .order_by("pk")
-        .values_list("pk", "state")
-    )
-    return dict(rows)
+            refusal = batch_refusal(position, item.case, _("请选择办理结果"))
+            raise BatchRefused(refusal, pk=item.case.pk, field="outcome")
 
 
 def batch_run(
@@ -305,33 +280,33 @@ def batch_run(
     §4.8). All or nothing: the first refusal raises ``BatchRefused`` naming the case. Returns the number of
     cases."""
     if step not in BATCH_STEPS[workflow]:
-        raise DomainError("请选择办理环节", field="step")
+        raise DomainError(_("请选择办理环节"), field="step")
     declared = BATCH_STEPS[workflow][step]
     require(declared.open_to(actor))
     _check_batch(declared, workflow, items)
     run = _RUNNERS[workflow][step]
     stored: Stored = []
+
+    def take(item: BatchItem[Any], locked: Any) -> None:
+        # One state may hold two steps (a notice to post, a notice to end): the step named is the one taken, never
+        # the other one the same service would take from another state.
+        _WORKFLOWS[workflow].in_state(locked, *declared.states)
+        stored.extend(run(item.case, actor, shared, item))
+
     try:
-        with transaction.atomic():
-            states = _lock(workflow, items)
-            for position, item in enumerate(items, 1):
-                try:
-                    # One state may hold two steps (a notice to post, a notice to end): the step named is the
-                    # one taken, never the other one the same service would take from another state.
-                    _WORKFLOWS[workflow].in_state(_as_locked(item.case, states), *declared.states)
-                    stored += run(item.case, actor, shared, item)
-                except PermissionDenied as exc:  # visible and in the area, but not the actor's to decide
-                    refusal = batch_refusal(position, item.case, "您无权办理该户的这一环节")
-                    raise BatchRefused(refusal, case_pk=item.case.pk) from exc
-                except DomainError as exc:
-                    refusal = batch_refusal(position, item.case, exc.message)
-                    raise BatchRefused(refusal, case_pk=item.case.pk, field=exc.field) from exc
+        return batch_each(
+            items,
+            model=_MODELS[workflow],
+            pk=lambda item: item.case.pk,
+            step=take,
+            refusal=lambda position, item, reason: batch_refusal(position, item.case, reason),
+            forbidden=_("您无权办理该户的这一环节"),  # visible and in the area, but not the actor's to decide
+        )
     except BatchRefused:
         for stored_file in stored:  # the rows are rolled back; their files must go too
             if stored_file.name:
                 stored_file.storage.delete(stored_file.name)
         raise
-    return len(items)
 
 
 def entry_batch(

@@ -52,6 +52,34 @@ class ProblemStepSerializer(serializers.Serializer[Any]):
     measures_taken = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+# A batch names its rows by id; a request of more is split by the client (one transaction holds every row's lock).
+BATCH_MAX_IDS = 500
+
+
+def batch_ids(noun: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        min_length=1,
+        max_length=BATCH_MAX_IDS,
+        help_text=f"the {noun} of the batch, in the order they are taken; all or none are",
+    )
+
+
+class ProblemAssignManySerializer(serializers.Serializer[Any]):
+    """``{"ids": [...], "unit": …, "person": …, "deadline": …, "comment": …}``: one 交办 for every problem."""
+
+    ids = batch_ids("problems")
+    unit = serializers.CharField(allow_blank=True)
+    person = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=2**63 - 1)
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProblemBatchResultSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField(help_text="how many problems were taken")
+    results = ProblemSerializer(many=True)
+
+
 class ScreeningBatchSerializer(serializers.ModelSerializer[ScreeningBatch]):
     status_url = serializers.SerializerMethodField(help_text="where to poll the import's status")
 
@@ -85,3 +113,14 @@ class DisposeSerializer(serializers.Serializer[Any]):
     note = serializers.CharField()
     category = serializers.CharField(required=False, allow_blank=True, default="")
     triggers = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+
+
+class DisposeManySerializer(DisposeSerializer):
+    """The disposal of ``/dispose/`` for every warning of ``ids``."""
+
+    ids = batch_ids("warnings")
+
+
+class WarningBatchResultSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField(help_text="how many warnings were taken")
+    results = ScreeningWarningSerializer(many=True)

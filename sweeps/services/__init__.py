@@ -1,3 +1,4 @@
+from sweeps.services.batches import problems_assign, warnings_close, warnings_dispose
 from sweeps.services.campaigns import campaign_close, campaign_open, campaign_part_sign, checklist_answer
 from sweeps.services.problems import (
     TRANSITIONS,
@@ -41,6 +42,7 @@ __all__ = [
     "problem_return",
     "problem_start",
     "problem_submit",
+    "problems_assign",
     "problems_escalate",
     "rule_hits",
     "screening_batch_fail",
@@ -59,4 +61,6 @@ __all__ = [
     "sweeps_routine_start",
     "warning_close",
     "warning_dispose",
+    "warnings_close",
+    "warnings_dispose",
 ]

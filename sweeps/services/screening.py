@@ -41,6 +41,7 @@ from monitoring.models import MonitoringSubject
 from monitoring.services import entry_report
 from notifications.selectors import users_who_take
 from notifications.services import notify
+from sweeps import permissions
 from sweeps.choices import (
     FINAL_DISPOSITIONS,
     PENDING_BATCH_STATUSES,
@@ -317,9 +318,7 @@ def _tell_villages(batch: ScreeningBatch, members: list[HouseholdMember]) -> Non
 
 
 def _require_dispose(actor: User, warning: ScreeningWarning) -> None:
-    if not has_capability(actor, Capability.DISPOSE_WARNING):
-        raise PermissionDenied
-    if not in_territory(actor, warning.household.managing_area.code):
+    if not permissions.can_dispose_warning(actor, warning):
         raise PermissionDenied
 
 
@@ -349,7 +348,7 @@ def warning_dispose(
     if not note:
         raise DomainError("请填写核实情况", field="note")
     if not warning.household.visits.filter(visited_on__gte=warning.issued_on).exists():
-        raise DomainError("请先登记一次入户核实走访，再填写处置结果（SPEC §6.5）", field="visit")
+        raise DomainError("请先登记一次入户核实走访，再填写处置结果", field="visit")  # SPEC §6.5
     if disposition == WarningDisposition.START_ENTRY:
         risk = warning.risk_type if warning.risk_type in RiskType.values else RiskType.OTHER
         warning.entry_application = entry_report(
