@@ -60,3 +60,31 @@ def test_the_counts_agree_with_the_registry(demo, username):
     assert found.visits_overdue == overdue_visits(user=user, on=today).count()
     assert found.without_measures == subjects_without_measures(user=user, today=today).count()
     assert found.elimination_candidates == elimination_candidates(user=user, today=today).count()
+
+
+def _listed(page) -> int | None:
+    """How many rows the page lists: its paginator's count, the rows of an unpaged list, the total of a summary
+    (overdue visits by cadre); a single object's page (one checklist to fill) lists that one."""
+    paginator = page.context.get("paginator")
+    if paginator is not None:
+        return paginator.count
+    if page.context.get("object_list") is not None:
+        return len(page.context["object_list"])
+    if page.context.get("total") is not None:
+        return page.context["total"]
+    return 1 if page.context.get("object") is not None else None
+
+
+@pytest.mark.parametrize("username", LOGINS)
+def test_every_counter_opens_the_list_it_counts(demo, client, username):
+    """A number on the home page is a door: its link opens the list of exactly what it counted."""
+    client.force_login(User.objects.get(username=username))
+    items = client.get(reverse("home")).context["queue"]
+    wrong = []
+    for item in items:
+        page = client.get(item.url)
+        assert page.status_code == 200, item.url
+        shown = _listed(page)
+        if shown != item.count:
+            wrong.append(f"{item.title}: {item.count} on the home page, {shown} at {item.url}")
+    assert wrong == []
