@@ -127,7 +127,9 @@ def threshold_for(*, area_code: str, year: int) -> ThresholdChoice:
     depth = {code: index for index, code in enumerate(scopes)}
     rows = list(MonitoringThreshold.objects.filter(area_code__in=scopes, year__lte=year))
     if not rows:
-        raise DomainError(f"{year} 年及以前的监测标准均未设置，请系统管理员在“监测标准”中录入", field="threshold")
+        raise DomainError(
+            _("%(year)s 年及以前的监测标准均未设置，请系统管理员在“监测标准”中录入") % {"year": year}, field="threshold"
+        )
     best = max(rows, key=lambda row: (row.year, -depth[row.area_code]))
     return ThresholdChoice(
         amount=best.amount,

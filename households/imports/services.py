@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import can_edit_households
@@ -109,7 +110,7 @@ def import_job_create(
         raise PermissionDenied
     area = area or actor.area
     if area is None:
-        raise DomainError("您的账号未绑定行政区划，不能导入农户", field="area")
+        raise DomainError(_("您的账号未绑定行政区划，不能导入农户"), field="area")
     if not AdminArea.objects.visible_to(actor).filter(pk=area.pk).exists():
         raise PermissionDenied
     import_upload_check(upload)
@@ -195,7 +196,7 @@ def import_job_commit(*, job: ImportJob) -> ImportJob:
     match by 户编号, members by ID number within their household, incomes by 户编号 and year, and unchanged rows
     are not written, so importing the same file twice changes nothing the second time."""
     if job.status != S.COMMITTING:
-        raise TransitionNotAllowed(f"导入当前为“{job.get_status_display()}”，不能写入")
+        raise TransitionNotAllowed(_("导入当前为“%(status)s”，不能写入") % {"status": job.get_status_display()})
     fmt = _format(job)
     spill = load_spill(_spill_folder(job), layout=fmt.layout)
     if spill is None:  # cleaned away, or validated on another host: read the workbook again
@@ -246,7 +247,9 @@ def import_job_fail(*, job_id: int, message: str) -> None:
 def _move(job: ImportJob, to: ImportJobStatus) -> None:
     current = S(job.status)
     if to not in TRANSITIONS[current]:
-        raise TransitionNotAllowed(f"导入当前为“{current.label}”，不能变为“{to.label}”")
+        raise TransitionNotAllowed(
+            _("导入当前为“%(label)s”，不能变为“%(label2)s”") % {"label": current.label, "label2": to.label}
+        )
     job.status = to
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Capability
@@ -68,26 +69,34 @@ def income_amounts_clean(*, year: int, month: int | None, amounts: Mapping[str, 
     preview runs them alone, to report every row's problems without writing. Raises DomainError naming the field."""
     today = timezone.localdate()
     if not FIRST_YEAR <= year <= today.year:
-        raise DomainError(f"年度须在 {FIRST_YEAR} 至 {today.year} 之间", field="year")
+        raise DomainError(
+            _("年度须在 %(FIRST_YEAR)s 至 %(year)s 之间") % {"FIRST_YEAR": FIRST_YEAR, "year": today.year}, field="year"
+        )
     if month is not None and not 1 <= month <= 12:
-        raise DomainError("月份须为 1 至 12", field="month")
+        raise DomainError(_("月份须为 1 至 12"), field="month")
     if month is not None and (year, month) > (today.year, today.month):
-        raise DomainError("不能录入未来月份的收入", field="month")
+        raise DomainError(_("不能录入未来月份的收入"), field="month")
     unknown = set(amounts) - set(COMPONENTS)
     if unknown:
-        raise DomainError(f"未知的收入项目：{'、'.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise DomainError(
+            _("未知的收入项目：%(join)s") % {"join": "、".join(sorted(unknown))}, field=sorted(unknown)[0]
+        )
     clean: dict[str, Decimal] = {}
     for field, value in amounts.items():
         amount = Decimal(value)
         if amount < 0:
-            raise DomainError(f"{LABELS[field]}不能为负数", field=field)
+            raise DomainError(_("%(item)s不能为负数") % {"item": LABELS[field]}, field=field)
         if amount != amount.quantize(Decimal("0.01")):
-            raise DomainError(f"{LABELS[field]}最多保留两位小数（到分）", field=field)
+            raise DomainError(_("%(item)s最多保留两位小数（到分）") % {"item": LABELS[field]}, field=field)
         if amount >= LIMIT:
-            raise DomainError(f"{LABELS[field]}过大：须小于 {LIMIT:,} 元，请核对是否多填了位数", field=field)
+            raise DomainError(
+                _("%(item)s过大：须小于 %(LIMIT)s 元，请核对是否多填了位数")
+                % {"item": LABELS[field], "LIMIT": format(LIMIT, ",")},
+                field=field,
+            )
         clean[field] = amount
     if clean.get("policy_transfer_income", Decimal(0)) > clean.get("transfer_income", Decimal(0)):
-        raise DomainError("政策性转移收入不能大于转移性收入", field="policy_transfer_income")
+        raise DomainError(_("政策性转移收入不能大于转移性收入"), field="policy_transfer_income")
     return clean
 
 
@@ -145,13 +154,13 @@ def income_batch_save(*, actor: User, year: int, entries: Sequence[IncomeEntry])
         return _income_batch_save(actor=actor, year=year, entries=entries)
     except IntegrityError as exc:
         # Someone recorded one of these households' year between our lock and our insert; all was rolled back.
-        raise DomainError("保存时与他人同时进行的修改冲突，未保存任何一户；请重新提交") from exc
+        raise DomainError(_("保存时与他人同时进行的修改冲突，未保存任何一户；请重新提交")) from exc
 
 
 @transaction.atomic
 def _income_batch_save(*, actor: User, year: int, entries: Sequence[IncomeEntry]) -> IncomeBatchResult:
     if len({entry.household.pk for entry in entries}) != len(entries):
-        raise DomainError("同一户在本次提交中出现了两次", field="household")
+        raise DomainError(_("同一户在本次提交中出现了两次"), field="household")
     # Locked in primary-key order before any write, so that two batches over the same households queue up.
     existing = {
         record.household_id: record
@@ -164,7 +173,7 @@ def _income_batch_save(*, actor: User, year: int, entries: Sequence[IncomeEntry]
         record = existing.get(entry.household.pk)
         try:
             if entry.shown is not None and not _holds(record, entry.shown):
-                raise DomainError("该户本年度收入在您打开本页后已被他人修改，请刷新页面后重新填写")
+                raise DomainError(_("该户本年度收入在您打开本页后已被他人修改，请刷新页面后重新填写"))
             if income_unchanged(record, entry.amounts):
                 result.unchanged += 1
                 continue
@@ -211,13 +220,13 @@ def rigid_expense_add(
     require_household(actor, household, Capability.EDIT_HOUSEHOLD)
     require_open(household)
     if kind not in RigidExpenseKind.values:
-        raise DomainError("请选择支出类别", field="kind")
+        raise DomainError(_("请选择支出类别"), field="kind")
     if incurred_on > timezone.localdate():
-        raise DomainError("发生日期不能晚于今天", field="incurred_on")
+        raise DomainError(_("发生日期不能晚于今天"), field="incurred_on")
     if gross_amount <= 0:
-        raise DomainError("总金额须大于 0", field="gross_amount")
+        raise DomainError(_("总金额须大于 0"), field="gross_amount")
     if reimbursed_amount < 0 or reimbursed_amount > gross_amount:
-        raise DomainError("报销金额须在 0 与总金额之间", field="reimbursed_amount")
+        raise DomainError(_("报销金额须在 0 与总金额之间"), field="reimbursed_amount")
     expense = RigidExpense.objects.create(
         household=household,
         incurred_on=incurred_on,

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import has_capability
@@ -66,7 +67,7 @@ def quarter_end(period: str) -> datetime.date:
     """The last day of a "YYYY-Qn" period."""
     match = PERIOD.match(period)
     if match is None:
-        raise DomainError(f"筛查期“{period}”格式不正确，应为 2026-Q3", field="period")
+        raise DomainError(_("筛查期“%(period)s”格式不正确，应为 2026-Q3") % {"period": period}, field="period")
     year, quarter = int(match[1]), int(match[2])
     if quarter == 4:
         return datetime.date(year, 12, 31)
@@ -108,10 +109,10 @@ def screening_upload(*, actor: User, period: str, upload: UploadedFile) -> Scree
         raise PermissionDenied
     department, area = actor.department, actor.area
     if not department or area is None:
-        raise DomainError("您的账号未设置所属部门或区划，不能上传筛查名单，请联系系统管理员", field="department")
+        raise DomainError(_("您的账号未设置所属部门或区划，不能上传筛查名单，请联系系统管理员"), field="department")
     today = timezone.localdate()
     if quarter_end(period) > today + datetime.timedelta(days=92):
-        raise DomainError(f"筛查期 {period} 尚未开始", field="period")
+        raise DomainError(_("筛查期 %(period)s 尚未开始") % {"period": period}, field="period")
     workbook_check(upload)
     batch = ScreeningBatch(
         department=department,
@@ -341,14 +342,14 @@ def warning_dispose(
     )
     _require_dispose(actor, warning)
     if warning.status != WarningStatus.ASSIGNED:
-        raise TransitionNotAllowed(f"预警当前为“{warning.get_status_display()}”，已核实过")
+        raise TransitionNotAllowed(_("预警当前为“%(status)s”，已核实过") % {"status": warning.get_status_display()})
     if disposition not in WarningDisposition.values:
-        raise DomainError("请选择处置结果", field="disposition")
+        raise DomainError(_("请选择处置结果"), field="disposition")
     note = (note or "").strip()
     if not note:
-        raise DomainError("请填写核实情况", field="note")
+        raise DomainError(_("请填写核实情况"), field="note")
     if not warning.household.visits.filter(visited_on__gte=warning.issued_on).exists():
-        raise DomainError("请先登记一次入户核实走访，再填写处置结果", field="visit")  # SPEC §6.5
+        raise DomainError(_("请先登记一次入户核实走访，再填写处置结果"), field="visit")  # SPEC §6.5
     if disposition == WarningDisposition.START_ENTRY:
         risk = warning.risk_type if warning.risk_type in RiskType.values else RiskType.OTHER
         warning.entry_application = entry_report(
@@ -381,10 +382,10 @@ def warning_close(*, warning: ScreeningWarning, actor: User, note: str) -> Scree
     )
     _require_dispose(actor, warning)
     if warning.status != WarningStatus.VERIFIED:
-        raise TransitionNotAllowed(f"预警当前为“{warning.get_status_display()}”，不能办结")
+        raise TransitionNotAllowed(_("预警当前为“%(status)s”，不能办结") % {"status": warning.get_status_display()})
     note = (note or "").strip()
     if not note:
-        raise DomainError("请填写跟进情况", field="note")
+        raise DomainError(_("请填写跟进情况"), field="note")
     warning.disposition_note = f"{warning.disposition_note}\n{timezone.localdate():%Y-%m-%d} 办结：{note}"
     warning.status, warning.closed_at = WarningStatus.CLOSED, timezone.now()
     warning.save(update_fields=["disposition_note", "status", "closed_at"])
