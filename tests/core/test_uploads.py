@@ -18,7 +18,7 @@ from accounts.roles import Role
 from core.uploads import UploadRefused, budgeted_rows, workbook_check
 from households.imports.columns import COLUMNS
 from households.imports.reading import ImportFileError, read_workbook
-from households.models import Household, HouseholdMember, ImportJob, Visit
+from households.models import Household, HouseholdMember, ImportJob, IncomeRecord, Visit
 from ledgers.models import Reconciliation
 from sweeps.models import ScreeningBatch, ScreeningWarning
 from tests.factories import HouseholdFactory, UserFactory, VillageFactory
@@ -224,6 +224,8 @@ class Fuzzed:
 FUZZED = {
     "household import": Fuzzed("households:household-import-upload", "village", ImportJob,
                                "households.tasks.household_import_task", "invalid"),
+    "income import": Fuzzed("households:income-import-upload", "village", ImportJob,
+                            "households.tasks.household_import_task", "invalid"),
     "screening list": Fuzzed("sweeps:batch-upload", "screener", ScreeningBatch, "sweeps.tasks.screening_batch_task",
                              "rejected"),
     # A readable extract always gets its report, rows in error listed in it (a header alone: all "only here").
@@ -247,8 +249,13 @@ def _refusals(response) -> list[str]:
 
 
 def _saved() -> tuple[int, ...]:
-    """Rows a refused file must not leave behind: the registry and the warnings."""
-    return Household.objects.count(), HouseholdMember.objects.count(), ScreeningWarning.objects.count()
+    """Rows a refused file must not leave behind: the registry, its incomes and the warnings."""
+    return (
+        Household.objects.count(),
+        HouseholdMember.objects.count(),
+        IncomeRecord.objects.count(),
+        ScreeningWarning.objects.count(),
+    )
 
 
 def _upload(client, fuzzed: Fuzzed, fields: dict[str, object], hostile, capture) -> tuple[str, bool]:
@@ -311,6 +318,7 @@ def test_hostile_files_are_refused_in_words_and_leave_nothing(
     }
     fields = {
         "household import": {"area": world.village.pk},
+        "income import": {"area": world.village.pk},
         "screening list": {"period": f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"},
         "reconciliation": {"area": world.county.code},
     }[endpoint]
