@@ -15,6 +15,7 @@ from typing import Any, Final, Generic, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -35,6 +36,7 @@ from monitoring.selectors.batches import (
 )
 from monitoring.services import elimination as el
 from monitoring.services import entry as en
+from notifications.services import Held, notifications_summarised
 
 C = TypeVar("C", EntryApplication, EliminationCase)
 
@@ -272,6 +274,15 @@ def _check_batch(step: BatchStep, workflow: WorkflowName, items: Sequence[BatchI
             raise BatchRefused(refusal, pk=item.case.pk, field="outcome")
 
 
+def _cases_summary(topic: str, held: Sequence[Held]) -> tuple[str, str, list[str]]:
+    """One notification for the cases of a batch that reached the recipient's queue (or ended, for their opener)."""
+    if topic == "elimination":
+        title = _("风险消除：%(n)s 户已办理到新的环节，请查看") % {"n": len(held)}
+        return title, reverse("monitoring:elimination-queue"), []
+    title = _("纳入监测申请：%(n)s 户已办理到新的环节，请查看") % {"n": len(held)}
+    return title, reverse("monitoring:entry-queue"), []
+
+
 def batch_run(
     *, workflow: WorkflowName, step: str, actor: User, items: Sequence[BatchItem[Any]], shared: Mapping[str, Any]
 ) -> int:
@@ -294,14 +305,16 @@ def batch_run(
         stored.extend(run(item.case, actor, shared, item))
 
     try:
-        return batch_each(
-            items,
-            model=_MODELS[workflow],
-            pk=lambda item: item.case.pk,
-            step=take,
-            refusal=lambda position, item, reason: batch_refusal(position, item.case, reason),
-            forbidden=_("您无权办理该户的这一环节"),  # visible and in the area, but not the actor's to decide
-        )
+        # The next level hears of the batch once: "10 户纳入监测申请待您办理", not ten notifications.
+        with notifications_summarised(_cases_summary):
+            return batch_each(
+                items,
+                model=_MODELS[workflow],
+                pk=lambda item: item.case.pk,
+                step=take,
+                refusal=lambda position, item, reason: batch_refusal(position, item.case, reason),
+                forbidden=_("您无权办理该户的这一环节"),  # visible and in the area, but not the actor's to decide
+            )
     except BatchRefused:
         for stored_file in stored:  # the rows are rolled back; their files must go too
             if stored_file.name:

@@ -269,6 +269,12 @@ def test_one_notice_for_the_village_then_the_notice_ends_for_all(county, client)
     assert {a.state for a in EntryApplication.objects.filter(pk__in=[a.pk for a in applications])} == {
         S.NOTICE_COMPLETED
     }
+    # the township hears of the three once, with a link to its queue
+    told = Notification.objects.filter(recipient=county.township_cadre, topic="entry")
+    assert [(n.title, n.url) for n in told] == [
+        ("纳入监测申请：3 户已办理到新的环节，请查看", reverse("monitoring:entry-queue"))
+    ]
+    assert all(a.household.head_name in told.get().body for a in applications)
 
 
 # ------------------------------------------------------------------------------- the township and the county
