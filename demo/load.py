@@ -1,26 +1,38 @@
-"""Writing a demo plan (``demo.plan``) into the database: one transaction, bulk inserts, history rows for the models
-that keep history. Nothing here draws random numbers: what is written is decided by the plan, except the guarantee
-items that ``visit_record`` derives from the registry, which are derived here the same way (SPEC §2.5)."""
+"""Writing a demo plan (``demo.plan``) into the database, in one transaction, as the county would have built it up
+day by day. The registry (areas, households, members, flags, users) is entered on a roll-out day before anything else
+happened; everything dated after it happens on its own day under the demo clock (``demo.clock``): the plan's visits
+and their guarantee checks, members who died or moved out, flags granted later, each year's income at the January
+income collection, and the monitoring, project and sweep stories through the real services, merged in one
+chronological timeline with the daily job that closes public notices. So every stored date and time — events,
+``created_at`` and ``auto_now`` stamps, history rows — is what production would hold had the county worked on those
+days, and nothing is dated after the real present. Nothing here draws random numbers: what is written is decided by
+the plan, except the guarantee items that ``visit_record`` derives from the registry, which are derived here the same
+way (SPEC §2.5)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import time
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.grants import household_grant_to_cadre
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
 from core.errors import DomainError
-from demo.monitoring import MonitoringResult, demo_monitoring_load
+from demo.clock import DAY, Story, Timeline, Workdays, at, clock, steps_story
+from demo.monitoring import MonitoringResult, Span, first_day, monitoring_plan, monitoring_result, monitoring_stories
 from demo.plan import (
+    AREA6,
     CHANGE_REASON,
     CITY,
     COUNTY,
@@ -32,21 +44,30 @@ from demo.plan import (
     HouseholdSeed,
     VisitSeed,
 )
-from demo.projects import ProjectsResult, demo_projects_load
-from demo.sweeps import SweepResult, demo_sweep_load
+from demo.plan.seeds import MemberSeed
+from demo.projects import ProjectsResult, mark_former_poor_villages, projects_result, projects_stories
+from demo.projects import first_day as projects_first_day
+from demo.sweeps import SweepResult, sweep_result, sweep_stories
 from geo.codes import level_of, parent_code
 from geo.models import AdminArea
 from geo.services import area_create
 from households import rules
-from households.choices import GuaranteeSource, HouseholdFlagKind, HousingSafety
+from households.choices import GuaranteeSource, HouseholdFlagKind, HousingSafety, MemberStatus
 from households.facts import FactContext, context_for, derived_guarantee, facts_refresh_area
 from households.models import GuaranteeCheck, Household, HouseholdFlag, HouseholdMember, IncomeRecord, Visit
 from households.selectors import threshold_for
+from monitoring.services import elimination_notices_complete_due, notices_complete_due
 
 _COMPULSORY_AGE: Final = "school.compulsory_age"
 # The note of a failed derived item, as a visitor would write it.
 _EDUCATION_NOTE: Final = "有义务教育阶段适龄儿童失学辍学，已联系学校劝返"
 _MEDICAL_NOTE: Final = "有成员未参加基本医疗保险，已督促参保"
+# The demo's history: cases begin within the last eighteen months (and once the registry holds an income to decide
+# on); the year's income is collected in January (003 L218 "上年度收入").
+_HISTORY: Final = datetime.timedelta(days=540)
+_INCOME_COLLECTED: Final = (1, 20)
+
+Step = tuple[datetime.datetime, Callable[[], object]]
 
 
 class DemoAlreadyLoaded(DomainError):
@@ -67,6 +88,8 @@ class LoadResult:
     monitoring: MonitoringResult
     projects: ProjectsResult
     sweep: SweepResult
+    refused: list[str]  # demo steps a service refused (none, for a good plan): shown with ``-v 2``
+    rollout: datetime.datetime  # the day the registry was entered
     seconds: dict[str, float]  # per phase, for ``-v 2``
 
 
@@ -81,35 +104,58 @@ def demo_is_loaded() -> bool:
     return AdminArea.objects.filter(code=COUNTY_CODE).exists()
 
 
+def demo_span(today: datetime.date, days: Workdays) -> Span:
+    """When the county's history happens: each registry income year is known from its January collection (the
+    year before last's and last year's; never after a couple of working days ago), and cases begin within the last
+    eighteen months once the older of the two is known."""
+    latest = days.before(today, 2)
+    collected = {
+        year: min(days.on_or_after(datetime.date(year + 1, *_INCOME_COLLECTED)), latest)
+        for year in (today.year - 2, today.year - 1)
+    }
+    start = max(today - _HISTORY, days.after(collected[today.year - 2], 5))
+    return Span(today=today, history_start=days.on_or_after(start), income_days=collected)
+
+
 @transaction.atomic
 def demo_load(plan: DemoPlan) -> LoadResult:
-    """Write the plan: areas, households with members, incomes and flags, users and pairings, then visits with
-    their guarantee checks (they need the users). All or nothing."""
+    """Plan the county's history, enter the registry on its roll-out day, then replay everything after it day by
+    day through the services. All or nothing."""
     if demo_is_loaded():
         raise DemoAlreadyLoaded(f"演示县{COUNTY[1]}（{COUNTY_CODE}）已存在", field="county")
+    now = timezone.now()  # the real present: no demo step is dated after it
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    areas = _load_areas(plan)
-    seconds["areas"] = time.perf_counter() - started
-    started = time.perf_counter()
-    households = _load_households(plan, areas)
-    seconds["households"] = time.perf_counter() - started
-    started = time.perf_counter()
-    kept_admin = _load_accounts(plan, households)
-    seconds["users"] = time.perf_counter() - started
-    started = time.perf_counter()
-    visits = _load_visits(plan, households)
-    seconds["visits"] = time.perf_counter() - started
-    started = time.perf_counter()
+    days = Workdays()
+    span = demo_span(plan.today, days)
     line = threshold_for(area_code=COUNTY_CODE, year=plan.today.year).amount
-    monitoring = demo_monitoring_load(plan, line=line)
-    seconds["monitoring"] = time.perf_counter() - started
+    cases = monitoring_plan(plan, line=line, span=span, days=days)
+    visits = [v.visited_on for h in plan.households for v in h.visits]
+    first = min(
+        first_day(cases), projects_first_day(plan.today), span.history_start, *span.income_days.values(), *visits
+    )
+    rollout = at(days.before(first, 5), 9, 0)
+    seconds["plan"] = time.perf_counter() - started
     started = time.perf_counter()
-    projects = demo_projects_load(today=plan.today)
-    seconds["projects"] = time.perf_counter() - started
+    with clock(rollout):
+        areas = _load_areas(plan)
+        households, later = _load_households(plan, areas, rollout=rollout.date(), span=span)
+        kept_admin = _load_accounts(plan, households)
+        mark_former_poor_villages()
+    seconds["registry"] = time.perf_counter() - started
     started = time.perf_counter()
-    sweep = demo_sweep_load()
-    seconds["sweep"] = time.perf_counter() - started
+    timeline = Timeline(latest=now)
+    timeline.add(steps_story(later + _visit_steps(plan, households)), name="registry")
+    # The job runs every night; before the first case began it had nothing to move.
+    timeline.add(_notice_job(span.history_start, plan.today, latest=now), name="daily notice job")
+    for name, story in (
+        *monitoring_stories(cases, plan),
+        *projects_stories(today=plan.today, days=days),
+        *sweep_stories(today=plan.today, days=days),
+    ):
+        timeline.add(story, name=name)
+    timeline.run()
+    seconds["timeline"] = time.perf_counter() - started
     started = time.perf_counter()
     for township in AdminArea.objects.filter(parent__code=COUNTY_CODE):  # every household's facts, as of today
         facts_refresh_area(township, on=plan.today)
@@ -122,14 +168,27 @@ def demo_load(plan: DemoPlan) -> LoadResult:
         members=plan.member_count,
         incomes=sum(len(h.incomes) for h in plan.households),
         flags={kind: flags[kind] for kind in HouseholdFlagKind.values if flags[kind]},
-        visits=visits + monitoring.visits,
+        visits=Visit.objects.filter(household__managing_area__code__startswith=AREA6).count(),
         risk_flagged=sum(1 for h in plan.households if h.details.risk_flagged_on is not None),
         kept_existing_admin=kept_admin,
-        monitoring=monitoring,
-        projects=projects,
-        sweep=sweep,
+        monitoring=monitoring_result(AREA6),
+        projects=projects_result(plan.today),
+        sweep=sweep_result(),
+        refused=timeline.refused,
+        rollout=rollout,
         seconds=seconds,
     )
+
+
+def _notice_job(first: datetime.date, today: datetime.date, *, latest: datetime.datetime) -> Story:
+    """The daily job at 00:10 (``entry_notices_complete_task``, scheduled by a monitoring migration): cases whose
+    entry, village or township notice ran out move on, with the system as actor."""
+    day = first + DAY
+    while day <= today and at(day, 0, 10) <= latest:
+        yield at(day, 0, 10)
+        notices_complete_due(today=day)
+        elimination_notices_complete_due(today=day)
+        day += DAY
 
 
 def _load_areas(plan: DemoPlan) -> dict[str, AdminArea]:
@@ -153,7 +212,22 @@ def _load_areas(plan: DemoPlan) -> dict[str, AdminArea]:
     return areas
 
 
-def _load_households(plan: DemoPlan, areas: dict[str, AdminArea]) -> dict[str, Household]:
+def _member_row(household: Household, member: MemberSeed, *, rollout: datetime.date) -> HouseholdMember:
+    """A member as the registry knew them on the roll-out day: one who died or moved out later was still there."""
+    fields = {f.name: getattr(member, f.name) for f in dataclasses.fields(member)}
+    fields["chronic_conditions"] = list(member.chronic_conditions)  # a JSON list, as the form saves it
+    changed = member.status_changed_on
+    if changed is not None and changed > rollout:
+        fields.update(member_status=MemberStatus.PRESENT, status_changed_on=None)
+    present = fields["member_status"] == MemberStatus.PRESENT
+    return HouseholdMember(household=household, counts_in_household=present, **fields)
+
+
+def _load_households(
+    plan: DemoPlan, areas: dict[str, AdminArea], *, rollout: datetime.date, span: Span
+) -> tuple[dict[str, Household], list[Step]]:
+    """The registry as it stood on the roll-out day, and the steps that bring it to today: flags granted later,
+    members who left later, each year's income at its collection."""
     households = [
         Household(
             household_no=seed.household_no,
@@ -165,48 +239,91 @@ def _load_households(plan: DemoPlan, areas: dict[str, AdminArea]) -> dict[str, H
             head_name=seed.head_name,
             address=seed.address,
             phone=seed.phone,
-            **dataclasses.asdict(seed.details),  # every field of HouseholdDetails is a Household field
+            # Every field of HouseholdDetails is a Household field; a risk is flagged by the visit that finds it.
+            **(dataclasses.asdict(seed.details) | {"risk_flagged_on": None, "risk_note": ""}),
         )
         for seed in plan.households
     ]
     Household.objects.bulk_create(households, batch_size=1000)
     members: list[HouseholdMember] = []
     heads: list[HouseholdMember] = []
+    leaving: dict[datetime.date, list[tuple[HouseholdMember, MemberSeed]]] = defaultdict(list)
     for household, seed in zip(households, plan.households, strict=True):
         for index, member in enumerate(seed.members):
-            fields = {f.name: getattr(member, f.name) for f in dataclasses.fields(member)}
-            fields["chronic_conditions"] = list(member.chronic_conditions)  # a JSON list, as the form saves it
-            row = HouseholdMember(household=household, counts_in_household=member.counts_in_household, **fields)
+            row = _member_row(household, member, rollout=rollout)
             members.append(row)
             if index == 0:
                 heads.append(row)
+            if row.member_status != member.member_status:
+                assert member.status_changed_on is not None  # only a member who left differs
+                leaving[member.status_changed_on].append((row, member))
     bulk_create_with_history(members, HouseholdMember, batch_size=1000, default_change_reason=CHANGE_REASON)
     for household, head in zip(households, heads, strict=True):
         household.head = head
     Household.objects.bulk_update(households, ["head"], batch_size=500)
     # The household's first history row is written after the head is set, so it shows the complete record.
     Household.history.bulk_history_create(households, batch_size=1000, default_change_reason=CHANGE_REASON)
-    incomes = [
-        IncomeRecord(
-            household=household,
-            year=income.year,
-            wage_income=income.wage_income,
-            business_income=income.business_income,
-            business_expense=income.business_expense,
-            property_income=income.property_income,
-            transfer_income=income.transfer_income,
+    later: list[Step] = []
+    incomes: dict[int, list[IncomeRecord]] = defaultdict(list)
+    for household, seed in zip(households, plan.households, strict=True):
+        for income in seed.incomes:
+            incomes[income.year].append(
+                IncomeRecord(
+                    household=household,
+                    year=income.year,
+                    wage_income=income.wage_income,
+                    business_income=income.business_income,
+                    business_expense=income.business_expense,
+                    property_income=income.property_income,
+                    transfer_income=income.transfer_income,
+                )
+            )
+    for year, rows in incomes.items():
+        collected = span.income_days.get(year, rollout)
+        if collected <= rollout:
+            bulk_create_with_history(rows, IncomeRecord, batch_size=1000, default_change_reason=CHANGE_REASON)
+        else:
+            later.append((at(collected, 9, 30), functools.partial(_collect_incomes, rows, year)))
+    flags: dict[datetime.date, list[HouseholdFlag]] = defaultdict(list)
+    for household, seed in zip(households, plan.households, strict=True):
+        for flag in seed.flags:
+            granted = HouseholdFlag(household=household, kind=flag.kind, valid_from=flag.valid_from, note=flag.note)
+            flags[max(flag.valid_from, rollout)].append(granted)
+    for day, granted_that_day in sorted(flags.items()):
+        grant = functools.partial(
+            bulk_create_with_history, granted_that_day, HouseholdFlag, default_change_reason=CHANGE_REASON
         )
-        for household, seed in zip(households, plan.households, strict=True)
-        for income in seed.incomes
-    ]
-    bulk_create_with_history(incomes, IncomeRecord, batch_size=1000, default_change_reason=CHANGE_REASON)
-    flags = [
-        HouseholdFlag(household=household, kind=flag.kind, valid_from=flag.valid_from, note=flag.note)
-        for household, seed in zip(households, plan.households, strict=True)
-        for flag in seed.flags
-    ]
-    bulk_create_with_history(flags, HouseholdFlag, batch_size=1000, default_change_reason=CHANGE_REASON)
-    return {h.household_no: h for h in households}
+        if day <= rollout:
+            grant()
+        else:
+            later.append((at(day, 8, 30), grant))
+    for day, changes in sorted(leaving.items()):
+        later.append((at(day, 9, 0), functools.partial(_members_leave, changes)))
+    return {h.household_no: h for h in households}, later
+
+
+def _collect_incomes(rows: list[IncomeRecord], year: int) -> None:
+    """The January collection enters last year's income, except where a case already recorded it during the year
+    (a risk elimination records the year's recovered income, NR-INC-04)."""
+    recorded = set(IncomeRecord.objects.filter(year=year, month__isnull=True).values_list("household_id", flat=True))
+    fresh = [row for row in rows if row.household_id not in recorded]
+    bulk_create_with_history(fresh, IncomeRecord, batch_size=1000, default_change_reason=CHANGE_REASON)
+
+
+def _members_leave(changes: list[tuple[HouseholdMember, MemberSeed]]) -> None:
+    """A member died or moved out: the registry records it on the day."""
+    rows = []
+    for row, member in changes:
+        row.member_status = member.member_status
+        row.status_changed_on = member.status_changed_on
+        row.counts_in_household = member.counts_in_household
+        rows.append(row)
+    bulk_update_with_history(
+        rows,
+        HouseholdMember,
+        ["member_status", "status_changed_on", "counts_in_household"],
+        default_change_reason=CHANGE_REASON,
+    )
 
 
 def _load_accounts(plan: DemoPlan, households: dict[str, Household]) -> bool:
@@ -253,16 +370,23 @@ class _Contexts:
         return self._cache[on]
 
 
-def _load_visits(plan: DemoPlan, households: dict[str, Household]) -> int:
-    """Visits and one guarantee check each, checked by the visitor. Education, medical insurance and housing come
-    from the registry through the same rules as ``visit_record`` (SPEC §2.5); water is what the visitor saw."""
+def _visit_steps(plan: DemoPlan, households: dict[str, Household]) -> list[Step]:
+    """The plan's visits, each day's recorded that afternoon with one guarantee check each, checked by the
+    visitor. Education, medical insurance and housing come from the registry through the same rules as
+    ``visit_record`` (SPEC §2.5); water is what the visitor saw. A visit that finds a risk flags the household, as
+    ``visit_record`` does."""
     users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
     contexts = _Contexts()
-    visits: list[Visit] = []
-    checks: list[GuaranteeCheck] = []
+    by_day: dict[datetime.date, list[tuple[HouseholdSeed, VisitSeed]]] = defaultdict(list)
     for seed in plan.households:
-        household = households[seed.household_no]
         for planned in seed.visits:
+            by_day[planned.visited_on].append((seed, planned))
+
+    def record(day: datetime.date) -> None:
+        visits: list[Visit] = []
+        checks: list[GuaranteeCheck] = []
+        for seed, planned in by_day[day]:
+            household = households[seed.household_no]
             visit = Visit(
                 household=household,
                 visited_on=planned.visited_on,
@@ -278,12 +402,20 @@ def _load_visits(plan: DemoPlan, households: dict[str, Household]) -> int:
                 next_visit_on=planned.next_visit_on,
             )
             visits.append(visit)
-            checks.append(_check(seed, planned, visit, contexts(visit.visited_on)))
-    Visit.objects.bulk_create(visits, batch_size=1000)
-    for visit, check in zip(visits, checks, strict=True):
-        check.visit = visit  # the visit has its primary key only now
-    GuaranteeCheck.objects.bulk_create(checks, batch_size=1000)
-    return len(visits)
+            checks.append(_check(seed, planned, visit, contexts(day)))
+        Visit.objects.bulk_create(visits)
+        for visit, check in zip(visits, checks, strict=True):
+            check.visit = visit  # the visit has its primary key only now
+        GuaranteeCheck.objects.bulk_create(checks)
+        for visit in visits:
+            if visit.risk_found:
+                household = Household.objects.get(pk=visit.household_id)
+                if household.risk_flagged_on is None:
+                    household.risk_flagged_on, household.risk_note = visit.visited_on, visit.risk_note
+                    household._change_reason = f"{visit.visited_on} 走访核查"  # type: ignore[attr-defined]
+                    household.save(update_fields=["risk_flagged_on", "risk_note", "updated_at"])
+
+    return [(at(day, 15, 0), functools.partial(record, day)) for day in sorted(by_day)]
 
 
 def _check(seed: HouseholdSeed, planned: VisitSeed, visit: Visit, ctx: FactContext) -> GuaranteeCheck:

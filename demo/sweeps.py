@@ -1,7 +1,9 @@
 """The demo county's centralized four-checks campaign (SPEC §7.4) and its rectification under way (§7.5), and a
 health department's quarterly screening list (§6): the real services run the rules over every township, township
 cadres assign some problems, villages work on them and submit, the demo village answers part of its checklist, and
-the warnings wait for the villages to verify — so every queue and status has something."""
+the warnings wait for the villages to verify — so every queue and status has something. Each step is taken on its
+day by ``demo.clock.Timeline``: the campaign opened a week ago, the problems assigned, started and submitted on the
+working days after."""
 
 from __future__ import annotations
 
@@ -15,13 +17,15 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from accounts.models import User
+from demo.clock import Story, Workdays, at, steps_story
 from demo.plan import COUNTY_CODE
+from geo.codes import AreaLevel, prefix_of
 from geo.models import AdminArea
 from households.choices import HealthStatus
 from households.idnumbers import build
 from households.models import HouseholdMember
 from sweeps.choices import ProblemStatus
-from sweeps.models import CampaignPart, Problem
+from sweeps.models import CampaignPart, Problem, ScreeningBatch
 from sweeps.services import (
     campaign_open,
     checklist_answer,
@@ -48,19 +52,29 @@ class SweepResult:
     warnings: int
 
 
-def demo_sweep_load() -> SweepResult:
-    """Open the campaign, run its sweep inline (inside the demo loader's transaction), move some problems along,
-    answer part of the demo village's checklist and upload a screening list."""
+def sweep_stories(*, today: datetime.date, days: Workdays) -> list[tuple[str, Story]]:
+    """The campaign opened a week ago and its sweep run inline (inside the demo loader's transaction); the township
+    cadres assign problems the next working day, villages start and submit them on the days after, the demo village
+    answers part of its checklist; the health department's list was uploaded a few days before."""
+    opened = days.before(today, 5)
+    return [
+        ("sweep campaign", _campaign(opened, days)),
+        ("sweep screening", steps_story([(at(days.before(today, 8), 10, 30), _screening)])),
+    ]
+
+
+def _campaign(opened: datetime.date, days: Workdays) -> Story:
+    """The county opens the campaign in the morning of ``opened``; its problems are worked on the days after."""
     county = AdminArea.objects.get(code=COUNTY_CODE)
     reviewer = User.objects.get(username="county")
-    today = timezone.localdate()
+    yield at(opened, 9, 0)
     campaign = campaign_open(
         actor=reviewer,
         county=county,
         kind="centralized",
-        name=f"{today.year}年四查四补集中全面排查",
-        starts_on=today - datetime.timedelta(days=7),
-        ends_on=today + datetime.timedelta(days=23),
+        name=f"{opened.year}年四查四补集中全面排查",
+        starts_on=opened,
+        ends_on=opened + datetime.timedelta(days=30),
     )
     run = campaign.run
     assert run is not None
@@ -76,31 +90,50 @@ def demo_sweep_load() -> SweepResult:
     household_problems = Problem.objects.filter(household__isnull=False, status=ProblemStatus.OPEN).select_related(
         "area", "township"
     )
-    assigned = 0
-    submitted = 0
-    for index, problem in enumerate(household_problems.order_by("rule_id", "pk")[:ASSIGNED]):
+    chosen = list(household_problems.order_by("rule_id", "pk")[:ASSIGNED])
+
+    def worker_of(problem: Problem) -> User:
+        return village_worker if problem.area_id == village_worker.area_id else cadres[problem.township.code]
+
+    yield at(days.after(opened, 1), 10, 0)
+    for problem in chosen:
         cadre = cadres[problem.township.code]
-        worker = village_worker if problem.area_id == village_worker.area_id else cadre
-        problem_assign(problem=problem, actor=cadre, unit=f"{problem.area.name}村民委员会", person=worker)
-        assigned += 1
-        if index < STARTED:
-            problem_start(problem=problem, actor=worker, comment="已入户核实，正在整改")
-        if index < SUBMITTED:
-            problem_submit(problem=problem, actor=worker, measures_taken="入户核实情况，已补录相关信息并落实政策")
-            submitted += 1
+        problem_assign(problem=problem, actor=cadre, unit=f"{problem.area.name}村民委员会", person=worker_of(problem))
+    yield at(days.after(opened, 1), 15, 0)
     part = CampaignPart.objects.get(campaign=campaign, area=village_worker.area)
     for index, item in enumerate(part.items.order_by("rule_id")[:10]):
         answer = "no" if index == 3 else "yes"
         checklist_answer(
             item=item, actor=village_worker, answer=answer, note="部分村民小组未通硬化路" if index == 3 else ""
         )
-    warnings = _screening(county, today)
-    return SweepResult(problems=Problem.objects.count(), assigned=assigned, submitted=submitted, warnings=warnings)
+    yield at(days.after(opened, 2), 9, 30)
+    for problem in chosen[:STARTED]:
+        problem_start(problem=problem, actor=worker_of(problem), comment="已入户核实，正在整改")
+    yield at(days.after(opened, 3), 16, 0)
+    for problem in chosen[:SUBMITTED]:
+        problem_submit(
+            problem=problem, actor=worker_of(problem), measures_taken="入户核实情况，已补录相关信息并落实政策"
+        )
 
 
-def _screening(county: AdminArea, today: datetime.date) -> int:
+def sweep_result() -> SweepResult:
+    """What the replay left: the problems found, assigned and submitted, and the warnings to verify."""
+    batch = ScreeningBatch.objects.order_by("-pk").first()
+    problems = Problem.objects.filter(area_code__startswith=prefix_of(COUNTY_CODE, AreaLevel.COUNTY))
+    touched = problems.exclude(status=ProblemStatus.OPEN)
+    return SweepResult(
+        problems=problems.count(),
+        assigned=touched.count(),
+        submitted=touched.filter(status=ProblemStatus.SUBMITTED).count(),
+        warnings=batch.warning_count if batch else 0,
+    )
+
+
+def _screening() -> None:
     """Last quarter's list of the health department: members with a serious illness, and two people the registry
-    does not know (the county looks them up)."""
+    does not know (the county looks them up), uploaded and imported the same morning."""
+    county = AdminArea.objects.get(code=COUNTY_CODE)
+    today = timezone.localdate()
     ill = HouseholdMember.objects.filter(
         household__managing_area__code__startswith=county.prefix,
         member_status="present",
@@ -125,5 +158,3 @@ def _screening(county: AdminArea, today: datetime.date) -> int:
         actor=screener, period=quarter, upload=SimpleUploadedFile("卫健筛查.xlsx", buffer.getvalue())
     )
     screening_batch_run(batch=batch)  # inline, as the sweep: the task sent after commit finds the list imported
-    batch.refresh_from_db()
-    return batch.warning_count

@@ -94,6 +94,11 @@ class Command(BaseCommand):
         if verbosity >= 2:
             phases = {"plan": planned, **result.seconds}
             self.stdout.write("  " + "，".join(f"{name} {seconds:.2f} 秒" for name, seconds in phases.items()))
+            self.stdout.write(
+                f"  建档日期 {timezone.localtime(result.rollout):%Y-%m-%d}；未能办理的演示步骤 {len(result.refused)} 个"
+            )
+            for refused in result.refused:
+                self.stdout.write(f"    {refused}")
         if result.kept_existing_admin:
             self.stdout.write(self.style.WARNING(f"用户 {plan.ADMIN_USERNAME} 已存在，未修改其密码。"))
         self._print_logins(kept_admin=result.kept_existing_admin)
