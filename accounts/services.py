@@ -244,7 +244,7 @@ def user_disable(*, actor: User, user: User, reason: str) -> AccountEvent:
     """Stop an account (a cadre who left): it can no longer sign in, its open sessions end at their next request
     (an inactive user is nobody, ``RoleBackend.get_user``) and its API tokens end now. Nothing is deleted."""
     user = _manageable(actor, user)
-    _not_oneself(actor, user, "停用")
+    _not_oneself(actor, user, _("停用"))
     reason = required_text(reason, "reason", _("停用原因"))
     if not user.is_active:
         raise DomainError(_("账号“%(username)s”已经停用") % {"username": user.username}, field="reason")
@@ -270,7 +270,7 @@ def user_password_reset(*, actor: User, user: User) -> str:
     show the administrator, who hands it over; the owner must replace it at their next login. The old password's
     API tokens end, and any login lockout is lifted."""
     user = _manageable(actor, user)
-    _not_oneself(actor, user, "在这里重置")
+    _not_oneself(actor, user, _("在这里重置"))
     password = temporary_password()
     user.set_password(password)
     user.must_change_password = True

@@ -180,7 +180,7 @@ def elimination_review(
         case=case,
         household=case.subject.household,
         since=case.opened_on,
-        since_label="发起日期",
+        since_label=_("发起日期"),
         actor=actor,
         held_on=held_on,
         body=body,
@@ -220,11 +220,11 @@ def elimination_notice_post(
         review = case.democratic_reviews.order_by("-pk").first()
         if review is None:
             raise DomainError(_("请先记录村民代表评议，再张贴公示"), field="places")
-        not_before, label = review.held_on, "村民代表评议"
+        not_before, label = review.held_on, _("村民代表评议")
     else:
         if case.township_meeting_on is None:
             raise DomainError(_("请先记录乡镇会议审核，再张贴公示"), field="places")
-        not_before, label = case.township_meeting_on, "乡镇会议审核"
+        not_before, label = case.township_meeting_on, _("乡镇会议审核")
     notice = notices.notice_post(
         case=case,
         stage=stage,
@@ -273,7 +273,7 @@ def elimination_notice_resolve(
 def _complete_notice(case: EliminationCase, *, actor: User | None, today: datetime.date, comment: str, to: E) -> None:
     stage = NOTICE_STAGE[case.state]
     notice = notices.current_notice(case, stage)
-    end = notices.notice_finished(notice, today=today, next_step="进入下一环节")
+    end = notices.notice_finished(notice, today=today, next_step=_("进入下一环节"))
     ELIMINATION.move(case, to=to, actor=actor, comment=comment or f"{stage.label}期满（{notice.starts_on} 至 {end}）")
 
 
@@ -423,7 +423,7 @@ def elimination_decide(
         ends_on=ends_on,
         min_days=int(parameter(_NOTICE_DAYS[NoticeStage.ELIMINATION_COUNTY], area_code=_area(case), on=starts_on)),
         not_before=meeting_on,
-        not_before_label="专题会议",
+        not_before_label=_("专题会议"),
         photo=photo,
     )
     return case
@@ -439,7 +439,7 @@ def elimination_mark(*, case: EliminationCase, actor: User, comment: str = "") -
     ELIMINATION.in_state(case, E.COUNTY_DECIDED)
     today = timezone.localdate()
     notice = notices.current_notice(case, NoticeStage.ELIMINATION_COUNTY)
-    notices.notice_finished(notice, today=today, next_step="标注风险消除")
+    notices.notice_finished(notice, today=today, next_step=_("标注风险消除"))
     found = _refuse_unless_eligible(case, today)
     outcome = rules.elimination_outcome(
         has_labour=found.has_labour, has_social_security_measure=found.has_social_security_measure

@@ -246,7 +246,7 @@ def entry_review(
         case=application,
         household=application.household,
         since=application.reported_on,
-        since_label="申报日期",
+        since_label=_("申报日期"),
         actor=actor,
         held_on=held_on,
         body=body,
@@ -293,7 +293,7 @@ def entry_notice_post(
         ends_on=ends_on,
         min_days=min_days,
         not_before=review.held_on if review else None,
-        not_before_label="民主评议",
+        not_before_label=_("民主评议"),
         photo=photo,
     )
     ENTRY.note(application, actor=actor, comment=f"张贴公示：{notice.places}，{starts_on} 至 {ends_on}")
@@ -328,7 +328,7 @@ def entry_notice_resolve(
 
 def _notice_complete(application: EntryApplication, *, actor: User | None, today: datetime.date, comment: str) -> None:
     notice = notices.current_notice(application, NoticeStage.ENTRY)
-    end = notices.notice_finished(notice, today=today, next_step="报乡镇审核")
+    end = notices.notice_finished(notice, today=today, next_step=_("报乡镇审核"))
     ENTRY.move(
         application, to=S.NOTICE_COMPLETED, actor=actor, comment=comment or f"公示期满（{notice.starts_on} 至 {end}）"
     )

@@ -99,3 +99,12 @@ def test_chinese_stays_the_default(client, household):
     html = client.get(household.get_absolute_url()).content.decode()
     assert "<td>户主</td>" in html
     assert "农户档案" in _navbar(html)
+
+
+def test_ledger_names_are_english_but_the_file_keeps_the_provinces_form_title(english_client, household):
+    from ledgers.catalogue import LEDGERS
+
+    html = _page(english_client, reverse("ledgers:index"))
+    assert "Monitoring subjects ledger" in html
+    assert "监测对象台账" not in html
+    assert LEDGERS["L-01"].form_title == "监测对象台账"
