@@ -12,7 +12,7 @@ from django.db.models import Q
 from geo.codes import PREFIX_LENGTH, ancestor_code
 
 _M = TypeVar("_M", bound=models.Model)
-GRANTS_MEMO = "_jurisdiction_grants"  # where a user object keeps the ids its grants open
+GRANTS_MEMO = "_jurisdiction_grants"  # where a user object keeps the ids its pairings open, by day
 
 
 def jurisdiction_prefixes(user: Any) -> list[str]:
@@ -36,7 +36,7 @@ class JurisdictionQuerySet(models.QuerySet[_M]):
 
     Territory is a code prefix on ``jurisdiction_fields`` (SPEC §1.3 scoping rule 1, §1.5 dual management).
     It opens only for users whose roles carry ``territory_capability`` (SPEC §1.3: a department screener does not
-    browse households). Guardian grants open single rows beyond the territory (a paired assistance cadre, §1.6).
+    browse households). Pairings in force open single households beyond the territory (a paired assistance cadre, §1.6).
     """
 
     # Lookup paths to area codes, e.g. ("managing_area__code", "co_managing_area__code").
@@ -44,7 +44,8 @@ class JurisdictionQuerySet(models.QuerySet[_M]):
     # The capability (``app_label.codename``) a role needs to see these rows across its territory;
     # empty: any user with an area does.
     territory_capability: ClassVar[str] = ""
-    # Whose guardian grants also open the row: None = no grants, "" = the row itself, "household" = its household.
+    # The path to the household a pairing in force opens (SPEC §1.6): None = pairings open nothing here, "" = the row
+    # is the household, "household" = its household.
     grant_path: ClassVar[str | None] = None
     # Rows of an area that encloses the user's (lookup path to its code → its level): a township cadre sees the
     # campaign of the county they are in ({"county__code": "county"}), with the territory capability.
@@ -135,31 +136,24 @@ class JurisdictionQuerySet(models.QuerySet[_M]):
         return self.filter(allowed)
 
     def _granted_to(self, user: Any) -> Q | None:
-        """The rows opened by the user's guardian ``view_`` grants, as a short ``pk__in`` list (keeps the main
-        query indexable)."""
+        """The rows of the households a pairing in force today opens to the user (a paired assistance cadre, SPEC
+        §1.6), as a short ``pk__in`` list (keeps the main query indexable). The pairings are read by date on every
+        request, so one that has ended, or not yet begun, opens nothing: no task has to catch up."""
         if self.grant_path is None or not _may_hold_grants(user):
             return None
-        from guardian.utils import get_user_obj_perms_model  # guardian imports auth models: load lazily
+        from django.apps import apps
+        from django.utils import timezone
 
-        target = self.model
-        path = ""
-        if self.grant_path:
-            path = f"{self.grant_path}__"
-            for part in self.grant_path.split("__"):
-                target = target._meta.get_field(part).related_model  # type: ignore[assignment]
-        perm_model = get_user_obj_perms_model(target)  # type: ignore[arg-type]
-        codename = f"view_{target._meta.model_name}"
-        # Read once per user object (a request's user): a page scopes several querysets by the same grants.
-        # accounts.grants forgets them when it changes a grant.
+        path = f"{self.grant_path}__" if self.grant_path else ""
+        today = timezone.localdate()
+        # Read once per user object (a request's user): a page scopes several querysets by the same pairings.
+        # The pairing services forget them when they change one of the user's pairings.
         memo = user.__dict__.setdefault(GRANTS_MEMO, {})
-        key = (perm_model._meta.label, codename)
-        if key not in memo:
-            memo[key] = list(
-                perm_model._default_manager.filter(user=user, permission__codename=codename).values_list(
-                    "content_object_id" if hasattr(perm_model, "content_object_id") else "object_pk", flat=True
-                )
-            )
-        ids = memo[key]
+        if today not in memo:
+            # By name: the pairings are the households app's, above this one (one integer index on the cadre).
+            pairings = apps.get_model("households", "AssistancePairing")._default_manager
+            memo[today] = list(pairings.in_force(today).filter(cadre=user).values_list("household_id", flat=True))
+        ids = memo[today]
         if not ids:
             return None
         return Q(**{f"{path}pk__in": ids})
@@ -219,8 +213,8 @@ def areas_under(prefix: str) -> list[AreaRow] | None:
 
 
 def _may_hold_grants(user: Any) -> bool:
-    """Only paired assistance cadres hold object grants (``accounts.grants`` refuses any other role): nobody else's
-    page need look them up."""
+    """Only assistance cadres are paired (the pairing services refuse any other role): nobody else's page need look
+    pairings up."""
     roles = getattr(user, "roles", None)
     return roles is None or "assistance_cadre" in {str(role) for role in roles}
 

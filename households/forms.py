@@ -310,3 +310,24 @@ class VisitForm(BootstrapMixin, forms.Form):
         if visited and planned and planned <= visited:
             self.add_error("next_visit_on", _("下次走访日期须晚于本次走访日期"))
         return data
+
+
+class PairingForm(BootstrapMixin, forms.Form):
+    """Pair a cadre with a household (SPEC §1.6). The household is given by its number (a township has thousands);
+    the cadres offered are those the view passes in."""
+
+    household_no = forms.CharField(label=_("户编号"), max_length=32)
+    cadre: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("帮扶责任人"), queryset=None, empty_label=_("请选择帮扶责任人")
+    )
+    unit = forms.CharField(label=_("帮扶单位"), max_length=100)
+    valid_from = forms.DateField(label=_("结对日期"), widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args: Any, cadres: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres  # type: ignore[attr-defined]
+
+
+class PairingEndForm(BootstrapMixin, forms.Form):
+    valid_to = forms.DateField(label=_("结束日期"), widget=DATE, initial=timezone.localdate)
+    reason = forms.CharField(label=_("结束原因"), max_length=200)

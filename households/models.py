@@ -1,3 +1,4 @@
+import datetime
 import uuid
 from typing import Final
 
@@ -45,6 +46,7 @@ from households.querysets import (
     HouseholdPartQuerySet,
     HouseholdQuerySet,
     ImportJobQuerySet,
+    PairingQuerySet,
     VisitPhotoQuerySet,
 )
 
@@ -467,6 +469,60 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visited_on} {self.get_kind_display()}"
+
+
+class AssistancePairing(models.Model):
+    """A paired assistance cadre (帮扶责任人结对, SPEC §1.6): the one record that opens a household to a cadre, and
+    only while it is in force (``valid_from`` ≤ day ≤ ``valid_to``, an empty ``valid_to`` meaning "until ended").
+    Ending one keeps the row; nothing is deleted."""
+
+    household = models.ForeignKey(Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="pairings")
+    cadre = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("帮扶责任人"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    unit = models.CharField(_("帮扶单位"), max_length=100)
+    valid_from = models.DateField(_("结对日期"))
+    valid_to = models.DateField(_("结束日期"), null=True, blank=True)
+    end_reason = models.CharField(_("结束原因"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,  # the pairings carried over from the earlier object grants have no recorded author
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = PairingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("结对帮扶")
+        verbose_name_plural = _("结对帮扶")
+        ordering = ["household", "-valid_from", "-pk"]
+        default_permissions = ("add", "change", "view")
+        indexes = [
+            # visible_to reads a cadre's in-force households on every page they open.
+            models.Index(fields=["cadre", "valid_from"], name="households_pairing_cadre"),
+            models.Index(fields=["household", "valid_from"], name="households_pairing_household"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="households_pairing_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | ~models.Q(end_reason=""),
+                name="households_pairing_end_needs_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} — {self.household} {self.valid_from}–{self.valid_to or ''}"
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
 
 
 def visit_photo_path(photo: "VisitPhoto", filename: str) -> str:

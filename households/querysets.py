@@ -1,6 +1,7 @@
+import datetime
 from typing import Any, Self, TypeVar
 
-from django.db.models import Model
+from django.db.models import Model, Q
 
 from geo.querysets import JurisdictionQuerySet
 
@@ -34,6 +35,15 @@ class HouseholdPartQuerySet(JurisdictionQuerySet[_M]):
     jurisdiction_fields = ("household__managing_area__code", "household__co_managing_area__code")
     territory_capability = "accounts.browse_households"
     grant_path = "household"
+
+
+class PairingQuerySet(HouseholdPartQuerySet[_M]):
+    """Pairings (结对帮扶, SPEC §1.6): seen where their household is; a paired cadre sees those of the households
+    their pairings open."""
+
+    def in_force(self, on: datetime.date) -> Self:
+        """The pairings that open their household on ``on``: begun, and not yet ended (the end day included)."""
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
 
 
 class VisitPhotoQuerySet(JurisdictionQuerySet[_M]):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import can_view_identity
+from accounts.roles import Role
 from core.errors import DomainError
 from geo.codes import AreaCodeError, AreaLevel, level_of, prefix_of
 from geo.models import AdminArea
@@ -19,6 +20,7 @@ from households import facts, rules
 from households.choices import MemberStatus
 from households.idnumbers import normalize
 from households.models import (
+    AssistancePairing,
     GuaranteeCheck,
     Household,
     HouseholdFacts,
@@ -312,17 +314,17 @@ def overdue_by_cadre(*, user: User, on: datetime.date) -> tuple[int, list[CadreO
     overdue = Household.objects.visible_to(user).active().filter(facts.visit_overdue_q(on, path="facts__"))
     total = overdue.count()
     rows = (
-        pairings()
-        .filter(content_object__in=overdue.values("pk"))
-        .values("user_id", "user__username", "user__last_name", "user__first_name", "user__area__name")
-        .annotate(overdue=Count("content_object", distinct=True), oldest=Min("content_object__facts__visit_due_on"))
+        pairings(on)
+        .filter(household__in=overdue.values("pk"))
+        .values("cadre_id", "cadre__username", "cadre__last_name", "cadre__first_name", "cadre__area__name")
+        .annotate(overdue=Count("household", distinct=True), oldest=Min("household__facts__visit_due_on"))
         .order_by("-overdue", "oldest")
     )
     found = [
         CadreOverdue(
-            cadre_id=row["user_id"],
-            name=f"{row['user__last_name']}{row['user__first_name']}" or row["user__username"],
-            area=row["user__area__name"] or "",
+            cadre_id=row["cadre_id"],
+            name=f"{row['cadre__last_name']}{row['cadre__first_name']}" or row["cadre__username"],
+            area=row["cadre__area__name"] or "",
             overdue=row["overdue"],
             oldest_due=row["oldest"],
         )
@@ -466,3 +468,58 @@ def income_grid_rows(households: list[Household], *, year: int) -> list[IncomeGr
         for record in IncomeRecord.objects.filter(household__in=households, year=year, month__isnull=True)
     }
     return [IncomeGridRow(h, h.facts.size, records.get(h.pk)) for h in households]
+
+
+# ----------------------------------------------------------------------------------------------------- pairings
+
+
+@dataclass(frozen=True)
+class PairingFilters:
+    village: str = ""  # a village code
+    cadre: int | None = None
+    state: str = ""  # "in_force", "ended" or "" for every pairing
+
+
+def pairing_list(*, user: User, filters: PairingFilters, on: datetime.date) -> QuerySet[AssistancePairing]:
+    """The pairings the user may see (SPEC §1.6), newest first, narrowed by village, cadre and whether in force."""
+    found = AssistancePairing.objects.visible_to(user).select_related("household__managing_area", "cadre", "created_by")
+    if filters.village:
+        found = found.filter(household__managing_area__code=filters.village)
+    if filters.cadre is not None:
+        found = found.filter(cadre_id=filters.cadre)
+    if filters.state == "in_force":
+        found = found.in_force(on)
+    elif filters.state == "ended":
+        found = found.filter(valid_to__lt=on)
+    return found.order_by("-valid_from", "-pk")
+
+
+def household_pairings(household: Household) -> QuerySet[AssistancePairing]:
+    """One household's pairings, current and past (SPEC §1.6); the caller has fetched the household visibly."""
+    return household.pairings.select_related("cadre", "created_by").order_by("-valid_from", "-pk")
+
+
+def my_paired_households(*, user: User, on: datetime.date) -> QuerySet[AssistancePairing]:
+    """The cadre's own pairings in force on ``on``, each with its household (我的结对农户)."""
+    return (
+        AssistancePairing.objects.visible_to(user)
+        .in_force(on)
+        .filter(cadre=user, household__in=Household.objects.visible_to(user))
+        .select_related("household__managing_area__parent")
+        .order_by("household__managing_area__code", "household__household_no")
+    )
+
+
+def pairing_cadres(*, user: User) -> QuerySet[User]:
+    """The assistance cadres a township may pair: active, of the role, in the user's county (a cadre often works
+    for a county unit, SPEC §1.2)."""
+    cadres = User.objects.filter(is_active=True, groups__name=Role.ASSISTANCE_CADRE.value)
+    cadres = cadres.select_related("area").order_by("last_name", "first_name", "username")
+    area = user.area
+    if user.is_superuser:
+        return cadres
+    if area is None:
+        return cadres.none()
+    above_county = level_of(area.code) in (AreaLevel.PROVINCE, AreaLevel.CITY)
+    prefix = area.prefix if above_county else prefix_of(area.code, AreaLevel.COUNTY)
+    return cadres.filter(area__code__startswith=prefix)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from households import views, views_income
+from households import views, views_income, views_pairing
 
 app_name = "households"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("new/", views.household_create, name="household-create"),
     path("visits/overdue/", views.visits_overdue, name="visits-overdue"),
     path("income/", views_income.income_grid, name="income-grid"),
+    path("pairings/", views_pairing.pairing_list, name="pairing-list"),
+    path("pairings/mine/", views_pairing.my_pairings, name="pairing-mine"),
+    path("pairings/<int:pk>/end/", views_pairing.pairing_end_view, name="pairing-end"),
     path("<int:pk>/", views.HouseholdDetailView.as_view(), name="household-detail"),
     path("import/", include("households.urls_import")),
     path("<int:pk>/edit/", views.household_edit, name="household-edit"),

@@ -43,6 +43,7 @@ from households.forms import (
 from households.masking import mask_id_number, mask_phone, shown_birth
 from households.models import Household, HouseholdFlag, HouseholdMember, RigidExpense, Visit, VisitPhoto
 from households.paging import HouseholdPaginator
+from households.permissions import can_manage_pairings
 from households.services import (
     MemberInput,
     VisitInput,
@@ -114,7 +115,7 @@ class HouseholdListView(JurisdictionScopedMixin, ListView[Household]):
             found = found.filter(facts__heads=0)
         cadre = params.get("cadre", "")
         if cadre.isdigit():  # the households paired with one cadre (the overdue-visits page)
-            found = found.filter(pk__in=pairings().filter(user_id=int(cadre)).values("household_id"))
+            found = found.filter(pk__in=pairings().filter(cadre_id=int(cadre)).values("household_id"))
         elif cadre == "none":
             found = found.filter(facts__paired_cadre__isnull=True)
         if params.get("closed") != "1":
@@ -209,6 +210,9 @@ class HouseholdDetailView(JurisdictionScopedMixin, DetailView[Household]):
             can_visit=has_capability(user, Capability.RECORD_VISIT) and household.closed_on is None,
             open_flags=[f for f in household.flags.all() if f.valid_to is None],
             past_flags=[f for f in household.flags.all() if f.valid_to is not None],
+            pairings=[(p, p.in_force_on(today)) for p in selectors.household_pairings(household)],
+            can_pair=can_manage_pairings(user, household) and household.closed_on is None,
+            today=today,
         )
         return context
 

@@ -50,6 +50,9 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("台账签核"), "ledgers:frozen-list", "patch-check", Capability.TOWNSHIP_REVIEW),
     NavItem(_("台账签核"), "ledgers:frozen-list", "patch-check", Capability.COUNTY_APPROVAL),
     NavItem(_("导入农户"), "households:household-import-upload", "upload", Capability.EDIT_HOUSEHOLD),
+    # Pairing assistance cadres with households (SPEC §1.6): the township, or the county, of the households.
+    NavItem(_("结对帮扶"), "households:pairing-list", "people-fill", Capability.TOWNSHIP_REVIEW),
+    NavItem(_("结对帮扶"), "households:pairing-list", "people-fill", Capability.COUNTY_APPROVAL),
     NavItem(_("查看记录"), "ledgers:disclosure-log", "eye", Capability.AUDIT_DISCLOSURES),
     NavItem(_("用户管理"), "user-list", "person-gear", Capability.MANAGE_USERS),
     NavItem(_("接口文档"), "api-docs", "braces", None, staff_only=True),

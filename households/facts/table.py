@@ -206,7 +206,7 @@ def household_inputs(household: Household, ctx: FactContext) -> Inputs:
         check=latest_check(household.guarantee_checks.all()),
         last_visit=max((v.visited_on for v in visits), default=None),
         planned_visit=max((v.next_visit_on for v in visits if v.next_visit_on), default=None),
-        paired_cadre_id=min(paired_cadre_ids(household), default=None),
+        paired_cadre_id=min(paired_cadre_ids(household, ctx.on), default=None),
         contributed=contributed,
     )
 
@@ -275,7 +275,11 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
         (
             "p",
             compiled(
-                pairings().filter(household_id__in=ids).order_by().values("household_id").annotate(cadre=Min("user_id"))
+                pairings(ctx.on)
+                .filter(household_id__in=ids)
+                .order_by()
+                .values("household_id")
+                .annotate(cadre=Min("cadre_id"))
             ),
         ),
     ]

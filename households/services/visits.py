@@ -25,6 +25,7 @@ from households.facts import context_for, derived_guarantee, facts_refresh_house
 from households.models import GuaranteeCheck, Household, Visit, VisitPhoto
 from households.rules import LATITUDE, LONGITUDE
 from households.services.access import require_household, require_open
+from households.services.pairing import pairing_for_today
 
 # Photo types are recognised by their first bytes, never by the name or the browser's claim.
 _SIGNATURES = (
@@ -113,9 +114,9 @@ def _check_photos(photos: list[PhotoUpload]) -> list[tuple[PhotoUpload, str, str
 
 def _require_visit_right(actor: User, household: Household) -> None:
     require_household(actor, household, Capability.RECORD_VISIT)
-    # A paired cadre sees the household through a grant; visiting needs the grant's visit right too (SPEC §1.6).
-    if not has_capability(actor, Capability.BROWSE_HOUSEHOLDS) and not actor.has_perm(
-        "households.visit_household", household
+    # A paired cadre sees the household through a pairing; visiting needs it in force today too (SPEC §1.6).
+    if not has_capability(actor, Capability.BROWSE_HOUSEHOLDS) and not pairing_for_today(
+        cadre=actor, household=household
     ):
         raise PermissionDenied
 

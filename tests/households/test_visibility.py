@@ -1,12 +1,15 @@
 """One scoping mechanism, deny by default (SPEC §1.3 scoping rules, §1.5, §1.6)."""
 
+import datetime
+
 import pytest
 
-from accounts.grants import household_grant_to_cadre, household_revoke_from_cadre
+from accounts.grants import household_grant_to_cadre
 from accounts.roles import Role
 from core.errors import DomainError
 from geo.models import AdminArea
-from households.models import Household, HouseholdMember, IncomeRecord
+from households.models import AssistancePairing, Household, HouseholdMember, IncomeRecord
+from households.services.pairing import pairing_end, pairing_for_today
 from tests.factories import (
     CountyFactory,
     HouseholdFactory,
@@ -78,8 +81,9 @@ def test_a_self_migrant_is_seen_from_residence_and_hukou(county):
     assert migrant not in _visible(UserFactory(roles=[Role.VILLAGE_WORKER], area=villages[3]))
 
 
-def test_a_paired_cadre_from_elsewhere_sees_exactly_the_granted_households(county):
-    _, _, _, households = county
+def test_a_paired_cadre_from_elsewhere_sees_exactly_the_granted_households(county, today):
+    _, townships, _, households = county
+    day = today.set(datetime.date(2026, 3, 2))
     elsewhere = VillageFactory()  # another county altogether
     cadre = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=elsewhere)
     HouseholdFactory(managing_area=elsewhere)  # territory does not open for an assistance cadre ("own" only)
@@ -93,9 +97,13 @@ def test_a_paired_cadre_from_elsewhere_sees_exactly_the_granted_households(count
         households[1].pk,
         households[2].pk,
     }
-    assert cadre.has_perm("households.visit_household", households[1])
+    assert pairing_for_today(cadre=cadre, household=households[1])
 
-    household_revoke_from_cadre(household=households[1], cadre=cadre)
+    # the pairing ends today: from tomorrow the household is closed to the cadre again
+    township = UserFactory(roles=[Role.TOWNSHIP_CADRE], area=townships[0])
+    pairing = AssistancePairing.objects.get(household=households[1], cadre=cadre)
+    pairing_end(actor=township, pairing=pairing, valid_to=day, reason="工作调整")
+    today.set(day + datetime.timedelta(days=1))
     assert _visible(cadre) == {households[2]}
 
 

@@ -18,6 +18,7 @@ from funds.models import FundAllocation, FundBatch
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from households.models import (
+    AssistancePairing,
     Household,
     HouseholdFlag,
     HouseholdMember,
@@ -143,6 +144,16 @@ class World:
             self._frozen(chain[AreaLevel.VILLAGE]) for chain in (self.chain_a, self.chain_b)
         )
         # An account in each chain's village: a county administrator opens only their own county's.
+        # A paired assistance cadre of each chain's household (SPEC §1.6): the pairing page ends own pairings only.
+        self.objects[AssistancePairing] = tuple(
+            AssistancePairing.objects.create(
+                household=h,
+                cadre=UserFactory(roles=[Role.ASSISTANCE_CADRE], area=h.managing_area),
+                unit=f"{mark}帮扶单位",
+                valid_from=datetime.date(2026, 1, 1),
+            )
+            for h, mark in ((self.household_a, "甲本"), (self.household_b, "乙外"))
+        )
         self.objects[User] = tuple(
             UserFactory(roles=[Role.VILLAGE_WORKER], area=chain[AreaLevel.VILLAGE], last_name=name)
             for chain, name in ((self.chain_a, "甲村文书"), (self.chain_b, "乙外文书"))
@@ -154,6 +165,7 @@ class World:
             self.household_b.household_no,
             "乙外户主",
             "乙外成员",
+            "乙外帮扶单位",
             b.code,
             b.name,
             b.parent.name,

@@ -1,0 +1,150 @@
+"""Pairing pages (帮扶责任人结对, SPEC §1.6): the township's list with its form, the end command, and a cadre's own
+households. Thin: selectors read through ``visible_to``, services decide."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.http import AuthenticatedHttpRequest
+from accounts.permissions import has_capability
+from accounts.roles import Capability
+from core.errors import DomainError
+from geo.codes import AreaLevel
+from geo.models import AdminArea
+from geo.shortcuts import get_visible_or_404, scoped_view
+from households import selectors
+from households.forms import PairingEndForm, PairingForm
+from households.models import AssistancePairing, Household
+from households.permissions import can_manage_pairings
+from households.services.pairing import pairing_end, pairing_start
+
+STATES = {"in_force", "ended"}
+
+
+def _filters(request: AuthenticatedHttpRequest) -> selectors.PairingFilters:
+    params = request.GET
+    cadre = params.get("cadre", "")
+    state = params.get("state", "in_force")
+    return selectors.PairingFilters(
+        village=params.get("village", ""),
+        cadre=int(cadre) if cadre.isdigit() else None,
+        state=state if state in STATES else "",
+    )
+
+
+def _start(request: AuthenticatedHttpRequest, form: PairingForm) -> AssistancePairing | None:
+    """The form's pairing through the service, or None with the refusal on the field it names."""
+    data = form.cleaned_data
+    household = Household.objects.visible_to(request.user).filter(household_no=data["household_no"].strip()).first()
+    if household is None:
+        form.add_error("household_no", _("未找到户编号为“%(no)s”的农户") % {"no": data["household_no"]})
+        return None
+    try:
+        return pairing_start(
+            actor=request.user,
+            cadre=data["cadre"],
+            household=household,
+            unit=data["unit"],
+            valid_from=data["valid_from"],
+        )
+    except PermissionDenied:
+        form.add_error("household_no", _("该户不归您管理，不能为其结对"))
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return None
+
+
+@scoped_view
+def pairing_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The pairings of the user's area, filtered by village, cadre and whether in force; the form to pair."""
+    if not has_capability(request.user, Capability.BROWSE_HOUSEHOLDS):
+        raise PermissionDenied
+    today = timezone.localdate()
+    can_pair = can_manage_pairings(request.user)
+    cadres = selectors.pairing_cadres(user=request.user)
+    form = None
+    if can_pair:
+        initial: dict[str, Any] = {}
+        household_pk = request.GET.get("household", "")
+        if household_pk.isdigit():
+            chosen = Household.objects.visible_to(request.user).filter(pk=int(household_pk)).first()
+            if chosen is not None:
+                initial["household_no"] = chosen.household_no
+        form = PairingForm(request.POST or None, cadres=cadres, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            pairing = _start(request, form)
+            if pairing is not None:
+                messages.success(
+                    request,
+                    _("已将“%(household)s”与帮扶责任人%(cadre)s结对")
+                    % {"household": pairing.household, "cadre": pairing.cadre},
+                )
+                return redirect("households:pairing-list")
+    elif request.method == "POST":
+        raise PermissionDenied
+    filters = _filters(request)
+    villages = AdminArea.objects.visible_to(request.user).filter(level=AreaLevel.VILLAGE).order_by("code")
+    rows = selectors.pairing_list(user=request.user, filters=filters, on=today)[:200]
+    return render(
+        request,
+        "households/pairing_list.html",
+        {
+            "rows": [(row, row.in_force_on(today)) for row in rows],
+            "filters": filters,
+            "villages": villages,
+            "cadres": cadres,
+            "form": form,
+            "end_form": PairingEndForm(),
+            "can_pair": can_pair,
+            "today": today,
+        },
+    )
+
+
+@require_POST
+@scoped_view(model=AssistancePairing, post_only=True)
+def pairing_end_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    pairing = get_visible_or_404(AssistancePairing, request.user, pk=pk)
+    if not can_manage_pairings(request.user, pairing.household):
+        raise PermissionDenied
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    form = PairingEndForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            text = "；".join(str(error) for error in errors)
+            messages.error(request, f"{label}：{text}" if label else text)
+    else:
+        try:
+            pairing_end(
+                actor=request.user,
+                pairing=pairing,
+                valid_to=form.cleaned_data["valid_to"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(cadre)s与“%(household)s”的结对已结束") % {"cadre": pairing.cadre, "household": pairing.household},
+            )
+    return HttpResponseRedirect(back or reverse("households:pairing-list"))
+
+
+@scoped_view
+def my_pairings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """我的结对农户: the households a cadre's pairings open today."""
+    today = timezone.localdate()
+    rows = selectors.my_paired_households(user=request.user, on=today)
+    return render(request, "households/pairing_mine.html", {"rows": rows, "today": today})
