@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -145,6 +146,20 @@ class ApproveForm(BootstrapMixin, forms.Form):
 class NegativeHitForm(BootstrapMixin, forms.Form):
     item = forms.ChoiceField(label=_("负面清单情形"), choices=NegativeListItem.choices)
     evidence = forms.CharField(label=_("情况及佐证"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NegativeOverrideForm(BootstrapMixin, forms.Form):
+    """A county override answers one negative-list hit (SPEC §4.7); the page offers the hits still unanswered."""
+
+    item = forms.ChoiceField(label=_("放行的负面清单情形"), choices=NegativeListItem.choices)
+    comment = forms.CharField(label=_("放行理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, waiting: Iterable[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if waiting is not None:
+            field = self.fields["item"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(hit.item, f"{hit.item} {hit.get_item_display()}") for hit in waiting]
 
 
 class MeasureForm(BootstrapMixin, forms.Form):

@@ -66,16 +66,6 @@ class EntryApplication(models.Model):
     decision_no = models.CharField(_("批准文号"), max_length=100, blank=True)
     decided_on = models.DateField(_("批准日期"), null=True, blank=True)
     closing_reason = models.TextField(_("未通过/撤回原因"), blank=True)
-    negative_override_reason = models.TextField(_("负面清单放行理由"), blank=True)
-    negative_override_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("放行人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    negative_override_at = models.DateTimeField(_("放行时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -300,6 +290,9 @@ class MonitoringSubject(models.Model):
     )
     eliminated_on = models.DateField(_("风险消除日期"), null=True, blank=True)
     national_system_synced_at = models.DateTimeField(_("录入全国系统时间"), null=True, blank=True)
+    # SPEC §4.11 ``closed_other``: the episode ended without elimination (the household left the registry).
+    closed_on = models.DateField(_("退出日期"), null=True, blank=True)
+    closing_reason = models.TextField(_("退出原因"), blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -326,7 +319,9 @@ class MonitoringSubject(models.Model):
 
 
 class NegativeListHit(models.Model):
-    """A negative-list item found during the procedure (SPEC §4.7); it never deletes the application."""
+    """A negative-list item found during the procedure (SPEC §4.7); it never deletes the application. Each hit is
+    answered by its own county override (who, when, why), so a hit recorded after an earlier override — at the
+    township review, say — stops approval again until it too is answered."""
 
     application = models.ForeignKey(
         EntryApplication, verbose_name=_("申请"), on_delete=models.PROTECT, related_name="negative_hits"
@@ -335,20 +330,45 @@ class NegativeListHit(models.Model):
     evidence = models.TextField(_("情况及佐证"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT)
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    override_reason = models.TextField(_("放行理由"), blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("放行人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    overridden_at = models.DateTimeField(_("放行时间"), null=True, blank=True)
 
     objects = CaseRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("负面清单命中")
         verbose_name_plural = _("负面清单命中")
-        ordering = ["application", "recorded_at"]
+        ordering = ["application", "recorded_at", "pk"]
         default_permissions = ("view",)
         constraints = [
             models.UniqueConstraint(fields=["application", "item"], name="monitoring_negative_hit_once_per_item"),
+            # An override is whole — who, when and why — or absent.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(overridden_by__isnull=True, overridden_at__isnull=True, override_reason="")
+                    | (
+                        models.Q(overridden_by__isnull=False, overridden_at__isnull=False)
+                        & ~models.Q(override_reason="")
+                    )
+                ),
+                name="monitoring_negative_override_whole",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.item
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.overridden_at is not None
 
 
 class AssistanceMeasure(models.Model):

@@ -160,7 +160,8 @@ def notice_period_over(effective_end: datetime.date, *, today: datetime.date) ->
 
 def negative_list_allows_approval(*, hits: int, mode: str, overridden: bool) -> bool:
     """SPEC §4.7 and §15 C-05: ``block`` — any hit stops approval (003 L236 literally); ``override`` (default) — a
-    hit stops approval until a county reviewer records a written reason (002 L299); ``warn`` — informational."""
+    hit stops approval until a county reviewer records a written reason for it (002 L299): ``overridden`` means
+    every hit has its own; ``warn`` — informational."""
     if hits == 0 or mode == "warn":
         return True
     if mode == "block":
@@ -249,6 +250,17 @@ def elimination_outcome(*, has_labour: bool, has_social_security_measure: bool) 
     if has_labour:
         return "marked"
     return "held" if has_social_security_measure else None
+
+
+def exit_warnings_since(today: datetime.date) -> datetime.date:
+    """SPEC §4.8 EL-5 "open warnings of the last quarter": warnings issued from the first day of the previous
+    calendar quarter up to ``today``. Departments screen by calendar quarter and issue a quarter's list in the first
+    weeks of the next (§6.2), so "the last quarter" is a calendar quarter (上季度), not a count of days; the current
+    quarter's warnings count too, being newer. The window runs 90 to 183 days back, at least a rolling 92 days on
+    every day but the first one or two of a quarter: the stricter reading, because an unanswered warning of the
+    previous round of screening should stop an exit as surely as one of this round."""
+    this_quarter = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    return add_months(this_quarter, -3)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

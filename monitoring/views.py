@@ -36,6 +36,7 @@ from monitoring.forms import (
     MeasureForm,
     MeasureStatusForm,
     NegativeHitForm,
+    NegativeOverrideForm,
     NoticeForm,
     ObjectionForm,
     ProposalForm,
@@ -110,6 +111,7 @@ class EntryDetailView(JurisdictionScopedMixin, DetailView[EntryApplication]):
         application: EntryApplication = self.object
         actions = queues.available_actions(self.request.user, application)
         notice = application.public_notices.order_by("-pk").first()
+        negative_hits = list(application.negative_hits.select_related("recorded_by", "overridden_by"))
         trigger_choices = eligibility.trigger_choices(application.household, on=timezone.localdate())
         context.update(
             actions=actions,
@@ -128,8 +130,9 @@ class EntryDetailView(JurisdictionScopedMixin, DetailView[EntryApplication]):
                 "verify": VerifyForm(application=application, trigger_choices=trigger_choices),
                 "comment": CommentForm(),
                 "negative_hit": NegativeHitForm(),
+                "negative_override": NegativeOverrideForm(waiting=[h for h in negative_hits if not h.is_overridden]),
             },
-            negative_hits=application.negative_hits.select_related("recorded_by"),
+            negative_hits=negative_hits,
         )
         return context
 
@@ -212,7 +215,7 @@ COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, EntryApplication],
     "reject": (_comment_step(services.entry_reject), _("已作未通过处理")),
     "withdraw": (_comment_step(services.entry_withdraw), _("已撤回")),
     "negative_hit": (_form_step(NegativeHitForm, services.entry_negative_hit_record), _("已登记负面清单情形")),
-    "negative_override": (_comment_step(services.entry_negative_override), _("已说明理由放行")),
+    "negative_override": (_form_step(NegativeOverrideForm, services.entry_negative_override), _("已说明理由放行")),
 }
 
 

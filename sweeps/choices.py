@@ -112,6 +112,12 @@ class WarningStatus(models.TextChoices):
     CLOSED = "closed", _("已办结")
 
 
+# A warning is open until it is closed (办结): one waiting for its visit (``assigned``) and one verified but waiting
+# for its follow-up (``verified``: a policy to deliver, a referral, a special case, SPEC §6.6) are both unfinished
+# business — the risk the department saw has not yet been answered.
+OPEN_WARNING_STATUSES = frozenset({WarningStatus.ASSIGNED, WarningStatus.VERIFIED})
+
+
 class WarningDisposition(models.TextChoices):
     """SPEC §6.6."""
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Department
 from sweeps.choices import (
     OPEN_PROBLEM_STATUSES,
+    OPEN_WARNING_STATUSES,
     PENDING_BATCH_STATUSES,
     BatchStatus,
     CampaignStatus,
@@ -33,6 +34,7 @@ from sweeps.querysets import (
     WarningQuerySet,
     problem_open_q,
     problem_overdue_q,
+    warning_open_q,
 )
 
 
@@ -406,9 +408,12 @@ class ScreeningWarning(models.Model):
 
         return reverse("sweeps:warning-detail", args=[self.pk])
 
+    # An open warning (not yet 办结, SPEC §6.5): the Python face beside the query face every list and check reads.
     @property
     def is_open(self) -> bool:
-        return self.status != WarningStatus.CLOSED
+        return self.status in OPEN_WARNING_STATUSES
+
+    open_q = staticmethod(warning_open_q)
 
 
 class Campaign(models.Model):

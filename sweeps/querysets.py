@@ -5,7 +5,7 @@ from django.db.models import Model, Q
 
 from geo.codes import AreaLevel
 from geo.querysets import JurisdictionQuerySet
-from sweeps.choices import OPEN_PROBLEM_STATUSES
+from sweeps.choices import OPEN_PROBLEM_STATUSES, OPEN_WARNING_STATUSES
 
 _M = TypeVar("_M", bound=Model)  # the model of the manager the queryset serves
 
@@ -18,6 +18,11 @@ def problem_open_q() -> Q:
 
 def problem_overdue_q(today: datetime.date) -> Q:
     return problem_open_q() & Q(deadline__lt=today)
+
+
+# The query face of an open warning (SPEC §6.5); its Python face is ``ScreeningWarning.is_open``.
+def warning_open_q() -> Q:
+    return Q(status__in=sorted(OPEN_WARNING_STATUSES))
 
 
 class ProblemQuerySet(JurisdictionQuerySet[_M]):
@@ -63,6 +68,9 @@ class WarningQuerySet(JurisdictionQuerySet[_M]):
     territory_capability = "accounts.view_warnings"
     department_path = "batch__department"  # a department's screeners see what their department raised only
     department_capability = "accounts.browse_households"
+
+    def open(self) -> Self:
+        return self.filter(warning_open_q())
 
 
 class CampaignQuerySet(JurisdictionQuerySet[_M]):

@@ -8,15 +8,21 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.batch import batch_pick
+from core.errors import Fix
 from geo.codes import AreaLevel, ancestor_code
 from geo.models import AdminArea
 from geo.parameters import parameter
 from geo.selectors import townships_of
+from households.models import Household
+from monitoring import rules as monitoring_rules
+from monitoring.models import MonitoringSubject
+from monitoring.selectors.eligibility import Check
 from sweeps import permissions
 from sweeps.choices import FourChecksCategory, ProblemStatus, RunStatus, SweepKind
 from sweeps.models import Problem, ScreeningWarning, SweepRun
@@ -147,6 +153,46 @@ def warnings_picked(*, user: User, pks: list[int]) -> tuple[list[ScreeningWarnin
     """The warnings a batch names that the user may see, in the batch's order, and the numbers it names that are
     missing or outside the user's jurisdiction."""
     return batch_pick(ScreeningWarning.objects.visible_to(user).select_related("household__managing_area"), pks)
+
+
+def open_warnings_of(household: Household, *, since: datetime.date) -> QuerySet[ScreeningWarning]:
+    """The household's department warnings issued on or after ``since`` that are not yet closed (SPEC §6.5),
+    earliest first: the one query of "open warnings" a check reads. A system read, as a sweep's is: the household
+    is the scope, whoever looks at its case."""
+    return ScreeningWarning.objects.open().filter(household=household, issued_on__gte=since).order_by("issued_on", "pk")
+
+
+def warning_exit_checks(subject: MonitoringSubject, on: datetime.date) -> list[Check]:
+    """SPEC §4.8 EL-5: an open department warning of the last quarter (``monitoring.rules.exit_warnings_since``)
+    stops risk elimination. One failing check per warning, naming it and linking to its page, where it is verified
+    and closed; one passing check when there is none. Registered with ``monitoring`` (``SweepsConfig.ready``)."""
+    since = monitoring_rules.exit_warnings_since(on)
+    label = _("上季度以来的部门筛查预警均已办结")
+    warnings = list(open_warnings_of(subject.household, since=since))
+    if not warnings:
+        return [Check(label, True, _("%(since)s 以来无未办结的预警") % {"since": since})]
+    return [
+        Check(
+            label,
+            False,
+            _("%(department)s：%(event)s，%(issued_on)s 下发，%(status)s")
+            % {
+                "department": warning.get_department_display(),
+                "event": warning.event_label,
+                "issued_on": warning.issued_on,
+                "status": warning.get_status_display(),
+            },
+            refusal=_("预警“%(event)s”（%(department)s，%(issued_on)s 下发）尚未办结，须先核实处置")
+            % {
+                "department": warning.get_department_display(),
+                "event": warning.event_label,
+                "issued_on": warning.issued_on,
+            },
+            field="checks",
+            fix=Fix(_("处置预警：%(event)s") % {"event": warning.event_label}, warning.get_absolute_url()),
+        )
+        for warning in warnings
+    ]
 
 
 def run_progress(run: SweepRun) -> tuple[int, int]:

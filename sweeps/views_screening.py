@@ -138,7 +138,7 @@ class WarningListView(JurisdictionScopedMixin, ListView[ScreeningWarning]):
         if get.get("department") in Department.values:
             queryset = queryset.filter(department=get["department"])
         if get.get("overdue") == "1":
-            queryset = queryset.exclude(status=WarningStatus.CLOSED).filter(feedback_due_on__lt=timezone.localdate())
+            queryset = queryset.filter(ScreeningWarning.open_q(), feedback_due_on__lt=timezone.localdate())
         return queryset.select_related("household__managing_area__parent", "member").order_by("feedback_due_on", "pk")
 
     def _batch_action(self) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,11 @@ from households.choices import (
 from households.facts import facts_refresh_households
 from households.models import Household, HouseholdFlag, HouseholdMember, IdentityDisclosure
 from households.services.access import require_household, require_open
+
+# Sent (``household=``, ``actor=``) inside the transaction of ``household_close``, after the household is closed and
+# before its facts are refreshed: the monitoring episode and the open cases of the household belong to the apps
+# above this one, which end them in the same transaction (SPEC §4.11 ``closed_other``).
+household_closed = Signal()
 
 # Fields a household edit may change; identity and jurisdiction fields change through their own services.
 HOUSEHOLD_EDITABLE = frozenset(
@@ -394,7 +400,8 @@ def household_change_head(*, actor: User, household: Household, new_head: Househ
 
 @transaction.atomic
 def household_close(*, actor: User, household: Household, reason: str, on: datetime.date) -> Household:
-    """The household leaves the registry with a reason and a date; it and its history stay (SPEC §2.6)."""
+    """The household leaves the registry with a reason and a date; it and its history stay (SPEC §2.6). Its open
+    monitoring episode and cases end with it (``household_closed``, SPEC §4.11)."""
     require_household(actor, household, Capability.EDIT_HOUSEHOLD)
     household = Household.objects.select_for_update().get(pk=household.pk)
     require_open(household)
@@ -407,6 +414,7 @@ def household_close(*, actor: User, household: Household, reason: str, on: datet
     household._change_reason = f"注销：{ClosedReason(reason).label}"  # type: ignore[attr-defined]
     household.save(update_fields=["closed_on", "closed_reason", "updated_at"])
     HouseholdFlag.objects.filter(household=household, valid_to__isnull=True).update(valid_to=on)
+    household_closed.send(sender=household_close, household=household, actor=actor)
     facts_refresh_households([household.pk])
     return household
 

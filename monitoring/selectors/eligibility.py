@@ -2,7 +2,7 @@
 fails, the refusal that names it — the reviewers' checklist and the services' guards read the same checks."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -258,6 +258,21 @@ class ExitChecks:
         return [check for check in self.checks if check.ok is not True]
 
 
+# Exit checks whose data live in the apps above this one (open department warnings, in ``sweeps``): each registers,
+# in its ``AppConfig.ready``, a function of the subject and the day returning its checks, and ``elimination_checks``
+# adds them to its own. The checklist, county screening (EL-5) and marking (EL-7) so read them with the rest, and
+# this app imports none of those apps (tests/test_layering.py).
+ExitCheckSource = Callable[[MonitoringSubject, datetime.date], list[Check]]
+_exit_check_sources: list[ExitCheckSource] = []
+
+
+def register_exit_checks(source: ExitCheckSource) -> ExitCheckSource:
+    """Add ``source``'s checks to every subject's exit checks (idempotent, so a second ``ready`` adds nothing)."""
+    if source not in _exit_check_sources:
+        _exit_check_sources.append(source)
+    return source
+
+
 def _exit_parameter(key: str, household: Household, on: datetime.date) -> Any:
     return parameter(key, area_code=household.managing_area.code, on=on)
 
@@ -357,6 +372,9 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
                 refusal=_("纳入监测未满 %(min_months)s 个月") % {"min_months": min_months},
             )
         )
+    # The checks of the apps above (EL-5 "open warnings of the last quarter": ``sweeps``).
+    for source in _exit_check_sources:
+        checks += source(subject, on)
     # 5. Labour capacity decides between 风险消除 and 暂不标注 (SPEC §4.9).
     present = [m for m in household.members.all() if m.member_status == MemberStatus.PRESENT]
     has_labour = rules.labour_capacity_present(

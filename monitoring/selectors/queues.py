@@ -223,10 +223,9 @@ def available_actions(user: User, application: EntryApplication) -> list[str]:
         actions.append("negative_hit")
     if (
         state == S.TOWNSHIP_REVIEWED
-        and application.negative_override_by_id is None
         and has_capability(user, Capability.OVERRIDE_NEGATIVE_LIST)
         and permissions.in_managing_chain(user, application)
-        and application.negative_hits.exists()
+        and application.negative_hits.filter(overridden_at__isnull=True).exists()  # each hit is answered on its own
     ):
         actions.append("negative_override")
     return actions

@@ -6,6 +6,7 @@ from monitoring.services.batches import (
     elimination_batch,
     entry_batch,
 )
+from monitoring.services.closing import subject_close_for_household
 from monitoring.services.elimination import (
     ELIMINATION_STEPS,
     elimination_assess,
@@ -93,4 +94,5 @@ __all__ = [
     "measure_add",
     "measure_update_status",
     "notices_complete_due",
+    "subject_close_for_household",
 ]

@@ -33,6 +33,7 @@ from monitoring.choices import (
     EntryState,
     IdentificationChannel,
     NegativeListItem,
+    NegativeListMode,
     NoticeStage,
     RiskType,
     SubjectCategory,
@@ -58,14 +59,19 @@ TRANSITIONS: Final[Mapping[EntryState, frozenset[EntryState]]] = {
     S.HOME_VERIFIED: frozenset({S.DEMOCRATICALLY_REVIEWED, S.REJECTED, S.WITHDRAWN}),
     # During the notice: it completes, or an upheld objection sends the case back to EN-1 or ends it.
     S.DEMOCRATICALLY_REVIEWED: frozenset({S.NOTICE_COMPLETED, S.REPORTED, S.REJECTED, S.WITHDRAWN}),
-    S.NOTICE_COMPLETED: frozenset({S.TOWNSHIP_REVIEWED, S.REPORTED, S.REJECTED}),  # EN-4 may return to EN-1
-    S.TOWNSHIP_REVIEWED: frozenset({S.APPROVED, S.NOTICE_COMPLETED, S.REJECTED}),  # EN-5 may return to EN-4
-    S.APPROVED: frozenset({S.REGISTERED}),
+    # Withdrawn from here on only when the household leaves the registry (``subject_close_for_household``); the
+    # applicant withdraws during the village steps (``entry_withdraw``).
+    S.NOTICE_COMPLETED: frozenset({S.TOWNSHIP_REVIEWED, S.REPORTED, S.REJECTED, S.WITHDRAWN}),  # EN-4 may return
+    S.TOWNSHIP_REVIEWED: frozenset({S.APPROVED, S.NOTICE_COMPLETED, S.REJECTED, S.WITHDRAWN}),  # EN-5 may return
+    S.APPROVED: frozenset({S.REGISTERED, S.WITHDRAWN}),
     S.REGISTERED: frozenset(),
     S.REJECTED: frozenset(),
     S.WITHDRAWN: frozenset(),
     S.MERGED: frozenset(),
 }
+
+# Where the applicant may still withdraw: during the village steps (SPEC §4.6).
+APPLICANT_MAY_WITHDRAW: Final = (S.REPORTED, S.HOME_VERIFIED, S.DEMOCRATICALLY_REVIEWED)
 
 # Which check decides who may end or return a case in each state: the level whose step is pending.
 _DECIDER: Final[Mapping[EntryState, Callable[[Any, EntryApplication], bool]]] = {
@@ -416,17 +422,9 @@ def entry_approve(
         )
     summary = found.summary
     assert summary is not None  # a missing line is a failed check above
-    hits = application.negative_hits.count()
-    mode = str(parameter("entry.negative_list_mode", area_code=area_code, on=today))
-    if not rules.negative_list_allows_approval(
-        hits=hits, mode=mode, overridden=bool(application.negative_override_by_id)
-    ):
-        raise DomainError(
-            "负面清单有命中情形：须由县级审核人员说明理由放行后方可批准"
-            if mode == "override"
-            else "负面清单有命中情形，按本地规定不得批准",
-            field="negative_list",
-        )
+    _refuse_unless_negative_list_allows(
+        application, mode=str(parameter("entry.negative_list_mode", area_code=area_code, on=today))
+    )
     application.category = category
     application.triggers = cited
     application.risk_types = sorted(set(risk_types))
@@ -495,27 +493,76 @@ def entry_negative_hit_record(
     return hit
 
 
+def _hit_text(hit: NegativeListHit) -> str:
+    return _("%(item)s“%(label)s”（%(recorded_by)s %(recorded_on)s 登记）") % {
+        "item": hit.item,
+        "label": hit.get_item_display(),
+        "recorded_by": hit.recorded_by,
+        "recorded_on": timezone.localtime(hit.recorded_at).date(),
+    }
+
+
+def _refuse_unless_negative_list_allows(application: EntryApplication, *, mode: str) -> None:
+    """SPEC §4.7 at EN-5: in mode ``override`` every hit needs its own county override, so a hit recorded after an
+    earlier override stops approval again; the refusal names each hit still unanswered."""
+    hits = list(application.negative_hits.select_related("recorded_by").order_by("recorded_at", "pk"))
+    unanswered = [hit for hit in hits if not hit.is_overridden]
+    if rules.negative_list_allows_approval(hits=len(hits), mode=mode, overridden=not unanswered):
+        return
+    if mode == NegativeListMode.OVERRIDE:
+        raise DomainError(
+            _("负面清单情形尚未放行：%(hits)s。每项命中须由县级审核人员说明理由放行后方可批准")
+            % {"hits": "；".join(_hit_text(hit) for hit in unanswered)},
+            field="negative_list",
+        )
+    raise DomainError(
+        _("负面清单有命中情形（%(hits)s），按本地规定不得批准") % {"hits": "；".join(_hit_text(hit) for hit in hits)},
+        field="negative_list",
+    )
+
+
 @transaction.atomic
-def entry_negative_override(*, application: EntryApplication, actor: User, comment: str) -> EntryApplication:
-    """A county reviewer lets the case go on despite negative-list hits, with a written justification that stays
-    on the file (SPEC §1.3 "override a negative-list hit", §4.7 mode ``override``)."""
+def entry_negative_override(
+    *, application: EntryApplication, actor: User, comment: str, item: str = ""
+) -> NegativeListHit:
+    """A county reviewer lets the case go on despite one negative-list hit (``item``), with a written justification
+    that stays on the hit (SPEC §1.3 "override a negative-list hit", §4.7 mode ``override``). Each hit is answered
+    on its own; ``item`` may be left out only while a single hit waits for its answer."""
     application = ENTRY.lock(application)
     require(
         has_capability(actor, Capability.OVERRIDE_NEGATIVE_LIST) and permissions.in_managing_chain(actor, application)
     )
-    if not application.negative_hits.exists():
+    if not application.is_open or application.state == S.APPROVED:
+        raise TransitionNotAllowed(
+            _("申请当前为“%(state)s”，不能再放行负面清单情形") % {"state": application.get_state_display()}
+        )
+    hits = application.negative_hits.select_for_update()
+    if not hits.exists():
         raise DomainError(_("没有负面清单命中情形，无需放行"), field="comment")
+    waiting = list(hits.filter(overridden_at__isnull=True).order_by("recorded_at", "pk"))
+    if item:
+        hit = hits.filter(item=item).first()
+        if hit is None:
+            raise DomainError(_("本申请没有登记 %(item)s") % {"item": item}, field="item")
+        if hit.is_overridden:
+            raise DomainError(
+                _("%(item)s 已于 %(on)s 由 %(by)s 放行")
+                % {"item": item, "on": timezone.localtime(hit.overridden_at).date(), "by": hit.overridden_by},
+                field="item",
+            )
+    elif len(waiting) == 1:
+        hit = waiting[0]
+    elif not waiting:
+        raise DomainError(_("负面清单命中情形均已放行"), field="item")
+    else:
+        raise DomainError(_("请选择要放行的负面清单情形（每项须分别说明理由）"), field="item")
     reason = required_text(comment, "comment", _("放行理由"))
     if len(reason) < 10:
         raise DomainError(_("放行理由须具体说明（不少于 10 个字）"), field="comment")
-    application.negative_override_reason = reason
-    application.negative_override_by = actor
-    application.negative_override_at = timezone.now()
-    ENTRY.note(application, actor=actor, comment=f"负面清单放行：{reason}")
-    application.save(
-        update_fields=["negative_override_reason", "negative_override_by", "negative_override_at", "updated_at"]
-    )
-    return application
+    hit.override_reason, hit.overridden_by, hit.overridden_at = reason, actor, timezone.now()
+    hit.save(update_fields=["override_reason", "overridden_by", "overridden_at"])
+    ENTRY.note(application, actor=actor, comment=f"负面清单 {hit.item} 放行：{reason}")
+    return hit
 
 
 # ---------------------------------------------------------------------------------------- return, reject, withdraw
@@ -562,6 +609,7 @@ def entry_withdraw(*, application: EntryApplication, actor: User, comment: str) 
     """The applicant withdraws before the village steps are over."""
     application = ENTRY.lock(application)
     require(permissions.can_withdraw(actor, application))
+    ENTRY.in_state(application, *APPLICANT_MAY_WITHDRAW)
     application.closing_reason = required_text(comment, "comment", _("撤回原因"))
     ENTRY.move(application, to=S.WITHDRAWN, actor=actor, comment=application.closing_reason)
     application.save(update_fields=["state", "closing_reason", "updated_at"])
