@@ -57,5 +57,5 @@ def test_a_village_worker_proposes_a_project_from_a_phone(page: Page, page_probl
 
     log_in(page, "county")
     click_nav(page, "衔接资金")
-    expect(page.get_by_test_id("compliance")).to_contain_text("NR-FUND-02")
+    expect(page.get_by_test_id("compliance")).to_contain_text("产业发展资金占比")  # the rule by its name, not its code
     assert_no_page_problems(page_problems)
