@@ -53,7 +53,7 @@ class Department(models.TextChoices):
 
 class Capability(models.TextChoices):
     """The rows of the SPEC §1.3 matrix. ``browse_households`` is the territorial view: an assistance cadre ("own")
-    sees only the households granted to them (SPEC §1.6), through django-guardian."""
+    sees only the households paired with them while the pairing is in force (SPEC §1.6, ``AssistancePairing``)."""
 
     BROWSE_HOUSEHOLDS = "browse_households", _("查看辖区内农户及成员（脱敏）")
     VIEW_IDENTITY = "view_identity", _("查看完整身份证号和电话")
