@@ -69,10 +69,9 @@ def test_a_township_cadre_records_a_visit_from_a_phone(page: Page, page_problems
     photo = timeline.get_by_role("img", name="走访照片")
     expect(photo).to_be_visible()
     # the photo is served (scoped view) and decodes: wait for it rather than racing the image load
-    page.wait_for_function(
-        "(() => { const i = document.querySelector('[data-testid=visit-timeline] img');"
-        " return i && i.complete && i.naturalWidth === 1; })()"
-    )
+    # (expect polls the element's properties itself: a string to evaluate would be refused by the page's CSP)
+    expect(photo).to_have_js_property("complete", True)
+    expect(photo).to_have_js_property("naturalWidth", 1)
     household = Household.objects.get(pk=household.pk)
     assert household.risk_flagged_on is not None
     assert_no_page_problems(page_problems)
