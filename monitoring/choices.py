@@ -106,6 +106,11 @@ class EntryState(models.TextChoices):
     MERGED = "merged", _("已合并")
 
 
+# The applicant may withdraw only while the village steps are under way; the service refuses later, and the case page
+# offers the step only here.
+APPLICANT_MAY_WITHDRAW = (EntryState.REPORTED, EntryState.HOME_VERIFIED, EntryState.DEMOCRATICALLY_REVIEWED)
+
+
 OPEN_ENTRY_STATES = frozenset(
     {
         EntryState.REPORTED,

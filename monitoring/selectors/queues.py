@@ -19,6 +19,7 @@ from geo.parameters import parameter
 from geo.workdays import WorkdayCalendar
 from monitoring import permissions
 from monitoring.choices import (
+    APPLICANT_MAY_WITHDRAW,
     EliminationState,
     EntryState,
     LookbackOutcome,
@@ -210,7 +211,7 @@ def available_actions(user: User, application: EntryApplication) -> list[str]:
         actions += ["approve", "return", "reject"]
     if state == S.APPROVED and permissions.can_register(user, application):
         actions.append("register")
-    if application.is_open and state != S.APPROVED and permissions.can_withdraw(user, application):
+    if state in APPLICANT_MAY_WITHDRAW and permissions.can_withdraw(user, application):
         actions.append("withdraw")
     if (
         application.is_open

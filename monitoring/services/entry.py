@@ -29,6 +29,7 @@ from households.selectors import household_income_summary
 from households.services import household_risk_flag_clear
 from monitoring import permissions, rules
 from monitoring.choices import (
+    APPLICANT_MAY_WITHDRAW,
     OPEN_SUBJECT_STATUSES,
     EntryState,
     IdentificationChannel,
@@ -71,7 +72,6 @@ TRANSITIONS: Final[Mapping[EntryState, frozenset[EntryState]]] = {
 }
 
 # Where the applicant may still withdraw: during the village steps (SPEC §4.6).
-APPLICANT_MAY_WITHDRAW: Final = (S.REPORTED, S.HOME_VERIFIED, S.DEMOCRATICALLY_REVIEWED)
 
 # Which check decides who may end or return a case in each state: the level whose step is pending.
 _DECIDER: Final[Mapping[EntryState, Callable[[Any, EntryApplication], bool]]] = {

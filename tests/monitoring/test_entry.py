@@ -30,6 +30,7 @@ from monitoring.services import (
     entry_review,
     entry_township_review,
     entry_verify,
+    entry_withdraw,
     notices_complete_due,
 )
 from tests.factories import TownshipFactory, UserFactory, VillageFactory
@@ -463,3 +464,18 @@ def test_the_county_narrows_its_queue_to_a_township_and_orders_it_by_waiting_tim
     assert "河西镇" in one_township.content.decode()
     # a code outside the territory narrows nothing
     assert len(client.get("/monitoring/?township=110101001000").context["object_list"]) == 2
+
+
+def test_withdrawal_is_offered_only_while_the_service_takes_it(county):
+    """The applicant may withdraw during the village steps (SPEC §4.6); the case page offers it exactly then."""
+    from monitoring.selectors.queues import available_actions
+
+    application = report_entry(county, county.household(per_capita=Decimal("5000")))
+    assert "withdraw" in available_actions(county.village_worker, application)
+    through_village(county, application)
+    entry_notice_complete(application=application, actor=county.village_worker)
+    application.refresh_from_db()
+    assert application.state == EntryState.NOTICE_COMPLETED
+    assert "withdraw" not in available_actions(county.village_worker, application)
+    with pytest.raises(TransitionNotAllowed):
+        entry_withdraw(application=application, actor=county.village_worker, comment="申请人要求撤回")
