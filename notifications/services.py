@@ -14,7 +14,8 @@ from typing import Any, Final
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.dispatch import send
@@ -104,10 +105,13 @@ def notifications_summarised(summarise: Summarise) -> Iterator[None]:
                 area_code=first.area_code, body=first.body,
             )  # fmt: skip
             continue
-        title, url, lines = summarise(topic, several)
-        lines = (lines or [one.title for one in several])[:SUMMARY_LINES]
-        if len(several) > SUMMARY_LINES:
-            lines.append(f"……共 {len(several)} 条")
+        # A notification is stored text read later by its recipient, whatever language the batch's actor reads: it
+        # is written in the site's language, as the steps' own notifications are.
+        with translation.override(settings.LANGUAGE_CODE):
+            title, url, lines = summarise(topic, several)
+            lines = (lines or [one.title for one in several])[:SUMMARY_LINES]
+            if len(several) > SUMMARY_LINES:
+                lines.append(_("……共 %(n)s 条") % {"n": len(several)})
         area_code = _common_area([one.area_code for one in several])
         notify(
             recipients=[first.recipient], topic=topic, title=title, url=url, area_code=area_code, body="\n".join(lines)

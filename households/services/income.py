@@ -28,7 +28,13 @@ COMPONENTS = (
     "medical_self_pay",
     "schooling_expense",
 )
+# The components' names as the province's forms print them (the import's column headers): Chinese whatever the reader's
+# language. A message names a component in the reader's language (``label_of``).
 LABELS = {field: str(getattr(IncomeRecord._meta.get_field(field), "verbose_name", field)) for field in COMPONENTS}
+
+
+def label_of(field: str) -> str:
+    return str(getattr(IncomeRecord._meta.get_field(field), "verbose_name", field))
 # What an amount column holds (12 digits, 2 of them decimals): larger is a typing error, refused in words.
 LIMIT = Decimal(10) ** (IncomeRecord._meta.get_field("wage_income").max_digits - 2)
 FIRST_YEAR = 2014  # 建档立卡 began in 2014 (SPEC §0 #29); no registry income is older
@@ -85,13 +91,13 @@ def income_amounts_clean(*, year: int, month: int | None, amounts: Mapping[str, 
     for field, value in amounts.items():
         amount = Decimal(value)
         if amount < 0:
-            raise DomainError(_("%(item)s不能为负数") % {"item": LABELS[field]}, field=field)
+            raise DomainError(_("%(item)s不能为负数") % {"item": label_of(field)}, field=field)
         if amount != amount.quantize(Decimal("0.01")):
-            raise DomainError(_("%(item)s最多保留两位小数（到分）") % {"item": LABELS[field]}, field=field)
+            raise DomainError(_("%(item)s最多保留两位小数（到分）") % {"item": label_of(field)}, field=field)
         if amount >= LIMIT:
             raise DomainError(
                 _("%(item)s过大：须小于 %(LIMIT)s 元，请核对是否多填了位数")
-                % {"item": LABELS[field], "LIMIT": format(LIMIT, ",")},
+                % {"item": label_of(field), "LIMIT": format(LIMIT, ",")},
                 field=field,
             )
         clean[field] = amount
@@ -139,10 +145,14 @@ class IncomeBatchRefused(DomainError):
 
 def income_batch_refusal(household: Household, message: str, field: str | None = None) -> str:
     """The refusal of a batch as the user reads it: the household by its head and number, the field, the reason."""
-    label = LABELS.get(field or "") or {"year": "年度"}.get(field or "", "")
-    where = f"“{label}”" if label and label not in message else ""
-    who = f"{household.head_name}（户编号 {household.household_no}）"
-    return f"{who}{where}：{message.rstrip('。')}。未保存任何一户，请更正后重新提交"
+    label = label_of(field) if field is not None and field in COMPONENTS else _("年度") if field == "year" else ""
+    where = _("“%(label)s”") % {"label": label} if label and label not in message else ""
+    return _("%(head)s（户编号 %(number)s）%(where)s：%(reason)s。未保存任何一户，请更正后重新提交") % {
+        "head": household.head_name,
+        "number": household.household_no,
+        "where": where,
+        "reason": message.rstrip("。"),
+    }
 
 
 def income_batch_save(*, actor: User, year: int, entries: Sequence[IncomeEntry]) -> IncomeBatchResult:
@@ -186,7 +196,7 @@ def _income_batch_save(*, actor: User, year: int, entries: Sequence[IncomeEntry]
                 note=record.note if record is not None else "",
             )
         except PermissionDenied as exc:  # inside the user's area, but not a household they may edit
-            message = income_batch_refusal(entry.household, "您无权录入该户的收入")
+            message = income_batch_refusal(entry.household, _("您无权录入该户的收入"))
             raise IncomeBatchRefused(message, household_pk=entry.household.pk) from exc
         except DomainError as exc:
             message = income_batch_refusal(entry.household, exc.message, exc.field)

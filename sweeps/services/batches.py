@@ -11,7 +11,7 @@ gathered: a person assigned forty problems gets one notification, not forty (``n
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import transaction
 from django.urls import reverse
@@ -59,15 +59,18 @@ def _problems_summary(problems: Sequence[Problem]) -> Summarise:
 
     def summarise(topic: str, held: Sequence[Held]) -> tuple[str, str, list[str]]:
         lines = [names.get(one.url, one.title) for one in held]
-        return f"{len(held)} 个整改任务已交办给您", reverse("sweeps:problem-list") + "?status=assigned", lines
+        title = _("%(n)s 个整改任务已交办给您") % {"n": len(held)}
+        return title, reverse("sweeps:problem-list") + "?status=assigned", lines
 
     return summarise
 
 
 def _warnings_summary(topic: str, held: Sequence[Held]) -> tuple[str, str, list[str]]:
     if topic == "entry":  # "启动纳入监测" reported an application per household, for the village to verify
-        return f"部门筛查预警：{len(held)} 户已申报纳入监测，待入户核实", reverse("monitoring:entry-queue"), []
-    return f"部门筛查预警批量处置：{len(held)} 条通知", reverse("sweeps:warning-list") + "?status=all", []
+        title = _("部门筛查预警：%(n)s 户已申报纳入监测，待入户核实") % {"n": len(held)}
+        return title, reverse("monitoring:entry-queue"), []
+    title = _("部门筛查预警批量处置：%(n)s 条通知") % {"n": len(held)}
+    return title, reverse("sweeps:warning-list") + "?status=all", []
 
 
 @transaction.atomic
@@ -101,13 +104,26 @@ def problems_assign(
         )
 
 
-def _check_warnings(warnings: Sequence[ScreeningWarning]) -> None:
+def _warnings_batch(
+    warnings: Sequence[ScreeningWarning], step: Callable[[ScreeningWarning], object], *, forbidden: str
+) -> int:
+    """What both warning batches do: check the selection, then run ``step`` on each warning, all or nothing, with
+    one summary notification per recipient."""
     batch_check(
         [warning.pk for warning in warnings],
         empty=_("请至少选择一条预警"),
         twice=_("同一条预警在本批中出现了两次"),
         field="warnings",
     )
+    with notifications_summarised(_warnings_summary):
+        return batch_each(
+            warnings,
+            model=ScreeningWarning,
+            pk=lambda warning: warning.pk,
+            step=lambda warning, _locked: step(warning),
+            refusal=warning_refusal,
+            forbidden=forbidden,
+        )
 
 
 @transaction.atomic
@@ -123,31 +139,21 @@ def warnings_dispose(
     """核实处置 of many warnings with one disposition and note (SPEC §6.5, §6.6), each through ``warning_dispose``
     (its visit after the warning, its entry application for "启动纳入监测"); all or nothing. Returns the number of
     warnings."""
-    _check_warnings(warnings)
-    with notifications_summarised(_warnings_summary):
-        return batch_each(
-            warnings,
-            model=ScreeningWarning,
-            pk=lambda warning: warning.pk,
-            step=lambda warning, _locked: warning_dispose(
-                warning=warning, actor=actor, disposition=disposition, note=note, category=category, triggers=triggers
-            ),
-            refusal=warning_refusal,
-            forbidden=_("您无权处置该预警（须由农户所在村或乡镇处置）"),
-        )
+    return _warnings_batch(
+        warnings,
+        lambda warning: warning_dispose(
+            warning=warning, actor=actor, disposition=disposition, note=note, category=category, triggers=triggers
+        ),
+        forbidden=_("您无权处置该预警（须由农户所在村或乡镇处置）"),
+    )
 
 
 @transaction.atomic
 def warnings_close(*, warnings: Sequence[ScreeningWarning], actor: User, note: str) -> int:
     """办结 many verified warnings with one note on their follow-up (SPEC §6.6), each through ``warning_close``; all
     or nothing. Returns the number of warnings."""
-    _check_warnings(warnings)
-    with notifications_summarised(_warnings_summary):
-        return batch_each(
-            warnings,
-            model=ScreeningWarning,
-            pk=lambda warning: warning.pk,
-            step=lambda warning, _locked: warning_close(warning=warning, actor=actor, note=note),
-            refusal=warning_refusal,
-            forbidden=_("您无权办结该预警（须由农户所在村或乡镇办结）"),
-        )
+    return _warnings_batch(
+        warnings,
+        lambda warning: warning_close(warning=warning, actor=actor, note=note),
+        forbidden=_("您无权办结该预警（须由农户所在村或乡镇办结）"),
+    )
