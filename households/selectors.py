@@ -13,7 +13,7 @@ from accounts.models import User
 from accounts.permissions import can_view_identity
 from accounts.roles import Role
 from core.errors import DomainError
-from geo.codes import AreaCodeError, AreaLevel, level_of, prefix_of
+from geo.codes import AreaCodeError, AreaLevel, ancestor_code, level_of, prefix_of
 from geo.models import AdminArea
 from geo.parameters import area_codes_up
 from households import facts, rules
@@ -513,13 +513,13 @@ def my_paired_households(*, user: User, on: datetime.date) -> QuerySet[Assistanc
 def pairing_cadres(*, user: User) -> QuerySet[User]:
     """The assistance cadres a township may pair: active, of the role, in the user's county (a cadre often works
     for a county unit, SPEC §1.2)."""
-    cadres = User.objects.filter(is_active=True, groups__name=Role.ASSISTANCE_CADRE.value)
+    cadres = User.objects.get_queryset().filter(is_active=True, groups__name=Role.ASSISTANCE_CADRE.value)
     cadres = cadres.select_related("area").order_by("last_name", "first_name", "username")
     area = user.area
     if user.is_superuser:
         return cadres
     if area is None:
         return cadres.none()
-    above_county = level_of(area.code) in (AreaLevel.PROVINCE, AreaLevel.CITY)
-    prefix = area.prefix if above_county else prefix_of(area.code, AreaLevel.COUNTY)
-    return cadres.filter(area__code__startswith=prefix)
+    if level_of(area.code) not in (AreaLevel.PROVINCE, AreaLevel.CITY):
+        area = AdminArea.objects.get(code=ancestor_code(area.code, AreaLevel.COUNTY))
+    return cadres.in_area(area)  # the one prefix test of the jurisdiction querysets, without a user's capability

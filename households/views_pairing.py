@@ -17,6 +17,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
+from core.forms import raise_first_error
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.shortcuts import get_visible_or_404, scoped_view
@@ -119,26 +120,21 @@ def pairing_end_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = ""
     form = PairingEndForm(request.POST)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            text = "；".join(str(error) for error in errors)
-            messages.error(request, f"{label}：{text}" if label else text)
+    try:
+        raise_first_error(form)
+        pairing_end(
+            actor=request.user,
+            pairing=pairing,
+            valid_to=form.cleaned_data["valid_to"],
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
     else:
-        try:
-            pairing_end(
-                actor=request.user,
-                pairing=pairing,
-                valid_to=form.cleaned_data["valid_to"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _("%(cadre)s与“%(household)s”的结对已结束") % {"cadre": pairing.cadre, "household": pairing.household},
-            )
+        messages.success(
+            request,
+            _("%(cadre)s与“%(household)s”的结对已结束") % {"cadre": pairing.cadre, "household": pairing.household},
+        )
     return HttpResponseRedirect(back or reverse("households:pairing-list"))
 
 
