@@ -35,6 +35,8 @@ LABELS = {field: str(getattr(IncomeRecord._meta.get_field(field), "verbose_name"
 
 def label_of(field: str) -> str:
     return str(getattr(IncomeRecord._meta.get_field(field), "verbose_name", field))
+
+
 # What an amount column holds (12 digits, 2 of them decimals): larger is a typing error, refused in words.
 LIMIT = Decimal(10) ** (IncomeRecord._meta.get_field("wage_income").max_digits - 2)
 FIRST_YEAR = 2014  # 建档立卡 began in 2014 (SPEC §0 #29); no registry income is older
