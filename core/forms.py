@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
 
 from core.errors import DomainError
+from core.stored import shown
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -55,14 +56,15 @@ Command = tuple[Callable[[Request, Any], Any], str]
 
 def refusal_message(exc: DomainError) -> str:
     """The refusal's sentence, followed by a link to each step elsewhere that fixes a failing condition."""
+    message = shown(exc.message)  # a stored message (core.stored) in the reader's language
     if not exc.fixes:
-        return exc.message
+        return message
     links = format_html_join(
         " ",
         '<a class="alert-link ms-1" href="{}" data-testid="refusal-fix">{}</a>',
         ((f.url, f.label) for f in exc.fixes),
     )
-    return format_html("{} {}", exc.message, links)
+    return format_html("{} {}", message, links)
 
 
 def run_command(request: Request, target: Any, command: Command[Request]) -> HttpResponse:

@@ -108,7 +108,7 @@ class MemberAddForm(MemberFields):
         try:
             idnumbers.parse(number)
         except idnumbers.IdNumberError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            raise forms.ValidationError(exc.message.shown()) from exc
         return number
 
 
@@ -139,7 +139,7 @@ class HouseholdCreateForm(BootstrapMixin, forms.Form):
         try:
             idnumbers.parse(number)
         except idnumbers.IdNumberError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            raise forms.ValidationError(exc.message.shown()) from exc
         return number
 
     def clean_phone(self) -> str:

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from typing import Final
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from core.stored import Stored, stored
 
 _WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK: Final = "10X98765432"
@@ -17,7 +20,12 @@ _SHAPE: Final = re.compile(r"^\d{17}[\dX]$")
 
 
 class IdNumberError(ValueError):
-    """The message is a Chinese sentence that says what is wrong with the number."""
+    """The message says what is wrong with the number (a ``core.stored`` message: shown in the reader's language,
+    kept as source text and parameters where a file's row errors are stored)."""
+
+    def __init__(self, message: Stored) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -39,17 +47,19 @@ def parse(raw: str, *, today: datetime.date | None = None) -> IdFacts:
     """Validate an ID number and return the birth date and sex it encodes."""
     number = normalize(raw)
     if len(number) != 18:
-        raise IdNumberError(f"身份证号应为 18 位，实际为 {len(number)} 位")
+        raise IdNumberError(stored(gettext_noop("身份证号应为 18 位，实际为 %(length)s 位"), length=len(number)))
     if not _SHAPE.match(number):
-        raise IdNumberError("身份证号前 17 位须为数字，末位为数字或 X")
+        raise IdNumberError(stored(gettext_noop("身份证号前 17 位须为数字，末位为数字或 X")))
     try:
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
-        raise IdNumberError(f"身份证号中的出生日期“{number[6:14]}”不是有效日期") from exc
+        raise IdNumberError(
+            stored(gettext_noop("身份证号中的出生日期“%(digits)s”不是有效日期"), digits=number[6:14])
+        ) from exc
     if birth.year < 1890 or birth > (today or timezone.localdate()):
-        raise IdNumberError(f"身份证号中的出生日期“{birth:%Y-%m-%d}”不合理")
+        raise IdNumberError(stored(gettext_noop("身份证号中的出生日期“%(date)s”不合理"), date=f"{birth:%Y-%m-%d}"))
     if check_character(number[:17]) != number[17]:
-        raise IdNumberError("身份证号校验位错误，请核对号码")
+        raise IdNumberError(stored(gettext_noop("身份证号校验位错误，请核对号码")))
     return IdFacts(birth_date=birth, is_male=int(number[16]) % 2 == 1)
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import can_edit_households
 from core.errors import DomainError
+from core.stored import shown_item
 from core.xlsx import excel_download
 from geo.shortcuts import scoped_view
 from households import selectors as registry
@@ -77,7 +78,9 @@ def household_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpR
         "counts": _counts(job),
         "skipped": job.summary.get("incomes_skipped", 0),
         "upload_url": reverse(UPLOAD_PAGES[job.kind]),
-        "errors_page": Paginator(job.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page")),
+        "errors_page": Paginator([shown_item(error) for error in job.errors], ERRORS_PER_PAGE).get_page(
+            request.GET.get("page")
+        ),
         "error_count": job.summary.get("error_count", len(job.errors)),
         "can_commit": job.status == ImportJobStatus.VALIDATED and can_edit_households(request.user),
     }

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 
 from accounts.models import User
@@ -33,13 +34,14 @@ from accounts.roles import Capability
 from core.dispatch import resend_unsent, send_after_commit
 from core.errors import DomainError
 from core.replica import reading_replica
+from core.stored import stored
 from core.uploads import workbook_check
 from core.xlsx import Column, Sheet, workbook_bytes
 from core.xlsx import Kind as CellKind
 from geo.codes import village_of
 from geo.models import AdminArea
 from households.imports.columns import BY_KEY, FLAG_KEYS, Kind, choice_labels
-from households.imports.reading import ImportFileError, read_workbook
+from households.imports.reading import ImportFileError, RowError, read_workbook, row_error
 from households.masking import mask_id_number
 from households.models import HouseholdFlag, HouseholdMember
 from ledgers.models import Reconciliation, ReconciliationStatus
@@ -73,7 +75,7 @@ class Report:
     only_in_file: list[Difference] = field(default_factory=list)
     only_in_registry: list[Difference] = field(default_factory=list)
     differing: list[Difference] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
 
     @property
     def matched(self) -> bool:
@@ -168,7 +170,7 @@ def compare(
     if not sheet.columns:
         raise DomainError("；".join(str(e) for e in sheet.errors[:3]) or "文件没有可识别的列标题", field="file")
     show = (lambda n: n) if full_ids else mask_id_number
-    report = Report(errors=[str(e) for e in sheet.errors])
+    report = Report(errors=list(sheet.errors))
     households, people = _registry(actor, area)
     report.registry_households, report.registry_members = len(households), len(people)
     seen_households: dict[str, int] = {}
@@ -180,7 +182,8 @@ def compare(
             continue  # already among the errors
         village = row["village_code"] or ""
         if row.ok("village_code") and village and not village.startswith(prefix):
-            report.errors.append(f"第 {row.number} 行“村代码”：{village} 不在本次核对的{area.name}范围内")
+            message = stored(gettext_noop("%(code)s 不在本次核对的%(area)s范围内"), code=village, area=area.name)
+            report.errors.append(row_error(row.number, BY_KEY["village_code"], message))
             continue
         report.file_members += 1
         seen_people.add(id_number)
@@ -241,8 +244,8 @@ def report_xlsx(report: Report, *, area: AdminArea) -> bytes:
         for d in rows:
             sheet.append([d.kind, d.key, d.name, d.field, d.in_file, d.in_registry, d.row])
     errors = Sheet(workbook, "文件中有误的行", (Column("问题", 80),))
-    for message in report.errors:
-        errors.append([message])
+    for error in report.errors:
+        errors.append([str(error)])
     return workbook_bytes(workbook)
 
 
@@ -304,7 +307,7 @@ def reconciliation_run(*, record: Reconciliation) -> str:
         locked.listed = [
             d.__dict__ for d in (report.only_in_file + report.only_in_registry + report.differing)[:LISTED]
         ]
-        locked.errors = report.errors[:LISTED]
+        locked.errors = [error.as_dict() for error in report.errors[:LISTED]]
         locked.status, locked.finished_at = S.DONE, timezone.now()
         locked.report.save(
             f"reconcile-{locked.pk}.xlsx", ContentFile(report_xlsx(report, area=record.area)), save=False

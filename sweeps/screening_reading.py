@@ -11,9 +11,12 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any, Final
 
 import openpyxl
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import DomainError
+from core.stored import shown, stored
 from core.uploads import BROKEN_INSIDE, UNREADABLE, UploadRefused, budgeted_rows, workbook_check
 from households import idnumbers
 from households.imports.columns import FORMULA_REFUSED, cell_text, formula_in, header_key
@@ -55,9 +58,10 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return (
-            f"第 {self.row} 行“{self.column}”：{self.message}" if self.column else f"第 {self.row} 行：{self.message}"
-        )
+        values = {"row": self.row, "column": self.column, "message": shown(self.message)}
+        if self.column:
+            return gettext("第 %(row)s 行“%(column)s”：%(message)s") % values
+        return gettext("第 %(row)s 行：%(message)s") % values
 
 
 @dataclass
@@ -90,7 +94,7 @@ def _date(value: Any) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError("日期格式应为 2026-03-15") from exc
+        raise ValueError(stored(gettext_noop("日期格式应为 2026-03-15"))) from exc
 
 
 def _amount(value: Any) -> Decimal | None:
@@ -100,9 +104,9 @@ def _amount(value: Any) -> Decimal | None:
     try:
         amount = Decimal(text).quantize(Decimal("0.01"))
     except InvalidOperation as exc:
-        raise ValueError("金额应为数字") from exc
+        raise ValueError(stored(gettext_noop("金额应为数字"))) from exc
     if amount < 0:
-        raise ValueError("金额不能为负数")
+        raise ValueError(stored(gettext_noop("金额不能为负数")))
     return amount
 
 
@@ -144,7 +148,8 @@ def read_screening(
         missing = [column.header for column in COLUMNS if column.required and column not in positions.values()]
         if missing:
             sheet.errors += [
-                RowError(1, header, "缺少必填列；请使用本部门的筛查模板，第 1 行为列标题") for header in missing
+                RowError(1, header, stored(gettext_noop("缺少必填列；请使用本部门的筛查模板，第 1 行为列标题")))
+                for header in missing
             ]
             return sheet
         read = 0
@@ -155,7 +160,7 @@ def read_screening(
             if not any(cell_text(value) for value in values):
                 continue
             if len(sheet.rows) + len(sheet.errors) >= MAX_ROWS:
-                raise ScreeningFileError(f"文件超过 {MAX_ROWS} 行，请分批上传")
+                raise ScreeningFileError(_("文件超过 %(rows)s 行，请分批上传") % {"rows": MAX_ROWS})
             raw = {column.key: values[p] if p < len(values) else None for p, column in positions.items()}
             row = _row(number, raw, department=department, today=today, errors=sheet.errors)
             if row is not None:
@@ -181,29 +186,39 @@ def _row(
     try:
         idnumbers.parse(id_number, today=today)
     except idnumbers.IdNumberError as exc:
-        found.append(RowError(number, headers["id_number"], str(exc)))
+        found.append(RowError(number, headers["id_number"], exc.message))
     event = event_type_by_label(department, cell_text(raw.get("event_type")))
     if event is None:
         found.append(
-            RowError(number, headers["event_type"], f"“{cell_text(raw.get('event_type'))}”不是本部门的预警类型")
+            RowError(
+                number,
+                headers["event_type"],
+                stored(gettext_noop("“%(text)s”不是本部门的预警类型"), text=cell_text(raw.get("event_type"))),
+            )
         )
     event_date = amount = None
     try:
         event_date = _date(raw.get("event_date"))
         if event_date is not None and event_date > today:
-            found.append(RowError(number, headers["event_date"], "日期不能晚于今天"))
+            found.append(RowError(number, headers["event_date"], stored(gettext_noop("日期不能晚于今天"))))
     except ValueError as exc:
-        found.append(RowError(number, headers["event_date"], str(exc)))
+        found.append(RowError(number, headers["event_date"], exc.args[0]))
     try:
         amount = _amount(raw.get("amount"))
     except ValueError as exc:
-        found.append(RowError(number, headers["amount"], str(exc)))
+        found.append(RowError(number, headers["amount"], exc.args[0]))
     area_code = cell_text(raw.get("area_code"))
     if area_code and not (area_code.isdigit() and len(area_code) in (6, 9, 12)):
-        found.append(RowError(number, headers["area_code"], "区划代码应为 6、9 或 12 位数字"))
+        found.append(RowError(number, headers["area_code"], stored(gettext_noop("区划代码应为 6、9 或 12 位数字"))))
     detail = cell_text(raw.get("detail"))
     if len(detail) > 200:
-        found.append(RowError(number, headers["detail"], f"不能超过 200 个字，实际 {len(detail)} 个字"))
+        found.append(
+            RowError(
+                number,
+                headers["detail"],
+                stored(gettext_noop("不能超过 %(limit)s 个字，实际 %(length)s 个字"), limit=200, length=len(detail)),
+            )
+        )
     if found or event is None:
         errors.extend(found)
         return None

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from accounts.http import signed_in
 from accounts.permissions import can_edit_households
+from core.stored import shown_item
 from geo.mixins import JurisdictionScopedMixin
 from households.choices import ImportKind
 from households.imports import selectors, services
@@ -54,7 +55,7 @@ class ImportJobSerializer(serializers.ModelSerializer[ImportJob]):
         return int(job.summary.get("error_count", len(job.errors)))
 
     def get_row_errors(self, job: ImportJob) -> list[dict[str, Any]]:
-        return list(job.errors[:ERRORS_SHOWN])
+        return [shown_item(error) for error in job.errors[:ERRORS_SHOWN]]
 
 
 class HouseholdImportViewSet(

@@ -17,7 +17,9 @@ from typing import Final
 
 from django.db import models
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
+from core.stored import stored
 from households import idnumbers
 from households.choices import HealthStatus, LabourCapacity, MemberStatus, Relationship, SchoolingStatus
 
@@ -65,7 +67,11 @@ class Column:
 
 
 class CellError(ValueError):
-    """The message is a Chinese sentence about one cell; the caller adds the row and the column."""
+    """The message is a sentence about one cell (``core.stored``); the caller adds the row and the column."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 EXAMPLE_ID: Final = idnumbers.build("640324", datetime.date(1975, 3, 8), 11, male=True)
@@ -127,7 +133,7 @@ class Layout:
 
     columns: tuple[Column, ...]
     sheet_headers: tuple[str, ...]  # the data sheet is the first whose header row has all of these
-    row_noun: str  # "成员数据": "文件超过 300000 行成员数据"
+    too_many_rows: str  # the refusal of a file over MAX_ROWS rows (``%(rows)s``), in the layout's words
 
     @functools.cached_property
     def by_key(self) -> Mapping[str, Column]:
@@ -150,7 +156,11 @@ class Layout:
         return self.columns.index(column)
 
 
-HOUSEHOLDS: Final = Layout(columns=COLUMNS, sheet_headers=("户编号", "身份证号"), row_noun="成员数据")
+HOUSEHOLDS: Final = Layout(
+    columns=COLUMNS,
+    sheet_headers=("户编号", "身份证号"),
+    too_many_rows=gettext_noop("文件超过 %(rows)s 行成员数据，请按乡镇分成几个文件导入"),
+)
 
 # Spellings other systems use for our values (SPEC §2.3 keeps one label per value).
 _EXTRA_ALIASES: Final[Mapping[type[models.TextChoices], Mapping[str, str]]] = {
@@ -238,7 +248,8 @@ def cell_text(value: object) -> str:
 # A data cell that is a formula, or text that starts like one, is refused rather than stored: stored, it would be
 # written back into every ledger that shows the field (see core.xlsx on formula injection), and its value is not what
 # the person typed but what a spreadsheet computed.
-FORMULA_REFUSED = "是公式（以“=”开头）：请把该列复制后“选择性粘贴”为数值，再导入"
+FORMULA_REFUSED = gettext_noop("是公式（以“=”开头）：请把该列复制后“选择性粘贴”为数值，再导入")
+EMPTY_CELL = gettext_noop("不能为空")
 
 
 def formula_in(value: object) -> bool:
@@ -249,7 +260,7 @@ def formula_in(value: object) -> bool:
 def read_cell(column: Column, value: object) -> object:
     """The cleaned value of one cell, or ``column.default`` for a blank one; raises CellError."""
     if formula_in(value):
-        raise CellError(FORMULA_REFUSED)
+        raise CellError(stored(FORMULA_REFUSED))
     if column.kind is Kind.ID_NUMBER:
         if not column.required and not cell_text(value):
             return column.default
@@ -257,27 +268,35 @@ def read_cell(column: Column, value: object) -> object:
     text = cell_text(value)
     if not text:
         if column.required:
-            raise CellError("不能为空")
+            raise CellError(stored(EMPTY_CELL))
         return column.default
     if column.kind is Kind.TEXT:
         if column.max_length and len(text) > column.max_length:
-            raise CellError(f"不能超过 {column.max_length} 个字，实际 {len(text)} 个字")
+            raise CellError(
+                stored(
+                    gettext_noop("不能超过 %(limit)s 个字，实际 %(length)s 个字"),
+                    limit=column.max_length,
+                    length=len(text),
+                )
+            )
         return text
     if column.kind is Kind.AREA_CODE:
         code = _key(text)
         if not re.fullmatch(r"\d{12}", code):
-            raise CellError(f"“{text}”不是 12 位数字的统计用区划代码")
+            raise CellError(stored(gettext_noop("“%(text)s”不是 12 位数字的统计用区划代码"), text=text))
         return code
     if column.kind is Kind.PHONE:
         phone = re.sub(r"[\s\-]", "", _key(text))
         if not re.fullmatch(r"\d{11}", phone):
-            raise CellError(f"“{text}”应为 11 位数字")
+            raise CellError(stored(gettext_noop("“%(text)s”应为 11 位数字"), text=text))
         return phone
     if column.kind is Kind.CHOICE:
         assert column.choices is not None
         found = _choice_table(column.choices).get(_key(text))
         if found is None:
-            raise CellError(f"“{text}”不是可选值，可填：{column.allowed}")
+            raise CellError(
+                stored(gettext_noop("“%(text)s”不是可选值，可填：%(allowed)s"), text=text, allowed=column.allowed)
+            )
         return found
     if column.kind is Kind.YES_NO:
         word = _key(text)
@@ -285,17 +304,24 @@ def read_cell(column: Column, value: object) -> object:
             return True
         if word in _NO:
             return False
-        raise CellError(f"“{text}”应填“是”或“否”")
+        raise CellError(stored(gettext_noop("“%(text)s”应填“是”或“否”"), text=text))
     if column.kind is Kind.DISABILITY_GRADE:
         grade = _GRADES.get(_key(text).removesuffix("级"))
         if grade is None:
-            raise CellError(f"“{text}”应为 1–4 级，无残疾留空")
+            raise CellError(stored(gettext_noop("“%(text)s”应为 1–4 级，无残疾留空"), text=text))
         return grade
     if column.kind is Kind.YEAR:
         year = _key(text).removesuffix("年")
         this_year = timezone.localdate().year
         if not year.isdigit() or not EARLIEST_EXIT_YEAR <= int(year) <= this_year:
-            raise CellError(f"“{text}”应为 {EARLIEST_EXIT_YEAR}–{this_year} 之间的四位年份")
+            raise CellError(
+                stored(
+                    gettext_noop("“%(text)s”应为 %(first)s–%(last)s 之间的四位年份"),
+                    text=text,
+                    first=EARLIEST_EXIT_YEAR,
+                    last=this_year,
+                )
+            )
         return int(year)
     if column.kind is Kind.MONEY:
         return _read_money(text)
@@ -310,7 +336,7 @@ def _read_money(text: str) -> Decimal:
     except InvalidOperation:
         amount = Decimal("NaN")
     if not amount.is_finite():
-        raise CellError(f"“{text}”不是金额：请填写数字（元），如 12000 或 3500.50")
+        raise CellError(stored(gettext_noop("“%(text)s”不是金额：请填写数字（元），如 12000 或 3500.50"), text=text))
     return amount
 
 
@@ -321,13 +347,18 @@ def _read_id_number(value: object) -> str:
         mantissa = repr(value).split("e")[0].replace(".", "").lstrip("0")
         if not value.is_integer() or len(mantissa.rstrip("0")) < 16:
             raise CellError(
-                "身份证号以数字格式保存，Excel 只保留 15 位有效数字，号码已失真；请将此列设为“文本”格式后重新填写"
+                stored(
+                    gettext_noop(
+                        "身份证号以数字格式保存，Excel 只保留 15 位有效数字，号码已失真；"
+                        "请将此列设为“文本”格式后重新填写"
+                    )
+                )
             )
     text = _key(cell_text(value)).upper()
     if not text:
-        raise CellError("不能为空")
+        raise CellError(stored(EMPTY_CELL))
     try:
         idnumbers.parse(text)
     except idnumbers.IdNumberError as exc:
-        raise CellError(str(exc)) from exc
+        raise CellError(exc.message) from exc
     return idnumbers.normalize(text)

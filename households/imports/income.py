@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from accounts.models import User
 from core import xlsx
 from core.errors import DomainError
+from core.stored import stored
 from geo.models import AdminArea
 from households.imports.columns import Column, Kind, Layout
 from households.imports.plan import chunks, existing_households
@@ -58,7 +59,11 @@ INCOME_COLUMNS: Final[tuple[Column, ...]] = (
     ),
 )
 # fmt: on
-INCOME: Final = Layout(columns=INCOME_COLUMNS, sheet_headers=("户编号", "年度"), row_noun="收入数据")
+INCOME: Final = Layout(
+    columns=INCOME_COLUMNS,
+    sheet_headers=("户编号", "年度"),
+    too_many_rows=gettext_noop("文件超过 %(rows)s 行收入数据，请按乡镇分成几个文件导入"),
+)
 EMPTY: Final = gettext_noop("文件中没有收入数据：请从第 2 行起每行填写一户一个年度的收入")
 
 BY_KEY: Final = INCOME.by_key
@@ -135,7 +140,8 @@ def _row_errors(row: Row, households: dict[str, Any], first_seen: dict[tuple[str
     number = row["household_no"]
     household = households.get(number)
     if not isinstance(household, Household):
-        return [_error(row.number, "household_no", f"户编号“{number}”不在您的管辖范围内，或尚未登记")]
+        message = stored(gettext_noop("户编号“%(number)s”不在您的管辖范围内，或尚未登记"), number=number)
+        return [_error(row.number, "household_no", message)]
     errors = []
     try:
         require_open(household)
@@ -143,15 +149,20 @@ def _row_errors(row: Row, households: dict[str, Any], first_seen: dict[tuple[str
         errors.append(_error(row.number, "household_no", exc.message))
     name = row["head_name"]
     if row.ok("head_name") and name and name != household.head_name:
-        message = f"与户编号“{number}”登记的户主“{household.head_name}”不一致，请核对户编号"
+        message = stored(
+            gettext_noop("与户编号“%(number)s”登记的户主“%(name)s”不一致，请核对户编号"),
+            number=number,
+            name=household.head_name,
+        )
         errors.append(_error(row.number, "head_name", message))
     id_number = row["head_id_number"]
     if row.ok("head_id_number") and id_number and (household.head is None or household.head.id_number != id_number):
-        errors.append(_error(row.number, "head_id_number", f"与户编号“{number}”登记的户主身份证号不一致，请核对户编号"))
+        message = stored(gettext_noop("与户编号“%(number)s”登记的户主身份证号不一致，请核对户编号"), number=number)
+        errors.append(_error(row.number, "head_id_number", message))
     if row.ok("year"):
         key = (number, row["year"])
         if key in first_seen:
-            message = f"与第 {first_seen[key]} 行重复：同一户同一年度只能填写一行"
+            message = stored(gettext_noop("与第 %(row)s 行重复：同一户同一年度只能填写一行"), row=first_seen[key])
             errors.append(_error(row.number, "year", message))
         else:
             first_seen[key] = row.number

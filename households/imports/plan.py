@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from core import bulk
+from core.stored import stored
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from households import idnumbers
@@ -148,8 +150,17 @@ def group_households(sheet: Sheet) -> tuple[dict[str, HouseholdRows], list[RowEr
                         row_error(
                             row.number,
                             column,
-                            f"与第 {first.number} 行不一致：同一户编号“{group.household_no}”的“{column.header}”"
-                            f"分别为“{_shown(first[column.key])}”和“{_shown(row[column.key])}”",
+                            stored(
+                                gettext_noop(
+                                    "与第 %(first)s 行不一致：同一户编号“%(number)s”的“%(column)s”"
+                                    "分别为“%(one)s”和“%(other)s”"
+                                ),
+                                first=first.number,
+                                number=group.household_no,
+                                column=column.header,
+                                one=_shown(first[column.key]),
+                                other=_shown(row[column.key]),
+                            ),
                         )
                     )
         errors.extend(_head_errors(group))
@@ -162,7 +173,11 @@ def duplicate_ids(row: Row, first_seen: dict[str, int]) -> RowError | None:
         return None
     number = row["id_number"]
     if number in first_seen:
-        return row_error(row.number, BY_KEY["id_number"], f"与第 {first_seen[number]} 行的身份证号重复")
+        return row_error(
+            row.number,
+            BY_KEY["id_number"],
+            stored(gettext_noop("与第 %(row)s 行的身份证号重复"), row=first_seen[number]),
+        )
     first_seen[number] = row.number
     return None
 
@@ -182,16 +197,26 @@ def _head_errors(group: HouseholdRows) -> list[RowError]:
     heads = [row for row in group.rows if row["relationship"] == Relationship.HEAD]
     if not heads:
         rows = "、".join(str(row.number) for row in group.rows)
-        return [row_error(group.first.number, column, f"户编号“{group.household_no}”没有户主（第 {rows} 行）")]
+        message = stored(
+            gettext_noop("户编号“%(number)s”没有户主（第 %(rows)s 行）"), number=group.household_no, rows=rows
+        )
+        return [row_error(group.first.number, column, message)]
     errors = [
         row_error(
-            row.number, column, f"户编号“{group.household_no}”有 {len(heads)} 名户主（另见第 {heads[0].number} 行）"
+            row.number,
+            column,
+            stored(
+                gettext_noop("户编号“%(number)s”有 %(heads)s 名户主（另见第 %(row)s 行）"),
+                number=group.household_no,
+                heads=len(heads),
+                row=heads[0].number,
+            ),
         )
         for row in heads[1:]
     ]
     head = heads[0]
     if head.ok("member_status") and head["member_status"] not in (None, MemberStatus.PRESENT):  # None: no column
-        errors.append(row_error(head.number, BY_KEY["member_status"], "户主须为在户成员"))
+        errors.append(row_error(head.number, BY_KEY["member_status"], stored(gettext_noop("户主须为在户成员"))))
     return errors
 
 
@@ -310,16 +335,23 @@ def _household_errors(
     errors = []
     if household == "elsewhere":
         errors.append(
-            row_error(first.number, BY_KEY["household_no"], "该户编号已在本次导入范围以外登记，不能在此导入或修改")
+            row_error(
+                first.number,
+                BY_KEY["household_no"],
+                stored(gettext_noop("该户编号已在本次导入范围以外登记，不能在此导入或修改")),
+            )
         )
     elif isinstance(household, Household) and household.closed_on is not None:
-        errors.append(row_error(first.number, BY_KEY["household_no"], f"该户已于 {household.closed_on} 注销，不能导入"))
+        message = stored(gettext_noop("该户已于 %(date)s 注销，不能导入"), date=str(household.closed_on))
+        errors.append(row_error(first.number, BY_KEY["household_no"], message))
     code = first["village_code"]
     if first.ok("village_code") and code not in villages:
-        errors.append(row_error(first.number, BY_KEY["village_code"], f"“{code}”不是您本次导入范围内的行政村"))
+        message = stored(gettext_noop("“%(code)s”不是您本次导入范围内的行政村"), code=code)
+        errors.append(row_error(first.number, BY_KEY["village_code"], message))
     code = first["hukou_code"]
     if first.ok("hukou_code") and code is not None and code not in hukou_areas:
-        errors.append(row_error(first.number, BY_KEY["hukou_code"], f"“{code}”不是系统中的区划代码"))
+        message = stored(gettext_noop("“%(code)s”不是系统中的区划代码"), code=code)
+        errors.append(row_error(first.number, BY_KEY["hukou_code"], message))
     return errors
 
 
@@ -333,7 +365,11 @@ def _id_errors(group: HouseholdRows, present_elsewhere: dict[str, str]) -> list[
         other = present_elsewhere.get(row["id_number"])
         if other is not None and other != group.household_no:
             errors.append(
-                row_error(row.number, BY_KEY["id_number"], f"该身份证号已在户 {other} 登记为在户成员，不能重复登记")
+                row_error(
+                    row.number,
+                    BY_KEY["id_number"],
+                    stored(gettext_noop("该身份证号已在户 %(number)s 登记为在户成员，不能重复登记"), number=other),
+                )
             )
     return errors
 

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Final
 
 import openpyxl
+from django.utils.translation import gettext, gettext_noop
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import DomainError
+from core.stored import as_json, of_json, shown, stored
 from core.uploads import BROKEN_INSIDE, UNREADABLE, UploadRefused, budgeted_rows, workbook_check
 from households.imports.columns import HOUSEHOLDS, CellError, Column, Layout, cell_text, header_key, read_cell
 
@@ -34,12 +36,26 @@ class RowError:
     message: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row or None, "column": self.column, "message": self.message}
+        """The error for the job's JSON column: its message kept as source text and parameters (core.stored)."""
+        return {"row": self.row or None, "column": self.column, **as_json(self.message)}
+
+    def as_line(self) -> dict[str, Any]:
+        """The error for a spill file, read back by ``of_line``."""
+        return {"row": self.row, "column_index": self.column_index, "column": self.column, **as_json(self.message)}
+
+    @classmethod
+    def of_line(cls, line: dict[str, Any]) -> "RowError":
+        return cls(line["row"], line["column_index"], line["column"], of_json(line))
 
     def __str__(self) -> str:
+        message = shown(self.message)
         if not self.row:
-            return self.message
-        return f"第 {self.row} 行“{self.column}”：{self.message}"
+            return message
+        return gettext("第 %(row)s 行“%(column)s”：%(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": message,
+        }
 
 
 def row_error(row: int, column: Column | None, message: str, *, layout: Layout = HOUSEHOLDS) -> RowError:
@@ -154,7 +170,7 @@ def _data_sheet(workbook: Any, layout: Layout) -> Any:
         if wanted <= {header_key(column.header) for column in found if column is not None}:
             return worksheet
     if not workbook.worksheets:
-        raise ImportFileError("文件中没有工作表")
+        raise ImportFileError(stored(gettext_noop("文件中没有工作表")))
     return workbook.worksheets[0]
 
 
@@ -168,14 +184,20 @@ def _match_header(header: Iterable[object], layout: Layout) -> tuple[dict[int, C
             continue  # the national export has many more columns; they are ignored
         if column in seen:
             first, this = get_column_letter(seen[column] + 1), get_column_letter(position + 1)
-            message = f"该列出现了两次（第 {first} 列和第 {this} 列），请删除其中一列"
+            message = stored(
+                gettext_noop("该列出现了两次（第 %(first)s 列和第 %(this)s 列），请删除其中一列"),
+                first=first,
+                this=this,
+            )
             errors.append(row_error(1, column, message, layout=layout))
             continue
         seen[column] = position
         by_position[position] = column
     for column in layout.required:
         if column not in seen:
-            errors.append(row_error(1, column, "缺少必填列；请使用导入模板，第 1 行为列标题", layout=layout))
+            errors.append(
+                row_error(1, column, stored(gettext_noop("缺少必填列；请使用导入模板，第 1 行为列标题")), layout=layout)
+            )
     return by_position, errors
 
 
@@ -193,7 +215,7 @@ def _read_rows(
             continue  # blank rows between households are harmless
         read += 1
         if read > MAX_ROWS:
-            raise ImportFileError(f"文件超过 {MAX_ROWS} 行{layout.row_noun}，请按乡镇分成几个文件导入")
+            raise ImportFileError(stored(layout.too_many_rows, rows=MAX_ROWS))
         row = Row(number=number, values={})
         for position, column in by_position.items():
             raw = values[position] if position < len(values) else None
@@ -201,7 +223,7 @@ def _read_rows(
                 row.values[column.key] = read_cell(column, raw)
             except CellError as exc:
                 row.bad.add(column.key)
-                errors.append(row_error(number, column, str(exc), layout=layout))
+                errors.append(row_error(number, column, exc.message, layout=layout))
         yield row
         if on_progress is not None and read % PROGRESS_EVERY == 0:
             on_progress(read, max(estimate, read))

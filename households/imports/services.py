@@ -23,13 +23,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.permissions import can_edit_households
 from core.dispatch import resend_unsent, send_after_commit
 from core.errors import DomainError, TransitionNotAllowed
+from core.stored import stored
 from core.uploads import workbook_check
 from geo.models import AdminArea
 from households.choices import ImportJobStatus, ImportKind
@@ -96,7 +97,7 @@ def import_upload_check(upload: UploadedFile) -> None:
     (``core.uploads.workbook_check``: its size, and what it would unpack to), checked before it is stored."""
     name = upload.name or ""
     if not name.lower().endswith(".xlsx"):
-        message = "请上传 .xlsx 格式的 Excel 文件（可在 Excel、WPS 或 LibreOffice 中“另存为 .xlsx”）"
+        message = _("请上传 .xlsx 格式的 Excel 文件（可在 Excel、WPS 或 LibreOffice 中“另存为 .xlsx”）")
         raise DomainError(message, field="file")
     workbook_check(upload)
 
@@ -143,10 +144,10 @@ def import_job_validate(*, job: ImportJob) -> ImportJob:
     fmt = _format(job)
     if not spill.rows and not spill.header_errors:  # a template with nothing filled in is not a successful import
         spill.remove()
-        return _finish(job, S.INVALID, errors=[row_error(0, None, gettext(fmt.empty))])
+        return _finish(job, S.INVALID, errors=[row_error(0, None, stored(fmt.empty))])
     if not can_edit_households(job.created_by):
         spill.remove()
-        return _finish(job, S.INVALID, errors=[row_error(0, None, "导入人已没有修改农户的权限")])
+        return _finish(job, S.INVALID, errors=[row_error(0, None, stored(gettext_noop("导入人已没有修改农户的权限")))])
     found = _Found(spill.header_errors)
     for sheet in spill.sheets() if not spill.header_errors else ():
         found.add(fmt.build(sheet, actor=job.created_by, area=job.area))
@@ -206,7 +207,11 @@ def import_job_commit(*, job: ImportJob) -> ImportJob:
             return _finish(job, S.INVALID, errors=[row_error(0, None, exc.message)])
     if not can_edit_households(job.created_by):
         spill.remove()
-        return _finish(job, S.FAILED, errors=[row_error(0, None, "导入人已没有修改农户的权限，未保存任何数据")])
+        return _finish(
+            job,
+            S.FAILED,
+            errors=[row_error(0, None, stored(gettext_noop("导入人已没有修改农户的权限，未保存任何数据")))],
+        )
     found = _Found(spill.header_errors)
     try:
         with transaction.atomic():
@@ -227,7 +232,7 @@ def import_job_commit(*, job: ImportJob) -> ImportJob:
     except IntegrityError:
         # A concurrent edit took an ID number or a 户编号 between our checks and our writes; all was rolled back.
         spill.remove()
-        message = "保存时与他人同时进行的修改冲突，未保存任何数据；请重新上传该文件"
+        message = stored(gettext_noop("保存时与他人同时进行的修改冲突，未保存任何数据；请重新上传该文件"))
         return _finish(job, S.FAILED, errors=[row_error(0, None, message)])
     spill.remove()
     return _finish(job, S.COMMITTED, errors=[], summary=found.summary())

@@ -68,7 +68,7 @@ def _errors(path: Path) -> list[RowError]:
     if not path.exists():
         return []
     with path.open(encoding="utf-8") as handle:
-        return [RowError(**json.loads(line)) for line in handle]
+        return [RowError.of_line(json.loads(line)) for line in handle]
 
 
 def spill_workbook(
@@ -98,7 +98,7 @@ def spill_workbook(
                 pickle.dump((row.number, row.values, row.bad), files[bucket], protocol=pickle.HIGHEST_PROTOCOL)
                 # This row's errors (its cells', appended by the reader, and a duplicate), filed with its household.
                 for error in errors[reported:]:
-                    error_files[bucket].write(json.dumps(error.__dict__, ensure_ascii=False) + "\n")
+                    error_files[bucket].write(json.dumps(error.as_line(), ensure_ascii=False) + "\n")
                 reported = len(errors)
         finally:
             for handle in (*files, *error_files):

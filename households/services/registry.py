@@ -123,18 +123,22 @@ class MemberInput:
 
 
 def _member_from_input(data: MemberInput, *, household: Household, position: int | None = None) -> HouseholdMember:
-    label = f"第 {position} 名成员" if position else "成员"
+    label = _("第 %(position)s 名成员") % {"position": position} if position else _("成员")
     if not data.name.strip():
         raise DomainError(_("%(label)s：姓名不能为空") % {"label": label}, field="name")
     try:
         facts = idnumbers.parse(data.id_number)
     except idnumbers.IdNumberError as exc:
-        raise DomainError(f"{label}（{data.name}）：{exc}", field="id_number") from exc
+        raise DomainError(
+            _("%(label)s（%(name)s）：%(problem)s")
+            % {"label": label, "name": data.name, "problem": exc.message.shown()},
+            field="id_number",
+        ) from exc
     for value, choices, name in (
-        (data.relationship, Relationship, "与户主关系"),
-        (data.labour_capacity, LabourCapacity, "劳动能力"),
-        (data.schooling_status, SchoolingStatus, "在校生状况"),
-        (data.health_status, HealthStatus, "健康状况"),
+        (data.relationship, Relationship, _("与户主关系")),
+        (data.labour_capacity, LabourCapacity, _("劳动能力")),
+        (data.schooling_status, SchoolingStatus, _("在校生状况")),
+        (data.health_status, HealthStatus, _("健康状况")),
     ):
         if value not in choices.values:
             raise DomainError(

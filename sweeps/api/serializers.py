@@ -3,6 +3,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
+from core.stored import shown_item
 from sweeps.choices import SweepKind, WarningDisposition
 from sweeps.models import Problem, ProblemEvent, ScreeningBatch, ScreeningWarning, SweepRun
 
@@ -88,6 +89,13 @@ class ScreeningBatchSerializer(serializers.ModelSerializer[ScreeningBatch]):
         fields = ["id", "department", "period", "uploaded_at", "original_name", "status", "status_url",
                   "processed_rows", "total_rows", "finished_at", "row_count", "warning_count", "duplicate_count",
                   "unmatched", "errors", "error_count", "message"]  # fmt: skip
+
+    def to_representation(self, instance: ScreeningBatch) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        # Stored row messages, in the reader's language (core.stored).
+        data["errors"] = [shown_item(error) for error in instance.errors]
+        data["unmatched"] = [shown_item(row, "reason") for row in instance.unmatched]
+        return data
 
     def get_status_url(self, batch: ScreeningBatch) -> str:
         url = reverse("api:screening-batch-detail", args=[batch.pk])

@@ -24,12 +24,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability, Department, Role
 from core.dispatch import resend_unsent, send_after_commit
 from core.errors import DomainError, TransitionNotAllowed
+from core.stored import as_json, as_json_field, stored
 from core.uploads import workbook_check
 from geo.codes import AreaLevel, ancestor_code
 from geo.parameters import parameter
@@ -218,10 +220,12 @@ def _import(batch: ScreeningBatch, sheet: ScreeningSheet, *, today: datetime.dat
     for row in sheet.rows:
         member = members.get(row.id_number)
         if member is None or member.household_id not in inside:
-            reason = "不在防返贫监测农户档案中" if member is None else "该户不在本部门筛查范围内"
+            reason = stored(
+                gettext_noop("不在防返贫监测农户档案中") if member is None else gettext_noop("该户不在本部门筛查范围内")
+            )
             unmatched.append(
                 {"row": row.number, "id_number": mask_id_number(row.id_number), "name": row.name,
-                 "event": row.event.label, "reason": reason}
+                 "event": row.event.label, **as_json_field("reason", reason)}
             )  # fmt: skip
             continue
         key = (member.pk, row.event.code)
@@ -272,7 +276,7 @@ def _finish(batch: ScreeningBatch, status: BatchStatus, *, message: str, errors:
     fields = {
         "status": status,
         "message": message[:500],
-        "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in ordered[:MAX_STORED_ERRORS]],
+        "errors": [{"row": e.row, "column": e.column, **as_json(e.message)} for e in ordered[:MAX_STORED_ERRORS]],
         "error_count": len(ordered),
         "finished_at": timezone.now(),
     }

@@ -694,3 +694,39 @@ def test_a_template_with_nothing_filled_in_is_refused_not_an_empty_success(worke
     job = upload(worker, xlsx([]))
     assert job.status == S.INVALID
     assert [error["message"] for error in job.errors] == ["文件中没有成员数据：请从第 2 行起每行填写一名家庭成员"]
+
+
+def test_row_errors_are_kept_as_words_and_parameters_and_read_in_the_readers_language(
+    worker, village, people, client, django_capture_on_commit_callbacks
+):
+    """A row error is read later, by someone else, maybe in English: it is stored as its source text and its
+    parameters, and drawn in the reader's language (page and API); the Chinese sentence is kept beside them."""
+    client.force_login(worker)
+    rows = family("E001", village, people, 2)
+    rows[1]["劳动能力"] = "很强"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("households:household-import-upload"),
+            {"file": SimpleUploadedFile("村里.xlsx", xlsx(rows)), "area": village.pk},
+        )
+    job = ImportJob.objects.get()
+    household_import_task(job.pk)
+    job.refresh_from_db()
+    assert job.status == S.INVALID
+    [error] = job.errors
+    assert error["row"] == 3
+    assert error["column"] == "劳动能力"
+    assert error["key"] == "“%(text)s”不是可选值，可填：%(allowed)s"
+    assert error["params"]["text"] == "很强"
+    assert error["message"].startswith("“很强”不是可选值，可填：")
+
+    detail = reverse("households:household-import-detail", args=[job.pk])
+    assert "“很强”不是可选值，可填：" in client.get(detail).content.decode()
+    api = reverse("api:household-import-detail", args=[job.pk])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(detail).content.decode()
+    assert "“很强” is not one of the allowed values" in page
+    assert "不是可选值" not in page
+    [row_error] = client.get(api).json()["row_errors"]
+    assert row_error == {"row": 3, "column": "劳动能力", "message": row_error["message"]}
+    assert row_error["message"].startswith("“很强” is not one of the allowed values; allowed: ")

@@ -114,7 +114,10 @@ def test_rows_outside_the_area_and_bad_files_are_named(login, client, post):
     workbook.save(out)
     post(out.getvalue(), user.area.code)
     record = Reconciliation.objects.get(owner=user)
-    assert record.errors[0].startswith("第 2 行“村代码”：640324102201 不在本次核对的")
+    assert (record.errors[0]["row"], record.errors[0]["column"]) == (2, "村代码")
+    assert record.errors[0]["message"].startswith("640324102201 不在本次核对的")
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert "第 2 行“村代码”：640324102201 不在本次核对的" in page
 
     response = client.post(
         reverse("ledgers:reconcile"), {"file": _named(b"not a workbook"), "area": user.area.code}, follow=True
