@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
@@ -23,7 +23,7 @@ from funds.choices import FundLevel, FundUse
 from funds.models import Disbursement, FundAllocation, FundBatch
 from geo.codes import AreaLevel
 from geo.models import AdminArea
-from geo.parameters import parameter
+from geo.parameters import parameter, read_ahead
 from projects import policy as project_policy
 from projects.choices import FundingSource
 
@@ -45,7 +45,7 @@ INDUSTRY_USES = frozenset({FundUse.INDUSTRY_DEVELOPMENT, FundUse.INDUSTRY_INFRAS
 
 
 # What an allocation counts towards in the shares of SPEC §9.5, read by the compliance checks here and by the funds
-# ledger (L-08); the SQL face of the industry share is ``use__in=INDUSTRY_USES`` (``industry_share``).
+# ledger (L-08); the SQL face of the industry share is ``use__in=INDUSTRY_USES`` (``industry_shares``).
 def for_industry(allocation: FundAllocation) -> bool:
     return allocation.use in INDUSTRY_USES
 
@@ -115,19 +115,20 @@ class Compliance:
         return all(check.ok for check in self.checks)
 
 
-def _linkage_batches(county: AdminArea, year: int) -> QuerySet[FundBatch]:
-    return FundBatch.objects.filter(county=county, year=year, source__in=LINKAGE_SOURCES)
-
-
-def industry_share(county: AdminArea, year: int) -> Decimal | None:
-    """The industry share of a county-year's linkage funds in percent (None without funds that year)."""
-    issued = _sum(_linkage_batches(county, year).values_list("amount", flat=True))
-    industry = _sum(
-        FundAllocation.objects.filter(
-            batch__county=county, batch__year=year, batch__source__in=LINKAGE_SOURCES, use__in=INDUSTRY_USES
-        ).values_list("amount", flat=True)
-    )
-    return share_pct(industry, issued)
+def industry_shares(counties: Sequence[AdminArea], year: int) -> dict[int, Decimal | None]:
+    """The industry share of each county-year's linkage funds in percent (None without funds that year), by county
+    id: two queries whatever the number of counties."""
+    issued: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for county_id, amount in FundBatch.objects.filter(
+        county__in=counties, year=year, source__in=LINKAGE_SOURCES
+    ).values_list("county_id", "amount"):
+        issued[county_id] += amount
+    industry: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for county_id, amount in FundAllocation.objects.filter(
+        batch__county__in=counties, batch__year=year, batch__source__in=LINKAGE_SOURCES, use__in=INDUSTRY_USES
+    ).values_list("batch__county_id", "amount"):
+        industry[county_id] += amount
+    return {county.pk: share_pct(industry[county.pk], issued[county.pk]) for county in counties}
 
 
 def due_pct(year: int, on: datetime.date, *, area_code: str) -> Decimal:
@@ -156,6 +157,7 @@ class _Books:
     allocated: Decimal
     paid: Decimal
     due_pct: Decimal
+    last_year_industry_pct: Decimal | None  # NR-FUND-07: not below last year's share
 
     def setting(self, key: str) -> Decimal:
         """A percentage setting of the county, as in force on 1 January of the fund year."""
@@ -172,7 +174,7 @@ def _industry_share(books: _Books) -> Check:
     for batch in books.linkage:
         if batch.industry_share_required is not None:
             min_pct = max(min_pct, batch.industry_share_required)
-    last_year = industry_share(books.county, books.year - 1)
+    last_year = books.last_year_industry_pct
     industry = _sum(a.amount for a in books.linked if for_industry(a))
     limit = f"≥ {min_pct}%" + (f"，且不低于上年 {last_year}%" if last_year is not None else "")
     return Check(
@@ -275,16 +277,56 @@ COMPLIANCE_CHECKS: Final[tuple[Callable[[_Books], Check], ...]] = (
 
 
 def _books(county: AdminArea, year: int, *, on: datetime.date, against_pct: Decimal | None) -> _Books:
-    batches = list(FundBatch.objects.filter(county=county, year=year))
-    linkage = [b for b in batches if b.source in LINKAGE_SOURCES]
-    allocations = list(FundAllocation.objects.filter(batch__in=batches).select_related("project__area", "batch"))
+    return _books_of([county], year, on=on, against_pct=against_pct)[0]
+
+
+def _books_of(
+    counties: Sequence[AdminArea], year: int, *, on: datetime.date, against_pct: Decimal | None
+) -> list[_Books]:
+    """The books of several counties' fund year, read together: three queries whatever the number of counties."""
+    batches_of: dict[int, list[FundBatch]] = defaultdict(list)
+    for batch in FundBatch.objects.filter(county__in=counties, year=year).order_by("pk"):
+        batches_of[batch.county_id].append(batch)
+    allocations_of: dict[int, list[FundAllocation]] = defaultdict(list)
     paid_by_allocation: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    # (allocation, amount) pairs summed in Python: exact on SQLite, one query for all allocations. Payments dated
-    # after ``on`` are left out, so the progress is that of ``on``.
-    for allocation_id, amount in Disbursement.objects.filter(
-        allocation__batch__in=batches, paid_on__lte=on
-    ).values_list("allocation_id", "amount"):
-        paid_by_allocation[allocation_id] += amount
+    if batches_of:
+        everything = [batch for batches in batches_of.values() for batch in batches]
+        for allocation in (
+            FundAllocation.objects.filter(batch__in=everything).select_related("project__area", "batch").order_by("pk")
+        ):
+            allocations_of[allocation.batch.county_id].append(allocation)
+        # (allocation, amount) pairs summed in Python: exact on SQLite, one query for all allocations. Payments
+        # dated after ``on`` are left out, so the progress is that of ``on``.
+        for allocation_id, amount in Disbursement.objects.filter(
+            allocation__batch__in=everything, paid_on__lte=on
+        ).values_list("allocation_id", "amount"):
+            paid_by_allocation[allocation_id] += amount
+    last_year = industry_shares(counties, year - 1)
+    codes = [county.code for county in counties]
+    read_ahead(codes, on=datetime.date(year, 1, 1))  # each county's shares (``_Books.setting``)
+    read_ahead(codes, on=min(on, datetime.date(year, 12, 31)))  # and its milestones (``due_pct``)
+    return [
+        _county_books(
+            county, year, on=on, against_pct=against_pct, batches=batches_of[county.pk],
+            allocations=allocations_of[county.pk], paid_by_allocation=paid_by_allocation,
+            last_year_industry_pct=last_year[county.pk],
+        )
+        for county in counties
+    ]  # fmt: skip
+
+
+def _county_books(
+    county: AdminArea,
+    year: int,
+    *,
+    on: datetime.date,
+    against_pct: Decimal | None,
+    batches: list[FundBatch],
+    allocations: list[FundAllocation],
+    paid_by_allocation: dict[int, Decimal],
+    last_year_industry_pct: Decimal | None,
+) -> _Books:
+    linkage = [b for b in batches if b.source in LINKAGE_SOURCES]
     # The shares and NR-PRJ-09 concern linkage funds; other sources still count in by_source and the banned uses.
     linked = [a for a in allocations if a.batch.source in LINKAGE_SOURCES]
     return _Books(
@@ -300,6 +342,7 @@ def _books(county: AdminArea, year: int, *, on: datetime.date, against_pct: Deci
         allocated=_sum(a.amount for a in linked),
         paid=_sum(paid_by_allocation[a.pk] for a in linked),
         due_pct=against_pct if against_pct is not None else due_pct(year, on, area_code=county.code),
+        last_year_industry_pct=last_year_industry_pct,
     )
 
 
@@ -309,7 +352,16 @@ def county_compliance(
     """The checks of SPEC §9.5 and §8.7 for one county and fund year, as of ``on`` (``COMPLIANCE_CHECKS``);
     payments are held against the share due that day, or ``against_pct`` (a reminder looks ahead to the next
     milestone)."""
-    books = _books(county, year, on=on, against_pct=against_pct)
+    return _compliance(_books(county, year, on=on, against_pct=against_pct))
+
+
+def counties_compliance(counties: Sequence[AdminArea], year: int, *, on: datetime.date) -> list[Compliance]:
+    """``county_compliance`` of several counties (a city's or a province's dashboard), their books read together."""
+    return [_compliance(books) for books in _books_of(counties, year, on=on, against_pct=None)]
+
+
+def _compliance(books: _Books) -> Compliance:
+    county, year, on = books.county, books.year, books.on
     result = Compliance(county=county, year=year, on=on)
     for source in FundingSource:
         rows = [b for b in books.batches if b.source == source]

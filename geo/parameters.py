@@ -45,17 +45,43 @@ def parameter(key: str, *, area_code: str, on: datetime.date) -> Any:
 
 def _all(*, area_code: str, on: datetime.date) -> dict[str, Any]:
     """Every parameter of an area on a date, each resolved as ``parameter`` resolves it: one query."""
-    scopes = [*area_codes_up(area_code), ""] if area_code else [""]
-    found: dict[str, dict[str, Any]] = {}
+    return _all_of([area_code], on=on)[area_code]
+
+
+def _all_of(area_codes: list[str], *, on: datetime.date) -> dict[str, dict[str, Any]]:
+    """``_all`` for several areas in one query."""
+    scopes_of = {code: [*area_codes_up(code), ""] if code else [""] for code in area_codes}
     rows = (
-        PolicyParameter.objects.filter(area_code__in=scopes, valid_from__lte=on)
+        PolicyParameter.objects.filter(area_code__in={s for scopes in scopes_of.values() for s in scopes})
+        .filter(valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
         .order_by("valid_from")  # a later start overrides an earlier one of the same scope
         .values_list("key", "area_code", "value")
     )
+    found: dict[str, dict[str, Any]] = {}
     for key, area, value in rows:
         found.setdefault(key, {})[area] = value
-    return {key: values[next(s for s in scopes if s in values)] for key, values in found.items()}
+    result = {}
+    for code, scopes in scopes_of.items():
+        result[code] = {
+            key: values[next(s for s in scopes if s in values)]
+            for key, values in found.items()
+            if any(s in values for s in scopes)
+        }
+    return result
+
+
+def read_ahead(area_codes: list[str], *, on: datetime.date) -> None:
+    """Within a request, read the parameters of many areas on a date in one query (a province's dashboard asks the
+    same settings of each of its counties); outside a request there is nothing to keep them in, and nothing is
+    read."""
+    memo = once.memo("parameters")
+    if memo is None:
+        return
+    wanted = [code for code in area_codes if (code, on) not in memo]
+    if wanted:
+        for code, values in _all_of(wanted, on=on).items():
+            memo[(code, on)] = values
 
 
 def _parameter(key: str, *, area_code: str, on: datetime.date) -> Any:

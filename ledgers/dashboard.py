@@ -224,11 +224,12 @@ def _problems_by_place(counted: Counted, level: str, names: dict[str, str]) -> P
 
 
 def _funds(user: User, today: datetime.date) -> Panel:
-    from funds.selectors import county_compliance
+    from funds.selectors import counties_compliance
 
     rows = []
-    for county in AdminArea.objects.visible_to(user).active().filter(level=AreaLevel.COUNTY).order_by("code"):
-        result = county_compliance(county, today.year, on=today)
+    counties = list(AdminArea.objects.visible_to(user).active().filter(level=AreaLevel.COUNTY).order_by("code"))
+    for result in counties_compliance(counties, today.year, on=today):
+        county = result.county
         if not result.issued:
             continue
         rows.append(

@@ -7,8 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.roles import Role
 from funds import selectors, services
 from funds.models import Disbursement
+from geo.parameters import reading_once
+from tests.factories import CountyFactory, UserFactory
 from tests.worlds.funds import allocate, batch
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +125,36 @@ def test_nothing_recorded_is_not_a_breach_except_the_industry_share(world):
         "NR-FUND-01": True,
         "NR-PRJ-09": True,
     }
+
+
+def test_a_provinces_counties_are_checked_together_with_the_same_results_in_a_fixed_number_of_queries(
+    world, django_assert_max_num_queries
+):
+    """A province's dashboard checks each county's funds; the counties' books are read together (three queries, two
+    for last year's industry shares, one per settings date, whatever their number) and each county's result is
+    what it would be on its own."""
+    fund = batch(world, amount=Decimal("1000000.00"))
+    allocation = allocate(world, fund, world.to_implementation(), amount="400000.00")
+    services.disbursement_record(
+        actor=world.finance, allocation=allocation, paid_on=ON, amount=Decimal("100000.00"), payee="x", voucher_no="1"
+    )
+    foreign_finance = UserFactory(area=world.foreign_county, roles=[Role.COUNTY_FINANCE])
+    services.batch_register(
+        actor=foreign_finance,
+        data=services.BatchInput(
+            county=world.foreign_county, year=2026, level="central", source="central_linkage",
+            category="consolidation_revitalization", document_no="宁财（农）发〔2026〕2号",
+            amount=Decimal("500000.00"), issued_on=datetime.date(2026, 1, 20),
+        ),
+    )  # fmt: skip
+    counties = [world.county, world.foreign_county, *(CountyFactory(parent=world.county.parent) for _ in range(5))]
+
+    def summary(result):
+        return (result.county, result.issued, result.allocated, result.paid, result.due_pct,
+                [(c.rule, c.part, c.whole, c.ok) for c in result.checks], [p.code for p in result.behind])  # fmt: skip
+
+    alone = [summary(selectors.county_compliance(county, 2026, on=ON)) for county in counties]
+    with reading_once(), django_assert_max_num_queries(7):
+        together = [summary(result) for result in selectors.counties_compliance(counties, 2026, on=ON)]
+    assert together == alone
+    assert [row[1] for row in together[:3]] == [Decimal("1000000.00"), Decimal("500000.00"), 0]
