@@ -20,6 +20,8 @@ from typing import Any, Generic, TypeVar
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from core.errors import TransitionNotAllowed
 
@@ -43,7 +45,7 @@ class Workflow(Generic[M]):
     model: type[M]
     states: type[models.TextChoices]
     transitions: Mapping[Any, frozenset[Any]]  # a workflow's own TextChoices, which are str
-    noun: str  # how refusals name the case: "申请当前为“…”"
+    noun: str | Promise  # how refusals name the case: "申请当前为“…”" (a lazy translation)
     event_model: type[models.Model]
     event_case: str  # the event row's foreign key to the case
     state_field: str = "state"  # the event row records from_<state_field> and to_<state_field>
@@ -80,8 +82,11 @@ class Workflow(Generic[M]):
         """Refuse a step that belongs to other states, naming where the case is and where the step belongs."""
         current = self.state_of(case)
         if current not in states:
-            expected = "、".join(self.label(state) for state in states)
-            raise TransitionNotAllowed(f"{self.noun}当前为“{self.label(current)}”，此步骤只能在“{expected}”时办理")
+            expected = _("、").join(self.label(state) for state in states)
+            raise TransitionNotAllowed(
+                _("%(noun)s当前为“%(state)s”，此步骤只能在“%(expected)s”时办理")
+                % {"noun": self.noun, "state": self.label(current), "expected": expected}
+            )
 
     def can_move(self, case: M, to: str) -> bool:
         return to in self.transitions[self.state_of(case)]
@@ -90,7 +95,10 @@ class Workflow(Generic[M]):
         """Refuse a move the table does not hold (before a step does any work of its own)."""
         if not self.can_move(case, to):
             current = self.state_of(case)
-            raise TransitionNotAllowed(f"{self.noun}当前为“{self.label(current)}”，不能变为“{self.label(to)}”")
+            raise TransitionNotAllowed(
+                _("%(noun)s当前为“%(state)s”，不能变为“%(to)s”")
+                % {"noun": self.noun, "state": self.label(current), "to": self.label(to)}
+            )
 
     def move(
         self, case: M, *, to: str, actor: AbstractBaseUser | None, comment: str, **event_fields: Any

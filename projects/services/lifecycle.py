@@ -17,6 +17,7 @@ from typing import Any, Final
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.errors import DomainError, TransitionNotAllowed, required_text
@@ -95,7 +96,7 @@ PROJECT: Final = Workflow(
     model=Project,
     states=ProjectStatus,
     transitions=TRANSITIONS,
-    noun="项目",
+    noun=gettext_lazy("项目"),
     event_model=ProjectEvent,
     event_case="project",
     state_field="status",

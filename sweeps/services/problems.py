@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.errors import DomainError, TransitionNotAllowed, required_text
@@ -51,7 +52,7 @@ PROBLEM: Final = Workflow(
     model=Problem,
     states=ProblemStatus,
     transitions=TRANSITIONS,
-    noun="问题",
+    noun=gettext_lazy("问题"),
     event_model=ProblemEvent,
     event_case="problem",
     state_field="status",
