@@ -24,7 +24,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if exc.field:
             body[exc.field] = [exc.message]
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        # A bare list of messages (DRF's search filter refusing a NUL character): the documented shape is an object.
+        response.data = {"detail": "；".join(str(message) for message in response.data)}
+    return response
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -1,10 +1,14 @@
-"""Domain errors raised by services. Messages are Chinese sentences shown to users as they are."""
+"""Domain errors raised by services. A message is a sentence for people: translated where it is raised, or a
+``core.stored`` message (its source text and parameters) that is read in the reader's language wherever it is shown
+and kept with its source where it is stored (a worker's refusal of a file, read later)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
+
+from core.stored import shown
 
 
 @dataclass(frozen=True)
@@ -21,12 +25,17 @@ class DomainError(Exception):
 
     def __init__(self, message: str, *, field: str | None = None, fixes: Sequence[Fix] = ()) -> None:
         super().__init__(message)
-        self.message = message
+        self.stored = message  # as raised: a ``Stored`` keeps its source text and parameters
         self.field = field
         by_place: dict[str, Fix] = {}
         for fix in fixes:  # one link per place, in the order the conditions fail
             by_place.setdefault(fix.url, fix)
         self.fixes = tuple(by_place.values())
+
+    @property
+    def message(self) -> str:
+        """The refusal in the reader's language."""
+        return shown(self.stored)
 
 
 class TransitionNotAllowed(DomainError):

@@ -19,13 +19,15 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.utils.translation import gettext, gettext_noop
 
 from core.errors import DomainError
+from core.stored import stored
 
 _ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
 _MB = 1024 * 1024
 _RATIO_FROM = _MB  # parts smaller than this may pack as tightly as they like: they cannot hurt
-UNREADABLE = "文件无法读取：请上传用 Excel、WPS 或 LibreOffice 保存的 .xlsx 文件"
+UNREADABLE = gettext_noop("文件无法读取：请上传用 Excel、WPS 或 LibreOffice 保存的 .xlsx 文件")
 # What zipfile and the parser raise on a broken workbook: a directory or part that is not zip (or a zip version,
 # compression or encryption zipfile does not read), a corrupt or truncated compressed part, a failed checksum, a part
 # that is not XML (SyntaxError: the ParseError of ElementTree and of lxml, and an XML entity bomb, which both stop),
@@ -49,7 +51,16 @@ def size_check(upload: Any, *, limit: int, what: str, field: str = "file") -> No
     before anything reads it (a 100 MB "photo" never reaches memory)."""
     size = int(getattr(upload, "size", 0) or 0)
     if size > limit:
-        raise UploadRefused(f"{what}“{upload.name}”有 {_mb(size)}，不能超过 {_mb(limit)}", field=field)
+        raise UploadRefused(
+            stored(
+                gettext_noop("%(what)s“%(name)s”有 %(size)s，不能超过 %(limit)s"),
+                what=str(what),
+                name=str(upload.name),
+                size=_mb(size),
+                limit=_mb(limit),
+            ),
+            field=field,
+        )
 
 
 def workbook_check(source: IO[bytes], *, limit: int | None = None, field: str = "file") -> None:
@@ -61,30 +72,48 @@ def workbook_check(source: IO[bytes], *, limit: int | None = None, field: str = 
     size = source.tell()
     source.seek(0)
     if size > limit:
-        raise UploadRefused(f"文件不能超过 {_mb(limit)}（此文件有 {_mb(size)}），请按乡镇分成几个文件上传", field=field)
+        raise UploadRefused(
+            stored(
+                gettext_noop("文件不能超过 %(limit)s（此文件有 %(size)s），请按乡镇分成几个文件上传"),
+                limit=_mb(limit),
+                size=_mb(size),
+            ),
+            field=field,
+        )
     head = source.read(len(_ZIP_MAGIC))
     source.seek(0)
     if head != _ZIP_MAGIC:
-        raise UploadRefused("文件内容不是 .xlsx 工作簿，请确认没有只改了扩展名", field=field)
+        raise UploadRefused(stored(gettext_noop("文件内容不是 .xlsx 工作簿，请确认没有只改了扩展名")), field=field)
     try:
         with zipfile.ZipFile(source) as archive:
             parts = archive.infolist()
     except BROKEN_INSIDE as exc:
-        raise UploadRefused(UNREADABLE, field=field) from exc
+        raise UploadRefused(stored(UNREADABLE), field=field) from exc
     finally:
         source.seek(0)
     unpacked = sum(part.file_size for part in parts)
     if unpacked > settings.XLSX_MAX_UNPACKED_BYTES:
         raise UploadRefused(
-            f"文件解压后有 {_mb(unpacked)}，超过 {_mb(settings.XLSX_MAX_UNPACKED_BYTES)} 的上限；"
-            "请删除多余的工作表和空行，或分成几个文件上传",
+            stored(
+                gettext_noop(
+                    "文件解压后有 %(size)s，超过 %(limit)s 的上限；请删除多余的工作表和空行，或分成几个文件上传"
+                ),
+                size=_mb(unpacked),
+                limit=_mb(settings.XLSX_MAX_UNPACKED_BYTES),
+            ),
             field=field,
         )
     for part in parts:
         if part.file_size >= _RATIO_FROM and part.file_size > settings.XLSX_MAX_RATIO * max(part.compress_size, 1):
             raise UploadRefused(
-                f"文件中的“{part.filename}”压缩前后相差 {part.file_size // max(part.compress_size, 1)} 倍，"
-                "不像正常的工作簿（例如含有大量空行或重复内容）；请在 Excel 中删除空行后另存为 .xlsx 再上传",
+                stored(
+                    gettext_noop(
+                        "文件中的“%(part)s”压缩前后相差 %(ratio)s 倍，不像正常的工作簿（例如含有大量空行或重复内容）；"
+                        "请在 Excel 中删除空行后另存为 .xlsx 再上传"
+                    ),
+                    part=part.filename,
+                    ratio=part.file_size // max(part.compress_size, 1),
+                ),
                 field=field,
             )
 
@@ -95,7 +124,7 @@ def _unbroken(rows: Iterable[tuple[Any, ...]], *, field: str) -> Iterator[tuple[
     try:
         yield from rows
     except BROKEN_INSIDE as exc:
-        raise UploadRefused(UNREADABLE, field=field) from exc
+        raise UploadRefused(stored(UNREADABLE), field=field) from exc
 
 
 def budgeted_rows(
@@ -111,14 +140,24 @@ def budgeted_rows(
         cells += len(row)
         if count > max_rows:
             raise UploadRefused(
-                f"工作表超过 {max_rows:,} 行（空行也计算在内）；请删除空行，或分成几个文件上传", field=field
+                stored(
+                    gettext_noop("工作表超过 %(rows)s 行（空行也计算在内）；请删除空行，或分成几个文件上传"),
+                    rows=f"{max_rows:,}",
+                ),
+                field=field,
             )
         if cells > max_cells:
             raise UploadRefused(
-                f"工作表超过 {max_cells:,} 个单元格；请删除多余的列和空行，或分成几个文件上传", field=field
+                stored(
+                    gettext_noop("工作表超过 %(cells)s 个单元格；请删除多余的列和空行，或分成几个文件上传"),
+                    cells=f"{max_cells:,}",
+                ),
+                field=field,
             )
         if count % 256 == 0 and time.monotonic() > deadline:
-            raise UploadRefused("文件读取超时；请删除多余的工作表、列和空行，或分成几个文件上传", field=field)
+            raise UploadRefused(
+                stored(gettext_noop("文件读取超时；请删除多余的工作表、列和空行，或分成几个文件上传")), field=field
+            )
         yield row
 
 
@@ -147,6 +186,6 @@ def attachment_size(upload: Any) -> None:
     """Form validator of an attachment (meeting minutes, a notice photo, evidence): at most
     ``UPLOAD_FILE_MAX_BYTES``, by the size counted while the upload was spooled to disk."""
     try:
-        size_check(upload, limit=settings.UPLOAD_FILE_MAX_BYTES, what="附件")
+        size_check(upload, limit=settings.UPLOAD_FILE_MAX_BYTES, what=gettext("附件"))
     except UploadRefused as exc:
         raise ValidationError(exc.message) from exc

@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core.errors import TransitionNotAllowed
+from core.stored import Stored
 
 M = TypeVar("M", bound=models.Model)
 
@@ -133,6 +134,8 @@ class Workflow(Generic[M]):
         self, case: M, *, from_state: str, to_state: str, actor: AbstractBaseUser | None, comment: str, **fields: Any
     ) -> models.Model:
         values = {name: value for name, value in fields.items() if value is not None}
+        if isinstance(comment, Stored):  # written by the system: kept so each reader reads it in their language
+            values.update(comment_key=comment.key, comment_params=comment.params)
         return self.event_model._default_manager.create(
             **{
                 self.event_case: case,

@@ -29,6 +29,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
 from core.errors import DomainError
+from demo import names
 from demo.clock import DAY, Story, Timeline, Workdays, at, clock, steps_story
 from demo.monitoring import MonitoringResult, Span, first_day, monitoring_plan, monitoring_result, monitoring_stories
 from demo.plan import (
@@ -52,13 +53,16 @@ from geo.codes import level_of, parent_code
 from geo.models import AdminArea
 from geo.services import area_create
 from households import rules
-from households.choices import GuaranteeSource, HouseholdFlagKind, HousingSafety, MemberStatus
+from households.choices import GuaranteeSource, HouseholdFlagKind, HousingSafety, MemberStatus, RiskType
 from households.facts import FactContext, context_for, derived_guarantee, facts_refresh_area
 from households.models import GuaranteeCheck, Household, HouseholdFlag, HouseholdMember, IncomeRecord, Visit
 from households.selectors import threshold_for
+from households.services import risks_open_from_visit
 from monitoring.services import elimination_notices_complete_due, notices_complete_due
 
 _COMPULSORY_AGE: Final = "school.compulsory_age"
+# The plan's details that are no Household field: the risk a visit finds (a RiskFlag opened by that visit).
+_PLAN_ONLY: Final = frozenset({"risk_flagged_on", "risk_note"})
 # The note of a failed derived item, as a visitor would write it.
 _EDUCATION_NOTE: Final = "有义务教育阶段适龄儿童失学辍学，已联系学校劝返"
 _MEDICAL_NOTE: Final = "有成员未参加基本医疗保险，已督促参保"
@@ -239,8 +243,9 @@ def _load_households(
             head_name=seed.head_name,
             address=seed.address,
             phone=seed.phone,
-            # Every field of HouseholdDetails is a Household field; a risk is flagged by the visit that finds it.
-            **(dataclasses.asdict(seed.details) | {"risk_flagged_on": None, "risk_note": ""}),
+            # Every field of HouseholdDetails but the plan's risk is a Household field; the risk is a RiskFlag
+            # opened by the visit that finds it.
+            **{k: v for k, v in dataclasses.asdict(seed.details).items() if k not in _PLAN_ONLY},
         )
         for seed in plan.households
     ]
@@ -408,12 +413,9 @@ def _visit_steps(plan: DemoPlan, households: dict[str, Household]) -> list[Step]
             check.visit = visit  # the visit has its primary key only now
         GuaranteeCheck.objects.bulk_create(checks)
         for visit in visits:
-            if visit.risk_found:
-                household = Household.objects.get(pk=visit.household_id)
-                if household.risk_flagged_on is None:
-                    household.risk_flagged_on, household.risk_note = visit.visited_on, visit.risk_note
-                    household._change_reason = f"{visit.visited_on} 走访核查"  # type: ignore[attr-defined]
-                    household.save(update_fields=["risk_flagged_on", "risk_note", "updated_at"])
+            if visit.risk_found:  # the typed risk the visit found (SPEC §4.3), as ``visit_record`` opens it
+                risk_type = names.RISK_TYPE_OF_NOTE.get(visit.risk_note, RiskType.OTHER)
+                risks_open_from_visit(visit=visit, risk_types=[risk_type], evidence=visit.risk_note)
 
     return [(at(day, 15, 0), functools.partial(record, day)) for day in sorted(by_day)]
 

@@ -28,9 +28,10 @@ from accounts.models import User
 from demo.clock import DAY, Moments, Story, Workdays, at, place
 from demo.plan.seeds import COUNTY_CODE, DemoPlan, HouseholdSeed, IncomeSeed
 from geo.parameters import parameter
+from households import facts as household_facts
 from households.choices import HouseholdFlagKind, VisitKind
 from households.facts import context_for, derived_guarantee
-from households.models import Household
+from households.models import Household, RiskFlag
 from households.services import VisitInput, income_record_save, visit_record
 from monitoring import rules
 from monitoring.choices import EliminationState, EntryState, SubjectCategory
@@ -58,6 +59,8 @@ from monitoring.services import (
     measure_update_status,
 )
 from monitoring.services.elimination import elimination_notice_post
+from national.choices import NationalEntryKind
+from national.services import national_entry_record
 
 S = EntryState
 E = EliminationState
@@ -72,6 +75,8 @@ _OPEN_STAGES: Final = (
     (S.REJECTED, 3),
 )
 _REGISTERED: Final = 70
+_NATIONAL_ENTERED_SHARE: Final = 0.8  # of the subjects without an elimination: the rest await their national entry
+_RISK_ANSWERED_DAYS: Final = 20  # working days from a plain subject's measures to the first one's effect
 _WITHOUT_MEASURES: Final = 5  # registered more than 15 days ago and still without a measure: the home queue shows them
 # Risk elimination (SPEC §4.8): cases marked, and cases waiting at the county, the township and the village.
 _ELIMINATION_STOPS: Final = (E.MARKED, E.MARKED, E.TOWNSHIP_REVIEWED_NOTICED, E.VILLAGE_REVIEWED_NOTICED, E.OPENED)
@@ -150,6 +155,7 @@ class Span:
 class _Elimination:
     stop: str
     moments: Moments
+    national_on: datetime.datetime | None = None  # when the county records the marking's national entry, if it does
 
 
 @dataclass
@@ -167,6 +173,8 @@ class _Case:
     measures: int = 0  # how many catalogue measures are adopted
     measures_on: datetime.datetime | None = None
     delivered_on: datetime.datetime | None = None
+    answered_on: datetime.datetime | None = None  # a plain subject's first measure takes effect (its risks resolved)
+    national_on: datetime.datetime | None = None  # when the county records the subject's national entry, if it does
 
     def day(self, step: str) -> datetime.date:
         return self.moments[step].date()
@@ -374,6 +382,10 @@ def monitoring_plan(plan: DemoPlan, *, line: Decimal, span: Span, days: Workdays
     # The eliminations first: they decide when their households must have been registered.
     first_mark, last_mark = _marking_window(span, days)
     pending: list[_Elimination] = []
+    # Entries into the national system (全国防返贫监测信息系统), recorded by the county soon after each step — or not
+    # yet: some subjects and the last marking still await entry, so the queue and the ledgers show both.
+    national = random.Random(f"{plan.seed}/monitoring/national")
+    marking_entered = False
     for elimination_stop in _ELIMINATION_STOPS:
         steps = _ELIMINATION_STEPS[elimination_stop]
         if elimination_stop == E.MARKED:
@@ -381,8 +393,11 @@ def monitoring_plan(plan: DemoPlan, *, line: Decimal, span: Span, days: Workdays
         else:
             target = planner.waiting_target("elimination.step_days")
         moments = place(planner.elimination_builder(), steps[-1], target, days)
-        kept = (*steps, "village_ends", "township_ends", "county_ends")
-        pending.append(_Elimination(elimination_stop, {step: moments[step] for step in kept}))
+        steps_kept = (*steps, "village_ends", "township_ends", "county_ends")
+        pending.append(_Elimination(elimination_stop, {step: moments[step] for step in steps_kept}))
+        if elimination_stop == E.MARKED and not marking_entered:
+            marking_entered = True
+            pending[-1].national_on = at(days.after(moments["mark"].date(), 1), 11, national.randrange(0, 50, 5))
     lower = planner.entry_builder()(span.history_start)["register"].date()  # a case reported on the first day
     upper = days.before(span.today, 22)  # registered a month ago or more: past the 15 days of measure.plan_due_days
     cases: list[_Case] = []
@@ -410,17 +425,30 @@ def monitoring_plan(plan: DemoPlan, *, line: Decimal, span: Span, days: Workdays
             case.moments["notice_ends"] = moments["notice_ends"]
         if stop == S.REGISTERED:
             registered = case.day("register")
+            if elimination is not None or national.random() < _NATIONAL_ENTERED_SHARE:
+                # The same afternoon, or the next working morning: before the measures of two days later.
+                later = national.randint(0, 1)
+                day = days.after(registered, later)
+                case.national_on = at(day, 9 if later else 17, national.randrange(0, 50, 5))
             case.measures = 2
             case.measures_on = at(days.after(registered, planner.rng.randint(2, 8)), 16, planner.minute())
             if elimination is not None:
                 opened = elimination.moments["open"].date()
                 case.delivered_on = at(days.before(opened, planner.rng.randint(2, 6)), 16, 30)
+            else:  # no random draw: the plan of every other case stays as it was
+                answered = days.after(case.measures_on.date(), _RISK_ANSWERED_DAYS)
+                case.answered_on = at(answered, 16, 45) if answered < span.today else None
         cases.append(case)
     plain = [c for c in cases if c.stop == S.REGISTERED and c.elimination is None]
     for case in plain[len(plain) - min(_WITHOUT_MEASURES, len(plain) // 4) :]:
         case.measures, case.measures_on = 0, None
     _assign_households(plan, cases, span=span, line=line, rng=rng)
-    return [case for case in cases if case.seed is not None]
+    kept = [case for case in cases if case.seed is not None]
+    # However few households a demo has, the latest registered subject still awaits its national entry.
+    unentered = [c for c in kept if c.stop == S.REGISTERED and c.elimination is None]
+    if len(unentered) > 1:
+        max(unentered, key=lambda c: c.moments["register"]).national_on = None
+    return kept
 
 
 def _assign_households(plan: DemoPlan, cases: list[_Case], *, span: Span, line: Decimal, rng: random.Random) -> None:
@@ -504,7 +532,15 @@ def _entry_story(case: _Case, household: Household, actors: _Actors) -> Story:
     if "verify" not in moments:
         return
     yield moments["verify"]
-    visit = VisitInput(visited_on=_today(), kind=VisitKind.VERIFICATION, notes="入户核实收入、支出和两不愁三保障")
+    # EN-1 confirms the application's risks at home (SPEC §4.6 "confirmed triggers with evidence"): the visit
+    # records each as a typed risk of the household (one its visits found already is found again).
+    visit = VisitInput(
+        visited_on=_today(),
+        kind=VisitKind.VERIFICATION,
+        notes="入户核实收入、支出和两不愁三保障",
+        risk_types=list(case.risks),
+        risk_note=application.reason,
+    )
     visit_record(actor=village, household=household, data=visit, photos=[])
     entry_verify(application=application, actor=village, comment="情况属实")
     if "review" not in moments:
@@ -554,12 +590,24 @@ def _entry_story(case: _Case, household: Household, actors: _Actors) -> Story:
     if "register" not in moments:
         return
     yield moments["register"]
-    subject = entry_register(application=application, actor=actors.county, comment="已录入全国防返贫监测信息系统")
+    subject = entry_register(application=application, actor=actors.county)
+    if case.national_on is not None:
+        yield case.national_on
+        national_entry_record(
+            subject=subject,
+            kind=NationalEntryKind.SUBJECT_ENTRY,
+            record_no=f"{COUNTY_CODE}JC{subject.pk:06d}",
+            entered_on=_today(),
+            actor=actors.county,
+        )
     if not case.measures or case.measures_on is None:
         return
     yield case.measures_on
     measures = _measures_add(subject, actor=township, count=case.measures)
-    if case.delivered_on is None or case.elimination is None:
+    if case.elimination is None:
+        yield from _risk_answered_story(case, measures, actor=township)
+        return
+    if case.delivered_on is None:
         return
     yield case.delivered_on
     for measure in measures:
@@ -569,10 +617,21 @@ def _entry_story(case: _Case, household: Household, actors: _Actors) -> Story:
     yield from _elimination_story(case.elimination, subject, actors)
 
 
+def _risk_answered_story(case: _Case, measures: list[AssistanceMeasure], *, actor: User) -> Story:
+    """A subject not proposed for elimination whose first measure answers the risks its visits found: the measure
+    takes effect ``_RISK_ANSWERED_DAYS`` later (when that is past) and so resolves them (SPEC §4.3, §5.2)."""
+    if case.answered_on is None or not measures or not RiskFlag.objects.filter(measure_id=measures[0].pk).exists():
+        return
+    yield case.answered_on
+    measure_update_status(actor=actor, measure=measures[0], status="delivered", outcome_note="已落实到位，风险已化解")
+
+
 def _measures_add(subject: MonitoringSubject, *, actor: User, count: int) -> list[AssistanceMeasure]:
-    """Adopt the first suggestions of the catalogue (一户一策, SPEC §5.4), starting the day they are recorded."""
+    """Adopt the first suggestions of the catalogue (一户一策, SPEC §5.4), starting the day they are recorded. The
+    first answers the household's open risks (the ones its visits found, SPEC §4.3): its effect resolves them."""
     added = []
-    for suggestion in suggestions.measure_suggestions(subject, on=_today())[:count]:
+    open_risks = [risk.pk for risk in household_facts.open_risks(subject.household.risks.all(), _today())]
+    for index, suggestion in enumerate(suggestions.measure_suggestions(subject, on=_today())[:count]):
         template = suggestion.template
         added.append(
             measure_add(
@@ -585,6 +644,7 @@ def _measures_add(subject: MonitoringSubject, *, actor: User, count: int) -> lis
                 responsible_department=template.responsible_department,
                 description=template.description,
                 started_on=_today(),
+                risks=open_risks if index == 0 else (),
             )
         )
     return added
@@ -664,6 +724,15 @@ def _elimination_story(plan: _Elimination, subject: MonitoringSubject, actors: _
     )
     yield moments["mark"]
     elimination_mark(case=case, actor=actors.county)
+    if plan.national_on is not None:
+        yield plan.national_on
+        national_entry_record(
+            subject=subject,
+            kind=NationalEntryKind.ELIMINATION,
+            record_no=f"{COUNTY_CODE}XC{case.pk:06d}",
+            entered_on=_today(),
+            actor=actors.county,
+        )
 
 
 def monitoring_stories(cases: list[_Case], plan: DemoPlan) -> list[tuple[str, Story]]:

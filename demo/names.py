@@ -127,3 +127,14 @@ RISK_NOTES: Final = {
         "养殖的肉牛因病死亡，经营性收入大幅减少",
     ),
 }
+# The risk type a visitor ticks for each note (SPEC §4.3).
+RISK_TYPE_OF_NOTE: Final = {
+    "户主突发脑梗住院，医疗费用较高": "illness",
+    "户主确诊恶性肿瘤，需长期治疗，自付费用较高": "illness",
+    "家庭成员患重病住院治疗，自付医疗费用较高，家庭收入明显下降": "illness",
+    "家中无劳动力，收入主要依靠转移性收入，生活较为困难": "lack_of_labour",
+    "子女就读大学，教育支出较大，家庭负担较重": "education",
+    "主要劳动力务工时受伤，暂时无法外出务工": "accident",
+    "因冰雹灾害农作物大面积减产，全年收入预计明显下降": "disaster",
+    "养殖的肉牛因病死亡，经营性收入大幅减少": "business_failure",
+}

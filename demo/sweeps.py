@@ -1,15 +1,16 @@
-"""The demo county's centralized four-checks campaign (SPEC §7.4) and its rectification under way (§7.5), and a
-health department's quarterly screening list (§6): the real services run the rules over every township, township
-cadres assign some problems, villages work on them and submit, the demo village answers part of its checklist, and
-the warnings wait for the villages to verify — so every queue and status has something. Each step is taken on its
-day by ``demo.clock.Timeline``: the campaign opened a week ago, the problems assigned, started and submitted on the
-working days after."""
+"""The demo county's centralized four-checks campaign (SPEC §7.4) and its rectification under way (§7.5), last
+summer's flood with its event sweep (§4.12), and a health department's quarterly screening list (§6): the real
+services run the rules over every township, township cadres assign some problems, villages work on them and submit,
+the demo village answers part of its checklist, and the warnings wait for the villages to verify — so every queue and
+status has something. Each step is taken on its day by ``demo.clock.Timeline``: the campaign opened a week ago, the
+problems assigned, started and submitted on the working days after."""
 
 from __future__ import annotations
 
 import datetime
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Final
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,8 +25,8 @@ from geo.models import AdminArea
 from households.choices import HealthStatus
 from households.idnumbers import build
 from households.models import HouseholdMember
-from sweeps.choices import ProblemStatus
-from sweeps.models import CampaignPart, Problem, ScreeningBatch
+from sweeps.choices import ProblemStatus, RiskEventKind
+from sweeps.models import CampaignPart, Problem, ScreeningBatch, SweepRun
 from sweeps.services import (
     campaign_open,
     checklist_answer,
@@ -37,6 +38,7 @@ from sweeps.services import (
     sweep_finish,
     sweep_run_chunk,
 )
+from sweeps.services.events import risk_event_record, risk_event_sweep
 from sweeps.services.screening import period_of
 
 ASSIGNED: Final = 24  # of which the first STARTED are being worked on and the first SUBMITTED wait for verification
@@ -58,9 +60,51 @@ def sweep_stories(*, today: datetime.date, days: Workdays) -> list[tuple[str, St
     answers part of its checklist; the health department's list was uploaded a few days before."""
     opened = days.before(today, 5)
     return [
+        ("risk event flood", _flood(_last_summer(today), days)),
         ("sweep campaign", _campaign(opened, days)),
         ("sweep screening", steps_story([(at(days.before(today, 8), 10, 30), _screening)])),
     ]
+
+
+def _last_summer(today: datetime.date) -> datetime.date:
+    """The day the flood began: 8 July of this year once summer is over, else of last year."""
+    year = today.year if today >= datetime.date(today.year, 8, 1) else today.year - 1
+    return datetime.date(year, 7, 8)
+
+
+def _flood(starts_on: datetime.date, days: Workdays) -> Story:
+    """A summer flood over the demo village and its neighbour (SPEC §4.12): the county records it two days after it
+    began, which starts its sweep (run inline, as the campaign's) and lists the households it hit; the day after
+    the visits fell due the county runs the sweep again, which lists those not yet visited (FC-LOSS-DISASTER-01)."""
+    county = AdminArea.objects.get(code=COUNTY_CODE)
+    reviewer = User.objects.get(username="county")
+    home = User.objects.get(username="village").area
+    assert home is not None
+    assert home.parent is not None
+    villages = list(AdminArea.objects.filter(parent=home.parent, level=AreaLevel.VILLAGE).order_by("code"))
+    neighbour = next((village for village in villages if village != home), home)
+    yield at(days.on_or_after(starts_on + datetime.timedelta(days=2)), 9, 30)
+    event = risk_event_record(
+        actor=reviewer,
+        county=county,
+        kind=RiskEventKind.FLOOD_DROUGHT,
+        name=f"{starts_on.year}年夏季洪涝",
+        areas=[home, neighbour],
+        starts_on=starts_on,
+        ends_on=starts_on + datetime.timedelta(days=3),
+        estimated_loss=Decimal("1860000"),
+        description="连续强降雨引发山洪，部分农房、日光温室和农田受损",
+    )
+    _run_inline(event.runs.get())
+    yield at(days.on_or_after(event.visit_due_on + datetime.timedelta(days=1)), 9, 0)
+    _run_inline(risk_event_sweep(event=event, actor=reviewer))
+
+
+def _run_inline(run: SweepRun) -> None:
+    """A run's chunks done here, inside the loader's transaction: the dispatch after commit finds them done."""
+    for chunk in run.chunks.all():
+        sweep_run_chunk(chunk=chunk)
+    sweep_finish(run=run)
 
 
 def _campaign(opened: datetime.date, days: Workdays) -> Story:
@@ -78,9 +122,7 @@ def _campaign(opened: datetime.date, days: Workdays) -> Story:
     )
     run = campaign.run
     assert run is not None
-    for chunk in run.chunks.all():
-        sweep_run_chunk(chunk=chunk)  # the dispatch after commit finds every chunk done
-    sweep_finish(run=run)
+    _run_inline(run)
     cadres = {
         user.area.code: user
         for user in User.objects.filter(username__startswith="township").select_related("area")

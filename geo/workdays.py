@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Iterable
 
 import chinese_calendar
+from django.core.cache import cache
 from django.utils.functional import cached_property
 
 from geo.models import CalendarOverride
@@ -21,8 +22,9 @@ class WorkdayCalendar:
     @cached_property
     def _overrides(self) -> dict[datetime.date, bool]:
         """Read when first needed: a page whose queues are empty never reads the table."""
-        rows = CalendarOverride.objects.all() if self._given is None else self._given
-        return {row.day: row.is_workday for row in rows}
+        if self._given is not None:
+            return {row.day: row.is_workday for row in self._given}
+        return overrides()
 
     def is_workday(self, day: datetime.date) -> bool:
         if day in self._overrides:
@@ -50,6 +52,27 @@ class WorkdayCalendar:
                 count += 1
             day += datetime.timedelta(days=1)
         return count
+
+
+# The override table is a few dozen rows an administrator edits once a year, read by every page that shows how long
+# a step has waited: it is kept in the cache (shared by the web and worker processes) and forgotten whenever a row
+# is saved or deleted (``geo.apps``), and after an hour whatever happens.
+OVERRIDES_CACHE_KEY = "geo:calendar-overrides"
+OVERRIDES_CACHE_SECONDS = 3600
+
+
+def overrides() -> dict[datetime.date, bool]:
+    """The override table as {day: is_workday}, from the cache when it holds it."""
+    cached = cache.get(OVERRIDES_CACHE_KEY)
+    if cached is None:
+        cached = {row.day.isoformat(): row.is_workday for row in CalendarOverride.objects.all()}
+        cache.set(OVERRIDES_CACHE_KEY, cached, OVERRIDES_CACHE_SECONDS)
+    return {datetime.date.fromisoformat(day): workday for day, workday in cached.items()}
+
+
+def forget_overrides(**_: object) -> None:
+    """The receiver of a saved or deleted override (and of a test that starts from an empty table)."""
+    cache.delete(OVERRIDES_CACHE_KEY)
 
 
 def notice_long_enough(starts_on: datetime.date, ends_on: datetime.date, min_days: int) -> bool:

@@ -309,3 +309,73 @@ class DisclosureChannel(models.TextChoices):
     PAGE = "page", _("农户页面")
     EDIT = "edit", _("编辑表单")
     API = "api", _("接口")
+
+
+class RiskType(models.TextChoices):
+    """SPEC §4.3: the closed list of the risks of returning to or falling into poverty (返贫致贫风险) a household
+    may carry, several at once (``RiskFlag``)."""
+
+    ILLNESS = "illness", _("因病")
+    DISABILITY = "disability", _("因残")
+    EDUCATION = "education", _("因学")
+    DISASTER = "disaster", _("因灾")
+    ACCIDENT = "accident", _("因意外事故")
+    EPIDEMIC = "epidemic", _("因疫")
+    MAJOR_CHANGE = "major_change", _("突发重大变故")
+    BUSINESS_FAILURE = "business_failure", _("因经营亏损")
+    UNSTABLE_EMPLOYMENT = "unstable_employment", _("因务工就业不稳")
+    WEAK_MOTIVATION = "weak_motivation", _("内生动力不足")
+    MARKET_FLUCTUATION = "market_fluctuation", _("因市场波动")
+    LACK_OF_LABOUR = "lack_of_labour", _("因缺劳动力")
+    HOUSING = "housing", _("因住房安全问题")
+    DRINKING_WATER = "drinking_water", _("因饮水安全问题")
+    COMPULSORY_EDUCATION = "compulsory_education", _("因义务教育保障问题")
+    MEDICAL_SECURITY = "medical_security", _("医疗保障风险")
+    OTHER = "other", _("其他")
+
+
+class RiskSource(models.TextChoices):
+    """Where a risk was found (SPEC §4.5 channels, as they reach a household's file): a visit (§4.13), a department
+    warning verified as a risk (§6.6), a sweep (§7), or the household's own report."""
+
+    VISIT = "visit", _("走访发现")
+    DEPARTMENT_WARNING = "department_warning", _("部门预警核实")
+    SWEEP = "sweep", _("排查发现")
+    SELF_REPORT = "self_report", _("农户自报")
+
+
+# The sources a person records by hand on a household's risks page; visits and warnings open theirs in their own steps.
+RISK_SOURCES_BY_HAND = [
+    (RiskSource.SELF_REPORT.value, RiskSource.SELF_REPORT.label),
+    (RiskSource.SWEEP.value, RiskSource.SWEEP.label),
+]
+
+
+class RiskEventKind(models.TextChoices):
+    """The steps of a risk's life (``RiskFlagEvent``)."""
+
+    OPENED = "opened", _("发现")
+    FOUND_AGAIN = "found_again", _("再次发现")
+    ANSWERED = "answered", _("安排帮扶措施")
+    RESOLVED = "resolved", _("消除")
+
+
+class AreaField(models.TextChoices):
+    """The four areas of a household (SPEC §2.1, §1.5) a life event may change."""
+
+    MANAGING = "managing_area", _("管理地")
+    RESIDENCE = "residence_area", _("居住地")
+    HUKOU = "hukou_area", _("户籍地")
+    CO_MANAGING = "co_managing_area", _("协同管理地")
+
+
+class LifeEventKind(models.TextChoices):
+    """What happened in a household's life (``HouseholdEvent``): an area changed (a change of the managing area to
+    another place is a transfer), or members moved in a split (分户) or a merge (并户)."""
+
+    AREA_CHANGE = "area_change", _("区划变更")
+    TRANSFER = "transfer", _("迁转（变更管理地）")
+    SPLIT_OUT = "split_out", _("分户：分出新户")
+    SPLIT_FROM = "split_from", _("分户：由原户分出")
+    MERGED_IN = "merged_in", _("并户：并入本户")
+    ABSORBED = "absorbed", _("并户：并入他户")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DATE, BootstrapMixin
 from households import idnumbers
 from households.choices import (
+    RISK_SOURCES_BY_HAND,
     ChronicCondition,
     ClosedReason,
     HouseholdFlagKind,
@@ -19,6 +20,7 @@ from households.choices import (
     MemberStatus,
     Relationship,
     RigidExpenseKind,
+    RiskType,
     SchoolingStatus,
     VisitKind,
 )
@@ -288,6 +290,9 @@ class VisitForm(BootstrapMixin, forms.Form):
     needs = forms.CharField(label=_("群众诉求"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     notes = forms.CharField(label=_("走访情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     risk_found = forms.BooleanField(label=_("发现返贫致贫风险"), required=False)
+    risk_types = forms.MultipleChoiceField(
+        label=_("风险类型（可多选）"), choices=RiskType.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     risk_note = forms.CharField(label=_("风险说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     next_visit_on = forms.DateField(label=_("下次走访日期"), widget=DATE, required=False)
     photos = MultipleFileField(
@@ -304,7 +309,7 @@ class VisitForm(BootstrapMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("risk_found") and not (data.get("risk_note") or "").strip():
+        if (data.get("risk_found") or data.get("risk_types")) and not (data.get("risk_note") or "").strip():
             self.add_error("risk_note", _("发现风险时须说明风险情况"))
         visited, planned = data.get("visited_on"), data.get("next_visit_on")
         if visited and planned and planned <= visited:
@@ -331,3 +336,30 @@ class PairingForm(BootstrapMixin, forms.Form):
 class PairingEndForm(BootstrapMixin, forms.Form):
     valid_to = forms.DateField(label=_("结束日期"), widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(label=_("结束原因"), max_length=200)
+
+
+class RiskOpenForm(BootstrapMixin, forms.Form):
+    """Record a risk by hand on the household's risks page (SPEC §4.3): the household's own report or a sweep's
+    finding. Visits and department warnings open theirs through their own forms."""
+
+    risk_type = forms.ChoiceField(label=_("风险类型"), choices=RiskType.choices)
+    source = forms.ChoiceField(
+        label=_("发现渠道"),
+        choices=RISK_SOURCES_BY_HAND,
+    )
+    source_label = forms.CharField(
+        label=_("来源说明"), max_length=200, required=False, help_text=_("如：2026 年集中排查、12317 电话申报。")
+    )
+    found_on = forms.DateField(label=_("发现日期"), widget=DATE)
+    evidence = forms.CharField(label=_("风险情况"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RiskResolveForm(BootstrapMixin, forms.Form):
+    """Resolve an open risk with what removed it (SPEC §4.3, §4.8 precondition 3)."""
+
+    resolution = forms.CharField(
+        label=_("消除情况"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如：落实的帮扶措施及成效，或经核实风险已不存在。"),
+    )
+    resolved_on = forms.DateField(label=_("消除日期"), widget=DATE, required=False)

@@ -11,6 +11,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from households.choices import (
+    AreaField,
     ChildStatus,
     ClosedReason,
     ConsentChannel,
@@ -29,12 +30,16 @@ from households.choices import (
     ImportJobStatus,
     ImportKind,
     LabourCapacity,
+    LifeEventKind,
     MemberStatus,
     MigrantType,
     PremiumSubsidy,
     Relationship,
     RelocationBatch,
     RigidExpenseKind,
+    RiskEventKind,
+    RiskSource,
+    RiskType,
     SchoolingStatus,
     SelfCare,
     ToiletType,
@@ -43,10 +48,12 @@ from households.choices import (
 )
 from households.querysets import (
     DisclosureQuerySet,
+    HouseholdEventQuerySet,
     HouseholdPartQuerySet,
     HouseholdQuerySet,
     ImportJobQuerySet,
     PairingQuerySet,
+    VillageMergeQuerySet,
     VisitPhotoQuerySet,
 )
 
@@ -125,10 +132,6 @@ class Household(models.Model):
     dishonest_listed = models.BooleanField(_("列入失信名单"), default=False)
     dishonest_listed_on = models.DateField(_("列入失信日期"), null=True, blank=True)
     dishonest_reason = models.CharField(_("失信原因"), max_length=200, blank=True)
-    risk_flagged_on = models.DateField(
-        _("发现风险日期"), null=True, blank=True, help_text=_("走访发现返贫致贫风险，待监测识别处理")
-    )
-    risk_note = models.TextField(_("风险情况"), blank=True)
     closed_on = models.DateField(_("注销日期"), null=True, blank=True)
     closed_reason = models.CharField(_("注销原因"), max_length=32, choices=ClosedReason.choices, blank=True)
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
@@ -471,6 +474,106 @@ class Visit(models.Model):
         return f"{self.visited_on} {self.get_kind_display()}"
 
 
+class RiskFlag(models.Model):
+    """A typed risk of returning to or falling into poverty found on a household (返贫致贫风险, SPEC §4.3): open
+    from ``found_on`` until resolved with a reason (a measure's effect, SPEC §5; a verification that it is gone).
+    A household carries at most one open risk of each type. Opened and resolved only by ``households.services.risks``,
+    each step leaving a ``RiskFlagEvent``; never deleted. A department warning or a sweep problem lives in an app
+    above this one, so it is kept as its id and a label; so is the measure that answers the risk."""
+
+    household = models.ForeignKey(Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="risks")
+    risk_type = models.CharField(_("风险类型"), max_length=32, choices=RiskType.choices)
+    source = models.CharField(_("发现渠道"), max_length=24, choices=RiskSource.choices)
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("发现走访"), on_delete=models.PROTECT, null=True, blank=True, related_name="risks"
+    )
+    source_ref = models.PositiveIntegerField(_("来源编号"), null=True, blank=True)  # ScreeningWarning / Problem id
+    source_label = models.CharField(_("来源"), max_length=200, blank=True)
+    found_on = models.DateField(_("发现日期"))
+    evidence = models.TextField(_("风险情况"))
+    opened_by = models.ForeignKey(  # empty on the risks carried over from the single flag they replaced
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    measure_id = models.PositiveIntegerField(_("帮扶措施编号"), null=True, blank=True)  # monitoring.AssistanceMeasure
+    measure_label = models.CharField(_("应对措施"), max_length=200, blank=True)
+    resolved_on = models.DateField(_("消除日期"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("消除登记人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution = models.TextField(_("消除情况"), blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = HouseholdPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("返贫致贫风险")
+        verbose_name_plural = _("返贫致贫风险")
+        ordering = ["household", "-found_on", "-pk"]
+        default_permissions = ("view",)  # steps are services; nothing is edited or deleted
+        indexes = [models.Index(fields=["measure_id"], name="households_risk_measure")]
+        constraints = [
+            # Opening is idempotent per household and type while the risk is open (SPEC §4.3).
+            models.UniqueConstraint(
+                fields=["household", "risk_type"],
+                condition=models.Q(resolved_on__isnull=True),
+                name="households_one_open_risk_per_type",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resolved_on__isnull=True, resolution="")
+                | models.Q(resolved_on__isnull=False) & ~models.Q(resolution=""),
+                name="households_risk_resolved_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resolved_on__isnull=True) | models.Q(resolved_on__gte=models.F("found_on")),
+                name="households_risk_resolved_after_found",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("%(type)s（%(on)s 发现）") % {"type": self.get_risk_type_display(), "on": self.found_on}
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_on is None
+
+
+class RiskFlagEvent(models.Model):
+    """One step of a risk (opened, found again, answered by a measure, resolved): who, when, why. Append-only."""
+
+    risk = models.ForeignKey(RiskFlag, verbose_name=_("风险"), on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("步骤"), max_length=16, choices=RiskEventKind.choices)
+    on = models.DateField(_("日期"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("说明"), blank=True)
+    at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("风险记录")
+        verbose_name_plural = _("风险记录")
+        ordering = ["risk", "at", "pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.risk_id} {self.get_kind_display()} {self.on}"
+
+
 class AssistancePairing(models.Model):
     """A paired assistance cadre (帮扶责任人结对, SPEC §1.6): the one record that opens a household to a cadre, and
     only while it is in force (``valid_from`` ≤ day ≤ ``valid_to``, an empty ``valid_to`` meaning "until ended").
@@ -756,6 +859,8 @@ class HouseholdFacts(models.Model):
     monitoring_status = models.CharField(_("监测状态"), max_length=32, blank=True)
     monitoring_category = models.CharField(_("监测类别"), max_length=24, blank=True)
     entry_open = models.BooleanField(_("有在办的纳入监测申请"), default=False)
+    # Risks (SPEC §4.3): the day the earliest risk still open on the day was found; empty without an open risk.
+    risk_open_since = models.DateField(_("最早未消除风险发现日期"), null=True)
     # "Two assurances, three guarantees" (SPEC §2.5).
     education_ok = models.BooleanField(_("义务教育有保障"), default=True)
     medical_ok = models.BooleanField(_("基本医疗有保障"), default=True)
@@ -811,3 +916,97 @@ class FactsRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.on}"
+
+
+# ------------------------------------------------------------------------------------------- a household's life
+
+
+class VillageMerge(models.Model):
+    """One county step that moves every household of a merged (retired) village to its successor (撤并村, SPEC §1.1
+    "Divisions change", §15 C-20); each household moved gets its own transfer event pointing here."""
+
+    village = models.ForeignKey(
+        "geo.AdminArea", verbose_name=_("撤并村"), on_delete=models.PROTECT, related_name="household_merges"
+    )
+    successor = models.ForeignKey("geo.AdminArea", verbose_name=_("并入村"), on_delete=models.PROTECT, related_name="+")
+    households = models.PositiveIntegerField(_("迁转户数"), default=0)
+    reason = models.TextField(_("原因"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"), on_delete=models.PROTECT)
+    at = models.DateTimeField(_("办理时间"), auto_now_add=True)
+
+    objects = VillageMergeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("撤并村农户迁转")
+        verbose_name_plural = _("撤并村农户迁转")
+        ordering = ["-at", "-pk"]
+        default_permissions = ("view",)  # written by households.services.life only
+
+    def __str__(self) -> str:
+        return f"{self.village} → {self.successor}"
+
+
+class HouseholdEvent(models.Model):
+    """Append-only record of a household's life (SPEC §2.6): an area changed (a new managing area is a transfer,
+    迁转), members split off (分户) or merged in (并户). Who, when, from, to and why; the registry fields themselves
+    are versioned by django-simple-history. A transfer also keeps the household readable where it came from
+    (``HouseholdQuerySet.visible_to``)."""
+
+    household = models.ForeignKey(Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("事项"), max_length=16, choices=LifeEventKind.choices)
+    area_field = models.CharField(_("变更区划"), max_length=20, choices=AreaField.choices, blank=True)
+    from_area = models.ForeignKey(
+        "geo.AdminArea",
+        verbose_name=_("原区划"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # indexed by households_event_left_area (transfers) below
+    )
+    to_area = models.ForeignKey(
+        "geo.AdminArea", verbose_name=_("新区划"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_text = models.CharField(_("原区划（区外）"), max_length=200, blank=True)
+    to_text = models.CharField(_("新区划（区外）"), max_length=200, blank=True)
+    other_household = models.ForeignKey(
+        Household,
+        verbose_name=_("相关农户"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    village_merge = models.ForeignKey(
+        VillageMerge,
+        verbose_name=_("撤并村迁转"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    # What moved with the event: {"members": {old member id: new member id}, "incomes": [...], "cases": {...}}.
+    detail = models.JSONField(_("明细"), default=dict, blank=True)
+    reason = models.TextField(_("原因"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"), on_delete=models.PROTECT)
+    at = models.DateTimeField(_("办理时间"), auto_now_add=True)
+
+    objects = HouseholdEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("农户变动记录")
+        verbose_name_plural = _("农户变动记录")
+        ordering = ["-at", "-pk"]
+        default_permissions = ("view",)  # append-only, written by households.services.life
+        indexes = [
+            models.Index(fields=["household", "-at"], name="households_event_household"),
+            # visible_to reads the households that left a territory: transfers only, by the area they left.
+            models.Index(
+                fields=["from_area", "household"],
+                condition=models.Q(kind="transfer"),
+                name="households_event_left_area",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.get_kind_display()} {self.at:%Y-%m-%d}"

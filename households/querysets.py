@@ -1,14 +1,66 @@
 import datetime
-from typing import Any, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from django.db.models import Model, Q
 
-from geo.querysets import JurisdictionQuerySet
+from geo.querysets import AREA_LIST_LIMIT, JurisdictionQuerySet, _within
 
 _M = TypeVar("_M", bound=Model)  # the model of the manager the queryset serves
+FORMER_MEMO = "households_formerly_managed"  # the request memo of formerly_managed_ids
 
 
-class HouseholdQuerySet(JurisdictionQuerySet[_M]):
+def formerly_managed_ids(user: Any) -> list[int] | Any:
+    """The households transferred out of the user's territory to a place outside it (SPEC §1.3 rule 1 after a
+    transfer, ``HouseholdEvent``): the old village keeps reading their history, never writing. A short list of ids
+    read once per request by the transfer index (a county sees its own transfers anyway, so only those that left
+    it count); past ``AREA_LIST_LIMIT`` a subquery. Only roles that browse households read them."""
+    area = getattr(user, "area", None)
+    if not user.is_authenticated or not user.is_active or user.is_superuser or area is None:
+        return []
+    if not user.has_perm("accounts.browse_households"):
+        return []
+    from geo import once
+
+    memo = once.memo(FORMER_MEMO)
+    if memo is not None and area.prefix in memo:
+        return memo[area.prefix]
+    from django.apps import apps
+
+    events = apps.get_model("households", "HouseholdEvent")._default_manager
+    left = (
+        events.filter(_within("from_area__code", area.prefix), kind="transfer")
+        .exclude(_within("to_area__code", area.prefix))
+        .values_list("household_id", flat=True)
+        .distinct()
+    )
+    ids: list[int] | Any = list(left[: AREA_LIST_LIMIT + 1])
+    if len(ids) > AREA_LIST_LIMIT:
+        ids = left
+    if memo is not None:
+        memo[area.prefix] = ids
+    return ids
+
+
+class FormerReadQuerySet(JurisdictionQuerySet[_M]):
+    """Reads add the households that left the user's territory by a transfer (``formerly_managed_ids``); writes,
+    work lists and counters use ``current_to``, the territory (and pairings) of today."""
+
+    former_path: ClassVar[str] = ""  # the path to the household: "" the row is it, "household__" its household
+
+    def current_to(self, user: Any) -> Self:
+        """What the user's territory (and pairings in force) hold today: the gate of every write (SPEC §1.3 rule 2:
+        writes need the current managing area) and the set work lists and counters count."""
+        return super().visible_to(user)
+
+    def visible_to(self, user: Any) -> Self:
+        rows = self.current_to(user)
+        ids = formerly_managed_ids(user)
+        if isinstance(ids, list) and not ids:
+            return rows
+        return rows | self.filter(**{f"{self.former_path}pk__in": ids})
+
+
+class HouseholdQuerySet(FormerReadQuerySet[_M]):
     # A self-migrant household is seen from its residence (managing) and its hukou (co-managing) area (SPEC §1.5).
     jurisdiction_fields = ("managing_area__code", "co_managing_area__code")
     territory_capability = "accounts.browse_households"
@@ -29,12 +81,24 @@ class HouseholdQuerySet(JurisdictionQuerySet[_M]):
         return self.filter(managing_area_id__in=ids)
 
 
-class HouseholdPartQuerySet(JurisdictionQuerySet[_M]):
+class HouseholdPartQuerySet(FormerReadQuerySet[_M]):
     """Rows that belong to one household (members, incomes): visible exactly when their household is."""
 
     jurisdiction_fields = ("household__managing_area__code", "household__co_managing_area__code")
     territory_capability = "accounts.browse_households"
     grant_path = "household"
+    former_path = "household__"
+
+
+class HouseholdEventQuerySet(HouseholdPartQuerySet[_M]):
+    """A household's life events (``HouseholdEvent``): read where the household is read, the old village included."""
+
+
+class VillageMergeQuerySet(JurisdictionQuerySet[_M]):
+    """A village merge is read where the retired village or its successor lies."""
+
+    jurisdiction_fields = ("village__code", "successor__code")
+    territory_capability = "accounts.browse_households"
 
 
 class PairingQuerySet(HouseholdPartQuerySet[_M]):
@@ -46,12 +110,13 @@ class PairingQuerySet(HouseholdPartQuerySet[_M]):
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
 
 
-class VisitPhotoQuerySet(JurisdictionQuerySet[_M]):
+class VisitPhotoQuerySet(FormerReadQuerySet[_M]):
     """A photo is visible exactly when its visit's household is."""
 
     jurisdiction_fields = ("visit__household__managing_area__code", "visit__household__co_managing_area__code")
     territory_capability = "accounts.browse_households"
     grant_path = "visit__household"
+    former_path = "visit__household__"
 
 
 class ImportJobQuerySet(JurisdictionQuerySet[_M]):

@@ -6,7 +6,7 @@ thresholds and margins arrive as arguments, read by the caller from ``Monitoring
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -345,3 +345,22 @@ def threshold_respects_floor(amount: Decimal, national_line: Decimal | None, flo
 # states the same bounds.
 LATITUDE: Final = (-90, 90)
 LONGITUDE: Final = (-180, 180)
+
+
+# How many digits a household's sequence within its village has (the national system: 640324100201 + 001).
+HOUSEHOLD_SEQUENCE_DIGITS: Final = 3
+
+
+def next_household_no(village_code: str, taken: Iterable[str]) -> str:
+    """The number of a new household (a split, 分户, SPEC §2.1 ``household_no``): its village's 12-digit code
+    followed by the next free sequence of at least three digits after the highest one in use in that village."""
+    used = [int(number[len(village_code) :]) for number in taken if number[len(village_code) :].isdigit()]
+    following = max(used, default=0) + 1
+    return f"{village_code}{following:0{HOUSEHOLD_SEQUENCE_DIGITS}d}"
+
+
+def incomes_combined(survivor: Mapping[str, Decimal], absorbed: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """A merge (并户, SPEC §2.6) keeps every yuan: the income of one period of both households, component by
+    component (the absorbed household's members now live from the survivor's income); a missing component is 0."""
+    names = sorted(set(survivor) | set(absorbed))
+    return {name: survivor.get(name, ZERO) + absorbed.get(name, ZERO) for name in names}

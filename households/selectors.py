@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -28,6 +28,8 @@ from households.models import (
     HouseholdMember,
     IncomeRecord,
     MonitoringThreshold,
+    RiskFlag,
+    RiskFlagEvent,
 )
 
 SORTS = {
@@ -290,7 +292,8 @@ def household_guarantee_status(
 def overdue_visits(*, user: User, on: datetime.date) -> QuerySet[Household]:
     """Households the user may see whose visit is overdue by the household fact ``visit_due_on`` (SPEC §4.13:
     every class of ``visit.interval_days`` and planned visits). One indexed query over the facts table."""
-    return Household.objects.visible_to(user).active().filter(facts.visit_overdue_q(on, path="facts__"))
+    # today's territory: a village does not answer for the visits of a household it transferred away
+    return Household.objects.current_to(user).active().filter(facts.visit_overdue_q(on, path="facts__"))
 
 
 @dataclass(frozen=True)
@@ -311,7 +314,7 @@ def overdue_by_cadre(*, user: User, on: datetime.date) -> tuple[int, list[CadreO
     Three queries over the facts, whatever the county's size."""
     from accounts.grants import pairings
 
-    overdue = Household.objects.visible_to(user).active().filter(facts.visit_overdue_q(on, path="facts__"))
+    overdue = Household.objects.current_to(user).active().filter(facts.visit_overdue_q(on, path="facts__"))
     total = overdue.count()
     rows = (
         pairings(on)
@@ -523,3 +526,18 @@ def pairing_cadres(*, user: User) -> QuerySet[User]:
     if level_of(area.code) not in (AreaLevel.PROVINCE, AreaLevel.CITY):
         area = AdminArea.objects.get(code=ancestor_code(area.code, AreaLevel.COUNTY))
     return cadres.in_area(area)  # the one prefix test of the jurisdiction querysets, without a user's capability
+
+
+def household_risks(household: Household) -> tuple[list[RiskFlag], list[RiskFlag]]:
+    """One household's risks (SPEC §4.3) as (open, the earliest found first; resolved, the latest resolved first),
+    each with its steps; the caller has fetched the household visibly."""
+    risks = list(
+        household.risks.select_related("opened_by", "resolved_by", "visit").prefetch_related(
+            Prefetch("events", queryset=RiskFlagEvent.objects.select_related("actor"))
+        )
+    )
+    open_now = sorted((r for r in risks if r.resolved_on is None), key=lambda r: (r.found_on, r.pk))
+    resolved = sorted(
+        (r for r in risks if r.resolved_on is not None), key=lambda r: (r.resolved_on, r.pk), reverse=True
+    )
+    return open_now, resolved

@@ -25,9 +25,9 @@ from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
 from geo.shortcuts import get_visible_or_404, scoped_view
-from households import selectors
+from households import selectors, selectors_life
 from households.choices import DisclosureChannel, HouseholdFlagKind, Relationship, VisitKind
-from households.facts import has_flag_q, visit_overdue_q
+from households.facts import awaiting_identification_q, has_flag_q, has_open_risk_q, visit_overdue_q
 from households.forms import (
     CloseForm,
     FlagForm,
@@ -38,12 +38,13 @@ from households.forms import (
     MemberFields,
     MemberLeaveForm,
     RigidExpenseForm,
+    RiskResolveForm,
     VisitForm,
 )
 from households.masking import mask_id_number, mask_phone, shown_birth
 from households.models import Household, HouseholdFlag, HouseholdMember, RigidExpense, Visit, VisitPhoto
 from households.paging import HouseholdPaginator
-from households.permissions import can_manage_pairings
+from households.permissions import can_manage_pairings, can_manage_risks
 from households.services import (
     MemberInput,
     VisitInput,
@@ -105,8 +106,10 @@ class HouseholdListView(JurisdictionScopedMixin, ListView[Household]):
         if flag in HouseholdFlagKind.values:
             found = found.filter(has_flag_q(flag, path="facts__"))
         risk = params.get("risk", "")
-        if risk == "flagged":
-            found = found.filter(risk_flagged_on__isnull=False)
+        if risk == "flagged":  # an open risk no monitoring episode or application has taken up (the home queue)
+            found = found.filter(awaiting_identification_q(path="facts__"))
+        elif risk == "open":
+            found = found.filter(has_open_risk_q(path="facts__"))
         elif risk == "overdue":
             found = found.filter(visit_overdue_q(timezone.localdate(), path="facts__"))
         if params.get("income") == "missing":  # last year's income not fully recorded (the home page's card)
@@ -118,6 +121,7 @@ class HouseholdListView(JurisdictionScopedMixin, ListView[Household]):
             found = found.filter(pk__in=pairings().filter(cadre_id=int(cadre)).values("household_id"))
         elif cadre == "none":
             found = found.filter(facts__paired_cadre__isnull=True)
+        found = selectors_life.current_only(found, user=self.request.user)  # not the households that left
         if params.get("closed") != "1":
             found = found.filter(closed_on__isnull=True)
         return found
@@ -195,7 +199,9 @@ class HouseholdDetailView(JurisdictionScopedMixin, DetailView[Household]):
             .select_related("recorded_by", "guarantee_check")
             .prefetch_related("photos")[:30]
         )
-        can_edit = has_capability(user, Capability.EDIT_HOUSEHOLD) and household.closed_on is None
+        life = selectors_life.household_life(user=user, household=household)  # a village it left only reads
+        can_edit = has_capability(user, Capability.EDIT_HOUSEHOLD) and household.closed_on is None and life.current
+        open_risks, resolved_risks = selectors.household_risks(household)
         context.update(
             members=members,
             phone_display=household.phone if unmasked else mask_phone(household.phone),
@@ -207,11 +213,16 @@ class HouseholdDetailView(JurisdictionScopedMixin, DetailView[Household]):
             visits=visits,
             history=selectors.household_changes(household),
             can_edit=can_edit,
-            can_visit=has_capability(user, Capability.RECORD_VISIT) and household.closed_on is None,
+            can_visit=has_capability(user, Capability.RECORD_VISIT) and household.closed_on is None and life.current,
+            life=life,
             open_flags=[f for f in household.flags.all() if f.valid_to is None],
             past_flags=[f for f in household.flags.all() if f.valid_to is not None],
             pairings=[(p, p.in_force_on(today)) for p in selectors.household_pairings(household)],
             can_pair=can_manage_pairings(user, household) and household.closed_on is None,
+            open_risks=open_risks,
+            resolved_risks=resolved_risks,
+            can_manage_risks=can_manage_risks(user, household) and household.closed_on is None,
+            resolve_form=RiskResolveForm(),
             today=today,
         )
         return context

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from households.choices import HouseholdFlagKind, WaterSupplyType
-from households.facts import facts_refresh_missing, has_flag_q, visit_overdue_q
+from households.facts import awaiting_identification_q, facts_refresh_missing, has_flag_q, visit_overdue_q
 from households.models import Household, HouseholdFacts
 from ledgers.models import AreaCounts
 from monitoring.choices import OPEN_SUBJECT_STATUSES, MeasureStatus, SubjectCategory
@@ -44,7 +44,7 @@ def _household_totals(today: datetime.date) -> dict[str, Any]:
         "people": Sum("present"),
         "income_missing": Count("pk", filter=Q(net_last_year__isnull=True)),
         "head_missing": Count("pk", filter=Q(heads=0)),
-        "risk_flagged": Count("pk", filter=Q(household__risk_flagged_on__isnull=False)),
+        "risk_flagged": Count("pk", filter=awaiting_identification_q()),  # an open risk no episode took up
         "visits_overdue": Count("pk", filter=visit_overdue_q(today)),
         "monitored": Count("pk", filter=monitored),
         "unstable_exited": category(SubjectCategory.UNSTABLE_EXITED),

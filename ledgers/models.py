@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.stored import StoredMessage
 from geo.querysets import JurisdictionQuerySet
 from ledgers.querysets import ExportQuerySet, ReconciliationQuerySet
 
@@ -156,7 +157,7 @@ class ReconciliationStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
-class Reconciliation(models.Model):
+class Reconciliation(StoredMessage):
     """One comparison of a national-system extract with the registry of an area (账账相符), run by a worker
     (``ledgers.reconcile``): the counts, the first differences for the page and the full report as Excel. Its
     owner's alone, like an export, and only while the area is theirs. The uploaded extract is kept only until the

@@ -166,9 +166,19 @@ def compare(
     try:
         sheet = read_workbook(content, seconds=settings.XLSX_PARSE_SECONDS, on_progress=on_progress)
     except ImportFileError as exc:
-        raise DomainError(str(exc), field="file") from exc
+        raise DomainError(exc.stored, field="file") from exc
     if not sheet.columns:
-        raise DomainError("；".join(str(e) for e in sheet.errors[:3]) or "文件没有可识别的列标题", field="file")
+        # Not the template at all: the header lacks the columns the comparison needs (their names are the file's own).
+        missing = "、".join(dict.fromkeys(error.column for error in sheet.errors if error.column))
+        raise DomainError(
+            stored(
+                gettext_noop("文件缺少这些列：%(columns)s；请上传全国系统导出的成员表，第 1 行为列标题"),
+                columns=missing,
+            )
+            if missing
+            else stored(gettext_noop("文件没有可识别的列标题")),
+            field="file",
+        )
     show = (lambda n: n) if full_ids else mask_id_number
     report = Report(errors=list(sheet.errors))
     households, people = _registry(actor, area)
@@ -284,9 +294,13 @@ def reconciliation_run(*, record: Reconciliation) -> str:
     record.status = S.RUNNING
     owner = User.objects.select_related("area").get(pk=record.owner_id)
     if not can_reconcile(owner):
-        return _finish(record, S.FAILED, message="核对人已没有与全国系统核对的权限，未生成核对结果")
+        return _finish(
+            record, S.FAILED, message=stored(gettext_noop("核对人已没有与全国系统核对的权限，未生成核对结果"))
+        )
     if not AdminArea.objects.visible_to(owner).filter(pk=record.area_id).exists():
-        message = f"核对人已不负责{record.area.name}，未生成核对结果；请由该区划的人员重新核对"
+        message = stored(
+            gettext_noop("核对人已不负责%(area)s，未生成核对结果；请由该区划的人员重新核对"), area=record.area.name
+        )
         return _finish(record, S.FAILED, message=message)
     full_ids = can_view_identity(owner)
 
@@ -298,7 +312,7 @@ def reconciliation_run(*, record: Reconciliation) -> str:
         with record.file.open("rb") as content, reading_replica():  # the registry side from the replica, if any
             report = compare(content, actor=owner, area=record.area, full_ids=full_ids, on_progress=progress)
     except DomainError as exc:
-        return _finish(record, S.REJECTED, message=exc.message)
+        return _finish(record, S.REJECTED, message=exc.stored)
     with transaction.atomic():
         locked = Reconciliation.objects.select_for_update().get(pk=record.pk)
         if locked.status != S.RUNNING:
@@ -320,13 +334,16 @@ def reconciliation_run(*, record: Reconciliation) -> str:
 def _finish(record: Reconciliation, status: ReconciliationStatus, *, message: str) -> str:
     """End a record that produced no report. Only a pending record moves, so a late failure never overwrites a
     finished report."""
+    stored = Reconciliation.message_fields(message)
     moved = Reconciliation.objects.filter(pk=record.pk, status__in=PENDING).update(
-        status=status, message=message[:500], finished_at=timezone.now()
+        status=status, finished_at=timezone.now(), **stored
     )
     _drop_extract(record)
     if not moved:
         return Reconciliation.objects.values_list("status", flat=True).get(pk=record.pk)
-    record.status, record.message = status, message[:500]
+    record.status = status
+    for name, value in stored.items():
+        setattr(record, name, value)
     return status
 
 

@@ -14,6 +14,13 @@ class MonitoringConfig(AppConfig):
 
         register(MonitoringFacts())
         household_closed.connect(_household_closed, dispatch_uid="monitoring.subject_close_for_household")
+        # A merge (并户) moves the absorbed household's open cases to the survivor, and is refused when both have
+        # open monitoring (monitoring.services.household_life).
+        from households.services.life import households_merged, register_merge_checks
+        from monitoring.services.household_life import merge_checks
+
+        register_merge_checks(merge_checks)
+        households_merged.connect(_households_merged, dispatch_uid="monitoring.cases_follow_merge")
 
 
 def _household_closed(sender: Any, *, household: Any, actor: Any, **kwargs: Any) -> None:
@@ -21,3 +28,10 @@ def _household_closed(sender: Any, *, household: Any, actor: Any, **kwargs: Any)
     from monitoring.services.closing import subject_close_for_household
 
     subject_close_for_household(household=household, actor=actor)
+
+
+def _households_merged(sender: Any, *, absorbed: Any, survivor: Any, actor: Any, **kwargs: Any) -> dict[str, Any]:
+    """A household joined another (并户): its open cases go with it, in the same transaction (SPEC §2.6, §4.6)."""
+    from monitoring.services.household_life import cases_follow_merge
+
+    return cases_follow_merge(absorbed=absorbed, survivor=survivor, actor=actor)

@@ -3,6 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The risk types are a household fact (a RiskFlag's type, SPEC §4.3): their home is the registry; monitoring reads
+# them from there for applications, subjects and the measure catalogue.
+from households.choices import RiskType as RiskType
+
 
 class SubjectCategory(models.TextChoices):
     """SPEC §4.1, the three categories (三类户)."""
@@ -55,28 +59,6 @@ TRIGGER_SETS: dict[str, dict[str, tuple[TriggerCondition, ...]]] = {
 }
 # NR-INC-06 / SPEC §15 C-08: Ningxia asks rigid spending above last year's income OR a sharp drop; Longde AND.
 RIGID_TEST_REQUIRES_BOTH: dict[str, bool] = {"ningxia": False, "longde": True}
-
-
-class RiskType(models.TextChoices):
-    """SPEC §4.3."""
-
-    ILLNESS = "illness", _("因病")
-    DISABILITY = "disability", _("因残")
-    EDUCATION = "education", _("因学")
-    DISASTER = "disaster", _("因灾")
-    ACCIDENT = "accident", _("因意外事故")
-    EPIDEMIC = "epidemic", _("因疫")
-    MAJOR_CHANGE = "major_change", _("突发重大变故")
-    BUSINESS_FAILURE = "business_failure", _("因经营亏损")
-    UNSTABLE_EMPLOYMENT = "unstable_employment", _("因务工就业不稳")
-    WEAK_MOTIVATION = "weak_motivation", _("内生动力不足")
-    MARKET_FLUCTUATION = "market_fluctuation", _("因市场波动")
-    LACK_OF_LABOUR = "lack_of_labour", _("因缺劳动力")
-    HOUSING = "housing", _("因住房安全问题")
-    DRINKING_WATER = "drinking_water", _("因饮水安全问题")
-    COMPULSORY_EDUCATION = "compulsory_education", _("因义务教育保障问题")
-    MEDICAL_SECURITY = "medical_security", _("医疗保障风险")
-    OTHER = "other", _("其他")
 
 
 class IdentificationChannel(models.TextChoices):

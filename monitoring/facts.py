@@ -11,7 +11,7 @@ from typing import Any, Final, NamedTuple
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from households.facts import ContributedSql, FactContext
+from households.facts import ContributedSql, FactContext, no_open_risk_q
 from households.facts.context import Dialect, compiled
 from households.models import Household
 from monitoring.choices import OPEN_ENTRY_STATES, OPEN_SUBJECT_STATUSES, SubjectStatus
@@ -143,7 +143,8 @@ def elimination_candidate_q() -> Q:
 
     open_case = EliminationCase.objects.filter(subject=OuterRef("pk"), state__in=sorted(OPEN_ELIMINATION_STATES))
     return (
-        Q(status=SubjectStatus.MONITORED, household__risk_flagged_on__isnull=True)
+        Q(status=SubjectStatus.MONITORED)
+        & no_open_risk_q("household__facts__")
         & Q(household__facts__exit_income_met=True)
         & Q(Exists(AssistanceMeasure.objects.filter(subject=OuterRef("pk"))))
         & ~Q(Exists(open_case))

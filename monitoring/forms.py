@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
@@ -172,9 +172,21 @@ class MeasureForm(BootstrapMixin, forms.Form):
     description = forms.CharField(label=_("措施内容"), max_length=200)
     started_on = forms.DateField(label=_("开始日期"), widget=DATE)
     amount_yuan = forms.DecimalField(label=_("金额（元）"), max_digits=12, decimal_places=2, required=False)
+    risks = forms.TypedMultipleChoiceField(
+        label=_("应对的风险"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("措施见效（登记为“已落实”并填写成效）时，所选风险随之消除。"),
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, risk_choices: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if risk_choices:  # the household's open risks (SPEC §4.3); none open, no question
+            risks: Any = self.fields["risks"]
+            risks.choices = list(risk_choices)
+        else:
+            del self.fields["risks"]
         subtype: Any = self.fields["subtype"]
         subtype.choices = [("", "—")] + [
             (code, f"{MeasureType(kind).label} · {label}")

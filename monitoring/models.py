@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import Department
+from core.stored import StoredClosingReason, StoredComment
 from monitoring.choices import (
     MEASURE_SUBTYPES,
     OPEN_ELIMINATION_STATES,
@@ -36,7 +37,7 @@ from monitoring.querysets import (
 )
 
 
-class EntryApplication(models.Model):
+class EntryApplication(StoredClosingReason):
     """An application or warning for entry into monitoring (纳入监测, SPEC §4.6). Its ``state`` changes only in
     ``monitoring.services.entry``; every change leaves an ``EntryEvent``."""
 
@@ -106,7 +107,7 @@ class EntryApplication(models.Model):
         return [str(TriggerCondition(code).label) for code in self.triggers if code in TriggerCondition.values]
 
 
-class EntryEvent(models.Model):
+class EntryEvent(StoredComment):
     """Append-only: who moved the application from which state to which, when and why (STYLE rule 6)."""
 
     application = models.ForeignKey(
@@ -266,7 +267,7 @@ class NoticeObjection(models.Model):
         return f"{self.received_on}: {self.content[:20]}"
 
 
-class MonitoringSubject(models.Model):
+class MonitoringSubject(StoredClosingReason):
     """监测对象 (SPEC §4.1): one household for one episode; at most one open episode per household."""
 
     household = models.ForeignKey(
@@ -289,7 +290,7 @@ class MonitoringSubject(models.Model):
         related_name="+",
     )
     eliminated_on = models.DateField(_("风险消除日期"), null=True, blank=True)
-    national_system_synced_at = models.DateTimeField(_("录入全国系统时间"), null=True, blank=True)
+    # Entries into the national system are people's records: ``national.NationalEntry`` (SPEC §4.6 EN-6, §4.8 EL-7).
     # SPEC §4.11 ``closed_other``: the episode ended without elimination (the household left the registry).
     closed_on = models.DateField(_("退出日期"), null=True, blank=True)
     closing_reason = models.TextField(_("退出原因"), blank=True)
@@ -414,7 +415,7 @@ class AssistanceMeasure(models.Model):
         return MEASURE_SUBTYPES.get(self.measure_type, {}).get(self.subtype, "")
 
 
-class EliminationCase(models.Model):
+class EliminationCase(StoredClosingReason):
     """A risk-elimination case (风险消除, SPEC §4.8, EL-0 … EL-7). Its ``state`` changes only in
     ``monitoring.services.elimination``; every change leaves an ``EliminationEvent``."""
 
@@ -480,7 +481,7 @@ class EliminationCase(models.Model):
         return self.subject.household
 
 
-class EliminationEvent(models.Model):
+class EliminationEvent(StoredComment):
     """Append-only trail of an elimination case (STYLE rule 6)."""
 
     case = models.ForeignKey(

@@ -5,7 +5,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from accounts.models import User
 from accounts.permissions import has_capability
-from accounts.roles import Capability
+from accounts.roles import Capability, Role
+from geo.codes import AreaLevel
 from geo.querysets import in_territory
 from monitoring.choices import OPEN_ELIMINATION_STATES, SubjectStatus
 
@@ -65,3 +66,25 @@ def can_record_lookback(user: User, subject: "MonitoringSubject") -> bool:
     return subject.lookbacks.filter(done_on__isnull=True).exists() and (
         can_take_village_steps(user, subject) or can_review_as_township(user, subject)
     )
+
+
+def oversees_steps_of(user: User) -> str | None:
+    """The level whose steps past their limit a user is told of and sees on their queue (SPEC §4.14: overdue cases
+    are listed for the next level): a township's reviewers oversee the village steps, a county's approvers the
+    township steps, the city and province supervisors the county steps; anyone else none."""
+    area = getattr(user, "area", None)
+    if area is None or not user.is_active:
+        return None
+    if area.level == AreaLevel.TOWNSHIP and has_capability(user, Capability.TOWNSHIP_REVIEW):
+        return AreaLevel.VILLAGE
+    if area.level == AreaLevel.COUNTY and has_capability(user, Capability.COUNTY_APPROVAL):
+        return AreaLevel.TOWNSHIP
+    if area.level in (AreaLevel.CITY, AreaLevel.PROVINCE) and user.has_role(Role.SUPERVISOR):
+        return AreaLevel.COUNTY
+    return None
+
+
+def can_read_overdue_procedures(user: User) -> bool:
+    """The townships' procedures past ``entry.total_target_days`` are read by the county's reviewers and the
+    supervisors above them (SPEC §4.14)."""
+    return user.is_superuser or oversees_steps_of(user) in (AreaLevel.TOWNSHIP, AreaLevel.COUNTY)

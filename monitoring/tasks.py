@@ -18,3 +18,13 @@ def entry_notices_complete_task() -> int:
     moved_elimination = elimination_notices_complete_due(today=today)
     logger.info("notices completed: %d entry, %d elimination", moved, moved_elimination)
     return moved + moved_elimination
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
+def overdue_steps_escalate_task() -> int:
+    """Daily: the level above hears, as one count, of the steps below it past their time limit (SPEC §4.14)."""
+    from monitoring.services.escalation import overdue_steps_escalate
+
+    told = overdue_steps_escalate(today=timezone.localdate())
+    logger.info("overdue steps: %d notifications to the level above", told)
+    return told

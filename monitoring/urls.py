@@ -1,11 +1,12 @@
 from django.urls import path
 
-from monitoring import views, views_batches
+from monitoring import views, views_batches, views_overdue
 
 app_name = "monitoring"
 urlpatterns = [
     path("", views.EntryQueueView.as_view(), name="entry-queue"),
     path("batch/", views_batches.entry_batch_page, name="entry-batch"),
+    path("overdue/", views_overdue.EntryOverdueView.as_view(), name="entry-overdue"),
     path("report/<int:pk>/", views.entry_create, name="entry-create"),
     path("<int:pk>/", views.EntryDetailView.as_view(), name="entry-detail"),
     path("subjects/", views.SubjectListView.as_view(), name="subject-list"),

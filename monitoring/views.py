@@ -22,6 +22,7 @@ from core.forms import raise_first_error, run_command
 from core.xlsx import excel_download
 from geo.mixins import JurisdictionScopedMixin
 from geo.shortcuts import get_visible_or_404, scoped_view
+from households import facts as household_facts
 from households.choices import HouseholdFlagKind
 from households.models import Household
 from households.selectors import has_open_flag
@@ -54,6 +55,7 @@ from monitoring.models import (
     NoticeObjection,
     PublicNotice,
 )
+from monitoring.panels import panels_for
 from monitoring.selectors import batches, eligibility, notices, queues, suggestions
 
 
@@ -63,6 +65,7 @@ def _queue_filter(request: AuthenticatedHttpRequest) -> queues.QueueFilter:
         state=request.GET.get("state", ""),
         township=request.GET.get("township", ""),
         newest_first=request.GET.get("order") == "newest",
+        overdue=request.GET.get("overdue", ""),
     )
 
 
@@ -75,6 +78,8 @@ def _queue_context(request: AuthenticatedHttpRequest, states: Any) -> dict[str, 
         "township": chosen.township,
         "townships": queues.queue_townships(request.user),
         "newest_first": chosen.newest_first,
+        "overdue": chosen.overdue,
+        "overdue_choices": queues.OVERDUE_CHOICES,
     }
 
 
@@ -147,7 +152,10 @@ def entry_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     exited = has_open_flag(household, HouseholdFlagKind.EXITED_POOR, on=today)
     initial = {
         "channel": "cadre_screening",
-        "reason": household.risk_note,
+        # The reason starts from what was found: the household's open risks (a visit's, a warning's …) and the risk
+        # events that hit it; the risk types are those of its open risks.
+        "reason": "；".join(hint.title for hint in suggestions.identification_hints(household, on=today)),
+        "risk_types": [risk.risk_type for risk in household_facts.open_risks(household.risks.all(), today)],
         "proposed_category": SubjectCategory.UNSTABLE_EXITED if exited else SubjectCategory.MARGINAL_AT_RISK,
     }
     form = ReportForm(
@@ -160,7 +168,7 @@ def entry_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             if application.state == EntryState.MERGED:
-                messages.warning(request, _("未重复登记：%(reason)s") % {"reason": application.closing_reason})
+                messages.warning(request, _("未重复登记：%(reason)s") % {"reason": application.closing_reason_shown})
             else:
                 messages.success(request, _("已申报纳入监测，等待入户核实"))
             return redirect(application)
@@ -247,7 +255,7 @@ class SubjectDetailView(JurisdictionScopedMixin, DetailView[MonitoringSubject]):
             measures=subject.measures.select_related("recorded_by"),
             can_manage=has_capability(user, Capability.MANAGE_MEASURES)
             and (subject.status in OPEN_SUBJECT_STATUSES or queues.helping_again(subject)),
-            measure_form=MeasureForm(initial={"started_on": timezone.localdate()}),
+            measure_form=MeasureForm(initial={"started_on": timezone.localdate()}, risk_choices=_risk_choices(subject)),
             status_form=MeasureStatusForm(),
             suggestions=suggestions.measure_suggestions(subject, on=timezone.localdate())
             if subject.status in OPEN_SUBJECT_STATUSES
@@ -260,15 +268,22 @@ class SubjectDetailView(JurisdictionScopedMixin, DetailView[MonitoringSubject]):
             proposal_form=ProposalForm(),
             lookbacks=lookbacks,
             can_record_lookback=permissions.can_record_lookback(user, subject),
+            panels=panels_for(user, subject),  # what the apps above show here (its national entries)
         )
         return context
+
+
+def _risk_choices(subject: MonitoringSubject) -> list[tuple[int, str]]:
+    """The household's open risks a new measure may answer (SPEC §4.3)."""
+    risks = household_facts.open_risks(subject.household.risks.all(), timezone.localdate())
+    return [(risk.pk, str(risk)) for risk in risks]
 
 
 @require_POST
 @scoped_view(model=MonitoringSubject, post_only=True)
 def measure_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     subject = get_visible_or_404(MonitoringSubject, request.user, pk=pk)
-    form = MeasureForm(request.POST)
+    form = MeasureForm(request.POST, risk_choices=_risk_choices(subject))
     try:
         raise_first_error(form)
         services.measure_add(actor=request.user, subject=subject, **form.cleaned_data)

@@ -22,6 +22,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    # A notification a daily job must send once (the overdue steps of a day): a second run writes none, by the
+    # constraint below. Empty for the notifications of steps, which are told each time.
+    key = models.CharField(_("去重标识"), max_length=80, blank=True, default="")
 
     objects = NotificationQuerySet.as_manager()
 
@@ -30,6 +33,11 @@ class Notification(models.Model):
         verbose_name_plural = _("站内通知")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"], condition=~models.Q(key=""), name="notification_once_per_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from accounts.roles import Capability
+from accounts.roles import Capability, Role
 from geo.parameters import area_codes_up
 from notifications.models import Notification
 
@@ -37,3 +37,15 @@ def users_who_take(*, capability: Capability, area_code: str, levels: Collection
         .filter(granted)
         .distinct()
     )
+
+
+def users_of_role(*, role: Role, area_code: str, levels: Collection[str]) -> QuerySet[User]:
+    """Active users holding ``role`` whose one area, of one of ``levels``, contains ``area_code``: the supervisors
+    over a county (SPEC §1.2), who take no step and so carry no step capability."""
+    return User.objects.filter(
+        is_active=True,
+        is_superuser=False,
+        area__code__in=area_codes_up(area_code),
+        area__level__in=levels,
+        groups__name=role.value,
+    ).distinct()

@@ -55,10 +55,12 @@ def notify(
     area_code: str,
     body: str = "",
     actor: User | None = None,
+    key: str = "",
 ) -> list[Notification]:
     """Put one notification in each recipient's inbox; the actor is never told of their own step. Inside
     ``notifications_summarised`` the notifications are held for the batch's summary instead (and none is
-    returned)."""
+    returned). With a ``key`` (a daily job's), a recipient who already has a notification of that key gets none:
+    the job may run twice."""
     seen: set[int] = set()
     addressed = []
     for recipient in recipients:
@@ -67,14 +69,22 @@ def notify(
         seen.add(recipient.pk)
         addressed.append(recipient)
     held = _held.get()
-    if held is not None:
+    if held is not None and not key:
         held += [Held(recipient, topic, title, url, area_code, body) for recipient in addressed]
         return []
+    if key:
+        told = set(Notification.objects.filter(key=key, recipient__in=addressed).values_list("recipient", flat=True))
+        addressed = [recipient for recipient in addressed if recipient.pk not in told]
     rows = [
-        Notification(recipient=recipient, topic=topic, title=title[:200], body=body, url=url, area_code=area_code)
+        Notification(
+            recipient=recipient, topic=topic, title=title[:200], body=body, url=url, area_code=area_code, key=key
+        )
         for recipient in addressed
     ]
-    created = Notification.objects.bulk_create(rows)
+    # A concurrent run of the same job meets the unique constraint and writes nothing more (STYLE rule 7).
+    created = Notification.objects.bulk_create(rows, ignore_conflicts=bool(key))
+    if key:
+        created = list(Notification.objects.filter(key=key, recipient__in=addressed, emailed_at__isnull=True))
     if settings.NOTIFICATION_EMAIL and created:
         ids = [notification.pk for notification in created]
         # A broker outage loses the e-mail copy (logged), never the in-app notification or the step itself.

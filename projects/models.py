@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.stored import StoredComment
 from projects.choices import (
     AssetClass,
     AssetNature,
@@ -178,7 +179,7 @@ class ProjectBeneficiary(models.Model):
         return f"{self.household} · {self.get_linkage_mode_display()}"
 
 
-class ProjectEvent(models.Model):
+class ProjectEvent(StoredComment):
     """Append-only trail of a project's lifecycle (SPEC §8.3)."""
 
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="events")

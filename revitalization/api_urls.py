@@ -8,12 +8,14 @@ from funds.api.views import FundAllocationViewSet, FundBatchViewSet
 from geo.api import AdminAreaViewSet
 from geo.shortcuts import scoped_view
 from households.api.imports import HouseholdImportViewSet, IncomeImportViewSet
-from households.api.views import HouseholdViewSet, IncomeRecordViewSet, MemberViewSet, VisitViewSet
+from households.api.views import HouseholdViewSet, IncomeRecordViewSet, MemberViewSet, RiskFlagViewSet, VisitViewSet
 from ledgers.api import DashboardView, FrozenLedgerViewSet, LedgerExportViewSet
 from monitoring.api.views import EliminationCaseViewSet, EntryApplicationViewSet, MonitoringSubjectViewSet
+from national.api.views import NationalEntryViewSet
 from notifications.api import NotificationViewSet
 from projects.api.views import AssetViewSet, ProjectViewSet
 from sweeps.api.campaigns import CampaignPartViewSet, CampaignViewSet, ChecklistItemViewSet
+from sweeps.api.events import RiskEventViewSet
 from sweeps.api.views import ProblemViewSet, ScreeningBatchViewSet, ScreeningWarningViewSet, SweepRunViewSet
 
 router = DefaultRouter()
@@ -24,15 +26,18 @@ router.register("incomes", IncomeRecordViewSet, basename="income")
 router.register("household-imports", HouseholdImportViewSet, basename="household-import")
 router.register("income-imports", IncomeImportViewSet, basename="income-import")
 router.register("visits", VisitViewSet, basename="visit")
+router.register("risks", RiskFlagViewSet, basename="risk")
 router.register("entries", EntryApplicationViewSet, basename="entry")
 router.register("subjects", MonitoringSubjectViewSet, basename="subject")
 router.register("eliminations", EliminationCaseViewSet, basename="elimination")
+router.register("national-entries", NationalEntryViewSet, basename="national-entry")
 router.register("sweep-runs", SweepRunViewSet, basename="sweep-run")
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("screening-batches", ScreeningBatchViewSet, basename="screening-batch")
 router.register("warnings", ScreeningWarningViewSet, basename="warning")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("campaign-parts", CampaignPartViewSet, basename="campaign-part")
+router.register("risk-events", RiskEventViewSet, basename="risk-event")
 router.register("checklist-items", ChecklistItemViewSet, basename="checklist-item")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("assets", AssetViewSet, basename="asset")

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "households",
     "monitoring",
     "sweeps",
+    "national",  # entries into the national system: on the floor of sweeps, above monitoring
     "projects",
     "funds",
     "ledgers",
@@ -262,11 +263,15 @@ SPECTACULAR_SETTINGS = {
         "EntryStateEnum": "monitoring.choices.EntryState",
         "EliminationStateEnum": "monitoring.choices.EliminationState",
         "SubjectCategoryEnum": "monitoring.choices.SubjectCategory",
-        "RiskTypeEnum": "monitoring.choices.RiskType",
+        "RiskTypeEnum": "households.choices.RiskType",
+        "RiskSourceEnum": "households.choices.RiskSource",
+        "RiskSourceByHandEnum": "households.choices.RISK_SOURCES_BY_HAND",
+        "SourceEnum": "projects.choices.FundingSource",  # the funds' name, kept beside the risks' "source" (§4.3)
         "ProblemStatusEnum": "sweeps.choices.ProblemStatus",
         "RunStatusEnum": "sweeps.choices.RunStatus",
         "WarningStatusEnum": "sweeps.choices.WarningStatus",
         "SweepKindEnum": "sweeps.choices.SweepKind",
+        "RiskEventKindEnum": "sweeps.choices.RiskEventKind",
         "VisitKindEnum": "households.choices.VisitKind",
         "DepartmentEnum": "accounts.roles.Department",
         "ProjectStatusEnum": "projects.choices.ProjectStatus",
@@ -274,6 +279,9 @@ SPECTACULAR_SETTINGS = {
         "FundLevelEnum": "funds.choices.FundLevel",
         "FundUseEnum": "funds.choices.FundUse",
         "FundCategoryEnum": "funds.choices.FundCategory",
+        "NationalEntryKindEnum": "national.choices.NationalEntryKind",
+        "LifeEventKindEnum": "households.choices.LifeEventKind",
+        "AreaFieldEnum": "households.choices.AreaField",
     },
 }
 

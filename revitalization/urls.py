@@ -12,6 +12,7 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("notifications/", include("notifications.urls")),
     path("sweeps/", include("sweeps.urls")),
+    path("national/", include("national.urls")),
     path("projects/", include("projects.urls")),
     path("funds/", include("funds.urls")),
     path("ledgers/", include("ledgers.urls")),

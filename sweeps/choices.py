@@ -49,6 +49,11 @@ class SweepKind(models.TextChoices):
     ROUTINE = "routine", _("常态化排查")
     CENTRALIZED = "centralized", _("集中全面排查")
     FOCUSED = "focused", _("重点排查")
+    EVENT = "event", _("事件触发排查")  # started by a large-scale risk event (SPEC §4.12), never from the start form
+
+
+# The kinds a person starts over a whole county from the run or campaign form; an event's sweep starts from its event.
+STARTABLE_SWEEP_KINDS = (SweepKind.ROUTINE, SweepKind.CENTRALIZED, SweepKind.FOCUSED)
 
 
 class RunStatus(models.TextChoices):
@@ -133,6 +138,13 @@ class WarningDisposition(models.TextChoices):
 FINAL_DISPOSITIONS = frozenset(
     {WarningDisposition.START_ENTRY, WarningDisposition.NO_RISK, WarningDisposition.DATA_ERROR}
 )
+# The dispositions that say the verification confirmed a risk (SPEC §6.6): "存在风险" for a household not monitored,
+# a policy not delivered to one already covered, a special hardship no policy matches. Each opens the warning's
+# typed risk on the household (SPEC §4.3), answered and resolved by a measure. "转相关部门" and the two closing
+# classes do not: the first hands the need to another programme, the others found no risk.
+RISK_FOUND_DISPOSITIONS = frozenset(
+    {WarningDisposition.START_ENTRY, WarningDisposition.POLICY_NOT_DELIVERED, WarningDisposition.SPECIAL_CASE}
+)
 
 
 class CampaignStatus(models.TextChoices):
@@ -146,3 +158,35 @@ class ChecklistAnswer(models.TextChoices):
     YES = "yes", _("是")
     NO = "no", _("否")
     NOT_APPLICABLE = "na", _("不适用")
+
+
+class RiskEventKind(models.TextChoices):
+    """SPEC §4.12 (003 L226–L228; 000 L193): public emergencies, then the economic and working risks of scale."""
+
+    FLOOD_DROUGHT = "flood_drought", _("水旱灾害")
+    METEOROLOGICAL = "meteorological", _("气象灾害")
+    EARTHQUAKE = "earthquake", _("地震灾害")
+    GEOLOGICAL = "geological", _("地质灾害")
+    BIOLOGICAL = "biological", _("生物灾害")
+    FIRE = "fire", _("火灾")
+    EPIDEMIC = "epidemic", _("疫情")
+    PRICE_FALL = "price_fall", _("农产品价格大幅下跌")
+    INDUSTRY_FAILURE = "industry_failure", _("农村产业项目失败")
+    UNEMPLOYMENT = "unemployment", _("失业、务工受阻")
+    RELOCATION_SITE = "relocation_site", _("安置区就业和社会融入问题")
+    POOR_WORK = "poor_work", _("工作、责任、政策落实不到位")
+
+
+# The disasters after which every household hit is visited (FC-LOSS-DISASTER-01) and trigger UE-2 因灾 is suggested;
+# an epidemic suggests UE-3 (突发事件). The economic kinds name the event on a suggestion without pre-ticking one.
+DISASTER_EVENT_KINDS = frozenset(
+    {
+        RiskEventKind.FLOOD_DROUGHT,
+        RiskEventKind.METEOROLOGICAL,
+        RiskEventKind.EARTHQUAKE,
+        RiskEventKind.GEOLOGICAL,
+        RiskEventKind.BIOLOGICAL,
+        RiskEventKind.FIRE,
+    }
+)
+SUDDEN_EVENT_KINDS = frozenset({RiskEventKind.EPIDEMIC})

@@ -6,11 +6,19 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DATE, BootstrapMixin
 from core.uploads import attachment_size
 from monitoring.choices import SubjectCategory, TriggerCondition
-from sweeps.choices import ChecklistAnswer, SweepKind, WarningDisposition
+from sweeps.choices import (
+    STARTABLE_SWEEP_KINDS,
+    ChecklistAnswer,
+    RiskEventKind,
+    SweepKind,
+    WarningDisposition,
+)
+
+STARTABLE_KINDS = [(kind.value, kind.label) for kind in STARTABLE_SWEEP_KINDS]
 
 
 class StartForm(BootstrapMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("排查类型"), choices=SweepKind.choices, initial=SweepKind.CENTRALIZED)
+    kind = forms.ChoiceField(label=_("排查类型"), choices=STARTABLE_KINDS, initial=SweepKind.CENTRALIZED)
     county = forms.ChoiceField(label=_("县"), choices=())
 
     def __init__(self, *args: Any, counties: Any = (), **kwargs: Any) -> None:
@@ -70,7 +78,7 @@ class NoteForm(BootstrapMixin, forms.Form):
 
 class CampaignForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("排查名称"), max_length=100)
-    kind = forms.ChoiceField(label=_("排查类型"), choices=SweepKind.choices, initial=SweepKind.CENTRALIZED)
+    kind = forms.ChoiceField(label=_("排查类型"), choices=STARTABLE_KINDS, initial=SweepKind.CENTRALIZED)
     county = forms.ChoiceField(label=_("县"), choices=())
     starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
     ends_on = forms.DateField(label=_("结束日期"), widget=DATE)
@@ -90,3 +98,33 @@ class AnswerForm(BootstrapMixin, forms.Form):
 
 class SignForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label=_("签收意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RiskEventForm(BootstrapMixin, forms.Form):
+    """A large-scale risk event (SPEC §4.12): the areas are the townships and villages of the user's counties."""
+
+    county = forms.ChoiceField(label=_("县"), choices=())
+    kind = forms.ChoiceField(label=_("事件类型"), choices=RiskEventKind.choices)
+    name = forms.CharField(label=_("事件名称"), max_length=100)
+    areas = forms.MultipleChoiceField(
+        label=_("影响范围（乡镇、村）"),
+        choices=(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("可多选；选乡镇即包括其下所有村"),
+    )
+    starts_on = forms.DateField(label=_("发生日期"), widget=DATE)
+    ends_on = forms.DateField(label=_("结束日期"), widget=DATE, required=False)
+    estimated_loss = forms.DecimalField(
+        label=_("估计损失（元）"), max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+    description = forms.CharField(label=_("事件情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    plan = forms.FileField(label=_("应急预案"), required=False, validators=[attachment_size])
+
+    def __init__(self, *args: Any, counties: Any = (), areas: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        county = self.fields["county"]
+        assert isinstance(county, forms.ChoiceField)
+        county.choices = [(c.code, c.name) for c in counties]
+        covered = self.fields["areas"]
+        assert isinstance(covered, forms.MultipleChoiceField)
+        covered.choices = [(a.code, f"{a.parent.name} · {a.name}" if a.level == "village" else a.name) for a in areas]

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Department
+from core.stored import StoredComment, StoredMessage
 from sweeps.choices import (
     OPEN_PROBLEM_STATUSES,
     OPEN_WARNING_STATUSES,
@@ -16,6 +17,7 @@ from sweeps.choices import (
     GapType,
     MatchKind,
     ProblemStatus,
+    RiskEventKind,
     RuleMode,
     RunStatus,
     SubjectKind,
@@ -30,6 +32,7 @@ from sweeps.querysets import (
     ChecklistItemQuerySet,
     ProblemQuerySet,
     ProblemRecordQuerySet,
+    RiskEventQuerySet,
     RunQuerySet,
     WarningQuerySet,
     problem_open_q,
@@ -60,6 +63,15 @@ class SweepRun(models.Model):
     township_totals = models.JSONField(_("按乡镇统计"), default=dict)  # {code: {"hits": n, "new": n}}
     started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The event whose covered areas an event-triggered run sweeps (SPEC §7.4 ``event``); empty for the others.
+    risk_event = models.ForeignKey(
+        "sweeps.RiskEvent",
+        verbose_name=_("风险事件"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="runs",
+    )
 
     objects = RunQuerySet.as_manager()
 
@@ -267,7 +279,7 @@ class Problem(models.Model):
     overdue_q = staticmethod(problem_overdue_q)
 
 
-class ProblemEvent(models.Model):
+class ProblemEvent(StoredComment):
     """Append-only trail of a problem's rectification (SPEC §7.5)."""
 
     problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.PROTECT, related_name="events")
@@ -292,7 +304,7 @@ class ProblemEvent(models.Model):
         return f"{self.problem_id} {self.from_status}→{self.to_status}"
 
 
-class ScreeningBatch(models.Model):
+class ScreeningBatch(StoredMessage):
     """A department's quarterly screening list (部门筛查, SPEC §6.2–§6.4), uploaded as Excel and imported all or
     nothing by a worker (``sweeps.services.screening``). Rows outside the registry are kept on the batch for the
     county to look into; matched rows become ``ScreeningWarning``s. A rejected list keeps its errors and nothing
@@ -524,3 +536,54 @@ class ChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} {self.question}"
+
+
+class RiskEvent(models.Model):
+    """A large-scale risk event (大规模风险事件, SPEC §4.12) recorded by its county: what happened, where (villages
+    or townships of the county), when, the estimated loss and the emergency plan. Recording it starts an
+    event-triggered sweep of its areas (SPEC §7.4), which lists the households it hit (``affected_households``) and
+    flags those not visited by ``visit_due_on`` (FC-LOSS-DISASTER-01)."""
+
+    kind = models.CharField(_("事件类型"), max_length=24, choices=RiskEventKind.choices)
+    name = models.CharField(_("事件名称"), max_length=100)
+    county = models.ForeignKey("geo.AdminArea", verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
+    areas = models.ManyToManyField("geo.AdminArea", verbose_name=_("影响范围"), related_name="+")
+    starts_on = models.DateField(_("发生日期"))
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    # starts_on + sweep.event_visit_days on the day it was recorded: every household hit is visited by then.
+    visit_due_on = models.DateField(_("走访截止日期"))
+    estimated_loss = models.DecimalField(_("估计损失（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    description = models.TextField(_("事件情况"), blank=True)
+    plan = models.FileField(_("应急预案"), upload_to="sweeps/events/%Y/%m/", blank=True)
+    affected_households = models.ManyToManyField(
+        "households.Household", verbose_name=_("受影响农户"), related_name="risk_events", blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = RiskEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("大规模风险事件")
+        verbose_name_plural = _("大规模风险事件")
+        ordering = ["-starts_on", "-pk"]
+        default_permissions = ("view",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="sweeps_risk_event_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(visit_due_on__gte=models.F("starts_on")), name="sweeps_risk_event_visit_due"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sweeps:risk-event-detail", args=[self.pk])

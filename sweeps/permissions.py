@@ -59,3 +59,9 @@ def can_dispose_warnings(user: User) -> bool:
 def can_dispose_warning(user: User, warning: Any) -> bool:
     """核实处置, 办结 a screening warning: the village or township of the household's place (SPEC §6.5)."""
     return can_dispose_warnings(user) and in_territory(user, warning.household.managing_area.code)
+
+
+def can_record_event(user: User, county: Any) -> bool:
+    """Record a large-scale risk event and start its sweep: a county reviewer (or an administrator) whose
+    territory holds the county (SPEC §4.12, §1.3 "start sweep")."""
+    return has_capability(user, Capability.START_SWEEP) and in_territory(user, county.code)

@@ -92,3 +92,12 @@ class CampaignPartQuerySet(JurisdictionQuerySet[_M]):
 class ChecklistItemQuerySet(JurisdictionQuerySet[_M]):
     jurisdiction_fields = ("part__area__code",)
     territory_capability = "accounts.view_rectification"
+
+
+class RiskEventQuerySet(JurisdictionQuerySet[_M]):
+    """A large-scale risk event is recorded by its county (SPEC §4.12): the county and those above it see it, and
+    so do the townships and villages inside the county, which visit the households it hit."""
+
+    jurisdiction_fields = ("county__code",)
+    territory_capability = "accounts.view_rectification"
+    enclosing_fields = {"county__code": AreaLevel.COUNTY}

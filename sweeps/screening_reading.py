@@ -124,12 +124,12 @@ def read_screening(
     try:
         workbook_check(source)
     except UploadRefused as exc:
-        raise ScreeningFileError(exc.message) from exc
+        raise ScreeningFileError(exc.stored) from exc
     try:
         # Formulas as written, so that a formula in a data cell is refused (households.imports.columns.formula_in).
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=False)
     except (InvalidFileException, *BROKEN_INSIDE) as exc:
-        raise ScreeningFileError(UNREADABLE) from exc
+        raise ScreeningFileError(stored(UNREADABLE)) from exc
     sheet = ScreeningSheet()
     try:
         worksheet = workbook.worksheets[0]
@@ -137,7 +137,7 @@ def read_screening(
             # The <dimension> element estimates the rows for the progress bar only: some writers leave it wrong.
             estimate = max((worksheet.max_row or 1) - 1, 0)
         except BROKEN_INSIDE as exc:
-            raise ScreeningFileError(UNREADABLE) from exc
+            raise ScreeningFileError(stored(UNREADABLE)) from exc
         worksheet.reset_dimensions()
         cells = budgeted_rows(worksheet.iter_rows(values_only=True), seconds=seconds)
         positions: dict[int, Column] = {}
@@ -168,7 +168,7 @@ def read_screening(
         if on_progress is not None:
             on_progress(read, read)
     except UploadRefused as exc:
-        raise ScreeningFileError(exc.message) from exc
+        raise ScreeningFileError(exc.stored) from exc
     finally:
         workbook.close()
     return sheet

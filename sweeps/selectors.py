@@ -21,12 +21,23 @@ from geo.parameters import parameter
 from geo.selectors import townships_of
 from households.models import Household
 from monitoring import rules as monitoring_rules
+from monitoring.choices import OPEN_SUBJECT_STATUSES
 from monitoring.models import MonitoringSubject
 from monitoring.selectors.eligibility import Check
+from monitoring.selectors.suggestions import IdentificationHint
 from sweeps import permissions
-from sweeps.choices import FourChecksCategory, ProblemStatus, RunStatus, SweepKind
-from sweeps.models import Problem, ScreeningWarning, SweepRun
+from sweeps.choices import (
+    DISASTER_EVENT_KINDS,
+    OPEN_PROBLEM_STATUSES,
+    SUDDEN_EVENT_KINDS,
+    FourChecksCategory,
+    ProblemStatus,
+    RunStatus,
+    SweepKind,
+)
+from sweeps.models import Problem, RiskEvent, ScreeningWarning, SweepRun
 from sweeps.rules import BY_ID
+from sweeps.rules.events import RULE_ID as EVENT_RULE_ID
 
 
 @dataclass(frozen=True)
@@ -282,3 +293,90 @@ def campaign_progress(campaign: Any, *, user: User) -> list[PartProgress]:
         )
         for part in townships
     ]
+
+
+# ------------------------------------------------------------------------------- large-scale risk events (§4.12)
+
+
+def risk_event_list(*, user: User) -> QuerySet[RiskEvent]:
+    """The events the user may see (their county's, SPEC §4.12), newest first, with how many households each hit."""
+    return risk_event_rows(RiskEvent.objects.visible_to(user))
+
+
+def risk_event_rows(queryset: QuerySet[RiskEvent]) -> QuerySet[RiskEvent]:
+    """A scoped list of events as lists show them: the county, and ``affected`` (how many households each hit)."""
+    return (
+        queryset.select_related("county")
+        .annotate(affected=Count("affected_households", distinct=True))
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def _hit_q(event: RiskEvent) -> Q:
+    """A household the event hit that needs looking into (SPEC §4.12 → UE-2/UE-3): its disaster visit is past due
+    (an open FC-LOSS-DISASTER-01 problem), or a visit since the start found a risk."""
+    overdue = Q(problems__rule_id=EVENT_RULE_ID, problems__status__in=sorted(OPEN_PROBLEM_STATUSES))
+    found = Q(visits__visited_on__gte=event.starts_on, visits__risk_found=True)
+    return overdue | found
+
+
+@dataclass(frozen=True)
+class EventProgress:
+    """The visits after an event, over the households the user may see (SPEC §4.12, FC-LOSS-DISASTER-01)."""
+
+    affected: int
+    visited: int
+    waiting: list[Household]  # not yet visited since the start, the first of them
+    suggested: list[Household]  # hit and not yet identified: to be considered for monitoring (UE-2/UE-3)
+
+    @property
+    def not_visited(self) -> int:
+        return self.affected - self.visited
+
+
+LIST_LIMIT = 50
+
+
+def risk_event_progress(event: RiskEvent, *, user: User, today: datetime.date) -> EventProgress:
+    """Who was visited since the event's start, who waits, and who is suggested for identification: affected
+    households the user may see, not monitored and with no entry under way (those are already identified), each
+    once."""
+    households = Household.objects.visible_to(user).filter(risk_events=event)
+    visited_q = Q(visits__visited_on__gte=event.starts_on, visits__visited_on__lte=today)
+    visited_ids = households.filter(visited_q).values("pk")
+    waiting = households.exclude(pk__in=visited_ids).select_related("managing_area").order_by("household_no")
+    identified = Q(facts__monitoring_status__in=sorted(OPEN_SUBJECT_STATUSES)) | Q(facts__entry_open=True)
+    suggested = (
+        households.filter(pk__in=households.filter(_hit_q(event)).values("pk"))
+        .exclude(identified)
+        .select_related("managing_area")
+        .order_by("household_no")
+    )
+    return EventProgress(
+        affected=households.count(),
+        visited=households.filter(pk__in=visited_ids).count(),
+        waiting=list(waiting[:LIST_LIMIT]),
+        suggested=list(suggested[:LIST_LIMIT]),
+    )
+
+
+def risk_event_hints(household: Household, on: datetime.date) -> list[IdentificationHint]:
+    """The events that hit the household and need looking into (``_hit_q``), as identification hints named by the
+    event (registered with monitoring in ``SweepsConfig.ready``; SPEC §4.2 UE-2 因灾, UE-3 突发事件)."""
+    events = RiskEvent.objects.filter(affected_households=household, starts_on__lte=on).order_by("-starts_on", "-pk")
+    hints = []
+    for event in events:
+        if not Household.objects.filter(pk=household.pk).filter(_hit_q(event)).exists():
+            continue
+        hints.append(
+            IdentificationHint(
+                key=f"risk_event:{event.pk}",
+                title=_("受“%(name)s”（%(kind)s，%(on)s 起）影响")
+                % {"name": event.name, "kind": event.get_kind_display(), "on": event.starts_on.isoformat()},
+                since=event.starts_on,
+                url=event.get_absolute_url(),
+                disaster=event.kind in DISASTER_EVENT_KINDS,
+                sudden_event=event.kind in SUDDEN_EVENT_KINDS,
+            )
+        )
+    return hints

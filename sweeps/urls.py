@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sweeps import views, views_campaigns, views_screening
+from sweeps import views, views_campaigns, views_events, views_screening
 
 app_name = "sweeps"
 
@@ -23,6 +23,10 @@ urlpatterns = [
     path("campaigns/parts/<int:pk>/", views_campaigns.CampaignPartView.as_view(), name="campaign-part"),
     path("campaigns/parts/<int:pk>/sign/", views_campaigns.campaign_part_sign, name="campaign-part-sign"),
     path("campaigns/items/<int:pk>/answer/", views_campaigns.checklist_answer, name="checklist-answer"),
+    path("events/", views_events.RiskEventListView.as_view(), name="risk-event-list"),
+    path("events/new/", views_events.risk_event_create, name="risk-event-create"),
+    path("events/<int:pk>/", views_events.RiskEventDetailView.as_view(), name="risk-event-detail"),
+    path("events/<int:pk>/sweep/", views_events.risk_event_sweep_start, name="risk-event-sweep"),
     path("screening/", views_screening.BatchListView.as_view(), name="batch-list"),
     path("screening/upload/", views_screening.batch_upload, name="batch-upload"),
     path("screening/template/", views_screening.screening_template, name="screening-template"),

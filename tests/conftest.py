@@ -51,6 +51,15 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _calendar_overrides_read_fresh():
+    """A test's overrides vanish with its rolled-back transaction, which no signal reports: each test starts without
+    the cached table (only that key: the cache may be the Redis of a running worker)."""
+    from geo.workdays import forget_overrides
+
+    forget_overrides()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -11,7 +11,7 @@ from geo.codes import AreaLevel
 from geo.models import AdminArea
 from households import idnumbers
 from households.choices import Gender, HealthStatus, LabourCapacity, Relationship, SchoolingStatus
-from households.models import Household, HouseholdMember, IncomeRecord
+from households.models import Household, HouseholdMember, IncomeRecord, RiskFlag
 from monitoring.models import EntryApplication, MonitoringSubject
 
 _province_seq = itertools.count()
@@ -151,6 +151,19 @@ class IncomeFactory(factory.django.DjangoModelFactory):
     household = factory.SubFactory(HouseholdFactory)
     year = 2025
     wage_income = 20000
+
+
+class RiskFlagFactory(factory.django.DjangoModelFactory):
+    """An open risk found on a visit (SPEC §4.3), written as the row; the services' paths are in tests/households."""
+
+    class Meta:
+        model = RiskFlag
+
+    household = factory.SubFactory(HouseholdFactory)
+    risk_type = "illness"
+    source = "visit"
+    found_on = datetime.date(2026, 1, 1)
+    evidence = "户主患病住院"
 
 
 class EntryApplicationFactory(factory.django.DjangoModelFactory):

@@ -19,7 +19,7 @@ FLOORS: list[set[str]] = [
     {"monitoring"},
     {"projects"},
     {"funds"},
-    {"sweeps"},
+    {"sweeps", "national"},
     {"ledgers"},
     {"web", "demo"},
 ]

@@ -34,6 +34,9 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("风险消除"), "monitoring:elimination-queue", "clipboard-check", Capability.VILLAGE_PROCEDURE),
     NavItem(_("风险消除"), "monitoring:elimination-queue", "clipboard-check", Capability.TOWNSHIP_REVIEW),
     NavItem(_("风险消除"), "monitoring:elimination-queue", "clipboard-check", Capability.COUNTY_APPROVAL),
+    # Entries into the national system: the township and the county record them (SPEC §4.6 EN-6).
+    NavItem(_("全国系统录入"), "national:queue", "cloud-upload", Capability.TOWNSHIP_REVIEW),
+    NavItem(_("全国系统录入"), "national:queue", "cloud-upload", Capability.COUNTY_APPROVAL),
     NavItem(_("四查四补"), "sweeps:problem-list", "search", Capability.VIEW_RECTIFICATION),
     NavItem(_("部门预警"), "sweeps:warning-list", "broadcast", Capability.DISPOSE_WARNING),
     NavItem(_("筛查名单"), "sweeps:batch-list", "upload", Capability.UPLOAD_SCREENING),
@@ -53,6 +56,9 @@ MENU: tuple[NavItem, ...] = (
     # Pairing assistance cadres with households (SPEC §1.6): the township, or the county, of the households.
     NavItem(_("结对帮扶"), "households:pairing-list", "people-fill", Capability.TOWNSHIP_REVIEW),
     NavItem(_("结对帮扶"), "households:pairing-list", "people-fill", Capability.COUNTY_APPROVAL),
+    # Transfers and merged villages (SPEC §2.1, §15 C-20): the township and the county decide them.
+    NavItem(_("迁转记录"), "households:transfer-list", "arrow-left-right", Capability.TOWNSHIP_REVIEW),
+    NavItem(_("迁转记录"), "households:transfer-list", "arrow-left-right", Capability.COUNTY_APPROVAL),
     NavItem(_("查看记录"), "ledgers:disclosure-log", "eye", Capability.AUDIT_DISCLOSURES),
     NavItem(_("用户管理"), "user-list", "person-gear", Capability.MANAGE_USERS),
     NavItem(_("接口文档"), "api-docs", "braces", None, staff_only=True),

@@ -18,9 +18,12 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
+from geo.codes import AreaLevel
 from households.models import Household
 from ledgers.counts import Totals, counted_totals, live_totals
 from monitoring.models import EliminationCase
+from monitoring.permissions import oversees_steps_of
+from monitoring.selectors.overdue import overdue_counts
 from monitoring.selectors.queues import (
     QueueFilter,
     WaitingContext,
@@ -45,6 +48,7 @@ class QueueItem:
     url: str
     hint: str = ""
     counted_at: datetime.datetime | None = None  # counted by the beat job, not now: the page says when
+    urgent: bool = False  # past a time limit: shown red
 
 
 class Home:
@@ -145,7 +149,7 @@ def _risk_flagged(home: Home) -> QueueItem | None:
         return None
     return _counted(
         home,
-        _("走访发现风险、待识别的农户"),
+        _("发现风险、待识别的农户"),
         home.totals.risk_flagged,
         reverse("households:household-list") + "?risk=flagged",
         _("请核实情况，符合条件的按程序申报纳入监测。"),
@@ -182,6 +186,51 @@ def _elimination_steps(home: Home) -> QueueItem | None:
     if not count:
         return None
     return QueueItem(_("待我办理的风险消除"), count, reverse("monitoring:elimination-queue"), _late_hint(overdue))
+
+
+def _overdue(home: Home) -> dict[str, int]:
+    """The counts past a time limit the user reads (``monitoring.selectors.overdue``), read once for three items."""
+    if "overdue" not in home.__dict__:
+        home.__dict__["overdue"] = overdue_counts(user=home.user, today=home.today, context=home.waiting)
+    counts: dict[str, int] = home.__dict__["overdue"]
+    return counts
+
+
+def _overdue_below_item(home: Home, kind: str, title: str, queue: str) -> QueueItem | None:
+    """The steps of the level below the user past their limit (SPEC §4.14), as the daily notification counts them."""
+    level = oversees_steps_of(home.user)
+    if level is None:
+        return None
+    count = _overdue(home).get(kind, 0)
+    if not count:
+        return None
+    hints: dict[str, str] = {
+        AreaLevel.VILLAGE: _("本乡镇各村的办理环节已超过时限，请督促办理。"),
+        AreaLevel.TOWNSHIP: _("各乡镇的审核环节已超过时限，请督促办理。"),
+        AreaLevel.COUNTY: _("所辖县的县级环节已超过时限，请督促办理。"),
+    }
+    return QueueItem(title, count, f"{reverse(queue)}?all=1&overdue={level}", hints[level], urgent=True)
+
+
+def _entry_overdue_below(home: Home) -> QueueItem | None:
+    return _overdue_below_item(home, "entry", _("下级超过办理时限的纳入监测申请"), "monitoring:entry-queue")
+
+
+def _elimination_overdue_below(home: Home) -> QueueItem | None:
+    return _overdue_below_item(home, "elimination", _("下级超过办理时限的风险消除"), "monitoring:elimination-queue")
+
+
+def _procedures_overdue(home: Home) -> QueueItem | None:
+    count = _overdue(home).get("procedures", 0)
+    if not count:
+        return None
+    return QueueItem(
+        _("全程超过办理时限的纳入监测申请"),
+        count,
+        reverse("monitoring:entry-overdue"),
+        _("从申报到纳入监测已超过规定的工作日，按乡镇查看。"),
+        urgent=True,
+    )
 
 
 def _subjects_without_measures(home: Home) -> QueueItem | None:
@@ -338,6 +387,9 @@ PROVIDERS: list[Provider] = [
     _problems_overdue,
     _entry_steps,
     _elimination_steps,
+    _entry_overdue_below,
+    _elimination_overdue_below,
+    _procedures_overdue,
     _lookbacks_due,
     _elimination_candidates,
     _subjects_without_measures,

@@ -3,9 +3,9 @@ from typing import Any
 
 from rest_framework import serializers
 
-from households.choices import HousingSafety, VisitKind
+from households.choices import RISK_SOURCES_BY_HAND, HousingSafety, RiskSource, RiskType, VisitKind
 from households.masking import mask_id_number, mask_phone
-from households.models import GuaranteeCheck, Household, HouseholdMember, IncomeRecord, Visit
+from households.models import GuaranteeCheck, Household, HouseholdMember, IncomeRecord, RiskFlag, Visit
 from households.rules import LATITUDE, LONGITUDE
 
 
@@ -260,6 +260,12 @@ class VisitInputSerializer(serializers.Serializer[Any]):
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     risk_found = serializers.BooleanField(default=False)
     risk_note = serializers.CharField(required=False, allow_blank=True, default="")
+    risk_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=RiskType.choices),
+        required=False,
+        default=list,
+        help_text="发现的风险类型；只填 risk_found 不填类型时按“其他”登记",
+    )
     next_visit_on = serializers.DateField(required=False, allow_null=True, default=None)
     latitude = serializers.DecimalField(
         max_digits=9,
@@ -281,3 +287,51 @@ class VisitInputSerializer(serializers.Serializer[Any]):
         allow_null=True,
         default=None,
     )
+
+
+class RiskFlagOutputSerializer(serializers.ModelSerializer[RiskFlag]):
+    """A household's typed risk (SPEC §4.3); ``source_ref`` is the id of the department warning or sweep problem."""
+
+    risk_type_display = serializers.CharField(source="get_risk_type_display")
+    source_display = serializers.CharField(source="get_source_display")
+    is_open = serializers.BooleanField()
+
+    class Meta:
+        model = RiskFlag
+        fields = [
+            "id",
+            "household",
+            "risk_type",
+            "risk_type_display",
+            "source",
+            "source_display",
+            "visit",
+            "source_ref",
+            "source_label",
+            "found_on",
+            "evidence",
+            "measure_id",
+            "measure_label",
+            "is_open",
+            "resolved_on",
+            "resolution",
+        ]
+
+
+class RiskOpenInputSerializer(serializers.Serializer[Any]):
+    """A risk recorded by hand: the household's own report or a sweep's finding."""
+
+    risk_type = serializers.ChoiceField(choices=RiskType.choices)
+    # A declared field: the serializer's metaclass takes it out of the class, so it never shadows Field.source.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=RISK_SOURCES_BY_HAND,
+        default=RiskSource.SELF_REPORT.value,
+    )
+    source_label = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    found_on = serializers.DateField()
+    evidence = serializers.CharField(max_length=2000)
+
+
+class RiskResolveInputSerializer(serializers.Serializer[Any]):
+    resolution = serializers.CharField(max_length=2000)
+    resolved_on = serializers.DateField(required=False, allow_null=True, default=None)

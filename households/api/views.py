@@ -15,22 +15,27 @@ from rest_framework.response import Response
 from accounts.http import signed_in
 from accounts.permissions import can_view_identity
 from geo.mixins import JurisdictionScopedMixin
+from households.api.life import HouseholdLifeActions
 from households.api.serializers import (
     HouseholdDetailSerializer,
     HouseholdListSerializer,
     IncomeRecordSerializer,
     MemberListSerializer,
+    RiskFlagOutputSerializer,
+    RiskOpenInputSerializer,
+    RiskResolveInputSerializer,
     VisitInputSerializer,
     VisitOutputSerializer,
 )
 from households.choices import DisclosureChannel
-from households.facts import FLAG_BITS, has_flag_q
+from households.facts import FLAG_BITS, awaiting_identification_q, has_flag_q, has_open_risk_q
 from households.idnumbers import normalize
-from households.models import Household, HouseholdMember, IncomeRecord, Visit
+from households.models import Household, HouseholdMember, IncomeRecord, RiskFlag, Visit
 from households.paging import HouseholdPagination
 from households.selectors import with_facts
 from households.services import VisitInput, identity_disclose, income_record_save, photo_uploads, visit_record
 from households.services.income import COMPONENTS
+from households.services.risks import risk_open, risk_resolve
 
 ID_SEARCH_REFUSED = "您的角色看到的身份证号是隐去部分数字的，不能按完整身份证号查询；请按户编号或姓名查询"
 
@@ -50,12 +55,13 @@ class HouseholdFilter(filters.FilterSet):
     closed = filters.BooleanFilter(field_name="closed_on", lookup_expr="isnull", exclude=True, label="已注销")
     flag = filters.CharFilter(method="filter_flag", label="有效标识")
     risk_flagged = filters.BooleanFilter(
-        field_name="risk_flagged_on", lookup_expr="isnull", exclude=True, label="走访发现风险"
+        method="filter_risk_flagged", label="发现风险、待识别（未纳入监测且无在办申请）"
     )
+    risk_open = filters.BooleanFilter(method="filter_risk_open", label="有未消除的风险")
 
     class Meta:
         model = Household
-        fields = ["area", "household_no", "id_number", "closed", "flag", "risk_flagged"]
+        fields = ["area", "household_no", "id_number", "closed", "flag", "risk_flagged", "risk_open"]
 
     def filter_id_number(self, queryset: Any, name: str, value: str) -> Any:
         return _by_id_number(self.request, queryset, "members__id_number", value)
@@ -65,8 +71,20 @@ class HouseholdFilter(filters.FilterSet):
             return queryset.none()
         return queryset.filter(has_flag_q(value, path="facts__"))
 
+    def filter_risk_flagged(self, queryset: Any, name: str, value: bool | None) -> Any:
+        if value is None:
+            return queryset
+        q = awaiting_identification_q(path="facts__")
+        return queryset.filter(q) if value else queryset.exclude(q)
 
-class HouseholdViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Household]):
+    def filter_risk_open(self, queryset: Any, name: str, value: bool | None) -> Any:
+        if value is None:
+            return queryset
+        q = has_open_risk_q(path="facts__")
+        return queryset.filter(q) if value else queryset.exclude(q)
+
+
+class HouseholdViewSet(JurisdictionScopedMixin, HouseholdLifeActions, viewsets.ReadOnlyModelViewSet[Household]):
     """Households inside the caller's jurisdiction (and those paired with them); list rows are masked, the
     detail shows full ID numbers to roles that may see them and audits that view (SPEC §1.3)."""
 
@@ -99,6 +117,8 @@ class HouseholdViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Ho
             return VisitInputSerializer
         if self.action == "incomes":
             return IncomeRecordSerializer
+        if self.action == "risks":
+            return RiskOpenInputSerializer
         return HouseholdDetailSerializer
 
     @extend_schema(responses=HouseholdDetailSerializer)
@@ -152,6 +172,55 @@ class HouseholdViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[Ho
         return Response(
             IncomeRecordSerializer(record).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
+
+    @extend_schema(methods=["GET"], responses=RiskFlagOutputSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=RiskOpenInputSerializer,
+        responses={200: RiskFlagOutputSerializer, 201: RiskFlagOutputSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def risks(self, request: Request, pk: str | None = None) -> Response:
+        """GET: the household's risks, open and resolved (SPEC §4.3). POST: record a risk by hand (the household's
+        own report or a sweep's finding); an open risk of the same type answers 200, found again."""
+        household = self.get_object()
+        if request.method == "GET":
+            return Response(RiskFlagOutputSerializer(household.risks.all(), many=True).data)
+        payload = RiskOpenInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        risk, new = risk_open(actor=signed_in(request), household=household, **payload.validated_data)
+        return Response(
+            RiskFlagOutputSerializer(risk).data, status=status.HTTP_201_CREATED if new else status.HTTP_200_OK
+        )
+
+
+class RiskFlagViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewSet[RiskFlag]):
+    """Risks of the households the caller may see (SPEC §4.3); ``resolve`` records what removed one."""
+
+    queryset = RiskFlag.objects.all()
+    serializer_class = RiskFlagOutputSerializer
+    filterset_fields = {
+        "household": ["exact"],
+        "risk_type": ["exact"],
+        "source": ["exact"],
+        "resolved_on": ["isnull"],
+        "found_on": ["gte", "lte"],
+    }
+    ordering = ["household_id", "-found_on", "-pk"]
+
+    def get_serializer_class(self) -> Any:
+        if self.action == "resolve":
+            return RiskResolveInputSerializer
+        return RiskFlagOutputSerializer
+
+    @extend_schema(request=RiskResolveInputSerializer, responses=RiskFlagOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: str | None = None) -> Response:
+        risk = self.get_object()  # outside the jurisdiction: 404 before the payload is read
+        payload = RiskResolveInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        risk = risk_resolve(actor=signed_in(request), risk=risk, **payload.validated_data)
+        return Response(RiskFlagOutputSerializer(risk).data)
 
 
 class MemberFilter(filters.FilterSet):

@@ -7,10 +7,11 @@ Each fact is defined once, with two faces side by side in the module of its conc
   what the facts table is built from and what sweeps, lists, queues and dashboards read.
 
 ``members`` (size and counts of members by condition), ``income`` (windows, per-capita income, the line, the exit
-income, the drops and the hardship of §3.3), ``flags`` (flags in force), ``guarantees`` (§2.5), ``visits`` (the
-visit due date of §4.13) and ``table`` (the ``HouseholdFacts`` row, refreshed set-based per township and by every
-service that changes an input). Apps above this one (monitoring) add their facts through ``register``, so nothing
-here imports them. The tests run both faces on the same households at the documents' boundaries.
+income, the drops and the hardship of §3.3), ``flags`` (flags in force), ``risks`` (open risks of §4.3, since
+when), ``guarantees`` (§2.5), ``visits`` (the visit due date of §4.13) and ``table`` (the ``HouseholdFacts`` row,
+refreshed set-based per township and by every service that changes an input). Apps above this one (monitoring) add
+their facts through ``register``, so nothing here imports them. The tests run both faces on the same households at
+the documents' boundaries.
 """
 
 from households.facts.context import FactContext, context_for
@@ -32,6 +33,16 @@ from households.facts.members import (
     member_count_aggregates,
     member_counts,
     member_fact_q,
+)
+from households.facts.risks import (
+    awaiting_identification,
+    awaiting_identification_q,
+    has_open_risk_q,
+    no_open_risk_q,
+    open_risks,
+    risk_open_on,
+    risk_open_on_q,
+    risk_open_since,
 )
 from households.facts.table import (
     COLUMNS,
@@ -60,6 +71,8 @@ __all__ = [
     "FactContext",
     "age_between",
     "age_between_q",
+    "awaiting_identification",
+    "awaiting_identification_q",
     "bill_totals",
     "calendar_window",
     "context_for",
@@ -76,6 +89,7 @@ __all__ = [
     "guarantee_facts",
     "hardship",
     "has_flag_q",
+    "has_open_risk_q",
     "household_facts",
     "income_facts",
     "income_years",
@@ -83,7 +97,12 @@ __all__ = [
     "member_count_aggregates",
     "member_counts",
     "member_fact_q",
+    "no_open_risk_q",
+    "open_risks",
     "register",
+    "risk_open_on",
+    "risk_open_on_q",
+    "risk_open_since",
     "rolling_window",
     "visit_due",
     "visit_overdue",

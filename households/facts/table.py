@@ -41,6 +41,7 @@ from households.facts.income import (
     window_dates,
 )
 from households.facts.members import MEMBER_FACTS, member_count_aggregates, member_counts, present_members_q
+from households.facts.risks import risk_aggregates, risk_open_on_q, risk_open_since
 from households.facts.visits import CLASS_STARTS, visit_due, visit_layers
 from households.models import (
     FactsRefresh,
@@ -51,6 +52,7 @@ from households.models import (
     HouseholdMember,
     IncomeRecord,
     RigidExpense,
+    RiskFlag,
     Visit,
 )
 
@@ -106,7 +108,7 @@ class Inputs:
     co_managing_area_id: int | None
     active: bool
     housing_safety: str
-    risk_flagged_on: datetime.date | None
+    risk_open_since: datetime.date | None
     counts: Mapping[str, int]
     years: Mapping[int, IncomeYear]
     bills: Mapping[str, Decimal]
@@ -128,8 +130,8 @@ def derive(inputs: Inputs, ctx: FactContext) -> dict[str, Any]:
     exited = exited_since(inputs.flags)
     if exited is not None:
         classes["exited"] = exited
-    if inputs.risk_flagged_on is not None:
-        classes["risk_flagged"] = inputs.risk_flagged_on
+    if inputs.risk_open_since is not None:
+        classes["risk_flagged"] = inputs.risk_open_since
     visit_class, due = visit_due(inputs.last_visit, inputs.planned_visit, classes, ctx)
     row: dict[str, Any] = {
         "managing_area_id": inputs.managing_area_id,
@@ -176,6 +178,7 @@ def derive(inputs: Inputs, ctx: FactContext) -> dict[str, Any]:
         "visit_class": visit_class,
         "visit_due_on": due,
         "paired_cadre_id": inputs.paired_cadre_id,
+        "risk_open_since": inputs.risk_open_since,
     }
     for contributor in _CONTRIBUTORS:
         for column in contributor.columns:
@@ -184,8 +187,8 @@ def derive(inputs: Inputs, ctx: FactContext) -> dict[str, Any]:
 
 
 def household_inputs(household: Household, ctx: FactContext) -> Inputs:
-    """One household's inputs from its rows (prefetch members, incomes, flags, rigid_expenses, guarantee_checks and
-    visits to keep it to a few queries)."""
+    """One household's inputs from its rows (prefetch members, incomes, flags, rigid_expenses, guarantee_checks,
+    visits and risks to keep it to a few queries)."""
     from accounts.grants import paired_cadre_ids
 
     contributed: dict[str, Any] = {}
@@ -198,7 +201,7 @@ def household_inputs(household: Household, ctx: FactContext) -> Inputs:
         co_managing_area_id=household.co_managing_area_id,
         active=household.closed_on is None,
         housing_safety=household.housing_safety,
-        risk_flagged_on=household.risk_flagged_on,
+        risk_open_since=risk_open_since(household.risks.all(), ctx.on),
         counts=member_counts(household.members.all(), ctx),
         years=income_years(household.incomes.all(), split=ctx.on.month),
         bills=bill_totals(household.rigid_expenses.all(), ctx),
@@ -273,6 +276,15 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
             ),
         ),
         (
+            "rk",
+            compiled(
+                RiskFlag.objects.filter(risk_open_on_q(ctx.on), household_id__in=ids)
+                .order_by()
+                .values("household_id")
+                .annotate(**risk_aggregates())
+            ),
+        ),
+        (
             "p",
             compiled(
                 pairings(ctx.on)
@@ -289,7 +301,7 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
         "co_managing_area_id": "h.co_managing_area_id",
         "active": "(h.closed_on IS NULL)",
         "computed_on": d.date(ctx.on),
-        "risk_flagged_on": "h.risk_flagged_on",
+        "risk_open_since": "rk.since",
         **{fact.name: f"COALESCE(m.{fact.name}, 0)" for fact in MEMBER_FACTS},
         "flags": "COALESCE(f.bits, 0)",
         "special_identities": "COALESCE(f.special, 0)",
@@ -325,7 +337,7 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
     driving = compiled(
         Household.objects.filter(pk__in=ids)
         .order_by()
-        .values("id", "managing_area_id", "co_managing_area_id", "closed_on", "risk_flagged_on", "housing_safety")
+        .values("id", "managing_area_id", "co_managing_area_id", "closed_on", "housing_safety")
     )
     params: list[Any] = [*ids_sql.params, *iy.params, *driving.params]
     joins = []

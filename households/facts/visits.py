@@ -17,7 +17,7 @@ CLASS_STARTS: Final[dict[str, str]] = {
     "exited": "exited_since",
     "hold": "hold_since",
     "monitored": "monitored_since",
-    "risk_flagged": "risk_flagged_on",
+    "risk_flagged": "risk_open_since",  # an open risk (households.facts.risks)
 }
 
 VisitClasses = Mapping[str, datetime.date]

@@ -112,7 +112,7 @@ def income_plan_build(sheet: Sheet, *, actor: User, area: AdminArea, lock: bool 
         try:
             clean = income_amounts_clean(year=year, month=None, amounts=amounts)
         except DomainError as exc:
-            plan.errors.append(_error(row.number, exc.field if exc.field in BY_KEY else "year", exc.message))
+            plan.errors.append(_error(row.number, exc.field if exc.field in BY_KEY else "year", exc.stored))
             continue
         record = records.get((household.pk, year))
         if income_unchanged(record, clean):
@@ -146,7 +146,7 @@ def _row_errors(row: Row, households: dict[str, Any], first_seen: dict[tuple[str
     try:
         require_open(household)
     except DomainError as exc:
-        errors.append(_error(row.number, "household_no", exc.message))
+        errors.append(_error(row.number, "household_no", exc.stored))
     name = row["head_name"]
     if row.ok("head_name") and name and name != household.head_name:
         message = stored(
@@ -180,10 +180,10 @@ def income_plan_apply(plan: IncomePlan, *, actor: User) -> None:
         except IncomeBatchRefused as exc:
             number = plan.rows.get((exc.household_pk, year), 0)
             raise RowsRefused(
-                [_error(number, exc.field if exc.field in BY_KEY else "household_no", exc.message)]
+                [_error(number, exc.field if exc.field in BY_KEY else "household_no", exc.stored)]
             ) from exc
         except DomainError as exc:
-            raise RowsRefused([_error(0, None, exc.message)]) from exc
+            raise RowsRefused([_error(0, None, exc.stored)]) from exc
 
 
 # ---------------------------------------------------------------------------------------------------- the template

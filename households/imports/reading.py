@@ -127,12 +127,12 @@ def stream_workbook(
     try:
         workbook_check(source)
     except UploadRefused as exc:
-        raise ImportFileError(exc.message) from exc
+        raise ImportFileError(exc.stored) from exc
     try:
         # Formulas as written, not their cached results, so that a formula in a data cell is refused (read_cell).
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=False)
     except (InvalidFileException, *BROKEN_INSIDE) as exc:
-        raise ImportFileError(UNREADABLE) from exc
+        raise ImportFileError(stored(UNREADABLE)) from exc
     try:
         try:  # the first rows and the dimension are read here, outside the budgets: a broken sheet shows already
             worksheet = _data_sheet(workbook, layout)
@@ -141,7 +141,7 @@ def stream_workbook(
             estimate = max((worksheet.max_row or 1) - 1, 0)
             worksheet.reset_dimensions()
         except BROKEN_INSIDE as exc:
-            raise ImportFileError(UNREADABLE) from exc
+            raise ImportFileError(stored(UNREADABLE)) from exc
         cells = _file_errors(budgeted_rows(worksheet.iter_rows(values_only=True), seconds=seconds))
         header = next(cells, ())
         by_position, errors = _match_header(header, layout)
@@ -159,7 +159,7 @@ def _file_errors(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     try:
         yield from rows
     except UploadRefused as exc:
-        raise ImportFileError(exc.message) from exc
+        raise ImportFileError(exc.stored) from exc
 
 
 def _data_sheet(workbook: Any, layout: Layout) -> Any:

@@ -140,7 +140,7 @@ def import_job_validate(*, job: ImportJob) -> ImportJob:
     try:
         spill = _read(job)
     except ImportFileError as exc:
-        return _finish(job, S.INVALID, errors=[row_error(0, None, exc.message)])
+        return _finish(job, S.INVALID, errors=[row_error(0, None, exc.stored)])
     fmt = _format(job)
     if not spill.rows and not spill.header_errors:  # a template with nothing filled in is not a successful import
         spill.remove()
@@ -204,7 +204,7 @@ def import_job_commit(*, job: ImportJob) -> ImportJob:
         try:
             spill = _read(job)
         except ImportFileError as exc:
-            return _finish(job, S.INVALID, errors=[row_error(0, None, exc.message)])
+            return _finish(job, S.INVALID, errors=[row_error(0, None, exc.stored)])
     if not can_edit_households(job.created_by):
         spill.remove()
         return _finish(

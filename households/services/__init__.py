@@ -16,12 +16,19 @@ from households.services.registry import (
     household_flag_end,
     household_flag_set,
     household_register,
-    household_risk_flag_clear,
     household_update,
     identity_disclose,
     member_add,
     member_leave,
     member_update,
+)
+from households.services.risks import (
+    risk_open,
+    risk_open_from_warning,
+    risk_resolve,
+    risks_answer,
+    risks_open_from_visit,
+    risks_resolve_by_measure,
 )
 from households.services.visits import PhotoUpload, VisitInput, photo_uploads, visit_record
 
@@ -37,7 +44,6 @@ __all__ = [
     "household_flag_end",
     "household_flag_set",
     "household_register",
-    "household_risk_flag_clear",
     "household_update",
     "identity_disclose",
     "income_batch_save",
@@ -47,5 +53,11 @@ __all__ = [
     "member_update",
     "photo_uploads",
     "rigid_expense_add",
+    "risk_open",
+    "risk_open_from_warning",
+    "risk_resolve",
+    "risks_answer",
+    "risks_open_from_visit",
+    "risks_resolve_by_measure",
     "visit_record",
 ]

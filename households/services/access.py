@@ -14,7 +14,8 @@ from households.models import Household
 def require_household(actor: User, household: Household, capability: Capability) -> None:
     if not has_capability(actor, capability):
         raise PermissionDenied
-    if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
+    # Today's territory and pairings: a village a household was transferred from still reads it, never writes.
+    if not Household.objects.current_to(actor).filter(pk=household.pk).exists():
         raise PermissionDenied
 
 

@@ -465,15 +465,3 @@ def identity_disclose(*, user: User, household: Household, channel: str) -> bool
         return False
     IdentityDisclosure.objects.create(user=user, household=household, channel=channel)
     return True
-
-
-def household_risk_flag_clear(*, household: Household, reason: str) -> None:
-    """The risk found on a visit has been taken up (an entry application was opened): the flag is lowered and the
-    reason kept in the history. Called by monitoring's services, which check the actor themselves."""
-    household = Household.objects.select_for_update().get(pk=household.pk)
-    if household.risk_flagged_on is None:
-        return
-    household.risk_flagged_on = None
-    household._change_reason = reason  # type: ignore[attr-defined]
-    household.save(update_fields=["risk_flagged_on", "updated_at"])
-    facts_refresh_households([household.pk])

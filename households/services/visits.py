@@ -1,10 +1,10 @@
 """Recording a household visit from the field (SPEC §4.13, §2.5): what was seen, the guarantee checklist, photos,
-and a risk found, which flags the household for monitoring identification."""
+and the risks found, each opened as a typed risk of the household (``households.services.risks``)."""
 
 import datetime
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +21,18 @@ from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
 from households import rules
-from households.choices import HousingSafety, MemberStatus, VisitKind
+from households.choices import HousingSafety, MemberStatus, RiskType, VisitKind
 from households.facts import context_for, derived_guarantee, facts_refresh_households
 from households.models import GuaranteeCheck, Household, Visit, VisitPhoto
 from households.rules import LATITUDE, LONGITUDE
 from households.services.access import require_household, require_open
 from households.services.pairing import pairing_for_today
+from households.services.risks import risks_open_from_visit
+
+# Sent (``visit=``, ``actor=``) inside the transaction of ``visit_record``, once the visit and its facts are saved: the
+# apps above this one whose open items a visit settles (a disaster's "not visited in time" problem, SPEC §4.12) end
+# them in the same transaction.
+visit_recorded = Signal()
 
 # Photo types are recognised by their first bytes, never by the name or the browser's claim.
 _SIGNATURES = (
@@ -59,6 +66,9 @@ class VisitInput:
     notes: str = ""
     risk_found: bool = False
     risk_note: str = ""
+    # The types of the risks found (SPEC §4.3); a risk found without a type is opened as "其他" (the earlier form
+    # and API clients send only ``risk_found``).
+    risk_types: list[str] = field(default_factory=list)
     next_visit_on: datetime.date | None = None
     latitude: Decimal | None = None
     longitude: Decimal | None = None
@@ -140,7 +150,11 @@ def visit_record(*, actor: User, household: Household, data: VisitInput, photos:
         )
     if data.next_visit_on is not None and data.next_visit_on <= data.visited_on:
         raise DomainError(_("下次走访日期须晚于本次走访日期"), field="next_visit_on")
-    if data.risk_found and not data.risk_note.strip():
+    unknown = [risk for risk in data.risk_types if risk not in RiskType.values]
+    if unknown:
+        raise DomainError(_("风险类型“%(value)s”不在列表中") % {"value": "、".join(unknown)}, field="risk_types")
+    risk_found = data.risk_found or bool(data.risk_types)
+    if risk_found and not data.risk_note.strip():
         raise DomainError(_("发现风险时须说明风险情况"), field="risk_note")
     if data.housing_safety is not None and data.housing_safety not in HousingSafety.values:
         raise DomainError(_("请选择住房安全等级"), field="housing_safety")
@@ -166,7 +180,7 @@ def visit_record(*, actor: User, household: Household, data: VisitInput, photos:
         member_change=data.member_change.strip(),
         needs=data.needs.strip(),
         notes=data.notes.strip(),
-        risk_found=data.risk_found,
+        risk_found=risk_found,
         risk_note=data.risk_note.strip(),
         next_visit_on=data.next_visit_on,
         latitude=data.latitude,
@@ -176,10 +190,6 @@ def visit_record(*, actor: User, household: Household, data: VisitInput, photos:
     if data.housing_safety is not None and data.housing_safety != household.housing_safety:
         household.housing_safety = data.housing_safety
         changed.append("housing_safety")
-    if data.risk_found and household.risk_flagged_on is None:
-        household.risk_flagged_on = data.visited_on
-        household.risk_note = data.risk_note.strip()
-        changed += ["risk_flagged_on", "risk_note"]
     if changed:
         household._change_reason = f"{data.visited_on} 走访核查"  # type: ignore[attr-defined]
         household.save(update_fields=[*changed, "updated_at"])
@@ -210,10 +220,13 @@ def visit_record(*, actor: User, household: Household, data: VisitInput, photos:
         note=data.guarantee_note.strip(),
         checked_by=actor,
     )
+    if risk_found:
+        risks_open_from_visit(visit=visit, risk_types=data.risk_types or [RiskType.OTHER], evidence=visit.risk_note)
     for photo, mime, extension in checked_photos:
         digest = hashlib.sha256(photo.content).hexdigest()
         record = VisitPhoto(visit=visit, content_type=mime, size=len(photo.content), sha256=digest)
         record.image.save(f"photo.{extension}", ContentFile(photo.content), save=False)
         record.save()
     facts_refresh_households([household.pk])
+    visit_recorded.send(sender=visit_record, visit=visit, actor=actor)
     return visit

@@ -3,10 +3,10 @@ assistance measures (L-03)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -22,6 +22,9 @@ from monitoring.choices import (
     TriggerCondition,
 )
 from monitoring.models import AssistanceMeasure, EliminationCase, EntryApplication, LookbackReview, MonitoringSubject
+from national import facts as national_facts
+from national.choices import NationalEntryKind
+from national.models import NationalEntry
 
 
 def _head_id(household: Any) -> str | None:
@@ -44,6 +47,7 @@ def _subjects(user: User) -> QuerySet[MonitoringSubject]:
             "household__managing_area__parent", "household__head", "household__facts__paired_cadre", "application"
         )
         .annotate(measures_count=Count("measures", distinct=True))
+        .prefetch_related(_NATIONAL_ENTRIES, "elimination_cases")
     )
 
 
@@ -62,10 +66,48 @@ def _cadre(s: MonitoringSubject, ctx: Context) -> str:
     return str(cadre) if cadre is not None else ""
 
 
-def _synced(s: MonitoringSubject, ctx: Context) -> Any:
-    """The local day of the entry into the national system: a time stamp is kept in UTC, a ledger speaks local days
-    (the UTC day of a marking before 08:00 is the day before)."""
-    return timezone.localdate(s.national_system_synced_at) if s.national_system_synced_at else None
+# Entries into the national system are people's records (``national``): the record number, the day and who entered
+# it, or 待录入 while the item awaits entry (``national.facts``). Never a time the code set.
+_NATIONAL_ENTRIES = "national_entries__recorded_by"
+PENDING = "待录入"
+
+
+def _entry_cells(
+    header: str, entry: Callable[[Any], NationalEntry | None], pending: Callable[[Any], bool]
+) -> tuple[C, C, C]:
+    """The record number (or 待录入), the day and who entered it, for the entry ``entry`` picks from a row."""
+
+    def number(obj: Any, ctx: Context) -> str:
+        found = entry(obj)
+        if found is not None:
+            return found.national_record_no
+        return PENDING if pending(obj) else ""
+
+    def day(obj: Any, ctx: Context) -> Any:
+        found = entry(obj)
+        return found.entered_on if found is not None else None
+
+    def person(obj: Any, ctx: Context) -> str:
+        found = entry(obj)
+        return str(found.recorded_by) if found is not None else ""
+
+    return (
+        C(header, 14, value=number),  # narrow: the wide L-02 still prints at a readable size on A3
+        C("录入全国系统日期", 11, K.DATE, value=day),
+        C("录入人", 8, value=person),
+    )
+
+
+def _subject_entry(s: MonitoringSubject) -> NationalEntry | None:
+    return national_facts.live_entry(list(s.national_entries.all()), NationalEntryKind.SUBJECT_ENTRY)
+
+
+def _awaiting(s: MonitoringSubject) -> list[national_facts.Pending]:
+    return national_facts.pending_of(s)
+
+
+def _awaiting_labels(s: MonitoringSubject, ctx: Context) -> str:
+    return "、".join(str(item.kind.label) for item in _awaiting(s))
 
 
 SUBJECTS = LedgerDef(
@@ -94,7 +136,12 @@ SUBJECTS = LedgerDef(
         C("帮扶措施数", 8, K.INT, value=lambda s, ctx: getattr(s, "measures_count", 0)),
         shown("状态", 10, "status"),
         attr("风险消除日期", 12, "eliminated_on", K.DATE),
-        C("录入全国系统日期", 12, K.DATE, value=_synced),
+        *_entry_cells(
+            "全国系统纳入录入编号",
+            _subject_entry,
+            lambda s: any(p.kind == NationalEntryKind.SUBJECT_ENTRY for p in _awaiting(s)),
+        ),
+        C("全国系统待录入", 24, value=_awaiting_labels),
     ),
     queryset=_subjects,
     area_path="household__managing_area__code",
@@ -166,6 +213,7 @@ def _eliminations(user: User) -> QuerySet[EliminationCase]:
         .prefetch_related(
             "events",
             "public_notices",
+            _NATIONAL_ENTRIES,
             Prefetch("subject__lookbacks", queryset=LookbackReview.objects.order_by("due_on", "pk")),
         )
     )
@@ -215,6 +263,11 @@ ELIMINATIONS = LedgerDef(
         attr("审定日期", 12, "decided_on", K.DATE),
         attr("标注日期", 12, "marked_on", K.DATE),
         C("暂不标注", 8, value=lambda c, ctx: "是" if c.state == EliminationState.HELD else ""),
+        *_entry_cells(
+            "全国系统风险消除录入编号",
+            lambda c: national_facts.live_entry(list(c.national_entries.all()), NationalEntryKind.ELIMINATION),
+            lambda c: c.state == EliminationState.MARKED,  # marked, and no elimination entry recorded
+        ),
         shown("状态", 24, "state"),
         C("回头看应核查日期", 12, K.DATE, value=_lookback_due),
     ),

@@ -17,6 +17,7 @@ from monitoring.services.entry import ENTRY_STEPS
 
 class EntryEventSerializer(serializers.ModelSerializer[EntryEvent]):
     actor = serializers.CharField(source="actor.username", default=None, allow_null=True)  # None: the system acted
+    comment = serializers.CharField(source="comment_shown", read_only=True)  # in the reader's language
 
     class Meta:
         model = EntryEvent
@@ -26,6 +27,7 @@ class EntryEventSerializer(serializers.ModelSerializer[EntryEvent]):
 class EntryApplicationOutputSerializer(serializers.ModelSerializer[EntryApplication]):
     household_no = serializers.CharField(source="household.household_no")
     events = EntryEventSerializer(many=True, read_only=True)
+    closing_reason = serializers.CharField(source="closing_reason_shown", read_only=True)  # in the reader's language
 
     class Meta:
         model = EntryApplication
@@ -102,6 +104,13 @@ class MonitoringSubjectSerializer(serializers.ModelSerializer[MonitoringSubject]
 
 
 class MeasureSerializer(serializers.ModelSerializer[AssistanceMeasure]):
+    risks = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        write_only=True,
+        required=False,
+        help_text="该户未消除风险的编号：措施登记为已落实并填写成效时，这些风险随之消除",
+    )
+
     class Meta:
         model = AssistanceMeasure
         fields = [
@@ -119,6 +128,7 @@ class MeasureSerializer(serializers.ModelSerializer[AssistanceMeasure]):
             "amount_yuan",
             "status",
             "outcome_note",
+            "risks",
         ]
         read_only_fields = ["id", "subject", "ended_on", "status", "outcome_note"]
         # Blank in the model, so optional here; the service says when the measure type needs one.
@@ -127,6 +137,7 @@ class MeasureSerializer(serializers.ModelSerializer[AssistanceMeasure]):
 
 class EliminationEventSerializer(serializers.ModelSerializer[EliminationEvent]):
     actor = serializers.CharField(source="actor.username", default=None, allow_null=True)  # None: the system acted
+    comment = serializers.CharField(source="comment_shown", read_only=True)  # in the reader's language
 
     class Meta:
         model = EliminationEvent
@@ -135,6 +146,7 @@ class EliminationEventSerializer(serializers.ModelSerializer[EliminationEvent]):
 
 class EliminationCaseSerializer(serializers.ModelSerializer[EliminationCase]):
     household = serializers.IntegerField(source="subject.household_id", read_only=True)
+    closing_reason = serializers.CharField(source="closing_reason_shown", read_only=True)  # in the reader's language
     events = EliminationEventSerializer(many=True, read_only=True)
 
     class Meta:

@@ -21,7 +21,7 @@ from households.choices import (
     MemberStatus,
     VisitKind,
 )
-from households.models import Household
+from households.models import Household, RiskFlag
 from households.selectors import (
     Hardship,
     IncomeSummary,
@@ -44,6 +44,7 @@ from monitoring.models import (
     EntryApplication,
     MonitoringSubject,
 )
+from monitoring.selectors.suggestions import identification_hints
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,38 @@ def visit_fix(household: Household, *, spot_check: bool = False) -> Fix:
 
 
 def risk_fix(household: Household) -> Fix:
-    return Fix(_("查看农户风险记录"), household.get_absolute_url())
+    return Fix(_("处置农户风险"), reverse("households:risk-list", args=[household.pk]))
+
+
+def _risk_named(risk: RiskFlag) -> str:
+    """A risk as a refusal names it: its type, since when, and where it was found."""
+    source = risk.get_source_display() + (f"（{risk.source_label}）" if risk.source_label else "")
+    return _("“%(type)s”（%(on)s 起，%(source)s）") % {
+        "type": risk.get_risk_type_display(),
+        "on": risk.found_on,
+        "source": source,
+    }
+
+
+def open_risk_checks(household: Household, *, on: datetime.date) -> list[Check]:
+    """SPEC §4.8 precondition 3, no open risk (the household fact of ``households.facts.risks``): one failing check
+    per open risk, naming its type, since when and its source, with the household's risks page as the fix; one
+    passing check when there is none."""
+    label = _("无未消除的风险")
+    risks = household_facts.open_risks(household.risks.all(), on)
+    if not risks:
+        return [Check(label, True, _("无"))]
+    return [
+        Check(
+            label,
+            False,
+            _("%(risk)s：%(evidence)s") % {"risk": _risk_named(risk), "evidence": risk.evidence},
+            refusal=_("风险%(risk)s尚未消除，须先落实帮扶并登记消除") % {"risk": _risk_named(risk)},
+            field="checks",
+            fix=risk_fix(household),
+        )
+        for risk in risks
+    ]
 
 
 def measures_fix(subject: MonitoringSubject, label: str = "") -> Fix:
@@ -102,12 +134,15 @@ def trigger_facts(household: Household, *, on: datetime.date) -> tuple[rules.Tri
     counts = household_facts.member_counts(household.members.all(), ctx)
     bills = household_facts.bill_totals(household.rigid_expenses.all(), ctx)
     hardship = household_hardship(household, on=on, ctx=ctx)
+    hints = identification_hints(household, on=on)  # a risk event that hit it (SPEC §4.2 UE-2/UE-3, §4.12)
     facts = rules.TriggerFacts(
         confirmed_serious_illness=counts["confirmed_ill"] > 0,
         serious_or_chronic_illness=counts["seriously_ill"] + counts["chronically_ill"] > 0,
         large_medical_oop=hardship.large_medical_oop,
-        disaster=bills["disaster"] > 0 or household.housing_safety == HousingSafety.DISASTER_DAMAGED,
-        sudden_event=bills["sudden"] > 0,
+        disaster=bills["disaster"] > 0
+        or household.housing_safety == HousingSafety.DISASTER_DAMAGED
+        or any(hint.disaster for hint in hints),
+        sudden_event=bills["sudden"] > 0 or any(hint.sudden_event for hint in hints),
         main_labourer_disabled=counts["disabled_main_labourers"] > 0,
         business_loss=hardship.business_loss,
         college_students=counts["college_students"],
@@ -212,6 +247,17 @@ def entry_checks(
             refusal="脱贫不稳定户须为脱贫户"
             if category == SubjectCategory.UNSTABLE_EXITED
             else "边缘易致贫户不能是脱贫户",
+        )
+    )
+    # The risks found on the household (SPEC §4.3): what the application is about, for the reviewer to judge.
+    risks = household_facts.open_risks(household.risks.all(), on)
+    checks.append(
+        Check(
+            _("已发现的风险"),
+            True if risks else None,
+            "、".join(_risk_named(risk) for risk in risks) or _("尚未登记风险"),
+            blocking=False,
+            fix=risk_fix(household),
         )
     )
     return EntryChecks(checks=checks, summary=summary, suggested_triggers=suggested)
@@ -334,20 +380,8 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
             fix=visit_fix(household),
         )
     )
-    # 3. No open risk (RiskFlag).
-    checks.append(
-        Check(
-            _("无未消除的风险"),
-            household.risk_flagged_on is None,
-            f"{household.risk_flagged_on} 标记风险：{household.risk_note}" if household.risk_flagged_on else "无",
-            refusal=(
-                f"农户有未消除的风险：{household.risk_flagged_on} 发现“{household.risk_note or '未说明'}”，须先处置"
-                if household.risk_flagged_on
-                else ""
-            ),
-            fix=risk_fix(household),
-        )
-    )
+    # 3. No open risk (RiskFlag): each open one is named.
+    checks += open_risk_checks(household, on=on)
     # 4. Measures recorded, each with its effect (003 L238).
     measures = list(subject.measures.values_list("measure_type", "status", "outcome_note"))
     complete = rules.measures_complete((status, note) for _type, status, note in measures)

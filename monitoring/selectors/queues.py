@@ -6,14 +6,16 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from django.db.models import Max, QuerySet
+from django.db.models import DateTimeField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
-from geo.codes import PREFIX_LENGTH, AreaLevel, ancestor_code
+from geo.codes import PREFIX_LENGTH, AreaLevel, ancestor_code, level_of, prefix_of
 from geo.models import AdminArea
 from geo.parameters import parameter
 from geo.workdays import WorkdayCalendar
@@ -28,7 +30,9 @@ from monitoring.choices import (
 from monitoring.facts import elimination_candidate_q, without_measures_q
 from monitoring.models import (
     EliminationCase,
+    EliminationEvent,
     EntryApplication,
+    EntryEvent,
     LookbackReview,
     MonitoringSubject,
 )
@@ -51,12 +55,13 @@ PENDING_STEP: dict[str, tuple[Capability, str]] = {
 @dataclass(frozen=True)
 class QueueFilter:
     """What a reviewer narrows a queue to (SPEC §1.3, §4.14): the cases whose step is theirs or all they may
-    see, one state, one township of their territory, and the order of waiting time."""
+    see, one state, one township of their territory, the steps past their limit, and the order of waiting time."""
 
     mine: bool = True
     state: str = ""
     township: str = ""  # a township code the user may see
     newest_first: bool = False
+    overdue: str = ""  # "1": every step past its limit; a level (STEP_LEVEL): the steps of that level past theirs
 
 
 def queue_townships(user: User) -> QuerySet[AdminArea]:
@@ -69,7 +74,16 @@ def queue_townships(user: User) -> QuerySet[AdminArea]:
 
 
 def _narrow(queryset: QuerySet[Any], *, user: User, chosen: QueueFilter, household: str) -> QuerySet[Any]:
-    """The township and order of a queue; ``household`` is the path to the case's household."""
+    """The township, overdue steps and order of a queue; ``household`` is the path to the case's household."""
+    if chosen.overdue == "1" or chosen.overdue in STEP_LEVEL.values():
+        area = getattr(user, "area", None)
+        queryset = overdue_steps(
+            cast(CaseQuerySet[Any], queryset).managed_by(user),
+            area_code=area.code if area is not None and not user.is_superuser else "",
+            today=timezone.localdate(),
+            context=WaitingContext(),
+            level="" if chosen.overdue == "1" else chosen.overdue,
+        )
     if chosen.township and queue_townships(user).filter(code=chosen.township).exists():
         queryset = queryset.filter(
             **{f"{household}__managing_area__code__startswith": chosen.township[: PREFIX_LENGTH[AreaLevel.TOWNSHIP]]}
@@ -105,10 +119,21 @@ def entry_queue_narrow(
 _Case = TypeVar("_Case", EntryApplication, EliminationCase)
 
 
-# When the current step began waiting: the case's last step (its newest event), for queue and case page alike. The
-# query face annotates a list; the Python face reads that annotation, or asks the events of one case.
+# When the current step began waiting: the case's last step (its newest event; its creation before any), for queue
+# and case page alike. The query face annotates a list (and the overdue filters read it); the Python face reads that
+# annotation, or asks the events of one case.
+def waiting_since_expr(model: type[EntryApplication] | type[EliminationCase]) -> Coalesce:
+    events: QuerySet[Any]
+    if model is EntryApplication:
+        events = EntryEvent.objects.filter(application=OuterRef("pk")).values("application")
+    else:
+        events = EliminationEvent.objects.filter(case=OuterRef("pk")).values("case")
+    newest = events.order_by().annotate(last=Max("at")).values("last")
+    return Coalesce(Subquery(newest, output_field=DateTimeField()), "created_at")
+
+
 def with_waiting_since(queryset: QuerySet[_Case]) -> QuerySet[_Case]:
-    return queryset.annotate(waiting_since=Max("events__at"))
+    return queryset.annotate(waiting_since=waiting_since_expr(queryset.model))
 
 
 def waiting_since(case: EntryApplication | EliminationCase) -> datetime.datetime:
@@ -149,6 +174,7 @@ class WaitingContext:
 
     calendar: WorkdayCalendar = field(default_factory=WorkdayCalendar)
     limits: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    counties: dict[str, list[str]] = field(default_factory=dict)  # ``counties_in`` of a territory, read once
 
     def limit(self, setting: str, county: str, *, on: datetime.date) -> int | None:
         """The county's time limit ``setting`` in working days, read once per list; None where it is not set."""
@@ -159,6 +185,25 @@ class WaitingContext:
             except DomainError:
                 self.limits[key] = None
         return self.limits[key]
+
+    def counties_of(self, area_code: str) -> list[str]:
+        """``counties_in(area_code)``, read once per list."""
+        if area_code not in self.counties:
+            self.counties[area_code] = counties_in(area_code)
+        return self.counties[area_code]
+
+    def overdue_before(self, limit: int, today: datetime.date) -> datetime.date:
+        """The query face of ``Waiting.overdue``: a wait that began on a day before the returned one has used more
+        than ``limit`` working days by ``today`` (``workdays_between`` counts the working days after its start up to
+        ``today``), one that began on it or later has not. The day is the ``limit + 1``-th working day back."""
+        day, counted = today, 0
+        for _day in range(3660):  # ten years back: a calendar without working days has no overdue step
+            if self.calendar.is_workday(day):
+                counted += 1
+                if counted > limit:
+                    return day
+            day -= datetime.timedelta(days=1)
+        return day
 
 
 def waiting(
@@ -277,7 +322,97 @@ def elimination_waiting(case: EliminationCase, *, context: WaitingContext | None
     if not case.is_open:
         return Waiting(days=days, limit=None)
     county = ancestor_code(case.subject.household.managing_area.code, AreaLevel.COUNTY)
-    return Waiting(days=days, limit=context.limit("elimination.step_days", county, on=today))
+    return Waiting(days=days, limit=context.limit(ELIMINATION_STEP_DAYS, county, on=today))
+
+
+ELIMINATION_STEP_DAYS = "elimination.step_days"  # the one limit of every open elimination step
+
+# The level whose staff take a pending step (SPEC §4.6, §4.8): a village, a township or a county step. Escalation
+# tells the level above it (SPEC §4.14).
+STEP_LEVEL: dict[Capability, str] = {
+    Capability.VILLAGE_PROCEDURE: AreaLevel.VILLAGE,
+    Capability.TOWNSHIP_REVIEW: AreaLevel.TOWNSHIP,
+    Capability.COUNTY_APPROVAL: AreaLevel.COUNTY,
+}
+
+
+# The overdue filter of the queues: what a reviewer or the level above chooses (the notifications link to a level).
+OVERDUE_CHOICES: list[tuple[str, Any]] = [
+    ("1", _("已超过办理时限")),
+    (AreaLevel.VILLAGE, _("村级环节超过办理时限")),
+    (AreaLevel.TOWNSHIP, _("乡镇环节超过办理时限")),
+    (AreaLevel.COUNTY, _("县级环节超过办理时限")),
+]
+
+
+def step_limits(model: type[EntryApplication] | type[EliminationCase]) -> dict[str, tuple[str, str]]:
+    """Each open state of the model → (the level of its pending step, the setting of its limit): the tables
+    ``waiting`` and ``elimination_waiting`` read, in one shape for the overdue filters."""
+    if model is EntryApplication:
+        return {state: (STEP_LEVEL[capability], setting) for state, (capability, setting) in PENDING_STEP.items()}
+    return {state: (STEP_LEVEL[capability], ELIMINATION_STEP_DAYS) for state, capability in ELIMINATION_PENDING.items()}
+
+
+def _household_path(model: type[Any]) -> str:
+    return "household" if model is EntryApplication else "subject__household"
+
+
+def counties_in(area_code: str) -> list[str]:
+    """The county codes a territory (an area code; "" for the whole country) holds or lies in: the counties whose
+    time limits apply to its cases. No query for a county or an area below one."""
+    level = level_of(area_code) if area_code else ""
+    if level and PREFIX_LENGTH[level] >= PREFIX_LENGTH[AreaLevel.COUNTY]:
+        return [ancestor_code(area_code, AreaLevel.COUNTY)]
+    counties = AdminArea.objects.of_level(AreaLevel.COUNTY)
+    if level:
+        counties = counties.filter(code__startswith=prefix_of(area_code, level))
+    return list(counties.order_by("code").values_list("code", flat=True))
+
+
+def _past_limit(
+    steps: dict[str, str], counties: list[str], *, since: str, today: datetime.date, context: WaitingContext
+) -> Q:
+    """The query face of ``Waiting.overdue`` for rows that read ``step_county`` (the county's 6-digit prefix) and
+    ``since`` (a date or datetime field): each state (→ its limit's setting) against each county's limit."""
+    by_cutoff: dict[tuple[datetime.date, str], list[str]] = {}
+    for county in counties:
+        for state, setting in steps.items():
+            limit = context.limit(setting, county, on=today)
+            if limit is not None:  # no limit set, never overdue (``Waiting.level`` is "")
+                by_cutoff.setdefault((context.overdue_before(limit, today), state), []).append(county[:6])
+    condition = Q(pk__in=[])
+    for (cutoff, state), prefixes in by_cutoff.items():
+        # A datetime began on a day in the local calendar, as the Python face reads it (``localtime(...).date()``).
+        start: datetime.date | datetime.datetime = cutoff
+        if since != "reported_on":
+            start = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
+        condition |= Q(state=state, step_county__in=prefixes, **{f"{since}__lt": start})
+    return condition
+
+
+def overdue_steps(
+    queryset: QuerySet[_Case], *, area_code: str, today: datetime.date, context: WaitingContext, level: str = ""
+) -> QuerySet[_Case]:
+    """The cases of ``queryset`` whose pending step has waited past its limit (``Waiting.overdue``, SPEC §4.14),
+    in SQL; ``level`` keeps the steps of one level (``STEP_LEVEL``). ``queryset`` lies in the territory of
+    ``area_code`` (scoped and ``managed_by`` the user, or a system job's "")."""
+    model = queryset.model
+    steps = {state: setting for state, (lvl, setting) in step_limits(model).items() if not level or lvl == level}
+    counties = context.counties_of(area_code)
+    condition = _past_limit(steps, counties, since="step_since", today=today, context=context)
+    code = f"{_household_path(model)}__managing_area__code"
+    return queryset.alias(step_county=Substr(code, 1, 6), step_since=waiting_since_expr(model)).filter(condition)
+
+
+def procedures_overdue(
+    queryset: QuerySet[EntryApplication], *, area_code: str, today: datetime.date, context: WaitingContext
+) -> QuerySet[EntryApplication]:
+    """The open applications of ``queryset`` whose whole procedure (EN-0 → EN-6) has used more working days than
+    ``entry.total_target_days`` (``procedure_waiting(...).overdue``, SPEC §4.14), in SQL."""
+    steps = dict.fromkeys(PENDING_STEP, "entry.total_target_days")
+    counties = context.counties_of(area_code)
+    condition = _past_limit(steps, counties, since="reported_on", today=today, context=context)
+    return queryset.alias(step_county=Substr("household__managing_area__code", 1, 6)).filter(condition)
 
 
 def elimination_actions(user: User, case: EliminationCase) -> list[str]:

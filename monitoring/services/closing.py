@@ -10,8 +10,10 @@ right is asked of the actor here: a village worker who records a death ends a ca
 """
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from core.stored import Stored, source_text, stored
 from households.models import Household
 from monitoring.choices import (
     OPEN_ELIMINATION_STATES,
@@ -26,9 +28,13 @@ from monitoring.services.elimination import ELIMINATION
 from monitoring.services.entry import ENTRY
 
 
-def closing_reason_of(household: Household) -> str:
+def closing_reason_of(household: Household) -> Stored:
     """The reason each ending records: the registry's own (全户死亡, 整户迁出 …)."""
-    return f"农户已注销（{household.get_closed_reason_display()}）"
+    return stored(
+        gettext_noop("农户已注销（%(reason)s）"),
+        labels=("reason",),
+        reason=source_text(household.get_closed_reason_display()),
+    )
 
 
 @transaction.atomic
@@ -39,9 +45,9 @@ def subject_close_for_household(*, household: Household, actor: User) -> Monitor
     applications = EntryApplication.objects.filter(household=household, state__in=sorted(OPEN_ENTRY_STATES))
     for pk in applications.values_list("pk", flat=True):
         application = ENTRY.lock(EntryApplication(pk=pk))
-        application.closing_reason = reason
+        kept = application.keep_closing_reason(reason)
         ENTRY.move(application, to=EntryState.WITHDRAWN, actor=actor, comment=reason)
-        application.save(update_fields=["state", "closing_reason", "updated_at"])
+        application.save(update_fields=["state", *kept, "updated_at"])
     subject = (
         MonitoringSubject.objects.select_for_update()
         .filter(household=household, status__in=sorted(OPEN_SUBJECT_STATUSES))
@@ -52,11 +58,11 @@ def subject_close_for_household(*, household: Household, actor: User) -> Monitor
     cases = EliminationCase.objects.filter(subject=subject, state__in=sorted(OPEN_ELIMINATION_STATES))
     for pk in cases.values_list("pk", flat=True):
         case = ELIMINATION.lock(EliminationCase(pk=pk))
-        case.closing_reason = reason
+        kept = case.keep_closing_reason(reason)
         ELIMINATION.move(case, to=EliminationState.NOT_ELIMINATED, actor=actor, comment=reason)
-        case.save(update_fields=["state", "closing_reason", "updated_at"])
+        case.save(update_fields=["state", *kept, "updated_at"])
     subject.status = SubjectStatus.CLOSED_OTHER
     subject.closed_on = household.closed_on
-    subject.closing_reason = reason
-    subject.save(update_fields=["status", "closed_on", "closing_reason"])
+    kept = subject.keep_closing_reason(reason)
+    subject.save(update_fields=["status", "closed_on", *kept])
     return subject

@@ -19,9 +19,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from core.errors import DomainError, TransitionNotAllowed, refusal_text, required_text
+from core.stored import source_text, stored
 from core.workflow import Workflow, require
 from geo.parameters import parameter
 from households.choices import VisitKind
@@ -47,6 +49,7 @@ from monitoring.models import (
 from monitoring.selectors import eligibility
 from monitoring.services import alerts, notices, reviews
 from monitoring.services.entry import entry_report
+from monitoring.services.reviews import votes_comment
 
 E = EliminationState
 
@@ -192,7 +195,7 @@ def elimination_review(
         objections=objections,
         minutes_file=minutes_file,
     )
-    ELIMINATION.note(case, actor=actor, comment=f"{review.get_body_display()}：赞成 {votes_for}，反对 {votes_against}")
+    ELIMINATION.note(case, actor=actor, comment=votes_comment(review, votes_for, votes_against))
     return review
 
 
@@ -237,7 +240,18 @@ def elimination_notice_post(
         not_before_label=label,
         photo=photo,
     )
-    ELIMINATION.note(case, actor=actor, comment=f"张贴{stage.label}：{notice.places}，{starts_on} 至 {ends_on}")
+    ELIMINATION.note(
+        case,
+        actor=actor,
+        comment=stored(
+            gettext_noop("张贴%(stage)s：%(places)s，%(starts)s 至 %(ends)s"),
+            labels=("stage",),
+            stage=source_text(stage.label),
+            places=notice.places,
+            starts=str(starts_on),
+            ends=str(ends_on),
+        ),
+    )
     return notice
 
 
@@ -251,7 +265,9 @@ def elimination_notice_object(
     require(_notice_right(actor, case))
     notice = notices.current_notice(case, NOTICE_STAGE[case.state])
     objection = notices.notice_object(notice=notice, actor=actor, received_on=received_on, content=content)
-    ELIMINATION.note(case, actor=actor, comment=f"收到异议：{objection.content}")
+    ELIMINATION.note(
+        case, actor=actor, comment=stored(gettext_noop("收到异议：%(content)s"), content=objection.content)
+    )
     return objection
 
 
@@ -266,7 +282,16 @@ def elimination_notice_resolve(
     ELIMINATION.in_state(case, E.VILLAGE_VERIFIED, E.TOWNSHIP_ASSESSED, E.COUNTY_DECIDED)
     require(_notice_right(actor, case))
     objection = notices.notice_resolve(objection=objection, handling=handling, upheld=upheld, resolved_on=resolved_on)
-    ELIMINATION.note(case, actor=actor, comment=f"异议处理（{'成立' if upheld else '不成立'}）：{objection.handling}")
+    ELIMINATION.note(
+        case,
+        actor=actor,
+        comment=stored(
+            gettext_noop("异议处理（成立）：%(handling)s")
+            if upheld
+            else gettext_noop("异议处理（不成立）：%(handling)s"),
+            handling=objection.handling,
+        ),
+    )
     return objection
 
 
@@ -274,7 +299,19 @@ def _complete_notice(case: EliminationCase, *, actor: User | None, today: dateti
     stage = NOTICE_STAGE[case.state]
     notice = notices.current_notice(case, stage)
     end = notices.notice_finished(notice, today=today, next_step=_("进入下一环节"))
-    ELIMINATION.move(case, to=to, actor=actor, comment=comment or f"{stage.label}期满（{notice.starts_on} 至 {end}）")
+    ELIMINATION.move(
+        case,
+        to=to,
+        actor=actor,
+        comment=comment
+        or stored(
+            gettext_noop("%(stage)s期满（%(starts)s 至 %(ends)s）"),
+            labels=("stage",),
+            stage=source_text(stage.label),
+            starts=str(notice.starts_on),
+            ends=str(end),
+        ),
+    )
 
 
 @transaction.atomic
@@ -323,7 +360,13 @@ def elimination_township_meeting(
     if minutes_file is not None:
         case.township_minutes.save(minutes_file.name or "minutes", minutes_file, save=False)
     case.save()
-    ELIMINATION.note(case, actor=actor, comment=f"乡镇会议审核（{meeting_on}）：{case.township_opinion}")
+    ELIMINATION.note(
+        case,
+        actor=actor,
+        comment=stored(
+            gettext_noop("乡镇会议审核（%(on)s）：%(opinion)s"), on=str(meeting_on), opinion=case.township_opinion
+        ),
+    )
     return case
 
 
@@ -383,7 +426,7 @@ def elimination_screen(*, case: EliminationCase, actor: User, comment: str = "")
     if found.summary is not None:
         case.per_capita_income = found.summary.per_capita
         case.exit_line = found.summary.exit_line
-    ELIMINATION.move(case, to=E.COUNTY_SCREENED, actor=actor, comment=comment or "信息筛查通过")
+    ELIMINATION.move(case, to=E.COUNTY_SCREENED, actor=actor, comment=comment or stored(gettext_noop("信息筛查通过")))
     case.save()
     return case
 
@@ -411,7 +454,10 @@ def elimination_decide(
     case.decision_no = required_text(decision_no, "decision_no", _("审定文号"))
     case.decided_on = today
     ELIMINATION.move(
-        case, to=E.COUNTY_DECIDED, actor=actor, comment=f"专题会议审定（{meeting_on}，{case.decision_no}）"
+        case,
+        to=E.COUNTY_DECIDED,
+        actor=actor,
+        comment=stored(gettext_noop("专题会议审定（%(on)s，%(number)s）"), on=str(meeting_on), number=case.decision_no),
     )
     case.save()
     notices.notice_post(
@@ -447,15 +493,19 @@ def elimination_mark(*, case: EliminationCase, actor: User, comment: str = "") -
     subject = MonitoringSubject.objects.select_for_update().get(pk=case.subject_id)
     if outcome == "held":
         ELIMINATION.move(
-            case, to=E.HELD, actor=actor, comment=comment or "无劳动能力，已落实兜底保障，暂不标注风险消除"
+            case,
+            to=E.HELD,
+            actor=actor,
+            comment=comment or stored(gettext_noop("无劳动能力，已落实兜底保障，暂不标注风险消除")),
         )
         _subject_status(subject, SubjectStatus.ELIMINATION_HOLD)
     else:
-        ELIMINATION.move(case, to=E.MARKED, actor=actor, comment=comment or "已标注风险消除")
+        ELIMINATION.move(case, to=E.MARKED, actor=actor, comment=comment or stored(gettext_noop("已标注风险消除")))
         subject.status = SubjectStatus.RISK_ELIMINATED
         subject.eliminated_on = today
-        subject.national_system_synced_at = timezone.now()
-        subject.save(update_fields=["status", "eliminated_on", "national_system_synced_at"])
+        # The national system learns of the marking when a person enters it there and records that entry
+        # (``national.services.national_entry_record``): it now awaits entry, nothing is dated by itself.
+        subject.save(update_fields=["status", "eliminated_on"])
         facts_refresh_households([subject.household_id])
         months = int(parameter("exit.lookback_months", area_code=_area(case), on=today))
         LookbackReview.objects.create(subject=subject, due_on=rules.add_months(today, months))

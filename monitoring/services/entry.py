@@ -15,18 +15,19 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError, TransitionNotAllowed, refusal_text, required_text
+from core.stored import source_text, stored
 from core.workflow import Workflow, require
 from geo.parameters import parameter
 from households.choices import VisitKind
 from households.facts import facts_refresh_households
 from households.models import Household
 from households.selectors import household_income_summary
-from households.services import household_risk_flag_clear
 from monitoring import permissions, rules
 from monitoring.choices import (
     APPLICANT_MAY_WITHDRAW,
@@ -51,6 +52,7 @@ from monitoring.models import (
 )
 from monitoring.selectors import eligibility
 from monitoring.services import alerts, notices, reviews
+from monitoring.services.reviews import votes_comment
 
 S = EntryState
 
@@ -137,7 +139,7 @@ def entry_report(
     condition of its category (SPEC §4.2). A household that already has an open application or an open monitoring
     episode gets a ``merged`` record instead (SPEC §4.6)."""
     require(has_capability(actor, Capability.OPEN_ENTRY))
-    require(Household.objects.visible_to(actor).filter(pk=household.pk).exists())
+    require(Household.objects.current_to(actor).filter(pk=household.pk).exists())  # not a village it left
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.closed_on is not None:
         raise DomainError(_("该户已于 %(closed_on)s 注销") % {"closed_on": household.closed_on}, field="household")
@@ -181,17 +183,23 @@ def entry_report(
     open_subject = MonitoringSubject.objects.filter(household=household, status__in=OPEN_SUBJECT_STATUSES).first()
     if open_application is not None or open_subject is not None:
         application.state = S.MERGED
-        application.closing_reason = (
-            f"该户已有办理中的纳入申请（{open_application.get_state_display()}）"
+        reason = (
+            stored(
+                gettext_noop("该户已有办理中的纳入申请（%(state)s）"),
+                labels=("state",),
+                state=source_text(open_application.get_state_display()),
+            )
             if open_application is not None
-            else "该户已是监测对象"
+            else stored(gettext_noop("该户已是监测对象"))
         )
+        application.keep_closing_reason(reason)
         application.save()
-        ENTRY.opened(application, actor=actor, comment=application.closing_reason, tell=False)
+        ENTRY.opened(application, actor=actor, comment=reason, tell=False)
         return application
     application.save()
     ENTRY.opened(application, actor=actor, comment=reason)
-    household_risk_flag_clear(household=household, reason="已申报纳入监测")
+    # The household's risks stay open: an entry under way takes them up (they leave the "待识别" queue through the
+    # fact ``entry_open``), and only their resolution — a measure's effect — ends them (SPEC §4.3, §4.8).
     facts_refresh_households([household.pk])  # an entry under way
     return application
 
@@ -268,7 +276,7 @@ def entry_review(
         application,
         to=S.DEMOCRATICALLY_REVIEWED,
         actor=actor,
-        comment=f"{review.get_body_display()}：赞成 {votes_for}，反对 {votes_against}",
+        comment=votes_comment(review, votes_for, votes_against),
     )
     application.save(update_fields=["state", "updated_at"])
     return review
@@ -302,7 +310,16 @@ def entry_notice_post(
         not_before_label=_("民主评议"),
         photo=photo,
     )
-    ENTRY.note(application, actor=actor, comment=f"张贴公示：{notice.places}，{starts_on} 至 {ends_on}")
+    ENTRY.note(
+        application,
+        actor=actor,
+        comment=stored(
+            gettext_noop("张贴公示：%(places)s，%(starts)s 至 %(ends)s"),
+            places=notice.places,
+            starts=str(starts_on),
+            ends=str(ends_on),
+        ),
+    )
     return notice
 
 
@@ -336,7 +353,11 @@ def _notice_complete(application: EntryApplication, *, actor: User | None, today
     notice = notices.current_notice(application, NoticeStage.ENTRY)
     end = notices.notice_finished(notice, today=today, next_step=_("报乡镇审核"))
     ENTRY.move(
-        application, to=S.NOTICE_COMPLETED, actor=actor, comment=comment or f"公示期满（{notice.starts_on} 至 {end}）"
+        application,
+        to=S.NOTICE_COMPLETED,
+        actor=actor,
+        comment=comment
+        or stored(gettext_noop("公示期满（%(starts)s 至 %(ends)s）"), starts=str(notice.starts_on), ends=str(end)),
     )
     application.save(update_fields=["state", "updated_at"])
 
@@ -489,7 +510,11 @@ def entry_negative_hit_record(
         recorded_by=actor,
         evidence=required_text(evidence, "evidence", _("情况及佐证")),
     )
-    ENTRY.note(application, actor=actor, comment=f"负面清单 {item}：{hit.evidence}")
+    ENTRY.note(
+        application,
+        actor=actor,
+        comment=stored(gettext_noop("负面清单 %(item)s：%(evidence)s"), item=str(item), evidence=hit.evidence),
+    )
     return hit
 
 
@@ -561,7 +586,11 @@ def entry_negative_override(
         raise DomainError(_("放行理由须具体说明（不少于 10 个字）"), field="comment")
     hit.override_reason, hit.overridden_by, hit.overridden_at = reason, actor, timezone.now()
     hit.save(update_fields=["override_reason", "overridden_by", "overridden_at"])
-    ENTRY.note(application, actor=actor, comment=f"负面清单 {hit.item} 放行：{reason}")
+    ENTRY.note(
+        application,
+        actor=actor,
+        comment=stored(gettext_noop("负面清单 %(item)s 放行：%(reason)s"), item=str(hit.item), reason=reason),
+    )
     return hit
 
 

@@ -1,6 +1,9 @@
-"""Assistance measures for monitoring subjects (帮扶措施, SPEC §5)."""
+"""Assistance measures for monitoring subjects (帮扶措施, SPEC §5). A measure names the household's open risks it
+answers (SPEC §4.3); when it is delivered with its effect, those risks are resolved with that effect as the reason —
+the risks live in the registry, which keeps the measure as its id and label."""
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -12,6 +15,7 @@ from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability, Department
 from core.errors import DomainError
+from households.services import risks_answer, risks_resolve_by_measure
 from monitoring import rules
 from monitoring.choices import (
     MEASURE_SUBTYPES,
@@ -60,8 +64,10 @@ def measure_add(
     started_on: datetime.date,
     responsible_person: str = "",
     amount_yuan: Decimal | None = None,
+    risks: Sequence[int] = (),
 ) -> AssistanceMeasure:
-    """Add a measure to an open subject; NR-MEAS-01 refuses linkage funds for original-channel benefits."""
+    """Add a measure to an open subject; NR-MEAS-01 refuses linkage funds for original-channel benefits. ``risks``
+    are the ids of the household's open risks the measure answers: its effect resolves them."""
     _require_measures_right(actor, subject)
     if subject.status not in OPEN_SUBJECT_STATUSES and not queues.helping_again(subject):
         raise DomainError(
@@ -96,7 +102,7 @@ def measure_add(
         raise DomainError(_("金额不能为负数"), field="amount_yuan")
     if not description.strip():
         raise DomainError(_("请填写措施内容"), field="description")
-    return AssistanceMeasure.objects.create(
+    measure = AssistanceMeasure.objects.create(
         subject=subject,
         measure_type=measure_type,
         subtype=subtype,
@@ -109,6 +115,15 @@ def measure_add(
         amount_yuan=amount_yuan,
         recorded_by=actor,
     )
+    risks_answer(
+        actor=actor, household=subject.household, risk_ids=risks, measure_id=measure.pk, measure_label=_label(measure)
+    )
+    return measure
+
+
+def _label(measure: AssistanceMeasure) -> str:
+    kind = measure.subtype_label or measure.get_measure_type_display()
+    return f"{kind}：{measure.description}"
 
 
 @transaction.atomic
@@ -133,4 +148,13 @@ def measure_update_status(
     if ended_on is not None:
         measure.ended_on = ended_on
     measure.save(update_fields=["status", "outcome_note", "ended_on"])
+    if status == MeasureStatus.DELIVERED:  # the effect is recorded: the risks the measure answers are resolved
+        today = timezone.localdate()
+        risks_resolve_by_measure(
+            actor=actor,
+            measure_id=measure.pk,
+            measure_label=_label(measure),
+            outcome=measure.outcome_note,
+            resolved_on=min(measure.ended_on or today, today),
+        )
     return measure

@@ -7,9 +7,11 @@ import datetime
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from core.errors import DomainError, required_text
+from core.stored import Stored, source_text, stored
 from households.models import Household
 from monitoring.choices import ReviewBody
 from monitoring.models import DemocraticReview, EliminationCase, EntryApplication
@@ -67,3 +69,15 @@ def democratic_review_record(
         review.minutes_file.save(minutes_file.name or "minutes", minutes_file, save=False)
     review.save()
     return review
+
+
+def votes_comment(review: DemocraticReview, votes_for: int, votes_against: int) -> Stored:
+    """The event line a democratic review leaves on its case (entry EN-2, elimination EL-1), in the reader's
+    language when read."""
+    return stored(
+        gettext_noop("%(body)s：赞成 %(votes_for)s，反对 %(votes_against)s"),
+        labels=("body",),
+        body=source_text(review.get_body_display()),
+        votes_for=votes_for,
+        votes_against=votes_against,
+    )

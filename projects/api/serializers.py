@@ -33,6 +33,7 @@ class TargetSerializer(serializers.ModelSerializer[PerformanceTarget]):
 
 class EventSerializer(serializers.ModelSerializer[ProjectEvent]):
     actor = serializers.CharField(source="actor.username")
+    comment = serializers.CharField(source="comment_shown", read_only=True)  # in the reader's language
 
     class Meta:
         model = ProjectEvent

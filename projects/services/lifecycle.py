@@ -17,10 +17,11 @@ from typing import Any, Final
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.models import User
 from core.errors import DomainError, TransitionNotAllowed, required_text
+from core.stored import stored
 from core.workflow import Workflow, require
 from geo.codes import AreaLevel, prefix_of, same_county
 from geo.models import AdminArea
@@ -201,7 +202,7 @@ def project_propose(*, actor: User, data: ProjectInput) -> Project:
     ProjectFunding.objects.bulk_create(
         [ProjectFunding(project=project, source=source, amount=amount) for source, amount in data.fundings]
     )
-    PROJECT.opened(project, actor=actor, comment="村社申请")
+    PROJECT.opened(project, actor=actor, comment=stored(gettext_noop("村社申请")))
     return project
 
 
@@ -366,7 +367,7 @@ def project_enter_library(*, project: Project, actor: User, comment: str = "") -
     # NR-PRJ-07/08 gate entry: afterwards the file is frozen, and the posts and pay could no longer be corrected.
     if project.is_work_relief:
         _check_work_relief(project)
-    PROJECT.move(project, to=P.IN_LIBRARY, actor=actor, comment=comment or "纳入项目库")
+    PROJECT.move(project, to=P.IN_LIBRARY, actor=actor, comment=comment or stored(gettext_noop("纳入项目库")))
     project.save(update_fields=["status", "updated_at"])
     return project
 
@@ -423,7 +424,9 @@ def project_transfer_assets(*, project: Project, actor: User, comment: str = "")
     # P-12's gate: the transfer closes the project, and no asset can be registered afterwards (REGISTRABLE).
     if not project.assets.exists():
         raise DomainError(_("请先登记项目形成的资产（资产名称、类别、性质、所有权人、管护责任人）"), field="assets")
-    PROJECT.move(project, to=P.ASSETS_TRANSFERRED, actor=actor, comment=comment or "资产已登记移交")
+    PROJECT.move(
+        project, to=P.ASSETS_TRANSFERRED, actor=actor, comment=comment or stored(gettext_noop("资产已登记移交"))
+    )
     project.save(update_fields=["status", "updated_at"])
     return project
 
@@ -436,7 +439,7 @@ def project_approve_implementation(*, project: Project, actor: User, plan: str) 
     PROJECT.allowed(project, P.APPROVED_FOR_IMPLEMENTATION)
     # Required: P-7's gate is the implementation and payment plan (003 L1492); payments open after it.
     project.implementation_plan = required_text(plan, "plan", _("实施方案和资金支付计划"))
-    PROJECT.move(project, to=P.APPROVED_FOR_IMPLEMENTATION, actor=actor, comment="批复实施方案")
+    PROJECT.move(project, to=P.APPROVED_FOR_IMPLEMENTATION, actor=actor, comment=stored(gettext_noop("批复实施方案")))
     project.save(update_fields=["status", "implementation_plan", "updated_at"])
     return project
 

@@ -24,6 +24,7 @@ class SweepStartSerializer(serializers.Serializer[Any]):
 
 class ProblemEventSerializer(serializers.ModelSerializer[ProblemEvent]):
     actor = serializers.CharField(source="actor.username", default=None)
+    comment = serializers.CharField(source="comment_shown", read_only=True)  # in the reader's language
 
     class Meta:
         model = ProblemEvent
@@ -95,6 +96,7 @@ class ScreeningBatchSerializer(serializers.ModelSerializer[ScreeningBatch]):
         # Stored row messages, in the reader's language (core.stored).
         data["errors"] = [shown_item(error) for error in instance.errors]
         data["unmatched"] = [shown_item(row, "reason") for row in instance.unmatched]
+        data["message"] = instance.message_shown
         return data
 
     def get_status_url(self, batch: ScreeningBatch) -> str:

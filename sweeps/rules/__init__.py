@@ -4,10 +4,10 @@ A rule's ``version`` goes up whenever its condition changes; every run records t
 
 from typing import Final
 
-from sweeps.rules import gaps, others, quality
+from sweeps.rules import events, gaps, others, quality
 from sweeps.rules.base import Rule, Scope
 
-CATALOGUE: Final[tuple[Rule, ...]] = (*gaps.RULES, *others.RULES, *quality.RULES)
+CATALOGUE: Final[tuple[Rule, ...]] = (*gaps.RULES, *others.RULES, *events.RULES, *quality.RULES)
 BY_ID: Final[dict[str, Rule]] = {rule.id: rule for rule in CATALOGUE}
 AUTOMATED: Final[tuple[Rule, ...]] = tuple(rule for rule in CATALOGUE if rule.automated)
 CHECKLIST: Final[tuple[Rule, ...]] = tuple(rule for rule in CATALOGUE if not rule.automated)

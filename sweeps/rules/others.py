@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 
 from geo.models import AdminArea
 from households.choices import HouseholdFlagKind, HousingSafety, MigrantType
-from households.facts import has_flag_q
+from households.facts import has_flag_q, has_open_risk_q
 from sweeps.choices import FourChecksCategory, RuleMode, SubjectKind
 from sweeps.rules.base import (
     Rule,
@@ -57,14 +57,15 @@ def market_swing(scope: Scope) -> QuerySet[AdminArea]:
 
 
 def scale_risk(scope: Scope) -> QuerySet[AdminArea]:
-    """FC-LOSS-SCALE-01: in a village, the share of households with a risk found in the last quarter reaches
-    ``sweep.scale_risk_share``: review whether to open a large-scale risk event (SPEC §4.12)."""
+    """FC-LOSS-SCALE-01: in a village, the share of households that fell at risk in the last quarter — the earliest
+    risk still open was found then (the household fact ``risk_open_since``) — reaches ``sweep.scale_risk_share``:
+    review whether to open a large-scale risk event (SPEC §4.12)."""
     since = scope.on - datetime.timedelta(days=91)
     villages = per_village(
         scope,
         scope.households(),
         households=Count("pk"),
-        risky=count_where(Q(household__risk_flagged_on__gte=since)),
+        risky=count_where(has_open_risk_q() & Q(risk_open_since__gte=since)),
     )
     return villages.filter(share_at_least("risky", "households", scope.scale_risk_share))
 

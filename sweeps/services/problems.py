@@ -19,10 +19,11 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.models import User
 from core.errors import DomainError, TransitionNotAllowed, required_text
+from core.stored import stored
 from core.workflow import Workflow, require
 from geo.codes import AreaLevel
 from geo.parameters import parameter
@@ -93,7 +94,9 @@ def problem_assign(
         )
     if deadline is not None and deadline < timezone.localdate():
         raise DomainError(_("整改期限不能早于今天"), field="deadline")
-    PROBLEM.move(problem, to=P.ASSIGNED, actor=actor, comment=comment or f"交办{unit}")
+    PROBLEM.move(
+        problem, to=P.ASSIGNED, actor=actor, comment=comment or stored(gettext_noop("交办%(unit)s"), unit=unit)
+    )
     problem.responsible_unit, problem.responsible_person = unit, person
     if deadline is not None:
         problem.deadline = deadline
@@ -108,7 +111,7 @@ def problem_start(*, problem: Problem, actor: User, comment: str = "") -> Proble
     """The responsible unit starts rectifying (from open, assigned or returned)."""
     problem = PROBLEM.lock(problem)
     require(permissions.can_work_on(actor, problem))
-    PROBLEM.move(problem, to=P.IN_PROGRESS, actor=actor, comment=comment or "开始整改")
+    PROBLEM.move(problem, to=P.IN_PROGRESS, actor=actor, comment=comment or stored(gettext_noop("开始整改")))
     problem.save(update_fields=["status", "updated_at"])
     return problem
 

@@ -41,7 +41,7 @@ from geo.parameters import parameter
 from households.facts import facts_refresh_area
 from notifications.selectors import users_who_take
 from notifications.services import notify
-from sweeps.choices import ProblemStatus, RunStatus, SubjectKind, SweepKind
+from sweeps.choices import STARTABLE_SWEEP_KINDS, ProblemStatus, RunStatus, SubjectKind, SweepKind
 from sweeps.models import Problem, SweepChunk, SweepRun
 from sweeps.rules import AUTOMATED, BY_ID, Rule, Scope
 from sweeps.rules.base import PREDICATE_SETS
@@ -356,7 +356,7 @@ def sweep_start(*, county: AdminArea, kind: str, actor: User | None = None) -> S
             raise PermissionDenied
     if county.level != AreaLevel.COUNTY:
         raise DomainError(_("“%(name)s”不是县级区划，排查以县为单位发起") % {"name": county.name}, field="county")
-    if kind not in SweepKind.values:
+    if kind not in STARTABLE_SWEEP_KINDS:  # an event's sweep starts from its event (sweeps.services.events)
         raise DomainError(_("请选择排查类型"), field="kind")
     county = AdminArea.objects.select_for_update().get(pk=county.pk)  # one start at a time per county
     busy = SweepRun.objects.filter(county=county, status__in=[RunStatus.PENDING, RunStatus.RUNNING]).first()
@@ -409,6 +409,11 @@ def sweep_run_chunk(*, chunk: SweepChunk) -> dict[str, dict[str, int]]:
         return dict(chunk.counts)
     run = chunk.run
     rules = [BY_ID[rule_id] for rule_id in run.rule_versions if rule_id in BY_ID]
+    if run.risk_event_id is not None:  # an event's sweep first lists the township's households it hit (SPEC §4.12)
+        from sweeps.services.events import risk_event_households_derive  # events starts runs: imported here
+
+        assert run.risk_event is not None
+        risk_event_households_derive(event=run.risk_event, township=chunk.township)
     facts_refresh_area(chunk.township, on=run.run_on)  # committed: the replica can replay it
     scope = Scope.of(chunk.township, on=run.run_on)
     if replica_caught_up():

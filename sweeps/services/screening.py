@@ -31,7 +31,7 @@ from accounts.permissions import has_capability
 from accounts.roles import Capability, Department, Role
 from core.dispatch import resend_unsent, send_after_commit
 from core.errors import DomainError, TransitionNotAllowed
-from core.stored import as_json, as_json_field, stored
+from core.stored import as_json, as_json_field, source_text, stored
 from core.uploads import workbook_check
 from geo.codes import AreaLevel, ancestor_code
 from geo.parameters import parameter
@@ -39,6 +39,7 @@ from geo.querysets import in_territory
 from households.choices import MemberStatus
 from households.masking import mask_id_number
 from households.models import Household, HouseholdMember
+from households.services import risk_open_from_warning
 from monitoring.choices import OPEN_SUBJECT_STATUSES, IdentificationChannel, RiskType, SubjectStatus
 from monitoring.models import MonitoringSubject
 from monitoring.services import entry_report
@@ -48,6 +49,7 @@ from sweeps import permissions
 from sweeps.choices import (
     FINAL_DISPOSITIONS,
     PENDING_BATCH_STATUSES,
+    RISK_FOUND_DISPOSITIONS,
     BatchStatus,
     MatchKind,
     WarningDisposition,
@@ -160,12 +162,14 @@ def screening_batch_run(*, batch: ScreeningBatch) -> str:
                 on_progress=progress,
             )
     except ScreeningFileError as exc:
-        return _finish(batch, BatchStatus.REJECTED, message=exc.message)
+        return _finish(batch, BatchStatus.REJECTED, message=exc.stored)
     if sheet.errors:
-        message = f"筛查名单有 {len(sheet.errors)} 处错误，未导入任何数据：请更正后重新上传"
+        message = stored(
+            gettext_noop("筛查名单有 %(count)s 处错误，未导入任何数据：请更正后重新上传"), count=len(sheet.errors)
+        )
         return _finish(batch, BatchStatus.REJECTED, message=message, errors=sheet.errors)
     if not sheet.rows:
-        return _finish(batch, BatchStatus.REJECTED, message="名单中没有数据行，未导入任何数据")
+        return _finish(batch, BatchStatus.REJECTED, message=stored(gettext_noop("名单中没有数据行，未导入任何数据")))
     try:
         with transaction.atomic():
             locked = ScreeningBatch.objects.select_for_update().select_related("area").get(pk=batch.pk)
@@ -175,7 +179,7 @@ def screening_batch_run(*, batch: ScreeningBatch) -> str:
     except IntegrityError:
         # Another list of the same department and quarter took a warning between our check and our insert; all
         # of this one was rolled back.
-        message = "与同时导入的另一份名单冲突，未导入任何数据；请重新上传"
+        message = stored(gettext_noop("与同时导入的另一份名单冲突，未导入任何数据；请重新上传"))
         return _finish(batch, BatchStatus.FAILED, message=message)
     return BatchStatus.DONE
 
@@ -186,11 +190,17 @@ def _uploader_refusal(batch: ScreeningBatch) -> str:
     left."""
     uploader = User.objects.select_related("area").get(pk=batch.uploaded_by_id)
     if not has_capability(uploader, Capability.UPLOAD_SCREENING):
-        return "上传人已没有上传筛查名单的权限，未导入任何数据"
+        return stored(gettext_noop("上传人已没有上传筛查名单的权限，未导入任何数据"))
     if uploader.department != batch.department:
-        return f"上传人已不在{Department(batch.department).label}，未导入任何数据；请由该部门人员重新上传"
+        return stored(
+            gettext_noop("上传人已不在%(department)s，未导入任何数据；请由该部门人员重新上传"),
+            labels=("department",),
+            department=source_text(Department(batch.department).label),
+        )
     if uploader.area is None or not in_territory(uploader, batch.area.code):
-        return f"上传人已不负责{batch.area.name}，未导入任何数据；请由该区划的部门人员重新上传"
+        return stored(
+            gettext_noop("上传人已不负责%(area)s，未导入任何数据；请由该区划的部门人员重新上传"), area=batch.area.name
+        )
     return ""
 
 
@@ -275,7 +285,7 @@ def _finish(batch: ScreeningBatch, status: BatchStatus, *, message: str, errors:
     ordered = sorted(errors or [])
     fields = {
         "status": status,
-        "message": message[:500],
+        **ScreeningBatch.message_fields(message),
         "errors": [{"row": e.row, "column": e.column, **as_json(e.message)} for e in ordered[:MAX_STORED_ERRORS]],
         "error_count": len(ordered),
         "finished_at": timezone.now(),
@@ -337,8 +347,10 @@ def warning_dispose(
     category: str = "",
     triggers: list[str] | None = None,
 ) -> ScreeningWarning:
-    """Verify a warning after a visit and choose its class (SPEC §6.5, §6.6). ``start_entry`` opens an entry
-    application with channel 部门筛查预警 (a household already applying is merged, SPEC §4.6 EN-0)."""
+    """Verify a warning after a visit and choose its class (SPEC §6.5, §6.6). A class that confirms a risk opens
+    the warning's typed risk on the household (SPEC §4.3; "其他" when the department's event maps to none), and
+    ``start_entry`` opens an entry application with channel 部门筛查预警 (a household already applying is merged,
+    SPEC §4.6 EN-0)."""
     warning = (
         ScreeningWarning.objects.select_for_update(of=("self",))
         .select_related("household__managing_area", "member")
@@ -354,8 +366,19 @@ def warning_dispose(
         raise DomainError(_("请填写核实情况"), field="note")
     if not warning.household.visits.filter(visited_on__gte=warning.issued_on).exists():
         raise DomainError(_("请先登记一次入户核实走访，再填写处置结果"), field="visit")  # SPEC §6.5
+    risk = warning.risk_type if warning.risk_type in RiskType.values else RiskType.OTHER
+    if disposition in RISK_FOUND_DISPOSITIONS:
+        department = Department(warning.department).label
+        risk_open_from_warning(
+            actor=actor,
+            household=warning.household,
+            risk_type=risk,
+            found_on=timezone.localdate(),
+            evidence=note,
+            warning_id=warning.pk,
+            warning_label=f"{department}{warning.period}：{warning.event_label}",
+        )
     if disposition == WarningDisposition.START_ENTRY:
-        risk = warning.risk_type if warning.risk_type in RiskType.values else RiskType.OTHER
         warning.entry_application = entry_report(
             actor=actor,
             household=warning.household,

@@ -38,3 +38,16 @@ def test_a_json_round_trip_keeps_source_and_parameters_and_plain_sentences_stay_
 def test_a_translation_that_lost_a_parameter_falls_back_to_the_chinese_sentence(monkeypatch):
     monkeypatch.setattr("core.stored.gettext", lambda key: "should be %(digits)s digits")
     assert shown(stored(KEY, text="12345")) == "“12345”应为 11 位数字"
+
+
+def test_a_refusal_reads_in_the_language_of_whoever_reads_it_and_keeps_its_source_for_storing():
+    from core.errors import DomainError
+
+    refusal = DomainError(stored(KEY, text="12345"), field="phone")
+    with translation.override("en"):
+        assert refusal.message == "“12345” should be 11 digits"
+    with translation.override("zh-hans"):
+        assert refusal.message == "“12345”应为 11 位数字"
+    assert isinstance(refusal.stored, Stored)
+    assert as_json(refusal.stored)["key"] == KEY
+    assert DomainError("已翻译的句子").message == "已翻译的句子"  # a sentence translated where it was raised

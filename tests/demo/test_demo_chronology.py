@@ -20,8 +20,9 @@ from households.models import Household, Visit
 from ledgers.base import Context, Filters
 from ledgers.catalogue import LEDGERS
 from monitoring.choices import EliminationState, EntryState, NoticeStage
-from monitoring.models import AssistanceMeasure, EliminationCase, EntryApplication, MonitoringSubject, PublicNotice
+from monitoring.models import AssistanceMeasure, EliminationCase, EntryApplication, PublicNotice
 from monitoring.selectors.queues import QueueFilter, entry_queue_narrow, waiting
+from national.models import NationalEntry
 from notifications.models import Notification
 from projects import policy
 from projects.models import Project
@@ -213,24 +214,42 @@ class TestTheDemoCountyTellsOneStory:
         assert marked >= 1
 
     def test_the_national_system_learned_of_a_marking_no_earlier_than_the_decision(self):
+        """Entries into the national system are a person's records, dated no earlier than what they entered; the
+        ledgers show them, and 待录入 for what still awaits entry — never a time the code set."""
         county = User.objects.get(username="county")
-        decided = {row["户编号"]: row["审定日期"] for row in _ledger("L-02", county) if row["审定日期"]}
-        subjects = {row["户编号"]: row for row in _ledger("L-01", county) if row["风险消除日期"]}
-        assert subjects
-        for household_no, row in subjects.items():
-            assert row["录入全国系统日期"] == row["风险消除日期"], row
-            assert decided[household_no] <= row["录入全国系统日期"]
+        decided = {row["户编号"]: row for row in _ledger("L-02", county) if row["审定日期"]}
+        entered = [row for row in decided.values() if row["全国系统风险消除录入编号"] not in ("", "待录入")]
+        waiting_marks = [row for row in decided.values() if row["全国系统风险消除录入编号"] == "待录入"]
+        assert entered
+        assert waiting_marks
+        for row in entered:
+            assert row["审定日期"] <= row["标注日期"] <= row["录入全国系统日期"], row
+            assert row["录入人"] == str(county)
+        for row in waiting_marks:
+            assert row["标注日期"] is not None, row
+            assert row["录入全国系统日期"] is None, row
+        subjects = _ledger("L-01", county)
+        recorded = [row for row in subjects if row["全国系统纳入录入编号"] not in ("", "待录入")]
+        awaiting = [row for row in subjects if row["全国系统纳入录入编号"] == "待录入"]
+        assert recorded
+        assert awaiting
+        for row in recorded:
+            assert row["纳入日期"] <= row["录入全国系统日期"], row
+        for row in awaiting:
+            assert row["录入全国系统日期"] is None, row
+            assert "纳入监测录入" in row["全国系统待录入"], row
 
-    def test_a_marking_before_eight_in_the_morning_is_dated_the_local_day(self):
-        subject = MonitoringSubject.objects.filter(national_system_synced_at__isnull=False).first()
-        early = datetime.datetime.combine(subject.eliminated_on, datetime.time(7, 30), timezone.get_current_timezone())
-        MonitoringSubject.objects.filter(pk=subject.pk).update(national_system_synced_at=early)  # UTC: the day before
-        row = next(
-            r
-            for r in _ledger("L-01", User.objects.get(username="county"))
-            if r["户编号"] == subject.household.household_no
-        )
-        assert row["录入全国系统日期"] == subject.eliminated_on
+    def test_every_national_entry_was_recorded_by_a_person_on_the_local_day_it_names(self):
+        entries = NationalEntry.objects.select_related("recorded_by", "subject", "elimination_case")
+        assert entries.exists()
+        now = timezone.now()
+        for entry in entries:
+            assert entry.recorded_by.username == "county"
+            assert local(entry.recorded_at) == entry.entered_on, entry
+            assert entry.recorded_at <= now
+            assert entry.entered_on >= (
+                entry.elimination_case.marked_on if entry.elimination_case else entry.subject.entered_on
+            )
 
     def test_l01a_dates_every_entry_step_in_order(self):
         headers = ("申报日期", "入户核实", "民主评议", "公示期满", "乡镇审核", "县级批准", "纳入监测")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import ROLE_LEVELS, Role
-from demo import load
+from demo import load, names
 from demo import plan as demo_plan
 from geo.codes import AreaLevel, level_of
 from geo.models import AdminArea
@@ -29,8 +29,17 @@ from households.choices import (
     MemberStatus,
     MigrantType,
     Relationship,
+    VisitKind,
 )
-from households.models import GuaranteeCheck, Household, HouseholdFlag, HouseholdMember, IncomeRecord, Visit
+from households.models import (
+    GuaranteeCheck,
+    Household,
+    HouseholdFlag,
+    HouseholdMember,
+    IncomeRecord,
+    RiskFlag,
+    Visit,
+)
 from households.selectors import overdue_visits
 
 pytestmark = pytest.mark.django_db
@@ -470,17 +479,24 @@ class TestTheLoadedCounty:
         assert EliminationCase.objects.exists()
         assert Notification.objects.filter(recipient__username="county").exists()
 
-    def test_a_risk_flagged_household_has_the_visit_that_found_the_risk(self, loaded):
-        flagged = list(Household.objects.filter(risk_flagged_on__isnull=False))
-        assert flagged
-        for household in flagged:
-            assert household.risk_note
-            found = household.visits.get(risk_found=True)
-            assert found.visited_on == household.risk_flagged_on
-            assert found.risk_note == household.risk_note
-        # A reported household's flag is lowered by the report (the risk is now in the entry workflow).
-        reported = Visit.objects.filter(risk_found=True, household__entry_applications__isnull=False).distinct()
-        assert Visit.objects.filter(risk_found=True).count() == len(flagged) + reported.count()
+    def test_each_risk_a_visit_found_is_a_typed_risk_open_or_resolved_by_a_measure(self, loaded):
+        risks = list(RiskFlag.objects.filter(source="visit").select_related("visit"))
+        assert risks
+        for risk in risks:  # the visit that found it, its note as the evidence
+            assert risk.visit.risk_found
+            assert (risk.found_on, risk.evidence) == (risk.visit.visited_on, risk.visit.risk_note)
+            if risk.visit.kind == VisitKind.VERIFICATION:  # EN-1 confirms the application's risk types
+                applied = risk.household.entry_applications.values_list("risk_types", flat=True)
+                assert any(risk.risk_type in types for types in applied)
+            else:  # a routine visit: the type its note names
+                assert risk.risk_type == names.RISK_TYPE_OF_NOTE[risk.visit.risk_note]
+        at_risk = set(Visit.objects.filter(risk_found=True).values_list("household_id", flat=True))
+        assert {risk.household_id for risk in risks} == at_risk
+        # some still open; some answered by a subject's measure and resolved by its effect
+        assert any(risk.resolved_on is None for risk in risks)
+        resolved = [risk for risk in risks if risk.resolved_on is not None]
+        assert resolved
+        assert all(risk.measure_id and risk.resolution.startswith("帮扶措施") for risk in resolved)
 
     def test_the_project_library_and_funds_went_through_the_real_services(self, loaded):
         from funds.models import FundAllocation

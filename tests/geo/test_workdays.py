@@ -30,3 +30,19 @@ def test_workdays_between_counts_after_the_start_up_to_the_end():
     calendar = WorkdayCalendar()
     assert calendar.workdays_between(D(2026, 11, 20), D(2026, 11, 23)) == 1  # Fri → Mon
     assert calendar.workdays_between(D(2026, 11, 23), D(2026, 11, 23)) == 0
+
+
+def test_the_override_table_is_read_once_and_forgotten_when_an_administrator_changes_it(
+    django_assert_num_queries,
+):
+    """Every page that shows how long a step waited reads the calendar: the table comes from the cache, and a saved
+    or deleted row is seen at once."""
+    CalendarOverride.objects.create(day=D(2027, 2, 8), is_workday=False, note="春节")
+    with django_assert_num_queries(1):
+        assert not WorkdayCalendar().is_workday(D(2027, 2, 8))
+    with django_assert_num_queries(0):
+        assert not WorkdayCalendar().is_workday(D(2027, 2, 8))
+    row = CalendarOverride.objects.create(day=D(2027, 2, 20), is_workday=True, note="春节调休上班")
+    assert WorkdayCalendar().is_workday(D(2027, 2, 20))
+    row.delete()
+    assert not WorkdayCalendar().is_workday(D(2027, 2, 20))  # a Saturday again

@@ -16,7 +16,15 @@ from households.choices import (
     RigidExpenseKind,
     SchoolingStatus,
 )
-from households.facts import COLUMNS, context_for, facts_refresh, facts_refresh_area, household_facts
+from households.facts import (
+    COLUMNS,
+    context_for,
+    facts_refresh,
+    facts_refresh_area,
+    household_facts,
+    risk_open_on_q,
+    risk_open_since,
+)
 from households.models import (
     GuaranteeCheck,
     Household,
@@ -24,6 +32,7 @@ from households.models import (
     HouseholdFlag,
     IncomeRecord,
     RigidExpense,
+    RiskFlag,
     Visit,
 )
 from monitoring.models import EntryApplication
@@ -76,7 +85,7 @@ def faces(village, on=TODAY):
     ctx = context_for(township.code, on=on)
     out = {}
     households = Household.objects.prefetch_related(
-        "members", "incomes", "flags", "rigid_expenses", "guarantee_checks", "visits"
+        "members", "incomes", "flags", "rigid_expenses", "guarantee_checks", "visits", "risks"
     ).select_related("managing_area")
     for household in households:
         python = household_facts(household, on=on, ctx=ctx)
@@ -318,7 +327,11 @@ def test_visits_fall_due_by_the_interval_of_each_class(village, worker):
     Visit.objects.create(household=eliminated, visited_on=TODAY - 91 * DAY, recorded_by=worker)
     exited = family(village)
     HouseholdFlag.objects.create(household=exited, kind=HouseholdFlagKind.EXITED_POOR, valid_from=TODAY - 400 * DAY)
-    never_visited = family(village, risk_flagged_on=TODAY - 3 * DAY, risk_note="务工中断")
+    never_visited = family(village)
+    RiskFlag.objects.create(
+        household=never_visited, risk_type="unstable_employment", source="visit", found_on=TODAY - 3 * DAY,
+        evidence="务工中断",
+    )  # fmt: skip
     planned = family(village)
     Visit.objects.create(household=planned, visited_on=TODAY - 20 * DAY, recorded_by=worker, next_visit_on=TODAY - DAY)
     ordinary = family(village)
@@ -404,3 +417,37 @@ def test_without_a_line_the_position_is_unknown():
     facts = faces(elsewhere)[household.pk]
     assert (facts["line"], facts["line_position"], facts["exit_income_met"]) == (None, "unknown", None)
     assert facts["per_capita"] == Decimal("5000.00")
+
+
+# ------------------------------------------------------------------------------------------------------- risks
+
+
+def test_the_earliest_open_risk_at_the_boundaries_of_finding_and_resolving(village, worker):
+    """SPEC §4.3: a risk is open from the day it is found until the day it is resolved (that day excluded)."""
+
+    def risk(household, risk_type, found, resolved=None):
+        RiskFlag.objects.create(
+            household=household, risk_type=risk_type, source="visit", found_on=found, evidence="走访发现",
+            resolved_on=resolved, resolution="已化解" if resolved else "",
+        )  # fmt: skip
+
+    found_today, resolved_today, resolved_tomorrow, two_open, none = (family(village) for _ in range(5))
+    risk(found_today, "illness", TODAY)
+    risk(resolved_today, "illness", TODAY - 9 * DAY, TODAY)
+    risk(resolved_tomorrow, "illness", TODAY - 9 * DAY, TODAY + DAY)
+    risk(two_open, "disaster", TODAY - 2 * DAY)
+    risk(two_open, "illness", TODAY - 40 * DAY)
+    risk(two_open, "housing", TODAY - 90 * DAY, TODAY - 50 * DAY)  # resolved before: not the earliest open
+    facts = faces(village)  # both faces of every column agree, risk_open_since and the visit class among them
+    assert {pk: facts[pk]["risk_open_since"] for pk in facts} == {
+        found_today.pk: TODAY,
+        resolved_today.pk: None,
+        resolved_tomorrow.pk: TODAY - 9 * DAY,
+        two_open.pk: TODAY - 40 * DAY,
+        none.pk: None,
+    }
+    assert facts[found_today.pk]["visit_class"] == "risk_flagged"
+    # the day before the one found today, it is not open yet; the query face says the same
+    assert risk_open_since(found_today.risks.all(), TODAY - DAY) is None
+    open_yesterday = RiskFlag.objects.filter(risk_open_on_q(TODAY - DAY), household=found_today)
+    assert not open_yesterday.exists()

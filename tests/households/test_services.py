@@ -322,7 +322,8 @@ def test_a_visit_records_the_checklist_photos_and_a_risk(cadre, village):
     check = GuaranteeCheck.objects.get(visit=visit)
     assert (check.education_ok, check.medical_ok, check.housing_ok, check.water_ok) == (False, True, False, False)
     household.refresh_from_db()
-    assert household.risk_flagged_on == TODAY
+    risk = household.risks.get()  # found without a type: opened as "其他"
+    assert (risk.risk_type, risk.source, risk.visit, risk.found_on) == ("other", "visit", visit, TODAY)
     assert household.housing_safety == HousingSafety.UNSAFE_C
     photo = VisitPhoto.objects.get(visit=visit)
     assert photo.content_type == "image/jpeg"

@@ -73,5 +73,5 @@ def test_a_township_cadre_records_a_visit_from_a_phone(page: Page, page_problems
     expect(photo).to_have_js_property("complete", True)
     expect(photo).to_have_js_property("naturalWidth", 1)
     household = Household.objects.get(pk=household.pk)
-    assert household.risk_flagged_on is not None
+    assert household.risks.filter(resolved_on__isnull=True, source="visit").exists()
     assert_no_page_problems(page_problems)

@@ -28,6 +28,7 @@ from ledgers.models import ExportStatus, LedgerExport
 from ledgers.services import exports_expire
 from ledgers.tasks import ledger_export_task
 from monitoring.models import AssistanceMeasure, EliminationCase, EntryApplication, MonitoringSubject
+from national.models import NationalEntry
 from projects.models import Project, ProjectAsset
 from sweeps.models import Problem, ScreeningWarning
 from tests.factories import UserFactory
@@ -85,9 +86,23 @@ def _subjects(user: User) -> list[tuple[Any, ...]]:
             _cell(s.application.per_capita_income),
             s.get_status_display(),
             _cell(s.eliminated_on),
+            *_national_subject_entry(s),
         )
         for s in subjects
     ]
+
+
+def _national_subject_entry(subject: MonitoringSubject) -> tuple[Any, Any, Any]:
+    """The subject's entry into the national system as a person recorded it (the latest, uncorrected one), or
+    待录入 while none is recorded."""
+    entry = (
+        NationalEntry.objects.filter(subject=subject, kind="subject_entry", superseded_by__isnull=True)
+        .select_related("recorded_by")
+        .first()
+    )
+    if entry is None:
+        return ("待录入", "", "")
+    return (entry.national_record_no, entry.entered_on, str(entry.recorded_by))
 
 
 EXPECTED = {
@@ -102,6 +117,9 @@ EXPECTED = {
             "识别时人均纯收入（元）",
             "状态",
             "风险消除日期",
+            "全国系统纳入录入编号",
+            "录入全国系统日期",
+            "录入人",
         ),
         _subjects,
     ),

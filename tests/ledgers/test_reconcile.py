@@ -135,6 +135,17 @@ def test_rows_outside_the_area_and_bad_files_are_named(login, client, post):
     assert 'data-testid="reconcile-message"' in page
     assert rejected.message in page
     assert not rejected.report
+    # Refused by the worker, read later in either language: kept with its source text (core.stored).
+    assert rejected.message.startswith("文件缺少这些列：户编号、")
+    assert rejected.message_params["columns"].startswith("户编号、")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(rejected.get_absolute_url()).content.decode()
+    assert rejected.message not in page
+    assert "The file lacks these columns: 户编号、" in page
+    response = client.post(
+        reverse("ledgers:reconcile"), {"file": _named(b"not a workbook"), "area": user.area.code}, follow=True
+    )
+    assert "The file is not an .xlsx workbook" in response.content.decode()  # a refusal in the request, in English
 
 
 def test_the_report_is_its_owners_and_masks_ids_for_roles_without_them(login, client, post):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from core.errors import DomainError, TransitionNotAllowed
 from households.choices import LabourCapacity, VisitKind
+from households.facts import facts_refresh_households
 from households.models import GuaranteeCheck, IncomeRecord, Visit
 from monitoring import rules
 from monitoring.choices import EliminationState, EntryState, LookbackOutcome, SubjectStatus
@@ -35,7 +36,9 @@ from monitoring.services import (
     entry_register,
     lookback_record,
 )
-from tests.factories import UserFactory, VillageFactory
+from national import facts as national_facts
+from national.choices import NationalEntryKind
+from tests.factories import RiskFlagFactory, UserFactory, VillageFactory
 from tests.worlds.monitoring import (
     DAY,
     TODAY,
@@ -90,7 +93,12 @@ def test_the_whole_elimination_path_by_village_township_and_county(county):
     assert case.state == E.MARKED
     assert subject.status == SubjectStatus.RISK_ELIMINATED
     assert subject.eliminated_on == TODAY
-    assert subject.national_system_synced_at is not None
+    # EL-7 records no entry into the national system by itself: the marking now awaits a person's entry there.
+    assert not subject.national_entries.exists()
+    assert [(p.kind, p.since, p.case) for p in national_facts.pending_of(subject)] == [
+        (NationalEntryKind.SUBJECT_ENTRY, subject.entered_on, None),
+        (NationalEntryKind.ELIMINATION, TODAY, case),
+    ]
     assert case.per_capita_income == Decimal("7000.00")
     assert case.exit_line == Decimal("6600.00")
     assert [row["ok"] for row in case.screening] == [True, True, True, True, True]  # the last: no open warning
@@ -188,13 +196,14 @@ def test_an_old_or_failing_guarantee_check_is_refused(county):
 def test_an_open_risk_flag_is_refused(county):
     subject = monitored_subject(county)
     case = to_county(county, subject)
-    type(subject.household).objects.filter(pk=subject.household.pk).update(risk_flagged_on=TODAY, risk_note="新发大病")
+    RiskFlagFactory(household=subject.household, risk_type="illness", found_on=TODAY, evidence="新发大病")
+    facts_refresh_households([subject.household.pk])
     with pytest.raises(DomainError) as refused:
         elimination_screen(case=case, actor=county.county_reviewer)
-    # the refusal names the open risk, and only what fails: the income (7000 per head) is above the exit line
-    assert "未消除的风险" in refused.value.message
-    assert "新发大病" in refused.value.message
-    assert "收入" not in refused.value.message
+    # the refusal names the open risk (type, since when, source), and only what fails: the income (7000 per head)
+    # is above the exit line
+    assert refused.value.message == f"风险“因病”（{TODAY} 起，走访发现）尚未消除，须先落实帮扶并登记消除"
+    assert [fix.url for fix in refused.value.fixes] == [f"/households/{subject.household.pk}/risks/"]
 
 
 def test_wrong_role_wrong_jurisdiction_and_wrong_state_are_refused(county):

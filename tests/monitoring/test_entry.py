@@ -13,7 +13,8 @@ from accounts.roles import Role
 from core.errors import DomainError, TransitionNotAllowed
 from geo.workdays import WorkdayCalendar, notice_long_enough
 from households.choices import VisitKind
-from households.models import Visit
+from households.facts import awaiting_identification_q, facts_refresh_households
+from households.models import Household, Visit
 from monitoring import rules
 from monitoring.choices import EntryState, SubjectCategory, SubjectStatus
 from monitoring.models import EntryApplication, MonitoringSubject
@@ -33,7 +34,7 @@ from monitoring.services import (
     entry_withdraw,
     notices_complete_due,
 )
-from tests.factories import TownshipFactory, UserFactory, VillageFactory
+from tests.factories import RiskFlagFactory, TownshipFactory, UserFactory, VillageFactory
 from tests.worlds.monitoring import TODAY, County, report_entry, through_village, walk_to_county
 
 pytestmark = pytest.mark.django_db
@@ -269,13 +270,19 @@ def test_a_registered_household_is_merged_on_a_new_report_and_has_one_subject(co
     assert MonitoringSubject.objects.filter(household=household).count() == 1
 
 
-def test_reporting_lowers_the_risk_flag_of_the_visit(county):
+def test_reporting_takes_up_the_risk_of_the_visit_which_stays_open(county):
     household = county.household(per_capita=Decimal("5000"))
-    household.risk_flagged_on = TODAY
-    household.save()
+    RiskFlagFactory(household=household, found_on=TODAY)
+    facts_refresh_households([household.pk])
+
+    def waiting():
+        return list(Household.objects.filter(awaiting_identification_q(path="facts__")))
+
+    assert waiting() == [household]
     report_entry(county, household)
-    household.refresh_from_db()
-    assert household.risk_flagged_on is None
+    # the risk is still open (only its resolution ends it), but no longer waits for identification
+    assert household.risks.filter(resolved_on__isnull=True).count() == 1
+    assert waiting() == []
 
 
 @pytest.mark.parametrize(

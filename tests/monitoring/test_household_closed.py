@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from core.errors import TransitionNotAllowed
 from households.choices import ClosedReason
@@ -67,6 +68,10 @@ def test_closing_a_household_ends_its_subject_and_elimination_case_with_the_reas
     assert EliminationEvent.objects.get(pk=ending[0]).actor == county.village_worker
     assert subject.measures.count() == measures
     assert MonitoringSubject.objects.filter(pk=subject.pk).exists()
+    # the system wrote the reason: each reader reads it in their own language, the registry's label included
+    with translation.override("en"):
+        assert subject.closing_reason_shown == "Household closed (All members deceased)"
+        assert EliminationEvent.objects.get(pk=ending[0]).comment_shown == "Household closed (All members deceased)"
 
 
 @pytest.mark.parametrize("approved", [False, True], ids=["waiting for the county", "approved, not yet registered"])

@@ -32,7 +32,14 @@ from monitoring.models import EliminationCase, EntryApplication
 from projects.models import AssetDistribution, AssetIncome, Project, ProjectAsset, ProjectBeneficiary, ProjectCategory
 from sweeps.rules import AUTOMATED, BY_ID, Scope
 from sweeps.services import rule_hits
-from tests.factories import HouseholdFactory, MemberFactory, UserFactory, VillageFactory, valid_id_number
+from tests.factories import (
+    HouseholdFactory,
+    MemberFactory,
+    RiskFlagFactory,
+    UserFactory,
+    VillageFactory,
+    valid_id_number,
+)
 from tests.worlds.monitoring import TODAY
 from tests.worlds.sweeps import BEFORE, DAY, LAST, World, assert_rule, key
 
@@ -454,11 +461,18 @@ def test_loss_market_01_a_fifth_of_business_households_fell(world):
 
 def test_loss_scale_01_many_new_risks_in_a_quarter(world):
     alarmed = world.village
-    for index in range(20):
-        HouseholdFactory(managing_area=alarmed, risk_flagged_on=TODAY - 10 * DAY if index == 0 else None)
+    for index in range(19):
+        household = HouseholdFactory(managing_area=alarmed)
+        if index == 0:
+            RiskFlagFactory(household=household, found_on=TODAY - 10 * DAY)
+    # the 20th household has been at risk for 200 days: a second risk found this quarter does not make it new
+    old = RiskFlagFactory(household=HouseholdFactory(managing_area=alarmed), found_on=TODAY - 200 * DAY)
+    RiskFlagFactory(household=old.household, risk_type="disaster", found_on=TODAY - 5 * DAY)
     quiet = VillageFactory(parent=world.township, code="640324100297")
     for index in range(21):
-        HouseholdFactory(managing_area=quiet, risk_flagged_on=TODAY - 10 * DAY if index == 0 else None)
+        household = HouseholdFactory(managing_area=quiet)
+        if index == 0:
+            RiskFlagFactory(household=household, found_on=TODAY - 10 * DAY)
     assert_rule(world, "FC-LOSS-SCALE-01", trips=[alarmed], passes=[quiet])  # 1/20 = 5 %; 1/21 is less
 
 

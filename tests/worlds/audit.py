@@ -24,11 +24,13 @@ from households.models import (
     HouseholdMember,
     ImportJob,
     IncomeRecord,
+    RiskFlag,
     Visit,
     VisitPhoto,
 )
 from ledgers.models import ExportStatus, FrozenLedger, LedgerExport, Reconciliation
 from monitoring.models import EliminationCase, EntryApplication, MonitoringSubject, PublicNotice
+from national.models import NationalEntry
 from notifications.models import Notification
 from notifications.services import notify
 from projects.models import (
@@ -41,7 +43,16 @@ from projects.models import (
     ProjectDisclosure,
     ProjectFunding,
 )
-from sweeps.models import Campaign, CampaignPart, ChecklistItem, Problem, ScreeningBatch, ScreeningWarning, SweepRun
+from sweeps.models import (
+    Campaign,
+    CampaignPart,
+    ChecklistItem,
+    Problem,
+    RiskEvent,
+    ScreeningBatch,
+    ScreeningWarning,
+    SweepRun,
+)
 from tests.factories import (
     CityFactory,
     CountyFactory,
@@ -118,12 +129,14 @@ class World:
             VisitPhoto: tuple(photos),
             IncomeRecord: tuple(incomes),
             Visit: tuple(photo.visit for photo in photos),
+            RiskFlag: tuple(self._risk(photo.visit) for photo in photos),
             ImportJob: tuple(self._import_job(h.managing_area) for h in (self.household_a, self.household_b)),
             EntryApplication: tuple(self._application(h) for h in (self.household_a, self.household_b)),
             MonitoringSubject: tuple(self._subject(h) for h in (self.household_a, self.household_b)),
         }
         self.objects[EliminationCase] = tuple(self._elimination(s) for s in self.objects[MonitoringSubject])
         self.objects[PublicNotice] = tuple(self._notice(c) for c in self.objects[EliminationCase])
+        self.objects[NationalEntry] = tuple(self._national_entry(s) for s in self.objects[MonitoringSubject])
         self.objects[SweepRun] = tuple(self._run(chain[AreaLevel.COUNTY]) for chain in (self.chain_a, self.chain_b))
         self.objects[ScreeningBatch] = tuple(
             self._batch(chain[AreaLevel.COUNTY]) for chain in (self.chain_a, self.chain_b)
@@ -139,6 +152,7 @@ class World:
             self._problem(h, run)
             for h, run in zip((self.household_a, self.household_b), self.objects[SweepRun], strict=True)
         )
+        self.objects[RiskEvent] = tuple(self._risk_event(chain) for chain in (self.chain_a, self.chain_b))
         self._projects()
         self.objects[FrozenLedger] = tuple(
             self._frozen(chain[AreaLevel.VILLAGE]) for chain in (self.chain_a, self.chain_b)
@@ -232,6 +246,17 @@ class World:
         )  # fmt: skip
 
     @staticmethod
+    def _risk(visit: Visit) -> RiskFlag:
+        return RiskFlag.objects.create(
+            household=visit.household,
+            risk_type="illness",
+            source="visit",
+            visit=visit,
+            found_on=visit.visited_on,
+            evidence="户主患病住院",
+        )
+
+    @staticmethod
     def _photo(household: Household) -> VisitPhoto:
         visit = Visit.objects.create(
             household=household, visited_on=datetime.date(2026, 1, 5), recorded_by=UserFactory(area=None)
@@ -275,6 +300,16 @@ class World:
     def _elimination(subject: MonitoringSubject) -> EliminationCase:
         return EliminationCase.objects.create(
             subject=subject, proposal="收入稳定", opened_by=UserFactory(area=None), opened_on=datetime.date(2026, 11, 3)
+        )
+
+    @staticmethod
+    def _national_entry(subject: MonitoringSubject) -> NationalEntry:
+        return NationalEntry.objects.create(
+            kind="subject_entry",
+            subject=subject,
+            national_record_no=f"QG-{subject.pk}",
+            entered_on=datetime.date(2026, 11, 3),
+            recorded_by=UserFactory(area=None),
         )
 
     @staticmethod
@@ -331,6 +366,21 @@ class World:
         village = CampaignPart.objects.create(campaign=campaign, area=chain[AreaLevel.VILLAGE], parent=township)
         ChecklistItem.objects.create(part=village, rule_id="FC-SHORT-SERVICE-02", question="是否有村卫生室")
         return campaign
+
+    @staticmethod
+    def _risk_event(chain: dict[str, AdminArea]) -> RiskEvent:
+        """A flood over the chain's village, which hit its household (SPEC §4.12)."""
+        event = RiskEvent.objects.create(
+            kind="flood_drought",
+            name="洪涝灾害",
+            county=chain[AreaLevel.COUNTY],
+            starts_on=datetime.date(2026, 7, 8),
+            visit_due_on=datetime.date(2026, 7, 23),
+            recorded_by=UserFactory(area=None),
+        )
+        event.areas.set([chain[AreaLevel.VILLAGE]])
+        event.affected_households.set(Household.objects.filter(managing_area=chain[AreaLevel.VILLAGE]))
+        return event
 
     @staticmethod
     def _run(county: AdminArea) -> SweepRun:

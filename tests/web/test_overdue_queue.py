@@ -1,0 +1,63 @@
+"""The level above sees the steps past their limit below it on its home queue, red, and each count opens the list of
+what it counted (SPEC §4.14); the county reviewer's home opens the townships' procedures past the target."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from monitoring.models import EntryApplication
+from tests.worlds.monitoring import TODAY
+from tests.worlds.overdue import OverdueCounty
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today(today):
+    today.set(TODAY)
+
+
+@pytest.fixture
+def world():
+    return OverdueCounty()
+
+
+def _queue(client, user) -> dict[str, object]:
+    client.force_login(user)
+    page = client.get(reverse("home"))
+    assert page.status_code == 200
+    return {item.title: item for item in page.context["queue"]}
+
+
+def test_the_township_sees_its_villages_steps_past_their_limit(client, world):
+    queue = _queue(client, world.county.township_cadre)
+
+    entries = queue["下级超过办理时限的纳入监测申请"]
+    eliminations = queue["下级超过办理时限的风险消除"]
+    assert (entries.count, entries.urgent, entries.url) == (3, True, "/monitoring/?all=1&overdue=village")
+    assert (eliminations.count, eliminations.url) == (1, "/monitoring/elimination/?all=1&overdue=village")
+    for item in (entries, eliminations):  # each count opens the list of exactly what it counted
+        assert client.get(item.url).context["paginator"].count == item.count
+    assert "text-bg-danger" in client.get(reverse("home")).content.decode()
+
+
+def test_the_county_sees_the_township_steps_and_the_procedures_past_the_target(client, world):
+    EntryApplication.objects.filter(pk=world.county_step.pk).update(reported_on=datetime.date(2026, 10, 23))
+
+    queue = _queue(client, world.county.county_reviewer)
+
+    assert queue["下级超过办理时限的纳入监测申请"].count == 1  # the township step
+    assert "下级超过办理时限的风险消除" not in queue
+    procedures = queue["全程超过办理时限的纳入监测申请"]
+    assert (procedures.count, procedures.url) == (1, reverse("monitoring:entry-overdue"))
+    assert len(client.get(procedures.url).context["object_list"]) == 1
+
+
+def test_the_supervisors_above_see_the_county_steps_and_a_sibling_township_nothing(client, world):
+    for supervisor in (world.city_supervisor, world.province_supervisor):
+        item = _queue(client, supervisor)["下级超过办理时限的纳入监测申请"]
+        assert (item.count, item.url) == (1, "/monitoring/?all=1&overdue=county")
+        assert [a.pk for a in client.get(item.url).context["object_list"]] == [world.county_step.pk]
+    for user in (world.sibling_cadre, world.other_city_supervisor, world.county.village_worker):
+        assert not [title for title in _queue(client, user) if "超过办理时限" in title]
