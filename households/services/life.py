@@ -265,7 +265,7 @@ def village_households_merge(
     ``successor`` on ``on`` first. Closed households keep their historical area."""
     if not can_merge_village_households(actor, village.code):
         raise PermissionDenied
-    village = AdminArea.objects.select_for_update().select_related("replaced_by").get(pk=village.pk)
+    village = AdminArea.objects.select_for_update(of=("self",)).select_related("replaced_by").get(pk=village.pk)
     on = on or timezone.localdate()
     reasons: list[str] = []
     reason = _reason(reason, reasons, what=_("迁转"))
