@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.percent import share_pct
@@ -176,10 +177,10 @@ def _industry_share(books: _Books) -> Check:
             min_pct = max(min_pct, batch.industry_share_required)
     last_year = books.last_year_industry_pct
     industry = _sum(a.amount for a in books.linked if for_industry(a))
-    limit = f"≥ {min_pct}%" + (f"，且不低于上年 {last_year}%" if last_year is not None else "")
+    limit = f"≥ {min_pct}%" + (_("，且不低于上年 %(pct)s%%") % {"pct": last_year} if last_year is not None else "")
     return Check(
         rule="NR-FUND-06/07",
-        label="产业发展资金占比",
+        label=_("产业发展资金占比"),
         basis="宁财（农）发〔2021〕268号；宁乡振发〔2021〕34号",
         part=industry,
         whole=books.issued,
@@ -195,13 +196,13 @@ def _non_poor_villages(books: _Books) -> Check:
     non_poor = _sum(a.amount for a in books.linked if to_non_poor_village(a))
     return Check(
         rule="NR-FUND-02",
-        label="用于非贫困村的资金占比",
+        label=_("用于非贫困村的资金占比"),
         basis="宁财（农）发〔2021〕268号",
         part=non_poor,
         whole=books.issued,
         limit=f"≤ {max_pct}%",
         ok=rules.non_poor_village_share_ok(non_poor, books.issued, max_pct=max_pct),
-        note="按项目建设地点所在村是否为脱贫村统计；乡镇级项目不计入",
+        note=_("按项目建设地点所在村是否为脱贫村统计；乡镇级项目不计入"),
     )
 
 
@@ -211,7 +212,7 @@ def _county_fee(books: _Books) -> Check:
     fee = _sum(a.amount for a in books.linked if management_fee(a))
     return Check(
         rule="NR-FUND-03",
-        label="县级项目管理费占比",
+        label=_("县级项目管理费占比"),
         basis="宁财（农）发〔2021〕268号",
         part=fee,
         whole=books.issued,
@@ -227,11 +228,11 @@ def _city_fee(books: _Books) -> Check:
     city_fee = _sum(b.fee_withheld for b in city_batches)
     return Check(
         rule="NR-FUND-05",
-        label="市级提取项目管理费",
+        label=_("市级提取项目管理费"),
         basis="宁财（农）发〔2021〕268号",
         part=city_fee,
         whole=_sum(b.amount for b in city_batches),
-        limit="0 元",
+        limit=_("0 元"),
         ok=rules.management_fee_ok(city_fee, books.issued, max_pct=ZERO, level=FundLevel.CITY),
     )
 
@@ -242,11 +243,11 @@ def _banned_uses(books: _Books) -> Check:
     banned = _sum(a.amount for a in books.allocations if a.use in rules.BANNED_USES)
     return Check(
         rule="NR-FUND-01",
-        label="用于负面清单用途的资金",
+        label=_("用于负面清单用途的资金"),
         basis="宁财（农）发〔2021〕268号",
         part=banned,
         whole=_sum(b.amount for b in books.batches),
-        limit="0 元",
+        limit=_("0 元"),
         ok=banned == 0,
     )
 
@@ -255,7 +256,7 @@ def _payment_progress(books: _Books) -> Check:
     """NR-PRJ-09: the county's payments against the milestone due."""
     return Check(
         rule="NR-PRJ-09",
-        label=f"资金支付进度（截至 {books.on:%Y-%m-%d}）",
+        label=_("资金支付进度（截至 %(on)s）") % {"on": f"{books.on:%Y-%m-%d}"},
         basis="宁乡振发〔2021〕34号",
         part=books.paid,
         whole=books.allocated,

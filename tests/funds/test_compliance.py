@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from accounts.roles import Role
 from funds import selectors, services
@@ -158,3 +159,14 @@ def test_a_provinces_counties_are_checked_together_with_the_same_results_in_a_fi
         together = [summary(result) for result in selectors.counties_compliance(counties, 2026, on=ON)]
     assert together == alone
     assert [row[1] for row in together[:3]] == [Decimal("1000000.00"), Decimal("500000.00"), 0]
+
+
+def test_the_checks_read_in_the_readers_language(world):
+    with translation.override("en"):
+        result = selectors.county_compliance(world.county, 2026, on=ON)
+    assert [c.label for c in result.checks][:2] == [
+        "Share for industry development",
+        "Share spent in villages that were not poverty villages",
+    ]
+    assert result.checks[-1].label == "Payment progress (as of 2026-07-15)"
+    assert result.checks[3].limit == "0 yuan"
