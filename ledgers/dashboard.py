@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.permissions import has_capability
@@ -32,7 +33,7 @@ from ledgers.counts import BREAKDOWNS, NUMBERS, area_counts_refresh
 from ledgers.models import AreaCounts
 from monitoring.choices import MeasureType, RiskType, SubjectCategory
 
-ZERO_TARGET = "动态清零"  # 004 L155: 返贫人口 dynamically zero
+ZERO_TARGET = gettext_noop("动态清零")  # 004 L155: 返贫人口 dynamically zero
 CHILD_LEVEL: dict[str, str] = {
     AreaLevel.PROVINCE: AreaLevel.CITY,
     AreaLevel.CITY: AreaLevel.COUNTY,
@@ -290,7 +291,8 @@ def _kpi(name: str, target: str, value: Decimal | None, part: Any, whole: Any, m
     """One indicator row: name, target, actual, met (是/否, blank when nothing to measure), numerator, denominator."""
     if met is None and value is not None:
         met = _meets(value, target)
-    return [name, target, value, "" if met is None else (_("是") if met else _("否")), part, whole]
+    shown = _(ZERO_TARGET) if target == ZERO_TARGET else target  # the words of the one target that is not a number
+    return [name, shown, value, "" if met is None else (_("是") if met else _("否")), part, whole]
 
 
 def _meets(value: Decimal, target: str) -> bool:

@@ -412,7 +412,7 @@ class AssistanceMeasure(models.Model):
 
     @property
     def subtype_label(self) -> str:
-        return MEASURE_SUBTYPES.get(self.measure_type, {}).get(self.subtype, "")
+        return str(MEASURE_SUBTYPES.get(self.measure_type, {}).get(self.subtype, ""))
 
 
 class EliminationCase(StoredClosingReason):
@@ -586,4 +586,4 @@ class MeasureTemplate(models.Model):
 
     @property
     def subtype_label(self) -> str:
-        return MEASURE_SUBTYPES.get(self.measure_type, {}).get(self.subtype, "")
+        return str(MEASURE_SUBTYPES.get(self.measure_type, {}).get(self.subtype, ""))

@@ -153,7 +153,7 @@ def trigger_facts(household: Household, *, on: datetime.date) -> tuple[rules.Tri
 
 
 def _yes_no(value: bool | None) -> str:
-    return "无法判断" if value is None else ("是" if value else "否")
+    return _("无法判断") if value is None else (_("是") if value else _("否"))
 
 
 def entry_checks(
@@ -371,11 +371,12 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
         Check(
             _("“两不愁三保障”及饮水安全持续巩固"),
             current and all_ok and not risks,
-            (f"最近核查 {check.checked_on}" if check else "尚无核查记录") + (f"；{'、'.join(risks)}" if risks else ""),
+            (_("最近核查 %(on)s") % {"on": check.checked_on} if check else _("尚无核查记录"))
+            + (_("；%(risks)s") % {"risks": "、".join(risks)} if risks else ""),
             refusal=(
-                f"须有 {max_age} 天内的“两不愁三保障”核查且全部达标"
+                _("须有 %(days)s 天内的“两不愁三保障”核查且全部达标") % {"days": max_age}
                 if not (current and all_ok)
-                else f"两不愁三保障未达标：{'、'.join(risks)}"
+                else _("两不愁三保障未达标：%(risks)s") % {"risks": "、".join(risks)}
             ),
             fix=visit_fix(household),
         )
@@ -390,7 +391,8 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
         Check(
             _("帮扶措施已录入并有成效"),
             complete,
-            f"{len(measures)} 项措施" + (f"，{missing} 项未填写成效" if missing else ""),
+            _("%(count)s 项措施") % {"count": len(measures)}
+            + (_("，%(missing)s 项未填写成效") % {"missing": missing} if missing else ""),
             refusal=_("须先录入帮扶措施并填写每项措施的帮扶成效"),
             fix=measures_fix(subject),
         )

@@ -169,3 +169,14 @@ def test_measures_through_the_api(api_client):
     assert refused.status_code == 400
     assert "不能使用衔接资金" in refused.json()["detail"]
     assert [m["description"] for m in api_client.get(url).json()] == ["电焊培训"]
+
+
+def test_a_measures_subtype_reads_in_the_readers_language():
+    from django.utils import translation
+
+    from monitoring.models import AssistanceMeasure
+
+    measure = AssistanceMeasure(measure_type="industry", subtype="production_support")
+    assert measure.subtype_label == "产业支持"
+    with translation.override("en"):
+        assert measure.subtype_label == "Industry support"
