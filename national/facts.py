@@ -16,6 +16,7 @@ The day each item arose (``since``) is the registration day, the marking day, th
 marking) or the day the household left the registry. A record may not be dated before it."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,15 +81,22 @@ def pending_of(subject: MonitoringSubject) -> list[Pending]:
     entered = any(e.kind == K.SUBJECT_ENTRY for e in entries)
     if not entered:
         found.append(Pending(K.SUBJECT_ENTRY, subject.entered_on))
-    recorded_cases = {e.elimination_case_id for e in entries if e.kind == K.ELIMINATION}
     for case in sorted(cases, key=lambda c: (c.marked_on or _NEVER, c.pk)):
-        if case.state == EliminationState.MARKED and case.pk not in recorded_cases:
+        if case_awaits_entry(case, entries):
             found.append(Pending(K.ELIMINATION, case.marked_on or subject.entered_on, case=case))
     reported = {e.reported_status for e in entries if e.kind == K.CHANGE}
     if subject.status in CHANGE_STATUSES and entered and subject.status not in reported:
         since = change_since(subject, cases) or subject.entered_on
         found.append(Pending(K.CHANGE, since, status=subject.status))
     return found
+
+
+def case_awaits_entry(case: EliminationCase, entries: Iterable[NationalEntry]) -> bool:
+    """The row face of ``awaits_elimination`` for one case: marked (EL-7) and no elimination record of it among
+    ``entries`` (the subject's or the case's own, prefetched)."""
+    return case.state == EliminationState.MARKED and not any(
+        e.kind == K.ELIMINATION and e.elimination_case_id == case.pk for e in entries
+    )
 
 
 def pending_annotations() -> dict[str, Any]:

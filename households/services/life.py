@@ -202,16 +202,13 @@ def household_areas_change(
     _refuse(reasons)
     events = []
     for name in changed:
-        before = getattr(household, name)
-        kind = LifeEventKind.TRANSFER if name == AreaField.MANAGING else LifeEventKind.AREA_CHANGE
         events.append(
-            _event(
+            _area_event(
                 household,
-                kind=kind,
+                name,
                 actor=actor,
                 reason=reason,
-                area_field=name,
-                from_area=before,
+                from_area=getattr(household, name),
                 to_area=after[name],
                 from_text=household.hukou_area_text if name == AreaField.HUKOU else "",
                 to_text=text if name == AreaField.HUKOU else "",
@@ -241,6 +238,17 @@ def household_areas_change(
     household_areas_changed.send(sender=household_areas_change, household_ids=[household.pk], actor=actor)
     facts_refresh_households([household.pk])
     return events
+
+
+def _area_event(
+    household: Household, name: str, *, actor: User, reason: str, from_area: Any, to_area: Any, **fields: Any
+) -> HouseholdEvent:
+    """One area's change as an event row: a new managing area is a transfer (迁转), any other an area change."""
+    kind = LifeEventKind.TRANSFER if name == AreaField.MANAGING else LifeEventKind.AREA_CHANGE
+    return _event(
+        household, kind=kind, actor=actor, reason=reason, area_field=name, from_area=from_area, to_area=to_area,
+        **fields,
+    )  # fmt: skip
 
 
 def _pk(area: AdminArea | None) -> int | None:
@@ -307,14 +315,12 @@ def village_households_merge(
         for name in fields:
             if getattr(household, f"{name}_id") != village.pk:
                 continue
-            kind = LifeEventKind.TRANSFER if name == AreaField.MANAGING else LifeEventKind.AREA_CHANGE
             events.append(
-                _event(
+                _area_event(
                     household,
-                    kind=kind,
+                    name,
                     actor=actor,
                     reason=reason,
-                    area_field=name,
                     from_area=village,
                     to_area=successor,
                     village_merge=merge,

@@ -266,7 +266,7 @@ ELIMINATIONS = LedgerDef(
         *_entry_cells(
             "全国系统风险消除录入编号",
             lambda c: national_facts.live_entry(list(c.national_entries.all()), NationalEntryKind.ELIMINATION),
-            lambda c: c.state == EliminationState.MARKED,  # marked, and no elimination entry recorded
+            lambda c: national_facts.case_awaits_entry(c, c.national_entries.all()),
         ),
         shown("状态", 24, "state"),
         C("回头看应核查日期", 12, K.DATE, value=_lookback_due),

@@ -28,7 +28,7 @@ from core.uploads import UploadRefused, size_check
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.parameters import parameter
-from households.models import Household, Visit
+from households.models import Visit
 from sweeps import permissions
 from sweeps.choices import DISASTER_EVENT_KINDS, ProblemStatus, RiskEventKind, RunStatus, SweepKind
 from sweeps.models import Problem, RiskEvent, SweepChunk, SweepRun
@@ -132,27 +132,6 @@ def risk_event_sweep(*, event: RiskEvent, actor: User) -> SweepRun:
     SweepChunk.objects.bulk_create([SweepChunk(run=run, township_id=pk) for pk in township_ids if pk])
     transaction.on_commit(lambda: attempt(lambda: sweep_dispatch(run=run)))
     return run
-
-
-def risk_event_households_derive(*, event: RiskEvent, township: AdminArea) -> int:
-    """The households of ``township`` the event hit: the open households managed in its covered areas there (SPEC
-    §4.12 affected households). Called by each chunk of the event's sweep; adds, never removes; returns how many
-    are listed in the township."""
-    covered = [area for area in event.areas.all() if area.code.startswith(township.prefix)]
-    through = RiskEvent.affected_households.through
-    ids: set[int] = set()
-    for area in covered:
-        ids |= set(
-            Household.objects.filter(managing_area__code__startswith=area.prefix, closed_on__isnull=True)
-            .order_by()
-            .values_list("pk", flat=True)
-        )
-    through.objects.bulk_create(
-        [through(riskevent_id=event.pk, household_id=pk) for pk in sorted(ids)],
-        batch_size=2000,
-        ignore_conflicts=True,
-    )
-    return len(ids)
 
 
 @transaction.atomic

@@ -45,6 +45,7 @@ from sweeps.choices import STARTABLE_SWEEP_KINDS, ProblemStatus, RunStatus, Subj
 from sweeps.models import Problem, SweepChunk, SweepRun
 from sweeps.rules import AUTOMATED, BY_ID, Rule, Scope
 from sweeps.rules.base import PREDICATE_SETS
+from sweeps.services.event_households import risk_event_households_derive
 from sweeps.tasks import sweep_chunk_task
 
 logger = logging.getLogger(__name__)
@@ -410,8 +411,6 @@ def sweep_run_chunk(*, chunk: SweepChunk) -> dict[str, dict[str, int]]:
     run = chunk.run
     rules = [BY_ID[rule_id] for rule_id in run.rule_versions if rule_id in BY_ID]
     if run.risk_event_id is not None:  # an event's sweep first lists the township's households it hit (SPEC §4.12)
-        from sweeps.services.events import risk_event_households_derive  # events starts runs: imported here
-
         assert run.risk_event is not None
         risk_event_households_derive(event=run.risk_event, township=chunk.township)
     facts_refresh_area(chunk.township, on=run.run_on)  # committed: the replica can replay it
