@@ -85,6 +85,9 @@ class Capability(models.TextChoices):
     EDIT_PARAMETERS = "edit_parameters", _("维护监测标准、参数和分类")
     AUDIT_DISCLOSURES = "audit_disclosures", _("查看敏感信息查看记录")
     MANAGE_USERS = "manage_users", _("开通、调整和停用辖区内的用户账号")
+    # Support programmes (SPEC §11): microcredit, insurance, employment and public-welfare posts.
+    VIEW_PROGRAMMES = "view_programmes", _("查看小额信贷、保险、就业和公益岗位")
+    MANAGE_PROGRAMMES = "manage_programmes", _("登记小额信贷、保险、就业和公益岗位")
 
 
 R, C = Role, Capability
@@ -108,6 +111,8 @@ MATRIX: Final[dict[Role, frozenset[Capability]]] = {
             C.PROPOSE_PROJECT,
             C.VIEW_ASSETS,
             C.MANAGE_ASSETS,
+            C.VIEW_PROGRAMMES,
+            C.MANAGE_PROGRAMMES,
         }
     ),
     R.ASSISTANCE_CADRE: frozenset(
@@ -139,6 +144,8 @@ MATRIX: Final[dict[Role, frozenset[Capability]]] = {
             C.VIEW_ASSETS,
             C.MANAGE_ASSETS,
             C.EXPORT_LEDGERS,
+            C.VIEW_PROGRAMMES,
+            C.MANAGE_PROGRAMMES,
         }
     ),
     R.COUNTY_REVIEWER: frozenset(
@@ -165,6 +172,8 @@ MATRIX: Final[dict[Role, frozenset[Capability]]] = {
             C.MANAGE_ASSETS,
             C.EXPORT_LEDGERS,
             C.AUDIT_DISCLOSURES,
+            C.VIEW_PROGRAMMES,
+            C.MANAGE_PROGRAMMES,
         }
     ),
     R.DEPARTMENT_SCREENER: frozenset({C.UPLOAD_SCREENING, C.VIEW_WARNINGS}),
@@ -181,6 +190,7 @@ MATRIX: Final[dict[Role, frozenset[Capability]]] = {
             C.VIEW_FUNDS,
             C.VIEW_ASSETS,
             C.EXPORT_LEDGERS,
+            C.VIEW_PROGRAMMES,
         }
     ),
     R.SUPERVISOR: frozenset(
@@ -193,6 +203,7 @@ MATRIX: Final[dict[Role, frozenset[Capability]]] = {
             C.VIEW_ASSETS,
             C.EXPORT_LEDGERS,
             C.AUDIT_DISCLOSURES,
+            C.VIEW_PROGRAMMES,
         }
     ),
     R.SYSTEM_ADMIN: frozenset(

@@ -3,6 +3,10 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+import credit.api
+import employment.api
+import insurance.api
+import welfare_posts.api
 from accounts.tokens import TokenView
 from funds.api.views import FundAllocationViewSet, FundBatchViewSet
 from geo.api import AdminAreaViewSet
@@ -46,6 +50,8 @@ router.register("fund-allocations", FundAllocationViewSet, basename="fund-alloca
 router.register("ledger-exports", LedgerExportViewSet, basename="ledger-export")
 router.register("frozen-ledgers", FrozenLedgerViewSet, basename="frozen-ledger")
 router.register("notifications", NotificationViewSet, basename="notification")
+for programme in (credit.api, insurance.api, employment.api, welfare_posts.api):
+    programme.register(router)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

@@ -56,6 +56,12 @@ INSTALLED_APPS = [
     "national",  # entries into the national system: on the floor of sweeps, above monitoring
     "projects",
     "funds",
+    # Support programmes (SPEC §11), on the floor above funds: microcredit, insurance, employment, then the
+    # public-welfare posts, which read employment.
+    "credit",
+    "insurance",
+    "employment",
+    "welfare_posts",
     "ledgers",
     "web",
     "demo",

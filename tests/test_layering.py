@@ -19,6 +19,8 @@ FLOORS: list[set[str]] = [
     {"monitoring"},
     {"projects"},
     {"funds"},
+    {"credit", "insurance", "employment"},
+    {"welfare_posts"},
     {"sweeps", "national"},
     {"ledgers"},
     {"web", "demo"},

@@ -64,6 +64,10 @@ from tests.factories import (
     UserFactory,
     VillageFactory,
 )
+from tests.worlds import credit as credit_world
+from tests.worlds import employment as employment_world
+from tests.worlds import insurance as insurance_world
+from tests.worlds import welfare_posts as welfare_posts_world
 
 # Adding a name here is a reviewed decision: these routes show nothing tied to a place.
 NOT_PLACE_BOUND = {
@@ -184,6 +188,9 @@ class World:
             b.name,
             b.parent.name,
         ]
+        # The support programmes' records (SPEC §11), one module each.
+        for programme in (credit_world, insurance_world, employment_world, welfare_posts_world):
+            self.objects.update(programme.build(self))
 
     def _projects(self) -> None:
         """A project of each chain with its file, an asset with an income, a fund batch with an allocation."""

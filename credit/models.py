@@ -1,0 +1,1 @@
+"""Models of the app (SPEC §11)."""

@@ -1,0 +1,3 @@
+app_name = "insurance"
+
+urlpatterns: list = []

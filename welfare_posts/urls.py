@@ -1,0 +1,3 @@
+app_name = "welfare_posts"
+
+urlpatterns: list = []
