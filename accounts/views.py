@@ -18,6 +18,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 
 from accounts import selectors, services, twofactor
@@ -222,7 +223,7 @@ def user_password_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 class CodeForm(forms.Form):
     token = forms.CharField(
-        label=_("验证码"),
+        label=gettext_lazy("验证码"),
         max_length=8,
         widget=forms.TextInput(
             attrs={

@@ -19,6 +19,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
 from core.errors import DomainError
@@ -175,7 +176,12 @@ class BodyLimitMiddleware:
             length = 0
         limit = settings.UPLOAD_MAX_REQUEST_BYTES
         if length > limit:
-            message = f"上传的内容有 {_mb(length)}，超过 {_mb(limit)} 的上限，请减少文件或压缩照片后重试"
+            # Before the locale middleware: the language is the one the request asks for (cookie, header).
+            with translation.override(translation.get_language_from_request(request)):
+                message = gettext("上传的内容有 %(size)s，超过 %(limit)s 的上限，请减少文件或压缩照片后重试") % {
+                    "size": _mb(length),
+                    "limit": _mb(limit),
+                }
             if request.path_info.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -187,6 +188,16 @@ def styled(sheet: Any, value: Any, column: Column | None = None, *, bold: bool =
     return cell
 
 
+# Characters Excel refuses in a sheet's name; a name has at most 31 characters.
+_NOT_IN_SHEET_NAMES = re.compile(r"[\\/*?:\[\]]")
+
+
+def sheet_name(title: str) -> str:
+    """A title as a sheet's name: the characters Excel refuses become "-", cut to 31 characters ("Sweep: 2026"
+    in English is "Sweep- 2026")."""
+    return _NOT_IN_SHEET_NAMES.sub("-", str(title)).strip("'")[:31] or "Sheet"
+
+
 class Sheet:
     """One sheet being written: ``above`` are lines merged across the width over the header (a ledger's title, in
     bold, and its meta line), then the bold header row, frozen below; ``append`` writes a row in the columns'
@@ -204,7 +215,7 @@ class Sheet:
         footer: tuple[str, str] = ("", ""),
     ) -> None:
         self.columns = list(columns)
-        self.sheet = workbook.create_sheet(name[:31])
+        self.sheet = workbook.create_sheet(sheet_name(name))
         for index, column in enumerate(self.columns, start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = column.width
         self.totals: list[Any] = [Decimal(0) if c.kind == Kind.MONEY else 0 for c in self.columns]

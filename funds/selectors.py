@@ -181,7 +181,7 @@ def _industry_share(books: _Books) -> Check:
     return Check(
         rule="NR-FUND-06/07",
         label=_("产业发展资金占比"),
-        basis="宁财（农）发〔2021〕268号；宁乡振发〔2021〕34号",
+        basis=_("宁财（农）发〔2021〕268号；宁乡振发〔2021〕34号"),
         part=industry,
         whole=books.issued,
         limit=limit,
@@ -197,7 +197,7 @@ def _non_poor_villages(books: _Books) -> Check:
     return Check(
         rule="NR-FUND-02",
         label=_("用于非贫困村的资金占比"),
-        basis="宁财（农）发〔2021〕268号",
+        basis=_("宁财（农）发〔2021〕268号"),
         part=non_poor,
         whole=books.issued,
         limit=f"≤ {max_pct}%",
@@ -213,7 +213,7 @@ def _county_fee(books: _Books) -> Check:
     return Check(
         rule="NR-FUND-03",
         label=_("县级项目管理费占比"),
-        basis="宁财（农）发〔2021〕268号",
+        basis=_("宁财（农）发〔2021〕268号"),
         part=fee,
         whole=books.issued,
         limit=f"≤ {fee_pct}%",
@@ -229,7 +229,7 @@ def _city_fee(books: _Books) -> Check:
     return Check(
         rule="NR-FUND-05",
         label=_("市级提取项目管理费"),
-        basis="宁财（农）发〔2021〕268号",
+        basis=_("宁财（农）发〔2021〕268号"),
         part=city_fee,
         whole=_sum(b.amount for b in city_batches),
         limit=_("0 元"),
@@ -244,7 +244,7 @@ def _banned_uses(books: _Books) -> Check:
     return Check(
         rule="NR-FUND-01",
         label=_("用于负面清单用途的资金"),
-        basis="宁财（农）发〔2021〕268号",
+        basis=_("宁财（农）发〔2021〕268号"),
         part=banned,
         whole=_sum(b.amount for b in books.batches),
         limit=_("0 元"),
@@ -257,7 +257,7 @@ def _payment_progress(books: _Books) -> Check:
     return Check(
         rule="NR-PRJ-09",
         label=_("资金支付进度（截至 %(on)s）") % {"on": f"{books.on:%Y-%m-%d}"},
-        basis="宁乡振发〔2021〕34号",
+        basis=_("宁乡振发〔2021〕34号"),
         part=books.paid,
         whole=books.allocated,
         limit=f"≥ {books.due_pct}%",

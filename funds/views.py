@@ -21,6 +21,7 @@ from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
 from core.forms import raise_first_error
+from core.posted import in_posted_language
 from core.xlsx import excel_download
 from funds import exports, permissions, rules, selectors, services
 from funds.forms import AllocationForm, BatchForm, PaymentForm
@@ -79,9 +80,9 @@ def ledger_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     return excel_download(
         request,
         exports.ledger_xlsx(ledger, compliance),
-        filename=f"{county.name}{year}年衔接资金台账.xlsx",
+        filename=_("%(county)s%(year)s年衔接资金台账.xlsx") % {"county": county.name, "year": year},
         kind="FUNDS",
-        title=f"{year}年衔接资金台账",
+        title=_("%(year)s年衔接资金台账") % {"year": year},
         area=county,
         rows=len(ledger.batches),
         filters={"year": str(year)},
@@ -219,10 +220,12 @@ def disclosure(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     code = request.GET.get("area", "")
     area = (areas.filter(code=code).first() if code else None) or areas.first()
     year = _year(request)
-    sheet = selectors.disclosure_sheet(area=area, year=year, user=request.user) if area else None
-    if sheet is not None and request.GET.get("format") == "xlsx":
+    with in_posted_language():  # posted for villagers: Chinese whatever the reader's language
+        sheet = selectors.disclosure_sheet(area=area, year=year, user=request.user) if area else None
+        workbook = exports.disclosure_xlsx(sheet) if sheet is not None and request.GET.get("format") == "xlsx" else None
+    if sheet is not None and workbook is not None:
         return excel_download(
-            request, exports.disclosure_xlsx(sheet), filename=f"{sheet.title}.xlsx", kind="NOTICE",
+            request, workbook, filename=f"{sheet.title}.xlsx", kind="NOTICE",
             title=sheet.title, area=sheet.area, rows=len(sheet.rows), filters={"year": str(year)},
         )  # fmt: skip
     return render(

@@ -66,7 +66,7 @@ def download_refusals(user: User, export: LedgerExport) -> list[str]:
         allowed = can_export(user, export.ledger)
     else:  # a file a page handed out at once (core.xlsx.excel_download): the right of that page
         allowed = right is None or has_capability(user, right)
-    reasons = [] if allowed else ["您的角色已不能查看这份文件"]
+    reasons = [] if allowed else [_("您的角色已不能查看这份文件")]
     return reasons + file_refusals(user, area=export.area, full_ids=export.full_ids)
 
 
@@ -75,9 +75,9 @@ def file_refusals(user: User, *, area: AdminArea, full_ids: bool) -> list[str]:
     place still in the user's territory, and full ID numbers only for a role that may see them now."""
     reasons = []
     if not AdminArea.objects.visible_to(user).filter(pk=area.pk).exists():
-        reasons.append(f"“{area.name}”已不在您的辖区内")
+        reasons.append(_("“%(area)s”已不在您的辖区内") % {"area": area.name})
     if full_ids and not can_view_identity(user):
-        reasons.append("文件含完整身份证号，您的角色已不能查看")
+        reasons.append(_("文件含完整身份证号，您的角色已不能查看"))
     return reasons
 
 

@@ -11,14 +11,17 @@ from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
+from django_stubs_ext import StrOrPromise
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
 from core.forms import raise_first_error, run_command
+from core.posted import in_posted_language
 from core.xlsx import excel_download
 from geo.mixins import JurisdictionScopedMixin
 from geo.shortcuts import get_visible_or_404, scoped_view
@@ -209,21 +212,27 @@ def _resolve(request: AuthenticatedHttpRequest, application: EntryApplication) -
 
 
 # One POST route per command (monitoring/urls.py); each answers with the application page.
-COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, EntryApplication], Any], str]] = {
-    "verify": (_form_step(VerifyForm, services.entry_verify), _("已完成入户核实")),
-    "review": (_form_step(ReviewForm, services.entry_review), _("已记录民主评议")),
-    "notice": (_form_step(NoticeForm, services.entry_notice_post), _("已张贴公示")),
-    "object": (_form_step(ObjectionForm, services.entry_notice_object), _("已登记异议，公示计时暂停")),
-    "resolve": (_resolve, _("已记录异议处理情况")),
-    "complete_notice": (_comment_step(services.entry_notice_complete), _("公示期满，已报乡镇审核")),
-    "township_review": (_comment_step(services.entry_township_review), _("乡镇审核通过，已报县级批准")),
-    "approve": (_form_step(ApproveForm, services.entry_approve), _("已批准纳入监测")),
-    "register": (_comment_step(services.entry_register), _("已纳入监测对象")),
-    "return": (_comment_step(services.entry_return), _("已退回")),
-    "reject": (_comment_step(services.entry_reject), _("已作未通过处理")),
-    "withdraw": (_comment_step(services.entry_withdraw), _("已撤回")),
-    "negative_hit": (_form_step(NegativeHitForm, services.entry_negative_hit_record), _("已登记负面清单情形")),
-    "negative_override": (_form_step(NegativeOverrideForm, services.entry_negative_override), _("已说明理由放行")),
+COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, EntryApplication], Any], StrOrPromise]] = {
+    "verify": (_form_step(VerifyForm, services.entry_verify), gettext_lazy("已完成入户核实")),
+    "review": (_form_step(ReviewForm, services.entry_review), gettext_lazy("已记录民主评议")),
+    "notice": (_form_step(NoticeForm, services.entry_notice_post), gettext_lazy("已张贴公示")),
+    "object": (_form_step(ObjectionForm, services.entry_notice_object), gettext_lazy("已登记异议，公示计时暂停")),
+    "resolve": (_resolve, gettext_lazy("已记录异议处理情况")),
+    "complete_notice": (_comment_step(services.entry_notice_complete), gettext_lazy("公示期满，已报乡镇审核")),
+    "township_review": (_comment_step(services.entry_township_review), gettext_lazy("乡镇审核通过，已报县级批准")),
+    "approve": (_form_step(ApproveForm, services.entry_approve), gettext_lazy("已批准纳入监测")),
+    "register": (_comment_step(services.entry_register), gettext_lazy("已纳入监测对象")),
+    "return": (_comment_step(services.entry_return), gettext_lazy("已退回")),
+    "reject": (_comment_step(services.entry_reject), gettext_lazy("已作未通过处理")),
+    "withdraw": (_comment_step(services.entry_withdraw), gettext_lazy("已撤回")),
+    "negative_hit": (
+        _form_step(NegativeHitForm, services.entry_negative_hit_record),
+        gettext_lazy("已登记负面清单情形"),
+    ),
+    "negative_override": (
+        _form_step(NegativeOverrideForm, services.entry_negative_override),
+        gettext_lazy("已说明理由放行"),
+    ),
 }
 
 
@@ -427,29 +436,32 @@ def _case_resolve(request: AuthenticatedHttpRequest, case: EliminationCase) -> A
     )
 
 
-ELIMINATION_COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, EliminationCase], Any], str]] = {
-    "verify": (_case_comment_step(services.elimination_verify), _("已完成村级入户核实")),
-    "review": (_case_form_step(ReviewForm, services.elimination_review), _("已记录村民代表评议")),
-    "notice": (_case_form_step(NoticeForm, services.elimination_notice_post), _("已张贴公示")),
-    "object": (_case_form_step(ObjectionForm, services.elimination_notice_object), _("已登记异议，公示计时暂停")),
-    "resolve": (_case_resolve, _("已记录异议处理情况")),
+ELIMINATION_COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, EliminationCase], Any], StrOrPromise]] = {
+    "verify": (_case_comment_step(services.elimination_verify), gettext_lazy("已完成村级入户核实")),
+    "review": (_case_form_step(ReviewForm, services.elimination_review), gettext_lazy("已记录村民代表评议")),
+    "notice": (_case_form_step(NoticeForm, services.elimination_notice_post), gettext_lazy("已张贴公示")),
+    "object": (
+        _case_form_step(ObjectionForm, services.elimination_notice_object),
+        gettext_lazy("已登记异议，公示计时暂停"),
+    ),
+    "resolve": (_case_resolve, gettext_lazy("已记录异议处理情况")),
     "complete_village_notice": (
         _case_comment_step(services.elimination_village_notice_complete),
-        _("村级公示期满，已报乡镇研判"),
+        gettext_lazy("村级公示期满，已报乡镇研判"),
     ),
-    "assess": (_case_comment_step(services.elimination_assess), _("已记录乡级综合研判")),
+    "assess": (_case_comment_step(services.elimination_assess), gettext_lazy("已记录乡级综合研判")),
     "township_meeting": (
         _case_form_step(TownshipMeetingForm, services.elimination_township_meeting),
-        _("已记录乡镇会议审核"),
+        gettext_lazy("已记录乡镇会议审核"),
     ),
     "complete_township_notice": (
         _case_comment_step(services.elimination_township_notice_complete),
-        _("乡镇公示期满，已报县级筛查抽验"),
+        gettext_lazy("乡镇公示期满，已报县级筛查抽验"),
     ),
-    "screen": (_case_comment_step(services.elimination_screen), _("县级信息筛查抽验通过")),
-    "decide": (_case_form_step(DecideForm, services.elimination_decide), _("已审定并发布公告")),
-    "mark": (_case_comment_step(services.elimination_mark), _("已办结")),
-    "not_eliminated": (_case_comment_step(services.elimination_end), _("已作未消除处理，继续监测")),
+    "screen": (_case_comment_step(services.elimination_screen), gettext_lazy("县级信息筛查抽验通过")),
+    "decide": (_case_form_step(DecideForm, services.elimination_decide), gettext_lazy("已审定并发布公告")),
+    "mark": (_case_comment_step(services.elimination_mark), gettext_lazy("已办结")),
+    "not_eliminated": (_case_comment_step(services.elimination_end), gettext_lazy("已作未消除处理，继续监测")),
 }
 
 
@@ -496,11 +508,13 @@ def notice_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase
     """The printable notice sheet of a batch (same village, stage and period), or its Excel with ``?format=xlsx``.
     The page prints to paper or PDF from the browser; ID numbers are always masked."""
     notice = get_visible_or_404(PublicNotice, request.user, pk=pk)
-    sheet = notices.notice_batch(notice, user=request.user)
-    if request.GET.get("format") == "xlsx":
+    with in_posted_language():  # posted for villagers: Chinese whatever the reader's language
+        sheet = notices.notice_batch(notice, user=request.user)
+        workbook = notice_sheet_xlsx(sheet) if request.GET.get("format") == "xlsx" else None
+    if workbook is not None:
         return excel_download(
             request,
-            notice_sheet_xlsx(sheet),
+            workbook,
             filename=f"{sheet.title}{sheet.starts_on:%Y%m%d}.xlsx",
             kind="NOTICE",
             title=sheet.title,

@@ -29,7 +29,7 @@ def leaf_categories() -> list[tuple[str, str]]:
     """Active classification leaves; banned ones are listed, marked, so the refusal names the policy."""
     leaves = ProjectCategory.objects.filter(active=True, children__isnull=True).select_related("parent")
     return [
-        (str(c.pk), f"{c.parent.name if c.parent else ''} / {c.name}" + ("（禁止入库）" if c.banned else ""))
+        (str(c.pk), f"{c.parent.name if c.parent else ''} / {c.name}" + (str(_("（禁止入库）")) if c.banned else ""))
         for c in leaves.order_by("code")
     ]
 

@@ -15,8 +15,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
+from django_stubs_ext import StrOrPromise
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import has_capability
@@ -283,23 +285,23 @@ def _beneficiary(request: AuthenticatedHttpRequest, project: Project) -> Any:
 
 
 # projects.urls builds one route per key, so a command is reachable only if it is listed here.
-COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, Project], Any], str]] = {
-    "appraise": (_comment_step("appraise"), _("论证通过，待乡镇审核")),
-    "township_review": (_comment_step("township_review"), _("乡镇审核通过，报县级审定")),
-    "county_approve": (_comment_step("county_approve"), _("县级审定通过")),
-    "enter_library": (_comment_step("enter_library"), _("项目已入库")),
-    "plan": (_comment_step("plan"), _("已列入年度实施计划")),
-    "start": (_comment_step("start"), _("项目已开工")),
-    "transfer_assets": (_comment_step("transfer_assets"), _("资产已移交")),
-    "reject": (_reason_step("reject"), _("项目未通过")),
-    "withdraw": (_reason_step("withdraw"), _("项目已撤回")),
-    "cancel": (_reason_step("cancel"), _("项目已取消")),
-    "implementation": (_with_form(PlanForm, services.project_approve_implementation), _("实施方案已批复")),
-    "accept": (_with_form(AcceptForm, services.project_accept), _("已完工验收")),
-    "evaluate": (_evaluate, _("绩效评价已完成")),
-    "notice": (_with_form(NoticeForm, services.project_notice_post), _("公示已张贴")),
-    "target": (_target, _("绩效目标已添加")),
-    "beneficiary": (_beneficiary, _("受益农户已添加")),
+COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, Project], Any], StrOrPromise]] = {
+    "appraise": (_comment_step("appraise"), gettext_lazy("论证通过，待乡镇审核")),
+    "township_review": (_comment_step("township_review"), gettext_lazy("乡镇审核通过，报县级审定")),
+    "county_approve": (_comment_step("county_approve"), gettext_lazy("县级审定通过")),
+    "enter_library": (_comment_step("enter_library"), gettext_lazy("项目已入库")),
+    "plan": (_comment_step("plan"), gettext_lazy("已列入年度实施计划")),
+    "start": (_comment_step("start"), gettext_lazy("项目已开工")),
+    "transfer_assets": (_comment_step("transfer_assets"), gettext_lazy("资产已移交")),
+    "reject": (_reason_step("reject"), gettext_lazy("项目未通过")),
+    "withdraw": (_reason_step("withdraw"), gettext_lazy("项目已撤回")),
+    "cancel": (_reason_step("cancel"), gettext_lazy("项目已取消")),
+    "implementation": (_with_form(PlanForm, services.project_approve_implementation), gettext_lazy("实施方案已批复")),
+    "accept": (_with_form(AcceptForm, services.project_accept), gettext_lazy("已完工验收")),
+    "evaluate": (_evaluate, gettext_lazy("绩效评价已完成")),
+    "notice": (_with_form(NoticeForm, services.project_notice_post), gettext_lazy("公示已张贴")),
+    "target": (_target, gettext_lazy("绩效目标已添加")),
+    "beneficiary": (_beneficiary, gettext_lazy("受益农户已添加")),
 }
 
 
@@ -474,9 +476,9 @@ def _asset_income(request: AuthenticatedHttpRequest, asset: ProjectAsset) -> Any
     return services.income_record(asset=asset, actor=request.user, **form.cleaned_data)
 
 
-ASSET_COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, ProjectAsset], Any], str]] = {
-    "operation": (_asset_operation, _("运营管护信息已更新")),
-    "income": (_asset_income, _("收益已登记")),
+ASSET_COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, ProjectAsset], Any], StrOrPromise]] = {
+    "operation": (_asset_operation, gettext_lazy("运营管护信息已更新")),
+    "income": (_asset_income, gettext_lazy("收益已登记")),
 }
 
 

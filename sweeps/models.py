@@ -255,6 +255,13 @@ class Problem(models.Model):
         return reverse("sweeps:problem-detail", args=[self.pk])
 
     @property
+    def title_shown(self) -> str:
+        """The rule's title in the reader's language (``title`` keeps the words it was found under)."""
+        from sweeps.rules import title_of
+
+        return title_of(self.rule_id, self.title)
+
+    @property
     def subject_url(self) -> str:
         """The page of a project or asset a problem is about (their problems carry no household)."""
         from django.urls import reverse
@@ -536,6 +543,13 @@ class ChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} {self.question}"
+
+    @property
+    def question_shown(self) -> str:
+        """The question in the reader's language (``question`` keeps the words the campaign asked)."""
+        from sweeps.rules import title_of
+
+        return title_of(self.rule_id, self.question)
 
 
 class RiskEvent(models.Model):

@@ -11,8 +11,10 @@ from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
+from django_stubs_ext import StrOrPromise
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
@@ -286,12 +288,12 @@ def _with_form(form_class: type, service: Callable[..., Any]) -> Callable[[Authe
     return run
 
 
-COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, Problem], Any], str]] = {
-    "assign": (_assign, _("已交办")),
-    "start": (_with_form(CommentForm, services.problem_start), _("已开始整改")),
-    "submit": (_with_form(SubmitForm, services.problem_submit), _("已提交核验")),
-    "return": (_with_form(CommentForm, services.problem_return), _("已退回重改")),
-    "close": (_with_form(CloseForm, services.problem_close), _("已销号")),
+COMMANDS: dict[str, tuple[Callable[[AuthenticatedHttpRequest, Problem], Any], StrOrPromise]] = {
+    "assign": (_assign, gettext_lazy("已交办")),
+    "start": (_with_form(CommentForm, services.problem_start), gettext_lazy("已开始整改")),
+    "submit": (_with_form(SubmitForm, services.problem_submit), gettext_lazy("已提交核验")),
+    "return": (_with_form(CommentForm, services.problem_return), gettext_lazy("已退回重改")),
+    "close": (_with_form(CloseForm, services.problem_close), gettext_lazy("已销号")),
 }
 
 

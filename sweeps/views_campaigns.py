@@ -153,7 +153,7 @@ def checklist_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("已填报：%(question)s") % {"question": item.question})
+        messages.success(request, _("已填报：%(question)s") % {"question": item.question_shown})
     return redirect(f"{item.part.get_absolute_url()}#item-{item.pk}")
 
 

@@ -171,18 +171,20 @@ def entry_checks(
     label = SubjectCategory(category).label if category in SubjectCategory.values else category
     fits = rules.triggers_fit_category(cited, category=category, profile=profile)
     cited_labels = "、".join(str(TriggerCondition(code).label) for code in cited if code in TriggerCondition.values)
-    suggested_labels = "、".join(str(code.label) for code in suggested) or "无"
+    suggested_labels = "、".join(str(code.label) for code in suggested) or _("无")
     checks.append(
         Check(
             _("界定条件"),
             fits,
             _("已引用：%(value)s；数据提示：%(suggested_labels)s")
-            % {"value": cited_labels or "无", "suggested_labels": suggested_labels},
+            % {"value": cited_labels or _("无"), "suggested_labels": suggested_labels},
             refusal=_("须至少引用一项“%(label)s”的界定条件") % {"label": label},
             field="triggers",
         )
     )
-    last_year = "未录入完整" if hardship.last_year_net is None else f"{hardship.last_year_net} 元"
+    last_year = (
+        _("未录入完整") if hardship.last_year_net is None else _("%(amount)s 元") % {"amount": hardship.last_year_net}
+    )
     rigid_ok = household_rules.rigid_test(
         hardship.rigid_exceeds_income,
         hardship.sharp_income_drop,
@@ -215,10 +217,12 @@ def entry_checks(
         checks.append(Check(_("收入测算"), None, exc.message, refusal=exc.message, fix=income_fix(household)))
     if summary is not None:
         in_scope = rules.entry_income_in_scope(category, summary.per_capita, summary.threshold.amount)
-        shown = "未录入完整" if summary.per_capita is None else f"{summary.per_capita} 元"
+        shown = _("未录入完整") if summary.per_capita is None else _("%(amount)s 元") % {"amount": summary.per_capita}
         checks.append(
             Check(
-                "收入低于监测标准" if category != SubjectCategory.SUDDEN_HARDSHIP else "收入（突发严重困难户不设上限）",
+                _("收入低于监测标准")
+                if category != SubjectCategory.SUDDEN_HARDSHIP
+                else _("收入（突发严重困难户不设上限）"),
                 in_scope,
                 _("人均纯收入 %(shown)s（%(label)s），监测标准 %(amount)s 元")
                 % {"shown": shown, "label": summary.window.label, "amount": summary.threshold.amount},
@@ -243,10 +247,10 @@ def entry_checks(
         Check(
             _("类别与农户身份相符"),
             rules.category_fits_household(category, exited_poor=exited, marginal_excludes_exited=excludes),
-            "脱贫户" if exited else "非脱贫户",
-            refusal="脱贫不稳定户须为脱贫户"
+            _("脱贫户") if exited else _("非脱贫户"),
+            refusal=_("脱贫不稳定户须为脱贫户")
             if category == SubjectCategory.UNSTABLE_EXITED
-            else "边缘易致贫户不能是脱贫户",
+            else _("边缘易致贫户不能是脱贫户"),
         )
     )
     # The risks found on the household (SPEC §4.3): what the application is about, for the reviewer to judge.
@@ -338,7 +342,7 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
         income_ok = summary.per_capita is not None and household_rules.meets_exit_income(
             summary.per_capita, summary.threshold.amount, margin, inclusive=inclusive
         )
-        shown = "未录入完整" if summary.per_capita is None else f"{summary.per_capita} 元"
+        shown = _("未录入完整") if summary.per_capita is None else _("%(amount)s 元") % {"amount": summary.per_capita}
         checks.append(
             Check(
                 _("收入稳定超过监测标准 10% 以上"),

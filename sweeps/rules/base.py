@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django_stubs_ext import StrOrPromise
 
 from geo.codes import AreaLevel
 from geo.models import AdminArea
@@ -135,7 +136,7 @@ class Rule:
     category: FourChecksCategory
     subject: SubjectKind
     mode: RuleMode
-    title: str
+    title: StrOrPromise  # a lazy translation: problems store its source text, pages read it by ``id``
     basis: str  # the SPEC row and the seed it rests on
     find: Callable[[Scope], Q | QuerySet[Any]] | None = None  # a predicate rule's Q, or the queryset it finds
     gap_type: GapType | str = ""

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from households.models import Visit
 from sweeps.choices import DISASTER_EVENT_KINDS, FourChecksCategory, RuleMode, SubjectKind
@@ -67,7 +68,7 @@ def _evidence(scope: Scope) -> dict[str, Any]:
 
 
 RULES = (
-    Rule(RULE_ID, 1, FourChecksCategory.LOSS_RECOVERY, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "灾后未及时走访",
+    Rule(RULE_ID, 1, FourChecksCategory.LOSS_RECOVERY, SubjectKind.HOUSEHOLD, RuleMode.AUTO, _("灾后未及时走访"),
          "SPEC §7.3, §4.12; 003 L252; 000 L193", missed_event_visit, "",
          ("event_name", "event_started_on", "event_visit_due_on"), _evidence),
 )  # fmt: skip

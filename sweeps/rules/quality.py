@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat, ExtractDay, ExtractMonth, ExtractYear, LPad, Substr
 from django.db.models.lookups import Exact, In
+from django.utils.translation import gettext_lazy as _
 
 from households.choices import Gender, MemberStatus, SchoolingStatus
 from households.models import HouseholdMember
@@ -97,17 +98,17 @@ def _date_digits() -> Concat:
 
 
 RULES = (
-    Rule("DQ-01", 1, DQ, SubjectKind.MEMBER, RuleMode.AUTO, "在户人员身份证号已登记为死亡", "疑点数据（全国系统）",
+    Rule("DQ-01", 1, DQ, SubjectKind.MEMBER, RuleMode.AUTO, _("在户人员身份证号已登记为死亡"), "疑点数据（全国系统）",
          recorded_deceased),
-    Rule("DQ-02", 1, DQ, SubjectKind.MEMBER, RuleMode.AUTO, "在校生状况与年龄不符", "疑点数据（全国系统）",
+    Rule("DQ-02", 1, DQ, SubjectKind.MEMBER, RuleMode.AUTO, _("在校生状况与年龄不符"), "疑点数据（全国系统）",
          schooling_inconsistent_with_age),
-    Rule("DQ-03", 1, DQ, SubjectKind.SUBJECT, RuleMode.AUTO, "监测户缺少风险类型或住房、饮水状况", "疑点数据（全国系统）",
+    Rule("DQ-03", 1, DQ, SubjectKind.SUBJECT, RuleMode.AUTO, _("监测户缺少风险类型或住房、饮水状况"), "疑点数据（全国系统）",
          subject_missing_status),
-    Rule("DQ-04", 1, DQ, SubjectKind.SUBJECT, RuleMode.AUTO, "有就业帮扶措施但家庭无务工就业成员", "疑点数据（全国系统）",
+    Rule("DQ-04", 1, DQ, SubjectKind.SUBJECT, RuleMode.AUTO, _("有就业帮扶措施但家庭无务工就业成员"), "疑点数据（全国系统）",
          employment_measure_without_work),
-    Rule("DQ-05", 1, DQ, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "联系电话不是 11 位手机号码", "疑点数据（全国系统）",
+    Rule("DQ-05", 1, DQ, SubjectKind.HOUSEHOLD, RuleMode.AUTO, _("联系电话不是 11 位手机号码"), "疑点数据（全国系统）",
          phone_not_eleven_digits),
-    Rule("DQ-06", 1, DQ, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "户主缺失或重复", "疑点数据（全国系统）", head_missing),
-    Rule("DQ-07", 1, DQ, SubjectKind.MEMBER, RuleMode.AUTO, "身份证号与出生日期或性别不符", "疑点数据（全国系统）",
+    Rule("DQ-06", 1, DQ, SubjectKind.HOUSEHOLD, RuleMode.AUTO, _("户主缺失或重复"), "疑点数据（全国系统）", head_missing),
+    Rule("DQ-07", 1, DQ, SubjectKind.MEMBER, RuleMode.AUTO, _("身份证号与出生日期或性别不符"), "疑点数据（全国系统）",
          id_number_disagrees, "", ("coded_birth", "recorded_birth"), id_number_evidence),
 )  # fmt: skip

@@ -34,7 +34,7 @@ def _place(household: object | None, area_name: str) -> str:
 def _problem_name(problem: Problem) -> str:
     """How a refusal or a summary names a problem: its village and household and its title — the rule's title,
     never its code ("红星村张三户「收入低于监测标准但未纳入监测」")."""
-    return f"{_place(problem.household, problem.area.name)}「{problem.title}」"
+    return f"{_place(problem.household, problem.area.name)}「{problem.title_shown}」"
 
 
 def problem_refusal(position: int, problem: Problem, reason: str) -> str:

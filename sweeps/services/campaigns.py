@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError, TransitionNotAllowed
+from core.stored import source_text
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.querysets import in_territory
@@ -67,7 +68,11 @@ def campaign_open(
             [CampaignPart(campaign=campaign, area=village, parent=township_part) for village in villages]
         )
         ChecklistItem.objects.bulk_create(
-            [ChecklistItem(part=part, rule_id=rule.id, question=rule.title) for part in parts for rule in CHECKLIST]
+            [
+                ChecklistItem(part=part, rule_id=rule.id, question=source_text(rule.title))
+                for part in parts
+                for rule in CHECKLIST
+            ]
         )
         for level, code in ((AreaLevel.TOWNSHIP, township.code), *((AreaLevel.VILLAGE, v.code) for v in villages)):
             notify(
@@ -107,7 +112,7 @@ def checklist_answer(
         raise DomainError(_("请选择“是”“否”或“不适用”"), field="answer")
     note = (note or "").strip()
     if answer == ChecklistAnswer.NO and not note:
-        raise DomainError(_("“%(question)s”答“否”时请说明存在的问题") % {"question": item.question}, field="note")
+        raise DomainError(_("“%(question)s”答“否”时请说明存在的问题") % {"question": item.question_shown}, field="note")
     item.answer, item.note = answer, note
     item.answered_by, item.answered_at = actor, timezone.now()
     if evidence is not None:

@@ -35,6 +35,7 @@ from core import bulk
 from core.dispatch import attempt
 from core.errors import DomainError
 from core.replica import reading_replica, replica_caught_up
+from core.stored import source_text
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.parameters import parameter
@@ -243,7 +244,7 @@ def problem_values(
         "category": rule.category,
         "gap_type": rule.gap_type,
         "mode": rule.mode,
-        "title": rule.title,
+        "title": source_text(rule.title),
         "subject_kind": rule.subject,
         "subject_key": hit.key,
         "household_id": hit.household_id,

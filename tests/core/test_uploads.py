@@ -185,6 +185,10 @@ def test_a_body_over_the_request_limit_is_answered_413_before_it_is_read(client,
     api = client.post("/api/v1/households/", data=b"0" * 4096, content_type="application/json")
     assert api.status_code == 413
     assert "上限" in api.json()["detail"]
+    client.cookies["django_language"] = "en"  # answered before the locale middleware, in the language asked for
+    english = client.post("/api/v1/households/", data=b"0" * 4096, content_type="application/json")
+    assert english.status_code == 413
+    assert "over the 1 KB limit" in english.json()["detail"]
 
 
 def test_limits_are_documented(settings):
