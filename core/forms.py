@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
+from django_stubs_ext import StrOrPromise
 
 from core.errors import DomainError
 from core.stored import shown
@@ -51,7 +52,7 @@ def ticked_ids(request: HttpRequest, name: str) -> list[int]:
 
 # The request type of the views that run commands (an app's signed-in request, which core cannot name).
 Request = TypeVar("Request", bound=HttpRequest)
-Command = tuple[Callable[[Request, Any], Any], str]
+Command = tuple[Callable[[Request, Any], Any], StrOrPromise]  # the success message: a lazy translation
 
 
 def refusal_message(exc: DomainError) -> str:

@@ -11,29 +11,23 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import F
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
-from core.errors import DomainError
 from core.percent import share_pct
 from core.replica import reading_replica
 from geo.codes import AreaLevel, prefix_of
 from geo.models import AdminArea
-from geo.parameters import parameter
-from households.rules import threshold_respects_floor
-from households.selectors import ThresholdChoice, threshold_for
 from ledgers.counts import BREAKDOWNS, NUMBERS, area_counts_refresh
+from ledgers.indicators.selectors import indicator_rows
 from ledgers.models import AreaCounts
 from monitoring.choices import MeasureType, RiskType, SubjectCategory
 
-ZERO_TARGET = gettext_noop("动态清零")  # 004 L155: 返贫人口 dynamically zero
 CHILD_LEVEL: dict[str, str] = {
     AreaLevel.PROVINCE: AreaLevel.CITY,
     AreaLevel.CITY: AreaLevel.COUNTY,
@@ -114,6 +108,11 @@ class Counted:
         for row in self.rows:
             places[prefix_of(row["code"], level)].append(row)
         return places
+
+
+def counted_for(user: User) -> Counted:
+    """The territory's counts, as the dashboard reads them (the indicator table reads the same)."""
+    return _counted(user)
 
 
 def _counted(user: User) -> Counted:
@@ -246,63 +245,18 @@ def _funds(user: User, today: datetime.date) -> Panel:
 
 
 def _kpis(user: User, counted: Counted, today: datetime.date) -> Panel:
-    """The SPEC §13.3 indicators the registry can compute (004 L155–L187): the others need figures it does not
-    hold (GDP, forest cover …) and are left to the statistical offices."""
-    area_code = user.area.code if user.area else ""
-    rows: list[list[Any]] = []
-    returned = counted.total("returned_people")
-    rows.append(_kpi(_("返贫人口（人）"), ZERO_TARGET, Decimal(returned), returned, ""))
-    total = counted.total("school_age")
-    in_school = total - counted.total("school_age_out")
-    rows.append(
-        _kpi(_("九年义务教育巩固率（%）"), "100", share_pct(Decimal(in_school), Decimal(total)), in_school, total)
-    )
-    insured, people = counted.total("insured_people"), counted.total("people")
-    rows.append(
-        _kpi(_("基本医疗保险参保率（%）"), "100", share_pct(Decimal(insured), Decimal(people)), insured, people)
-    )
-    piped, count = counted.total("centralized_water"), counted.total("households")
-    rows.append(_kpi(_("农村集中供水率（%）"), ">95", share_pct(Decimal(piped), Decimal(count)), piped, count))
-    line = _monitoring_line(area_code, today.year)
-    if line is not None and line.national_line:
-        # The floor is the registry's own rule and parameter (SPEC §3.4, 003 L216), not a number written here.
-        factor = Decimal(str(parameter("threshold.floor_factor", area_code=area_code, on=today)))
-        times = (line.amount / line.national_line).quantize(Decimal("0.01"))
-        held = threshold_respects_floor(line.amount, line.national_line, factor)
-        rows.append(_kpi(_("监测标准为国家扶贫标准的倍数"), f"≥{factor}", times, line.amount, line.national_line, held))
+    """The SPEC §13.3 indicators an administrator put on the dashboard, with the targets in force for the user's
+    area and year (``ledgers.indicators``: targets are data): the computed ones measured over the territory, the
+    entered ones with their latest value and its date, or "未填报"."""
+    rows: list[list[Any]] = [
+        [row.label, row.target, row.actual, row.met_text, row.part, row.whole, row.source_text]
+        for row in indicator_rows(user, year=today.year, today=today, counted=counted, dashboard_only=True)
+    ]
     return Panel(
         key="kpis", title=_("巩固脱贫成果主要指标"),
-        headers=[_("指标"), _("目标"), _("实际"), _("达标"), _("分子"), _("分母")],
-        rows=rows, chart="", basis="SPEC §13.3; 004 L155–L187",
+        headers=[_("指标"), _("目标"), _("实际"), _("达标"), _("分子"), _("分母"), _("数据来源")],
+        rows=rows, chart="", basis="SPEC §13.2, §13.3",
     )  # fmt: skip
-
-
-def _monitoring_line(area_code: str, year: int) -> ThresholdChoice | None:
-    """The line of the year as the registry applies it (``threshold_for``: the most specific area wins)."""
-    if not area_code:
-        return None
-    try:
-        return threshold_for(area_code=area_code, year=year)
-    except DomainError:
-        return None  # no line entered yet: the indicator is left out
-
-
-def _kpi(name: str, target: str, value: Decimal | None, part: Any, whole: Any, met: bool | None = None) -> list[Any]:
-    """One indicator row: name, target, actual, met (是/否, blank when nothing to measure), numerator, denominator."""
-    if met is None and value is not None:
-        met = _meets(value, target)
-    shown = _(ZERO_TARGET) if target == ZERO_TARGET else target  # the words of the one target that is not a number
-    return [name, shown, value, "" if met is None else (_("是") if met else _("否")), part, whole]
-
-
-def _meets(value: Decimal, target: str) -> bool:
-    if target == ZERO_TARGET:
-        return value == 0
-    if target.startswith("≥"):
-        return value >= Decimal(target[1:])
-    if target.startswith(">"):
-        return value > Decimal(target[1:])
-    return value >= Decimal(target)
 
 
 # Whoever sees households, problems or funds sees the dashboard of their level (its panels follow the same rights).

@@ -3,8 +3,10 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.stored import StoredMessage
+from geo.codes import AreaLevel
 from geo.querysets import JurisdictionQuerySet
 from ledgers.querysets import ExportQuerySet, ReconciliationQuerySet
 
@@ -264,3 +266,152 @@ class AreaCounts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id} @ {self.counted_at:%Y-%m-%d %H:%M}"
+
+
+# ------------------------------------------------------------------------------ indicators (SPEC §13.2, §13.3)
+
+
+class KpiComparator(models.TextChoices):
+    """How an indicator's actual value is held against its target (SPEC §13.2)."""
+
+    GTE = "gte", "≥"
+    GT = "gt", ">"
+    LTE = "lte", "≤"
+    LT = "lt", "<"
+    EQ = "eq", "="
+    DYNAMIC_ZERO = "dynamic_zero", _("动态清零")
+    FULL_COVERAGE = "full_coverage", _("全覆盖")
+
+
+class KpiAttribute(models.TextChoices):
+    BINDING = "binding", _("约束性")
+    INDICATIVE = "indicative", _("预期性")
+
+
+class KpiSource(models.TextChoices):
+    COMPUTED = "computed", _("系统计算")
+    ENTERED = "entered", _("填报")
+
+
+class KpiPeriod(models.TextChoices):
+    """How often an entered indicator is reported; its values' periods read "2026", "2026-Q4" or "2026-11"."""
+
+    YEAR = "year", _("年度")
+    QUARTER = "quarter", _("季度")
+    MONTH = "month", _("月度")
+
+
+class KpiIndicator(models.Model):
+    """An indicator of a plan (SPEC §13.2): what is measured, how it is held against its target and where its
+    actual value comes from — computed by the registry (``computation`` names the function in
+    ``ledgers.indicators.registry``) or entered by the county or province. Targets are rows of ``KpiTarget``."""
+
+    code = models.CharField(_("指标编号"), max_length=32, unique=True)
+    name = models.CharField(_("指标名称"), max_length=100)
+    category = models.CharField(_("类别"), max_length=40)
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    comparator = models.CharField(_("达标条件"), max_length=16, choices=KpiComparator.choices)
+    level = models.CharField(_("考核层级"), max_length=10, choices=AreaLevel.choices, default=AreaLevel.COUNTY)
+    period = models.CharField(_("填报周期"), max_length=10, choices=KpiPeriod.choices, default=KpiPeriod.YEAR)
+    attribute = models.CharField(_("指标属性"), max_length=12, choices=KpiAttribute.choices)
+    source = models.CharField(_("数据来源"), max_length=10, choices=KpiSource.choices, default=KpiSource.ENTERED)
+    computation = models.CharField(_("计算方法"), max_length=40, blank=True)
+    baseline = models.DecimalField(_("基期值"), max_digits=16, decimal_places=4, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("基期年份"), null=True, blank=True)
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+    on_dashboard = models.BooleanField(_("在数据看板显示"), default=False)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("考核指标")
+        verbose_name_plural = _("考核指标")
+        ordering = ["order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(source="computed") & ~models.Q(computation=""))
+                | (models.Q(source="entered") & models.Q(computation="")),
+                name="ledgers_kpi_computed_names_its_computation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）" if self.unit else self.name
+
+
+class KpiTarget(models.Model):
+    """The target of an indicator for a year; ``area`` empty is the default everywhere, a province's or county's
+    row overrides it there (the most specific area wins, as with the policy parameters). Targets may be words
+    ("动态清零", "全部乡镇区域")."""
+
+    indicator = models.ForeignKey(
+        KpiIndicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="targets"
+    )
+    year = models.PositiveSmallIntegerField(_("目标年份"))
+    area = models.ForeignKey(
+        "geo.AdminArea",
+        verbose_name=_("适用区划"),
+        to_field="code",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("留空为所有地区的默认目标"),
+    )
+    value = models.CharField(_("目标值"), max_length=40)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("指标目标")
+        verbose_name_plural = _("指标目标")
+        ordering = ["indicator", "year", "area"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year", "area"], name="ledgers_one_target_per_area_year"),
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=models.Q(area__isnull=True),
+                name="ledgers_one_default_target_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}: {self.value}"
+
+
+class KpiValueQuerySet(JurisdictionQuerySet["KpiValue"]):
+    jurisdiction_fields = ("area__code",)
+
+
+class KpiValue(models.Model):
+    """An entered actual value of an indicator for an area and a period. Append-only: a correction is a newer row,
+    and the latest entered row of a period is the one shown."""
+
+    indicator = models.ForeignKey(
+        KpiIndicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="entered_values"
+    )
+    area = models.ForeignKey(
+        "geo.AdminArea", verbose_name=_("区划"), to_field="code", on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(_("统计期"), max_length=7)  # "2026", "2026-Q4" or "2026-11"
+    value = models.DecimalField(_("实际值"), max_digits=16, decimal_places=4)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+
+    objects = KpiValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("指标填报值")
+        verbose_name_plural = _("指标填报值")
+        ordering = ["-entered_at", "-pk"]
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["indicator", "area", "period"], name="ledgers_kpivalue_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.area_id} {self.period}: {self.value}"

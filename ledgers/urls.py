@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ledgers import views
+from ledgers.indicators import views as indicator_views
 
 app_name = "ledgers"
 
@@ -8,6 +9,8 @@ urlpatterns = [
     path("", views.ledger_index, name="index"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/xlsx/", views.dashboard_xlsx, name="dashboard-xlsx"),
+    path("indicators/", indicator_views.indicator_table, name="indicators"),
+    path("indicators/enter/", indicator_views.indicator_enter, name="indicator-enter"),
     path("exports/<int:pk>/", views.ExportDetailView.as_view(), name="export-detail"),
     path("exports/<int:pk>/download/", views.export_download, name="export-download"),
     path("export/", views.export_start, name="export-start"),

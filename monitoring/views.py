@@ -29,7 +29,7 @@ from households import facts as household_facts
 from households.choices import HouseholdFlagKind
 from households.models import Household
 from households.selectors import has_open_flag
-from monitoring import permissions, services
+from monitoring import measure_records, permissions, services
 from monitoring.choices import OPEN_SUBJECT_STATUSES, EliminationState, EntryState, SubjectCategory, SubjectStatus
 from monitoring.exports import notice_sheet_xlsx
 from monitoring.forms import (
@@ -260,8 +260,12 @@ class SubjectDetailView(JurisdictionScopedMixin, DetailView[MonitoringSubject]):
             (review, LookbackForm(initial={"review": review.pk}))
             for review in subject.lookbacks.select_related("reviewed_by", "new_application")
         ]
+        measures = list(subject.measures.select_related("recorded_by"))
+        # The loan, job or post a measure created: its progress and effect are read from that record (SPEC §11).
+        for measure, records in zip(measures, measure_records.records_of(measures).values(), strict=True):
+            measure.records = records  # type: ignore[attr-defined]
         context.update(
-            measures=subject.measures.select_related("recorded_by"),
+            measures=measures,
             can_manage=has_capability(user, Capability.MANAGE_MEASURES)
             and (subject.status in OPEN_SUBJECT_STATUSES or queues.helping_again(subject)),
             measure_form=MeasureForm(initial={"started_on": timezone.localdate()}, risk_choices=_risk_choices(subject)),

@@ -14,6 +14,7 @@ from geo.shortcuts import scoped_view
 from households.api.imports import HouseholdImportViewSet, IncomeImportViewSet
 from households.api.views import HouseholdViewSet, IncomeRecordViewSet, MemberViewSet, RiskFlagViewSet, VisitViewSet
 from ledgers.api import DashboardView, FrozenLedgerViewSet, LedgerExportViewSet
+from ledgers.indicators.api import IndicatorTableView
 from monitoring.api.views import EliminationCaseViewSet, EntryApplicationViewSet, MonitoringSubjectViewSet
 from national.api.views import NationalEntryViewSet
 from notifications.api import NotificationViewSet
@@ -56,5 +57,6 @@ for programme in (credit.api, insurance.api, employment.api, welfare_posts.api):
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("dashboard/", scoped_view(DashboardView.as_view()), name="dashboard"),
+    path("indicators/", scoped_view(IndicatorTableView.as_view()), name="indicators"),
     *router.urls,
 ]

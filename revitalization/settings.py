@@ -288,6 +288,10 @@ SPECTACULAR_SETTINGS = {
         "NationalEntryKindEnum": "national.choices.NationalEntryKind",
         "LifeEventKindEnum": "households.choices.LifeEventKind",
         "AreaFieldEnum": "households.choices.AreaField",
+        "EmploymentRecordStatusEnum": "employment.choices.EmploymentStatus",
+        "EmploymentServiceKindEnum": "employment.choices.ServiceKind",
+        "LoanKindEnum": "credit.choices.LoanKind",
+        "LoanStatusEnum": "credit.choices.LoanStatus",
     },
 }
 

@@ -42,6 +42,8 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("筛查名单"), "sweeps:batch-list", "upload", Capability.UPLOAD_SCREENING),
     NavItem(_("项目库"), "projects:project-list", "kanban", Capability.VIEW_PROJECTS),
     NavItem(_("衔接资金"), "funds:overview", "cash-coin", Capability.VIEW_FUNDS),
+    # Microcredit, insurance, employment and public-welfare posts (SPEC §11): one entry page for the four.
+    NavItem(_("就业和金融帮扶"), "programmes", "briefcase", Capability.VIEW_PROGRAMMES),
     # The dashboard of the level: whoever sees households, problems or funds sees their numbers.
     NavItem(_("数据看板"), "ledgers:dashboard", "bar-chart", Capability.BROWSE_HOUSEHOLDS),
     NavItem(_("数据看板"), "ledgers:dashboard", "bar-chart", Capability.VIEW_RECTIFICATION),

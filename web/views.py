@@ -1,8 +1,13 @@
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.permissions import has_capability
+from accounts.roles import Capability
 from geo.selectors import area_census
 from geo.shortcuts import scoped_view
 from ledgers.counts import co_managed
@@ -33,6 +38,31 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "dashboard": can_see_dashboard(user),
     }
     return render(request, "web/home.html", context)
+
+
+# The support programmes (SPEC §11): one entry in the menu opens them all.
+PROGRAMMES = (
+    ("credit:loan-list", "bank", _l("小额信贷"), _l("脱贫人口小额信贷的签约、还款、展期和贴息")),
+    ("insurance:policy-list", "shield-plus", _l("防贫保险"), _l("乡村振兴健康保的参保、理赔和承保机构月报")),
+    ("employment:roster", "briefcase", _l("就业帮扶"), _l("三类人员的就业信息、就业服务、帮扶车间和就业补贴")),
+    (
+        "welfare_posts:post-list",
+        "person-workspace",
+        _l("公益性岗位"),
+        _l("按需设岗、聘任上岗、月度考勤、在岗领补和有序退岗"),
+    ),
+)
+
+
+@scoped_view
+def programmes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The support programmes' entry page: microcredit, insurance, employment and public-welfare posts."""
+    if not has_capability(request.user, Capability.VIEW_PROGRAMMES):
+        raise PermissionDenied
+    items = [
+        {"url": reverse(name), "icon": icon, "title": title, "text": text} for name, icon, title, text in PROGRAMMES
+    ]
+    return render(request, "web/programmes.html", {"items": items})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

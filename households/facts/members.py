@@ -188,3 +188,61 @@ def member_count_aggregates(ctx: FactContext) -> dict[str, Count]:
         fact.name: Count("pk", filter=fact.query(ctx)) if fact.query is not None else Count("pk")
         for fact in MEMBER_FACTS
     }
+
+
+# ------------------------------------------------------------------------------------ back in school (控辍保学)
+
+# A child the registry once recorded as having left school (SPEC §2.3 ``SchoolingStatus``: 失学辍学, 已离校), and the
+# statuses that count as back in school: in school or taught at home (``IN_SCHOOL``), not merely exempt for health
+# reasons, which is no return (控辍保学, 004 L232; 001 L376).
+LEFT_SCHOOL: Final = frozenset({SchoolingStatus.DROPOUT, SchoolingStatus.LEFT_SCHOOL})
+BACK_IN_SCHOOL: Final = IN_SCHOOL - {SchoolingStatus.EXEMPT_PHYSICAL}
+
+
+def returned_to_school_at(status: str, history: Iterable[tuple[datetime.datetime, str]]) -> datetime.datetime | None:
+    """Python face. 劝返复学 (004 L232; 001 L376): a member back in school now (``status``) whose history (time and
+    ``schooling_status`` of each recorded version) holds a status out of school: the time of the first version in
+    school after the last one out. None for a member out of school now or never recorded out of it."""
+    if status not in BACK_IN_SCHOOL:
+        return None
+    versions = sorted(history)
+    last_out = max((at for at, was in versions if was in LEFT_SCHOOL), default=None)
+    if last_out is None:
+        return None
+    return min((at for at, was in versions if at > last_out and was in BACK_IN_SCHOOL), default=None)
+
+
+def ever_left_school_q() -> Q:
+    """Query face over ``HouseholdMember``: a version of the member in its history says it left school."""
+    from django.db.models import Exists, OuterRef
+
+    from households.models import HouseholdMember
+
+    versions = HouseholdMember.history.model.objects
+    return Q(Exists(versions.filter(id=OuterRef("pk"), schooling_status__in=sorted(LEFT_SCHOOL))))
+
+
+def returned_to_school_at_expression() -> Any:
+    """Query face of ``returned_to_school_at``, an expression to annotate ``HouseholdMember`` rows with."""
+    from django.db.models import Case, DateTimeField, OuterRef, Subquery, When
+
+    from households.models import HouseholdMember
+
+    versions = HouseholdMember.history.model.objects
+    last_out = (
+        versions.filter(id=OuterRef("id"), schooling_status__in=sorted(LEFT_SCHOOL))
+        .order_by("-history_date")
+        .values("history_date")[:1]
+    )
+    first_back = (
+        versions.filter(
+            id=OuterRef("pk"), schooling_status__in=sorted(BACK_IN_SCHOOL), history_date__gt=Subquery(last_out)
+        )
+        .order_by("history_date")
+        .values("history_date")[:1]
+    )
+    return Case(
+        When(schooling_status__in=sorted(BACK_IN_SCHOOL), then=Subquery(first_back)),
+        default=None,
+        output_field=DateTimeField(),
+    )

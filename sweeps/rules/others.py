@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from geo.models import AdminArea
 from households.choices import HouseholdFlagKind, HousingSafety, MigrantType
@@ -86,8 +88,14 @@ def policy_dependence(scope: Scope) -> Q:
 
 
 def relocation_without_work(scope: Scope) -> Q:
-    """FC-WEAK-RELOC-01: a relocated household with labour capacity and no stably employed member (003 L126)."""
-    return has_flag_q(HouseholdFlagKind.RELOCATED) & Q(can_work__gt=0, stably_employed=0)
+    """FC-WEAK-RELOC-01 = NR-EMP-06 (SPEC §11.3; 003 L126): a relocated household with labour capacity and no
+    stably employed member — by the year's employment records (``employment.facts``), the register where a person
+    has none."""
+    from employment.facts import EmploymentSettings, has_stable_worker_q
+
+    settings = EmploymentSettings.of(scope.township.code, on=scope.on)
+    no_stable_worker = ~has_stable_worker_q(settings, path="household__")
+    return has_flag_q(HouseholdFlagKind.RELOCATED) & Q(can_work__gt=0) & no_stable_worker
 
 
 def relocation_legacy(scope: Scope) -> Q:
@@ -109,49 +117,49 @@ def vulnerable_exited(scope: Scope) -> QuerySet[AdminArea]:
     return villages.filter(share_at_least("vulnerable", "people", scope.vulnerable_share))
 
 
-def _manual(rule_id: str, category: str, subject: str, title: str, basis: str) -> Rule:
+def _manual(rule_id: str, category: str, subject: str, title: StrOrPromise, basis: str) -> Rule:
     return Rule(rule_id, 1, category, subject, RuleMode.MANUAL, title, basis)  # type: ignore[arg-type]
 
 
 V = SubjectKind.VILLAGE
 RULES = (
-    Rule("FC-LOSS-DISASTER-02", 1, LOSS, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "因灾受损（财产损失或住房受损）但未纳入监测",
+    Rule("FC-LOSS-DISASTER-02", 1, LOSS, SubjectKind.HOUSEHOLD, RuleMode.AUTO, _("因灾受损（财产损失或住房受损）但未纳入监测"),
          "SPEC §7.3; 003 L252", disaster_loss, "", ("disaster_loss", "net_last_year")),
-    Rule("FC-LOSS-EPIDEMIC-01", 1, LOSS, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "因疫支出且收入大幅缩减但未纳入监测",
+    Rule("FC-LOSS-EPIDEMIC-01", 1, LOSS, SubjectKind.HOUSEHOLD, RuleMode.AUTO, _("因疫支出且收入大幅缩减但未纳入监测"),
          "SPEC §7.3; 003 L252", epidemic_loss, "", ("epidemic_cost", "net_current", "net_previous")),
-    Rule("FC-LOSS-EMERGENCY-01", 1, LOSS, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "意外事故、重大变故支出超过上年度收入但未纳入监测",
+    Rule("FC-LOSS-EMERGENCY-01", 1, LOSS, SubjectKind.HOUSEHOLD, RuleMode.AUTO, _("意外事故、重大变故支出超过上年度收入但未纳入监测"),
          "SPEC §7.3; 003 L252", emergency_loss, "", ("emergency_cost", "net_last_year")),
-    Rule("FC-LOSS-MARKET-01", 1, LOSS, V, RuleMode.AUTO, "市场波动致本村较多农户经营收入大幅下降",
+    Rule("FC-LOSS-MARKET-01", 1, LOSS, V, RuleMode.AUTO, _("市场波动致本村较多农户经营收入大幅下降"),
          "SPEC §7.3; 003 L252", market_swing, "", ("business", "fell")),
-    Rule("FC-LOSS-SCALE-01", 1, LOSS, V, RuleMode.AUTO, "本村近一季度新发现风险农户比例较高，需研判规模性返贫风险",
+    Rule("FC-LOSS-SCALE-01", 1, LOSS, V, RuleMode.AUTO, _("本村近一季度新发现风险农户比例较高，需研判规模性返贫风险"),
          "SPEC §7.3, §4.12; 003 L226", scale_risk, "", ("households", "risky")),
-    Rule("FC-WEAK-INCOME-01", 1, WEAK, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "脱贫户、监测户工资性和经营性收入大幅下降",
+    Rule("FC-WEAK-INCOME-01", 1, WEAK, SubjectKind.HOUSEHOLD, RuleMode.AUTO, _("脱贫户、监测户工资性和经营性收入大幅下降"),
          "SPEC §7.3; 003 L264", weak_income_growth, "", ("work_current", "work_previous")),
-    Rule("FC-WEAK-INCOME-02", 1, WEAK, V, RuleMode.AUTO, "本村脱贫人口中老弱病残比例较高",
+    Rule("FC-WEAK-INCOME-02", 1, WEAK, V, RuleMode.AUTO, _("本村脱贫人口中老弱病残比例较高"),
          "SPEC §7.3; 003 L264", vulnerable_exited, "", ("people", "vulnerable")),
-    Rule("FC-WEAK-INCOME-03", 1, WEAK, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "政策性收入占比过高，内生发展能力弱",
+    Rule("FC-WEAK-INCOME-03", 1, WEAK, SubjectKind.HOUSEHOLD, RuleMode.AUTO, _("政策性收入占比过高，内生发展能力弱"),
          "SPEC §7.3; 003 L264", policy_dependence, "", ("policy_last_year", "net_last_year")),
-    Rule("FC-WEAK-RELOC-01", 1, WEAK, SubjectKind.HOUSEHOLD, RuleMode.AUTO, "易地搬迁户有劳动力但无稳定就业",
+    Rule("FC-WEAK-RELOC-01", 2, WEAK, SubjectKind.HOUSEHOLD, RuleMode.AUTO, _("易地搬迁户有劳动力但无稳定就业"),
          "SPEC §7.3; 003 L126; 002 L53", relocation_without_work),
-    Rule("FC-WEAK-RELOC-02", 1, WEAK, SubjectKind.HOUSEHOLD, RuleMode.SEMI, "搬迁、移民户确权、落户等遗留问题未解决",
+    Rule("FC-WEAK-RELOC-02", 1, WEAK, SubjectKind.HOUSEHOLD, RuleMode.SEMI, _("搬迁、移民户确权、落户等遗留问题未解决"),
          "SPEC §7.3; 004 L308", relocation_legacy),
     # What needs people, or village data the system does not record yet: checklist questions of a campaign, each asked
 # so that "否" is the problem a village records.
-    _manual("FC-SHORT-INFRA-01", SHORT, V, "较大人口规模自然村（组）是否通硬化路", "SPEC §7.3; 003 L260"),
-    _manual("FC-SHORT-INFRA-02", SHORT, V, "产业配套基础设施是否满足需要", "SPEC §7.3; 003 L260"),
-    _manual("FC-SHORT-INFRA-03", SHORT, V, "农村电网、移动网络是否覆盖", "SPEC §7.3; 003 L260"),
-    _manual("FC-SHORT-INFRA-04", SHORT, V, "厕所、垃圾、污水等人居环境是否达标", "SPEC §7.3; 003 L260"),
-    _manual("FC-SHORT-SERVICE-01", SHORT, V, "学校布局、师资和办学条件是否满足需要", "SPEC §7.3; 003 L262"),
-    _manual("FC-SHORT-SERVICE-02", SHORT, V, "是否有标准化村卫生室和合格村医、常用药品", "SPEC §7.3; 003 L540"),
-    _manual("FC-SHORT-SERVICE-04", SHORT, V, "养老、公租房等兜底服务设施是否满足需要", "SPEC §7.3; 003 L836"),
-    _manual("FC-SHORT-SERVICE-05", SHORT, V, "是否有村级文化体育活动场所", "SPEC §7.3; 003 L262"),
-    _manual("FC-SHORT-GOV-01", SHORT, V, "村党组织是否坚强有力（不存在软弱涣散）", "SPEC §7.3; 003 L1152"),
-    _manual("FC-SHORT-GOV-02", SHORT, V, "村集体经济年收入是否达到规定标准", "SPEC §7.3; 001 L348"),
-    _manual("FC-SHORT-GOV-03", SHORT, V, "驻村第一书记和工作队是否按要求选派、在岗", "SPEC §7.3; 003 L1220, L1282"),
-    _manual("FC-SHORT-GOV-04", SHORT, V, "村级活动场所和便民服务是否完善", "SPEC §7.3; 003 L262"),
-    _manual("FC-SHORT-GOV-05", SHORT, V, "网格化管理是否覆盖全部农户", "SPEC §7.3; 003 L1174"),
-    _manual("FC-GAP-MISSED-AID-04", FourChecksCategory.GAP_FILLING, V, "消费帮扶是否以市场化方式为主（不过度依赖政府采购）", "SPEC §7.3; 003 L256"),
-    _manual("FC-GAP-MISSED-AID-07", FourChecksCategory.GAP_FILLING, V, "东西部协作产业、就业帮扶是否精准到户", "SPEC §7.3; 003 L256"),
-    _manual("FC-WEAK-KEYAREA-01", WEAK, V, "重点帮扶村的薄弱环节是否补齐", "SPEC §7.3; 003 L264"),
-    _manual("FC-WEAK-SELFDRIVE-01", WEAK, V, "村风民俗是否文明（无高价彩礼、大操大办等陈规陋习）", "SPEC §7.3; 003 L264, L450"),
+    _manual("FC-SHORT-INFRA-01", SHORT, V, _("较大人口规模自然村（组）是否通硬化路"), "SPEC §7.3; 003 L260"),
+    _manual("FC-SHORT-INFRA-02", SHORT, V, _("产业配套基础设施是否满足需要"), "SPEC §7.3; 003 L260"),
+    _manual("FC-SHORT-INFRA-03", SHORT, V, _("农村电网、移动网络是否覆盖"), "SPEC §7.3; 003 L260"),
+    _manual("FC-SHORT-INFRA-04", SHORT, V, _("厕所、垃圾、污水等人居环境是否达标"), "SPEC §7.3; 003 L260"),
+    _manual("FC-SHORT-SERVICE-01", SHORT, V, _("学校布局、师资和办学条件是否满足需要"), "SPEC §7.3; 003 L262"),
+    _manual("FC-SHORT-SERVICE-02", SHORT, V, _("是否有标准化村卫生室和合格村医、常用药品"), "SPEC §7.3; 003 L540"),
+    _manual("FC-SHORT-SERVICE-04", SHORT, V, _("养老、公租房等兜底服务设施是否满足需要"), "SPEC §7.3; 003 L836"),
+    _manual("FC-SHORT-SERVICE-05", SHORT, V, _("是否有村级文化体育活动场所"), "SPEC §7.3; 003 L262"),
+    _manual("FC-SHORT-GOV-01", SHORT, V, _("村党组织是否坚强有力（不存在软弱涣散）"), "SPEC §7.3; 003 L1152"),
+    _manual("FC-SHORT-GOV-02", SHORT, V, _("村集体经济年收入是否达到规定标准"), "SPEC §7.3; 001 L348"),
+    _manual("FC-SHORT-GOV-03", SHORT, V, _("驻村第一书记和工作队是否按要求选派、在岗"), "SPEC §7.3; 003 L1220, L1282"),
+    _manual("FC-SHORT-GOV-04", SHORT, V, _("村级活动场所和便民服务是否完善"), "SPEC §7.3; 003 L262"),
+    _manual("FC-SHORT-GOV-05", SHORT, V, _("网格化管理是否覆盖全部农户"), "SPEC §7.3; 003 L1174"),
+    _manual("FC-GAP-MISSED-AID-04", FourChecksCategory.GAP_FILLING, V, _("消费帮扶是否以市场化方式为主（不过度依赖政府采购）"), "SPEC §7.3; 003 L256"),
+    _manual("FC-GAP-MISSED-AID-07", FourChecksCategory.GAP_FILLING, V, _("东西部协作产业、就业帮扶是否精准到户"), "SPEC §7.3; 003 L256"),
+    _manual("FC-WEAK-KEYAREA-01", WEAK, V, _("重点帮扶村的薄弱环节是否补齐"), "SPEC §7.3; 003 L264"),
+    _manual("FC-WEAK-SELFDRIVE-01", WEAK, V, _("村风民俗是否文明（无高价彩礼、大操大办等陈规陋习）"), "SPEC §7.3; 003 L264, L450"),
 )  # fmt: skip

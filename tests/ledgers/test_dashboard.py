@@ -19,6 +19,8 @@ from geo.models import AdminArea
 from households.choices import IN_SCHOOL
 from households.models import Household, HouseholdMember
 from ledgers.dashboard import dashboard_for
+from ledgers.indicators import services
+from ledgers.models import KpiIndicator, KpiTarget
 from monitoring.choices import OPEN_SUBJECT_STATUSES, SubjectCategory
 from monitoring.models import AssistanceMeasure, MonitoringSubject
 from sweeps.choices import OPEN_PROBLEM_STATUSES
@@ -91,6 +93,8 @@ def test_the_county_dashboard_counts_what_the_database_holds(login):
 
 
 def test_the_kpis_are_computed_from_the_registry(login):
+    """The computed indicators are the registry's numbers; their targets are the seeded data (SPEC §13.3); the
+    entered ones on the dashboard wait for a value."""
     user = login("report")
     rows = {row[0]: row for row in _panels(user)["kpis"].rows}
     present = HouseholdMember.objects.filter(
@@ -98,19 +102,21 @@ def test_the_kpis_are_computed_from_the_registry(login):
         household__closed_on__isnull=True,
     )  # fmt: skip
     insured = present.filter(medical_insurance_enrolled=True).count()
-    assert rows["基本医疗保险参保率（%）"][4:] == [insured, present.count()]
+    assert rows["基本医疗保险参保率（%）"][4:] == [insured, present.count(), "系统计算"]
+    assert rows["基本医疗保险参保率（%）"][1] == "≥100"
     assert rows["基本医疗保险参保率（%）"][2] == (Decimal(100 * insured) / present.count()).quantize(Decimal("0.01"))
     today = timezone.localdate()
     children = present.filter(
         birth_date__gt=today.replace(year=today.year - 16), birth_date__lte=today.replace(year=today.year - 6)
     )  # compulsory school age 6–15 (SPEC §15.2)
-    assert rows["九年义务教育巩固率（%）"][4:] == [
+    assert rows["九年义务教育巩固率（%）"][4:6] == [
         children.filter(schooling_status__in=IN_SCHOOL).count(),
         children.count(),
     ]
     households = Household.objects.filter(managing_area__code__startswith=user.area.code[:6], closed_on__isnull=True)
     water = rows["农村集中供水率（%）"]
-    assert water[4:] == [households.filter(water_supply_type="centralized").count(), households.count()]
+    assert water[4:6] == [households.filter(water_supply_type="centralized").count(), households.count()]
+    assert water[1] == ">95"
     assert water[3] == ("是" if water[2] > 95 else "否")
     returned = (
         present.filter(household__flags__kind="returned_to_poverty", household__flags__valid_to__isnull=True)
@@ -120,6 +126,9 @@ def test_the_kpis_are_computed_from_the_registry(login):
     assert rows["返贫人口（人）"][1:5] == ["动态清零", Decimal(returned), "是" if returned == 0 else "否", returned]
     line = rows["监测标准为国家扶贫标准的倍数"]
     assert line[1:4] == ["≥1.5", Decimal("1.50"), "是"]  # 6000 against the national 4000 (SPEC §3.4)
+    income = rows["农村居民人均可支配收入（元）"]
+    assert income[1:4] == ["≥10000", None, ""]
+    assert income[6] == "未填报"
 
 
 def test_a_township_compares_its_villages_and_sees_only_its_own(login):
@@ -165,6 +174,34 @@ def test_the_page_draws_what_it_tabulates_and_the_excel_holds_the_same(login, cl
         rows = sheets[panel.title[:31]]
         assert rows[0] == panel.headers
         assert [[str(c) for c in r] for r in rows[1:]] == [
-            [str(float(v)) if isinstance(v, Decimal | int) and not isinstance(v, bool) else str(v) for v in r]
+            [str(float(v)) if isinstance(v, Decimal | int) and not isinstance(v, bool) else str(v or "") for v in r]
             for r in panel.rows
         ]
+
+
+@pytest.mark.parametrize(("username", "most"), [("report", 16), ("township01", 8)])
+def test_the_dashboard_reads_the_indicators_targets_and_values_in_one_query(
+    login, client, username, most, django_assert_max_num_queries
+):
+    """The indicators, their targets and the entered values are one query: the panel costs what the monitoring line
+    and the floor parameter cost before targets were data (a county: 15 + 1, a township: 8)."""
+    login(username)
+    client.get(reverse("ledgers:dashboard"))
+    with django_assert_max_num_queries(most):
+        assert client.get(reverse("ledgers:dashboard")).status_code == 200
+
+
+def test_the_dashboard_shows_an_entered_value_with_its_date_and_a_target_set_for_the_county(login, client):
+    user = login("county")
+    today = timezone.localdate()
+    income = KpiIndicator.objects.get(code="YH-03")
+    services.kpi_value_enter(actor=user, indicator=income, period=str(today.year), value=Decimal("9999.99"))
+    KpiTarget.objects.create(indicator=KpiIndicator.objects.get(code="YH-08"), year=today.year, area=user.area,
+                             value="0")  # fmt: skip
+    rows = {row[0]: row for row in _panels(user)["kpis"].rows}
+    assert rows["农村居民人均可支配收入（元）"][1:4] == ["≥10000", Decimal("9999.99"), "否"]
+    assert rows["农村居民人均可支配收入（元）"][6] == f"填报于 {today:%Y-%m-%d}"
+    assert rows["农村集中供水率（%）"][1] == ">0"
+    assert rows["农村集中供水率（%）"][3] == ("是" if rows["农村集中供水率（%）"][2] > 0 else "否")
+    other = User.objects.get(username="township01")
+    assert {row[0]: row for row in _panels(other)["kpis"].rows}["农村居民人均可支配收入（元）"][2] == Decimal("9999.99")

@@ -29,6 +29,9 @@ A4, A3 = Paper.A4, Paper.A3
 PAPER = {
     "L-00": A4, "L-01": A3, "L-01A": A3, "L-02": A3, "L-03": A4, "L-04": A4,
     "L-05": A4, "L-06": A4, "L-07": A3, "L-08": A4, "L-09": A3, "L-14": A4,
+    "L-13": A4, "L-15": A4,
+    "L-12": A4,
+    "L-10": A4,
 }  # fmt: skip
 
 # What each ledger's totals row adds up: amounts of money and counts. Never a per-capita income or the monitoring
@@ -49,11 +52,18 @@ TOTALLED = {
     },
     "L-09": {"资产价值（元）", "本年收益（元）", "已分配（元）", "未分配（元）"},
     "L-14": set(),
+    "L-13": {"家庭人口"},
+    "L-15": set(),
+    "L-12": {"出勤月数", "出勤天数", "已发补贴（元）"},
+    "L-10": {"贷款金额（元）", "享受贴息金额（元）", "贷款余额（元）"},
 }  # fmt: skip
 # What the totals row counts: "合计 71 户", "合计 277 次".
 UNITS = {
     "L-01": "户", "L-01A": "件", "L-02": "户", "L-03": "项", "L-04": "次", "L-05": "条", "L-06": "条", "L-07": "个",
     "L-08": "笔", "L-09": "项", "L-14": "户次",
+    "L-13": "户", "L-15": "人",
+    "L-12": "人次",
+    "L-10": "笔",
 }  # fmt: skip
 
 

@@ -1,0 +1,151 @@
+"""The employment pages (SPEC §11.3): the roster of the area's workforce with its filters, a person's employment
+page and its forms, the workshops with their people and the subsidy the rules give; each renders for the roles that
+read it, refuses roles without the capability and is 404 for another area."""
+
+import datetime
+from decimal import Decimal
+
+from django.urls import reverse
+
+from employment.choices import EmploymentStatus, ServiceKind, SubsidyKind
+from employment.models import EmploymentRecord, EmploymentService, EmploymentSubsidy, Workshop, WorkshopHire
+from monitoring.measure_records import records_of
+from monitoring.models import AssistanceMeasure
+from tests.employment.factories import TODAY
+from tests.factories import MemberFactory, MonitoringSubjectFactory
+
+
+def test_the_roster_lists_the_areas_workforce_of_the_three_groups(world, client):
+    world.record(world.worker_a, status=EmploymentStatus.SEEKING, months_employed=0)
+    outsider = MemberFactory(household=world.ordinary, name="李一般")
+    client.force_login(world.worker)
+    page = client.get(reverse("employment:roster")).content.decode()
+    assert "王务工" in page
+    assert "未就业（有求职意愿）" in page
+    assert "服务未达标" in page
+    assert outsider.name not in page
+    assert "乙外务工" not in page  # another township's people
+    assert "王务工" in client.get(reverse("employment:roster"), {"lacking": "1", "wish": "yes"}).content.decode()
+    assert "王务工" not in client.get(reverse("employment:roster"), {"status": "none"}).content.decode()
+    assert "王务工" not in client.get(reverse("employment:roster"), {"group": "relocated"}).content.decode()
+    client.force_login(world.reporter)  # reads the county
+    assert "乙外务工" in client.get(reverse("employment:roster")).content.decode()
+    client.force_login(world.screener)
+    assert client.get(reverse("employment:roster")).status_code == 403
+
+
+def test_a_persons_page_renders_for_readers_and_is_404_elsewhere(world, client):
+    world.record(world.worker_a)
+    world.serve(world.worker_a, ServiceKind.JOB_OFFER, n=2)
+    url = reverse("employment:member-detail", args=[world.worker_a.pk])
+    client.force_login(world.worker)
+    page = client.get(url).content.decode()
+    assert "跨省务工" in page
+    assert "福建省晋江市" in page
+    assert "岗位推介 2 次" in page
+    assert "脱贫人口" in page
+    assert 'data-testid="service-form"' in page
+    client.force_login(world.reporter)
+    page = client.get(url).content.decode()
+    assert "跨省务工" in page
+    assert 'data-testid="service-form"' not in page
+    client.force_login(world.other_cadre)
+    assert client.get(url).status_code == 404
+
+
+def test_the_record_form_saves_the_years_record(world, client):
+    client.force_login(world.worker)
+    url = reverse("employment:record-edit", args=[world.worker_a.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {
+        "recorded_on": TODAY.isoformat(), "status": EmploymentStatus.CROSS_COUNTY, "place": "银川市",
+        "employer": "银川建筑公司", "months_employed": "7", "labour_contract": "on", "social_insurance": "on",
+        "wish_to_work": "on",
+    })  # fmt: skip
+    assert response.status_code == 302
+    record = EmploymentRecord.objects.get(member=world.worker_a)
+    assert (record.year, record.status, record.months_employed, record.stably_employed) == (
+        2026,
+        "cross_county",
+        7,
+        True,
+    )
+    client.force_login(world.reporter)
+    assert client.get(url).status_code == 403
+
+
+def test_services_and_the_transport_subsidy_from_the_page(world, client):
+    client.force_login(world.worker)
+    base = world.worker_a.pk
+    client.post(reverse("employment:member-service", args=[base]),
+                {"kind": ServiceKind.TRAINING, "served_on": TODAY.isoformat(), "detail": "电焊工培训"})  # fmt: skip
+    assert EmploymentService.objects.filter(member=world.worker_a, kind="training").count() == 1
+    # No record yet: refused in Chinese, nothing granted.
+    response = client.post(reverse("employment:member-transport", args=[base]), {"year": "2026"}, follow=True)
+    assert "请先登记此人 2026 年的就业信息" in response.content.decode()
+    world.record(world.worker_a, status=EmploymentStatus.CROSS_COUNTY)
+    client.post(reverse("employment:member-transport", args=[base]), {"year": "2026"})
+    subsidy = EmploymentSubsidy.objects.get(member=world.worker_a)
+    assert subsidy.amount == Decimal(200)
+    response = client.post(reverse("employment:subsidy-paid", args=[subsidy.pk]), {"paid_on": TODAY.isoformat()})
+    assert response.status_code == 302
+    subsidy.refresh_from_db()
+    assert subsidy.paid_on == TODAY
+    client.force_login(world.other_cadre)
+    assert client.post(reverse("employment:member-transport", args=[base]), {"year": "2026"}).status_code == 404
+
+
+def test_workshops_register_hire_and_show_the_subsidy_due(world, client):
+    client.force_login(world.cadre)
+    response = client.post(reverse("employment:workshop-create"), {
+        "name": "张树村扶贫车间", "area": world.village.code, "operator": "宁夏某服饰有限公司",
+        "recognised_on": "2025-03-01",
+    })  # fmt: skip
+    workshop = Workshop.objects.get()
+    assert response["Location"] == workshop.get_absolute_url()
+    world.hire(workshop, n=10)
+    client.post(reverse("employment:workshop-hire", args=[workshop.pk]),
+                {"id_number": world.worker_a.id_number, "hired_on": TODAY.isoformat()})  # fmt: skip
+    assert WorkshopHire.objects.filter(workshop=workshop).count() == 11
+    page = client.get(workshop.get_absolute_url()).content.decode()
+    assert "今日在岗 11 人" in page
+    assert "20000" in page
+    client.post(reverse("employment:workshop-subsidy", args=[workshop.pk]), {"kind": SubsidyKind.WORKSHOP})
+    assert EmploymentSubsidy.objects.get(workshop=workshop).amount == Decimal(20000)
+    listing = client.get(reverse("employment:workshop-list")).content.decode()
+    assert "张树村扶贫车间" in listing
+    assert "在岗 11 人" in listing
+    hire = WorkshopHire.objects.filter(workshop=workshop).first()
+    client.post(reverse("employment:hire-end", args=[hire.pk]), {"left_on": TODAY.isoformat()})
+    hire.refresh_from_db()
+    assert hire.left_on == TODAY
+    client.force_login(world.other_cadre)
+    assert client.get(workshop.get_absolute_url()).status_code == 404
+    assert "张树村扶贫车间" not in client.get(reverse("employment:workshop-list")).content.decode()
+
+
+def test_a_hire_by_an_unknown_or_foreign_id_number_is_refused_by_name(world, client):
+    workshop = world.workshop()
+    client.force_login(world.cadre)
+    response = client.post(
+        reverse("employment:workshop-hire", args=[workshop.pk]),
+        {"id_number": world.far_member.id_number, "hired_on": TODAY.isoformat()},
+        follow=True,
+    )
+    assert "身份证号：查无此人，或不在您的辖区内" in response.content.decode()
+    assert not WorkshopHire.objects.exists()
+
+
+def test_the_measure_page_reader_shows_the_job(world):
+    subject = MonitoringSubjectFactory(household=world.exited)
+    measure = AssistanceMeasure.objects.create(
+        subject=subject, measure_type="employment", subtype="transfer_employment", timing="remedial",
+        funding_source="sector_policy", responsible_department="human_resources", started_on=datetime.date(2026, 3, 1),
+        description="外出务工", recorded_by=world.worker,
+    )  # fmt: skip
+    world.record(world.worker_a, measure=measure)
+    (shown,) = records_of([measure])[measure.pk]
+    assert "王务工" in str(shown.label)
+    assert "跨省务工" in str(shown.progress)
+    assert str(shown.effect) == "稳定就业"
+    assert shown.url == reverse("employment:member-detail", args=[world.worker_a.pk])
