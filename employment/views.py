@@ -13,6 +13,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from accounts.http import AuthenticatedHttpRequest
@@ -153,7 +154,10 @@ def _transport(request: AuthenticatedHttpRequest, member: HouseholdMember) -> An
     )
 
 
-MEMBER_COMMANDS = {"service": (_service, _("就业服务已登记")), "transport": (_transport, _("一次性交通补贴已核定"))}
+MEMBER_COMMANDS = {
+    "service": (_service, gettext_lazy("就业服务已登记")),
+    "transport": (_transport, gettext_lazy("一次性交通补贴已核定")),
+}
 
 
 @scoped_view(model=HouseholdMember, post_only=True)
@@ -288,7 +292,7 @@ def _subsidy(request: AuthenticatedHttpRequest, workshop: Workshop) -> Any:
     )
 
 
-WORKSHOP_COMMANDS = {"hire": (_hire, _("用工已登记")), "subsidy": (_subsidy, _("车间奖补已核定"))}
+WORKSHOP_COMMANDS = {"hire": (_hire, gettext_lazy("用工已登记")), "subsidy": (_subsidy, gettext_lazy("车间奖补已核定"))}
 
 
 @scoped_view(model=Workshop, post_only=True)
