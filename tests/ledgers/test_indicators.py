@@ -97,6 +97,12 @@ def test_the_seeded_tables_of_section_13_3():
     assert indicators["YH-09"].attribute == "indicative"
     assert (indicators["NX-H5"].level, targets["NX-H5", 2025].value) == ("province", "37")
     assert indicators["DB-01"].computation == "medical_insurance_enrolment"
+    # Ningxia's rural roads (2022 and 2025) and the other 2025 targets, entered at province level.
+    roads = [c for c in indicators if c.startswith("NX-R")]
+    assert len(roads) == 12
+    assert (targets["NX-R07", 2022].value, targets["NX-R10", 2025].value) == ("5", "80")
+    assert (indicators["NX-L01"].comparator, targets["NX-L01", 2025].value) == ("gte", "85")
+    assert {indicators[c].level for c in (*roads, "NX-L01", "NX-G01", "NX-E01")} == {"province"}
 
 
 # ------------------------------------------------------------------------------------------ page, form and API
@@ -130,7 +136,7 @@ def test_the_table_lists_every_indicator_with_its_target_and_no_value_yet(client
     client.force_login(reviewer)
     response, rows = _rows(client)
     page = response.content.decode()
-    assert len(rows) == 36  # the county's 30, the province's 6
+    assert len(rows) == 54  # the county's 30, the province's 6 health, 12 roads and 6 other targets
     assert rows["YH-02"].target == "≥100"
     assert rows["YH-02"].actual is None
     assert rows["YH-02"].source_text == "未填报"
