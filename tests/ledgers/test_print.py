@@ -32,6 +32,7 @@ PAPER = {
     "L-13": A4, "L-15": A4,
     "L-12": A4,
     "L-10": A4,
+    "L-11": A4,
 }  # fmt: skip
 
 # What each ledger's totals row adds up: amounts of money and counts. Never a per-capita income or the monitoring
@@ -56,6 +57,7 @@ TOTALLED = {
     "L-15": set(),
     "L-12": {"出勤月数", "出勤天数", "已发补贴（元）"},
     "L-10": {"贷款金额（元）", "享受贴息金额（元）", "贷款余额（元）"},
+    "L-11": {"享受补贴（元）", "参加培训（次）"},
 }  # fmt: skip
 # What the totals row counts: "合计 71 户", "合计 277 次".
 UNITS = {
@@ -64,6 +66,7 @@ UNITS = {
     "L-13": "户", "L-15": "人",
     "L-12": "人次",
     "L-10": "笔",
+    "L-11": "人",
 }  # fmt: skip
 
 
