@@ -46,6 +46,7 @@ from demo.plan import (
     VisitSeed,
 )
 from demo.plan.seeds import MemberSeed
+from demo.programmes import programmes_stories
 from demo.projects import ProjectsResult, mark_former_poor_villages, projects_result, projects_stories
 from demo.projects import first_day as projects_first_day
 from demo.sweeps import SweepResult, sweep_result, sweep_stories
@@ -156,6 +157,7 @@ def demo_load(plan: DemoPlan) -> LoadResult:
         *monitoring_stories(cases, plan),
         *projects_stories(today=plan.today, days=days),
         *sweep_stories(today=plan.today, days=days),
+        *programmes_stories(today=plan.today, history_start=span.history_start, days=days),
     ):
         timeline.add(story, name=name)
     timeline.run()

@@ -522,3 +522,20 @@ class TestTheLoadedCounty:
         assert ProjectAsset.objects.filter(status="idle").exists()
         assert Problem.objects.filter(rule_id="FC-GAP-MISSED-AID-03").exists()
         assert Problem.objects.filter(rule_id="FC-GAP-MISSED-AID-06").exists()
+
+    # --- support programmes (SPEC §11) --------------------------------------------------------------------------------
+
+    def test_the_programmes_have_records_through_every_step(self, loaded):
+        from credit.models import MicroLoan
+        from employment.models import EmploymentRecord
+        from insurance.models import InsuranceClaim, InsurancePolicy
+        from welfare_posts.models import PostHire, PostPayment
+
+        assert InsurancePolicy.objects.exists()
+        assert InsuranceClaim.objects.filter(status="paid").exists()
+        assert EmploymentRecord.objects.count() >= 4
+        assert PostHire.objects.exists()
+        assert PostPayment.objects.exists()
+        if timezone.localdate() < datetime.date(2027, 7, 1):  # the demo's history reaches back into the loans' years
+            assert MicroLoan.objects.count() == 3
+            assert MicroLoan.objects.filter(repayments__isnull=False).exists()
