@@ -18,6 +18,13 @@ def entry_income_in_scope(category: str, per_capita: Decimal | None, threshold: 
     return per_capita is not None and household_rules.is_below_line(per_capita, threshold)
 
 
+def returns_to_poverty(per_capita: Decimal | None, national_line: Decimal | None) -> bool:
+    """SPEC §4.10 (004 L238 "乡村振兴部门认定"): a household the county approves for monitoring while its per-capita
+    income is below the **national** poverty line of the year (not the monitoring line) is 返贫致贫: 4000 at a line
+    of 4000 is not, 3999.99 is. Unknown income or no national line entered: not decided here."""
+    return per_capita is not None and national_line is not None and per_capita < national_line
+
+
 def category_fits_household(category: str, *, exited_poor: bool, marginal_excludes_exited: bool) -> bool:
     """SPEC §4.1: unstable-exited only for exited-poverty households (002 L295); marginal only for households that
     are not, while setting ``monitoring.marginal_excludes_exited`` holds (§15 C-23)."""

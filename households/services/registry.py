@@ -432,6 +432,8 @@ def household_flag_set(
     require_open(household)
     if kind not in HouseholdFlagKind.values:
         raise DomainError(_("标识“%(kind)s”不存在") % {"kind": kind}, field="kind")
+    if kind == HouseholdFlagKind.RETURNED_TO_POVERTY:  # SPEC §4.10: a decision of the county, not a hand-set flag
+        raise DomainError(_("返贫致贫户由县级批准纳入监测时认定，不能手工设置"), field="kind")
     if HouseholdFlag.objects.filter(household=household, kind=kind, valid_to__isnull=True).exists():
         raise DomainError(_("该户已有有效的“%(label)s”标识") % {"label": HouseholdFlagKind(kind).label}, field="kind")
     if valid_from > timezone.localdate():

@@ -24,9 +24,9 @@ from core.errors import DomainError, TransitionNotAllowed, refusal_text, require
 from core.stored import source_text, stored
 from core.workflow import Workflow, require
 from geo.parameters import parameter
-from households.choices import VisitKind
+from households.choices import HouseholdFlagKind, VisitKind
 from households.facts import facts_refresh_households
-from households.models import Household
+from households.models import Household, HouseholdFlag
 from households.selectors import household_income_summary
 from monitoring import permissions, rules
 from monitoring.choices import (
@@ -456,7 +456,24 @@ def entry_approve(
     application.income_window = summary.window.label
     ENTRY.move(application, to=S.APPROVED, actor=actor, comment=comment)
     application.save()
+    if rules.returns_to_poverty(summary.per_capita, summary.threshold.national_line):
+        _mark_returned_to_poverty(application, on=today)
     return application
+
+
+def _mark_returned_to_poverty(application: EntryApplication, *, on: datetime.date) -> None:
+    """The county's approval decides 返贫致贫 (SPEC §4.10): the flag opens that day, noting the decision; an open one
+    stays as it is. The indicator "返贫人口" counts these decisions (the flag cannot be set by hand)."""
+    household = application.household
+    returned = HouseholdFlagKind.RETURNED_TO_POVERTY
+    if HouseholdFlag.objects.filter(household=household, kind=returned, valid_to=None).exists():
+        return
+    if application.decision_no:
+        note = _("县级批准纳入监测时认定（%(no)s）") % {"no": application.decision_no}
+    else:
+        note = _("县级批准纳入监测时认定")
+    HouseholdFlag.objects.create(household=household, kind=returned, valid_from=on, note=note)
+    facts_refresh_households([household.pk])
 
 
 @transaction.atomic

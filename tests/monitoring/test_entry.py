@@ -486,3 +486,27 @@ def test_withdrawal_is_offered_only_while_the_service_takes_it(county):
     assert "withdraw" not in available_actions(county.village_worker, application)
     with pytest.raises(TransitionNotAllowed):
         entry_withdraw(application=application, actor=county.village_worker, comment="申请人要求撤回")
+
+
+@pytest.mark.parametrize(("per_capita", "returned"), [(Decimal("3999.99"), True), (Decimal("4000"), False)])
+def test_approval_below_the_national_line_decides_return_to_poverty(county, per_capita, returned):
+    """SPEC §4.10: 返贫致贫 is the county's decision at approval, by the national line (4000 in 2021), not the
+    monitoring line; the flag opens that day with the decision, and nobody sets it by hand."""
+    from households.choices import HouseholdFlagKind
+    from households.services import household_flag_set
+
+    household = county.household(per_capita=per_capita, exited=True)
+    application = walk_to_county(county, household, SubjectCategory.UNSTABLE_EXITED)
+    entry_approve(
+        application=application, actor=county.county_reviewer, category=SubjectCategory.UNSTABLE_EXITED,
+        risk_types=["illness"], decision_no="同乡振发〔2026〕12号",
+    )  # fmt: skip
+    flag = household.flags.filter(kind=HouseholdFlagKind.RETURNED_TO_POVERTY, valid_to=None).first()
+    assert (flag is not None) == returned
+    if returned:
+        assert (flag.valid_from, flag.note) == (TODAY, "县级批准纳入监测时认定（同乡振发〔2026〕12号）")
+    with pytest.raises(DomainError, match="县级批准纳入监测时认定"):
+        household_flag_set(
+            actor=county.county_reviewer, household=household, kind=HouseholdFlagKind.RETURNED_TO_POVERTY,
+            valid_from=TODAY,
+        )  # fmt: skip
