@@ -4,7 +4,8 @@ year's health insurance and one claim is paid within its five working days while
 reports of the last two months are in; the village worker records the year's employment of the working-age people
 of its exited households, with the guidance and job offers they had; a cleaning post is set up by need, its two
 holders hired priority-first, their attendance and subsidy recorded month by month; and, while the policy was open
-(to the end of 2025), three exited households signed microcredit contracts, one of them repaid in part. Every step
+(to the end of 2025), three exited households signed microcredit contracts, one of them repaid in part. A pupil who
+left school came back (L-15), and the county entered this year's indicators the registry cannot know. Every step
 goes through the services, on its day, by ``demo.clock.Timeline``."""
 
 from __future__ import annotations
@@ -25,13 +26,16 @@ from demo.plan.seeds import TOWNSHIP_USERNAMES
 from employment import services as employment
 from employment.choices import EmploymentStatus, ServiceKind
 from geo.models import AdminArea
-from households.choices import HouseholdFlagKind, MemberStatus
+from households.choices import HouseholdFlagKind, MemberStatus, SchoolingStatus
 from households.models import Household, HouseholdMember
 from households.rules import age_on
 from households.selectors import has_open_flag
+from households.services import member_update
 from insurance import services as insurance
 from insurance.choices import Product
 from insurance.models import InsuranceClaim, InsurancePolicy
+from ledgers.indicators.services import kpi_value_enter
+from ledgers.models import KpiIndicator
 from welfare_posts import selectors as post_selectors
 from welfare_posts import services as posts
 from welfare_posts.choices import Assessment, PostFunding, PostType
@@ -52,6 +56,8 @@ def programmes_stories(
         ("employment", steps_story(_employment_steps(today, days))),
         ("welfare posts", steps_story(_post_steps(today, days))),
         ("microcredit", steps_story(_loan_steps(history_start, days))),
+        ("dropout returned", steps_story(_dropout_steps(today, days))),
+        ("indicator values", steps_story(_indicator_steps(today, days))),
     ]
 
 
@@ -329,3 +335,53 @@ def _loan_steps(history_start: datetime.date, days: Workdays) -> list[tuple[date
         )  # fmt: skip
 
     return [(at(signed, 10, 0), sign), (at(repaid_on, 10, 0), repay)]
+
+
+# ------------------------------------------------------------------- dropout control (L-15) and entered indicators
+
+
+def _dropout_steps(today: datetime.date, days: Workdays) -> list[tuple[datetime.datetime, Callable[[], object]]]:
+    """A junior-school pupil of the first township stops going to school two months ago and is back a month later
+    (控辍保学): L-15 lists the child with the return date."""
+    left, back = days.before(today, 40), days.before(today, 20)
+    child: list[HouseholdMember] = []
+
+    def leaves() -> None:
+        pupil = (
+            HouseholdMember.objects.filter(
+                household__managing_area__parent=_township_cadre().area, household__closed_on__isnull=True,
+                member_status=MemberStatus.PRESENT, schooling_status=SchoolingStatus.JUNIOR,
+            )
+            .order_by("pk")
+            .first()
+        )  # fmt: skip
+        if pupil is not None:
+            child.append(
+                member_update(
+                    actor=_township_cadre(), member=pupil, changes={"schooling_status": SchoolingStatus.DROPOUT}
+                )
+            )
+
+    def returns() -> None:
+        if child:
+            member_update(
+                actor=_township_cadre(), member=child[0], changes={"schooling_status": SchoolingStatus.JUNIOR}
+            )
+
+    return [(at(left, 16, 0), leaves), (at(back, 9, 0), returns)]
+
+
+# The county's entered indicators of this year (those the registry cannot know), as the bureau reported them.
+ENTERED: Final = {"YH-02": "100", "YH-03": "9860", "YH-06": "100", "YH-07": "100", "YH-20": "93.5"}
+
+
+def _indicator_steps(today: datetime.date, days: Workdays) -> list[tuple[datetime.datetime, Callable[[], object]]]:
+    def enter() -> None:
+        reviewer = User.objects.get(username="county")
+        for code, value in ENTERED.items():
+            kpi_value_enter(
+                actor=reviewer, indicator=KpiIndicator.objects.get(code=code), period=str(today.year),
+                value=Decimal(value), note="县乡村振兴局年度统计",
+            )  # fmt: skip
+
+    return [(at(days.before(today, 3), 15, 0), enter)]

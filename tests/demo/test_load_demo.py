@@ -529,6 +529,7 @@ class TestTheLoadedCounty:
         from credit.models import MicroLoan
         from employment.models import EmploymentRecord
         from insurance.models import InsuranceClaim, InsurancePolicy
+        from ledgers.models import KpiValue
         from welfare_posts.models import PostHire, PostPayment
 
         assert InsurancePolicy.objects.exists()
@@ -536,6 +537,10 @@ class TestTheLoadedCounty:
         assert EmploymentRecord.objects.count() >= 4
         assert PostHire.objects.exists()
         assert PostPayment.objects.exists()
+        assert KpiValue.objects.filter(indicator__code="YH-03", value=9860).exists()
+        dropped = HouseholdMember.history.filter(schooling_status="dropout").values("id")
+        # back at school: a row of L-15 with its return date
+        assert HouseholdMember.objects.filter(pk__in=dropped, schooling_status="junior").count() == 1
         if timezone.localdate() < datetime.date(2027, 7, 1):  # the demo's history reaches back into the loans' years
             assert MicroLoan.objects.count() == 3
             assert MicroLoan.objects.filter(repayments__isnull=False).exists()
