@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Final
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -15,12 +16,15 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.errors import DomainError, refusal_text
 from employment import permissions, rules, selectors
-from employment.choices import PERSON_SUBSIDIES, SubsidyKind
+from employment.choices import PERSON_SUBSIDIES, EmploymentStatus, SubsidyKind
 from employment.facts import EmploymentSettings, target_groups
 from employment.models import EmploymentRecord, EmploymentService, EmploymentSubsidy, Workshop, WorkshopHire
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.parameters import parameter
+from households.choices import EmploymentPlace
+from households.choices import EmploymentStatus as RegisterStatus
+from households.facts import facts_refresh_households
 from households.models import HouseholdMember
 from monitoring.choices import MeasureType
 from monitoring.models import AssistanceMeasure
@@ -125,13 +129,40 @@ def record_save(*, actor: User, member: HouseholdMember, data: RecordInput) -> E
     if record is None:
         try:
             with transaction.atomic():
-                return EmploymentRecord.objects.create(member=member, year=year, **values)
+                record = EmploymentRecord.objects.create(member=member, year=year, **values)
         except IntegrityError as exc:  # recorded at the same moment by someone else
             raise DomainError(_("此人本年度的就业信息刚被他人登记，请刷新后再改"), field="recorded_on") from exc
-    for name, value in values.items():
-        setattr(record, name, value)
-    record.save()
+    else:
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.save()
+    if year == timezone.localdate().year:
+        _write_register(member, data)
     return record
+
+
+# The register's words for this year's record (households.choices): the record is the newer word, so the register's
+# employment and the household fact ``stably_employed`` read from it agree with the employment pages.
+REGISTER_STATUS: Final = {
+    EmploymentStatus.LOCAL: (RegisterStatus.EMPLOYED, EmploymentPlace.IN_TOWNSHIP),
+    EmploymentStatus.IN_COUNTY: (RegisterStatus.EMPLOYED, EmploymentPlace.IN_COUNTY),
+    EmploymentStatus.CROSS_COUNTY: (RegisterStatus.EMPLOYED, EmploymentPlace.CROSS_COUNTY_IN_PROVINCE),
+    EmploymentStatus.CROSS_PROVINCE: (RegisterStatus.EMPLOYED, EmploymentPlace.CROSS_PROVINCE),
+    EmploymentStatus.SELF_EMPLOYED: (RegisterStatus.SELF_EMPLOYED, ""),
+    EmploymentStatus.SEEKING: (RegisterStatus.NOT_WORKING, ""),
+    EmploymentStatus.NOT_SEEKING: (RegisterStatus.NOT_WORKING, ""),
+}
+
+
+def _write_register(member: HouseholdMember, data: RecordInput) -> None:
+    """This year's record written into the household register's employment of the person (its history keeps the
+    former words), and the household's facts refreshed in the same transaction."""
+    status, place = REGISTER_STATUS[EmploymentStatus(data.status)]
+    member.employment_status = status
+    member.employment_place = place
+    member.employment_months_this_year = min(data.months_employed, 12)
+    member.save(update_fields=["employment_status", "employment_place", "employment_months_this_year"])
+    facts_refresh_households([member.household_id])
 
 
 # ------------------------------------------------------------------------------------------------ services

@@ -153,3 +153,23 @@ def test_a_service_needs_its_detail(world):
             actor=world.worker, member=world.worker_a, kind=ServiceKind.TRAINING, served_on=TODAY, detail="  "
         )
     assert not EmploymentService.objects.exists()
+
+
+def test_this_year_s_record_is_the_register_s_employment_and_the_household_fact_agrees(world):
+    """One fact of stable employment: the record writes the register's employment of the person, and the household
+    facts (``stably_employed``), which the sweeps and dashboards read, count the person at once."""
+    from households.models import HouseholdFacts
+
+    member = world.worker_a
+    world.record(member, status=EmploymentStatus.SEEKING, months_employed=0)
+    member.refresh_from_db()
+    assert (member.employment_status, member.employment_place) == ("not_working", "")
+    assert HouseholdFacts.objects.get(household=member.household).stably_employed == 0
+    world.record(member, status=EmploymentStatus.CROSS_PROVINCE, months_employed=7)
+    member.refresh_from_db()
+    assert (member.employment_status, member.employment_place, member.employment_months_this_year) == (
+        "employed",
+        "cross_province",
+        7,
+    )
+    assert HouseholdFacts.objects.get(household=member.household).stably_employed == 1
