@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import has_capability
@@ -42,14 +42,24 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 # The support programmes (SPEC §11): one entry in the menu opens them all.
 PROGRAMMES = (
-    ("credit:loan-list", "bank", _l("小额信贷"), _l("脱贫人口小额信贷的签约、还款、展期和贴息")),
-    ("insurance:policy-list", "shield-plus", _l("防贫保险"), _l("乡村振兴健康保的参保、理赔和承保机构月报")),
-    ("employment:roster", "briefcase", _l("就业帮扶"), _l("三类人员的就业信息、就业服务、帮扶车间和就业补贴")),
+    ("credit:loan-list", "bank", gettext_lazy("小额信贷"), gettext_lazy("脱贫人口小额信贷的签约、还款、展期和贴息")),
+    (
+        "insurance:policy-list",
+        "shield-plus",
+        gettext_lazy("防贫保险"),
+        gettext_lazy("乡村振兴健康保的参保、理赔和承保机构月报"),
+    ),
+    (
+        "employment:roster",
+        "briefcase",
+        gettext_lazy("就业帮扶"),
+        gettext_lazy("三类人员的就业信息、就业服务、帮扶车间和就业补贴"),
+    ),
     (
         "welfare_posts:post-list",
         "person-workspace",
-        _l("公益性岗位"),
-        _l("按需设岗、聘任上岗、月度考勤、在岗领补和有序退岗"),
+        gettext_lazy("公益性岗位"),
+        gettext_lazy("按需设岗、聘任上岗、考勤和在岗领补、有序退岗"),
     ),
 )
 

@@ -31,7 +31,7 @@ def extension_ratio(scope: Scope) -> QuerySet[AdminArea]:
     extended = loans.filter(extended_q()).count()
     township = AdminArea.objects.filter(pk=scope.township.pk)
     if not rules.extension_ratio_alert(extended, matured, alert_pct=alert):
-        township = township.none()
+        township = township.filter(pk__lt=0)  # no row, but still a query (a plan to read, a count to run)
     return township.annotate(
         matured=Value(matured, output_field=IntegerField()), extended=Value(extended, output_field=IntegerField())
     ).order_by()

@@ -46,3 +46,24 @@ def test_the_check_finds_a_label_made_at_import():
         "def f():\n    return _('在请求里翻译')\n"
     )
     assert _eager_labels(source) == [2, 4]
+
+
+def _hidden_from_the_catalogue(source: str) -> list[int]:
+    """Lines that import a translation function under a name ``makemessages`` does not read (``gettext_lazy as _l``,
+    ``gettext_noop as N``): their strings never reach locale/ and stay Chinese in English."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+            found += [node.lineno for alias in node.names if alias.asname not in (None, "_")]
+    return found
+
+
+def test_every_translated_string_reaches_the_catalogue():
+    hidden = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in ROOT.rglob("*.py")
+        if not (SKIPPED - {"migrations"}) & set(path.relative_to(ROOT).parts)
+        for line in _hidden_from_the_catalogue(path.read_text(encoding="utf-8"))
+    ]
+    assert hidden == [], "import gettext_lazy (or gettext as _): makemessages reads no other name"
+    assert _hidden_from_the_catalogue("from django.utils.translation import gettext_lazy as _l\n") == [1]
