@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Department
@@ -256,10 +257,8 @@ class Problem(models.Model):
 
     @property
     def title_shown(self) -> str:
-        """The rule's title in the reader's language (``title`` keeps the words it was found under)."""
-        from sweeps.rules import title_of
-
-        return title_of(self.rule_id, self.title)
+        """The rule's title in the reader's language: ``title`` keeps its source text, the catalogue's message id."""
+        return gettext(self.title)
 
     @property
     def subject_url(self) -> str:
@@ -546,10 +545,8 @@ class ChecklistItem(models.Model):
 
     @property
     def question_shown(self) -> str:
-        """The question in the reader's language (``question`` keeps the words the campaign asked)."""
-        from sweeps.rules import title_of
-
-        return title_of(self.rule_id, self.question)
+        """The question in the reader's language: ``question`` keeps its source text, the catalogue's message id."""
+        return gettext(self.question)
 
 
 class RiskEvent(models.Model):

@@ -22,11 +22,4 @@ CHECKLIST: Final[tuple[Rule, ...]] = tuple(rule for rule in CATALOGUE if not rul
 assert len(BY_ID) == len(CATALOGUE), "rule ids are unique"
 
 
-def title_of(rule_id: str, stored: str) -> str:
-    """A rule's title in the reader's language, for a problem or checklist question that stored its source text
-    when it was found: the catalogue's title while the rule is in it, the stored words once it has left."""
-    rule = BY_ID.get(rule_id)
-    return str(rule.title) if rule is not None else stored
-
-
-__all__ = ["AUTOMATED", "BY_ID", "CATALOGUE", "CHECKLIST", "Rule", "Scope", "title_of"]
+__all__ = ["AUTOMATED", "BY_ID", "CATALOGUE", "CHECKLIST", "Rule", "Scope"]
