@@ -3,12 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
-from accounts.views import PasswordChangeView
+from accounts.views import LogoutView, PasswordChangeView
 from geo.shortcuts import not_place_bound
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", LogoutView.as_view(), name="logout"),
     path("password/", not_place_bound(PasswordChangeView.as_view()), name="password-change"),
     path("2fa/", views.two_factor_setup, name="two-factor-setup"),
     path("2fa/verify/", views.two_factor_verify, name="two-factor-verify"),

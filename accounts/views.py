@@ -29,6 +29,17 @@ from core.errors import DomainError
 from geo.shortcuts import not_place_bound, scoped_view
 
 
+class LogoutView(auth_views.LogoutView):
+    """Django's logout, which also tells the browser to delete what this site stored on the device
+    (``Clear-Site-Data: "storage"``): the households and visits the offline app keeps in IndexedDB and its service
+    worker's cache leave the phone with the login (issue "Visits without signal", item 2)."""
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"storage"'
+        return response
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change (old password, the new one twice, the validators of settings), in the house's
     page; the new password ends every API token of the old one (``User.save``) and lifts the forced change."""

@@ -309,6 +309,7 @@ class DisclosureChannel(models.TextChoices):
     PAGE = "page", _("农户页面")
     EDIT = "edit", _("编辑表单")
     API = "api", _("接口")
+    OFFLINE = "offline", _("离线下载到手机")
 
 
 class RiskType(models.TextChoices):

@@ -454,6 +454,9 @@ class Visit(models.Model):
     next_visit_on = models.DateField(_("下次走访日期"), null=True, blank=True)
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # Made on the phone when a visit is captured offline (issue "Visits without signal"): sending the same visit
+    # twice finds it here and saves nothing new.
+    client_uuid = models.UUIDField(_("离线登记编号"), null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = HouseholdPartQuerySet.as_manager()

@@ -18,6 +18,7 @@ from ledgers.indicators.api import IndicatorTableView
 from monitoring.api.views import EliminationCaseViewSet, EntryApplicationViewSet, MonitoringSubjectViewSet
 from national.api.views import NationalEntryViewSet
 from notifications.api import NotificationViewSet
+from offline.api import OfflineHouseholdsView, OfflineSessionView, OfflineVisitView
 from projects.api.views import AssetViewSet, ProjectViewSet
 from sweeps.api.campaigns import CampaignPartViewSet, CampaignViewSet, ChecklistItemViewSet
 from sweeps.api.events import RiskEventViewSet
@@ -58,5 +59,9 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("dashboard/", scoped_view(DashboardView.as_view()), name="dashboard"),
     path("indicators/", scoped_view(IndicatorTableView.as_view()), name="indicators"),
+    # The phone app (offline visits): every answer for the caller's jurisdiction at the moment of the call.
+    path("offline/session/", scoped_view(OfflineSessionView.as_view()), name="offline-session"),
+    path("offline/households/", scoped_view(OfflineHouseholdsView.as_view()), name="offline-households"),
+    path("offline/visits/", scoped_view(OfflineVisitView.as_view(), post_only=True), name="offline-visits"),
     *router.urls,
 ]

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "employment",
     "welfare_posts",
     "ledgers",
+    "offline",  # visits captured on a phone without signal, synchronised later
     "web",
     "demo",
 ]
@@ -218,6 +219,13 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
+    # The phone app (offline): IndexedDB through idb, the service worker's precache through Workbox's modules,
+    # which workbox-sw loads from one folder.
+    ("vendor/idb", NODE_MODULES / "idb" / "build"),
+    *(
+        ("vendor/workbox", NODE_MODULES / f"workbox-{module}" / "build")
+        for module in ("sw", "core", "precaching", "routing", "strategies")
+    ),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -373,6 +381,8 @@ if PRODUCTION:  # the hardened profile: `manage.py check --deploy` is clean
 VISIT_PHOTO_MAX_BYTES = env.int("VISIT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 VISIT_PHOTO_MAX_COUNT = env.int("VISIT_PHOTO_MAX_COUNT", default=6)
 VISIT_BACKDATE_MAX_DAYS = env.int("VISIT_BACKDATE_MAX_DAYS", default=90)
+# Households a field user may take offline at once (offline app): more than this is offered one village at a time.
+OFFLINE_MAX_HOUSEHOLDS = env.int("OFFLINE_MAX_HOUSEHOLDS", default=1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # a larger upload is spooled to a temporary file, never held in memory
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("employment/", include("employment.urls")),
     path("welfare-posts/", include("welfare_posts.urls")),
     path("ledgers/", include("ledgers.urls")),
+    path("offline/", include("offline.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script for the CSP to refuse.

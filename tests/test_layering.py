@@ -23,6 +23,7 @@ FLOORS: list[set[str]] = [
     {"welfare_posts"},
     {"sweeps", "national"},
     {"ledgers"},
+    {"offline"},
     {"web", "demo"},
 ]
 ROOF = "revitalization"

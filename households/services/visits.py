@@ -3,6 +3,7 @@ and the risks found, each opened as a typed risk of the household (``households.
 
 import datetime
 import hashlib
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -132,8 +133,17 @@ def _require_visit_right(actor: User, household: Household) -> None:
 
 
 @transaction.atomic
-def visit_record(*, actor: User, household: Household, data: VisitInput, photos: list[PhotoUpload]) -> Visit:
-    """Record a visit with its guarantee check and photos, all or nothing."""
+def visit_record(
+    *,
+    actor: User,
+    household: Household,
+    data: VisitInput,
+    photos: list[PhotoUpload],
+    client_uuid: uuid.UUID | None = None,
+) -> Visit:
+    """Record a visit with its guarantee check and photos, all or nothing. ``client_uuid`` is the number a phone
+    gave a visit captured offline: the visit is saved under it once (a second save raises ``IntegrityError``, which
+    the caller answers with the visit already saved, ``visit_of_client``)."""
     _require_visit_right(actor, household)
     household = Household.objects.select_for_update().get(pk=household.pk)
     require_open(household)
@@ -185,6 +195,7 @@ def visit_record(*, actor: User, household: Household, data: VisitInput, photos:
         next_visit_on=data.next_visit_on,
         latitude=data.latitude,
         longitude=data.longitude,
+        client_uuid=client_uuid,
     )
     changed = []
     if data.housing_safety is not None and data.housing_safety != household.housing_safety:
@@ -230,3 +241,8 @@ def visit_record(*, actor: User, household: Household, data: VisitInput, photos:
     facts_refresh_households([household.pk])
     visit_recorded.send(sender=visit_record, visit=visit, actor=actor)
     return visit
+
+
+def visit_of_client(client_uuid: uuid.UUID) -> Visit | None:
+    """The visit a phone already sent under ``client_uuid``, if any."""
+    return Visit.objects.select_related("recorded_by").filter(client_uuid=client_uuid).first()

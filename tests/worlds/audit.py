@@ -84,6 +84,11 @@ NOT_PLACE_BOUND = {
     "two-factor-setup",
     "two-factor-verify",
     "two-factor-remove",
+    # The phone app's shell, service worker and manifest: the same for everyone, holding no one's data (the
+    # households come from the scoped offline API), and opened with no login so they work with no signal.
+    "offline:shell",
+    "offline:service-worker",
+    "offline:manifest",
 }
 
 
