@@ -19,6 +19,7 @@ from bench.county import COUNTY_SIZE, Territory, analyze
 from bench.harness import Report, peak_mb, step
 from geo.models import AdminArea
 from households.models import Household
+from offline.models import OfflineDownload
 
 # ------------------------------------------------------------------------------------------------------ helpers
 
@@ -29,6 +30,7 @@ def bench_user(username: str, *, role: str, area_code: str) -> User:
 
     area = area_code or province().code
     AccountEvent.objects.filter(user__username=username).delete()  # the account's record of its last opening
+    OfflineDownload.objects.filter(user__username=username).delete()
     User.objects.filter(username=username).delete()
     call_command(
         "add_user", username, "--role", role, "--password", "Kx7-bench-Q2m9", "--area", area, stdout=io.StringIO()
@@ -558,3 +560,100 @@ def bench_dashboard(report: Report, territory: Territory, households: int, **_: 
         report.add(
             f"dashboard {label}", households, seconds=seconds, queries=queries, floor=floor, ratio=seconds / floor
         )
+
+
+# ------------------------------------------------------------------------------------------------ offline visits
+
+SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 50_000, "uploadThroughput": 50_000}  # DevTools
+
+
+def _offline_download_bytes(user: User) -> tuple[int, int, float]:
+    """(households, bytes, seconds) of the phone app's download of the user's households, as the server sends it."""
+    import statistics
+
+    client = _client(user)
+    client.get("/api/v1/offline/session/")  # the first API request of the process loads the API's modules
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        response = client.get("/api/v1/offline/households/", {"scope": "mine"})
+        times.append(time.perf_counter() - started)
+    seconds = statistics.median(times)
+    assert response.status_code == 200, response.content[:300]
+    return len(response.json()["households"]), len(response.content), seconds
+
+
+def _shell_on_slow_3g(user: User) -> tuple[float, float]:
+    """(seconds without the worker, seconds with it) to open the offline app on Chromium's "Slow 3G" profile until
+    the households kept on the phone are listed; the live server and Chromium run in this process."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.test.testcases import LiveServerThread
+    from playwright.sync_api import sync_playwright
+
+    server = LiveServerThread("localhost", StaticFilesHandler)  # its own connection: the bench data is committed
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    base = f"http://localhost:{server.port}"
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            context = browser.new_context(base_url=base, viewport={"width": 390, "height": 844}, is_mobile=True)
+            page = context.new_page()
+            page.goto("/accounts/login/?next=/offline/")
+            page.fill("#id_username", user.username)
+            page.fill("#id_password", "Kx7-bench-Q2m9")
+            page.click("button[type=submit]")
+            page.wait_for_url("**/offline/")
+            page.click("#download")
+            page.wait_for_selector("#households button", timeout=120_000)
+            page.evaluate("navigator.serviceWorker.ready")
+            page.wait_for_function("navigator.serviceWorker.controller !== null")
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+            started = time.perf_counter()
+            page.reload(wait_until="domcontentloaded")
+            page.wait_for_selector("#households button", timeout=120_000)
+            with_worker = time.perf_counter() - started
+            fresh = browser.new_context(base_url=base, viewport={"width": 390, "height": 844}, service_workers="block")
+            cold = fresh.new_page()
+            cdp = fresh.new_cdp_session(cold)
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+            started = time.perf_counter()
+            cold.goto("/offline/", wait_until="load", timeout=120_000)
+            without = time.perf_counter() - started
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        server.terminate()
+    return without, with_worker
+
+
+def bench_offline(report: Report, territory: Territory, households: int, **_: Any) -> None:
+    """Issue "Visits without signal", item 6: the transfer of 500 households taken offline (budget 2 MB) and the
+    offline app opening on a slow 3G profile (budget 1 s), against the same page loaded without its worker."""
+    from django.conf import settings
+
+    village = (
+        AdminArea.objects.filter(code__startswith=territory.county.prefix, level="village").order_by("code").first()
+    )
+    assert village is not None
+    township = village.parent
+    assert township is not None
+    settings.OFFLINE_MAX_HOUSEHOLDS = households  # the whole township as one download, whatever its size
+    user = bench_user("bench-field", role="township_cadre", area_code=township.code)
+    count, size, seconds = _offline_download_bytes(user)
+    per_500 = size / count * 500
+    report.add(
+        "offline download", households, households_sent=count, bytes=size, seconds=seconds,
+        bytes_per_500=round(per_500), ratio_to_2mb=per_500 / 2_000_000,
+    )  # fmt: skip
+    worker = bench_user("bench-field-village", role="village_worker", area_code=village.code)
+    without, with_worker = _shell_on_slow_3g(worker)
+    report.add(
+        "offline shell slow 3G", households, seconds=with_worker, without_worker=without,
+        ratio_to_1s=with_worker / 1.0, ratio_to_without=with_worker / without,
+    )  # fmt: skip

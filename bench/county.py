@@ -360,6 +360,7 @@ def clear() -> None:
             "sweeps_sweeprun",
             "ledgers_areacounts",
             "notifications_notification",  # a sweep's notices to the bench's users
+            "offline_offlinedownload",  # the offline benchmark's downloads, by the bench's users
             *history,
         ]
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")

@@ -63,7 +63,7 @@ from bench import cases
 from bench.county import build_territory, clear
 from bench.harness import Report, StepTimedOut, step
 
-BENCHMARKS = ("refresh", "sweep", "rules", "pages", "home", "dashboard", "import", "ledger")
+BENCHMARKS = ("refresh", "sweep", "rules", "pages", "home", "dashboard", "import", "ledger", "offline")
 
 
 def main() -> None:

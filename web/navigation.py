@@ -29,6 +29,8 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("工作台"), "home", "house"),
     NavItem(_("农户档案"), "households:household-list", "people", Capability.BROWSE_HOUSEHOLDS),
     NavItem(_("结对农户"), "households:household-list", "person-heart", Capability.RECORD_VISIT),
+    # Visits without signal: the phone app that takes the user's households offline (offline app).
+    NavItem(_("离线走访"), "offline:shell", "phone", Capability.RECORD_VISIT),
     NavItem(_("纳入监测"), "monitoring:entry-queue", "clipboard-pulse", Capability.OPEN_ENTRY),
     NavItem(_("监测对象"), "monitoring:subject-list", "person-lines-fill", Capability.BROWSE_HOUSEHOLDS),
     NavItem(_("风险消除"), "monitoring:elimination-queue", "clipboard-check", Capability.VILLAGE_PROCEDURE),

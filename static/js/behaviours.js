@@ -6,6 +6,8 @@
 //   data-select-all="x"    a checkbox that ticks or clears every checkbox named "x" in its form; it shows ticked
 //                          when all are, half-ticked when some are
 //   data-select-count="x"  shows how many checkboxes named "x" its form has ticked, in its data-count-text ("{n}")
+//   data-confirm-unsent="…{n}…"  the logout form: logging out deletes the offline app's data from the device
+//                          (Clear-Site-Data), so the user confirms first when visits captured offline are not sent
 document.addEventListener("change", (event) => {
   const field = event.target.closest("[data-submit-on-change]");
   if (field && field.form) {
@@ -60,3 +62,42 @@ document.addEventListener("click", (event) => {
     history.back();
   }
 });
+
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("[data-confirm-unsent]");
+  if (!form || form.dataset.confirmed || !window.indexedDB || !indexedDB.databases) return;
+  event.preventDefault();
+  unsentVisits().then((count) => {
+    if (count === 0 || window.confirm(form.dataset.confirmUnsent.replace("{n}", count))) {
+      form.dataset.confirmed = "1";
+      form.submit();
+    }
+  });
+});
+
+// The visits the offline app (static/js/offline.js) holds that the server has not saved yet; 0 without its store.
+async function unsentVisits() {
+  const names = (await indexedDB.databases()).map((database) => database.name);
+  if (!names.includes("revitalization-offline")) return 0;
+  return new Promise((resolve) => {
+    const request = indexedDB.open("revitalization-offline");
+    request.onerror = () => resolve(0);
+    request.onsuccess = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains("outbox")) {
+        db.close();
+        resolve(0);
+        return;
+      }
+      const all = db.transaction("outbox").objectStore("outbox").getAll();
+      all.onsuccess = () => {
+        db.close();
+        resolve(all.result.filter((item) => item.state !== "sent").length);
+      };
+      all.onerror = () => {
+        db.close();
+        resolve(0);
+      };
+    };
+  });
+}

@@ -142,6 +142,15 @@ def test_logging_out_wipes_the_households_and_visits_from_the_phone(page: Page, 
     assert page.evaluate(count) == 1
 
     page.goto("/")
+    asked = []
+
+    def accept(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
     log_out(page)
+    expect(page.get_by_label("用户名")).to_be_visible()
+    assert asked == ["这部手机上还有 1 条离线登记的走访没有同步，退出登录会把它们删除。仍要退出吗？"]
     assert page.evaluate(count) == -1  # the database is gone: opening it again finds no stores
     assert page.evaluate("navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
