@@ -6,6 +6,7 @@ were counted."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter, defaultdict
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.models import User
+from geo.codes import prefix_of
 from households.choices import HouseholdFlagKind, WaterSupplyType
 from households.facts import awaiting_identification_q, facts_refresh_missing, has_flag_q, visit_overdue_q
 from households.models import Household, HouseholdFacts
@@ -269,3 +271,44 @@ def counted_totals(user: User) -> Totals:
         area_counts_refresh(prefix=area.prefix if area is not None and not user.is_superuser else "")
         found = totals_for(user)
     return found
+
+
+@dataclass
+class Counted:
+    """The counts of every managing area of a territory, row by row, as the beat job last made them: what the
+    dashboard's panels and the computed indicators (``ledgers.indicators.registry``) add up."""
+
+    rows: list[dict[str, Any]]
+    counted_at: datetime.datetime | None
+
+    def total(self, name: str) -> int:
+        return sum(row[name] for row in self.rows)
+
+    def merged(self, name: str) -> Counter[str]:
+        """A breakdown (``risks``, ``entered_by_month`` …) added up over the areas."""
+        found: Counter[str] = Counter()
+        for row in self.rows:
+            found.update(row[name])
+        return found
+
+    def by_place(self, level: str) -> dict[str, list[dict[str, Any]]]:
+        places: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in self.rows:
+            places[prefix_of(row["code"], level)].append(row)
+        return places
+
+
+def counted_for(user: User) -> Counted:
+    """One read of the territory's counts, as the dashboard and the indicator table read them; a territory never
+    counted is counted now (the first view after a deploy)."""
+    area = getattr(user, "area", None)
+    counts = AreaCounts.objects.all()
+    if not user.is_superuser:
+        if area is None:
+            return Counted(rows=[], counted_at=None)
+        counts = counts.filter(area__code__startswith=area.prefix)
+    rows = list(counts.values(*NUMBERS, *BREAKDOWNS, "counted_at", code=F("area__code")))
+    if not rows:
+        area_counts_refresh(prefix="" if user.is_superuser or area is None else area.prefix)
+        rows = list(counts.values(*NUMBERS, *BREAKDOWNS, "counted_at", code=F("area__code")))
+    return Counted(rows=rows, counted_at=min((row["counted_at"] for row in rows), default=None))

@@ -13,7 +13,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -23,9 +22,8 @@ from core.percent import share_pct
 from core.replica import reading_replica
 from geo.codes import AreaLevel, prefix_of
 from geo.models import AdminArea
-from ledgers.counts import BREAKDOWNS, NUMBERS, area_counts_refresh
-from ledgers.indicators.selectors import indicator_rows
-from ledgers.models import AreaCounts
+from ledgers.counts import Counted, counted_for
+from ledgers.indicators.selectors import IndicatorGroup, Tally, indicator_groups, indicator_rows, indicator_tally
 from monitoring.choices import MeasureType, RiskType, SubjectCategory
 
 CHILD_LEVEL: dict[str, str] = {
@@ -50,6 +48,9 @@ class Panel:
     note: str = ""
     series: list[int] = field(default_factory=list)  # which columns the chart draws (default: every number)
     total_row: bool = False  # the last row adds up the others: in the table, not in the chart
+    # The indicator panel: the page draws the rows as the indicator table's groups (``rows`` are the Excel sheet).
+    groups: list[IndicatorGroup] = field(default_factory=list)
+    tally: Tally | None = None
 
     def chart_data(self) -> dict[str, Any]:
         columns = self.series or list(range(1, len(self.headers)))
@@ -84,51 +85,6 @@ def _places(user: User) -> tuple[str, dict[str, str]]:
         for a in AdminArea.objects.visible_to(user).active().filter(level=level).order_by("code")
     }
     return level, names
-
-
-@dataclass
-class Counted:
-    """The counts of every managing area of the territory (``ledgers.counts``), as the beat job last made them."""
-
-    rows: list[dict[str, Any]]
-    counted_at: datetime.datetime | None
-
-    def total(self, name: str) -> int:
-        return sum(row[name] for row in self.rows)
-
-    def merged(self, name: str) -> Counter[str]:
-        """A breakdown (``risks``, ``entered_by_month`` …) added up over the areas."""
-        found: Counter[str] = Counter()
-        for row in self.rows:
-            found.update(row[name])
-        return found
-
-    def by_place(self, level: str) -> dict[str, list[dict[str, Any]]]:
-        places: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in self.rows:
-            places[prefix_of(row["code"], level)].append(row)
-        return places
-
-
-def counted_for(user: User) -> Counted:
-    """The territory's counts, as the dashboard reads them (the indicator table reads the same)."""
-    return _counted(user)
-
-
-def _counted(user: User) -> Counted:
-    """One read of the territory's counts; a territory never counted is counted now (the first view after a
-    deploy)."""
-    area = getattr(user, "area", None)
-    counts = AreaCounts.objects.all()
-    if not user.is_superuser:
-        if area is None:
-            return Counted(rows=[], counted_at=None)
-        counts = counts.filter(area__code__startswith=area.prefix)
-    rows = list(counts.values(*NUMBERS, *BREAKDOWNS, "counted_at", code=F("area__code")))
-    if not rows:
-        area_counts_refresh(prefix="" if user.is_superuser or area is None else area.prefix)
-        rows = list(counts.values(*NUMBERS, *BREAKDOWNS, "counted_at", code=F("area__code")))
-    return Counted(rows=rows, counted_at=min((row["counted_at"] for row in rows), default=None))
 
 
 CATEGORY_FIELDS: dict[str, tuple[str, str]] = {
@@ -245,17 +201,18 @@ def _funds(user: User, today: datetime.date) -> Panel:
 
 
 def _kpis(user: User, counted: Counted, today: datetime.date) -> Panel:
-    """The SPEC §13.3 indicators an administrator put on the dashboard, with the targets in force for the user's
-    area and year (``ledgers.indicators``: targets are data): the computed ones measured over the territory, the
-    entered ones with their latest value and its date, or "未填报"."""
+    """Every SPEC §13.3 indicator of the user's area this year, held against the target in force there
+    (``ledgers.indicators``: targets are data) — the rows of the indicator table, grouped as it groups them: the
+    computed ones measured over the territory, the entered ones with their latest value and its date, or "未填报"."""
+    found = indicator_rows(user, year=today.year, today=today, counted=counted)
     rows: list[list[Any]] = [
-        [row.label, row.target, row.actual, row.met_text, row.part, row.whole, row.source_text]
-        for row in indicator_rows(user, year=today.year, today=today, counted=counted, dashboard_only=True)
+        [row.label, row.target, row.actual, row.met_text, row.part, row.whole, row.source_text, row.category]
+        for row in found
     ]
     return Panel(
-        key="kpis", title=_("巩固脱贫成果主要指标"),
-        headers=[_("指标"), _("目标"), _("实际"), _("达标"), _("分子"), _("分母"), _("数据来源")],
-        rows=rows, chart="", basis="SPEC §13.2, §13.3",
+        key="kpis", title=_("考核指标"),
+        headers=[_("指标"), _("目标"), _("实际"), _("达标"), _("分子"), _("分母"), _("数据来源"), _("类别")],
+        rows=rows, chart="", basis="SPEC §13.2, §13.3", groups=indicator_groups(found), tally=indicator_tally(found),
     )  # fmt: skip
 
 
@@ -275,7 +232,7 @@ def dashboard_for(user: User, *, today: datetime.date) -> Dashboard:
 
 def _dashboard(user: User, *, today: datetime.date) -> Dashboard:
     level, names = _places(user)
-    counted = _counted(user)
+    counted = counted_for(user)
     panels: list[Panel] = []
     if has_capability(user, Capability.BROWSE_HOUSEHOLDS):
         panels += [
@@ -289,6 +246,5 @@ def _dashboard(user: User, *, today: datetime.date) -> Dashboard:
         panels.append(_problems_by_place(counted, level, names))
     if has_capability(user, Capability.VIEW_FUNDS):
         panels.append(_funds(user, today))
-    if has_capability(user, Capability.BROWSE_HOUSEHOLDS):
-        panels.append(_kpis(user, counted, today))
+    panels.append(_kpis(user, counted, today))  # whoever sees the dashboard sees the indicator table too
     return Dashboard(area=user.area, today=today, panels=panels, counted_at=counted.counted_at)

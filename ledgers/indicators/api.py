@@ -15,7 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.http import signed_in
-from ledgers.dashboard import can_see_dashboard, counted_for
+from ledgers.counts import counted_for
+from ledgers.dashboard import can_see_dashboard
 from ledgers.indicators.selectors import indicator_rows
 from ledgers.indicators.views import chosen_year
 

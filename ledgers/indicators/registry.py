@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -17,9 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError
 from core.percent import HUNDRED, share_pct
 from households.selectors import threshold_for
-
-if TYPE_CHECKING:
-    from ledgers.dashboard import Counted
+from ledgers.counts import Counted
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ def monitoring_line_multiple(counted: Counted, scope: Scope) -> Actual:
     return Actual(exact.quantize(Decimal("0.01")), line.amount, line.national_line, exact)
 
 
-Computation = Callable[["Counted", Scope], Actual]
+Computation = Callable[[Counted, Scope], Actual]
 
 COMPUTATIONS: dict[str, tuple[Promise, Computation]] = {
     "returned_people": (_("返贫致贫人口（在户人数）"), returned_people),

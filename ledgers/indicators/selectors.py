@@ -8,7 +8,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from itertools import groupby
+from typing import Any, NamedTuple
 
 from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext as _
@@ -16,12 +17,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from geo.codes import PREFIX_LENGTH, ancestor_code
 from geo.parameters import area_codes_up
+from ledgers.counts import Counted
 from ledgers.indicators.registry import Scope, compute
 from ledgers.indicators.rules import meets_target
 from ledgers.models import KpiComparator, KpiIndicator, KpiSource
-
-if TYPE_CHECKING:
-    from ledgers.dashboard import Counted
 
 SYMBOLS = {
     KpiComparator.GTE: "≥",
@@ -63,6 +62,18 @@ class IndicatorRow:
         return "" if self.met is None else (_("是") if self.met else _("否"))
 
     @property
+    def state(self) -> str:
+        """How the pages mark the row: "met" (green), "unmet" (red) or "pending" (no value yet, or no number to hold
+        it against)."""
+        if self.met is None:
+            return "pending"
+        return "met" if self.met else "unmet"
+
+    @property
+    def state_text(self) -> str:
+        return {"met": _("达标"), "unmet": _("未达标"), "pending": _("未判定")}[self.state]
+
+    @property
     def source_text(self) -> str:
         """Where the value comes from and how fresh it is ("系统计算", "填报于 2026-11-30", "未填报")."""
         if self.computed:
@@ -70,6 +81,34 @@ class IndicatorRow:
         if self.as_of is None:
             return _("未填报")
         return _("填报于 %(day)s") % {"day": f"{self.as_of:%Y-%m-%d}"}
+
+
+class IndicatorGroup(NamedTuple):
+    """The indicators of one category, in their order: a table of a plan, as the pages show it."""
+
+    category: str
+    rows: list[IndicatorRow]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many indicators are met, not met and not judged yet (SPEC §13.2)."""
+
+    met: int
+    unmet: int
+    pending: int
+
+
+def indicator_groups(rows: list[IndicatorRow]) -> list[IndicatorGroup]:
+    """The rows by category as the indicator table and the dashboard show them (SPEC §13.3): each run of one
+    category is a group, so a plan's table keeps its order."""
+    return [IndicatorGroup(category, list(items)) for category, items in groupby(rows, key=lambda row: row.category)]
+
+
+def indicator_tally(rows: list[IndicatorRow]) -> Tally:
+    """How many of the rows are met, not met and not judged (SPEC §13.2)."""
+    states = [row.state for row in rows]
+    return Tally(met=states.count("met"), unmet=states.count("unmet"), pending=states.count("pending"))
 
 
 def _plain(number: Decimal) -> Decimal:
@@ -106,17 +145,13 @@ def resolve_target(targets: dict[str | None, dict[int, str]], scopes: list[str],
     return None
 
 
-def indicator_rows(
-    user: User, *, year: int, today: datetime.date, counted: Counted, dashboard_only: bool = False
-) -> list[IndicatorRow]:
+def indicator_rows(user: User, *, year: int, today: datetime.date, counted: Counted) -> list[IndicatorRow]:
     """Every active indicator for the viewer's area and year. Computed indicators are measured over the viewer's
     territory (this year only: the counts are today's); an entered indicator of a level is shown to viewers at that
     level and below, with the value entered for their area of that level."""
     area = user.area
     scopes = area_codes_up(area.code) if area else []
     indicators = KpiIndicator.objects.filter(is_active=True)
-    if dashboard_only:
-        indicators = indicators.filter(on_dashboard=True)
     codes = scopes or [""]  # no area: no code matches (an empty IN would empty the whole join)
     found = indicators.annotate(
         target=FilteredRelation("targets", condition=Q(targets__area__isnull=True) | Q(targets__area__in=codes)),

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -17,7 +15,8 @@ from accounts.http import AuthenticatedHttpRequest
 from core.errors import DomainError
 from core.forms import raise_first_error
 from geo.shortcuts import scoped_view
-from ledgers.dashboard import can_see_dashboard, counted_for
+from ledgers.counts import counted_for
+from ledgers.dashboard import can_see_dashboard
 from ledgers.indicators import selectors, services
 from ledgers.indicators.forms import ValueForm, YearForm
 from ledgers.models import KpiValue
@@ -40,12 +39,12 @@ def indicator_table(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = chosen_year(request.GET)
     rows = selectors.indicator_rows(user, year=year, today=today, counted=counted_for(user))
-    groups = [(category, list(items)) for category, items in groupby(rows, key=lambda row: row.category)]
     can_enter = services.can_enter_values(user)
     context = {
         "year": year,
         "years": list(range(today.year, today.year - 6, -1)),
-        "groups": groups,
+        "groups": selectors.indicator_groups(rows),
+        "tally": selectors.indicator_tally(rows),
         "form": ValueForm(indicators=services.enterable_indicators(user), initial={"period": str(year)})
         if can_enter
         else None,
