@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.http import QueryDict
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -206,6 +207,28 @@ def _int_list(value: Any) -> tuple[int, ...]:
     return tuple(int(part) for part in (str(p).strip() for p in parts) if part.isdigit() and len(part) < 10)
 
 
+def _form_data(data: Any, errors: dict[str, list[str]]) -> QueryDict:
+    """A JSON body as the form's data (a multipart body already is): lists only where the form takes several values,
+    nothing but text, numbers and booleans elsewhere."""
+    if isinstance(data, QueryDict):
+        return data
+    values = QueryDict(mutable=True)
+    for name, value in data.items() if isinstance(data, dict) else ():
+        if isinstance(value, list) and name == "risk_types" and all(isinstance(v, str) for v in value):
+            values.setlist(name, value)
+        elif value == [] and name == "photos":
+            continue  # photos come as files, in a multipart body
+        elif isinstance(value, bool):
+            values[name] = "on" if value else ""
+        elif value is None:
+            values[name] = ""
+        elif isinstance(value, str | int | float):
+            values[name] = str(value)
+        else:
+            errors[name] = [_("格式不正确")]
+    return values
+
+
 def _truthy(value: Any) -> bool:
     return str(value).lower() in {"1", "true", "on", "yes"}
 
@@ -230,8 +253,8 @@ class OfflineVisitView(APIView):
     )
     def post(self, request: Request) -> Response:
         user = signed_in(request)
-        data = request.data
         errors: dict[str, list[str]] = {}
+        data = _form_data(request.data, errors)
         try:
             client_uuid = uuid.UUID(str(data.get("uuid", "")))
         except ValueError:

@@ -270,3 +270,17 @@ def test_the_shell_its_worker_and_its_manifest_hold_no_one_s_data_and_open_witho
     manifest = client.get("/offline/manifest.webmanifest").json()
     assert (manifest["start_url"], manifest["scope"], manifest["display"]) == ("/offline/", "/offline/", "standalone")
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+
+
+def test_a_json_visit_is_read_as_the_form_reads_it_and_a_malformed_one_is_refused_by_field(client, village, worker):
+    household = HouseholdFactory(managing_area=village)
+    client.force_login(worker)
+    data = {**_visit(household), "food_ok": True, "risk_types": ["illness"], "risk_note": "住院", "photos": []}
+    del data["clothing_ok"]
+    saved = client.post(VISITS, data, content_type="application/json")
+    assert saved.status_code == 201, saved.content
+    visit = Visit.objects.get()
+    assert (visit.guarantee_check.food_ok, visit.guarantee_check.clothing_ok, visit.risk_found) == (True, False, True)
+    bad = client.post(VISITS, {**_visit(household), "next_visit_on": [None, None]}, content_type="application/json")
+    assert bad.status_code == 400
+    assert bad.json()["errors"]["next_visit_on"] == ["格式不正确"]
