@@ -331,7 +331,15 @@
     }
     if (action === "save") return sync(item, true);
     if (action === "edit") {
-      const household = (await db.get("households", item.household)) || item.household_record;
+      // The household as downloaded; after it expired, only what the visit itself keeps (no members' data).
+      const household = (await db.get("households", item.household)) || {
+        id: item.household,
+        no: "",
+        head: item.label,
+        area: item.base.area,
+        members: [],
+        risks: [],
+      };
       return openVisit(household, item);
     }
   }
@@ -452,7 +460,7 @@
     if (!household) return notice(T.householdGone, "warning");
     current = household;
     editing = item;
-    $("visit-household").textContent = `${household.head} · ${household.no}`;
+    $("visit-household").textContent = household.no ? `${household.head} · ${household.no}` : household.head;
     facts(household);
     resetForm(household);
     if (item) {
@@ -500,7 +508,6 @@
       message: "",
       errors: {},
       changes: [],
-      household_record: household,
     });
     if (files.length) item.photos = files.map((file) => ({ name: file.name, type: file.type, blob: file }));
     item.photo_count = item.photos.length;

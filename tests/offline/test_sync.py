@@ -284,3 +284,23 @@ def test_a_json_visit_is_read_as_the_form_reads_it_and_a_malformed_one_is_refuse
     bad = client.post(VISITS, {**_visit(household), "next_visit_on": [None, None]}, content_type="application/json")
     assert bad.status_code == 400
     assert bad.json()["errors"]["next_visit_on"] == ["格式不正确"]
+
+
+def test_a_login_used_offline_expires_as_every_login_does_and_the_phone_is_told_to_log_in_again(
+    client, village, worker
+):
+    from django.conf import settings
+
+    from accounts.sessions import LOGIN_AT
+
+    household = HouseholdFactory(managing_area=village)
+    client.force_login(worker)
+    assert client.get(SESSION).status_code == 200
+    session = client.session
+    session[LOGIN_AT] = (
+        timezone.now() - datetime.timedelta(hours=settings.SESSION_ABSOLUTE_HOURS, minutes=1)
+    ).timestamp()
+    session.save()
+    assert client.get(SESSION).status_code in (401, 403)  # the app shows "登录已过期，请先登录"
+    assert client.post(VISITS, _visit(household)).status_code in (401, 403)
+    assert not Visit.objects.exists()
