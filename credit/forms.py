@@ -13,7 +13,7 @@ from credit.models import MicroLoan
 from households.models import HouseholdMember
 from monitoring.models import AssistanceMeasure
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what an <input type="date"> reads
 
 
 class LoanForm(forms.Form):

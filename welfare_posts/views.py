@@ -21,6 +21,7 @@ from core.errors import DomainError
 from core.forms import raise_first_error, refusal_message
 from geo.mixins import JurisdictionScopedMixin
 from geo.shortcuts import get_visible_or_404, scoped_view
+from households.models import Household
 from monitoring.choices import MeasureType
 from monitoring.models import AssistanceMeasure
 from welfare_posts import permissions, rules, selectors, services
@@ -38,6 +39,12 @@ def _filters(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     }
 
 
+def _household_pk(request: AuthenticatedHttpRequest) -> int | None:
+    """``?household=<id>``: the posts a member of one household holds or held (the household page links here)."""
+    value = request.GET.get("household", "")
+    return int(value) if value.isdigit() else None
+
+
 class PostListView(JurisdictionScopedMixin, ListView[WelfarePost]):
     """The posts of the user's area, filtered by type, village and vacant positions."""
 
@@ -51,17 +58,24 @@ class PostListView(JurisdictionScopedMixin, ListView[WelfarePost]):
         return super().dispatch(request, *args, **kwargs)
 
     def scope_queryset(self, queryset: QuerySet[WelfarePost]) -> QuerySet[WelfarePost]:
+        household = _household_pk(self.request)
+        if household is not None:
+            # A subquery, not a join: the holders counted by ``post_narrow`` stay every holder of the post.
+            queryset = queryset.filter(pk__in=PostHire.objects.filter(member__household_id=household).values("post"))
         return selectors.post_narrow(queryset, **_filters(self.request))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
         villages = selectors.villages_of(user).select_related("parent")
+        household = _household_pk(self.request)
         context.update(
             chosen=_filters(self.request),
             types=PostType.choices,
             villages=villages,
             can_manage=permissions.has_manage_right(user),
+            household_pk=household,
+            household=Household.objects.visible_to(user).filter(pk=household).first() if household else None,
         )
         return context
 
