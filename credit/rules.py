@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Final
 
 from households.rules import age_on
+from monitoring.choices import SubjectCategory
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
@@ -22,11 +24,11 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def household_eligible(*, exited_poor: bool, marginal_monitored: bool) -> bool:
-    """NR-LOAN-01 (003 L1536; 004 L661): lent per household to the registered exited-poverty population (a
-    ``exited_poor`` flag in force on the signing day); a 边缘易致贫户 — an open monitoring episode of category
-    ``marginal_at_risk`` — borrows on the same terms."""
-    return exited_poor or marginal_monitored
+# NR-LOAN-01 (003 L1536; 004 L661): lent per household to the registered exited-poverty population (a 脱贫户 on the
+# signing day); of the households in monitoring, a 边缘易致贫户 borrows on the same terms. A 脱贫不稳定户 borrows as
+# the 脱贫户 it is; a 突发严重困难户 is neither. The household fact ``monitoring.facts.exited_or_monitored`` decides,
+# with these categories.
+BORROWING_CATEGORIES: Final = frozenset({SubjectCategory.MARGINAL_AT_RISK.value})
 
 
 def amount_ok(amount: Decimal, *, max_amount: Decimal) -> bool:

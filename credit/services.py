@@ -24,10 +24,10 @@ from credit.choices import OPEN_STATUSES, LoanKind, LoanPurpose, LoanStatus
 from credit.models import LoanEvent, LoanRepayment, MicroLoan
 from geo.parameters import parameters
 from geo.seeding import TRANSITION_START
-from households.choices import HouseholdFlagKind, MemberStatus
-from households.facts.flags import flag_in_force_q
-from households.models import Household, HouseholdFlag, HouseholdMember
+from households.choices import MemberStatus
+from households.models import Household, HouseholdMember
 from monitoring.choices import OPEN_SUBJECT_STATUSES, MeasureFunding, MeasureStatus, MeasureTiming, MeasureType
+from monitoring.facts import exited_or_monitored
 from monitoring.models import AssistanceMeasure, MonitoringSubject
 from monitoring.services.measures import MEASURE_TRANSITIONS, measure_add, measure_update_status
 
@@ -114,20 +114,8 @@ def subsidy_by_year(loan: MicroLoan) -> list[tuple[int, Decimal]]:
 
 
 def household_eligible(household: Household, on: datetime.date) -> bool:
-    """NR-LOAN-01 for a household on a day: an ``exited_poor`` flag in force, or an open monitoring episode of a
-    边缘易致贫户 entered by then."""
-    exited = (
-        HouseholdFlag.objects.filter(household=household, kind=HouseholdFlagKind.EXITED_POOR)
-        .filter(flag_in_force_q(on))
-        .exists()
-    )
-    marginal = MonitoringSubject.objects.filter(
-        household=household,
-        category="marginal_at_risk",
-        status__in=sorted(OPEN_SUBJECT_STATUSES),
-        entered_on__lte=on,
-    ).exists()
-    return rules.household_eligible(exited_poor=exited, marginal_monitored=marginal)
+    """NR-LOAN-01 for a household on a day: a 脱贫户, or a 边缘易致贫户 in monitoring, that day."""
+    return exited_or_monitored(household, on=on, categories=rules.BORROWING_CATEGORIES)
 
 
 def _money(value: Decimal, field: str, label: str, errors: list[tuple[str, str]]) -> None:

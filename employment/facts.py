@@ -13,8 +13,10 @@ welfare posts prefer such households); keep them stable."""
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any, Final
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
@@ -26,17 +28,16 @@ from employment.choices import EMPLOYED_STATUSES, ServiceKind, TargetGroup
 from employment.models import EmploymentRecord, EmploymentService
 from geo.parameters import parameters
 from households.choices import HouseholdFlagKind, MemberStatus, MigrantType
-from households.facts import flag_in_force, flag_in_force_q
+from households.facts import exited_on, exited_on_q, flag_in_force, flag_in_force_q
 from households.facts.members import CAN_WORK
 from households.facts.members import EMPLOYED as REGISTER_EMPLOYED
 from households.models import HouseholdFlag, HouseholdMember
-from monitoring.choices import OPEN_SUBJECT_STATUSES
-from monitoring.models import MonitoringSubject
+from monitoring.facts import in_monitoring, in_monitoring_q
 
-# The flags that put a household's people in each of the three groups (SPEC §11.3; 003 L660). Low-income people are
-# also every household under monitoring (an open episode, SPEC §4.11).
+# The flags that put a household's people in the low-income and relocated groups (SPEC §11.3; 003 L660). 脱贫人口 are
+# the people of a 脱贫户, and low-income people are also those of every household in monitoring: both are the household
+# fact ``monitoring.facts.exited_or_monitored``, read here through its two halves.
 GROUP_FLAGS: Final[dict[str, frozenset[str]]] = {
-    TargetGroup.EXITED: frozenset({HouseholdFlagKind.EXITED_POOR, HouseholdFlagKind.STABLY_EXITED}),
     TargetGroup.LOW_INCOME: frozenset(
         {
             HouseholdFlagKind.RETURNED_TO_POVERTY,
@@ -97,11 +98,14 @@ class EmploymentSettings:
 
 
 def target_groups(flags: Iterable[Any], subjects: Iterable[Any], on: datetime.date) -> frozenset[str]:
-    """Python face: the groups of a household's people, from its flags (kind, valid_from, valid_to) in force on
-    ``on`` and its monitoring episodes (an open one makes them low-income)."""
+    """Python face: the groups of a household's people on ``on``, from its flags (kind, valid_from, valid_to) and its
+    monitoring episodes: a 脱贫户 that day makes them 脱贫人口, an episode under monitoring that day low-income."""
+    flags = list(flags)
     kinds = {f.kind for f in flags if flag_in_force(f, on)}
     groups = {group for group, group_kinds in GROUP_FLAGS.items() if kinds & group_kinds}
-    if any(s.status in OPEN_SUBJECT_STATUSES for s in subjects):
+    if exited_on(flags, on):
+        groups.add(TargetGroup.EXITED)
+    if in_monitoring(subjects, on):
         groups.add(TargetGroup.LOW_INCOME)
     return frozenset(groups)
 
@@ -109,15 +113,17 @@ def target_groups(flags: Iterable[Any], subjects: Iterable[Any], on: datetime.da
 def target_group_q(on: datetime.date, group: str = "", *, path: str = "household__") -> Q:
     """Query face of ``target_groups``: the rows (``path`` leads to the household; "" the row is the household)
     whose household's people belong to ``group``, or to any of the three groups when ``group`` is empty."""
-    groups = [group] if group else list(GROUP_FLAGS)
-    kinds = sorted({kind for g in groups for kind in GROUP_FLAGS[g]})
-    household = OuterRef(f"{path}pk")
-    flagged = HouseholdFlag.objects.filter(flag_in_force_q(on), household=household, kind__in=kinds)
-    found = Q(Exists(flagged))
+    groups = [group] if group else list(TargetGroup.values)
+    kinds = sorted({kind for g in groups for kind in GROUP_FLAGS.get(g, ())})
+    found: list[Q] = []
+    if kinds:
+        flagged = HouseholdFlag.objects.filter(flag_in_force_q(on), household=OuterRef(f"{path}pk"), kind__in=kinds)
+        found.append(Q(Exists(flagged)))
+    if TargetGroup.EXITED in groups:
+        found.append(exited_on_q(on, path))
     if TargetGroup.LOW_INCOME in groups:
-        monitored = MonitoringSubject.objects.filter(household=household, status__in=sorted(OPEN_SUBJECT_STATUSES))
-        found |= Q(Exists(monitored))
-    return found
+        found.append(in_monitoring_q(on, path=path))
+    return reduce(operator.or_, found) if found else Q(pk__in=[])  # an unknown group has no one
 
 
 # ----------------------------------------------------------------------------------------------- working age

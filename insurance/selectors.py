@@ -8,20 +8,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from accounts.models import User
 from geo.codes import AreaLevel, ancestor_code
 from geo.models import AdminArea
 from geo.parameters import parameter
-from households.choices import HouseholdFlagKind, MemberStatus
-from households.facts.flags import flag_in_force_q
-from households.models import HouseholdFlag, HouseholdMember
+from households.choices import MemberStatus
+from households.models import HouseholdMember
 from insurance import facts, rules
 from insurance.choices import HEALTH_PRODUCTS, ClaimKind, ClaimStatus, LimitYear, Product
 from insurance.models import InsuranceClaim, InsurancePolicy, InsurerMonthlyReport
-from monitoring.choices import OPEN_SUBJECT_STATUSES
-from monitoring.models import MonitoringSubject
+from monitoring.facts import exited_or_monitored, exited_or_monitored_q
 
 
 def setting(key: str, area_code: str, on: datetime.date) -> Any:
@@ -33,19 +31,22 @@ def setting(key: str, area_code: str, on: datetime.date) -> Any:
 
 
 def subsidised_q(*, on: datetime.date) -> Q:
-    """Query face over ``HouseholdMember``: the household is a 脱贫户 on ``on`` or a monitoring subject in an open
-    episode — the insured of 乡村振兴健康保 whose premium county finance subsidises (SPEC §11.2, 001 L192)."""
-    exited = HouseholdFlag.objects.filter(flag_in_force_q(on), household=OuterRef("household"),
-                                          kind=HouseholdFlagKind.EXITED_POOR)  # fmt: skip
-    monitored = MonitoringSubject.objects.filter(
-        household=OuterRef("household"), status__in=sorted(OPEN_SUBJECT_STATUSES)
-    )
-    return Q(Exists(exited)) | Q(Exists(monitored))
+    """Query face over ``HouseholdMember``: the household is a 脱贫户 or in monitoring (any category) on ``on`` — the
+    insured of 乡村振兴健康保 whose premium county finance subsidises (SPEC §11.2, 001 L192). The household fact
+    ``monitoring.facts.exited_or_monitored`` decides."""
+    return exited_or_monitored_q(on=on, path="household__")
 
 
 def is_subsidised(member: HouseholdMember, *, on: datetime.date) -> bool:
-    """The Python face of ``subsidised_q`` for one member (one query)."""
-    return HouseholdMember.objects.filter(pk=member.pk).filter(subsidised_q(on=on)).exists()
+    """The Python face of ``subsidised_q`` for one member."""
+    return exited_or_monitored(member.household, on=on)
+
+
+def eligibility_day(starts_on: datetime.date, *, enrolled_on: datetime.date) -> datetime.date:
+    """The day enrolment asks who is a 脱贫户 or monitoring subject: the policy's first day, or the enrolment day
+    when the policy has already begun — a household taken into monitoring on 11 January and enrolled in June is
+    insured and subsidised for the year (SPEC §11.2: all 脱贫户 and monitoring subjects)."""
+    return max(starts_on, enrolled_on)
 
 
 def eligible_members(area: AdminArea, *, on: datetime.date) -> QuerySet[HouseholdMember]:

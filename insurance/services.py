@@ -89,7 +89,8 @@ def policies_enrol(
         raise DomainError(_("请选择一个村或乡镇"), field="area")
     insurer = required_text(insurer, "insurer", _("承保机构"))
     _period(year, starts_on, ends_on)
-    members = list(selectors.eligible_members(area, on=starts_on).select_related("household__managing_area"))
+    on = selectors.eligibility_day(starts_on, enrolled_on=timezone.localdate())
+    members = list(selectors.eligible_members(area, on=on).select_related("household__managing_area"))
     rows = []
     prices: dict[str, dict[str, selectors.Price]] = {}
     for member in members:
@@ -157,7 +158,8 @@ def policy_create(*, actor: User, data: PolicyInput) -> InsurancePolicy:
     if problems:
         raise DomainError(refusal_text(problems), field="product")
     if data.product in HEALTH_PRODUCTS:
-        subsidised = selectors.is_subsidised(member, on=data.starts_on)
+        on = selectors.eligibility_day(data.starts_on, enrolled_on=timezone.localdate())
+        subsidised = selectors.is_subsidised(member, on=on)
         price = selectors.health_prices(code, on=data.starts_on, subsidised=subsidised)[data.product]
         individual, county, cover = price.premium_individual, price.premium_county, price.sum_insured
     else:

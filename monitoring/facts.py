@@ -11,10 +11,10 @@ from typing import Any, Final, NamedTuple
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from households.facts import ContributedSql, FactContext, no_open_risk_q
+from households.facts import ContributedSql, FactContext, exited_on, exited_on_q, no_open_risk_q
 from households.facts.context import Dialect, compiled
 from households.models import Household
-from monitoring.choices import OPEN_ENTRY_STATES, OPEN_SUBJECT_STATUSES, SubjectStatus
+from monitoring.choices import OPEN_ENTRY_STATES, OPEN_SUBJECT_STATUSES, SubjectCategory, SubjectStatus
 from monitoring.models import EntryApplication, MonitoringSubject
 
 # The visit class of each status (``visit.interval_days``): monitored and in elimination are visited as
@@ -109,6 +109,57 @@ class MonitoringFacts:
                 "eliminated_since": since("eliminated"),
             },
         )
+
+
+# ------------------------------------------------------------------------------ in monitoring on a day (§4.11)
+
+ALL_CATEGORIES: Final = frozenset(SubjectCategory.values)
+
+
+def monitored_on(subject: Any, on: datetime.date) -> bool:
+    """Python face: the episode is under monitoring on ``on`` (SPEC §4.6 EN-6, §4.11) — registered that day or
+    before, and not ended by then: still open (monitored, in elimination, held), or marked 风险消除 / closed only
+    after ``on``. An episode ended without its day recorded counts as ended."""
+    if subject.entered_on > on:
+        return False
+    if subject.status in OPEN_SUBJECT_STATUSES:
+        return True
+    return any(ended is not None and ended > on for ended in (subject.eliminated_on, subject.closed_on))
+
+
+def monitored_on_q(on: datetime.date) -> Q:
+    """Query face of ``monitored_on`` over MonitoringSubject."""
+    return Q(entered_on__lte=on) & (Q(status__in=OPEN) | Q(eliminated_on__gt=on) | Q(closed_on__gt=on))
+
+
+def in_monitoring(subjects: Iterable[Any], on: datetime.date, categories: frozenset[str] = ALL_CATEGORIES) -> bool:
+    """Python face: the household has an episode of one of ``categories`` under monitoring on ``on``, from its
+    episodes (``household.monitoring_subjects.all()``, prefetched where many are read)."""
+    return any(s.category in categories and monitored_on(s, on) for s in subjects)
+
+
+def in_monitoring_q(on: datetime.date, categories: frozenset[str] = ALL_CATEGORIES, path: str = "") -> Q:
+    """Query face of ``in_monitoring``: ``path`` leads from the queried model to the household."""
+    subjects = MonitoringSubject.objects.filter(monitored_on_q(on), household=OuterRef(f"{path}pk"))
+    if categories != ALL_CATEGORIES:
+        subjects = subjects.filter(category__in=sorted(categories))
+    return Q(Exists(subjects))
+
+
+def exited_or_monitored(
+    household: Household, *, on: datetime.date, categories: frozenset[str] = ALL_CATEGORIES
+) -> bool:
+    """Python face: on ``on`` the household is a 脱贫户 (``households.facts.exited_on``) or in monitoring in one of
+    ``categories`` — whom the programmes of SPEC §11 serve: microcredit (脱贫户 and 边缘易致贫户, NR-LOAN-01), the
+    subsidised 乡村振兴健康保 (脱贫户 and every monitoring subject, §11.2), and with further flags the employment
+    groups of §11.3. Reads ``household.flags`` and ``household.monitoring_subjects`` (prefetch them for many)."""
+    return exited_on(household.flags.all(), on) or in_monitoring(household.monitoring_subjects.all(), on, categories)
+
+
+def exited_or_monitored_q(*, on: datetime.date, categories: frozenset[str] = ALL_CATEGORIES, path: str = "") -> Q:
+    """Query face of ``exited_or_monitored``: ``path`` leads from the queried model to the household ("" over
+    Household, "household__" over HouseholdMember)."""
+    return exited_on_q(on, path) | in_monitoring_q(on, categories, path)
 
 
 # --------------------------------------------------------------------------------------------- subject facts

@@ -4,9 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.roles import Department
 from core.stored import StoredComment, StoredMessage
+from geo.codes import AreaLevel
 from sweeps.choices import (
     OPEN_PROBLEM_STATUSES,
     OPEN_WARNING_STATUSES,
@@ -259,6 +261,32 @@ class Problem(models.Model):
     def title_shown(self) -> str:
         """The rule's title in the reader's language: ``title`` keeps its source text, the catalogue's message id."""
         return gettext(self.title)
+
+    @property
+    def place_label(self) -> str:
+        """What the problem's place is called on its pages, by the area's level: a place problem of a township
+        (FC-GAP-MISSED-AID-05) is in a township, one of a household in a village."""
+        labels: dict[str, StrOrPromise] = {
+            AreaLevel.COUNTY: _("所在县"),
+            AreaLevel.TOWNSHIP: _("所在乡镇"),
+            AreaLevel.VILLAGE: _("所在村"),
+            AreaLevel.GROUP: _("所在村民小组"),
+        }
+        return str(labels.get(self.area.level, _("所在地")))
+
+    @property
+    def subject_kind_shown(self) -> str:
+        """The kind of subject as its page names it: a place problem is about its area, a village or a township."""
+        if self.subject_kind == SubjectKind.VILLAGE:
+            return self.area.get_level_display()
+        return self.get_subject_kind_display()
+
+    @property
+    def place_names(self) -> str:
+        """The township and the area below it; the township once when the problem's place is the township."""
+        if self.area_id == self.township_id:
+            return self.township.name
+        return f"{self.township.name} · {self.area.name}"
 
     @property
     def subject_url(self) -> str:

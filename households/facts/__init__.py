@@ -15,7 +15,7 @@ the documents' boundaries.
 """
 
 from households.facts.context import FactContext, context_for
-from households.facts.flags import FLAG_BITS, flag_in_force, flag_in_force_q, has_flag_q
+from households.facts.flags import FLAG_BITS, exited_on, exited_on_q, flag_in_force, flag_in_force_q, has_flag_q
 from households.facts.guarantees import CheckFacts, derived_guarantee, guarantee_facts, latest_check
 from households.facts.income import (
     bill_totals,
@@ -81,6 +81,8 @@ __all__ = [
     "context_for",
     "derived_guarantee",
     "ever_left_school_q",
+    "exited_on",
+    "exited_on_q",
     "facts_dispatch_all",
     "facts_fresh_as_of",
     "facts_of",

@@ -7,9 +7,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db.models import Case, Count, IntegerField, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, Min, OuterRef, Q, Sum, Value, When
 
 from households.choices import SPECIAL_IDENTITIES, HouseholdFlagKind
+from households.models import HouseholdFlag
 
 # One bit per flag kind, fixed here: the stored bitmask must not change meaning when the choices are reordered.
 FLAG_BITS: Final[dict[str, int]] = {
@@ -48,6 +49,22 @@ def flag_in_force_q(on: datetime.date) -> Q:
 def flag_in_force(flag: Any, on: datetime.date) -> bool:
     """Python face of ``flag_in_force_q``."""
     return flag.valid_from <= on and (flag.valid_to is None or flag.valid_to >= on)
+
+
+def exited_on(flags: Iterable[Any], on: datetime.date) -> bool:
+    """Python face: the household is a 脱贫户 on ``on`` — an ``exited_poor`` flag in force that day (SPEC §0.2 item
+    30, §2.4), from its flags (``household.flags.all()``, prefetched where many are read). The programmes of §11
+    read it through ``monitoring.facts.exited_or_monitored``."""
+    return any(flag.kind == HouseholdFlagKind.EXITED_POOR and flag_in_force(flag, on) for flag in flags)
+
+
+def exited_on_q(on: datetime.date, path: str = "") -> Q:
+    """Query face of ``exited_on``: ``path`` leads from the queried model to the household ("" when the rows are
+    households, "household__" from a member)."""
+    flags = HouseholdFlag.objects.filter(
+        flag_in_force_q(on), household=OuterRef(f"{path}pk"), kind=HouseholdFlagKind.EXITED_POOR
+    )
+    return Q(Exists(flags))
 
 
 @dataclass(frozen=True)
