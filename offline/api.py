@@ -142,6 +142,11 @@ class OfflineVisitInputSerializer(serializers.Serializer[Any]):
     base_members = serializers.CharField(required=False, help_text="下载时在户成员编号，逗号分隔")
     base_area = serializers.CharField(required=False, help_text="下载时的管理区划代码")
     save_anyway = serializers.BooleanField(required=False, help_text="已看到服务器上的变化，仍然保存")
+    seen_changes = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="仍然保存时，用户看到的变化（逐条）"
+    )
+    base_housing = serializers.CharField(required=False, help_text="下载时的住房安全等级")
+    owner = serializers.IntegerField(required=False, help_text="在手机上登记这条走访的用户编号")
     visited_on = serializers.DateField()
     kind = serializers.ChoiceField(choices=VisitKind.choices)
     companions = serializers.CharField(required=False, allow_blank=True)
@@ -169,6 +174,8 @@ class OutcomeSerializer(serializers.Serializer[Any]):
     visit = serializers.IntegerField(required=False)
     url = serializers.CharField(required=False)
     duplicate = serializers.BooleanField(required=False)
+    can_save_anyway = serializers.BooleanField(required=False)
+    can_correct = serializers.BooleanField(required=False)
     changes = serializers.ListField(child=serializers.CharField(), required=False)
     message = serializers.CharField(required=False)
     detail = serializers.CharField(required=False, help_text="冲突或退回的原因，一句话")
@@ -189,16 +196,27 @@ def _answer(outcome: Outcome) -> Response:
         return Response(body, status=status.HTTP_200_OK if outcome.duplicate else status.HTTP_201_CREATED)
     if outcome.status == "conflict":
         detail = "；".join(outcome.changes)
-        body = {"status": "conflict", "changes": outcome.changes, "detail": detail}
+        body = {
+            "status": "conflict",
+            "changes": outcome.changes,
+            "detail": detail,
+            "can_save_anyway": outcome.can_save_anyway,
+        }
         return Response(body, status=status.HTTP_409_CONFLICT)
     code = status.HTTP_403_FORBIDDEN if outcome.forbidden else status.HTTP_400_BAD_REQUEST
-    body = {"status": "refused", "message": outcome.message, "detail": outcome.message, "errors": outcome.errors}
+    body = {
+        "status": "refused",
+        "message": outcome.message,
+        "detail": outcome.message,
+        "errors": outcome.errors,
+        "can_correct": not outcome.forbidden,
+    }
     return Response(body, status=code)
 
 
 def _refusal(errors: dict[str, list[str]]) -> Response:
     message = next(iter(errors.values()))[0]
-    body = {"status": "refused", "message": message, "detail": message, "errors": errors}
+    body = {"status": "refused", "message": message, "detail": message, "errors": errors, "can_correct": True}
     return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
@@ -214,7 +232,11 @@ def _form_data(data: Any, errors: dict[str, list[str]]) -> QueryDict:
         return data
     values = QueryDict(mutable=True)
     for name, value in data.items() if isinstance(data, dict) else ():
-        if isinstance(value, list) and name == "risk_types" and all(isinstance(v, str) for v in value):
+        if (
+            isinstance(value, list)
+            and name in ("risk_types", "seen_changes")
+            and all(isinstance(v, str) for v in value)
+        ):
             values.setlist(name, value)
         elif value == [] and name == "photos":
             continue  # photos come as files, in a multipart body
@@ -274,6 +296,11 @@ class OfflineVisitView(APIView):
         if not form.is_valid():
             for name, messages in form.errors.items():
                 errors[name] = [str(message) for message in messages]
+        owner = str(data.get("owner", ""))
+        if owner and owner != str(user.pk):
+            message = _("这条走访是另一位用户在这部手机上登记的，不能用您的账号提交")
+            body = {"status": "refused", "message": message, "detail": message, "errors": {}, "can_correct": False}
+            return Response(body, status=status.HTTP_403_FORBIDDEN)
         if errors:
             return _refusal(errors)
         try:
@@ -289,9 +316,11 @@ class OfflineVisitView(APIView):
                 downloaded_at=downloaded_at,
                 members=_int_list(data.get("base_members", "")),
                 area=str(data.get("base_area", "")),
+                housing_safety=str(data.get("base_housing", "")),
             ),
             data=VisitInput(**fields),
             photos=photos,
             save_anyway=_truthy(data.get("save_anyway", "")),
+            seen=tuple(data.getlist("seen_changes")),
         )
         return _answer(outcome)

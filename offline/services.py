@@ -69,6 +69,7 @@ class Base:
     downloaded_at: datetime.datetime | None = None
     members: tuple[int, ...] = ()
     area: str = ""
+    housing_safety: str = ""  # the registry's grade the visit form started from
 
 
 @dataclass
@@ -83,6 +84,7 @@ class Outcome:
     message: str = ""
     errors: dict[str, list[str]] = field(default_factory=dict)
     forbidden: bool = False
+    can_save_anyway: bool = True  # False when saving anyway could never succeed (a closed household)
 
 
 def visit_changes(household: Household, base: Base, *, visited_on: datetime.date, client_uuid: uuid.UUID) -> list[str]:
@@ -96,6 +98,12 @@ def visit_changes(household: Household, base: Base, *, visited_on: datetime.date
         )
     if base.area and household.managing_area.code != base.area:
         changes.append(_("该户已转到%(area)s") % {"area": household.managing_area.name})
+    if base.housing_safety and household.housing_safety != base.housing_safety:
+        # Saving would write the grade the phone started from over the newer one (``visit_record``).
+        changes.append(
+            _("住房安全等级已改为“%(grade)s”，保存将按本次走访填写的等级更新")
+            % {"grade": household.get_housing_safety_display() or _("未填写")}
+        )
     gone = (
         HouseholdMember.objects.filter(household=household, pk__in=base.members)
         .exclude(member_status=MemberStatus.PRESENT)
@@ -140,10 +148,13 @@ def visit_sync(
     data: VisitInput,
     photos: list[PhotoUpload],
     save_anyway: bool = False,
+    seen: tuple[str, ...] = (),
 ) -> Outcome:
     """Save one visit sent from a phone, or say why not. Sending the same visit again answers the visit saved
     the first time and saves nothing; a visit whose household changed since the download is saved only when the
-    sender chose to (``save_anyway``), and the changes they saw are kept with it."""
+    sender chose to (``save_anyway``) after seeing every change there is now (``seen``: a change that came after
+    they looked is a conflict again), and those changes are kept with it. A closed household is a conflict that
+    cannot be saved anyway."""
     earlier = visit_of_client(client_uuid)
     if earlier is not None:
         return _duplicate(actor, earlier)
@@ -153,8 +164,8 @@ def visit_sync(
             return _refused(_("该户已转出您的管辖范围，不能再为其登记走访"), forbidden=True)
         return _refused(_("该户不在您现在的管辖范围内，不能登记走访"), forbidden=True)
     changes = visit_changes(household, base, visited_on=data.visited_on, client_uuid=client_uuid)
-    if changes and not save_anyway:
-        return Outcome("conflict", changes=changes)
+    if changes and (not save_anyway or not set(changes) <= set(seen) or household.closed_on is not None):
+        return Outcome("conflict", changes=changes, can_save_anyway=household.closed_on is None)
     try:
         with transaction.atomic():
             visit = visit_record(actor=actor, household=household, data=data, photos=photos, client_uuid=client_uuid)

@@ -134,6 +134,7 @@
     session = await fetchSession();
     if (session.offline) return notice(T.needOnline, "warning");
     if (session.login) return loginNotice();
+    await checkOwner();
     const scope = $("scope").value;
     if (!scope) return notice(T.noScopes, "warning");
     $("download").disabled = true;
@@ -142,8 +143,10 @@
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       });
-      const data = await response.json();
-      if (!response.ok) return notice(fmt(T.downloadFailed, { message: data.detail || response.status }), "danger");
+      const data = await response.json().catch(() => ({}));
+      if (!response.ok || !data.households) {
+        return notice(fmt(T.downloadFailed, { message: data.detail || T.serverError }), "danger");
+      }
       const tx = db.transaction(["meta", "households"], "readwrite");
       const households = tx.objectStore("households");
       await households.clear();
@@ -178,7 +181,12 @@
     body.append("downloaded_at", item.base.downloaded_at || "");
     body.append("base_members", item.base.members);
     body.append("base_area", item.base.area);
-    if (saveAnyway) body.append("save_anyway", "1");
+    body.append("base_housing", item.base.housing_safety || "");
+    if (item.owner) body.append("owner", item.owner);
+    if (saveAnyway) {
+      body.append("save_anyway", "1");
+      for (const change of item.changes) body.append("seen_changes", change);
+    }
     for (const photo of item.photos) body.append("photos", photo.blob, photo.name);
     return body;
   }
@@ -201,9 +209,14 @@
       Object.assign(item, { state: "sent", url: data.url, sent_at: new Date().toISOString(), photos: [] });
       item.photo_count = item.photo_count || 0;
     } else if (data.status === "conflict") {
-      Object.assign(item, { state: "conflict", changes: data.changes || [] });
+      Object.assign(item, { state: "conflict", changes: data.changes || [], final: data.can_save_anyway === false });
     } else if (data.status === "refused") {
-      Object.assign(item, { state: "refused", message: data.message, errors: data.errors || {} });
+      Object.assign(item, {
+        state: "refused",
+        message: data.message,
+        errors: data.errors || {},
+        final: data.can_correct === false,
+      });
     } else if (response.status === 401 || response.status === 403) {
       return "login";
     } else {
@@ -217,19 +230,22 @@
 
   async function sync(only, saveAnyway) {
     if (syncing) return;
-    const items = only ? [only] : (await db.getAll("outbox")).filter((item) => item.state === "waiting");
-    if (!items.length) {
-      if (!only) notice(T.nothingToSync, "info");
-      return render();
-    }
-    syncing = true;
+    syncing = true; // before anything waits: the "online" event and a tap on 同步 come together
     $("sync").disabled = true;
-    notice(T.syncing, "info");
     try {
+      const all = await db.getAll("outbox");
+      if (!all.some((item) => item.state === "waiting") && !only) {
+        const open = all.filter((item) => item.state === "conflict" || item.state === "refused").length;
+        return notice(open ? fmt(T.needsYou, { n: open }) : T.nothingToSync, open ? "warning" : "info");
+      }
+      notice(T.syncing, "info");
       session = await fetchSession();
       if (session.offline) return notice(T.offlineNow, "warning");
       if (session.login) return loginNotice();
-      await checkOwner();
+      await checkOwner(); // another user's visits are deleted here, never sent under this login
+      const items = only
+        ? [await db.get("outbox", only.uuid)].filter(Boolean)
+        : (await db.getAll("outbox")).filter((item) => item.state === "waiting");
       const counts = { sent: 0, conflict: 0, refused: 0 };
       for (const item of items) {
         const state = await send(item, saveAnyway);
@@ -237,7 +253,11 @@
         if (state === "login") return loginNotice();
         if (state in counts) counts[state] += 1;
       }
-      notice(fmt(T.syncDone, counts), counts.conflict || counts.refused ? "warning" : "success");
+      const parts = [];
+      if (counts.sent) parts.push(fmt(T.doneSent, { n: counts.sent }));
+      if (counts.conflict) parts.push(fmt(T.doneConflict, { n: counts.conflict }));
+      if (counts.refused) parts.push(fmt(T.doneRefused, { n: counts.refused }));
+      notice(fmt(T.syncDone, { parts: parts.join(T.comma) }), counts.conflict || counts.refused ? "warning" : "success");
     } finally {
       syncing = false;
       $("sync").disabled = false;
@@ -301,11 +321,16 @@
         const changes = el("ul", { class: "small mb-2" });
         for (const change of item.changes) changes.append(el("li", { text: change }));
         row.append(el("div", { class: "small mt-2", text: T.conflictIntro }), changes);
-        row.append(buttons(item, [["save", T.saveAnyway, "btn-warning"], ["discard", T.discard, "btn-outline-secondary"]]));
+        const choices = item.final ? [] : [["save", T.saveAnyway, "btn-warning"]];
+        row.append(buttons(item, [...choices, ["discard", T.discard, "btn-outline-secondary"]]));
       }
       if (item.state === "refused") {
         row.append(el("div", { class: "small text-danger mt-2", text: item.message }));
-        row.append(buttons(item, [["edit", T.edit, "btn-outline-primary"], ["discard", T.discard, "btn-outline-secondary"]]));
+        const choices = item.final ? [] : [["edit", T.edit, "btn-outline-primary"]];
+        row.append(buttons(item, [...choices, ["discard", T.discard, "btn-outline-secondary"]]));
+      }
+      if (item.state === "waiting" && item.message) {
+        row.append(el("div", { class: "small text-muted mt-1", text: item.message }));
       }
       list.append(row);
     }
@@ -386,12 +411,14 @@
 
   async function render() {
     renderNet();
+    if (db) await expireIfDue();
     await Promise.all([renderStore(), renderOutbox(), renderHouseholds()]);
   }
 
   // ------------------------------------------------------------------------------------------------ the visit
 
   function show(view) {
+    $("notice").className = "alert d-none";
     $("view-home").hidden = view !== "home";
     $("view-visit").hidden = view !== "visit";
     window.scrollTo(0, 0);
@@ -400,14 +427,10 @@
   function facts(household) {
     const box = $("visit-facts");
     box.replaceChildren();
-    const members = household.members
-      .map((m) => `${m.name}（${m.relationship}，${fmt(T.age, { n: m.age })}，${m.id_number}）`)
-      .join("；");
     const risks = household.risks.map((r) => `${r.type}（${r.found_on}）`).join("；");
     const lines = [
       [T.address, [household.village, household.address].filter(Boolean).join(" ")],
-      [T.monitoring, household.monitoring || T.none],
-      [T.members, members || T.none],
+      [T.monitoring, household.monitoring || T.notMonitored],
       [T.risks, risks || T.none],
       [T.lastVisit, household.last_visit || T.never],
       [T.due, household.visit_due || T.none],
@@ -415,13 +438,18 @@
     for (const [label, value] of lines) {
       box.append(el("div", { class: "text-break" }, el("span", { class: "text-muted", text: `${label}：` }), value));
     }
+    const members = el("ul", { class: "list-unstyled mb-0 ms-2" });
+    for (const m of household.members) {
+      members.append(
+        el("li", { class: "text-break", text: `${m.name}（${m.relationship}，${fmt(T.age, { n: m.age })}）${m.id_number}` }),
+      );
+    }
+    box.append(el("div", { class: "text-muted", text: `${T.members}：${household.members.length ? "" : T.none}` }), members);
   }
 
   function resetForm(household) {
     form.reset();
-    for (const node of form.querySelectorAll(".is-invalid")) node.classList.remove("is-invalid");
-    for (const node of form.querySelectorAll(".offline-error")) node.remove();
-    $("form-errors").classList.add("d-none");
+    clearErrors();
     form.elements.visited_on.value = today();
     if (household.housing_safety) form.elements.housing_safety.value = household.housing_safety;
   }
@@ -480,14 +508,39 @@
     return "";
   }
 
+  // The online form's simple rules, checked before the visit leaves the household; the server stays the judge.
+  function formProblems() {
+    const errors = {};
+    const visited = form.elements.visited_on.value;
+    const next = form.elements.next_visit_on.value;
+    const typed = [...form.querySelectorAll('[name="risk_types"]')].some((box) => box.checked);
+    if (!visited) errors.visited_on = [T.dateRequired];
+    else if (visited > today()) errors.visited_on = [T.dateFuture];
+    if (visited && next && next <= visited) errors.next_visit_on = [T.nextAfter];
+    if ((form.elements.risk_found.checked || typed) && !form.elements.risk_note.value.trim()) {
+      errors.risk_note = [T.riskNote];
+    }
+    return errors;
+  }
+
+  function clearErrors() {
+    for (const node of form.querySelectorAll(".is-invalid")) node.classList.remove("is-invalid");
+    for (const node of form.querySelectorAll(".offline-error")) node.remove();
+    $("form-errors").classList.add("d-none");
+  }
+
   async function save(event) {
     event.preventDefault();
+    clearErrors();
     const files = [...(form.elements.photos.files || [])];
     const problem = photoProblems(files, editing ? editing.photos.length : 0);
-    if (problem) return showErrors({ photos: [problem] });
+    const errors = formProblems();
+    if (problem) errors.photos = [problem];
+    if (Object.keys(errors).length) return showErrors(errors);
     const fields = [];
     for (const [name, value] of new FormData(form).entries()) if (typeof value === "string") fields.push([name, value]);
     const meta = await db.get("meta", "download");
+    const owner = await db.get("meta", "owner");
     const household = current;
     const item = editing || {
       uuid: newUuid(),
@@ -498,7 +551,9 @@
         downloaded_at: meta ? meta.downloaded_at : "",
         members: household.members.map((m) => m.id).join(","),
         area: household.area,
+        housing_safety: household.housing_safety || "",
       },
+      owner: owner ? owner.user : meta ? meta.user : null,
       photos: [],
     };
     Object.assign(item, {
@@ -508,6 +563,7 @@
       message: "",
       errors: {},
       changes: [],
+      final: false,
     });
     if (files.length) item.photos = files.map((file) => ({ name: file.name, type: file.type, blob: file }));
     item.photo_count = item.photos.length;
@@ -517,7 +573,7 @@
     show("home");
     notice(T.saved, "success");
     await render();
-    if (navigator.onLine) sync();
+    if (navigator.onLine) autoSync();
   }
 
   // ------------------------------------------------------------------------------------------------ start
@@ -539,7 +595,12 @@
       if (!session.can_go_offline) notice(T.cannot, "warning");
     }
     await render();
-    if (navigator.onLine && !session.offline && !session.login) sync();
+    if (navigator.onLine && !session.offline && !session.login) autoSync();
+  }
+
+  // Sends what waits, without a word when nothing does (the app opening, the signal returning).
+  async function autoSync() {
+    if ((await db.getAll("outbox")).some((item) => item.state === "waiting")) sync();
   }
 
   $("download").addEventListener("click", download);
@@ -556,9 +617,12 @@
   form.addEventListener("submit", save);
   window.addEventListener("online", () => {
     renderNet();
-    sync();
+    autoSync();
   });
   window.addEventListener("offline", renderNet);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && db) render();
+  });
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(app.dataset.sw, { scope: app.dataset.scope }).catch(() => {});

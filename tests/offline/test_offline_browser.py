@@ -133,6 +133,7 @@ def test_logging_out_wipes_the_households_and_visits_from_the_phone(page: Page, 
     _take_offline(page, "cun")
     page.context.set_offline(True)
     _record(page, "马福海", "未同步的走访。")
+    page.route("**/api/v1/offline/visits/", lambda route: route.abort())  # the visit stays unsent
     page.context.set_offline(False)
     count = """() => new Promise((resolve) => { const r = indexedDB.open('revitalization-offline');
         r.onsuccess = () => { const db = r.result;
@@ -154,3 +155,24 @@ def test_logging_out_wipes_the_households_and_visits_from_the_phone(page: Page, 
     assert asked == ["这部手机上还有 1 条离线登记的走访没有同步，退出登录会把它们删除。仍要退出吗？"]
     assert page.evaluate(count) == -1  # the database is gone: opening it again finds no stores
     assert page.evaluate("navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_another_user_on_the_same_phone_finds_nothing_and_sends_nothing_of_the_first(page: Page, village):
+    HouseholdFactory(managing_area=village, head_name="马福海")
+    UserFactory(username="cun", roles=[Role.VILLAGE_WORKER], area=village)
+    UserFactory(username="cun2", roles=[Role.VILLAGE_WORKER], area=village)
+    _take_offline(page, "cun")
+    page.context.set_offline(True)
+    _record(page, "马福海", "甲登记的走访。")
+    page.context.clear_cookies()  # 甲's login ends without a logout (it expired)
+    page.context.set_offline(False)
+
+    page.goto("/accounts/login/?next=/offline/")
+    log_in(page, "cun2")
+    expect(page.get_by_test_id("offline-notice")).to_contain_text("另一位用户")
+    expect(page.get_by_test_id("offline-households").get_by_role("button")).to_have_count(0)
+    expect(page.get_by_test_id("offline-outbox").locator("[data-state]")).to_have_count(0)
+    page.get_by_test_id("offline-sync").click()
+    expect(page.get_by_test_id("offline-notice")).to_have_text("没有待同步的走访。")
+    assert not Visit.objects.exists()

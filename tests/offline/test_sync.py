@@ -41,6 +41,7 @@ def _visit(household, **fields):
         "downloaded_at": timezone.now().isoformat(),
         "base_members": ",".join(str(m.pk) for m in household.members.all()),
         "base_area": household.managing_area.code,
+        "base_housing": household.housing_safety,
         "visited_on": timezone.localdate().isoformat(),
         "kind": "routine",
         "housing_safety": "safe",
@@ -194,9 +195,20 @@ def test_a_member_who_left_after_the_download_is_a_conflict_the_user_resolves(cl
     assert conflict.json()["changes"] == [f"马小军 已迁出/分户（{timezone.localdate()}）"]
     assert not Visit.objects.exists()
 
-    saved = client.post(VISITS, {**data, "save_anyway": "1"})
+    seen = f"马小军 已迁出/分户（{timezone.localdate()}）"
+    # another change after the user looked: a conflict again, with both
+    household.housing_safety = "unsafe_c"
+    household.save()
+    again = client.post(VISITS, {**data, "save_anyway": "1", "seen_changes": [seen]})
+    assert again.status_code == 409
+    assert again.json()["changes"] == [
+        "住房安全等级已改为“C级危房”，保存将按本次走访填写的等级更新",
+        seen,
+    ]
+    seen_now = again.json()["changes"]
+    saved = client.post(VISITS, {**data, "save_anyway": "1", "seen_changes": seen_now})
     assert saved.status_code == 201
-    assert OfflineReceipt.objects.get().overridden == [f"马小军 已迁出/分户（{timezone.localdate()}）"]
+    assert OfflineReceipt.objects.get().overridden == seen_now
 
 
 def test_another_visit_on_the_same_day_is_a_conflict(client, village, worker):
@@ -220,9 +232,9 @@ def test_a_household_closed_after_the_download_is_a_conflict_and_cannot_be_saved
     body = client.post(VISITS, data).json()
     assert body["status"] == "conflict"
     assert body["changes"] == [f"该户已于 {timezone.localdate()} 注销（整户迁出）"]
-    refused = client.post(VISITS, {**data, "save_anyway": "1"})
-    assert refused.status_code == 400
-    assert refused.json()["message"] == f"该户已于 {timezone.localdate()} 注销，不能再修改"
+    assert body["can_save_anyway"] is False  # the phone offers only to discard it
+    again = client.post(VISITS, {**data, "save_anyway": "1", "seen_changes": body["changes"]})
+    assert again.status_code == 409
     assert not Visit.objects.exists()
 
 
@@ -236,6 +248,17 @@ def test_a_user_moved_to_another_village_cannot_push_visits_into_the_old_one(cli
     assert refused.status_code == 403
     assert refused.json()["message"] == "该户不在您现在的管辖范围内，不能登记走访"
     assert not Visit.objects.exists()
+
+
+def test_a_visit_another_user_captured_on_the_phone_is_not_sent_under_this_login(client, village, worker):
+    household = HouseholdFactory(managing_area=village)
+    colleague = UserFactory(roles=[Role.VILLAGE_WORKER], area=village)
+    client.force_login(worker)
+    refused = client.post(VISITS, _visit(household, owner=colleague.pk))
+    assert refused.status_code == 403
+    assert refused.json()["can_correct"] is False
+    assert not Visit.objects.exists()
+    assert client.post(VISITS, _visit(household, owner=worker.pk)).status_code == 201
 
 
 def test_the_phone_app_calls_need_a_login_and_a_session_post_needs_its_csrf_token(village, worker):
