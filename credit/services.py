@@ -265,6 +265,8 @@ def _measure_for(actor: User, household: Household, loan: MicroLoan, chosen: Ass
     open monitoring subject and the actor may record measures: the one chosen, or a new one."""
     subject = MonitoringSubject.objects.filter(household=household, status__in=sorted(OPEN_SUBJECT_STATUSES)).first()
     if chosen is not None:
+        if not permissions.can_link_measures(actor):
+            raise LoanRefused([("measure", _("您无权关联帮扶措施"))])
         ok = (
             subject is not None
             and chosen.subject_id == subject.pk
@@ -297,7 +299,7 @@ def _measure_for(actor: User, household: Household, loan: MicroLoan, chosen: Ass
 def loan_sign(*, actor: User, household: Household, data: LoanInput) -> MicroLoan:
     """Sign a loan (SPEC §11.1): NR-LOAN-01…12 checked together, every failing condition named at once. An
     extension closes the contract it continues (``extended``) and takes over its measure; a household in monitoring
-    gets the loan as its assistance measure."""
+    gets the loan as its assistance measure, which is under way from the signing (planned → in progress)."""
     # Lock the household: two clerks signing for one household at once would each see the other's loan missing
     # from the NR-LOAN-09 total.
     household = Household.objects.select_for_update(of=("self",)).select_related("managing_area").get(pk=household.pk)
@@ -347,7 +349,21 @@ def loan_sign(*, actor: User, household: Household, data: LoanInput) -> MicroLoa
         _measure_for(actor, household, loan, data.measure)
     loan.save()
     LOAN.opened(loan, actor=actor, comment=_("签订%(kind)s合同") % {"kind": LoanKind(loan.kind).label})
+    _start_measure(actor, loan)
     return loan
+
+
+def _start_measure(actor: User, loan: MicroLoan) -> None:
+    """The money reaches the household when the contract is signed (the loan has no separate disbursement, SPEC
+    §11.1), so the loan's planned measure is now being carried out — as a public-welfare hire starts its measure.
+    Through the measure service, when the actor may record measures."""
+    if loan.measure_id is None or not permissions.can_link_measures(actor):
+        return
+    measure = AssistanceMeasure.objects.select_for_update().get(pk=loan.measure_id)
+    if measure.status == MeasureStatus.PLANNED:
+        loan.measure = measure_update_status(
+            actor=actor, measure=measure, status=MeasureStatus.IN_PROGRESS, outcome_note=""
+        )
 
 
 def _close_measure(actor: User, loan: MicroLoan, status: str, note: str, on: datetime.date) -> None:

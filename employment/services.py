@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.errors import DomainError, refusal_text
 from employment import permissions, rules, selectors
-from employment.choices import PERSON_SUBSIDIES, EmploymentStatus, SubsidyKind
+from employment.choices import EMPLOYED_STATUSES, PERSON_SUBSIDIES, EmploymentStatus, SubsidyKind
 from employment.facts import EmploymentSettings, target_groups
 from employment.models import EmploymentRecord, EmploymentService, EmploymentSubsidy, Workshop, WorkshopHire
 from geo.codes import AreaLevel
@@ -26,8 +26,9 @@ from households.choices import EmploymentPlace
 from households.choices import EmploymentStatus as RegisterStatus
 from households.facts import facts_refresh_households
 from households.models import HouseholdMember
-from monitoring.choices import MeasureType
+from monitoring.choices import MeasureStatus, MeasureType
 from monitoring.models import AssistanceMeasure
+from monitoring.services.measures import measure_update_status
 
 
 def _area_code(member: HouseholdMember) -> str:
@@ -75,18 +76,23 @@ class RecordInput:
     measure: AssistanceMeasure | None = None
 
 
-def _check_measure(measure: AssistanceMeasure | None, member: HouseholdMember, record_pk: int | None) -> None:
-    """A record points only to an employment measure of the member's own household, and one measure to one record."""
+def _check_measure(
+    actor: User, measure: AssistanceMeasure | None, member: HouseholdMember, record: EmploymentRecord | None
+) -> None:
+    """A record points only to an employment measure of the member's own household, and one measure to one record;
+    linking one anew takes monitoring's right to record measures."""
     if measure is None:
         return
     reasons = []
+    if (record is None or record.measure_id != measure.pk) and not permissions.can_link_measures(actor):
+        reasons.append(_("您无权关联帮扶措施"))
     if measure.measure_type != MeasureType.EMPLOYMENT:
         reasons.append(_("所选帮扶措施不是就业帮扶措施"))
     if measure.subject.household_id != member.household_id:
         reasons.append(_("所选帮扶措施不属于此人所在农户"))
     others = EmploymentRecord.objects.filter(measure=measure)
-    if record_pk is not None:
-        others = others.exclude(pk=record_pk)
+    if record is not None:
+        others = others.exclude(pk=record.pk)
     if others.exists():
         reasons.append(_("所选帮扶措施已关联其他就业信息"))
     if reasons:
@@ -96,7 +102,8 @@ def _check_measure(measure: AssistanceMeasure | None, member: HouseholdMember, r
 @transaction.atomic
 def record_save(*, actor: User, member: HouseholdMember, data: RecordInput) -> EmploymentRecord:
     """Records or updates the member's employment of the year of ``recorded_on`` (SPEC §11.3, L-11); the change is
-    kept in the record's history. ``stably_employed`` follows from the status and months (NR-EMP-06)."""
+    kept in the record's history. ``stably_employed`` follows from the status and months (NR-EMP-06). A record that
+    shows the person at work starts its planned employment measure (in progress)."""
     _require_member_right(actor, member)
     _require_present_member_of_groups(member, data.recorded_on)
     if not 0 <= data.months_employed <= 12:
@@ -106,7 +113,7 @@ def record_save(*, actor: User, member: HouseholdMember, data: RecordInput) -> E
     settings = EmploymentSettings.of(_area_code(member), on=data.recorded_on)
     year = data.recorded_on.year
     record = EmploymentRecord.objects.select_for_update().filter(member=member, year=year).first()
-    _check_measure(data.measure, member, record.pk if record else None)
+    _check_measure(actor, data.measure, member, record)
     values = {
         "recorded_on": data.recorded_on,
         "status": data.status,
@@ -138,7 +145,21 @@ def record_save(*, actor: User, member: HouseholdMember, data: RecordInput) -> E
         record.save()
     if year == timezone.localdate().year:
         _write_register(member, data)
+    if record.status in EMPLOYED_STATUSES:
+        _start_measure(actor, record)
     return record
+
+
+def _start_measure(actor: User, record: EmploymentRecord) -> None:
+    """A record that shows the person at work means the employment measure it answers is being carried out: a planned
+    measure moves to in progress through the measure service, as a public-welfare hire starts its measure."""
+    if record.measure_id is None or not permissions.can_link_measures(actor):
+        return  # without the right, the monitoring cadre moves it on the measure's own page
+    measure = AssistanceMeasure.objects.select_for_update().get(pk=record.measure_id)
+    if measure.status == MeasureStatus.PLANNED:
+        record.measure = measure_update_status(
+            actor=actor, measure=measure, status=MeasureStatus.IN_PROGRESS, outcome_note=""
+        )
 
 
 # The register's words for this year's record (households.choices): the record is the newer word, so the register's
