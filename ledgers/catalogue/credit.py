@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,27 +18,24 @@ from credit.models import MicroLoan
 from geo.codes import AreaLevel, prefix_of
 from geo.parameters import parameter
 from households.choices import HouseholdFlagKind
-from households.facts import flag_in_force_q
-from households.models import HouseholdFlag
+from households.facts import exited_on_q
 from ledgers.base import Context, LedgerDef
 from ledgers.catalogue.cells import C, K, attr, id_number, place, shown
-from monitoring.choices import OPEN_SUBJECT_STATUSES
-from monitoring.models import MonitoringSubject
+from monitoring.facts import in_monitoring_q
 
 
 def _loans(user: User) -> QuerySet[MicroLoan]:
+    # The two halves of the NR-LOAN-01 fact (``monitoring.facts.exited_or_monitored`` with the borrowing
+    # categories), kept apart because the column names which half the household meets today.
     today = timezone.localdate()
-    exited = HouseholdFlag.objects.filter(household=OuterRef("household"), kind=HouseholdFlagKind.EXITED_POOR).filter(
-        flag_in_force_q(today)
-    )
-    marginal = MonitoringSubject.objects.filter(
-        household=OuterRef("household"), category="marginal_at_risk", status__in=sorted(OPEN_SUBJECT_STATUSES)
-    )
     return (
         MicroLoan.objects.visible_to(user)
         .select_related("household__managing_area__parent", "borrower")
         .prefetch_related("repayments")
-        .annotate(exited=Exists(exited), marginal=Exists(marginal))
+        .annotate(
+            exited=exited_on_q(today, path="household__"),
+            marginal=in_monitoring_q(today, rules.BORROWING_CATEGORIES, path="household__"),
+        )
     )
 
 

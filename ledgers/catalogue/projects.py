@@ -5,17 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Capability
 from core.percent import share_pct
-from households.choices import HouseholdFlagKind
+from households.facts import exited_on_q
 from ledgers.base import Context, LedgerDef
 from ledgers.catalogue.cells import C, K, attr, place, shown, total
-from monitoring.choices import OPEN_SUBJECT_STATUSES
+from monitoring.facts import in_monitoring_q
 from projects.choices import AssetClass, ProjectStatus
 from projects.models import Project, ProjectAsset, ProjectBeneficiary
 
@@ -23,18 +24,23 @@ from projects.models import Project, ProjectAsset, ProjectBeneficiary
 
 
 def _projects(user: User) -> QuerySet[Project]:
-    exited = ProjectBeneficiary.objects.filter(
-        project=OuterRef("pk"), household__flags__kind=HouseholdFlagKind.EXITED_POOR,
-        household__flags__valid_to__isnull=True,
-    ).values("project").annotate(n=Count("household", distinct=True)).values("n")  # fmt: skip
-    monitored = ProjectBeneficiary.objects.filter(
-        project=OuterRef("pk"), household__monitoring_subjects__status__in=sorted(OPEN_SUBJECT_STATUSES)
-    ).values("project").annotate(n=Count("household", distinct=True)).values("n")  # fmt: skip
+    """The projects with how many of their beneficiary households are, today, 脱贫户 and in monitoring: the two
+    halves of the fact ``monitoring.facts.exited_or_monitored`` (SPEC §2.4 flags in force, §4.11 episodes)."""
+    today = timezone.localdate()
+    beneficiaries = ProjectBeneficiary.objects.filter(project=OuterRef("pk"))
+
+    def households(condition: Q) -> Subquery:
+        counted = beneficiaries.filter(condition).values("project").annotate(n=Count("household", distinct=True))
+        return Subquery(counted.values("n"))
+
     return (
         Project.objects.visible_to(user)
         .select_related("area__parent", "category__parent")
         .prefetch_related("fundings", "targets", "allocations__disbursements")
-        .annotate(exited=Coalesce(Subquery(exited), 0), monitored=Coalesce(Subquery(monitored), 0))
+        .annotate(
+            exited=Coalesce(households(exited_on_q(today, path="household__")), 0),
+            monitored=Coalesce(households(in_monitoring_q(today, path="household__")), 0),
+        )
     )
 
 

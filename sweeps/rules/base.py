@@ -189,7 +189,10 @@ def per_capita_below(scope: Scope, factor: Decimal = Decimal(1), path: str = "")
 
 
 def monitored(path: str = "") -> Q:
-    """An open monitoring episode (SPEC §4.11)."""
+    """An open monitoring episode (SPEC §4.11): the facts table's read of ``monitoring.facts.in_monitoring`` on the
+    day the facts were computed (the sweep's day). The two agree on that day because the services date episodes by
+    the day they act: ``entered_on`` and ``eliminated_on`` are that day, ``closed_on`` never later (tested in
+    tests/sweeps/test_fact_read_model.py)."""
     return Q(**{f"{path}monitoring_status__in": OPEN_STATUSES})
 
 
@@ -199,6 +202,9 @@ def not_monitored(path: str = "") -> Q:
 
 
 def exited_or_monitored(path: str = "") -> Q:
+    """A 脱贫户 or a household in monitoring, of any category: ``monitoring.facts.exited_or_monitored`` read from the
+    facts table (the ``exited_poor`` bit is the flag in force on the facts' day, ``households.facts.exited_on``), so
+    a sweep over a province's households joins no flags or episodes."""
     return has_flag_q(HouseholdFlagKind.EXITED_POOR, path=path) | monitored(path)
 
 
