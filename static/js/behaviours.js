@@ -63,41 +63,16 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// The offline app (static/js/offline.js) keeps the number of its visits the server has not saved in localStorage,
+// which a submit handler can read at once: the logout goes on synchronously, or not at all.
 document.addEventListener("submit", (event) => {
   const form = event.target.closest("[data-confirm-unsent]");
-  if (!form || form.dataset.confirmed || !window.indexedDB || !indexedDB.databases) return;
-  event.preventDefault();
-  unsentVisits().then((count) => {
-    if (count === 0 || window.confirm(form.dataset.confirmUnsent.replace("{n}", count))) {
-      form.dataset.confirmed = "1";
-      form.submit();
-    }
-  });
+  if (!form) return;
+  let count = 0;
+  try {
+    count = Number(window.localStorage.getItem("revitalization-offline-unsent") || 0);
+  } catch (error) {
+    count = 0;
+  }
+  if (count > 0 && !window.confirm(form.dataset.confirmUnsent.replace("{n}", count))) event.preventDefault();
 });
-
-// The visits the offline app (static/js/offline.js) holds that the server has not saved yet; 0 without its store.
-async function unsentVisits() {
-  const names = (await indexedDB.databases()).map((database) => database.name);
-  if (!names.includes("revitalization-offline")) return 0;
-  return new Promise((resolve) => {
-    const request = indexedDB.open("revitalization-offline");
-    request.onerror = () => resolve(0);
-    request.onsuccess = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains("outbox")) {
-        db.close();
-        resolve(0);
-        return;
-      }
-      const all = db.transaction("outbox").objectStore("outbox").getAll();
-      all.onsuccess = () => {
-        db.close();
-        resolve(all.result.filter((item) => item.state !== "sent").length);
-      };
-      all.onerror = () => {
-        db.close();
-        resolve(0);
-      };
-    };
-  });
-}

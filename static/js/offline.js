@@ -302,6 +302,12 @@
     const list = $("outbox");
     list.replaceChildren();
     const waiting = items.filter((item) => item.state === "waiting").length;
+    try {
+      // Read by the logout button on every page (behaviours.js), which warns before the data is deleted.
+      window.localStorage.setItem("revitalization-offline-unsent", String(items.filter((i) => i.state !== "sent").length));
+    } catch (error) {
+      /* storage refused: the logout goes on without the warning */
+    }
     $("outbox-count").textContent = waiting ? fmt(T.waitingCount, { n: waiting }) : "";
     $("outbox-empty").hidden = items.length > 0;
     for (const item of items) {
