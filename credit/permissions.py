@@ -19,8 +19,3 @@ def can_manage(user: User, household: Household) -> bool:
     """Sign, repay, extend, convert, blacklist: a manager of the programmes whose territory holds the household's
     managing area."""
     return has_capability(user, Capability.MANAGE_PROGRAMMES) and in_territory(user, household.managing_area.code)
-
-
-def can_link_measures(user: User) -> bool:
-    """Whether signing may also record the loan as the subject's assistance measure (monitoring's own right)."""
-    return has_capability(user, Capability.MANAGE_MEASURES)

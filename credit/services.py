@@ -29,7 +29,8 @@ from households.models import Household, HouseholdMember
 from monitoring.choices import OPEN_SUBJECT_STATUSES, MeasureFunding, MeasureStatus, MeasureTiming, MeasureType
 from monitoring.facts import exited_or_monitored
 from monitoring.models import AssistanceMeasure, MonitoringSubject
-from monitoring.services.measures import MEASURE_TRANSITIONS, measure_add, measure_update_status
+from monitoring.permissions import can_record_measures
+from monitoring.services.measures import MEASURE_TRANSITIONS, measure_add, measure_start, measure_update_status
 
 CENT = Decimal("0.01")
 S = LoanStatus
@@ -265,7 +266,7 @@ def _measure_for(actor: User, household: Household, loan: MicroLoan, chosen: Ass
     open monitoring subject and the actor may record measures: the one chosen, or a new one."""
     subject = MonitoringSubject.objects.filter(household=household, status__in=sorted(OPEN_SUBJECT_STATUSES)).first()
     if chosen is not None:
-        if not permissions.can_link_measures(actor):
+        if not can_record_measures(actor):
             raise LoanRefused([("measure", _("您无权关联帮扶措施"))])
         ok = (
             subject is not None
@@ -278,7 +279,7 @@ def _measure_for(actor: User, household: Household, loan: MicroLoan, chosen: Ass
             raise LoanRefused([("measure", _("所选措施不是该户未关联贷款的“小额信贷”帮扶措施"))])
         loan.measure = chosen
         return
-    if subject is None or not permissions.can_link_measures(actor):
+    if subject is None or not can_record_measures(actor):
         return
     loan.measure = measure_add(
         actor=actor,
@@ -349,27 +350,15 @@ def loan_sign(*, actor: User, household: Household, data: LoanInput) -> MicroLoa
         _measure_for(actor, household, loan, data.measure)
     loan.save()
     LOAN.opened(loan, actor=actor, comment=_("签订%(kind)s合同") % {"kind": LoanKind(loan.kind).label})
-    _start_measure(actor, loan)
+    # The money reaches the household when the contract is signed (no separate disbursement, SPEC §11.1).
+    loan.measure = measure_start(actor=actor, measure_id=loan.measure_id)
     return loan
-
-
-def _start_measure(actor: User, loan: MicroLoan) -> None:
-    """The money reaches the household when the contract is signed (the loan has no separate disbursement, SPEC
-    §11.1), so the loan's planned measure is now being carried out — as a public-welfare hire starts its measure.
-    Through the measure service, when the actor may record measures."""
-    if loan.measure_id is None or not permissions.can_link_measures(actor):
-        return
-    measure = AssistanceMeasure.objects.select_for_update().get(pk=loan.measure_id)
-    if measure.status == MeasureStatus.PLANNED:
-        loan.measure = measure_update_status(
-            actor=actor, measure=measure, status=MeasureStatus.IN_PROGRESS, outcome_note=""
-        )
 
 
 def _close_measure(actor: User, loan: MicroLoan, status: str, note: str, on: datetime.date) -> None:
     """Move the loan's measure to ``status`` with the loan's outcome, when the actor may and the measure can."""
     measure = loan.measure
-    if measure is None or not permissions.can_link_measures(actor):
+    if measure is None or not can_record_measures(actor):
         return
     if status not in MEASURE_TRANSITIONS[MeasureStatus(measure.status)]:
         return

@@ -23,8 +23,3 @@ def can_manage_member(user: User, member: Any) -> bool:
 def can_manage_workshop(user: User, area_code: str) -> bool:
     """A workshop, its hires and its subsidies: where it stands."""
     return has_capability(user, Capability.MANAGE_PROGRAMMES) and in_territory(user, area_code)
-
-
-def can_link_measures(user: User) -> bool:
-    """Whether a record may point to an assistance measure and move it (monitoring's own right)."""
-    return has_capability(user, Capability.MANAGE_MEASURES)

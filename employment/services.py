@@ -26,9 +26,10 @@ from households.choices import EmploymentPlace
 from households.choices import EmploymentStatus as RegisterStatus
 from households.facts import facts_refresh_households
 from households.models import HouseholdMember
-from monitoring.choices import MeasureStatus, MeasureType
+from monitoring.choices import MeasureType
 from monitoring.models import AssistanceMeasure
-from monitoring.services.measures import measure_update_status
+from monitoring.permissions import can_record_measures
+from monitoring.services.measures import measure_start
 
 
 def _area_code(member: HouseholdMember) -> str:
@@ -84,7 +85,7 @@ def _check_measure(
     if measure is None:
         return
     reasons = []
-    if (record is None or record.measure_id != measure.pk) and not permissions.can_link_measures(actor):
+    if (record is None or record.measure_id != measure.pk) and not can_record_measures(actor):
         reasons.append(_("您无权关联帮扶措施"))
     if measure.measure_type != MeasureType.EMPLOYMENT:
         reasons.append(_("所选帮扶措施不是就业帮扶措施"))
@@ -145,21 +146,9 @@ def record_save(*, actor: User, member: HouseholdMember, data: RecordInput) -> E
         record.save()
     if year == timezone.localdate().year:
         _write_register(member, data)
-    if record.status in EMPLOYED_STATUSES:
-        _start_measure(actor, record)
+    if record.status in EMPLOYED_STATUSES:  # the person at work: the measure is being carried out
+        record.measure = measure_start(actor=actor, measure_id=record.measure_id)
     return record
-
-
-def _start_measure(actor: User, record: EmploymentRecord) -> None:
-    """A record that shows the person at work means the employment measure it answers is being carried out: a planned
-    measure moves to in progress through the measure service, as a public-welfare hire starts its measure."""
-    if record.measure_id is None or not permissions.can_link_measures(actor):
-        return  # without the right, the monitoring cadre moves it on the measure's own page
-    measure = AssistanceMeasure.objects.select_for_update().get(pk=record.measure_id)
-    if measure.status == MeasureStatus.PLANNED:
-        record.measure = measure_update_status(
-            actor=actor, measure=measure, status=MeasureStatus.IN_PROGRESS, outcome_note=""
-        )
 
 
 # The register's words for this year's record (households.choices): the record is the newer word, so the register's

@@ -88,3 +88,9 @@ def can_read_overdue_procedures(user: User) -> bool:
     """The townships' procedures past ``entry.total_target_days`` are read by the county's reviewers and the
     supervisors above them (SPEC §4.14)."""
     return user.is_superuser or oversees_steps_of(user) in (AreaLevel.TOWNSHIP, AreaLevel.COUNTY)
+
+
+def can_record_measures(user: User) -> bool:
+    """Recording and moving assistance measures (SPEC §1.3): also what linking a loan, job or post to one takes,
+    since the link moves the measure."""
+    return has_capability(user, Capability.MANAGE_MEASURES)

@@ -17,11 +17,6 @@ def can_manage(user: User, village_code: str) -> bool:
     return has_capability(user, Capability.MANAGE_PROGRAMMES) and in_territory(user, village_code)
 
 
-def can_link_measures(user: User) -> bool:
-    """Linking a hire to an assistance measure moves the measure: the measures right too (SPEC §1.3)."""
-    return has_capability(user, Capability.MANAGE_MEASURES)
-
-
 def has_manage_right(user: User) -> bool:
     """Whether the user's role manages posts at all (to offer the "set up a post" button)."""
     return has_capability(user, Capability.MANAGE_PROGRAMMES)

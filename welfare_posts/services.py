@@ -25,7 +25,8 @@ from households.models import HouseholdMember
 from households.rules import age_on
 from monitoring.choices import MeasureStatus, MeasureType
 from monitoring.models import AssistanceMeasure
-from monitoring.services.measures import measure_update_status
+from monitoring.permissions import can_record_measures
+from monitoring.services.measures import measure_start, measure_update_status
 from welfare_posts import permissions, rules, selectors
 from welfare_posts.choices import (
     UNSUCCESSFUL_EXITS,
@@ -202,14 +203,13 @@ def hire_create(
         measure=measure,
         hired_by=actor,
     )
-    if measure is not None and measure.status == MeasureStatus.PLANNED:
-        measure_update_status(actor=actor, measure=measure, status=MeasureStatus.IN_PROGRESS, outcome_note="")
+    measure_start(actor=actor, measure_id=measure.pk if measure is not None else None)
     return hire
 
 
 def _measure_refusals(actor: User, measure: AssistanceMeasure, member: HouseholdMember) -> list[str]:
     """A measure linked to a hire: a post measure (公益岗位帮扶) of the holder's household, open, not linked yet."""
-    if not permissions.can_link_measures(actor):
+    if not can_record_measures(actor):
         return [_("您无权关联帮扶措施")]
     measure = AssistanceMeasure.objects.select_related("subject").get(pk=measure.pk)
     reasons = []
@@ -374,7 +374,7 @@ def hire_end(
     )
     if later:
         reasons.append(_("退岗日期之后的月份已有考勤或补贴记录"))
-    if hire.measure_id is not None and not permissions.can_link_measures(actor):
+    if hire.measure_id is not None and not can_record_measures(actor):
         reasons.append(_("该聘任关联了帮扶措施，您无权办理"))
     if reasons:
         raise DomainError(refusal_text(reasons), field="ended_on" if len(reasons) > 1 else None)

@@ -24,6 +24,7 @@ from geo.shortcuts import get_visible_or_404, scoped_view
 from households.models import Household
 from monitoring.choices import MeasureType
 from monitoring.models import AssistanceMeasure
+from monitoring.permissions import can_record_measures
 from welfare_posts import permissions, rules, selectors, services
 from welfare_posts.choices import PostType
 from welfare_posts.forms import CloseForm, ExitForm, GridRowForm, HireForm, PaymentForm, PostForm, month_param
@@ -162,7 +163,7 @@ def hire_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     candidates = selectors.candidates(post.village, on=today)
-    measures = _post_measures(candidates) if permissions.can_link_measures(request.user) else None
+    measures = _post_measures(candidates) if can_record_measures(request.user) else None
     form = HireForm(request.POST or None, candidates=candidates, measures=measures or (),
                     initial={"hired_on": today})  # fmt: skip
     if request.method == "POST" and form.is_valid():

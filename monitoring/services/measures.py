@@ -26,6 +26,7 @@ from monitoring.choices import (
     MeasureType,
 )
 from monitoring.models import AssistanceMeasure, MonitoringSubject
+from monitoring.permissions import can_record_measures
 from monitoring.selectors import queues
 
 # The statuses a measure may move to from each status; a stopped measure stays stopped.
@@ -158,3 +159,16 @@ def measure_update_status(
             resolved_on=min(measure.ended_on or today, today),
         )
     return measure
+
+
+def measure_start(*, actor: User, measure_id: int | None) -> AssistanceMeasure | None:
+    """A programme record shows its measure being carried out (a loan signed, a person at work, a post filled): a
+    planned measure moves to in progress through ``measure_update_status``. Nothing happens for a measure already
+    under way or closed, or for an actor without the measures right (the monitoring cadre moves it on its page).
+    Answers the measure as it now is, or None without one."""
+    if measure_id is None:
+        return None
+    measure = AssistanceMeasure.objects.select_for_update().select_related("subject").get(pk=measure_id)
+    if measure.status != MeasureStatus.PLANNED or not can_record_measures(actor):
+        return measure
+    return measure_update_status(actor=actor, measure=measure, status=MeasureStatus.IN_PROGRESS, outcome_note="")
