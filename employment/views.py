@@ -36,7 +36,8 @@ from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
 from geo.shortcuts import get_visible_or_404, scoped_view
-from households.models import Household, HouseholdMember
+from households.models import HouseholdMember
+from households.selectors import household_narrowing
 
 
 def _require_view(request: AuthenticatedHttpRequest) -> None:
@@ -55,12 +56,6 @@ def _roster_filter(request: AuthenticatedHttpRequest) -> selectors.RosterFilter:
     )
 
 
-def _household_pk(request: AuthenticatedHttpRequest) -> int | None:
-    """``?household=<id>``: the roster narrowed to one household's people (the household page links here)."""
-    value = request.GET.get("household", "")
-    return int(value) if value.isdigit() else None
-
-
 class RosterView(JurisdictionScopedMixin, ListView[HouseholdMember]):
     """就业信息台账 of the area: the working-age people of the three groups and this year's employment."""
 
@@ -74,23 +69,20 @@ class RosterView(JurisdictionScopedMixin, ListView[HouseholdMember]):
         return super().dispatch(request, *args, **kwargs)
 
     def scope_queryset(self, queryset: QuerySet[HouseholdMember]) -> QuerySet[HouseholdMember]:
-        household = _household_pk(self.request)
+        household = household_narrowing(self.request.user, self.request.GET).pk
         if household is not None:
             queryset = queryset.filter(household_id=household)
         return selectors.roster(self.request.user, queryset, _roster_filter(self.request), on=timezone.localdate())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        household = _household_pk(self.request)
         context.update(
             chosen=_roster_filter(self.request),
             statuses=[*EmploymentStatus.choices, (selectors.NO_RECORD, _("未登记"))],
             groups=TargetGroup.choices,
             year=timezone.localdate().year,
             labels=dict(EmploymentStatus.choices),
-            household_pk=household,
-            household=Household.objects.visible_to(user).filter(pk=household).first() if household else None,
+            narrowing=household_narrowing(self.request.user, self.request.GET),
         )
         return context
 

@@ -51,6 +51,24 @@ def household_list(*, user: User, q: str = "", area_code: str = "", sort: str = 
     )
 
 
+@dataclass(frozen=True)
+class HouseholdNarrowing:
+    """``?household=<id>`` on another app's list (a household's loans, policies, posts …): the id to narrow the list
+    by, and the household to name above it when the user may see it."""
+
+    pk: int | None
+    household: Household | None
+
+
+def household_narrowing(user: User, params: Any) -> HouseholdNarrowing:
+    """The household a list is narrowed to by its ``household`` query parameter; the list filters by ``pk`` inside
+    its own scoped queryset, so a household the user may not see narrows it to nothing."""
+    value = str(params.get("household", ""))
+    pk = int(value) if value.isdigit() and len(value) < 10 else None
+    shown = Household.objects.visible_to(user).filter(pk=pk).first() if pk is not None else None
+    return HouseholdNarrowing(pk, shown)
+
+
 def searches_by_id_number(q: str) -> bool:
     """The search text is a citizen ID number (17 digits and a digit or X), not a household number or a name."""
     number = normalize(q.strip())

@@ -25,7 +25,8 @@ from geo.models import AdminArea
 from geo.selectors import counties_of
 from geo.shortcuts import get_visible_or_404, scoped_view
 from geo.workdays import WorkdayCalendar
-from households.models import Household, HouseholdMember
+from households.models import HouseholdMember
+from households.selectors import household_narrowing
 from insurance import facts, permissions, selectors, services
 from insurance.choices import ClaimStatus, Product, TierMode, claim_kind_of
 from insurance.forms import ClaimForm, EnrolForm, PolicyForm, RefuseForm, ReportForm, StepForm
@@ -47,18 +48,6 @@ def _filter(request: AuthenticatedHttpRequest) -> selectors.PolicyFilter:
     )
 
 
-def _household_pk(request: AuthenticatedHttpRequest) -> int | None:
-    """``?household=<id>``: the list narrowed to one household's people (the household page links here)."""
-    value = request.GET.get("household", "")
-    return int(value) if value.isdigit() else None
-
-
-def _household_shown(request: AuthenticatedHttpRequest) -> Household | None:
-    """The household the list is narrowed to, when the user may see it (its name heads the list)."""
-    pk = _household_pk(request)
-    return None if pk is None else Household.objects.visible_to(request.user).filter(pk=pk).first()
-
-
 def _villages(user: Any) -> QuerySet[AdminArea]:
     return AdminArea.objects.visible_to(user).active().of_level(AreaLevel.VILLAGE).select_related("parent")
 
@@ -76,7 +65,7 @@ class PolicyListView(JurisdictionScopedMixin, ListView[InsurancePolicy]):
         return super().dispatch(request, *args, **kwargs)
 
     def scope_queryset(self, queryset: QuerySet[InsurancePolicy]) -> QuerySet[InsurancePolicy]:
-        household = _household_pk(self.request)
+        household = household_narrowing(self.request.user, self.request.GET).pk
         if household is not None:
             queryset = queryset.filter(member__household_id=household)
         return selectors.policy_list_narrow(queryset, user=self.request.user, chosen=_filter(self.request))
@@ -89,8 +78,7 @@ class PolicyListView(JurisdictionScopedMixin, ListView[InsurancePolicy]):
             products=Product.choices,
             villages=_villages(user),
             can_enrol=bool(_enrol_areas(user)),
-            household_pk=_household_pk(self.request),
-            household=_household_shown(self.request),
+            narrowing=household_narrowing(user, self.request.GET),
         )
         return context
 
@@ -242,7 +230,7 @@ class ClaimListView(JurisdictionScopedMixin, ListView[InsuranceClaim]):
         return super().dispatch(request, *args, **kwargs)
 
     def scope_queryset(self, queryset: QuerySet[InsuranceClaim]) -> QuerySet[InsuranceClaim]:
-        household = _household_pk(self.request)
+        household = household_narrowing(self.request.user, self.request.GET).pk
         if household is not None:
             queryset = queryset.filter(policy__member__household_id=household)
         return selectors.claim_list_narrow(
@@ -261,8 +249,7 @@ class ClaimListView(JurisdictionScopedMixin, ListView[InsuranceClaim]):
             statuses=ClaimStatus.choices,
             status=self.request.GET.get("status", ""),
             overdue=self.request.GET.get("overdue") == "1",
-            household_pk=_household_pk(self.request),
-            household=_household_shown(self.request),
+            narrowing=household_narrowing(self.request.user, self.request.GET),
             rows=[
                 (claim, facts.due_on(claim, calendar=calendar), facts.is_overdue(claim, today=today, calendar=calendar))
                 for claim in context["object_list"]

@@ -21,7 +21,7 @@ from core.errors import DomainError
 from core.forms import raise_first_error, refusal_message
 from geo.mixins import JurisdictionScopedMixin
 from geo.shortcuts import get_visible_or_404, scoped_view
-from households.models import Household
+from households.selectors import household_narrowing
 from monitoring.choices import MeasureType
 from monitoring.models import AssistanceMeasure
 from monitoring.permissions import can_record_measures
@@ -40,12 +40,6 @@ def _filters(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     }
 
 
-def _household_pk(request: AuthenticatedHttpRequest) -> int | None:
-    """``?household=<id>``: the posts a member of one household holds or held (the household page links here)."""
-    value = request.GET.get("household", "")
-    return int(value) if value.isdigit() else None
-
-
 class PostListView(JurisdictionScopedMixin, ListView[WelfarePost]):
     """The posts of the user's area, filtered by type, village and vacant positions."""
 
@@ -59,7 +53,7 @@ class PostListView(JurisdictionScopedMixin, ListView[WelfarePost]):
         return super().dispatch(request, *args, **kwargs)
 
     def scope_queryset(self, queryset: QuerySet[WelfarePost]) -> QuerySet[WelfarePost]:
-        household = _household_pk(self.request)
+        household = household_narrowing(self.request.user, self.request.GET).pk
         if household is not None:
             # A subquery, not a join: the holders counted by ``post_narrow`` stay every holder of the post.
             queryset = queryset.filter(pk__in=PostHire.objects.filter(member__household_id=household).values("post"))
@@ -69,14 +63,12 @@ class PostListView(JurisdictionScopedMixin, ListView[WelfarePost]):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         villages = selectors.villages_of(user).select_related("parent")
-        household = _household_pk(self.request)
         context.update(
             chosen=_filters(self.request),
             types=PostType.choices,
             villages=villages,
             can_manage=permissions.has_manage_right(user),
-            household_pk=household,
-            household=Household.objects.visible_to(user).filter(pk=household).first() if household else None,
+            narrowing=household_narrowing(user, self.request.GET),
         )
         return context
 
