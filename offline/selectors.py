@@ -128,7 +128,9 @@ def household_records(user: User, scope: Scope, *, today: datetime.date) -> list
                 "village": household.managing_area.name,
                 "area": household.managing_area.code,
                 "housing_safety": household.housing_safety,
-                "monitoring": f"{category}（{status}）" if category and status else status,
+                "monitoring": _("%(category)s（%(status)s）") % {"category": category, "status": status}
+                if category and status
+                else status,
                 "last_visit": facts.last_visit_on.isoformat() if facts.last_visit_on else None,
                 "visit_due": facts.visit_due_on.isoformat() if facts.visit_due_on else None,
                 "members": [

@@ -96,7 +96,10 @@ def _texts() -> dict[str, object]:
         "nextAfter": _("下次走访日期须晚于本次走访日期"),
         "riskNote": _("发现风险时须说明风险情况"),
         "never": _("无记录"),
-        "age": _("{n} 岁"),
+        "memberLine": _("{name}（{relationship}，{age} 岁）{id}"),
+        "riskLine": _("{type}（{on} 发现）"),
+        "labelled": _("{label}："),
+        "listSep": _("；"),
         "householdGone": _("这户已不在本机（已到期或已删除），请联网后重新下载。"),
         "fixErrors": _("请更正下面标出的错误。"),
         "photosKept": _("已附的 {n} 张照片会一起提交；重新选择照片将替换它们。"),
@@ -105,7 +108,7 @@ def _texts() -> dict[str, object]:
     }
 
 
-def _shell_html(request: HttpRequest) -> str:
+def _shell_html() -> str:
     context = {
         "texts": _texts(),
         "form": VisitForm(auto_id="v_%s", initial={"kind": "routine"}),
@@ -132,7 +135,7 @@ def _revision(name: str) -> str:
 def shell(request: HttpRequest) -> HttpResponse:
     """The offline visit app: downloads, the household list, the visit form and the outbox, drawn by
     static/js/offline.js from what the phone keeps."""
-    response = HttpResponse(_shell_html(request))
+    response = HttpResponse(_shell_html())
     response["Cache-Control"] = "no-cache"
     return response
 
@@ -143,7 +146,7 @@ def shell(request: HttpRequest) -> HttpResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker (Workbox precaching, from npm): the shell and its assets are kept on the phone, each under
     a revision of its content, so a new release replaces them and nothing stale is served."""
-    shell_revision = hashlib.md5(_shell_html(request).encode(), usedforsecurity=False).hexdigest()[:16]
+    shell_revision = hashlib.md5(_shell_html().encode(), usedforsecurity=False).hexdigest()[:16]
     entries = [{"url": reverse("offline:shell"), "revision": f"{get_language()}-{shell_revision}"}]
     entries += [{"url": static(name), "revision": _revision(name)} for name in SHELL_ASSETS]
     body = render_to_string(

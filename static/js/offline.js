@@ -433,7 +433,7 @@
   function facts(household) {
     const box = $("visit-facts");
     box.replaceChildren();
-    const risks = household.risks.map((r) => `${r.type}（${r.found_on}）`).join("；");
+    const risks = household.risks.map((r) => fmt(T.riskLine, { type: r.type, on: r.found_on })).join(T.listSep);
     const lines = [
       [T.address, [household.village, household.address].filter(Boolean).join(" ")],
       [T.monitoring, household.monitoring || T.notMonitored],
@@ -442,15 +442,19 @@
       [T.due, household.visit_due || T.none],
     ];
     for (const [label, value] of lines) {
-      box.append(el("div", { class: "text-break" }, el("span", { class: "text-muted", text: `${label}：` }), value));
+      box.append(el("div", { class: "text-break" }, el("span", { class: "text-muted", text: fmt(T.labelled, { label }) }), value));
     }
     const members = el("ul", { class: "list-unstyled mb-0 ms-2" });
     for (const m of household.members) {
       members.append(
-        el("li", { class: "text-break", text: `${m.name}（${m.relationship}，${fmt(T.age, { n: m.age })}）${m.id_number}` }),
+        el("li", {
+          class: "text-break",
+          text: fmt(T.memberLine, { name: m.name, relationship: m.relationship, age: m.age, id: m.id_number }),
+        }),
       );
     }
-    box.append(el("div", { class: "text-muted", text: `${T.members}：${household.members.length ? "" : T.none}` }), members);
+    const heading = fmt(T.labelled, { label: T.members }) + (household.members.length ? "" : T.none);
+    box.append(el("div", { class: "text-muted", text: heading }), members);
   }
 
   function resetForm(household) {
@@ -486,7 +490,7 @@
       }
     }
     const box = $("form-errors");
-    box.textContent = summary.length ? summary.join("；") : T.fixErrors;
+    box.textContent = summary.length ? summary.join(T.listSep) : T.fixErrors;
     box.classList.remove("d-none");
   }
 
