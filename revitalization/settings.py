@@ -63,7 +63,7 @@ INSTALLED_APPS = [
     "employment",
     "welfare_posts",
     "ledgers",
-    "offline",  # visits captured on a phone without signal, synchronised later
+    "offline",  # visits captured on a phone without signal (reads households and monitoring only)
     "web",
     "demo",
 ]

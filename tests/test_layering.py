@@ -17,13 +17,12 @@ FLOORS: list[set[str]] = [
     {"notifications"},
     {"households"},
     {"monitoring"},
-    {"projects"},
+    {"projects", "offline"},
     {"funds"},
     {"credit", "insurance", "employment"},
     {"welfare_posts"},
     {"sweeps", "national"},
     {"ledgers"},
-    {"offline"},
     {"web", "demo"},
 ]
 ROOF = "revitalization"
