@@ -778,7 +778,8 @@ class HouseholdFacts(models.Model):
     """The derived facts of one household (``households.facts``), kept for sets: sweeps, lists, queues and
     dashboards read them instead of recomputing over the registry. Written only by ``households.facts``: set-based
     per township (nightly and before every sweep) and by every service that changes an input, in its own
-    transaction. Never edited by hand; a missing or stale row is recomputed, never trusted over the registry."""
+    transaction. Never edited by hand; a missing or stale row is recomputed, never trusted over the registry: a
+    save of any input marks its household ``stale`` (``households.facts.watch``)."""
 
     # No database constraints: the rows are rebuilt from the registry, and checking three foreign keys on every
     # row of a township's refresh costs more than computing it.
@@ -886,6 +887,10 @@ class HouseholdFacts(models.Model):
         db_constraint=False,
     )
 
+    # An input changed through a path that saved it (a form, the admin, a factory) after this row was computed:
+    # set by ``households.facts.watch``'s signals, cleared by the next refresh of the household.
+    stale = models.BooleanField(_("待重算"), default=False, db_default=False)
+
     class Meta:
         verbose_name = _("农户派生数据")
         verbose_name_plural = _("农户派生数据")
@@ -895,6 +900,8 @@ class HouseholdFacts(models.Model):
             # are a range on the due date within it, for an area or for a paired cadre.
             models.Index(fields=["managing_area", "visit_due_on"], name="households_facts_area_due"),
             models.Index(fields=["paired_cadre", "visit_due_on"], name="households_facts_cadre_due"),
+            # A sweep refreshes only what changed since its township's refresh of the day.
+            models.Index(fields=["managing_area"], condition=models.Q(stale=True), name="households_facts_stale"),
         ]
 
     def __str__(self) -> str:
@@ -910,6 +917,9 @@ class FactsRefresh(models.Model):
     finished_at = models.DateTimeField(_("完成时间"))
     households = models.PositiveIntegerField(_("农户数"), default=0)
     changed = models.PositiveIntegerField(_("更新户数"), default=0)
+    # The settings the facts were computed with (``FactContext.key``): a refresh of the day with other settings
+    # (an administrator changed a parameter or the line since) is not a refresh of today's facts.
+    context_key = models.CharField(_("参数摘要"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("派生数据刷新")

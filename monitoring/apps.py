@@ -13,6 +13,10 @@ class MonitoringConfig(AppConfig):
         from monitoring.facts import MonitoringFacts
 
         register(MonitoringFacts())
+        from households.facts import watch
+        from monitoring.models import EntryApplication, MonitoringSubject
+
+        watch(MonitoringSubject, EntryApplication)  # the inputs of MonitoringFacts
         household_closed.connect(_household_closed, dispatch_uid="monitoring.subject_close_for_household")
         # A merge (并户) moves the absorbed household's open cases to the survivor, and is refused when both have
         # open monitoring (monitoring.services.household_life).

@@ -51,8 +51,10 @@ from households.facts.table import (
     COLUMNS,
     ContributedSql,
     Contributor,
+    facts_bring_up_to_date,
     facts_dispatch_all,
     facts_fresh_as_of,
+    facts_mark_stale,
     facts_of,
     facts_refresh,
     facts_refresh_area,
@@ -60,6 +62,7 @@ from households.facts.table import (
     facts_refresh_missing,
     household_facts,
     register,
+    watch,
 )
 from households.facts.visits import visit_due, visit_overdue, visit_overdue_q
 
@@ -83,8 +86,10 @@ __all__ = [
     "ever_left_school_q",
     "exited_on",
     "exited_on_q",
+    "facts_bring_up_to_date",
     "facts_dispatch_all",
     "facts_fresh_as_of",
+    "facts_mark_stale",
     "facts_of",
     "facts_refresh",
     "facts_refresh_area",
@@ -115,4 +120,5 @@ __all__ = [
     "visit_due",
     "visit_overdue",
     "visit_overdue_q",
+    "watch",
 ]

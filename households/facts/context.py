@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -61,6 +62,12 @@ class FactContext:
             check_max_age_days=int(values["exit.guarantee_check_max_age_days"]),
             visit_intervals={str(k): int(v) for k, v in dict(values["visit.interval_days"]).items()},
         )
+
+    @property
+    def key(self) -> str:
+        """A digest of the day and every setting: two refreshes with the same key computed the same facts from the
+        same inputs."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:32]
 
     def years_ago(self, years: int) -> datetime.date:
         """The same day ``years`` years before; 29 February becomes 28 February in a common year."""

@@ -11,8 +11,9 @@ from decimal import Decimal
 from typing import Any, Final, Protocol
 
 from django.db import connection, transaction
-from django.db.models import Max, Min, QuerySet
+from django.db.models import Max, Min, Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from geo.codes import AreaLevel, ancestor_code
@@ -57,7 +58,7 @@ from households.models import (
 )
 
 COLUMNS: Final[tuple[str, ...]] = tuple(
-    f.attname for f in HouseholdFacts._meta.concrete_fields if f.attname != "household_id"
+    f.attname for f in HouseholdFacts._meta.concrete_fields if f.attname not in ("household_id", "stale")
 )
 # The facts a refresh may leave as they are: a row is not rewritten only because the day moved on.
 COMPARED: Final = tuple(column for column in COLUMNS if column != "computed_on")
@@ -372,10 +373,12 @@ def facts_refresh(households: QuerySet[Household], *, ctx: FactContext) -> tuple
     d = Dialect()
     table = HouseholdFacts._meta.db_table
     updates = ", ".join(f"{column} = excluded.{column}" for column in COLUMNS)
-    changed = " OR ".join(d.differs(f"{table}.{column}", f"excluded.{column}") for column in COMPARED)
+    changed = " OR ".join(
+        [f"{table}.stale", *(d.differs(f"{table}.{column}", f"excluded.{column}") for column in COMPARED)]
+    )
     sql = (
         f"INSERT INTO {table} ({', '.join(names)}) {select.sql} "
-        f"ON CONFLICT (household_id) DO UPDATE SET {updates} WHERE {changed}"
+        f"ON CONFLICT (household_id) DO UPDATE SET {updates}, stale = {d.false()} WHERE {changed}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, select.params)
@@ -388,10 +391,53 @@ def facts_refresh_area(area: AdminArea, *, on: datetime.date | None = None) -> F
     how fresh they are."""
     on = on or timezone.localdate()
     started = timezone.now()
-    seen, changed = facts_refresh(Household.objects.managed_in(area), ctx=context_for(area.code, on=on))
+    ctx = context_for(area.code, on=on)
+    seen, changed = facts_refresh(Household.objects.managed_in(area), ctx=ctx)
     return FactsRefresh.objects.create(
-        area=area, on=on, started_at=started, finished_at=timezone.now(), households=seen, changed=changed
-    )
+        area=area, on=on, started_at=started, finished_at=timezone.now(), households=seen, changed=changed,
+        context_key=ctx.key,
+    )  # fmt: skip
+
+
+def facts_bring_up_to_date(township: AdminArea, *, on: datetime.date) -> FactsRefresh | None:
+    """Make the facts of a township's households true of ``on`` at the least cost (what a sweep does before it
+    detects): when the township was refreshed whole for that day with today's settings (the nightly job), only
+    the households saved since (``stale``) or without facts are computed again; otherwise the whole township.
+    Returns the whole refresh's log, or None when the day's refresh stood."""
+    ctx = context_for(township.code, on=on)
+    if not FactsRefresh.objects.filter(area=township, on=on, context_key=ctx.key).exists():
+        return facts_refresh_area(township, on=on)
+    managed = Household.objects.managed_in(township)
+    behind = managed.filter(Q(facts__isnull=True) | Q(facts__stale=True))
+    ids = list(behind.values_list("pk", flat=True))
+    if ids:
+        facts_refresh(Household.objects.filter(pk__in=ids), ctx=ctx)
+    return None
+
+
+def facts_mark_stale(household_ids: Iterable[int | None]) -> None:
+    """These households' inputs changed where no refresh followed (yet): their facts are computed again before a
+    sweep trusts them. A service that refreshes in its transaction clears the mark it set."""
+    ids = [pk for pk in set(household_ids) if pk is not None]
+    if ids:
+        HouseholdFacts.objects.filter(household_id__in=ids, stale=False).update(stale=True)
+
+
+def _input_saved(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    if isinstance(instance, Household):
+        facts_mark_stale([instance.pk])
+    else:
+        facts_mark_stale([getattr(instance, "household_id", None)])
+
+
+def watch(*models: type[Model]) -> None:
+    """Mark a household's facts stale whenever a row of these input models (each with ``household_id``, or the
+    household itself) is saved or deleted through the ORM, whatever the path: a service, the admin, a shell, a
+    test's factory. Set-based writers (the import, ``update()``) refresh the households they touch instead."""
+    for model in models:
+        uid = f"households.facts.stale.{model._meta.label}"
+        post_save.connect(_input_saved, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(_input_saved, sender=model, dispatch_uid=f"{uid}.delete")
 
 
 def facts_refresh_households(household_ids: Iterable[int], *, on: datetime.date | None = None) -> None:

@@ -13,6 +13,7 @@ chunk run twice (a redelivered or resumed task) finds itself done, and the run f
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import operator
 from collections.abc import Iterable, Iterator
@@ -39,7 +40,7 @@ from core.stored import source_text
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.parameters import parameter
-from households.facts import facts_refresh_area
+from households.facts import facts_bring_up_to_date
 from notifications.selectors import users_who_take
 from notifications.services import notify
 from sweeps.choices import STARTABLE_SWEEP_KINDS, ProblemStatus, RunStatus, SubjectKind, SweepKind
@@ -226,6 +227,13 @@ def _deadline(kind: str, *, area_code: str, detected_on: datetime.date) -> datet
     return detected_on + datetime.timedelta(days=int(days["household" if kind == "people" else "village"]))
 
 
+@functools.cache
+def _source_title(rule: Rule) -> str:
+    """A rule's title as stored on its problems (its source text, whatever language is active): once per rule, not
+    once per problem (a county's first run writes 35,000)."""
+    return source_text(rule.title)
+
+
 def problem_values(
     rule: Rule,
     *,
@@ -244,7 +252,7 @@ def problem_values(
         "category": rule.category,
         "gap_type": rule.gap_type,
         "mode": rule.mode,
-        "title": source_text(rule.title),
+        "title": _source_title(rule),
         "subject_kind": rule.subject,
         "subject_key": hit.key,
         "household_id": hit.household_id,
@@ -398,9 +406,10 @@ def sweep_dispatch(*, run: SweepRun, only_unfinished: bool = False) -> int:
 
 
 def sweep_run_chunk(*, chunk: SweepChunk) -> dict[str, dict[str, int]]:
-    """Apply the run's rules to one township: the township's household facts refreshed for the run's day (on the
-    primary), the rules evaluated (on the read replica once it has replayed that refresh, else the primary), then
-    the problems reconciled all or nothing. A chunk already done returns its counts; one interrupted anywhere runs
+    """Apply the run's rules to one township: the township's household facts brought up to the run's day (on the
+    primary: the day's nightly refresh stands, households saved since are computed again), the rules evaluated
+    (on the read replica once it has replayed that refresh, else the primary), then the problems reconciled all
+    or nothing. A chunk already done returns its counts; one interrupted anywhere runs
     again from the start."""
     SweepChunk.objects.filter(pk=chunk.pk, status__in=[RunStatus.PENDING, RunStatus.FAILED]).update(
         status=RunStatus.RUNNING, started_at=timezone.now()
@@ -414,7 +423,7 @@ def sweep_run_chunk(*, chunk: SweepChunk) -> dict[str, dict[str, int]]:
     if run.risk_event_id is not None:  # an event's sweep first lists the township's households it hit (SPEC §4.12)
         assert run.risk_event is not None
         risk_event_households_derive(event=run.risk_event, township=chunk.township)
-    facts_refresh_area(chunk.township, on=run.run_on)  # committed: the replica can replay it
+    facts_bring_up_to_date(chunk.township, on=run.run_on)  # the day's facts, then only what was saved since
     scope = Scope.of(chunk.township, on=run.run_on)
     if replica_caught_up():
         with reading_replica():

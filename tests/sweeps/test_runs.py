@@ -95,7 +95,9 @@ def test_rerunning_on_unchanged_data_opens_nothing_new(world, work_off):
 def test_a_problem_that_no_longer_holds_is_marked_not_closed(world, work_off):
     household = _poor(world)
     _run(world, work_off)
-    household.incomes.filter(year=LAST).update(wage_income=40000)  # 10,000 per head now
+    record = household.incomes.get(year=LAST)
+    record.wage_income = 40000  # 10,000 per head now, corrected by a save (a form, the admin)
+    record.save()
 
     run = _run(world, work_off)
 
@@ -247,3 +249,54 @@ def test_the_routine_schedule_starts_one_run_per_county(world):
 
     assert [run.county for run in started] == [world.county]
     assert started[0].started_by is None
+
+
+def test_after_the_days_refresh_a_sweep_computes_again_only_the_households_saved_since(world, work_off):
+    from geo.models import PolicyParameter
+    from households.models import FactsRefresh, HouseholdFacts
+
+    poor, other = _poor(world), _poor(world)
+    _run(world, work_off)  # the township's first refresh of the day: every household
+    whole = FactsRefresh.objects.filter(area=world.township).count()
+    computed = HouseholdFacts.objects.get(household=other).computed_on
+    record = poor.incomes.get(year=LAST)
+    record.wage_income = 40000  # corrected by a save: its household is marked, the other is not
+    record.save()
+    assert HouseholdFacts.objects.get(household=poor).stale
+    assert not HouseholdFacts.objects.get(household=other).stale
+
+    _run(world, work_off)
+
+    assert FactsRefresh.objects.filter(area=world.township).count() == whole  # the day's refresh stood
+    assert not HouseholdFacts.objects.get(household=poor).stale
+    assert Problem.objects.get(rule_id="FC-GAP-MISSED-REG-01", household=poor).no_longer_detected_on == TODAY
+    assert Problem.objects.get(rule_id="FC-GAP-MISSED-REG-01", household=other).no_longer_detected_on is None
+    assert HouseholdFacts.objects.get(household=other).computed_on == computed
+
+    # An administrator changes a setting the facts read: the next sweep computes the whole township again.
+    PolicyParameter.objects.create(
+        key="exit.income_margin_pct", area_code=world.county.code, valid_from=TODAY - DAY, value=20
+    )
+    _run(world, work_off)
+    assert FactsRefresh.objects.filter(area=world.township).count() == whole + 1
+
+
+def test_a_household_saved_without_facts_and_a_deactivated_cadre_reach_the_next_sweep(world, work_off):
+    from households.models import HouseholdFacts
+    from households.services.pairing import pairing_start
+
+    paired = _poor(world)
+    cadre = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=world.village)
+    pairing_start(actor=world.township_cadre, cadre=cadre, household=paired, unit="县农业农村局", valid_from=TODAY)
+    _run(world, work_off)
+    assert HouseholdFacts.objects.get(household=paired).paired_cadre_id == cadre.pk
+    newcomer = _poor(world)  # saved after the day's refresh
+    HouseholdFacts.objects.filter(household=newcomer).delete()  # and without facts
+
+    cadre.is_active = False  # the account is deactivated: it pairs no one any more
+    cadre.save()
+    assert HouseholdFacts.objects.get(household=paired).stale
+    _run(world, work_off)
+
+    assert Problem.objects.filter(rule_id="FC-GAP-MISSED-REG-01", household=newcomer).exists()
+    assert HouseholdFacts.objects.get(household=paired).paired_cadre_id is None
