@@ -11,3 +11,6 @@ class LedgersConfig(AppConfig):
         from ledgers.services import export_record_handed_out
 
         excel_handed_out.connect(export_record_handed_out, dispatch_uid="ledgers.export_record_handed_out")
+        from ledgers.dashboard import watch_dashboard_inputs
+
+        watch_dashboard_inputs()

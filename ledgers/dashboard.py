@@ -9,10 +9,15 @@ townships, a township's villages), by the leading digits of the 12-digit codes."
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+from django.db.models import Max
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -248,3 +253,44 @@ def _dashboard(user: User, *, today: datetime.date) -> Dashboard:
         panels.append(_funds(user, today))
     panels.append(_kpis(user, counted, today))  # whoever sees the dashboard sees the indicator table too
     return Dashboard(area=user.area, today=today, panels=panels, counted_at=counted.counted_at)
+
+
+# ------------------------------------------------------------------------------------------- the page's cache
+# The dashboard is the same for everyone of one area with the same panels, until the counts are recounted (beat,
+# every AREA_COUNTS_EVERY_MINUTES) or a live input changes (a fund book, an indicator, a setting, the line): the
+# page renders its panels once per such state and serves them to every viewer (ADR 0001 §5).
+
+GENERATION_KEY = "ledgers:dashboard:generation"
+
+
+def dashboard_key(user: User, *, today: datetime.date) -> str:
+    """What the panels of ``user``'s dashboard depend on: their area, the panels their capabilities open, the
+    language, the day, when the counts were last recounted and the generation of the live inputs."""
+    from ledgers.models import AreaCounts
+
+    opened = "".join("1" if has_capability(user, capability) else "0" for capability in DASHBOARD_CAPABILITIES)
+    counted = AreaCounts.objects.aggregate(at=Max("counted_at"))["at"]
+    stamp = counted.timestamp() if counted else 0
+    generation = cache.get(GENERATION_KEY, 0)
+    return f"ledgers:dashboard:{user.area_id}:{opened}:{get_language()}:{today.isoformat()}:{stamp}:{generation}"
+
+
+def dashboard_inputs_changed(*args: Any, **kwargs: Any) -> None:
+    """A live input of the dashboard was saved or deleted: every cached dashboard is stale (a new generation no
+    key cached before holds)."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def watch_dashboard_inputs() -> None:
+    """The inputs the dashboard reads live beside the counts (``_funds``, ``_kpis``, the places' names)."""
+    from django.apps import apps
+
+    for label in (
+        "funds.FundBatch", "funds.FundAllocation", "funds.Disbursement", "ledgers.KpiIndicator",
+        "ledgers.KpiTarget", "ledgers.KpiValue", "geo.PolicyParameter", "geo.AdminArea",
+        "households.MonitoringThreshold",
+    ):  # fmt: skip
+        model = apps.get_model(label)
+        uid = f"ledgers.dashboard.{label}"
+        post_save.connect(dashboard_inputs_changed, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(dashboard_inputs_changed, sender=model, dispatch_uid=f"{uid}.delete")

@@ -60,6 +60,15 @@ def _calendar_overrides_read_fresh():
 
 
 @pytest.fixture(autouse=True)
+def _dashboards_rendered_fresh():
+    """A test's fund books and indicators vanish with its rolled-back transaction, but the dashboards rendered from
+    them stay in the cache: each test starts a new generation (only that key, as above)."""
+    from ledgers.dashboard import dashboard_inputs_changed
+
+    dashboard_inputs_changed()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -8,6 +8,8 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -205,3 +207,41 @@ def test_the_dashboard_shows_an_entered_value_with_its_date_and_a_target_set_for
     assert rows["农村集中供水率（%）"][3] == ("是" if rows["农村集中供水率（%）"][2] > 0 else "否")
     other = User.objects.get(username="township01")
     assert {row[0]: row for row in _panels(other)["kpis"].rows}["农村居民人均可支配收入（元）"][2] == Decimal("9999.99")
+
+
+def test_the_panels_are_rendered_once_for_everyone_of_an_area_until_an_input_changes(
+    login, client, django_assert_max_num_queries
+):
+    """One county's viewers share the rendered panels (the page reads the counts' time and the session's rows
+    only); an entered indicator value shows at once; a recount shows on the next view; another county's viewer,
+    a township's or the English page never gets them."""
+    from ledgers.counts import area_counts_refresh
+
+    user = login("county")
+    first = client.get(reverse("ledgers:dashboard")).content.decode()
+    with django_assert_max_num_queries(7):
+        again = client.get(reverse("ledgers:dashboard")).content.decode()
+    panels = '<div class="row g-3 mb-5">'
+    assert again[again.index(panels) :] == first[first.index(panels) :]  # the page around them carries a new token
+
+    services.kpi_value_enter(
+        actor=user, indicator=KpiIndicator.objects.get(code="YH-03"), period=str(timezone.localdate().year),
+        value=Decimal("8765.43"),
+    )  # fmt: skip
+    assert "8765.43" in client.get(reverse("ledgers:dashboard")).content.decode()
+
+    area_counts_refresh()  # the beat job: the next view renders the panels from the new counts
+    with CaptureQueriesContext(connection) as recounting:
+        recounted = client.get(reverse("ledgers:dashboard")).content.decode()
+    assert len(recounting) > 7
+    assert "8765.43" in recounted
+
+    login("township01")  # the same generation and counts: another area's panels
+    township = client.get(reverse("ledgers:dashboard")).content.decode()
+    assert 'data-testid="panel-funds"' not in township
+    assert township.count('data-testid="panel-') < recounted.count('data-testid="panel-')
+    login("county")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("ledgers:dashboard")).content.decode()
+    assert "考核指标</h2>" in recounted
+    assert "考核指标</h2>" not in english
