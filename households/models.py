@@ -295,6 +295,11 @@ class HouseholdFlag(models.Model):
         verbose_name_plural = _("农户标识")
         ordering = ["household", "kind", "-valid_from"]
         default_permissions = ("add", "change", "view")
+        indexes = [
+            # Sweep rules ask for a kind begun since a day (低保 or 特困 granted this year, FC-GAP-MISSED-REG-08):
+            # without it the database reads every flag of a province for each township (ADR 0001, plans).
+            models.Index(fields=["kind", "valid_from"], name="households_flag_kind_from"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["household", "kind"], condition=models.Q(valid_to__isnull=True), name="households_flag_one_open"
