@@ -264,11 +264,14 @@ GENERATION_KEY = "ledgers:dashboard:generation"
 
 
 def dashboard_key(user: User, *, today: datetime.date) -> str:
-    """What the panels of ``user``'s dashboard depend on: their area, the panels their capabilities open, the
-    language, the day, when the counts were last recounted and the generation of the live inputs."""
+    """What the panels of ``user``'s dashboard depend on: their area, the panels their capabilities open (and
+    whether the account is a superuser, who sees every area), the language, the day, when the counts were last
+    recounted and the generation of the live inputs."""
     from ledgers.models import AreaCounts
 
     opened = "".join("1" if has_capability(user, capability) else "0" for capability in DASHBOARD_CAPABILITIES)
+    if user.is_superuser:  # sees every area's counts, whatever area the account names
+        opened += "s"
     counted = AreaCounts.objects.aggregate(at=Max("counted_at"))["at"]
     stamp = counted.timestamp() if counted else 0
     generation = cache.get(GENERATION_KEY, 0)

@@ -20,7 +20,7 @@ from geo.codes import PREFIX_LENGTH
 from geo.models import AdminArea
 from households.choices import IN_SCHOOL
 from households.models import Household, HouseholdMember
-from ledgers.dashboard import dashboard_for
+from ledgers.dashboard import dashboard_for, dashboard_key
 from ledgers.indicators import services
 from ledgers.models import KpiIndicator, KpiTarget
 from monitoring.choices import OPEN_SUBJECT_STATUSES, SubjectCategory
@@ -236,6 +236,9 @@ def test_the_panels_are_rendered_once_for_everyone_of_an_area_until_an_input_cha
     assert len(recounting) > 7
     assert "8765.43" in recounted
 
+    superuser = User.objects.get(username="county")
+    superuser.is_superuser = True  # sees every area: never the county's cached panels, nor they its
+    assert dashboard_key(superuser, today=timezone.localdate()) != dashboard_key(user, today=timezone.localdate())
     login("township01")  # the same generation and counts: another area's panels
     township = client.get(reverse("ledgers:dashboard")).content.decode()
     assert 'data-testid="panel-funds"' not in township
