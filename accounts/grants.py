@@ -57,6 +57,12 @@ def pairings(on: datetime.date | None = None) -> Any:
     )
 
 
+def households_ever_paired_with(cadre_ids: Any) -> Any:
+    """The ids of the households ever paired with these cadres, whatever the pairing's days or the cadre's state
+    now: those whose paired cadre may change when an account is deactivated or leaves the role."""
+    return _pairings().filter(cadre_id__in=cadre_ids).values_list("household_id", flat=True)
+
+
 def paired_cadre_ids(household: Any, on: datetime.date | None = None) -> list[int]:
     """The cadres paired with one household on ``on`` (SPEC §1.6)."""
     return sorted(pairings(on).filter(household=household).values_list("cadre_id", flat=True))

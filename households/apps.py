@@ -45,7 +45,7 @@ def _cadre_saved(sender: Any, *, instance: Any, update_fields: Any = None, **kwa
     if action is not None and not action.startswith("post_"):
         return
     users = set(kwargs.get("pk_set") or ()) if kwargs.get("reverse") else {instance.pk}
+    from accounts.grants import households_ever_paired_with
     from households.facts import facts_mark_stale
-    from households.models import AssistancePairing
 
-    facts_mark_stale(AssistancePairing.objects.filter(cadre_id__in=users).values_list("household_id", flat=True))
+    facts_mark_stale(households_ever_paired_with(users))

@@ -14,9 +14,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
-from django.db.models.signals import post_delete, post_save
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.percent import share_pct
 from core.replica import reading_replica
+from core.signals import on_save_or_delete
 from geo.codes import AreaLevel, prefix_of
 from geo.models import AdminArea
 from ledgers.counts import Counted, counted_for
@@ -278,6 +280,22 @@ def dashboard_key(user: User, *, today: datetime.date) -> str:
     return f"ledgers:dashboard:{user.area_id}:{opened}:{get_language()}:{today.isoformat()}:{stamp}:{generation}"
 
 
+def dashboard_page(user: User, *, today: datetime.date) -> dict[str, Any]:
+    """The dashboard's panels as HTML, with when they were counted and whether there are any: rendered once per
+    ``dashboard_key`` and kept at most one counting interval."""
+    page: dict[str, Any] | None = cache.get(dashboard_key(user, today=today))
+    if page is None:
+        board = dashboard_for(user, today=today)
+        page = {
+            "panels": render_to_string("ledgers/_dashboard_panels.html", {"dashboard": board}),
+            "counted_at": board.counted_at,
+            "has_panels": bool(board.panels),
+        }
+        # Counting an area the first time moves the counts' time: kept under the key the next view computes.
+        cache.set(dashboard_key(user, today=today), page, timeout=settings.AREA_COUNTS_EVERY_MINUTES * 60)
+    return page
+
+
 def dashboard_inputs_changed(*args: Any, **kwargs: Any) -> None:
     """A live input of the dashboard was saved or deleted: every cached dashboard is stale (a new generation no
     key cached before holds)."""
@@ -288,12 +306,9 @@ def watch_dashboard_inputs() -> None:
     """The inputs the dashboard reads live beside the counts (``_funds``, ``_kpis``, the places' names)."""
     from django.apps import apps
 
-    for label in (
+    labels = (
         "funds.FundBatch", "funds.FundAllocation", "funds.Disbursement", "ledgers.KpiIndicator",
         "ledgers.KpiTarget", "ledgers.KpiValue", "geo.PolicyParameter", "geo.AdminArea",
         "households.MonitoringThreshold",
-    ):  # fmt: skip
-        model = apps.get_model(label)
-        uid = f"ledgers.dashboard.{label}"
-        post_save.connect(dashboard_inputs_changed, sender=model, dispatch_uid=f"{uid}.save")
-        post_delete.connect(dashboard_inputs_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    )  # fmt: skip
+    on_save_or_delete(dashboard_inputs_changed, *map(apps.get_model, labels), uid="ledgers.dashboard")

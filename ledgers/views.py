@@ -6,15 +6,12 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -36,7 +33,7 @@ from geo.shortcuts import get_visible_or_404, scoped_view
 from ledgers import audit, freezing, reconcile, services
 from ledgers.base import Filters
 from ledgers.catalogue import LEDGERS
-from ledgers.dashboard import Dashboard, can_see_dashboard, dashboard_for, dashboard_key
+from ledgers.dashboard import Dashboard, can_see_dashboard, dashboard_for, dashboard_page
 from ledgers.forms import DisclosureFilterForm, ExportForm, FreezeForm, ReconcileForm, SignForm
 from ledgers.models import ExportStatus, FrozenLedger, LedgerExport, Reconciliation
 
@@ -127,17 +124,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_see_dashboard(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    key = dashboard_key(request.user, today=today)
-    page = cache.get(key)
-    if page is None:
-        board = dashboard_for(request.user, today=today)
-        page = {
-            "panels": render_to_string("ledgers/_dashboard_panels.html", {"dashboard": board}),
-            "counted_at": board.counted_at,
-            "has_panels": bool(board.panels),
-        }
-        # Counting an area the first time moves the counts' time: kept under the key the next view computes.
-        cache.set(dashboard_key(request.user, today=today), page, timeout=settings.AREA_COUNTS_EVERY_MINUTES * 60)
+    page = dashboard_page(request.user, today=today)
     return render(request, "ledgers/dashboard.html", {"area": request.user.area, "today": today, **page})
 
 

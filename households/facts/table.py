@@ -13,9 +13,9 @@ from typing import Any, Final, Protocol
 from django.db import connection, transaction
 from django.db.models import Max, Min, Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from core.signals import on_save_or_delete
 from geo.codes import AreaLevel, ancestor_code
 from geo.models import AdminArea
 from households.facts.context import Dialect, FactContext, Fragment, compiled, context_for
@@ -434,10 +434,7 @@ def watch(*models: type[Model]) -> None:
     """Mark a household's facts stale whenever a row of these input models (each with ``household_id``, or the
     household itself) is saved or deleted through the ORM, whatever the path: a service, the admin, a shell, a
     test's factory. Set-based writers (the import, ``update()``) refresh the households they touch instead."""
-    for model in models:
-        uid = f"households.facts.stale.{model._meta.label}"
-        post_save.connect(_input_saved, sender=model, dispatch_uid=f"{uid}.save")
-        post_delete.connect(_input_saved, sender=model, dispatch_uid=f"{uid}.delete")
+    on_save_or_delete(_input_saved, *models, uid="households.facts.stale")
 
 
 def facts_refresh_households(household_ids: Iterable[int], *, on: datetime.date | None = None) -> None:

@@ -12,6 +12,7 @@ from itertools import groupby
 from typing import Any, NamedTuple
 
 from django.db.models import FilteredRelation, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -80,7 +81,7 @@ class IndicatorRow:
             return _("系统计算")
         if self.as_of is None:
             return _("未填报")
-        return _("填报于 %(day)s") % {"day": f"{self.as_of:%Y-%m-%d}"}
+        return _("填报于 %(day)s") % {"day": f"{timezone.localdate(self.as_of):%Y-%m-%d}"}  # the day in China
 
 
 class IndicatorGroup(NamedTuple):

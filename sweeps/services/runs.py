@@ -409,8 +409,7 @@ def sweep_run_chunk(*, chunk: SweepChunk) -> dict[str, dict[str, int]]:
     """Apply the run's rules to one township: the township's household facts brought up to the run's day (on the
     primary: the day's nightly refresh stands, households saved since are computed again), the rules evaluated
     (on the read replica once it has replayed that refresh, else the primary), then the problems reconciled all
-    or nothing. A chunk already done returns its counts; one interrupted anywhere runs
-    again from the start."""
+    or nothing. A chunk already done returns its counts; one interrupted anywhere runs again from the start."""
     SweepChunk.objects.filter(pk=chunk.pk, status__in=[RunStatus.PENDING, RunStatus.FAILED]).update(
         status=RunStatus.RUNNING, started_at=timezone.now()
     )
