@@ -277,8 +277,10 @@ class _Planner:
 
     def waiting_target(self, limit_key: str) -> datetime.date:
         """The day an open case took its last step: 1 … limit + 2 working days ago, so the queue shows cases in
-        time, due soon, due today and overdue (SPEC §4.14)."""
-        return self.days.before(self.span.today, self.rng.randint(1, self.limit(limit_key) + 2))
+        time, due soon, due today and overdue (SPEC §4.14). Counted back from the last working day on or before
+        today: on a weekend the Friday has not been waited yet, so "one working day ago" is Thursday."""
+        last_workday = self.days.on_or_before(self.span.today)
+        return self.days.before(last_workday, self.rng.randint(1, self.limit(limit_key) + 2))
 
     def day_between(self, first: datetime.date, last: datetime.date) -> datetime.date:
         return self.days.on_or_before(first + DAY * self.rng.randint(0, max(0, (last - first).days)))
