@@ -62,17 +62,32 @@ def insert_rows(
     connection = connections[router.db_for_write(model)]
     fields = _columns(model, names)
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    arrays = ", ".join(f"%s::{_array_type(field, connection)}[]" for field in fields)
-    statement = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608 - the model's own names
-    if skip_conflicts:
-        statement += " ON CONFLICT DO NOTHING"
+    table, columns = quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
-            cursor.execute(
-                statement, [[_value(field, row[n], connection) for row in batch] for n, field in enumerate(fields)]
-            )
+            values = [[_value(field, row[n], connection) for row in batch] for n, field in enumerate(fields)]
+            statement, params = _insert_statement(table, columns, fields, values, connection)
+            cursor.execute(statement + (" ON CONFLICT DO NOTHING" if skip_conflicts else ""), params)
+
+
+def _insert_statement(
+    table: str, columns: str, fields: list[models.Field[Any, Any]], values: list[list[Any]], connection: Any
+) -> tuple[str, list[Any]]:
+    """``INSERT … SELECT … FROM unnest(arrays)`` for one batch given column by column. A column with one value in
+    every row (a run's id, its day, a default) is bound once rather than as an array of as many copies: the driver
+    quotes and the server parses every copy (a sweep's problems have 17 such columns of 32)."""
+    same = [all(value == column[0] for value in column) for column in values]
+    if all(same):  # one row, or rows alike: the first column still counts them
+        same[0] = False
+    types = [_array_type(field, connection) for field in fields]
+    selected = [f"%s::{types[n]}" if one else f"u.c{n}" for n, one in enumerate(same)]
+    arrays = [n for n, one in enumerate(same) if not one]
+    statement = (
+        f"INSERT INTO {table} ({columns}) SELECT {', '.join(selected)}"  # noqa: S608 - the model's own names
+        f" FROM unnest({', '.join(f'%s::{types[n]}[]' for n in arrays)}) AS u({', '.join(f'c{n}' for n in arrays)})"
+    )
+    return statement, [values[n][0] for n, one in enumerate(same) if one] + [values[n] for n in arrays]
 
 
 def _stamped(field: models.Field[Any, Any]) -> bool:

@@ -16,6 +16,7 @@ from django.db.models import DecimalField, F, IntegerField, OuterRef, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django_stubs_ext import StrOrPromise
 
+from core.lookups import AnyOf
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.parameters import parameters
@@ -92,24 +93,25 @@ class Scope:
 
     def households(self) -> QuerySet[HouseholdFacts]:
         """The facts of the open households managed in the township: the township answers for their rectification."""
-        return HouseholdFacts.objects.filter(active=True, managing_area_id__in=self.area_ids)
+        return HouseholdFacts.objects.filter(AnyOf("managing_area_id", self.area_ids), active=True)
 
-    # Members and subjects are read by their households' ids, listed once per township (a few thousand), and
+    # Members and subjects are read by their households' ids, listed once per township (a few thousand, bound as one
+    # array: ``core.lookups.AnyOf``), and
     # joined to their household's facts by the very join their rules read (household__facts__…), itself held to
     # the township's areas: both sides are then small and indexed. Filtered by a subquery of household ids, or by
     # the join alone, the planner of a province's million households misjudged the join and read every member or
     # every fact for each township (0.9–2.0 s a township).
     def members(self) -> QuerySet[HouseholdMember]:
         return HouseholdMember.objects.filter(
-            household_id__in=self.household_ids,
-            household__facts__managing_area_id__in=self.area_ids,
+            AnyOf("household_id", self.household_ids),
+            AnyOf("household__facts__managing_area_id", self.area_ids),
             member_status=MemberStatus.PRESENT,
         ).order_by()
 
     def subjects(self) -> QuerySet[MonitoringSubject]:
         return MonitoringSubject.objects.filter(
-            household_id__in=self.household_ids,
-            household__facts__managing_area_id__in=self.area_ids,
+            AnyOf("household_id", self.household_ids),
+            AnyOf("household__facts__managing_area_id", self.area_ids),
             status__in=OPEN_STATUSES,
         ).order_by()
 

@@ -16,7 +16,7 @@ import datetime
 import functools
 import logging
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
@@ -35,6 +35,7 @@ from accounts.roles import Capability
 from core import bulk
 from core.dispatch import attempt
 from core.errors import DomainError
+from core.lookups import AnyOf
 from core.replica import reading_replica, replica_caught_up
 from core.stored import source_text
 from geo.codes import AreaLevel
@@ -206,17 +207,6 @@ def township_hits(rules: Iterable[Rule], scope: Scope) -> dict[str, dict[str, Hi
     return found
 
 
-def _batches(items: Iterable[int]) -> Iterator[list[int]]:
-    batch: list[int] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def deadline_for(rule: Rule, *, area_code: str, detected_on: datetime.date) -> datetime.date:
     """SPEC §7.5 default deadlines: ``rect.deadline_days`` 30 for household and member problems, 90 for villages."""
     return _deadline("people" if rule.subject in _PEOPLE else "place", area_code=area_code, detected_on=detected_on)
@@ -311,11 +301,14 @@ def _reconcile(
     seen = [pk for (rule_id, key), pk in open_rows.items() if key in found[rule_id]]
     gone = [pk for (rule_id, key), pk in open_rows.items() if key not in found[rule_id]]
     new = [(rule, key) for rule in rules for key in found[rule.id] if (rule.id, key) not in open_rows]
+    new_keys: dict[str, list[str]] = {}
+    for rule, key in new:
+        new_keys.setdefault(rule.id, []).append(key)
     on = scope.on
-    for batch in _batches(seen):
-        Problem.objects.filter(pk__in=batch).update(last_seen_run=run, last_seen_on=on, no_longer_detected_on=None)
-    for batch in _batches(gone):  # the day it was first missed is kept
-        Problem.objects.filter(pk__in=batch, no_longer_detected_on__isnull=True).update(no_longer_detected_on=on)
+    if seen:  # one statement each, the ids bound as one array
+        Problem.objects.filter(AnyOf("pk", seen)).update(last_seen_run=run, last_seen_on=on, no_longer_detected_on=None)
+    if gone:  # the day it was first missed is kept
+        Problem.objects.filter(AnyOf("pk", gone), no_longer_detected_on__isnull=True).update(no_longer_detected_on=on)
     if new:
         previous: dict[tuple[str, str], int] = {}
         keys = sorted({key for _rule, key in new})
@@ -326,22 +319,23 @@ def _reconcile(
         deadlines = {
             kind: _deadline(kind, area_code=scope.township.code, detected_on=on) for kind in ("people", "place")
         }
-        bulk.insert_values(
-            Problem,
-            [
-                problem_values(
-                    rule,
-                    hit=found[rule.id][key],
-                    township_id=scope.township.pk,
-                    run_id=run.pk,
-                    on=on,
-                    deadline=deadlines["people" if rule.subject in _PEOPLE else "place"],
-                    previous_id=previous.get((rule.id, key)),
-                )
-                for rule, key in new
-            ],
-            skip_conflicts=True,  # a concurrent run of the same county: the constraint keeps one open problem
-        )
+        for rule in rules:  # a statement per rule: its title, category and version are then bound once
+            bulk.insert_values(
+                Problem,
+                [
+                    problem_values(
+                        rule,
+                        hit=found[rule.id][key],
+                        township_id=scope.township.pk,
+                        run_id=run.pk,
+                        on=on,
+                        deadline=deadlines["people" if rule.subject in _PEOPLE else "place"],
+                        previous_id=previous.get((rule.id, key)),
+                    )
+                    for key in new_keys.get(rule.id, ())
+                ],
+                skip_conflicts=True,  # a concurrent run of the same county: the constraint keeps one open problem
+            )
     counts = {rule.id: {"hits": len(found[rule.id]), "new": 0, "gone": 0} for rule in rules}
     for rule, _key in new:
         counts[rule.id]["new"] += 1

@@ -1,0 +1,81 @@
+"""The set-based tools the sweep and the import write and read with: ``core.lookups.AnyOf`` (ids bound as one
+parameter) and ``core.bulk.insert_values`` (columns alike in every row bound once). Each is checked against what
+Django's own ``__in`` and ``bulk_create`` would leave, on whichever database the suite runs (PostgreSQL in CI)."""
+
+import datetime
+
+import pytest
+from django.db.models import Q
+
+from core import bulk
+from core.lookups import AnyOf
+from households.choices import HouseholdFlagKind
+from households.models import Household, HouseholdFlag, HouseholdMember
+from tests.factories import HouseholdFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_any_of_matches_what_in_matches_across_a_join_and_inside_a_q():
+    households = HouseholdFactory.create_batch(4)
+    for household in households:
+        MemberFactory(household=household)
+    chosen = [households[0].pk, households[2].pk]
+
+    assert set(Household.objects.filter(AnyOf("pk", chosen))) == {households[0], households[2]}
+    by_any = HouseholdMember.objects.filter(AnyOf("household_id", chosen))
+    assert set(by_any) == set(HouseholdMember.objects.filter(household_id__in=chosen))
+    assert by_any.count() == 4  # a head and a member in each of the two
+    areas = [households[1].managing_area_id]  # through a join: the member's household's village
+    assert set(HouseholdMember.objects.filter(AnyOf("household__managing_area_id", areas))) == set(
+        HouseholdMember.objects.filter(household=households[1])
+    )
+    either = Household.objects.filter(Q(AnyOf("pk", chosen)) | Q(pk=households[3].pk))
+    assert set(either) == {households[0], households[2], households[3]}
+    assert set(Household.objects.exclude(AnyOf("pk", chosen))) == {households[1], households[3]}
+
+
+def test_any_of_an_empty_list_matches_nothing_and_ids_may_come_as_any_iterable():
+    household = HouseholdFactory()
+    assert not Household.objects.filter(AnyOf("pk", [])).exists()
+    assert list(Household.objects.filter(AnyOf("pk", (pk for pk in [household.pk, 0])))) == [household]
+    assert list(Household.objects.filter(AnyOf("pk", [str(household.pk)]))) == [household]
+
+
+def test_insert_values_writes_varying_constant_and_empty_columns_as_given():
+    households = HouseholdFactory.create_batch(3)
+    first_day = datetime.date(2026, 3, 1)
+    rows = [  # the kind and the first day alike in every row, the end day varying and sometimes empty
+        {
+            "household_id": household.pk,
+            "kind": HouseholdFlagKind.EXITED_POOR,
+            "valid_from": first_day,
+            "valid_to": None if n == 1 else datetime.date(2026, 4, n + 1),
+            "note": f"第{n}户",
+        }
+        for n, household in enumerate(households)
+    ]
+    bulk.insert_values(HouseholdFlag, rows)
+
+    stored = {
+        flag.household_id: (flag.kind, flag.valid_from, flag.valid_to, flag.note)
+        for flag in HouseholdFlag.objects.filter(household__in=households)
+    }
+    assert stored == {
+        row["household_id"]: (row["kind"], row["valid_from"], row["valid_to"], row["note"]) for row in rows
+    }
+
+
+def test_insert_values_of_one_row_or_identical_rows_skips_a_conflict_when_asked():
+    household = HouseholdFactory()
+    row = {"household_id": household.pk, "kind": HouseholdFlagKind.EXITED_POOR, "valid_from": datetime.date(2026, 1, 5)}
+    bulk.insert_values(HouseholdFlag, [row])
+    bulk.insert_values(HouseholdFlag, [row, row], skip_conflicts=True)  # one open flag of a kind per household
+
+    flag = HouseholdFlag.objects.get(household=household)
+    assert (flag.kind, flag.valid_from, flag.valid_to, flag.note) == (
+        HouseholdFlagKind.EXITED_POOR,
+        datetime.date(2026, 1, 5),
+        None,
+        "",
+    )
