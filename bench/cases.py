@@ -363,7 +363,7 @@ def _bare_first_page(area: AdminArea, *, repeat: int = 7) -> float:
     index alone crosses every area that sorts before this one)."""
     import statistics
 
-    ids = list(AdminArea.objects.filter(code__startswith=area.prefix).values_list("pk", flat=True))
+    ids = AdminArea.objects.ids_within(area)
     sql = (
         "SELECT h.* FROM unnest(%s::bigint[]) AS a(id) CROSS JOIN LATERAL ("
         "  SELECT id, household_no, head_name, phone, managing_area_id FROM households_household"

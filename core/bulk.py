@@ -35,14 +35,13 @@ def _fast(model: type[models.Model]) -> bool:
     return connections[router.db_for_write(model)].vendor == "postgresql"
 
 
-def _value(field: models.Field[Any, Any], value: Any, connection: Any) -> Any:
-    if value is None:
-        return None
+def _column(field: models.Field[Any, Any], values: list[Any], connection: Any) -> list[Any]:
+    """One column's values as the driver takes them, converted column by column (a county's import: millions)."""
     if isinstance(field, models.JSONField):
-        return json.dumps(value, cls=field.encoder, ensure_ascii=False)
+        return [None if v is None else json.dumps(v, cls=field.encoder, ensure_ascii=False) for v in values]
     if isinstance(field, _PLAIN):  # choices' enums are str and int: the driver writes them as such
-        return value
-    return field.get_db_prep_save(value, connection)
+        return values
+    return [None if v is None else field.get_db_prep_save(v, connection) for v in values]
 
 
 def _array_type(field: models.Field[Any, Any], connection: Any) -> str:
@@ -66,7 +65,7 @@ def insert_rows(
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
-            values = [[_value(field, row[n], connection) for row in batch] for n, field in enumerate(fields)]
+            values = [_column(field, [row[n] for row in batch], connection) for n, field in enumerate(fields)]
             statement, params = _insert_statement(table, columns, fields, values, connection)
             cursor.execute(statement + (" ON CONFLICT DO NOTHING" if skip_conflicts else ""), params)
 
@@ -190,7 +189,7 @@ def update(model: type[models.Model], objs: Sequence[models.Model], names: Itera
         for start in range(0, len(objs), BATCH):
             batch = objs[start : start + BATCH]
             values = [[obj.pk for obj in batch]]
-            values += [[_value(field, getattr(obj, field.attname), connection) for obj in batch] for field in concrete]
+            values += [_column(field, [getattr(obj, field.attname) for obj in batch], connection) for field in concrete]
             cursor.execute(statement, values)
 
 

@@ -77,7 +77,7 @@ class HouseholdQuerySet(FormerReadQuerySet[_M]):
 
         # The areas' ids first (a township has a few dozen): the planner then reads the households by their
         # managing-area index instead of joining every household to the area table.
-        ids = list(AdminArea.objects.filter(code__startswith=area.prefix).values_list("pk", flat=True))
+        ids = AdminArea.objects.ids_within(area)
         return self.filter(managing_area_id__in=ids)
 
 

@@ -11,10 +11,11 @@ from decimal import Decimal
 from typing import Any, Final, Protocol
 
 from django.db import connection, transaction
-from django.db.models import Max, Min, Model, Q, QuerySet
+from django.db.models import Exists, Max, Min, Model, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from core.lookups import AnyOf
 from core.signals import on_save_or_delete
 from geo.codes import AreaLevel, ancestor_code
 from geo.models import AdminArea
@@ -407,11 +408,15 @@ def facts_bring_up_to_date(township: AdminArea, *, on: datetime.date) -> FactsRe
     ctx = context_for(township.code, on=on)
     if not FactsRefresh.objects.filter(area=township, on=on, context_key=ctx.key).exists():
         return facts_refresh_area(township, on=on)
-    managed = Household.objects.managed_in(township)
-    behind = managed.filter(Q(facts__isnull=True) | Q(facts__stale=True))
+    # Up to date: a fresh facts row that places the household in this township. A household without one, with a
+    # stale one, or whose facts still place it elsewhere (moved here since) is computed again. Holding the facts to
+    # the township's areas keeps the anti-join to the township's rows (an index scan), not the whole table's.
+    areas = AdminArea.objects.ids_within(township)
+    fresh = HouseholdFacts.objects.filter(AnyOf("managing_area_id", areas), household=OuterRef("pk"), stale=False)
+    behind = Household.objects.filter(AnyOf("managing_area_id", areas)).filter(~Exists(fresh)).order_by()
     ids = list(behind.values_list("pk", flat=True))
     if ids:
-        facts_refresh(Household.objects.filter(pk__in=ids), ctx=ctx)
+        facts_refresh(Household.objects.filter(AnyOf("pk", ids)), ctx=ctx)
     return None
 
 

@@ -59,7 +59,7 @@ class Scope:
             "sweep.policy_income_share", "sweep.scale_risk_share",
         ]  # fmt: skip
         values = parameters(keys, area_code=township.code, on=on)
-        area_ids = tuple(AdminArea.objects.filter(code__startswith=township.prefix).values_list("pk", flat=True))
+        area_ids = tuple(AdminArea.objects.ids_within(township))
 
         def number(key: str) -> Decimal:
             return Decimal(str(values[key]))

@@ -13,7 +13,6 @@ chunk run twice (a redelivered or resumed task) finds itself done, and the run f
 from __future__ import annotations
 
 import datetime
-import functools
 import logging
 import operator
 from collections.abc import Iterable
@@ -52,7 +51,6 @@ from sweeps.services.event_households import risk_event_households_derive
 from sweeps.tasks import sweep_chunk_task
 
 logger = logging.getLogger(__name__)
-BATCH: Final = 5000
 
 # Where each kind of subject keeps its household, member, monitoring subject and place (values() paths).
 _PATHS: Final[dict[str, dict[str, str | None]]] = {
@@ -217,11 +215,17 @@ def _deadline(kind: str, *, area_code: str, detected_on: datetime.date) -> datet
     return detected_on + datetime.timedelta(days=int(days["household" if kind == "people" else "village"]))
 
 
-@functools.cache
 def _source_title(rule: Rule) -> str:
     """A rule's title as stored on its problems (its source text, whatever language is active): once per rule, not
-    once per problem (a county's first run writes 35,000)."""
-    return source_text(rule.title)
+    once per problem (a county's first run writes 35,000). Kept by the rule's id: hashing the rule itself would
+    translate its lazy title each time."""
+    title = _TITLES.get(rule.id)
+    if title is None:
+        title = _TITLES[rule.id] = source_text(rule.title)
+    return title
+
+
+_TITLES: dict[str, str] = {}
 
 
 def problem_values(
@@ -290,10 +294,10 @@ def _reconcile(
     rules: list[Rule], scope: Scope, run: SweepRun, *, found: dict[str, dict[str, Hit]] | None = None
 ) -> dict[str, dict[str, int]]:
     """Apply the rules to one township (the module docstring's three cases), set-based: the hits of every rule in
-    a few passes (``found``, when evaluated already), the township's open problems read once, then updates and
-    inserts in batches — never a query per problem or per rule."""
+    a few passes (``found``, when evaluated already), the township's open problems read once, one update of those
+    seen and one of those gone, one insert per rule that found new subjects — never a query per problem."""
     found = township_hits(rules, scope) if found is None else found
-    township_problems = Problem.objects.filter(township=scope.township, rule_id__in=[rule.id for rule in rules])
+    township_problems = Problem.objects.filter(AnyOf("rule_id", [rule.id for rule in rules]), township=scope.township)
     open_rows = {
         (rule_id, key): pk
         for rule_id, key, pk in township_problems.filter(Problem.open_q()).values_list("rule_id", "subject_key", "pk")
@@ -311,11 +315,10 @@ def _reconcile(
         Problem.objects.filter(AnyOf("pk", gone), no_longer_detected_on__isnull=True).update(no_longer_detected_on=on)
     if new:
         previous: dict[tuple[str, str], int] = {}
-        keys = sorted({key for _rule, key in new})
-        for start in range(0, len(keys), BATCH):
-            closed = township_problems.filter(status=ProblemStatus.CLOSED, subject_key__in=keys[start : start + BATCH])
-            for rule_id, key, pk in closed.order_by("closed_at").values_list("rule_id", "subject_key", "pk"):
-                previous[(rule_id, key)] = pk  # the last closed one wins
+        keys = {key for _rule, key in new}
+        closed = township_problems.filter(AnyOf("subject_key", keys), status=ProblemStatus.CLOSED)
+        for rule_id, key, pk in closed.order_by("closed_at").values_list("rule_id", "subject_key", "pk"):
+            previous[(rule_id, key)] = pk  # the last closed one wins
         deadlines = {
             kind: _deadline(kind, area_code=scope.township.code, detected_on=on) for kind in ("people", "place")
         }
