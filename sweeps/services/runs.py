@@ -195,9 +195,13 @@ def township_hits(rules: Iterable[Rule], scope: Scope) -> dict[str, dict[str, Hi
     found: dict[str, dict[str, Hit]] = {rule.id: rule_hits(rule, scope) for rule in rules if not rule.is_predicate}
     for subject, group in predicate_sets(rules).items():
         hits: list[dict[str, Hit]] = [{} for _ in group]
-        for row in set_query(subject, group, scope):
+        rows = set_query(subject, group, scope)
+        columns = [*rows.query.values_select, *rows.query.annotation_select]  # as values() names them
+        trips = [columns.index(f"trips_{n}") for n in range(len(group))]
+        for values in rows.values_list(*columns):  # tuples, made dicts only here (a third of the set's rows)
+            row = dict(zip(columns, values, strict=True))
             for n, rule in enumerate(group):
-                if row[f"trips_{n}"]:
+                if values[trips[n]]:
                     hit = _hit(rule, row)
                     hits[n][hit.key] = hit
         for rule, rule_found in zip(group, hits, strict=True):
