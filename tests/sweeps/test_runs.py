@@ -13,6 +13,7 @@ from accounts.roles import Role
 from core import bulk
 from core.errors import DomainError
 from households.choices import HealthStatus, SchoolingStatus
+from households.models import Household
 from notifications.models import Notification
 from sweeps.choices import ProblemStatus, RunStatus
 from sweeps.models import Problem, SweepChunk, SweepRun
@@ -300,3 +301,19 @@ def test_a_household_saved_without_facts_and_a_deactivated_cadre_reach_the_next_
 
     assert Problem.objects.filter(rule_id="FC-GAP-MISSED-REG-01", household=newcomer).exists()
     assert HouseholdFacts.objects.get(household=paired).paired_cadre_id is None
+
+
+def test_a_household_moved_in_by_a_set_based_write_is_computed_by_the_next_sweep_of_its_new_township(world, work_off):
+    from households.models import FactsRefresh, HouseholdFacts
+
+    mover = _poor(world, world.second_village)
+    _run(world, work_off)  # the day's refresh of both townships: the mover's facts place it in the second
+    whole = FactsRefresh.objects.count()
+    # moved by an update() (no signal, so no stale mark): its facts still say the second township
+    Household.objects.filter(pk=mover.pk).update(managing_area=world.village, residence_area=world.village)
+    assert not HouseholdFacts.objects.get(household=mover).stale
+
+    _run(world, work_off)
+
+    assert FactsRefresh.objects.count() == whole  # the day's refreshes stood; the mover alone was computed again
+    assert HouseholdFacts.objects.get(household=mover).managing_area_id == world.village.pk
