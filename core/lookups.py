@@ -36,12 +36,15 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
         return bool(field.is_relation) or field.get_internal_type() in _INTEGER_TYPES
 
     def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, list[Any]]:
-        values = [int(v) for v in value] if self._integers() else [str(v) for v in value]
-        if connection.vendor != "postgresql":
-            return "%s", [json.dumps(values)]
         if self._integers():
-            return "%s", ["{" + ",".join(map(str, values)) + "}"]
-        return "%s", ["{" + ",".join(_quoted(v) for v in values) + "}"]
+            ids = [int(v) for v in value]
+            if connection.vendor != "postgresql":
+                return "%s", [json.dumps(ids)]
+            return "%s", ["{" + ",".join(map(str, ids)) + "}"]
+        texts = [str(v) for v in value]
+        if connection.vendor != "postgresql":
+            return "%s", [json.dumps(texts)]
+        return "%s", ["{" + ",".join(_quoted(text) for text in texts) + "}"]
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)

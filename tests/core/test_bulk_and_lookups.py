@@ -42,6 +42,15 @@ def test_any_of_an_empty_list_matches_nothing_and_ids_may_come_as_any_iterable()
     assert list(Household.objects.filter(AnyOf("pk", [str(household.pk)]))) == [household]
 
 
+def test_any_of_text_values_even_with_quotes_backslashes_and_commas():
+    names = ['王"大"', "李\\四", "张,三", "{赵}"]
+    households = [HouseholdFactory(head_name=name) for name in names]
+    HouseholdFactory(head_name="王大")
+
+    assert set(Household.objects.filter(AnyOf("head_name", names))) == set(households)
+    assert list(Household.objects.filter(AnyOf("head_name", ["王大"])).values_list("head_name", flat=True)) == ["王大"]
+
+
 def test_insert_values_writes_varying_constant_and_empty_columns_as_given():
     households = HouseholdFactory.create_batch(3)
     first_day = datetime.date(2026, 3, 1)
