@@ -5,8 +5,13 @@ per query), the driver quote each, and PostgreSQL parse an IN list of thousands 
 second per township in a sweep, before any row is read. ``filter(AnyOf("household_id", ids))`` writes
 ``household_id = ANY(%s::bigint[])`` on PostgreSQL with the ids as one array literal (``'{1,2,3}'``, parsed by the
 server in one call) and ``household_id IN (SELECT value FROM json_each(%s))`` on SQLite (the embedded default).
-The planner treats ``= ANY(array)`` as it treats an IN list: the same index scans. An empty list matches nothing.
-Text values are written as a quoted array literal (``'{"household:1","member:2"}'``), as ``array_in`` reads it.
+The planner treats ``= ANY(array)`` as it treats an IN list: the same index scans. An empty list matches nothing;
+``None`` among the values is left out, as ``__in`` leaves it out. Text values are written as a quoted array literal
+(``'{"household:1","member:2"}'``, cast to ``text[]``: a longer value does not match rather than being cut).
+
+Only integer and text columns (or keys to them) are taken. Unlike ``__in``, it is a plain condition: use it in
+``filter()``; under ``exclude()`` or ``~`` a row whose column is NULL is dropped too, and a multi-valued relation is
+not turned into a subquery.
 """
 
 from __future__ import annotations
@@ -18,47 +23,54 @@ from typing import Any
 from django.db.models import F, Lookup
 from django.db.models.expressions import Expression
 
+_INTEGER_TYPES = frozenset(
+    {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+     "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField"}
+)  # fmt: skip
+_TEXT_TYPES = frozenset({"CharField", "TextField", "SlugField", "EmailField"})
+
 
 class AnyOf(Lookup):  # type: ignore[type-arg]
     """``AnyOf("household_id", ids)`` (or an expression for the column): the column is one of ``values``, integers
-    for an integer or key column, text otherwise. Use it as a filter argument, in a ``Q``, or as a condition; it is
-    not registered as a ``__any`` lookup."""
+    for an integer column or a key to one, text for a text column or a key to one."""
 
     lookup_name = "any_of"
     prepare_rhs = False
 
-    def __init__(self, column: str | Expression, values: Iterable[int | str]) -> None:
+    def __init__(self, column: str | Expression, values: Iterable[int | str | None]) -> None:
         lhs = F(column) if isinstance(column, str) else column
-        super().__init__(lhs, list(values))
+        super().__init__(lhs, [value for value in values if value is not None])
 
-    def _integers(self) -> bool:
+    def _kind(self) -> str:
         field = self.lhs.output_field
-        return bool(field.is_relation) or field.get_internal_type() in _INTEGER_TYPES
+        if field.is_relation:  # a key holds its target's values: an id, or a code (to_field)
+            field = field.target_field
+        kind = field.get_internal_type()
+        if kind in _INTEGER_TYPES:
+            return "integer"
+        if kind in _TEXT_TYPES:
+            return "text"
+        raise TypeError(f"AnyOf takes integer or text columns, not {kind}")
 
     def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, list[Any]]:
-        if self._integers():
+        if self._kind() == "integer":
             ids = [int(v) for v in value]
             if connection.vendor != "postgresql":
                 return "%s", [json.dumps(ids)]
             return "%s", ["{" + ",".join(map(str, ids)) + "}"]
         texts = [str(v) for v in value]
         if connection.vendor != "postgresql":
-            return "%s", [json.dumps(texts)]
+            return "%s", [json.dumps(texts, ensure_ascii=False)]
         return "%s", ["{" + ",".join(_quoted(text) for text in texts) + "}"]
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         params = [*lhs_params, *rhs_params]
-        if connection.vendor == "postgresql":  # a key's type is its target's; an auto key's, bigint or integer
-            return f"{lhs} = ANY({rhs}::{self.lhs.output_field.db_type(connection)}[])", params
+        if connection.vendor == "postgresql":  # an integer key's type is its target's: bigint or integer
+            array = self.lhs.output_field.db_type(connection) if self._kind() == "integer" else "text"
+            return f"{lhs} = ANY({rhs}::{array}[])", params
         return f"{lhs} IN (SELECT value FROM json_each({rhs}))", params  # noqa: S608 - compiled SQL, values bound
-
-
-_INTEGER_TYPES = frozenset(
-    {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
-     "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField"}
-)  # fmt: skip
 
 
 def _quoted(text: str) -> str:

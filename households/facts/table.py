@@ -403,16 +403,22 @@ def facts_refresh_area(area: AdminArea, *, on: datetime.date | None = None) -> F
 def facts_bring_up_to_date(township: AdminArea, *, on: datetime.date) -> FactsRefresh | None:
     """Make the facts of a township's households true of ``on`` at the least cost (what a sweep does before it
     detects): when the township was refreshed whole for that day with today's settings (the nightly job), only
-    the households saved since (``stale``) or without facts are computed again; otherwise the whole township.
-    Returns the whole refresh's log, or None when the day's refresh stood."""
+    the households saved since (``stale``), without facts, or whose facts place them in another village (moved by
+    a set-based write, which marks nothing) are computed again; otherwise the whole township. Returns the whole
+    refresh's log, or None when the day's refresh stood. A household moved out of the township by such a write is
+    computed by its new township's chunk; until then its old facts still count here."""
     ctx = context_for(township.code, on=on)
     if not FactsRefresh.objects.filter(area=township, on=on, context_key=ctx.key).exists():
         return facts_refresh_area(township, on=on)
-    # Up to date: a fresh facts row that places the household in this township. A household without one, with a
-    # stale one, or whose facts still place it elsewhere (moved here since) is computed again. Holding the facts to
-    # the township's areas keeps the anti-join to the township's rows (an index scan), not the whole table's.
+    # Up to date: a fresh facts row that places the household in its own village. Holding the facts to the
+    # township's areas keeps the anti-join to the township's rows (an index scan), not the whole table's.
     areas = AdminArea.objects.ids_within(township)
-    fresh = HouseholdFacts.objects.filter(AnyOf("managing_area_id", areas), household=OuterRef("pk"), stale=False)
+    fresh = HouseholdFacts.objects.filter(
+        AnyOf("managing_area_id", areas),
+        household=OuterRef("pk"),
+        managing_area_id=OuterRef("managing_area_id"),
+        stale=False,
+    )
     behind = Household.objects.filter(AnyOf("managing_area_id", areas)).filter(~Exists(fresh)).order_by()
     ids = list(behind.values_list("pk", flat=True))
     if ids:

@@ -170,22 +170,30 @@ def set_query(subject: str, group: list[Rule], scope: Scope) -> QuerySet[Any]:
     """One query over a set for every predicate rule of it: a row per subject that trips any of them, a column
     ``trips_<n>`` per rule, the evidence the rules keep."""
     base = PREDICATE_SETS[subject](scope)
-    evidence: set[str] = set()
     for rule in group:
         if rule.annotations is not None:
             base = base.annotate(**rule.annotations(scope))
-        evidence |= set(rule.evidence)
     flags = {
-        f"trips_{n}": ExpressionWrapper(rule.condition(scope), output_field=BooleanField())
-        for n, rule in enumerate(group)
+        name: ExpressionWrapper(rule.condition(scope), output_field=BooleanField())
+        for name, rule in zip(_trips(group), group, strict=True)
     }
     rows: QuerySet[Any] = (
         base.annotate(**flags)
         .filter(reduce(operator.or_, (Q(**{name: True}) for name in flags)))
-        .values(*_names(subject), *sorted(evidence), *flags)
+        .values(*set_columns(subject, group))
         .order_by()
     )
     return rows
+
+
+def set_columns(subject: str, group: list[Rule]) -> list[str]:
+    """The columns of ``set_query``'s rows, in order: the subject's paths, the evidence, a ``trips_<n>`` per rule."""
+    evidence = sorted({name for rule in group for name in rule.evidence})
+    return [*_names(subject), *(name for name in evidence if name not in _names(subject)), *_trips(group)]
+
+
+def _trips(group: list[Rule]) -> list[str]:
+    return [f"trips_{n}" for n in range(len(group))]
 
 
 def township_hits(rules: Iterable[Rule], scope: Scope) -> dict[str, dict[str, Hit]]:
@@ -195,10 +203,9 @@ def township_hits(rules: Iterable[Rule], scope: Scope) -> dict[str, dict[str, Hi
     found: dict[str, dict[str, Hit]] = {rule.id: rule_hits(rule, scope) for rule in rules if not rule.is_predicate}
     for subject, group in predicate_sets(rules).items():
         hits: list[dict[str, Hit]] = [{} for _ in group]
-        rows = set_query(subject, group, scope)
-        columns = [*rows.query.values_select, *rows.query.annotation_select]  # as values() names them
-        trips = [columns.index(f"trips_{n}") for n in range(len(group))]
-        for values in rows.values_list(*columns):  # tuples, made dicts only here (a third of the set's rows)
+        columns = set_columns(subject, group)
+        trips = [columns.index(name) for name in _trips(group)]
+        for values in set_query(subject, group, scope).values_list(*columns):  # tuples: the flags read by position
             row = dict(zip(columns, values, strict=True))
             for n, rule in enumerate(group):
                 if values[trips[n]]:

@@ -38,6 +38,7 @@ def test_any_of_matches_what_in_matches_across_a_join_and_inside_a_q():
 def test_any_of_an_empty_list_matches_nothing_and_ids_may_come_as_any_iterable():
     household = HouseholdFactory()
     assert not Household.objects.filter(AnyOf("pk", [])).exists()
+    assert list(Household.objects.filter(AnyOf("pk", [None, household.pk]))) == [household]  # None left out
     assert list(Household.objects.filter(AnyOf("pk", (pk for pk in [household.pk, 0])))) == [household]
     assert list(Household.objects.filter(AnyOf("pk", [str(household.pk)]))) == [household]
 
@@ -49,6 +50,12 @@ def test_any_of_text_values_even_with_quotes_backslashes_and_commas():
 
     assert set(Household.objects.filter(AnyOf("head_name", names))) == set(households)
     assert list(Household.objects.filter(AnyOf("head_name", ["王大"])).values_list("head_name", flat=True)) == ["王大"]
+
+
+def test_any_of_takes_only_integer_and_text_columns():
+    HouseholdFactory()
+    with pytest.raises(TypeError, match="DateField"):
+        list(HouseholdMember.objects.filter(AnyOf("birth_date", [datetime.date(1980, 5, 17)])))
 
 
 def test_insert_values_writes_varying_constant_and_empty_columns_as_given():

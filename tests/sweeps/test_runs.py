@@ -317,3 +317,9 @@ def test_a_household_moved_in_by_a_set_based_write_is_computed_by_the_next_sweep
 
     assert FactsRefresh.objects.count() == whole  # the day's refreshes stood; the mover alone was computed again
     assert HouseholdFacts.objects.get(household=mover).managing_area_id == world.village.pk
+
+    # and on to another village of the same township, again without a mark
+    neighbour = VillageFactory(parent=world.township, code="640324100299")
+    Household.objects.filter(pk=mover.pk).update(managing_area=neighbour, residence_area=neighbour)
+    _run(world, work_off)
+    assert HouseholdFacts.objects.get(household=mover).managing_area_id == neighbour.pk
