@@ -3,6 +3,7 @@ from typing import Any, ClassVar, Self, TypeVar
 
 from django.db.models import Model, Q
 
+from core.lookups import AnyOf
 from geo.querysets import AREA_LIST_LIMIT, JurisdictionQuerySet, _within
 
 _M = TypeVar("_M", bound=Model)  # the model of the manager the queryset serves
@@ -77,8 +78,7 @@ class HouseholdQuerySet(FormerReadQuerySet[_M]):
 
         # The areas' ids first (a township has a few dozen): the planner then reads the households by their
         # managing-area index instead of joining every household to the area table.
-        ids = AdminArea.objects.ids_within(area)
-        return self.filter(managing_area_id__in=ids)
+        return self.filter(AnyOf("managing_area_id", AdminArea.objects.ids_within(area)))
 
 
 class HouseholdPartQuerySet(FormerReadQuerySet[_M]):

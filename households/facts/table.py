@@ -419,7 +419,7 @@ def facts_bring_up_to_date(township: AdminArea, *, on: datetime.date) -> FactsRe
         managing_area_id=OuterRef("managing_area_id"),
         stale=False,
     )
-    behind = Household.objects.filter(AnyOf("managing_area_id", areas)).filter(~Exists(fresh)).order_by()
+    behind = Household.objects.managed_in(township).filter(~Exists(fresh)).order_by()
     ids = list(behind.values_list("pk", flat=True))
     if ids:
         facts_refresh(Household.objects.filter(AnyOf("pk", ids)), ctx=ctx)

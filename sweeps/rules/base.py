@@ -80,9 +80,7 @@ class Scope:
             scale_risk_share=number("sweep.scale_risk_share"),
             area_ids=area_ids,
             household_ids=tuple(
-                HouseholdFacts.objects.filter(active=True, managing_area_id__in=area_ids)
-                .order_by("household_id")
-                .values_list("household_id", flat=True)
+                _managed_facts(area_ids).order_by("household_id").values_list("household_id", flat=True)
             ),
         )
 
@@ -93,11 +91,10 @@ class Scope:
 
     def households(self) -> QuerySet[HouseholdFacts]:
         """The facts of the open households managed in the township: the township answers for their rectification."""
-        return HouseholdFacts.objects.filter(AnyOf("managing_area_id", self.area_ids), active=True)
+        return _managed_facts(self.area_ids)
 
     # Members and subjects are read by their households' ids, listed once per township (a few thousand, bound as one
-    # array: ``core.lookups.AnyOf``), and
-    # joined to their household's facts by the very join their rules read (household__facts__…), itself held to
+    # array: ``core.lookups.AnyOf``), and joined to their household's facts by the very join their rules read (household__facts__…), itself held to
     # the township's areas: both sides are then small and indexed. Filtered by a subquery of household ids, or by
     # the join alone, the planner of a province's million households misjudged the join and read every member or
     # every fact for each township (0.9–2.0 s a township).
@@ -170,6 +167,12 @@ class Rule:
         if self.annotations is not None:
             base = base.annotate(**self.annotations(scope))
         return base.filter(found)
+
+
+def _managed_facts(area_ids: tuple[int, ...]) -> QuerySet[HouseholdFacts]:
+    """The facts of the open households managed in these areas (the household set, and the ids the member and
+    subject sets are read by)."""
+    return HouseholdFacts.objects.filter(AnyOf("managing_area_id", area_ids), active=True)
 
 
 # The sets predicate rules are evaluated over, by subject kind.
