@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -222,16 +222,21 @@ def centralized_sweep_missing(*, user: User, today: datetime.date) -> AdminArea 
     if area.level not in (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE):
         return None
     county_code = ancestor_code(area.code, AreaLevel.COUNTY)
-    done = SweepRun.objects.filter(county__code=county_code, kind=SweepKind.CENTRALIZED, status=RunStatus.DONE)
-    latest = done.aggregate(latest=Max("run_on"))["latest"]
+    done = SweepRun.objects.filter(county=OuterRef("pk"), kind=SweepKind.CENTRALIZED, status=RunStatus.DONE)
+    county = (
+        AdminArea.objects.filter(code=county_code, level=AreaLevel.COUNTY)
+        .annotate(latest=Subquery(done.order_by("-run_on").values("run_on")[:1]))
+        .first()
+    )  # the county and its latest finished centralized run, in one query (the home page counts its queries)
+    if county is None:
+        return None
+    latest = county.latest
     month, day = (
         int(part) for part in str(parameter("sweep.annual_deadline", area_code=county_code, on=today)).split("-")
     )
     late = latest is None or latest <= today - datetime.timedelta(days=365)
     late = late or (today >= datetime.date(today.year, month, day) and latest is not None and latest.year < today.year)
-    if not late:
-        return None
-    return AdminArea.objects.filter(code=county_code, level=AreaLevel.COUNTY).first()
+    return county if late else None
 
 
 def rule_rows(run: SweepRun) -> list[dict[str, Any]]:

@@ -89,3 +89,21 @@ def test_every_counter_opens_the_list_it_counts(demo, client, username):
         if shown != item.count:
             wrong.append(f"{item.title}: {item.count} on the home page, {shown} at {item.url}")
     assert wrong == []
+
+
+def test_a_county_late_with_its_yearly_sweep_is_named_within_the_fifteen_queries(
+    demo, client, django_assert_max_num_queries
+):
+    """The banner "no centralized sweep in the last 12 months" names the county, read with its latest run in one
+    query: the page stays within 15 queries in that state too."""
+    from sweeps.models import SweepRun
+
+    SweepRun.objects.update(run_on=timezone.localdate().replace(year=timezone.localdate().year - 2, day=1))
+    user = User.objects.get(username="township")
+    client.force_login(user)
+    client.get(reverse("home"))
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("home"))
+    banner = response.content.decode().split('data-testid="centralized-missing"')[1].split("</div>")[0]
+    assert user.area.parent.name in banner
+    assert "尚未完成集中全面排查" in banner
