@@ -76,3 +76,27 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
 def _quoted(text: str) -> str:
     """An element of a PostgreSQL array literal: in double quotes, its backslashes and double quotes escaped."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class InTable(Lookup):  # type: ignore[type-arg]
+    """``InTable("household_id", "facts_ids")``: the column is one of the ``id`` values of a table the statement
+    itself names (a CTE), without making that set distinct first. ``household_id IN (SELECT id FROM facts_ids)``
+    makes PostgreSQL unique-ify the CTE's rows (a hash over its thousands of ids, with a guess of 200 rows) at every
+    input that reads it; ``household_id = ANY(ARRAY(SELECT id FROM facts_ids))`` reads the set once into an array
+    and probes the column's index with it, as ``AnyOf`` does with bound values. SQLite keeps ``IN (SELECT …)``.
+    ``table`` is a name written by the code, never user text."""
+
+    lookup_name = "in_table"
+    prepare_rhs = False
+
+    def __init__(self, column: str | Expression, table: str) -> None:
+        if not table.isidentifier():
+            raise ValueError(f"InTable needs a plain table name, not {table!r}")
+        lhs = F(column) if isinstance(column, str) else column
+        super().__init__(lhs, table)
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(ARRAY(SELECT id FROM {self.rhs}))", list(params)  # noqa: S608 - an identifier
+        return f"{lhs} IN (SELECT id FROM {self.rhs})", list(params)  # noqa: S608 - an identifier

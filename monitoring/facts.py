@@ -5,7 +5,7 @@ table through ``households.facts.register`` (households sits below monitoring an
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Final, NamedTuple
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
@@ -68,7 +68,7 @@ class MonitoringFacts:
         )
         return monitoring_facts(episodes, entry_open=entry_open)
 
-    def sql(self, ids: Any, ctx: FactContext, d: Dialect) -> ContributedSql:
+    def sql(self, ids: Callable[[str], Any], ctx: FactContext, d: Dialect) -> ContributedSql:
         """Query face: the current episode of each household (the open one, else the latest) and whether an entry
         procedure is under way, as derived tables ``ms`` and ``me``."""
         open_first = Case(When(status__in=OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
@@ -78,14 +78,14 @@ class MonitoringFacts:
             order_by=[open_first.asc(), F("entered_on").desc(), F("pk").desc()],
         )
         current = (
-            MonitoringSubject.objects.filter(household_id__in=ids)
+            MonitoringSubject.objects.filter(ids("household_id"))
             .order_by()
             .annotate(rank=rank)
             .filter(rank=1)
             .values("household_id", "status", "category", "entered_on", "eliminated_on")
         )
         entering = (
-            EntryApplication.objects.filter(household_id__in=ids, state__in=sorted(OPEN_ENTRY_STATES))
+            EntryApplication.objects.filter(ids("household_id"), state__in=sorted(OPEN_ENTRY_STATES))
             .order_by()
             .values("household_id")
             .annotate(n=Count("pk"))

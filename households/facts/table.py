@@ -5,17 +5,16 @@ the table true."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final, Protocol
 
 from django.db import connection, transaction
 from django.db.models import Exists, Max, Min, Model, OuterRef, QuerySet
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from core.lookups import AnyOf
+from core.lookups import AnyOf, InTable
 from core.signals import on_save_or_delete
 from geo.codes import AreaLevel, ancestor_code
 from geo.models import AdminArea
@@ -86,7 +85,7 @@ class Contributor(Protocol):
 
     def one(self, household: Household, ctx: FactContext) -> dict[str, Any]: ...
 
-    def sql(self, ids: Any, ctx: FactContext, d: Dialect) -> ContributedSql: ...
+    def sql(self, ids: Callable[[str], InTable], ctx: FactContext, d: Dialect) -> ContributedSql: ...
 
 
 _CONTRIBUTORS: list[Contributor] = []
@@ -225,8 +224,9 @@ def household_facts(household: Household, *, on: datetime.date, ctx: FactContext
 # ------------------------------------------------------------------------------------------------ query face
 
 
-def _in_ids() -> RawSQL:
-    return RawSQL(f"SELECT id FROM {IDS}", ())  # noqa: S608, S611 - a constant
+def in_ids(column: str) -> InTable:
+    """The condition "``column`` holds one of the households this refresh computes" (the ``facts_ids`` CTE)."""
+    return InTable(column, IDS)
 
 
 def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fragment, list[str]]:
@@ -236,14 +236,13 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
     from accounts.grants import pairings
 
     d = Dialect()
-    ids = _in_ids()
     first, last = window_dates(ctx)
     income = IncomeSql(ctx, d)
     derived: list[tuple[str, Fragment]] = [
         (
             "m",
             compiled(
-                HouseholdMember.objects.filter(present_members_q(), household_id__in=ids)
+                HouseholdMember.objects.filter(present_members_q(), in_ids("household_id"))
                 .order_by()
                 .values("household_id")
                 .annotate(**member_count_aggregates(ctx))
@@ -252,7 +251,7 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
         (
             "b",
             compiled(
-                RigidExpense.objects.filter(household_id__in=ids, incurred_on__gte=first, incurred_on__lte=last)
+                RigidExpense.objects.filter(in_ids("household_id"), incurred_on__gte=first, incurred_on__lte=last)
                 .order_by()
                 .values("household_id")
                 .annotate(**bill_aggregates())
@@ -261,17 +260,17 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
         (
             "f",
             compiled(
-                HouseholdFlag.objects.filter(flag_in_force_q(ctx.on), household_id__in=ids)
+                HouseholdFlag.objects.filter(flag_in_force_q(ctx.on), in_ids("household_id"))
                 .order_by()
                 .values("household_id")
                 .annotate(**flag_aggregates())
             ),
         ),
-        ("c", compiled(latest_checks(GuaranteeCheck.objects.filter(household_id__in=ids)))),
+        ("c", compiled(latest_checks(GuaranteeCheck.objects.filter(in_ids("household_id"))))),
         (
             "v",
             compiled(
-                Visit.objects.filter(household_id__in=ids)
+                Visit.objects.filter(in_ids("household_id"))
                 .order_by()
                 .values("household_id")
                 .annotate(last=Max("visited_on"), planned=Max("next_visit_on"))
@@ -280,7 +279,7 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
         (
             "rk",
             compiled(
-                RiskFlag.objects.filter(risk_open_on_q(ctx.on), household_id__in=ids)
+                RiskFlag.objects.filter(risk_open_on_q(ctx.on), in_ids("household_id"))
                 .order_by()
                 .values("household_id")
                 .annotate(**risk_aggregates())
@@ -290,7 +289,7 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
             "p",
             compiled(
                 pairings(ctx.on)
-                .filter(household_id__in=ids)
+                .filter(in_ids("household_id"))
                 .order_by()
                 .values("household_id")
                 .annotate(cadre=Min("cadre_id"))
@@ -313,7 +312,7 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
     }
     layer_one.update(disaster_loss="bills_disaster", epidemic_cost="bills_epidemic", emergency_cost="bills_emergency")
     for contributor in _CONTRIBUTORS:
-        contribution = contributor.sql(ids, ctx, d)
+        contribution = contributor.sql(in_ids, ctx, d)
         derived += contribution.joins
         layer_one.update(contribution.columns)
     for start in CLASS_STARTS.values():
@@ -328,7 +327,7 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
     layers[1]["sudden_cost"] = "bills_sudden"
 
     iy = compiled(
-        IncomeRecord.objects.filter(household_id__in=ids)
+        IncomeRecord.objects.filter(in_ids("household_id"))
         .order_by()
         .values("household_id", "year")
         .annotate(**income_year_aggregates(ctx.on.month))
@@ -337,7 +336,7 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
     # The households drive the query: only their rows are joined to the inputs' totals. Their ids are computed
     # once (a materialised CTE) and every input reads its rows by them through its household index.
     driving = compiled(
-        Household.objects.filter(pk__in=ids)
+        Household.objects.filter(in_ids("id"))
         .order_by()
         .values("id", "managing_area_id", "co_managing_area_id", "closed_on", "housing_safety")
     )

@@ -5,10 +5,11 @@ Django's own ``__in`` and ``bulk_create`` would leave, on whichever database the
 import datetime
 
 import pytest
+from django.db import connection
 from django.db.models import Q
 
 from core import bulk
-from core.lookups import AnyOf
+from core.lookups import AnyOf, InTable
 from households.choices import HouseholdFlagKind
 from households.models import Household, HouseholdFlag, HouseholdMember
 from tests.factories import HouseholdFactory, MemberFactory
@@ -56,6 +57,27 @@ def test_any_of_takes_only_integer_and_text_columns():
     HouseholdFactory()
     with pytest.raises(TypeError, match="DateField"):
         list(HouseholdMember.objects.filter(AnyOf("birth_date", [datetime.date(1980, 5, 17)])))
+
+
+def test_in_table_matches_the_ids_a_cte_holds_duplicates_and_all():
+    """``InTable``: the rows whose column is one of the ids of a table the statement names (the facts refresh's
+    CTE of households), read as an array on PostgreSQL, as ``IN (SELECT …)`` elsewhere."""
+    households = HouseholdFactory.create_batch(3)
+    for household in households:
+        MemberFactory(household=household)
+    chosen = [households[0].pk, households[2].pk, households[2].pk]  # a set may hold an id twice
+    members = HouseholdMember.objects.filter(InTable("household_id", "chosen")).order_by().values("pk")
+    sql, params = members.query.sql_with_params()
+    ids = " UNION ALL ".join(["SELECT %s"] * len(chosen))
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH chosen(id) AS ({ids}) {sql}", [*chosen, *params])
+        found = {row[0] for row in cursor.fetchall()}
+    expected = set(HouseholdMember.objects.filter(household_id__in=chosen).values_list("pk", flat=True))
+    assert found == expected
+    assert len(found) == 4  # a head and a member in each of the two, once each
+    assert ("= ANY(ARRAY(SELECT id FROM chosen))" in sql) is (connection.vendor == "postgresql")
+    with pytest.raises(ValueError, match="plain table name"):
+        InTable("household_id", "chosen; DROP TABLE x")
 
 
 def test_insert_values_writes_varying_constant_and_empty_columns_as_given():
