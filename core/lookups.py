@@ -16,12 +16,14 @@ not turned into a subquery.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import F, Lookup
 from django.db.models.expressions import Expression
+from django.utils import timezone
 
 _INTEGER_TYPES = frozenset(
     {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
@@ -100,3 +102,9 @@ class InTable(Lookup):  # type: ignore[type-arg]
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(ARRAY(SELECT id FROM {self.rhs}))", list(params)  # noqa: S608 - an identifier
         return f"{lhs} IN (SELECT id FROM {self.rhs})", list(params)  # noqa: S608 - an identifier
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """The first instant of a day in the local calendar: ``filter(at__gte=day_start(d))`` keeps what
+    ``filter(at__date__gte=d)`` keeps, and an index on ``at`` serves it (``__date`` casts every row first)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

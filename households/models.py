@@ -471,7 +471,11 @@ class Visit(models.Model):
         verbose_name_plural = _("走访记录")
         ordering = ["-visited_on", "-pk"]
         default_permissions = ("add", "view")  # a visit is a record of what was seen: corrections are new visits
-        indexes = [models.Index(fields=["household", "-visited_on"])]
+        indexes = [
+            models.Index(fields=["household", "-visited_on"]),
+            # The sweep's "screened this year" reads a county's verification visits since 1 January at once.
+            models.Index(fields=["kind", "visited_on"], name="households_visit_kind_on"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(risk_found=False) | ~models.Q(risk_note=""), name="households_visit_risk_needs_note"

@@ -77,6 +77,12 @@ class EntryApplication(StoredClosingReason):
         verbose_name_plural = _("纳入监测申请")
         ordering = ["-reported_on", "-pk"]
         default_permissions = ("view",)  # written by services only
+        # The sweep's "decided lately" and "screened this year" read decisions across a county by date, for every
+        # household of a township at once (a hashed subplan): by these, not by reading every application.
+        indexes = [
+            models.Index(fields=["decided_on"], name="monitoring_entry_decided"),
+            models.Index(fields=["state", "updated_at"], name="monitoring_entry_state_updated"),
+        ]
         constraints = [
             # One open application per household (SPEC §4.6 EN-0: a duplicate is merged, not opened twice).
             models.UniqueConstraint(
@@ -400,6 +406,8 @@ class AssistanceMeasure(models.Model):
         verbose_name_plural = _("帮扶措施")
         ordering = ["subject", "started_on", "pk"]
         default_permissions = ("view",)
+        # The sweep's housing and drinking-water rules read the running measures of one type across a county.
+        indexes = [models.Index(fields=["measure_type", "status"], name="monitoring_measure_type_status")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),

@@ -11,6 +11,7 @@ from django.db.models.functions import Substr
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
+from core.lookups import day_start
 from funds.models import FundAllocation
 from funds.selectors import LINKAGE_SOURCES
 from households.choices import (
@@ -52,9 +53,11 @@ def _decided_lately(scope: Scope) -> Q:
     "no negative-list decision in 12 months")."""
     since = scope.years_ago(1)
     rejected = EntryApplication.objects.filter(
-        household=OuterRef("household_id"), state=EntryState.REJECTED, updated_at__date__gte=since
+        household=OuterRef("household_id"), state=EntryState.REJECTED, updated_at__gte=day_start(since)
     )
-    hit = NegativeListHit.objects.filter(application__household=OuterRef("household_id"), recorded_at__date__gte=since)
+    hit = NegativeListHit.objects.filter(
+        application__household=OuterRef("household_id"), recorded_at__gte=day_start(since)
+    )
     return Q(Exists(rejected)) | Q(Exists(hit))
 
 
@@ -65,7 +68,7 @@ def _screened_this_year(scope: Scope) -> Q:
         household=OuterRef("household_id"), kind=VisitKind.VERIFICATION, visited_on__gte=first_day
     )
     decided = EntryApplication.objects.filter(household=OuterRef("household_id")).filter(
-        Q(decided_on__gte=first_day) | Q(state=EntryState.REJECTED, updated_at__date__gte=first_day)
+        Q(decided_on__gte=first_day) | Q(state=EntryState.REJECTED, updated_at__gte=day_start(first_day))
     )
     return Q(Exists(visit)) | Q(Exists(decided))
 

@@ -3,13 +3,14 @@ parameter) and ``core.bulk.insert_values`` (columns alike in every row bound onc
 Django's own ``__in`` and ``bulk_create`` would leave, on whichever database the suite runs (PostgreSQL in CI)."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.db.models import Q
 
 from core import bulk
-from core.lookups import AnyOf, InTable
+from core.lookups import AnyOf, InTable, day_start
 from households.choices import HouseholdFlagKind
 from households.models import Household, HouseholdFlag, HouseholdMember
 from tests.factories import HouseholdFactory, MemberFactory
@@ -78,6 +79,24 @@ def test_in_table_matches_the_ids_a_cte_holds_duplicates_and_all():
     assert ("= ANY(ARRAY(SELECT id FROM chosen))" in sql) is (connection.vendor == "postgresql")
     with pytest.raises(ValueError, match="plain table name"):
         InTable("household_id", "chosen; DROP TABLE x")
+
+
+def test_day_start_keeps_what_date_gte_keeps_at_the_local_midnight():
+    """``at__gte=day_start(d)`` is ``at__date__gte=d`` in the local calendar (Beijing), also across UTC's date line."""
+    beijing = ZoneInfo("Asia/Shanghai")
+    day = datetime.date(2026, 1, 1)
+    times = {
+        "last instant of the day before": datetime.datetime(2025, 12, 31, 23, 59, 59, 999999, tzinfo=beijing),
+        "midnight": datetime.datetime(2026, 1, 1, 0, 0, tzinfo=beijing),  # 2025-12-31 16:00 UTC
+        "later that day": datetime.datetime(2026, 1, 1, 7, 30, tzinfo=beijing),
+    }
+    households = {}
+    for name, at in times.items():
+        households[name] = HouseholdFactory()
+        Household.objects.filter(pk=households[name].pk).update(created_at=at)
+    by_start = set(Household.objects.filter(created_at__gte=day_start(day)))
+    by_date = set(Household.objects.filter(created_at__date__gte=day))
+    assert by_start == by_date == {households["midnight"], households["later that day"]}
 
 
 def test_insert_values_writes_varying_constant_and_empty_columns_as_given():
