@@ -9,15 +9,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from employment.facts import (
+    GROUP_FLAGS,
     EmploymentSettings,
     labour_without_stable_work_q,
     lacking_services_q,
     migrant_household_q,
-    target_group_q,
     working_age_q,
 )
+from households.choices import HouseholdFlagKind
+from households.facts import has_flag_q
 from sweeps.choices import FourChecksCategory, GapType, RuleMode, SubjectKind
-from sweeps.rules.base import Rule, Scope
+from sweeps.rules.base import Rule, Scope, monitored
 
 
 def settings_of(scope: Scope) -> EmploymentSettings:
@@ -25,11 +27,21 @@ def settings_of(scope: Scope) -> EmploymentSettings:
     return EmploymentSettings.of(scope.township.code, on=scope.on)
 
 
+def in_target_groups(path: str = "household__facts__") -> Q:
+    """``employment.facts.target_groups`` (any of the three groups) read from the household facts on the sweep's
+    day, as ``exited_or_monitored`` reads its half: a group's flag or the 脱贫户 flag in force (the facts' bits,
+    ``households.facts.has_flag_q``) or an open monitoring episode. It names the people ``target_group_q(on)``
+    names (tests/sweeps/test_fact_read_model.py) without reading every flag and episode of the province once per
+    township, as the raw tables' face does in the member pass."""
+    kinds = {HouseholdFlagKind.EXITED_POOR}.union(*GROUP_FLAGS.values())
+    return has_flag_q(*sorted(kinds), path=path) | monitored(path)
+
+
 def services_lacking(scope: Scope) -> Q:
     """NR-EMP-04 (003 L662): a working-age person of the three groups whose record of the year says they wish to
     work, with fewer than 1 career guidance, 3 job offers or 1 free training this year."""
     settings = settings_of(scope)
-    return working_age_q(settings) & target_group_q(scope.on) & lacking_services_q(settings)
+    return working_age_q(settings) & in_target_groups() & lacking_services_q(settings)
 
 
 def migrant_without_stable_work(scope: Scope) -> Q:
