@@ -400,47 +400,44 @@ class IncomeSql:
 
     def layers(self) -> list[dict[str, str]]:
         d = self.d
+        roll_months = self._window(self.rolling, None)
+        prev_months = self._window(self.previous, None)
+        fbp_months = self._window([("ifp", "all")], None)
         one: dict[str, str] = {
-            "roll_months": self._window(self.rolling, None),
-            "prev_months": self._window(self.previous, None),
+            "roll_months": roll_months,
             "fb_year": "fb.year",
-            "fbp_months": self._window([("ifp", "all")], None),
             "last_months": self._window([("i1", "all")], None),
             "last_net": self._window([("i1", "all")], "net"),
             "last_policy": self._window([("i1", "all")], "policy"),
             "last_medical": self._window([("i1", "all")], "medical"),
             "last_schooling": self._window([("i1", "all")], "schooling"),
         }
+        # Only the window a household's income is read from is summed: a CASE computes the branch it takes, and the
+        # sums are numeric arithmetic over six joins (the rolling window when it is complete, else the latest
+        # complete calendar year), so each amount is its window's choice made here, rounded in the next layer.
+        rolled_here, fell_back_here = f"{roll_months} = 12", "fb.year IS NOT NULL"
         for combo in ("net", "business", "work"):
-            one[f"roll_{combo}"] = self._window(self.rolling, combo)
-            one[f"prev_{combo}"] = self._window(self.previous, combo)
-            one[f"fb_{combo}"] = self._window([("ify", "all")], combo)
-            one[f"fbp_{combo}"] = self._window([("ifp", "all")], combo)
-
-        rolled, fell_back = "roll_months = 12", "fb_year IS NOT NULL"
-
-        def current(combo: str) -> str:
-            rolling, fallback = d.round2(f"roll_{combo}"), d.round2(f"fb_{combo}")
-            return f"CASE WHEN {rolled} THEN {rolling} WHEN {fell_back} THEN {fallback} END"
-
-        def before(combo: str) -> str:
-            return (
-                f"CASE WHEN {rolled} THEN (CASE WHEN prev_months = 12 THEN {d.round2(f'prev_{combo}')} END) "
-                f"WHEN {fell_back} THEN (CASE WHEN fbp_months = 12 THEN {d.round2(f'fbp_{combo}')} END) END"
+            rolling, fallback = self._window(self.rolling, combo), self._window([("ify", "all")], combo)
+            previous, fallback_previous = self._window(self.previous, combo), self._window([("ifp", "all")], combo)
+            one[f"now_{combo}"] = f"CASE WHEN {rolled_here} THEN {rolling} WHEN {fell_back_here} THEN {fallback} END"
+            one[f"then_{combo}"] = (
+                f"CASE WHEN {rolled_here} THEN (CASE WHEN {prev_months} = 12 THEN {previous} END) "
+                f"WHEN {fell_back_here} THEN (CASE WHEN {fbp_months} = 12 THEN {fallback_previous} END) END"
             )
 
+        rolled, fell_back = "roll_months = 12", "fb_year IS NOT NULL"
         year = d.to_text("fb_year")
         two = {
             "income_window": f"CASE WHEN {rolled} THEN {d.text(self.rolling_label)} "
             f"WHEN {fell_back} THEN {year} || '-01 … ' || {year} || '-12' ELSE '' END",
             "income_months": f"CASE WHEN {rolled} THEN 12 WHEN {fell_back} THEN 12 ELSE roll_months END",
-            "net_income": current("net"),
-            "net_current": current("net"),
-            "net_previous": before("net"),
-            "business_current": current("business"),
-            "business_previous": before("business"),
-            "work_current": current("work"),
-            "work_previous": before("work"),
+            "net_income": d.round2("now_net"),
+            "net_current": d.round2("now_net"),
+            "net_previous": d.round2("then_net"),
+            "business_current": d.round2("now_business"),
+            "business_previous": d.round2("then_business"),
+            "work_current": d.round2("now_work"),
+            "work_previous": d.round2("then_work"),
             "net_last_year": f"CASE WHEN last_months = 12 THEN {d.round2('last_net')} END",
             "policy_last_year": f"CASE WHEN last_months = 12 THEN {d.round2('last_policy')} END",
             "kept_rigid": d.round2("last_medical + last_schooling"),
