@@ -11,6 +11,7 @@ from typing import Any, Final, NamedTuple
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 
+from core.lookups import InTable
 from households.facts import ContributedSql, FactContext, exited_on, exited_on_q, no_open_risk_q
 from households.facts.context import Dialect, compiled
 from households.models import Household
@@ -68,7 +69,7 @@ class MonitoringFacts:
         )
         return monitoring_facts(episodes, entry_open=entry_open)
 
-    def sql(self, ids: Callable[[str], Any], ctx: FactContext, d: Dialect) -> ContributedSql:
+    def sql(self, ids: Callable[[str], InTable], ctx: FactContext, d: Dialect) -> ContributedSql:
         """Query face: the current episode of each household (the open one, else the latest) and whether an entry
         procedure is under way, as derived tables ``ms`` and ``me``."""
         open_first = Case(When(status__in=OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())

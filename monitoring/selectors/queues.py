@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
+from core.lookups import day_start
 from geo.codes import PREFIX_LENGTH, AreaLevel, ancestor_code, level_of, prefix_of
 from geo.models import AdminArea
 from geo.parameters import parameter
@@ -385,7 +386,7 @@ def _past_limit(
         # A datetime began on a day in the local calendar, as the Python face reads it (``localtime(...).date()``).
         start: datetime.date | datetime.datetime = cutoff
         if since != "reported_on":
-            start = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
+            start = day_start(cutoff)
         condition |= Q(state=state, step_county__in=prefixes, **{f"{since}__lt": start})
     return condition
 

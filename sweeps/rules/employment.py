@@ -16,10 +16,9 @@ from employment.facts import (
     migrant_household_q,
     working_age_q,
 )
-from households.choices import HouseholdFlagKind
 from households.facts import has_flag_q
 from sweeps.choices import FourChecksCategory, GapType, RuleMode, SubjectKind
-from sweeps.rules.base import Rule, Scope, monitored
+from sweeps.rules.base import Rule, Scope, exited_or_monitored
 
 
 def settings_of(scope: Scope) -> EmploymentSettings:
@@ -29,12 +28,11 @@ def settings_of(scope: Scope) -> EmploymentSettings:
 
 def in_target_groups(path: str = "household__facts__") -> Q:
     """``employment.facts.target_groups`` (any of the three groups) read from the household facts on the sweep's
-    day, as ``exited_or_monitored`` reads its half: a group's flag or the 脱贫户 flag in force (the facts' bits,
-    ``households.facts.has_flag_q``) or an open monitoring episode. It names the people ``target_group_q(on)``
-    names (tests/sweeps/test_fact_read_model.py) without reading every flag and episode of the province once per
-    township, as the raw tables' face does in the member pass."""
-    kinds = {HouseholdFlagKind.EXITED_POOR}.union(*GROUP_FLAGS.values())
-    return has_flag_q(*sorted(kinds), path=path) | monitored(path)
+    day: a 脱贫户 or a household in monitoring (``exited_or_monitored``), or a flag of the low-income or relocated
+    groups in force (the facts' bits). It names the people ``target_group_q(on)`` names (tested in
+    tests/employment/test_sweep_rules.py) without reading every flag and episode of the province once per township,
+    as the raw tables' face does in the member pass."""
+    return exited_or_monitored(path) | has_flag_q(*sorted(set().union(*GROUP_FLAGS.values())), path=path)
 
 
 def services_lacking(scope: Scope) -> Q:

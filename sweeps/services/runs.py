@@ -165,8 +165,7 @@ def _names(subject: str) -> list[str]:
 
 def rule_hits(rule: Rule, scope: Scope) -> dict[str, Hit]:
     """Evaluate one rule over one township: one query."""
-    names = _names(rule.subject)
-    columns = [*names, *(name for name in rule.evidence if name not in names)]
+    columns = _row_columns(rule.subject, [rule])
     make = _hits_of(rule, columns)
     return {hit.key: hit for hit in map(make, rule.query(scope).values_list(*columns).order_by())}
 
@@ -202,8 +201,14 @@ def set_query(subject: str, group: list[Rule], scope: Scope) -> QuerySet[Any]:
 
 def set_columns(subject: str, group: list[Rule]) -> list[str]:
     """The columns of ``set_query``'s rows, in order: the subject's paths, the evidence, a ``trips_<n>`` per rule."""
-    evidence = sorted({name for rule in group for name in rule.evidence})
-    return [*_names(subject), *(name for name in evidence if name not in _names(subject)), *_trips(group)]
+    return [*_row_columns(subject, group), *_trips(group)]
+
+
+def _row_columns(subject: str, rules: list[Rule]) -> list[str]:
+    """What a hit is made of (``_hits_of``): the subject's paths, then the evidence the rules keep."""
+    names = _names(subject)
+    evidence = sorted({name for rule in rules for name in rule.evidence})
+    return [*names, *(name for name in evidence if name not in names)]
 
 
 def _trips(group: list[Rule]) -> list[str]:
