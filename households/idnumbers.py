@@ -5,6 +5,7 @@ one check character computed with ISO 7064 MOD 11-2.
 """
 
 import datetime
+import operator
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -35,7 +36,9 @@ class IdFacts:
 
 
 def check_character(first17: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
+    if len(first17) != len(_WEIGHTS):
+        raise ValueError(f"17 digits expected, not {first17!r}")
+    total = sum(map(operator.mul, map(int, first17), _WEIGHTS))  # in C: a county's import checks 200,000
     return _CHECK[total % 11]
 
 

@@ -10,7 +10,7 @@ import enum
 import functools
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Final
@@ -190,10 +190,14 @@ _YES: Final = frozenset({"是", "y", "yes", "true", "1", "√", "✓"})
 _NO: Final = frozenset({"否", "n", "no", "false", "0", "×", "✗"})
 _GRADES: Final = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 _INVISIBLE: Final = dict.fromkeys(map(ord, "\u00a0\u200b\ufeff\u3000"), " ")
+_TEXT_MARKS: Final = ("'", "’")  # Excel's text marker, straight or curly, at the start of a cell
 EARLIEST_EXIT_YEAR: Final = 2000  # a plausibility bound for typing errors, not a policy number
 
 
 def _key(text: str) -> str:
+    """Text as compared: NFKC (full-width digits and letters as ASCII), no whitespace, lower case."""
+    if text.isascii():  # NFKC leaves ASCII alone, and str.split() drops the same whitespace as \s (a county's file:
+        return "".join(text.split()).lower()  # three million cells, most of them ASCII codes and numbers)
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
 
 
@@ -230,11 +234,21 @@ def _choice_table(choices: type[models.TextChoices]) -> Mapping[str, str]:
     return {name: next(iter(values)) for name, values in candidates.items() if len(values) == 1 and name}
 
 
+@functools.cache
+def _exact_choices(choices: type[models.TextChoices]) -> Mapping[str, str]:
+    """The spellings of ``_choice_table`` that ``_key`` leaves as they are: a cell reading one of them exactly means
+    its value."""
+    return {name: value for name, value in _choice_table(choices).items() if _key(name) == name}
+
+
 def cell_text(value: object) -> str:
     """What a cell says, as text: whole numbers without ".0", no leading apostrophe (Excel's text marker when
     copied from elsewhere), no invisible or full-width spaces at the ends."""
     if value is None:
         return ""
+    if value.__class__ is str:  # most cells: the checks below are for numbers, dates and booleans
+        text = value.translate(_INVISIBLE).strip()  # type: ignore[attr-defined]
+        return text.removeprefix("'").removeprefix("’").strip() if text[:1] in _TEXT_MARKS else text
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
@@ -257,75 +271,111 @@ def formula_in(value: object) -> bool:
     return isinstance(value, str) and cell_text(value).startswith("=")
 
 
-def read_cell(column: Column, value: object) -> object:
-    """The cleaned value of one cell, or ``column.default`` for a blank one; raises CellError."""
-    if formula_in(value):
+def read_cell(column: Column, value: object, *, today: datetime.date | None = None) -> object:
+    """The cleaned value of one cell, or ``column.default`` for a blank one; raises CellError. ``today`` (the local
+    date) bounds birth dates and years; a reader of many cells passes it once."""
+    text = cell_text(value)  # once per cell: a county's file has three million
+    if text[:1] == "=" and isinstance(value, str):  # formula_in
         raise CellError(stored(FORMULA_REFUSED))
     if column.kind is Kind.ID_NUMBER:
-        if not column.required and not cell_text(value):
+        if not column.required and not text:
             return column.default
-        return _read_id_number(value)
-    text = cell_text(value)
+        return _read_id_number(value, text, today)
     if not text:
         if column.required:
             raise CellError(stored(EMPTY_CELL))
         return column.default
-    if column.kind is Kind.TEXT:
-        if column.max_length and len(text) > column.max_length:
-            raise CellError(
-                stored(
-                    gettext_noop("不能超过 %(limit)s 个字，实际 %(length)s 个字"),
-                    limit=column.max_length,
-                    length=len(text),
-                )
+    return _READERS[column.kind](column, text, today)
+
+
+def _read_text(column: Column, text: str, _today: datetime.date | None) -> str:
+    if column.max_length and len(text) > column.max_length:
+        raise CellError(
+            stored(
+                gettext_noop("不能超过 %(limit)s 个字，实际 %(length)s 个字"),
+                limit=column.max_length,
+                length=len(text),
             )
-        return text
-    if column.kind is Kind.AREA_CODE:
-        code = _key(text)
-        if not re.fullmatch(r"\d{12}", code):
-            raise CellError(stored(gettext_noop("“%(text)s”不是 12 位数字的统计用区划代码"), text=text))
-        return code
-    if column.kind is Kind.PHONE:
-        phone = re.sub(r"[\s\-]", "", _key(text))
-        if not re.fullmatch(r"\d{11}", phone):
-            raise CellError(stored(gettext_noop("“%(text)s”应为 11 位数字"), text=text))
-        return phone
-    if column.kind is Kind.CHOICE:
-        assert column.choices is not None
+        )
+    return text
+
+
+_AREA_CODE: Final = re.compile(r"\d{12}")
+_PHONE: Final = re.compile(r"\d{11}")
+
+
+def _read_area_code(_column: Column, text: str, _today: datetime.date | None) -> str:
+    code = _key(text)
+    if not _AREA_CODE.fullmatch(code):
+        raise CellError(stored(gettext_noop("“%(text)s”不是 12 位数字的统计用区划代码"), text=text))
+    return code
+
+
+def _read_phone(_column: Column, text: str, _today: datetime.date | None) -> str:
+    phone = re.sub(r"[\s\-]", "", _key(text))
+    if not _PHONE.fullmatch(phone):
+        raise CellError(stored(gettext_noop("“%(text)s”应为 11 位数字"), text=text))
+    return phone
+
+
+def _read_choice(column: Column, text: str, _today: datetime.date | None) -> str:
+    assert column.choices is not None
+    found = _exact_choices(column.choices).get(text)  # a label as the template writes it, without _key's work
+    if found is None:
         found = _choice_table(column.choices).get(_key(text))
-        if found is None:
-            raise CellError(
-                stored(gettext_noop("“%(text)s”不是可选值，可填：%(allowed)s"), text=text, allowed=column.allowed)
+    if found is None:
+        raise CellError(
+            stored(gettext_noop("“%(text)s”不是可选值，可填：%(allowed)s"), text=text, allowed=column.allowed)
+        )
+    return found
+
+
+def _read_yes_no(_column: Column, text: str, _today: datetime.date | None) -> bool:
+    word = _key(text)
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise CellError(stored(gettext_noop("“%(text)s”应填“是”或“否”"), text=text))
+
+
+def _read_disability_grade(_column: Column, text: str, _today: datetime.date | None) -> int:
+    grade = _GRADES.get(_key(text).removesuffix("级"))
+    if grade is None:
+        raise CellError(stored(gettext_noop("“%(text)s”应为 1–4 级，无残疾留空"), text=text))
+    return grade
+
+
+def _read_year(_column: Column, text: str, today: datetime.date | None) -> int:
+    year = _key(text).removesuffix("年")
+    this_year = (today or timezone.localdate()).year
+    if not year.isdigit() or not EARLIEST_EXIT_YEAR <= int(year) <= this_year:
+        raise CellError(
+            stored(
+                gettext_noop("“%(text)s”应为 %(first)s–%(last)s 之间的四位年份"),
+                text=text,
+                first=EARLIEST_EXIT_YEAR,
+                last=this_year,
             )
-        return found
-    if column.kind is Kind.YES_NO:
-        word = _key(text)
-        if word in _YES:
-            return True
-        if word in _NO:
-            return False
-        raise CellError(stored(gettext_noop("“%(text)s”应填“是”或“否”"), text=text))
-    if column.kind is Kind.DISABILITY_GRADE:
-        grade = _GRADES.get(_key(text).removesuffix("级"))
-        if grade is None:
-            raise CellError(stored(gettext_noop("“%(text)s”应为 1–4 级，无残疾留空"), text=text))
-        return grade
-    if column.kind is Kind.YEAR:
-        year = _key(text).removesuffix("年")
-        this_year = timezone.localdate().year
-        if not year.isdigit() or not EARLIEST_EXIT_YEAR <= int(year) <= this_year:
-            raise CellError(
-                stored(
-                    gettext_noop("“%(text)s”应为 %(first)s–%(last)s 之间的四位年份"),
-                    text=text,
-                    first=EARLIEST_EXIT_YEAR,
-                    last=this_year,
-                )
-            )
-        return int(year)
-    if column.kind is Kind.MONEY:
-        return _read_money(text)
-    raise AssertionError(column.kind)
+        )
+    return int(year)
+
+
+def _read_money_cell(_column: Column, text: str, _today: datetime.date | None) -> Decimal:
+    return _read_money(text)
+
+
+# How a non-blank cell of each kind is read (ID numbers, which may be typed as numbers, are read from the value).
+_READERS: Final[Mapping[Kind, Callable[[Column, str, datetime.date | None], object]]] = {
+    Kind.TEXT: _read_text,
+    Kind.AREA_CODE: _read_area_code,
+    Kind.PHONE: _read_phone,
+    Kind.CHOICE: _read_choice,
+    Kind.YES_NO: _read_yes_no,
+    Kind.DISABILITY_GRADE: _read_disability_grade,
+    Kind.YEAR: _read_year,
+    Kind.MONEY: _read_money_cell,
+}
 
 
 def _read_money(text: str) -> Decimal:
@@ -340,7 +390,7 @@ def _read_money(text: str) -> Decimal:
     return amount
 
 
-def _read_id_number(value: object) -> str:
+def _read_id_number(value: object, text: str, today: datetime.date | None) -> str:
     """A valid, normalized ID number. Numbers are accepted when they carry all 18 digits; a float written by
     Excel keeps only 15 significant digits, and a checksum that happens to fit must not let a wrong person in."""
     if isinstance(value, float):
@@ -354,11 +404,11 @@ def _read_id_number(value: object) -> str:
                     )
                 )
             )
-    text = _key(cell_text(value)).upper()
+    text = _key(text).upper()
     if not text:
         raise CellError(stored(EMPTY_CELL))
     try:
-        idnumbers.parse(text)
+        idnumbers.parse(text, today=today)
     except idnumbers.IdNumberError as exc:
         raise CellError(exc.message) from exc
     return idnumbers.normalize(text)

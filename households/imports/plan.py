@@ -27,7 +27,10 @@ from households.imports.reading import Row, RowError, Sheet, row_error
 from households.models import Household, HouseholdFlag, HouseholdMember
 
 CHANGE_REASON: Final = "Excel 导入"
-BATCH: Final = 500  # households per IN (…) list and per facts refresh; within SQLite's and PostgreSQL's limits
+# Values per IN (…) list: a bucket of a county's file (some 2,000 households, 7,000 ID numbers) in one or two queries;
+# SQLite binds up to 32,766 parameters (3.32 and later), PostgreSQL 65,535.
+BATCH: Final = 5000
+ID_BATCH: Final = 1000  # ID numbers per query: past a few thousand, PostgreSQL joins them to every household
 
 # What an update may rewrite. Fields of columns missing from the file are left as they are.
 HOUSEHOLD_FIELDS: Final = (
@@ -318,7 +321,7 @@ def _present_households(sheet: Sheet) -> dict[str, str]:
     """ID number → 户编号 of the household where it is a present member today (SPEC §2.6: one at a time)."""
     numbers = [row["id_number"] for row in sheet.rows if row.ok("id_number")]
     found: dict[str, str] = {}
-    for batch in chunks(numbers):
+    for batch in chunks(numbers, ID_BATCH):
         found.update(
             HouseholdMember.objects.filter(id_number__in=batch, member_status=MemberStatus.PRESENT).values_list(
                 "id_number", "household__household_no"
@@ -402,7 +405,7 @@ def _plan_household(
             wanted[key] = first[key]
 
     if household is None:
-        household = Household(household_no=group.household_no, **wanted)
+        household = bulk.unsaved(Household, household_no=group.household_no, **wanted)
         plan.new_households.append(household)
         plan.counts["households_created"] += 1
         household_changed = True
@@ -438,7 +441,7 @@ def _plan_member(
     member: HouseholdMember | None,
     today: datetime.date,
 ) -> HouseholdMember:
-    facts = idnumbers.parse(row["id_number"])
+    facts = idnumbers.parse(row["id_number"], today=today)
     wanted: dict[str, Any] = {
         "gender": Gender.MALE if facts.is_male else Gender.FEMALE,  # derived from the ID, never read (SPEC §2.2)
         "birth_date": facts.birth_date,
@@ -447,7 +450,7 @@ def _plan_member(
         if sheet.has(key):
             wanted[key] = row[key]
     if member is None:
-        member = HouseholdMember(household=household, id_number=row["id_number"], **wanted)
+        member = bulk.unsaved(HouseholdMember, household=household, id_number=row["id_number"], **wanted)
         plan.new_members.append(member)
         plan.counts["members_created"] += 1
         return member
@@ -479,7 +482,13 @@ def _plan_flags(
         if first[kind] and flag is None:
             year = first["exit_year"] if kind == HouseholdFlagKind.EXITED_POOR and first["exit_year"] else today.year
             plan.new_flags.append(
-                HouseholdFlag(household=household, kind=kind, valid_from=datetime.date(year, 1, 1), note=CHANGE_REASON)
+                bulk.unsaved(
+                    HouseholdFlag,
+                    household=household,
+                    kind=kind,
+                    valid_from=datetime.date(year, 1, 1),
+                    note=CHANGE_REASON,
+                )
             )
             plan.counts["flags_opened"] += 1
             changed = True
@@ -497,14 +506,19 @@ def plan_apply(plan: Plan, *, actor: User) -> None:
     django-simple-history row by ``actor`` with the reason "Excel 导入"; unchanged rows are not touched."""
     assert not plan.errors
     who: dict[str, Any] = {"user": actor, "reason": CHANGE_REASON}
-    bulk.insert(Household, plan.new_households)  # their history once the head is known
-    bulk.insert_with_history(HouseholdMember, plan.new_members, **who)
-    for household in [*plan.new_households, *plan.changed_households]:
-        head = plan.heads.get(household.household_no)
-        if head is not None:
-            household.head = head
-    bulk.update(Household, plan.new_households, ["head"])
-    bulk.insert_history(Household, plan.new_households, **who)
+    if bulk.allocate_ids(Household, plan.new_households) and bulk.allocate_ids(HouseholdMember, plan.new_members):
+        # Every id is known (PostgreSQL): new households are written once, with their heads; the head's row follows
+        # in the same transaction, where foreign keys are checked at commit.
+        _set_heads(plan, plan.new_households)
+        bulk.insert_with_history(Household, plan.new_households, **who)
+        bulk.insert_with_history(HouseholdMember, plan.new_members, **who)
+    else:  # ids come with the insert: the households first, then their members, then the heads
+        bulk.insert(Household, plan.new_households)
+        bulk.insert_with_history(HouseholdMember, plan.new_members, **who)
+        _set_heads(plan, plan.new_households)
+        bulk.update(Household, plan.new_households, ["head"])
+        bulk.insert_history(Household, plan.new_households, **who)
+    _set_heads(plan, plan.changed_households)
     bulk.update_with_history(HouseholdMember, plan.changed_members, MEMBER_FIELDS, **who)
     if plan.changed_households:
         now = timezone.now()
@@ -517,5 +531,11 @@ def plan_apply(plan: Plan, *, actor: User) -> None:
     touched = [h.pk for h in (*plan.new_households, *plan.changed_households)]
     touched += [m.household_id for m in (*plan.new_members, *plan.changed_members)]
     touched += [f.household_id for f in (*plan.new_flags, *plan.closed_flags)]
-    for chunk in chunks(sorted(set(touched))):
-        facts_refresh_households(chunk)
+    facts_refresh_households(touched)  # one bucket of the file: a few thousand households at most
+
+
+def _set_heads(plan: Plan, households: Iterable[Household]) -> None:
+    for household in households:
+        head = plan.heads.get(household.household_no)
+        if head is not None:
+            household.head = head

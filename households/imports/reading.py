@@ -2,11 +2,13 @@
 it runs outside any transaction and can report progress as it goes."""
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, Final
 
 import openpyxl
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -96,7 +98,11 @@ class Sheet:
     errors: list[RowError]
 
     def has(self, key: str) -> bool:
-        return any(column.key == key for column in self.columns)
+        return key in self._keys
+
+    @functools.cached_property
+    def _keys(self) -> frozenset[str]:
+        return frozenset(column.key for column in self.columns)
 
 
 def read_workbook(
@@ -210,6 +216,8 @@ def _read_rows(
     layout: Layout,
 ) -> Iterable[Row]:
     read = 0
+    today = timezone.localdate()
+    found = list(by_position.items())
     for number, values in enumerate(cells, start=2):
         if not any(cell_text(value) for value in values):
             continue  # blank rows between households are harmless
@@ -217,10 +225,10 @@ def _read_rows(
         if read > MAX_ROWS:
             raise ImportFileError(stored(layout.too_many_rows, rows=MAX_ROWS))
         row = Row(number=number, values={})
-        for position, column in by_position.items():
-            raw = values[position] if position < len(values) else None
+        width = len(values)
+        for position, column in found:
             try:
-                row.values[column.key] = read_cell(column, raw)
+                row.values[column.key] = read_cell(column, values[position] if position < width else None, today=today)
             except CellError as exc:
                 row.bad.add(column.key)
                 errors.append(row_error(number, column, exc.message, layout=layout))

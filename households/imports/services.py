@@ -12,6 +12,7 @@ for that last step instead of a moving bar.
 """
 
 import datetime
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ from households.imports.spill import FileCheck, Spill, load_spill, spill_workboo
 from households.models import ImportJob
 from households.tasks import household_import_task
 
+PROGRESS_SECONDS: Final = 0.5  # the progress page polls every second
 MAX_STORED_ERRORS: Final = 1000  # the preview shows these and the total; the rest repeat the same mistakes
 
 S = ImportJobStatus
@@ -263,8 +265,15 @@ def _spill_folder(job: ImportJob) -> Path:
 
 
 def _read(job: ImportJob) -> Spill:
+    written = [0.0]
+
     def progress(read: int, total: int) -> None:
-        # A short UPDATE of two columns, outside any transaction, so the page sees it at once.
+        # A short UPDATE of two columns, outside any transaction, so the page sees it at once; at most twice between
+        # two of the page's polls (a county's file would otherwise write it a thousand times), and at the end.
+        now = time.monotonic()
+        if read < total and now - written[0] < PROGRESS_SECONDS:
+            return
+        written[0] = now
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=read, total_rows=total)
 
     with job.file.open("rb") as source:

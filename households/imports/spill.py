@@ -27,6 +27,7 @@ from households.imports.reading import Row, RowError, Sheet, stream_workbook
 FileCheck = Callable[[Row, dict[str, int]], RowError | None]
 
 BUCKETS: Final = 32
+PICKLED_TOGETHER: Final = 256  # rows of a bucket held before they are written: 32 × 256 rows in memory at most
 _META: Final = "meta.json"
 
 
@@ -49,10 +50,10 @@ class Spill:
                     while True:
                         try:
                             # Files this process wrote a moment ago, never an upload: safe to unpickle.
-                            number, values, bad = pickle.load(handle)  # noqa: S301
+                            kept = pickle.load(handle)  # noqa: S301
                         except EOFError:
                             break
-                        rows.append(Row(number=number, values=values, bad=bad))
+                        rows.extend(Row(number=number, values=values, bad=bad) for number, values, bad in kept)
             yield Sheet(columns=self.columns, rows=rows, errors=_errors(self.folder / f"{bucket}.errors"))
 
     def remove(self) -> None:
@@ -87,6 +88,8 @@ def spill_workbook(
     with stream_workbook(source, on_progress=on_progress, layout=layout) as (columns, errors, rows):
         files = [(folder / f"{n}.rows").open("wb") for n in range(BUCKETS)]
         error_files = [(folder / f"{n}.errors").open("w", encoding="utf-8") for n in range(BUCKETS)]
+        # Rows are pickled a few hundred at a time: one call, and the column names written once, for each batch.
+        waiting: list[list[tuple[int, dict[str, Any], set[str]]]] = [[] for _n in range(BUCKETS)]
         try:
             reported = 0
             for row in rows:
@@ -95,11 +98,18 @@ def spill_workbook(
                 duplicate = check(row, first_seen) if check is not None else None
                 if duplicate is not None:
                     errors.append(duplicate)
-                pickle.dump((row.number, row.values, row.bad), files[bucket], protocol=pickle.HIGHEST_PROTOCOL)
+                waiting[bucket].append((row.number, row.values, row.bad))
+                if len(waiting[bucket]) == PICKLED_TOGETHER:
+                    pickle.dump(waiting[bucket], files[bucket], protocol=pickle.HIGHEST_PROTOCOL)
+                    waiting[bucket] = []
                 # This row's errors (its cells', appended by the reader, and a duplicate), filed with its household.
-                for error in errors[reported:]:
-                    error_files[bucket].write(json.dumps(error.as_line(), ensure_ascii=False) + "\n")
-                reported = len(errors)
+                if len(errors) > reported:
+                    for error in errors[reported:]:
+                        error_files[bucket].write(json.dumps(error.as_line(), ensure_ascii=False) + "\n")
+                    reported = len(errors)
+            for bucket, batch in enumerate(waiting):
+                if batch:
+                    pickle.dump(batch, files[bucket], protocol=pickle.HIGHEST_PROTOCOL)
         finally:
             for handle in (*files, *error_files):
                 handle.close()

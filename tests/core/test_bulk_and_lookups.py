@@ -136,3 +136,78 @@ def test_insert_values_of_one_row_or_identical_rows_skips_a_conflict_when_asked(
         None,
         "",
     )
+
+
+def _fields(obj: object) -> dict[str, object]:
+    return {name: value for name, value in vars(obj).items() if name != "_state"}
+
+
+def test_unsaved_holds_what_the_model_constructor_holds_and_inserts_with_its_history():
+    household = HouseholdFactory()
+    village = household.managing_area_id
+    given = {"household_no": "N-1", "head_name": "李四", "managing_area_id": village, "residence_area_id": village}
+    new_household = bulk.unsaved(Household, **given)
+    assert _fields(new_household) == _fields(Household(**given))
+    values = {"id_number": "640324197503080015", "name": "张三", "birth_date": datetime.date(1975, 3, 8)}
+    for owner in (household, new_household):  # a related object given saved or not saved yet
+        made, built = (
+            bulk.unsaved(HouseholdMember, household=owner, **values),
+            HouseholdMember(household=owner, **values),
+        )
+        assert _fields(made) == _fields(built)
+        assert made.household is owner
+        assert (made._state.adding, made._state.db) == (True, None)
+    one, other = bulk.unsaved(HouseholdMember, **values), bulk.unsaved(HouseholdMember, **values)
+    assert one.chronic_conditions == []
+    assert one.chronic_conditions is not other.chronic_conditions  # default=list: a list of its own
+    with pytest.raises(TypeError, match="no field 'nickname'"):
+        bulk.unsaved(HouseholdMember, nickname="三儿")
+
+    # Inserted: the new member takes the id its household was given a moment before, and both keep their history.
+    member = bulk.unsaved(HouseholdMember, household=new_household, **values)
+    bulk.insert(Household, [new_household])
+    bulk.insert_with_history(HouseholdMember, [member], user=None, reason="测试")
+    stored = HouseholdMember.objects.get(pk=member.pk)
+    assert (stored.household_id, stored.name, stored.chronic_conditions) == (new_household.pk, "张三", [])
+    assert list(stored.history.values_list("history_type", "history_change_reason")) == [("+", "测试")]
+    with pytest.raises(ValueError, match=r"not saved yet|unsaved related object"):  # PostgreSQL's path, bulk_create's
+        bulk.insert(HouseholdMember, [bulk.unsaved(HouseholdMember, household=Household(household_no="N-2"), **values)])
+
+
+def test_text_dates_json_and_nulls_come_back_as_written_whatever_their_characters():
+    """Rows inserted column by column (on PostgreSQL through COPY's text format) keep backslashes, tabs, line breaks,
+    the two characters \\N (never NULL), quotes and Chinese text; NULLs, booleans, dates and JSON as given."""
+    households = HouseholdFactory.create_batch(5)
+    awkward = ["\\N", "a\tb", "第一行\n第二行\r\n", 'C:\\path "quoted"', ""]
+    rows = [
+        {
+            "household_id": household.pk,
+            "kind": HouseholdFlagKind.EXITED_POOR,
+            "valid_from": datetime.date(2024, 2, 29),
+            "valid_to": None if n % 2 else datetime.date(2026, 12, 31),
+            "note": text,
+        }
+        for n, (household, text) in enumerate(zip(households, awkward, strict=True))
+    ]
+    bulk.insert_values(HouseholdFlag, rows)
+    stored = {
+        f.household_id: (f.note, f.valid_from, f.valid_to)
+        for f in HouseholdFlag.objects.filter(household__in=households)
+    }
+    assert stored == {row["household_id"]: (row["note"], row["valid_from"], row["valid_to"]) for row in rows}
+
+    members = [
+        bulk.unsaved(
+            HouseholdMember, household=household, name=text or "无名", id_number=f"64032419750308{n:04d}",
+            birth_date=datetime.date(1975, 3, 8), chronic_conditions=[text, {"键": "a\\b\tc"}], is_main_labourer=n == 1,
+            disability_grade=None if n else 2,
+        )
+        for n, (household, text) in enumerate(zip(households, awkward, strict=True))
+    ]  # fmt: skip
+    bulk.insert_with_history(HouseholdMember, members, user=None, reason="导入\t测试")
+    for member in members:
+        back = HouseholdMember.objects.get(pk=member.pk)
+        assert (back.name, back.chronic_conditions, back.is_main_labourer, back.disability_grade) == (
+            member.name, member.chronic_conditions, member.is_main_labourer, member.disability_grade,
+        )  # fmt: skip
+        assert back.history.get().history_change_reason == "导入\t测试"
