@@ -19,11 +19,12 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import connections, models, router
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
 
 BATCH: Final = 5000
+UNIQUE_VIOLATION: Final = "23505"  # PostgreSQL's SQLSTATE
 COPY_READ: Final = 1 << 20  # characters the driver reads from a COPY's text at a time
 _COPY_ESCAPES: Final = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _M = TypeVar("_M", bound=models.Model)
@@ -80,13 +81,23 @@ def _insert_columns(
     quote = connection.ops.quote_name
     table, quoted = quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
     values = [_column(field, column, connection) for field, column in zip(fields, columns, strict=True)]
+    copy = f"COPY {table} ({quoted}) FROM STDIN"
     with connection.cursor() as cursor:
-        if not skip_conflicts:  # COPY, a fifth of the time an INSERT takes to read and write the same rows
-            text = io.StringIO(_copy_text(values))
-            cursor.cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN", text, size=COPY_READ)
+        # COPY: a fifth of the time an INSERT takes to read and write the same rows. Its errors are Django's, as an
+        # INSERT's would be (an import catches IntegrityError).
+        if not skip_conflicts:
+            with connection.wrap_database_errors:
+                cursor.cursor.copy_expert(copy, io.StringIO(_copy_text(values)), size=COPY_READ)
             return
+        try:  # conflicts are rare (two sweeps of one county at once): COPY, in a savepoint that a conflict undoes
+            with transaction.atomic(using=connection.alias), connection.wrap_database_errors:
+                cursor.cursor.copy_expert(copy, io.StringIO(_copy_text(values)), size=COPY_READ)
+            return
+        except IntegrityError as exc:
+            if getattr(exc.__cause__, "pgcode", None) != UNIQUE_VIOLATION:
+                raise
         statement, params = _insert_statement(table, quoted, fields, values, connection)
-        cursor.execute(statement + " ON CONFLICT DO NOTHING", params)
+        cursor.execute(statement + " ON CONFLICT DO NOTHING", params)  # the batch again, less what conflicts
 
 
 def _copy_text(columns: list[list[Any]]) -> str:

@@ -1,6 +1,7 @@
 """Excel import of households and members (docs/import-template.md): validate every row, preview, commit all or
 nothing, idempotent by 户编号 and ID number; duplicates are reported, never merged."""
 
+import dataclasses
 import datetime
 import io
 import time
@@ -18,7 +19,8 @@ from accounts.roles import Role
 from core.errors import TransitionNotAllowed
 from core.uploads import UploadRefused
 from households import idnumbers
-from households.choices import Gender, HouseholdFlagKind, ImportJobStatus, MemberStatus, Relationship
+from households.choices import Gender, HouseholdFlagKind, ImportJobStatus, ImportKind, MemberStatus, Relationship
+from households.imports import services
 from households.imports.columns import BY_KEY, COLUMNS, FORMULA_REFUSED, CellError, read_cell
 from households.imports.reading import read_workbook
 from households.imports.services import (
@@ -257,6 +259,37 @@ def test_a_commit_that_finds_a_new_conflict_saves_nothing(worker, village, peopl
     assert job.status == S.INVALID
     assert messages_of(job) == ["第 42 行“身份证号”：该身份证号已在户 OTHER-1 登记为在户成员，不能重复登记"]
     assert Household.objects.count() == 1
+
+
+def test_a_person_registered_between_the_commits_checks_and_its_writes_fails_the_job_and_saves_nothing(
+    worker, village, people, upload, commit, monkeypatch
+):
+    # given: a valid preview; someone else registers one of the file's people after the commit has checked them,
+    # just before its rows are written (the unique constraint of present members is the last guard)
+    rows = [row for n in range(5) for row in family(f"R{n:03d}", village, people, 3)]
+    job = upload(worker, xlsx(rows))
+    assert job.status == S.VALIDATED
+    format_ = services.FORMATS[ImportKind.HOUSEHOLDS]
+
+    def apply_after_a_rival(plan, *, actor):  # the file's buckets are planned and written one after another
+        if any(member.id_number == rows[7]["身份证号"] for member in plan.new_members):  # that person's bucket
+            other = HouseholdFactory(managing_area=village, household_no="RIVAL-1")
+            MemberFactory(household=other, id_number=rows[7]["身份证号"])
+        format_.apply(plan, actor=actor)
+
+    monkeypatch.setitem(
+        services.FORMATS, ImportKind.HOUSEHOLDS, dataclasses.replace(format_, apply=apply_after_a_rival)
+    )
+
+    # when
+    job = commit(job, worker)
+
+    # then: the job fails in words, and nothing of the file was kept (the rival's own household was rolled back too)
+    assert job.status == S.FAILED
+    assert [(error["row"], error["message"]) for error in job.errors] == [
+        (None, "保存时与他人同时进行的修改冲突，未保存任何数据；请重新上传该文件")
+    ]
+    assert not Household.objects.filter(household_no__startswith="R00").exists()
 
 
 def test_reimporting_the_same_file_changes_nothing(worker, village, people, upload, commit):
