@@ -352,23 +352,23 @@ def _reconcile(
         deadlines = {
             kind: _deadline(kind, area_code=scope.township.code, detected_on=on) for kind in ("people", "place")
         }
-        bulk.insert_values(  # one statement for the township's new problems
-            Problem,
-            [
-                problem_values(
-                    rule,
-                    hit=found[rule.id][key],
-                    township_id=scope.township.pk,
-                    run_id=run.pk,
-                    on=on,
-                    deadline=deadlines["people" if rule.subject in _PEOPLE else "place"],
-                    previous_id=previous.get((rule.id, key)),
-                )
-                for rule in rules
-                for key in new_keys.get(rule.id, ())
-            ],
-            skip_conflicts=True,  # a concurrent run of the same county: the constraint keeps one open problem
-        )
+        for rule in rules:  # a statement per rule: its title, category and version are then bound once
+            bulk.insert_values(
+                Problem,
+                [
+                    problem_values(
+                        rule,
+                        hit=found[rule.id][key],
+                        township_id=scope.township.pk,
+                        run_id=run.pk,
+                        on=on,
+                        deadline=deadlines["people" if rule.subject in _PEOPLE else "place"],
+                        previous_id=previous.get((rule.id, key)),
+                    )
+                    for key in new_keys.get(rule.id, ())
+                ],
+                skip_conflicts=True,  # a concurrent run of the same county: the constraint keeps one open problem
+            )
     counts = {rule.id: {"hits": len(found[rule.id]), "new": 0, "gone": 0} for rule in rules}
     for rule, _key in new:
         counts[rule.id]["new"] += 1
