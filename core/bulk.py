@@ -2,10 +2,12 @@
 at once (a county's import, a sweep's problems).
 
 Django's ``bulk_create`` prepares every value of every row in Python (a county's import: two million calls, most of
-its commit). On PostgreSQL these write each batch as one statement over column arrays instead
-(``INSERT … SELECT FROM unnest(…)``, ``UPDATE … FROM unnest(…)``), which the driver adapts in C; primary keys are
-drawn from the table's sequence first, so the rows keep their ids in the caller's objects. Elsewhere (SQLite, the
-embedded default) they fall back to Django's bulk methods. Signals are not sent, as with ``bulk_create``.
+its commit). On PostgreSQL these write each batch as one statement built column by column instead: new rows through
+``COPY`` (its text format, a fifth of the server's time for an INSERT of the same rows: 214,000 members with their
+eight indexes in 2.5 s against 14.6 s), updates and inserts that skip conflicts as ``… FROM unnest(arrays)``, which
+the driver adapts in C. Primary keys are drawn from the table's sequence first, so the rows keep their ids in the
+caller's objects, and ``unsaved`` makes new objects without ``Model.__init__``'s work per field. Elsewhere (SQLite,
+the embedded default) they fall back to Django's bulk methods. Signals are not sent, as with ``bulk_create``.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ import contextlib
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from time import monotonic
 from typing import IO, Any, Final
 
 import openpyxl
@@ -22,6 +23,7 @@ from households.imports.columns import HOUSEHOLDS, CellError, Column, Layout, ce
 # checked (households.imports.spill), so memory does not grow with the file.
 MAX_ROWS: Final = 300_000
 PROGRESS_EVERY: Final = 200
+PROGRESS_SECONDS: Final = 0.5  # progress pages poll every second: a county's file would otherwise report 1,000 times
 
 
 class ImportFileError(DomainError):
@@ -114,7 +116,8 @@ def read_workbook(
 ) -> Sheet:
     """Parse the first sheet whose header has the layout's sheet headers (户编号 and 身份证号 for households; else the
     first sheet) with openpyxl in read-only, values-only mode, every row in memory (an extract to compare; an import
-    keeps them on disk instead). ``on_progress(rows_read, estimated_total)`` is called every PROGRESS_EVERY rows."""
+    keeps them on disk instead). ``on_progress(rows_read, estimated_total)`` is called every PROGRESS_EVERY rows, at
+    most every PROGRESS_SECONDS, and at the end."""
     with stream_workbook(source, on_progress=on_progress, seconds=seconds, layout=layout) as (columns, errors, rows):
         return Sheet(columns=columns, rows=list(rows), errors=errors)
 
@@ -216,6 +219,7 @@ def _read_rows(
     layout: Layout,
 ) -> Iterable[Row]:
     read = 0
+    reported = -PROGRESS_SECONDS  # the first report is made
     today = timezone.localdate()
     found = list(by_position.items())
     for number, values in enumerate(cells, start=2):
@@ -233,7 +237,8 @@ def _read_rows(
                 row.bad.add(column.key)
                 errors.append(row_error(number, column, exc.message, layout=layout))
         yield row
-        if on_progress is not None and read % PROGRESS_EVERY == 0:
+        if on_progress is not None and read % PROGRESS_EVERY == 0 and monotonic() - reported >= PROGRESS_SECONDS:
+            reported = monotonic()
             on_progress(read, max(estimate, read))
     if on_progress is not None:
         on_progress(read, read)

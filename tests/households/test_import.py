@@ -12,6 +12,8 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +22,7 @@ from core.errors import TransitionNotAllowed
 from core.uploads import UploadRefused
 from households import idnumbers
 from households.choices import Gender, HouseholdFlagKind, ImportJobStatus, ImportKind, MemberStatus, Relationship
-from households.imports import services
+from households.imports import reading, services
 from households.imports.columns import BY_KEY, COLUMNS, FORMULA_REFUSED, CellError, read_cell
 from households.imports.reading import read_workbook
 from households.imports.services import (
@@ -290,6 +292,25 @@ def test_a_person_registered_between_the_commits_checks_and_its_writes_fails_the
         (None, "保存时与他人同时进行的修改冲突，未保存任何数据；请重新上传该文件")
     ]
     assert not Household.objects.filter(household_no__startswith="R00").exists()
+
+
+def test_progress_is_written_at_most_twice_a_second_and_at_the_end(worker, village, people, upload, monkeypatch):
+    # given: a file of 1,000 member rows read while the clock stands still (the reader reports every 200 rows)
+    rows = [row for n in range(250) for row in family(f"P{n:03d}", village, people, 4)]
+    monkeypatch.setattr(reading, "monotonic", lambda: 1000.0)
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        job = upload(worker, xlsx(rows))
+
+    # then: the first report is written, the next four within the same half second are not, the end is
+    written = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith('UPDATE "households_importjob" SET "processed_rows"')
+    ]
+    assert [sql.split('"processed_rows" = ')[1].split(",")[0] for sql in written] == ["200", "1000"]
+    assert (job.status, job.processed_rows, job.total_rows) == (S.VALIDATED, 1000, 1000)
 
 
 def test_reimporting_the_same_file_changes_nothing(worker, village, people, upload, commit):
