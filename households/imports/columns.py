@@ -266,16 +266,17 @@ FORMULA_REFUSED = gettext_noop("是公式（以“=”开头）：请把该列�
 EMPTY_CELL = gettext_noop("不能为空")
 
 
-def formula_in(value: object) -> bool:
-    """A cell read with formulas kept (``data_only=False``) is a formula, or text typed as one."""
-    return isinstance(value, str) and cell_text(value).startswith("=")
+def formula_in(value: object, text: str | None = None) -> bool:
+    """A cell read with formulas kept (``data_only=False``) is a formula, or text typed as one. ``text``: the cell's
+    ``cell_text`` when the caller has it already."""
+    return isinstance(value, str) and (cell_text(value) if text is None else text).startswith("=")
 
 
 def read_cell(column: Column, value: object, *, today: datetime.date | None = None) -> object:
     """The cleaned value of one cell, or ``column.default`` for a blank one; raises CellError. ``today`` (the local
     date) bounds birth dates and years; a reader of many cells passes it once."""
     text = cell_text(value)  # once per cell: a county's file has three million
-    if text[:1] == "=" and isinstance(value, str):  # formula_in
+    if formula_in(value, text):
         raise CellError(stored(FORMULA_REFUSED))
     if column.kind is Kind.ID_NUMBER:
         if not column.required and not text:
@@ -361,8 +362,16 @@ def _read_year(_column: Column, text: str, today: datetime.date | None) -> int:
     return int(year)
 
 
-def _read_money_cell(_column: Column, text: str, _today: datetime.date | None) -> Decimal:
-    return _read_money(text)
+def _read_money(_column: Column, text: str, _today: datetime.date | None) -> Decimal:
+    """An amount as typed or as Excel stored it: thousands separators and a trailing 元 are allowed."""
+    cleaned = re.sub(r"[,，\s]", "", _key(text)).removesuffix("元")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise CellError(stored(gettext_noop("“%(text)s”不是金额：请填写数字（元），如 12000 或 3500.50"), text=text))
+    return amount
 
 
 # How a non-blank cell of each kind is read (ID numbers, which may be typed as numbers, are read from the value).
@@ -374,20 +383,8 @@ _READERS: Final[Mapping[Kind, Callable[[Column, str, datetime.date | None], obje
     Kind.YES_NO: _read_yes_no,
     Kind.DISABILITY_GRADE: _read_disability_grade,
     Kind.YEAR: _read_year,
-    Kind.MONEY: _read_money_cell,
+    Kind.MONEY: _read_money,
 }
-
-
-def _read_money(text: str) -> Decimal:
-    """An amount as typed or as Excel stored it: thousands separators and a trailing 元 are allowed."""
-    cleaned = re.sub(r"[,，\s]", "", _key(text)).removesuffix("元")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite():
-        raise CellError(stored(gettext_noop("“%(text)s”不是金额：请填写数字（元），如 12000 或 3500.50"), text=text))
-    return amount
 
 
 def _read_id_number(value: object, text: str, today: datetime.date | None) -> str:

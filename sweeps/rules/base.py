@@ -95,9 +95,9 @@ class Scope:
 
     # Members and subjects are read by their households' ids, listed once per township (a few thousand, bound as one
     # array: ``core.lookups.AnyOf``), and joined to their household's facts by the very join their rules read
-    # (household__facts__…), itself held to the township's areas: both sides are then small and indexed. Filtered by a subquery of household ids, or by
-    # the join alone, the planner of a province's million households misjudged the join and read every member or
-    # every fact for each township (0.9–2.0 s a township).
+    # (household__facts__…), itself held to the township's areas: both sides are then small and indexed. Filtered
+    # by a subquery of household ids, or by the join alone, the planner of a province's million households misjudged
+    # the join and read every member or every fact for each township (0.9–2.0 s a township).
     def members(self) -> QuerySet[HouseholdMember]:
         return HouseholdMember.objects.filter(
             AnyOf("household_id", self.household_ids),
