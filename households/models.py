@@ -894,6 +894,7 @@ class HouseholdFacts(models.Model):
         null=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,  # households_facts_cadre_due leads with it
     )
 
     # An input changed through a path that saved it (a form, the admin, a factory) after this row was computed:

@@ -332,15 +332,12 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
         .values("household_id", "year")
         .annotate(**income_year_aggregates(ctx.on.month))
     )
-    ids_sql = compiled(households.order_by().values("pk"))
-    # The households drive the query: only their rows are joined to the inputs' totals. Their ids are computed
-    # once (a materialised CTE) and every input reads its rows by them through its household index.
-    driving = compiled(
-        Household.objects.filter(in_ids("id"))
-        .order_by()
-        .values("id", "managing_area_id", "co_managing_area_id", "closed_on", "housing_safety")
-    )
-    params: list[Any] = [*ids_sql.params, *iy.params, *driving.params]
+    # The households drive the query: only their rows are joined to the inputs' totals. They are read once (a
+    # materialised CTE) and every input reads its rows by their ids through its household index.
+    # (Reading them from the table again by their ids, 6,000 probes of its primary key, took a sixth of the query.)
+    household_columns = ", ".join(("id", "managing_area_id", "co_managing_area_id", "closed_on", "housing_safety"))
+    ids_sql = compiled(households.order_by().values(*household_columns.split(", ")))
+    params: list[Any] = [*ids_sql.params, *iy.params]
     joins = []
     for alias, fragment in derived:
         joins.append(f"LEFT JOIN ({fragment.sql}) {alias} ON {alias}.household_id = h.id")
@@ -349,14 +346,14 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
     # Layer one reads the joins; each later layer reads the names of the layer before it, behind a fence.
     select = "SELECT " + ", ".join(f"{expression} AS {name}" for name, expression in layers[0].items())
     # Every value is a parameter of a compiled queryset or a literal of the settings (Dialect): no user text.
-    sql = f"{select} FROM ({driving.sql}) h {' '.join(joins)} {d.fence()}"
+    sql = f"{select} FROM (SELECT {household_columns} FROM {IDS}) h {' '.join(joins)} {d.fence()}"  # noqa: S608
     for level, expressions in enumerate(layers[1:], start=2):
         more = ", ".join(f"{expression} AS {name}" for name, expression in expressions.items())
         sql = f"SELECT l{level}.*, {more} FROM ({sql}) l{level} {d.fence()}"  # noqa: S608
     names = ["household_id", *COLUMNS]
     outer = ", ".join(names)
     text = (
-        f"WITH {IDS}(id) AS MATERIALIZED ({ids_sql.sql}), iy AS MATERIALIZED ({iy.sql}) "  # noqa: S608
+        f"WITH {IDS}({household_columns}) AS MATERIALIZED ({ids_sql.sql}), iy AS MATERIALIZED ({iy.sql}) "  # noqa: S608
         f"SELECT {outer} FROM ({sql}) facts WHERE 1 = 1"
     )
     return Fragment(text, tuple(params)), names
