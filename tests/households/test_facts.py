@@ -400,6 +400,27 @@ def test_a_second_refresh_writes_nothing_and_a_change_is_seen(village):
     assert HouseholdFacts.objects.get(pk=household.pk).per_capita == Decimal("7500.00")
 
 
+@pytest.mark.services
+def test_a_refresh_where_nothing_changed_leaves_the_rows_untouched(village):
+    """On PostgreSQL an unchanged row is not even locked: ON CONFLICT DO UPDATE … WHERE locks every row it compares
+    (a write, and WAL a replica replays, for every household of a county every night)."""
+    from django.db import connection
+
+    household = family(village, per_capita="5000")
+    other = family(village, per_capita="8000")
+    facts_refresh_area(village.parent, on=TODAY)
+
+    def locked() -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT household_id FROM households_householdfacts WHERE xmax <> '0'")
+            return [row[0] for row in cursor.fetchall()]
+
+    assert (facts_refresh_area(village.parent, on=TODAY).changed, locked()) == (0, [])
+    IncomeRecord.objects.filter(household=household).update(wage_income=Decimal("30000"))
+    assert facts_refresh_area(village.parent, on=TODAY).changed == 1
+    assert other.pk not in locked()
+
+
 def test_ill_members_are_counted(village):
     household = family(village, size=1)
     MemberFactory(
