@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any, Final
 
-import openpyxl
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import DomainError
 from core.stored import shown, stored
-from core.uploads import BROKEN_INSIDE, UNREADABLE, UploadRefused, budgeted_rows, workbook_check
+from core.uploads import BROKEN_INSIDE, UNREADABLE, UploadRefused, budgeted_rows, open_workbook, workbook_check
 from households import idnumbers
 from households.imports.columns import FORMULA_REFUSED, cell_text, formula_in, header_key
 from sweeps.screening_catalogue import EventType, event_type_by_label
@@ -127,13 +126,13 @@ def read_screening(
         raise ScreeningFileError(exc.stored) from exc
     try:
         # Formulas as written, so that a formula in a data cell is refused (households.imports.columns.formula_in).
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=False)
+        workbook = open_workbook(source)
     except (InvalidFileException, *BROKEN_INSIDE) as exc:
         raise ScreeningFileError(stored(UNREADABLE)) from exc
     sheet = ScreeningSheet()
     try:
         worksheet = workbook.worksheets[0]
-        try:  # the dimension is read here, outside the budgets: a broken sheet shows already
+        try:  # the dimension is read here, outside the budgets (core.uploads.open_workbook reads no rows)
             # The <dimension> element estimates the rows for the progress bar only: some writers leave it wrong.
             estimate = max((worksheet.max_row or 1) - 1, 0)
         except BROKEN_INSIDE as exc:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from time import monotonic
 from typing import IO, Any, Final
 
-import openpyxl
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from openpyxl.utils import get_column_letter
@@ -16,7 +15,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import DomainError
 from core.stored import as_json, of_json, shown, stored
-from core.uploads import BROKEN_INSIDE, UNREADABLE, UploadRefused, budgeted_rows, workbook_check
+from core.uploads import BROKEN_INSIDE, UNREADABLE, UploadRefused, budgeted_rows, open_workbook, workbook_check
 from households.imports.columns import HOUSEHOLDS, CellError, Column, Layout, cell_text, header_key, read_cell
 
 # About 80,000 households: a county's registry in one file. The rows are kept on disk by household while they are
@@ -139,11 +138,11 @@ def stream_workbook(
         raise ImportFileError(exc.stored) from exc
     try:
         # Formulas as written, not their cached results, so that a formula in a data cell is refused (read_cell).
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=False)
+        workbook = open_workbook(source)
     except (InvalidFileException, *BROKEN_INSIDE) as exc:
         raise ImportFileError(stored(UNREADABLE)) from exc
     try:
-        try:  # the first rows and the dimension are read here, outside the budgets: a broken sheet shows already
+        try:  # the first row of each sheet and the dimension are read here, outside the budgets
             worksheet = _data_sheet(workbook, layout)
             # The <dimension> element gives an estimate for the progress bar; it is not trusted for reading, since
             # some writers leave it wrong, and openpyxl stops at it.

@@ -6,6 +6,7 @@ photos and attachments."""
 import importlib
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 
 import openpyxl
@@ -15,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.roles import Role
-from core.uploads import UploadRefused, budgeted_rows, workbook_check
+from core.uploads import UNREADABLE, UploadRefused, budgeted_rows, open_workbook, workbook_check
 from households.imports.columns import COLUMNS
 from households.imports.reading import ImportFileError, read_workbook
 from households.models import Household, HouseholdMember, ImportJob, IncomeRecord, Visit
@@ -42,12 +43,13 @@ def _workbook(rows: int = 3, blank: int = 0) -> bytes:
 
 @pytest.fixture
 def no_parser(monkeypatch):
-    """Fails the test if openpyxl is asked to open anything: the refusal must come from the zip directory."""
+    """Fails the test if openpyxl is asked to open anything (``load_workbook`` and ``core.uploads.open_workbook``
+    both go through its reader): the refusal must come from the zip directory."""
 
     def refuse(*args, **kwargs):
         raise AssertionError("the workbook was parsed")
 
-    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    monkeypatch.setattr(openpyxl.reader.excel.ExcelReader, "read", refuse)
 
 
 # ------------------------------------------------------------------------------------------------ the checks
@@ -105,6 +107,44 @@ def test_cells_and_seconds_are_budgeted_too(settings):
         list(budgeted_rows([(None,) * 16384]))  # one row reaching column XFD
     with pytest.raises(UploadRefused, match="读取超时"):
         list(budgeted_rows([("x",)] * 1000, seconds=-1))
+
+
+def _with_sheet(content: bytes, rewrite) -> bytes:
+    """The workbook ``content`` with its first sheet's XML passed through ``rewrite``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for part in source.infolist():
+            data = source.read(part)
+            target.writestr(part, rewrite(data) if part.filename == "xl/worksheets/sheet1.xml" else data)
+    return out.getvalue()
+
+
+def test_opening_a_workbook_reads_none_of_its_rows():
+    """A sheet without a <dimension> element (openpyxl's write-only mode and other streaming writers leave it out):
+    openpyxl alone parses the whole sheet to find that out when it opens the workbook, outside every budget. Here a
+    sheet broken after its first rows opens, and the break is met by the budgeted reading, refused in words."""
+    content = _workbook(rows=200)
+    assert b"<dimension" not in zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    broken = _with_sheet(content, lambda xml: xml[: xml.index(b'<row r="150"')] + b'<row r="150"><c r="A150" t="')
+
+    worksheet = open_workbook(io.BytesIO(broken)).worksheets[0]
+    assert worksheet.max_row is None  # no estimate to give, and nothing read to learn it
+    rows = budgeted_rows(worksheet.iter_rows(values_only=True))
+    assert [row[0] for row in (next(rows), next(rows))] == ["户编号", "H0000"]
+    with pytest.raises(UploadRefused) as refused:
+        list(rows)
+    assert refused.value.stored == UNREADABLE
+
+
+def test_a_sheet_that_gives_its_dimension_still_gives_it_for_the_progress_bar():
+    workbook = openpyxl.Workbook()
+    for index in range(40):
+        workbook.active.append([f"H{index:04d}", "x"])
+    out = io.BytesIO()
+    workbook.save(out)
+    worksheet = open_workbook(io.BytesIO(out.getvalue())).worksheets[0]
+    assert (worksheet.max_row, worksheet.max_column) == (40, 2)
+    assert [row[0] for row in worksheet.iter_rows(min_row=40, values_only=True)] == ["H0039"]
 
 
 # ------------------------------------------------------------------------------------- through the features
