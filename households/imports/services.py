@@ -28,6 +28,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.permissions import can_edit_households
+from core.bulk import collector_paused
 from core.dispatch import resend_unsent, send_after_commit
 from core.errors import DomainError, TransitionNotAllowed
 from core.stored import stored
@@ -37,7 +38,7 @@ from households.choices import ImportJobStatus, ImportKind
 from households.imports.columns import HOUSEHOLDS, Layout
 from households.imports.income import EMPTY, INCOME, income_plan_apply, income_plan_build
 from households.imports.plan import duplicate_ids, plan_apply, plan_build
-from households.imports.reading import ImportFileError, RowError, RowsRefused, row_error
+from households.imports.reading import ImportFileError, RowError, RowsRefused, Sheet, row_error
 from households.imports.spill import FileCheck, Spill, load_spill, spill_workbook
 from households.models import ImportJob
 from households.tasks import household_import_task
@@ -150,7 +151,8 @@ def import_job_validate(*, job: ImportJob) -> ImportJob:
         return _finish(job, S.INVALID, errors=[row_error(0, None, stored(gettext_noop("导入人已没有修改农户的权限")))])
     found = _Found(spill.header_errors)
     for sheet in spill.sheets() if not spill.header_errors else ():
-        found.add(fmt.build(sheet, actor=job.created_by, area=job.area))
+        with collector_paused():  # a bucket's plan is made and dropped: its objects are freed as it goes
+            found.add(fmt.build(sheet, actor=job.created_by, area=job.area))
     if found.errors:
         spill.remove()
         return _finish(job, S.INVALID, errors=found.errors, summary=found.summary(), error_count=found.error_count)
@@ -217,15 +219,8 @@ def import_job_commit(*, job: ImportJob) -> ImportJob:
         with transaction.atomic():
             # The database checks run again here, on locked rows: someone may have changed them since the preview.
             for sheet in spill.sheets():
-                plan = fmt.build(sheet, actor=job.created_by, area=job.area, lock=True)
-                found.add(plan)
-                if plan.errors:
-                    raise _Refused
-                try:
-                    fmt.apply(plan, actor=job.created_by)
-                except RowsRefused as exc:  # a row changed since the preview: its writer refused it
-                    found.add_errors(exc.errors)
-                    raise _Refused from exc
+                with collector_paused():
+                    _commit_bucket(fmt, sheet, job, found)
     except _Refused:
         spill.remove()
         return _finish(job, S.INVALID, errors=found.errors, summary=found.summary(), error_count=found.error_count)
@@ -236,6 +231,19 @@ def import_job_commit(*, job: ImportJob) -> ImportJob:
         return _finish(job, S.FAILED, errors=[row_error(0, None, message)])
     spill.remove()
     return _finish(job, S.COMMITTED, errors=[], summary=found.summary())
+
+
+def _commit_bucket(fmt: Format, sheet: Sheet, job: ImportJob, found: _Found) -> None:
+    """Plan one bucket again on locked rows and write it; a bucket with errors refuses the whole commit."""
+    plan = fmt.build(sheet, actor=job.created_by, area=job.area, lock=True)
+    found.add(plan)
+    if plan.errors:
+        raise _Refused
+    try:
+        fmt.apply(plan, actor=job.created_by)
+    except RowsRefused as exc:  # a row changed since the preview: its writer refused it
+        found.add_errors(exc.errors)
+        raise _Refused from exc
 
 
 class _Refused(Exception):
@@ -268,7 +276,7 @@ def _read(job: ImportJob) -> Spill:
         # most twice a second, and at the end).
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=read, total_rows=total)
 
-    with job.file.open("rb") as source:
+    with job.file.open("rb") as source, collector_paused():  # the file streams past: nothing it makes is kept
         fmt = _format(job)
         spill = spill_workbook(source, _spill_folder(job), on_progress=progress, layout=fmt.layout, check=fmt.check)
     job.total_rows = job.processed_rows = spill.rows

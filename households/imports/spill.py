@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Final
 
+from core.bulk import collector_paused
 from households.imports.columns import HOUSEHOLDS, Layout
 from households.imports.plan import duplicate_ids
 from households.imports.reading import Row, RowError, Sheet, stream_workbook
@@ -46,7 +47,7 @@ class Spill:
             rows: list[Row] = []
             path = self.folder / f"{bucket}.rows"
             if path.exists():
-                with path.open("rb") as handle:
+                with path.open("rb") as handle, collector_paused():
                     while True:
                         try:
                             # Files this process wrote a moment ago, never an upload: safe to unpickle.

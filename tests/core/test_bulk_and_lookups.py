@@ -1,8 +1,10 @@
 """The set-based tools the sweep and the import write and read with: ``core.lookups.AnyOf`` (ids bound as one
 parameter) and ``core.bulk.insert_values`` (columns alike in every row bound once). Each is checked against what
-Django's own ``__in`` and ``bulk_create`` would leave, on whichever database the suite runs (PostgreSQL in CI)."""
+Django's own ``__in`` and ``bulk_create`` would leave, on whichever database the suite runs (PostgreSQL in CI); and
+``core.bulk.collector_paused``, which pauses the cyclic garbage collector for a batch and always starts it again."""
 
 import datetime
+import gc
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -211,3 +213,41 @@ def test_text_dates_json_and_nulls_come_back_as_written_whatever_their_character
             member.name, member.chronic_conditions, member.is_main_labourer, member.disability_grade,
         )  # fmt: skip
         assert back.history.get().history_change_reason == "导入\t测试"
+
+
+def test_the_collector_is_paused_for_a_batch_and_started_again_after_it_even_when_the_batch_fails():
+    assert gc.isenabled()
+    with bulk.collector_paused():
+        assert not gc.isenabled()
+        with bulk.collector_paused():  # nested: still paused, and the outer pause is the one that ends it
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+    with pytest.raises(ZeroDivisionError), bulk.collector_paused():
+        1 / 0  # noqa: B018
+    assert gc.isenabled()
+
+
+def test_a_pause_leaves_a_collector_that_was_off_as_it_found_it():
+    gc.disable()
+    try:
+        with bulk.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_cycles_made_while_paused_are_collected_once_the_batch_ends():
+    class Node:
+        pass
+
+    with bulk.collector_paused():
+        one, other = Node(), Node()
+        one.other, other.other = other, one  # a household and its head point at each other
+        del one, other
+        held = sum(isinstance(obj, Node) for obj in gc.get_objects())
+        assert held == 2  # waiting for the collector
+    gc.collect(0)
+    assert not any(isinstance(obj, Node) for obj in gc.get_objects())

@@ -3,6 +3,7 @@ nothing, idempotent by 户编号 and ID number; duplicates are reported, never m
 
 import dataclasses
 import datetime
+import gc
 import io
 import time
 import zipfile
@@ -261,6 +262,7 @@ def test_a_commit_that_finds_a_new_conflict_saves_nothing(worker, village, peopl
     assert job.status == S.INVALID
     assert messages_of(job) == ["第 42 行“身份证号”：该身份证号已在户 OTHER-1 登记为在户成员，不能重复登记"]
     assert Household.objects.count() == 1
+    assert gc.isenabled()  # the collector, paused for each bucket, runs again after a refused one
 
 
 def test_a_person_registered_between_the_commits_checks_and_its_writes_fails_the_job_and_saves_nothing(
