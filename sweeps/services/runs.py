@@ -444,6 +444,11 @@ def sweep_run_chunk(*, chunk: SweepChunk) -> dict[str, dict[str, int]]:
     chunk = SweepChunk.objects.select_related("run", "township").get(pk=chunk.pk)
     if chunk.status == RunStatus.DONE:
         return dict(chunk.counts)
+    with bulk.collector_paused():  # a township's rule queries and problems are made and dropped
+        return _run_chunk(chunk)
+
+
+def _run_chunk(chunk: SweepChunk) -> dict[str, dict[str, int]]:
     run = chunk.run
     rules = [BY_ID[rule_id] for rule_id in run.rule_versions if rule_id in BY_ID]
     if run.risk_event_id is not None:  # an event's sweep first lists the township's households it hit (SPEC §4.12)
