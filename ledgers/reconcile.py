@@ -31,6 +31,7 @@ from openpyxl import Workbook
 from accounts.models import User
 from accounts.permissions import can_view_identity, has_capability
 from accounts.roles import Capability
+from core import bulk
 from core.dispatch import resend_unsent, send_after_commit
 from core.errors import DomainError
 from core.replica import reading_replica
@@ -308,11 +309,15 @@ def reconciliation_run(*, record: Reconciliation) -> str:
         # A short UPDATE outside any transaction, so that the polling page sees it at once.
         Reconciliation.objects.filter(pk=record.pk).update(processed_rows=read, total_rows=total)
 
-    try:
-        with record.file.open("rb") as content, reading_replica():  # the registry side from the replica, if any
-            report = compare(content, actor=owner, area=record.area, full_ids=full_ids, on_progress=progress)
-    except DomainError as exc:
-        return _finish(record, S.REJECTED, message=exc.stored)
+    # The extract, the registry and the differences are held whole, and made of nothing that points back at itself:
+    # the cyclic garbage collector would only walk them again and again (a county's extract: 39 s -> 32 s).
+    with bulk.collector_paused():
+        try:
+            with record.file.open("rb") as content, reading_replica():  # the registry side from the replica, if any
+                report = compare(content, actor=owner, area=record.area, full_ids=full_ids, on_progress=progress)
+        except DomainError as exc:
+            return _finish(record, S.REJECTED, message=exc.stored)
+        workbook = report_xlsx(report, area=record.area)
     with transaction.atomic():
         locked = Reconciliation.objects.select_for_update().get(pk=record.pk)
         if locked.status != S.RUNNING:
@@ -323,9 +328,7 @@ def reconciliation_run(*, record: Reconciliation) -> str:
         ]
         locked.errors = [error.as_dict() for error in report.errors[:LISTED]]
         locked.status, locked.finished_at = S.DONE, timezone.now()
-        locked.report.save(
-            f"reconcile-{locked.pk}.xlsx", ContentFile(report_xlsx(report, area=record.area)), save=False
-        )
+        locked.report.save(f"reconcile-{locked.pk}.xlsx", ContentFile(workbook), save=False)
         locked.save(update_fields=["summary", "full_ids", "listed", "errors", "status", "finished_at", "report"])
     _drop_extract(record)
     return S.DONE

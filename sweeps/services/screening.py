@@ -29,6 +29,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability, Department, Role
+from core import bulk
 from core.dispatch import resend_unsent, send_after_commit
 from core.errors import DomainError, TransitionNotAllowed
 from core.stored import as_json, as_json_field, source_text, stored
@@ -153,7 +154,8 @@ def screening_batch_run(*, batch: ScreeningBatch) -> str:
         ScreeningBatch.objects.filter(pk=batch.pk).update(processed_rows=read, total_rows=total)
 
     try:
-        with batch.file.open("rb") as source:
+        # The list is held whole while it is read and checked: the cyclic garbage collector would only walk it again.
+        with batch.file.open("rb") as source, bulk.collector_paused():
             sheet = read_screening(
                 source,
                 department=batch.department,
@@ -175,7 +177,8 @@ def screening_batch_run(*, batch: ScreeningBatch) -> str:
             locked = ScreeningBatch.objects.select_for_update().select_related("area").get(pk=batch.pk)
             if locked.status != BatchStatus.RUNNING:
                 return locked.status  # another delivery of the task finished it meanwhile
-            _import(locked, sheet, today=today)
+            with bulk.collector_paused():
+                _import(locked, sheet, today=today)
     except IntegrityError:
         # Another list of the same department and quarter took a warning between our check and our insert; all
         # of this one was rolled back.
