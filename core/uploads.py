@@ -1,10 +1,11 @@
 """Uploads that cannot hurt the site. A workbook is a zip archive of XML: 200 KB can unpack to hundreds of megabytes
 (a shared-strings bomb, or a sheet of empty rows), and parsing it would hold a process and its memory for minutes.
 Every .xlsx the system reads passes ``workbook_check`` before any parser opens it, from the zip's directory alone
-(packed size, unpacked size, packing ratio), and is then read through ``budgeted_rows``, which counts every row,
-blank ones included, every cell and the seconds spent. Every other upload (photos, minutes, evidence) is checked by
-its size, which Django knows once it has spooled the upload to disk, before anything reads it (``size_check``); the
-request body as a whole is bounded by ``BodyLimitMiddleware`` here and by the proxy in front of the app.
+(packed size, unpacked size, packing ratio), is opened with ``open_workbook``, which reads none of its rows, and is
+then read through ``budgeted_rows``, which counts every row, blank ones included, every cell and the seconds spent.
+Every other upload (photos, minutes, evidence) is checked by its size, which Django knows once it has spooled the
+upload to disk, before anything reads it (``size_check``); the request body as a whole is bounded by
+``BodyLimitMiddleware`` here and by the proxy in front of the app.
 
 The limits are settings (README, "Upload limits")."""
 
