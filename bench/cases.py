@@ -472,7 +472,28 @@ def _import_file(path: str, county: AdminArea, households: int) -> int:
             ])  # fmt: skip
             rows += 1
     workbook.save(path)
+    _add_dimension(path, f"A1:N{rows + 1}")
     return rows
+
+
+def _add_dimension(path: str, ref: str) -> None:
+    """Give the sheet the ``<dimension>`` element Excel and WPS write and openpyxl's write-only mode leaves out. The
+    files cadres upload are saved by Excel or WPS; without the element, openpyxl parses a sheet a second time when it
+    opens it, which the floor's bare read would pay and the import (``core.uploads.open_workbook``) does not: the
+    bare read of a county's file took 32 s without it and 22 s with it (2026-12-05)."""
+    import shutil
+    import zipfile
+
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(path + ".part", "w", zipfile.ZIP_DEFLATED) as target:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename == sheet:
+                assert b"<dimension" not in data
+                at = data.index(b"<sheetViews>")  # the schema's order: sheetPr, dimension, sheetViews, …
+                data = data[:at] + f'<dimension ref="{ref}"/>'.encode() + data[at:]
+            target.writestr(part, data)
+    shutil.move(path + ".part", path)
 
 
 def bench_import(report: Report, territory: Territory, households: int, *, workdir: str, **_: Any) -> None:
