@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
@@ -126,15 +127,23 @@ def workbook_check(source: IO[bytes], *, limit: int | None = None, field: str = 
             )
 
 
-def open_workbook(source: IO[bytes]) -> Workbook:
-    """``openpyxl.load_workbook(source, read_only=True, data_only=False)`` (formulas as written), without reading a
-    single row. openpyxl looks for each sheet's ``<dimension>`` element when it opens a workbook, and where a writer
-    left the element out (openpyxl's own write-only mode, and other streaming writers) it parses the whole sheet to
-    find that out, before anything counts rows or seconds: a quarter of a county's reading time (6 of 25 s for
-    214,000 rows), and for a hostile file a parse outside every budget. The schema places ``<dimension>`` before
-    ``<sheetData>``, so here the search stops where the rows begin."""
-    reader = _HeadReader(source, read_only=True, data_only=False)
-    reader.read()
+def open_workbook(source: IO[bytes], *, field: str = "file") -> Workbook:
+    """An uploaded workbook, checked (``workbook_check``) and opened read-only with its formulas as written, so that
+    a formula in a data cell can be refused; a file the parser cannot open is refused as unreadable, in words
+    (``UploadRefused``). No row is read: that is left to ``budgeted_rows``.
+
+    It is ``openpyxl.load_workbook(source, read_only=True, data_only=False)`` but for one step. openpyxl looks for
+    each sheet's ``<dimension>`` element when it opens a workbook, and where a writer left the element out
+    (openpyxl's own write-only mode, and other streaming writers) it parses the whole sheet to find that out, before
+    anything counts rows or seconds: a quarter of a county's reading time (6 of 25 s for 214,000 rows), and for a
+    hostile file a parse outside every budget. The schema places ``<dimension>`` before ``<sheetData>``, so here the
+    search stops where the rows begin."""
+    workbook_check(source, field=field)
+    try:
+        reader = _HeadReader(source, read_only=True, data_only=False)  # opens the zip archive
+        reader.read()
+    except (InvalidFileException, *BROKEN_INSIDE) as exc:
+        raise UploadRefused(stored(UNREADABLE), field=field) from exc
     return reader.wb
 
 

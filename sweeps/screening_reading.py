@@ -12,11 +12,10 @@ from typing import IO, Any, Final
 
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
-from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import DomainError
 from core.stored import shown, stored
-from core.uploads import BROKEN_INSIDE, UNREADABLE, UploadRefused, budgeted_rows, open_workbook, workbook_check
+from core.uploads import UploadRefused, budgeted_rows, open_workbook
 from households import idnumbers
 from households.imports.columns import FORMULA_REFUSED, cell_text, formula_in, header_key
 from sweeps.screening_catalogue import EventType, event_type_by_label
@@ -121,22 +120,15 @@ def read_screening(
     file passes the upload checks first and is read within the budgets of ``core.uploads`` (``seconds``).
     ``on_progress(rows_read, estimated_total)`` is called every ``PROGRESS_EVERY`` rows and at the end."""
     try:
-        workbook_check(source)
+        workbook = open_workbook(source)  # formulas as written: a formula in a data cell is refused (formula_in)
     except UploadRefused as exc:
         raise ScreeningFileError(exc.stored) from exc
-    try:
-        # Formulas as written, so that a formula in a data cell is refused (households.imports.columns.formula_in).
-        workbook = open_workbook(source)
-    except (InvalidFileException, *BROKEN_INSIDE) as exc:
-        raise ScreeningFileError(stored(UNREADABLE)) from exc
     sheet = ScreeningSheet()
     try:
         worksheet = workbook.worksheets[0]
-        try:  # the dimension is read here, outside the budgets (core.uploads.open_workbook reads no rows)
-            # The <dimension> element estimates the rows for the progress bar only: some writers leave it wrong.
-            estimate = max((worksheet.max_row or 1) - 1, 0)
-        except BROKEN_INSIDE as exc:
-            raise ScreeningFileError(stored(UNREADABLE)) from exc
+        # The <dimension> element (read when the workbook was opened) estimates the rows for the progress bar only:
+        # some writers leave it wrong.
+        estimate = max((worksheet.max_row or 1) - 1, 0)
         worksheet.reset_dimensions()
         cells = budgeted_rows(worksheet.iter_rows(values_only=True), seconds=seconds)
         positions: dict[int, Column] = {}

@@ -11,11 +11,10 @@ from typing import IO, Any, Final
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import DomainError
 from core.stored import as_json, of_json, shown, stored
-from core.uploads import BROKEN_INSIDE, UNREADABLE, UploadRefused, budgeted_rows, open_workbook, workbook_check
+from core.uploads import BROKEN_INSIDE, UNREADABLE, UploadRefused, budgeted_rows, open_workbook
 from households.imports.columns import HOUSEHOLDS, CellError, Column, Layout, cell_text, header_key, read_cell
 
 # About 80,000 households: a county's registry in one file. The rows are kept on disk by household while they are
@@ -133,14 +132,9 @@ def stream_workbook(
     memory holds one row. No rows when the header is wrong. The file passes the upload checks first and is read
     within the row, cell and time budgets (``core.uploads``; ``seconds`` overrides the time budget)."""
     try:
-        workbook_check(source)
+        workbook = open_workbook(source)  # formulas as written: a formula in a data cell is refused (read_cell)
     except UploadRefused as exc:
         raise ImportFileError(exc.stored) from exc
-    try:
-        # Formulas as written, not their cached results, so that a formula in a data cell is refused (read_cell).
-        workbook = open_workbook(source)
-    except (InvalidFileException, *BROKEN_INSIDE) as exc:
-        raise ImportFileError(stored(UNREADABLE)) from exc
     try:
         try:  # the first row of each sheet and the dimension are read here, outside the budgets
             worksheet = _data_sheet(workbook, layout)
