@@ -63,7 +63,19 @@ def parse(raw: str, *, today: datetime.date | None = None) -> IdFacts:
         raise IdNumberError(stored(gettext_noop("身份证号中的出生日期“%(date)s”不合理"), date=f"{birth:%Y-%m-%d}"))
     if check_character(number[:17]) != number[17]:
         raise IdNumberError(stored(gettext_noop("身份证号校验位错误，请核对号码")))
-    return IdFacts(birth_date=birth, is_male=int(number[16]) % 2 == 1)
+    return IdFacts(birth_date=birth, is_male=_male(number))
+
+
+def encoded(number: str) -> IdFacts:
+    """The birth date and sex of a number ``parse`` accepted and ``normalize`` wrote, without checking it again (a
+    county's import plans 200,000 numbers its reading checked)."""
+    return IdFacts(
+        birth_date=datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14])), is_male=_male(number)
+    )
+
+
+def _male(number: str) -> bool:
+    return int(number[16]) % 2 == 1
 
 
 def build(area6: str, birth: datetime.date, sequence: int, *, male: bool) -> str:

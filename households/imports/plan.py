@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from core import bulk
+from core.lookups import AnyOf
 from core.stored import stored
 from geo.codes import AreaLevel
 from geo.models import AdminArea
@@ -30,7 +31,6 @@ CHANGE_REASON: Final = "Excel 导入"
 # Values per IN (…) list: a bucket of a county's file (some 2,000 households, 7,000 ID numbers) in one or two queries;
 # SQLite binds up to 32,766 parameters (3.32 and later), PostgreSQL 65,535.
 BATCH: Final = 5000
-ID_BATCH: Final = 1000  # ID numbers per query: past a few thousand, PostgreSQL joins them to every household
 
 # What an update may rewrite. Fields of columns missing from the file are left as they are.
 HOUSEHOLD_FIELDS: Final = (
@@ -144,9 +144,13 @@ def group_households(sheet: Sheet) -> tuple[dict[str, HouseholdRows], list[RowEr
             groups.setdefault(row["household_no"], HouseholdRows(row["household_no"], [])).rows.append(row)
 
     present = [column for column in HOUSEHOLD_COLUMNS if sheet.has(column.key) and column.key != "household_no"]
+    keys = [column.key for column in present]
     for group in groups.values():
         first = group.first
+        agreed = [first.values.get(key) for key in keys]
         for row in group.rows[1:]:
+            if not row.bad and not first.bad and [row.values.get(key) for key in keys] == agreed:
+                continue  # the usual row: every household column as on the first row (a county's file: 150,000)
             for column in present:
                 if row.ok(column.key) and first.ok(column.key) and row[column.key] != first[column.key]:
                     errors.append(
@@ -282,11 +286,11 @@ def existing_households(numbers: Sequence[str], *, actor: User, area: AdminArea,
     (visible to them and managed inside the job's area), else the string "elsewhere"."""
     found: dict[str, Any] = {}
     for batch in chunks(numbers):
-        for number in Household.objects.filter(household_no__in=batch).values_list("household_no", flat=True):
+        for number in Household.objects.filter(AnyOf("household_no", batch)).values_list("household_no", flat=True):
             found[number] = "elsewhere"
         editable = (
             Household.objects.visible_to(actor)
-            .filter(household_no__in=batch, managing_area__code__startswith=area.prefix)
+            .filter(AnyOf("household_no", batch), managing_area__code__startswith=area.prefix)
             .select_related("managing_area", "residence_area", "head")
         )
         if lock:
@@ -301,7 +305,7 @@ def _members_of(households: Iterable[Any]) -> dict[int, dict[str, HouseholdMembe
     ids = [h.pk for h in households if isinstance(h, Household)]
     by_household: dict[int, dict[str, HouseholdMember]] = defaultdict(dict)
     for batch in chunks(ids):
-        for member in HouseholdMember.objects.filter(household_id__in=batch).order_by("pk"):
+        for member in HouseholdMember.objects.filter(AnyOf("household_id", batch)).order_by("pk"):
             known = by_household[member.household_id].get(member.id_number)
             if known is None or member.is_present or not known.is_present:
                 by_household[member.household_id][member.id_number] = member
@@ -312,22 +316,29 @@ def _open_flags(households: Iterable[Any]) -> dict[tuple[int, str], HouseholdFla
     ids = [h.pk for h in households if isinstance(h, Household)]
     flags: dict[tuple[int, str], HouseholdFlag] = {}
     for batch in chunks(ids):
-        for flag in HouseholdFlag.objects.filter(household_id__in=batch, kind__in=FLAG_KEYS, valid_to__isnull=True):
+        for flag in HouseholdFlag.objects.filter(
+            AnyOf("household_id", batch), kind__in=FLAG_KEYS, valid_to__isnull=True
+        ):
             flags[(flag.household_id, flag.kind)] = flag
     return flags
 
 
 def _present_households(sheet: Sheet) -> dict[str, str]:
-    """ID number → 户编号 of the household where it is a present member today (SPEC §2.6: one at a time)."""
+    """ID number → 户编号 of the household where it is a present member today (SPEC §2.6: one at a time). The
+    bucket's numbers go as one array, to the present members' unique index alone; the few households found are read
+    after (joined in the same statement, a bucket's thousands of numbers would make PostgreSQL hash every household)."""
     numbers = [row["id_number"] for row in sheet.rows if row.ok("id_number")]
-    found: dict[str, str] = {}
-    for batch in chunks(numbers, ID_BATCH):
-        found.update(
-            HouseholdMember.objects.filter(id_number__in=batch, member_status=MemberStatus.PRESENT).values_list(
-                "id_number", "household__household_no"
-            )
-        )
-    return found
+    present = dict(
+        HouseholdMember.objects.filter(AnyOf("id_number", numbers), member_status=MemberStatus.PRESENT)
+        .order_by()
+        .values_list("id_number", "household_id")
+    )
+    if not present:
+        return {}
+    numbered = dict(
+        Household.objects.filter(AnyOf("pk", set(present.values()))).order_by().values_list("pk", "household_no")
+    )
+    return {number: numbered[household] for number, household in present.items()}
 
 
 def _household_errors(
@@ -391,6 +402,7 @@ def _plan_household(
 ) -> None:
     first = group.first
     head_row = group.head
+    member_keys = [key for key in _MEMBER_COLUMNS if sheet.has(key)]
     assert head_row is not None  # _head_errors passed
     wanted: dict[str, Any] = {"head_name": head_row["name"]}
     if household is None or not household.managing_area.code.startswith(village.code):
@@ -417,7 +429,7 @@ def _plan_household(
 
     head: HouseholdMember | None = None
     for row in group.rows:
-        member = _plan_member(plan, sheet, row, household, members.get(row["id_number"]), today)
+        member = _plan_member(plan, member_keys, row, household, members.get(row["id_number"]), today)
         if row is head_row:
             head = member
     assert head is not None
@@ -435,20 +447,20 @@ def _plan_household(
 
 def _plan_member(
     plan: Plan,
-    sheet: Sheet,
+    member_keys: Sequence[str],
     row: Row,
     household: Household,
     member: HouseholdMember | None,
     today: datetime.date,
 ) -> HouseholdMember:
-    facts = idnumbers.parse(row["id_number"], today=today)
+    facts = idnumbers.encoded(row["id_number"])  # the reading checked it (a row with an error is never planned)
     wanted: dict[str, Any] = {
         "gender": Gender.MALE if facts.is_male else Gender.FEMALE,  # derived from the ID, never read (SPEC §2.2)
         "birth_date": facts.birth_date,
     }
-    for key in _MEMBER_COLUMNS:
-        if sheet.has(key):
-            wanted[key] = row[key]
+    values = row.values
+    for key in member_keys:
+        wanted[key] = values.get(key)
     if member is None:
         member = bulk.unsaved(HouseholdMember, household=household, id_number=row["id_number"], **wanted)
         plan.new_members.append(member)
