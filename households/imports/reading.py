@@ -15,7 +15,16 @@ from openpyxl.utils import get_column_letter
 from core.errors import DomainError
 from core.stored import as_json, of_json, shown, stored
 from core.uploads import BROKEN_INSIDE, UNREADABLE, UploadRefused, budgeted_rows, open_workbook
-from households.imports.columns import HOUSEHOLDS, CellError, Column, Layout, cell_text, header_key, read_cell
+from households.imports.columns import (
+    HOUSEHOLDS,
+    CellError,
+    Column,
+    Kind,
+    Layout,
+    cell_text,
+    header_key,
+    read_cell,
+)
 
 # About 80,000 households: a county's registry in one file. The rows are kept on disk by household while they are
 # checked (households.imports.spill), so memory does not grow with the file.
@@ -203,6 +212,18 @@ def _match_header(header: Iterable[object], layout: Layout) -> tuple[dict[int, C
     return by_position, errors
 
 
+# Column kinds whose cells take few values in a file, and how many cell readings are remembered (a hostile file's
+# distinct values stop being remembered there).
+FEW_VALUES: Final = frozenset({Kind.CHOICE, Kind.YES_NO, Kind.AREA_CODE, Kind.YEAR, Kind.DISABILITY_GRADE})
+KNOWN_CELLS: Final = 10_000
+_UNKNOWN: Final = object()
+
+
+@dataclass(frozen=True)
+class _Refused:
+    message: str
+
+
 def _read_rows(
     cells: Iterable[tuple[object, ...]],
     by_position: dict[int, Column],
@@ -214,7 +235,10 @@ def _read_rows(
     read = 0
     reported = -PROGRESS_SECONDS  # the first report is made
     today = timezone.localdate()
-    found = list(by_position.items())
+    found = [(position, column, column.kind in FEW_VALUES) for position, column in by_position.items()]
+    # What a cell of a column with few values (a choice, 是/否, a village's code) reads as, or the error it gives:
+    # a county's file repeats a few hundred such cells 1.5 million times.
+    known: dict[tuple[int, type, object], Any] = {}
     for number, values in enumerate(cells, start=2):
         if not any(cell_text(value) for value in values):
             continue  # blank rows between households are harmless
@@ -223,12 +247,22 @@ def _read_rows(
             raise ImportFileError(stored(layout.too_many_rows, rows=MAX_ROWS))
         row = Row(number=number, values={})
         width = len(values)
-        for position, column in found:
-            try:
-                row.values[column.key] = read_cell(column, values[position] if position < width else None, today=today)
-            except CellError as exc:
+        for position, column, few in found:
+            value = values[position] if position < width else None
+            key = (position, value.__class__, value)  # the class too: True and 1 are equal keys, not equal cells
+            cleaned = known.get(key, _UNKNOWN) if few else _UNKNOWN
+            if cleaned is _UNKNOWN:
+                try:
+                    cleaned = read_cell(column, value, today=today)
+                except CellError as exc:
+                    cleaned = _Refused(exc.message)
+                if few and len(known) < KNOWN_CELLS:
+                    known[key] = cleaned
+            if isinstance(cleaned, _Refused):
                 row.bad.add(column.key)
-                errors.append(row_error(number, column, exc.message, layout=layout))
+                errors.append(row_error(number, column, cleaned.message, layout=layout))
+            else:
+                row.values[column.key] = cleaned
         yield row
         if on_progress is not None and read % PROGRESS_EVERY == 0 and monotonic() - reported >= PROGRESS_SECONDS:
             reported = monotonic()

@@ -454,6 +454,29 @@ def test_every_cell_error_is_collected_in_chinese(worker, village, people, uploa
     ]
 
 
+def test_a_wrong_value_repeated_on_many_rows_is_reported_on_each_and_cells_alike_but_of_other_types_read_apart(
+    worker, village, people, upload
+):
+    # given: the same wrong labour capacity on three rows; a disability grade of 1, then a yes (TRUE) where a grade
+    # belongs (the reader remembers what a cell of such a column reads as, by its type too: True == 1 in Python)
+    rows = family("W001", village, people, 4)
+    for row in rows[1:]:
+        row["劳动能力"] = "很强"
+    rows[0]["残疾等级"], rows[1]["残疾等级"] = 1, True
+
+    job = upload(worker, xlsx(rows))
+
+    wrong_labour = (
+        "“很强”不是可选值，可填：技能劳动力、普通劳动力、弱劳动力/部分丧失劳动能力、完全丧失劳动能力、无劳动力"
+    )
+    assert messages_of(job) == [
+        f"第 3 行“劳动能力”：{wrong_labour}",
+        "第 3 行“残疾等级”：“是”应为 1–4 级，无残疾留空",
+        f"第 4 行“劳动能力”：{wrong_labour}",
+        f"第 5 行“劳动能力”：{wrong_labour}",
+    ]
+
+
 def test_formulas_and_text_typed_as_formulas_are_refused_naming_row_and_column(worker, village, people, upload):
     """A live formula (=HYPERLINK that would send an ID number away) and text starting with "=" are refused; the
     file saves nothing. Text that merely starts with "-" or "+" is data: the ledgers write it inert."""
