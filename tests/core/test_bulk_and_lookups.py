@@ -16,7 +16,7 @@ from core import bulk
 from core.lookups import AnyOf, InTable, day_start
 from households.choices import HouseholdFlagKind
 from households.models import Household, HouseholdFlag, HouseholdMember
-from tests.factories import HouseholdFactory, MemberFactory
+from tests.factories import HouseholdFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -214,6 +214,38 @@ def test_text_dates_json_and_nulls_come_back_as_written_whatever_their_character
             member.name, member.chronic_conditions, member.is_main_labourer, member.disability_grade,
         )  # fmt: skip
         assert back.history.get().history_change_reason == "导入\t测试"
+
+
+def test_history_rows_written_in_bulk_hold_what_simple_history_writes_for_an_insert_and_an_update():
+    """Every tracked value of each history row, its type, user and reason, as ``bulk_history_create`` writes them (on
+    PostgreSQL the server copies them from the rows just written)."""
+    user = UserFactory()
+    households = HouseholdFactory.create_batch(3)
+    members = [
+        bulk.unsaved(
+            HouseholdMember, household=household, name=f"成员{n}", id_number=f"64032419750308{n:04d}",
+            birth_date=datetime.date(1975, 3, 8), chronic_conditions=["高血压"] if n else [],
+            disability_grade=n or None,
+        )
+        for n, household in enumerate(households)
+    ]  # fmt: skip
+    bulk.insert_with_history(HouseholdMember, members, user=user, reason="导入")
+    for member in members:
+        member.name, member.member_status = member.name + "改", "deceased"
+    bulk.update_with_history(HouseholdMember, members, ["name", "member_status"], user=user, reason="更正")
+
+    history = HouseholdMember.history.model
+    tracked = [field.attname for field in history.tracked_fields]
+    for member in members:
+        rows = list(history.objects.filter(id=member.pk).order_by("history_id").values())
+        assert [(r["history_type"], r["history_user_id"], r["history_change_reason"]) for r in rows] == [
+            ("+", user.pk, "导入"),
+            ("~", user.pk, "更正"),
+        ]
+        inserted, updated = ({name: row[name] for name in tracked} for row in rows)
+        now = {name: getattr(HouseholdMember.objects.get(pk=member.pk), name) for name in tracked}
+        assert updated == now
+        assert inserted == {**now, "name": now["name"].removesuffix("改"), "member_status": "present"}
 
 
 def test_the_collector_is_paused_for_a_batch_and_started_again_after_it_even_when_the_batch_fails():
