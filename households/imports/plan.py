@@ -21,11 +21,12 @@ from core.stored import stored
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from households import idnumbers
-from households.choices import Gender, HouseholdFlagKind, MemberStatus, Relationship
+from households.choices import AreaField, Gender, HouseholdFlagKind, MemberStatus, Relationship
 from households.facts import facts_refresh_households
 from households.imports.columns import BY_KEY, FLAG_KEYS, HOUSEHOLD_COLUMNS
 from households.imports.reading import Row, RowError, Sheet, row_error
 from households.models import Household, HouseholdFlag, HouseholdMember
+from households.services.life import households_areas_recorded
 
 CHANGE_REASON: Final = "Excel 导入"
 # Values per IN (…) list: a bucket of a county's file (some 2,000 households, 7,000 ID numbers) in one or two queries;
@@ -115,6 +116,8 @@ class Plan:
     heads: dict[str, HouseholdMember] = field(default_factory=dict)  # household_no → head, for new and changed heads
     new_flags: list[HouseholdFlag] = field(default_factory=list)
     closed_flags: list[HouseholdFlag] = field(default_factory=list)
+    # Registered households whose areas the file changes: {area field: (old id, new id)}, for their events
+    moved: list[tuple[Household, dict[str, tuple[int | None, int | None]]]] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         keys = (
@@ -423,6 +426,13 @@ def _plan_household(
         household_changed = True
     else:
         changed = {name for name, value in wanted.items() if getattr(household, name) != value}
+        areas = {
+            name: (getattr(household, f"{name}_id"), wanted[f"{name}_id"])
+            for name in AreaField.values
+            if f"{name}_id" in changed
+        }
+        if areas:
+            plan.moved.append((household, areas))
         for name in changed:
             setattr(household, name, wanted[name])
         household_changed = bool(changed)
@@ -539,6 +549,8 @@ def plan_apply(plan: Plan, *, actor: User) -> None:
         bulk.update_with_history(Household, plan.changed_households, HOUSEHOLD_FIELDS, **who)
     bulk.insert_with_history(HouseholdFlag, plan.new_flags, **who)
     bulk.update_with_history(HouseholdFlag, plan.closed_flags, ["valid_to"], **who)
+    # A household the file moves leaves its events (a transfer to another village) and takes its open problems along.
+    households_areas_recorded(plan.moved, actor=actor, reason=CHANGE_REASON)
     # The imported households' facts, set-based in the same transaction (a county's file: chunks of households).
     touched = [h.pk for h in (*plan.new_households, *plan.changed_households)]
     touched += [m.household_id for m in (*plan.new_members, *plan.changed_members)]

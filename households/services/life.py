@@ -244,11 +244,41 @@ def _area_event(
     household: Household, name: str, *, actor: User, reason: str, from_area: Any, to_area: Any, **fields: Any
 ) -> HouseholdEvent:
     """One area's change as an event row: a new managing area is a transfer (迁转), any other an area change."""
-    kind = LifeEventKind.TRANSFER if name == AreaField.MANAGING else LifeEventKind.AREA_CHANGE
     return _event(
-        household, kind=kind, actor=actor, reason=reason, area_field=name, from_area=from_area, to_area=to_area,
-        **fields,
+        household, kind=_area_kind(name), actor=actor, reason=reason, area_field=name, from_area=from_area,
+        to_area=to_area, **fields,
     )  # fmt: skip
+
+
+def _area_kind(name: str) -> LifeEventKind:
+    return LifeEventKind.TRANSFER if name == AreaField.MANAGING else LifeEventKind.AREA_CHANGE
+
+
+def households_areas_recorded(
+    moves: Sequence[tuple[Household, Mapping[str, tuple[int | None, int | None]]]], *, actor: User, reason: str
+) -> None:
+    """What a writer of many households that changed their areas in bulk (the Excel import) owes afterwards, in its
+    transaction, as ``household_areas_change`` does it for one: an event per changed area (``{field: (old id, new
+    id)}``; a new managing area is a transfer, which the old place keeps reading) and the place of the households'
+    open problems (``household_areas_changed``). The facts are the writer's to refresh."""
+    if not moves:
+        return
+    events = [
+        HouseholdEvent(
+            household=household,
+            kind=_area_kind(name),
+            actor=actor,
+            reason=reason,
+            area_field=name,
+            from_area_id=old,
+            to_area_id=new,
+        )
+        for household, changes in moves
+        for name, (old, new) in changes.items()
+    ]
+    HouseholdEvent.objects.bulk_create(events, batch_size=1000)
+    ids = [household.pk for household, _changes in moves]
+    household_areas_changed.send(sender=households_areas_recorded, household_ids=ids, actor=actor)
 
 
 def _pk(area: AdminArea | None) -> int | None:

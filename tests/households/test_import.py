@@ -22,7 +22,15 @@ from accounts.roles import Role
 from core.errors import TransitionNotAllowed
 from core.uploads import UploadRefused
 from households import idnumbers
-from households.choices import Gender, HouseholdFlagKind, ImportJobStatus, ImportKind, MemberStatus, Relationship
+from households.choices import (
+    Gender,
+    HouseholdFlagKind,
+    ImportJobStatus,
+    ImportKind,
+    LifeEventKind,
+    MemberStatus,
+    Relationship,
+)
 from households.imports import reading, services
 from households.imports.columns import BY_KEY, COLUMNS, FORMULA_REFUSED, CellError, read_cell
 from households.imports.reading import read_workbook
@@ -30,8 +38,9 @@ from households.imports.services import (
     import_job_commit_request,
     import_job_create,
 )
-from households.models import Household, HouseholdFlag, HouseholdMember, ImportJob
+from households.models import Household, HouseholdEvent, HouseholdFlag, HouseholdMember, ImportJob
 from households.tasks import household_import_task
+from sweeps.models import Problem
 from tests.factories import HouseholdFactory, MemberFactory, TownshipFactory, UserFactory, VillageFactory
 from tests.office import soffice_convert
 
@@ -598,6 +607,43 @@ def test_a_township_cadre_imports_into_the_townships_villages_and_a_chosen_villa
 
     assert job.status == S.COMMITTED
     assert set(Household.objects.values_list("managing_area", flat=True)) == {village.pk, sibling.pk}
+
+
+def test_a_household_the_file_moves_to_another_village_is_transferred_with_its_open_problems(
+    township, village, people, upload, commit
+):
+    # given: a household of the village, imported, with an open problem found in its village
+    cadre = UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township)
+    sibling = VillageFactory(parent=township)
+    rows = family("M001", village, people, 2)
+    commit(upload(cadre, xlsx(rows)), cadre)
+    household = Household.objects.get(household_no="M001")
+    problem = Problem.objects.create(
+        rule_id="FC-GAP-MISSED-MGMT-01", rule_version=1, category="gap_filling", title="漏管", subject_kind="household",
+        subject_key=f"household:{household.pk}", household=household, area=village, township=township,
+        area_code=village.code, detected_on=datetime.date(2026, 11, 1), last_seen_on=datetime.date(2026, 11, 1),
+        deadline=datetime.date(2026, 12, 1),
+    )  # fmt: skip
+
+    # when: the township's next file has it in the sibling village
+    for row in rows:
+        row["村代码"] = sibling.code
+    job = commit(upload(cadre, xlsx(rows)), cadre)
+
+    # then: moved, with a transfer and a residence change on record, and its open problem in its new village
+    assert job.status == S.COMMITTED
+    household.refresh_from_db()
+    assert household.managing_area == household.residence_area == sibling
+    events = HouseholdEvent.objects.filter(household=household)
+    assert {(e.kind, e.area_field, e.from_area_id, e.to_area_id, e.reason, e.actor_id) for e in events} == {
+        (LifeEventKind.TRANSFER, "managing_area", village.pk, sibling.pk, "Excel 导入", cadre.pk),
+        (LifeEventKind.AREA_CHANGE, "residence_area", village.pk, sibling.pk, "Excel 导入", cadre.pk),
+    }
+    problem.refresh_from_db()
+    assert (problem.area_id, problem.area_code) == (sibling.pk, sibling.code)
+    # and a file that moves nothing records nothing
+    commit(upload(cadre, xlsx(rows)), cadre)
+    assert HouseholdEvent.objects.filter(household=household).count() == 2
 
 
 def test_a_household_number_registered_outside_the_users_reach_is_not_touched(worker, village, people, upload):
