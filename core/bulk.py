@@ -203,8 +203,11 @@ def allocate_ids(model: type[models.Model], objs: Sequence[models.Model]) -> boo
     pk = model._meta.pk
     assert pk is not None
     with connection.cursor() as cursor:
+        # The sequence is named once (pg_get_serial_sequence per row took nine tenths of the statement: 0.23 s
+        # against 0.03 s for 100,000 ids).
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            "WITH q AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS s) "
+            "SELECT nextval(q.s) FROM q, generate_series(1, %s)",
             [model._meta.db_table, pk.column, len(missing)],
         )
         for obj, (value,) in zip(missing, cursor.fetchall(), strict=True):
