@@ -361,7 +361,9 @@ def insert_history(
     """The django-simple-history rows of objects just inserted (``+``) or updated (``~``), as
     ``bulk_history_create`` writes them: one per object, by ``user``, with ``reason``. On PostgreSQL the rows are
     copied by the server from the table, as the caller's write left them in this transaction, instead of being
-    sent a second time (a county's import: 274,000 rows of some forty values, 3.7 s from Python, 1.2 s so)."""
+    sent a second time (a county's import: 274,000 rows of some forty values: 3.7 s sent from Python, 2.3 s copied): the
+    history holds the rows as the table holds them, which is what the caller wrote (an update writes every field it
+    changed: ``names``). Each object once, saved, with an integer key."""
     if not objs:
         return
     history = model.history.model  # type: ignore[attr-defined]
@@ -388,8 +390,10 @@ def insert_history(
     same = [timezone.now(), reason, "~" if updated else "+", getattr(user, "pk", None)]
     with connection.cursor() as cursor:
         for start in range(0, len(objs), BATCH):
-            ids = "{" + ",".join(str(int(obj.pk)) for obj in objs[start : start + BATCH]) + "}"
-            cursor.execute(statement, [*same, ids])
+            batch = objs[start : start + BATCH]
+            cursor.execute(statement, [*same, "{" + ",".join(str(int(obj.pk)) for obj in batch) + "}"])
+            if cursor.rowcount != len(batch):  # an object twice, or one whose row is not there: not one row each
+                raise ValueError(f"{len(batch)} {model.__name__} objects, {cursor.rowcount} rows to copy to history")
 
 
 def insert_with_history(

@@ -19,3 +19,20 @@ def test_every_declared_index_and_constraint_exists_in_the_database() -> None:
             missing += [f"{model._meta.label}.{name}" for name in declared if name not in found]
 
     assert missing == []
+
+
+@pytest.mark.django_db
+def test_a_members_name_and_id_number_carry_only_the_indexes_declared() -> None:
+    """Each index is written for each of an import's 200,000 members (migration households 0027 dropped by name
+    the two that ``db_index`` had made and no query used)."""
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "households_householdmember")
+
+    on_one = {name for name, about in found.items() if about["index"] and about["columns"] in (["name"], ["id_number"])}
+
+    assert on_one == {
+        "households_member_name_prefix",
+        "households_member_id_number",
+        "households_member_unique_present_id",
+        "households_member_gone_id",
+    }

@@ -29,8 +29,7 @@ from households.models import Household, HouseholdFlag, HouseholdMember
 from households.services.life import households_areas_recorded
 
 CHANGE_REASON: Final = "Excel 导入"
-# Values per IN (…) list: a bucket of a county's file (some 2,000 households, 7,000 ID numbers) in one or two queries;
-# SQLite binds up to 32,766 parameters (3.32 and later), PostgreSQL 65,535.
+# Households per lookup (bound as one array, ``AnyOf``): a bucket of a county's file (some 2,000 households) in one.
 BATCH: Final = 5000
 
 # What an update may rewrite. Fields of columns missing from the file are left as they are.

@@ -1,7 +1,7 @@
 # A member's name keeps only its prefix index (pattern operators), its ID number only its plain index: the indexes
 # ``db_index`` made are dropped by name. Not AlterField: on PostgreSQL, Django's AlterField of a field losing
 # db_index drops every index on the column, the partial unique index of present members included. Reversed, the
-# plain indexes come back (the pattern ones are PostgreSQL's own).
+# indexes db_index made come back.
 
 from django.db import migrations, models
 
@@ -11,6 +11,20 @@ DROPPED = (
     "households_householdmember_id_number_f0c4b4ac",
     "households_householdmember_id_number_f0c4b4ac_like",
 )
+TABLE = "households_householdmember"
+
+
+def drop(apps, schema_editor):
+    for name in DROPPED:
+        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+
+def restore(apps, schema_editor):
+    """The indexes db_index makes: a plain one per column, and on PostgreSQL a pattern-operator one beside it."""
+    for column, name in (("name", DROPPED[0]), ("id_number", DROPPED[2])):
+        schema_editor.execute(f'CREATE INDEX "{name}" ON "{TABLE}" ("{column}")')
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f'CREATE INDEX "{name}_like" ON "{TABLE}" ("{column}" varchar_pattern_ops)')
 
 
 class Migration(migrations.Migration):
@@ -32,17 +46,7 @@ class Migration(migrations.Migration):
                     field=models.CharField(max_length=50, verbose_name="姓名"),
                 ),
             ],
-            database_operations=[
-                migrations.RunSQL(
-                    [f'DROP INDEX IF EXISTS "{name}"' for name in DROPPED],
-                    reverse_sql=[
-                        'CREATE INDEX "households_householdmember_name_0e9b7f4a" '
-                        'ON "households_householdmember" ("name")',
-                        'CREATE INDEX "households_householdmember_id_number_f0c4b4ac" '
-                        'ON "households_householdmember" ("id_number")',
-                    ],
-                ),
-            ],
+            database_operations=[migrations.RunPython(drop, restore)],
         ),
         migrations.AddIndex(
             model_name="householdmember",

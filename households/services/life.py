@@ -272,6 +272,9 @@ def households_areas_recorded(
             area_field=name,
             from_area_id=old,
             to_area_id=new,
+            # the out-of-area hukou text, which such a writer leaves as it was, shown where no area is coded
+            from_text=household.hukou_area_text if name == AreaField.HUKOU else "",
+            to_text=household.hukou_area_text if name == AreaField.HUKOU else "",
         )
         for household, changes in moves
         for name, (old, new) in changes.items()

@@ -248,6 +248,19 @@ def test_history_rows_written_in_bulk_hold_what_simple_history_writes_for_an_ins
         assert inserted == {**now, "name": now["name"].removesuffix("改"), "member_status": "present"}
 
 
+def test_history_in_bulk_is_one_row_per_object_or_a_refusal():
+    """An object listed twice: simple-history (SQLite) writes two rows; the copy from the table (PostgreSQL) would
+    write one, and refuses instead."""
+    member = MemberFactory()
+
+    if connection.vendor == "postgresql":
+        with pytest.raises(ValueError, match="2 HouseholdMember objects, 1 rows"):
+            bulk.insert_history(HouseholdMember, [member, member], user=None, reason="测试")
+    else:
+        bulk.insert_history(HouseholdMember, [member, member], user=None, reason="测试")
+        assert member.history.filter(history_change_reason="测试").count() == 2
+
+
 def test_the_collector_is_paused_for_a_batch_and_started_again_after_it_even_when_the_batch_fails():
     assert gc.isenabled()
     with bulk.collector_paused():

@@ -646,6 +646,33 @@ def test_a_household_the_file_moves_to_another_village_is_transferred_with_its_o
     assert HouseholdEvent.objects.filter(household=household).count() == 2
 
 
+def test_a_hukou_the_file_codes_anew_is_an_area_change_that_keeps_the_uncoded_hukou_text(
+    township, village, people, upload, commit
+):
+    # given: a registered household whose hukou lay outside the system's areas, written as text
+    cadre = UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township)
+    home = VillageFactory(parent=township)
+    rows = family("K001", village, people, 2)
+    commit(upload(cadre, xlsx(rows)), cadre)
+    Household.objects.filter(household_no="K001").update(hukou_area_text="外省某县某村")
+
+    # when: the file codes the hukou as another village of the township
+    for row in rows:
+        row["户籍地代码"] = home.code
+    job = commit(upload(cadre, xlsx(rows)), cadre)
+
+    # then: hukou and co-management change, each an area change; the hukou's event keeps the text it was shown by
+    assert job.status == S.COMMITTED
+    household = Household.objects.get(household_no="K001")
+    assert household.hukou_area == household.co_managing_area == home
+    events = {e.area_field: e for e in HouseholdEvent.objects.filter(household=household)}
+    assert set(events) == {"hukou_area", "co_managing_area"}
+    assert {e.kind for e in events.values()} == {LifeEventKind.AREA_CHANGE}
+    hukou = events["hukou_area"]
+    assert (hukou.from_area_id, hukou.to_area_id, hukou.from_text) == (None, home.pk, "外省某县某村")
+    assert (events["co_managing_area"].from_area_id, events["co_managing_area"].from_text) == (None, "")
+
+
 def test_a_household_number_registered_outside_the_users_reach_is_not_touched(worker, village, people, upload):
     HouseholdFactory(household_no="X001", managing_area=VillageFactory(), phone="13100000000")
     job = upload(worker, xlsx(family("X001", village, people, 1)))
