@@ -249,9 +249,6 @@ class Problem(models.Model):
             models.Index(fields=["township", "status"], name="sweeps_problem_township_idx"),
             models.Index(fields=["area_code"], name="sweeps_problem_area_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["rule_id"], name="sweeps_problem_rule_idx"),
-            # A member's problems: when the member moves to another household (items_follow_members) and when a
-            # member row is deleted (the key's check). Only member-level problems carry an entry.
-            models.Index(fields=["member"], condition=models.Q(member__isnull=False), name="sweeps_problem_member_idx"),
         ]
         constraints = [
             # SPEC §7.4: re-running a sweep never opens a second problem for the same rule and subject.
