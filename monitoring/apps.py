@@ -20,7 +20,8 @@ class MonitoringConfig(AppConfig):
         household_closed.connect(_household_closed, dispatch_uid="monitoring.subject_close_for_household")
         # A merge (并户) moves the absorbed household's open cases to the survivor, and is refused when both have
         # open monitoring (monitoring.services.household_life).
-        from households.services.life import households_merged, register_merge_checks
+        from households.services.life import register_merge_checks
+        from households.signals import households_merged
         from monitoring.services.household_life import merge_checks
 
         register_merge_checks(merge_checks)

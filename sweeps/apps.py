@@ -10,8 +10,8 @@ class SweepsConfig(AppConfig):
     def ready(self) -> None:
         # Open department warnings stop risk elimination (SPEC §4.8 EL-5): monitoring, below this app, reads the
         # check through its registry rather than importing sweeps.
-        from households.services.life import household_areas_changed, household_members_moved, households_merged
         from households.services.visits import visit_recorded
+        from households.signals import household_areas_changed, household_members_moved, households_merged
         from monitoring.selectors.eligibility import register_exit_checks
         from monitoring.selectors.suggestions import register_identification_hints
         from sweeps.selectors import risk_event_hints, warning_exit_checks

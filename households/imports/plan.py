@@ -21,12 +21,12 @@ from core.stored import stored
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from households import idnumbers
+from households.area_events import households_areas_recorded
 from households.choices import AreaField, Gender, HouseholdFlagKind, MemberStatus, Relationship
 from households.facts import facts_refresh_households
 from households.imports.columns import BY_KEY, FLAG_KEYS, HOUSEHOLD_COLUMNS
 from households.imports.reading import Row, RowError, Sheet, row_error
 from households.models import Household, HouseholdFlag, HouseholdMember
-from households.services.life import households_areas_recorded
 
 CHANGE_REASON: Final = "Excel 导入"
 # Households per lookup (bound as one array, ``AnyOf``): a bucket of a county's file (some 2,000 households) in one.

@@ -8,11 +8,12 @@ Who decides: a township cadre within their township, a county reviewer across it
 the household must be managed in their territory today, and a new managing or residence area must lie in it too. A
 hukou or co-managing area may lie anywhere in the system (a self-migrant's home village, SPEC §1.5).
 
-What the apps above the registry hold of a household follows through signals sent inside the transaction (this app
-imports none of them): monitoring's cases read their place through the household, so they follow a transfer by
-themselves, and it moves an absorbed household's open cases to the survivor (``households_merged``); sweeps rewrites
-the place stored on open problems and moves member-level items with their person (``household_areas_changed``,
-``household_members_moved``). The conditions those apps set on a merge arrive through ``register_merge_checks``.
+What the apps above the registry hold of a household follows through signals sent inside the transaction
+(``households.signals``; this app imports none of them): monitoring's cases read their place through the household,
+so they follow a transfer by themselves, and it moves an absorbed household's open cases to the survivor
+(``households_merged``); sweeps rewrites the place stored on open problems and moves member-level items with their
+person (``household_areas_changed``, ``household_members_moved``). The conditions those apps set on a merge arrive
+through ``register_merge_checks``.
 
 Decisions (docs/household-life.md says the same for people):
 
@@ -44,7 +45,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -56,6 +56,7 @@ from geo.models import AdminArea
 from geo.querysets import in_territory
 from geo.services import area_merge
 from households import rules
+from households.area_events import area_event_kind
 from households.choices import AreaField, ClosedReason, LifeEventKind, MemberStatus, Relationship
 from households.facts import facts_refresh_households
 from households.models import (
@@ -70,17 +71,7 @@ from households.models import (
 from households.permissions import can_change_areas, can_merge_village_households
 from households.services.income import COMPONENTS
 from households.services.registry import household_closed
-
-# Sent (``household_ids=``, ``actor=``) inside the transaction after households' areas changed: the apps above
-# rewrite the place they store on what is still open (sweeps' problems); what reads its place through the household
-# follows by itself.
-household_areas_changed = Signal()
-# Sent (``source=``, ``target=``, ``members={old member id: new member id}``, ``actor=``) after members moved from
-# one household to another (a split or a merge): member-level items that are still open follow the person.
-household_members_moved = Signal()
-# Sent (``absorbed=``, ``survivor=``, ``actor=``) inside a merge before the absorbed household closes: the apps above
-# move its open cases to the survivor and answer a dict of what they moved (kept in the events' detail).
-households_merged = Signal()
+from households.signals import household_areas_changed, household_members_moved, households_merged
 
 # A merge's conditions set by the apps above (monitoring: one open application or episode per household): each
 # source answers the Chinese reasons it refuses ``absorbed`` into ``survivor`` for, none when it agrees.
@@ -245,43 +236,9 @@ def _area_event(
 ) -> HouseholdEvent:
     """One area's change as an event row: a new managing area is a transfer (迁转), any other an area change."""
     return _event(
-        household, kind=_area_kind(name), actor=actor, reason=reason, area_field=name, from_area=from_area,
+        household, kind=area_event_kind(name), actor=actor, reason=reason, area_field=name, from_area=from_area,
         to_area=to_area, **fields,
     )  # fmt: skip
-
-
-def _area_kind(name: str) -> LifeEventKind:
-    return LifeEventKind.TRANSFER if name == AreaField.MANAGING else LifeEventKind.AREA_CHANGE
-
-
-def households_areas_recorded(
-    moves: Sequence[tuple[Household, Mapping[str, tuple[int | None, int | None]]]], *, actor: User, reason: str
-) -> None:
-    """What a writer of many households that changed their areas in bulk (the Excel import) owes afterwards, in its
-    transaction, as ``household_areas_change`` does it for one: an event per changed area (``{field: (old id, new
-    id)}``; a new managing area is a transfer, which the old place keeps reading) and the place of the households'
-    open problems (``household_areas_changed``). The facts are the writer's to refresh."""
-    if not moves:
-        return
-    events = [
-        HouseholdEvent(
-            household=household,
-            kind=_area_kind(name),
-            actor=actor,
-            reason=reason,
-            area_field=name,
-            from_area_id=old,
-            to_area_id=new,
-            # the out-of-area hukou text, which such a writer leaves as it was, shown where no area is coded
-            from_text=household.hukou_area_text if name == AreaField.HUKOU else "",
-            to_text=household.hukou_area_text if name == AreaField.HUKOU else "",
-        )
-        for household, changes in moves
-        for name, (old, new) in changes.items()
-    ]
-    HouseholdEvent.objects.bulk_create(events, batch_size=1000)
-    ids = [household.pk for household, _changes in moves]
-    household_areas_changed.send(sender=households_areas_recorded, household_ids=ids, actor=actor)
 
 
 def _pk(area: AdminArea | None) -> int | None:
