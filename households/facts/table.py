@@ -386,20 +386,13 @@ def facts_refresh(households: QuerySet[Household], *, ctx: FactContext) -> tuple
         # page of its facts dirtied, all of it replayed by a replica). The present rows are read by the new rows'
         # ids (the array keeps the planner from hashing the whole table); a row another transaction writes
         # meanwhile still meets the upsert. Names and literals of the code (Dialect); the values are bound.
-        # The statement counts the households it read and the rows it wrote (RETURNING gives inserted and updated
-        # rows alike), so the count for the log is not a second read of the township.
         sql = (
-            f"WITH new AS MATERIALIZED ({select.sql}), written AS ("  # noqa: S608
+            f"WITH new AS MATERIALIZED ({select.sql}) "  # noqa: S608
             f"INSERT INTO {table} ({columns}) SELECT {', '.join(f'n.{c}' for c in names)} FROM new n "
             f"LEFT JOIN {table} t ON t.household_id = n.household_id "
             f"AND t.household_id = ANY(ARRAY(SELECT household_id FROM new)) "
-            f"WHERE t.household_id IS NULL OR {changed('t', 'n')} {upsert} RETURNING 1) "
-            f"SELECT (SELECT count(*) FROM new), (SELECT count(*) FROM written)"
+            f"WHERE t.household_id IS NULL OR {changed('t', 'n')} {upsert}"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, select.params)
-            seen, written = cursor.fetchone()
-        return seen, written
     with connection.cursor() as cursor:
         cursor.execute(sql, select.params)
         written = cursor.rowcount
