@@ -377,11 +377,10 @@ def insert_history(
     quote = connection.ops.quote_name
     pk = model._meta.pk
     assert pk is not None
-    source = {field.attname: field for field in model._meta.concrete_fields}
     tracked = [field.attname for field in history.tracked_fields]
     names = [*tracked, "history_date", "history_change_reason", "history_type", "history_user_id"]
     into = ", ".join(quote(field.column) for field in _columns(history, names))
-    selected = ", ".join(f"s.{quote(source[name].column)}" for name in tracked)
+    selected = ", ".join(f"s.{quote(field.column)}" for field in _columns(model, tracked))
     key = f"s.{quote(pk.column)} = ANY(%s::{_array_type(pk, connection)}[])"
     statement = (  # the models' own names only
         f"INSERT INTO {quote(history._meta.db_table)} ({into}) "  # noqa: S608

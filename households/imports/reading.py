@@ -219,11 +219,6 @@ KNOWN_CELLS: Final = 10_000
 _UNKNOWN: Final = object()
 
 
-@dataclass(frozen=True)
-class _Refused:
-    message: str
-
-
 def _read_rows(
     cells: Iterable[tuple[object, ...]],
     by_position: dict[int, Column],
@@ -255,10 +250,10 @@ def _read_rows(
                 try:
                     cleaned = read_cell(column, value, today=today)
                 except CellError as exc:
-                    cleaned = _Refused(exc.message)
+                    cleaned = exc  # remembered as the refusal it is, its message reported on every row that has it
                 if few and len(known) < KNOWN_CELLS:
                     known[key] = cleaned
-            if isinstance(cleaned, _Refused):
+            if isinstance(cleaned, CellError):
                 row.bad.add(column.key)
                 errors.append(row_error(number, column, cleaned.message, layout=layout))
             else:

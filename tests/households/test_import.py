@@ -146,6 +146,12 @@ def worker(village):
 
 
 @pytest.fixture
+def cadre(township):
+    """A township cadre: imports into any village of the township."""
+    return UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township)
+
+
+@pytest.fixture
 def upload(django_capture_on_commit_callbacks):
     """Upload as the view does, then run the one task the upload scheduled, as the worker would."""
 
@@ -596,9 +602,8 @@ def test_villages_outside_the_jurisdiction_are_errors(worker, village, people, u
 
 
 def test_a_township_cadre_imports_into_the_townships_villages_and_a_chosen_village_narrows_it(
-    township, village, people, upload, commit
+    cadre, township, village, people, upload, commit
 ):
-    cadre = UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township)
     sibling = VillageFactory(parent=township)
     rows = [*family("T001", village, people, 2), *family("T002", sibling, people, 2)]
 
@@ -610,10 +615,9 @@ def test_a_township_cadre_imports_into_the_townships_villages_and_a_chosen_villa
 
 
 def test_a_household_the_file_moves_to_another_village_is_transferred_with_its_open_problems(
-    township, village, people, upload, commit
+    cadre, township, village, people, upload, commit
 ):
     # given: a household of the village, imported, with an open problem found in its village
-    cadre = UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township)
     sibling = VillageFactory(parent=township)
     rows = family("M001", village, people, 2)
     commit(upload(cadre, xlsx(rows)), cadre)
@@ -647,10 +651,9 @@ def test_a_household_the_file_moves_to_another_village_is_transferred_with_its_o
 
 
 def test_a_hukou_the_file_codes_anew_is_an_area_change_that_keeps_the_uncoded_hukou_text(
-    township, village, people, upload, commit
+    cadre, township, village, people, upload, commit
 ):
     # given: a registered household whose hukou lay outside the system's areas, written as text
-    cadre = UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township)
     home = VillageFactory(parent=township)
     rows = family("K001", village, people, 2)
     commit(upload(cadre, xlsx(rows)), cadre)
