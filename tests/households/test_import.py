@@ -405,6 +405,33 @@ def test_reimport_updates_members_adds_new_ones_and_closes_flags(worker, village
     assert not HouseholdFlag.objects.filter(valid_to__isnull=True).exists()
 
 
+def test_a_reimport_that_makes_the_spouse_head_repoints_the_household_and_keeps_both_members(
+    worker, village, people, upload, commit
+):
+    rows = family("R001", village, people, 3)
+    commit(upload(worker, xlsx(rows)), worker)
+    household = Household.objects.get(household_no="R001")
+    old_head, spouse = household.head, HouseholdMember.objects.get(id_number=rows[1]["身份证号"])
+    rows[0]["与户主关系"], rows[1]["与户主关系"] = "配偶", "户主"
+
+    job = commit(upload(worker, xlsx(rows)), worker)
+
+    assert job.status == S.COMMITTED, messages_of(job)
+    assert (job.summary["households_updated"], job.summary["members_updated"], job.summary["members_unchanged"]) == (
+        1,
+        2,
+        1,
+    )
+    household.refresh_from_db()
+    assert (household.head_id, household.head_name) == (spouse.pk, spouse.name)
+    assert HouseholdMember.objects.filter(household=household).count() == 3  # the same members, re-labelled
+    old_head.refresh_from_db()
+    assert old_head.relationship == Relationship.SPOUSE
+    latest = household.history.first()
+    assert (latest.head_id, latest.prev_record.head_id) == (spouse.pk, old_head.pk)
+    assert spouse.history.first().relationship == Relationship.HEAD
+
+
 def test_duplicates_in_the_file_and_in_another_household_are_reported_not_merged(worker, village, people, upload):
     # given: one person twice in the file, and one already present in a household of the database
     registered = MemberFactory(household=HouseholdFactory(managing_area=village, household_no="DB-1"))
