@@ -364,9 +364,10 @@ def facts_select(households: QuerySet[Household], ctx: FactContext) -> tuple[Fra
 
 
 @transaction.atomic
-def facts_refresh(households: QuerySet[Household], *, ctx: FactContext) -> tuple[int, int]:
+def facts_refresh(households: QuerySet[Household], *, ctx: FactContext) -> int:
     """Recompute the facts of a set of households with the query face, in one statement: rows that did not change
-    are left alone. Returns (households, rows written)."""
+    are left alone. Returns the rows written (counting the households is the caller's, where it logs them: an
+    import's bucket or a service's household would pay a second read of the set for nothing)."""
     select, names = facts_select(households, ctx)
     d = Dialect()
     table = HouseholdFacts._meta.db_table
@@ -396,7 +397,7 @@ def facts_refresh(households: QuerySet[Household], *, ctx: FactContext) -> tuple
     with connection.cursor() as cursor:
         cursor.execute(sql, select.params)
         written = cursor.rowcount
-    return households.count(), max(written, 0)
+    return max(written, 0)
 
 
 def facts_refresh_area(area: AdminArea, *, on: datetime.date | None = None) -> FactsRefresh:
@@ -405,9 +406,10 @@ def facts_refresh_area(area: AdminArea, *, on: datetime.date | None = None) -> F
     on = on or timezone.localdate()
     started = timezone.now()
     ctx = context_for(area.code, on=on)
-    seen, changed = facts_refresh(Household.objects.managed_in(area), ctx=ctx)
+    managed = Household.objects.managed_in(area)
+    changed = facts_refresh(managed, ctx=ctx)
     return FactsRefresh.objects.create(
-        area=area, on=on, started_at=started, finished_at=timezone.now(), households=seen, changed=changed,
+        area=area, on=on, started_at=started, finished_at=timezone.now(), households=managed.count(), changed=changed,
         context_key=ctx.key,
     )  # fmt: skip
 
@@ -469,10 +471,10 @@ def facts_refresh_households(household_ids: Iterable[int], *, on: datetime.date 
         return
     on = on or timezone.localdate()
     by_county: dict[str, list[int]] = {}
-    for pk, code in Household.objects.filter(pk__in=ids).values_list("pk", "managing_area__code"):
+    for pk, code in Household.objects.filter(AnyOf("pk", ids)).order_by().values_list("pk", "managing_area__code"):
         by_county.setdefault(ancestor_code(code, AreaLevel.COUNTY), []).append(pk)
     for county_code, members in by_county.items():
-        facts_refresh(Household.objects.filter(pk__in=members), ctx=FactContext.of(county_code, on=on))
+        facts_refresh(Household.objects.filter(AnyOf("pk", members)), ctx=FactContext.of(county_code, on=on))
 
 
 def facts_refresh_missing(prefix: str = "", *, limit: int = 50_000) -> int:
