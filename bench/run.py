@@ -61,7 +61,7 @@ from django.db import connection, transaction
 
 from bench import cases
 from bench.county import build_territory, clear
-from bench.harness import Report, StepTimedOut, step
+from bench.harness import Report, StepTimedOut, peak_mb, peak_reset, step
 
 BENCHMARKS = ("refresh", "sweep", "rules", "pages", "home", "dashboard", "import", "ledger", "offline")
 
@@ -89,9 +89,11 @@ def main() -> None:
         for name in BENCHMARKS:
             if name not in only:
                 continue
+            peak_reset()  # each benchmark's own peak (a child process's is reported by the benchmark)
             try:
                 with step(f"{name} at {households:,}"):
                     getattr(cases, f"bench_{name}")(report, territory, households, workdir=WORKDIR)
+                report.add(f"{name} memory", households, peak_mb=peak_mb())
             except StepTimedOut as exc:
                 print(f"  TIMEOUT {exc}", flush=True)
                 report.add(name, households, timeout=str(exc))
