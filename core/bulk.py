@@ -222,8 +222,8 @@ def collector_paused() -> Iterator[None]:
     collection of the oldest generation walks every object still alive, and a batch that keeps its objects until
     it ends triggers one every few ten thousand objects: at 60,000 households it was a sixth of the import (4 of 29 s
     reading the file, 5 of 12 s loading and planning a pass over the buckets). Objects are still freed as their last
-    reference goes; only the few cycles made inside (a household and its head point at each other) wait, and the
-    collector, running again when the batch ends, takes them. Keep the batch bounded: memory then stays the batch's.
+    reference goes; only the few cycles made inside wait, and the collector, running again when the batch ends,
+    takes them. Keep the batch bounded: memory then stays the batch's.
     Leaves the collector as it found it (a nested pause does nothing)."""
     if not gc.isenabled():
         yield

@@ -95,7 +95,7 @@ def income_plan_build(sheet: Sheet, *, actor: User, area: AdminArea, lock: bool 
     plan = IncomePlan(errors=list(sheet.errors))
     bad_rows = {error.row for error in plan.errors}
     numbers = sorted({row["household_no"] for row in sheet.rows if row.ok("household_no")})
-    households = existing_households(numbers, actor=actor, area=area, lock=lock)
+    households = existing_households(numbers, actor=actor, area=area, lock=lock, with_head=True)
     records = _records([h for h in households.values() if isinstance(h, Household)])
     first_seen: dict[tuple[str, int], int] = {}
     for row in sheet.rows:

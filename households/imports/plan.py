@@ -286,23 +286,27 @@ def plan_build(sheet: Sheet, *, actor: User, area: AdminArea, lock: bool = False
             open_flags=open_flags,
             today=today,
         )
-    plan.changed_members = _changed_members(member_changes)
+    if lock:  # only a commit writes them; the preview counts them
+        plan.changed_members = _changed_members(member_changes)
     plan.errors.sort()
     return plan
 
 
-def existing_households(numbers: Sequence[str], *, actor: User, area: AdminArea, lock: bool) -> dict[str, Any]:
+def existing_households(
+    numbers: Sequence[str], *, actor: User, area: AdminArea, lock: bool, with_head: bool = False
+) -> dict[str, Any]:
     """Households already registered under these numbers. The value is the Household when the user may update it
-    (visible to them and managed inside the job's area), else the string "elsewhere"."""
+    (visible to them and managed inside the job's area), else the string "elsewhere". ``with_head`` reads each
+    household's head beside it (the income import checks the head's ID number)."""
     found: dict[str, Any] = {}
     for batch in chunks(numbers):
         registered = Household.objects.filter(AnyOf("household_no", batch)).order_by()
         for number in registered.values_list("household_no", flat=True):
             found[number] = "elsewhere"
-        editable = (  # locked in the order of their numbers (below), as any other import locks them
+        editable = (  # locked in the order of their numbers (Household's ordering), as any other import locks them
             Household.objects.visible_to(actor)
             .filter(AnyOf("household_no", batch), managing_area__code__startswith=area.prefix)
-            .select_related("managing_area")
+            .select_related("managing_area", *(["head"] if with_head else []))
         )
         if lock:
             editable = editable.select_for_update(of=("self",))
@@ -510,7 +514,7 @@ def _plan_member(
     if changed:
         member_changes[stored["pk"]] = changed
     plan.counts["members_updated" if changed else "members_unchanged"] += 1
-    return int(stored["pk"])
+    return stored["pk"]
 
 
 def _id(member: HouseholdMember | int) -> int | None:

@@ -9,11 +9,13 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
 from households.choices import ClosedReason, ImportJobStatus, ImportKind
-from households.models import Household, ImportJob, IncomeRecord
+from households.models import Household, HouseholdMember, ImportJob, IncomeRecord
 from households.services.income import COMPONENTS
 from households.tasks import household_import_task
 from households.views_income import per_page
@@ -491,6 +493,24 @@ def test_a_closed_household_and_a_wrong_head_id_number_are_row_errors(client, wo
         "第 4 行“年度”：年度须在 2014 至 2026 之间",
     ]
     assert not IncomeRecord.objects.exists()
+
+
+def test_the_heads_id_numbers_are_checked_without_a_query_per_household(
+    client, worker, households, django_capture_on_commit_callbacks
+):
+    client.force_login(worker)
+    rows = [[h.household_no, None, h.head.id_number, YEAR, 100] for h in households]
+    with django_capture_on_commit_callbacks():
+        client.post(reverse("households:income-import-upload"), {"file": SimpleUploadedFile("收入.xlsx", filled(rows))})
+    job = ImportJob.objects.latest("pk")
+
+    with CaptureQueriesContext(connection) as captured:
+        household_import_task(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.VALIDATED, job.errors
+    member_table = f'FROM "{HouseholdMember._meta.db_table}"'
+    assert not [query["sql"] for query in captured.captured_queries if member_table in query["sql"]]
 
 
 def test_a_household_changed_between_preview_and_commit_saves_nothing(
