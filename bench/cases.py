@@ -530,8 +530,8 @@ def _as_excel_saves(path: str, ref: str) -> None:
 
 def bench_import(report: Report, territory: Territory, households: int, *, workdir: str, **_: Any) -> None:
     """A county's registry (at most ``COUNTY_SIZE`` households) imported in one file (validate, then commit) into
-    the first county, against a bare read of the file plus a bare insert of its rows; each in a child process, with
-    its peak memory."""
+    the first county, then the same file again (nothing changed), against a bare read of the file plus a bare insert
+    of its rows; each in a child process, with its peak memory."""
     from django.core.files import File
 
     from households.imports.services import import_job_commit, import_job_commit_request, import_job_validate
@@ -577,7 +577,7 @@ def bench_import(report: Report, territory: Territory, households: int, *, workd
             cursor.cursor.copy_expert("COPY bare_household FROM STDIN", households_text)
             cursor.cursor.copy_expert("COPY bare_member FROM STDIN", members_text)
 
-    def imported() -> None:
+    def imported(*, again: bool = False) -> None:
         with open(path, "rb") as handle:
             job = ImportJob.objects.create(
                 created_by=user, area=county, original_name="import.xlsx", file=File(handle, "import.xlsx")
@@ -589,14 +589,18 @@ def bench_import(report: Report, territory: Territory, households: int, *, workd
         if job.status == "committing":
             job = import_job_commit(job=job)
         assert job.status == "committed", job.errors[:3]
+        if again:  # the same file a second time (a county's monthly extract): every row registered, nothing changed
+            assert (job.summary["households_unchanged"], job.summary["members_unchanged"]) == (in_file, rows)
 
     floor, floor_mb = _in_child(bare)
     seconds, peak = _in_child(imported)
+    again, again_peak = _in_child(lambda: imported(again=True))
     report.add(
         "import floor", households, households_in_file=in_file, rows=rows, seconds=floor, peak_mb=floor_mb,
         file_writer_peak_mb=writer_mb,
     )  # fmt: skip
     report.add("import", households, rows=rows, seconds=seconds, ratio=seconds / floor, peak_mb=peak)
+    report.add("re-import unchanged", households, rows=rows, seconds=again, ratio=again / floor, peak_mb=again_peak)
 
 
 def _page_floor() -> float:
