@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from accounts.models import User
 from households.choices import AreaField, LifeEventKind
@@ -11,9 +12,31 @@ from households.models import Household, HouseholdEvent
 from households.signals import household_areas_changed
 
 
-def area_event_kind(name: str) -> LifeEventKind:
-    """An area's change as an event: a new managing area is a transfer (迁转), any other an area change."""
-    return LifeEventKind.TRANSFER if name == AreaField.MANAGING else LifeEventKind.AREA_CHANGE
+def area_event(
+    household: Household,
+    name: str,
+    *,
+    actor: User,
+    reason: str,
+    text: tuple[str, str] = ("", ""),
+    **fields: Any,
+) -> HouseholdEvent:
+    """One area's change as an event row (unsaved): a new managing area is a transfer (迁转), which the old place
+    keeps reading; any other an area change. ``fields``: ``from_area``/``to_area`` (or their ids) and any other
+    column of the event; ``text``: the out-of-area hukou text before and after, kept on a hukou event only (shown
+    where no area is coded)."""
+    from_text, to_text = text if name == AreaField.HUKOU else ("", "")
+    kind = LifeEventKind.TRANSFER if name == AreaField.MANAGING else LifeEventKind.AREA_CHANGE
+    return HouseholdEvent(
+        household=household,
+        kind=kind,
+        actor=actor,
+        reason=reason,
+        area_field=name,
+        from_text=from_text,
+        to_text=to_text,
+        **fields,
+    )
 
 
 def households_areas_recorded(
@@ -26,17 +49,15 @@ def households_areas_recorded(
     if not moves:
         return
     events = [
-        HouseholdEvent(
-            household=household,
-            kind=area_event_kind(name),
+        # the out-of-area hukou text stays as it was: such a writer does not change it
+        area_event(
+            household,
+            name,
             actor=actor,
             reason=reason,
-            area_field=name,
             from_area_id=old,
             to_area_id=new,
-            # the out-of-area hukou text, which such a writer leaves as it was, shown where no area is coded
-            from_text=household.hukou_area_text if name == AreaField.HUKOU else "",
-            to_text=household.hukou_area_text if name == AreaField.HUKOU else "",
+            text=(household.hukou_area_text, household.hukou_area_text),
         )
         for household, changes in moves
         for name, (old, new) in changes.items()

@@ -56,7 +56,7 @@ from geo.models import AdminArea
 from geo.querysets import in_territory
 from geo.services import area_merge
 from households import rules
-from households.area_events import area_event_kind
+from households.area_events import area_event
 from households.choices import AreaField, ClosedReason, LifeEventKind, MemberStatus, Relationship
 from households.facts import facts_refresh_households
 from households.models import (
@@ -194,31 +194,28 @@ def household_areas_change(
     events = []
     for name in changed:
         events.append(
-            _area_event(
+            area_event(
                 household,
                 name,
                 actor=actor,
                 reason=reason,
                 from_area=getattr(household, name),
                 to_area=after[name],
-                from_text=household.hukou_area_text if name == AreaField.HUKOU else "",
-                to_text=text if name == AreaField.HUKOU else "",
+                text=(household.hukou_area_text, text),
             )
         )
         setattr(household, name, after[name])
     if text != household.hukou_area_text:
         if AreaField.HUKOU not in changed:
-            events.append(
-                _event(
+            events.append(  # the hukou's text alone changed
+                area_event(
                     household,
-                    kind=LifeEventKind.AREA_CHANGE,
+                    AreaField.HUKOU,
                     actor=actor,
                     reason=reason,
-                    area_field=AreaField.HUKOU,
                     from_area=household.hukou_area,
                     to_area=household.hukou_area,
-                    from_text=household.hukou_area_text,
-                    to_text=text,
+                    text=(household.hukou_area_text, text),
                 )
             )
         household.hukou_area_text = text
@@ -229,16 +226,6 @@ def household_areas_change(
     household_areas_changed.send(sender=household_areas_change, household_ids=[household.pk], actor=actor)
     facts_refresh_households([household.pk])
     return events
-
-
-def _area_event(
-    household: Household, name: str, *, actor: User, reason: str, from_area: Any, to_area: Any, **fields: Any
-) -> HouseholdEvent:
-    """One area's change as an event row: a new managing area is a transfer (迁转), any other an area change."""
-    return _event(
-        household, kind=area_event_kind(name), actor=actor, reason=reason, area_field=name, from_area=from_area,
-        to_area=to_area, **fields,
-    )  # fmt: skip
 
 
 def _pk(area: AdminArea | None) -> int | None:
@@ -306,7 +293,7 @@ def village_households_merge(
             if getattr(household, f"{name}_id") != village.pk:
                 continue
             events.append(
-                _area_event(
+                area_event(
                     household,
                     name,
                     actor=actor,
