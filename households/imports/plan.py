@@ -115,7 +115,8 @@ class Plan:
     new_households: list[Household] = field(default_factory=list)
     changed_households: list[Household] = field(default_factory=list)
     new_members: list[HouseholdMember] = field(default_factory=list)
-    changed_members: list[HouseholdMember] = field(default_factory=list)
+    changed_members: list[HouseholdMember] = field(default_factory=list)  # read whole by a commit's plan only
+    member_changes: dict[int, dict[str, Any]] = field(default_factory=dict)  # a registered member's id → changes
     # household_no → its head, for new and changed heads: a new member, or a registered member's id
     heads: dict[str, HouseholdMember | int] = field(default_factory=dict)
     new_flags: list[HouseholdFlag] = field(default_factory=list)
@@ -250,7 +251,8 @@ def importable_villages(*, actor: User, area: AdminArea) -> dict[str, AdminArea]
 
 def plan_build(sheet: Sheet, *, actor: User, area: AdminArea, lock: bool = False) -> Plan:
     """Check the rows against the database and work out what to create, update or leave alone (SPEC §2.6:
-    one head, one household per person). ``lock`` (inside the commit's transaction) locks matched households."""
+    one head, one household per person). ``lock`` (inside the commit's transaction) locks matched households and
+    reads whole the members the plan changes, for the write; without it the plan is the preview's, to count."""
     plan = Plan(errors=list(sheet.errors))
     groups, errors = group_households(sheet)
     plan.errors.extend(errors)
@@ -264,7 +266,6 @@ def plan_build(sheet: Sheet, *, actor: User, area: AdminArea, lock: bool = False
     members = _members_of(existing.values())
     open_flags = _open_flags(existing.values())
     present_elsewhere = _present_households(sheet)
-    member_changes: dict[int, dict[str, Any]] = {}  # a registered member's id → the fields the file changes
 
     rows_with_errors = {error.row for error in plan.errors}
     for number, group in groups.items():
@@ -282,12 +283,11 @@ def plan_build(sheet: Sheet, *, actor: User, area: AdminArea, lock: bool = False
             village=villages[group.first["village_code"]],
             hukou_areas=hukou_areas,
             members=members.get(household.pk, {}) if isinstance(household, Household) else {},
-            member_changes=member_changes,
             open_flags=open_flags,
             today=today,
         )
     if lock:  # only a commit writes them; the preview counts them
-        plan.changed_members = _changed_members(member_changes)
+        plan.changed_members = _changed_members(plan.member_changes)
     plan.errors.sort()
     return plan
 
@@ -427,7 +427,6 @@ def _plan_household(
     village: AdminArea,
     hukou_areas: dict[str, AdminArea],
     members: dict[str, dict[str, Any]],
-    member_changes: dict[int, dict[str, Any]],
     open_flags: dict[tuple[int, str], HouseholdFlag],
     today: datetime.date,
 ) -> None:
@@ -468,7 +467,7 @@ def _plan_household(
     head: HouseholdMember | int | None = None
     for row in group.rows:
         stored = members.get(row["id_number"])
-        member = _plan_member(plan, member_keys, row, household, stored, member_changes, today)
+        member = _plan_member(plan, member_keys, row, household, stored, today)
         if row is head_row:
             head = member
     assert head is not None
@@ -490,11 +489,10 @@ def _plan_member(
     row: Row,
     household: Household,
     stored: dict[str, Any] | None,
-    member_changes: dict[int, dict[str, Any]],
     today: datetime.date,
 ) -> HouseholdMember | int:
     """A new member (unsaved), or the id of the registered member the row is, whose changes go to
-    ``member_changes``."""
+    ``plan.member_changes``."""
     facts = idnumbers.encoded(row["id_number"])  # the reading checked it (a row with an error is never planned)
     wanted: dict[str, Any] = {
         "gender": Gender.MALE if facts.is_male else Gender.FEMALE,  # derived from the ID, never read (SPEC §2.2)
@@ -512,7 +510,7 @@ def _plan_member(
     if "member_status" in changed:
         changed["status_changed_on"] = today
     if changed:
-        member_changes[stored["pk"]] = changed
+        plan.member_changes[stored["pk"]] = changed
     plan.counts["members_updated" if changed else "members_unchanged"] += 1
     return stored["pk"]
 
