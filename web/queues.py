@@ -6,9 +6,9 @@ are read live, a bounded number of rows each."""
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -21,24 +21,18 @@ from accounts.roles import Capability
 from geo.codes import AreaLevel
 from households.models import Household
 from ledgers.counts import Totals, counted_totals, live_totals
-from monitoring.models import EliminationCase
 from monitoring.permissions import oversees_steps_of
 from monitoring.selectors.overdue import overdue_counts
 from monitoring.selectors.queues import (
-    QueueFilter,
     WaitingContext,
     elimination_candidates,
-    elimination_queue,
-    elimination_waiting,
-    entry_queue,
     lookbacks_due,
     subjects_without_measures,
-    waiting,
 )
 from sweeps.choices import CampaignStatus, ProblemStatus, WarningStatus
 from sweeps.models import CampaignPart, Problem, ScreeningWarning
 
-QUEUE_READ: Final = 200  # rows of a workflow queue read to count the overdue among them
+QUEUE_READ: Final = 200  # rows of a workflow list read before it is only counted
 
 
 @dataclass(frozen=True)
@@ -156,13 +150,6 @@ def _risk_flagged(home: Home) -> QueueItem | None:
     )
 
 
-def _steps(queue: QuerySet[Any], waiting_of: Callable[[Any], Any]) -> tuple[int, int]:
-    """(how many, how many overdue) of a queue: its first rows are read once; beyond them only counted."""
-    rows = list(queue[: QUEUE_READ + 1])
-    count = len(rows) if len(rows) <= QUEUE_READ else queue.count()
-    return count, sum(1 for row in rows[:QUEUE_READ] if waiting_of(row).overdue)
-
-
 def _late_hint(overdue: int) -> str:
     if not overdue:
         return _("请在办理时限内完成。")
@@ -170,26 +157,25 @@ def _late_hint(overdue: int) -> str:
 
 
 def _entry_steps(home: Home) -> QueueItem | None:
-    count, overdue = _steps(
-        entry_queue(user=home.user, mine=True), lambda application: waiting(application, context=home.waiting)
-    )
-    if not count:
+    counts = _overdue(home)
+    if not counts["mine_entry"]:
         return None
-    return QueueItem(_("待我办理的纳入监测申请"), count, reverse("monitoring:entry-queue"), _late_hint(overdue))
+    hint = _late_hint(counts["mine_entry_overdue"])
+    return QueueItem(_("待我办理的纳入监测申请"), counts["mine_entry"], reverse("monitoring:entry-queue"), hint)
 
 
 def _elimination_steps(home: Home) -> QueueItem | None:
-    queue = elimination_queue(
-        EliminationCase.objects.visible_to(home.user), user=home.user, chosen=QueueFilter(mine=True)
-    )
-    count, overdue = _steps(queue, lambda case: elimination_waiting(case, context=home.waiting))
-    if not count:
+    counts = _overdue(home)
+    if not counts["mine_elimination"]:
         return None
-    return QueueItem(_("待我办理的风险消除"), count, reverse("monitoring:elimination-queue"), _late_hint(overdue))
+    hint = _late_hint(counts["mine_elimination_overdue"])
+    url = reverse("monitoring:elimination-queue")
+    return QueueItem(_("待我办理的风险消除"), counts["mine_elimination"], url, hint)
 
 
 def _overdue(home: Home) -> dict[str, int]:
-    """The counts past a time limit the user reads (``monitoring.selectors.overdue``), read once for three items."""
+    """The steps waiting for the user and those past a time limit (``monitoring.selectors.overdue``), read once for
+    the five items that show them."""
     if "overdue" not in home.__dict__:
         home.__dict__["overdue"] = overdue_counts(user=home.user, today=home.today, context=home.waiting)
     counts: dict[str, int] = home.__dict__["overdue"]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Count, QuerySet, Value
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from geo.codes import AreaLevel, ancestor_code, prefix_of
@@ -16,7 +16,17 @@ from geo.models import AdminArea
 from monitoring import permissions
 from monitoring.models import EliminationCase, EntryApplication
 from monitoring.querysets import CaseQuerySet
-from monitoring.selectors.queues import WaitingContext, overdue_steps, procedure_waiting, procedures_overdue
+from monitoring.selectors.queues import (
+    WaitingContext,
+    elimination_mine_states,
+    entry_mine_states,
+    procedure_overdue_q,
+    procedure_waiting,
+    procedures_overdue,
+    step_limits,
+    step_overdue_q,
+    with_step_aliases,
+)
 
 
 def territory(user: User) -> str:
@@ -26,31 +36,43 @@ def territory(user: User) -> str:
 
 
 def overdue_counts(*, user: User, today: datetime.date, context: WaitingContext) -> dict[str, int]:
-    """What the level above reads on its queue, in one query: ``entry`` and ``elimination``, the cases waiting
-    past their limit at the level the user oversees (``permissions.oversees_steps_of``); ``procedures``, the
-    applications past the procedure's target (``procedures_overdue_for``), for those who read them. Only the
-    counts the user is concerned with are present."""
-    parts: list[tuple[str, QuerySet[Any]]] = []
-    level = permissions.oversees_steps_of(user)
+    """What the user's home queue counts of the steps and procedures, one query per kind of case, over the cases
+    managed in the user's territory:
+
+    - ``mine_entry`` and ``mine_elimination``, the cases whose next step is the user's (``entry_mine``,
+      ``elimination_mine``), and ``mine_entry_overdue`` and ``mine_elimination_overdue``, those of them waiting past
+      their limit: as the queues list them, with and without their overdue filter;
+    - ``entry`` and ``elimination``, the cases waiting past their limit at the level the user oversees
+      (``permissions.oversees_steps_of``), for the level above (present only for those who oversee one);
+    - ``procedures``, the applications past the procedure's target (``procedures_overdue_for``), for those who
+      read them."""
     area_code = territory(user)
-    if level is not None:
-        entries = EntryApplication.objects.visible_to(user).managed_by(user)
-        cases = EliminationCase.objects.visible_to(user).managed_by(user)
-        parts += [
-            ("entry", overdue_steps(entries, area_code=area_code, today=today, context=context, level=level)),
-            ("elimination", overdue_steps(cases, area_code=area_code, today=today, context=context, level=level)),
-        ]
-    if permissions.can_read_overdue_procedures(user):
-        scoped = EntryApplication.objects.visible_to(user)
-        parts.append(("procedures", procedures_overdue_for(scoped, user=user, today=today, context=context)))
-    if not parts:
-        return {}
-    counted = [
-        queryset.order_by().annotate(kind=Value(kind)).values("kind").annotate(n=Count("pk")).values_list("kind", "n")
-        for kind, queryset in parts
-    ]
-    found = dict(counted[0].union(*counted[1:], all=True)) if len(counted) > 1 else dict(counted[0])
-    return {kind: found.get(kind, 0) for kind, _queryset in parts}
+    level = permissions.oversees_steps_of(user)
+    found: dict[str, int] = {}
+    cases: tuple[tuple[str, type[EntryApplication] | type[EliminationCase], set[str]], ...] = (
+        ("entry", EntryApplication, entry_mine_states(user)),
+        ("elimination", EliminationCase, elimination_mine_states(user)),
+    )
+    for kind, model, mine_states in cases:
+        counts: dict[str, Count] = {}
+        if mine_states:  # (an empty ``state__in`` would make Django skip the query: 0 for every count)
+            mine = Q(state__in=mine_states)
+            late = step_overdue_q(model, area_code=area_code, today=today, context=context)
+            counts = {f"mine_{kind}": Count("pk", filter=mine), f"mine_{kind}_overdue": Count("pk", filter=mine & late)}
+        else:
+            found.update({f"mine_{kind}": 0, f"mine_{kind}_overdue": 0})
+        if level is not None:
+            below = step_overdue_q(model, area_code=area_code, today=today, context=context, level=level)
+            counts[kind] = Count("pk", filter=below)
+        if model is EntryApplication and permissions.can_read_overdue_procedures(user):
+            counts["procedures"] = Count(
+                "pk", filter=procedure_overdue_q(area_code=area_code, today=today, context=context)
+            )
+        managed = cast(CaseQuerySet[Any], model.objects.visible_to(user)).managed_by(user)
+        waiting = managed.filter(state__in=mine_states | set(step_limits(model)))  # the open steps, by their index
+        if counts:
+            found.update(with_step_aliases(waiting).aggregate(**counts))
+    return found
 
 
 def procedures_overdue_for(

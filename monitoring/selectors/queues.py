@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from django.db.models import DateTimeField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, DateTimeField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -110,11 +110,22 @@ def entry_queue_narrow(
     if state in EntryState.values:
         queryset = queryset.filter(state=state)
     if mine:
-        states = {s for s, (capability, _setting) in PENDING_STEP.items() if has_capability(user, capability)}
-        if has_capability(user, Capability.TOWNSHIP_REVIEW):
-            states.add(S.APPROVED)  # EN-6 may be taken by township staff too
-        queryset = cast(CaseQuerySet[EntryApplication], queryset.filter(state__in=states)).managed_by(user)
+        queryset = entry_mine(queryset, user=user)
     return _narrow(queryset, user=user, chosen=chosen, household="household")
+
+
+def entry_mine(queryset: QuerySet[EntryApplication], *, user: User) -> QuerySet[EntryApplication]:
+    """The applications of a scoped queryset whose next step is the user's: a state their role takes
+    (``entry_mine_states``), managed in their territory."""
+    return cast(CaseQuerySet[EntryApplication], queryset.filter(state__in=entry_mine_states(user))).managed_by(user)
+
+
+def entry_mine_states(user: User) -> set[str]:
+    """The application states whose next step the user's roles take (the "mine" of the queue and the home page)."""
+    states = {s for s, (capability, _setting) in PENDING_STEP.items() if has_capability(user, capability)}
+    if has_capability(user, Capability.TOWNSHIP_REVIEW):
+        states.add(S.APPROVED)  # EN-6 may be taken by township staff too
+    return states
 
 
 _Case = TypeVar("_Case", EntryApplication, EliminationCase)
@@ -176,6 +187,7 @@ class WaitingContext:
     calendar: WorkdayCalendar = field(default_factory=WorkdayCalendar)
     limits: dict[tuple[str, str], int | None] = field(default_factory=dict)
     counties: dict[str, list[str]] = field(default_factory=dict)  # ``counties_in`` of a territory, read once
+    cutoffs: dict[tuple[int, datetime.date], datetime.date] = field(default_factory=dict)  # ``overdue_before``
 
     def limit(self, setting: str, county: str, *, on: datetime.date) -> int | None:
         """The county's time limit ``setting`` in working days, read once per list; None where it is not set."""
@@ -197,6 +209,11 @@ class WaitingContext:
         """The query face of ``Waiting.overdue``: a wait that began on a day before the returned one has used more
         than ``limit`` working days by ``today`` (``workdays_between`` counts the working days after its start up to
         ``today``), one that began on it or later has not. The day is the ``limit + 1``-th working day back."""
+        if (limit, today) not in self.cutoffs:
+            self.cutoffs[limit, today] = self._overdue_before(limit, today)
+        return self.cutoffs[limit, today]
+
+    def _overdue_before(self, limit: int, today: datetime.date) -> datetime.date:
         day, counted = today, 0
         for _day in range(3660):  # ten years back: a calendar without working days has no overdue step
             if self.calendar.is_workday(day):
@@ -310,9 +327,19 @@ def elimination_queue(
     if state in EliminationState.values:
         queryset = queryset.filter(state=state)
     if mine:
-        states = {s for s, capability in ELIMINATION_PENDING.items() if has_capability(user, capability)}
-        queryset = cast(EliminationRecordQuerySet, queryset.filter(state__in=states)).managed_by(user)
+        queryset = elimination_mine(queryset, user=user)
     return _narrow(queryset, user=user, chosen=chosen, household="subject__household")
+
+
+def elimination_mine(queryset: QuerySet[EliminationCase], *, user: User) -> QuerySet[EliminationCase]:
+    """The elimination cases of a scoped queryset whose next step is the user's (as ``entry_mine``)."""
+    mine = queryset.filter(state__in=elimination_mine_states(user))
+    return cast(EliminationRecordQuerySet, mine).managed_by(user)
+
+
+def elimination_mine_states(user: User) -> set[str]:
+    """The elimination states whose next step the user's roles take."""
+    return {s for s, capability in ELIMINATION_PENDING.items() if has_capability(user, capability)}
 
 
 def elimination_waiting(case: EliminationCase, *, context: WaitingContext | None = None) -> Waiting:
@@ -375,45 +402,70 @@ def _past_limit(
 ) -> Q:
     """The query face of ``Waiting.overdue`` for rows that read ``step_county`` (the county's 6-digit prefix) and
     ``since`` (a date or datetime field): each state (→ its limit's setting) against each county's limit."""
-    by_cutoff: dict[tuple[datetime.date, str], list[str]] = {}
+    by_cutoff: dict[tuple[str, datetime.date], list[str]] = {}
     for county in counties:
         for state, setting in steps.items():
             limit = context.limit(setting, county, on=today)
             if limit is not None:  # no limit set, never overdue (``Waiting.level`` is "")
-                by_cutoff.setdefault((context.overdue_before(limit, today), state), []).append(county[:6])
-    condition = Q(pk__in=[])
-    for (cutoff, state), prefixes in by_cutoff.items():
+                by_cutoff.setdefault((state, context.overdue_before(limit, today)), []).append(county[:6])
+    if not by_cutoff:
+        # Nothing is overdue. Not ``pk__in=[]``: inside an aggregate's filter beside others (``overdue_counts``) an
+        # empty condition would make Django skip the whole query and answer 0 for every count.
+        return Q(pk__isnull=True)
+    cutoffs = []
+    for (state, cutoff), prefixes in by_cutoff.items():
         # A datetime began on a day in the local calendar, as the Python face reads it (``localtime(...).date()``).
-        start: datetime.date | datetime.datetime = cutoff
-        if since != "reported_on":
-            start = day_start(cutoff)
-        condition |= Q(state=state, step_county__in=prefixes, **{f"{since}__lt": start})
-    return condition
+        start: datetime.date | datetime.datetime = cutoff if since == "reported_on" else day_start(cutoff)
+        cutoffs.append(When(state=state, step_county__in=prefixes, then=Value(start)))
+    # One comparison with the cutoff of the row's state and county: the wait's start (a subquery) is written once.
+    return Q(state__in=list(steps), **{f"{since}__lt": Case(*cutoffs, default=None)})
+
+
+def with_step_aliases(queryset: QuerySet[_Case]) -> QuerySet[_Case]:
+    """The names the past-limit conditions read: ``step_county`` (the county's 6-digit prefix of the managing area)
+    and ``step_since`` (when the pending step began waiting)."""
+    model = queryset.model
+    code = f"{_household_path(model)}__managing_area__code"
+    return queryset.alias(step_county=Substr(code, 1, 6), step_since=waiting_since_expr(model))
+
+
+def step_overdue_q(
+    model: type[EntryApplication] | type[EliminationCase],
+    *,
+    area_code: str,
+    today: datetime.date,
+    context: WaitingContext,
+    level: str = "",
+) -> Q:
+    """The query face of ``Waiting.overdue`` (SPEC §4.14) over ``with_step_aliases``: the pending step has waited past
+    its limit; ``level`` keeps the steps of one level (``STEP_LEVEL``). The rows lie in the territory of
+    ``area_code`` (scoped and ``managed_by`` the user, or a system job's "")."""
+    steps = {state: setting for state, (lvl, setting) in step_limits(model).items() if not level or lvl == level}
+    counties = context.counties_of(area_code)
+    return _past_limit(steps, counties, since="step_since", today=today, context=context)
+
+
+def procedure_overdue_q(*, area_code: str, today: datetime.date, context: WaitingContext) -> Q:
+    """The query face of ``procedure_waiting(...).overdue`` over ``with_step_aliases``: an open application whose whole
+    procedure (EN-0 → EN-6) has used more working days than ``entry.total_target_days``."""
+    steps = dict.fromkeys(PENDING_STEP, "entry.total_target_days")
+    return _past_limit(steps, context.counties_of(area_code), since="reported_on", today=today, context=context)
 
 
 def overdue_steps(
     queryset: QuerySet[_Case], *, area_code: str, today: datetime.date, context: WaitingContext, level: str = ""
 ) -> QuerySet[_Case]:
-    """The cases of ``queryset`` whose pending step has waited past its limit (``Waiting.overdue``, SPEC §4.14),
-    in SQL; ``level`` keeps the steps of one level (``STEP_LEVEL``). ``queryset`` lies in the territory of
-    ``area_code`` (scoped and ``managed_by`` the user, or a system job's "")."""
-    model = queryset.model
-    steps = {state: setting for state, (lvl, setting) in step_limits(model).items() if not level or lvl == level}
-    counties = context.counties_of(area_code)
-    condition = _past_limit(steps, counties, since="step_since", today=today, context=context)
-    code = f"{_household_path(model)}__managing_area__code"
-    return queryset.alias(step_county=Substr(code, 1, 6), step_since=waiting_since_expr(model)).filter(condition)
+    """The cases of ``queryset`` whose pending step has waited past its limit (``step_overdue_q``)."""
+    condition = step_overdue_q(queryset.model, area_code=area_code, today=today, context=context, level=level)
+    return with_step_aliases(queryset).filter(condition)
 
 
 def procedures_overdue(
     queryset: QuerySet[EntryApplication], *, area_code: str, today: datetime.date, context: WaitingContext
 ) -> QuerySet[EntryApplication]:
-    """The open applications of ``queryset`` whose whole procedure (EN-0 → EN-6) has used more working days than
-    ``entry.total_target_days`` (``procedure_waiting(...).overdue``, SPEC §4.14), in SQL."""
-    steps = dict.fromkeys(PENDING_STEP, "entry.total_target_days")
-    counties = context.counties_of(area_code)
-    condition = _past_limit(steps, counties, since="reported_on", today=today, context=context)
-    return queryset.alias(step_county=Substr("household__managing_area__code", 1, 6)).filter(condition)
+    """The open applications of ``queryset`` past the procedure's target (``procedure_overdue_q``)."""
+    condition = procedure_overdue_q(area_code=area_code, today=today, context=context)
+    return with_step_aliases(queryset).filter(condition)
 
 
 def elimination_actions(user: User, case: EliminationCase) -> list[str]:

@@ -61,3 +61,17 @@ def test_the_supervisors_above_see_the_county_steps_and_a_sibling_township_nothi
         assert [a.pk for a in client.get(item.url).context["object_list"]] == [world.county_step.pk]
     for user in (world.sibling_cadre, world.other_city_supervisor, world.county.village_worker):
         assert not [title for title in _queue(client, user) if "超过办理时限" in title]
+
+
+def test_the_steps_waiting_for_me_count_those_past_their_limit_as_their_queues_list_them(client, world):
+    worker = world.county.village_worker
+    queue = _queue(client, worker)
+
+    entries, eliminations = queue["待我办理的纳入监测申请"], queue["待我办理的风险消除"]
+    assert (entries.count, entries.hint) == (4, "其中 3 件已超过办理时限。")  # the fourth waits within its limit
+    assert (eliminations.count, eliminations.hint) == (1, "其中 1 件已超过办理时限。")
+    for item, overdue in ((entries, 3), (eliminations, 1)):  # the queue pages list the same cases, and as many late
+        assert client.get(item.url).context["paginator"].count == item.count
+        assert client.get(item.url + "?overdue=1").context["paginator"].count == overdue
+    township = _queue(client, world.county.township_cadre)["待我办理的纳入监测申请"]
+    assert (township.count, township.hint) == (5, "其中 4 件已超过办理时限。")  # its villages' steps and its review
