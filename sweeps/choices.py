@@ -84,6 +84,9 @@ OPEN_PROBLEM_STATUSES = frozenset(
     }
 )
 
+# Assigned and not yet submitted (交办后、提交核验前): the responsible party's rectification is due.
+RECTIFYING_PROBLEM_STATUSES = frozenset({ProblemStatus.ASSIGNED, ProblemStatus.IN_PROGRESS, ProblemStatus.RETURNED})
+
 
 class MatchKind(models.TextChoices):
     """SPEC §6.4: what a screened person's household is to the monitoring."""

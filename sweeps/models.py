@@ -13,6 +13,7 @@ from sweeps.choices import (
     OPEN_PROBLEM_STATUSES,
     OPEN_WARNING_STATUSES,
     PENDING_BATCH_STATUSES,
+    RECTIFYING_PROBLEM_STATUSES,
     BatchStatus,
     CampaignStatus,
     ChecklistAnswer,
@@ -40,6 +41,7 @@ from sweeps.querysets import (
     WarningQuerySet,
     problem_open_q,
     problem_overdue_q,
+    problem_rectifying_q,
     warning_open_q,
 )
 
@@ -315,6 +317,12 @@ class Problem(models.Model):
         return self.status in OPEN_PROBLEM_STATUSES
 
     open_q = staticmethod(problem_open_q)
+
+    @property
+    def is_rectifying(self) -> bool:
+        return self.status in RECTIFYING_PROBLEM_STATUSES
+
+    rectifying_q = staticmethod(problem_rectifying_q)
 
     def days_overdue(self, today: datetime.date) -> int:
         """Days past the deadline on ``today`` of a problem still open; 0 for one closed or not yet due."""

@@ -5,7 +5,7 @@ from django.db.models import Model, Q
 
 from geo.codes import AreaLevel
 from geo.querysets import JurisdictionQuerySet
-from sweeps.choices import OPEN_PROBLEM_STATUSES, OPEN_WARNING_STATUSES
+from sweeps.choices import OPEN_PROBLEM_STATUSES, OPEN_WARNING_STATUSES, RECTIFYING_PROBLEM_STATUSES
 
 _M = TypeVar("_M", bound=Model)  # the model of the manager the queryset serves
 
@@ -14,6 +14,11 @@ _M = TypeVar("_M", bound=Model)  # the model of the manager the queryset serves
 # ``Problem.days_overdue``, which the model keeps beside ``Problem.open_q``/``overdue_q`` (these two functions).
 def problem_open_q() -> Q:
     return Q(status__in=sorted(OPEN_PROBLEM_STATUSES))
+
+
+def problem_rectifying_q() -> Q:
+    """Assigned and not yet submitted: the rectification the responsible party owes (``Problem.is_rectifying``)."""
+    return Q(status__in=sorted(RECTIFYING_PROBLEM_STATUSES))
 
 
 def problem_overdue_q(today: datetime.date) -> Q:

@@ -44,7 +44,8 @@ from sweeps.rules.events import RULE_ID as EVENT_RULE_ID
 class ProblemFilter:
     """What the problem list narrows to (SPEC §7.5)."""
 
-    status: str = "unfinished"  # "unfinished" = every status before 销号; "" = all; or one ProblemStatus
+    status: str = "unfinished"  # "unfinished": before 销号; "rectifying": assigned, not submitted; "": all; or one
+    mine: bool = False  # only those whose responsible person is the user
     category: str = ""
     gap_type: str = ""
     rule_id: str = ""
@@ -66,6 +67,8 @@ def problem_list_narrow(
     queryset = queryset.select_related("area", "township", "household", "member", "responsible_person")
     if chosen.status == "unfinished":
         queryset = queryset.filter(Problem.open_q())
+    elif chosen.status == "rectifying":
+        queryset = queryset.filter(Problem.rectifying_q())
     elif chosen.status in ProblemStatus.values:
         queryset = queryset.filter(status=chosen.status)
     if chosen.category in FourChecksCategory.values:
@@ -76,6 +79,8 @@ def problem_list_narrow(
         queryset = queryset.filter(rule_id=chosen.rule_id)
     if chosen.township and townships_of(user).filter(code=chosen.township).exists():
         queryset = queryset.filter(township__code=chosen.township)
+    if chosen.mine:
+        queryset = queryset.filter(responsible_person=user)
     if chosen.overdue:
         queryset = queryset.filter(Problem.overdue_q(today))
     if chosen.no_longer_detected:

@@ -127,6 +127,7 @@ def _problem_filter(request: AuthenticatedHttpRequest) -> selectors.ProblemFilte
         rule_id=get.get("rule", ""),
         township=get.get("township", ""),
         overdue=get.get("overdue") == "1",
+        mine=get.get("mine") == "1",
         no_longer_detected=get.get("gone") == "1",
         query=get.get("q", "").strip(),
     )

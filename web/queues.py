@@ -67,11 +67,15 @@ class Home:
         return counted_totals(self.user)
 
     @cached_property
+    def rectifies_own_only(self) -> bool:
+        """A reviewer rectifies only what was assigned to them; a village, everything of its place."""
+        return has_capability(self.user, Capability.VERIFY_RECTIFICATION)
+
+    @cached_property
     def problems(self) -> dict[str, int]:
-        working = [ProblemStatus.ASSIGNED, ProblemStatus.IN_PROGRESS, ProblemStatus.RETURNED]
-        mine = Q(status__in=working)
-        if has_capability(self.user, Capability.VERIFY_RECTIFICATION):
-            mine &= Q(responsible_person=self.user)  # a reviewer's own assignments only
+        mine = Problem.rectifying_q()
+        if self.rectifies_own_only:
+            mine &= Q(responsible_person=self.user)
         return Problem.objects.visible_to(self.user).aggregate(
             open=Count("pk", filter=Q(status=ProblemStatus.OPEN)),
             submitted=Count("pk", filter=Q(status=ProblemStatus.SUBMITTED)),
@@ -290,7 +294,8 @@ def _problems_to_verify(home: Home) -> QueueItem | None:
 
 def _problems_to_rectify(home: Home) -> QueueItem | None:
     return _problem_item(
-        home, Capability.SUBMIT_RECTIFICATION, "mine", _("交办给我的整改任务"), "?status=open",
+        home, Capability.SUBMIT_RECTIFICATION, "mine", _("交办给我的整改任务"),
+        "?status=rectifying" + ("&mine=1" if home.rectifies_own_only else ""),
         _("按期整改，提交整改措施和佐证材料。"),
     )  # fmt: skip
 
