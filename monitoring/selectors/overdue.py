@@ -55,7 +55,7 @@ def overdue_counts(*, user: User, today: datetime.date, context: WaitingContext)
     )
     for kind, model, mine_states in cases:
         counts: dict[str, Count] = {}
-        if mine_states:  # (an empty ``state__in`` would make Django skip the query: 0 for every count)
+        if mine_states:  # no step of theirs: nothing to count (and no empty ``state__in`` in the query)
             mine = Q(state__in=mine_states)
             late = step_overdue_q(model, area_code=area_code, today=today, context=context)
             counts = {f"mine_{kind}": Count("pk", filter=mine), f"mine_{kind}_overdue": Count("pk", filter=mine & late)}
@@ -74,7 +74,8 @@ def overdue_counts(*, user: User, today: datetime.date, context: WaitingContext)
             # A select of the counts alone (no GROUP BY: one row), not ``aggregate()``: over aliases, ``aggregate()``
             # wraps the query in a subquery and rewrites every expression, a sixth of the counts' time.
             rows = with_step_aliases(waiting).order_by().annotate(one=Value(1)).values("one").annotate(**counts)
-            found.update(rows.values(*counts)[0])
+            # No row when Django knows the set empty without asking (a user without an area sees nothing).
+            found.update(next(iter(rows.values(*counts)), dict.fromkeys(counts, 0)))
     return found
 
 

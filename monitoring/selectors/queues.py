@@ -409,8 +409,8 @@ def _past_limit(
             if limit is not None:  # no limit set, never overdue (``Waiting.level`` is "")
                 by_cutoff.setdefault((state, context.overdue_before(limit, today)), []).append(county[:6])
     if not by_cutoff:
-        # Nothing is overdue. Not ``pk__in=[]``: inside an aggregate's filter beside others (``overdue_counts``) an
-        # empty condition would make Django skip the whole query and answer 0 for every count.
+        # Nothing is overdue. Not ``pk__in=[]``: inside ``aggregate()`` over the wait's alias, one empty filter makes
+        # Django skip the whole query and answer 0 for every count beside it.
         return Q(pk__isnull=True)
     cutoffs = []
     for (state, cutoff), prefixes in by_cutoff.items():

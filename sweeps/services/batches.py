@@ -60,7 +60,7 @@ def _problems_summary(problems: Sequence[Problem]) -> Summarise:
     def summarise(topic: str, held: Sequence[Held]) -> tuple[str, str, list[str]]:
         lines = [names.get(one.url, one.title) for one in held]
         title = _("%(n)s 个整改任务已交办给您") % {"n": len(held)}
-        return title, reverse("sweeps:problem-list") + "?status=assigned", lines
+        return title, reverse("sweeps:problem-list") + "?status=rectifying&mine=1", lines
 
     return summarise
 

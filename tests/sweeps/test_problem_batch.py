@@ -245,7 +245,7 @@ def test_forty_problems_to_one_person_are_one_notification(world):
     assert summary.title == "40 个整改任务已交办给您"
     assert summary.topic == "problem"
     assert summary.area_code == world.township.code  # the smallest area holding both villages
-    assert summary.url == f"{LIST}?status=assigned"
+    assert summary.url == f"{LIST}?status=rectifying&mine=1"  # what was assigned to them, not all the township's
     lines = summary.body.splitlines()
     assert len(lines) == 40
     assert lines[0] == f"{world.village.name}{problems[0].household.head_name}户「{RULE.title}」"

@@ -215,6 +215,33 @@ def test_the_problem_pages_filter_and_take_the_steps(client, world, problem):
     assert client.get(problem.get_absolute_url()).context["actions"] == ["start"]
 
 
+@pytest.mark.parametrize(
+    ("status", "rectifying"),
+    [(P.OPEN, False), (P.ASSIGNED, True), (P.IN_PROGRESS, True), (P.RETURNED, True), (P.SUBMITTED, False)],
+)
+def test_a_problem_is_being_rectified_the_same_in_python_and_in_sql(problem, status, rectifying):
+    Problem.objects.filter(pk=problem.pk).update(status=status)
+    problem.refresh_from_db()
+    assert problem.is_rectifying == rectifying
+    assert Problem.objects.filter(Problem.rectifying_q(), pk=problem.pk).exists() == rectifying
+
+
+def test_the_rectifications_assigned_to_me_open_from_home_as_the_list_of_them(client, world, problem):
+    """The home count of "assigned to me" and the list its link opens hold the same problems: for a reviewer, those
+    whose responsible person they are; for a village, every one of its place being rectified."""
+    problem_assign(problem=problem, actor=world.township_cadre, unit="乡镇", person=world.township_cadre)
+    for user in (world.township_cadre, world.village_worker):
+        client.force_login(user)
+        item = {i.title: i for i in client.get(reverse("home")).context["queue"]}["交办给我的整改任务"]
+        listed = client.get(item.url).context["object_list"]
+        assert (item.count, list(listed)) == (1, [problem])
+    client.force_login(world.township_cadre)
+    mine = reverse("sweeps:problem-list") + "?status=rectifying&mine=1"
+    Problem.objects.filter(pk=problem.pk).update(responsible_person=world.village_worker)
+    assert not client.get(mine).context["object_list"]  # assigned to someone else: not the reviewer's own
+    assert "交办给我的整改任务" not in {i.title for i in client.get(reverse("home")).context["queue"]}
+
+
 def test_a_problem_is_offered_only_to_those_who_may_work_on_it(client, world, problem):
     """The assignee list is the people the service accepts (the unit of the problem's village, or its township),
     not everyone of the township: a worker of a sibling village is not offered."""

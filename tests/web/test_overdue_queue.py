@@ -6,7 +6,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from accounts.roles import Role
 from monitoring.models import EntryApplication
+from tests.factories import UserFactory
 from tests.worlds.monitoring import TODAY
 from tests.worlds.overdue import OverdueCounty
 
@@ -75,3 +77,8 @@ def test_the_steps_waiting_for_me_count_those_past_their_limit_as_their_queues_l
         assert client.get(item.url + "?overdue=1").context["paginator"].count == overdue
     township = _queue(client, world.county.township_cadre)["待我办理的纳入监测申请"]
     assert (township.count, township.hint) == (5, "其中 4 件已超过办理时限。")  # its villages' steps and its review
+
+
+def test_a_worker_without_an_area_sees_an_empty_queue_not_an_error(client, world):
+    nowhere = UserFactory(roles=[Role.VILLAGE_WORKER], area=None)  # deny by default: sees nothing, counts nothing
+    assert not [title for title in _queue(client, nowhere) if "办理" in title]
