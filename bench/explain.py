@@ -37,6 +37,7 @@ from households.facts.table import facts_select
 from households.models import Household
 from households.paging import page_by_area
 from households.selectors import household_search
+from sweeps.models import Problem
 from sweeps.rules import AUTOMATED, Scope
 from sweeps.services.runs import predicate_sets, set_query
 
@@ -99,6 +100,9 @@ def main() -> None:
             found = household_search(Household.objects.visible_to(reader), q="户主12").filter(closed_on__isnull=True)
             sql, params = found[:25].query.sql_with_params()
             explain(out, f"household search by a name prefix, {label}", sql, params)
+            problems = Problem.objects.visible_to(reader).filter(Problem.open_q()).order_by("deadline", "pk")[:30]
+            sql, params = problems.query.sql_with_params()
+            explain(out, f"problem list, first page, {label} (by either code: area or co-managing area)", sql, params)
     on = timezone.localdate()
     scope = Scope.of(township, on=on)
     for subject, group in predicate_sets(AUTOMATED).items():

@@ -250,6 +250,9 @@ class Problem(models.Model):
         indexes = [
             models.Index(fields=["township", "status"], name="sweeps_problem_township_idx"),
             models.Index(fields=["area_code"], name="sweeps_problem_area_idx", opclasses=["varchar_pattern_ops"]),
+            # ``visible_to`` reads a territory's problems by either code (area OR co-managing area): without this one
+            # the OR cannot be a union of two index scans, and a township's problems were a scan of the province's.
+            models.Index(fields=["co_area_code"], name="sweeps_problem_co_area_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["rule_id"], name="sweeps_problem_rule_idx"),
         ]
         constraints = [

@@ -18,7 +18,7 @@ from core.errors import DomainError
 from core.lookups import day_start
 from geo.codes import PREFIX_LENGTH, AreaLevel, ancestor_code, level_of, prefix_of
 from geo.models import AdminArea
-from geo.parameters import parameter
+from geo.parameters import parameter, read_ahead
 from geo.workdays import WorkdayCalendar
 from monitoring import permissions
 from monitoring.choices import (
@@ -402,6 +402,7 @@ def _past_limit(
 ) -> Q:
     """The query face of ``Waiting.overdue`` for rows that read ``step_county`` (the county's 6-digit prefix) and
     ``since`` (a date or datetime field): each state (→ its limit's setting) against each county's limit."""
+    read_ahead(counties, on=today)  # a province's 17 counties: their settings in one query, not one each
     by_cutoff: dict[tuple[str, datetime.date], list[str]] = {}
     for county in counties:
         for state, setting in steps.items():

@@ -4,11 +4,13 @@ what it counted (SPEC §4.14); the county reviewer's home opens the townships' p
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
 from monitoring.models import EntryApplication
-from tests.factories import UserFactory
+from tests.factories import CountyFactory, UserFactory
 from tests.worlds.monitoring import TODAY
 from tests.worlds.overdue import OverdueCounty
 
@@ -82,3 +84,18 @@ def test_the_steps_waiting_for_me_count_those_past_their_limit_as_their_queues_l
 def test_a_worker_without_an_area_sees_an_empty_queue_not_an_error(client, world):
     nowhere = UserFactory(roles=[Role.VILLAGE_WORKER], area=None)  # deny by default: sees nothing, counts nothing
     assert not [title for title in _queue(client, nowhere) if "办理" in title]
+
+
+def test_a_province_supervisors_queue_reads_its_counties_settings_at_once(client, world):
+    """The counts past the limits read each county's limits: a province of many counties asks for them in one query,
+    so the home page makes as many queries for four counties as for one."""
+    client.force_login(world.province_supervisor)
+    client.get(reverse("home"))  # the first view counts the territory (no counts yet)
+    with CaptureQueriesContext(connection) as one_county:
+        client.get(reverse("home"))
+    city = world.county.county.parent
+    for _ in range(3):
+        CountyFactory(parent=city)
+    with CaptureQueriesContext(connection) as four_counties:
+        assert client.get(reverse("home")).status_code == 200
+    assert len(four_counties) == len(one_county) <= 15
