@@ -5,8 +5,9 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,3 +108,17 @@ def test_a_county_late_with_its_yearly_sweep_is_named_within_the_fifteen_queries
     banner = response.content.decode().split('data-testid="centralized-missing"')[1].split("</div>")[0]
     assert user.area.parent.name in banner
     assert "尚未完成集中全面排查" in banner
+
+
+def test_a_supervisor_reads_the_overdue_problems_from_the_counts_not_the_problems(demo, client):
+    """A city or province supervisor only watches rectification: their overdue number is their territory's count
+    (with the time it was counted), never a recount of every problem of a province on every view."""
+    supervisor = User.objects.get(username="supervisor")
+    client.force_login(supervisor)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as page:
+        items = {item.title: item for item in client.get(reverse("home")).context["queue"]}
+    assert not [q["sql"] for q in page.captured_queries if "sweeps_problem" in q["sql"]]
+    overdue = items["逾期未销号的排查问题"]
+    assert overdue.count == totals_for(supervisor).problems_overdue > 0
+    assert overdue.counted_at is not None
