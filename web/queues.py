@@ -1,7 +1,7 @@
 """The home page work queue: what is waiting for this user. Each app contributes providers; each provider counts
 from ``visible_to(user)`` so the queue never shows what lies outside the user's jurisdiction. Counts over the
 registry come from the territory's counts of ``ledgers.counts`` (with the time they were counted); workflow queues
-are read live, a bounded number of rows each."""
+are counted live, in SQL (a supervisor's overdue problems come from the counts: they only watch them)."""
 
 import datetime
 from collections.abc import Callable
