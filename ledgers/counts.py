@@ -249,6 +249,20 @@ def co_managed(user: User) -> tuple[int, int]:
     return found["households"] or 0, found["people"] or 0
 
 
+def co_managed_problems_overdue(user: User, *, today: datetime.date) -> int:
+    """Overdue problems the user's territory co-manages and another manages (as ``co_managed`` for households): the
+    counts hold them under their own area, the problem list shows them here. A few, read live through the
+    co-managing area's index."""
+    area = getattr(user, "area", None)
+    if area is None or user.is_superuser:
+        return 0
+    return (
+        Problem.objects.filter(Problem.overdue_q(today), co_area_code__startswith=area.prefix)
+        .exclude(area_code__startswith=area.prefix)
+        .count()
+    )
+
+
 def live_totals(households: QuerySet[Household], *, today: datetime.date) -> Totals:
     """The household counts of a small set (a paired cadre's households), from the facts as they are now."""
     facts = HouseholdFacts.objects.filter(household__in=households.values("pk"), active=True)

@@ -20,7 +20,7 @@ from accounts.permissions import has_capability
 from accounts.roles import Capability
 from geo.codes import AreaLevel
 from households.models import Household
-from ledgers.counts import Totals, counted_totals, live_totals
+from ledgers.counts import Totals, co_managed_problems_overdue, counted_totals, live_totals
 from monitoring.permissions import oversees_steps_of
 from monitoring.selectors.overdue import overdue_counts
 from monitoring.selectors.queues import (
@@ -32,6 +32,7 @@ from monitoring.selectors.queues import (
 from sweeps.choices import CampaignStatus, ProblemStatus, WarningStatus
 from sweeps.models import CampaignPart, Problem, ScreeningWarning
 
+ABOVE_COUNTIES: Final = frozenset({AreaLevel.CITY, AreaLevel.PROVINCE})
 QUEUE_READ: Final = 200  # rows of a workflow list read before it is only counted
 
 
@@ -73,16 +74,21 @@ class Home:
 
     @cached_property
     def watches_problems(self) -> bool:
-        """Whether the user reads problems without assigning, verifying or rectifying any (a supervisor of a city or a
-        province): their one number of them, the overdue, is their territory's count (``ledgers.counts``), not a
-        recount of every problem of a province on every view (585,000 of them after a sweep at 1,000,000)."""
+        """Whether the user works above the counties and reads problems without assigning, verifying or rectifying
+        any (a supervisor or a reporting officer of a city or a province): their one number of them, the overdue, is
+        their territory's count (``ledgers.counts``) plus the few it co-manages, not a recount of every problem of a
+        province on every view (585,000 of them after a sweep at 1,000,000)."""
+        area = getattr(self.user, "area", None)
+        if self.user.is_superuser or not self.counted or area is None or area.level not in ABOVE_COUNTIES:
+            return False
         takes_part = (Capability.VERIFY_RECTIFICATION, Capability.SUBMIT_RECTIFICATION)
-        return self.counted and not self.user.is_superuser and not any(has_capability(self.user, c) for c in takes_part)
+        return not any(has_capability(self.user, capability) for capability in takes_part)
 
     @cached_property
     def problems(self) -> dict[str, int]:
         if self.watches_problems:
-            return {"open": 0, "submitted": 0, "mine": 0, "overdue": self.totals.problems_overdue}
+            overdue = self.totals.problems_overdue + co_managed_problems_overdue(self.user, today=self.today)
+            return {"open": 0, "submitted": 0, "mine": 0, "overdue": overdue}
         mine = Problem.rectifying_q()
         if self.rectifies_own_only:
             mine &= Q(responsible_person=self.user)

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from monitoring.models import EntryApplication
-from tests.factories import CountyFactory, UserFactory
+from sweeps.models import Problem
+from tests.factories import CountyFactory, HouseholdFactory, TownshipFactory, UserFactory, VillageFactory
 from tests.worlds.monitoring import TODAY
 from tests.worlds.overdue import OverdueCounty
 
@@ -99,3 +100,23 @@ def test_a_province_supervisors_queue_reads_its_counties_settings_at_once(client
     with CaptureQueriesContext(connection) as four_counties:
         assert client.get(reverse("home")).status_code == 200
     assert len(four_counties) == len(one_county) <= 15
+
+
+def test_a_city_supervisor_counts_the_overdue_problems_it_co_manages_as_its_list_shows_them(client, world):
+    """A supervisor's overdue problems are the city's counts plus the few it co-manages (a self-migrant household
+    managed in another city, hukou here): the number is the list its link opens."""
+    elsewhere = VillageFactory(parent=TownshipFactory(parent=CountyFactory(parent=world.other_city_supervisor.area)))
+    household = HouseholdFactory(managing_area=elsewhere, co_managing_area=world.county.village)
+    Problem.objects.create(
+        rule_id="FC-GAP-MISSED-MGMT-01", rule_version=1, category="gap_filling", title="漏管",
+        subject_kind="household", subject_key=f"household:{household.pk}", household=household, area=elsewhere,
+        township=elsewhere.parent, area_code=elsewhere.code, co_area_code=world.county.village.code,
+        detected_on=TODAY - datetime.timedelta(days=40), last_seen_on=TODAY,
+        deadline=TODAY - datetime.timedelta(days=10),
+    )  # fmt: skip
+
+    item = _queue(client, world.city_supervisor)["逾期未销号的排查问题"]
+
+    assert item.count == 1
+    assert item.counted_at is not None  # the territory's counts, and when they were counted
+    assert client.get(item.url).context["paginator"].count == 1
