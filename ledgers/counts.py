@@ -250,17 +250,17 @@ def co_managed(user: User) -> tuple[int, int]:
 
 
 def co_managed_problems_overdue(user: User, *, today: datetime.date) -> int:
-    """Overdue problems the user's territory co-manages and another manages (as ``co_managed`` for households): the
-    counts hold them under their own area, the problem list shows them here. A few, read live through the
-    co-managing area's index."""
+    """Overdue problems the user sees (``visible_to``: managed or co-managed in their territory) that another territory
+    manages (as ``co_managed`` for households): the counts hold them under their own area, the problem list shows
+    them here. A few, read live through the co-managing area's index."""
     area = getattr(user, "area", None)
     if area is None or user.is_superuser:
         return 0
-    return (
-        Problem.objects.filter(Problem.overdue_q(today), co_area_code__startswith=area.prefix)
-        .exclude(area_code__startswith=area.prefix)
-        .count()
-    )
+    visible = Problem.objects.visible_to(user).filter(Problem.overdue_q(today))
+    # Co-managed here, managed elsewhere: the co-managing code named again lets the planner read it by its index
+    # (without it, the territory's OR is a scan of every problem of a province: 81 ms against 1).
+    elsewhere = visible.filter(co_area_code__startswith=area.prefix).exclude(area_code__startswith=area.prefix)
+    return elsewhere.count()
 
 
 def live_totals(households: QuerySet[Household], *, today: datetime.date) -> Totals:
