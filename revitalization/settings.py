@@ -305,7 +305,8 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: with REDIS_URL a real broker and result backend; without it tasks run in-process (`make run`).
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# (The in-process broker is named a host: without one kombu warns "No hostname was supplied" on every send.)
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
