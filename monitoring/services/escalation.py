@@ -23,6 +23,7 @@ from accounts.models import User
 from accounts.roles import Capability, Role
 from geo.codes import AreaLevel, ancestor_code
 from geo.models import AdminArea
+from geo.once import reading_once
 from monitoring.models import EliminationCase, EntryApplication
 from monitoring.selectors.queues import WaitingContext, overdue_steps, step_limits
 from notifications.selectors import users_of_role, users_who_take
@@ -95,50 +96,52 @@ def overdue_steps_escalate(*, today: datetime.date) -> int:
     """Tell the level above of every open entry application and elimination case whose pending step is past its
     limit today: one notification per person, counting the steps of their area, once a day (a second run the same
     day writes none; SPEC §4.14). Returns how many notifications were written."""
-    context = WaitingContext()
-    found: dict[tuple[str, str], dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
-    for kind, model in (("entry", EntryApplication), ("elimination", EliminationCase)):
-        levels = step_limits(model)
-        household = "household" if model is EntryApplication else "subject__household"
-        overdue = overdue_steps(model.objects.all(), area_code="", today=today, context=context)
-        for state, code in overdue.values_list("state", f"{household}__managing_area__code"):
-            level = levels[state][0]
-            overseen, line = _areas(level, code)
-            found[(level, overseen)][line][kind] += 1
+    # One run reads each county's settings once, all counties in one query (``read_ahead``), as a request does.
+    with reading_once():
+        context = WaitingContext()
+        found: dict[tuple[str, str], dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+        for kind, model in (("entry", EntryApplication), ("elimination", EliminationCase)):
+            levels = step_limits(model)
+            household = "household" if model is EntryApplication else "subject__household"
+            overdue = overdue_steps(model.objects.all(), area_code="", today=today, context=context)
+            for state, code in overdue.values_list("state", f"{household}__managing_area__code"):
+                level = levels[state][0]
+                overseen, line = _areas(level, code)
+                found[(level, overseen)][line][kind] += 1
 
-    told: dict[int, _Overseer] = {}
-    for (level, overseen), lines in found.items():
-        for person in _overseers(level, overseen):
-            one = told.setdefault(person.pk, _Overseer(person, level))
-            for line, counts in lines.items():
-                one.by_area[line].update(counts)
+        told: dict[int, _Overseer] = {}
+        for (level, overseen), lines in found.items():
+            for person in _overseers(level, overseen):
+                one = told.setdefault(person.pk, _Overseer(person, level))
+                for line, counts in lines.items():
+                    one.by_area[line].update(counts)
 
-    names = dict(
-        AdminArea.objects.filter(code__in={code for one in told.values() for code in one.by_area}).values_list(
-            "code", "name"
-        )
-    )
-    written = 0
-    # Stored text, read later by its recipient: written in the site's language, as every notification is.
-    with translation.override(settings.LANGUAGE_CODE):
-        for one in told.values():
-            total: Counter[str] = Counter()
-            for counts in one.by_area.values():
-                total.update(counts)
-            body = [
-                _("%(area)s：%(what)s") % {"area": names.get(code, code), "what": overdue_counts(counts)}
-                for code, counts in sorted(one.by_area.items())
-            ]
-            assert one.person.area is not None  # the overseers are chosen by their area
-            written += len(
-                notify(
-                    recipients=[one.person],
-                    topic=TOPIC,
-                    title=str(TITLES[one.level]) % {"what": overdue_counts(total)},
-                    url=overdue_list_url(one.level, total),
-                    area_code=one.person.area.code,
-                    body="\n".join(body),
-                    key=f"{TOPIC}:{today.isoformat()}",
-                )
+        names = dict(
+            AdminArea.objects.filter(code__in={code for one in told.values() for code in one.by_area}).values_list(
+                "code", "name"
             )
-    return written
+        )
+        written = 0
+        # Stored text, read later by its recipient: written in the site's language, as every notification is.
+        with translation.override(settings.LANGUAGE_CODE):
+            for one in told.values():
+                total: Counter[str] = Counter()
+                for counts in one.by_area.values():
+                    total.update(counts)
+                body = [
+                    _("%(area)s：%(what)s") % {"area": names.get(code, code), "what": overdue_counts(counts)}
+                    for code, counts in sorted(one.by_area.items())
+                ]
+                assert one.person.area is not None  # the overseers are chosen by their area
+                written += len(
+                    notify(
+                        recipients=[one.person],
+                        topic=TOPIC,
+                        title=str(TITLES[one.level]) % {"what": overdue_counts(total)},
+                        url=overdue_list_url(one.level, total),
+                        area_code=one.person.area.code,
+                        body="\n".join(body),
+                        key=f"{TOPIC}:{today.isoformat()}",
+                    )
+                )
+        return written

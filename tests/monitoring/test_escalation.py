@@ -13,7 +13,7 @@ from monitoring.models import EntryApplication
 from monitoring.selectors.queues import WaitingContext, overdue_steps, waiting, with_waiting_since
 from monitoring.tasks import overdue_steps_escalate_task
 from notifications.models import Notification
-from tests.factories import TownshipFactory, UserFactory, VillageFactory
+from tests.factories import CountyFactory, TownshipFactory, UserFactory, VillageFactory
 from tests.worlds.monitoring import (
     TODAY,
     County,
@@ -69,6 +69,27 @@ def test_each_person_of_the_level_above_is_told_once_a_day_with_the_counts(cases
     assert overdue_steps_escalate_task() == 4
     assert overdue_steps_escalate_task() == 0
     assert [n.title for n in _overdue_inbox(county.township_cadre)] == [township.title] * 2
+
+
+def test_the_job_reads_every_countys_limits_in_one_query(cases):
+    """Every county's limits are read at once: a province of many counties costs the job as many queries as one."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from monitoring.services.escalation import overdue_steps_escalate
+
+    def queries() -> int:
+        with transaction.atomic(), CaptureQueriesContext(connection) as run:
+            assert overdue_steps_escalate(today=TODAY) == 4
+            transaction.set_rollback(True)  # the next run tells the same people again
+        return len(run)
+
+    queries()  # the working-day calendar's overrides are read once, then cached (geo.workdays)
+    one_county = queries()
+    for _ in range(3):
+        CountyFactory(parent=cases.county.county.parent)
+
+    assert queries() == one_county
 
 
 def test_steps_within_their_limit_tell_nobody():
