@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,12 +99,16 @@ def main() -> None:
                 print(f"  TIMEOUT {exc}", flush=True)
                 report.add(name, households, timeout=str(exc))
                 failed.append(name)
+            except Exception as exc:  # one broken benchmark does not lose the figures of the others
+                traceback.print_exc()
+                report.add(name, households, error=f"{type(exc).__name__}: {exc}"[:300])
+                failed.append(name)
         if households != sizes[-1] or os.environ.get("BENCH_KEEP") != "1":
             clear()  # BENCH_KEEP=1 leaves the last territory in place (for bench/explain.py)
     path = report.save()
     print(f"\nresults kept in {path.relative_to(ROOT)}")
     if failed:
-        raise SystemExit(f"timed out: {', '.join(failed)}")
+        raise SystemExit(f"failed or timed out: {', '.join(failed)}")
 
 
 if __name__ == "__main__":
