@@ -12,6 +12,7 @@ import re
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,6 +71,35 @@ def may_sign(user: User, frozen: FrozenLedger) -> bool:
         return False
     level, area = step
     return getattr(user, "area_id", None) == area.pk and has_capability(user, SIGNING_CAPABILITY[SignLevel(level)])
+
+
+def signs_next_q(user: User) -> Q:
+    """The query face of ``may_sign`` over frozen ledgers: the file is done, and the next signature of the ledger's
+    chain (``next_signature``: its own place's level, then each level above it up to the county) is the user's
+    place and level, which the user's role signs at. A work queue counts these without reading each ledger."""
+    area = getattr(user, "area", None)
+    if area is None or area.level not in SignLevel.values:
+        return Q(pk__isnull=True)
+    level = SignLevel(area.level)
+    if not has_capability(user, SIGNING_CAPABILITY[level]):
+        return Q(pk__isnull=True)
+
+    def signed(by: SignLevel) -> Exists:
+        return Exists(SignOff.objects.filter(frozen=OuterRef("pk"), level=by))
+
+    # The user's level is next where every level below it in the chain has signed: the ledger is the user's
+    # place's own, or one of a place below it whose levels up to the user's have signed.
+    mine = Q(area=area)
+    if level == SignLevel.TOWNSHIP:
+        mine |= Q(Q(area__parent=area, area__level=AreaLevel.VILLAGE), signed(SignLevel.VILLAGE))
+    elif level == SignLevel.COUNTY:
+        mine |= Q(Q(area__parent=area, area__level=AreaLevel.TOWNSHIP), signed(SignLevel.TOWNSHIP))
+        mine |= Q(
+            Q(area__parent__parent=area, area__level=AreaLevel.VILLAGE),
+            signed(SignLevel.VILLAGE),
+            signed(SignLevel.TOWNSHIP),
+        )
+    return Q(mine, ~signed(level), export__status=ExportStatus.DONE)
 
 
 def freeze(*, actor: User, code: str, period: str, area: AdminArea) -> FrozenLedger:

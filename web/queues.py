@@ -367,18 +367,12 @@ def _checklists_to_answer(home: Home) -> QueueItem | None:
 def _ledgers_to_sign(home: Home) -> QueueItem | None:
     """Frozen ledgers whose next signature is this user's place and level (SPEC §13.1)."""
     user = home.user
-    from ledgers.freezing import may_sign
+    from ledgers.freezing import signs_next_q
     from ledgers.models import FrozenLedger
 
     if not any(has_capability(user, c) for c in SIGNING):
         return None
-    pending = (
-        FrozenLedger.objects.visible_to(user)
-        .exclude(signoffs__level="county")
-        .select_related("area__parent__parent", "export")
-        .prefetch_related("signoffs")
-    )
-    count = sum(1 for frozen in pending if may_sign(user, frozen))
+    count = FrozenLedger.objects.visible_to(user).filter(signs_next_q(user)).count()
     if not count:
         return None
     return QueueItem(_("待签核的冻结台账"), count, reverse("ledgers:frozen-list"), _("逐级签核：村 → 乡镇 → 县"))

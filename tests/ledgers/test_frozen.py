@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from core.errors import DomainError
 from geo.models import AdminArea
 from households.models import Visit
-from ledgers.freezing import freeze, period_dates
-from ledgers.models import FrozenLedger, SignOff
+from ledgers.freezing import freeze, may_sign, period_dates, sign, signs_next_q
+from ledgers.models import ExportStatus, FrozenLedger, SignOff
 from ledgers.services import exports_expire
 from monitoring.models import MonitoringSubject
 from tests.factories import UserFactory
@@ -133,6 +134,56 @@ def test_sign_off_goes_village_then_township_then_county(login, client):
     page = client.get(frozen.get_absolute_url()).content.decode()
     assert page.count("已签核") >= 3
     assert 'data-testid="sign-form"' not in page
+
+
+def test_who_signs_next_reads_the_same_for_one_ledger_and_for_a_set(login):
+    """``may_sign`` (one ledger, the sign-off page) and ``signs_next_q`` (a set: the work queue counts it) agree for
+    every signer of the chain and for people who never sign, at every step of a village's, a township's and a
+    county's chain, and not before the file is done."""
+    reporter = login("report")
+    worker = User.objects.get(username="village")
+    village = worker.area
+    _worker, cadre, county = _people(village)
+    sibling = UserFactory(
+        area=AdminArea.objects.filter(parent=village.parent).exclude(pk=village.pk).first(), roles=[Role.VILLAGE_WORKER]
+    )
+    other_cadre = UserFactory(
+        area=AdminArea.objects.filter(parent=village.parent.parent).exclude(pk=village.parent.pk).first(),
+        roles=[Role.TOWNSHIP_CADRE],
+    )
+    people = [worker, cadre, county, reporter, sibling, other_cadre]
+    ledgers = [
+        freeze(actor=reporter, code="L-04", period=_last_month(), area=area)
+        for area in (village, village.parent, village.parent.parent)
+    ]
+
+    def agree() -> int:
+        found = 0
+        for user in people:
+            in_python = {f.pk for f in FrozenLedger.objects.filter(pk__in=[f.pk for f in ledgers]) if may_sign(user, f)}
+            assert set(FrozenLedger.objects.filter(signs_next_q(user)).values_list("pk", flat=True)) == in_python
+            found += len(in_python)
+        return found
+
+    assert agree() == 3  # each ledger's own place signs first: the village, the township, the county
+    steps = 0
+    for frozen in ledgers:
+        for signer in (worker, cadre, county):
+            try:
+                sign(actor=signer, frozen=frozen)
+            except DomainError:
+                continue  # not this level's turn (a township's ledger begins with the township)
+            steps += 1
+            agree()
+    assert steps == SignOff.objects.count() == 6
+    assert agree() == 0  # every chain is complete
+
+    unsigned = freeze(actor=reporter, code="L-04", period=_last_month(), area=sibling.area)
+    ledgers.append(unsigned)
+    assert agree() == 1
+    unsigned.export.status = ExportStatus.RUNNING
+    unsigned.export.save(update_fields=["status"])
+    assert agree() == 0  # a file still being written is not signed
 
 
 def test_bad_freezes_are_refused_in_chinese_and_save_nothing(login, client):
