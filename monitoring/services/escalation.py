@@ -21,7 +21,7 @@ from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from accounts.roles import Capability, Role
-from geo.codes import AreaLevel, ancestor_code
+from geo.codes import ABOVE_COUNTIES, AreaLevel, ancestor_code
 from geo.models import AdminArea
 from geo.once import reading_once
 from monitoring.models import EliminationCase, EntryApplication
@@ -66,7 +66,7 @@ def _overseers(level: str, area_code: str) -> Iterable[User]:
     elif level == AreaLevel.TOWNSHIP:
         people = users_who_take(capability=Capability.COUNTY_APPROVAL, area_code=area_code, levels={AreaLevel.COUNTY})
     else:
-        people = users_of_role(role=Role.SUPERVISOR, area_code=area_code, levels={AreaLevel.CITY, AreaLevel.PROVINCE})
+        people = users_of_role(role=Role.SUPERVISOR, area_code=area_code, levels=ABOVE_COUNTIES)
     return people.select_related("area")
 
 
@@ -91,57 +91,57 @@ def overdue_list_url(level: str, counts: Counter[str]) -> str:
     return f"{reverse(name)}?all=1&overdue={level}"
 
 
+# One run reads each county's settings once, all counties in one query (``read_ahead``), as a request does.
+@reading_once()
 @transaction.atomic
 def overdue_steps_escalate(*, today: datetime.date) -> int:
     """Tell the level above of every open entry application and elimination case whose pending step is past its
     limit today: one notification per person, counting the steps of their area, once a day (a second run the same
     day writes none; SPEC §4.14). Returns how many notifications were written."""
-    # One run reads each county's settings once, all counties in one query (``read_ahead``), as a request does.
-    with reading_once():
-        context = WaitingContext()
-        found: dict[tuple[str, str], dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
-        for kind, model in (("entry", EntryApplication), ("elimination", EliminationCase)):
-            levels = step_limits(model)
-            household = "household" if model is EntryApplication else "subject__household"
-            overdue = overdue_steps(model.objects.all(), area_code="", today=today, context=context)
-            for state, code in overdue.values_list("state", f"{household}__managing_area__code"):
-                level = levels[state][0]
-                overseen, line = _areas(level, code)
-                found[(level, overseen)][line][kind] += 1
+    context = WaitingContext()
+    found: dict[tuple[str, str], dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    for kind, model in (("entry", EntryApplication), ("elimination", EliminationCase)):
+        levels = step_limits(model)
+        household = "household" if model is EntryApplication else "subject__household"
+        overdue = overdue_steps(model.objects.all(), area_code="", today=today, context=context)
+        for state, code in overdue.values_list("state", f"{household}__managing_area__code"):
+            level = levels[state][0]
+            overseen, line = _areas(level, code)
+            found[(level, overseen)][line][kind] += 1
 
-        told: dict[int, _Overseer] = {}
-        for (level, overseen), lines in found.items():
-            for person in _overseers(level, overseen):
-                one = told.setdefault(person.pk, _Overseer(person, level))
-                for line, counts in lines.items():
-                    one.by_area[line].update(counts)
+    told: dict[int, _Overseer] = {}
+    for (level, overseen), lines in found.items():
+        for person in _overseers(level, overseen):
+            one = told.setdefault(person.pk, _Overseer(person, level))
+            for line, counts in lines.items():
+                one.by_area[line].update(counts)
 
-        names = dict(
-            AdminArea.objects.filter(code__in={code for one in told.values() for code in one.by_area}).values_list(
-                "code", "name"
-            )
+    names = dict(
+        AdminArea.objects.filter(code__in={code for one in told.values() for code in one.by_area}).values_list(
+            "code", "name"
         )
-        written = 0
-        # Stored text, read later by its recipient: written in the site's language, as every notification is.
-        with translation.override(settings.LANGUAGE_CODE):
-            for one in told.values():
-                total: Counter[str] = Counter()
-                for counts in one.by_area.values():
-                    total.update(counts)
-                body = [
-                    _("%(area)s：%(what)s") % {"area": names.get(code, code), "what": overdue_counts(counts)}
-                    for code, counts in sorted(one.by_area.items())
-                ]
-                assert one.person.area is not None  # the overseers are chosen by their area
-                written += len(
-                    notify(
-                        recipients=[one.person],
-                        topic=TOPIC,
-                        title=str(TITLES[one.level]) % {"what": overdue_counts(total)},
-                        url=overdue_list_url(one.level, total),
-                        area_code=one.person.area.code,
-                        body="\n".join(body),
-                        key=f"{TOPIC}:{today.isoformat()}",
-                    )
+    )
+    written = 0
+    # Stored text, read later by its recipient: written in the site's language, as every notification is.
+    with translation.override(settings.LANGUAGE_CODE):
+        for one in told.values():
+            total: Counter[str] = Counter()
+            for counts in one.by_area.values():
+                total.update(counts)
+            body = [
+                _("%(area)s：%(what)s") % {"area": names.get(code, code), "what": overdue_counts(counts)}
+                for code, counts in sorted(one.by_area.items())
+            ]
+            assert one.person.area is not None  # the overseers are chosen by their area
+            written += len(
+                notify(
+                    recipients=[one.person],
+                    topic=TOPIC,
+                    title=str(TITLES[one.level]) % {"what": overdue_counts(total)},
+                    url=overdue_list_url(one.level, total),
+                    area_code=one.person.area.code,
+                    body="\n".join(body),
+                    key=f"{TOPIC}:{today.isoformat()}",
                 )
-        return written
+            )
+    return written
