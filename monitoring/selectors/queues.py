@@ -418,24 +418,23 @@ def _past_limit(
         # A datetime began on a day in the local calendar, as the Python face reads it (``localtime(...).date()``).
         return cutoff if since == "reported_on" else day_start(cutoff)
 
-    if len(counties) == 1:
-        # The rows lie in the territory: within one county its limits are the only ones, so the county goes unsaid,
-        # and the states that share a cutoff share a branch; when they all do, there is no CASE at all. (Each branch
-        # is Django's to build and compile on every view of a home page: a fifth of the workflow counts' time.)
-        states_by_start: dict[datetime.date | datetime.datetime, list[str]] = {}
-        for state, cutoff in by_cutoff:
-            states_by_start.setdefault(start_of(cutoff), []).append(state)
-        limited = [state for states in states_by_start.values() for state in states]
-        if len(states_by_start) == 1:
-            return Q(state__in=limited, **{f"{since}__lt": next(iter(states_by_start))})
-        branches = [When(state__in=states, then=Value(start)) for start, states in states_by_start.items()]
-        return Q(state__in=limited, **{f"{since}__lt": Case(*branches, default=None)})
-    cutoffs = [
-        When(state=state, step_county__in=prefixes, then=Value(start_of(cutoff)))
-        for (state, cutoff), prefixes in by_cutoff.items()
+    # The states that share a cutoff and its counties share a branch: each branch is Django's to build and compile on
+    # every view of a home page (a fifth of its workflow counts' time with a branch per state).
+    branches: dict[tuple[datetime.date | datetime.datetime, tuple[str, ...]], list[str]] = {}
+    for (state, cutoff), prefixes in by_cutoff.items():
+        branches.setdefault((start_of(cutoff), tuple(prefixes)), []).append(state)
+    limited = [state for states in branches.values() for state in states]
+    # The rows lie in the territory: within one county its limits are the only ones, and the county goes unsaid.
+    one_county = len(counties) == 1
+    if one_county and len(branches) == 1:
+        ((start, _prefixes),) = branches
+        return Q(state__in=limited, **{f"{since}__lt": start})
+    cases = [
+        When(Q(state__in=states) if one_county else Q(state__in=states, step_county__in=prefixes), then=Value(start))
+        for (start, prefixes), states in branches.items()
     ]
     # One comparison with the cutoff of the row's state and county: the wait's start (a subquery) is written once.
-    return Q(state__in=list(steps), **{f"{since}__lt": Case(*cutoffs, default=None)})
+    return Q(state__in=limited, **{f"{since}__lt": Case(*cases, default=None)})
 
 
 def with_step_aliases(queryset: QuerySet[_Case]) -> QuerySet[_Case]:

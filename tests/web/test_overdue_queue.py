@@ -120,3 +120,26 @@ def test_a_city_supervisor_counts_the_overdue_problems_it_co_manages_as_its_list
     assert item.count == 1
     assert item.counted_at is not None  # the territory's counts, and when they were counted
     assert client.get(item.url).context["paginator"].count == 1
+
+
+@pytest.mark.parametrize(("longer_limit_in", "overdue"), [("this county", False), ("the other county", True)])
+def test_above_the_counties_each_county_is_held_to_its_own_limit(client, world, longer_limit_in, overdue):
+    """A city of two counties whose limits differ: its supervisor's count of late county steps, the list it opens and
+    the case's own badge read the limit of the county the case lies in, not the other's (6 working days waited; 5
+    allowed by default, 10 where a county set its own)."""
+    from geo.models import PolicyParameter
+    from monitoring.selectors.queues import waiting
+
+    city = world.county.county.parent
+    other = CountyFactory(parent=city)
+    county = world.county.county if longer_limit_in == "this county" else other
+    PolicyParameter.objects.create(
+        key="entry.county_approval_days", area_code=county.code, valid_from=datetime.date(2026, 1, 1), value=10
+    )
+
+    item = _queue(client, world.city_supervisor).get("下级超过办理时限的纳入监测申请")
+    listed = [a.pk for a in client.get("/monitoring/?all=1&overdue=county").context["object_list"]]
+
+    assert (item is not None and item.count == 1) is overdue
+    assert listed == ([world.county_step.pk] if overdue else [])
+    assert waiting(EntryApplication.objects.get(pk=world.county_step.pk), today=TODAY).overdue is overdue
