@@ -29,6 +29,8 @@ PREFIX_LENGTH: Final[dict[str, int]] = {
     AreaLevel.VILLAGE: 12,
     AreaLevel.GROUP: 15,
 }
+# The levels above the counties: those who work there oversee counties (supervisors, reporting officers).
+ABOVE_COUNTIES: Final = frozenset({AreaLevel.CITY, AreaLevel.PROVINCE})
 # The level directly above each level; a province has none.
 PARENT_LEVEL: Final[dict[str, str | None]] = {
     AreaLevel.PROVINCE: None,

@@ -13,7 +13,7 @@ from accounts.models import User
 from accounts.permissions import can_view_identity
 from accounts.roles import Role
 from core.errors import DomainError
-from geo.codes import AreaCodeError, AreaLevel, ancestor_code, level_of, prefix_of
+from geo.codes import ABOVE_COUNTIES, AreaCodeError, AreaLevel, ancestor_code, level_of, prefix_of
 from geo.models import AdminArea
 from geo.parameters import area_codes_up
 from households import facts, rules
@@ -541,7 +541,7 @@ def pairing_cadres(*, user: User) -> QuerySet[User]:
         return cadres
     if area is None:
         return cadres.none()
-    if level_of(area.code) not in (AreaLevel.PROVINCE, AreaLevel.CITY):
+    if level_of(area.code) not in ABOVE_COUNTIES:
         area = AdminArea.objects.get(code=ancestor_code(area.code, AreaLevel.COUNTY))
     return cadres.in_area(area)  # the one prefix test of the jurisdiction querysets, without a user's capability
 

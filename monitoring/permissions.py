@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability, Role
-from geo.codes import AreaLevel
+from geo.codes import ABOVE_COUNTIES, AreaLevel
 from geo.querysets import in_territory
 from monitoring.choices import OPEN_ELIMINATION_STATES, SubjectStatus
 
@@ -79,7 +79,7 @@ def oversees_steps_of(user: User) -> str | None:
         return AreaLevel.VILLAGE
     if area.level == AreaLevel.COUNTY and has_capability(user, Capability.COUNTY_APPROVAL):
         return AreaLevel.TOWNSHIP
-    if area.level in (AreaLevel.CITY, AreaLevel.PROVINCE) and user.has_role(Role.SUPERVISOR):
+    if area.level in ABOVE_COUNTIES and user.has_role(Role.SUPERVISOR):
         return AreaLevel.COUNTY
     return None
 

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from accounts.permissions import has_capability
 from accounts.roles import Capability
-from geo.codes import AreaLevel
+from geo.codes import ABOVE_COUNTIES, AreaLevel
 from households.models import Household
 from ledgers.counts import Totals, co_managed_problems_overdue, counted_totals, live_totals
 from monitoring.permissions import oversees_steps_of
@@ -32,7 +32,6 @@ from monitoring.selectors.queues import (
 from sweeps.choices import CampaignStatus, ProblemStatus, WarningStatus
 from sweeps.models import CampaignPart, Problem, ScreeningWarning
 
-ABOVE_COUNTIES: Final = frozenset({AreaLevel.CITY, AreaLevel.PROVINCE})
 QUEUE_READ: Final = 200  # rows of a workflow list read before it is only counted
 
 
