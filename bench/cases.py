@@ -194,9 +194,9 @@ def bench_rules(report: Report, territory: Territory, households: int, **_: Any)
 # --------------------------------------------------------------------------------------------------- the ledger
 
 
-def _in_child(work: Any, phases: dict[str, float] | None = None) -> tuple[float, float]:
+def _in_child(work: Any, sent_back: dict[str, float] | None = None) -> tuple[float, float]:
     """Run ``work()`` in a forked process: its wall time (seconds) and its own peak memory (MB). What the child
-    writes into ``phases`` (a step's seconds, by name) comes back into the parent's ``phases``."""
+    writes into ``sent_back`` (a phase's seconds, a count, by name) comes back into the parent's ``sent_back``."""
     connection.close()  # the child opens its own connection
     read, write = os.pipe()
     pid = os.fork()
@@ -205,7 +205,7 @@ def _in_child(work: Any, phases: dict[str, float] | None = None) -> tuple[float,
         started = time.perf_counter()
         work()
         seconds = time.perf_counter() - started
-        os.write(write, json.dumps({"seconds": seconds, "phases": phases or {}}).encode())
+        os.write(write, json.dumps({"seconds": seconds, "sent_back": sent_back or {}}).encode())
         os._exit(0)
     os.close(write)
     _pid, status, usage = os.wait4(pid, 0)
@@ -214,8 +214,8 @@ def _in_child(work: Any, phases: dict[str, float] | None = None) -> tuple[float,
     if status != 0:
         raise RuntimeError(f"benchmark child failed with status {status}")
     answer = json.loads(sent)
-    if phases is not None:
-        phases.update(answer["phases"])
+    if sent_back is not None:
+        sent_back.update(answer["sent_back"])
     return answer["seconds"], usage.ru_maxrss / 1024
 
 
