@@ -23,6 +23,9 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page
 from django.db import connection
 from django.db.models import OuterRef, QuerySet
+from django.db.models.expressions import Col
+from django.db.models.lookups import In
+from django.db.models.sql.where import AND, OR, WhereNode
 
 from core.pagination import CappedPagination, CappedPaginator
 from households.models import Household
@@ -60,11 +63,14 @@ def page_by_area(queryset: QuerySet[Household], area_ids: list[int], bottom: int
     numbers = queryset.order_by(order).values("household_no")
     from geo.models import AdminArea
 
+    def of_area(field: str) -> QuerySet[Household]:
+        return _without_implied(numbers, field, area_ids).filter(**{field: OuterRef("pk")})[:top]
+
     areas = (
         AdminArea.objects.filter(pk__in=area_ids)
         .annotate(
-            managed=ArraySubquery(numbers.filter(managing_area_id=OuterRef("pk"))[:top]),
-            co_managed=ArraySubquery(numbers.filter(co_managing_area_id=OuterRef("pk"))[:top]),
+            managed=ArraySubquery(of_area("managing_area_id")),
+            co_managed=ArraySubquery(of_area("co_managing_area_id")),
         )
         .values("managed", "co_managed")
     )
@@ -83,6 +89,34 @@ def page_by_area(queryset: QuerySet[Household], area_ids: list[int], bottom: int
         return []
     found = {household.household_no: household for household in queryset.filter(household_no__in=page)}
     return [found[number] for number in page if number in found]
+
+
+def _without_implied(queryset: QuerySet[Any], field: str, area_ids: list[int]) -> QuerySet[Any]:
+    """``queryset`` without the conditions that ``field = <one of area_ids>`` makes true: the territory's test
+    (``managing_area_id IN (…) OR co_managing_area_id IN (…)``, from ``visible_to``). Repeated inside each area's
+    read, it is what PostgreSQL plans by: it multiplies the two tests of the same column as if independent, expects
+    a tenth of the area's households, and reads all of them through a bitmap to sort them, instead of walking the
+    (area, number) index for the first 25 (a township of 12,000 households: 11 ms against 0.3 ms). Dropping a
+    condition the area's own test implies changes no row."""
+    trimmed = queryset.all()
+    where = trimmed.query.where
+    if where.connector == AND and not where.negated:
+        where.children = [child for child in where.children if not _implied(child, field, set(area_ids))]
+    return trimmed
+
+
+def _implied(node: Any, field: str, area_ids: set[int]) -> bool:
+    """Whether ``field = x`` makes ``node`` true for every x of ``area_ids``: ``field IN`` a list holding them all,
+    or a disjunction with such a test among its terms."""
+    if isinstance(node, WhereNode):
+        return node.connector == OR and not node.negated and any(_implied(c, field, area_ids) for c in node.children)
+    return (
+        isinstance(node, In)
+        and isinstance(node.lhs, Col)
+        and node.lhs.target.attname == field
+        and isinstance(node.rhs, (list, tuple, set, frozenset))
+        and area_ids <= set(node.rhs)
+    )
 
 
 class HouseholdPaginator(CappedPaginator):

@@ -98,3 +98,43 @@ def test_the_api_pages_the_same_way(api_client, township):
     assert len(numbers) == 44  # the API lists closed households unless ``closed`` says otherwise
     assert numbers == sorted(numbers)
     assert "0-co-managed" in numbers
+
+
+def test_each_area_is_read_by_its_own_test_not_the_territory_again(client, township):
+    """Inside an area's read, "managed here" already implies the territory's test; repeated there, PostgreSQL
+    multiplies the two tests of one column, expects a tenth of the area's households and reads all of them to sort
+    them (a township of 12,000 households: 11 ms instead of 0.3 ms). The area list is written once, outside."""
+    client.force_login(UserFactory(roles=[Role.TOWNSHIP_CADRE], area=township))
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("households:household-list"))
+
+    assert response.status_code == 200
+    paging = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("SELECT DISTINCT number")]
+    assert len(paging) == 1
+    assert paging[0].count(" IN (") == 1
+
+
+def test_a_condition_the_area_does_not_imply_is_kept(township):
+    """Only what an area's own test makes true is left out of its read: a test of the other area column, or a list
+    that misses some of the areas, still narrows the page (the plain slice is the reference)."""
+    from households.paging import page_by_area
+
+    areas = [*township.children.values_list("pk", flat=True), township.pk]
+    co_managing = VillageFactory(parent=township.parent)
+    Household.objects.filter(household_no__endswith="0001").update(co_managing_area=co_managing)
+    scoped = Household.objects.filter(Q(managing_area_id__in=areas) | Q(co_managing_area_id__in=areas))
+    narrowed = {
+        "territory": scoped,
+        "co-managed elsewhere": scoped.filter(co_managing_area_id__in=[co_managing.pk]),
+        "some villages": scoped.filter(Q(managing_area_id__in=areas[:1]) | Q(co_managing_area_id__in=areas[:1])),
+    }
+    for label, queryset in narrowed.items():
+        ordered = queryset.order_by("household_no", "pk")
+        expected = [household.household_no for household in ordered[:25]]
+
+        page = page_by_area(ordered, areas, 0, 25)
+
+        assert page is not None, label
+        assert [household.household_no for household in page] == expected, label
+        assert expected, label
