@@ -4,15 +4,16 @@ import dataclasses
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
-from django.db.models import Count, Min, Prefetch, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import can_view_identity
 from accounts.roles import Role
 from core.errors import DomainError
+from core.lookups import AnyOf
 from geo.codes import ABOVE_COUNTIES, AreaCodeError, AreaLevel, ancestor_code, level_of, prefix_of
 from geo.models import AdminArea
 from geo.parameters import area_codes_up
@@ -69,6 +70,10 @@ def household_narrowing(user: User, params: Any) -> HouseholdNarrowing:
     return HouseholdNarrowing(pk, shown)
 
 
+# The most matches of a search read ahead as ids (``household_search``): 20,000 ids are 0.1 MB each way.
+SEARCH_IDS_MAX: Final = 20_000
+
+
 def searches_by_id_number(q: str) -> bool:
     """The search text is a citizen ID number (17 digits and a digit or X), not a household number or a name."""
     number = normalize(q.strip())
@@ -99,8 +104,16 @@ def household_search(
         else:
             own = queryset.filter(head_name__startswith=q)
             members = HouseholdMember.objects.filter(name__startswith=q, household__in=territory)
-        matches = own.order_by().values("pk").union(members.order_by().values("household_id"))
-        queryset = queryset.filter(pk__in=matches)
+        matches = (
+            own.order_by().values_list("pk", flat=True).union(members.order_by().values_list("household_id", flat=True))
+        )
+        # The matches are read first, and the list is narrowed to them by key. Left a subquery, PostgreSQL joins it
+        # by hashing (it never keeps the number order through a hash): every household of the territory is read to
+        # find them and all the matches are sorted, where the page needs the first 25 by number (a county reviewer's
+        # "户主1" among 120,000 households: the page's read 83 ms, against 1 ms walking the number index with the
+        # ids in hand). Past ``SEARCH_IDS_MAX`` (a province's common name prefix) they stay a subquery.
+        ids = list(matches[: SEARCH_IDS_MAX + 1])
+        queryset = queryset.filter(AnyOf("pk", ids) if len(ids) <= SEARCH_IDS_MAX else Q(pk__in=matches))
     if area_code:
         try:
             prefix = prefix_of(area_code, level_of(area_code))

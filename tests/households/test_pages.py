@@ -181,6 +181,32 @@ def test_search_by_member_name_counts_members_once(cadre_client, village):
     assert list(other_village.context["object_list"]) == []
 
 
+@pytest.mark.parametrize("read_ahead", [20_000, 1])
+def test_a_search_lists_the_same_households_with_its_matches_read_ahead_or_not(
+    cadre_client, village, monkeypatch, read_ahead
+):
+    """The matches of a name are read ahead as ids up to ``SEARCH_IDS_MAX``, and left a subquery past it: the same
+    households, in the same order and count, inside the territory only, closed ones only when asked."""
+    from households import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_IDS_MAX", read_ahead)
+    by_head = [HouseholdFactory(managing_area=village, head_name=f"马{n}", household_no=f"9-{n}") for n in range(3)]
+    by_member = HouseholdFactory(managing_area=village, head_name="李四", household_no="1-member")
+    MemberFactory(household=by_member, name="马小军")
+    HouseholdFactory(managing_area=village, head_name="马关", household_no="5-closed", closed_on="2026-01-01",
+                     closed_reason="moved_out")  # fmt: skip
+    HouseholdFactory(managing_area=VillageFactory(), head_name="马外")  # another township's
+    HouseholdFactory(managing_area=village, head_name="王五")
+
+    response = cadre_client.get(reverse("households:household-list"), {"q": "马"})
+    closed_too = cadre_client.get(reverse("households:household-list"), {"q": "马", "closed": "1"})
+
+    assert [h.household_no for h in response.context["object_list"]] == ["1-member", "9-0", "9-1", "9-2"]
+    assert response.context["paginator"].count == 4
+    assert {h.pk for h in response.context["object_list"]} == {by_member.pk, *(h.pk for h in by_head)}
+    assert [h.household_no for h in closed_too.context["object_list"]] == ["1-member", "5-closed", "9-0", "9-1", "9-2"]
+
+
 def test_an_admin_cannot_set_a_line_below_the_floor(client):
     from django.contrib.auth import get_user_model
 
