@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE, BootstrapMixin
+from core.forms import DATE, BootstrapMixin, LongSelect
 from households.choices import DisclosureChannel
 
 
@@ -15,7 +15,7 @@ def _area_choices(areas: Any) -> list[tuple[str, str]]:
 class ExportForm(BootstrapMixin, forms.Form):
     start = forms.DateField(label=_("开始日期"), widget=DATE, required=False)
     end = forms.DateField(label=_("结束日期"), widget=DATE, required=False)
-    area = forms.ChoiceField(label=_("乡镇或村"), choices=(), required=False)
+    area = forms.ChoiceField(label=_("乡镇或村"), choices=(), required=False, widget=LongSelect)
     category = forms.ChoiceField(label=_("类别"), choices=(), required=False)
 
     def __init__(self, *args: Any, areas: Any = (), categories: Any = (), **kwargs: Any) -> None:
@@ -33,7 +33,7 @@ class FreezeForm(BootstrapMixin, forms.Form):
     period = forms.CharField(
         label=_("统计期"), max_length=7, help_text=_("月度如 2026-11，季度如 2026-Q4；统计期结束后才能冻结")
     )
-    area = forms.ChoiceField(label=_("村、乡镇或县"), choices=())
+    area = forms.ChoiceField(label=_("村、乡镇或县"), choices=(), widget=LongSelect)
 
     def __init__(self, *args: Any, ledgers: Any = (), areas: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,0 +1,45 @@
+"""``LongSelect`` writes the markup Django's select writes, option by option, without a template per option."""
+
+import pytest
+from django import forms
+from django.test.html import parse_html
+
+from core.forms import BootstrapMixin, LongSelect
+
+PLACES = [
+    ("", "全部"),
+    ("640324100000", "豫海镇"),
+    ("640324100201", '豫海镇<草湾>村 & "旧"'),
+    ("640324101000", "河西镇"),
+]
+
+
+class Plain(BootstrapMixin, forms.Form):
+    area = forms.ChoiceField(label="乡镇或村", choices=PLACES, required=False)
+    must = forms.ChoiceField(label="必选", choices=PLACES[1:])
+
+
+class Long(BootstrapMixin, forms.Form):
+    area = forms.ChoiceField(label="乡镇或村", choices=PLACES, required=False, widget=LongSelect)
+    must = forms.ChoiceField(label="必选", choices=PLACES[1:], widget=LongSelect)
+
+
+@pytest.mark.parametrize("data", [None, {"area": "640324100201", "must": "640324101000"}, {"area": "nowhere"}])
+def test_the_markup_is_djangos(data):
+    plain, long = Plain(data, auto_id="id_x_%s"), Long(data, auto_id="id_x_%s")
+    for name in ("area", "must"):
+        assert parse_html(str(long[name])) == parse_html(str(plain[name])), name
+
+
+def test_grouped_choices_are_rendered_by_the_template():
+    groups = [("豫海镇", [("640324100201", "草湾村")]), ("河西镇", [("640324101201", "上河村")])]
+    field = forms.ChoiceField(choices=groups, widget=LongSelect)
+    assert parse_html(field.widget.render("area", "640324101201")) == parse_html(
+        forms.Select(choices=groups).render("area", "640324101201")
+    )
+
+
+def test_labels_and_values_are_escaped():
+    html = LongSelect(choices=PLACES).render("area", "")
+    assert "豫海镇&lt;草湾&gt;村 &amp; &quot;旧&quot;" in html
+    assert "<草湾>" not in html
