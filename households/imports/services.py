@@ -28,7 +28,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.permissions import can_edit_households
-from core.bulk import collector_paused
+from core.bulk import analyze_on_commit, collector_paused
 from core.dispatch import resend_unsent, send_after_commit
 from core.errors import DomainError, TransitionNotAllowed
 from core.stored import stored
@@ -40,7 +40,7 @@ from households.imports.income import EMPTY, INCOME, income_plan_apply, income_p
 from households.imports.plan import duplicate_ids, plan_apply, plan_build
 from households.imports.reading import ImportFileError, RowError, RowsRefused, Sheet, row_error
 from households.imports.spill import FileCheck, Spill, load_spill, spill_workbook
-from households.models import ImportJob
+from households.models import Household, HouseholdFacts, HouseholdMember, ImportJob
 from households.tasks import household_import_task
 
 MAX_STORED_ERRORS: Final = 1000  # the preview shows these and the total; the rest repeat the same mistakes
@@ -221,6 +221,8 @@ def import_job_commit(*, job: ImportJob) -> ImportJob:
             for sheet in spill.sheets():
                 with collector_paused():
                     _commit_bucket(fmt, sheet, job, found)
+            # A county's file is tens of thousands of rows: the lists that read them are planned on their numbers.
+            analyze_on_commit(Household, HouseholdMember, HouseholdFacts)
     except _Refused:
         spill.remove()
         return _finish(job, S.INVALID, errors=found.errors, summary=found.summary(), error_count=found.error_count)

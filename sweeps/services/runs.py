@@ -507,6 +507,7 @@ def sweep_finish(*, run: SweepRun) -> bool:
     run.finished_at = timezone.now()
     run.save(update_fields=["totals", "township_totals", "status", "finished_at"])
     _tell_about(run, chunks)
+    bulk.analyze_on_commit(Problem)  # the lists of the new problems are planned on their numbers
     return True
 
 

@@ -243,6 +243,31 @@ def test_a_clean_file_imports_households_members_heads_and_flags(worker, village
     assert (exited.history_type, exited.valid_from) == ("+", datetime.date(2019, 1, 1))
 
 
+@pytest.mark.services
+def test_a_committed_file_leaves_the_planner_the_numbers_of_its_rows(
+    worker, village, people, upload, django_capture_on_commit_callbacks
+):
+    """A county's file adds tens of thousands of households where autovacuum waits for a tenth of the table to
+    change: the commit brings the statistics of the tables it wrote up to date, so the lists are planned on them."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE households_household, households_householdmember")  # empty, as before the file
+    job = upload(worker, xlsx([*family("H001", village, people, 4), *family("H002", village, people, 2)]))
+    with django_capture_on_commit_callbacks():
+        import_job_commit_request(job=job, actor=worker)
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's commit, and what runs after it
+        household_import_task(job.pk)
+    job.refresh_from_db()
+    assert job.status == S.COMMITTED
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relname IN ('households_household', "
+            "'households_householdmember')"
+        )
+        counted = dict(cursor.fetchall())
+    assert counted == {"households_household": 2, "households_householdmember": 6}
+
+
 def test_one_bad_id_among_1000_rows_saves_nothing_and_names_the_row_and_column(worker, village, people, upload):
     # given: 250 households of 4, and one check digit wrong on Excel row 618 (row 1 is the header)
     rows = [row for n in range(250) for row in family(f"B{n:04d}", village, people, 4)]
