@@ -5,7 +5,7 @@ county or a province on each page costs more than the page itself; beyond ``LIST
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -30,6 +30,26 @@ class CappedPaginator(Paginator[Any]):
     def capped(self) -> bool:
         """More rows than the count shows."""
         return self.count >= 0 and self._capped
+
+
+class KeysFirstPaginator(Paginator[Any]):
+    """Reads a page's keys first, then its rows by key. A list sorted on a column no index serves (the problems by
+    deadline) sorts every row of the territory for one page: whole rows with the tables they join (35,000 problems
+    of a county, wide with their evidence, sorted on disk: 54 ms) where the keys alone sort in memory (16 ms) and the
+    page's 30 rows are then read by their primary key."""
+
+    def page(self, number: Any) -> Page[Any]:
+        object_list: Any = self.object_list
+        if not hasattr(object_list, "values_list") or object_list.query.is_sliced:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in object_list.filter(pk__in=keys)}
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)  # type: ignore[attr-defined,no-any-return]
 
 
 class CappedPagination(PageNumberPagination):

@@ -21,6 +21,7 @@ from accounts.models import User
 from core.batch import BatchRefused
 from core.errors import DomainError
 from core.forms import raise_first_error, run_command, ticked_ids
+from core.pagination import KeysFirstPaginator
 from core.xlsx import excel_download
 from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
@@ -140,6 +141,7 @@ class ProblemListView(JurisdictionScopedMixin, ListView[Problem]):
 
     model = Problem
     paginate_by = 30
+    paginator_class = KeysFirstPaginator  # sorted by deadline, which no index serves: the keys sort, then 30 rows
     template_name = "sweeps/problem_list.html"
 
     def scope_queryset(self, queryset: QuerySet[Problem]) -> QuerySet[Problem]:

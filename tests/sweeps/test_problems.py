@@ -309,6 +309,29 @@ def test_the_escalation_task_calls_the_service(world, problem):
     assert problems_escalate_task() >= 1
 
 
+def test_the_problem_list_pages_hold_the_problems_in_deadline_order(client, world, problem):
+    """A page's keys are read first, then its rows: every page holds what the plain slice holds, in its order, ties
+    of a deadline broken by number, with the household each row names."""
+    copies = []
+    for n in range(64):
+        copy = Problem.objects.get(pk=problem.pk)
+        copy.pk, copy.subject_key, copy.deadline = None, f"{problem.subject_key}-{n}", TODAY + DAY * (n % 7)
+        copies.append(copy)
+    Problem.objects.bulk_create(copies)
+    client.force_login(world.county_reviewer)
+
+    listed, households = [], set()
+    for page in (1, 2, 3):
+        rows = client.get(reverse("sweeps:problem-list"), {"page": page}).context["object_list"]
+        listed += [row.pk for row in rows]
+        households |= {row.household.household_no for row in rows}
+
+    expected = Problem.objects.filter(Problem.open_q()).order_by("deadline", "pk").values_list("pk", flat=True)
+    assert listed == list(expected)
+    assert len(listed) == 65
+    assert households == {world.poor.household_no}
+
+
 @pytest.mark.parametrize("households", [2, 12])
 def test_the_problem_and_warning_lists_issue_a_bounded_number_of_queries(
     client, world, work_off, households, django_assert_max_num_queries
