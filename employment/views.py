@@ -19,6 +19,7 @@ from django.views.generic import DetailView, ListView
 from accounts.http import AuthenticatedHttpRequest
 from core.errors import DomainError
 from core.forms import raise_first_error, run_command
+from core.pagination import CappedPaginator
 from employment import permissions, selectors, services
 from employment.choices import EmploymentStatus, ServiceKind, SubsidyKind, TargetGroup
 from employment.forms import (
@@ -61,6 +62,9 @@ class RosterView(JurisdictionScopedMixin, ListView[HouseholdMember]):
 
     model = HouseholdMember
     paginate_by = 30
+    # Counted to the cap, as the household list is: a county's 50,000 people of the three groups, each tested for
+    # their household's flags and monitoring, took 0.4 s to count in full on every page.
+    paginator_class = CappedPaginator
     template_name = "employment/roster.html"
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:

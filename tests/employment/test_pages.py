@@ -34,6 +34,18 @@ def test_the_roster_lists_the_areas_workforce_of_the_three_groups(world, client)
     assert client.get(reverse("employment:roster")).status_code == 403
 
 
+def test_the_roster_counts_to_the_cap_and_then_asks_to_narrow(world, client, settings):
+    client.force_login(world.reporter)  # reads the county: more people than the cap below
+    listed = client.get(reverse("employment:roster")).context["paginator"].count
+    settings.LIST_COUNT_CAP = listed - 1
+
+    page = client.get(reverse("employment:roster")).content.decode()
+
+    assert f"超过 {listed - 1} 人，请按类别、状态或姓名缩小范围" in page
+    settings.LIST_COUNT_CAP = listed
+    assert f"共 {listed} 人" in client.get(reverse("employment:roster")).content.decode()
+
+
 def test_a_persons_page_renders_for_readers_and_is_404_elsewhere(world, client):
     world.record(world.worker_a)
     world.serve(world.worker_a, ServiceKind.JOB_OFFER, n=2)
