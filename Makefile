@@ -60,7 +60,7 @@ beat: install
 
 # Benchmarks on PostgreSQL against floors measured in the same run; results kept as JSON in bench/results/.
 # BENCH_SIZES=60000,1000000 (default; above 60,000 a province of 60,000-household counties),
-# BENCH_ONLY=refresh,sweep,rules,pages,home,dashboard,import,ledger (default all),
+# BENCH_ONLY=refresh,sweep,rules,pages,home,screens,dashboard,import,ledger,offline (default all),
 # BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/revitalization_bench, created when missing).
 bench: install
 	$(PY) bench/run.py

@@ -60,11 +60,12 @@ django.setup()
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from bench import cases
+from bench import cases, screens
 from bench.county import build_territory, clear
 from bench.harness import Report, StepTimedOut, peak_mb, peak_reset, step
 
-BENCHMARKS = ("refresh", "sweep", "rules", "pages", "home", "dashboard", "import", "ledger", "offline")
+BENCHMARKS = ("refresh", "sweep", "rules", "pages", "home", "screens", "dashboard", "import", "ledger", "offline")
+CASES = {name: getattr(cases, f"bench_{name}", None) or getattr(screens, f"bench_{name}") for name in BENCHMARKS}
 
 
 def main() -> None:
@@ -93,7 +94,7 @@ def main() -> None:
             peak_reset()  # each benchmark's own peak (a child process's is reported by the benchmark)
             try:
                 with step(f"{name} at {households:,}"):
-                    getattr(cases, f"bench_{name}")(report, territory, households, workdir=WORKDIR)
+                    CASES[name](report, territory, households, workdir=WORKDIR)
                 report.add(f"{name} memory", households, peak_mb=peak_mb())
             except StepTimedOut as exc:
                 print(f"  TIMEOUT {exc}", flush=True)
