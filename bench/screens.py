@@ -25,6 +25,8 @@ SCREENS = (
     ("ledgers", "/ledgers/"),
     ("households overdue", "/households/?risk=overdue"),
     ("households exited", "/households/?flag=exited_poor"),
+    ("households income missing", "/households/?income=missing"),
+    ("households head missing", "/households/?head=missing"),
     ("pairings", "/households/pairings/"),
     ("sweep runs", "/sweeps/"),
 )
