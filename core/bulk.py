@@ -395,26 +395,39 @@ def insert_history(
                 raise ValueError(f"{len(batch)} {model.__name__} objects, {cursor.rowcount} rows to copy to history")
 
 
-def analyze_on_commit(*models: type[models.Model]) -> None:
-    """Once the transaction commits, bring PostgreSQL's statistics of these tables up to date (``ANALYZE``). After a
-    set-based write of many rows the planner still sees the table as it was: autovacuum analyzes a table only once a
-    tenth of it changed, so a county's first sweep (35,000 problems under codes the statistics have never seen) left
-    the problem list of that county planned for four rows: it hashed and joined all 35,000 before sorting (280 ms
-    for the first page, 41 ms planned on its statistics). ANALYZE reads a sample (30,000 rows at most, a tenth of a
-    second at a province); an error is logged, never raised into a write that has committed."""
-    by_alias: dict[str, list[str]] = {}
-    for model in models:
-        alias = router.db_for_write(model)
-        if connections[alias].vendor == "postgresql":
-            by_alias.setdefault(alias, []).append(model._meta.db_table)
-    for alias, tables in by_alias.items():
+# A write that adds at least this share of a table's rows brings its statistics up to date (``analyze_on_commit``).
+ANALYZE_SHARE: Final = 0.05
 
-        def analyze(alias: str = alias, tables: list[str] = tables) -> None:
-            connection = connections[alias]
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE " + ", ".join(map(connection.ops.quote_name, tables)))
 
-        transaction.on_commit(analyze, using=alias, robust=True)
+def analyze_on_commit(model: type[models.Model], *, added: int, columns: Sequence[str] = ()) -> None:
+    """Once the transaction commits, bring PostgreSQL's statistics of ``model``'s table up to date (``ANALYZE``) when
+    the write added ``added`` rows, at least ``ANALYZE_SHARE`` of the rows the statistics know. After a set-based
+    write of many rows the planner still sees the table as it was: autovacuum analyzes a table only once a tenth of
+    it changed, so a county's first sweep (35,000 problems under codes the statistics have never seen) left the
+    problem list of that county planned for four rows: it hashed and joined all 35,000 before sorting (280 ms for
+    the first page, 41 ms planned on its statistics). ``columns`` (field names) limits it to the columns lists filter
+    and sort on: the problems' whole rows, their evidence with them, take 0.22 s to sample at 35,000, their codes,
+    states and deadlines 0.08 s. An error is logged, never raised into a write that has committed."""
+    alias = router.db_for_write(model)
+    if connections[alias].vendor != "postgresql" or added <= 0:
+        return
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    fields = {field.name: field.column for field in model._meta.concrete_fields}
+    if unknown := set(columns) - set(fields):
+        raise ValueError(f"{model.__name__} has no column for {sorted(unknown)}")
+    listed = ", ".join(quote(fields[name]) for name in columns)
+    statement = f"ANALYZE {table} ({listed})" if listed else f"ANALYZE {table}"
+
+    def analyze() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table])
+            (known,) = cursor.fetchone() or (0,)
+            if known < 0 or added >= ANALYZE_SHARE * known:  # never analyzed (-1), or grown by a share
+                cursor.execute(statement)
+
+    transaction.on_commit(analyze, using=alias, robust=True)
 
 
 def insert_with_history(

@@ -222,7 +222,10 @@ def import_job_commit(*, job: ImportJob) -> ImportJob:
                 with collector_paused():
                     _commit_bucket(fmt, sheet, job, found)
             # A county's file is tens of thousands of rows: the lists that read them are planned on their numbers.
-            analyze_on_commit(Household, HouseholdMember, HouseholdFacts)
+            counts = found.summary()
+            analyze_on_commit(Household, added=counts.get("households_created", 0))
+            analyze_on_commit(HouseholdMember, added=counts.get("members_created", 0))
+            analyze_on_commit(HouseholdFacts, added=counts.get("households_created", 0))
     except _Refused:
         spill.remove()
         return _finish(job, S.INVALID, errors=found.errors, summary=found.summary(), error_count=found.error_count)

@@ -507,8 +507,14 @@ def sweep_finish(*, run: SweepRun) -> bool:
     run.finished_at = timezone.now()
     run.save(update_fields=["totals", "township_totals", "status", "finished_at"])
     _tell_about(run, chunks)
-    bulk.analyze_on_commit(Problem)  # the lists of the new problems are planned on their numbers
+    # The lists of a county's new problems are planned on their numbers (a first sweep adds tens of thousands).
+    added = sum(counts["new"] for counts in totals.values())
+    bulk.analyze_on_commit(Problem, added=added, columns=PROBLEM_LIST_COLUMNS)
     return True
+
+
+# What the problem lists filter and sort on: the statistics a finished run brings up to date.
+PROBLEM_LIST_COLUMNS: Final = ("area_code", "co_area_code", "status", "township", "deadline", "rule_id", "category")
 
 
 def _tell_about(run: SweepRun, chunks: list[SweepChunk]) -> None:
