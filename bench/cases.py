@@ -348,6 +348,11 @@ def _request(client: Any, url: str, *, repeat: int = 7, before_each: Any = None)
     return statistics.median(times), len(captured.captured_queries), [q["sql"] for q in captured.captured_queries]
 
 
+# The statements a page's floor replays: its reads ("(SELECT …) UNION …" too, and the paging's read sent with its
+# planner setting, "SET LOCAL …; SELECT …").
+READS = ("SELECT", "WITH", "(", "SET LOCAL")
+
+
 def _replay(statements: list[str], *, repeat: int = 7) -> float:
     """The floor of a page: the very queries it ran, sent bare (no view, no template, no middleware)."""
     import statistics
@@ -357,7 +362,7 @@ def _replay(statements: list[str], *, repeat: int = 7) -> float:
         for _ in range(repeat):
             started = time.perf_counter()
             for sql in statements:
-                if sql.lstrip().upper().startswith(("SELECT", "WITH", "(", "SET LOCAL")):  # "(SELECT …) UNION …" reads too
+                if sql.lstrip().upper().startswith(READS):
                     cursor.execute(sql.replace("%", "%%"))
                     cursor.fetchall()
             times.append(time.perf_counter() - started)

@@ -60,8 +60,9 @@ class Reader:
 
 
 def explain(out: list[str], label: str, sql: str, params: Any) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) {sql}", params)
+    setting, _sep, read = sql.partition("; ") if sql.startswith("SET LOCAL") else ("", "", sql)
+    with connection.cursor() as cursor:  # a read sent with its planner setting is planned with it
+        cursor.execute(f"{setting + '; ' if setting else ''}EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) {read}", params)
         lines = [row[0] for row in cursor.fetchall()]
     out.append(f"### {label}")
     out.extend(line for line in lines if any(key in line for key in KEEP))

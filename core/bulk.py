@@ -395,13 +395,15 @@ def insert_history(
                 raise ValueError(f"{len(batch)} {model.__name__} objects, {cursor.rowcount} rows to copy to history")
 
 
-# A write that adds at least this share of a table's rows brings its statistics up to date (``analyze_on_commit``).
-ANALYZE_SHARE: Final = 0.05
+# A write that adds at least this share of a table's rows brings its statistics up to date (``analyze_on_commit``): a
+# county's first sweep in a province of thirty counties adds about a thirtieth of its problems.
+ANALYZE_SHARE: Final = 0.01
 
 
 def analyze_on_commit(model: type[models.Model], *, added: int, columns: Sequence[str] = ()) -> None:
     """Once the transaction commits, bring PostgreSQL's statistics of ``model``'s table up to date (``ANALYZE``) when
-    the write added ``added`` rows, at least ``ANALYZE_SHARE`` of the rows the statistics know. After a set-based
+    the write added ``added`` rows, at least ``ANALYZE_SHARE`` of the rows the statistics know (the table's owner
+    analyzes it: the app's role, which created it). After a set-based
     write of many rows the planner still sees the table as it was: autovacuum analyzes a table only once a tenth of
     it changed, so a county's first sweep (35,000 problems under codes the statistics have never seen) left the
     problem list of that county planned for four rows: it hashed and joined all 35,000 before sorting (280 ms for

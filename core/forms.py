@@ -31,11 +31,13 @@ class LongSelect(forms.Select):
             return super().render(name, value, attrs, renderer)
         chosen = set(self.format_value(value))
         final = {**self.build_attrs(self.attrs, attrs), "name": name}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((v, mark_safe(" selected") if str(v) in chosen else "", label) for v, label in choices),
-        )
+        rows, one_selected = [], False  # a single select marks its first match only, as Django's does
+        for option, label in choices:
+            shown = "" if option is None else str(option)
+            selected = shown in chosen and (self.allow_multiple_selected or not one_selected)
+            one_selected = one_selected or selected
+            rows.append((shown, mark_safe(" selected") if selected else "", label))
+        options = format_html_join("", '<option value="{}"{}>{}</option>', rows)
         return format_html("<select{}>{}</select>", flatatt(final), options)
 
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -40,7 +42,12 @@ class KeysFirstPaginator(Paginator[Any]):
 
     def page(self, number: Any) -> Page[Any]:
         object_list: Any = self.object_list
-        if not hasattr(object_list, "values_list") or object_list.query.is_sliced:
+        if (
+            not isinstance(object_list, QuerySet)
+            or object_list._iterable_class is not ModelIterable  # rows as values: no key to read them by
+            or object_list.query.combinator  # a UNION cannot be narrowed by key
+            or object_list.query.is_sliced
+        ):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page

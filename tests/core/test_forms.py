@@ -39,6 +39,14 @@ def test_grouped_choices_are_rendered_by_the_template():
     )
 
 
+def test_an_empty_value_and_a_repeated_one_are_written_as_djangos():
+    choices = [(None, "未选"), ("640324100000", "豫海镇"), ("640324100000", "豫海镇（重复）")]
+    for value in (None, "640324100000"):
+        assert parse_html(LongSelect(choices=choices).render("area", value)) == parse_html(
+            forms.Select(choices=choices).render("area", value)
+        )
+
+
 def test_labels_and_values_are_escaped():
     html = LongSelect(choices=PLACES).render("area", "")
     assert "豫海镇&lt;草湾&gt;村 &amp; &quot;旧&quot;" in html

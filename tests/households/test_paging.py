@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from households.models import Household
+from households.facts import facts_refresh_households
+from households.models import Household, HouseholdFacts
 from tests.factories import HouseholdFactory, TownshipFactory, UserFactory, VillageFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.services]
@@ -124,10 +125,14 @@ def test_a_condition_the_area_does_not_imply_is_kept(township):
     co_managing = VillageFactory(parent=township.parent)
     Household.objects.filter(household_no__endswith="0001").update(co_managing_area=co_managing)
     scoped = Household.objects.filter(Q(managing_area_id__in=areas) | Q(co_managing_area_id__in=areas))
+    facts_refresh_households(Household.objects.values_list("pk", flat=True))
+    stale = Household.objects.filter(managing_area_id__in=areas).order_by("household_no").first()
+    HouseholdFacts.objects.filter(household=stale).update(managing_area=co_managing)  # a copy not yet refreshed
     narrowed = {
         "territory": scoped,
         "co-managed elsewhere": scoped.filter(co_managing_area_id__in=[co_managing.pk]),
         "some villages": scoped.filter(Q(managing_area_id__in=areas[:1]) | Q(co_managing_area_id__in=areas[:1])),
+        "the facts' copy of the area": scoped.filter(facts__managing_area_id__in=areas),
     }
     for label, queryset in narrowed.items():
         ordered = queryset.order_by("household_no", "pk")
