@@ -33,6 +33,7 @@ from households.idnumbers import normalize
 from households.models import Household, HouseholdMember, IncomeRecord, RiskFlag, Visit
 from households.paging import HouseholdPagination
 from households.selectors import with_facts
+from households.selectors_life import current_only
 from households.services import VisitInput, identity_disclose, income_record_save, photo_uploads, visit_record
 from households.services.income import COMPONENTS
 from households.services.risks import risk_open, risk_resolve
@@ -100,7 +101,9 @@ class HouseholdViewSet(JurisdictionScopedMixin, HouseholdLifeActions, viewsets.R
 
     def scope_queryset(self, queryset: Any) -> Any:
         if self.action == "list":
-            return queryset.select_related("facts")
+            # As the list page: a household transferred away stays readable by its id, not in the list (its pages,
+            # read area by area, never held it while its count did).
+            return current_only(queryset, user=signed_in(self.request)).select_related("facts")
         members = HouseholdMember.objects.order_by("member_status", "birth_date")
         return queryset.prefetch_related(
             Prefetch("members", queryset=members), Prefetch("incomes", queryset=IncomeRecord.objects.all())

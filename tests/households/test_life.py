@@ -199,6 +199,10 @@ def test_a_transfer_moves_open_cases_and_the_old_village_keeps_reading_the_histo
     # it leaves 一村's list, and the transfer list shows it as moved out
     listed = client.get(reverse("households:household-list"))
     assert household.household_no not in listed.content.decode()
+    api = client.get("/api/v1/households/").json()  # the API's list and its count alike; its detail still reads it
+    assert household.household_no not in [row["household_no"] for row in api["results"]]
+    assert api["count"] == len(api["results"])
+    assert client.get(f"/api/v1/households/{household.pk}/").status_code == 200
     out = client.get(reverse("households:transfer-list") + "?direction=out")
     assert household.household_no in out.content.decode()
     # the village that now manages it writes
