@@ -6,11 +6,30 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+
+
+def _count_to(capped: QuerySet[Any]) -> int:
+    """The rows of ``capped`` (a sliced queryset), counted without merge joins on PostgreSQL. Bounded by its LIMIT,
+    the count of a list narrowed by a fact was planned as a merge of the households and their facts in key order,
+    expected to meet its 2,001 rows early: a county reviewer of a province's last county walked the 960,000
+    households before them (1.1 s; 16 ms by the county's households). Sent with the statement (psycopg2 sends the
+    two as one string, one transaction), the setting ends with it; inside a transaction, where it would outlast it,
+    the count is planned as any other."""
+    connection = connections[capped.db]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return int(capped.count())
+    sql, params = capped.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # the ORM's own SQL, its values parameters
+        cursor.execute(f"SET LOCAL enable_mergejoin = off; SELECT COUNT(*) FROM ({sql}) AS capped", params)  # noqa: S608
+        (counted,) = cursor.fetchone()
+    return int(counted)
 
 
 class CappedPaginator(Paginator[Any]):
@@ -22,7 +41,7 @@ class CappedPaginator(Paginator[Any]):
         cap = settings.LIST_COUNT_CAP
         object_list: Any = self.object_list
         if hasattr(object_list, "order_by"):
-            counted = int(object_list.order_by().values("pk")[: cap + 1].count())
+            counted = _count_to(object_list.order_by().values("pk")[: cap + 1])
         else:
             counted = len(object_list)
         self._capped = counted > cap

@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from households.facts import facts_refresh_households
@@ -159,6 +160,18 @@ def test_the_planner_setting_of_the_area_reads_ends_with_their_statement(client,
 
     assert response.status_code == 200
     assert any(query["sql"].startswith("SET LOCAL enable_hashjoin = off; SELECT") for query in captured)
+    # the capped count likewise, without merge joins: it counts what the list holds
+    assert any(query["sql"].startswith("SET LOCAL enable_mergejoin = off; SELECT COUNT(*)") for query in captured)
+    assert (
+        response.context["paginator"].count
+        == Household.objects.filter(
+            Q(managing_area__parent=township) | Q(co_managing_area__parent=township), closed_on__isnull=True
+        )
+        .filter(facts__visit_due_on__lt=timezone.localdate())
+        .count()
+    )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid(), current_setting('enable_hashjoin')")
-        assert cursor.fetchone() == (*backend, "on")  # the same session, planning as usual
+        cursor.execute(
+            "SELECT pg_backend_pid(), current_setting('enable_hashjoin'), current_setting('enable_mergejoin')"
+        )
+        assert cursor.fetchone() == (*backend, "on", "on")  # the same session, planning as usual
