@@ -395,21 +395,24 @@ def insert_history(
                 raise ValueError(f"{len(batch)} {model.__name__} objects, {cursor.rowcount} rows to copy to history")
 
 
-# A write that adds at least this share of a table's rows brings its statistics up to date (``analyze_on_commit``): a
-# county's first sweep in a province of thirty counties adds about a thirtieth of its problems.
+# A write that adds at least this share of a table's rows brings its statistics up to date where autovacuum would not
+# (``analyze_on_commit``): a county's first sweep in a province of thirty counties adds about a thirtieth.
 ANALYZE_SHARE: Final = 0.01
 
 
 def analyze_on_commit(model: type[models.Model], *, added: int, columns: Sequence[str] = ()) -> None:
-    """Once the transaction commits, bring PostgreSQL's statistics of ``model``'s table up to date (``ANALYZE``) when
-    the write added ``added`` rows, at least ``ANALYZE_SHARE`` of the rows the statistics know (the table's owner
-    analyzes it: the app's role, which created it). After a set-based
-    write of many rows the planner still sees the table as it was: autovacuum analyzes a table only once a tenth of
-    it changed, so a county's first sweep (35,000 problems under codes the statistics have never seen) left the
-    problem list of that county planned for four rows: it hashed and joined all 35,000 before sorting (280 ms for
-    the first page, 41 ms planned on its statistics). ``columns`` (field names) limits it to the columns lists filter
-    and sort on: the problems' whole rows, their evidence with them, take 0.22 s to sample at 35,000, their codes,
-    states and deadlines 0.08 s. An error is logged, never raised into a write that has committed."""
+    """Once the transaction commits, bring PostgreSQL's statistics of ``model``'s table up to date (``ANALYZE``) where
+    autovacuum leaves them behind: the write added ``added`` rows, at least ``ANALYZE_SHARE`` of the rows the
+    statistics know, but with the changes since the last analysis fewer than the share of the table autovacuum waits
+    for (``autovacuum_analyze_scale_factor``, a tenth). A county's sweep in a province (35,000 problems among
+    550,000, under codes the statistics have never seen) left that county's problem list planned for four rows: it
+    hashed and joined all 35,000 before sorting (280 ms for the first page, 41 ms planned on its statistics).
+    Where the write passes autovacuum's mark (a province's first sweep, county after county) autovacuum analyzes the
+    table within its minute and nothing is done here: a run each would have sampled the table seventeen times.
+    ``columns`` (field names) limits it to the columns lists filter and sort on: the problems' whole rows, their
+    evidence with them, take 0.22 s to sample at 35,000, their codes, states and deadlines 0.08 s. The table's owner
+    analyzes it (the app's role, which created it); an error is logged, never raised into a write that has
+    committed."""
     alias = router.db_for_write(model)
     if connections[alias].vendor != "postgresql" or added <= 0:
         return
@@ -424,9 +427,16 @@ def analyze_on_commit(model: type[models.Model], *, added: int, columns: Sequenc
 
     def analyze() -> None:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table])
-            (known,) = cursor.fetchone() or (0,)
-            if known < 0 or added >= ANALYZE_SHARE * known:  # never analyzed (-1), or grown by a share
+            cursor.execute(
+                "SELECT greatest(c.reltuples, 0), coalesce(s.n_mod_since_analyze, 0), "
+                "current_setting('autovacuum_analyze_threshold')::float8, "
+                "current_setting('autovacuum_analyze_scale_factor')::float8 "
+                "FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = %s::regclass",
+                [model._meta.db_table],
+            )
+            known, changed, threshold, scale = cursor.fetchone()
+            changed = max(changed, added)  # this write's changes may not be counted yet
+            if added >= ANALYZE_SHARE * known and changed < threshold + scale * known:
                 cursor.execute(statement)
 
     transaction.on_commit(analyze, using=alias, robust=True)
