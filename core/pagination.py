@@ -5,6 +5,7 @@ county or a province on each page costs more than the page itself; beyond ``LIST
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -24,7 +25,10 @@ def _count_to(capped: QuerySet[Any]) -> int:
     connection = connections[capped.db]
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return int(capped.count())
-    sql, params = capped.query.sql_with_params()
+    try:
+        sql, params = capped.query.sql_with_params()
+    except EmptyResultSet:  # Django knows it empty without asking (a user with no territory): what count() says
+        return 0
     with connection.cursor() as cursor:
         # the ORM's own SQL, its values parameters
         cursor.execute(f"SET LOCAL enable_mergejoin = off; SELECT COUNT(*) FROM ({sql}) AS capped", params)  # noqa: S608

@@ -20,6 +20,7 @@ from functools import partial
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page
 from django.db import connection
 from django.db.models import OuterRef, QuerySet
@@ -74,7 +75,10 @@ def page_by_area(queryset: QuerySet[Household], area_ids: list[int], bottom: int
         )
         .values("managed", "co_managed")
     )
-    sql, params = areas.query.sql_with_params()
+    try:
+        sql, params = areas.query.sql_with_params()
+    except EmptyResultSet:  # a condition Django knows matches nothing (an empty list of ids)
+        return []
     direction = "DESC" if descending else "ASC"
     # Each area's read is a few dozen households joined by key: planned without hash joins. Planned alone, an area's
     # read of a list narrowed by a fact (an overdue visit, last year's income missing) hashed its few households and
