@@ -23,9 +23,12 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page
 from django.db import connection
-from django.db.models import OuterRef, QuerySet
+from django.db.models import CharField, OuterRef, QuerySet, Value
 from django.db.models.expressions import Col
+from django.db.models.functions import Cast, Concat
 from django.db.models.lookups import In
+from django.db.models.sql import Query
+from django.db.models.sql.datastructures import Join
 from django.db.models.sql.where import AND, OR, WhereNode
 
 from core.pagination import CappedPagination, CappedPaginator, planned_without
@@ -35,20 +38,33 @@ MAX_AREAS = 400  # a county's villages and groups; a province's list is the plai
 MAX_DEPTH = 500  # rows before the page's end: the first 20 pages of 25
 
 
-def by_number(queryset: QuerySet[Household]) -> bool | None:
-    """True for number descending, False ascending, None when the list is ordered otherwise."""
+# Between a household's number and a member's key in the area reads of a list of members ("number<SEP>pk"): a
+# character no household number holds.
+SEP = "\x1f"
+
+
+def by_number(queryset: QuerySet[Any], household: str = "") -> bool | None:
+    """True for number descending, False ascending, None when the list is ordered otherwise. ``household`` is the
+    path from a row to its household ("" for households, "household" for their members, whose order must then end
+    with their key: several members share a number)."""
     order = [str(field) for field in queryset.query.order_by]
-    if order in (["household_no"], ["household_no", "pk"], ["household_no", "id"]):
-        return False
-    if order in (["-household_no"], ["-household_no", "pk"], ["-household_no", "id"]):
-        return True
+    number = f"{household}__household_no" if household else "household_no"
+    keys = (["pk"], ["id"]) if household else ([], ["pk"], ["id"])
+    for descending, sign in ((False, ""), (True, "-")):
+        tie = sign if household else ""  # a member's key runs the way the numbers do
+        if any(order == [f"{sign}{number}", *[f"{tie}{key}" for key in rest]] for rest in keys):
+            return descending
     return None
 
 
-def page_by_area(queryset: QuerySet[Household], area_ids: list[int], bottom: int, top: int) -> list[Household] | None:
+def page_by_area(
+    queryset: QuerySet[Any], area_ids: list[int], bottom: int, top: int, *, household: str = ""
+) -> list[Any] | None:
     """Rows ``bottom:top`` of ``queryset`` (already scoped to the territory of ``area_ids`` and filtered), read
-    area by area; None when this way does not apply (the caller slices plainly)."""
-    descending = by_number(queryset)
+    area by area; None when this way does not apply (the caller slices plainly). ``household`` is the path from a
+    row to its household: "" for a list of households, "household" for a list of their members (the employment
+    roster), ordered by their household's number and then their own key."""
+    descending = by_number(queryset, household)
     if (
         connection.vendor != "postgresql"
         or descending is None
@@ -60,12 +76,18 @@ def page_by_area(queryset: QuerySet[Household], area_ids: list[int], bottom: int
         return None
     if queryset.query.is_empty():
         return []
-    order = "-household_no" if descending else "household_no"
-    numbers = queryset.order_by(order).values("household_no")
+    path = f"{household}__" if household else ""
+    sign = "-" if descending else ""
+    if household:  # a member's key, "number<SEP>pk": its household's number and its own key, in the list's order
+        key = Concat(f"{path}household_no", Value(SEP), Cast("pk", CharField()), output_field=CharField())
+        numbers = queryset.order_by(f"{sign}{path}household_no", f"{sign}pk").annotate(paging_key=key)
+        numbers = numbers.values("paging_key")
+    else:
+        numbers = queryset.order_by(f"{sign}household_no").values("household_no")
     from geo.models import AdminArea
 
-    def of_area(field: str) -> QuerySet[Household]:
-        return _without_implied(numbers, field, area_ids).filter(**{field: OuterRef("pk")})[:top]
+    def of_area(field: str) -> QuerySet[Any]:
+        return _without_implied(numbers, field, area_ids, household).filter(**{f"{path}{field}": OuterRef("pk")})[:top]
 
     areas = (
         AdminArea.objects.filter(pk__in=area_ids)
@@ -85,35 +107,65 @@ def page_by_area(queryset: QuerySet[Household], area_ids: list[int], bottom: int
     # scanned every facts row against them, once per area: the read of a county's page of "income missing" took
     # 1.5 s at 60,000 households, 0.13 s by key.
     setting = planned_without(connection, "hash")
+    # the ORM's own SQL (its values are parameters) and a constant direction
+    keys = (
+        f"SELECT DISTINCT number FROM ({sql}) AS areas, "  # noqa: S608
+        "unnest(CAST(areas.managed AS varchar[]) || CAST(areas.co_managed AS varchar[])) AS number"
+    )
+    if household:
+        # the members' keys in the list's order: their household's number, then their own key as a number
+        order = f"split_part(number, %s, 1) {direction}, CAST(split_part(number, %s, 2) AS bigint) {direction}"
+        statement = f"{setting}SELECT number FROM ({keys}) AS keys ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
+        arguments = [*params, SEP, SEP, top - bottom, bottom]
+    else:
+        statement = f"{setting}{keys} ORDER BY number {direction} LIMIT %s OFFSET %s"
+        arguments = [*params, top - bottom, bottom]
     with connection.cursor() as cursor:
-        cursor.execute(
-            # the ORM's own SQL (its values are parameters) and a constant direction
-            f"{setting}SELECT DISTINCT number FROM ({sql}) AS areas, "  # noqa: S608
-            "unnest(CAST(areas.managed AS varchar[]) || CAST(areas.co_managed AS varchar[])) AS number "
-            f"ORDER BY number {direction} LIMIT %s OFFSET %s",
-            [*params, top - bottom, bottom],
-        )
+        cursor.execute(statement, arguments)
         page = [row[0] for row in cursor.fetchall()]
     if not page:
         return []
     # The page's rows are read through the whole queryset, its territory's test included: the area reads only choose
-    # which numbers; one that left out too much could shorten a page, never show a household outside the list.
-    found = {household.household_no: household for household in queryset.filter(household_no__in=page)}
+    # which rows; one that left out too much could shorten a page, never show a row outside the list.
+    if household:
+        ids = [int(number.rpartition(SEP)[2]) for number in page]
+        rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
+    found = {row.household_no: row for row in queryset.filter(household_no__in=page)}
     return [found[number] for number in page if number in found]
 
 
-def _without_implied(queryset: QuerySet[Any], field: str, area_ids: list[int]) -> QuerySet[Any]:
+def _without_implied(queryset: QuerySet[Any], field: str, area_ids: list[int], household: str = "") -> QuerySet[Any]:
     """``queryset`` without the conditions that ``field = <one of area_ids>`` makes true: the territory's test
     (``managing_area_id IN (…) OR co_managing_area_id IN (…)``, from ``visible_to``). Repeated inside each area's
     read, it is what PostgreSQL plans by: it multiplies the two tests of the same column as if independent, expects
     a tenth of the area's households, and reads all of them through a bitmap to sort them, instead of walking the
     (area, number) index for the first 25 (a township of 12,000 households: 11 ms against 0.3 ms). Dropping a
-    condition the area's own test implies changes no row."""
+    condition the area's own test implies changes no row. ``household`` is the path from a row to its household
+    (``page_by_area``): the conditions left out are those on that household's own columns."""
     trimmed = queryset.all()
-    where, table = trimmed.query.where, trimmed.query.get_initial_alias()
-    if where.connector == AND and not where.negated:
+    where, table = trimmed.query.where, _household_alias(trimmed.query, household)
+    if table is not None and where.connector == AND and not where.negated:
         where.children = [child for child in where.children if not _implied(child, table, field, set(area_ids))]
     return trimmed
+
+
+def _household_alias(query: Query, household: str) -> str | None:
+    """The alias of the rows' household in ``query``: the query's own table for households, the table joined by
+    ``household`` for their parts (the join ``visible_to`` made, which the area's test reuses); None when there is
+    no one such join."""
+    initial = query.get_initial_alias()
+    if not household:
+        return initial
+    joined = [
+        alias
+        for alias, join in query.alias_map.items()
+        if isinstance(join, Join)
+        and join.parent_alias == initial
+        and join.table_name == Household._meta.db_table
+        and getattr(join.join_field, "name", None) == household
+    ]
+    return joined[0] if len(joined) == 1 else None
 
 
 def _implied(node: Any, table: str, field: str, area_ids: set[int]) -> bool:
@@ -134,11 +186,21 @@ def _implied(node: Any, table: str, field: str, area_ids: set[int]) -> bool:
 
 
 class HouseholdPaginator(CappedPaginator):
-    """The capped paginator whose pages are read area by area when they can be (``page_by_area``)."""
+    """The capped paginator whose pages are read area by area when they can be (``page_by_area``): of households,
+    or of their members (``household="household"``)."""
 
-    def __init__(self, object_list: Any, per_page: int, *args: Any, areas: list[int] | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        *args: Any,
+        areas: list[int] | None = None,
+        household: str = "",
+        **kwargs: Any,
+    ):
         super().__init__(object_list, per_page, *args, **kwargs)
         self.areas = areas
+        self.household = household
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
@@ -146,7 +208,11 @@ class HouseholdPaginator(CappedPaginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = page_by_area(self.object_list, self.areas, bottom, top) if self.areas else None  # type: ignore[arg-type]
+        rows = (
+            page_by_area(self.object_list, self.areas, bottom, top, household=self.household)  # type: ignore[arg-type]
+            if self.areas
+            else None
+        )
         return self._get_page(  # type: ignore[attr-defined]
             self.object_list[bottom:top] if rows is None else rows, number, self
         )

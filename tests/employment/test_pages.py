@@ -5,14 +5,20 @@ read it, refuses roles without the capability and is 404 for another area."""
 import datetime
 from decimal import Decimal
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from employment import selectors
 from employment.choices import EmploymentStatus, ServiceKind, SubsidyKind
 from employment.models import EmploymentRecord, EmploymentService, EmploymentSubsidy, Workshop, WorkshopHire
+from households.choices import HouseholdFlagKind
+from households.models import HouseholdMember
 from monitoring.measure_records import records_of
 from monitoring.models import AssistanceMeasure
 from tests.employment.factories import TODAY
-from tests.factories import MemberFactory, MonitoringSubjectFactory
+from tests.factories import MemberFactory, MonitoringSubjectFactory, VillageFactory
 
 
 def test_the_roster_lists_the_areas_workforce_of_the_three_groups(world, client):
@@ -161,3 +167,53 @@ def test_the_measure_page_reader_shows_the_job(world):
     assert "跨省务工" in str(shown.progress)
     assert str(shown.effect) == "稳定就业"
     assert shown.url == reverse("employment:member-detail", args=[world.worker_a.pk])
+
+
+@pytest.mark.services
+def test_the_roster_is_paged_area_by_area_as_the_plain_slice_orders_it(world, client):
+    """On PostgreSQL the roster's pages are read area by area, as the household list's are (in the order of their
+    households' numbers a late township's first page walked the province's people before it): every page holds the
+    people the plain slice holds, in its order — several to a household, households whose numbers interleave with
+    another township's, one co-managed from there, and none of a closed household."""
+    villages = [world.village, *(VillageFactory(parent=world.township) for _ in range(2))]
+    for n in range(24):
+        village = villages[n % 3]
+        household = world.household(HouseholdFlagKind.EXITED_POOR, area=village, household_no=f"{9 - n % 3}-{n:04d}")
+        for _member in range(2):
+            MemberFactory(household=household, birth_date=datetime.date(1990, 3, 1))
+        elsewhere = world.household(HouseholdFlagKind.EXITED_POOR, area=world.other_village, household_no=f"8-e{n:04d}")
+        MemberFactory(household=elsewhere, birth_date=datetime.date(1990, 3, 1))
+    co_managed = world.household(
+        HouseholdFlagKind.EXITED_POOR, area=world.other_village, co_managing_area=villages[1], household_no="0-co"
+    )
+    MemberFactory(household=co_managed, name="共管务工", birth_date=datetime.date(1990, 3, 1))
+    closed = world.household(
+        HouseholdFlagKind.EXITED_POOR,
+        household_no="7-closed",
+        closed_on=datetime.date(2026, 1, 1),
+        closed_reason="moved_out",
+    )
+    MemberFactory(household=closed, name="已注销务工", birth_date=datetime.date(1990, 3, 1))
+
+    for user in (world.cadre, world.reporter):
+        client.force_login(user)
+        expected = [
+            member.pk
+            for member in selectors.roster(
+                user, HouseholdMember.objects.visible_to(user), selectors.RosterFilter(), on=TODAY
+            )
+        ]
+        listed, page = [], 1
+        while True:
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(reverse("employment:roster"), {"page": page})
+            assert any("ARRAY(" in query["sql"] for query in captured.captured_queries)
+            listed += [member.pk for member in response.context["page_obj"].object_list]
+            if not response.context["page_obj"].has_next():
+                break
+            page += 1
+
+        assert page > 1
+        assert listed == expected
+        assert HouseholdMember.objects.get(name="共管务工").pk in listed
+        assert HouseholdMember.objects.get(name="已注销务工").pk not in listed
