@@ -14,16 +14,7 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-
-def planned_without(connection: Any, join: str) -> str:
-    """The prefix that plans the statement it is sent with without one kind of join (``"hash"``, ``"merge"``), for
-    the reads of a list whose planner, left alone, misjudges it (``_count_to``, ``households.paging``). psycopg2
-    sends the two as one string, run as one transaction, and returns the rows of the last: the setting ends with the
-    statement. Inside a transaction it would outlast it, so there (and off PostgreSQL) nothing is prefixed and the
-    read is planned as any other."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return ""
-    return f"SET LOCAL enable_{join}join = off; "
+from core.planning import planned_without
 
 
 def _count_to(capped: QuerySet[Any]) -> int:

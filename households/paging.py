@@ -31,7 +31,8 @@ from django.db.models.sql import Query
 from django.db.models.sql.datastructures import Join
 from django.db.models.sql.where import AND, OR, WhereNode
 
-from core.pagination import CappedPagination, CappedPaginator, planned_without
+from core.pagination import CappedPagination, CappedPaginator
+from core.planning import planned_without
 from households.models import Household
 
 MAX_AREAS = 400  # a county's villages and groups; a province's list is the plain slice

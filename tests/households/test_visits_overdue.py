@@ -4,14 +4,17 @@ each responsible cadre with their overdue households."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.grants import household_grant_to_cadre
+from accounts.models import User
 from accounts.roles import Role
 from households.choices import HouseholdFlagKind
 from households.facts import facts_refresh_area
-from households.models import HouseholdFlag, Visit
+from households.models import AssistancePairing, HouseholdFlag, Visit
 from ledgers.counts import area_counts_refresh
 from tests.factories import HouseholdFactory, MonitoringSubjectFactory, UserFactory, VillageFactory
 
@@ -97,3 +100,48 @@ def test_the_village_queue_lists_a_monitored_household_a_day_past_its_30_days(cl
     assert [(row.name, row.overdue) for row in behind.context["rows"]] == [("未落实结对帮扶责任人", 1)]
     listed = client.get(reverse("households:household-list"), {"risk": "overdue"})
     assert [h.pk for h in listed.context["object_list"]] == [late.pk]
+
+
+# serialized_rollback: the flush after a transactional test would take the data migrations' roles and parameters.
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_counts_are_read_by_key_as_served_and_agree(client, village):
+    """Served outside a transaction, the page's two reads are planned to join by key (from the territory's overdue
+    households to their facts and their pairings; left alone, PostgreSQL read every pairing of a province). They
+    count what the pairings say: a household paired with two cadres is behind for both, an ended pairing and a
+    deactivated cadre count for no one."""
+    ma = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=village, last_name="马", first_name="文")
+    li = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=None, last_name="李", first_name="华")
+    gone = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=village, last_name="王", first_name="离")
+    late_for_ma = [exited(village, visited_days_ago=100), exited(village, visited_days_ago=95)]
+    shared = exited(village, visited_days_ago=120)
+    ended = exited(village, visited_days_ago=150)
+    for household in (*late_for_ma, shared):
+        household_grant_to_cadre(household=household, cadre=ma)
+    for household in (shared, ended):
+        household_grant_to_cadre(household=household, cadre=li)
+        household_grant_to_cadre(household=household, cadre=gone)
+    today = timezone.localdate()
+    AssistancePairing.objects.filter(household=ended, cadre=li).update(
+        valid_from=today - 30 * DAY, valid_to=today - DAY, end_reason="帮扶责任人调整"
+    )
+    User.objects.filter(pk=gone.pk).update(is_active=False)
+    facts_refresh_area(village.parent)
+    client.force_login(UserFactory(roles=[Role.TOWNSHIP_CADRE], area=village.parent))
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("households:visits-overdue"))
+
+    by_key = [q for q in captured if q["sql"].startswith("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin")]
+    assert len(by_key) == 2
+    assert page.context["total"] == 4
+    rows = [(row.name, row.area, row.overdue, row.oldest_due) for row in page.context["rows"]]
+    assert rows == [
+        ("马文", village.name, 3, today - 30 * DAY),  # the shared household: visited 120 days ago, due after 90
+        ("李华", "", 1, today - 30 * DAY),
+        ("未落实结对帮扶责任人", "", 1, today - 60 * DAY),  # the household of the ended pairing
+    ]
+
+    client.force_login(UserFactory(roles=[Role.TOWNSHIP_CADRE], area=None))  # no place: nothing, and no error
+    empty = client.get(reverse("households:visits-overdue"))
+    assert (empty.context["total"], empty.context["rows"]) == (0, [])
