@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE, BootstrapMixin
+from core.forms import DATE, BootstrapMixin, LongSelect
 from households import idnumbers
 from households.choices import (
     RISK_SOURCES_BY_HAND,
@@ -323,7 +323,10 @@ class PairingForm(BootstrapMixin, forms.Form):
 
     household_no = forms.CharField(label=_("户编号"), max_length=32)
     cadre: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("帮扶责任人"), queryset=None, empty_label=_("请选择帮扶责任人")
+        label=_("帮扶责任人"),
+        queryset=None,
+        empty_label=_("请选择帮扶责任人"),
+        widget=LongSelect,  # a county's cadres
     )
     unit = forms.CharField(label=_("帮扶单位"), max_length=100)
     valid_from = forms.DateField(label=_("结对日期"), widget=DATE, initial=timezone.localdate)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -228,6 +229,9 @@ class HouseholdDetailView(JurisdictionScopedMixin, DetailView[Household]):
         return context
 
 
+OVERDUE_CADRES_PER_PAGE = 50
+
+
 @scoped_view
 def visits_overdue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who is behind with their visits (SPEC §4.13): for a township or a county, each responsible cadre with their
@@ -235,7 +239,11 @@ def visits_overdue(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(request, Capability.BROWSE_HOUSEHOLDS)
     today = timezone.localdate()
     total, rows = selectors.overdue_by_cadre(user=request.user, on=today)
-    return render(request, "households/visits_overdue.html", {"total": total, "rows": rows, "today": today})
+    # a county's cadres are thousands: most behind first, a page at a time
+    page = Paginator(rows, OVERDUE_CADRES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"total": total, "rows": page.object_list, "today": today}
+    context |= {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}
+    return render(request, "households/visits_overdue.html", context)
 
 
 @scoped_view

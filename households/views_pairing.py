@@ -17,7 +17,8 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
-from core.forms import raise_first_error
+from core.forms import LongSelect, raise_first_error
+from core.pagination import CappedPaginator
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.shortcuts import get_visible_or_404, scoped_view
@@ -28,6 +29,7 @@ from households.permissions import can_manage_pairings
 from households.services.pairing import pairing_end, pairing_start
 
 STATES = {"in_force", "ended"}
+PER_PAGE = 30
 
 
 def _filters(request: AuthenticatedHttpRequest) -> selectors.PairingFilters:
@@ -93,15 +95,23 @@ def pairing_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     filters = _filters(request)
     villages = AdminArea.objects.visible_to(request.user).filter(level=AreaLevel.VILLAGE).order_by("code")
-    rows = selectors.pairing_list(user=request.user, filters=filters, on=today)[:200]
+    paginator = CappedPaginator(selectors.pairing_list(user=request.user, filters=filters, on=today), PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    # A county's cadres are thousands (a county of 60,000 households pairs 3,000 or more): written directly, not
+    # through a template per option (0.5 s a page).
+    choices = [("", _("全部")), *((cadre.pk, str(cadre)) for cadre in cadres)]
+    cadre_select = LongSelect(attrs={"id": "f-cadre", "class": "form-select form-select-sm"}, choices=choices)
     return render(
         request,
         "households/pairing_list.html",
         {
-            "rows": [(row, row.in_force_on(today)) for row in rows],
+            "rows": [(row, row.in_force_on(today)) for row in page.object_list],
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": page.has_other_pages(),
             "filters": filters,
             "villages": villages,
-            "cadres": cadres,
+            "cadre_select": cadre_select.render("cadre", filters.cadre),
             "form": form,
             "end_form": PairingEndForm(),
             "can_pair": can_pair,

@@ -220,3 +220,28 @@ def test_an_earlier_grant_becomes_a_pairing_in_force(world):
     pairing = AssistancePairing.objects.get()
     assert (pairing.cadre, pairing.household, pairing.valid_from, pairing.valid_to) == (cadre, household, DAY, None)
     assert list(Household.objects.visible_to(cadre)) == [household]
+
+
+def test_the_township_list_is_paged_and_filters_by_cadre(world, client):
+    """A township pairs thousands of households: the list shows them 30 to a page with their number, and the cadre
+    chosen in the filter stays chosen."""
+    other = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=world["county"], last_name="赵", first_name="另")
+    for n in range(35):
+        household = HouseholdFactory(managing_area=world["village"], head_name=f"结对户{n}")
+        _start(world, household=household)
+    _start(world, cadre=other)
+    client.force_login(world["official"])
+
+    first = client.get(reverse("households:pairing-list"))
+    second = client.get(reverse("households:pairing-list"), {"page": 2})
+    mine = client.get(reverse("households:pairing-list"), {"cadre": other.pk})
+
+    assert len(first.context["rows"]) == 30
+    assert "共 36 条" in first.content.decode()
+    assert len(second.context["rows"]) == 6
+    assert {pairing.pk for pairing, _in_force in first.context["rows"] + second.context["rows"]} == set(
+        AssistancePairing.objects.values_list("pk", flat=True)
+    )
+    assert [pairing.cadre for pairing, _in_force in mine.context["rows"]] == [other]
+    assert f'<option value="{other.pk}" selected>赵另' in mine.content.decode()
+    assert f'<option value="{world["cadre"].pk}">李帮扶' in mine.content.decode()

@@ -145,3 +145,26 @@ def test_the_counts_are_read_by_key_as_served_and_agree(client, village):
     client.force_login(UserFactory(roles=[Role.TOWNSHIP_CADRE], area=None))  # no place: nothing, and no error
     empty = client.get(reverse("households:visits-overdue"))
     assert (empty.context["total"], empty.context["rows"]) == (0, [])
+
+
+def test_a_county_of_many_cadres_sees_them_a_page_at_a_time(client, village, monkeypatch):
+    """A county's cadres are thousands: the most behind come first, a page at a time, the unpaired last."""
+    from households import views
+
+    monkeypatch.setattr(views, "OVERDUE_CADRES_PER_PAGE", 2)
+    for n, days in enumerate((100, 130, 160)):
+        cadre = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=village, last_name="帮", first_name=str(n))
+        for _household in range(n + 1):
+            household_grant_to_cadre(household=exited(village, visited_days_ago=days), cadre=cadre)
+    exited(village, visited_days_ago=200)
+    facts_refresh_area(village.parent)
+    client.force_login(UserFactory(roles=[Role.COUNTY_REVIEWER], area=village.parent.parent))
+
+    pages = [client.get(reverse("households:visits-overdue"), {"page": n}) for n in (1, 2)]
+
+    assert [[row.name for row in page.context["rows"]] for page in pages] == [
+        ["帮2", "帮1"],
+        ["帮0", "未落实结对帮扶责任人"],
+    ]
+    assert all(page.context["total"] == 7 for page in pages)
+    assert "下一页" in pages[0].content.decode()
