@@ -920,6 +920,12 @@ class HouseholdFacts(models.Model):
             models.Index(fields=["paired_cadre", "visit_due_on"], name="households_facts_cadre_due"),
             # A sweep refreshes only what changed since its township's refresh of the day.
             models.Index(fields=["managing_area"], condition=models.Q(stale=True), name="households_facts_stale"),
+            # The home page's two to-do lists, "income not recorded" and "no head": a few households of a county,
+            # found among a province's facts by these (a county's count: 0.8 ms; 230 ms scanning every facts row).
+            models.Index(
+                fields=["household"], condition=models.Q(net_last_year__isnull=True), name="households_facts_no_income"
+            ),
+            models.Index(fields=["household"], condition=models.Q(heads=0), name="households_facts_no_head"),
         ]
 
     def __str__(self) -> str:

@@ -114,7 +114,9 @@ class HouseholdListView(JurisdictionScopedMixin, ListView[Household]):
         elif risk == "overdue":
             found = found.filter(visit_overdue_q(timezone.localdate(), path="facts__"))
         if params.get("income") == "missing":  # last year's income not fully recorded (the home page's card)
-            found = found.filter(facts__net_last_year__isnull=True)
+            # joined as every other fact is (a household gets its facts when it is written): by key, not a hash of
+            # every facts row of the province that a household without one would need
+            found = found.filter(facts__isnull=False, facts__net_last_year__isnull=True)
         if params.get("head") == "missing":  # no present head (the home page's card)
             found = found.filter(facts__heads=0)
         cadre = params.get("cadre", "")

@@ -8,7 +8,14 @@ from accounts.roles import Role
 from households.choices import HouseholdFlagKind
 from households.facts import facts_refresh_area
 from households.models import Household, HouseholdFlag
-from tests.factories import HouseholdFactory, MemberFactory, UserFactory, VillageFactory, valid_id_number
+from tests.factories import (
+    HouseholdFactory,
+    IncomeFactory,
+    MemberFactory,
+    UserFactory,
+    VillageFactory,
+    valid_id_number,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +165,23 @@ def test_the_list_page_issues_at_most_ten_queries(cadre_client, village, size, p
     with django_assert_max_num_queries(10):
         response = cadre_client.get(reverse("households:household-list"), params)
     assert response.status_code == 200
+
+
+def test_the_home_pages_to_do_lists_list_the_households_without_last_years_income_or_a_head(cadre_client, village):
+    last_year = timezone.localdate().year - 1
+    recorded, unrecorded = HouseholdFactory(managing_area=village), HouseholdFactory(managing_area=village)
+    IncomeFactory(household=recorded, year=last_year)
+    headless = HouseholdFactory(managing_area=village, with_head=False)
+    MemberFactory(household=headless)
+    IncomeFactory(household=headless, year=last_year)
+    facts_refresh_area(village.parent)
+
+    def listed(params):
+        response = cadre_client.get(reverse("households:household-list"), params)
+        return {household.pk for household in response.context["object_list"]}
+
+    assert listed({"income": "missing"}) == {unrecorded.pk}
+    assert listed({"head": "missing"}) == {headless.pk}
 
 
 def test_a_household_without_facts_yet_gets_them_on_the_list(cadre_client, village):
