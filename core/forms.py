@@ -41,6 +41,29 @@ class LongSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
+class SuggestInput(forms.TextInput):
+    """A text input whose suggestions are fetched as one types (htmx): ``url`` answers what was typed (sent under
+    the input's name) with ``<option>``s for the input's own datalist. For a choice among thousands (a county's
+    cadres), which no list on a phone can offer; without scripts it is a plain text input."""
+
+    def __init__(self, url: StrOrPromise = "", attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.url = url
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        final = {**(attrs or {})}
+        options = f"{final.get('id') or self.attrs.get('id') or name}-options"
+        suggest = {
+            "list": options,
+            "autocomplete": "off",
+            "hx-get": str(self.url),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": f"#{options}",
+        }
+        text = super().render(name, value, {**final, **suggest}, renderer)
+        return format_html('{}<datalist id="{}"></datalist>', text, options)
+
+
 class BootstrapMixin:
     """Bootstrap classes on every widget, so templates stay free of per-field markup."""
 

@@ -5,10 +5,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE, BootstrapMixin, LongSelect
+from core.forms import DATE, BootstrapMixin, SuggestInput
 from households import idnumbers
 from households.choices import (
     RISK_SOURCES_BY_HAND,
@@ -25,6 +26,7 @@ from households.choices import (
     VisitKind,
 )
 from households.models import Household, HouseholdMember, IncomeRecord
+from households.selectors import cadres_named
 from households.services.income import COMPONENTS
 from households.services.registry import HOUSEHOLD_EDITABLE, MEMBER_EDITABLE_FIELDS
 
@@ -322,18 +324,34 @@ class PairingForm(BootstrapMixin, forms.Form):
     the cadres offered are those the view passes in."""
 
     household_no = forms.CharField(label=_("户编号"), max_length=32)
-    cadre: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+    # A county's cadres are thousands: typed, with suggestions as one types, and resolved among those offered.
+    cadre = forms.CharField(
         label=_("帮扶责任人"),
-        queryset=None,
-        empty_label=_("请选择帮扶责任人"),
-        widget=LongSelect,  # a county's cadres
+        max_length=150,
+        help_text=_("输入姓名或用户名，从提示中选择"),
+        widget=SuggestInput(reverse_lazy("households:pairing-cadres")),
     )
     unit = forms.CharField(label=_("帮扶单位"), max_length=100)
     valid_from = forms.DateField(label=_("结对日期"), widget=DATE, initial=timezone.localdate)
 
     def __init__(self, *args: Any, cadres: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = cadres  # type: ignore[attr-defined]
+        self.cadres = cadres
+
+    def clean_cadre(self) -> Any:
+        typed = self.cleaned_data["cadre"]
+        named = cadres_named(self.cadres, typed)
+        if not named:
+            raise forms.ValidationError(
+                _("本县没有名为“%(name)s”的在岗帮扶责任人，请从输入提示中选择") % {"name": typed}
+            )
+        if len(named) > 1:
+            found = "、".join(f"{cadre}（{cadre.username}）" for cadre in named)
+            raise forms.ValidationError(
+                _("有 %(n)s 名帮扶责任人叫“%(name)s”：%(found)s，请填写其中一人的用户名")
+                % {"n": len(named), "name": typed, "found": found}
+            )
+        return named[0]
 
 
 class PairingEndForm(BootstrapMixin, forms.Form):

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Min, Prefetch, Q, QuerySet
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -516,7 +517,7 @@ def income_grid_rows(households: list[Household], *, year: int) -> list[IncomeGr
 @dataclass(frozen=True)
 class PairingFilters:
     village: str = ""  # a village code
-    cadre: int | None = None
+    cadres: list[int] | None = None  # the cadres a typed name names (none: no pairing); None: every cadre
     state: str = ""  # "in_force", "ended" or "" for every pairing
 
 
@@ -525,8 +526,8 @@ def pairing_list(*, user: User, filters: PairingFilters, on: datetime.date) -> Q
     found = AssistancePairing.objects.visible_to(user).select_related("household__managing_area", "cadre", "created_by")
     if filters.village:
         found = found.filter(household__managing_area__code=filters.village)
-    if filters.cadre is not None:
-        found = found.filter(cadre_id=filters.cadre)
+    if filters.cadres is not None:
+        found = found.filter(cadre_id__in=filters.cadres)
     if filters.state == "in_force":
         found = found.in_force(on)
     elif filters.state == "ended":
@@ -563,6 +564,35 @@ def pairing_cadres(*, user: User) -> QuerySet[User]:
     if level_of(area.code) not in ABOVE_COUNTIES:
         area = AdminArea.objects.get(code=ancestor_code(area.code, AreaLevel.COUNTY))
     return cadres.in_area(area)  # the one prefix test of the jurisdiction querysets, without a user's capability
+
+
+CADRE_SUGGESTIONS = 20  # the picker's suggestions for what was typed
+
+
+def _full_name() -> Concat:
+    return Concat("last_name", "first_name", output_field=CharField())
+
+
+def cadres_matching(cadres: QuerySet[User], typed: str) -> list[User]:
+    """The first cadres of ``cadres`` (``pairing_cadres``) whose name or user name begins with ``typed``: the
+    suggestions of the pairing page's picker (a county has thousands of cadres, more than a list can offer)."""
+    typed = typed.strip()
+    if not typed:
+        return []
+    starts = Q(full_name__startswith=typed) | Q(username__startswith=typed) | Q(first_name__startswith=typed)
+    return list(cadres.annotate(full_name=_full_name()).filter(starts)[:CADRE_SUGGESTIONS])
+
+
+def cadres_named(cadres: QuerySet[User], typed: str) -> list[User]:
+    """The cadres of ``cadres`` that ``typed`` names: the one whose user name it is, else those of that full name
+    (several share a name)."""
+    typed = typed.strip()
+    if not typed:
+        return []
+    by_username = list(cadres.filter(username=typed))
+    if by_username:
+        return by_username
+    return list(cadres.annotate(full_name=_full_name()).filter(full_name=typed))
 
 
 def household_risks(household: Household) -> tuple[list[RiskFlag], list[RiskFlag]]:

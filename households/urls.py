@@ -10,6 +10,7 @@ urlpatterns = [
     path("income/", views_income.income_grid, name="income-grid"),
     path("pairings/", views_pairing.pairing_list, name="pairing-list"),
     path("pairings/mine/", views_pairing.my_pairings, name="pairing-mine"),
+    path("pairings/cadres/", views_pairing.cadre_suggestions, name="pairing-cadres"),
     path("pairings/<int:pk>/end/", views_pairing.pairing_end_view, name="pairing-end"),
     path("<int:pk>/", views.HouseholdDetailView.as_view(), name="household-detail"),
     path("transfers/", views_life.transfer_list, name="transfer-list"),

@@ -114,7 +114,7 @@ def test_a_township_cadre_of_another_township_cannot_pair_through_the_page(world
         reverse("households:pairing-list"),
         {
             "household_no": world["household"].household_no,
-            "cadre": world["cadre"].pk,
+            "cadre": world["cadre"].username,
             "unit": "县农业农村局",
             "valid_from": DAY.isoformat(),
         },
@@ -172,7 +172,7 @@ def test_the_township_pairs_through_its_page_and_the_household_page_lists_the_pa
         reverse("households:pairing-list"),
         {
             "household_no": world["household"].household_no,
-            "cadre": world["cadre"].pk,
+            "cadre": world["cadre"].username,
             "unit": "县农业农村局",
             "valid_from": DAY.isoformat(),
         },
@@ -223,8 +223,8 @@ def test_an_earlier_grant_becomes_a_pairing_in_force(world):
 
 
 def test_the_township_list_is_paged_and_filters_by_cadre(world, client):
-    """A township pairs thousands of households: the list shows them 30 to a page with their number, and the cadre
-    chosen in the filter stays chosen."""
+    """A township pairs thousands of households: the list shows them 30 to a page with their number, and filters by
+    a cadre typed by name, which stays typed."""
     other = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=world["county"], last_name="赵", first_name="另")
     for n in range(35):
         household = HouseholdFactory(managing_area=world["village"], head_name=f"结对户{n}")
@@ -234,7 +234,8 @@ def test_the_township_list_is_paged_and_filters_by_cadre(world, client):
 
     first = client.get(reverse("households:pairing-list"))
     second = client.get(reverse("households:pairing-list"), {"page": 2})
-    mine = client.get(reverse("households:pairing-list"), {"cadre": other.pk})
+    mine = client.get(reverse("households:pairing-list"), {"cadre": "赵另"})
+    nobody = client.get(reverse("households:pairing-list"), {"cadre": "钱无"})
 
     assert len(first.context["rows"]) == 30
     assert "共 36 条" in first.content.decode()
@@ -243,5 +244,33 @@ def test_the_township_list_is_paged_and_filters_by_cadre(world, client):
         AssistancePairing.objects.values_list("pk", flat=True)
     )
     assert [pairing.cadre for pairing, _in_force in mine.context["rows"]] == [other]
-    assert f'<option value="{other.pk}" selected>赵另' in mine.content.decode()
-    assert f'<option value="{world["cadre"].pk}">李帮扶' in mine.content.decode()
+    assert 'name="cadre" value="赵另"' in mine.content.decode()
+    assert nobody.context["rows"] == []
+
+
+def test_a_cadre_is_typed_with_suggestions_and_named_unambiguously(world, client):
+    """A county's cadres are thousands: the form takes a name or a user name, suggests the county's cadres as one
+    types, and refuses a name two cadres share, naming both, or one no cadre of the county has."""
+    twin = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=world["county"], last_name="李", first_name="帮扶")
+    elsewhere = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=CountyFactory(), last_name="李", first_name="外县")
+    client.force_login(world["official"])
+
+    suggested = client.get(reverse("households:pairing-cadres"), {"cadre": "李"}).content.decode()
+    form = {"household_no": world["household"].household_no, "unit": "县农业农村局", "valid_from": DAY.isoformat()}
+    ambiguous = client.post(reverse("households:pairing-list"), {**form, "cadre": "李帮扶"})
+    unknown = client.post(reverse("households:pairing-list"), {**form, "cadre": "李外县"})
+    by_username = client.post(reverse("households:pairing-list"), {**form, "cadre": twin.username})
+
+    assert f'<option value="{world["cadre"].username}">李帮扶' in suggested
+    assert f'<option value="{twin.username}">李帮扶' in suggested
+    assert elsewhere.username not in suggested  # another county's
+    assert client.get(reverse("households:pairing-cadres"), {"cadre": ""}).content.decode().strip() == ""
+    page = ambiguous.content.decode()
+    assert "有 2 名帮扶责任人叫“李帮扶”" in page
+    assert world["cadre"].username in page
+    assert twin.username in page
+    assert "本县没有名为“李外县”的在岗帮扶责任人" in unknown.content.decode()
+    assert by_username.status_code == 302
+    assert AssistancePairing.objects.get().cadre == twin
+    client.force_login(UserFactory(roles=[Role.DEPARTMENT_SCREENER], area=world["county"], department="health"))
+    assert client.get(reverse("households:pairing-cadres"), {"cadre": "李"}).status_code == 403
