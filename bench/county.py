@@ -6,6 +6,8 @@ counties), as a real province is laid out: sweeps, exports and dashboards then w
 county has 10 townships of 12 villages, with about 5 % below the line, a third exited poor, some ill,
 disabled or out of school, two years of income, bills, visits, guarantee checks and a few percent of monitored
 households with measures, so that every rule of the catalogue has something to find and every fact has inputs.
+Every exited-poor and monitored household is paired with an assistance cadre of its township, six to a cadre (a
+county of 60,000: 3,600 cadres and 21,000 pairings; seed 004 L89 counts 3,326 cadres pairing every poor household).
 After building: the sequences are advanced past the explicit ids (the next row the ORM creates must not collide)
 and the tables are analysed (without statistics the planner scans whole indexes per household).
 """
@@ -21,10 +23,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.roles import Role
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from households.choices import (
@@ -39,6 +44,7 @@ from households.choices import (
 )
 from households.idnumbers import build
 from households.models import (
+    AssistancePairing,
     GuaranteeCheck,
     Household,
     HouseholdFlag,
@@ -54,6 +60,8 @@ VILLAGES_PER_TOWNSHIP = 12
 COUNTY_SIZE = 60_000  # households of one county; a larger size is a province of several
 CITY_CODE = "649900000000"  # the benchmark's own prefecture: every benchmark area's code starts with 6499
 BENCH_PREFIX = "6499"
+PAIRED_PER_CADRE = 6  # households an assistance cadre is paired with
+PAIRED_SHARE = 0.36  # the exited-poor and monitored households, all paired
 CHUNK = 50_000  # households per COPY round: bounded memory whatever the size
 
 
@@ -198,6 +206,8 @@ def _build_county(households: int, *, number: int, recorder_id: int, seed: int) 
     next_application = _next_id(EntryApplication)
     next_subject = _next_id(MonitoringSubject)
     sequence = 0
+    cadres = _cadres(county, villages, households)
+    paired = [0] * TOWNSHIPS
     for ids in _ranges(households, first_household):
         house = Copier(Household, explicit_pk=True)
         members = Copier(HouseholdMember)
@@ -209,6 +219,7 @@ def _build_county(households: int, *, number: int, recorder_id: int, seed: int) 
         applications = Copier(EntryApplication, explicit_pk=True)
         subjects = Copier(MonitoringSubject, explicit_pk=True)
         measures = Copier(AssistanceMeasure)
+        pairings = Copier(AssistancePairing)
         for pk in ids:
             village = villages[pk % len(villages)]
             size = rng.choice((1, 2, 3, 4, 4, 5, 6))
@@ -284,7 +295,16 @@ def _build_county(households: int, *, number: int, recorder_id: int, seed: int) 
                             "water_ok": rng.random() > 0.01,
                         }
                     )
-            if rng.random() < 0.03:
+            monitored = rng.random() < 0.03
+            if exited or monitored:  # paired in turn with the cadres of its township (no draw: the data stays)
+                township = (pk % len(villages)) // VILLAGES_PER_TOWNSHIP
+                of_township = cadres[township]
+                cadre = of_township[paired[township] // PAIRED_PER_CADRE % len(of_township)]
+                paired[township] += 1
+                pairings.add(
+                    {"household_id": pk, "cadre_id": cadre, "unit": "县直单位", "valid_from": datetime.date(2021, 7, 1)}
+                )
+            if monitored:
                 entered = today - datetime.timedelta(days=rng.randint(20, 400))
                 applications.add(
                     {"id": next_application, "household_id": pk, "channel": "cadre_screening",
@@ -307,7 +327,8 @@ def _build_county(households: int, *, number: int, recorder_id: int, seed: int) 
                     )  # fmt: skip
                 next_application += 1
                 next_subject += 1
-        for copier in (house, members, incomes, flags, bills, visits, checks, applications, subjects, measures):
+        copiers = (house, members, incomes, flags, bills, visits, checks, applications, subjects, measures, pairings)
+        for copier in copiers:
             copier.flush()
     with connection.cursor() as cursor:  # heads, as the registry keeps them
         cursor.execute(
@@ -316,6 +337,30 @@ def _build_county(households: int, *, number: int, recorder_id: int, seed: int) 
             [Relationship.HEAD, first_household],
         )
     return county
+
+
+def _cadres(county: AdminArea, villages: list[AdminArea], households: int) -> list[list[int]]:
+    """The assistance cadres of each township of ``county`` (``bench-cadre-…``, of the township, in the cadres'
+    group), enough to pair its exited-poor and monitored households six to a cadre: their ids, by township."""
+    townships = [villages[t * VILLAGES_PER_TOWNSHIP].parent_id for t in range(TOWNSHIPS)]
+    per_township = max(1, round(households / TOWNSHIPS * PAIRED_SHARE / PAIRED_PER_CADRE))
+    group = Group.objects.get(name=Role.ASSISTANCE_CADRE.value)
+    users, members = Copier(User, explicit_pk=True), Copier(User.groups.through)
+    found: list[list[int]] = []
+    pk = _next_id(User)
+    for township in townships:
+        found.append([])
+        for _n in range(per_township):
+            users.add(
+                {"id": pk, "username": f"bench-cadre-{county.code[:6]}-{pk}", "password": "!", "last_name": "帮扶",
+                 "first_name": str(pk), "area_id": township, "unit_name": "县直单位", "is_active": True}
+            )  # fmt: skip
+            members.add({"user_id": pk, "group_id": group.pk})
+            found[-1].append(pk)
+            pk += 1
+    users.flush()
+    members.flush()
+    return found
 
 
 def _tables() -> Iterable[tuple[str, str]]:

@@ -29,16 +29,29 @@ SCREENS = (
     ("households head missing", "/households/?head=missing"),
     ("pairings", "/households/pairings/"),
     ("sweep runs", "/sweeps/"),
+    ("my pairings", "/households/pairings/mine/"),
+    ("home", "/"),
 )
 
 
 def bench_screens(report: Report, territory: Territory, households: int, **_: Any) -> None:
-    """Each page of ``SCREENS`` a user may open, for a township cadre and a county reviewer of the last county (the
-    sweep's problems are in place when the sweep ran before)."""
+    """Each page of ``SCREENS`` a user may open, for a township cadre, a county reviewer and an assistance cadre
+    paired with a few households, of the last county (the sweep's problems are in place when the sweep ran
+    before)."""
+    from accounts.models import User
+
     county = territory.counties[-1]
     township = territory.townships_of(county)[0]
-    for label, role, area in (("township", "township_cadre", township), ("county", "county_reviewer", county)):
-        client = _client(bench_user(f"bench-screens-{label}", role=role, area_code=area.code))
+    users = {
+        "township": bench_user("bench-screens-township", role="township_cadre", area_code=township.code),
+        "county": bench_user("bench-screens-county", role="county_reviewer", area_code=county.code),
+        # one of the county's cadres (bench.county), with their pairings
+        "cadre": User.objects.filter(username__startswith=f"bench-cadre-{county.code[:6]}-").order_by("pk").first(),
+    }
+    for label, user in users.items():
+        if user is None:  # a county too small to have cadres
+            continue
+        client = _client(user)
         for name, url in SCREENS:
             if client.get(url).status_code != 200:  # not this role's page
                 continue
