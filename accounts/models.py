@@ -35,8 +35,20 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
-        full = f"{self.last_name}{self.first_name}".strip()
-        return full or self.username
+        return self.name_of(self.last_name, self.first_name, self.username)
+
+    @staticmethod
+    def name_of(last_name: str, first_name: str, username: str) -> str:
+        """How a person is named on every page: surname and given name, else the user name (Python face; the query
+        face of the full name is ``full_name_expression``)."""
+        return f"{last_name}{first_name}".strip() or username
+
+    @staticmethod
+    def full_name_expression() -> Any:
+        """Query face of the full name (surname and given name) of ``name_of``, to match what a person typed."""
+        from django.db.models.functions import Concat
+
+        return Concat("last_name", "first_name", output_field=models.CharField())
 
     @cached_property
     def roles(self) -> frozenset[Role]:

@@ -46,7 +46,7 @@ class SuggestInput(forms.TextInput):
     the input's name) with ``<option>``s for the input's own datalist. For a choice among thousands (a county's
     cadres), which no list on a phone can offer; without scripts it is a plain text input."""
 
-    def __init__(self, url: StrOrPromise = "", attrs: dict[str, Any] | None = None) -> None:
+    def __init__(self, url: StrOrPromise, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
         self.url = url
 
@@ -58,7 +58,7 @@ class SuggestInput(forms.TextInput):
             "autocomplete": "off",
             "hx-get": str(self.url),
             "hx-trigger": "input changed delay:300ms",
-            "hx-target": f"#{options}",
+            "hx-target": "next datalist",
         }
         text = super().render(name, value, {**final, **suggest}, renderer)
         return format_html('{}<datalist id="{}"></datalist>', text, options)

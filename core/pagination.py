@@ -108,3 +108,8 @@ class CappedPagination(PageNumberPagination):
         response = super().get_paginated_response_schema(schema)
         response["properties"]["count_capped"] = {"type": "boolean", "example": False}
         return response
+
+
+def page_context(page: Page[Any]) -> dict[str, Any]:
+    """What the shared pager (``households/_pagination.html``) reads of a page a function view paged itself."""
+    return {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}

@@ -24,7 +24,8 @@ def values_by_key(rows: QuerySet[Any]) -> list[dict[str, Any]]:
     territory's households narrowed by a fact of theirs (an overdue visit): planned alone, PostgreSQL hashed every
     overdue household of the province against the county's (a county of a 1,000,000 province: 160 ms a count,
     80 ms reading the county's households and each one's facts by key), or read every pairing of the province to
-    keep those of the county's overdue households (1.1 s; 0.1 s from the households)."""
+    keep those of the county's overdue households (1.1 s; 0.1 s from the households). The values are the driver's,
+    without the fields' ``from_db_value`` conversions, under the names ``values()`` gives them."""
     connection = connections[rows.db]
     setting = planned_without(connection, "hash", "merge")
     if not setting:

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
@@ -39,6 +40,7 @@ from geo.shortcuts import get_visible_or_404, scoped_view
 from households.models import HouseholdMember
 from households.paging import HouseholdPaginator
 from households.selectors import household_narrowing
+from households.selectors_life import current_only
 
 
 def _require_view(request: AuthenticatedHttpRequest) -> None:
@@ -73,8 +75,7 @@ class RosterView(JurisdictionScopedMixin, ListView[HouseholdMember]):
         self, queryset: Any, per_page: int, orphans: int = 0, allow_empty_first_page: bool = True, **kwargs: Any
     ) -> HouseholdPaginator:
         # a name or one household narrows the list to a few people: the plain slice reads them by their indexes
-        chosen = _roster_filter(self.request)
-        narrowed = bool(chosen.query) or household_narrowing(self.request.user, self.request.GET).pk is not None
+        narrowed = bool(_roster_filter(self.request).query) or self.narrowing.pk is not None
         areas = None if narrowed else HouseholdMember.objects.territory_ids(self.request.user)
         return HouseholdPaginator(
             queryset, per_page, orphans, allow_empty_first_page, areas=areas, household="household", **kwargs
@@ -85,10 +86,15 @@ class RosterView(JurisdictionScopedMixin, ListView[HouseholdMember]):
             _require_view(request)
         return super().dispatch(request, *args, **kwargs)
 
+    @cached_property
+    def narrowing(self) -> Any:
+        return household_narrowing(self.request.user, self.request.GET)
+
     def scope_queryset(self, queryset: QuerySet[HouseholdMember]) -> QuerySet[HouseholdMember]:
-        household = household_narrowing(self.request.user, self.request.GET).pk
-        if household is not None:
-            queryset = queryset.filter(household_id=household)
+        if self.narrowing.pk is not None:
+            queryset = queryset.filter(household_id=self.narrowing.pk)
+        # today's territory: the people of a household transferred away leave the roster, as it leaves the lists
+        queryset = current_only(queryset, user=self.request.user)
         return selectors.roster(self.request.user, queryset, _roster_filter(self.request), on=timezone.localdate())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -99,7 +105,7 @@ class RosterView(JurisdictionScopedMixin, ListView[HouseholdMember]):
             groups=TargetGroup.choices,
             year=timezone.localdate().year,
             labels=dict(EmploymentStatus.choices),
-            narrowing=household_narrowing(self.request.user, self.request.GET),
+            narrowing=self.narrowing,
         )
         return context
 

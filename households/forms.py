@@ -342,14 +342,12 @@ class PairingForm(BootstrapMixin, forms.Form):
         typed = self.cleaned_data["cadre"]
         named = cadres_named(self.cadres, typed)
         if not named:
-            raise forms.ValidationError(
-                _("本县没有名为“%(name)s”的在岗帮扶责任人，请从输入提示中选择") % {"name": typed}
-            )
+            raise forms.ValidationError(_("没有名为“%(name)s”的可结对帮扶责任人，请从输入提示中选择") % {"name": typed})
         if len(named) > 1:
-            found = "、".join(f"{cadre}（{cadre.username}）" for cadre in named)
+            each = [_("%(name)s（用户名 %(username)s）") % {"name": c, "username": c.username} for c in named]
             raise forms.ValidationError(
-                _("有 %(n)s 名帮扶责任人叫“%(name)s”：%(found)s，请填写其中一人的用户名")
-                % {"n": len(named), "name": typed, "found": found}
+                _("有 %(n)s 名帮扶责任人叫“%(name)s”：%(found)s。请填写其中一人的用户名")
+                % {"n": len(named), "name": typed, "found": str(_("、")).join(str(one) for one in each)}
             )
         return named[0]
 

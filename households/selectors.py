@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from django.db.models import CharField, Count, Min, Prefetch, Q, QuerySet
-from django.db.models.functions import Concat
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -362,12 +361,12 @@ def overdue_by_cadre(*, user: User, on: datetime.date) -> tuple[int, list[CadreO
         overdue.filter(pairings__in=pairings(on))
         .values(f"{cadre}id", f"{cadre}username", f"{cadre}last_name", f"{cadre}first_name", f"{cadre}area__name")
         .annotate(overdue=Count("pk", distinct=True), oldest=Min("facts__visit_due_on"))
-        .order_by("-overdue", "oldest")
+        .order_by("-overdue", "oldest", f"{cadre}last_name", f"{cadre}first_name", f"{cadre}id")  # pages agree
     )
     found = [
         CadreOverdue(
             cadre_id=row[f"{cadre}id"],
-            name=f"{row[f'{cadre}last_name']}{row[f'{cadre}first_name']}" or row[f"{cadre}username"],
+            name=User.name_of(row[f"{cadre}last_name"], row[f"{cadre}first_name"], row[f"{cadre}username"]),
             area=row[f"{cadre}area__name"] or "",
             overdue=row["overdue"],
             oldest_due=row["oldest"],
@@ -569,18 +568,22 @@ def pairing_cadres(*, user: User) -> QuerySet[User]:
 CADRE_SUGGESTIONS = 20  # the picker's suggestions for what was typed
 
 
-def _full_name() -> Concat:
-    return Concat("last_name", "first_name", output_field=CharField())
+def paired_cadres(*, user: User) -> QuerySet[User]:
+    """The cadres of the pairings the user may see, in force or ended, whoever they are now: those the pairing
+    list's filter names."""
+    seen = AssistancePairing.objects.visible_to(user).values("cadre_id")
+    return User.objects.get_queryset().filter(pk__in=seen).select_related("area").order_by("last_name", "first_name")
 
 
 def cadres_matching(cadres: QuerySet[User], typed: str) -> list[User]:
-    """The first cadres of ``cadres`` (``pairing_cadres``) whose name or user name begins with ``typed``: the
-    suggestions of the pairing page's picker (a county has thousands of cadres, more than a list can offer)."""
+    """The first cadres of ``cadres`` (``pairing_cadres`` or ``paired_cadres``) whose name or user name begins with
+    ``typed``: the suggestions of the pairing page's pickers (a county has thousands of cadres, more than a list can
+    offer)."""
     typed = typed.strip()
     if not typed:
         return []
     starts = Q(full_name__startswith=typed) | Q(username__startswith=typed) | Q(first_name__startswith=typed)
-    return list(cadres.annotate(full_name=_full_name()).filter(starts)[:CADRE_SUGGESTIONS])
+    return list(cadres.annotate(full_name=User.full_name_expression()).filter(starts)[:CADRE_SUGGESTIONS])
 
 
 def cadres_named(cadres: QuerySet[User], typed: str) -> list[User]:
@@ -592,7 +595,7 @@ def cadres_named(cadres: QuerySet[User], typed: str) -> list[User]:
     by_username = list(cadres.filter(username=typed))
     if by_username:
         return by_username
-    return list(cadres.annotate(full_name=_full_name()).filter(full_name=typed))
+    return list(cadres.annotate(full_name=User.full_name_expression()).filter(full_name=typed))
 
 
 def household_risks(household: Household) -> tuple[list[RiskFlag], list[RiskFlag]]:

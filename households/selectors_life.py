@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
 from accounts.models import User
 from geo.codes import AreaLevel
@@ -16,15 +16,16 @@ from households.models import Household, HouseholdEvent, VillageMerge
 from households.querysets import formerly_managed_ids
 
 LIST_LIMIT = 200
+_Row = TypeVar("_Row", bound=Model)
 
 
-def current_only(queryset: QuerySet[Household], *, user: User) -> QuerySet[Household]:
-    """A household list of today's territory: the households transferred away stay readable one by one (their
-    page, the transfer list) but leave the village's list and counts."""
+def current_only(queryset: QuerySet[_Row], *, user: User) -> QuerySet[_Row]:
+    """A list of today's territory, of households or of their parts (members): the households transferred away
+    stay readable one by one (their page, the transfer list) but leave the village's lists and counts."""
     ids = formerly_managed_ids(user)
     if isinstance(ids, list) and not ids:
         return queryset
-    return queryset & Household.objects.current_to(user)
+    return queryset & queryset.model._default_manager.current_to(user)  # type: ignore[attr-defined]
 
 
 def household_events(household: Household) -> list[HouseholdEvent]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("pairings/", views_pairing.pairing_list, name="pairing-list"),
     path("pairings/mine/", views_pairing.my_pairings, name="pairing-mine"),
     path("pairings/cadres/", views_pairing.cadre_suggestions, name="pairing-cadres"),
+    path("pairings/cadres/paired/", views_pairing.paired_cadre_suggestions, name="pairing-cadres-paired"),
     path("pairings/<int:pk>/end/", views_pairing.pairing_end_view, name="pairing-end"),
     path("<int:pk>/", views.HouseholdDetailView.as_view(), name="household-detail"),
     path("transfers/", views_life.transfer_list, name="transfer-list"),

@@ -22,6 +22,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import can_view_identity, has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
+from core.pagination import page_context
 from geo.codes import AreaLevel
 from geo.mixins import JurisdictionScopedMixin
 from geo.models import AdminArea
@@ -243,8 +244,7 @@ def visits_overdue(request: AuthenticatedHttpRequest) -> HttpResponse:
     total, rows = selectors.overdue_by_cadre(user=request.user, on=today)
     # a county's cadres are thousands: most behind first, a page at a time
     page = Paginator(rows, OVERDUE_CADRES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"total": total, "rows": page.object_list, "today": today}
-    context |= {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}
+    context = {"total": total, "rows": page.object_list, "today": today, **page_context(page)}
     return render(request, "households/visits_overdue.html", context)
 
 

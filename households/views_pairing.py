@@ -20,7 +20,7 @@ from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
 from core.forms import SuggestInput, raise_first_error
-from core.pagination import CappedPaginator
+from core.pagination import CappedPaginator, page_context
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.shortcuts import get_visible_or_404, scoped_view
@@ -96,21 +96,19 @@ def pairing_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect("households:pairing-list")
     elif request.method == "POST":
         raise PermissionDenied
-    filters = _filters(request, cadres)
+    filters = _filters(request, selectors.paired_cadres(user=request.user))
     villages = AdminArea.objects.visible_to(request.user).filter(level=AreaLevel.VILLAGE).order_by("code")
     paginator = CappedPaginator(selectors.pairing_list(user=request.user, filters=filters, on=today), PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     # A county's cadres are thousands (a county of 60,000 households pairs 3,000 or more): typed, with suggestions.
     attrs = {"id": "f-cadre", "class": "form-control form-control-sm", "placeholder": _("姓名或用户名")}
-    cadre_input = SuggestInput(reverse("households:pairing-cadres"), attrs=attrs)
+    cadre_input = SuggestInput(reverse("households:pairing-cadres-paired"), attrs=attrs)
     return render(
         request,
         "households/pairing_list.html",
         {
             "rows": [(row, row.in_force_on(today)) for row in page.object_list],
-            "page_obj": page,
-            "paginator": paginator,
-            "is_paginated": page.has_other_pages(),
+            **page_context(page),
             "filters": filters,
             "villages": villages,
             "cadre_input": cadre_input.render("cadre", request.GET.get("cadre", "")),
@@ -122,14 +120,28 @@ def pairing_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _suggestions(request: AuthenticatedHttpRequest, cadres: QuerySet[User]) -> HttpResponse:
+    # what was typed: the one value sent, under the input's name (whatever its form's prefix)
+    typed = str(request.GET[next(iter(request.GET))]) if len(request.GET) == 1 else ""
+    found = selectors.cadres_matching(cadres, typed)
+    return render(request, "households/_cadre_options.html", {"cadres": found})
+
+
 @scoped_view
 def cadre_suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The pairing page's suggestions as a cadre's name is typed: the first cadres of the county whose name or user
-    name begins with it, as the options of the input's datalist."""
+    """The pairing form's suggestions as a cadre's name is typed: the first cadres the user may pair
+    (``pairing_cadres``) whose name or user name begins with it, as the options of the input's datalist."""
+    if not can_manage_pairings(request.user):
+        raise PermissionDenied
+    return _suggestions(request, selectors.pairing_cadres(user=request.user))
+
+
+@scoped_view
+def paired_cadre_suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The pairing list filter's suggestions: the cadres of the pairings the user may see (``paired_cadres``)."""
     if not has_capability(request.user, Capability.BROWSE_HOUSEHOLDS):
         raise PermissionDenied
-    found = selectors.cadres_matching(selectors.pairing_cadres(user=request.user), request.GET.get("cadre", ""))
-    return render(request, "households/_cadre_options.html", {"cadres": found})
+    return _suggestions(request, selectors.paired_cadres(user=request.user))
 
 
 @require_POST

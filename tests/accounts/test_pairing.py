@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
+from accounts.models import User
 from accounts.roles import Role
 from core.errors import DomainError
 from households.models import AssistancePairing, Household, HouseholdFacts, HouseholdUserObjectPermission
@@ -269,8 +270,32 @@ def test_a_cadre_is_typed_with_suggestions_and_named_unambiguously(world, client
     assert "有 2 名帮扶责任人叫“李帮扶”" in page
     assert world["cadre"].username in page
     assert twin.username in page
-    assert "本县没有名为“李外县”的在岗帮扶责任人" in unknown.content.decode()
+    assert "没有名为“李外县”的可结对帮扶责任人" in unknown.content.decode()
     assert by_username.status_code == 302
     assert AssistancePairing.objects.get().cadre == twin
+    # a deactivated cadre is offered no more
+    User.objects.filter(pk=twin.pk).update(is_active=False)
+    assert twin.username not in client.get(reverse("households:pairing-cadres"), {"cadre": "李"}).content.decode()
+    # who may not pair is offered no cadre to pair; who may not read households, none at all
+    client.force_login(UserFactory(roles=[Role.VILLAGE_WORKER], area=world["village"]))
+    assert client.get(reverse("households:pairing-cadres"), {"cadre": "李"}).status_code == 403
     client.force_login(UserFactory(roles=[Role.DEPARTMENT_SCREENER], area=world["county"], department="health"))
     assert client.get(reverse("households:pairing-cadres"), {"cadre": "李"}).status_code == 403
+    assert client.get(reverse("households:pairing-cadres-paired"), {"cadre": "李"}).status_code == 403
+
+
+def test_the_filter_names_the_cadres_of_the_pairings_seen_whoever_they_are_now(world, client, today):
+    """The list's filter suggests and finds the cadres of the pairings the reader sees: a cadre since deactivated
+    with an ended pairing is found; a cadre of the county with no pairing seen is not suggested."""
+    pairing = _start(world, valid_from=DAY - datetime.timedelta(days=30))
+    pairing_end(actor=world["official"], pairing=pairing, valid_to=DAY - datetime.timedelta(days=1), reason="调离")
+    User.objects.filter(pk=world["cadre"].pk).update(is_active=False)
+    idle = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=world["county"], last_name="李", first_name="闲")
+    client.force_login(UserFactory(roles=[Role.VILLAGE_WORKER], area=world["village"]))
+
+    suggested = client.get(reverse("households:pairing-cadres-paired"), {"cadre": "李"}).content.decode()
+    ended = client.get(reverse("households:pairing-list"), {"cadre": "李帮扶", "state": "ended"})
+
+    assert world["cadre"].username in suggested
+    assert idle.username not in suggested
+    assert [row.pk for row, _in_force in ended.context["rows"]] == [pairing.pk]

@@ -1,10 +1,11 @@
-"""``LongSelect`` writes the markup Django's select writes, option by option, without a template per option."""
+"""``LongSelect`` writes the markup Django's select writes, option by option, without a template per option;
+``SuggestInput`` fetches its suggestions into its own datalist."""
 
 import pytest
 from django import forms
 from django.test.html import parse_html
 
-from core.forms import BootstrapMixin, LongSelect
+from core.forms import BootstrapMixin, LongSelect, SuggestInput
 
 PLACES = [
     ("", "全部"),
@@ -51,3 +52,26 @@ def test_labels_and_values_are_escaped():
     html = LongSelect(choices=PLACES).render("area", "")
     assert "豫海镇&lt;草湾&gt;村 &amp; &quot;旧&quot;" in html
     assert "<草湾>" not in html
+
+
+class Pick(forms.Form):
+    cadre = forms.CharField(widget=SuggestInput("/suggest/"))
+
+
+def test_a_suggest_input_fetches_into_its_own_datalist_whatever_the_forms_prefix():
+    """The suggestions go to the datalist right after the input, which the input lists; what is typed is sent under
+    the input's own name (prefixed or not), which the answering view reads as the one value sent."""
+    for form, name, datalist in (
+        (Pick(), "cadre", "id_cadre-options"),
+        (Pick(prefix="p"), "p-cadre", "id_p-cadre-options"),
+        (Pick(auto_id=False), "cadre", "cadre-options"),
+    ):
+        html = str(form["cadre"])
+        assert f'name="{name}"' in html
+        assert f'list="{datalist}"' in html
+        assert 'hx-get="/suggest/"' in html
+        assert 'hx-target="next datalist"' in html
+        assert html.endswith(f'<datalist id="{datalist}"></datalist>')
+    with_id = SuggestInput("/suggest/", attrs={"id": "f-cadre"}).render("cadre", "李华")
+    assert 'list="f-cadre-options"' in with_id
+    assert 'value="李华"' in with_id

@@ -15,6 +15,7 @@ from employment.choices import EmploymentStatus, ServiceKind, SubsidyKind
 from employment.models import EmploymentRecord, EmploymentService, EmploymentSubsidy, Workshop, WorkshopHire
 from households.choices import HouseholdFlagKind
 from households.models import HouseholdMember
+from households.services.life import household_areas_change
 from monitoring.measure_records import records_of
 from monitoring.models import AssistanceMeasure
 from tests.employment.factories import TODAY
@@ -194,13 +195,20 @@ def test_the_roster_is_paged_area_by_area_as_the_plain_slice_orders_it(world, cl
         closed_reason="moved_out",
     )
     MemberFactory(household=closed, name="已注销务工", birth_date=datetime.date(1990, 3, 1))
+    # moved to the other township by the county: still readable from here, but no longer on this township's roster
+    moved = world.household(HouseholdFlagKind.EXITED_POOR, area=villages[2], household_no="9-moved")
+    MemberFactory(household=moved, name="迁出务工", birth_date=datetime.date(1990, 3, 1))
+    household_areas_change(
+        actor=world.reviewer, household=moved, changes={"managing_area": world.other_village}, reason="整户搬迁"
+    )
+    assert HouseholdMember.objects.visible_to(world.cadre).filter(name="迁出务工").exists()
 
     for user in (world.cadre, world.reporter):
         client.force_login(user)
         expected = [
             member.pk
             for member in selectors.roster(
-                user, HouseholdMember.objects.visible_to(user), selectors.RosterFilter(), on=TODAY
+                user, HouseholdMember.objects.current_to(user), selectors.RosterFilter(), on=TODAY
             )
         ]
         listed, page = [], 1
@@ -217,3 +225,4 @@ def test_the_roster_is_paged_area_by_area_as_the_plain_slice_orders_it(world, cl
         assert listed == expected
         assert HouseholdMember.objects.get(name="共管务工").pk in listed
         assert HouseholdMember.objects.get(name="已注销务工").pk not in listed
+        assert (HouseholdMember.objects.get(name="迁出务工").pk in listed) == (user == world.reporter)

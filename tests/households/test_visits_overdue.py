@@ -156,15 +156,20 @@ def test_a_county_of_many_cadres_sees_them_a_page_at_a_time(client, village, mon
         cadre = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=village, last_name="帮", first_name=str(n))
         for _household in range(n + 1):
             household_grant_to_cadre(household=exited(village, visited_days_ago=days), cadre=cadre)
+    for name in ("3", "1", "2"):  # as far behind as each other: by name, the same order on every page
+        cadre = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=village, last_name="同", first_name=name)
+        household_grant_to_cadre(household=exited(village, visited_days_ago=95), cadre=cadre)
     exited(village, visited_days_ago=200)
     facts_refresh_area(village.parent)
     client.force_login(UserFactory(roles=[Role.COUNTY_REVIEWER], area=village.parent.parent))
 
-    pages = [client.get(reverse("households:visits-overdue"), {"page": n}) for n in (1, 2)]
+    pages = [client.get(reverse("households:visits-overdue"), {"page": n}) for n in (1, 2, 3, 4)]
 
     assert [[row.name for row in page.context["rows"]] for page in pages] == [
         ["帮2", "帮1"],
-        ["帮0", "未落实结对帮扶责任人"],
+        ["帮0", "同1"],
+        ["同2", "同3"],
+        ["未落实结对帮扶责任人"],
     ]
-    assert all(page.context["total"] == 7 for page in pages)
+    assert all(page.context["total"] == 10 for page in pages)
     assert "下一页" in pages[0].content.decode()
