@@ -3,9 +3,10 @@
 from collections.abc import Collection
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import User
+from accounts.permissions import capability_q
 from accounts.roles import Capability, Role
 from geo.parameters import area_codes_up
 from notifications.models import Notification
@@ -29,12 +30,11 @@ def users_who_take(*, capability: Capability, area_code: str, levels: Collection
     ``area_code``: those whose step it is in the managing chain of a case there (SPEC §1.3 rule 2). The level
     matters because capabilities overlap (a township cadre may also take village steps) while a queue belongs to
     one level. Superusers are not addressed: they are administrators, not cadres."""
-    granted = Q(groups__permissions__codename=capability.value) | Q(user_permissions__codename=capability.value)
     return (
         User.objects.filter(
             is_active=True, is_superuser=False, area__code__in=area_codes_up(area_code), area__level__in=levels
         )
-        .filter(granted)
+        .filter(capability_q(capability))
         .distinct()
     )
 

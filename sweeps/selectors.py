@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.permissions import has_capability
+from accounts.permissions import capability_q, has_capability
 from accounts.roles import Capability
 from core.batch import batch_pick
 from core.errors import Fix
@@ -154,11 +154,9 @@ def problem_assignees(*, user: User, township: str = "") -> QuerySet[User]:
     areas = AdminArea.objects.visible_to(user).filter(level__in=(AreaLevel.VILLAGE, AreaLevel.TOWNSHIP))
     if township:
         areas = areas.filter(Q(code=township) | Q(parent__code=township))
-    codename = permissions.SUBMIT.value
-    granted = Q(groups__permissions__codename=codename) | Q(user_permissions__codename=codename)
     return (
         User.objects.filter(is_active=True, is_superuser=False, area__in=areas)
-        .filter(granted)
+        .filter(capability_q(permissions.SUBMIT))
         .distinct()
         .select_related("area")
         .order_by("area__code", "username")

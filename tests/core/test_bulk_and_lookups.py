@@ -301,3 +301,31 @@ def test_cycles_made_while_paused_wait_for_the_collector_which_takes_them_once_t
     after = [[] for _ in range(allocations)]
     assert kept() is None  # the collector, running again, took the cycle by itself
     assert len(after) == allocations
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("table_autovacuum", [True, False])
+def test_a_write_past_autovacuums_mark_is_analyzed_where_autovacuum_does_not_run(
+    table_autovacuum, django_capture_on_commit_callbacks
+):
+    """A write adding more than autovacuum waits for is left to autovacuum where it runs; where it does not (off on
+    the server or for the table), the write brings the statistics up to date itself."""
+    from geo.models import CalendarOverride
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE geo_calendaroverride SET (autovacuum_enabled = {str(table_autovacuum).lower()})")
+        cursor.execute("ANALYZE geo_calendaroverride")
+        before = CalendarOverride.objects.count()
+        cursor.execute("SELECT current_setting('autovacuum') = 'on'")
+        (server_autovacuum,) = cursor.fetchone()
+    first = datetime.date(2030, 1, 1)
+    days = [CalendarOverride(day=first + datetime.timedelta(days=n), is_workday=n % 7 < 5) for n in range(120)]
+    with django_capture_on_commit_callbacks(execute=True):
+        CalendarOverride.objects.bulk_create(days)  # past autovacuum's mark: 50 rows and a tenth of none
+        bulk.analyze_on_commit(CalendarOverride, added=len(days))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'geo_calendaroverride'")
+        (counted,) = cursor.fetchone()
+    left_to_autovacuum = server_autovacuum and table_autovacuum
+    assert counted == (before if left_to_autovacuum else before + len(days))
