@@ -329,3 +329,31 @@ def test_a_write_past_autovacuums_mark_is_analyzed_where_autovacuum_does_not_run
         (counted,) = cursor.fetchone()
     left_to_autovacuum = server_autovacuum and table_autovacuum
     assert counted == (before if left_to_autovacuum else before + len(days))
+
+
+@pytest.mark.services
+def test_a_smaller_sample_is_taken_when_asked_and_the_session_keeps_its_own(django_capture_on_commit_callbacks):
+    """``sample`` lowers the statistics target of that analysis only: the histogram of 120 distinct days has at most
+    21 bounds at a target of 20, and the session's own target is the server's again afterwards."""
+    from geo.models import CalendarOverride
+
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE geo_calendaroverride SET (autovacuum_enabled = false)")
+        cursor.execute("SHOW default_statistics_target")
+        (own,) = cursor.fetchone()
+    first = datetime.date(2030, 1, 1)
+    days = [CalendarOverride(day=first + datetime.timedelta(days=n), is_workday=True) for n in range(120)]
+    with django_capture_on_commit_callbacks(execute=True):
+        CalendarOverride.objects.bulk_create(days)
+        bulk.analyze_on_commit(CalendarOverride, added=len(days), columns=["day"], sample=20)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_length(histogram_bounds::text::date[], 1) FROM pg_stats "
+            "WHERE tablename = 'geo_calendaroverride' AND attname = 'day'"
+        )
+        (bounds,) = cursor.fetchone()
+        cursor.execute("SHOW default_statistics_target")
+        (after,) = cursor.fetchone()
+    assert bounds <= 21
+    assert after == own
