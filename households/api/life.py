@@ -78,8 +78,13 @@ class VillageMergeInputSerializer(serializers.Serializer[Any]):
 
 
 class HouseholdEventSerializer(serializers.ModelSerializer[HouseholdEvent]):
-    from_area: serializers.SlugRelatedField[AdminArea] = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    to_area: serializers.SlugRelatedField[AdminArea] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # empty for the events that move no area (a merge, a split): null in the contract too
+    from_area: serializers.SlugRelatedField[AdminArea] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    to_area: serializers.SlugRelatedField[AdminArea] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     actor: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
 
     class Meta:

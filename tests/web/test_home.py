@@ -65,15 +65,16 @@ def test_the_counts_agree_with_the_registry(demo, username):
 
 
 def _listed(page) -> int | None:
-    """How many rows the page lists: its paginator's count, the rows of an unpaged list, the total of a summary
-    (overdue visits by cadre); a single object's page (one checklist to fill) lists that one."""
+    """How many rows the page lists: the total of a summary (overdue visits by cadre, whose pages are of cadres),
+    its paginator's count, the rows of an unpaged list; a single object's page (one checklist to fill) lists that
+    one."""
+    if page.context.get("total") is not None:
+        return page.context["total"]
     paginator = page.context.get("paginator")
     if paginator is not None:
         return paginator.count
     if page.context.get("object_list") is not None:
         return len(page.context["object_list"])
-    if page.context.get("total") is not None:
-        return page.context["total"]
     return 1 if page.context.get("object") is not None else None
 
 
