@@ -75,9 +75,9 @@ def pairing_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     can_pair = can_manage_pairings(request.user)
-    cadres = selectors.pairing_cadres(user=request.user)
     form = None
-    if can_pair:
+    if can_pair:  # the cadres the user may pair: read (the county's area first) only for the form
+        cadres = selectors.pairing_cadres(user=request.user)
         initial: dict[str, Any] = {}
         household_pk = request.GET.get("household", "")
         if household_pk.isdigit():
