@@ -101,7 +101,11 @@ def _parameter(key: str, *, area_code: str, on: datetime.date) -> Any:
 
 
 def parameters(keys: list[str], *, area_code: str, on: datetime.date) -> dict[str, Any]:
-    """Several parameters in one query, each resolved as ``parameter`` resolves one."""
+    """Several parameters in one query, each resolved as ``parameter`` resolves one (within a request or a sweep's
+    township, from the area's parameters read once)."""
+    memo = once.memo("parameters")
+    if memo is not None:
+        return {key: parameter(key, area_code=area_code, on=on) for key in keys}
     scopes = [*area_codes_up(area_code), ""] if area_code else [""]
     found: dict[str, dict[str, Any]] = {}
     rows = (

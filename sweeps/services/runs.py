@@ -39,6 +39,7 @@ from core.replica import reading_replica, replica_caught_up
 from core.stored import source_text
 from geo.codes import AreaLevel
 from geo.models import AdminArea
+from geo.once import reading_once
 from geo.parameters import parameter
 from households.facts import facts_bring_up_to_date
 from notifications.selectors import users_who_take
@@ -182,16 +183,17 @@ def predicate_sets(rules: Iterable[Rule]) -> dict[str, list[Rule]]:
 def set_query(subject: str, group: list[Rule], scope: Scope) -> QuerySet[Any]:
     """One query over a set for every predicate rule of it: a row per subject that trips any of them, a column
     ``trips_<n>`` per rule, the evidence the rules keep."""
-    base = PREDICATE_SETS[subject](scope)
+    annotations: dict[str, Any] = {}  # the rules' evidence, then their flags: one annotate, one clone of the query
     for rule in group:
         if rule.annotations is not None:
-            base = base.annotate(**rule.annotations(scope))
+            annotations.update(rule.annotations(scope))
     flags = {
         name: ExpressionWrapper(rule.condition(scope), output_field=BooleanField())
         for name, rule in zip(_trips(group), group, strict=True)
     }
     rows: QuerySet[Any] = (
-        base.annotate(**flags)
+        PREDICATE_SETS[subject](scope)
+        .annotate(**annotations, **flags)
         .filter(reduce(operator.or_, (Q(**{name: True}) for name in flags)))
         .values(*set_columns(subject, group))
         .order_by()
@@ -444,7 +446,9 @@ def sweep_run_chunk(*, chunk: SweepChunk) -> dict[str, dict[str, int]]:
     chunk = SweepChunk.objects.select_related("run", "township").get(pk=chunk.pk)
     if chunk.status == RunStatus.DONE:
         return dict(chunk.counts)
-    with bulk.collector_paused():  # a township's rule queries and problems are made and dropped
+    # A township's rule queries and problems are made and dropped (the collector paused); its policy parameters and
+    # areas are read once for the chunk, as for a request (``geo.once``).
+    with bulk.collector_paused(), reading_once():
         return _run_chunk(chunk)
 
 

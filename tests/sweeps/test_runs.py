@@ -190,6 +190,21 @@ def test_a_township_costs_a_bounded_number_of_queries_whatever_its_size(world):
     assert first_large <= bound + large_problems // 30
 
 
+def test_a_township_reads_its_policy_parameters_once(world):
+    """The rules, the facts' context and the deadlines all ask for settings of the township (and of its county): a
+    chunk reads each area's settings in one query, as a request does, however many rules ask."""
+    _poor(world)
+    run = SweepRun.objects.create(
+        kind="routine", county=world.county, run_on=TODAY, rule_versions={r.id: r.version for r in AUTOMATED}
+    )
+    with CaptureQueriesContext(connection) as queries:
+        sweep_run_chunk(chunk=SweepChunk.objects.create(run=run, township=world.township))
+
+    assert Problem.objects.filter(household__isnull=False).exists()  # it found the household, deadlines and all
+    parameter_reads = [query["sql"] for query in queries if '"geo_policyparameter"' in query["sql"]]
+    assert len(parameter_reads) == len(set(parameter_reads)) <= 2, parameter_reads
+
+
 def test_only_a_county_reviewer_of_the_county_starts_a_sweep(world, work_off):
     for actor in (
         world.township_cadre,
