@@ -62,6 +62,8 @@ beat: install
 # BENCH_SIZES=60000,1000000 (default; above 60,000 a province of 60,000-household counties),
 # BENCH_ONLY=refresh,sweep,rules,pages,home,screens,dashboard,import,ledger,offline (default all),
 # BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/revitalization_bench, created when missing).
+# BENCH_TRIALS: paired trials (floor, then the work) of the sweep and the facts refresh, median reported (default
+# 3 up to a county, 1 above).
 bench: install
 	$(PY) bench/run.py
 
