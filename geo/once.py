@@ -1,6 +1,7 @@
 """Facts that cannot change while one request is answered are read once per request: an area's policy parameters
 (``geo.parameters``) and the areas under a jurisdiction (``geo.querysets``). A middleware opens the scope
-(``reading_once``); outside it (services, tasks, the shell) every read is fresh."""
+(``reading_once``), and so do jobs that work as one unit on one day (a sweep's township, the daily escalation);
+outside it (services, tasks, the shell) every read is fresh."""
 
 from __future__ import annotations
 
