@@ -141,6 +141,7 @@ class Report:
 
     sizes: list[int]
     figures: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[dict[str, Any]] = field(default_factory=list)  # bench.targets.verdicts of the figures
     started: str = field(default_factory=lambda: datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"))
 
     def add(self, benchmark: str, households: int, **values: Any) -> None:
@@ -154,7 +155,13 @@ class Report:
         label = "-".join(str(n) for n in self.sizes) or "none"
         stamp = self.started[:16].replace(":", "")
         path = RESULTS / f"{stamp}-{label}.json"
-        document = {"started": self.started, "machine": machine(), "sizes": self.sizes, "figures": self.figures}
+        document = {
+            "started": self.started,
+            "machine": machine(),
+            "sizes": self.sizes,
+            "figures": self.figures,
+            "targets": self.targets,
+        }
         path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return path
 

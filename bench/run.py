@@ -63,6 +63,7 @@ from django.db import connection, transaction
 from bench import cases, screens
 from bench.county import build_territory, clear
 from bench.harness import Report, StepTimedOut, peak_mb, peak_reset, step
+from bench.targets import show, verdicts
 
 BENCHMARKS = ("refresh", "sweep", "rules", "pages", "home", "screens", "dashboard", "import", "ledger", "offline")
 CASES = {name: getattr(cases, f"bench_{name}", None) or getattr(screens, f"bench_{name}") for name in BENCHMARKS}
@@ -106,6 +107,8 @@ def main() -> None:
                 failed.append(name)
         if households != sizes[-1] or os.environ.get("BENCH_KEEP") != "1":
             clear()  # BENCH_KEEP=1 leaves the last territory in place (for bench/explain.py)
+    report.targets = verdicts(report.figures)
+    print(f"\n{show(report.targets)}")
     path = report.save()
     print(f"\nresults kept in {path.relative_to(ROOT)}")
     if failed:
