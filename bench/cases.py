@@ -144,7 +144,7 @@ def trials(households: int) -> int:
     floor's runs reads as the code's. ``BENCH_TRIALS`` overrides: three up to a county, one for a province (a trial
     takes minutes there, and is long enough to average the moves)."""
     default = 3 if households <= COUNTY_SIZE else 1
-    return max(1, int(os.environ.get("BENCH_TRIALS", default)))
+    return max(1, int(os.environ.get("BENCH_TRIALS") or default))
 
 
 def median(values: list[float]) -> float:
@@ -153,12 +153,16 @@ def median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def _forget_problems() -> None:
-    """The problems of the sweeps before, gone (the benchmark's database holds nothing but the territory), and the
-    table's statistics as the build left them: the next run is a first run again."""
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE sweeps_problem CASCADE")
+def _forget_sweeps(territory: Territory) -> None:
+    """The runs and problems of the sweeps before, gone, and the problems' statistics as the build left them: the
+    next run is a first run again, and the benchmarks after read one trial's runs, as before the trials. The tables
+    are named (no CASCADE): a new table that points at problems stops the benchmark rather than being emptied."""
+    from sweeps.models import SweepRun
+
+    with connection.cursor() as cursor:  # the benchmark's database holds nothing but the territory
+        cursor.execute("TRUNCATE sweeps_problem, sweeps_problemevent, sweeps_checklistitem")
         cursor.execute("ANALYZE sweeps_problem")
+    SweepRun.objects.filter(county__in=territory.counties).delete()
 
 
 def bench_sweep(report: Report, territory: Territory, households: int, **_: Any) -> None:
@@ -176,7 +180,7 @@ def bench_sweep(report: Report, territory: Territory, households: int, **_: Any)
     seconds: dict[str, list[float]] = {"sweep first run": [], "sweep re-run": []}
     for trial in range(trials(households)):
         if trial:
-            _forget_problems()
+            _forget_sweeps(territory)
         floors.append(_floor(territory))
         for attempt, taken in seconds.items():
             started = time.perf_counter()
@@ -191,6 +195,7 @@ def bench_sweep(report: Report, territory: Territory, households: int, **_: Any)
     report.add("sweep floor", households, seconds=median(floors), trials=[round(f, 3) for f in floors])
     for attempt, taken in seconds.items():
         ratios = [work / floor for work, floor in zip(taken, floors, strict=True)]
+        to_first = [again / first for again, first in zip(taken, seconds["sweep first run"], strict=True)]
         report.add(
             attempt,
             households,
@@ -198,6 +203,7 @@ def bench_sweep(report: Report, territory: Territory, households: int, **_: Any)
             ratio=median(ratios),
             ratios=[round(r, 2) for r in ratios],
             per_second=households / median(taken),
+            **({"to_first_run": median(to_first)} if attempt == "sweep re-run" else {}),
         )
     report.add(
         "sweep problems",

@@ -191,6 +191,8 @@ def set_query(subject: str, group: list[Rule], scope: Scope) -> QuerySet[Any]:
         name: ExpressionWrapper(rule.condition(scope), output_field=BooleanField())
         for name, rule in zip(_trips(group), group, strict=True)
     }
+    if clash := annotations.keys() & flags.keys():
+        raise ValueError(f"a rule's evidence takes a flag's name: {sorted(clash)}")
     rows: QuerySet[Any] = (
         PREDICATE_SETS[subject](scope)
         .annotate(**annotations, **flags)
@@ -446,8 +448,8 @@ def sweep_run_chunk(*, chunk: SweepChunk) -> dict[str, dict[str, int]]:
     chunk = SweepChunk.objects.select_related("run", "township").get(pk=chunk.pk)
     if chunk.status == RunStatus.DONE:
         return dict(chunk.counts)
-    # A township's rule queries and problems are made and dropped (the collector paused); its policy parameters and
-    # areas are read once for the chunk, as for a request (``geo.once``).
+    # A township's rule queries and problems are made and dropped (the collector paused); its policy parameters are
+    # read once for the chunk, as for a request (``geo.once``).
     with bulk.collector_paused(), reading_once():
         return _run_chunk(chunk)
 
