@@ -10,6 +10,7 @@ import json
 import os
 import re
 import time
+from statistics import median
 from typing import Any
 
 from django.core.management import call_command
@@ -147,10 +148,14 @@ def trials(households: int) -> int:
     return max(1, int(os.environ.get("BENCH_TRIALS") or default))
 
 
-def median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+def _report_trials(
+    report: Report, benchmark: str, households: int, taken: list[float], floors: list[float], **more: Any
+) -> None:
+    """A benchmark's paired trials: the median time, the median of the trials' ratios, and each trial's ratio."""
+    ratios = [work / floor for work, floor in zip(taken, floors, strict=True)]
+    report.add(
+        benchmark, households, seconds=median(taken), ratio=median(ratios), ratios=[round(r, 2) for r in ratios], **more
+    )
 
 
 def _forget_sweeps(territory: Territory) -> None:
@@ -193,18 +198,12 @@ def bench_sweep(report: Report, territory: Territory, households: int, **_: Any)
                         sweep_run_chunk(chunk=SweepChunk.objects.create(run=run, township=township))
             taken.append(time.perf_counter() - started)
     report.add("sweep floor", households, seconds=median(floors), trials=[round(f, 3) for f in floors])
-    for attempt, taken in seconds.items():
-        ratios = [work / floor for work, floor in zip(taken, floors, strict=True)]
-        to_first = [again / first for again, first in zip(taken, seconds["sweep first run"], strict=True)]
-        report.add(
-            attempt,
-            households,
-            seconds=median(taken),
-            ratio=median(ratios),
-            ratios=[round(r, 2) for r in ratios],
-            per_second=households / median(taken),
-            **({"to_first_run": median(to_first)} if attempt == "sweep re-run" else {}),
-        )
+    first, again = seconds["sweep first run"], seconds["sweep re-run"]
+    _report_trials(report, "sweep first run", households, first, floors, per_second=households / median(first))
+    _report_trials(
+        report, "sweep re-run", households, again, floors, per_second=households / median(again),
+        to_first_run=median([a / f for a, f in zip(again, first, strict=True)]),
+    )  # fmt: skip
     report.add(
         "sweep problems",
         households,
@@ -331,7 +330,8 @@ def bench_refresh(report: Report, territory: Territory, households: int, **_: An
     from households.facts import facts_refresh_area, facts_refresh_households
 
     today = timezone.localdate()
-    floors: list[tuple[float, float]] = []
+    reads: list[float] = []
+    writes: list[float] = []
     seconds: dict[str, list[float]] = {"refresh all rows new": [], "refresh nothing changed": []}
 
     def refresh_every_township() -> float:
@@ -348,26 +348,19 @@ def bench_refresh(report: Report, territory: Territory, households: int, **_: An
             cursor.execute("TRUNCATE households_householdfacts, households_factsrefresh")
         seconds["refresh all rows new"].append(refresh_every_township())
         analyze()  # as the build leaves it: the benchmarks after this one plan on fresh statistics
-        reads = _floor(territory)
-        writes = 0.0
+        reads.append(_floor(territory))
+        started = time.perf_counter()
         for township in territory.townships:
-            started = time.perf_counter()
             _write_floor(township)
-            writes += time.perf_counter() - started
-        floors.append((reads, writes))
+        writes.append(time.perf_counter() - started)
         seconds["refresh nothing changed"].append(refresh_every_township())
-    totals = [reads + writes for reads, writes in floors]
+    floors = [read + write for read, write in zip(reads, writes, strict=True)]
     report.add(
-        "refresh floor",
-        households,
-        seconds=median(totals),
-        reads=median([reads for reads, _writes in floors]),
-        writes=median([writes for _reads, writes in floors]),
-        trials=[round(total, 3) for total in totals],
-    )
+        "refresh floor", households, seconds=median(floors), reads=median(reads), writes=median(writes),
+        trials=[round(floor, 3) for floor in floors],
+    )  # fmt: skip
     for name, taken in seconds.items():
-        ratios = [work / floor for work, floor in zip(taken, totals, strict=True)]
-        report.add(name, households, seconds=median(taken), ratio=median(ratios), ratios=[round(r, 2) for r in ratios])
+        _report_trials(report, name, households, taken, floors)
     one = Household.objects.filter(managing_area__code__startswith=territory.county.prefix).order_by("pk").first()
     assert one is not None
     started = time.perf_counter()
