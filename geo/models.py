@@ -1,3 +1,7 @@
+import re
+from typing import Final
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -58,6 +62,10 @@ class AdminArea(models.Model):
         return self.valid_to is None
 
 
+# The code of a province, a city or a county: its last six digits (township, village) are zeros.
+COUNTY_OR_ABOVE: Final = r"^[1-9][0-9]{5}0{6}$"
+
+
 class PolicyParameter(models.Model):
     """An effective-dated setting of SPEC §15.2 (``key``, value, area scope, validity, basis). The most specific
     area wins: a county row before its province's, a province row before the national default (no area code).
@@ -79,10 +87,23 @@ class PolicyParameter(models.Model):
         ordering = ["key", "area_code", "-valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["key", "area_code", "valid_from"], name="geo_parameter_unique_start"),
+            # Settings are a county's at the finest (SPEC §15.2): a household's facts, its sweep, its queues and its
+            # exit checks read one value whichever area below the county they ask from.
+            models.CheckConstraint(
+                condition=models.Q(area_code="") | models.Q(area_code__regex=COUNTY_OR_ABOVE),
+                name="geo_parameter_county_or_above",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.key}={self.value} ({self.area_code or '全国'} {self.valid_from}起)"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.area_code and not re.fullmatch(COUNTY_OR_ABOVE, self.area_code):
+            raise ValidationError(
+                {"area_code": _("政策参数只能按全国、省、市或县设置：请填写省、市或县的 12 位区划代码，或留空")}
+            )
 
 
 class CalendarOverride(models.Model):

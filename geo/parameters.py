@@ -2,6 +2,8 @@
 administrator can override them per province or county and per period without a release."""
 
 import datetime
+import json
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
@@ -9,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from geo import once
-from geo.codes import parent_code
-from geo.models import PolicyParameter
+from geo.codes import AreaLevel, ancestor_code, level_of, parent_code, prefix_of
+from geo.models import AdminArea, PolicyParameter
 
 
 def area_codes_up(code: str) -> list[str]:
@@ -127,3 +129,57 @@ def parameters(keys: list[str], *, area_code: str, on: datetime.date) -> dict[st
             )
         out[key] = values[chosen]
     return out
+
+
+# --------------------------------------------------------------------------------------- a setting over many areas
+
+_ABOVE_COUNTY = (AreaLevel.PROVINCE, AreaLevel.CITY)
+
+
+def by_county(key: str, *, on: datetime.date, under: str = "") -> dict[str, Any]:
+    """``key`` as each county inside ``under`` (an area's code; "" for every county) sets it on ``on``: {the
+    county's code prefix: value}. Settings are a county's at the finest (``PolicyParameter``'s constraint), so this
+    is what ``parameter`` answers for any area inside each county; for an area at or below a county, its county
+    alone."""
+    if under and level_of(under) not in _ABOVE_COUNTY:
+        codes = [ancestor_code(under, AreaLevel.COUNTY)]
+    else:
+        counties = AdminArea.objects.filter(level=AreaLevel.COUNTY)
+        if under:
+            counties = counties.filter(code__startswith=prefix_of(under, level_of(under)))
+        codes = list(counties.order_by("code").values_list("code", flat=True))
+    memo = once.memo("parameters")
+    wanted = [code for code in codes if memo is None or (code, on) not in memo]
+    found = _all_of(wanted, on=on) if wanted else {}
+    if memo is not None:
+        for code, values in found.items():
+            memo[(code, on)] = values
+        found = {code: memo[(code, on)] for code in codes}
+    missing = [code for code in codes if key not in found[code]]
+    if missing:
+        raise DomainError(
+            _("政策参数“%(key)s”在 %(on)s 未设置，请系统管理员在“政策参数”中补充") % {"key": key, "on": on}, field=key
+        )
+    return {prefix_of(code, AreaLevel.COUNTY): found[code][key] for code in codes}
+
+
+def by_county_q(key: str, condition: Callable[[Any], Q], *, on: datetime.date, code_path: str, under: str = "") -> Q:
+    """Query face of ``condition(parameter(key, area_code=<a row's area>, on=on))`` over rows that lie inside
+    ``under``, ``code_path`` leading from the queried model to its area's code: each row meets ``condition`` with
+    the value its own county sets (``by_county``). Counties that set one value share one branch; where every county
+    inside ``under`` reads the same value, the condition alone."""
+    counties: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    for prefix, value in by_county(key, on=on, under=under).items():
+        spelled = json.dumps(value, sort_keys=True)
+        counties.setdefault(spelled, []).append(prefix)
+        values[spelled] = value
+    if len(counties) == 1:
+        return condition(next(iter(values.values())))
+    found = Q(pk__in=[])
+    for spelled, prefixes in counties.items():
+        inside = Q()
+        for prefix in prefixes:
+            inside |= Q(**{f"{code_path}__startswith": prefix})
+        found |= inside & condition(values[spelled])
+    return found

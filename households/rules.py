@@ -10,11 +10,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any, Final
+from typing import Final
 
 from django.utils.translation import gettext_lazy as _
-
-from households.choices import IN_SCHOOL, HousingSafety
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -264,24 +262,6 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-def education_at_risk(
-    members: Iterable[tuple[datetime.date, str]],
-    *,
-    today: datetime.date,
-    compulsory_age: tuple[int, int],
-    in_school: frozenset[str],
-) -> bool:
-    """SPEC §2.5 computed default and FC-GAP-MISSED-ITEM-01: a present member of compulsory-school age
-    (setting ``school.compulsory_age``, 6–15) who is neither in school nor lawfully exempt or home-taught."""
-    low, high = compulsory_age
-    return any(low <= age_on(birth, today) <= high and status not in in_school for birth, status in members)
-
-
-def medical_at_risk(enrolled_flags: Iterable[bool]) -> bool:
-    """SPEC §2.5 computed default: any present member not enrolled in basic medical insurance."""
-    return not all(enrolled_flags)
-
-
 def housing_at_risk(housing_safety: str, *, safe_value: str) -> bool:
     """SPEC §2.5 computed default: the house is not graded safe."""
     return housing_safety != safe_value
@@ -290,49 +270,6 @@ def housing_at_risk(housing_safety: str, *, safe_value: str) -> bool:
 def water_ok(*, quantity: bool, quality: bool, access: bool, reliability: bool) -> bool:
     """SPEC §2.5: drinking water is safe only when all four national criteria hold."""
     return quantity and quality and access and reliability
-
-
-@dataclass(frozen=True)
-class DerivedGuarantee:
-    education_ok: bool
-    medical_ok: bool
-    housing_ok: bool
-
-
-def derived_guarantee(
-    present_members: Iterable[Any], housing_safety: str, *, on: datetime.date, compulsory_age: tuple[int, int]
-) -> DerivedGuarantee:
-    """SPEC §2.5: the guarantee items the registry data decides, composed once for visits, the household page and
-    the demo loader. Members need ``birth_date``, ``schooling_status`` and ``medical_insurance_enrolled``."""
-    members = list(present_members)
-    return DerivedGuarantee(
-        education_ok=not education_at_risk(
-            [(m.birth_date, m.schooling_status) for m in members],
-            today=on,
-            compulsory_age=compulsory_age,
-            in_school=IN_SCHOOL,
-        ),
-        medical_ok=not medical_at_risk(m.medical_insurance_enrolled for m in members),
-        housing_ok=not housing_at_risk(housing_safety, safe_value=HousingSafety.SAFE),
-    )
-
-
-def visit_overdue(
-    last_visit: datetime.date | None,
-    interval_days: int | None,
-    *,
-    today: datetime.date,
-    planned: datetime.date | None = None,
-) -> bool:
-    """SPEC §4.13: overdue when the planned next visit has passed, or when the last visit is older than the
-    household class's ``visit.interval_days``; a household never visited is overdue once it has an interval."""
-    if planned is not None and planned < today:
-        return True
-    if interval_days is None:
-        return False
-    if last_visit is None:
-        return True
-    return (today - last_visit).days > interval_days
 
 
 def threshold_respects_floor(amount: Decimal, national_line: Decimal | None, floor_factor: Decimal) -> bool:

@@ -19,7 +19,7 @@ from geo.codes import ABOVE_COUNTIES, AreaCodeError, AreaLevel, ancestor_code, l
 from geo.models import AdminArea
 from geo.parameters import area_codes_up
 from households import facts, rules
-from households.choices import MemberStatus
+from households.facts.guarantees import GuaranteeFacts
 from households.idnumbers import normalize
 from households.models import (
     AssistancePairing,
@@ -188,17 +188,14 @@ class IncomeSummary:
     per_capita: Decimal | None
     threshold: ThresholdChoice
     exit_line: Decimal
+    exit_margin_pct: Decimal  # exit.income_margin_pct, as the facts read it
+    exit_income_met: bool  # the income fact ``exit_income_met`` (SPEC §4.8 precondition 1)
     position: rules.LinePosition
 
 
 def has_open_flag(household: Household, kind: str, *, on: datetime.date) -> bool:
     """Whether the household carries flag ``kind`` on day ``on`` (SPEC §2.4, effective-dated)."""
     return any(flag.kind == kind and facts.flag_in_force(flag, on) for flag in household.flags.all())
-
-
-def household_size(household: Household) -> int:
-    """SPEC §2.1 ``household_size`` (the member fact ``size``); members should be prefetched."""
-    return sum(1 for m in household.members.all() if m.member_status == MemberStatus.PRESENT and m.counts_in_household)
 
 
 def fact_context(household: Household, *, on: datetime.date) -> facts.FactContext:
@@ -214,7 +211,7 @@ def household_income_summary(
     provenance for the page. Members and incomes should be prefetched. Raises when no line is set."""
     threshold = threshold_for(area_code=household.managing_area.code, year=on.year)
     ctx = ctx or fact_context(household, on=on)
-    size = household_size(household)
+    size = facts.household_size(household.members.all())
     income = facts.income_facts(facts.income_years(household.incomes.all(), split=on.month), size=size, ctx=ctx)
     assert income.exit_line is not None  # the line is set (threshold_for raised otherwise)
     return IncomeSummary(
@@ -228,6 +225,8 @@ def household_income_summary(
         per_capita=income.per_capita,
         threshold=threshold,
         exit_line=income.exit_line,
+        exit_margin_pct=ctx.exit_margin_pct,
+        exit_income_met=income.exit_income_met is True,
         position=income.position,
     )
 
@@ -255,7 +254,7 @@ def household_hardship(household: Household, *, on: datetime.date, ctx: facts.Fa
     holds them. Incomes, members and rigid expenses should be prefetched."""
     ctx = ctx or fact_context(household, on=on)
     years = facts.income_years(household.incomes.all(), split=on.month)
-    income = facts.income_facts(years, size=household_size(household), ctx=ctx)
+    income = facts.income_facts(years, size=facts.household_size(household.members.all()), ctx=ctx)
     found = facts.hardship(income, facts.bill_totals(household.rigid_expenses.all(), ctx), ctx)
     return Hardship(
         window=facts.rolling_window(on).as_rules_window(),
@@ -280,6 +279,8 @@ class GuaranteeStatus:
     medical_risk: bool
     housing_risk: bool
     latest_check: GuaranteeCheck | None
+    guarantee_facts: GuaranteeFacts  # the guarantee facts, ``secure`` among them (SPEC §4.8 precondition 2)
+    check_max_age_days: int  # exit.guarantee_check_max_age_days, as the facts read it
 
     @property
     def risks(self) -> list[str]:
@@ -315,6 +316,8 @@ def household_guarantee_status(
         medical_risk=not found.medical_ok,
         housing_risk=not found.housing_ok,
         latest_check=latest,
+        guarantee_facts=found,
+        check_max_age_days=ctx.check_max_age_days,
     )
 
 

@@ -80,12 +80,11 @@ def area_counts_refresh(*, today: datetime.date | None = None, prefix: str = "")
     rows: dict[int, dict[str, Any]] = {}
     for row in facts.order_by().values("managing_area_id").annotate(**_household_totals(today)):
         rows[row.pop("managing_area_id")] = row
-    due_days = _plan_due_days(today)
     for area_id, without, candidates in (
         subjects.order_by()
         .values_list("household__managing_area_id")
         .annotate(
-            without=Count("pk", filter=without_measures_q(on=today, due_days=due_days)),
+            without=Count("pk", filter=without_measures_q(on=today, under=_area_code(prefix))),
             candidates=Count("pk", filter=elimination_candidate_q()),
         )
     ):
@@ -175,10 +174,9 @@ def _problem_counts(rows: dict[int, dict[str, Any]], prefix: str, today: datetim
         )
 
 
-def _plan_due_days(today: datetime.date) -> int:
-    from geo.parameters import parameter
-
-    return int(parameter("measure.plan_due_days", area_code="", on=today))
+def _area_code(prefix: str) -> str:
+    """The code of the area whose code prefix is ``prefix`` ("" for all)."""
+    return prefix.ljust(12, "0") if prefix else ""
 
 
 @dataclass(frozen=True)

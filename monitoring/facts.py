@@ -12,6 +12,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import RowNumber
 
 from core.lookups import InTable
+from geo.parameters import by_county_q, parameter
 from households.facts import ContributedSql, FactContext, exited_on, exited_on_q, no_open_risk_q
 from households.facts.context import Dialect, compiled
 from households.models import Household
@@ -166,9 +167,17 @@ def exited_or_monitored_q(*, on: datetime.date, categories: frozenset[str] = ALL
 # --------------------------------------------------------------------------------------------- subject facts
 
 
-def without_measures(subject: Any, *, on: datetime.date, due_days: int) -> bool:
-    """Python face: an open subject with no measure ``measure.plan_due_days`` days after entry (漏扶, SPEC §4.14;
-    FC-GAP-MISSED-AID-01 and the home queue). The subject's measures should be prefetched."""
+def plan_due_days(area_code: str, *, on: datetime.date) -> int:
+    """``measure.plan_due_days`` (15 by default) as the county of an area sets it: how long after entry a subject
+    may go without a measure (SPEC §4.14)."""
+    return int(parameter("measure.plan_due_days", area_code=area_code, on=on))
+
+
+def without_measures(subject: Any, *, on: datetime.date) -> bool:
+    """Python face: an open subject with no measure ``plan_due_days`` days after entry, by its own county's setting
+    (漏扶, SPEC §4.14; FC-GAP-MISSED-AID-01, the home queue and the counts). Entered exactly that many days before
+    ``on``, it is not yet late. The subject's household, its area and its measures should be prefetched."""
+    due_days = plan_due_days(subject.household.managing_area.code, on=on)
     return (
         subject.status in OPEN_SUBJECT_STATUSES
         and subject.entered_on < on - datetime.timedelta(days=due_days)
@@ -176,13 +185,18 @@ def without_measures(subject: Any, *, on: datetime.date, due_days: int) -> bool:
     )
 
 
-def without_measures_q(*, on: datetime.date, due_days: int) -> Q:
-    """Query face of ``without_measures`` over MonitoringSubject."""
+def without_measures_q(*, on: datetime.date, under: str = "") -> Q:
+    """Query face of ``without_measures`` over MonitoringSubject, for subjects inside the area ``under`` ("" for
+    all): each by its own county's ``plan_due_days`` (``geo.parameters.by_county_q``)."""
     from monitoring.models import AssistanceMeasure
 
-    return Q(status__in=sorted(OPEN_SUBJECT_STATUSES), entered_on__lt=on - datetime.timedelta(days=due_days)) & ~Q(
-        Exists(AssistanceMeasure.objects.filter(subject=OuterRef("pk")))
-    )
+    def late(due_days: Any) -> Q:
+        entered_before = on - datetime.timedelta(days=int(due_days))
+        return Q(status__in=sorted(OPEN_SUBJECT_STATUSES), entered_on__lt=entered_before) & ~Q(
+            Exists(AssistanceMeasure.objects.filter(subject=OuterRef("pk")))
+        )
+
+    return by_county_q("measure.plan_due_days", late, on=on, code_path="household__managing_area__code", under=under)
 
 
 def elimination_candidate_q() -> Q:

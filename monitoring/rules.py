@@ -201,12 +201,6 @@ def only_safety_net_for_able_household(has_labour_capacity: bool, measure_types:
     return has_labour_capacity and bool(measure_types) and set(measure_types) == {"social_security"}
 
 
-def measure_plan_overdue(entered_on: datetime.date, measures: int, *, today: datetime.date, due_days: int) -> bool:
-    """A subject without any measure ``measure.plan_due_days`` (15) days after entry (SPEC §4.14): the 漏扶 signal
-    the sweeps reuse."""
-    return measures == 0 and (today - entered_on).days > due_days
-
-
 # ------------------------------------------------------------------------------------------ risk elimination
 
 
@@ -219,12 +213,6 @@ def labour_capacity_present(members: Iterable[tuple[str, bool]], *, scope: str, 
     if scope == "main_labourer":
         return any(capacity in able for capacity, main in rows if main)
     return any(capacity in able for capacity, _main in rows)
-
-
-def guarantee_check_current(checked_on: datetime.date | None, *, today: datetime.date, max_age_days: int) -> bool:
-    """SPEC §4.8 precondition 2: the latest 两不愁三保障 check is not older than ``exit.guarantee_check_max_age_days``
-    (90)."""
-    return checked_on is not None and (today - checked_on).days <= max_age_days
 
 
 def measures_complete(measures: Iterable[tuple[str, str]]) -> bool:

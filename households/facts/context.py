@@ -29,7 +29,9 @@ class FactContext:
     oop_ratio: Decimal  # income.large_medical_oop_ratio
     check_max_age_days: int  # exit.guarantee_check_max_age_days
     visit_intervals: Mapping[str, int] = field(default_factory=dict)  # visit.interval_days
-    stable_months: int = 6  # "stably employed": working at least half of the year [design, SPEC §7.3 FC-WEAK-RELOC-01]
+    # employment.stable_months (6): "stably employed" is working at least this many months of the year [design, SPEC
+    # §7.3 FC-WEAK-RELOC-01], as the employment records read it (``employment.rules.is_stably_employed``)
+    stable_months: int = 6
 
     @classmethod
     def of(cls, area_code: str, *, on: datetime.date) -> FactContext:
@@ -40,7 +42,7 @@ class FactContext:
             [
                 "exit.income_margin_pct", "exit.margin_inclusive", "school.compulsory_age", "person.elderly_age",
                 "income.sharp_drop_pct", "income.large_medical_oop_ratio", "exit.guarantee_check_max_age_days",
-                "visit.interval_days",
+                "visit.interval_days", "employment.stable_months",
             ],
             area_code=area_code,
             on=on,
@@ -61,6 +63,7 @@ class FactContext:
             oop_ratio=Decimal(str(values["income.large_medical_oop_ratio"])),
             check_max_age_days=int(values["exit.guarantee_check_max_age_days"]),
             visit_intervals={str(k): int(v) for k, v in dict(values["visit.interval_days"]).items()},
+            stable_months=int(values["employment.stable_months"]),
         )
 
     @property

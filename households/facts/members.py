@@ -90,7 +90,7 @@ def _vulnerable(m: Any, c: FactContext) -> bool:
 
 MEMBER_FACTS: Final[tuple[MemberFact, ...]] = (
     # SPEC §2.1 household_size: present members who count in the household (the one definition of "人口").
-    MemberFact("size", lambda m, c: m.counts_in_household, lambda c: Q(counts_in_household=True)),
+    MemberFact("size", lambda m, c: _counts_in_household(m), lambda c: Q(counts_in_household=True)),
     MemberFact("present", lambda m, c: True, None),
     # SPEC §13.3 九年义务教育巩固率: members of compulsory-school age, and of them those out of school.
     MemberFact(
@@ -176,9 +176,24 @@ def member_fact_q(name: str, ctx: FactContext) -> Q:
     return present_members_q() & (fact.query(ctx) if fact.query is not None else Q())
 
 
+def _present(member: Any) -> bool:
+    """Python face of ``present_members_q``."""
+    return bool(member.member_status == MemberStatus.PRESENT)
+
+
+def _counts_in_household(member: Any) -> bool:
+    return bool(member.counts_in_household)
+
+
+def household_size(members: Iterable[Any]) -> int:
+    """Python face of the member fact ``size`` alone, which reads no setting (SPEC §2.1 household_size): what a
+    household page, an income summary or a public notice counts as the household's people."""
+    return sum(1 for m in members if _present(m) and _counts_in_household(m))
+
+
 def member_counts(members: Iterable[Any], ctx: FactContext) -> dict[str, int]:
     """Python face of every member count, over one household's members."""
-    present = [m for m in members if m.member_status == MemberStatus.PRESENT]
+    present = [m for m in members if _present(m)]
     return {fact.name: sum(1 for m in present if fact.test(m, ctx)) for fact in MEMBER_FACTS}
 
 

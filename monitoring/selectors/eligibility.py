@@ -4,7 +4,6 @@ fails, the refusal that names it — the reviewers' checklist and the services' 
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
@@ -337,11 +336,8 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
         summary = None
         checks.append(Check(_("收入测算"), None, exc.message, refusal=exc.message, fix=income_fix(household)))
     if summary is not None:
-        margin = Decimal(str(_exit_parameter("exit.income_margin_pct", household, on)))
-        inclusive = bool(_exit_parameter("exit.margin_inclusive", household, on))
-        income_ok = summary.per_capita is not None and household_rules.meets_exit_income(
-            summary.per_capita, summary.threshold.amount, margin, inclusive=inclusive
-        )
+        margin = summary.exit_margin_pct
+        income_ok = summary.exit_income_met  # the income fact, as sweeps, queues and counts read it
         shown = _("未录入完整") if summary.per_capita is None else _("%(amount)s 元") % {"amount": summary.per_capita}
         checks.append(
             Check(
@@ -366,22 +362,19 @@ def elimination_checks(subject: MonitoringSubject, *, on: datetime.date) -> Exit
         )
     # 2. The latest 两不愁三保障 and water check is recent and all OK, and the registry shows no guarantee risk.
     guarantee = household_guarantee_status(household, on=on)
-    check = guarantee.latest_check
-    max_age = int(_exit_parameter("exit.guarantee_check_max_age_days", household, on))
-    current = rules.guarantee_check_current(check.checked_on if check else None, today=on, max_age_days=max_age)
-    all_ok = check is not None and check.all_ok
-    risks = guarantee.risks
+    secure, check, risks = guarantee.guarantee_facts, guarantee.latest_check, guarantee.risks
+    refusals = []  # every condition that fails, and only those
+    if not (secure.check_current and secure.check.all_ok):
+        refusals.append(_("须有 %(days)s 天内的“两不愁三保障”核查且全部达标") % {"days": guarantee.check_max_age_days})
+    if risks:
+        refusals.append(_("两不愁三保障未达标：%(risks)s") % {"risks": "、".join(risks)})
     checks.append(
         Check(
             _("“两不愁三保障”及饮水安全持续巩固"),
-            current and all_ok and not risks,
+            secure.secure,
             (_("最近核查 %(on)s") % {"on": check.checked_on} if check else _("尚无核查记录"))
             + (_("；%(risks)s") % {"risks": "、".join(risks)} if risks else ""),
-            refusal=(
-                _("须有 %(days)s 天内的“两不愁三保障”核查且全部达标") % {"days": max_age}
-                if not (current and all_ok)
-                else _("两不愁三保障未达标：%(risks)s") % {"risks": "、".join(risks)}
-            ),
+            refusal="；".join(refusals),
             fix=visit_fix(household),
         )
     )

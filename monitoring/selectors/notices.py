@@ -5,10 +5,8 @@ import datetime
 from dataclasses import dataclass
 
 from accounts.models import User
+from households.facts import household_size
 from households.masking import mask_id_number
-from households.selectors import (
-    household_size,
-)
 from monitoring.choices import (
     NoticeStage,
 )
@@ -71,7 +69,7 @@ def notice_batch(notice: PublicNotice, *, user: User) -> NoticeSheet:
             NoticeRow(
                 head_name=household.head_name,
                 id_number_masked=mask_id_number(household.head.id_number) if household.head else "",
-                size=household_size(household),
+                size=household_size(household.members.all()),
                 category=str(category),
                 reason=reason,
             )

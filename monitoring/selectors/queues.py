@@ -299,10 +299,9 @@ def subjects_without_measures(*, user: User, today: datetime.date) -> QuerySet[M
     """Open subjects the user may see with no measure ``measure.plan_due_days`` after entry (漏扶, SPEC §4.14): the
     subject fact ``monitoring.facts.without_measures``, which rule FC-GAP-MISSED-AID-01 reads too."""
     area = getattr(user, "area", None)
-    due_days = int(parameter("measure.plan_due_days", area_code=area.code if area else "", on=today))
     return (
         MonitoringSubject.objects.visible_to(user)
-        .filter(without_measures_q(on=today, due_days=due_days))
+        .filter(without_measures_q(on=today, under=area.code if area else ""))
         .select_related("household__managing_area")
     )
 

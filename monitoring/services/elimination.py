@@ -387,7 +387,11 @@ def elimination_township_notice_complete(*, case: EliminationCase, actor: User, 
 # ------------------------------------------------------------------------------------------------ EL-5 … EL-7
 
 
-def _refuse_unless_eligible(case: EliminationCase, today: datetime.date) -> eligibility.ExitChecks:
+def _refuse_unless_eligible(
+    case: EliminationCase, today: datetime.date, *, spot_check: bool = False
+) -> eligibility.ExitChecks:
+    """The exit checks, and at county screening (``spot_check``) the spot-check visit of a case drawn for one: a
+    refusal names every condition that fails, and only those (SPEC §4.8)."""
     found = eligibility.elimination_checks(case.subject, on=today)
     refusals = [check.refusal for check in found.failures]
     fixes = [check.fix for check in found.failures if check.fix is not None]
@@ -397,8 +401,15 @@ def _refuse_unless_eligible(case: EliminationCase, today: datetime.date) -> elig
         )
         is None
     ):
-        refusals.append("该户无劳动能力：须先落实社会保障（兜底）措施，落实后暂不标注风险消除、持续跟踪监测")
+        refusals.append(_("该户无劳动能力：须先落实社会保障（兜底）措施，落实后暂不标注风险消除、持续跟踪监测"))
         fixes.append(eligibility.measures_fix(case.subject, _("落实社会保障措施")))
+    if (
+        spot_check
+        and case.spot_check_required
+        and not case.subject.household.visits.filter(kind=VisitKind.SPOT_CHECK, visited_on__gte=case.opened_on).exists()
+    ):
+        refusals.append(_("本户被抽中县级抽验：请先登记一次“抽查”走访"))
+        fixes.append(eligibility.visit_fix(case.subject.household, spot_check=True))
     if refusals:  # every condition that fails, and only those (SPEC §4.8)
         raise DomainError(refusal_text(refusals), field="checks", fixes=fixes)
     return found
@@ -412,16 +423,7 @@ def elimination_screen(*, case: EliminationCase, actor: User, comment: str = "")
     require(permissions.can_approve_as_county(actor, case))
     ELIMINATION.in_state(case, E.TOWNSHIP_REVIEWED_NOTICED)
     today = timezone.localdate()
-    found = _refuse_unless_eligible(case, today)
-    if (
-        case.spot_check_required
-        and not case.subject.household.visits.filter(kind=VisitKind.SPOT_CHECK, visited_on__gte=case.opened_on).exists()
-    ):
-        raise DomainError(
-            _("本户被抽中县级抽验：请先登记一次“抽查”走访"),
-            field="visit",
-            fixes=[eligibility.visit_fix(case.subject.household, spot_check=True)],
-        )
+    found = _refuse_unless_eligible(case, today, spot_check=True)
     case.screening = [{"label": c.label, "ok": c.ok, "detail": c.detail} for c in found.checks]
     if found.summary is not None:
         case.per_capita_income = found.summary.per_capita

@@ -39,7 +39,6 @@ class Scope:
     on: datetime.date
     facts: FactContext  # the settings the household facts were computed with (the township's county)
     focus_factor: Decimal  # sweep.focus_income_factor (1.5): focus groups are checked up to F × the line
-    plan_due_days: int  # measure.plan_due_days
     guarantee_max_age_days: int  # guarantee.max_age_days
     repeat_threshold: int  # warning.repeat_threshold
     total_target_days: int  # entry.total_target_days
@@ -54,7 +53,7 @@ class Scope:
     @classmethod
     def of(cls, township: AdminArea, *, on: datetime.date) -> Scope:
         keys = [
-            "sweep.focus_income_factor", "measure.plan_due_days", "guarantee.max_age_days", "warning.repeat_threshold",
+            "sweep.focus_income_factor", "guarantee.max_age_days", "warning.repeat_threshold",
             "entry.total_target_days", "sweep.exit_ready_months", "sweep.market_drop_share", "sweep.vulnerable_share",
             "sweep.policy_income_share", "sweep.scale_risk_share",
         ]  # fmt: skip
@@ -69,7 +68,6 @@ class Scope:
             on=on,
             facts=context_for(township.code, on=on),
             focus_factor=number("sweep.focus_income_factor"),
-            plan_due_days=int(number("measure.plan_due_days")),
             guarantee_max_age_days=int(number("guarantee.max_age_days")),
             repeat_threshold=int(number("warning.repeat_threshold")),
             total_target_days=int(number("entry.total_target_days")),

@@ -173,3 +173,19 @@ def test_this_year_s_record_is_the_register_s_employment_and_the_household_fact_
         7,
     )
     assert HouseholdFacts.objects.get(household=member.household).stably_employed == 1
+
+
+def test_a_county_s_months_of_stable_employment_are_read_by_the_record_and_the_household_fact(world):
+    """``employment.stable_months`` set by the county (8): seven months make neither the record nor the household
+    fact stable; eight make both."""
+    from geo.models import PolicyParameter
+    from households.models import HouseholdFacts
+
+    PolicyParameter.objects.create(
+        key="employment.stable_months", area_code=world.county.code, value=8, valid_from=TODAY.replace(month=1, day=1)
+    )
+    member = world.worker_a
+    for months, stable in ((7, 0), (8, 1)):
+        record = world.record(member, status=EmploymentStatus.CROSS_PROVINCE, months_employed=months)
+        assert record.stably_employed is bool(stable)
+        assert HouseholdFacts.objects.get(household=member.household).stably_employed == stable

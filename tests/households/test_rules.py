@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 
 from households import rules
-from households.choices import IN_SCHOOL, SchoolingStatus
 from households.rules import IncomeComponents, LinePosition, PeriodIncome
 
 D = Decimal
@@ -121,41 +120,9 @@ def test_a_window_without_records_covers_nothing():
     assert rules.net_income(result.components) == D("0.00")
 
 
-def test_a_compulsory_age_child_out_of_school_is_an_education_risk():
-    today = datetime.date(2026, 9, 1)
-    child = datetime.date(2015, 3, 1)  # 11 years old
-    in_school = frozenset(IN_SCHOOL)
-    assert rules.education_at_risk(
-        [(child, SchoolingStatus.DROPOUT)], today=today, compulsory_age=(6, 15), in_school=in_school
-    )
-    assert not rules.education_at_risk(
-        [(child, SchoolingStatus.HOME_TEACHING)], today=today, compulsory_age=(6, 15), in_school=in_school
-    )
-    adult = datetime.date(1990, 1, 1)
-    assert not rules.education_at_risk(
-        [(adult, SchoolingStatus.LEFT_SCHOOL)], today=today, compulsory_age=(6, 15), in_school=in_school
-    )
-
-
-def test_guarantee_defaults_for_medical_housing_and_water():
-    assert rules.medical_at_risk([True, False])
-    assert not rules.medical_at_risk([True, True])
+def test_guarantee_defaults_for_housing_and_water():
     assert rules.housing_at_risk("unsafe_c", safe_value="safe")
     assert not rules.water_ok(quantity=True, quality=False, access=True, reliability=True)
-
-
-@pytest.mark.parametrize(
-    ("last", "interval", "planned", "overdue"),
-    [
-        (datetime.date(2026, 9, 1), 90, None, False),
-        (datetime.date(2026, 8, 1), 30, None, True),
-        (None, 30, None, True),
-        (None, None, None, False),
-        (datetime.date(2026, 11, 20), 90, datetime.date(2026, 11, 22), True),
-    ],
-)
-def test_visit_overdue(last, interval, planned, overdue):
-    assert rules.visit_overdue(last, interval, today=datetime.date(2026, 11, 23), planned=planned) is overdue
 
 
 @pytest.mark.parametrize(

@@ -193,6 +193,33 @@ def test_an_old_or_failing_guarantee_check_is_refused(county):
         elimination_screen(case=case, actor=county.county_reviewer)
 
 
+def test_an_old_check_and_a_registry_risk_are_both_named(county):
+    subject = monitored_subject(county)
+    case = to_county(county, subject)
+    GuaranteeCheck.objects.filter(household=subject.household).update(checked_on=TODAY - 91 * DAY)
+    subject.household.members.update(medical_insurance_enrolled=False)
+    with pytest.raises(DomainError) as refused:
+        elimination_screen(case=case, actor=county.county_reviewer)
+    assert "须有 90 天内的“两不愁三保障”核查且全部达标" in refused.value.message
+    assert "两不愁三保障未达标：基本医疗（有成员未参加基本医疗保险）" in refused.value.message
+
+
+def test_a_missing_spot_check_is_named_with_the_other_failures(county):
+    subject = monitored_subject(county)
+    case = open_elimination(county, subject)
+    age_notice(village_steps(county, case))
+    elimination_village_notice_complete(case=case, actor=county.village_worker)
+    age_notice(township_steps(county, case))
+    set_spot_check_pct(100)
+    elimination_township_notice_complete(case=case, actor=county.township_cadre)
+    RiskFlagFactory(household=subject.household, risk_type="illness", found_on=TODAY, evidence="新发大病")
+    with pytest.raises(DomainError) as refused:
+        elimination_screen(case=case, actor=county.county_reviewer)
+    assert "风险“因病”" in refused.value.message
+    assert "本户被抽中县级抽验：请先登记一次“抽查”走访" in refused.value.message
+    assert len(refused.value.fixes) == 2
+
+
 def test_an_open_risk_flag_is_refused(county):
     subject = monitored_subject(county)
     case = to_county(county, subject)

@@ -2,12 +2,16 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.roles import Role
 from core.errors import DomainError
+from geo.models import PolicyParameter
+from ledgers.counts import area_counts_refresh, totals_for
 from monitoring import rules
+from monitoring.facts import without_measures, without_measures_q
 from monitoring.models import AssistanceMeasure, EntryApplication, MonitoringSubject
 from monitoring.selectors.queues import subjects_without_measures
 from monitoring.services import measure_add, measure_update_status
@@ -116,7 +120,50 @@ def test_subjects_without_measures_after_fifteen_days_are_listed():
     done = monitored_subject(county, entered_on=TODAY - datetime.timedelta(days=30))
     _add(county, done)
     assert list(subjects_without_measures(user=county.township_cadre, today=TODAY)) == [late]
-    assert rules.measure_plan_overdue(TODAY - datetime.timedelta(days=16), 0, today=TODAY, due_days=15)
+
+
+def _both_faces(county, today):
+    """The subjects without measures by the Python face, and by the query face as the live queue, the sweep's
+    township and the counts each read it."""
+    subjects = MonitoringSubject.objects.select_related("household__managing_area").prefetch_related("measures")
+    python = {s.pk for s in subjects if without_measures(s, on=today)}
+    queue = set(subjects_without_measures(user=county.county_reviewer, today=today).values_list("pk", flat=True))
+    by_township = set(
+        MonitoringSubject.objects.filter(without_measures_q(on=today, under=county.township.code)).values_list(
+            "pk", flat=True
+        )
+    )
+    everywhere = set(MonitoringSubject.objects.filter(without_measures_q(on=today)).values_list("pk", flat=True))
+    area_counts_refresh(today=today)
+    counted = totals_for(county.county_reviewer).without_measures
+    return python, queue, by_township, everywhere, counted
+
+
+@pytest.mark.parametrize(("setting", "late_after"), [(None, 15), (30, 30)])
+def test_every_reader_of_without_measures_reads_the_county_s_days(setting, late_after):
+    """Exactly N days after entry a subject is not yet late; a day more, it is — N being its county's
+    ``measure.plan_due_days``, whether the list, the sweep or the home counter asks, from any area above it."""
+    county = County()
+    if setting is not None:
+        PolicyParameter.objects.create(
+            key="measure.plan_due_days", area_code=county.county.code, value=setting, valid_from=TODAY
+        )
+    on_the_day = monitored_subject(county, entered_on=TODAY - datetime.timedelta(days=late_after))
+    late = monitored_subject(county, entered_on=TODAY - datetime.timedelta(days=late_after + 1))
+    python, queue, by_township, everywhere, counted = _both_faces(county, TODAY)
+    assert python == queue == by_township == everywhere == {late.pk}
+    assert on_the_day.pk not in python
+    assert counted == 1
+
+
+def test_a_setting_finer_than_a_county_is_refused():
+    county = County()
+    parameter = PolicyParameter(key="measure.plan_due_days", area_code=county.township.code, value=30, valid_from=TODAY)
+    with pytest.raises(ValidationError) as refused:
+        parameter.full_clean()
+    assert "省、市或县" in str(refused.value.message_dict["area_code"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        parameter.save()
 
 
 def test_only_safety_net_measures_for_a_household_that_can_work_is_a_warning():

@@ -29,9 +29,22 @@ call_command("makemessages", locale=["en"], symlinks=True, ignore_patterns=sys.a
 
 
 def _msgattrib(po: Path, *flags: str) -> list[str]:
-    """The msgids msgattrib selects with ``flags``, one per entry."""
+    """The msgids msgattrib selects with ``flags``, one per entry (a long msgid is written over several lines, its
+    first being ``msgid ""``: each is read whole)."""
     out = subprocess.run(["msgattrib", *flags, "--no-obsolete", str(po)], capture_output=True, text=True, check=True)
-    return [line for line in out.stdout.splitlines() if line.startswith("msgid ") and line != 'msgid ""']
+    msgids: list[str] = []
+    current: list[str] | None = None
+    for line in out.stdout.splitlines():
+        if line.startswith("msgid "):
+            current = [line.removeprefix("msgid ").strip('"')]
+        elif current is not None and line.startswith('"'):
+            current.append(line.strip('"'))
+        elif current is not None:
+            msgids.append("".join(current))
+            current = None
+    if current is not None:
+        msgids.append("".join(current))
+    return [msgid for msgid in msgids if msgid]  # the header's msgid is empty
 
 
 def test_every_marked_string_has_its_english(tmp_path):
