@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,6 +110,7 @@ class Compliance:
     checks: list[Check] = field(default_factory=list)
     behind: list[ProjectProgress] = field(default_factory=list)
     by_source: list[tuple[str, Decimal, Decimal, Decimal]] = field(default_factory=list)
+    batches: list[FundBatch] = field(default_factory=list)  # the county's batches of the year, as the checks read them
 
     @property
     def all_ok(self) -> bool:
@@ -118,17 +119,26 @@ class Compliance:
 
 def industry_shares(counties: Sequence[AdminArea], year: int) -> dict[int, Decimal | None]:
     """The industry share of each county-year's linkage funds in percent (None without funds that year), by county
-    id: two queries whatever the number of counties."""
+    id: one query whatever the number of counties (the batches issued and the industry allocations, as one list of
+    amounts summed exactly in Python)."""
+    issued_rows = (
+        FundBatch.objects.filter(county__in=counties, year=year, source__in=LINKAGE_SOURCES)
+        .order_by()
+        .annotate(industry=Value(False))
+        .values_list("county_id", "amount", "industry")
+    )
+    industry_rows = (
+        FundAllocation.objects.filter(
+            batch__county__in=counties, batch__year=year, batch__source__in=LINKAGE_SOURCES, use__in=INDUSTRY_USES
+        )
+        .order_by()
+        .annotate(industry=Value(True))
+        .values_list("batch__county_id", "amount", "industry")
+    )
     issued: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for county_id, amount in FundBatch.objects.filter(
-        county__in=counties, year=year, source__in=LINKAGE_SOURCES
-    ).values_list("county_id", "amount"):
-        issued[county_id] += amount
     industry: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for county_id, amount in FundAllocation.objects.filter(
-        batch__county__in=counties, batch__year=year, batch__source__in=LINKAGE_SOURCES, use__in=INDUSTRY_USES
-    ).values_list("batch__county_id", "amount"):
-        industry[county_id] += amount
+    for county_id, amount, is_industry in issued_rows.union(industry_rows, all=True):
+        (industry if is_industry else issued)[county_id] += amount
     return {county.pk: share_pct(industry[county.pk], issued[county.pk]) for county in counties}
 
 
@@ -304,8 +314,8 @@ def _books_of(
             paid_by_allocation[allocation_id] += amount
     last_year = industry_shares(counties, year - 1)
     codes = [county.code for county in counties]
-    read_ahead(codes, on=datetime.date(year, 1, 1))  # each county's shares (``_Books.setting``)
-    read_ahead(codes, on=min(on, datetime.date(year, 12, 31)))  # and its milestones (``due_pct``)
+    # each county's shares (``_Books.setting``) and its milestones (``due_pct``), in one query
+    read_ahead(codes, on=[datetime.date(year, 1, 1), min(on, datetime.date(year, 12, 31))])
     return [
         _county_books(
             county, year, on=on, against_pct=against_pct, batches=batches_of[county.pk],
@@ -363,7 +373,7 @@ def counties_compliance(counties: Sequence[AdminArea], year: int, *, on: datetim
 
 def _compliance(books: _Books) -> Compliance:
     county, year, on = books.county, books.year, books.on
-    result = Compliance(county=county, year=year, on=on)
+    result = Compliance(county=county, year=year, on=on, batches=books.batches)
     for source in FundingSource:
         rows = [b for b in books.batches if b.source == source]
         if rows:
@@ -487,6 +497,33 @@ class DisclosureSheet:
     notice_days: int = 0  # how long it is posted at least (notice.project_days)
 
 
+def _project_amounts(
+    projects: list[Any],
+) -> tuple[dict[int, Decimal], dict[int, Decimal], dict[int, Decimal]]:
+    """Each project's planned investment (its fundings), the money allocated to it and the money paid, by project id:
+    one query (the three lists of amounts as one, summed exactly in Python)."""
+    from projects.models import ProjectFunding
+
+    def amounts(queryset: QuerySet[Any], project: str, kind: int) -> QuerySet[Any]:
+        listed: QuerySet[Any] = queryset.order_by().annotate(kind=Value(kind)).values_list(project, "amount", "kind")
+        return listed
+
+    sums: tuple[dict[int, Decimal], ...] = (
+        defaultdict(lambda: ZERO),
+        defaultdict(lambda: ZERO),
+        defaultdict(lambda: ZERO),
+    )
+    if projects:
+        rows = amounts(ProjectFunding.objects.filter(project__in=projects), "project_id", 0).union(
+            amounts(FundAllocation.objects.filter(project__in=projects), "project_id", 1),
+            amounts(Disbursement.objects.filter(allocation__project__in=projects), "allocation__project_id", 2),
+            all=True,
+        )
+        for project_id, amount, kind in rows:
+            sums[kind][project_id] += amount
+    return sums[0], sums[1], sums[2]
+
+
 def disclosure_sheet(*, area: AdminArea, year: int, user: User) -> DisclosureSheet:
     from projects.choices import FUNDABLE_STATUSES
     from projects.models import Project, ProjectBeneficiary
@@ -497,18 +534,9 @@ def disclosure_sheet(*, area: AdminArea, year: int, user: User) -> DisclosureShe
         Project.objects.visible_to(user)
         .filter(area__code__startswith=area.prefix, year=year, status__in=FUNDABLE_STATUSES)
         .select_related("area__parent", "category")
-        .prefetch_related("fundings")
         .order_by("area__code", "code")
     )
-    allocated: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for project_id, amount in FundAllocation.objects.filter(project__in=projects).values_list("project_id", "amount"):
-        allocated[project_id] += amount
-    paid: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for project_id, amount in Disbursement.objects.filter(allocation__project__in=projects).values_list(
-        "allocation__project_id", "amount"
-    ):
-        paid[project_id] += amount
-    planned = {p.pk: _sum(f.amount for f in p.fundings.all()) for p in projects}
+    planned, allocated, paid = _project_amounts(projects)
     level = area.level
     # Only the village notice names beneficiary households (SPEC §9.7); the others list projects and amounts.
     if level == AreaLevel.VILLAGE:

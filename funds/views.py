@@ -40,11 +40,13 @@ def _year(request: AuthenticatedHttpRequest) -> int:
     return int(value) if value.isdigit() and int(value) in rules.FUND_YEARS else timezone.localdate().year
 
 
-def _county(request: AuthenticatedHttpRequest) -> AdminArea | None:
-    counties = counties_of(request.user)
+def _county(request: AuthenticatedHttpRequest, counties: list[AdminArea] | None = None) -> AdminArea | None:
+    """The county the page shows, of ``counties`` (the user's, read here when not given)."""
+    if counties is None:
+        counties = list(counties_of(request.user))
     code = request.GET.get("county", "")
     # Looked up among the user's counties only: a code from elsewhere falls back instead of opening that county.
-    return (counties.filter(code=code).first() if code else None) or counties.first()
+    return next((county for county in counties if county.code == code), None) or next(iter(counties), None)
 
 
 @scoped_view
@@ -53,13 +55,18 @@ def funds_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     behind the payment milestone, and the batches of the year."""
     if not permissions.can_view(request.user):
         raise PermissionDenied
-    county = _county(request)
+    counties = list(counties_of(request.user))
+    county = _county(request, counties)
     year = _year(request)
-    context: dict[str, Any] = {"county": county, "year": year, "counties": counties_of(request.user)}
+    context: dict[str, Any] = {"county": county, "year": year, "counties": counties}
     if county is not None:
+        compliance = selectors.county_compliance(county, year, on=timezone.localdate())
+        # The county is one of the user's and they see its money (can_view): every batch of it, as the checks read
+        # them (``FundBatch.objects.visible_to`` gives the same rows at two more queries).
+        batches = sorted(compliance.batches, key=lambda b: (-b.year, -b.issued_on.toordinal(), b.pk))
         context.update(
-            compliance=selectors.county_compliance(county, year, on=timezone.localdate()),
-            batches=FundBatch.objects.visible_to(request.user).filter(county=county, year=year),
+            compliance=compliance,
+            batches=batches,
             can_record=permissions.can_record_funds(request.user, county.code),
         )
     return render(request, "funds/overview.html", context)
@@ -211,14 +218,15 @@ def disclosure(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     # The notices are posted in public (SPEC §9.7), so the right to see projects suffices; no funds right needed.
     if not has_capability(request.user, Capability.VIEW_PROJECTS):
         raise PermissionDenied
-    areas = (
+    areas = list(  # read once: the choice and the select
         AdminArea.objects.visible_to(request.user)
         .active()
         .filter(level__in=(AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE))
+        .select_related("parent")
         .order_by("code")
     )
     code = request.GET.get("area", "")
-    area = (areas.filter(code=code).first() if code else None) or areas.first()
+    area = next((a for a in areas if a.code == code), None) or next(iter(areas), None)
     year = _year(request)
     with in_posted_language():  # posted for villagers: Chinese whatever the reader's language
         sheet = selectors.disclosure_sheet(area=area, year=year, user=request.user) if area else None
@@ -228,6 +236,4 @@ def disclosure(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             request, workbook, filename=f"{sheet.title}.xlsx", kind="NOTICE",
             title=sheet.title, area=sheet.area, rows=len(sheet.rows), filters={"year": str(year)},
         )  # fmt: skip
-    return render(
-        request, "funds/disclosure.html", {"sheet": sheet, "areas": areas.select_related("parent"), "year": year}
-    )
+    return render(request, "funds/disclosure.html", {"sheet": sheet, "areas": areas, "year": year})

@@ -52,38 +52,45 @@ def _all(*, area_code: str, on: datetime.date) -> dict[str, Any]:
 
 def _all_of(area_codes: list[str], *, on: datetime.date) -> dict[str, dict[str, Any]]:
     """``_all`` for several areas in one query."""
+    return {code: values for (code, _day), values in _all_on(area_codes, [on]).items()}
+
+
+def _all_on(area_codes: list[str], days: list[datetime.date]) -> dict[tuple[str, datetime.date], dict[str, Any]]:
+    """``_all`` for several areas on several days, in one query: {(area code, day): its parameters that day}."""
     scopes_of = {code: [*area_codes_up(code), ""] if code else [""] for code in area_codes}
-    rows = (
+    rows = list(
         PolicyParameter.objects.filter(area_code__in={s for scopes in scopes_of.values() for s in scopes})
-        .filter(valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .filter(valid_from__lte=max(days))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=min(days)))
         .order_by("valid_from")  # a later start overrides an earlier one of the same scope
-        .values_list("key", "area_code", "value")
+        .values_list("key", "area_code", "value", "valid_from", "valid_to")
     )
-    found: dict[str, dict[str, Any]] = {}
-    for key, area, value in rows:
-        found.setdefault(key, {})[area] = value
     result = {}
-    for code, scopes in scopes_of.items():
-        result[code] = {
-            key: values[next(s for s in scopes if s in values)]
-            for key, values in found.items()
-            if any(s in values for s in scopes)
-        }
+    for day in days:
+        found: dict[str, dict[str, Any]] = {}
+        for key, area, value, start, end in rows:
+            if start <= day and (end is None or end >= day):
+                found.setdefault(key, {})[area] = value
+        for code, scopes in scopes_of.items():
+            result[code, day] = {
+                key: values[next(s for s in scopes if s in values)]
+                for key, values in found.items()
+                if any(s in values for s in scopes)
+            }
     return result
 
 
-def read_ahead(area_codes: list[str], *, on: datetime.date) -> None:
-    """Within a request, read the parameters of many areas on a date in one query (a province's dashboard asks the
-    same settings of each of its counties); outside a request there is nothing to keep them in, and nothing is
-    read."""
+def read_ahead(area_codes: list[str], *, on: datetime.date | list[datetime.date]) -> None:
+    """Within a request, read the parameters of many areas on a day (or on several days) in one query (a province's
+    dashboard asks the same settings of each of its counties; the funds page asks a year's shares on its first day
+    and its milestones today); outside a request there is nothing to keep them in, and nothing is read."""
     memo = once.memo("parameters")
     if memo is None:
         return
-    wanted = [code for code in area_codes if (code, on) not in memo]
+    days = on if isinstance(on, list) else [on]
+    wanted = sorted({code for code in area_codes for day in days if (code, day) not in memo})
     if wanted:
-        for code, values in _all_of(wanted, on=on).items():
-            memo[(code, on)] = values
+        memo.update(_all_on(wanted, days))
 
 
 def _parameter(key: str, *, area_code: str, on: datetime.date) -> Any:

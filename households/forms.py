@@ -1,6 +1,7 @@
 """Page input validation with Chinese labels and errors; the rules themselves live in services and rules.py."""
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -321,7 +322,8 @@ class VisitForm(BootstrapMixin, forms.Form):
 
 class PairingForm(BootstrapMixin, forms.Form):
     """Pair a cadre with a household (SPEC §1.6). The household is given by its number (a township has thousands);
-    the cadres offered are those the view passes in."""
+    the cadres offered are those the view passes in, as a function: they are read only when a posted name is
+    resolved (reading a county's cadres costs two queries a page that only shows the form)."""
 
     household_no = forms.CharField(label=_("户编号"), max_length=32)
     # A county's cadres are thousands: typed, with suggestions as one types, and resolved among those offered.
@@ -334,13 +336,13 @@ class PairingForm(BootstrapMixin, forms.Form):
     unit = forms.CharField(label=_("帮扶单位"), max_length=100)
     valid_from = forms.DateField(label=_("结对日期"), widget=DATE, initial=timezone.localdate)
 
-    def __init__(self, *args: Any, cadres: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cadres: Callable[[], Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cadres = cadres
 
     def clean_cadre(self) -> Any:
         typed = self.cleaned_data["cadre"]
-        named = cadres_named(self.cadres, typed)
+        named = cadres_named(self.cadres(), typed)
         if not named:
             raise forms.ValidationError(_("没有名为“%(name)s”的可结对帮扶责任人，请从输入提示中选择") % {"name": typed})
         if len(named) > 1:

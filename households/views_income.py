@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -71,16 +71,17 @@ def income_grid(request: AuthenticatedHttpRequest) -> HttpResponse:
     """收入采集表: pick a village and a year; the village's open households, a page at a time, editable at once."""
     if not can_edit_households(request.user):
         raise PermissionDenied
-    villages = selectors.income_grid_villages(user=request.user)
+    villages = list(selectors.income_grid_villages(user=request.user))  # read once: the choice and the select
     year = collected_year(request.GET.get("year", ""))
     code = request.GET.get("village", "")
     if not code:
-        only = list(villages[:2])
-        if len(only) != 1:
+        if len(villages) != 1:
             context = {"villages": villages, "year": year, "years": _years(), "village": None}
             return render(request, "households/income_grid.html", context)
-        code = only[0].code  # a village cadre has one village: it opens at once
-    village = get_object_or_404(villages, code=code)  # outside the user's area: 404 (STYLE rule 11)
+        code = villages[0].code  # a village cadre has one village: it opens at once
+    village = next((v for v in villages if v.code == code), None)
+    if village is None:
+        raise Http404  # outside the user's area (STYLE rule 11)
 
     page: Page[Household] | None = None
     if request.method == "POST":

@@ -76,15 +76,16 @@ def pairing_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     can_pair = can_manage_pairings(request.user)
     form = None
-    if can_pair:  # the cadres the user may pair: read (the county's area first) only for the form
-        cadres = selectors.pairing_cadres(user=request.user)
+    if can_pair:  # the cadres the user may pair are read (the county's area first) only to resolve a posted name
         initial: dict[str, Any] = {}
         household_pk = request.GET.get("household", "")
         if household_pk.isdigit():
             chosen = Household.objects.visible_to(request.user).filter(pk=int(household_pk)).first()
             if chosen is not None:
                 initial["household_no"] = chosen.household_no
-        form = PairingForm(request.POST or None, cadres=cadres, initial=initial)
+        form = PairingForm(
+            request.POST or None, cadres=lambda: selectors.pairing_cadres(user=request.user), initial=initial
+        )
         if request.method == "POST" and form.is_valid():
             pairing = _start(request, form)
             if pairing is not None:

@@ -56,7 +56,7 @@ def ledger_index(request: AuthenticatedHttpRequest) -> HttpResponse:
         for ledger in LEDGERS.values()
         if services.can_export(request.user, ledger.code)
     ]
-    exports = LedgerExport.objects.visible_to(request.user)[:10]
+    exports = LedgerExport.objects.visible_to(request.user).select_related("area")[:10]
     return render(request, "ledgers/index.html", {"ledgers": ledgers, "exports": exports})
 
 

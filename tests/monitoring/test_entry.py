@@ -440,7 +440,7 @@ def test_the_queue_page_issues_a_bounded_number_of_queries(client, county, size,
     for _ in range(size):
         report_entry(county, county.household(per_capita=Decimal("5000")))
     client.force_login(county.village_worker)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(10):
         response = client.get("/monitoring/")
     assert response.status_code == 200
     assert len(response.context["object_list"]) == size

@@ -263,7 +263,7 @@ def test_the_page_makes_a_bounded_number_of_queries(client, size, django_assert_
         _reported(application, datetime.date(2026, 10, 23))
     client.force_login(county.county_reviewer)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         page = client.get(reverse("monitoring:entry-overdue"))
 
     assert len(page.context["object_list"]) == size

@@ -341,9 +341,9 @@ def test_the_problem_and_warning_lists_issue_a_bounded_number_of_queries(
     work_off(sweep_start(county=world.county, kind="centralized", actor=world.county_reviewer))
     client.force_login(world.county_reviewer)
 
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("sweeps:problem-list")).status_code == 200
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("sweeps:warning-list")).status_code == 200
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(10):
         assert client.get(Problem.objects.first().first_run.get_absolute_url()).status_code == 200
