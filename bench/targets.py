@@ -1,7 +1,7 @@
 """The targets of the scale issue (#12, "Targets"), read against a run's figures: one line per target and size,
 printed at the end of ``make bench`` and kept in its JSON, so a run says itself which it meets. A ratio within a
-tenth of its limit is "near": on this machine one code's ratio moves by a sixth between runs (docs/adr/0001), so
-such a figure is neither met nor missed until runs agree."""
+tenth of its limit is "near" — "met, near" below it, "not met, near" above it: on this machine one code's ratio
+moves by a sixth between runs (docs/adr/0001), so such a figure may turn on the next run."""
 
 from __future__ import annotations
 
@@ -57,10 +57,11 @@ TARGETS: tuple[Target, ...] = _targets()
 
 
 def verdict(value: float, limit: float, *, exact: bool) -> str:
-    """Met, near (within ``NEAR`` of the limit, either side; a count of queries is exact) or not met."""
+    """Met or not met, "near" when within ``NEAR`` of the limit on either side (a count of queries is exact)."""
+    met = "met" if value <= limit else "not met"
     if not exact and abs(value - limit) <= NEAR * limit:
-        return "near"
-    return "met" if value <= limit else "not met"
+        return f"{met}, near"
+    return met
 
 
 def verdicts(figures: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -94,7 +95,7 @@ def show(rows: list[dict[str, Any]]) -> str:
     lines = ["targets:"]
     for row in rows:
         shown = f"{_number(row['value'])} (≤ {_number(row['limit'])})"
-        lines.append(f"  {row['households']:>9,}  {row['verdict']:<8} {shown:<18} {row['target']}")
+        lines.append(f"  {row['households']:>9,}  {row['verdict']:<13} {shown:<18} {row['target']}")
     return "\n".join(lines)
 
 

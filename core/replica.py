@@ -34,6 +34,17 @@ def reading_replica() -> Iterator[None]:
         _READING.reset(token)
 
 
+@contextlib.contextmanager
+def reading_primary() -> Iterator[None]:
+    """Reads inside go to the primary, even within ``reading_replica()``: a reader that writes and then reads what
+    it wrote (a replica may not have it yet)."""
+    token = _READING.set(False)
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
 class ReplicaRouter:
     """``DATABASE_ROUTERS``: the replica for reads inside ``reading_replica()`` outside a primary transaction."""
 

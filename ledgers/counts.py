@@ -16,6 +16,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.models import User
+from core.replica import reading_primary
 from geo.codes import prefix_of
 from households.choices import HouseholdFlagKind, WaterSupplyType
 from households.facts import awaiting_identification_q, facts_refresh_missing, has_flag_q, visit_overdue_q
@@ -321,6 +322,9 @@ def counted_for(user: User) -> Counted:
         counts = counts.filter(area__code__startswith=area.prefix)
     rows = list(counts.values(*NUMBERS, *BREAKDOWNS, "counted_at", code=F("area__code")))
     if not rows:
-        area_counts_refresh(prefix="" if user.is_superuser or area is None else area.prefix)
-        rows = list(counts.values(*NUMBERS, *BREAKDOWNS, "counted_at", code=F("area__code")))
+        # Counted now, from the primary and read back from it: a replica (the dashboard reads one) may not have
+        # the rows just written, nor the facts the count refreshes first.
+        with reading_primary():
+            area_counts_refresh(prefix="" if user.is_superuser or area is None else area.prefix)
+            rows = list(counts.values(*NUMBERS, *BREAKDOWNS, "counted_at", code=F("area__code")))
     return Counted(rows=rows, counted_at=min((row["counted_at"] for row in rows), default=None))

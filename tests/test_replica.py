@@ -7,13 +7,15 @@ import datetime
 import psycopg2
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
 from psycopg2 import sql
 
 from accounts.roles import Role
 from core.replica import REPLICA, reading_replica, replica_caught_up
 from households.models import Household
 from ledgers.base import Filters
-from ledgers.models import LedgerExport
+from ledgers.dashboard import dashboard_for
+from ledgers.models import AreaCounts, LedgerExport
 from ledgers.services import export_start
 from tests.factories import HouseholdFactory, MemberFactory, UserFactory, VillageFactory
 
@@ -89,17 +91,24 @@ def test_reads_inside_reading_replica_go_to_the_replica_and_writes_to_the_primar
     assert not replica_caught_up(timeout=0.1)  # a stand-in is no standby: sweeps read the primary
 
 
+def _county_user_on_both(village, role):
+    """A user of ``role`` in the village's county, with the county's areas, on the primary and on the replica (as
+    replication would have them)."""
+    county = village.parent.parent
+    user = UserFactory(roles=[role], area=county)
+    for area in (village.parent.parent.parent.parent, village.parent.parent.parent, county, village.parent, village):
+        _copy(area)
+    _copy(user)
+    user.groups.through.objects.using(REPLICA).bulk_create(
+        [user.groups.through(user_id=user.pk, group_id=group.pk) for group in user.groups.all()]
+    )
+    return user
+
+
 def test_a_ledger_is_written_from_the_replica(replica, settings):
     settings.LEDGER_SYNC_MAX_ROWS = 1000
     village = VillageFactory()
-    county = village.parent.parent
-    officer = UserFactory(roles=[Role.REPORTING_OFFICER], area=county)
-    for area in (village.parent.parent.parent.parent, village.parent.parent.parent, county, village.parent, village):
-        _copy(area)
-    _copy(officer)
-    officer.groups.through.objects.using(REPLICA).bulk_create(
-        [officer.groups.through(user_id=officer.pk, group_id=group.pk) for group in officer.groups.all()]
-    )
+    officer = _county_user_on_both(village, Role.REPORTING_OFFICER)
     for number in range(3):  # three households the replica holds, none on the primary
         household = HouseholdFactory.build(
             managing_area=village, residence_area=village, household_no=f"R-{number}", head=None
@@ -114,3 +123,29 @@ def test_a_ledger_is_written_from_the_replica(replica, settings):
     assert export.status == "done"
     assert export.total == 3
     assert not Household.objects.exists()
+
+
+def test_the_dashboard_reads_the_replica_s_counts(replica):
+    village = VillageFactory()
+    reviewer = _county_user_on_both(village, Role.COUNTY_REVIEWER)
+    on_the_replica = timezone.now() - datetime.timedelta(minutes=7)
+    AreaCounts.objects.create(area=village, counted_at=timezone.now(), households=1)
+    AreaCounts(area=village, counted_at=on_the_replica, households=9).save(using=REPLICA)
+
+    dashboard = dashboard_for(reviewer, today=timezone.localdate())
+
+    assert dashboard.counted_at == on_the_replica
+
+
+def test_a_dashboard_never_counted_counts_on_the_primary_and_shows_it(replica):
+    """The first view after a deploy counts the territory: written to the primary and read back from it, not from
+    a replica that does not have the rows yet."""
+    village = VillageFactory()
+    reviewer = _county_user_on_both(village, Role.COUNTY_REVIEWER)
+    HouseholdFactory(managing_area=village)
+
+    dashboard = dashboard_for(reviewer, today=timezone.localdate())
+
+    assert dashboard.counted_at is not None
+    assert AreaCounts.objects.get(area=village).households == 1
+    assert not AreaCounts.objects.using(REPLICA).exists()

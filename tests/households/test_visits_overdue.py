@@ -102,6 +102,26 @@ def test_the_village_queue_lists_a_monitored_household_a_day_past_its_30_days(cl
     assert [h.pk for h in listed.context["object_list"]] == [late.pk]
 
 
+def test_a_paired_cadre_s_queue_lists_their_monitored_household_a_day_past_its_30_days(client, village):
+    """An assistance cadre sees only the households paired with them: their queue counts those, live, by the same
+    fact (``visit_due_on``) as the village's."""
+    cadre = UserFactory(roles=[Role.ASSISTANCE_CADRE], area=village)
+    late = monitored(village, visited_days_ago=31)
+    on_time = monitored(village, visited_days_ago=30)
+    monitored(village, visited_days_ago=40)  # late, but paired with someone else
+    for household in (late, on_time):
+        household_grant_to_cadre(household=household, cadre=cadre)
+    facts_refresh_area(village.parent)
+    client.force_login(cadre)
+
+    home = client.get(reverse("home"))
+
+    item = next(item for item in home.context["queue"] if item.title == "逾期未走访的农户")
+    assert item.count == 1
+    listed = client.get(reverse("households:household-list"), {"risk": "overdue"})
+    assert [h.pk for h in listed.context["object_list"]] == [late.pk]
+
+
 # serialized_rollback: the flush after a transactional test would take the data migrations' roles and parameters.
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -20,6 +20,7 @@ from geo.codes import PREFIX_LENGTH
 from geo.models import AdminArea
 from households.choices import IN_SCHOOL
 from households.models import Household, HouseholdMember
+from ledgers.counts import counted_for
 from ledgers.dashboard import dashboard_for, dashboard_key
 from ledgers.indicators import services
 from ledgers.models import KpiIndicator, KpiTarget
@@ -150,6 +151,16 @@ def test_who_sees_which_panels(login, client):
     login("screener")  # a department's screener sees no registry, problems or funds
     assert client.get(reverse("ledgers:dashboard")).status_code == 403
     assert client.get(reverse("ledgers:dashboard-xlsx")).status_code == 403
+
+
+def test_the_page_says_when_its_counts_were_made(login, client):
+    """The panels read the counts the beat job makes every 10 minutes, and the page says when they were made."""
+    user = login("report")
+    counted_at = counted_for(user).counted_at
+    assert counted_at is not None
+    page = client.get(reverse("ledgers:dashboard")).content.decode()
+    stamp = f"数据统计于 {timezone.localtime(counted_at):%Y-%m-%d %H:%M}，每 10 分钟更新"
+    assert f'data-testid="dashboard-counted-at">{stamp}</span>' in page
 
 
 def test_the_page_draws_what_it_tabulates_and_the_excel_holds_the_same(login, client):

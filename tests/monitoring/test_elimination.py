@@ -206,12 +206,7 @@ def test_an_old_check_and_a_registry_risk_are_both_named(county):
 
 def test_a_missing_spot_check_is_named_with_the_other_failures(county):
     subject = monitored_subject(county)
-    case = open_elimination(county, subject)
-    age_notice(village_steps(county, case))
-    elimination_village_notice_complete(case=case, actor=county.village_worker)
-    age_notice(township_steps(county, case))
-    set_spot_check_pct(100)
-    elimination_township_notice_complete(case=case, actor=county.township_cadre)
+    case = to_county(county, subject, spot_check_pct=100)
     RiskFlagFactory(household=subject.household, risk_type="illness", found_on=TODAY, evidence="新发大病")
     with pytest.raises(DomainError) as refused:
         elimination_screen(case=case, actor=county.county_reviewer)
@@ -339,12 +334,7 @@ def test_an_upheld_objection_can_only_end_the_case(county):
 
 def test_a_spot_checked_case_needs_a_spot_check_visit(county):
     subject = monitored_subject(county)
-    case = open_elimination(county, subject)
-    age_notice(village_steps(county, case))
-    elimination_village_notice_complete(case=case, actor=county.village_worker)
-    age_notice(township_steps(county, case))
-    set_spot_check_pct(100)
-    elimination_township_notice_complete(case=case, actor=county.township_cadre)
+    case = to_county(county, subject, spot_check_pct=100)
     case.refresh_from_db()
     assert case.spot_check_required
     with pytest.raises(DomainError, match="抽中县级抽验"):

@@ -213,13 +213,13 @@ def township_steps(county, case):
     )
 
 
-def to_county(county, subject):
-    """EL-0 … EL-4, with both notices run to their end."""
+def to_county(county, subject, *, spot_check_pct=0):
+    """EL-0 … EL-4, with both notices run to their end; drawn for the county's spot check at ``spot_check_pct``."""
     case = open_elimination(county, subject)
     age_notice(village_steps(county, case))
     elimination_village_notice_complete(case=case, actor=county.village_worker)
     age_notice(township_steps(county, case))
-    set_spot_check_pct(0)
+    set_spot_check_pct(spot_check_pct)
     elimination_township_notice_complete(case=case, actor=county.township_cadre)
     return case
 
