@@ -2,7 +2,6 @@
 administrator can override them per province or county and per period without a release."""
 
 import datetime
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -11,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from geo import once
-from geo.codes import AreaLevel, ancestor_code, level_of, parent_code, prefix_of
-from geo.models import AdminArea, PolicyParameter
+from geo.codes import level_of, parent_code, prefix_of
+from geo.models import PolicyParameter
 
 
 def area_codes_up(code: str) -> list[str]:
@@ -140,53 +139,56 @@ def parameters(keys: list[str], *, area_code: str, on: datetime.date) -> dict[st
 
 # --------------------------------------------------------------------------------------- a setting over many areas
 
-_ABOVE_COUNTY = (AreaLevel.PROVINCE, AreaLevel.CITY)
 
-
-def by_county(key: str, *, on: datetime.date, under: str = "") -> dict[str, Any]:
-    """``key`` as each county inside ``under`` (an area's code; "" for every county) sets it on ``on``: {the
-    county's code prefix: value}. Settings are a county's at the finest (``PolicyParameter``'s constraint), so this
-    is what ``parameter`` answers for any area inside each county; for an area at or below a county, its county
-    alone."""
-    if under and level_of(under) not in _ABOVE_COUNTY:
-        codes = [ancestor_code(under, AreaLevel.COUNTY)]
-    else:
-        counties = AdminArea.objects.filter(level=AreaLevel.COUNTY)
-        if under:
-            counties = counties.filter(code__startswith=prefix_of(under, level_of(under)))
-        codes = list(counties.order_by("code").values_list("code", flat=True))
-    memo = once.memo("parameters")
-    wanted = [code for code in codes if memo is None or (code, on) not in memo]
-    found = _all_of(wanted, on=on) if wanted else {}
-    if memo is not None:
-        for code, values in found.items():
-            memo[(code, on)] = values
-        found = {code: memo[(code, on)] for code in codes}
-    missing = [code for code in codes if key not in found[code]]
-    if missing:
+def _by_scope(key: str, *, on: datetime.date) -> dict[str, Any]:
+    """Every scope's value of ``key`` on ``on`` ({area code or "": value}; a later start overrides an earlier one of
+    the same scope), read once within a request or a sweep's township."""
+    memo = once.memo("parameter_scopes")
+    if memo is not None and (key, on) in memo:
+        found: dict[str, Any] = memo[key, on]
+        return found
+    found = {}
+    for code, value in (
+        PolicyParameter.objects.filter(key=key, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("valid_from")
+        .values_list("area_code", "value")
+    ):
+        found[code] = value
+    if "" not in found:  # the national default is seeded: without it, areas without a row of their own have none
         raise DomainError(
             _("政策参数“%(key)s”在 %(on)s 未设置，请系统管理员在“政策参数”中补充") % {"key": key, "on": on}, field=key
         )
-    return {prefix_of(code, AreaLevel.COUNTY): found[code][key] for code in codes}
-
-
-def by_county_q(key: str, condition: Callable[[Any], Q], *, on: datetime.date, code_path: str, under: str = "") -> Q:
-    """Query face of ``condition(parameter(key, area_code=<a row's area>, on=on))`` over rows that lie inside
-    ``under``, ``code_path`` leading from the queried model to its area's code: each row meets ``condition`` with
-    the value its own county sets (``by_county``). Counties that set one value share one branch; where every county
-    inside ``under`` reads the same value, the condition alone."""
-    counties: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    for prefix, value in by_county(key, on=on, under=under).items():
-        spelled = json.dumps(value, sort_keys=True)
-        counties.setdefault(spelled, []).append(prefix)
-        values[spelled] = value
-    if len(counties) == 1:
-        return condition(next(iter(values.values())))
-    found = Q(pk__in=[])
-    for spelled, prefixes in counties.items():
-        inside = Q()
-        for prefix in prefixes:
-            inside |= Q(**{f"{code_path}__startswith": prefix})
-        found |= inside & condition(values[spelled])
+    if memo is not None:
+        memo[key, on] = found
     return found
+
+
+def parameter_q(key: str, condition: Callable[[Any], Q], *, on: datetime.date, code_path: str) -> Q:
+    """Query face of ``condition(parameter(key, area_code=<a row's area>, on=on))``, ``code_path`` leading from the
+    queried model to its area's code: each row meets ``condition`` with the value of the most specific scope that
+    holds its area (a county's, else its city's or province's, else the national default), wherever the row lies.
+    One branch per scope with a row of its own (a handful), most specific first; with none, the condition alone."""
+    values = _by_scope(key, on=on)
+    scopes = sorted(
+        ((prefix_of(code, level_of(code)), code) for code in values if code), key=lambda scope: -len(scope[0])
+    )
+    if not scopes:
+        return condition(values[""])
+
+    def inside(prefix: str) -> Q:
+        return Q(**{f"{code_path}__startswith": prefix})
+
+    found = Q(pk__in=[])
+    taken: list[str] = []  # the scopes handled, more specific first
+    for prefix, code in scopes:
+        branch = inside(prefix)
+        for finer in taken:
+            if finer.startswith(prefix):
+                branch &= ~inside(finer)
+        found |= branch & condition(values[code])
+        taken.append(prefix)
+    rest = Q()
+    for prefix in taken:
+        rest &= ~inside(prefix)
+    return found | (rest & condition(values[""]))

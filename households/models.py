@@ -1,8 +1,10 @@
 import datetime
+import re
 import uuid
 from typing import Final
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from geo.models import COUNTY_OR_ABOVE
 from households.choices import (
     AreaField,
     ChildStatus,
@@ -439,10 +442,20 @@ class MonitoringThreshold(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["area_code", "year"], name="households_threshold_one_per_area_year"),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="households_threshold_positive"),
+            # A province's or a county's (or a city's), as the policy parameters: every reader inside a county (the
+            # facts, the exit checks, the income page) reads one line.
+            models.CheckConstraint(
+                condition=models.Q(area_code__regex=COUNTY_OR_ABOVE), name="households_threshold_county_or_above"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.area_code} {self.year}: {self.amount}"
+
+    def clean(self) -> None:
+        super().clean()
+        if not re.fullmatch(COUNTY_OR_ABOVE, self.area_code or ""):
+            raise ValidationError({"area_code": _("监测标准只能按省、市或县设置：请填写省、市或县的 12 位区划代码")})
 
 
 class Visit(models.Model):

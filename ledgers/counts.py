@@ -85,7 +85,7 @@ def area_counts_refresh(*, today: datetime.date | None = None, prefix: str = "")
         subjects.order_by()
         .values_list("household__managing_area_id")
         .annotate(
-            without=Count("pk", filter=without_measures_q(on=today, under=_area_code(prefix))),
+            without=Count("pk", filter=without_measures_q(on=today)),
             candidates=Count("pk", filter=elimination_candidate_q()),
         )
     ):
@@ -173,11 +173,6 @@ def _problem_counts(rows: dict[int, dict[str, Any]], prefix: str, today: datetim
         rows.setdefault(area_id, {}).update(
             problems_open=opened, problems_overdue=overdue, problems_closed_this_year=closed
         )
-
-
-def _area_code(prefix: str) -> str:
-    """The code of the area whose code prefix is ``prefix`` ("" for all)."""
-    return prefix.ljust(12, "0") if prefix else ""
 
 
 @dataclass(frozen=True)

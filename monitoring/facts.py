@@ -12,7 +12,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import RowNumber
 
 from core.lookups import InTable
-from geo.parameters import by_county_q, parameter
+from geo.parameters import parameter, parameter_q
 from households.facts import ContributedSql, FactContext, exited_on, exited_on_q, no_open_risk_q
 from households.facts.context import Dialect, compiled
 from households.models import Household
@@ -185,9 +185,9 @@ def without_measures(subject: Any, *, on: datetime.date) -> bool:
     )
 
 
-def without_measures_q(*, on: datetime.date, under: str = "") -> Q:
-    """Query face of ``without_measures`` over MonitoringSubject, for subjects inside the area ``under`` ("" for
-    all): each by its own county's ``plan_due_days`` (``geo.parameters.by_county_q``)."""
+def without_measures_q(*, on: datetime.date) -> Q:
+    """Query face of ``without_measures`` over MonitoringSubject: each subject by its own county's
+    ``plan_due_days``, wherever it lies (``geo.parameters.parameter_q``)."""
     from monitoring.models import AssistanceMeasure
 
     def late(due_days: Any) -> Q:
@@ -196,7 +196,7 @@ def without_measures_q(*, on: datetime.date, under: str = "") -> Q:
             Exists(AssistanceMeasure.objects.filter(subject=OuterRef("pk")))
         )
 
-    return by_county_q("measure.plan_due_days", late, on=on, code_path="household__managing_area__code", under=under)
+    return parameter_q("measure.plan_due_days", late, on=on, code_path="household__managing_area__code")
 
 
 def elimination_candidate_q() -> Q:

@@ -298,10 +298,9 @@ def available_actions(user: User, application: EntryApplication) -> list[str]:
 def subjects_without_measures(*, user: User, today: datetime.date) -> QuerySet[MonitoringSubject]:
     """Open subjects the user may see with no measure ``measure.plan_due_days`` after entry (漏扶, SPEC §4.14): the
     subject fact ``monitoring.facts.without_measures``, which rule FC-GAP-MISSED-AID-01 reads too."""
-    area = getattr(user, "area", None)
     return (
         MonitoringSubject.objects.visible_to(user)
-        .filter(without_measures_q(on=today, under=area.code if area else ""))
+        .filter(without_measures_q(on=today))
         .select_related("household__managing_area")
     )
 

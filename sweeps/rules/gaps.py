@@ -241,7 +241,7 @@ def guarantee_unchecked(scope: Scope) -> Q:
 def without_measures(scope: Scope) -> Q:
     """FC-GAP-MISSED-AID-01: a subject without any measure ``measure.plan_due_days`` after entry (one definition
     with the home queue: ``monitoring.facts.without_measures``)."""
-    return without_measures_q(on=scope.on, under=scope.township.code)
+    return without_measures_q(on=scope.on)
 
 
 def _has_measure() -> Q:

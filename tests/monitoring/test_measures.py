@@ -129,9 +129,9 @@ def _both_faces(county, today):
     python = {s.pk for s in subjects if without_measures(s, on=today)}
     queue = set(subjects_without_measures(user=county.county_reviewer, today=today).values_list("pk", flat=True))
     by_township = set(
-        MonitoringSubject.objects.filter(without_measures_q(on=today, under=county.township.code)).values_list(
-            "pk", flat=True
-        )
+        MonitoringSubject.objects.filter(
+            without_measures_q(on=today), household__managing_area__code__startswith=county.township.prefix
+        ).values_list("pk", flat=True)
     )
     everywhere = set(MonitoringSubject.objects.filter(without_measures_q(on=today)).values_list("pk", flat=True))
     area_counts_refresh(today=today)
