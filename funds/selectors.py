@@ -296,7 +296,7 @@ def _books_of(
 ) -> list[_Books]:
     """The books of several counties' fund year, read together: three queries whatever the number of counties."""
     batches_of: dict[int, list[FundBatch]] = defaultdict(list)
-    for batch in FundBatch.objects.filter(county__in=counties, year=year).order_by("pk"):
+    for batch in FundBatch.objects.filter(county__in=counties, year=year):  # in the batches' own order, as listed
         batches_of[batch.county_id].append(batch)
     allocations_of: dict[int, list[FundAllocation]] = defaultdict(list)
     paid_by_allocation: dict[int, Decimal] = defaultdict(lambda: ZERO)

@@ -61,12 +61,11 @@ def funds_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"county": county, "year": year, "counties": counties}
     if county is not None:
         compliance = selectors.county_compliance(county, year, on=timezone.localdate())
-        # The county is one of the user's and they see its money (can_view): every batch of it, as the checks read
-        # them (``FundBatch.objects.visible_to`` gives the same rows at two more queries).
-        batches = sorted(compliance.batches, key=lambda b: (-b.year, -b.issued_on.toordinal(), b.pk))
         context.update(
             compliance=compliance,
-            batches=batches,
+            # The county is one of the user's and they see its money (can_view): every batch of it, as the checks
+            # read them (``FundBatch.objects.visible_to`` gives the same rows at two more queries).
+            batches=compliance.batches,
             can_record=permissions.can_record_funds(request.user, county.code),
         )
     return render(request, "funds/overview.html", context)

@@ -14,6 +14,13 @@ from geo.codes import level_of, parent_code, prefix_of
 from geo.models import PolicyParameter
 
 
+def _unset(key: str, on: datetime.date) -> DomainError:
+    """The refusal when no scope sets ``key`` on ``on``: the administrator adds it."""
+    return DomainError(
+        _("政策参数“%(key)s”在 %(on)s 未设置，请系统管理员在“政策参数”中补充") % {"key": key, "on": on}, field=key
+    )
+
+
 def area_codes_up(code: str) -> list[str]:
     """The area and all its ancestors, most specific first."""
     codes = []
@@ -38,9 +45,7 @@ def parameter(key: str, *, area_code: str, on: datetime.date) -> Any:
         memo[(area_code, on)] = _all(area_code=area_code, on=on)
     found = memo[(area_code, on)]
     if key not in found:
-        raise DomainError(
-            _("政策参数“%(key)s”在 %(on)s 未设置，请系统管理员在“政策参数”中补充") % {"key": key, "on": on}, field=key
-        )
+        raise _unset(key, on)
     return found[key]
 
 
@@ -103,9 +108,7 @@ def _parameter(key: str, *, area_code: str, on: datetime.date) -> Any:
     for scope in scopes:
         if scope in rows:
             return rows[scope]
-    raise DomainError(
-        _("政策参数“%(key)s”在 %(on)s 未设置，请系统管理员在“政策参数”中补充") % {"key": key, "on": on}, field=key
-    )
+    raise _unset(key, on)
 
 
 def parameters(keys: list[str], *, area_code: str, on: datetime.date) -> dict[str, Any]:
@@ -129,10 +132,7 @@ def parameters(keys: list[str], *, area_code: str, on: datetime.date) -> dict[st
         values = found.get(key, {})
         chosen = next((s for s in scopes if s in values), None)
         if chosen is None:
-            raise DomainError(
-                _("政策参数“%(key)s”在 %(on)s 未设置，请系统管理员在“政策参数”中补充") % {"key": key, "on": on},
-                field=key,
-            )
+            raise _unset(key, on)
         out[key] = values[chosen]
     return out
 
@@ -156,9 +156,7 @@ def _by_scope(key: str, *, on: datetime.date) -> dict[str, Any]:
     ):
         found[code] = value
     if "" not in found:  # the national default is seeded: without it, areas without a row of their own have none
-        raise DomainError(
-            _("政策参数“%(key)s”在 %(on)s 未设置，请系统管理员在“政策参数”中补充") % {"key": key, "on": on}, field=key
-        )
+        raise _unset(key, on)
     if memo is not None:
         memo[key, on] = found
     return found

@@ -275,12 +275,21 @@ def household_hardship(household: Household, *, on: datetime.date, ctx: facts.Fa
 class GuaranteeStatus:
     """SPEC §2.5: what the data says (derived) beside what the latest check recorded."""
 
-    education_risk: bool
-    medical_risk: bool
-    housing_risk: bool
     latest_check: GuaranteeCheck | None
     guarantee_facts: GuaranteeFacts  # the guarantee facts, ``secure`` among them (SPEC §4.8 precondition 2)
     check_max_age_days: int  # exit.guarantee_check_max_age_days, as the facts read it
+
+    @property
+    def education_risk(self) -> bool:
+        return not self.guarantee_facts.education_ok
+
+    @property
+    def medical_risk(self) -> bool:
+        return not self.guarantee_facts.medical_ok
+
+    @property
+    def housing_risk(self) -> bool:
+        return not self.guarantee_facts.housing_ok
 
     @property
     def risks(self) -> list[str]:
@@ -312,9 +321,6 @@ def household_guarantee_status(
     latest = household.guarantee_checks.order_by("-checked_on", "-pk").first()
     found = facts.guarantee_facts(counts, household.housing_safety, facts.latest_check([latest] if latest else []), ctx)
     return GuaranteeStatus(
-        education_risk=not found.education_ok,
-        medical_risk=not found.medical_ok,
-        housing_risk=not found.housing_ok,
         latest_check=latest,
         guarantee_facts=found,
         check_max_age_days=ctx.check_max_age_days,

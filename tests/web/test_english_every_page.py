@@ -16,8 +16,7 @@ from django.db import models
 from django.urls import reverse
 
 from accounts.roles import Role
-from tests.web.test_fit_every_page import NOT_PAGES
-from tests.worlds.audit import World, app_routes, is_post_only, model_of, view_class_of
+from tests.worlds.audit import NOT_PAGES, World, app_routes, is_post_only, model_of, view_class_of
 
 pytestmark = pytest.mark.django_db
 

@@ -16,14 +16,12 @@ from playwright.sync_api import Page
 from accounts.roles import Role
 from tests.browser import SCREENSHOTS, log_in
 from tests.tallies import tally
-from tests.worlds.audit import World, app_routes, is_post_only, model_of, view_class_of
+from tests.worlds.audit import NOT_PAGES, World, app_routes, is_post_only, model_of, view_class_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 WIDTHS = (1366, 390)
 HEIGHT = {1366: 768, 390: 844}
-# GETs with an effect on the session: not pages.
-NOT_PAGES = {"logout", "set_language", "two-factor-verify"}
 # Developer text a user must never read (rule codes may stay in a tooltip): SPEC sections, source lines of the
 # policy documents, rule codes, file names, the code of a regional profile.
 DEVELOPER_TEXT = re.compile(

@@ -13,13 +13,12 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from tests.tallies import tally
-from tests.worlds.audit import World, app_routes, is_post_only
+from tests.worlds.audit import NOT_PAGES, World, app_routes, is_post_only
 
 pytestmark = pytest.mark.django_db
 
 LIMIT = 10
 HOME_LIMIT = 15
-NOT_PAGES = {"logout", "set_language", "two-factor-verify"}
 COUNTED = tally("Queries per page", "{pages:,} pages for {roles} roles", pages=0, roles=0)
 
 

@@ -480,6 +480,10 @@ def model_of(view: Any, view_class: Any) -> type | None:
     return getattr(view_class, "model", None)
 
 
+# GETs with an effect on the session or the account (signing out, the language, a second factor's setup): not pages.
+NOT_PAGES = frozenset({"logout", "set_language", "two-factor-verify"})
+
+
 def is_post_only(view: Any) -> bool:
     """A command route: a view marked ``post_only``, or a DRF route that maps no GET."""
     actions = getattr(view, "actions", None) or {}
