@@ -22,6 +22,7 @@ from bench.county import COUNTY_SIZE, Territory, analyze
 from bench.harness import Report, peak_mb, step
 from geo.models import AdminArea
 from households.models import Household
+from ledgers.models import LedgerExport
 from offline.models import OfflineDownload
 
 # ------------------------------------------------------------------------------------------------------ helpers
@@ -34,6 +35,7 @@ def bench_user(username: str, *, role: str, area_code: str) -> User:
     area = area_code or province().code
     AccountEvent.objects.filter(user__username=username).delete()  # the account's record of its last opening
     OfflineDownload.objects.filter(user__username=username).delete()
+    LedgerExport.objects.filter(owner__username=username).delete()  # the downloads it made (bench/explain_pages.py)
     User.objects.filter(username=username).delete()
     call_command(
         "add_user", username, "--role", role, "--password", "Kx7-bench-Q2m9", "--area", area, stdout=io.StringIO()

@@ -20,13 +20,14 @@ from accounts.permissions import has_capability
 from accounts.roles import Capability
 from core.errors import DomainError
 from core.forms import SuggestInput, raise_first_error
-from core.pagination import CappedPaginator, page_context
+from core.pagination import page_context
 from geo.codes import AreaLevel
 from geo.models import AdminArea
 from geo.shortcuts import get_visible_or_404, scoped_view
 from households import selectors
 from households.forms import PairingEndForm, PairingForm
 from households.models import AssistancePairing, Household
+from households.paging import HouseholdPaginator
 from households.permissions import can_manage_pairings
 from households.services.pairing import pairing_end, pairing_start
 
@@ -99,7 +100,10 @@ def pairing_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     filters = _filters(request, selectors.paired_cadres(user=request.user))
     villages = AdminArea.objects.visible_to(request.user).filter(level=AreaLevel.VILLAGE).order_by("code")
-    paginator = CappedPaginator(selectors.pairing_list(user=request.user, filters=filters, on=today), PER_PAGE)
+    pairings = selectors.pairing_list(user=request.user, filters=filters, on=today)
+    # counted area by area (a county's pairings among a province's); the page, newest first, is a plain slice
+    areas = AssistancePairing.objects.territory_ids(request.user)
+    paginator = HouseholdPaginator(pairings, PER_PAGE, areas=areas, household="household")
     page = paginator.get_page(request.GET.get("page"))
     # A county's cadres are thousands (a county of 60,000 households pairs 3,000 or more): typed, with suggestions.
     attrs = {"id": "f-cadre", "class": "form-control form-control-sm", "placeholder": _("姓名或用户名")}

@@ -3,8 +3,6 @@ analysed, no rule — alone or in its set's single pass — and no facts refresh
 row over a large table without an index (a non-hashed SubPlan scanning it). Such a plan is what made
 FC-WEAK-INCOME-02 quadratic at a million households."""
 
-import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,50 +17,21 @@ from households.models import Household
 from sweeps.rules import AUTOMATED, Scope
 from sweeps.services.runs import predicate_sets, set_query
 from tests.factories import UserFactory
+from tests.plans import LARGE, SCANS, explain, nodes, partial_indexes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.services]
-
-LARGE = {
-    "households_household",
-    "households_householdmember",
-    "households_householdfacts",
-    "households_incomerecord",
-    "households_householdflag",
-    "households_visit",
-    "households_guaranteecheck",
-    "households_rigidexpense",
-    "monitoring_monitoringsubject",
-    "monitoring_entryapplication",
-}
-
-
-def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _nodes(child)
-
-
-SCANS = ("Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Heap Scan")
-
-
-def _partial_indexes() -> set[str]:
-    """Indexes with a WHERE clause (the open applications, the members who left): scanning one whole reads only
-    the few rows it holds."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE '%% WHERE %%'")
-        return {row[0] for row in cursor.fetchall()}
 
 
 def per_row_scans(plan: dict[str, Any]) -> list[str]:
     """What a non-hashed SubPlan (run once per outer row) does that does not scale: scan a large table whole, or
     materialise a result to search it row by row."""
-    partial = _partial_indexes()
+    partial = partial_indexes()
     found = []
-    for node in _nodes(plan):
+    for node in nodes(plan):
         name = node.get("Subplan Name", "")
         if node.get("Parent Relationship") != "SubPlan" or name.startswith("hashed"):
             continue
-        for inner in _nodes(node):
+        for inner in nodes(node):
             kind, relation = inner.get("Node Type"), inner.get("Relation Name")
             if kind == "Materialize":
                 found.append(f"{name}: Materialize")
@@ -74,18 +43,6 @@ def per_row_scans(plan: dict[str, Any]) -> list[str]:
             ):
                 found.append(f"{name}: {kind} on {relation}")
     return found
-
-
-def explain(sql: str, params: Any) -> dict[str, Any]:
-    """The plan of ``sql`` as the planner makes it for a large registry. The test county is small, and the planner
-    rightly scans a small table whole; with sequential scans priced out, a per-row scan that remains has no index
-    to use — the shape that does not scale."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        document = cursor.fetchone()[0]
-    plans = document if isinstance(document, list) else json.loads(document)
-    return plans[0]["Plan"]
 
 
 @pytest.fixture
