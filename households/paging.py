@@ -143,16 +143,19 @@ def page_by_area(
     return [found[number] for number in page if number in found]
 
 
-def count_by_area(queryset: QuerySet[Any], area_ids: list[int], cap: int, *, household: str = "") -> int | None:
+def count_by_area(
+    queryset: QuerySet[Any], area_ids: list[int], cap: int, *, household: str = "", from_areas: int | None = None
+) -> int | None:
     """The rows of ``queryset`` (scoped to the territory of ``area_ids`` and filtered), counted up to ``cap`` + 1 area
     by area; None when this way does not apply (the caller counts plainly). Each area gives its rows from its own
     index, in the order of the territory's areas, and the count stops at ``cap`` + 1: a county's first few villages.
     Counted plainly under its LIMIT, PostgreSQL expects a county's 2,001 households early in whichever order it reads
     the table, scans it from its first block (or walks its key) and, for the last county of a province, reads the
     960,000 households before the county's first (230 ms; by area, 1 ms). A household the territory both manages and
-    co-manages is counted once, under the area that manages it. A township's few dozen areas are counted plainly
-    (``COUNT_BY_AREA_FROM``)."""
-    if connection.vendor != "postgresql" or len(area_ids) < COUNT_BY_AREA_FROM or queryset.query.is_sliced:
+    co-manages is counted once, under the area that manages it. A territory of fewer than ``from_areas`` areas
+    (``COUNT_BY_AREA_FROM``: a township's few dozen) is counted plainly."""
+    fewest = COUNT_BY_AREA_FROM if from_areas is None else from_areas
+    if connection.vendor != "postgresql" or not area_ids or len(area_ids) < fewest or queryset.query.is_sliced:
         return None
     if queryset.query.is_empty():
         return 0
@@ -243,7 +246,8 @@ def _implied(node: Any, table: str, field: str, area_ids: set[int]) -> bool:
 
 class HouseholdPaginator(CappedPaginator):
     """The capped paginator whose pages are read area by area when they can be (``page_by_area``): of households,
-    or of their members (``household="household"``)."""
+    or of their parts (``household="household"``: their members, their pairings); its count too, from
+    ``count_from`` areas (``count_by_area``)."""
 
     def __init__(
         self,
@@ -252,18 +256,20 @@ class HouseholdPaginator(CappedPaginator):
         *args: Any,
         areas: list[int] | None = None,
         household: str = "",
+        count_from: int | None = None,
         **kwargs: Any,
     ):
         super().__init__(object_list, per_page, *args, **kwargs)
         self.areas = areas
         self.household = household
+        self.count_from = count_from
 
     @cached_property
     def count(self) -> int:
         cap = settings.LIST_COUNT_CAP
         rows = self.object_list
         counted = (
-            count_by_area(rows, self.areas, cap, household=self.household)
+            count_by_area(rows, self.areas, cap, household=self.household, from_areas=self.count_from)
             if self.areas and isinstance(rows, QuerySet)
             else None
         )
