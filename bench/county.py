@@ -175,6 +175,17 @@ class Territory:
         return list(AdminArea.objects.filter(parent=county).order_by("code"))
 
 
+def kept_places() -> tuple[AdminArea, AdminArea]:
+    """The last county of a territory ``BENCH_KEEP=1`` left in place and its last township: the end of every index
+    (bench/explain.py, bench/explain_pages.py)."""
+    areas = AdminArea.objects.filter(code__startswith=BENCH_PREFIX)
+    county = areas.filter(level="county").order_by("code").last()
+    township = areas.filter(parent=county).order_by("code").last() if county is not None else None
+    if county is None or township is None:
+        raise SystemExit("no benchmark territory here: run BENCH_KEEP=1 make bench first")
+    return county, township
+
+
 def build_territory(households: int, *, recorder_id: int, seed: int = 7) -> Territory:
     """``households`` households in counties of at most ``COUNTY_SIZE``, then the sequences advanced past the
     explicit ids and the tables analysed."""

@@ -9,7 +9,6 @@ Run it on a territory the benchmark left in place: ``BENCH_KEEP=1 make bench``, 
 
 from __future__ import annotations
 
-import datetime
 import os
 import sys
 from pathlib import Path
@@ -29,7 +28,8 @@ django.setup()
 from django.db import connection
 from django.utils import timezone
 
-from bench.county import BENCH_PREFIX
+from bench.county import kept_places
+from bench.harness import keep_text
 from geo.models import AdminArea
 from geo.once import reading_once
 from households.facts import context_for
@@ -81,12 +81,7 @@ class Capture:
 
 
 def main() -> None:
-    areas = AdminArea.objects.filter(code__startswith=BENCH_PREFIX)
-    county = areas.filter(level="county").order_by("code").last()
-    if county is None:
-        raise SystemExit("no benchmark territory here: run BENCH_KEEP=1 make bench first")
-    township = areas.filter(parent=county).order_by("code").last()
-    assert township is not None
+    county, township = kept_places()
     households = Household.objects.count()
     out = [f"{households:,} households; the last county {county.code} and its last township {township.code}", ""]
     with reading_once():  # as in a request: the territory is a list of area ids
@@ -113,10 +108,7 @@ def main() -> None:
     explain(out, "a township's facts (the SELECT of its refresh)", select.sql, select.params)
     text = "\n".join(out)
     print(text)
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H%M")
-    path = ROOT / "bench" / "results" / f"{stamp}-{households}-explain.txt"
-    path.write_text(text + "\n", encoding="utf-8")
-    print(f"kept in {path.relative_to(ROOT)}")
+    keep_text(text, f"{households}-explain")
 
 
 if __name__ == "__main__":

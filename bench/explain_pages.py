@@ -10,7 +10,6 @@ Run it on a territory the benchmark left in place: ``BENCH_KEEP=1 make bench``, 
 
 from __future__ import annotations
 
-import datetime
 import json
 import logging
 import os
@@ -41,8 +40,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.cases import READS, _client, bench_user
-from bench.county import BENCH_PREFIX
-from geo.models import AdminArea
+from bench.county import kept_places
+from bench.harness import keep_text
 from households.models import Household
 from tests.worlds.audit import NOT_PAGES, app_routes, is_post_only
 
@@ -113,12 +112,7 @@ def analyse(sql: str) -> tuple[float, list[str]]:
 
 def main() -> None:
     LARGE.update(large_tables())
-    areas = AdminArea.objects.filter(code__startswith=BENCH_PREFIX)
-    county = areas.filter(level="county").order_by("code").last()
-    if county is None:
-        raise SystemExit("no benchmark territory here: run BENCH_KEEP=1 make bench first")
-    township = areas.filter(parent=county).order_by("code").last()
-    assert township is not None
+    county, township = kept_places()
     households = Household.objects.count()
     head = (
         "# EXPLAIN ANALYZE of every read of every page a township cadre and a county reviewer open without a parameter;"
@@ -150,11 +144,7 @@ def main() -> None:
             line = f"{label:9} {url:45} {len(captured.captured_queries):3} queries {total:8.1f} ms  "
             out.append(line + ("; ".join(found) or "-"))
             print(out[-1], flush=True)
-    text = "\n".join(out)
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H%M")
-    path = ROOT / "bench" / "results" / f"{stamp}-{households}-pages-explain.txt"
-    path.write_text(text + "\n", encoding="utf-8")
-    print(f"kept in {path.relative_to(ROOT)}")
+    keep_text("\n".join(out), f"{households}-pages-explain")
 
 
 if __name__ == "__main__":

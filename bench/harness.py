@@ -110,6 +110,16 @@ def _command(*args: str) -> str:
         return ""
 
 
+def keep_text(text: str, name: str) -> Path:
+    """Print ``text`` kept as ``bench/results/<time>-<name>.txt`` (the plans)."""
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H%M")
+    path = RESULTS / f"{stamp}-{name}.txt"
+    path.write_text(text + "\n", encoding="utf-8")
+    print(f"kept in {path.relative_to(RESULTS.parent.parent)}")
+    return path
+
+
 def machine() -> dict[str, Any]:
     """What the figures were measured on."""
     settings: dict[str, str] = {}
