@@ -39,11 +39,6 @@ from households.models import Household
 
 MAX_AREAS = 400  # a county's villages and groups; a province's list is the plain slice
 MAX_DEPTH = 500  # rows before the page's end: the first 20 pages of 25
-# A territory of this many areas or more (a county's hundred-odd villages and townships, a city's) is counted area by
-# area (``count_by_area``); a township's dozen to few dozen villages are counted plainly, which PostgreSQL plans from
-# their area index and does faster (the last township of a 1,000,000 province: its households 1.8 ms against 5.2 ms
-# by area, its employment roster 22 ms against 40 ms, whose per-area reads test each member's flags one by one).
-COUNT_BY_AREA_FROM = 50
 
 
 # Between a household's number and a member's key in the area reads of a list of members ("number<SEP>pk"): a
@@ -143,19 +138,22 @@ def page_by_area(
     return [found[number] for number in page if number in found]
 
 
-def count_by_area(
-    queryset: QuerySet[Any], area_ids: list[int], cap: int, *, household: str = "", from_areas: int | None = None
-) -> int | None:
+def count_by_area(queryset: QuerySet[Any], area_ids: list[int], cap: int, *, household: str = "") -> int | None:
     """The rows of ``queryset`` (scoped to the territory of ``area_ids`` and filtered), counted up to ``cap`` + 1 area
     by area; None when this way does not apply (the caller counts plainly). Each area gives its rows from its own
     index, in the order of the territory's areas, and the count stops at ``cap`` + 1: a county's first few villages.
     Counted plainly under its LIMIT, PostgreSQL expects a county's 2,001 households early in whichever order it reads
     the table, scans it from its first block (or walks its key) and, for the last county of a province, reads the
     960,000 households before the county's first (230 ms; by area, 1 ms). A household the territory both manages and
-    co-manages is counted once, under the area that manages it. A territory of fewer than ``from_areas`` areas
-    (``COUNT_BY_AREA_FROM``: a township's few dozen) is counted plainly."""
-    fewest = COUNT_BY_AREA_FROM if from_areas is None else from_areas
-    if connection.vendor != "postgresql" or not area_ids or len(area_ids) < fewest or queryset.query.is_sliced:
+    co-manages is counted once, under the area that manages it.
+
+    Every territory read as a list of areas is counted this way, whatever its size: its work is bounded by the cap,
+    where a plain count's depends on where the territory's rows lie in the table. That costs a few milliseconds
+    where the plain count was lucky or whole: the last township of a 1,000,000 province, which PostgreSQL counted
+    from its area index (3 ms; 8 ms by area), and a county that is the whole registry, whose every row counts
+    (4 ms; 12 ms). The same township in a registry of one county was counted by a scan of its first 20,000
+    households (10 ms), as a township of a registry of a few counties would be by a longer one."""
+    if connection.vendor != "postgresql" or not area_ids or queryset.query.is_sliced:
         return None
     if queryset.query.is_empty():
         return 0
@@ -246,8 +244,8 @@ def _implied(node: Any, table: str, field: str, area_ids: set[int]) -> bool:
 
 class HouseholdPaginator(CappedPaginator):
     """The capped paginator whose pages are read area by area when they can be (``page_by_area``): of households,
-    or of their parts (``household="household"``: their members, their pairings); its count too, from
-    ``count_from`` areas (``count_by_area``)."""
+    or of their parts (``household="household"``: their members, their pairings); its count too
+    (``count_by_area``)."""
 
     def __init__(
         self,
@@ -256,20 +254,18 @@ class HouseholdPaginator(CappedPaginator):
         *args: Any,
         areas: list[int] | None = None,
         household: str = "",
-        count_from: int | None = None,
         **kwargs: Any,
     ):
         super().__init__(object_list, per_page, *args, **kwargs)
         self.areas = areas
         self.household = household
-        self.count_from = count_from
 
     @cached_property
     def count(self) -> int:
         cap = settings.LIST_COUNT_CAP
         rows = self.object_list
         counted = (
-            count_by_area(rows, self.areas, cap, household=self.household, from_areas=self.count_from)
+            count_by_area(rows, self.areas, cap, household=self.household)
             if self.areas and isinstance(rows, QuerySet)
             else None
         )

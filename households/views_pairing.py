@@ -101,11 +101,11 @@ def pairing_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = _filters(request, selectors.paired_cadres(user=request.user))
     villages = AdminArea.objects.visible_to(request.user).filter(level=AreaLevel.VILLAGE).order_by("code")
     pairings = selectors.pairing_list(user=request.user, filters=filters, on=today)
-    # Counted area by area at every size: no index reaches a township's pairings but through its households, and
-    # counted plainly, a township's were found by scanning the province's 350,000 (in parallel, 17–21 ms; 11 ms by
-    # area). The page, newest first, is a plain slice.
+    # Counted area by area: no index reaches a township's pairings but through its households, and counted plainly,
+    # a township's were found by scanning the province's 350,000 (in parallel, 17–21 ms; 11 ms by area). The page,
+    # newest first, is a plain slice.
     areas = AssistancePairing.objects.territory_ids(request.user)
-    paginator = HouseholdPaginator(pairings, PER_PAGE, areas=areas, household="household", count_from=1)
+    paginator = HouseholdPaginator(pairings, PER_PAGE, areas=areas, household="household")
     page = paginator.get_page(request.GET.get("page"))
     # A county's cadres are thousands (a county of 60,000 households pairs 3,000 or more): typed, with suggestions.
     attrs = {"id": "f-cadre", "class": "form-control form-control-sm", "placeholder": _("姓名或用户名")}

@@ -161,9 +161,8 @@ def test_the_planner_setting_of_the_area_reads_ends_with_their_statement(client,
 
     assert response.status_code == 200
     assert any(query["sql"].startswith("SET LOCAL enable_hashjoin = off; SELECT") for query in captured)
-    # a township's capped count likewise, without merge joins (a county's is read area by area, below): it counts
-    # what the list holds
-    assert any(query["sql"].startswith("SET LOCAL enable_mergejoin = off; SELECT COUNT(*)") for query in captured)
+    # the capped count likewise, area by area and by key: it counts what the list holds
+    assert any(query["sql"].startswith("SET LOCAL enable_hashjoin = off; SELECT COUNT(*)") for query in captured)
     assert (
         response.context["paginator"].count
         == Household.objects.filter(
@@ -187,16 +186,13 @@ def test_the_planner_setting_of_the_area_reads_ends_with_their_statement(client,
     assert client.get("/api/v1/households/").json()["count"] == 0
 
 
-def test_the_count_by_area_counts_what_the_list_holds(township, monkeypatch):
+def test_the_count_by_area_counts_what_the_list_holds(township):
     """The capped count read area by area (``count_by_area``) is the plain count, up to the cap: households managed
     here, co-managed from elsewhere, one both managed and co-managed here counted once, narrowed by a fact or not;
     and their members."""
-    from households import paging
     from households.models import HouseholdMember
     from households.paging import count_by_area
     from tests.factories import MemberFactory
-
-    monkeypatch.setattr(paging, "COUNT_BY_AREA_FROM", 1)  # a county's way, on a township of a few villages
 
     villages = list(township.children.order_by("code"))
     areas = [*[village.pk for village in villages], township.pk]
