@@ -45,12 +45,17 @@ def partial_indexes() -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def explain(sql: str, params: Any = None) -> dict[str, Any]:
-    """The plan of ``sql`` with sequential scans priced out. A statement sent with its planner setting
-    (``SET LOCAL …; SELECT …``, as the paged reads are) is planned with it; nothing it sets outlives the call."""
+def explain(sql: str, params: Any = None, *, by_key: bool = False) -> dict[str, Any]:
+    """The plan of ``sql`` with sequential scans priced out; ``by_key`` prices out hash and merge joins too, so that
+    each table is reached from the rows before it by an index where one can (a merge join walks a whole index in
+    order, and whether the planner takes one over a test registry's few rows depends on the statistics the tests
+    before left). A statement sent with its planner setting (``SET LOCAL …; SELECT …``, as the paged reads are) is
+    planned with it; nothing it sets outlives the call."""
     setting, read = SETTINGS.fullmatch(sql).groups()  # type: ignore[union-attr]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        if by_key:
+            cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
         if setting:
             cursor.execute(setting)  # the statement's own planner settings, ended with the savepoint
         cursor.execute(f"EXPLAIN (FORMAT JSON) {read}", params)

@@ -1,8 +1,10 @@
 """Every read of every page is served by an index (the scale issue's item 5). On PostgreSQL, a township cadre and
 a county reviewer — the two whose lists are a county's — open every page without a parameter and the household
-list's filters; every read a page sends is planned with sequential scans priced out, and none may still read a
-large table whole: a sequential scan, or an index walked from end to end without a condition. The plans the
-planner chooses at a province's size are measured by ``bench/explain_pages.py`` (docs/adr/0001, "Plans")."""
+list's filters; every read a page sends is planned with sequential scans, hash joins and merge joins priced out,
+and none may still read a large table whole: a sequential scan, or an index walked from end to end without a
+condition. Which way is faster at a province's size is the planner's to choose; that an index can serve the read
+is what this holds; the plans it chooses at a province's size are measured by ``bench/explain_pages.py``
+(docs/adr/0001, "Plans")."""
 
 from typing import Any
 
@@ -21,6 +23,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.services]
 
 READS = ("SELECT", "WITH", "(", "SET LOCAL")
 FILTERED = ("/households/?flag=exited_poor", "/households/?risk=overdue", "/households/?income=missing")
+# Reads that take a large table whole by a decision of the ADR ("Plans", found and kept): the subjects carry no area
+# of their own, and a county's subject and national-entry pages read the subjects and keep the county's (a
+# province's 30,000: the way by key measured no faster).
+KEPT = {
+    "/monitoring/subjects/": "monitoring_monitoringsubject",
+    "/national/": "monitoring_monitoringsubject",
+    "/national/batch/": "monitoring_monitoringsubject",
+}
 COUNTED = tally("Plans of every page", "{reads:,} reads of {pages:,} pages planned", reads=0, pages=0)
 
 
@@ -47,15 +57,17 @@ def test_every_read_of_every_page_is_served_by_an_index(client, role):
         client.get(url)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
-        if response.status_code != 200:
-            continue
+        kind = response.get("Content-Type", "")
+        if response.status_code != 200 or not kind.startswith(("text/html", "application/json")):
+            continue  # a page the role may not open, or a download (an export: the ledgers' own plans)
         COUNTED.add("pages")
         for query in queries.captured_queries:
             sql = query["sql"]
             if not sql.lstrip().upper().startswith(READS):
                 continue
             COUNTED.add("reads")
-            found += [f"{url}: {scan}\n  {sql[:400]}" for scan in whole_reads(explain(sql), partial)]
+            scans = whole_reads(explain(sql, by_key=True), partial)
+            found += [f"{url}: {scan}\n  {sql[:400]}" for scan in scans if f" on {KEPT.get(url)}" not in scan]
     assert found == []
 
 
