@@ -13,11 +13,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,16 +34,14 @@ logging.getLogger("django.request").setLevel(logging.ERROR)  # the pages a role 
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from bench.cases import READS, _client, bench_user
 from bench.county import kept_places
 from bench.harness import keep_text
 from households.models import Household
-from tests.worlds.audit import NOT_PAGES, app_routes, is_post_only
+from tests.plans import SETTINGS, nodes
+from tests.worlds.audit import plain_pages
 
-# A read sent with its planner settings (core.planning): "SET LOCAL …; SET LOCAL …; SELECT …".
-SETTINGS = re.compile(r"((?:SET LOCAL [^;]+; )*)(.*)", re.DOTALL)
 LARGE_ROWS = 10_000
 LARGE: dict[str, int] = {}  # the tables of more than LARGE_ROWS rows, read at the start
 # The household list's filters a cadre uses most, and the overdue problems: each reads another index.
@@ -60,18 +55,7 @@ FILTERED = (
 
 
 def pages() -> list[str]:
-    listed = [
-        reverse(name)
-        for name, view, pattern in app_routes()
-        if not pattern.startswith("api/") and name not in NOT_PAGES and not is_post_only(view) and "<" not in pattern
-    ]
-    return sorted({*listed, *FILTERED, "/api/v1/households/"})
-
-
-def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _nodes(child)
+    return sorted({*plain_pages(), *FILTERED, "/api/v1/households/"})
 
 
 def large_tables() -> dict[str, int]:
@@ -98,7 +82,7 @@ def analyse(sql: str) -> tuple[float, list[str]]:
         transaction.set_rollback(True)
     plan = (document if isinstance(document, list) else json.loads(document))[0]
     scans = []
-    for node in _nodes(plan["Plan"]):
+    for node in nodes(plan["Plan"]):
         relation = node.get("Relation Name")
         if node.get("Node Type") == "Seq Scan" and relation in large:
             loops = node.get("Actual Loops", 1)

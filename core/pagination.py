@@ -44,14 +44,17 @@ class CappedPaginator(Paginator[Any]):
 
     @cached_property
     def count(self) -> int:
-        cap = settings.LIST_COUNT_CAP
+        cap = int(settings.LIST_COUNT_CAP)
+        counted = self.count_to(cap)
+        self._capped = counted > cap
+        return min(counted, cap)
+
+    def count_to(self, cap: int) -> int:
+        """The rows of the list, counted up to ``cap`` + 1 (a subclass counts another way)."""
         object_list: Any = self.object_list
         if hasattr(object_list, "order_by"):
-            counted = _count_to(object_list.order_by().values("pk")[: cap + 1])
-        else:
-            counted = len(object_list)
-        self._capped = counted > cap
-        return min(counted, int(cap))
+            return _count_to(object_list.order_by().values("pk")[: cap + 1])
+        return len(object_list)
 
     @property
     def capped(self) -> bool:

@@ -19,7 +19,6 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page
@@ -31,7 +30,6 @@ from django.db.models.lookups import In
 from django.db.models.sql import Query
 from django.db.models.sql.datastructures import Join
 from django.db.models.sql.where import AND, OR, WhereNode
-from django.utils.functional import cached_property
 
 from core.pagination import CappedPagination, CappedPaginator
 from core.planning import planned_without
@@ -260,19 +258,13 @@ class HouseholdPaginator(CappedPaginator):
         self.areas = areas
         self.household = household
 
-    @cached_property
-    def count(self) -> int:
-        cap = settings.LIST_COUNT_CAP
+    def count_to(self, cap: int) -> int:
         rows = self.object_list
-        counted = (
-            count_by_area(rows, self.areas, cap, household=self.household)
-            if self.areas and isinstance(rows, QuerySet)
-            else None
-        )
-        if counted is None:
-            return super().count
-        self._capped = counted > cap
-        return min(counted, int(cap))
+        if self.areas and isinstance(rows, QuerySet):
+            counted = count_by_area(rows, self.areas, cap, household=self.household)
+            if counted is not None:
+                return counted
+        return super().count_to(cap)
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from tests.tallies import tally
-from tests.worlds.audit import NOT_PAGES, World, app_routes, is_post_only
+from tests.worlds.audit import World, plain_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -22,21 +22,13 @@ HOME_LIMIT = 15
 COUNTED = tally("Queries per page", "{pages:,} pages for {roles} roles", pages=0, roles=0)
 
 
-def _pages() -> list[str]:
-    return [
-        reverse(name)
-        for name, view, pattern in app_routes()
-        if not pattern.startswith("api/") and name not in NOT_PAGES and not is_post_only(view) and "<" not in pattern
-    ]
-
-
 @pytest.mark.parametrize("role", list(Role))
 def test_every_page_keeps_to_ten_queries(client, role):
     world = World()
     client.force_login(world.user(role, world.chain_a))
     over = []
     pages = 0
-    for url in _pages():
+    for url in plain_pages():
         client.get(url)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.grants import household_grant_to_cadre
 from accounts.models import User
@@ -488,3 +488,13 @@ def is_post_only(view: Any) -> bool:
     """A command route: a view marked ``post_only``, or a DRF route that maps no GET."""
     actions = getattr(view, "actions", None) or {}
     return getattr(view, "post_only", False) or (bool(actions) and "get" not in actions)
+
+
+def plain_pages() -> list[str]:
+    """The URL of every page that takes no parameter (lists, boards, forms): what the every-page tests and
+    ``bench/explain_pages.py`` open."""
+    return [
+        reverse(name)
+        for name, view, pattern in app_routes()
+        if not pattern.startswith("api/") and name not in NOT_PAGES and not is_post_only(view) and "<" not in pattern
+    ]
