@@ -11,10 +11,10 @@ from django.db.models import QuerySet, Value
 
 def planned_without(connection: Any, *methods: str) -> str:
     """The prefix that plans the statement it is sent with without some of the planner's methods (``"hashjoin"``,
-    ``"mergejoin"``, ``"seqscan"``; a method priced out is still used where nothing else can answer). psycopg2 sends
-    the settings and the statement as one string, run as one transaction, and returns the rows of the last: the
-    settings end with the statement. Inside a transaction they would outlast it, so there (and off PostgreSQL)
-    nothing is prefixed and the read is planned as any other."""
+    ``"mergejoin"``: the names of PostgreSQL's ``enable_…`` settings; a method priced out is still used where nothing
+    else can answer). psycopg2 sends the settings and the statement as one string, run as one transaction, and
+    returns the rows of the last: the settings end with the statement. Inside a transaction they would outlast it,
+    so there (and off PostgreSQL) nothing is prefixed and the read is planned as any other."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return ""
     return "".join(f"SET LOCAL enable_{method} = off; " for method in methods)

@@ -85,19 +85,7 @@ def page_by_area(
         numbers = numbers.values("paging_key")
     else:
         numbers = queryset.order_by(f"{sign}household_no").values("household_no")
-    from geo.models import AdminArea
-
-    def of_area(field: str) -> QuerySet[Any]:
-        return _without_implied(numbers, field, area_ids, household).filter(**{f"{path}{field}": OuterRef("pk")})[:top]
-
-    areas = (
-        AdminArea.objects.filter(pk__in=area_ids)
-        .annotate(
-            managed=ArraySubquery(of_area("managing_area_id")),
-            co_managed=ArraySubquery(of_area("co_managing_area_id")),
-        )
-        .values("managed", "co_managed")
-    )
+    areas = _area_arrays(numbers, area_ids, top, household=household)
     try:
         sql, params = areas.query.sql_with_params()
     except EmptyResultSet:  # a condition Django knows matches nothing (an empty list of ids)
@@ -155,23 +143,7 @@ def count_by_area(queryset: QuerySet[Any], area_ids: list[int], cap: int, *, hou
         return None
     if queryset.query.is_empty():
         return 0
-    path = f"{household}__" if household else ""
-    keys = queryset.order_by().values("pk")
-    from geo.models import AdminArea
-
-    managed = _without_implied(keys, "managing_area_id", area_ids, household)
-    co_managed = _without_implied(keys, "co_managing_area_id", area_ids, household).exclude(
-        **{f"{path}managing_area_id__in": area_ids}
-    )
-    areas = (
-        AdminArea.objects.filter(pk__in=area_ids)
-        .order_by("pk")
-        .annotate(
-            managed=ArraySubquery(managed.filter(**{f"{path}managing_area_id": OuterRef("pk")})[: cap + 1]),
-            co_managed=ArraySubquery(co_managed.filter(**{f"{path}co_managing_area_id": OuterRef("pk")})[: cap + 1]),
-        )
-        .values("managed", "co_managed")
-    )
+    areas = _area_arrays(queryset.order_by().values("pk"), area_ids, cap + 1, household=household, once=True)
     try:
         sql, params = areas.query.sql_with_params()
     except EmptyResultSet:  # a condition Django knows matches nothing (an empty list of ids)
@@ -188,6 +160,30 @@ def count_by_area(queryset: QuerySet[Any], area_ids: list[int], cap: int, *, hou
         cursor.execute(statement, [*params, cap + 1])
         (counted,) = cursor.fetchone()
     return int(counted)
+
+
+def _area_arrays(rows: QuerySet[Any], area_ids: list[int], limit: int, *, household: str, once: bool = False) -> Any:
+    """The territory's areas in the order of their keys, each with the first ``limit`` of ``rows`` (a ``values()`` of
+    one column, in its order) that it manages (``managed``) and that it co-manages (``co_managed``), each read from
+    the area's own index; with ``once``, a household managed inside the territory is left out of its co-managing
+    area's array, so that no household is in two. ``household`` is the path from a row to its household. The page
+    and the count of a list read the same arrays (``page_by_area``, ``count_by_area``)."""
+    from geo.models import AdminArea
+
+    path = f"{household}__" if household else ""
+    managed = _without_implied(rows, "managing_area_id", area_ids, household)
+    co_managed = _without_implied(rows, "co_managing_area_id", area_ids, household)
+    if once:
+        co_managed = co_managed.exclude(**{f"{path}managing_area_id__in": area_ids})
+    return (
+        AdminArea.objects.filter(pk__in=area_ids)
+        .order_by("pk")
+        .annotate(
+            managed=ArraySubquery(managed.filter(**{f"{path}managing_area_id": OuterRef("pk")})[:limit]),
+            co_managed=ArraySubquery(co_managed.filter(**{f"{path}co_managing_area_id": OuterRef("pk")})[:limit]),
+        )
+        .values("managed", "co_managed")
+    )
 
 
 def _without_implied(queryset: QuerySet[Any], field: str, area_ids: list[int], household: str = "") -> QuerySet[Any]:
