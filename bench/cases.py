@@ -266,6 +266,27 @@ def _in_child(work: Any, sent_back: dict[str, float] | None = None) -> tuple[flo
     return answer["seconds"], usage.ru_maxrss / 1024
 
 
+def _in_fresh(name: str, **arguments: Any) -> tuple[float, float, dict[str, float]]:
+    """Run ``bench.cases.<name>(**arguments)`` in a fresh interpreter (``bench/child.py``), as a worker runs a task:
+    its wall time (seconds), the process's peak memory (MB; the interpreter and Django included, none of this
+    process's) and what it returned (a phase's seconds, by name)."""
+    import subprocess
+    import sys
+
+    connection.close()  # nothing of this process's connection is shared; the child opens its own
+    done = subprocess.run(  # noqa: S603 this interpreter, this repository's module, JSON arguments
+        [sys.executable, "-m", "bench.child", name, json.dumps(arguments)],
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark child {name} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer["seconds"], answer["peak_mb"], answer["sent_back"]
+
+
 def bench_ledger(report: Report, territory: Territory, households: int, *, workdir: str, **_: Any) -> None:
     """A county's visits ledger (L-04) as the app exports it, against a bare openpyxl write-only writer of the same
     rows; a tenth of the rows shows whether memory stays flat."""
@@ -598,12 +619,8 @@ def _as_excel_saves(path: str, ref: str) -> None:
 def bench_import(report: Report, territory: Territory, households: int, *, workdir: str, **_: Any) -> None:
     """A county's registry (at most ``COUNTY_SIZE`` households) imported in one file (validate, then commit) into
     the first county, then the same file again (nothing changed), against a bare read of the file plus a bare insert
-    of its rows; each in a child process, with its peak memory."""
-    from django.core.files import File
-
-    from households.imports.services import import_job_commit, import_job_commit_request, import_job_validate
-    from households.models import ImportJob
-
+    of its rows; each in a fresh process, as a worker runs the task, with its peak memory (``_in_fresh``: a child
+    forked from this process would count this process's memory too)."""
     county = territory.county
     in_file = min(households, COUNTY_SIZE)
     path = os.path.join(workdir, "import.xlsx")
@@ -618,73 +635,10 @@ def bench_import(report: Report, territory: Territory, households: int, *, workd
         rows = int(handle.read())
     user = bench_user("bench-import", role="county_reviewer", area_code=county.code)
 
-    floor_phases: dict[str, float] = {}
-    import_phases: dict[str, float] = {}
-
-    def bare() -> None:
-        from openpyxl import load_workbook
-
-        started = time.perf_counter()
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        values = list(workbook.worksheets[0].iter_rows(min_row=2, values_only=True))  # the rows, read
-        workbook.close()
-        floor_phases["read"] = time.perf_counter() - started
-        with connection.cursor() as cursor:  # … and inserted, plainly, into tables of the rows' columns
-            cursor.execute(
-                "CREATE TEMP TABLE bare_household (id bigint PRIMARY KEY, household_no varchar(32) UNIQUE, "
-                "village varchar(12), address varchar(200), phone varchar(20), head_name varchar(50))"
-            )
-            cursor.execute(
-                "CREATE TEMP TABLE bare_member (id bigint PRIMARY KEY, household_no varchar(32), name varchar(50), "
-                "id_number varchar(18), relationship varchar(32), labour varchar(20), schooling varchar(24))"
-            )
-            households_text, members_text, seen = io.StringIO(), io.StringIO(), set()
-            for n, row in enumerate(values):
-                if row[0] not in seen:
-                    seen.add(row[0])
-                    households_text.write(f"{len(seen)}\t{row[0]}\t{row[1]}\t{row[2]}\t{row[3]}\t{row[4]}\n")
-                members_text.write(f"{n}\t{row[0]}\t{row[4]}\t{row[5]}\t{row[6]}\t{row[9]}\t{row[10]}\n")
-            households_text.seek(0)
-            members_text.seek(0)
-            cursor.cursor.copy_expert("COPY bare_household FROM STDIN", households_text)
-            cursor.cursor.copy_expert("COPY bare_member FROM STDIN", members_text)
-        floor_phases["insert"] = time.perf_counter() - started - floor_phases["read"]
-
-    def imported(*, again: bool = False) -> None:
-        from households.imports import services
-
-        reading = services._read  # timed apart: the profile of the gap, in every run (the app's code is untouched)
-
-        def timed_read(job: ImportJob) -> Any:
-            started = time.perf_counter()
-            try:
-                return reading(job)
-            finally:
-                import_phases["read, check and spill"] = time.perf_counter() - started
-
-        services._read = timed_read
-        with open(path, "rb") as handle:
-            job = ImportJob.objects.create(
-                created_by=user, area=county, original_name="import.xlsx", file=File(handle, "import.xlsx")
-            )
-        started = time.perf_counter()
-        job = import_job_validate(job=job)
-        import_phases["validation"] = time.perf_counter() - started
-        assert job.status == "validated", job.errors[:3]
-        started = time.perf_counter()
-        import_job_commit_request(job=job, actor=user)  # the commit runs on commit, in-process (no broker here)
-        job.refresh_from_db()
-        if job.status == "committing":
-            job = import_job_commit(job=job)
-        import_phases["commit"] = time.perf_counter() - started
-        assert job.status == "committed", job.errors[:3]
-        if again:  # the same file a second time (a county's monthly extract): every row registered, nothing changed
-            assert (job.summary["households_unchanged"], job.summary["members_unchanged"]) == (in_file, rows)
-
-    floor, floor_mb = _in_child(bare, floor_phases)
-    seconds, peak = _in_child(imported, import_phases)
-    first = dict(import_phases)
-    again, again_peak = _in_child(lambda: imported(again=True), import_phases)
+    floor, floor_mb, floor_phases = _in_fresh("import_floor_in", path=path)
+    imported = {"path": path, "user_id": user.pk, "county_id": county.pk, "in_file": in_file, "rows": rows}
+    seconds, peak, first = _in_fresh("import_in", **imported)
+    again, again_peak, import_phases = _in_fresh("import_in", **imported, again=True)
     report.add(
         "import floor", households, households_in_file=in_file, rows=rows, seconds=floor, peak_mb=floor_mb,
         file_writer_peak_mb=writer_mb, read=floor_phases["read"], insert=floor_phases["insert"],
@@ -700,6 +654,84 @@ def bench_import(report: Report, territory: Territory, households: int, *, workd
             commit_ratio=phases["commit"] / floor_phases["insert"],
         )  # fmt: skip
     report.add("re-import unchanged", households, rows=rows, seconds=again, ratio=again / floor, peak_mb=again_peak)
+
+
+def import_floor_in(*, path: str) -> dict[str, float]:
+    """The import's floor (``bench_import``, in a fresh process): a bare read of the file, and a bare insert of its
+    rows into tables of their columns, without indexes, history or keys. Its two parts' seconds."""
+    from openpyxl import load_workbook
+
+    phases: dict[str, float] = {}
+    started = time.perf_counter()
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    values = list(workbook.worksheets[0].iter_rows(min_row=2, values_only=True))  # the rows, read
+    workbook.close()
+    phases["read"] = time.perf_counter() - started
+    with connection.cursor() as cursor:  # … and inserted, plainly, into tables of the rows' columns
+        cursor.execute(
+            "CREATE TEMP TABLE bare_household (id bigint PRIMARY KEY, household_no varchar(32) UNIQUE, "
+            "village varchar(12), address varchar(200), phone varchar(20), head_name varchar(50))"
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE bare_member (id bigint PRIMARY KEY, household_no varchar(32), name varchar(50), "
+            "id_number varchar(18), relationship varchar(32), labour varchar(20), schooling varchar(24))"
+        )
+        households_text, members_text, seen = io.StringIO(), io.StringIO(), set()
+        for n, row in enumerate(values):
+            if row[0] not in seen:
+                seen.add(row[0])
+                households_text.write(f"{len(seen)}\t{row[0]}\t{row[1]}\t{row[2]}\t{row[3]}\t{row[4]}\n")
+            members_text.write(f"{n}\t{row[0]}\t{row[4]}\t{row[5]}\t{row[6]}\t{row[9]}\t{row[10]}\n")
+        households_text.seek(0)
+        members_text.seek(0)
+        cursor.cursor.copy_expert("COPY bare_household FROM STDIN", households_text)
+        cursor.cursor.copy_expert("COPY bare_member FROM STDIN", members_text)
+    phases["insert"] = time.perf_counter() - started - phases["read"]
+    return phases
+
+
+def import_in(
+    *, path: str, user_id: int, county_id: int, in_file: int, rows: int, again: bool = False
+) -> dict[str, float]:
+    """A county's file imported as the app imports it (``bench_import``, in a fresh process, as a worker runs the
+    task): validated, then committed. ``again``: the same file a second time (a county's monthly extract: every row
+    registered, nothing changed). The seconds of its phases."""
+    from django.core.files import File
+
+    from households.imports import services
+    from households.imports.services import import_job_commit, import_job_commit_request, import_job_validate
+    from households.models import ImportJob
+
+    phases: dict[str, float] = {}
+    user, county = User.objects.get(pk=user_id), AdminArea.objects.get(pk=county_id)
+    reading = services._read  # timed apart: the profile of the gap, in every run (the app's code is untouched)
+
+    def timed_read(job: ImportJob) -> Any:
+        started = time.perf_counter()
+        try:
+            return reading(job)
+        finally:
+            phases["read, check and spill"] = time.perf_counter() - started
+
+    services._read = timed_read
+    with open(path, "rb") as handle:
+        job = ImportJob.objects.create(
+            created_by=user, area=county, original_name="import.xlsx", file=File(handle, "import.xlsx")
+        )
+    started = time.perf_counter()
+    job = import_job_validate(job=job)
+    phases["validation"] = time.perf_counter() - started
+    assert job.status == "validated", job.errors[:3]
+    started = time.perf_counter()
+    import_job_commit_request(job=job, actor=user)  # the commit runs on commit, in-process (no broker here)
+    job.refresh_from_db()
+    if job.status == "committing":
+        job = import_job_commit(job=job)
+    phases["commit"] = time.perf_counter() - started
+    assert job.status == "committed", job.errors[:3]
+    if again:
+        assert (job.summary["households_unchanged"], job.summary["members_unchanged"]) == (in_file, rows)
+    return phases
 
 
 def _page_floor() -> float:
