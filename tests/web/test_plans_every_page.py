@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.services]
 READS = ("SELECT", "WITH", "(", "SET LOCAL")
 FILTERED = ("/households/?flag=exited_poor", "/households/?risk=overdue", "/households/?income=missing")
 # Reads that take a large table whole by a decision of the ADR ("Plans", found and kept): the subjects carry no area
-# of their own, and a county's subject and national-entry pages read the subjects and keep the county's (a
+# of their own, and the subject and national-entry pages read the subjects and keep the territory's (a
 # province's 30,000: the way by key measured no faster).
 KEPT = {
     "/monitoring/subjects/": "monitoring_monitoringsubject",
