@@ -6,7 +6,9 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet, Value
+from django.db.models import QuerySet
+
+from core.aggregates import aggregate_rows
 
 
 def planned_without(connection: Any, *methods: str) -> str:
@@ -43,7 +45,5 @@ def values_by_key(rows: QuerySet[Any]) -> list[dict[str, Any]]:
 
 def aggregate_by_key(queryset: QuerySet[Any], **aggregates: Any) -> dict[str, Any]:
     """``queryset.aggregate(**aggregates)``, planned to join by key (``values_by_key``)."""
-    # one row of the aggregates alone: grouped by a constant, Django writes no GROUP BY
-    rows = queryset.order_by().annotate(one=Value(1)).values("one").annotate(**aggregates).values(*aggregates)
-    found = values_by_key(rows)
+    found = values_by_key(aggregate_rows(queryset, aggregates))
     return found[0] if found else queryset.none().aggregate(**aggregates)

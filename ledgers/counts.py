@@ -16,6 +16,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.models import User
+from core.aggregates import aggregate_row
 from core.replica import reading_primary
 from geo.codes import prefix_of
 from households.choices import HouseholdFlagKind, WaterSupplyType
@@ -212,7 +213,7 @@ assert {f.name for f in fields(Totals)} - {"counted_at"} == set(NUMBERS), "Total
 
 def totals(counts: QuerySet[AreaCounts]) -> Totals:
     """The sum of some areas' counts: one query."""
-    found = counts.aggregate(counted_at=Min("counted_at"), **{name: Sum(name) for name in NUMBERS})
+    found = aggregate_row(counts, counted_at=Min("counted_at"), **{name: Sum(name) for name in NUMBERS})
     at = found.pop("counted_at")
     return Totals(counted_at=at, **{name: value or 0 for name, value in found.items()})
 
