@@ -85,11 +85,10 @@ def page_by_area(
         numbers = numbers.values("paging_key")
     else:
         numbers = queryset.order_by(f"{sign}household_no").values("household_no")
-    areas = _area_arrays(numbers, area_ids, top, household=household)
-    try:
-        sql, params = areas.query.sql_with_params()
-    except EmptyResultSet:  # a condition Django knows matches nothing (an empty list of ids)
+    arrays = _area_arrays(numbers, area_ids, top, household=household)
+    if arrays is None:
         return []
+    sql, params = arrays
     direction = "DESC" if descending else "ASC"
     # Each area's read is a few dozen households joined by key: planned without hash joins. Planned alone, an area's
     # read of a list narrowed by a fact (an overdue visit, last year's income missing) hashed its few households and
@@ -143,11 +142,10 @@ def count_by_area(queryset: QuerySet[Any], area_ids: list[int], cap: int, *, hou
         return None
     if queryset.query.is_empty():
         return 0
-    areas = _area_arrays(queryset.order_by().values("pk"), area_ids, cap + 1, household=household, once=True)
-    try:
-        sql, params = areas.query.sql_with_params()
-    except EmptyResultSet:  # a condition Django knows matches nothing (an empty list of ids)
+    arrays = _area_arrays(queryset.order_by().values("pk"), area_ids, cap + 1, household=household, once=True)
+    if arrays is None:
         return 0
+    sql, params = arrays
     # Each area's read is planned by key, as the page's are (``page_by_area``). The areas' arrays are made one area
     # at a time as the count asks for rows: it stops at the area that reaches the cap. An array Django knows empty
     # is written as a NULL without a type: cast, as the page's are.
@@ -162,12 +160,15 @@ def count_by_area(queryset: QuerySet[Any], area_ids: list[int], cap: int, *, hou
     return int(counted)
 
 
-def _area_arrays(rows: QuerySet[Any], area_ids: list[int], limit: int, *, household: str, once: bool = False) -> Any:
-    """The territory's areas in the order of their keys, each with the first ``limit`` of ``rows`` (a ``values()`` of
-    one column, in its order) that it manages (``managed``) and that it co-manages (``co_managed``), each read from
-    the area's own index; with ``once``, a household managed inside the territory is left out of its co-managing
-    area's array, so that no household is in two. ``household`` is the path from a row to its household. The page
-    and the count of a list read the same arrays (``page_by_area``, ``count_by_area``)."""
+def _area_arrays(
+    rows: QuerySet[Any], area_ids: list[int], limit: int, *, household: str, once: bool = False
+) -> tuple[str, tuple[Any, ...]] | None:
+    """The SQL and parameters of the territory's areas in the order of their keys, each with the first ``limit`` of
+    ``rows`` (a ``values()`` of one column, in its order) that it manages (``managed``) and that it co-manages
+    (``co_managed``), each read from the area's own index; None when Django knows it matches nothing (an empty list
+    of ids). With ``once``, a household managed inside the territory is left out of its co-managing area's array, so
+    that no household is in two. ``household`` is the path from a row to its household. The page and the count of a
+    list read the same arrays (``page_by_area``, ``count_by_area``)."""
     from geo.models import AdminArea
 
     path = f"{household}__" if household else ""
@@ -175,7 +176,7 @@ def _area_arrays(rows: QuerySet[Any], area_ids: list[int], limit: int, *, househ
     co_managed = _without_implied(rows, "co_managing_area_id", area_ids, household)
     if once:
         co_managed = co_managed.exclude(**{f"{path}managing_area_id__in": area_ids})
-    return (
+    areas = (
         AdminArea.objects.filter(pk__in=area_ids)
         .order_by("pk")
         .annotate(
@@ -184,6 +185,10 @@ def _area_arrays(rows: QuerySet[Any], area_ids: list[int], limit: int, *, househ
         )
         .values("managed", "co_managed")
     )
+    try:
+        return areas.query.sql_with_params()
+    except EmptyResultSet:
+        return None
 
 
 def _without_implied(queryset: QuerySet[Any], field: str, area_ids: list[int], household: str = "") -> QuerySet[Any]:
